@@ -1,0 +1,1 @@
+"""Problem pools: record schema, loaders, presets, the built-in generator, knowledge clustering."""

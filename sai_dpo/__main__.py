@@ -1,0 +1,5 @@
+import sys
+
+from sai_dpo.cli import main
+
+sys.exit(main())

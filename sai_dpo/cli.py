@@ -1,0 +1,58 @@
+"""The ``sai-dpo`` command line.
+
+Each package contributes its subcommands through a small ``_cli`` module with a
+``register(subparsers)`` function; heavy imports (torch, trl, ray, sympy) happen
+inside the command handlers, so ``sai-dpo --help`` stays fast. The CLI is the
+outermost shell, so it is the one place allowed to reach every package.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import logging
+import sys
+
+# One line per package that adds subcommands: "module" exposing register(subparsers).
+_COMMAND_MODULES = [
+    "data._cli",
+]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """Return the top-level parser with every subcommand registered."""
+    parser = argparse.ArgumentParser(
+        prog="sai-dpo",
+        description="Adaptive, self-aware data selection for GRPO and iterative DPO on math problems.",
+    )
+    parser.add_argument("-v", "--verbose", action="store_true", help="log at DEBUG level")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name in _COMMAND_MODULES:
+        importlib.import_module(name).register(sub)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the CLI; returns the process exit code."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    logging.basicConfig(
+        level=logging.DEBUG if args.verbose else logging.INFO,
+        format="%(levelname)s %(name)s: %(message)s",
+    )
+    if not getattr(args, "func", None):
+        parser.print_help()
+        return 2
+    try:
+        rc = args.func(args)
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+    except (ValueError, FileNotFoundError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    return int(rc or 0)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,22 @@
+"""Domain exceptions: one base class; parameter and input errors are also ValueErrors."""
+
+from __future__ import annotations
+
+
+class SaiDpoError(Exception):
+    """Base class of every error this project raises on purpose."""
+
+
+class InvalidInputError(SaiDpoError, ValueError):
+    """Input at a public boundary was wrong; the message says what and how to fix it."""
+
+
+class PoolValidationError(InvalidInputError):
+    """A problem pool row did not match the record schema."""
+
+
+def param_error(param: str, owner: str, expected: str, got: object) -> InvalidInputError:
+    """The house wording for a bad parameter value."""
+    return InvalidInputError(
+        f"The '{param}' parameter of {owner} must be {expected}. Got {got!r} instead."
+    )
