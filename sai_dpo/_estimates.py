@@ -47,14 +47,15 @@ def cell_estimates(tracker: Tracker, round_: int | None, m: float, base: float) 
 
 
 def _binned_rank(values: np.ndarray, observed: np.ndarray, codes_of) -> np.ndarray:
-    """Mid-rank in [0, 1] of each value among the observed values, via a 1024-bin histogram."""
+    """Rank in [0, 1] of each value among the observed values, via a 1024-bin histogram."""
     codes = codes_of(np.nan_to_num(values, nan=0.0))
     hist = np.bincount(codes[observed], minlength=1024).astype(np.float64)
     total = hist.sum()
     if total == 0:
         return np.zeros(len(values), np.float32)
-    mid = (np.cumsum(hist) - hist / 2) / total
-    out = mid.astype(np.float32)[codes]
+    # Normalised mid-rank: the lowest observed value ranks 0, the highest 1, ties share a rank.
+    mid = (np.cumsum(hist) - hist + (hist - 1) / 2) / max(total - 1, 1)
+    out = np.clip(mid, 0, 1).astype(np.float32)[codes]
     out[np.isnan(values)] = 0.0
     return out
 
