@@ -8,6 +8,7 @@ precomputed quantile table instead::
         m: logit of the mean alpha / (alpha + beta), 193 points over [-10, 10] (0.104 apart)
         v: concentration alpha + beta, 48 log-spaced points over [0.05, 1e5] (x1.36 apart)
         j: Q = 64 quantile levels, linear interpolation between neighbours
+        (m and v are dithered: each neighbouring grid point is picked with its interpolation weight)
 
 Mean points are uniform in logit space so that nearly-always-solved problems (mean 0.999) are not
 rounded to 0.99: the frontier score ``1 - p**G - (1 - p)**G`` is steep there. The table is built
@@ -81,21 +82,37 @@ class _Fresh:
 
 
 def _lookup(table, alpha, beta, rng, ws) -> np.ndarray:
-    """Interpolated ``table`` value at one random quantile per entry; buffers come from ``ws``."""
+    """Interpolated ``table`` value at one random quantile per entry; buffers come from ``ws``.
+
+    Consumes two float32 uniforms per entry from ``rng`` (grid dithering, then the quantile).
+    """
     n = alpha.shape
     m, v, q = ws.get("beta_m", n), ws.get("beta_v", n), ws.get("beta_q", n)
-    base, j = ws.get("beta_base", n, np.int32), ws.get("beta_j", n, np.int32)
+    # np.take converts int32 indices to intp internally (an 8 MB temporary per call at 1M): keep intp.
+    base, j = ws.get("beta_base", n, np.intp), ws.get("beta_j", n, np.int32)
     lo, hi = ws.get("beta_lo", n), ws.get("beta_hi", n)
+    # Grid coordinates, dithered: truncating coordinate + U(0, 1) picks each neighbouring grid point
+    # with probability equal to its interpolation weight, so the draw follows the mixture of the two
+    # neighbouring Betas (no rounding bias, no extra table lookups). One uniform u serves both axes:
+    # u for the mean axis, frac(4096 u) (its low 12 bits) for the concentration axis.
+    dither = ws.get("beta_d", n)
+    rng.random(out=dither, dtype=np.float32)
     np.log(alpha, out=m)
     np.log(beta, out=v)
     m -= v
-    m -= np.float32(_M_LO - _M_STEP / 2)  # + half a step: truncation below rounds to nearest
+    m -= np.float32(_M_LO)
     m *= np.float32(1 / _M_STEP)
+    m += dither
     np.clip(m, 0, _M_BINS - 1, out=m)
+    dither *= np.float32(4096)
+    j[...] = dither  # integer part (np.modf costs 10x more)
+    q[...] = j
+    dither -= q
     np.add(alpha, beta, out=v)
     np.log(v, out=v)
-    v -= np.float32(_V_LO - _V_STEP / 2)
+    v -= np.float32(_V_LO)
     v *= np.float32(1 / _V_STEP)
+    v += dither
     np.clip(v, 0, _V_BINS - 1, out=v)
     base[...] = m
     base *= _V_BINS

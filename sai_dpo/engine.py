@@ -12,7 +12,7 @@ import numpy as np
 from sai_dpo import _validate as V
 from sai_dpo._codes import encode_levels, encode_skills, pool_columns
 from sai_dpo._draw import gumbel_top_k, keyed_rng
-from sai_dpo._estimates import cell_estimates
+from sai_dpo._estimates import cell_estimates, length_rank
 from sai_dpo._scratch import Scratch
 from sai_dpo._tracker import Tracker
 from sai_dpo.config import SelectionConfig
@@ -83,9 +83,25 @@ class SelectionEngine:
         With Thompson exploration the weights depend on the random stream keyed by
         ``(seed, key or round)``; the same state and key give the same weights.
         """
-        w = self._weights32(V.check_round(round), key)
+        w = self._weights32(V.check_round(round), V.check_key(key))
         w = w.astype(np.float64)
         return w / w.sum()
+
+    def difficulty(self, round: int | None = None) -> np.ndarray:
+        """Self-aware difficulty per problem: ``D_i = (1 - p_i) + lambda * rho_i`` (float64).
+
+        ``p_i`` is the posterior mean pass rate (the problem's decayed record shrunk toward its cell,
+        DESIGN.md section 4 step 4) at ``round`` (default: the newest reported round), and ``rho_i``
+        the mean of the step and token ranks in [0, 1]: pass rate first, then steps and length.
+        """
+        t = self.tracker_
+        r = max(t.newest_round, 0) if round is None else V.check_round(round)
+        cfg = self.config
+        est = cell_estimates(t, r, cfg.prior_strength, cfg.base_accuracy)
+        a, s = t.decayed(r)
+        prior = est.cell.ravel()[t.cell_of]
+        p = (s + cfg.posterior_strength * prior) / (a + cfg.posterior_strength)
+        return (1.0 - p) + cfg.difficulty_weight * length_rank(t).astype(np.float64)
 
     def _weights32(self, r: int, key: object) -> np.ndarray:
         cache_key = (r, key, self.tracker_.version)
@@ -115,6 +131,7 @@ class SelectionEngine:
         """
         r = V.check_round(round)
         n = V.check_n(n, self.n_problems)
+        key = V.check_key(key)
         draw_key = (n, r, key)
         if self._last_draw is not None and self._last_draw[0] == draw_key:
             return self._last_draw[1].copy()

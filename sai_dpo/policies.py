@@ -49,6 +49,14 @@ class SelectionPolicy(ABC):
         scratch buffers (``self._ws``), never an array the policy keeps relying on.
         """
 
+    def _cell_index(self, tracker: Tracker) -> np.ndarray:
+        """``tracker.cell_of`` as intp, cached (np.take would convert the int32 codes on every call)."""
+        idx = self._ws.get("cell_of", tracker.n, np.intp)
+        if getattr(self, "_cell_index_of", None) is not tracker:
+            idx[...] = tracker.cell_of
+            self._cell_index_of = tracker
+        return idx
+
     def _decayed(self, tracker: Tracker, round_: int) -> tuple[np.ndarray, np.ndarray]:
         """Decayed (attempts, successes) at ``round_`` in scratch buffers ``a`` and ``s``."""
         n = tracker.n
@@ -105,7 +113,7 @@ class CurriculumPolicy(SelectionPolicy):
         target = lo + (hi - lo) * min(1.0, round_ / self.config.curriculum_rounds)
         per_level = np.exp(-0.5 * ((level - target) / self.config.curriculum_width) ** 2)
         per_cell = np.tile(per_level, tracker.n_skills).astype(np.float32)
-        return np.take(per_cell, tracker.cell_of, out=out)
+        return np.take(per_cell, self._cell_index(tracker), out=out)
 
 
 class LearnabilityPolicy(SelectionPolicy):
@@ -149,7 +157,8 @@ class SaiDpoPolicy(SelectionPolicy):
         est = cell_estimates(tracker, round_, cfg.prior_strength, cfg.base_accuracy)
         a, s = self._decayed(tracker, round_)
         k = np.float32(cfg.posterior_strength)
-        prior = np.take((k * est.cell.ravel()).astype(np.float32), tracker.cell_of, out=self._ws.get("prior", tracker.n))
+        prior = np.take((k * est.cell.ravel()).astype(np.float32), self._cell_index(tracker),
+                        out=self._ws.get("prior", tracker.n))
         beta = np.subtract(a, s, out=a)
         np.maximum(beta, 0, out=beta)
         beta += k
@@ -168,7 +177,7 @@ class SaiDpoPolicy(SelectionPolicy):
             f = _frontier_at_mean(alpha, beta, cfg.group_size, ws)
         tilt = np.exp((1.0 - est.skill) / cfg.tau) if np.isfinite(cfg.tau) else np.ones(tracker.n_skills)
         tilt = np.repeat(tilt / tilt.max(), tracker.n_levels).astype(np.float32)
-        f *= np.take(tilt, tracker.cell_of, out=ws.get("prior", n))
+        f *= np.take(tilt, self._cell_index(tracker), out=ws.get("prior", n))
         if cfg.difficulty_weight > 0:
             rho = length_rank(tracker, out=ws.get("rho", n), tmp=ws.get("prior", n))
             rho *= np.float32(cfg.difficulty_weight)
