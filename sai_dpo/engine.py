@@ -199,7 +199,8 @@ class SelectionEngine:
 
         Keys: ``skill_accuracy`` {skill: shrunk decayed accuracy}, ``skill_attempts``, ``draw_entropy``
         (nats, of the weights of the last draw, or of round ``newest`` if nothing was drawn),
-        ``draw_entropy_ratio`` (entropy / log N; 1 = uniform), ``informative_share`` (share of the
+        ``draw_entropy_ratio`` (entropy / log N; 1 = uniform), ``draw_share`` ({"<skill>|<level>":
+        share of the most recent draw}, the run-log format), ``informative_share`` (share of the
         (problem, round) groups reported for the newest round with both a success and a failure;
         None before any report), ``informative_round``, ``n_outcomes``, ``global_accuracy``.
         """
@@ -214,10 +215,24 @@ class SelectionEngine:
             "global_accuracy": est.glob,
             "draw_entropy": entropy,
             "draw_entropy_ratio": entropy / math.log(self.n_problems) if self.n_problems > 1 else 1.0,
+            "draw_share": self._last_draw_share(),
             "informative_share": t.mixed_groups / t.groups if t.groups else None,
             "informative_round": int(t.flag_round) if t.groups else None,
             "n_outcomes": int(t.n_outcomes),
         }
+
+    def _last_draw_share(self) -> dict[str, float]:
+        """Share of the most recent draw per ``"<skill>|<level>"`` cell (run-log format)."""
+        if self._last_draw is None or len(self._last_draw[1]) == 0:
+            return {}
+        t = self.tracker_
+        counts = np.bincount(t.cell_of[self._last_draw[1]], minlength=t.n_cells)
+        total = counts.sum()
+        out = {}
+        for cell in np.flatnonzero(counts):
+            s, lv = divmod(int(cell), t.n_levels)
+            out[f"{self.skills_[s]}|{self.levels_[lv]}"] = float(counts[cell] / total)
+        return out
 
     def _summary_weights(self) -> np.ndarray:
         if self._last_weights is not None:
