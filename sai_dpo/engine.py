@@ -33,6 +33,8 @@ class SelectionEngine:
         levels: one prior difficulty per problem (int or None).
         config: a :class:`SelectionConfig`; the default runs the ``sai_dpo`` policy.
 
+    Not thread-safe (scratch buffers are reused between calls); the service serialises calls.
+
     Example:
         >>> engine = SelectionEngine(["alg", "geo", "alg"], [1, 2, 3], SelectionConfig(seed=0))
         >>> idx = engine.draw(2, round=0)
@@ -126,8 +128,14 @@ class SelectionEngine:
         """``n`` distinct pool indices for ``round``, deterministic for ``(seed, key or round)``.
 
         Asking again for the same ``(n, round, key)`` returns the same indices even if outcomes
-        were reported in between (ranks of one job may ask at different times). ``key`` defaults
-        to ``round``; pass e.g. ``"epoch2/round5"`` to separate streams that share round numbers.
+        were reported in between (ranks of one job may ask at different times); with no report in
+        between, a smaller ``n`` returns a prefix of a larger one (indices come in order of
+        preference). ``key`` defaults to ``round``; pass e.g. ``"epoch2/round5"`` to separate
+        streams that share round numbers.
+
+        Determinism: the same state, seed and key give the same indices in any process on the same
+        numpy build and CPU family (float32 SIMD math may differ in the last bit across CPUs); ranks
+        on heterogeneous machines should share one engine through the service, which caches draws.
         """
         r = V.check_round(round)
         n = V.check_n(n, self.n_problems)

@@ -146,7 +146,8 @@ class SaiDpoPolicy(SelectionPolicy):
     p~_i ~ Beta(s_i + k pi_cell, a_i - s_i + k (1 - pi_cell)) (the mean when thompson=False),
     f(p) = 1 - p^G - (1 - p)^G, t_c = exp((1 - acc_skill) / tau), rho_i = (rank(steps) +
     rank(tokens)) / 2 in [0, 1] (so D_i = (1 - p_i) + lambda * rho_i, and among equally learnable
-    problems the longer, many-step ones win), cooldown_i = 1 - exp(-(r - last_drawn_i) / cooldown).
+    problems the longer, many-step ones win), cooldown_i = 1 - exp(-(r - last_drawn_i) / cooldown)
+    for problems last drawn before round r (1 otherwise).
     """
 
     name = "sai_dpo"
@@ -216,15 +217,18 @@ def _int_power(x: np.ndarray, g: int, out: np.ndarray, tmp: np.ndarray) -> np.nd
 
 
 def _apply_cooldown(f: np.ndarray, tracker: Tracker, round_: int, scale: float) -> None:
-    """f *= 1 - exp(-(r - last_drawn) / scale), touching only recently drawn problems.
+    """f *= 1 - exp(-(r - last_drawn) / scale) for problems drawn in an earlier round.
 
-    Beyond 17 time constants the factor is 1 within 4e-8 (exp(-17)), below float32 resolution, so
-    only problems drawn in the last ``ceil(17 * scale)`` rounds (or for a later round) are visited.
+    Only earlier rounds cool a problem: a second draw for the same round (another n) sees the same
+    weights, so ``draw(32, r)`` is the first 32 of ``draw(64, r)``. Beyond 17 time constants the
+    factor is 1 within 4e-8 (exp(-17)), below float32 resolution, so only problems drawn in the last
+    ``ceil(17 * scale)`` rounds are visited.
     """
     horizon = int(np.ceil(17 * scale)) + 1
-    recent = np.flatnonzero(tracker.drawn >= round_ - horizon)
+    drawn = tracker.drawn
+    recent = np.flatnonzero((drawn >= round_ - horizon) & (drawn < round_))
     if len(recent):
-        dt = np.maximum(round_ - tracker.drawn[recent].astype(np.float64), 0)
+        dt = round_ - drawn[recent].astype(np.float64)
         f[recent] *= (1 - np.exp(-dt / scale)).astype(np.float32)
 
 

@@ -49,6 +49,15 @@ def test_repeat_call_same_round_returns_same_indices(policy):
 
 
 @pytest.mark.parametrize("policy", ALL)
+def test_smaller_draw_same_round_is_a_prefix(policy):
+    """Indices come in order of preference and the same round sees the same weights."""
+    e = _engine(policy)
+    _play(e)
+    big = e.draw(40, 7)
+    assert np.array_equal(e.draw(15, 7), big[:15])
+
+
+@pytest.mark.parametrize("policy", ALL)
 def test_draws_distinct_in_range(policy):
     e = _engine(policy)
     _play(e)
