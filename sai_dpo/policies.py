@@ -60,8 +60,9 @@ class SelectionPolicy(ABC):
     def _decayed(self, tracker: Tracker, round_: int) -> tuple[np.ndarray, np.ndarray]:
         """Decayed (attempts, successes) at ``round_`` in scratch buffers ``a`` and ``s``."""
         n = tracker.n
-        dt_i = self._ws.get("dt_i", n, np.int32)
-        fac, a, s = self._ws.get("fac", n), self._ws.get("a", n), self._ws.get("s", n)
+        # dt/fac share buffers with the Thompson lookup, which runs after they are dead.
+        dt_i = self._ws.get("beta_j", n, np.int32)
+        fac, a, s = self._ws.get("beta_q", n), self._ws.get("a", n), self._ws.get("s", n)
         np.subtract(np.int32(round_), tracker.ref, out=dt_i)
         np.maximum(dt_i, 0, out=dt_i)
         fac[...] = dt_i
@@ -180,7 +181,7 @@ class SaiDpoPolicy(SelectionPolicy):
         tilt = np.repeat(tilt / tilt.max(), tracker.n_levels).astype(np.float32)
         f *= np.take(tilt, self._cell_index(tracker), out=ws.get("prior", n))
         if cfg.difficulty_weight > 0:
-            rho = length_rank(tracker, out=ws.get("rho", n), tmp=ws.get("prior", n))
+            rho = length_rank(tracker, out=ws.get("beta_m", n), tmp=ws.get("beta_v", n))  # free by now
             rho *= np.float32(cfg.difficulty_weight)
             rho += 1
             f *= rho
