@@ -117,6 +117,7 @@ class SelectionEngine:
         total = float(w.sum())
         eps, n = self.config.epsilon, self.n_problems
         if not math.isfinite(total) or total <= 0:
+            logger.warning("policy %r gave scores summing to %s at round %d; drawing uniformly", self.config.policy, total, r)
             w.fill(1.0 / n)
         else:
             w *= np.float32((1 - eps) / total)
