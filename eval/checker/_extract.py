@@ -17,7 +17,10 @@ _ANSWER_IS = re.compile(
     re.IGNORECASE,
 )
 _LETTER = re.compile(r"(?<![A-Za-z\\])\(?([A-E])\)(?![A-Za-z])|\b(?:option|choice)\s*\(?([A-E])\b")
-_WORD = re.compile(r"(?<![\\A-Za-z])[A-Za-z]{4,}")
+_WORD = re.compile(r"(?<![\\A-Za-z{])[A-Za-z]{4,}")
+_INLINE_MATH = re.compile(r"\$\$?([^$]+)\$\$?|\\\((.+?)\\\)")
+# Plain English after an answer ("12 apples", "5 since ..."): cut there.
+_TRAILING_WORDS = re.compile(r"\s+(?<![\\])[A-Za-z]{3,}\b.*$")
 _NUMBER = re.compile(r"-?\d+(?:,\d{3})*(?:\.\d+)?(?:/\d+)?")
 
 
@@ -65,7 +68,14 @@ def _answer_line(tail: str) -> str | None:
     if not matches:
         return None
     ans = matches[-1].group(1).strip()
-    ans = re.sub(r"^\$+|\$+$", "", ans).strip()
+    math = _INLINE_MATH.search(ans)
+    if math:
+        ans = math.group(1) or math.group(2)
+    else:
+        ans = ans.strip("$").strip()
+        words = _TRAILING_WORDS.search(ans)
+        if words and words.start() > 0:
+            ans = ans[: words.start()]
     ans = ans.rstrip(".").strip()
     return ans or None
 

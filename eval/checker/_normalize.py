@@ -23,7 +23,7 @@ _DELETE = (
     "\\big", "\\Big", "\\!", "\\,", "\\;", "\\:", "\\quad", "\\qquad", "\\$", "\\limits",
 )
 _REPLACE = (
-    ("\\dfrac", "\\frac"), ("\\tfrac", "\\frac"), ("\\cfrac", "\\frac"), ("{,}", ","), ("\\ ", " "),
+    ("\\dfrac", "\\frac"), ("\\tfrac", "\\frac"), ("\\cfrac", "\\frac"), ("{,}", ","),
     ("~", " "), ("−", "-"), ("–", "-"), ("×", "\\times "), ("·", "\\cdot "), ("π", "\\pi "),
     ("∞", "\\infty "), ("√", "\\sqrt"), ("\\infin", "\\infty"), ("\\lbrace", "\\{"),
     ("\\rbrace", "\\}"), ("\\lbrack", "["), ("\\rbrack", "]"), ("\\le ", "\\leq "),
@@ -48,7 +48,14 @@ _FRAC_HALF_L = re.compile(r"\\frac\s*([0-9a-zA-Z])\s*\{")
 _FRAC_HALF_R = re.compile(r"\\frac\s*(\{[^{}]*\})\s*([0-9a-zA-Z])")
 _SQRT_SHORT = re.compile(r"\\sqrt\s*([0-9a-zA-Z])")
 _SPACES = re.compile(r"\s+")
-_SPACE_DROP = re.compile(r"(?<![A-Za-z])\s+|\s+(?![A-Za-z])")
+_BACKSLASH_SPACE = re.compile(r"(?<!\\)\\ ")
+_SPACE = re.compile(r"(?<=(.))\s+(?=(.))")
+
+
+def _drop_space(m: re.Match) -> str:
+    """Keep a space only where dropping it would merge two words or two numbers."""
+    a, b = m.group(1), m.group(2)
+    return " " if (a.isalpha() and b.isalpha()) or (a.isdigit() and b.isdigit()) else ""
 _LEAD_WORDS = re.compile(r"^(?:the\s+)?(?:final\s+)?(?:answer|value|result)\s*(?:is|:|=)\s*", re.I)
 
 
@@ -99,6 +106,7 @@ def normalize(answer: str) -> Normalized:
     s = _LEAD_WORDS.sub("", s)
     for old, new in _REPLACE:
         s = s.replace(old, new)
+    s = _BACKSLASH_SPACE.sub(" ", s)
     for token in _DELETE:
         s = s.replace(token, "")
     s = _DEGREE.sub("", s)
@@ -113,7 +121,7 @@ def normalize(answer: str) -> Normalized:
     s = _FRAC_HALF_L.sub(r"\\frac{\1}{", s)
     s = _FRAC_HALF_R.sub(r"\\frac\1{\2}", s)
     s = _SQRT_SHORT.sub(r"\\sqrt{\1}", s)
-    s = _SPACE_DROP.sub("", s)
+    s = _SPACE.sub(_drop_space, s)
     if s.startswith("+") and len(s) > 1:
         s = s[1:]
     return Normalized(_unwrap_outer(s), percent)

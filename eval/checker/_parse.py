@@ -68,11 +68,19 @@ def _wraps_whole(s: str) -> bool:
     return depth == 0
 
 
-def _scalar(s: str) -> Node:
+def _strip_assignment(s: str) -> str:
+    """``x = 3`` -> ``3``, ``x \\in [1, 2]`` -> ``[1, 2]``, ``2^3 = 8`` -> ``8`` (a worked numeric lhs)."""
     m = _ASSIGN.match(s)
     if m and s.count("=") <= 1:
-        s = s[m.end() :]
-    return Node("scalar", s)
+        return s[m.end() :]
+    parts = s.split("=")
+    if len(parts) > 1 and all(parts) and not re.search(r"[A-Za-z]", "".join(parts[:-1]).replace("\\frac", "")):
+        return parts[-1]
+    return s
+
+
+def _scalar(s: str) -> Node:
+    return Node("scalar", _strip_assignment(s))
 
 
 def _pm(s: str) -> Node | None:
@@ -91,6 +99,7 @@ def parse_structure(s: str, depth: int = 0) -> Node:
     """Parse canonical answer text into a ``Node`` tree (no maths is evaluated here)."""
     if depth > 6:
         return Node("scalar", s)
+    s = _strip_assignment(s)
     m = _LETTER.match(s) or _LETTER_PREFIX.match(s)
     if m:
         return Node("letter", m.group(1))
