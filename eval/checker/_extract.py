@@ -10,6 +10,8 @@ __all__ = ["extract", "find_boxed", "MAX_ANSWER_CHARS"]
 MAX_ANSWER_CHARS = 2000
 # Only the tail of a response is scanned by the regex fallbacks, so a 10 MB string stays cheap.
 _TAIL_CHARS = 4000
+# Texts up to this size that are one line of maths with no words are taken whole as the answer.
+_BARE_MAX_CHARS = 100_000
 
 _BOX_COMMANDS = ("\\boxed", "\\fbox")
 _ANSWER_IS = re.compile(
@@ -103,10 +105,11 @@ def extract(text: str, *, choices=None, last_number: bool = True) -> str | None:
         letters = [m.group(1) or m.group(2) for m in _LETTER.finditer(tail)]
         if letters:
             return letters[-1]
-    stripped = tail.strip()
-    if len(stripped) <= 200 and "\n" not in stripped and not _WORD.search(stripped):
-        # A bare answer such as "3\sqrt{2}" or "(1, 2]": return it whole.
-        return stripped.strip("$").strip() or None
+    if len(text) <= _BARE_MAX_CHARS:
+        stripped = text.strip()
+        if "\n" not in stripped and not _WORD.search(stripped):
+            # A bare answer such as "3\sqrt{2}" or "(1, 2]": return it whole (callers bound its length).
+            return stripped.strip("$").strip() or None
     if last_number:
         nums = _NUMBER.findall(tail)
         if nums:

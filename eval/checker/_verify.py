@@ -132,8 +132,17 @@ def _screen(gold, prediction, choices) -> tuple[Verdict | None, tuple]:
     choices = tuple(str(c) for c in choices) if choices else None
     fast = _fast(g, p, choices)
     if fast is not None:
-        return Verdict(*fast), ()
+        return _explain(fast, g, p), ()
     return None, (g, p, choices)
+
+
+def _short(text: str) -> str:
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _explain(result: tuple[str, str], gold: str, pred: str) -> Verdict:
+    status, reason = result
+    return Verdict(status, f"{reason}: prediction {_short(pred)!r} vs gold {_short(gold)!r}")
 
 
 def _run_slow(task, timeout: float, workers: int) -> Verdict:
@@ -143,7 +152,7 @@ def _run_slow(task, timeout: float, workers: int) -> Verdict:
         return Verdict("timeout", str(exc))
     except RuntimeError as exc:
         return Verdict("unparseable_pred", f"checker error: {exc}"[:200])
-    return Verdict(status, reason)
+    return _explain((status, reason), task[0], task[1])
 
 
 def verify(gold, prediction, *, choices=None, timeout: float = 2.0) -> Verdict:
