@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from ._evaluate import Unsupported, fast_expr_equal
+from ._evaluate import Unsupported, fast_equation_equal, fast_expr_equal
 from ._numbers import REL_TOL, fast_number, numbers_equal
 from ._parse import Node
 
@@ -30,6 +30,8 @@ def fast_scalar_equal(gold: str, pred: str) -> bool:
     if g is not None and p is not None:
         return numbers_equal(g, p)
     try:
+        if "=" in gold and "=" in pred:
+            return fast_equation_equal(gold, pred)
         return fast_expr_equal(gold, pred, REL_TOL)
     except Unsupported:
         raise NeedsSympy from None

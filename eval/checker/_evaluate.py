@@ -16,7 +16,7 @@ from functools import lru_cache
 
 from mpmath import MPContext
 
-__all__ = ["Unsupported", "compile_expr", "fast_expr_equal"]
+__all__ = ["Unsupported", "compile_expr", "fast_equation_equal", "fast_expr_equal"]
 
 _CTX = MPContext()
 _CTX.dps = 60
@@ -25,7 +25,7 @@ _MAX_EXP = 5000
 _MAX_FACT = 1000
 _POINTS = 4
 _TOKEN = re.compile(
-    r"\s*(?:(?P<num>\d+\.\d*|\.\d+|\d+)|(?P<cmd>\\[A-Za-z]+)|(?P<var>[A-Za-z])|(?P<op>[-+*/^_!(){}\[\]]))"
+    r"\s*(?:(?P<num>\d+\.\d*|\.\d+|\d+)|(?P<cmd>\\[A-Za-z]+)|(?P<var>[A-Za-z])|(?P<op>[-+*/^_!(){}\[\]|]))"
 )
 _FUNCS = {
     "\\sin": "sin", "\\cos": "cos", "\\tan": "tan", "\\cot": "cot", "\\sec": "sec", "\\csc": "csc",
@@ -160,6 +160,11 @@ class _Parser:
             return self._variable(val)
         if val in ("{", "("):
             return self.group()
+        if val == "|":
+            self.take()
+            inner = self.sum()
+            self.take("|")
+            return lambda env: abs(inner(env))
         if kind == "cmd":
             return self.command(val)
         raise Unsupported(f"unexpected {val!r}")
@@ -190,6 +195,9 @@ class _Parser:
         if val == "\\frac":
             num, den = self.group(), self.group()
             return lambda env: num(env) / den(env)
+        if val == "\\binom":
+            n, k = self.group(), self.group()
+            return lambda env: _binom(n(env), k(env))
         if val == "\\sqrt":
             index = None
             if self.peek()[1] == "[":
@@ -246,6 +254,12 @@ def _root(a, n):
     return _CTX.power(a, 1 / n)
 
 
+def _binom(n, k):
+    if n != int(n) or k != int(k) or not 0 <= k <= n <= 10 * _MAX_FACT:
+        raise Unsupported("binomial out of range")
+    return _CTX.binomial(n, k)
+
+
 def _fact(a):
     if a != int(a) or a < 0 or a > _MAX_FACT:
         raise Unsupported("factorial out of range")
@@ -255,7 +269,7 @@ def _fact(a):
 @lru_cache(maxsize=8192)
 def compile_expr(text: str):
     """(evaluate(env) -> mpf, variable names, inexact) for ``text``; raises Unsupported."""
-    if len(text) > _MAX_LEN or "=" in text or "<" in text or ">" in text:
+    if len(text) > _MAX_LEN or "=" in text or "<" in text or ">" in text or "\\le" in text or "\\ge" in text:
         raise Unsupported("not a plain expression")
     p = _Parser(_tokenize(text))
     fn = p.parse()
@@ -269,6 +283,36 @@ def _points(names) -> list[dict]:
 
 def _close(x, y, tol) -> bool:
     return abs(x - y) <= tol * max(abs(x), abs(y))
+
+
+def _equation(text: str):
+    """lhs - rhs of a single equation ``lhs = rhs``; raises Unsupported otherwise."""
+    parts = text.split("=")
+    if len(parts) != 2 or not all(p.strip() for p in parts):
+        raise Unsupported("not a single equation")
+    lf, ln, li = compile_expr(parts[0])
+    rf, rn, ri = compile_expr(parts[1])
+    return (lambda env: lf(env) - rf(env)), ln | rn, li or ri
+
+
+def fast_equation_equal(gold: str, pred: str) -> bool:
+    """Two equations are the same when lhs - rhs of one is a nonzero constant multiple of the other's."""
+    gf, gnames, _ = _equation(gold)
+    pf, pnames, _ = _equation(pred)
+    ratios = []
+    try:
+        for env in _points(gnames | pnames):
+            gv, pv = gf(env), pf(env)
+            if abs(pv) < 1e-40 or abs(gv) < 1e-40:
+                if abs(pv) < 1e-40 and abs(gv) < 1e-40:
+                    continue
+                return False
+            ratios.append(gv / pv)
+    except (ZeroDivisionError, ValueError, OverflowError, TypeError) as exc:
+        raise Unsupported(str(exc)) from None
+    if not ratios:
+        raise Unsupported("no informative point")
+    return all(_close(r, ratios[0], 1e-12) for r in ratios)
 
 
 def fast_expr_equal(gold: str, pred: str, rel_tol: float) -> bool:
