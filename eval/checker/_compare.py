@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 from ._evaluate import Unsupported, fast_equation_equal, fast_expr_equal
@@ -18,6 +19,12 @@ class NeedsSympy(Exception):
 ScalarEq = Callable[[str, str], bool]
 
 _INF = {"\\infty", "+\\infty", "-\\infty", "\\inf"}
+# Three letters in a row that are not a command name: a word ("odd", "Tuesday"), not a product.
+_WORD = re.compile(r"(?<![\\A-Za-z])[A-Za-z]{3,}")
+
+
+def _text_key(s: str) -> str:
+    return re.sub(r"[\s{}]", "", s).lower()
 
 
 def fast_scalar_equal(gold: str, pred: str) -> bool:
@@ -26,6 +33,8 @@ def fast_scalar_equal(gold: str, pred: str) -> bool:
         return True
     if gold in _INF or pred in _INF:
         return gold.lstrip("+") == pred.lstrip("+")
+    if _WORD.search(gold) or _WORD.search(pred):
+        return _text_key(gold) == _text_key(pred)
     g, p = fast_number(gold), fast_number(pred)
     if g is not None and p is not None:
         return numbers_equal(g, p)
@@ -88,6 +97,6 @@ def compare_nodes(gold: Node, pred: Node, eq: ScalarEq) -> bool:
         return _unordered(gold.items, pred.items, eq)
     if {gk, pk} <= {"set", "list", "scalar"}:
         # {5} vs 5: a one-element set answers a single value.
-        gi, pi = _as_items(gold), _as_items(pred)
+        gi, pi = tuple(dict.fromkeys(_as_items(gold))), tuple(dict.fromkeys(_as_items(pred)))
         return len(gi) == len(pi) == 1 and compare_nodes(gi[0], pi[0], eq)
     return False

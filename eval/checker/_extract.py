@@ -23,6 +23,7 @@ _WORD = re.compile(r"(?<![\\A-Za-z{])[A-Za-z]{4,}")
 _INLINE_MATH = re.compile(r"\$\$?([^$]+)\$\$?|\\\((.+?)\\\)")
 # Plain English after an answer ("12 apples", "5 since ..."): cut there.
 _TRAILING_WORDS = re.compile(r"\s+(?<![\\])[A-Za-z]{3,}\b.*$")
+_SINGLE_WORD = re.compile(r"^[A-Za-z]{1,20}$")
 _NUMBER = re.compile(r"-?\d+(?:,\d{3})*(?:\.\d+)?(?:/\d+)?")
 
 
@@ -107,7 +108,7 @@ def extract(text: str, *, choices=None, last_number: bool = True) -> str | None:
             return letters[-1]
     if len(text) <= _BARE_MAX_CHARS:
         stripped = text.strip()
-        if "\n" not in stripped and not _WORD.search(stripped):
+        if "\n" not in stripped and (not _WORD.search(stripped) or _SINGLE_WORD.match(stripped)):
             # A bare answer such as "3\sqrt{2}" or "(1, 2]": return it whole (callers bound its length).
             return stripped.strip("$").strip() or None
     if last_number:

@@ -60,6 +60,11 @@ def _percent_variant(norm: Normalized) -> tuple[Normalized, Node]:
     return Normalized(text, False), parse_structure(text)
 
 
+def _degree_variant(norm: Normalized) -> Node:
+    """An angle in degrees as radians, to compare with an answer written with \\pi."""
+    return parse_structure(f"\\frac{{{norm.text}}}{{180}}\\pi")
+
+
 def _candidates(gold, pred, choices):
     """(gold, pred) pairs that count as a match: letters vs choice values, percent vs fraction."""
     (gn, gnode), (pn, pnode) = gold, pred
@@ -70,6 +75,11 @@ def _candidates(gold, pred, choices):
     elif pnode.kind == "letter" and gnode.kind != "letter":
         alt = _choice_node(choices, pnode.value)
         pairs = [(gnode, alt[1])] if alt else pairs
+    if gn.degrees != pn.degrees and gnode.kind == pnode.kind == "scalar":
+        if gn.degrees and "\\pi" in pn.text:
+            pairs.append((_degree_variant(gn), pnode))
+        elif pn.degrees and "\\pi" in gn.text:
+            pairs.append((gnode, _degree_variant(pn)))
     if gn.percent != pn.percent and gnode.kind == pnode.kind == "scalar":
         if gn.percent:
             pairs.append((_percent_variant(gn)[1], pnode))

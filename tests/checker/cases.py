@@ -184,12 +184,45 @@ MULTIPLE_CHOICE = [
     ("B", "B", T, None), ("B", "(B)", T, None), ("B", "C", F, None), ("A", r"\textbf{(A)}", T, None),
 ]
 
+MISC = [
+
+ (r"\frac{3\sqrt{3}}{4}", r"\dfrac{3\sqrt3}{4}", T), (r"\frac{3\sqrt{3}}{4}", r"\frac{3}{4}\sqrt{3}", T),
+ (r"\text{(B)}", "B", T), (r"(-\infty, 3)", r"x \in (-\infty, 3)", T), (r"(-\infty,3)", r"x<3", T),
+ (r"6\sqrt{2}", r"6\sqrt{2}\text{ cm}", T), (r"18.90", r"\$18.90", T), ("4000", r"4,\!000", T),
+ ("10", r"10\%", T), (r"\left( 3, \frac{\pi}{2} \right)", r"(3,\frac{\pi}{2})", T),
+ (r"-\frac{\sqrt{3}}{2}", r"-\frac{\sqrt3}2", T), ("a=2,b=3", "(2,3)", T), (r"\frac{1}{4}\pi", r"\frac{\pi}{4}", T),
+ (r"2, 3", r"3 \text{ and } 2", T), ("5", r"The final answer is $\boxed{5}$. I hope it is correct.", T),
+ ("5", r"Final Answer: The final answer is $5$. I hope it is correct.", T),
+ (r"\frac{1}{2}", r"Final Answer: The final answer is $\frac{1}{3}$. I hope it is correct.", F),
+ ("1.5", r"1.5\text{ hours}", T), (r"\$1.50", "1.5", T), ("20", r"20\text{ square units}", T),
+ (r"x^2 - 4x + 4", r"(x-2)^2", T), (r"y=-2x+5", r"y = 5 - 2x", T), ("3", r"x=3 \text{ or } x=3", T),
+ (r"\{-2, 3\}", r"x=-2, x=3", T), (r"-2, 3", r"x = -2 \text{ or } x = 3", T),
+ (r"\frac{7}{3}", "7/3", T), (r"2.5", r"\frac{5}{2}", T), (r"\sqrt{65}", r"\sqrt{64}", F),
+ ("0.3", r"\frac{1}{3}", F), (r"\frac{9}{2}", "4.5", T), (r"\frac{1}{9}", r"0.\overline{1}", T),
+ ("11", r"\boxed{11}\text{.}", T), ("40", r"40^{\circ}", T), ("40", r"40^\circ\text{C}", T),
+ ("x^3+3x", r"x(x^2+3)", T), (r"\frac{x+1}{x-1}", r"\frac{x-1}{x+1}", F),
+ ("-1", "–1", T), (r"\infty", r"+\infty", T), ("14", r"$14$", T), ("14", r"\(14\)", T),
+ (r"\text{Tuesday}", "Tuesday", T), (r"\text{Tuesday}", "Monday", F), ("odd", r"\text{odd}", T),
+ (r"\text{even}", r"\text{odd}", F), ("2", "two", F), (r"1/2", r"\frac{1}{2}x", F),
+ (r"10\sqrt{2}", "14.142136", T), (r"10\sqrt{2}", "14.14", F), ("3", r"3.0", T),
+ ("50", r"50\text{ km/h}", T), (r"(2, -3)", r"(2,-3)", T), (r"(2, -3)", r"2, -3", T),
+ (r"\begin{pmatrix} -1 \\ 2 \end{pmatrix}", r"\begin{pmatrix}-1\\2\end{pmatrix}", T),
+ (r"\sqrt{2}+\sqrt{3}", r"\sqrt{3}+\sqrt{2}", T), (r"\sqrt{2}+\sqrt{3}", r"\sqrt{5}", F),
+ ("1", r"\frac{\sin^2 x+\cos^2 x}{1}", T), (r"\frac{\pi}{3}", r"60^\circ", T), ("A", r"\boxed{A}", T),
+ (r"5\sqrt{5}", r"\sqrt{125}", T), ("225", r"15^2", T), ("96", r"\boxed{96}\%", T),
+ (r"\frac{a+b}{2}", r"\frac{b+a}{2}", T), ("1,2,3", r"\{1,2,3\}", T), (r"[1,3]", r"1\le x\le 3", T),
+ ("3", r"3 \text{ cups}", T), ("3", r"3\text{ cups}", T), ("7", r"7\text{th}", T), ("2 \\text{ and } 3", "2,3", T),
+    ("3", r"x=3 \text{ or } x=4", F), (r"[1,3]", r"1<x\le 3", F), (r"(-\infty,3)", r"x\le3", F),
+    (r"(-\infty,3)", r"x>3", F), (r"\frac{1}{9}", r"0.\overline{2}", F), (r"\frac{\pi}{3}", r"30^\circ", F),
+    ("50", r"5\text{ km/h}", F), ("7", r"8\text{th}", F), (r"\text{odd}", "dod", F), ("2ab", "2ba", T),
+]
+
 GROUPS = {
     "integers": INTEGERS, "fractions": FRACTIONS, "decimals": DECIMALS, "scientific": SCIENTIFIC,
     "radicals": RADICALS, "constants": CONSTANTS, "logs_trig": LOGS_TRIG,
     "percent_degree_units": PERCENT_DEGREE_UNITS, "pm_equations": PM_EQUATIONS, "intervals": INTERVALS,
     "sets_tuples": SETS_TUPLES, "matrices": MATRICES, "symbolic": SYMBOLIC, "responses": RESPONSES,
-    "near_miss": NEAR_MISS_EXTRA,
+    "near_miss": NEAR_MISS_EXTRA, "misc": MISC,
 }
 
 
