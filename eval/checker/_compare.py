@@ -23,6 +23,9 @@ _INF = {"\\infty", "+\\infty", "-\\infty", "\\inf"}
 _WORD = re.compile(r"(?<![\\A-Za-z])[A-Za-z]{3,}")
 
 
+_CAPITALIZED = re.compile(r"^[A-Z][a-z]+$")
+
+
 def _text_key(s: str) -> str:
     return re.sub(r"[\s{}]", "", s).lower()
 
@@ -33,7 +36,7 @@ def fast_scalar_equal(gold: str, pred: str) -> bool:
         return True
     if gold in _INF or pred in _INF:
         return gold.lstrip("+") == pred.lstrip("+")
-    if _WORD.search(gold) or _WORD.search(pred):
+    if _WORD.search(gold) or _WORD.search(pred) or _CAPITALIZED.match(gold) or _CAPITALIZED.match(pred):
         return _text_key(gold) == _text_key(pred)
     g, p = fast_number(gold), fast_number(pred)
     if g is not None and p is not None:

@@ -23,6 +23,7 @@ _WORD = re.compile(r"(?<![\\A-Za-z{])[A-Za-z]{4,}")
 _INLINE_MATH = re.compile(r"\$\$?([^$]+)\$\$?|\\\((.+?)\\\)")
 # Plain English after an answer ("12 apples", "5 since ..."): cut there.
 _TRAILING_WORDS = re.compile(r"\s+(?<![\\])[A-Za-z]{3,}\b.*$")
+_HASHES = re.compile(r"^\s*####\s*(.+?)\s*$", re.M)
 _SINGLE_WORD = re.compile(r"^[A-Za-z]{1,20}$")
 _NUMBER = re.compile(r"-?\d+(?:,\d{3})*(?:\.\d+)?(?:/\d+)?")
 
@@ -86,7 +87,8 @@ def _answer_line(tail: str) -> str | None:
 def extract(text: str, *, choices=None, last_number: bool = True) -> str | None:
     """Return the final answer of a model response, or None when there is none.
 
-    Order: the last ``\\boxed{}``/``\\fbox{}``; else an "answer is ..." / "Answer: ..." line; else, when
+    Order: the last ``\\boxed{}``/``\\fbox{}``; else a GSM8K-style ``#### 42`` line; else an "answer is
+    ..." / "Answer: ..." line; else, when
     ``choices`` is given (multiple choice), the last option letter like ``(C)``; else, if
     ``last_number``, the last number in the text.
 
@@ -99,6 +101,9 @@ def extract(text: str, *, choices=None, last_number: bool = True) -> str | None:
     if boxed is not None:
         return boxed or None
     tail = text[-_TAIL_CHARS:]
+    hashes = _HASHES.findall(tail)
+    if hashes:
+        return hashes[-1].strip().strip("$").rstrip(".").strip() or None
     line = _answer_line(tail)
     if line is not None:
         return line

@@ -187,7 +187,8 @@ def _check_timeout(timeout) -> None:
 def verify_batch(golds, predictions, *, choices=None, timeout: float = 2.0, workers=None) -> list[Verdict]:
     """Judge many pairs; items needing sympy run in parallel worker processes, each under ``timeout``.
 
-    ``choices`` is None, or one list of choices per item (None for items that are not multiple choice).
+    ``choices`` is None, one list of choice strings shared by all items, or one entry per item (a list,
+    or None for items that are not multiple choice). Returns verdicts in input order.
     """
     _check_timeout(timeout)
     golds, predictions = list(golds), list(predictions)
@@ -196,7 +197,10 @@ def verify_batch(golds, predictions, *, choices=None, timeout: float = 2.0, work
             f"The 'predictions' parameter of verify_batch must have one entry per gold answer "
             f"({len(golds)}). Got {len(predictions)} instead."
         )
-    per_item = list(choices) if choices is not None else [None] * len(golds)
+    if choices is not None and choices and all(isinstance(c, str) for c in choices):
+        per_item = [list(choices)] * len(golds)  # one set of choices shared by every item
+    else:
+        per_item = list(choices) if choices is not None else [None] * len(golds)
     if len(per_item) != len(golds):
         raise ValueError(
             f"The 'choices' parameter of verify_batch must be None or have one entry per item "

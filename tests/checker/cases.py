@@ -217,12 +217,44 @@ MISC = [
     ("50", r"5\text{ km/h}", F), ("7", r"8\text{th}", F), (r"\text{odd}", "dod", F), ("2ab", "2ba", T),
 ]
 
+MISC2 = [
+
+ ("2", "There are 12 ways to pick them, so the answer is $\\boxed{12}$", F),
+ ("12", "Let's compute. $3 \\times 4 = 12$.\n\nTherefore, the final answer is: $\\boxed{12}$. I hope it is correct.", T),
+ ("\\frac{1}{4}", "**Final Answer**\n\\[ \\boxed{\\dfrac{1}{4}} \\]", T),
+ ("\\frac{1}{4}", "**Final Answer**\n\\[ \\boxed{\\dfrac{1}{5}} \\]", F),
+ ("5", "The answer is: 5", T), ("5", "The answer is: 15", F), ("5", "#### 5", T), ("5", "#### 6", F),
+ ("-5", "the answer is $-5$", T), ("-5", "the answer is $5$", F),
+ ("3\\sqrt{2}", "\\boxed{3 \\sqrt 2}", T), ("3\\sqrt{2}", "\\boxed{2 \\sqrt 3}", F),
+ ("\\frac{5}{12}", "\\boxed{5/12}", T), ("\\frac{5}{12}", "\\boxed{12/5}", F),
+ ("(2,3)", "\\boxed{(2, 3)}", T), ("(2,3)", "\\boxed{(3, 2)}", F),
+ ("\\dfrac{\\sqrt{6}}{3}", "\\boxed{\\frac{\\sqrt{2}}{\\sqrt{3}}}", T), ("\\dfrac{\\sqrt{6}}{3}", "\\boxed{\\frac{\\sqrt{3}}{\\sqrt{2}}}", F),
+ ("x \\in [-2,7]", "[-2,7]", T), ("[-2,7]", "(-2,7]", F),
+ ("1.25", "\\frac{5}{4}", T), ("1.25", "\\frac{4}{5}", F), ("0.125", "12.5\\%", T),
+ ("8\\pi", "25.13274", T), ("8\\pi", "25.13", F), ("\\frac{8}{3}\\pi", "\\frac{8\\pi}{3}", T),
+ ("e^{-1}", "\\frac{1}{e}", T), ("e^{-1}", "-e", F), ("\\ln 2", "0.693147", T), ("\\ln 2", "0.69", F),
+ ("2^{100}", "1267650600228229401496703205376", T), ("2^{100}", "1267650600228229401496703205377", F),
+ ("\\tfrac{1}{2}", "one half", F), ("6", "\\boxed{6.}", T), ("6", "\\boxed{6.00}", T),
+ ("\\{1,2,3,4\\}", "\\{4,3,2,1\\}", T), ("\\{1,2,3,4\\}", "\\{4,3,2,2\\}", F),
+ ("\\text{A}", "A", T), ("(A)", "\\boxed{A}", T), ("(A)", "\\boxed{B}", F),
+ ("y = \\frac{1}{2}x + 3", "y=0.5x+3", T), ("y = \\frac{1}{2}x + 3", "y=0.5x-3", F),
+ ("x^2+1", "1+x^2", T), ("x^2+1", "x^2-1", F), ("\\frac{1}{x}", "x^{-1}", T), ("\\frac{1}{x}", "-x", F),
+ ("2n", "n+n", T), ("n^2", "n*n", T), ("n^2", "2n", F), ("4", "\\sqrt{16}", T), ("4", "\\sqrt{15}", F),
+ ("\\$32", "32 dollars", T), ("32", "\\$32.00", T), ("32", "\\$23", F),
+ ("\\left[\\frac{1}{2}, 1\\right)", "[0.5,1)", T), ("\\left[\\frac{1}{2}, 1\\right)", "[0.5,1]", F),
+ ("9", "The value of $x$ is $\\boxed{9}$ inches.", T), ("90^\\circ", "90", T), ("90^\\circ", "\\frac{\\pi}{2}", T),
+ ("1/3", "33.33\\%", F), ("0.5", "50\\%", T),
+ ("3", "\\boxed{3}\\boxed{4}", F), ("-\\infty", "\\infty", F),
+ ("\\sqrt{3}", "3^{1/2}", T), ("\\sqrt{3}", "3^{1/3}", F), ("\\sqrt[4]{2}", "2^{\\frac{1}{4}}", T),
+ ("10", "ten", F), ("12", "\\boxed{12}.", T), ("\\text{No}", "no", T), ("\\text{No}", "Yes", F),
+]
+
 GROUPS = {
     "integers": INTEGERS, "fractions": FRACTIONS, "decimals": DECIMALS, "scientific": SCIENTIFIC,
     "radicals": RADICALS, "constants": CONSTANTS, "logs_trig": LOGS_TRIG,
     "percent_degree_units": PERCENT_DEGREE_UNITS, "pm_equations": PM_EQUATIONS, "intervals": INTERVALS,
     "sets_tuples": SETS_TUPLES, "matrices": MATRICES, "symbolic": SYMBOLIC, "responses": RESPONSES,
-    "near_miss": NEAR_MISS_EXTRA, "misc": MISC,
+    "near_miss": NEAR_MISS_EXTRA, "misc": MISC, "misc2": MISC2,
 }
 
 
