@@ -110,13 +110,19 @@ def main(argv: list[str] | None = None) -> int:
     _timed(mv_fn, rows[:5])  # import and warm up
     mv_res, mv_lat = _timed(mv_fn, rows)
     mv = _report("math-verify", rows, mv_res, mv_lat)
+    plain = [i for i, r in enumerate(rows) if not r[3]]
+    ours_last, _ = _timed(lambda g, p, c: bool(verify(g, p, choices=c)), rows)
+    for name, results in (("sai-dpo", ours_last), ("math-verify", mv_res)):
+        right = sum(results[i] == rows[i][2] for i in plain)
+        fp = sum(results[i] and not rows[i][2] for i in plain)
+        print(f"  without multiple-choice rows (math-verify takes no choices): {name:<12} "
+              f"accuracy {right / len(plain):.3f} ({right}/{len(plain)})  false+ {fp}")
     print(
         f"throughput ratio (sai-dpo / math-verify): cold pass {ours[0]['items_per_s'] / mv['items_per_s']:.1f}x, "
         f"warm pass {ours[-1]['items_per_s'] / mv['items_per_s']:.1f}x"
     )
     if args.show_errors:
-        res, _ = _timed(lambda g, p, c: bool(verify(g, p, choices=c)), rows)
-        for name, results in (("sai-dpo", res), ("math-verify", mv_res)):
+        for name, results in (("sai-dpo", ours_last), ("math-verify", mv_res)):
             for (g, p, e, _c), r in zip(rows, results, strict=True):
                 if r != e:
                     print(f"  {name} wrong: gold={g!r} pred={p!r} expected={e}")

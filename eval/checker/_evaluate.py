@@ -153,7 +153,7 @@ class _Parser:
             self.take()
             if "." in val:
                 self.inexact = True
-            value = _CTX.mpf(val)
+            value = _CTX.mpf(("0" + val if val.startswith(".") else val).rstrip(".") or "0")
             return lambda env: value
         if kind == "var":
             self.take()

@@ -126,6 +126,8 @@ def _bare_gold(gold) -> str | None:
 
 
 def _bare_pred(prediction, choices) -> str | None:
+    if isinstance(prediction, int | float) and not isinstance(prediction, bool):
+        prediction = str(prediction)
     if not isinstance(prediction, str):
         return None
     pred = extract(prediction, choices=choices)
@@ -133,6 +135,16 @@ def _bare_pred(prediction, choices) -> str | None:
 
 
 def _screen(gold, prediction, choices) -> tuple[Verdict | None, tuple]:
+    """Fast in-process judgement, or (None, task) when the pair needs a sympy worker. Never raises."""
+    try:
+        return _screen_unsafe(gold, prediction, choices)
+    except (RecursionError, MemoryError, ValueError, TypeError, ArithmeticError, IndexError) as exc:
+        # Model text must never crash a reward function: report the pair, do not raise.
+        log.warning("checker fast path failed on %r: %s", str(prediction)[:80], exc)
+        return Verdict("unparseable_pred", f"checker could not read the answer ({type(exc).__name__})"), ()
+
+
+def _screen_unsafe(gold, prediction, choices) -> tuple[Verdict | None, tuple]:
     g = _bare_gold(gold)
     if g is None:
         return Verdict("unparseable_gold", "gold is empty, not text, or too long"), ()

@@ -117,3 +117,27 @@ def test_batch_from_thread_with_stuck_items_still_returns_everything():
     # Items queued behind a killed worker wait for its replacement to start, then get a full timeout.
     assert statuses[2] in {"correct", "timeout"} and statuses[4] in {"correct", "timeout"}
     assert out["elapsed"] < 60
+
+
+def test_random_latex_soup_never_raises_and_returns_in_time():
+    """Seeded random strings over LaTeX-ish tokens: every pair gets a valid verdict, none hangs."""
+    import random
+
+    rng = random.Random(7)
+    alphabet = ["1", "2", "0", "x", "y", "e", ".", ",", "(", ")", "[", "]", "{", "}", "\\{", "\\}", "^", "_",
+                "+", "-", "/", "*", "=", "<", "\\frac", "\\sqrt", "\\pi", "\\boxed{", "\\text{", "\\cup", "\\pm",
+                "\\infty", "\\%", "!", "|", " ", "\\sin", "\\log", "\\le", "(C)", "\\begin{pmatrix}", "&", "\\\\"]
+    golds, preds = [], []
+    for _ in range(300):
+        golds.append("".join(rng.choice(alphabet) for _ in range(rng.randint(1, 12))))
+        preds.append("".join(rng.choice(alphabet) for _ in range(rng.randint(1, 12))))
+    start = time.monotonic()
+    verdicts = verify_batch(golds, preds, timeout=2.0, choices=["1", "2", "3", "4", "5"])
+    assert len(verdicts) == 300
+    assert {v.status for v in verdicts} <= {"correct", "incorrect", "unparseable_pred", "unparseable_gold", "timeout"}
+    assert time.monotonic() - start < 120
+    # Identical soups are judged equal or unreadable, never "incorrect" (a \\boxed inside a gold is not
+    # extracted, while the same text as a prediction is, so those are left out).
+    plain = [g for g in golds if "\\boxed" not in g][:100]
+    same = verify_batch(plain, plain, timeout=2.0)
+    assert all(v.status != "incorrect" for v in same), [v for v in same if v.status == "incorrect"][:3]
