@@ -20,6 +20,7 @@ __all__ = ["Unsupported", "compile_expr", "fast_equation_equal", "fast_expr_equa
 
 _CTX = MPContext()
 _CTX.dps = 60
+_I = _CTX.mpc(0, 1)
 _MAX_LEN = 300
 _MAX_EXP = 5000
 _MAX_FACT = 1000
@@ -96,7 +97,7 @@ class _Parser:
         if kind in ("num", "var"):
             return True
         if kind == "cmd":
-            return val not in _MULTIPLY
+            return val not in _MULTIPLY and val not in ("\\rfloor", "\\rceil")
         return val in ("(", "{")
 
     def product(self):
@@ -172,14 +173,19 @@ class _Parser:
     def _variable(self, name: str):
         if name == "e":
             return lambda env: _CTX.e
-        if name in ("i", "j"):
-            raise Unsupported("imaginary unit")
+        if name == "i":
+            return lambda env: _I
+        if name == "j":
+            raise Unsupported("ambiguous j")
         if self.peek()[1] == "_":
             self.take()
             kind, val = self.peek()
             if kind in ("num", "var") and (kind != "num" or len(val) == 1):
                 self.take()
                 name = f"{name}_{val}"
+            elif val == "{" and self.peek(1)[0] in ("num", "var") and self.peek(2)[1] == "}":
+                name = f"{name}_{self.peek(1)[1]}"
+                self.i += 3
             else:
                 raise Unsupported("complex subscript")
         self.names.add(name)
@@ -195,6 +201,11 @@ class _Parser:
         if val == "\\frac":
             num, den = self.group(), self.group()
             return lambda env: num(env) / den(env)
+        if val in ("\\lfloor", "\\lceil"):
+            inner = self.sum()
+            self.take("\\rfloor" if val == "\\lfloor" else "\\rceil")
+            fn = _CTX.floor if val == "\\lfloor" else _CTX.ceil
+            return lambda env: fn(_real(inner(env)))
         if val == "\\binom":
             n, k = self.group(), self.group()
             return lambda env: _binom(n(env), k(env))
@@ -216,7 +227,7 @@ class _Parser:
             self.take()
             base = self.atom()
         elif name == "log":
-            raise Unsupported("log without a base is ambiguous")
+            base = lambda env: _CTX.mpf(10)  # noqa: E731  (latex2sympy reads a bare \log as base 10)
         power = None
         if self.peek()[1] == "^":
             self.take()
@@ -252,6 +263,12 @@ def _root(a, n):
     if n == 3 and _CTX.im(a) == 0 and a < 0:
         return -_CTX.cbrt(-a)
     return _CTX.power(a, 1 / n)
+
+
+def _real(a):
+    if _CTX.im(a) != 0:
+        raise Unsupported("floor of a complex number")
+    return _CTX.re(a)
 
 
 def _binom(n, k):

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from ._compare import NeedsSympy, compare_nodes, fast_scalar_equal
-from ._extract import MAX_ANSWER_CHARS, extract
+from ._extract import MAX_ANSWER_CHARS, extract, find_boxed
 from ._normalize import Normalized, normalize
 from ._parse import MC_LETTERS, Node, parse_structure
 from ._pool import TaskTimeout, get_pool, shutdown_pool
@@ -122,6 +122,9 @@ def _bare_gold(gold) -> str | None:
     if not isinstance(gold, str) and not isinstance(gold, int | float):
         return None
     gold = str(gold).strip()
+    if ("\\boxed" in gold or "\\fbox" in gold) and len(gold) <= 100_000:
+        # A whole worked solution given as gold: its last boxed answer is the gold answer.
+        gold = find_boxed(gold) or gold
     return gold if gold and len(gold) <= MAX_ANSWER_CHARS else None
 
 

@@ -249,12 +249,22 @@ MISC2 = [
  ("10", "ten", F), ("12", "\\boxed{12}.", T), ("\\text{No}", "no", T), ("\\text{No}", "Yes", F),
 ]
 
+MISC3 = [
+    (r"\log 100", "2", T), (r"\log_{10} 100", "2", T), ("2i", "i+i", T), ("1+i", "1-i", F), (r"\emptyset", r"\{\}", T),
+   (r"\lfloor 3.7 \rfloor", "3", T), (r"\lceil 3.2 \rceil", "3", F), (r"x_{10}+1", r"1+x_{10}", T), (r"\sec^2 x", r"1+\tan^2 x", T),
+   (r"\frac{\sqrt{\frac{1}{2}}}{2}", r"\frac{\sqrt{2}}{4}", T), (r"\sqrt{-4}", "2i", T), (r"\mathbb{R}", r"(-\infty,\infty)", T),
+   (r"\cos(\pi)", "-1", T), (r"\frac{1}{2}+\frac{i\sqrt{3}}{2}", r"e^{i\pi/3}", T), (r"\overline{AB}", "AB", T),
+   (r"x^2 \ge 4", r"x^2\geq 4", T), (r"\sqrt[3]{-8}", "-2", T), (r"\binom{10}{3}", "120", T), ("3^{-2}", r"\frac{1}{9}", T),
+   (r"\tan^{-1}(1)", r"\frac{\pi}{4}", T), (r"\arctan 1", r"\frac{\pi}{4}", T), (r"\frac{d}{dx}", "1", F),
+    ("2", r"\lfloor 3.7 \rfloor", F), (r"\emptyset", r"\{0\}", F), ("-1", r"\sqrt{-1}", F),
+]
+
 GROUPS = {
     "integers": INTEGERS, "fractions": FRACTIONS, "decimals": DECIMALS, "scientific": SCIENTIFIC,
     "radicals": RADICALS, "constants": CONSTANTS, "logs_trig": LOGS_TRIG,
     "percent_degree_units": PERCENT_DEGREE_UNITS, "pm_equations": PM_EQUATIONS, "intervals": INTERVALS,
     "sets_tuples": SETS_TUPLES, "matrices": MATRICES, "symbolic": SYMBOLIC, "responses": RESPONSES,
-    "near_miss": NEAR_MISS_EXTRA, "misc": MISC, "misc2": MISC2,
+    "near_miss": NEAR_MISS_EXTRA, "misc": MISC, "misc2": MISC2, "misc3": MISC3,
 }
 
 
