@@ -59,3 +59,15 @@ def test_verify_statuses_for_missing_answers():
 def test_verify_rejects_bad_timeout():
     with pytest.raises(ValueError, match="'timeout' parameter of verify"):
         verify("1", "1", timeout=0)
+
+
+def test_docstring_examples_run():
+    import doctest
+
+    import eval.checker
+    import eval.checker._extract
+    import eval.checker._verify
+
+    for module in (eval.checker, eval.checker._extract, eval.checker._verify):
+        result = doctest.testmod(module)
+        assert result.attempted >= 1 and result.failed == 0, module.__name__
