@@ -23,7 +23,9 @@ _WORD = re.compile(r"(?<![\\A-Za-z{])[A-Za-z]{4,}")
 _INLINE_MATH = re.compile(r"\$\$?([^$]+)\$\$?|\\\((.+?)\\\)")
 # Plain English after an answer ("12 apples", "5 since ..."): cut there.
 _TRAILING_WORDS = re.compile(r"\s+(?<![\\])[A-Za-z]{3,}\b.*$")
+_MATH_SEGMENT = re.compile(r"\$\$(.+?)\$\$|\$([^$]+)\$|\\\[(.+?)\\\]|\\\((.+?)\\\)", re.S)
 _HASHES = re.compile(r"^\s*####\s*(.+?)\s*$", re.M)
+_SHORT_WORD = re.compile(r"(?:^|(?<=\s))(?!(?:and|or)\b)[A-Za-z]{2,3}(?=\s)")
 _SINGLE_WORD = re.compile(r"^[A-Za-z]{1,20}$")
 _NUMBER = re.compile(r"-?\d+(?:,\d{3})*(?:\.\d+)?(?:/\d+)?")
 
@@ -113,11 +115,32 @@ def extract(text: str, *, choices=None, last_number: bool = True) -> str | None:
             return letters[-1]
     if len(text) <= _BARE_MAX_CHARS:
         stripped = text.strip()
-        if "\n" not in stripped and (not _WORD.search(stripped) or _SINGLE_WORD.match(stripped)):
+        if _SINGLE_WORD.match(stripped) or _looks_bare(stripped):
             # A bare answer such as "3\sqrt{2}" or "(1, 2]": return it whole (callers bound its length).
             return stripped.strip("$").strip() or None
     if last_number:
-        nums = _NUMBER.findall(tail)
+        nums = list(_NUMBER.finditer(tail))
         if nums:
-            return nums[-1]
+            math = _last_math_holding(tail, nums[-1])
+            return math if math is not None else nums[-1].group(0)
+    return None
+
+
+def _looks_bare(text: str) -> bool:
+    """One line of maths with no prose: no long words, no short words like "So", "$" only around it."""
+    if "\n" in text or _WORD.search(text) or _SHORT_WORD.search(text):
+        return False
+    inner = text[1:-1] if text.startswith("$") and text.endswith("$") else text
+    return "$" not in inner.strip("$")
+
+
+def _last_math_holding(tail: str, number: re.Match) -> str | None:
+    """The last ``$...$`` / ``\\[...\\]`` segment when it holds the last number ("so $x = \\frac{1}{2}$.")."""
+    segments = list(_MATH_SEGMENT.finditer(tail))
+    if not segments:
+        return None
+    seg = segments[-1]
+    if seg.start() <= number.start() and number.end() <= seg.end():
+        content = next(g for g in seg.groups() if g is not None).strip()
+        return content if 0 < len(content) <= 200 else None
     return None

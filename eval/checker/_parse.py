@@ -16,6 +16,7 @@ _ASSIGN = re.compile(r"^[A-Za-z](?:_\{?[A-Za-z0-9]+\}?)?(?:\([A-Za-z]\))?(?:=|\\
 _REL = r"(<|>|\\leq|\\geq)"
 _CHAIN = re.compile(rf"^(?P<a>[^<>]+?){_REL}(?P<v>[A-Za-z]){_REL}(?P<b>[^<>]+)$")
 _ONE_SIDED = re.compile(rf"^(?P<v>[A-Za-z]){_REL}(?P<a>[^<>=]+)$")
+_COMMAND = re.compile(r"\\[A-Za-z]+")
 _OPEN = "([{"
 _CLOSE = ")]}"
 
@@ -77,7 +78,7 @@ def _strip_assignment(s: str) -> str:
     if m and s.count("=") <= 1:
         return s[m.end() :]
     parts = s.split("=")
-    if len(parts) > 1 and all(parts) and not re.search(r"[A-Za-z]", "".join(parts[:-1]).replace("\\frac", "")):
+    if len(parts) > 1 and all(parts) and not re.search(r"[A-Za-z]", _COMMAND.sub("", "".join(parts[:-1]))):
         return parts[-1]
     return s
 

@@ -259,12 +259,22 @@ MISC3 = [
     ("2", r"\lfloor 3.7 \rfloor", F), (r"\emptyset", r"\{0\}", F), ("-1", r"\sqrt{-1}", F),
 ]
 
+MISC4 = [
+    (r"\frac12", r"So $x = \frac{1}{2}$.", T), (r"\frac12", r"So $x = \frac{1}{3}$.", F), ("5", "$x$ is 5", T),
+    ("x", "$x$ is 5", F), ("6", r"We get $2\cdot 3 = 6$", T), ("5", r"We get $2\cdot 3 = 6$", F),
+    (r"2\sqrt2", r"\boxed{2\sqrt{2} \approx 2.83}", T), (r"2\sqrt3", r"\boxed{2\sqrt{2} \approx 2.83}", F),
+    ("(1,2)", r"\langle 1, 2\rangle", T), ("(1,2)", r"\langle 2, 1\rangle", F), (r"\pi", r"\pi = 3.14159", T),
+    ("3", r"the result is \[ y = 3 \]", T), ("4", r"the result is \[ y = 3 \]", F), ("3", "$3$", T), ("3", "$$3$$", T),
+    ("x+1", "x + 1", T), ("x+1", "x - 1", F), ("12", "It is 12", T), ("21", "It is 12", F),
+    ("7", r"Hence \(n = 7\).", T), ("7", r"Hence \(n = 17\).", F),
+]
+
 GROUPS = {
     "integers": INTEGERS, "fractions": FRACTIONS, "decimals": DECIMALS, "scientific": SCIENTIFIC,
     "radicals": RADICALS, "constants": CONSTANTS, "logs_trig": LOGS_TRIG,
     "percent_degree_units": PERCENT_DEGREE_UNITS, "pm_equations": PM_EQUATIONS, "intervals": INTERVALS,
     "sets_tuples": SETS_TUPLES, "matrices": MATRICES, "symbolic": SYMBOLIC, "responses": RESPONSES,
-    "near_miss": NEAR_MISS_EXTRA, "misc": MISC, "misc2": MISC2, "misc3": MISC3,
+    "near_miss": NEAR_MISS_EXTRA, "misc": MISC, "misc2": MISC2, "misc3": MISC3, "misc4": MISC4,
 }
 
 
