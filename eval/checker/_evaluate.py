@@ -289,7 +289,10 @@ def compile_expr(text: str):
     if len(text) > _MAX_LEN or "=" in text or "<" in text or ">" in text or "\\le" in text or "\\ge" in text:
         raise Unsupported("not a plain expression")
     p = _Parser(_tokenize(text))
-    fn = p.parse()
+    try:
+        fn = p.parse()
+    except RecursionError:
+        raise Unsupported("nested too deeply") from None
     return fn, frozenset(p.names), p.inexact
 
 

@@ -12,6 +12,8 @@ MAX_ANSWER_CHARS = 2000
 _TAIL_CHARS = 4000
 # Texts up to this size that are one line of maths with no words are taken whole as the answer.
 _BARE_MAX_CHARS = 100_000
+# A braced group is scanned this far at most; an unclosed \boxed{ in a 10 MB string stays cheap.
+_MAX_BRACED = 20_000
 
 _BOX_COMMANDS = ("\\boxed", "\\fbox")
 _ANSWER_IS = re.compile(
@@ -35,7 +37,7 @@ def _braced(text: str, start: int) -> tuple[str, int] | None:
     if start >= len(text) or text[start] != "{":
         return None
     depth = 0
-    for i in range(start, len(text)):
+    for i in range(start, min(len(text), start + _MAX_BRACED)):
         ch = text[i]
         if ch == "{" and (i == 0 or text[i - 1] != "\\"):
             depth += 1

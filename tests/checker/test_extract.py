@@ -71,3 +71,17 @@ def test_docstring_examples_run():
     for module in (eval.checker, eval.checker._extract, eval.checker._verify):
         result = doctest.testmod(module)
         assert result.attempted >= 1 and result.failed == 0, module.__name__
+
+
+def test_verify_batch_validates_and_keeps_order():
+    from eval.checker import verify_batch
+
+    with pytest.raises(ValueError, match="'predictions' parameter of verify_batch"):
+        verify_batch(["1", "2"], ["1"])
+    with pytest.raises(ValueError, match="'choices' parameter of verify_batch"):
+        verify_batch(["1", "2"], ["1", "2"], choices=[None])
+    verdicts = verify_batch(["1/2", "C", "3", "(1,2]"], ["0.5", "12", "4", "(1,2]"], choices=[None, ["1", "2", "12"], None, None])
+    assert [v.status for v in verdicts] == ["correct", "correct", "incorrect", "correct"]
+    # One list of choices shared by every item.
+    shared = verify_batch(["A", "B"], ["7", "7"], choices=["7", "8", "9", "10", "11"])
+    assert [bool(v) for v in shared] == [True, False]

@@ -48,6 +48,8 @@ def test_injection_strings_do_nothing(tmp_path):
     "prediction",
     [
         "9" * 10_000_000,
+        r"\boxed{" + "1" * 10_000_000,
+        "(" * 140 + "1" + ")" * 140,
         r"\boxed{" * 200_000 + "1" + "}" * 200_000,
         "(" * 500_000 + "1" + ")" * 500_000,
         "The answer is " + "1+" * 3_000_000 + "1",
@@ -58,7 +60,7 @@ def test_injection_strings_do_nothing(tmp_path):
         "100000!",
         r"9^{9^{9^{9}}}",
     ],
-    ids=["10MB-digits", "nested-boxed", "nested-parens", "long-sum", "deep-frac", "tower", "pow",
+    ids=["10MB-digits", "10MB-unclosed-box", "parens-140", "nested-boxed", "nested-parens", "long-sum", "deep-frac", "tower", "pow",
          "big-fact", "fact", "tower9"],
 )
 def test_explosive_inputs_return_within_deadline(prediction):
