@@ -297,8 +297,12 @@ def compile_expr(text: str):
 
 
 def _points(names) -> list[dict]:
+    # Signed points: x and |x|, or \\sqrt{x^2} and x, must differ somewhere.
     rng = random.Random(12345)
-    return [{n: _CTX.mpf(rng.randint(11, 97)) / rng.randint(3, 17) for n in sorted(names)} for _ in range(_POINTS)]
+    return [
+        {n: rng.choice((-1, 1)) * _CTX.mpf(rng.randint(11, 97)) / rng.randint(3, 17) for n in sorted(names)}
+        for _ in range(_POINTS)
+    ]
 
 
 def _close(x, y, tol) -> bool:

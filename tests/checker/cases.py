@@ -266,7 +266,8 @@ MISC4 = [
     ("(1,2)", r"\langle 1, 2\rangle", T), ("(1,2)", r"\langle 2, 1\rangle", F), (r"\pi", r"\pi = 3.14159", T),
     ("3", r"the result is \[ y = 3 \]", T), ("4", r"the result is \[ y = 3 \]", F), ("3", "$3$", T), ("3", "$$3$$", T),
     ("x+1", "x + 1", T), ("x+1", "x - 1", F), ("12", "It is 12", T), ("21", "It is 12", F),
-    ("7", r"Hence \(n = 7\).", T), ("7", r"Hence \(n = 17\).", F),
+    ("7", r"Hence \(n = 7\).", T), ("7", r"Hence \(n = 17\).", F), ("x", "|x|", F), (r"\sqrt{x^2}", "x", F),
+    (r"\sqrt{x}\sqrt{x}", "x", T),
 ]
 
 GROUPS = {
