@@ -76,6 +76,21 @@ def _as_items(node: Node) -> tuple:
     return node.items if node.kind in ("seq", "list", "set", "union") else (node,)
 
 
+def _vector_vs_tuple(gold: Node, pred: Node, eq: ScalarEq) -> bool:
+    """A one-column or one-row matrix equals the tuple of its entries: (3, -1) is the vector (3; -1)."""
+    matrix, other = (gold, pred) if gold.kind == "matrix" else (pred, gold)
+    if other.kind not in ("seq", "list") or (other.kind == "seq" and other.brackets != "()"):
+        return False
+    rows = matrix.items
+    if all(len(r.items) == 1 for r in rows):
+        entries = tuple(r.items[0] for r in rows)
+    elif len(rows) == 1:
+        entries = rows[0].items
+    else:
+        return False
+    return _ordered(entries, other.items, eq)
+
+
 def compare_nodes(gold: Node, pred: Node, eq: ScalarEq) -> bool:
     """True iff ``pred`` answers ``gold``; ``eq`` compares two scalar texts."""
     gk, pk = gold.kind, pred.kind
@@ -83,8 +98,10 @@ def compare_nodes(gold: Node, pred: Node, eq: ScalarEq) -> bool:
         return gk == pk and gold.value == pred.value
     if gk == "scalar" and pk == "scalar":
         return eq(gold.value, pred.value)
+    if gk == "matrix" and pk == "matrix":
+        return _ordered(gold.items, pred.items, eq)
     if gk == "matrix" or pk == "matrix":
-        return gk == pk and _ordered(gold.items, pred.items, eq)
+        return _vector_vs_tuple(gold, pred, eq)
     if gk == "seq" and pk == "seq":
         # Tuples and intervals: brackets matter ((1,2] is not (1,2)); order matters.
         return gold.brackets == pred.brackets and _ordered(gold.items, pred.items, eq)

@@ -158,7 +158,12 @@ def parse_structure(s: str, depth: int = 0) -> Node:
     if len(parts) > 1:
         parts = [p for p in parts if p] or [""]
         if all(re.fullmatch(r"\\?(?:and|or)?", p) is None for p in parts):
-            return Node("list", items=tuple(parse_structure(p, depth + 1) for p in parts))
+            items: list[Node] = []
+            for p in parts:
+                node = parse_structure(p, depth + 1)
+                # "-2, 1 \\pm \\sqrt{3}" lists three values: flatten the \\pm pair into the list.
+                items.extend(node.items if node.kind == "list" else (node,))
+            return Node("list", items=tuple(items))
     pm = _pm(s)
     if pm is not None:
         return pm

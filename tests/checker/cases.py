@@ -270,12 +270,24 @@ MISC4 = [
     (r"\sqrt{x}\sqrt{x}", "x", T),
 ]
 
+MISC5 = [
+    (r"-2, 1 \pm \sqrt{3}", r"1+\sqrt{3}, 1-\sqrt{3}, -2", T), (r"-2, 1 \pm \sqrt{3}", r"1+\sqrt{3}, -2", F),
+   (r"\text{Devon}", "Devon", T), (r"1\frac{1}{4}", "1.25", T), (r"1\frac{1}{4}", r"\frac{5}{4}", T), (r"1\frac{1}{4}", r"\frac{1}{4}", F),
+   (r"(-\infty,-2)\cup(3,\infty)", r"(3,\infty)\cup(-\infty,-2)", T), (r"(-\infty,-2)\cup(3,\infty)", r"(-\infty,-2]\cup[3,\infty)", F),
+   (r"\begin{pmatrix} 3 \\ -1 \end{pmatrix}", r"\begin{pmatrix}3\\-1\end{pmatrix}", T), (r"\begin{pmatrix} 3 \\ -1 \end{pmatrix}", r"(3,-1)", T),
+   (r"\frac{1}{2}, 2", r"2, \frac12", T), (r"\left(\frac{1}{2}, 3\right)", "(1/2, 3)", T), (r"[-2,\infty)", r"x \ge -2", T),
+   (r"[-2,\infty)", r"x > -2", F), ("x^2+7x+10", "(x+2)(x+5)", T), ("x^2+7x+10", "(x+2)(x+3)", F),
+   (r"\$42.50", "42.5", T), (r"\$42.50", "42.05", F), ("1,\\!000", "1000", T), (r"\frac{\sqrt{3}}{3}", r"\frac{1}{\sqrt{3}}", T),
+    (r"\begin{pmatrix} 3 \\ -1 \end{pmatrix}", "(-1,3)", F),
+    (r"\begin{pmatrix} 3 \\ -1 \end{pmatrix}", "[3,-1]", F),
+]
+
 GROUPS = {
     "integers": INTEGERS, "fractions": FRACTIONS, "decimals": DECIMALS, "scientific": SCIENTIFIC,
     "radicals": RADICALS, "constants": CONSTANTS, "logs_trig": LOGS_TRIG,
     "percent_degree_units": PERCENT_DEGREE_UNITS, "pm_equations": PM_EQUATIONS, "intervals": INTERVALS,
     "sets_tuples": SETS_TUPLES, "matrices": MATRICES, "symbolic": SYMBOLIC, "responses": RESPONSES,
-    "near_miss": NEAR_MISS_EXTRA, "misc": MISC, "misc2": MISC2, "misc3": MISC3, "misc4": MISC4,
+    "near_miss": NEAR_MISS_EXTRA, "misc": MISC, "misc2": MISC2, "misc3": MISC3, "misc4": MISC4, "misc5": MISC5,
 }
 
 
