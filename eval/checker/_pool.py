@@ -13,6 +13,7 @@ import os
 import subprocess
 import sys
 import threading
+import time
 from multiprocessing.connection import Connection
 
 __all__ = ["WorkerPool", "get_pool", "shutdown_pool", "TaskTimeout"]
@@ -28,6 +29,19 @@ class TaskTimeout(Exception):
     """The worker did not answer within the deadline and was killed."""
 
 
+def _watch_parent(interval: float = 1.0) -> None:
+    """Exit this worker soon after its parent dies, even in the middle of a long sympy call."""
+    parent = os.getppid()
+
+    def watch():
+        while True:
+            time.sleep(interval)
+            if os.getppid() != parent:
+                os._exit(0)
+
+    threading.Thread(target=watch, name="checker-parent-watch", daemon=True).start()
+
+
 def _worker_main(conn, fn_path: str) -> None:
     """Worker loop: import the task function, say ready, then answer tasks until told to stop."""
     try:
@@ -38,6 +52,7 @@ def _worker_main(conn, fn_path: str) -> None:
         pass
     import importlib
 
+    _watch_parent()
     module, name = fn_path.rsplit(":", 1)
     fn = getattr(importlib.import_module(module), name)
     fn(None)  # warm-up: import sympy and the parser before declaring ready

@@ -58,3 +58,34 @@ def test_shutdown_stops_workers():
     assert worker.proc.returncode is not None
     with pytest.raises(RuntimeError, match="shut down"):
         p.run((0.0, 1), timeout=1.0)
+
+
+def test_workers_exit_when_their_parent_dies():
+    """A parent killed mid-task leaves no orphan worker burning CPU (the worker watches its parent)."""
+    import os
+    import pathlib
+    import subprocess
+    import sys
+
+    root = pathlib.Path(__file__).resolve().parents[2]
+    code = (
+        "import os, threading, time\n"
+        "from eval.checker._pool import WorkerPool\n"
+        f"p = WorkerPool({FN!r}, size=1)\n"
+        "p.warm()\n"
+        "print(p._idle[0].proc.pid, flush=True)\n"
+        "threading.Thread(target=lambda: p.run((60.0, 1), timeout=120.0), daemon=True).start()\n"
+        "time.sleep(0.5)\n"
+        "os._exit(0)\n"
+    )
+    env = dict(os.environ, PYTHONPATH=str(root))
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=root, env=env, timeout=60)
+    pid = int(out.stdout.split()[0])
+    deadline = time.monotonic() + 15
+    while time.monotonic() < deadline:
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return
+        time.sleep(0.2)
+    raise AssertionError(f"worker {pid} outlived its parent")
