@@ -183,8 +183,11 @@ def _run_slow(task, timeout: float, workers: int) -> Verdict:
 def verify(gold, prediction, *, choices=None, timeout: float = 2.0) -> Verdict:
     """Judge one prediction (a full response or a bare answer) against the gold answer.
 
-    Fast paths (normalized text, exact rationals) run here; anything needing sympy runs in a worker
-    process killed after ``timeout`` seconds, so the call returns in any thread, in any Ray actor.
+    Fast paths (normalized text, exact rationals, whitelisted arithmetic) run here; anything needing
+    sympy runs in a worker process killed after ``timeout`` seconds, so the call returns in any thread,
+    in any Ray actor. The limit counts from when a ready worker takes the item: the very first sympy
+    item in a process also waits for the workers to start (about 1-3 s; call ``warmup()`` to pay that
+    up front). Never raises on model text: unreadable input gives an ``unparseable_*`` verdict.
 
     >>> verify("1/2", r"so the answer is $\\boxed{\\dfrac{1}{2}}$").status
     'correct'
