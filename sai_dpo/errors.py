@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+# One pool-validation error for the whole project: data/ owns it (data must not import sai_dpo),
+# sai_dpo re-exports it so callers catch a single class.
+from data.schema import PoolValidationError  # noqa: F401  (re-export)
+
 
 class SaiDpoError(Exception):
     """Base class of every error this project raises on purpose."""
@@ -9,10 +13,6 @@ class SaiDpoError(Exception):
 
 class InvalidInputError(SaiDpoError, ValueError):
     """Input at a public boundary was wrong; the message says what and how to fix it."""
-
-
-class PoolValidationError(InvalidInputError):
-    """A problem pool row did not match the record schema."""
 
 
 def param_error(param: str, owner: str, expected: str, got: object) -> InvalidInputError:
