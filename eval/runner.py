@@ -119,6 +119,17 @@ def _verify_chunks(golds, texts, choices, scoring: ScoringConfig):
     return verdicts
 
 
+def _answer(text: str, choices: tuple[str, ...] | None, extract) -> str | None:
+    """The extracted answer; on multiple-choice problems a choice's value becomes its letter, so
+    ``12`` and ``B`` (when choice B is 12) fall in one maj@k class (string match after trimming)."""
+    answer = extract(text, choices=list(choices) if choices else None)
+    if answer is not None and choices:
+        values = [c.strip() for c in choices]
+        if answer.strip() in values:
+            return chr(65 + values.index(answer.strip()))
+    return answer
+
+
 def score(
     matched: Sequence[MatchedProblem],
     *,
@@ -147,7 +158,7 @@ def score(
     for m in matched:
         n = len(m.completions)
         vs = verdicts[pos : pos + n]
-        answers = tuple(extract(t, choices=list(m.choices) if m.choices else None) for t in m.completions)
+        answers = tuple(_answer(t, m.choices, extract) for t in m.completions)
         tokens = tuple(token_counter(t) for t in m.completions)
         steps = tuple(step_counter(t) for t in m.completions)
         statuses = tuple(v.status for v in vs)
@@ -179,6 +190,7 @@ def evaluate(
     scoring: ScoringConfig | None = None,
     token_counter: Callable[[str], int] | None = None,
     token_unit: str = WHITESPACE_UNIT,
+    step_counter: Callable[[str], int] | None = None,
 ) -> EvalResult:
     """Score ``generations`` (a file path or a list of row dicts) against ``eval_set``.
 
@@ -192,6 +204,7 @@ def evaluate(
         scoring: :class:`ScoringConfig` for the checker.
         token_counter: counts tokens of a completion (default: whitespace words).
         token_unit: how tokens were counted, written into the metrics.
+        step_counter: counts reasoning steps (default: :func:`eval.features.count_steps`).
 
     Raises:
         EvalInputError: when no generation matches the eval set (the message lists why).
@@ -205,7 +218,7 @@ def evaluate(
             f"No generation matched a problem of eval set {set_name!r} ({len(issues.unknown_ids)} completions "
             f"had unknown problem ids, {len(issues.missing_problems)} problems had none); check --set."
         )
-    problems, samples = score(matched, scoring=scoring, token_counter=token_counter)
+    problems, samples = score(matched, scoring=scoring, token_counter=token_counter, step_counter=step_counter)
     equivalent = equivalent or checker_equivalence(timeout=scoring.timeout, workers=scoring.workers)
     metrics = compute_metrics(problems, equivalent=equivalent, config=metrics_config)
     metrics["set"] = set_name
