@@ -24,6 +24,8 @@ def register(sub) -> None:
     p.add_argument("--set", dest="eval_set", metavar="NAME_OR_FILE", help="eval set (builtin name or pool file)")
     p.add_argument("--preset", default=None, help="loader preset for --set (see data.load_pool)")
     p.add_argument("--out", required=True, metavar="DIR", help="output folder")
+    p.add_argument("--tokenizer", default=None, metavar="DIR",
+                   help="count tokens with this tokenizer (default: whitespace words; --model uses its own)")
     p.add_argument("-k", type=int, default=8, help="samples per problem with --model (default 8)")
     p.add_argument("--max-new-tokens", type=int, default=64)
     p.add_argument("--temperature", type=float, default=1.0)
@@ -53,7 +55,13 @@ def _parse_ks(text: str | None):
 
 def _run_eval(args: argparse.Namespace) -> int:
     from eval.report import write_compare_report, write_eval_report
-    from eval.runner import ScoringConfig, evaluate, generations_from_model, write_generations
+    from eval.runner import (
+        ScoringConfig,
+        evaluate,
+        generations_from_model,
+        tokenizer_counter,
+        write_generations,
+    )
 
     if args.compare:
         paths = write_compare_report(args.compare[0], args.compare[1], args.out)
@@ -66,6 +74,8 @@ def _run_eval(args: argparse.Namespace) -> int:
     metrics_config = MetricsConfig(ks=_parse_ks(args.ks), seed=args.seed)
     scoring = ScoringConfig(workers=args.workers, timeout=args.timeout, progress=not args.no_progress)
     extra = {}
+    if args.tokenizer:
+        extra = {"token_counter": tokenizer_counter(args.tokenizer), "token_unit": f"tokens of {args.tokenizer}"}
     generations = args.generations
     if args.model:
         generations, counter = generations_from_model(

@@ -27,6 +27,7 @@ __all__ = [
     "generations_from_model",
     "resolve_eval_set",
     "score",
+    "tokenizer_counter",
     "write_generations",
 ]
 
@@ -274,10 +275,23 @@ def generations_from_model(
         for j, text in enumerate(texts)
     ]
 
+    return rows, tokenizer_counter(tokenizer)
+
+
+def tokenizer_counter(tokenizer) -> Callable[[str], int]:
+    """Count tokens of a (decoded) completion by re-encoding it with ``tokenizer``.
+
+    ``tokenizer`` may be a loaded tokenizer or a folder to load one from.
+    """
+    if isinstance(tokenizer, str | Path):
+        from transformers import AutoTokenizer
+
+        tokenizer = AutoTokenizer.from_pretrained(str(tokenizer))
+
     def count_tokens(text: str) -> int:
         return len(tokenizer(text, add_special_tokens=False)["input_ids"])
 
-    return rows, count_tokens
+    return count_tokens
 
 
 def write_generations(rows: Sequence[dict], path: str | Path) -> Path:

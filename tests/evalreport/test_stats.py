@@ -8,7 +8,13 @@ import numpy as np
 import pytest
 
 from eval._eval_errors import EvalInputError
-from eval._stats import bootstrap_mean_ci, majority_share_correct, pass_at_k, two_proportion_z, wilson_interval
+from eval._stats import (
+    bootstrap_mean_ci,
+    majority_share_correct,
+    pass_at_k,
+    two_proportion_z,
+    wilson_interval,
+)
 
 
 @pytest.mark.parametrize("n", range(1, 11))
