@@ -94,10 +94,6 @@ def resolve_eval_set(name_or_file, preset: str | None = None):
     return load_pool(source, preset=preset), source
 
 
-def _whitespace_tokens(text: str) -> int:
-    return len(text.split())
-
-
 def _verify_chunks(golds, texts, choices, scoring: ScoringConfig):
     from tqdm.auto import tqdm
 
@@ -140,14 +136,15 @@ def score(
 ) -> tuple[list[ProblemSamples], list[dict]]:
     """Check every completion; return the scored problems and one row per sample.
 
-    Tokens are counted with ``token_counter`` (default: whitespace-separated words) and reasoning
-    steps with ``step_counter`` (default: :func:`eval.features.count_steps`).
+    Tokens are counted with ``token_counter`` (default: :func:`eval.features.count_tokens`, i.e.
+    whitespace-separated words) and reasoning steps with ``step_counter`` (default:
+    :func:`eval.features.count_steps`), the same rules rewards and DPO pairs use.
     """
     from eval.checker import extract
-    from eval.features import count_steps
+    from eval.features import count_steps, count_tokens
 
     scoring = scoring or ScoringConfig()
-    token_counter = token_counter or _whitespace_tokens
+    token_counter = token_counter or count_tokens
     step_counter = step_counter or count_steps
     golds, texts, choices = [], [], []
     for m in matched:
@@ -288,10 +285,12 @@ def tokenizer_counter(tokenizer) -> Callable[[str], int]:
 
         tokenizer = AutoTokenizer.from_pretrained(str(tokenizer))
 
-    def count_tokens(text: str) -> int:
-        return len(tokenizer(text, add_special_tokens=False)["input_ids"])
+    from eval.features import count_tokens
 
-    return count_tokens
+    def _count(text: str) -> int:
+        return count_tokens(text, tokenizer)
+
+    return _count
 
 
 def write_generations(rows: Sequence[dict], path: str | Path) -> Path:

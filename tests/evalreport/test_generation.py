@@ -28,10 +28,10 @@ def test_shape_and_seed_determinism(saved_model):
     A random 300-token model sampled at temperature 1 draws 8 near-uniform tokens per sample, so two
     seeds giving the same 9 samples has negligible probability.
     """
-    path, _, _ = saved_model
-    a = generate(str(path), None, PROMPTS, k=3, max_new_tokens=8, batch_size=6, seed=1)
-    b = generate(str(path), None, PROMPTS, k=3, max_new_tokens=8, batch_size=6, seed=1)
-    c = generate(str(path), None, PROMPTS, k=3, max_new_tokens=8, batch_size=6, seed=2)
+    path, model, tok = saved_model
+    a = generate(str(path), None, PROMPTS, k=3, max_new_tokens=8, batch_size=6, seed=1)  # loads from disk
+    b = generate(model, tok, PROMPTS, k=3, max_new_tokens=8, batch_size=6, seed=1)
+    c = generate(model, tok, PROMPTS, k=3, max_new_tokens=8, batch_size=6, seed=2)
     assert [len(x) for x in a] == [3, 3, 3]
     assert all(isinstance(s, str) for x in a for s in x)
     assert a == b

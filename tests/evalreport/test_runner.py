@@ -68,8 +68,11 @@ def test_samples_carry_lengths_and_steps(result):
     assert all(isinstance(s["n_tokens"], int) and isinstance(s["n_steps"], int) for s in result.samples)
     lengths = result.metrics["lengths"]
     assert lengths["tokens"]["correct"]["n"] == 6 and lengths["tokens"]["incorrect"]["n"] == 10
-    # "so \boxed{0.5}" is 2 whitespace words; every completion here has 1-4 words.
-    assert 1 <= lengths["tokens"]["correct"]["mean"] <= 4
+    # Correct samples and their whitespace words: "so \boxed{0.5}" 2, "we get \boxed{\frac{1}{2}}" 3,
+    # "\boxed{7}" 1, "\boxed{7.0}" 1, "\boxed{B}" 1, "\boxed{12}" 1 -> mean 9/6 = 1.5, max 3.
+    assert lengths["tokens"]["correct"]["mean"] == 1.5 and lengths["tokens"]["correct"]["max"] == 3
+    # Every completion is one line without a sentence end: count_steps gives 1 each.
+    assert lengths["steps"]["correct"]["mean"] == 1.0 and lengths["steps"]["incorrect"]["mean"] == 1.0
 
 
 def test_list_format_parquet_and_null_rows(tmp_path):
@@ -93,6 +96,17 @@ def test_list_format_parquet_and_null_rows(tmp_path):
     assert sorted(issues.missing_problems) == ["p3", "p4", "p5"]
     res = evaluate(loaded, EVAL_SET, scoring=SCORING)
     assert res.metrics["accuracy"] == 0.75  # p1: 1/2 right, 2 wrong; p2: both right -> 3/4
+
+
+def test_steps_follow_count_steps(tmp_path):
+    """"Step 1: ...\nStep 2: ..." has 2 numbered steps; a 3-paragraph answer has 3 steps."""
+    rows = [
+        {"problem_id": "p1", "completion": "Step 1: halve one.\nStep 2: so \\boxed{1/2}"},
+        {"problem_id": "p1", "completion": "Think.\n\nCompute.\n\nThe answer is \\boxed{2}"},
+    ]
+    res = evaluate(rows, EVAL_SET, scoring=SCORING)
+    assert [s["n_steps"] for s in res.samples] == [2, 3]
+    assert [s["status"] for s in res.samples] == ["correct", "incorrect"]
 
 
 def test_row_format_without_sample_column_flags_repeats(tmp_path):
