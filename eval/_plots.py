@@ -49,15 +49,17 @@ def heatmap(
 ) -> str:
     """A heatmap with NaN cells left blank and values written in each cell when ``annotate``."""
     m = np.asarray(matrix, dtype=float)
-    fig = _figure(max(4.0, 1.0 + 0.7 * len(col_labels)), max(2.5, 1.0 + 0.45 * len(row_labels)))
+    # Sizes grow with the table but stay readable: at most 11 x 14 inches, thinned tick labels.
+    fig = _figure(min(11.0, max(4.0, 1.5 + 0.7 * len(col_labels))), min(14.0, max(2.5, 1.0 + 0.45 * len(row_labels))))
     ax = fig.add_subplot(1, 1, 1)
     im = ax.imshow(np.ma.masked_invalid(m), cmap="viridis", vmin=0.0, vmax=vmax, aspect="auto")
-    ax.set_xticks(range(len(col_labels)), labels=list(col_labels))
-    ax.set_yticks(range(len(row_labels)), labels=list(row_labels))
+    xstep = max(1, len(col_labels) // 20)
+    ax.set_xticks(range(0, len(col_labels), xstep), labels=list(col_labels)[::xstep])
+    ax.set_yticks(range(len(row_labels)), labels=list(row_labels), fontsize=8 if len(row_labels) > 20 else None)
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)
     ax.set_title(title)
-    if annotate and m.size <= 400:
+    if annotate and m.size <= 400 and len(col_labels) <= 15:
         for (i, j), v in np.ndenumerate(m):
             if np.isfinite(v):
                 ax.text(j, i, f"{v:.2f}", ha="center", va="center", fontsize=8,

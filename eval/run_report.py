@@ -95,6 +95,16 @@ def _skill_level_matrix(draw_share: dict[str, list[float]]) -> tuple[np.ndarray,
     return m, skills, levels
 
 
+def _accuracy_heatmap(series: dict) -> str:
+    """Skill x round accuracy heatmap (readable where many skills make the line plot crowded)."""
+    acc = series["skill_accuracy"]
+    if not acc:
+        return ""
+    m = np.array([[np.nan if v is None else v for v in values] for values in acc.values()], dtype=float)
+    return img(_plots.heatmap(m, list(acc), [str(r) for r in series["rounds"]], title="skill accuracy per round",
+                              xlabel="round", ylabel="skill"), "skill accuracy heatmap over rounds")
+
+
 def _sections(series: dict, run_info: dict) -> list[tuple[str, str, str]]:
     rounds = series["rounds"]
     acc_rows = [[s, *(fmt(x) for x in _first_last(v))] for s, v in series["skill_accuracy"].items()]
@@ -127,6 +137,7 @@ def _sections(series: dict, run_info: dict) -> list[tuple[str, str, str]]:
         ("skill-accuracy", "Per-skill accuracy over rounds",
          img(_plots.lines_over_rounds(rounds, series["skill_accuracy"], title="skill accuracy (engine estimate)",
                                       ylabel="accuracy"), "skill accuracy over rounds")
+         + _accuracy_heatmap(series)
          + table(["skill", "first", "last", "change"], acc_rows)),
         ("draw-share", "Draw share by skill and level over rounds", draw_body),
         ("informative", "Informative-group share over rounds",
