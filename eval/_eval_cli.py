@@ -70,6 +70,7 @@ def _run_eval(args: argparse.Namespace) -> int:
     if not args.eval_set:
         raise ValueError("sai-dpo eval needs --set NAME_OR_FILE with --generations or --model.")
     from eval.metrics import MetricsConfig
+    from eval.runner import resolve_eval_set
 
     metrics_config = MetricsConfig(ks=_parse_ks(args.ks), seed=args.seed)
     scoring = ScoringConfig(workers=args.workers, timeout=args.timeout, progress=not args.no_progress)
@@ -77,16 +78,17 @@ def _run_eval(args: argparse.Namespace) -> int:
     if args.tokenizer:
         extra = {"token_counter": tokenizer_counter(args.tokenizer), "token_unit": f"tokens of {args.tokenizer}"}
     generations = args.generations
+    pool, set_name = resolve_eval_set(args.eval_set, args.preset)  # loaded once, used twice with --model
     if args.model:
         generations, counter = generations_from_model(
-            args.model, args.eval_set, k=args.k, max_new_tokens=args.max_new_tokens,
+            args.model, pool, k=args.k, max_new_tokens=args.max_new_tokens,
             temperature=args.temperature, batch_size=args.batch_size, seed=args.seed,
             preset=args.preset, prompt_template=args.prompt_template,
         )
         write_generations(generations, f"{args.out}/generations.jsonl")
         extra = {"token_counter": counter, "token_unit": "model tokenizer tokens"}
-    result = evaluate(generations, args.eval_set, preset=args.preset, metrics_config=metrics_config,
-                      scoring=scoring, **extra)
+    result = evaluate(generations, pool, metrics_config=metrics_config, scoring=scoring, set_name=set_name,
+                      **extra)
     if args.model:
         result.metrics["generations"] = f"{args.out}/generations.jsonl (sampled from {args.model}, k={args.k})"
     paths = write_eval_report(result.metrics, args.out, samples=result.samples)

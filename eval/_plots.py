@@ -50,7 +50,9 @@ def heatmap(
     """A heatmap with NaN cells left blank and values written in each cell when ``annotate``."""
     m = np.asarray(matrix, dtype=float)
     # Sizes grow with the table but stay readable: at most 11 x 14 inches, thinned tick labels.
-    fig = _figure(min(11.0, max(4.0, 1.5 + 0.7 * len(col_labels))), min(14.0, max(2.5, 1.0 + 0.45 * len(row_labels))))
+    label_in = 0.075 * max((len(str(r)) for r in row_labels), default=0)
+    width = min(11.0, max(4.0, 2.5 + label_in + 0.7 * len(col_labels)))
+    fig = _figure(width, min(14.0, max(2.5, 1.0 + 0.45 * len(row_labels))))
     ax = fig.add_subplot(1, 1, 1)
     im = ax.imshow(np.ma.masked_invalid(m), cmap="viridis", vmin=0.0, vmax=vmax, aspect="auto")
     xstep = max(1, len(col_labels) // 20)

@@ -189,6 +189,7 @@ def evaluate(
     token_counter: Callable[[str], int] | None = None,
     token_unit: str = WHITESPACE_UNIT,
     step_counter: Callable[[str], int] | None = None,
+    set_name: str | None = None,
 ) -> EvalResult:
     """Score ``generations`` (a file path or a list of row dicts) against ``eval_set``.
 
@@ -203,13 +204,15 @@ def evaluate(
         token_counter: counts tokens of a completion (default: whitespace words).
         token_unit: how tokens were counted, written into the metrics.
         step_counter: counts reasoning steps (default: :func:`eval.features.count_steps`).
+        set_name: name written into the metrics (default: the source string, or "in-memory").
 
     Raises:
         EvalInputError: when no generation matches the eval set (the message lists why).
     """
     scoring = scoring or ScoringConfig()
     rows = load_generations(generations) if isinstance(generations, str | Path) else list(generations)
-    pool, set_name = resolve_eval_set(eval_set, preset)
+    pool, resolved_name = resolve_eval_set(eval_set, preset)
+    set_name = set_name or resolved_name
     matched, issues = match_generations(rows, pool)
     if not matched:
         raise EvalInputError(

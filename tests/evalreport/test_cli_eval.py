@@ -30,6 +30,7 @@ def test_eval_generations_then_compare(tmp_path, capsys):
     m = json.loads((out / "metrics.json").read_text())
     assert m["accuracy"] == 0.375 and m["pass_at_k"]["4"] == 0.75 and m["maj_at_k"]["4"] == 0.625
     assert set(m["per_skill"]) == {"A", "B"} and set(m["per_level"]) == {"1", "2"}
+    assert m["set"] == str(eval_set) and m["generations"] == str(gens)
     assert m["status_counts"]["unparseable_pred"] == 1
     html = (out / "report.html").read_text()
     assert "zzz" in html and "p5" in html  # unknown id and missing problem listed
