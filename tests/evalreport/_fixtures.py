@@ -47,3 +47,22 @@ def generation_rows() -> list[dict]:
 def write_generations(path: Path) -> Path:
     path.write_text("".join(json.dumps(r) + "\n" for r in generation_rows()), encoding="utf-8")
     return path
+
+
+def write_run(run_dir: Path) -> None:
+    """Three rounds; skill add 0.2 -> 0.5 -> 0.8, mul 0.1 -> 0.1 -> 0.3; cells add|1, add|2, mul|1."""
+    rounds = [
+        {"round": 0, "n_outcomes": 16, "skill_accuracy": {"add": 0.2, "mul": 0.1},
+         "draw_share": {"add|1": 0.5, "mul|1": 0.5}, "informative_share": 0.25,
+         "uniform_informative_share": 0.2, "status_counts": {"correct": 3, "incorrect": 13}},
+        {"round": 1, "n_outcomes": 16, "skill_accuracy": {"add": 0.5, "mul": 0.1},
+         "draw_share": {"add|1": 0.25, "add|2": 0.25, "mul|1": 0.5}, "informative_share": 0.5,
+         "uniform_informative_share": 0.25, "status_counts": {"correct": 6, "incorrect": 9, "timeout": 1}},
+        {"round": 2, "n_outcomes": 16, "skill_accuracy": {"add": 0.8, "mul": 0.3},
+         "draw_share": {"add|2": 0.5, "mul|1": 0.5}, "informative_share": 0.75,
+         "uniform_informative_share": None, "status_counts": {"correct": 10, "incorrect": 6}},
+    ]
+    run_dir.mkdir(parents=True, exist_ok=True)
+    # Written out of order: the report sorts by round.
+    (run_dir / "rounds.jsonl").write_text("".join(json.dumps(r) + "\n" for r in [rounds[2], rounds[0], rounds[1]]))
+    (run_dir / "run.json").write_text(json.dumps({"policy": "sai_dpo", "pool_size": 100}))

@@ -7,9 +7,8 @@ import json
 import pytest
 
 from sai_dpo.cli import build_parser, main
-from tests.evalreport._fixtures import write_eval_set, write_generations
+from tests.evalreport._fixtures import write_eval_set, write_generations, write_run
 from tests.evalreport._tiny import build_model, build_tokenizer
-from tests.evalreport.test_report import _write_run
 
 
 def test_eval_and_report_commands_are_registered():
@@ -65,7 +64,7 @@ def test_eval_model_folder(tmp_path):
 
 
 def test_report_command(tmp_path, capsys):
-    _write_run(tmp_path / "run")
+    write_run(tmp_path / "run")
     assert main(["report", str(tmp_path / "run"), "--out", str(tmp_path / "rep")]) == 0
     assert (tmp_path / "rep" / "report.html").is_file() and (tmp_path / "rep" / "report.md").is_file()
 

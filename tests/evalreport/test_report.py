@@ -12,6 +12,7 @@ from eval.compare import compare_metrics, write_compare_report
 from eval.metrics import MetricsConfig, ProblemSamples, compute_metrics
 from eval.report import write_eval_report
 from eval.run_report import load_rounds, render_run_report
+from tests.evalreport._fixtures import write_run
 
 EVAL_SECTIONS = ["summary", "status", "pass-at-k", "heatmap", "per-skill", "per-level", "lengths", "data-issues", "methods"]
 
@@ -98,30 +99,11 @@ def test_compare_missing_group_is_not_marked():
         write_compare_report("/nonexistent/a", "/nonexistent/b", "/tmp/x")
 
 
-def _write_run(run_dir):
-    """Three rounds; skill add 0.2 -> 0.5 -> 0.8, mul 0.1 -> 0.1 -> 0.3; cells add|1, add|2, mul|1."""
-    rounds = [
-        {"round": 0, "n_outcomes": 16, "skill_accuracy": {"add": 0.2, "mul": 0.1},
-         "draw_share": {"add|1": 0.5, "mul|1": 0.5}, "informative_share": 0.25,
-         "uniform_informative_share": 0.2, "status_counts": {"correct": 3, "incorrect": 13}},
-        {"round": 1, "n_outcomes": 16, "skill_accuracy": {"add": 0.5, "mul": 0.1},
-         "draw_share": {"add|1": 0.25, "add|2": 0.25, "mul|1": 0.5}, "informative_share": 0.5,
-         "uniform_informative_share": 0.25, "status_counts": {"correct": 6, "incorrect": 9, "timeout": 1}},
-        {"round": 2, "n_outcomes": 16, "skill_accuracy": {"add": 0.8, "mul": 0.3},
-         "draw_share": {"add|2": 0.5, "mul|1": 0.5}, "informative_share": 0.75,
-         "uniform_informative_share": None, "status_counts": {"correct": 10, "incorrect": 6}},
-    ]
-    run_dir.mkdir(parents=True, exist_ok=True)
-    # Written out of order: the report sorts by round.
-    (run_dir / "rounds.jsonl").write_text("".join(json.dumps(r) + "\n" for r in [rounds[2], rounds[0], rounds[1]]))
-    (run_dir / "run.json").write_text(json.dumps({"policy": "sai_dpo", "pool_size": 100}))
-
-
 def test_run_report_from_synthetic_rounds(tmp_path):
     """add: first .2, last .8 (change +.6). Draw share add|2: 0, .25, .5 (0 where not drawn),
     mean .25; informative .25 -> .75; uniform baseline has a gap in round 2."""
     run = tmp_path / "run"
-    _write_run(run)
+    write_run(run)
     paths = render_run_report(run)
     assert paths["html"].parent == run / "report"
     text = paths["html"].read_text()
