@@ -6,7 +6,8 @@ A generations file is JSONL or parquet with a ``problem_id`` column and, per row
 
 Nothing is dropped silently; :class:`DataIssues` counts and lists
 
-- ``unknown_ids``: rows whose ``problem_id`` is not in the eval set (skipped);
+- ``unknown_ids``: completions whose ``problem_id`` is not in the eval set (skipped; the id is
+  listed once per skipped completion);
 - ``duplicate_rows``: a problem given twice in the list format, or the same ``(problem_id,
   sample)`` twice in the row format (later copies skipped);
 - ``missing_problems``: eval-set problems with no completion at all (excluded from the metrics);
