@@ -1,0 +1,1 @@
+"""Benchmark scripts (run with ``python -m eval.bench.<name>``); they print figures, never assert."""
