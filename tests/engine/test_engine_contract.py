@@ -204,6 +204,8 @@ def test_table_and_summary_are_json(policy):
     assert summ["n_outcomes"] == 3 * 16 * 4
     assert 0 < summ["draw_entropy_ratio"] <= 1 + 1e-9
     assert 0 <= summ["informative_share"] <= 1
+    assert sum(summ["draw_share"].values()) == pytest.approx(1.0)
+    assert all("|" in k for k in summ["draw_share"])
 
 
 def test_registry_names_match_classes():
