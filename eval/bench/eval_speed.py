@@ -1,6 +1,6 @@
 """Benchmark: score 10,000 completions against the builtin MATH-style set and print the figures.
 
-    PYTHONPATH=. python eval/bench/eval_speed.py [--n 10000] [--k 8] [--workers 2]
+    python -m eval.bench.eval_speed [--n 10000] [--k 8] [--workers 2]
 
 Completions are synthetic but checker-realistic: 40% the gold answer boxed, 10% an equivalent
 rewrite of a numeric gold (decimal or \\frac form), 35% a wrong answer, 15% no answer at all.
