@@ -5,7 +5,8 @@ A delta is marked **significant** when
 - accuracy (overall, per skill, per level): the pooled two-proportion z-test on the sample counts
   gives ``|z| > 1.96`` (two-sided 5%);
 - pass@k and maj@k: the two 95% bootstrap CIs do not overlap (a conservative rule: it marks
-  fewer differences than a test at 5% would).
+  fewer differences than a test at 5% would). Caveat: when every problem of a group has the same
+  per-problem value the bootstrap CI has zero width, so any change of that group is marked.
 
 Groups present in only one eval are listed with the missing side empty and never marked.
 """
