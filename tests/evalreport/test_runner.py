@@ -130,3 +130,16 @@ def test_clear_errors(tmp_path):
         evaluate([{"problem_id": "nope", "completion": "1"}], EVAL_SET, scoring=SCORING)
     with pytest.raises(EvalInputError, match="'workers' parameter of ScoringConfig"):
         ScoringConfig(workers=0)
+
+
+def test_builtin_set_by_short_name():
+    """"arith" resolves to builtin:arith; 3 boxed gold answers -> accuracy 1, the rest listed missing."""
+    from eval.runner import resolve_eval_set
+
+    pool, name = resolve_eval_set("arith")
+    assert name == "builtin:arith"
+    first = pool.select(range(3)).to_list()
+    rows = [{"problem_id": r["id"], "completion": f"\\boxed{{{r['answer']}}}"} for r in first]
+    res = evaluate(rows, "arith", scoring=SCORING)
+    assert res.metrics["accuracy"] == 1.0 and res.metrics["set"] == "builtin:arith"
+    assert res.metrics["data_issues"]["missing_problems"]["count"] == len(pool) - 3
