@@ -168,6 +168,9 @@ def render_eval_markdown(m: dict) -> str:
         rows = [[f"{n} ({c})", b[c]["n"], fmt(b[c]["mean"], 1), fmt(b[c]["median"], 1)]
                 for n, b in lengths.items() for c in ("correct", "incorrect")]
         lines.append(md_table(["measure", "samples", "mean", "median"], rows))
+    methods = m.get("methods", {})
+    if methods:
+        lines += ["", "## Methods", "", md_table(["what", "how"], list(methods.items()))]
     return "\n".join(lines) + "\n"
 
 
