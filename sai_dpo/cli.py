@@ -17,6 +17,7 @@ import sys
 _COMMAND_MODULES = [
     "data._cli",
     "eval._check_cli",
+    "eval._eval_cli",
 ]
 
 
