@@ -95,18 +95,22 @@ class _Task:
     seed: int
     sizes: BenchSizes
     learner: LearnerConfig | None = None
+    clustered: object = None    # ClusteredLabels for the "clustered" scenario
 
 
-def _build(scenario: Scenario, sizes: BenchSizes, seed: int, base: LearnerConfig | None):
+def _build(task: _Task):
     """World plus the (skills, levels) labels the selector is shown."""
-    cfg = (base or LearnerConfig()).replace(n_pool=sizes.n_pool, **scenario.learner)
+    scenario, seed = task.scenario, task.seed
+    cfg = (task.learner or LearnerConfig()).replace(n_pool=task.sizes.n_pool, **scenario.learner)
     if scenario.labels == "cluster":
-        from eval.simbench._cluster import clustered_labels
+        cl = task.clustered
+        if cl is None:
+            from eval.simbench._cluster import clustered_labels
 
-        true_skills, shown, n_skills = clustered_labels(sizes.n_pool, seed)
-        cfg = cfg.replace(n_skills=n_skills)
-        world = make_world(cfg, seed, skills=true_skills)
-        return world, list(shown), world.level.tolist()
+            cl = clustered_labels(task.sizes.n_pool, seed)
+        cfg = cfg.replace(n_skills=cl.n_skills)
+        world = make_world(cfg, seed, skills=cl.true_skills, levels=cl.levels, topics=cl.topics)
+        return world, list(cl.shown), world.level.tolist()
     world = make_world(cfg, seed)
     if scenario.labels == "one":
         skills = ["all"] * world.n_pool
@@ -175,7 +179,7 @@ def run_one(task: _Task) -> RunResult:
     """Run one (scenario, policy, seed) and return its curves."""
     start = time.perf_counter()
     name, overrides = parse_policy_spec(task.policy)
-    world, skills, levels = _build(task.scenario, task.sizes, task.seed, task.learner)
+    world, skills, levels = _build(task)
     learner = SimLearner(world, seed=task.seed)
     rec = _Recorder(learner)
     budget = budget_of(task.sizes)
@@ -186,7 +190,8 @@ def run_one(task: _Task) -> RunResult:
             selector = OracleSelector(learner, task.seed)
         else:
             if name == "curriculum":  # a static curriculum is told how long the run is
-                overrides.setdefault("curriculum_rounds", max(1, budget // (task.sizes.batch_size * task.scenario.group_size)))
+                n_rounds = budget // (task.sizes.batch_size * task.scenario.group_size)
+                overrides.setdefault("curriculum_rounds", max(1, n_rounds))
             selector = EngineSelector(name, skills, levels, task.scenario.group_size, task.seed, overrides)
         _run_selector(selector, learner, rec, task, budget)
     pts = np.asarray(rec.points, dtype=np.float64)
@@ -229,7 +234,17 @@ def run_benchmark(
     for spec in policies:
         parse_policy_spec(spec)  # fail before spawning workers
     sizes = sizes or BenchSizes()
-    tasks = [_Task(sc, pol, seed, sizes, learner) for sc in scenarios for pol in policies for seed in range(seeds)]
+    clustered = {}
+    if any(sc.labels == "cluster" for sc in scenarios):
+        from eval.simbench._cluster import clustered_labels
+
+        for seed in range(seeds):  # once per seed, shared by every policy (clustering takes seconds)
+            clustered[seed] = clustered_labels(sizes.n_pool, seed)
+            logger.info("clustered pool for seed %d: ARI %.3f", seed, clustered[seed].ari or float("nan"))
+    tasks = [
+        _Task(sc, pol, seed, sizes, learner, clustered.get(seed) if sc.labels == "cluster" else None)
+        for sc in scenarios for pol in policies for seed in range(seeds)
+    ]
     workers = max(1, min(int(workers), 2, len(tasks)))
     results: list[RunResult | None] = [None] * len(tasks)
     with _progress(len(tasks), progress) as bar:

@@ -118,30 +118,45 @@ class World:
         return int(self.skill.shape[0])
 
 
-def _problems(rng, n, skill_p, level_p, cfg):
-    skill = rng.choice(cfg.n_skills, size=n, p=skill_p)
-    level = rng.choice(5, size=n, p=level_p) + 1
+def _problems(rng, n, skill_p, level_p, cfg, skills=None, levels=None):
+    skill = rng.choice(cfg.n_skills, size=n, p=skill_p) if skills is None else skills
+    level = rng.choice(5, size=n, p=level_p) + 1 if levels is None else levels
     difficulty = cfg.level_centre + cfg.level_step * (level - 3) + rng.normal(0.0, cfg.label_noise, n)
     slope = cfg.discrimination * np.exp(rng.normal(0.0, 0.2, n))
     return skill, level, difficulty, slope
 
 
-def _transfer_matrix(n_skills: int, weight: float) -> np.ndarray:
+def _transfer_matrix(n_skills: int, weight: float, topics: np.ndarray | None = None) -> np.ndarray:
+    """Identity plus ``weight`` between related skills: ring neighbours, or skills of one topic."""
+    if topics is not None:
+        same = topics[:, None] == topics[None, :]
+        return np.eye(n_skills) + weight * (same & ~np.eye(n_skills, dtype=bool))
     mat = np.eye(n_skills)
-    if n_skills > 1:
-        for s in range(n_skills):
-            mat[s, (s + 1) % n_skills] += weight
-            mat[s, (s - 1) % n_skills] += weight
-        if n_skills == 2:  # both "neighbours" are the same skill
-            mat = np.eye(2) + weight * (1 - np.eye(2))
+    for s in range(n_skills):
+        for t in {(s + 1) % n_skills, (s - 1) % n_skills} - {s}:
+            mat[s, t] += weight
     return mat
 
 
-def make_world(config: LearnerConfig, seed: int, skills: np.ndarray | None = None) -> World:
+def _checked(values, n: int, lo: int, hi: int, name: str) -> np.ndarray | None:
+    if values is None:
+        return None
+    arr = np.asarray(values, dtype=np.int64)
+    if arr.shape != (n,) or arr.min() < lo or arr.max() > hi:
+        raise ValueError(
+            f"The '{name}' parameter of make_world must be {n} ints in [{lo}, {hi}]. "
+            f"Got shape {arr.shape} with range [{arr.min()}, {arr.max()}] instead."
+        )
+    return arr
+
+
+def make_world(config: LearnerConfig, seed: int, skills=None, levels=None, topics=None) -> World:
     """Draw a world (pool, held-out sets, abilities) deterministically from ``seed``.
 
-    ``skills`` (optional, ints in ``[0, n_skills)``, length ``n_pool``) fixes the pool's true skills,
-    e.g. to the skills of built-in problems whose text a clustering step sees.
+    ``skills`` (ints in ``[0, n_skills)``) and ``levels`` (ints 1..5), one per pool problem, fix the
+    pool's true skills and prior levels, e.g. to those of built-in problems a clustering step sees;
+    ``topics`` (one int per skill) makes skills of one topic transfer to each other instead of ring
+    neighbours.
     """
     rng = np.random.default_rng([seed, 7919])
     cfg = config
@@ -149,15 +164,10 @@ def make_world(config: LearnerConfig, seed: int, skills: np.ndarray | None = Non
     skill_p = np.full(s, 1.0 / s) if cfg.skill_weights is None else np.asarray(cfg.skill_weights, float)
     skill_p = skill_p / skill_p.sum()
     level_p = np.asarray(cfg.level_weights, float) / sum(cfg.level_weights)
-    skill, level, difficulty, slope = _problems(rng, cfg.n_pool, skill_p, level_p, cfg)
-    if skills is not None:
-        skills = np.asarray(skills, dtype=np.int64)
-        if skills.shape != (cfg.n_pool,) or skills.min() < 0 or skills.max() >= s:
-            raise ValueError(
-                f"The 'skills' parameter of make_world must be {cfg.n_pool} ints in [0, {s}). "
-                f"Got shape {skills.shape} with range [{skills.min()}, {skills.max()}] instead."
-            )
-        skill = skills
+    skills = _checked(skills, cfg.n_pool, 0, s - 1, "skills")
+    levels = _checked(levels, cfg.n_pool, 1, 5, "levels")
+    topics = _checked(topics, s, 0, s - 1, "topics")
+    skill, level, difficulty, slope = _problems(rng, cfg.n_pool, skill_p, level_p, cfg, skills, levels)
     theta0 = np.linspace(cfg.ability_start[0], cfg.ability_start[1], s)[rng.permutation(s)]
     heldout = {}
     a_skill = np.repeat(np.arange(s), cfg.n_aime_per_skill)
@@ -167,9 +177,9 @@ def make_world(config: LearnerConfig, seed: int, skills: np.ndarray | None = Non
     m_skill = np.arange(cfg.n_math) % s
     m_level = rng.choice(5, size=cfg.n_math) + 1
     heldout["math"] = (m_skill,
-                       cfg.level_centre + cfg.level_step * (m_level - 3) + rng.normal(0, cfg.label_noise, cfg.n_math),
+                       cfg.level_centre + cfg.level_step * (m_level - 3) + rng.normal(0, 0.5, cfg.n_math),
                        cfg.discrimination * np.exp(rng.normal(0.0, 0.2, cfg.n_math)))
-    return World(cfg, skill, level, difficulty, slope, theta0, _transfer_matrix(s, cfg.transfer), heldout)
+    return World(cfg, skill, level, difficulty, slope, theta0, _transfer_matrix(s, cfg.transfer, topics), heldout)
 
 
 def _sigmoid(x: np.ndarray) -> np.ndarray:

@@ -48,6 +48,8 @@ _LIST = [
              learner={"level_weights": (0.4, 0.4, 0.1, 0.05, 0.05)}),
     Scenario("noisy_levels", "level labels barely track difficulty (noise sd 1.5)",
              learner={"label_noise": 1.5}),
+    Scenario("rare_skills", "skills unequally common in the pool (40% .. 4%) but equal in the eval",
+             learner={"skill_weights": (0.40, 0.25, 0.15, 0.10, 0.06, 0.04)}),
     Scenario("one_label", "unknown skills: every problem under one skill label", labels="one"),
     Scenario("clustered", "unknown skills: labels recovered by `pool cluster` on built-in problems",
              labels="cluster"),
