@@ -102,9 +102,9 @@ class PrioritizedPolicy(SelectionPolicy):
 class SaiDpoPolicy(SelectionPolicy):
     """SAI-DPO (DESIGN.md section 4): frontier score x knowledge tilt x difficulty tie-break x cooldown.
 
-    score_i = t_c(i) * f(p~_i) * (1 + lambda * rho_i) * cooldown_i, where
+    score_i = t_c(i) * f(p~_i) * (4 p~_i (1 - p~_i))^beta * (1 + lambda * rho_i) * cooldown_i, where
     p~_i ~ Beta(s_i + k pi_cell, a_i - s_i + k (1 - pi_cell)) (the mean when thompson=False),
-    f(p) = 1 - p^G - (1 - p)^G, t_c = exp((1 - acc_skill) / tau), rho_i = (rank(steps) +
+    f(p) = 1 - p^G - (1 - p)^G, beta = sharpness, t_c = exp((1 - acc_skill) / tau), rho_i = (rank(steps) +
     rank(tokens)) / 2 in [0, 1] (so D_i = (1 - p_i) + lambda * rho_i, and among equally learnable
     problems the longer, many-step ones win), cooldown_i = 1 - exp(-(r - last_drawn_i) / cooldown).
     """
@@ -147,6 +147,8 @@ class SaiDpoPolicy(SelectionPolicy):
         g = cfg.group_size
         f = 1 - p**g - q**g
         np.maximum(f, 0, out=f)
+        if cfg.sharpness > 0:  # (4 p q) ** beta: a peak at p = 0.5 whose width does not depend on G
+            f *= (4 * p * q) ** np.float32(cfg.sharpness)
         tilt = np.exp((1.0 - est.skill) / cfg.tau) if np.isfinite(cfg.tau) else np.ones(tracker.n_skills)
         tilt = tilt / tilt.max()
         f *= np.repeat(tilt, tracker.n_levels).astype(np.float32)[tracker.cell_of]
