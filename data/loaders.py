@@ -204,9 +204,10 @@ def load_pool(
     else:
         rows = _hub_rows(text, split, config)
     cols = _map_rows(rows, mapper, columns, tag=text)
-    report = validate_pool(cols, skip_invalid=skip_invalid)
-    if report.n_dropped:
-        logger.warning("%s: %s", text, report.summary())
+    try:
+        report = validate_pool(cols, skip_invalid=skip_invalid)
+    except PoolValidationError as exc:
+        raise PoolValidationError(f"{text}: {exc} Fix the row, or pass skip_invalid=True to drop bad rows.") from exc
     pool = datasets.Dataset.from_dict(report.pool, features=features())
     pool.info.description = report.summary()
     return pool

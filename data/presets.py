@@ -147,7 +147,12 @@ def _amc(row: Mapping) -> dict:
 
 def _numina(row: Mapping) -> dict:
     # AI-MO/NuminaMath-CoT: source (e.g. "olympiads"), problem, solution (boxed answer), messages.
-    return {"problem": row.get("problem"), "answer": last_boxed(row.get("solution")), "skill": None}
+    origin = row.get("source")
+    return {
+        "problem": row.get("problem"),
+        "answer": last_boxed(row.get("solution")),
+        "source": f"NuminaMath-CoT/{origin}" if origin else None,
+    }
 
 
 def _deepscaler(row: Mapping) -> dict:

@@ -45,9 +45,10 @@ def linear_equation(rng: random.Random, level: int):
             ans = Fraction(e * d - k * b, k * a - e * c)
     else:
         p, q = rng.sample(range(2, 13), 2)
-        r = _nz(rng, -m, m)
-        eq = f"\\frac{{x}}{{{p}}} + \\frac{{x}}{{{q}}} = {r}"
-        ans = Fraction(r) / (Fraction(1, p) + Fraction(1, q))
+        b, c, r = rng.randint(1, m), rng.randint(1, m), _nz(rng, -m, m)
+        # (x + b)/p + (x - c)/q = r  =>  x (1/p + 1/q) = r - b/p + c/q
+        eq = f"\\frac{{x + {b}}}{{{p}}} + \\frac{{x - {c}}}{{{q}}} = {r}"
+        ans = (r - Fraction(b, p) + Fraction(c, q)) / (Fraction(1, p) + Fraction(1, q))
     stem = rng.choice(("Solve for $x$: ${}$.", "Find the value of $x$ that satisfies the equation ${}$."))
     return stem.format(eq), number(ans)
 

@@ -19,13 +19,13 @@ def combinatorics(rng: random.Random, level: int):
         thing = rng.choice(_NAMES)
         return f"In how many ways can a group of ${k}$ be chosen from ${n}$ {thing}?", Int(math.comb(n, k))
     if level == 2:
-        n, k = rng.randint(5, 12), rng.randint(2, 4)
+        n, k = rng.randint(5, 10), rng.randint(2, 3)
         return (
             f"In how many ways can ${k}$ of ${n}$ runners finish first through {_ordinal(k)} place?",
             Int(math.perm(n, k)),
         )
     if level == 3:
-        counts = [rng.randint(1, 3) for _ in range(rng.randint(3, 4))]
+        counts = [rng.randint(1, 3) for _ in range(rng.randint(4, 5))]
         letters = rng.sample(_LETTERS, len(counts))
         word = "".join(c * k for c, k in zip(letters, counts, strict=True))
         word = "".join(rng.sample(word, len(word)))
@@ -63,14 +63,16 @@ def probability(rng: random.Random, level: int):
             number(Fraction(r, r + b)),
         )
     if level == 2:
-        s = rng.randint(2, 12)
-        ways = sum(1 for i in range(1, 7) for j in range(1, 7) if i + j == s)
+        faces = rng.randint(4, 8)
+        s = rng.randint(2, 2 * faces)
+        ways = sum(1 for i in range(1, faces + 1) for j in range(1, faces + 1) if i + j == s)
         return (
-            f"Two fair six-sided dice are rolled. What is the probability that the sum is ${s}$?",
-            number(Fraction(ways, 36)),
+            f"Two fair dice, each with faces numbered $1$ to ${faces}$, are rolled. What is the probability "
+            f"that the sum is ${s}$?",
+            number(Fraction(ways, faces * faces)),
         )
     if level == 3:
-        r, b = rng.randint(2, 12), rng.randint(2, 12)
+        r, b = rng.randint(5, 25), rng.randint(5, 25)
         p = Fraction(r, r + b) * Fraction(r - 1, r + b - 1)
         return (
             f"A bag holds ${r}$ red marbles and ${b}$ blue marbles. Two marbles are drawn at random "
@@ -84,8 +86,8 @@ def probability(rng: random.Random, level: int):
             "at least once?",
             number(1 - Fraction(5, 6) ** n),
         )
-    n = rng.randint(5, 14)
-    k = rng.randint(1, n - 1)
+    n = rng.randint(8, 20)
+    k = rng.randint(2, n - 2)
     return (
         f"A fair coin is flipped ${n}$ times. What is the probability of getting exactly ${k}$ heads?",
         number(Fraction(math.comb(n, k), 2**n)),

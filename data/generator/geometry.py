@@ -59,6 +59,14 @@ def distances(rng: random.Random, level: int):
             f"A right triangle has hypotenuse ${c}$ and one leg ${a}$. How long is the other leg?",
             radical(c * c - a * a),
         )
+    if level == 3 and rng.random() < 0.5:
+        s = rng.randint(2, 3 * m)
+        if rng.random() < 0.5:
+            return (
+                f"An equilateral triangle has side length ${s}$. What is the length of its altitude?",
+                radical(3, Fraction(s, 2)),
+            )
+        return f"An equilateral triangle has side length ${s}$. What is its area?", radical(3, Fraction(s * s, 4))
     if level == 3:
         x1, y1, x2, y2 = (rng.randint(-m, m) for _ in range(4))
         if (x1, y1) == (x2, y2):
@@ -74,43 +82,40 @@ def distances(rng: random.Random, level: int):
             "one corner to the opposite corner?",
             radical(a * a + b * b + c * c),
         )
-    s = rng.randint(2, m)
-    if rng.random() < 0.5:
-        return (
-            f"An equilateral triangle has side length ${s}$. What is the length of its altitude?",
-            radical(3, Fraction(s, 2)),
-        )
+    p = [rng.randint(-m, m) for _ in range(6)]
+    if p[:3] == p[3:]:
+        p[0] += 1
     return (
-        f"An equilateral triangle has side length ${s}$. What is its area?",
-        radical(3, Fraction(s * s, 4)),
+        f"What is the distance between the points $({p[0]}, {p[1]}, {p[2]})$ and $({p[3]}, {p[4]}, {p[5]})$ "
+        "in space?",
+        radical(sum((p[i] - p[i + 3]) ** 2 for i in range(3))),
     )
 
 
 def polygons(rng: random.Random, level: int):
     """Angles and diagonals of polygons; solving backwards from the answer at higher levels."""
     if level == 1:
-        n = rng.randint(3, 12)
+        n = rng.randint(3, 10)
         return f"What is the sum of the interior angles of a convex polygon with ${n}$ sides, in degrees?", Int(
             180 * (n - 2)
         )
     if level == 2:
+        n = rng.randint(8, 50)
+        return f"How many diagonals does a convex polygon with ${n}$ sides have?", Int(n * (n - 3) // 2)
+    if level == 3:
         n = rng.randint(5, 30)
         return (
             f"What is the measure, in degrees, of each interior angle of a regular polygon with ${n}$ sides?",
             number(Fraction(180 * (n - 2), n)),
         )
-    if level == 3:
-        n = rng.randint(5, 40)
-        return f"How many diagonals does a convex polygon with ${n}$ sides have?", Int(n * (n - 3) // 2)
     if level == 4:
-        n = rng.choice([d for d in range(3, 361) if 360 % d == 0])
-        angle = 180 - 360 // n
+        n = rng.randint(20, 200)
         return (
-            f"Each interior angle of a regular polygon measures ${angle}^\\circ$. How many sides does the "
-            "polygon have?",
+            f"The interior angles of a convex polygon add up to ${180 * (n - 2)}^\\circ$. How many sides does "
+            "the polygon have?",
             Int(n),
         )
-    n = rng.randint(10, 120)
+    n = rng.randint(40, 400)
     return (
         f"A convex polygon has exactly ${n * (n - 3) // 2}$ diagonals. How many sides does the polygon have?",
         Int(n),

@@ -32,7 +32,7 @@ def modular(rng: random.Random, level: int):
     if level == 1:
         a, b, m = rng.randint(2, 30), rng.randint(2, 30), rng.randint(3, 12)
         return f"What is the remainder when ${a} \\cdot {b}$ is divided by ${m}$?", Int(a * b % m)
-    base_max, exp_max, mod_max = ((9, 6, 15), (20, 60, 30), (50, 999, 60), (200, 10**6, 1000))[level - 2]
+    base_max, exp_max, mod_max = ((20, 20, 20), (30, 100, 50), (50, 999, 100), (200, 10**6, 1000))[level - 2]
     a, k, m = rng.randint(2, base_max), rng.randint(3, exp_max), rng.randint(3, mod_max)
     stem = rng.choice(
         (
@@ -81,7 +81,7 @@ def _to_base(n: int, b: int) -> str:
 
 def base_conversion(rng: random.Random, level: int):
     """Convert between number bases (digits stay below 10, so answers are digit strings)."""
-    hi = (30, 200, 1000, 5000, 50000)[level - 1]
+    hi = (30, 200, 5000, 50000, 500000)[level - 1]
     n = rng.randint(5, hi)
     b = 2 if level <= 2 else rng.randint(3, 9)
     if level in (1, 3):

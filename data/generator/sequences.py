@@ -58,7 +58,7 @@ def geometric_sequence(rng: random.Random, level: int):
     """Terms and sums of geometric sequences and series, with fractional ratios at higher levels."""
     a = rng.randint(1, (5, 9, 12, 20, 30)[level - 1]) * rng.choice((1, -1) if level > 2 else (1,))
     if level <= 2:
-        r, n = rng.randint(2, 3 + level), rng.randint(4, 6 + 2 * level)
+        r, n = rng.randint(2, 2 + level), rng.randint(4, 8)
         if level == 1:
             return f"The geometric sequence {_terms(a, r, 3, True)}, ... continues. What is its {nth(n)} term?", Int(
                 a * r ** (n - 1)
@@ -69,13 +69,13 @@ def geometric_sequence(rng: random.Random, level: int):
         )
     if level == 3:
         r = rng.choice((-3, -2, 2, 3, 4, 5))
-        i, j = sorted(rng.sample(range(1, 7), 2))
+        i, j = sorted(rng.sample(range(2, 10), 2))
         return (
             f"In a geometric sequence the {nth(i)} term is ${a * r ** (i - 1)}$ and the {nth(j)} term is "
             f"${a * r ** (j - 1)}$. What is the common ratio, given that it is {'positive' if r > 0 else 'negative'}?",
             Int(r),
         )
-    q = rng.randint(2, 9)
+    q = rng.randint(2, 9 if level == 4 else 12)
     r = Fraction(rng.choice([p for p in range(-q + 1, q) if p]), q)
     if level == 4:
         return (
