@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 
 QUICK = {"rounds": 40, "n_pool": 800, "batch_size": 16, "seeds": 3}
-FULL = {"rounds": 150, "n_pool": 3000, "batch_size": 32, "seeds": 5}
+FULL = {"rounds": 150, "n_pool": 3000, "batch_size": 32, "seeds": 10}
 
 
 def register(sub) -> None:
@@ -15,7 +15,7 @@ def register(sub) -> None:
     p = bench_sub.add_parser("select", help="compare selection policies at one rollout budget; writes reports")
     p.add_argument("--quick", action="store_true", help="small sizes for smoke tests (< 2 minutes)")
     p.add_argument("--out", default="out/bench-select", help="report directory (default: %(default)s)")
-    p.add_argument("--seeds", type=int, default=None, help="seeds per policy (default 5; 3 with --quick)")
+    p.add_argument("--seeds", type=int, default=None, help="seeds per policy (default 10; 3 with --quick)")
     p.add_argument("--scenarios", default=None, help="comma-separated scenario names (default: all)")
     p.add_argument("--policies", default=None,
                    help="comma-separated policy specs; overrides with ';', e.g. 'sai_dpo;tau=0,uniform' "
@@ -59,6 +59,12 @@ def _select(args) -> int:
     setup = {"seeds": seeds, "batch_size": sizes.batch_size, "rounds at G=8": sizes.rounds,
              "pool size": sizes.n_pool, "rollout budget": sizes.rounds * sizes.batch_size * 8,
              "policies": ", ".join(policies), "workers": args.workers, "wall seconds": f"{elapsed:.1f}"}
+    for sc in scenarios:
+        setup[f"scenario {sc.name}"] = sc.description
+    aris = [r.label_ari for r in results if r.label_ari is not None]
+    if aris:
+        setup["clustered: adjusted Rand index of recovered vs true skills"] = (
+            f"{sum(aris) / len(aris):.3f} (mean over runs)")
     md, html = write_report(summarise(results), args.out, setup)
     print(f"wrote {md} and {html} ({len(results)} runs in {elapsed:.1f} s)")
     return 0

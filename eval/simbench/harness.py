@@ -18,6 +18,7 @@ import logging
 import multiprocessing as mp
 import time
 from dataclasses import dataclass, field
+from functools import partial
 
 import numpy as np
 
@@ -82,6 +83,7 @@ class RunResult:
     n_mixed: int = 0                # of which had mixed outcomes
     skill_accuracy: np.ndarray = field(default_factory=lambda: np.zeros(0))
     seconds: float = 0.0
+    label_ari: float | None = None  # clustered scenario: agreement of recovered and true skills
 
     @property
     def informative_share(self) -> float:
@@ -108,7 +110,9 @@ def _build(task: _Task):
             from eval.simbench._cluster import clustered_labels
 
             cl = clustered_labels(task.sizes.n_pool, seed)
-        cfg = cfg.replace(n_skills=cl.n_skills)
+        # Finer skills split each step S ways: scale eta by S / 6 so a round teaches as much in total
+        # as in the 6-skill worlds of the other scenarios.
+        cfg = cfg.replace(n_skills=cl.n_skills, learning_rate=cfg.learning_rate * cl.n_skills / cfg.n_skills)
         world = make_world(cfg, seed, skills=cl.true_skills, levels=cl.levels, topics=cl.topics)
         return world, list(cl.shown), world.level.tolist()
     world = make_world(cfg, seed)
@@ -200,7 +204,14 @@ def run_one(task: _Task) -> RunResult:
         rollouts=pts[:, 0].astype(np.int64), accuracy=pts[:, 1], aime=pts[:, 2], math=pts[:, 3],
         n_groups=rec.n_groups, n_mixed=rec.n_mixed, skill_accuracy=learner.skill_accuracy(),
         seconds=time.perf_counter() - start,
+        label_ari=getattr(task.clustered, "ari", None),
     )
+
+
+def _clustered(n_pool: int, seed: int):
+    from eval.simbench._cluster import clustered_labels
+
+    return clustered_labels(n_pool, seed)
 
 
 def _progress(total: int, enabled: bool):
@@ -234,27 +245,28 @@ def run_benchmark(
     for spec in policies:
         parse_policy_spec(spec)  # fail before spawning workers
     sizes = sizes or BenchSizes()
-    clustered = {}
-    if any(sc.labels == "cluster" for sc in scenarios):
-        from eval.simbench._cluster import clustered_labels
-
-        for seed in range(seeds):  # once per seed, shared by every policy (clustering takes seconds)
-            clustered[seed] = clustered_labels(sizes.n_pool, seed)
-            logger.info("clustered pool for seed %d: ARI %.3f", seed, clustered[seed].ari or float("nan"))
-    tasks = [
-        _Task(sc, pol, seed, sizes, learner, clustered.get(seed) if sc.labels == "cluster" else None)
-        for sc in scenarios for pol in policies for seed in range(seeds)
-    ]
-    workers = max(1, min(int(workers), 2, len(tasks)))
-    results: list[RunResult | None] = [None] * len(tasks)
-    with _progress(len(tasks), progress) as bar:
-        if workers == 1:
-            for i, task in enumerate(tasks):
-                results[i] = run_one(task)
+    need_cluster = any(sc.labels == "cluster" for sc in scenarios)
+    n_tasks = len(scenarios) * len(policies) * seeds
+    workers = max(1, min(int(workers), 2, n_tasks))
+    pool = mp.get_context("spawn").Pool(workers) if workers > 1 else None
+    try:
+        clustered = {}
+        if need_cluster:  # once per seed, shared by every policy (clustering takes seconds)
+            mapper = pool.map if pool is not None else lambda fn, xs: list(map(fn, xs))
+            clustered = dict(enumerate(mapper(partial(_clustered, sizes.n_pool), range(seeds))))
+            for seed, cl in clustered.items():
+                logger.info("clustered pool for seed %d: ARI %s", seed, cl.ari)
+        tasks = [
+            _Task(sc, pol, seed, sizes, learner, clustered.get(seed) if sc.labels == "cluster" else None)
+            for sc in scenarios for pol in policies for seed in range(seeds)
+        ]
+        results: list[RunResult | None] = [None] * len(tasks)
+        with _progress(len(tasks), progress) as bar:
+            stream = pool.imap(run_one, tasks) if pool is not None else map(run_one, tasks)
+            for i, res in enumerate(stream):
+                results[i] = res
                 bar.update()
-        else:
-            with mp.get_context("spawn").Pool(workers) as pool:
-                for i, res in enumerate(pool.imap(run_one, tasks)):
-                    results[i] = res
-                    bar.update()
+    finally:
+        if pool is not None:
+            pool.terminate()
     return results  # type: ignore[return-value]

@@ -112,3 +112,16 @@ def test_policy_specs_parse_and_reject_unknown_names():
         parse_policy_spec("random")
     with pytest.raises(ValueError, match="key=value"):
         parse_policy_spec("sai_dpo:tau")
+
+
+def test_clustered_scenario_uses_true_skills_for_the_learner_and_clusters_for_the_engine():
+    from eval.simbench._cluster import clustered_labels, is_available
+
+    assert is_available()
+    cl = clustered_labels(120, seed=0)
+    assert cl.true_skills.shape == (120,) and len(cl.shown) == 120
+    assert cl.n_skills == len(set(cl.true_skills.tolist())) > 1
+    assert cl.ari is not None and cl.ari > 0.2            # clustering recovers real structure
+    task = _Task(SCENARIOS["clustered"], "uniform", 0, BenchSizes(batch_size=8, rounds=3, n_pool=120), None, cl)
+    res = run_one(task)
+    assert res.label_ari == cl.ari and res.rollouts[-1] == res.budget

@@ -111,3 +111,16 @@ def test_config_errors_use_house_wording():
         LearnerConfig(forgetting=1.5)
     with pytest.raises(ValueError, match="'level_weights'"):
         LearnerConfig(level_weights=(1, 1))
+
+
+def test_given_skills_levels_and_topic_transfer():
+    """Skills 0 and 1 share topic 0, skill 2 is alone: an update on skill 0 reaches 1, not 2."""
+    cfg = LearnerConfig(n_pool=6, n_skills=3, transfer=0.5)
+    w = make_world(cfg, 0, skills=[0, 0, 1, 1, 2, 2], levels=[1, 2, 3, 4, 5, 5], topics=[0, 0, 1])
+    assert w.skill.tolist() == [0, 0, 1, 1, 2, 2] and w.level.tolist() == [1, 2, 3, 4, 5, 5]
+    np.testing.assert_allclose(w.transfer, [[1, 0.5, 0], [0.5, 1, 0], [0, 0, 1]])
+    lr = SimLearner(w, 0)
+    lr.learn([0], np.array([[1, 0, 1, 0]], float))      # variance 0.25, eta 0.3 -> 0.075, half to skill 1
+    np.testing.assert_allclose(lr.theta - w.theta0, [0.075, 0.0375, 0.0])
+    with pytest.raises(ValueError, match="'skills' parameter of make_world"):
+        make_world(cfg, 0, skills=[0, 0, 9, 1, 2, 2])
