@@ -228,17 +228,19 @@ def run_benchmark(
     workers: int = 2,
     progress: bool = True,
     learner: LearnerConfig | None = None,
+    first_seed: int = 0,
 ) -> list[RunResult]:
     """Run every (scenario, policy, seed) and return the results in task order.
 
     Args:
         scenarios: scenarios to run.
         policies: policy specs (``"uniform"``, ``"sai_dpo:tau=0.5"``, ``"dapo"``, ``"oracle"``...).
-        seeds: number of seeds (0..seeds-1); the same seeds for every policy.
+        seeds: number of seeds (``first_seed`` .. ``first_seed + seeds - 1``); the same for every policy.
         sizes: run sizes (defaults: :class:`BenchSizes`).
         workers: worker processes (capped at 2: the project's machines have 2 cores).
         progress: show a tqdm bar.
         learner: base learner config (scenario overrides apply on top).
+        first_seed: first seed (use fresh seeds to check defaults that were tuned on seeds 0..4).
     """
     if seeds < 1:
         raise ValueError(f"The 'seeds' parameter of run_benchmark must be an integer >= 1. Got {seeds!r} instead.")
@@ -253,12 +255,13 @@ def run_benchmark(
         clustered = {}
         if need_cluster:  # once per seed, shared by every policy (clustering takes seconds)
             mapper = pool.map if pool is not None else lambda fn, xs: list(map(fn, xs))
-            clustered = dict(enumerate(mapper(partial(_clustered, sizes.n_pool), range(seeds))))
+            seed_list = list(range(first_seed, first_seed + seeds))
+            clustered = dict(zip(seed_list, mapper(partial(_clustered, sizes.n_pool), seed_list), strict=True))
             for seed, cl in clustered.items():
                 logger.info("clustered pool for seed %d: ARI %s", seed, cl.ari)
         tasks = [
             _Task(sc, pol, seed, sizes, learner, clustered.get(seed) if sc.labels == "cluster" else None)
-            for sc in scenarios for pol in policies for seed in range(seeds)
+            for sc in scenarios for pol in policies for seed in range(first_seed, first_seed + seeds)
         ]
         results: list[RunResult | None] = [None] * len(tasks)
         with _progress(len(tasks), progress) as bar:
