@@ -31,13 +31,18 @@ def _fmt(x: float, spec: str = ".3f", nan: str = "n/a") -> str:
     return nan if x is None or (isinstance(x, float) and math.isnan(x)) else format(x, spec)
 
 
+def _times(x: float) -> str:
+    """An efficiency ratio: budget / rollouts needed to reach uniform's final accuracy."""
+    return "not reached" if math.isnan(x) else f"{x:.2f}x"
+
+
 def _rows(s: ScenarioSummary) -> list[list[str]]:
     out = []
     for r in sorted(s.rows, key=lambda r: -r.final):
         out.append([
             r.policy, str(r.n_seeds), f"{r.final:.3f} +- {_fmt(r.final_ci)}", f"{r.aime:.3f}", f"{r.math:.3f}",
             f"{_fmt(r.diff_vs_uniform, '+.3f')} +- {_fmt(r.diff_vs_uniform_ci)}",
-            _fmt(r.rollouts_to_uniform, ".0f", "not reached"), _fmt(r.efficiency, ".2f") + "x",
+            _fmt(r.rollouts_to_uniform, ".0f", "not reached"), _times(r.efficiency),
             f"{r.informative:.2f}", _fmt(100 * r.gap_closed if not math.isnan(r.gap_closed) else float("nan"), ".0f")
             + ("%" if not math.isnan(r.gap_closed) else ""),
         ])
@@ -64,7 +69,7 @@ def _plot_png(s: ScenarioSummary) -> bytes:
     ax.set_ylabel("held-out accuracy (AIME-like + MATH-like)/2")
     ax.set_title(f"{s.scenario}: mean over seeds, band = 95% CI")
     ax.grid(alpha=0.3)
-    ax.legend(fontsize=7, loc="lower right")
+    ax.legend(fontsize=7, loc="upper left")
     fig.tight_layout()
     buf = io.BytesIO()
     fig.savefig(buf, format="png")
@@ -100,8 +105,7 @@ def _sections(summaries: dict[str, ScenarioSummary]):
     """(title, header, rows) for the per-metric overview tables."""
     pct = lambda x: _fmt(100 * x, ".0f") + "%" if not math.isnan(x) else "n/a"  # noqa: E731
     return [
-        ("Rollouts to reach uniform's final accuracy", *_metric_rows(
-            summaries, "efficiency", lambda x: _fmt(x, ".2f", "not reached") + ("x" if not math.isnan(x) else ""))),
+        ("Rollouts to reach uniform's final accuracy", *_metric_rows(summaries, "efficiency", _times)),
         ("Informative-group share", *_metric_rows(summaries, "informative", lambda x: f"{x:.2f}")),
         ("Uniform-to-oracle gap closed", *_metric_rows(summaries, "gap_closed", pct)),
     ]
