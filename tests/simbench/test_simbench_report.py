@@ -87,3 +87,15 @@ def test_cli_quick_smoke(tmp_path, capsys):
     for policy in ("sai_dpo", "uniform", "curriculum", "learnability", "prioritized", "dapo", "oracle"):
         assert f"| {policy} |" in md
     assert "### delayed" in md and "wrote" in capsys.readouterr().out
+
+
+def test_cli_learner_overrides_and_bad_field(tmp_path, capsys):
+    from sai_dpo.cli import main
+
+    args = ["bench", "select", "--out", str(tmp_path), "--seeds", "1", "--rounds", "2", "--pool", "60",
+            "--batch-size", "4", "--scenarios", "balanced", "--policies", "uniform,oracle", "--workers", "1",
+            "--no-progress"]
+    assert main(args + ["--learner", "memorization=0;forgetting=0.05"]) == 0
+    assert "memorization=0" in (tmp_path / "report.md").read_text()
+    assert main(args + ["--learner", "speed=3"]) == 2
+    assert "unknown LearnerConfig fields ['speed']" in capsys.readouterr().err
