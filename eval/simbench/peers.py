@@ -112,11 +112,15 @@ class DynamicSampling:
         kept_idx, kept_rew = [], []
         n_groups = n_mixed = used = 0
         need = batch_size
-        for _ in range(self.max_batches):
+        # Candidate batches of one step are distinct problems, like consecutive dataloader batches.
+        order = self._rng.permutation(self.n_pool)
+        for b in range(self.max_batches):
             cost = batch_size * group_size
             if need <= 0 or used + cost > budget_left:
                 break
-            cand = self._rng.choice(self.n_pool, size=min(batch_size, self.n_pool), replace=False)
+            cand = order[(b * batch_size) % self.n_pool:][:batch_size]
+            if cand.size < batch_size:  # wrapped past the end of the pool
+                cand = np.concatenate([cand, order[: batch_size - cand.size]])
             rewards = learner.rollout(cand, group_size)
             used += cand.size * group_size
             mixed = rewards.min(axis=1) != rewards.max(axis=1)

@@ -23,6 +23,15 @@ SECTIONS = (
     "Uniform-to-oracle gap closed",
     "Setup",
 )
+_NOTES = (
+    "Held-out accuracy is the simulated learner's exact expected accuracy, the mean of an AIME-like (hard) "
+    "and a MATH-like (mixed) set. Every policy gets the same rollout budget and the same seeds (same worlds). "
+    "Efficiency = budget / rollouts the policy's mean curve needs to reach uniform's final accuracy. "
+    "Informative share = share of generated groups with mixed outcomes (DAPO: before its filter; the rollouts "
+    "of dropped groups count against its budget). Gap closed = (policy - uniform) / (oracle - uniform); the "
+    "oracle takes the problems with the largest true p(1 - p). CIs are 95% Student-t over seeds; the paired "
+    "difference compares each seed with uniform on the same world."
+)
 _COLUMNS = ("policy", "seeds", "final acc (95% CI)", "AIME-like", "MATH-like", "diff vs uniform (paired)",
             "rollouts to uniform final", "efficiency", "informative share", "gap closed")
 
@@ -122,9 +131,7 @@ def write_report(summaries: dict[str, ScenarioSummary], out_dir: str | Path, set
     setup_rows = [[k, str(v)] for k, v in setup.items()]
     overview = _sections(summaries)
 
-    md = ["# Selection benchmark (simulated learner)", "",
-          "Held-out accuracy is exact expected accuracy of the simulated learner, the mean of an AIME-like "
-          "(hard) and a MATH-like (mixed) set. Every policy gets the same rollout budget and the same seeds.", "",
+    md = ["# Selection benchmark (simulated learner)", "", _NOTES, "",
           "## Targets", "", _md_table(["target", "status", "figures"], targets), "", "## Learning curves", ""]
     md += [f"![{n}](curves_{n}.png)" for n in summaries] + ["", "## Final held-out accuracy", ""]
     for name, s in summaries.items():
@@ -139,7 +146,7 @@ def write_report(summaries: dict[str, ScenarioSummary], out_dir: str | Path, set
              "margin:1em 0;font-size:13px}td,th{border:1px solid #ccc;padding:3px 7px;text-align:right}"
              "td:first-child,th:first-child{text-align:left}")
     h = [f"<!DOCTYPE html><html><head><meta charset='utf-8'><title>Selection benchmark</title><style>{style}"
-         "</style></head><body><h1>Selection benchmark (simulated learner)</h1>",
+         "</style></head><body><h1>Selection benchmark (simulated learner)</h1>", f"<p>{html.escape(_NOTES)}</p>",
          "<h2>Targets</h2>", _html_table(["target", "status", "figures"], targets), "<h2>Learning curves</h2>"]
     for name, data in pngs.items():
         h.append(f"<img alt='{html.escape(name)}' src='data:image/png;base64,{base64.b64encode(data).decode()}'>")

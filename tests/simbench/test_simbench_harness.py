@@ -30,6 +30,7 @@ def test_dynamic_sampling_pays_for_dropped_groups():
     assert used > idx.size * 8          # some all-same groups were dropped and still cost rollouts
     assert idx.size == min(8, n_mixed)
     assert (rewards.min(axis=1) != rewards.max(axis=1)).all()   # only mixed groups are kept
+    assert len(set(idx.tolist())) == idx.size                   # candidate batches are distinct problems
 
 
 def test_dynamic_sampling_never_overspends():
