@@ -18,6 +18,7 @@ _COMMAND_MODULES = [
     "data._cli",
     "eval._check_cli",
     "eval._eval_cli",
+    "eval._bench_cli",
 ]
 
 

@@ -37,6 +37,10 @@ class SelectionConfig:
         base_accuracy: global accuracy assumed before any outcome is reported.
         difficulty_weight: lambda, weight of the step/length ranks in self-aware difficulty
             (pass rate dominates; steps and length break ties).
+        sharpness: beta, exponent of the peak factor ``(4 p~ (1 - p~)) ** beta`` that multiplies the
+            frontier score; 0 disables it. Draws are proportional to the weights, and ``f`` alone is
+            nearly flat over p in [0.2, 0.8] (and flatter as G grows), so without it many draws go
+            to problems that are almost always solved or failed.
         tau: temperature of the knowledge tilt ``exp(err_skill / tau)``; ``math.inf`` disables it.
         epsilon: share of the probability mass spread uniformly over the pool (coverage).
         cooldown: time constant (rounds) of the cooldown ``1 - exp(-(r - last_drawn) / cooldown)``;
@@ -53,16 +57,17 @@ class SelectionConfig:
     policy: str = "sai_dpo"
     group_size: int = 8
     seed: int = 0
-    half_life: float = 50.0
-    cell_half_life: float | None = None
+    half_life: float = 20.0
+    cell_half_life: float | None = 10.0
     prior_strength: float = 4.0
     posterior_strength: float = 2.0
     base_accuracy: float = 0.5
     difficulty_weight: float = 0.05
+    sharpness: float = 32.0
     tau: float = 1.0
     epsilon: float = 0.05
     cooldown: float = 2.0
-    thompson: bool = True
+    thompson: bool = False
     curriculum_rounds: int = 100
     curriculum_width: float = 1.0
     success_threshold: float = 0.5
@@ -85,6 +90,8 @@ class SelectionConfig:
             not _is_number(self.cell_half_life) or not 0 < self.cell_half_life < math.inf
         ):
             raise err("cell_half_life", "a positive finite number or None")
+        if not _is_number(self.sharpness) or not 0 <= self.sharpness < math.inf:
+            raise err("sharpness", "a non-negative finite number (0 disables the peak factor)")
         if not _is_number(self.tau) or self.tau <= 0:
             raise err("tau", "a positive number (math.inf disables the knowledge tilt)")
         for name in ("base_accuracy", "success_threshold"):

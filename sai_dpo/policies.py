@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from sai_dpo._beta import frontier_draws
+from sai_dpo._beta import beta_draws, frontier_draws
 from sai_dpo._estimates import CellEstimates, cell_estimates, length_rank
 from sai_dpo._scratch import Scratch
 from sai_dpo._tracker import Tracker
@@ -143,9 +143,9 @@ class PrioritizedPolicy(SelectionPolicy):
 class SaiDpoPolicy(SelectionPolicy):
     """SAI-DPO (DESIGN.md section 4): frontier score x knowledge tilt x difficulty tie-break x cooldown.
 
-    score_i = t_c(i) * f(p~_i) * (1 + lambda * rho_i) * cooldown_i, where
+    score_i = t_c(i) * f(p~_i) * (4 p~_i (1 - p~_i))^beta * (1 + lambda * rho_i) * cooldown_i, where
     p~_i ~ Beta(s_i + k pi_cell, a_i - s_i + k (1 - pi_cell)) (the mean when thompson=False),
-    f(p) = 1 - p^G - (1 - p)^G, t_c = exp((1 - acc_skill) / tau), rho_i = (rank(steps) +
+    f(p) = 1 - p^G - (1 - p)^G, beta = sharpness, t_c = exp((1 - acc_skill) / tau), rho_i = (rank(steps) +
     rank(tokens)) / 2 in [0, 1] (so D_i = (1 - p_i) + lambda * rho_i, and among equally learnable
     problems the longer, many-step ones win), cooldown_i = 1 - exp(-(r - last_drawn_i) / cooldown)
     for problems last drawn before round r (1 otherwise).
@@ -173,10 +173,12 @@ class SaiDpoPolicy(SelectionPolicy):
     def scores(self, tracker, round_, rng):
         cfg, ws, n = self.config, self._ws, tracker.n
         alpha, beta, est = self.posterior(tracker, round_)
-        if cfg.thompson:
+        if cfg.thompson and cfg.sharpness > 0:  # the peak factor needs the draw p~ itself
+            f = _frontier_of(beta_draws(alpha, beta, rng), cfg.group_size, cfg.sharpness)
+        elif cfg.thompson:
             f = frontier_draws(alpha, beta, cfg.group_size, rng, ws)
         else:
-            f = _frontier_at_mean(alpha, beta, cfg.group_size, ws)
+            f = _frontier_at_mean(alpha, beta, cfg.group_size, ws, cfg.sharpness)
         tilt = np.exp((1.0 - est.skill) / cfg.tau) if np.isfinite(cfg.tau) else np.ones(tracker.n_skills)
         tilt = np.repeat(tilt / tilt.max(), tracker.n_levels).astype(np.float32)
         f *= np.take(tilt, self._cell_index(tracker), out=ws.get("prior", n))
@@ -190,8 +192,19 @@ class SaiDpoPolicy(SelectionPolicy):
         return f
 
 
-def _frontier_at_mean(alpha, beta, g: int, ws: Scratch) -> np.ndarray:
-    """f(p) = 1 - p^G - (1 - p)^G at the posterior mean p = alpha / (alpha + beta) (buffer ``f``)."""
+def _frontier_of(p: np.ndarray, g: int, sharpness: float) -> np.ndarray:
+    """f(p) * (4 p (1 - p)) ** sharpness for given pass rates (a fresh float32 array)."""
+    p = np.asarray(p, dtype=np.float32)
+    q = 1 - p
+    f = 1 - p**g - q**g
+    np.maximum(f, 0, out=f)
+    f *= (4 * p * q) ** np.float32(sharpness)
+    return f
+
+
+def _frontier_at_mean(alpha, beta, g: int, ws: Scratch, sharpness: float = 0.0) -> np.ndarray:
+    """f(p) = 1 - p^G - (1 - p)^G at the posterior mean p = alpha / (alpha + beta) (buffer ``f``),
+    times the peak factor (4 p (1 - p)) ** sharpness when sharpness > 0."""
     n = alpha.shape
     p, q, f = ws.get("beta_m", n), ws.get("beta_v", n), ws.get("f", n)
     np.add(alpha, beta, out=q)
@@ -201,6 +214,11 @@ def _frontier_at_mean(alpha, beta, g: int, ws: Scratch) -> np.ndarray:
     f -= _int_power(p, g, ws.get("beta_q", n), ws.get("beta_hi", n))
     f -= _int_power(q, g, ws.get("beta_q", n), ws.get("beta_hi", n))
     np.maximum(f, 0, out=f)
+    if sharpness > 0:  # (4 p q) ** beta: a peak at p = 0.5 whose width does not depend on G
+        peak = np.multiply(p, q, out=ws.get("beta_q", n))
+        peak *= np.float32(4)
+        np.power(peak, np.float32(sharpness), out=peak)
+        f *= peak
     return f
 
 

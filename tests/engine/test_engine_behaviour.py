@@ -6,6 +6,10 @@ import pytest
 from sai_dpo import SelectionConfig, SelectionEngine
 
 G = 8
+# The hand derivations below use DESIGN.md section 4's reference formula (no peak factor, one
+# half-life of 50 rounds for problems and cells); the shipped defaults were tuned on the selection
+# benchmark (eval/simbench), so these tests pin the reference values explicitly.
+DESIGN_REF = {"sharpness": 0.0, "half_life": 50.0, "cell_half_life": None}
 
 
 def _skill_share(w, skills, name):
@@ -27,7 +31,7 @@ def test_draws_shift_to_failing_skill():
     """
     skills = ["A"] * 200 + ["B"] * 200 + ["C"] * 200
     levels = [3] * 600
-    cfg = SelectionConfig(thompson=False, cooldown=0.0, seed=0)
+    cfg = SelectionConfig(thompson=False, cooldown=0.0, seed=0, **DESIGN_REF)
     e = SelectionEngine(skills, levels, cfg)
     assert _skill_share(e.weights(0), skills, "A") == pytest.approx(1 / 3, abs=1e-6)
     a_idx, b_idx = np.arange(100), np.arange(200, 300)
@@ -38,7 +42,7 @@ def test_draws_shift_to_failing_skill():
     assert _skill_share(w, skills, "B") == pytest.approx(0.0167, abs=0.003)
     assert _skill_share(w, skills, "C") == pytest.approx(0.486, abs=0.01)
     # The same shift with Thompson exploration and real draws over 20 rounds.
-    e2 = SelectionEngine(skills, levels, SelectionConfig(seed=3))
+    e2 = SelectionEngine(skills, levels, SelectionConfig(seed=3, thompson=True, **DESIGN_REF))
     e2.report(np.repeat(a_idx, G), np.tile([1.0] + [0.0] * 7, 100), round=0)
     e2.report(np.repeat(b_idx, G), np.ones(100 * G), round=0)
     drawn = np.concatenate([e2.draw(30, r) for r in range(1, 21)])
@@ -59,7 +63,7 @@ def test_always_or_never_solved_falls_to_epsilon(policy, reward):
     tenth of a typical problem's 0.0102. learnability: p = 141.7/142.7 -> p(1-p) = 0.007 vs 0.25.
     """
     n = 100
-    e = SelectionEngine(["s"] * n, [1] * n, SelectionConfig(policy=policy, thompson=False, cooldown=0.0))
+    e = SelectionEngine(["s"] * n, [1] * n, SelectionConfig(policy=policy, thompson=False, cooldown=0.0, **DESIGN_REF))
     mixed = np.arange(1, 21)
     for r in range(20):
         e.report(np.full(G, 0), np.full(G, reward), round=r)
@@ -81,7 +85,7 @@ def test_forgetting_brings_a_skill_back():
     4.1 = 0.51 ~ B's 0.5, so both skills look alike again and A's share returns to ~0.49.
     """
     skills = ["A"] * 40 + ["B"] * 40
-    cfg = SelectionConfig(half_life=5.0, thompson=False, cooldown=0.0, tau=1.0)
+    cfg = SelectionConfig(**{**DESIGN_REF, "half_life": 5.0}, thompson=False, cooldown=0.0, tau=1.0)
     e = SelectionEngine(skills, [1] * 80, cfg)
     a_idx, b_idx = np.arange(40), np.arange(40, 80)
     for r in range(10):

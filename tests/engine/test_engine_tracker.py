@@ -9,7 +9,7 @@ GAMMA = 2 ** (-1 / 50)
 
 
 def _engine(n=10, **kw):
-    return SelectionEngine(["a"] * (n // 2) + ["b"] * (n - n // 2), [1] * n, SelectionConfig(**kw))
+    return SelectionEngine(["a"] * (n // 2) + ["b"] * (n - n // 2), [1] * n, SelectionConfig(**{"half_life": 50.0, **kw}))
 
 
 def test_repeated_index_counts_every_rollout():

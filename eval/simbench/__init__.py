@@ -1,0 +1,23 @@
+"""Selection benchmark: a simulated learner that compares selection policies at one rollout budget.
+
+Run it with ``sai-dpo bench select`` (see :mod:`eval._bench_cli`) or from Python::
+
+    from eval.simbench import BenchSizes, get_scenarios, run_benchmark, summarise, write_report
+    results = run_benchmark(get_scenarios(["balanced"]), seeds=5)
+    write_report(summarise(results), "out/bench", setup={})
+"""
+
+from eval.simbench.harness import DEFAULT_POLICIES, BenchSizes, RunResult, budget_of, run_benchmark, run_one
+from eval.simbench.learner import LearnerConfig, SimLearner, World, make_world
+from eval.simbench.peers import DynamicSampling, EngineSelector, OracleSelector, parse_policy_spec
+from eval.simbench.report import SECTIONS, write_report
+from eval.simbench.scenarios import SCENARIOS, Scenario, get_scenarios
+from eval.simbench.summary import PolicyRow, ScenarioSummary, check_targets, ci95, summarise
+
+__all__ = [
+    "DEFAULT_POLICIES", "BenchSizes", "RunResult", "budget_of", "run_benchmark", "run_one",
+    "LearnerConfig", "SimLearner", "World", "make_world",
+    "DynamicSampling", "EngineSelector", "OracleSelector", "parse_policy_spec",
+    "SECTIONS", "write_report", "SCENARIOS", "Scenario", "get_scenarios",
+    "PolicyRow", "ScenarioSummary", "check_targets", "ci95", "summarise",
+]

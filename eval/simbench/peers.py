@@ -1,0 +1,138 @@
+"""Selectors the harness runs: engine policies (public contract only) and two harness-level peers.
+
+Every selector answers ``draw(n, round) -> indices`` and ``report(indices, rewards, round)``; the
+harness never looks inside one. The peers that need more than that contract live here:
+
+* :class:`OracleSelector` knows the learner's true pass rates and takes the ``n`` problems whose
+  expected group variance ``p (1 - p)`` is largest: the ceiling for any selector.
+* :class:`DynamicSampling` is DAPO's dynamic sampling: draw uniformly, roll out, drop groups whose
+  outcomes are all the same, draw again until ``n`` informative groups are kept (or a cap on extra
+  draws is hit). The dropped rollouts are paid for out of the same budget.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+__all__ = ["EngineSelector", "OracleSelector", "DynamicSampling", "parse_policy_spec"]
+
+ENGINE_POLICIES = ("sai_dpo", "uniform", "curriculum", "learnability", "prioritized")
+PEER_POLICIES = ("dapo", "oracle")
+
+
+def _coerce(value: str):
+    low = value.lower()
+    if low in ("true", "false"):
+        return low == "true"
+    if low == "none":
+        return None
+    for cast in (int, float):
+        try:
+            return cast(value)
+        except ValueError:
+            pass
+    return value
+
+
+def parse_policy_spec(spec: str) -> tuple[str, dict]:
+    """Split ``"sai_dpo:tau=0.5,half_life=8"`` into ``("sai_dpo", {"tau": 0.5, "half_life": 8})``."""
+    name, _, rest = spec.partition(":")
+    name = name.strip()
+    if name not in ENGINE_POLICIES + PEER_POLICIES:
+        raise ValueError(
+            f"The 'policy' parameter of the selection benchmark must be one of "
+            f"{ENGINE_POLICIES + PEER_POLICIES} (optionally 'name:key=value,...'). Got {spec!r} instead."
+        )
+    overrides = {}
+    for item in filter(None, (p.strip() for p in rest.split(","))):
+        key, eq, value = item.partition("=")
+        if not eq:
+            raise ValueError(f"Policy override {item!r} in {spec!r} must look like key=value.")
+        overrides[key.strip()] = _coerce(value.strip())
+    return name, overrides
+
+
+class EngineSelector:
+    """A :class:`sai_dpo.SelectionEngine` used through ``draw``/``report`` only."""
+
+    def __init__(self, policy: str, skills, levels, group_size: int, seed: int, overrides: dict | None = None):
+        from sai_dpo import SelectionConfig, SelectionEngine  # the benchmark may import sai_dpo
+
+        config = SelectionConfig(policy=policy, group_size=group_size, seed=seed, **(overrides or {}))
+        self.engine = SelectionEngine(list(skills), list(levels), config)
+
+    def draw(self, n: int, round: int) -> np.ndarray:
+        return np.asarray(self.engine.draw(n, round), dtype=np.int64)
+
+    def report(self, indices: np.ndarray, rewards: np.ndarray, round: int) -> None:
+        rewards = np.asarray(rewards, dtype=np.float64)
+        per_rollout = np.repeat(np.asarray(indices, dtype=np.int64), rewards.shape[1])
+        self.engine.report(per_rollout, rewards.reshape(-1), round=round)
+
+
+class OracleSelector:
+    """Takes the ``n`` problems with the largest true ``p (1 - p)`` (ties broken at random)."""
+
+    def __init__(self, learner, seed: int):
+        self._learner = learner
+        self._rng = np.random.default_rng([seed, 31337])
+
+    def draw(self, n: int, round: int) -> np.ndarray:
+        p = self._learner.pass_rates()
+        score = p * (1.0 - p) + 1e-9 * self._rng.random(p.size)
+        n = min(n, p.size)
+        return np.argpartition(-score, n - 1)[:n].astype(np.int64)
+
+    def report(self, indices, rewards, round: int) -> None:
+        """The oracle needs no feedback."""
+
+
+class DynamicSampling:
+    """DAPO dynamic sampling over uniform draws; pays for every rollout it generates.
+
+    Args:
+        n_pool: pool size.
+        seed: seed of the uniform draws.
+        max_batches: most candidate batches generated for one training batch (DAPO's
+            ``max_num_gen_batches``); the step trains on what was kept when it is hit.
+    """
+
+    def __init__(self, n_pool: int, seed: int, max_batches: int = 8):
+        if max_batches < 1:
+            raise ValueError(f"The 'max_batches' parameter of DynamicSampling must be >= 1. Got {max_batches!r} instead.")
+        self.n_pool = n_pool
+        self.max_batches = max_batches
+        self._rng = np.random.default_rng([seed, 4242])
+
+    def collect(self, learner, batch_size: int, group_size: int, budget_left: int):
+        """Generate candidate groups until ``batch_size`` mixed ones are kept or money runs out.
+
+        Returns ``(kept_indices, kept_rewards, n_generated_groups, n_mixed_groups, n_rollouts)``.
+        """
+        kept_idx, kept_rew = [], []
+        n_groups = n_mixed = used = 0
+        need = batch_size
+        # Candidate batches of one step are distinct problems, like consecutive dataloader batches.
+        order = self._rng.permutation(self.n_pool)
+        for b in range(self.max_batches):
+            cost = batch_size * group_size
+            if need <= 0 or used + cost > budget_left:
+                break
+            cand = order[(b * batch_size) % self.n_pool:][:batch_size]
+            if cand.size < batch_size:  # wrapped past the end of the pool
+                cand = np.concatenate([cand, order[: batch_size - cand.size]])
+            rewards = learner.rollout(cand, group_size)
+            used += cand.size * group_size
+            mixed = rewards.min(axis=1) != rewards.max(axis=1)
+            n_groups += cand.size
+            n_mixed += int(mixed.sum())
+            take = np.flatnonzero(mixed)[:need]
+            kept_idx.append(cand[take])
+            kept_rew.append(rewards[take])
+            need -= take.size
+        if kept_idx:
+            idx = np.concatenate(kept_idx)
+            rew = np.concatenate(kept_rew) if idx.size else np.zeros((0, group_size))
+        else:
+            idx, rew = np.zeros(0, np.int64), np.zeros((0, group_size))
+        return idx, rew, n_groups, n_mixed, used
