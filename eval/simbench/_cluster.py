@@ -41,9 +41,8 @@ def clustered_labels(n_pool: int, seed: int) -> ClusteredLabels:
     Raises:
         ImportError: the data package has no ``cluster`` module in this checkout.
     """
-    from data.cluster import cluster_pool
-
     from data import build_pool
+    from data.cluster import cluster_pool
 
     pool = build_pool(n_pool, seed=seed, kind="math-style")
     names = sorted(set(pool["skill"]))
