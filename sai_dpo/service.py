@@ -62,10 +62,12 @@ def _write_pool(pool: Any, checkpoint_dir: Path) -> Path:
         InvalidInputError: the directory holds snapshots of a different pool.
     """
     if isinstance(pool, (str, os.PathLike)):
-        from data import load_pool
+        from sai_dpo._service_pool import _load
 
-        pool = load_pool(str(pool))
-    cols = read_pool_columns(pool, validate=True)
+        pool = _load(Path(pool))  # validates every row
+        cols = read_pool_columns(pool, validate=False)
+    else:
+        cols = read_pool_columns(pool, validate=True)
     fingerprint = _fingerprint(cols.ids)
     checkpoint_dir.mkdir(parents=True, exist_ok=True)
     meta = checkpoint_dir / "pool.json"
