@@ -64,6 +64,7 @@ class SelectionService:
             if isinstance(value, bool) or not isinstance(value, int) or value < low:
                 raise param_error(name, "SelectionService", f"an int >= {low}", value)
         t0 = time.perf_counter()
+        self._started_at = time.time()
         import sai_dpo
 
         cols: PoolColumns = read_pool_columns(pool, validate=validate)
@@ -292,6 +293,8 @@ class SelectionService:
             "last_snapshot": None if self._last_snapshot is None else dict(self._last_snapshot),
             "restored_from": self._restored_from,
             "restore_seconds": self._restore_seconds,
+            "pid": os.getpid(),
+            "started_at": self._started_at,
         }
 
     def snapshot(self) -> str:

@@ -15,8 +15,8 @@ Example:
     >>> # curl -H "Authorization: Bearer $SAI_DPO_TOKEN" -d '{"key": "r0", "n": 8}' host:8000/draw
 """
 
-from __future__ import annotations
-
+# No `from __future__ import annotations`: FastAPI must see the real classes defined inside
+# create_app (imported lazily, so that this module imports without the `serve` extra).
 import hmac
 import importlib.util
 import ipaddress
