@@ -71,7 +71,7 @@ class SelectionService:
         self.config = config if config is not None else sai_dpo.SelectionConfig()
         self.engine = sai_dpo.SelectionEngine(cols.skills, cols.levels, self.config)
         self._ids = cols.ids
-        self._index = cols.index
+        self._pool = cols
         self._fingerprint = _fingerprint(cols.ids)
         self.checkpoint_dir = None if checkpoint_dir is None else Path(checkpoint_dir)
         self.snapshot_every = snapshot_every
@@ -215,8 +215,7 @@ class SelectionService:
         return {"applied": True, "duplicate": False, "n": len(out)}
 
     def _lookup(self, ids: list[str]) -> np.ndarray:
-        get = self._index.get
-        idx = np.fromiter((get(i, -1) for i in ids), np.int64, len(ids))
+        idx = self._pool.lookup(ids)
         if (idx < 0).any():
             k = int(np.flatnonzero(idx < 0)[0])
             raise InvalidInputError(
@@ -312,6 +311,6 @@ class SelectionService:
 def _fingerprint(ids: np.ndarray) -> str:
     """A short hash of the pool's ids, in order: snapshots only load over the same pool."""
     h = hashlib.blake2b(digest_size=16)
-    h.update(str(len(ids)).encode())
-    h.update("\x00".join(ids.tolist()).encode())
+    h.update(f"{len(ids)}:{ids.dtype.str}:".encode())
+    h.update(np.ascontiguousarray(ids).tobytes())
     return h.hexdigest()
