@@ -38,8 +38,15 @@ class PoolColumns:
         if not ids:
             return np.zeros(0, np.int64)
         q = np.asarray(ids, dtype=str)
+        width = self.sorted_ids.dtype
+        # Search with the pool's own dtype: a wider query dtype would make numpy cast the whole
+        # sorted array on every call. Ids longer than the pool's width cannot be in it.
+        too_long = np.char.str_len(q) > width.itemsize // 4 if q.dtype.itemsize > width.itemsize else None
+        q = q.astype(width)
         pos = np.minimum(np.searchsorted(self.sorted_ids, q), len(self.sorted_ids) - 1)
-        found = self.sorted_ids[pos] == q  # full-string compare: no false hit on a longer id
+        found = self.sorted_ids[pos] == q
+        if too_long is not None:
+            found &= ~too_long
         return np.where(found, self.order[pos], -1)
 
 

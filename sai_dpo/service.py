@@ -20,6 +20,7 @@ import asyncio
 import json
 import logging
 import os
+import shutil
 import zlib
 from pathlib import Path
 from typing import Any
@@ -60,19 +61,24 @@ def _ensure_ray(address: str | None, namespace: str) -> None:
         ray.init(address=address, namespace=namespace)
 
 
-def _write_pool(pool: Any, checkpoint_dir: Path) -> Path:
+def _write_pool(pool: Any, checkpoint_dir: Path, validate: bool = True) -> Path:
     """Validate the pool and store it as ``pool.parquet`` (+ its fingerprint) in the checkpoint dir.
 
     Raises:
         InvalidInputError: the directory holds snapshots of a different pool.
     """
-    if isinstance(pool, (str, os.PathLike)):
-        from sai_dpo._service_pool import _load
-
-        pool = _load(Path(pool))  # validates every row
+    is_path = isinstance(pool, (str, os.PathLike))
+    if is_path and not validate and Path(pool).suffix == ".parquet":
         cols = read_pool_columns(pool, validate=False)
+        src = Path(pool)
+        write = lambda tmp: shutil.copyfile(src, tmp)  # noqa: E731
     else:
-        cols = read_pool_columns(pool, validate=True)
+        if is_path:
+            from sai_dpo._service_pool import _load
+
+            pool = _load(Path(pool))  # validates every row
+        cols = read_pool_columns(pool, validate=validate and not is_path)
+        write = lambda tmp: pool.to_parquet(str(tmp))  # noqa: E731
     fingerprint = _fingerprint(cols.ids)
     checkpoint_dir.mkdir(parents=True, exist_ok=True)
     meta = checkpoint_dir / "pool.json"
@@ -87,7 +93,7 @@ def _write_pool(pool: Any, checkpoint_dir: Path) -> Path:
         if target.exists():
             return target
     tmp = checkpoint_dir / ".pool.parquet.tmp"
-    pool.to_parquet(str(tmp))
+    write(tmp)
     os.replace(tmp, target)
     meta.write_text(json.dumps({"fingerprint": fingerprint, "n": len(cols.ids)}))
     return target
@@ -103,6 +109,7 @@ def launch(
     address: str | None = None,
     snapshot_every: int = 100,
     key_cache_size: int = 4096,
+    validate: bool = True,
     **client_options: Any,
 ) -> ServiceClient:
     """Start the service as a named, detached actor (or join the one already running) and connect.
@@ -116,13 +123,16 @@ def launch(
         address: a running cluster (``"auto"``, ``"ip:port"``); ``None`` joins the Ray instance this
             process already has, or starts an embedded one.
         snapshot_every: snapshot after this many applied reports.
+        key_cache_size: draw keys the service remembers (LRU).
+        validate: check every row with ``data.validate_pool`` (``False`` only for a pool you
+            validated already; ids are always checked).
         **client_options: passed to ``ServiceClient``.
     """
     import ray
 
     _ensure_ray(address, namespace)
     ckpt = Path(checkpoint_dir or Path.cwd() / "sai-dpo-checkpoints" / f"{namespace}-{name}").resolve()
-    pool_path = _write_pool(pool, ckpt)
+    pool_path = _write_pool(pool, ckpt, validate)
     actor = (
         ray.remote(SelectionService)
         .options(name=name, namespace=namespace, lifetime="detached", get_if_exists=True, num_cpus=0,

@@ -225,3 +225,13 @@ def test_snapshot_format_round_trips_nested_state(tmp_path):
     assert back["meta"].shape == () and str(back["meta"]) == '{"x": 1}'
     assert back["t"] == (1, "two", None) and back[3] == "int key" and back["obj"].tolist() == ["x", None]
     assert back["nested"]["f"] == 0.25 and back["nested"]["l"][1] is True
+
+
+def test_id_lookup_handles_longer_and_prefix_ids():
+    """Pool ids p0..p59 (width 3). 'p1' and 'p10' both exist; 'p100' is longer than any pool id
+    and 'p5x' is not there: neither may match a truncated prefix."""
+    svc = _svc()
+    assert svc._lookup(["p1", "p10", "p59"]).tolist() == [1, 10, 59]
+    for bad in ("p100", "p5x", "p", ""):
+        with pytest.raises(InvalidInputError, match="not in the pool"):
+            svc.report("b", ["p1", bad], [1, 1])
