@@ -22,9 +22,12 @@ _NEEDED = ("id", "skill", "level")
 class PoolColumns:
     """The service's view of a pool: ids, an id -> index lookup, the skill and level columns.
 
-    Ids are a fixed-width unicode array (pool order) plus a sorted copy and its argsort: building
-    that for a million ids is several times faster than a dict of Python strings (see
-    ``eval/bench/service.py``) and a lookup is one ``np.searchsorted``.
+    Ids are kept as fixed-width UTF-8 bytes (``S<width>``, pool order), copied straight out of the
+    Arrow buffers without making a Python string per row, plus a sorted copy and its argsort.
+    For a million ids that builds several times faster than a dict of Python strings (see
+    ``eval/bench/service.py``), takes a quarter of the memory of a unicode array, and a lookup
+    is one ``np.searchsorted``. (A side effect of ``S`` arrays: trailing NUL bytes do not count,
+    so ids must not end in ``"\\x00"``.)
     """
 
     ids: np.ndarray
@@ -33,21 +36,42 @@ class PoolColumns:
     skills: Any
     levels: Any
 
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def ids_at(self, idx: np.ndarray) -> list[str]:
+        """The id strings at pool indices ``idx``."""
+        return [b.decode("utf-8") for b in self.ids[idx].tolist()]
+
     def lookup(self, ids: list[str]) -> np.ndarray:
         """Pool indices of ``ids``; entries not in the pool are -1."""
         if not ids:
             return np.zeros(0, np.int64)
-        q = np.asarray(ids, dtype=str)
-        width = self.sorted_ids.dtype
-        # Search with the pool's own dtype: a wider query dtype would make numpy cast the whole
-        # sorted array on every call. Ids longer than the pool's width cannot be in it.
-        too_long = np.char.str_len(q) > width.itemsize // 4 if q.dtype.itemsize > width.itemsize else None
-        q = q.astype(width)
+        enc = [s.encode("utf-8") for s in ids]
+        # Search with the pool's own dtype (a wider query dtype would make numpy cast the whole
+        # sorted array on every call); ids longer than the pool's width cannot be in it.
+        q = np.array(enc, dtype=self.sorted_ids.dtype)
+        too_long = np.fromiter(map(len, enc), np.int64, len(enc)) > self.sorted_ids.dtype.itemsize
         pos = np.minimum(np.searchsorted(self.sorted_ids, q), len(self.sorted_ids) - 1)
-        found = self.sorted_ids[pos] == q
-        if too_long is not None:
-            found &= ~too_long
+        found = (self.sorted_ids[pos] == q) & ~too_long
         return np.where(found, self.order[pos], -1)
+
+
+def _fixed_width_bytes(arr) -> np.ndarray:
+    """An Arrow (large_)string array as a numpy ``S<max length>`` array, from its raw buffers."""
+    import pyarrow as pa
+
+    large = pa.types.is_large_string(arr.type)
+    offsets = np.frombuffer(arr.buffers()[1], dtype=np.int64 if large else np.int32)
+    offsets = offsets[arr.offset: arr.offset + len(arr) + 1].astype(np.int64)
+    data = np.frombuffer(arr.buffers()[2], dtype=np.uint8)
+    starts, lens = offsets[:-1], np.diff(offsets)
+    width = max(int(lens.max()), 1)
+    out = np.zeros((len(arr), width), np.uint8)
+    for j in range(width):  # one vectorised pass per character column: light on memory
+        rows = np.flatnonzero(lens > j)
+        out[rows, j] = data[starts[rows] + j]
+    return out.view(f"S{width}").ravel()
 
 
 def _validate_full(ds) -> None:
@@ -71,7 +95,7 @@ def _load(path: Path):
 
 
 def _from_table(table, where: str) -> PoolColumns:
-    """Check the id column (vectorised) and build the id -> index dict once."""
+    """Check the id column (vectorised) and build the sorted id index once."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
@@ -85,14 +109,14 @@ def _from_table(table, where: str) -> PoolColumns:
         row = int(pc.index(bad, True).as_py())
         raise PoolValidationError(f"Pool {where}: row {row} has id {ids_col[row].as_py()!r}; every row needs a "
                                   "non-empty string 'id'.")
-    ids = ids_col.to_numpy(zero_copy_only=False).astype(str)
+    ids = _fixed_width_bytes(ids_col.combine_chunks())
     order = np.argsort(ids, kind="stable")
     sorted_ids = ids[order]
     dup = np.flatnonzero(sorted_ids[1:] == sorted_ids[:-1])
     if len(dup):
         pid = sorted_ids[dup[0]]
         rows = np.sort(order[dup[0]:dup[0] + 2])
-        raise PoolValidationError(f"Pool {where}: row {rows[1]} repeats id {str(pid)!r} (first in row {rows[0]}); "
+        raise PoolValidationError(f"Pool {where}: row {rows[1]} repeats id {pid.decode()!r} (first in row {rows[0]}); "
                                   "ids must be unique.")
     # skill/level stay Arrow columns: the engine encodes them vectorised.
     return PoolColumns(ids, sorted_ids, order.astype(np.int64), table.column("skill"), table.column("level"))

@@ -267,7 +267,7 @@ class ServiceClient:
                 "The selection service is unreachable and the pool ids for a fallback draw never "
                 "arrived; check the service (`sai-dpo status`) and reconnect."
             ) from exc
-        return ids[idx].tolist(), idx
+        return [b.decode("utf-8") for b in ids[idx].tolist()], idx
 
     def table(self):
         """The engine's per (skill, level) table."""

@@ -1,6 +1,8 @@
 """SelectionService as a plain class (no Ray): keyed draws, reports by id, snapshots, bad input."""
 
 import logging
+import tempfile
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -213,7 +215,7 @@ def test_parquet_pool_path_is_read_column_wise(tmp_path):
     path = tmp_path / "pool.parquet"
     tiny_pool(20).to_parquet(str(path))
     svc = SelectionService(path, validate=False)
-    assert svc.pool_size == 20 and svc.pool_ids()[7] == "p7"
+    assert svc.pool_size == 20 and svc.pool_ids()[7] == b"p7" and svc.draw("k", 3)[0][0].startswith("p")
 
 
 def test_snapshot_format_round_trips_nested_state(tmp_path):
@@ -235,3 +237,21 @@ def test_id_lookup_handles_longer_and_prefix_ids():
     for bad in ("p100", "p5x", "p", ""):
         with pytest.raises(InvalidInputError, match="not in the pool"):
             svc.report("b", ["p1", bad], [1, 1])
+
+
+def test_unicode_ids_and_ids_of_different_lengths_round_trip():
+    import datasets
+
+    rows = tiny_pool(4).to_dict()
+    rows["id"] = ["é-1", "x", "長い-id-3", "b"]
+    svc = SelectionService(datasets.Dataset.from_dict(rows))
+    ids, idx = svc.draw("k", 4)
+    assert sorted(ids) == sorted(rows["id"]) and [rows["id"][i] for i in idx] == ids
+    assert svc._lookup(["長い-id-3", "x"]).tolist() == [2, 1]
+    dup = dict(rows, id=["a", "bb", "a", "c"])
+    with pytest.raises(PoolValidationError, match="row 2.*'a'"):
+        SelectionService(datasets.Dataset.from_dict(dup))
+    path = str(Path(tempfile.mkdtemp()) / "dup.parquet")
+    datasets.Dataset.from_dict(dup).to_parquet(path)
+    with pytest.raises(PoolValidationError, match="row 2 repeats id 'a' .first in row 0"):
+        SelectionService(path, validate=False)  # the service's own id check, without data's
