@@ -155,10 +155,14 @@ class ReportBuffer:
 
     def close(self, timeout: float | None = 30.0) -> None:
         """Flush (up to ``timeout`` s), then stop the sender; rows still unsent are logged as lost."""
+        if self._closing:
+            return
         try:
             self.flush(timeout)
         except TimeoutError:
             logger.error("Closing with %d outcomes that could not be delivered.", self.pending)
+        except InvalidInputError as exc:
+            logger.error("Closing after the service rejected a report batch: %s", exc)
         finally:
             with self._cond:
                 self._closing = True

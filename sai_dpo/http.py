@@ -102,17 +102,18 @@ class _BodyLimit:
                 return await self._refuse(send)
         # Read the body here (it may come chunked, without a Content-Length), stopping as soon as
         # it passes the limit, then replay it to the app.
-        body, more = b"", True
+        parts, size, more = [], 0, True
         while more:
             message = await receive()
             if message["type"] != "http.request":
                 return await self.app(scope, _replay(message, receive), send)
-            body += message.get("body", b"")
+            parts.append(message.get("body", b""))
+            size += len(parts[-1])
             more = message.get("more_body", False)
-            if len(body) > self.limit:
+            if size > self.limit:
                 return await self._refuse(send)
-        return await self.app(scope, _replay({"type": "http.request", "body": body, "more_body": False}, receive),
-                              send)
+        whole = {"type": "http.request", "body": b"".join(parts), "more_body": False}
+        return await self.app(scope, _replay(whole, receive), send)
 
     async def _refuse(self, send):
         body = b'{"error": "request body too large"}'
@@ -169,7 +170,9 @@ def create_app(backend: Any, *, token: str | None = None, max_body_bytes: int = 
 
     @app.exception_handler(InvalidInputError)
     async def _bad_input(request, exc):  # noqa: ARG001
-        return JSONResponse(status_code=400, content={"error": str(exc)})
+        # Through Ray the error arrives wrapped (RayTaskError subclassing it); show the original.
+        cause = getattr(exc, "cause", None)
+        return JSONResponse(status_code=400, content={"error": str(cause if cause is not None else exc)})
 
     @api.post("/report")
     def post_report(body: ReportBody) -> dict:

@@ -17,6 +17,7 @@ Example:
 from __future__ import annotations
 
 import asyncio
+import atexit
 import json
 import logging
 import os
@@ -196,6 +197,7 @@ class ServiceClient:
         self._ids_ref = actor.pool_ids.remote()
         ray.wait([self._ids_ref], timeout=call_timeout)
         self._buffer = ReportBuffer(self._send_many, batch_size=batch_size, flush_interval=flush_interval)
+        atexit.register(self.close, 10.0)  # deliver what is buffered if the program just ends
 
     def _get(self, ref, timeout: float | None = None):
         return self._ray.get(ref, timeout=self.call_timeout if timeout is None else timeout)
@@ -287,7 +289,8 @@ class ServiceClient:
         return self._get(self.actor.snapshot.remote())
 
     def close(self, timeout: float | None = 30.0) -> None:
-        """Flush queued reports (up to ``timeout`` s) and stop the sender thread."""
+        """Flush queued reports (up to ``timeout`` s) and stop the sender thread. Idempotent."""
+        atexit.unregister(self.close)
         self._buffer.close(timeout)
 
     def __enter__(self) -> ServiceClient:
