@@ -21,7 +21,9 @@ def register(sub) -> None:
     p.add_argument("--host", default="127.0.0.1",
                    help="HTTP bind address; anything but loopback needs $SAI_DPO_TOKEN or --token-file")
     p.add_argument("--token-file", default=None, help="file holding the HTTP bearer token")
-    p.add_argument("--detach", action="store_true", help="leave the service running and exit at once")
+    p.add_argument("--detach", action="store_true",
+                   help="leave the service running on the cluster and exit at once (needs --address); "
+                        "without it, Ctrl-C snapshots and stops the service")
     _add_target(p)
     p.set_defaults(func=_serve)
 

@@ -115,6 +115,9 @@ def launch(
 ) -> ServiceClient:
     """Start the service as a named, detached actor (or join the one already running) and connect.
 
+    If an actor of that name already runs in the namespace, this only connects to it (its pool,
+    config and checkpoint directory stay as they are).
+
     Args:
         pool: a ``datasets.Dataset`` or a pool file; validated here, then stored as parquet in
             ``checkpoint_dir`` so a restarted actor rebuilds itself from its constructor args.
@@ -132,6 +135,13 @@ def launch(
     import ray
 
     _ensure_ray(address, namespace)
+    try:
+        actor = ray.get_actor(name, namespace=namespace)
+    except ValueError:
+        actor = None
+    if actor is not None:  # join it as it is: its pool and checkpoint files are not touched
+        logger.info("Selection service %r already runs in namespace %r; connecting to it.", name, namespace)
+        return ServiceClient(actor, **client_options)
     ckpt = Path(checkpoint_dir or Path.cwd() / "sai-dpo-checkpoints" / f"{namespace}-{name}").resolve()
     pool_path = _write_pool(pool, ckpt, validate)
     actor = (
@@ -270,6 +280,10 @@ class ServiceClient:
                 "arrived; check the service (`sai-dpo status`) and reconnect."
             ) from exc
         return [b.decode("utf-8") for b in ids[idx].tolist()], idx
+
+    def round_of(self, key) -> int | None:
+        """The round the service filed ``key`` under (``None`` if unknown); pass it to ``report``."""
+        return self._get(self.actor.round_of.remote(key))
 
     def table(self):
         """The engine's per (skill, level) table."""

@@ -94,6 +94,16 @@ def test_report_and_draw_round_trip(main_svc):
     assert main_svc.summary()["n_outcomes"] >= 32
     table = main_svc.table()
     assert sum(row["attempts"] > 0 for row in table) >= 1
+    r0 = main_svc.round_of("rt-0")
+    main_svc.draw("rt-1", 2)
+    assert main_svc.round_of("rt-1") == r0 + 1 and main_svc.round_of("never-drawn") is None
+
+
+def test_launch_with_a_running_name_joins_it_without_touching_files(main_svc, tmp_path):
+    other = launch(tiny_pool(10), name="svc-main", namespace=NS, checkpoint_dir=tmp_path / "unused")
+    assert other.info["pool_size"] == 200 and not (tmp_path / "unused").exists()
+    assert other.draw("rt-0", 8)[0] == main_svc.draw("rt-0", 8)[0]
+    other.close()
 
 
 @ray.remote(num_cpus=0)
