@@ -211,7 +211,10 @@ class SelectionService:
                 )
         self._count(batch_id, out)
         if self.snapshot_every and self._since_snapshot >= self.snapshot_every and self.checkpoint_dir:
-            self.snapshot()
+            try:
+                self.snapshot()
+            except OSError as exc:  # the batch is applied; a full disk must not make callers retry it
+                logger.error("Periodic snapshot failed (%s); will try again after the next report.", exc)
         return {"applied": True, "duplicate": False, "n": len(out)}
 
     def _lookup(self, ids: list[str]) -> np.ndarray:

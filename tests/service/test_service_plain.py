@@ -255,3 +255,18 @@ def test_unicode_ids_and_ids_of_different_lengths_round_trip():
     datasets.Dataset.from_dict(dup).to_parquet(path)
     with pytest.raises(PoolValidationError, match="row 2 repeats id 'a' .first in row 0"):
         SelectionService(path, validate=False)  # the service's own id check, without data's
+
+
+def test_a_failing_periodic_snapshot_does_not_fail_the_report(tmp_path, monkeypatch, caplog):
+    svc = _svc(tmp_path, snapshot_every=1)
+
+    def crash(*a, **k):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(snap.np, "savez", crash)
+    with caplog.at_level(logging.ERROR):
+        assert svc.report("b1", ["p1"], [1])["applied"]
+    assert "Periodic snapshot failed" in caplog.text and svc.stats()["last_snapshot"] is None
+    monkeypatch.undo()
+    svc.report("b2", ["p2"], [1])
+    assert svc.stats()["last_snapshot"]["n_reports"] == 2
