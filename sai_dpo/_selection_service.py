@@ -6,7 +6,13 @@ are not thread-safe on purpose; the actor runs them one at a time.
 Rounds and keys: each *new* draw key is given the next value of a monotone round counter
 (0, 1, 2, ...) unless the caller passes ``round=`` explicitly, and the answer is cached by key in a
 bounded LRU cache, so every caller asking with the same key gets the same ids. A report without a
-``round`` is filed under the round of the newest key (0 before any draw).
+``round`` is filed under the round of the newest key (0 before any draw); pass ``round=`` (e.g.
+``round_of(key)``) to file it exactly.
+
+Durability: a snapshot holds the engine state, the last ``max_batch_ids`` applied batch ids, the
+key cache and the counters. After a crash the service is exactly as it was at its newest snapshot:
+batches acknowledged after it are lost (snapshot every report to lose none), and keys first drawn
+after it are forgotten, so asking for one again draws anew from the restored state.
 """
 
 from __future__ import annotations
