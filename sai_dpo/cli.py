@@ -19,6 +19,7 @@ _COMMAND_MODULES = [
     "eval._check_cli",
     "eval._eval_cli",
     "eval._bench_cli",
+    "sai_dpo._service_cli",
 ]
 
 
