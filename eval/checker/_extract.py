@@ -30,6 +30,12 @@ _HASHES = re.compile(r"^\s*####\s*(.+?)\s*$", re.M)
 _SHORT_WORD = re.compile(r"(?:^|(?<=\s))(?!(?:and|or)\b)[A-Za-z]{2,3}(?=\s)")
 _SINGLE_WORD = re.compile(r"^[A-Za-z]{1,20}$")
 _NUMBER = re.compile(r"-?\d+(?:,\d{3})*(?:\.\d+)?(?:/\d+)?")
+# "Final Answer: The final answer is 5": the label repeated inside the captured answer.
+_LEAD_LABEL = re.compile(r"^(?:the\s+)?(?:final\s+)?answer\s*(?:is|:)\s*", re.IGNORECASE)
+# A sentence ends at a period followed by a space ("5. I hope it is correct."); "3.5" does not.
+_SENTENCE_END = re.compile(r"(?<!\\)\.\s")
+# Markdown emphasis around an answer or a label: **42**, __42__, *42*.
+_EMPHASIS = "*_"
 
 
 def _braced(text: str, start: int) -> tuple[str, int] | None:
@@ -75,17 +81,26 @@ def _answer_line(tail: str) -> str | None:
     matches = list(_ANSWER_IS.finditer(tail))
     if not matches:
         return None
-    ans = matches[-1].group(1).strip()
+    ans = _strip_emphasis(matches[-1].group(1))
+    ans = _strip_emphasis(_LEAD_LABEL.sub("", ans))
     math = _INLINE_MATH.search(ans)
     if math:
         ans = math.group(1) or math.group(2)
     else:
+        ans = _SENTENCE_END.split(ans, maxsplit=1)[0]
         ans = ans.strip("$").strip()
         words = _TRAILING_WORDS.search(ans)
         if words and words.start() > 0:
             ans = ans[: words.start()]
-    ans = ans.rstrip(".").strip()
+    ans = _strip_emphasis(ans.rstrip(".").strip())
     return ans or None
+
+
+def _strip_emphasis(text: str) -> str:
+    """Drop markdown emphasis and trailing punctuation around an answer ("**(B)**." -> "(B)", "12," -> "12")."""
+    for _ in range(3):
+        text = text.strip().strip(_EMPHASIS).strip().rstrip(".,;").strip()
+    return text
 
 
 def extract(text: str, *, choices=None, last_number: bool = True) -> str | None:
@@ -104,7 +119,8 @@ def extract(text: str, *, choices=None, last_number: bool = True) -> str | None:
     boxed = find_boxed(text)
     if boxed is not None:
         return boxed or None
-    tail = text[-_TAIL_CHARS:]
+    # An escaped dollar is a currency sign, not a math delimiter ("is $\\$12.50$").
+    tail = text[-_TAIL_CHARS:].replace("\\$", "")
     hashes = _HASHES.findall(tail)
     if hashes:
         return hashes[-1].strip().strip("$").rstrip(".").strip() or None

@@ -34,6 +34,7 @@ _REPLACE = (
     ("\\tan^{-1}", "\\arctan"), ("\\sin^{-1}", "\\arcsin"), ("\\cos^{-1}", "\\arccos"),
 )
 _DEGREE = re.compile(r"\^\s*\{\s*\\circ\s*\}|\^\s*\\circ|\\circ|°|\\degree|\^\s*\{\s*o\s*\}")
+_TRIG_DEGREES = re.compile(r"(\d+(?:\.\d+)?)\s*(?:" + _DEGREE.pattern + ")")
 def _repeating(m: re.Match) -> str:
     """0.1\\overline{6} -> \\frac{1}{6} (exact value of a repeating decimal)."""
     whole, fixed, rep = m.group(1) or "0", m.group(2), m.group(3)
@@ -59,10 +60,13 @@ _ORDINAL = re.compile(r"(?<=\d)(?:st|nd|rd|th)\b")
 _REPEATING = re.compile(r"(\d*)\.(\d*)\\overline\{(\d+)\}")
 _PLAIN_UNIT = re.compile(r"(?<=[\d}\)])\s+(?:" + _UNIT_WORDS + r")\.?(?:\s*\^\s*\{?\s*[23]\s*\}?)?\s*$")
 _WRAPPERS = re.compile(r"\\(?:overline|text|textbf|textit|mathrm|mathbf|mathit|mbox|textrm|boldsymbol|bf|rm)\s*\{")
-_FRAC_SHORT = re.compile(r"\\frac\s*([0-9a-zA-Z])\s*([0-9a-zA-Z])")
-_FRAC_HALF_L = re.compile(r"\\frac\s*([0-9a-zA-Z])\s*\{")
-_FRAC_HALF_R = re.compile(r"\\frac\s*(\{[^{}]*\})\s*([0-9a-zA-Z])")
-_SQRT_SHORT = re.compile(r"\\sqrt\s*([0-9a-zA-Z])")
+# Commands whose arguments may be written without braces (\frac12, \frac{\sqrt{2}}2, \sqrt3).
+_ARG_COMMANDS = re.compile(r"\\(frac|binom|sqrt)(?![A-Za-z])")
+_TRIG = re.compile(r"\\(?:sin|cos|tan|cot|sec|csc)(?![A-Za-z])")
+# "\text{5 apples}": a number and words inside one \text; the words are a unit.
+_TEXT_NUMBER_UNIT = re.compile(
+    r"\\(?:text|mbox|textrm|mathrm)\s*\{\s*([-+]?\d[\d,]*(?:\.\d+)?)\s+[A-Za-z][A-Za-z\s./-]*\}"
+)
 _SPACES = re.compile(r"\s+")
 _BACKSLASH_SPACE = re.compile(r"(?<!\\)\\ ")
 _SPACE = re.compile(r"(?<=(.))\s+(?=(.))")
@@ -75,10 +79,60 @@ def _drop_space(m: re.Match) -> str:
 _LEAD_WORDS = re.compile(r"^(?:the\s+)?(?:final\s+)?(?:answer|value|result)\s*(?:is|:|=)\s*", re.I)
 
 
+def _group_end(s: str, start: int) -> int | None:
+    """Index after the ``{...}`` group opening at ``start`` (None when it never closes)."""
+    depth = 0
+    for i in range(start, len(s)):
+        if s[i] == "{":
+            depth += 1
+        elif s[i] == "}":
+            depth -= 1
+            if depth == 0:
+                return i + 1
+    return None
+
+
+def _brace_args(s: str) -> str:
+    """Brace the arguments of \\frac, \\binom and \\sqrt written without braces, as TeX reads them.
+
+    ``\\frac12`` -> ``\\frac{1}{2}``, ``\\frac{\\sqrt{2}}2`` -> ``\\frac{\\sqrt{2}}{2}``, ``\\frac\\pi4`` ->
+    ``\\frac{\\pi}{4}``: an unbraced argument is one character or one command.
+    """
+    pos = 0
+    for _ in range(400):
+        m = _ARG_COMMANDS.search(s, pos)
+        if not m:
+            break
+        j, pos = m.end(), m.end()
+        if m.group(1) == "sqrt" and s[j : j + 1] == "[":
+            close = s.find("]", j)
+            j = close + 1 if close != -1 else j
+        for _arg in range(1 if m.group(1) == "sqrt" else 2):
+            while j < len(s) and s[j] == " ":
+                j += 1
+            if j >= len(s):
+                break
+            if s[j] == "{":
+                end = _group_end(s, j)
+                if end is None:
+                    break
+                j = end
+                continue
+            end = j + 1
+            if s[j] == "\\":
+                while end < len(s) and s[end].isalpha():
+                    end += 1
+            s = s[:j] + "{" + s[j:end] + "}" + s[end:]
+            j = end + 2
+    return s
+
+
 def _unwrap_outer(s: str) -> str:
     """Strip ``$...$``, ``\\(...\\)``, ``\\[...\\]`` and a ``\\boxed{}`` wrapping the whole answer."""
     for _ in range(4):
         s = s.strip()
+        if s.startswith("*"):
+            s = s.strip("*").strip()  # markdown bold around the answer: **42**
         before = s
         if s.startswith("$") and s.endswith("$") and len(s) > 1:
             s = s.strip("$")
@@ -126,11 +180,15 @@ def normalize(answer: str) -> Normalized:
     for token in _DELETE:
         s = s.replace(token, "")
     s = _LE_GE.sub(lambda m: "\\" + m.group(1) + "q", s)
+    if _TRIG.search(s):
+        # \sin 60^\circ: an angle inside a trig function becomes radians, the value is plain.
+        s = _TRIG_DEGREES.sub(r"(\\frac{\1\\pi}{180})", s)
     degrees = bool(_DEGREE.search(s))
     s = _DEGREE.sub("", s)
     s = _SEPARATOR_WORDS.sub(",", s)
     percent = "%" in s
     s = s.replace("\\%", "").replace("%", "")
+    s = _TEXT_NUMBER_UNIT.sub(r"\1", s)
     s = _TEXT_UNIT.sub("", s)
     s = _REPEATING.sub(_repeating, s)
     s = _ORDINAL.sub("", s)
@@ -140,10 +198,7 @@ def normalize(answer: str) -> Normalized:
     s = s.rstrip(".").strip()
     if "≈" in s:
         s = s.split("≈")[0].strip() or s  # "2\\sqrt{2} \\approx 2.83": the exact form comes first
-    s = _FRAC_SHORT.sub(r"\\frac{\1}{\2}", s)
-    s = _FRAC_HALF_L.sub(r"\\frac{\1}{", s)
-    s = _FRAC_HALF_R.sub(r"\\frac\1{\2}", s)
-    s = _SQRT_SHORT.sub(r"\\sqrt{\1}", s)
+    s = _brace_args(s)
     s = _SPACE.sub(_drop_space, s)
     if s.startswith("+") and len(s) > 1:
         s = s[1:]
