@@ -115,11 +115,15 @@ def _worker_task(task):
 
 
 def _fast(gold: str, pred: str, choices) -> tuple[str, str] | None:
-    """In-process decision; None when sympy is needed."""
-    try:
-        return _decide(_candidates(_prepare(gold), _prepare(pred), choices), fast_scalar_equal)
-    except NeedsSympy:
-        return None
+    """In-process decision; None when sympy is needed (no pair matched here and some pair was undecided)."""
+    undecided = False
+    for pair in _candidates(_prepare(gold), _prepare(pred), choices):
+        try:
+            if compare_nodes(pair[0], pair[1], fast_scalar_equal):
+                return "correct", "equivalent"
+        except NeedsSympy:
+            undecided = True
+    return None if undecided else ("incorrect", "not equivalent")
 
 
 def _bare_gold(gold) -> str | None:
