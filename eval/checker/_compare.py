@@ -94,8 +94,13 @@ def _vector_vs_tuple(gold: Node, pred: Node, eq: ScalarEq) -> bool:
 def compare_nodes(gold: Node, pred: Node, eq: ScalarEq) -> bool:
     """True iff ``pred`` answers ``gold``; ``eq`` compares two scalar texts."""
     gk, pk = gold.kind, pred.kind
+    if gk == "letter" and pk == "letter":
+        return gold.value == pred.value
     if gk == "letter" or pk == "letter":
-        return gk == pk and gold.value == pred.value
+        # A letter answers a value only through the value written with it: "(C) 4" vs "4".
+        if gk == "letter":
+            return bool(gold.items) and compare_nodes(gold.items[0], pred, eq)
+        return bool(pred.items) and compare_nodes(gold, pred.items[0], eq)
     if gk == "scalar" and pk == "scalar":
         return eq(gold.value, pred.value)
     if gk == "matrix" and pk == "matrix":

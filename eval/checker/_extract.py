@@ -34,6 +34,10 @@ _NUMBER = re.compile(r"-?\d+(?:,\d{3})*(?:\.\d+)?(?:/\d+)?")
 _LEAD_LABEL = re.compile(r"^(?:the\s+)?(?:final\s+)?answer\s*(?:is|:)\s*", re.IGNORECASE)
 # A sentence ends at a period followed by a space ("5. I hope it is correct."); "3.5" does not.
 _SENTENCE_END = re.compile(r"(?<!\\)\.\s")
+# "3 (not 13)", "5 (mod 7)": an aside in parentheses after the answer.
+_ASIDE = re.compile(r"\s+\([A-Za-z]{3,}[^()]*\)\s*$")
+# An answer line that is a sentence ("The total cost is $18") rather than an answer.
+_PROSE_START = re.compile(r"^[A-Za-z]+\s+[A-Za-z]{2,}\s")
 # Markdown emphasis around an answer or a label: **42**, __42__, *42*.
 _EMPHASIS = "*_"
 
@@ -88,7 +92,13 @@ def _answer_line(tail: str) -> str | None:
         ans = math.group(1) or math.group(2)
     else:
         ans = _SENTENCE_END.split(ans, maxsplit=1)[0]
+        ans = _ASIDE.sub("", ans)
         ans = ans.strip("$").strip()
+        if _PROSE_START.match(ans):
+            # "Answer: The total cost is $18." -- a sentence: its last number (or maths) is the answer.
+            nums = list(_NUMBER.finditer(ans))
+            if nums:
+                return _last_math_holding(ans, nums[-1]) or nums[-1].group(0)
         words = _TRAILING_WORDS.search(ans)
         if words and words.start() > 0:
             ans = ans[: words.start()]
@@ -116,6 +126,10 @@ def extract(text: str, *, choices=None, last_number: bool = True) -> str | None:
     """
     if not isinstance(text, str):
         return None
+    # A reasoning model's final answer follows its thinking: boxes inside <think> are drafts.
+    head, sep, after = text.rpartition("</think>")
+    if sep and after.strip():
+        text = after
     boxed = find_boxed(text)
     if boxed is not None:
         return boxed or None

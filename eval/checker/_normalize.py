@@ -56,8 +56,15 @@ _TEXT_UNIT = re.compile(
 )
 _LE_GE = re.compile(r"\\(le|ge)(?![a-zA-Z])")
 _SEPARATOR_WORDS = re.compile(r"\s*(?:\\text\{\s*(?:and|or)\s*\}|,?\s+(?:and|or)\s+)\s*")
-_ORDINAL = re.compile(r"(?<=\d)(?:st|nd|rd|th)\b")
+_ORDINAL = re.compile(
+    r"(?<=\d)\s*(?:\^\s*\{\s*\\text\s*\{\s*(?:st|nd|rd|th)\s*\}\s*\}|\^\s*\{\s*(?:st|nd|rd|th)\s*\}|\^?(?:st|nd|rd|th)\b)"
+)
 _REPEATING = re.compile(r"(\d*)\.(\d*)\\overline\{(\d+)\}")
+# Any other trailing words after a number are a unit too ("12 apples"), unless they are maths words.
+_PROSE_UNIT = re.compile(
+    r"(?<=[\d}\)])\s+(?!(?:sqrt|sin|cos|tan|cot|sec|csc|log|ln|exp|and|or|pi|mod)\b)"
+    r"[A-Za-z]{3,}(?:\s+[A-Za-z]{2,})*\.?$"
+)
 _PLAIN_UNIT = re.compile(r"(?<=[\d}\)])\s+(?:" + _UNIT_WORDS + r")\.?(?:\s*\^\s*\{?\s*[23]\s*\}?)?\s*$")
 _WRAPPERS = re.compile(r"\\(?:overline|text|textbf|textit|mathrm|mathbf|mathit|mbox|textrm|boldsymbol|bf|rm)\s*\{")
 # Commands whose arguments may be written without braces (\frac12, \frac{\sqrt{2}}2, \sqrt3).
@@ -194,7 +201,9 @@ def normalize(answer: str) -> Normalized:
     s = _ORDINAL.sub("", s)
     s = _unwrap_commands(s)
     s = _SPACES.sub(" ", s).strip()
+    s = _LEAD_WORDS.sub("", s)  # "\\text{The answer is } 5" inside a box
     s = _PLAIN_UNIT.sub("", s).strip()
+    s = _PROSE_UNIT.sub("", s).strip()
     s = s.rstrip(".").strip()
     if "≈" in s:
         s = s.split("≈")[0].strip() or s  # "2\\sqrt{2} \\approx 2.83": the exact form comes first

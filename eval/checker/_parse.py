@@ -31,7 +31,8 @@ class Node:
 
     ``kind`` is ``scalar`` (``value`` is text), ``seq`` (ordered; ``brackets`` like ``"(]"``),
     ``list`` (a bare comma list; order-free unless compared with a ``seq``), ``set``, ``union``,
-    ``matrix`` (``items`` are rows, each a ``Node`` of kind ``seq``) or ``letter``.
+    ``matrix`` (``items`` are rows, each a ``Node`` of kind ``seq``) or ``letter`` (``items`` holds the
+    value written after it, as in ``(C) 4``, when there is one).
     """
 
     kind: str
@@ -159,7 +160,10 @@ def parse_structure(s: str, depth: int = 0) -> Node:
     s = _strip_assignment(s)
     m = _LETTER.match(s) or _LETTER_PREFIX.match(s)
     if m:
-        return Node("letter", m.group(1))
+        rest = s[m.end() :].strip()
+        # "(C) 4": the letter and the value of that choice; either one answers.
+        value = (parse_structure(rest, depth + 1),) if rest else ()
+        return Node("letter", m.group(1), items=value)
     m = _MATRIX.match(s)
     if m is None and s[:1] in "([" and s[-1:] in ")]" and _wraps_whole(s):
         m = _MATRIX.match(s[1:-1].strip())  # \\left[\\begin{array}...\\end{array}\\right]

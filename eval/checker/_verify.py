@@ -71,10 +71,10 @@ def _candidates(gold, pred, choices):
     pairs = [(gnode, pnode)]
     if gnode.kind == "letter" and pnode.kind != "letter":
         alt = _choice_node(choices, gnode.value)
-        pairs = [(alt[1], pnode)] if alt else pairs
+        pairs += [(alt[1], pnode)] if alt else []
     elif pnode.kind == "letter" and gnode.kind != "letter":
         alt = _choice_node(choices, pnode.value)
-        pairs = [(gnode, alt[1])] if alt else pairs
+        pairs += [(gnode, alt[1])] if alt else []
     if "=" not in gn.text and "=" in pn.text:
         value = equation_value(pn.text)  # "m+n=17" answers the gold "17"
         if value is not None:
