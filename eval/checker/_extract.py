@@ -17,7 +17,7 @@ _MAX_BRACED = 20_000
 
 _BOX_COMMANDS = ("\\boxed", "\\fbox")
 _ANSWER_IS = re.compile(
-    r"(?:final\s+answer|the\s+answer|answer)\s*(?:is|:|=)\s*[:\s]*(.+?)\s*(?:$|\n)",
+    r"(?:final\s+answer|the\s+answer|answer)[*_}]*\s*(?:is|:|=)\s*[:*_}\s]*(.+?)\s*(?:$|\n)",
     re.IGNORECASE,
 )
 _LETTER = re.compile(r"(?<![A-Za-z\\])\(?([A-E])\)(?![A-Za-z])|\b(?:option|choice)\s*\(?([A-E])\b")
@@ -37,7 +37,7 @@ _SENTENCE_END = re.compile(r"(?<!\\)\.\s")
 # "3 (not 13)", "5 (mod 7)": an aside in parentheses after the answer.
 _ASIDE = re.compile(r"\s+\([A-Za-z]{3,}[^()]*\)\s*$")
 # An answer line that is a sentence ("The total cost is $18") rather than an answer.
-_PROSE_START = re.compile(r"^[A-Za-z]+\s+[A-Za-z]{2,}\s")
+_PROSE_START = re.compile(r"^[A-Za-z]{3,}\s|^[A-Za-z]+\s+[A-Za-z]{2,}\s")
 # Markdown emphasis around an answer or a label: **42**, __42__, *42*.
 _EMPHASIS = "*_"
 
@@ -86,6 +86,9 @@ def _answer_line(tail: str) -> str | None:
     if not matches:
         return None
     ans = _strip_emphasis(matches[-1].group(1))
+    if ans in ("\\[", "$$", "\\("):  # "Answer:" then a display block on the next lines
+        block = _MATH_SEGMENT.match(tail, matches[-1].start(1))
+        return block and next(g for g in block.groups() if g is not None).strip() or None
     ans = _strip_emphasis(_LEAD_LABEL.sub("", ans))
     math = _INLINE_MATH.search(ans)
     if math:

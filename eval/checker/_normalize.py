@@ -26,7 +26,7 @@ _DELETE = (
 _REPLACE = (
     ("\\dfrac", "\\frac"), ("\\tfrac", "\\frac"), ("\\cfrac", "\\frac"), ("{,}", ","),
     ("~", " "), ("−", "-"), ("–", "-"), ("×", "\\times "), ("·", "\\cdot "), ("π", "\\pi "),
-    ("∞", "\\infty "), ("√", "\\sqrt"), ("\\infin", "\\infty"), ("\\lbrace", "\\{"),
+    ("∞", "\\infty "), ("∪", "\\cup "), ("√", "\\sqrt"), ("\\infin", "\\infty"), ("\\lbrace", "\\{"),
     ("\\rbrace", "\\}"), ("\\lbrack", "["), ("\\rbrack", "]"), ("≤", "\\leq "),
     ("≥", "\\geq "), ("\\leqslant", "\\leq"), ("\\geqslant", "\\geq"), ("\\neq", "\\ne"), ("\\varpi", "\\pi"), ("\\operatorname{", "\\mathrm{"),
     ("\\langle", "("), ("\\rangle", ")"), ("⟨", "("), ("⟩", ")"), ("\\approx", "≈"), ("\\simeq", "≈"),
@@ -55,6 +55,12 @@ _TEXT_UNIT = re.compile(
     r"(?:\s*\^\s*\{?\s*[23]\s*\}?)?"
 )
 _LE_GE = re.compile(r"\\(le|ge)(?![a-zA-Z])")
+# MATH writes thousands as "10,\\!000": that comma is a separator inside one number.
+_THIN_COMMA = re.compile(r",\s*\\!\s*")
+# "1 000 000": digits grouped by spaces in threes are one number.
+_SPACED_THOUSANDS = re.compile(r"(?<![\d.,])\d{1,3}(?: \d{3})+(?![\d,])")
+# "(-\\infty, 2) U (3, \\infty)": a capital U between two intervals is a union.
+_LETTER_UNION = re.compile(r"(?<=[)\]])\s*U\s*(?=[(\[])")
 _SEPARATOR_WORDS = re.compile(r"\s*(?:\\text\{\s*(?:and|or)\s*\}|,?\s+(?:and|or)\s+)\s*")
 _ORDINAL = re.compile(
     r"(?<=\d)\s*(?:\^\s*\{\s*\\text\s*\{\s*(?:st|nd|rd|th)\s*\}\s*\}|\^\s*\{\s*(?:st|nd|rd|th)\s*\}|\^?(?:st|nd|rd|th)\b)"
@@ -82,6 +88,8 @@ _SPACE = re.compile(r"(?<=(.))\s+(?=(.))")
 def _drop_space(m: re.Match) -> str:
     """Keep a space only where dropping it would merge two words or two numbers."""
     a, b = m.group(1), m.group(2)
+    if a == "," and b.isdigit():
+        return " "  # "3, 125" lists two numbers; "3,125" is one (thousands): keep them apart
     return " " if (a.isalpha() and b.isalpha()) or (a.isdigit() and b.isdigit()) else ""
 _LEAD_WORDS = re.compile(r"^(?:the\s+)?(?:final\s+)?(?:answer|value|result)\s*(?:is|:|=)\s*", re.I)
 
@@ -183,6 +191,8 @@ def normalize(answer: str) -> Normalized:
     s = _LEAD_WORDS.sub("", s)
     for old, new in _REPLACE:
         s = s.replace(old, new)
+    s = _THIN_COMMA.sub(",", s)
+    s = _LETTER_UNION.sub(r"\\cup ", s)
     s = _BACKSLASH_SPACE.sub(" ", s)
     for token in _DELETE:
         s = s.replace(token, "")
@@ -192,7 +202,7 @@ def normalize(answer: str) -> Normalized:
         s = _TRIG_DEGREES.sub(r"(\\frac{\1\\pi}{180})", s)
     degrees = bool(_DEGREE.search(s))
     s = _DEGREE.sub("", s)
-    s = _SEPARATOR_WORDS.sub(",", s)
+    s = _SEPARATOR_WORDS.sub(", ", s)
     percent = "%" in s
     s = s.replace("\\%", "").replace("%", "")
     s = _TEXT_NUMBER_UNIT.sub(r"\1", s)
@@ -208,6 +218,7 @@ def normalize(answer: str) -> Normalized:
     if "≈" in s:
         s = s.split("≈")[0].strip() or s  # "2\\sqrt{2} \\approx 2.83": the exact form comes first
     s = _brace_args(s)
+    s = _SPACED_THOUSANDS.sub(lambda m: m.group(0).replace(" ", ""), s)
     s = _SPACE.sub(_drop_space, s)
     if s.startswith("+") and len(s) > 1:
         s = s[1:]

@@ -155,6 +155,7 @@ def _inequality(s: str) -> Node | None:
 
 def parse_structure(s: str, depth: int = 0) -> Node:
     """Parse canonical answer text into a ``Node`` tree (no maths is evaluated here)."""
+    s = s.strip()
     if depth > 6:
         return Node("scalar", s)
     s = _strip_assignment(s)
