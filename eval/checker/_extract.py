@@ -137,7 +137,7 @@ def extract(text: str, *, choices=None, last_number: bool = True) -> str | None:
     if boxed is not None:
         return boxed or None
     # An escaped dollar is a currency sign, not a math delimiter ("is $\\$12.50$").
-    tail = text[-_TAIL_CHARS:].replace("\\$", "")
+    tail = text[-_TAIL_CHARS:].replace("\\$", "").replace("−", "-")
     hashes = _HASHES.findall(tail)
     if hashes:
         return hashes[-1].strip().strip("$").rstrip(".").strip() or None

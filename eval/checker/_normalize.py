@@ -28,7 +28,9 @@ _REPLACE = (
     ("~", " "), ("−", "-"), ("–", "-"), ("×", "\\times "), ("·", "\\cdot "), ("π", "\\pi "),
     ("∞", "\\infty "), ("∪", "\\cup "), ("√", "\\sqrt"), ("\\infin", "\\infty"), ("\\lbrace", "\\{"),
     ("\\rbrace", "\\}"), ("\\lbrack", "["), ("\\rbrack", "]"), ("≤", "\\leq "),
-    ("≥", "\\geq "), ("\\leqslant", "\\leq"), ("\\geqslant", "\\geq"), ("\\neq", "\\ne"), ("\\varpi", "\\pi"), ("\\operatorname{", "\\mathrm{"),
+    ("≥", "\\geq "), ("\\leqslant", "\\leq"), ("\\geqslant", "\\geq"), ("\\neq", "\\ne"), ("\\varpi", "\\pi"),
+    ("\\operatorname{", "\\mathrm{"), ("²", "^{2}"), ("³", "^{3}"), ("½", "\\frac{1}{2}"), ("¼", "\\frac{1}{4}"), ("¾", "\\frac{3}{4}"),
+    ("⋅", "\\cdot "), ("÷", "/"), ("€", ""), ("£", ""), ("¥", ""), ("₹", ""),
     ("\\langle", "("), ("\\rangle", ")"), ("⟨", "("), ("⟩", ")"), ("\\approx", "≈"), ("\\simeq", "≈"),
     ("\\mathbb{R}", "(-\\infty,\\infty)"), ("\\varnothing", "\\{\\}"), ("\\emptyset", "\\{\\}"),
     ("\\tan^{-1}", "\\arctan"), ("\\sin^{-1}", "\\arcsin"), ("\\cos^{-1}", "\\arccos"),
@@ -54,6 +56,8 @@ _TEXT_UNIT = re.compile(
     r"(?<=[\d}\)\s])\s*\\(?:text|mbox|mathrm|textrm)\s*\{\s*[A-Za-z][A-Za-z\s./-]*\}"
     r"(?:\s*\^\s*\{?\s*[23]\s*\}?)?"
 )
+# Plain-text maths words ("sqrt(2)/2", "pi/4") are the LaTeX commands.
+_PLAIN_COMMANDS = re.compile(r"(?<![\\A-Za-z])(sqrt|pi|sin|cos|tan|ln|log)(?=\s*[({\d/*^)+-]|\s*$)")
 _LE_GE = re.compile(r"\\(le|ge)(?![a-zA-Z])")
 # MATH writes thousands as "10,\\!000": that comma is a separator inside one number.
 _THIN_COMMA = re.compile(r",\s*\\!\s*")
@@ -94,13 +98,13 @@ def _drop_space(m: re.Match) -> str:
 _LEAD_WORDS = re.compile(r"^(?:the\s+)?(?:final\s+)?(?:answer|value|result)\s*(?:is|:|=)\s*", re.I)
 
 
-def _group_end(s: str, start: int) -> int | None:
-    """Index after the ``{...}`` group opening at ``start`` (None when it never closes)."""
+def _group_end(s: str, start: int, pair: str = "{}") -> int | None:
+    """Index after the group (``{...}``, or ``pair``) opening at ``start``; None when it never closes."""
     depth = 0
     for i in range(start, len(s)):
-        if s[i] == "{":
+        if s[i] == pair[0]:
             depth += 1
-        elif s[i] == "}":
+        elif s[i] == pair[1]:
             depth -= 1
             if depth == 0:
                 return i + 1
@@ -134,7 +138,9 @@ def _brace_args(s: str) -> str:
                 j = end
                 continue
             end = j + 1
-            if s[j] == "\\":
+            if s[j] == "(" and m.group(1) == "sqrt":  # plain text "sqrt(2)": the parentheses hold it
+                end = _group_end(s, j, "()") or len(s)
+            elif s[j] == "\\":
                 while end < len(s) and s[end].isalpha():
                     end += 1
             s = s[:j] + "{" + s[j:end] + "}" + s[end:]
@@ -191,6 +197,7 @@ def normalize(answer: str) -> Normalized:
     s = _LEAD_WORDS.sub("", s)
     for old, new in _REPLACE:
         s = s.replace(old, new)
+    s = _PLAIN_COMMANDS.sub(r"\\\1", s)
     s = _THIN_COMMA.sub(",", s)
     s = _LETTER_UNION.sub(r"\\cup ", s)
     s = _BACKSLASH_SPACE.sub(" ", s)
