@@ -224,21 +224,21 @@ class _Parser:
             base = self.atom()
         elif name == "log":
             base = lambda env: _CTX.mpf(10)  # noqa: E731  (latex2sympy reads a bare \log as base 10)
-        power = None
+        exponent = None
         if self.peek()[1] == "^":
             self.take()
             if self.peek()[1] == "-":
                 raise Unsupported("inverse function power")
-            power = self.atom()
+            exponent = self.atom()
         arg = self.group() if self.peek()[1] in ("(", "{") else self.function_arg()
         fn = getattr(_CTX, name)
         if base is not None:
             inner = (lambda a, b: lambda env: _CTX.ln(a(mp_only(env))) / _CTX.ln(b(env)))(arg, base)
         else:
             inner = (lambda a: lambda env: fn(a(mp_only(env))))(arg)
-        if power is None:
+        if exponent is None:
             return inner
-        return lambda env: power(inner(env), power(env))
+        return lambda env: power(inner(env), exponent(env))
 
     def function_arg(self):
         """``\\sin 2x`` is sin(2x): the argument is a run of atoms up to an operator or a function."""

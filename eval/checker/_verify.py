@@ -11,7 +11,7 @@ from functools import lru_cache
 from ._compare import NeedsSympy, compare_nodes, fast_scalar_equal
 from ._extract import MAX_ANSWER_CHARS, extract, find_boxed
 from ._normalize import Normalized, normalize
-from ._parse import MC_LETTERS, Node, equation_value, parse_structure
+from ._parse import MC_LETTERS, Node, equation_value, parse_structure, split_top
 from ._pool import TaskTimeout, get_pool, shutdown_pool
 
 __all__ = ["Verdict", "verify", "verify_batch", "warmup", "shutdown"]
@@ -75,7 +75,7 @@ def _candidates(gold, pred, choices):
     elif pnode.kind == "letter" and gnode.kind != "letter":
         alt = _choice_node(choices, pnode.value)
         pairs += [(gnode, alt[1])] if alt else []
-    if "=" not in gn.text and "=" in pn.text:
+    if "=" in pn.text and len(split_top(gn.text, "=")) == 1:
         value = equation_value(pn.text)  # "m+n=17" answers the gold "17"
         if value is not None:
             pairs.append((gnode, parse_structure(value)))
