@@ -52,9 +52,14 @@ _UNIT_WORDS = (
     r"liters?|litres?|l|ml|gallons?|people|persons?|students?|ways|points?|percent|sq\s*ft|sq\s*in"
 )
 # Any \text{words} right after a number is a unit ("5\text{ km/h}", "7\text{th}").
+# (\mathrm{i} and \mathrm{e} are the imaginary unit and Euler's number, not units.)
 _TEXT_UNIT = re.compile(
-    r"(?<=[\d}\)\s])\s*\\(?:text|mbox|mathrm|textrm)\s*\{\s*[A-Za-z][A-Za-z\s./-]*\}"
+    r"(?<=[\d}\)\s])\s*\\(?:text|mbox|mathrm|textrm)\s*\{(?!\s*[ie]\s*\})\s*[A-Za-z][A-Za-z\s./-]*\}"
     r"(?:\s*\^\s*\{?\s*[23]\s*\}?)?"
+)
+# Words in \text at the very end, after any maths ("8\pi\text{ units}"), are a unit too.
+_END_TEXT_UNIT = re.compile(
+    r"(?<=\S)\s*\\(?:text|mbox|textrm)\s*\{\s*[A-Za-z]{2,}[A-Za-z\s./-]*\}(?:\s*\^\s*\{?\s*[23]\s*\}?)?\s*$"
 )
 # Plain-text maths words ("sqrt(2)/2", "pi/4") are the LaTeX commands.
 _PLAIN_COMMANDS = re.compile(r"(?<![\\A-Za-z])(sqrt|pi|sin|cos|tan|ln|log)(?=\s*[({\d/*^)+-]|\s*$)")
@@ -214,6 +219,7 @@ def normalize(answer: str) -> Normalized:
     s = s.replace("\\%", "").replace("%", "")
     s = _TEXT_NUMBER_UNIT.sub(r"\1", s)
     s = _TEXT_UNIT.sub("", s)
+    s = _END_TEXT_UNIT.sub("", s)
     s = _REPEATING.sub(_repeating, s)
     s = _ORDINAL.sub("", s)
     s = _unwrap_commands(s)
