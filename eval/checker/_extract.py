@@ -119,10 +119,11 @@ def _strip_emphasis(text: str) -> str:
 def extract(text: str, *, choices=None, last_number: bool = True) -> str | None:
     """Return the final answer of a model response, or None when there is none.
 
-    Order: the last ``\\boxed{}``/``\\fbox{}``; else a GSM8K-style ``#### 42`` line; else an "answer is
-    ..." / "Answer: ..." line; else, when
-    ``choices`` is given (multiple choice), the last option letter like ``(C)``; else, if
-    ``last_number``, the last number in the text.
+    Only the text after a closing ``</think>`` counts when there is any (boxes while thinking are
+    drafts). Order: the last ``\\boxed{}``/``\\fbox{}``; else a GSM8K-style ``#### 42`` line; else an
+    "answer is ..." / "Answer: ..." line (markdown bold, a repeated label, a trailing sentence or aside
+    removed); else, when ``choices`` is given (multiple choice), the last option letter like ``(C)``;
+    else, if ``last_number``, the last number in the text.
 
     >>> extract(r"so $x = \\boxed{\\frac{1}{2}}$.")
     '\\\\frac{1}{2}'
