@@ -7,7 +7,8 @@ Stages (one small module each)::
     _parse      canonical text -> structure (scalar, tuple/interval, set, union, matrix, letter)
     _compare    structure vs structure; scalars through
       _numbers    exact rationals (ints, decimals, fractions, scientific notation)    in-process
-      _evaluate   whitelisted LaTeX arithmetic at 60 digits with mpmath              in-process
+      _evaluate   whitelisted LaTeX arithmetic: exact rationals, else mpmath (60 dig.) in-process
+      _arith      the arithmetic it calls, in both modes                              in-process
       _symbolic   latex2sympy2_extended + sympy                                      worker process
     _pool       worker processes with a hard wall-clock limit per item (no signals)
 

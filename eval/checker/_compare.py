@@ -7,7 +7,7 @@ from collections.abc import Callable
 
 from ._evaluate import Unsupported, fast_equation_equal, fast_expr_equal
 from ._numbers import REL_TOL, fast_number, numbers_equal
-from ._parse import Node
+from ._parse import Node, split_top
 
 __all__ = ["NeedsSympy", "compare_nodes", "fast_scalar_equal"]
 
@@ -26,6 +26,30 @@ _WORD = re.compile(r"(?<![\\A-Za-z])[A-Za-z]{3,}")
 _CAPITALIZED = re.compile(r"^[A-Z][a-z]+$")
 
 
+# A numeral in a base: 1011_2, 2A_{12}, A3_{16} (digits start with a digit or hold one).
+_BASE_NUMERAL = re.compile(r"^(\d[0-9A-Z]*|[A-Z][0-9A-Z]*\d[0-9A-Z]*)_\{?(\d{1,2})\}?$")
+
+
+def _base_equal(gold: str, pred: str) -> bool | None:
+    """Compare numerals written in a base; None when neither side is one.
+
+    Both in a base: same digits and same base. One side only: the other side may repeat the digits
+    without the base ("1011" for 1011_2) or give the same value in base ten ("11" for 1011_2).
+    """
+    g, p = _BASE_NUMERAL.match(gold), _BASE_NUMERAL.match(pred)
+    if g is None and p is None:
+        return None
+    if g is not None and p is not None:
+        return g.group(1).upper() == p.group(1).upper() and int(g.group(2)) == int(p.group(2))
+    m, other = (g, pred) if g is not None else (p, gold)
+    if other.upper() == m.group(1).upper():
+        return True
+    try:
+        return other.isdigit() and int(other) == int(m.group(1), int(m.group(2)))
+    except ValueError:  # a digit not valid in that base, or a base outside 2..36
+        return False
+
+
 def _text_key(s: str) -> str:
     return re.sub(r"[\s{}]", "", s).lower()
 
@@ -36,6 +60,9 @@ def fast_scalar_equal(gold: str, pred: str) -> bool:
         return True
     if gold in _INF or pred in _INF:
         return gold.lstrip("+") == pred.lstrip("+")
+    base = _base_equal(gold, pred)
+    if base is not None:
+        return base
     if _WORD.search(gold) or _WORD.search(pred) or _CAPITALIZED.match(gold) or _CAPITALIZED.match(pred):
         return _text_key(gold) == _text_key(pred)
     g, p = fast_number(gold), fast_number(pred)
@@ -44,6 +71,8 @@ def fast_scalar_equal(gold: str, pred: str) -> bool:
     try:
         if "=" in gold and "=" in pred:
             return fast_equation_equal(gold, pred)
+        if (len(split_top(gold, "=")) > 1) != (len(split_top(pred, "=")) > 1):
+            return False  # an equation never equals a value (the verifier also tries "m+n=17" as 17)
         return fast_expr_equal(gold, pred, REL_TOL)
     except Unsupported:
         raise NeedsSympy from None
@@ -94,8 +123,13 @@ def _vector_vs_tuple(gold: Node, pred: Node, eq: ScalarEq) -> bool:
 def compare_nodes(gold: Node, pred: Node, eq: ScalarEq) -> bool:
     """True iff ``pred`` answers ``gold``; ``eq`` compares two scalar texts."""
     gk, pk = gold.kind, pred.kind
+    if gk == "letter" and pk == "letter":
+        return gold.value == pred.value
     if gk == "letter" or pk == "letter":
-        return gk == pk and gold.value == pred.value
+        # A letter answers a value only through the value written with it: "(C) 4" vs "4".
+        if gk == "letter":
+            return bool(gold.items) and compare_nodes(gold.items[0], pred, eq)
+        return bool(pred.items) and compare_nodes(gold, pred.items[0], eq)
     if gk == "scalar" and pk == "scalar":
         return eq(gold.value, pred.value)
     if gk == "matrix" and pk == "matrix":

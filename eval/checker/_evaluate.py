@@ -12,18 +12,17 @@ from __future__ import annotations
 
 import random
 import re
+from fractions import Fraction
 from functools import lru_cache
 
-from mpmath import MPContext
+from ._arith import CTX as _CTX
+from ._arith import EXACT as _EXACT
+from ._arith import I as _I
+from ._arith import Irrational, Unsupported, binom, const, fact, mp_only, power, root, round_to_int
 
 __all__ = ["Unsupported", "compile_expr", "fast_equation_equal", "fast_expr_equal"]
 
-_CTX = MPContext()
-_CTX.dps = 60
-_I = _CTX.mpc(0, 1)
 _MAX_LEN = 300
-_MAX_EXP = 5000
-_MAX_FACT = 1000
 _POINTS = 4
 _TOKEN = re.compile(
     r"\s*(?:(?P<num>\d+\.\d*|\.\d+|\d+)|(?P<cmd>\\[A-Za-z]+)|(?P<var>[A-Za-z])|(?P<op>[-+*/^_!(){}\[\]|]))"
@@ -38,10 +37,6 @@ _GREEK = {
     "\\omega", "\\sigma", "\\rho", "\\tau", "\\psi", "\\epsilon", "\\varepsilon", "\\eta", "\\xi",
 }
 _MULTIPLY = {"\\cdot", "\\times", "*"}
-
-
-class Unsupported(Exception):
-    """Outside the fast path's language; the caller falls back to sympy."""
 
 
 def _tokenize(s: str) -> list[tuple[str, str]]:
@@ -131,10 +126,10 @@ class _Parser:
             if val == "^":
                 self.take()
                 exp = self.unary() if self.peek()[1] == "-" else self.atom()
-                base = (lambda a, b: lambda env: _pow(a(env), b(env)))(base, exp)
+                base = (lambda a, b: lambda env: power(a(env), b(env)))(base, exp)
             elif val == "!":
                 self.take()
-                base = (lambda a: lambda env: _fact(a(env)))(base)
+                base = (lambda a: lambda env: fact(a(env)))(base)
             else:
                 return base
 
@@ -154,8 +149,9 @@ class _Parser:
             self.take()
             if "." in val:
                 self.inexact = True
-            value = _CTX.mpf(("0" + val if val.startswith(".") else val).rstrip(".") or "0")
-            return lambda env: value
+            text = ("0" + val if val.startswith(".") else val).rstrip(".") or "0"
+            value, exact = _CTX.mpf(text), Fraction(text)
+            return lambda env: exact if _EXACT in env else value
         if kind == "var":
             self.take()
             return self._variable(val)
@@ -172,9 +168,9 @@ class _Parser:
 
     def _variable(self, name: str):
         if name == "e":
-            return lambda env: _CTX.e
+            return const(_CTX.e)
         if name == "i":
-            return lambda env: _I
+            return const(_I)
         if name == "j":
             raise Unsupported("ambiguous j")
         if self.peek()[1] == "_":
@@ -194,7 +190,7 @@ class _Parser:
     def command(self, val: str):
         self.take()
         if val == "\\pi":
-            return lambda env: _CTX.pi
+            return const(_CTX.pi)
         if val in _GREEK:
             self.names.add(val)
             return lambda env: env[val]
@@ -205,18 +201,18 @@ class _Parser:
             inner = self.sum()
             self.take("\\rfloor" if val == "\\lfloor" else "\\rceil")
             fn = _CTX.floor if val == "\\lfloor" else _CTX.ceil
-            return lambda env: fn(_real(inner(env)))
+            return lambda env: round_to_int(fn, inner(env))
         if val == "\\binom":
             n, k = self.group(), self.group()
-            return lambda env: _binom(n(env), k(env))
+            return lambda env: binom(n(env), k(env))
         if val == "\\sqrt":
             index = None
             if self.peek()[1] == "[":
                 index = self.group()
             arg = self.group()
             if index is None:
-                return lambda env: _CTX.sqrt(arg(env))
-            return lambda env: _root(arg(env), index(env))
+                return lambda env: _CTX.sqrt(arg(mp_only(env)))
+            return lambda env: root(arg(mp_only(env)), index(env))
         if val in _FUNCS:
             return self.function(_FUNCS[val])
         raise Unsupported(f"command {val}")
@@ -228,21 +224,21 @@ class _Parser:
             base = self.atom()
         elif name == "log":
             base = lambda env: _CTX.mpf(10)  # noqa: E731  (latex2sympy reads a bare \log as base 10)
-        power = None
+        exponent = None
         if self.peek()[1] == "^":
             self.take()
             if self.peek()[1] == "-":
                 raise Unsupported("inverse function power")
-            power = self.atom()
+            exponent = self.atom()
         arg = self.group() if self.peek()[1] in ("(", "{") else self.function_arg()
         fn = getattr(_CTX, name)
         if base is not None:
-            inner = (lambda a, b: lambda env: _CTX.ln(a(env)) / _CTX.ln(b(env)))(arg, base)
+            inner = (lambda a, b: lambda env: _CTX.ln(a(mp_only(env))) / _CTX.ln(b(env)))(arg, base)
         else:
-            inner = (lambda a: lambda env: fn(a(env)))(arg)
-        if power is None:
+            inner = (lambda a: lambda env: fn(a(mp_only(env))))(arg)
+        if exponent is None:
             return inner
-        return lambda env: _pow(inner(env), power(env))
+        return lambda env: power(inner(env), exponent(env))
 
     def function_arg(self):
         """``\\sin 2x`` is sin(2x): the argument is a run of atoms up to an operator or a function."""
@@ -252,35 +248,6 @@ class _Parser:
             node = (lambda a, b: lambda env: a(env) * b(env))(node, rhs)
         return node
 
-
-def _pow(a, b):
-    if abs(b) > _MAX_EXP and abs(a) not in (0, 1):
-        raise Unsupported("power too large")
-    return _CTX.power(a, b)
-
-
-def _root(a, n):
-    if n == 3 and _CTX.im(a) == 0 and a < 0:
-        return -_CTX.cbrt(-a)
-    return _CTX.power(a, 1 / n)
-
-
-def _real(a):
-    if _CTX.im(a) != 0:
-        raise Unsupported("floor of a complex number")
-    return _CTX.re(a)
-
-
-def _binom(n, k):
-    if n != int(n) or k != int(k) or not 0 <= k <= n <= 10 * _MAX_FACT:
-        raise Unsupported("binomial out of range")
-    return _CTX.binomial(n, k)
-
-
-def _fact(a):
-    if a != int(a) or a < 0 or a > _MAX_FACT:
-        raise Unsupported("factorial out of range")
-    return _CTX.factorial(a)
 
 
 @lru_cache(maxsize=8192)
@@ -342,7 +309,8 @@ def fast_equation_equal(gold: str, pred: str) -> bool:
 def fast_expr_equal(gold: str, pred: str, rel_tol: float) -> bool:
     """Equality of two expressions from this module's language; raises Unsupported to defer to sympy.
 
-    Constants: exact forms must agree to 50 digits; with a decimal on either side, within ``rel_tol``.
+    Constants: rational arithmetic is compared exactly; other exact forms must agree to 50 digits; with
+    a decimal on either side, within ``rel_tol``.
     With letters: equal values at several fixed random points (polynomial-identity style).
     """
     gf, gnames, g_inexact = compile_expr(gold)
@@ -352,6 +320,11 @@ def fast_expr_equal(gold: str, pred: str, rel_tol: float) -> bool:
     if names:
         tol = max(tol, 1e-12) if not (g_inexact or p_inexact) else tol
     try:
+        if not names and tol < rel_tol:
+            try:
+                return gf({_EXACT: True}) == pf({_EXACT: True})  # both rational: exact answer
+            except Irrational:
+                pass
         for env in _points(names) if names else [{}]:
             gv, pv = gf(env), pf(env)
             if not (_CTX.isfinite(gv) and _CTX.isfinite(pv)):

@@ -17,7 +17,7 @@ _MAX_BRACED = 20_000
 
 _BOX_COMMANDS = ("\\boxed", "\\fbox")
 _ANSWER_IS = re.compile(
-    r"(?:final\s+answer|the\s+answer|answer)\s*(?:is|:|=)\s*[:\s]*(.+?)\s*(?:$|\n)",
+    r"(?:final\s+answer|the\s+answer|answer)[*_}]*\s*(?:is|:|=)\s*[:*_}\s]*(.+?)\s*(?:$|\n)",
     re.IGNORECASE,
 )
 _LETTER = re.compile(r"(?<![A-Za-z\\])\(?([A-E])\)(?![A-Za-z])|\b(?:option|choice)\s*\(?([A-E])\b")
@@ -30,6 +30,16 @@ _HASHES = re.compile(r"^\s*####\s*(.+?)\s*$", re.M)
 _SHORT_WORD = re.compile(r"(?:^|(?<=\s))(?!(?:and|or)\b)[A-Za-z]{2,3}(?=\s)")
 _SINGLE_WORD = re.compile(r"^[A-Za-z]{1,20}$")
 _NUMBER = re.compile(r"-?\d+(?:,\d{3})*(?:\.\d+)?(?:/\d+)?")
+# "Final Answer: The final answer is 5": the label repeated inside the captured answer.
+_LEAD_LABEL = re.compile(r"^(?:the\s+)?(?:final\s+)?answer\s*(?:is|:)\s*", re.IGNORECASE)
+# A sentence ends at a period followed by a space ("5. I hope it is correct."); "3.5" does not.
+_SENTENCE_END = re.compile(r"(?<!\\)\.\s")
+# "3 (not 13)", "5 (mod 7)": an aside in parentheses after the answer.
+_ASIDE = re.compile(r"\s+\([A-Za-z]{3,}[^()]*\)\s*$")
+# An answer line that is a sentence ("The total cost is $18") rather than an answer.
+_PROSE_START = re.compile(r"^[A-Za-z]{3,}\s|^[A-Za-z]+\s+[A-Za-z]{2,}\s")
+# Markdown emphasis around an answer or a label: **42**, __42__, *42*.
+_EMPHASIS = "*_"
 
 
 def _braced(text: str, start: int) -> tuple[str, int] | None:
@@ -75,36 +85,60 @@ def _answer_line(tail: str) -> str | None:
     matches = list(_ANSWER_IS.finditer(tail))
     if not matches:
         return None
-    ans = matches[-1].group(1).strip()
+    ans = _strip_emphasis(matches[-1].group(1))
+    if ans in ("\\[", "$$", "\\("):  # "Answer:" then a display block on the next lines
+        block = _MATH_SEGMENT.match(tail, matches[-1].start(1))
+        return block and next(g for g in block.groups() if g is not None).strip() or None
+    ans = _strip_emphasis(_LEAD_LABEL.sub("", ans))
     math = _INLINE_MATH.search(ans)
     if math:
         ans = math.group(1) or math.group(2)
     else:
+        ans = _SENTENCE_END.split(ans, maxsplit=1)[0]
+        ans = _ASIDE.sub("", ans)
         ans = ans.strip("$").strip()
+        if _PROSE_START.match(ans):
+            # "Answer: The total cost is $18." -- a sentence: its last number (or maths) is the answer.
+            nums = list(_NUMBER.finditer(ans))
+            if nums:
+                return _last_math_holding(ans, nums[-1]) or nums[-1].group(0)
         words = _TRAILING_WORDS.search(ans)
         if words and words.start() > 0:
             ans = ans[: words.start()]
-    ans = ans.rstrip(".").strip()
+    ans = _strip_emphasis(ans.rstrip(".").strip())
     return ans or None
+
+
+def _strip_emphasis(text: str) -> str:
+    """Drop markdown emphasis and trailing punctuation around an answer ("**(B)**." -> "(B)", "12," -> "12")."""
+    for _ in range(3):
+        text = text.strip().strip(_EMPHASIS).strip().rstrip(".,;").strip()
+    return text
 
 
 def extract(text: str, *, choices=None, last_number: bool = True) -> str | None:
     """Return the final answer of a model response, or None when there is none.
 
-    Order: the last ``\\boxed{}``/``\\fbox{}``; else a GSM8K-style ``#### 42`` line; else an "answer is
-    ..." / "Answer: ..." line; else, when
-    ``choices`` is given (multiple choice), the last option letter like ``(C)``; else, if
-    ``last_number``, the last number in the text.
+    Only the text after a closing ``</think>`` counts when there is any (boxes while thinking are
+    drafts). Order: the last ``\\boxed{}``/``\\fbox{}``; else a GSM8K-style ``#### 42`` line; else an
+    "answer is ..." / "Answer: ..." line (markdown bold, a repeated label, a trailing sentence or aside
+    removed); else, when ``choices`` is given (multiple choice), the last option letter like ``(C)``;
+    else, if ``last_number``, the last number in the text.
 
     >>> extract(r"so $x = \\boxed{\\frac{1}{2}}$.")
     '\\\\frac{1}{2}'
     """
     if not isinstance(text, str):
         return None
+    # A reasoning model's final answer follows its thinking: boxes inside <think> are drafts.
+    head, sep, after = text.rpartition("</think>")
+    if sep and after.strip():
+        text = after
     boxed = find_boxed(text)
     if boxed is not None:
         return boxed or None
-    tail = text[-_TAIL_CHARS:]
+    # An escaped dollar is a currency sign, not a math delimiter ("is $\\$12.50$").
+    tail = text[-_TAIL_CHARS:].replace("\\$", "").replace("−", "-")
     hashes = _HASHES.findall(tail)
     if hashes:
         return hashes[-1].strip().strip("$").rstrip(".").strip() or None

@@ -24,16 +24,19 @@ _DELETE = (
     "\\big", "\\Big", "\\!", "\\,", "\\;", "\\:", "\\quad", "\\qquad", "\\$", "\\limits",
 )
 _REPLACE = (
-    ("\\dfrac", "\\frac"), ("\\tfrac", "\\frac"), ("\\cfrac", "\\frac"), ("{,}", ","),
+    ("\\dfrac", "\\frac"), ("\\tfrac", "\\frac"), ("\\cfrac", "\\frac"), ("\\dbinom", "\\binom"), ("\\tbinom", "\\binom"), ("{,}", ","),
     ("~", " "), ("−", "-"), ("–", "-"), ("×", "\\times "), ("·", "\\cdot "), ("π", "\\pi "),
-    ("∞", "\\infty "), ("√", "\\sqrt"), ("\\infin", "\\infty"), ("\\lbrace", "\\{"),
+    ("∞", "\\infty "), ("∪", "\\cup "), ("√", "\\sqrt"), ("\\infin", "\\infty"), ("\\lbrace", "\\{"),
     ("\\rbrace", "\\}"), ("\\lbrack", "["), ("\\rbrack", "]"), ("≤", "\\leq "),
-    ("≥", "\\geq "), ("\\leqslant", "\\leq"), ("\\geqslant", "\\geq"), ("\\neq", "\\ne"), ("\\varpi", "\\pi"), ("\\operatorname{", "\\mathrm{"),
+    ("≥", "\\geq "), ("\\leqslant", "\\leq"), ("\\geqslant", "\\geq"), ("\\neq", "\\ne"), ("\\varpi", "\\pi"),
+    ("\\operatorname{", "\\mathrm{"), ("²", "^{2}"), ("³", "^{3}"), ("½", "\\frac{1}{2}"), ("¼", "\\frac{1}{4}"), ("¾", "\\frac{3}{4}"),
+    ("⋅", "\\cdot "), ("÷", "/"), ("€", ""), ("£", ""), ("¥", ""), ("₹", ""),
     ("\\langle", "("), ("\\rangle", ")"), ("⟨", "("), ("⟩", ")"), ("\\approx", "≈"), ("\\simeq", "≈"),
     ("\\mathbb{R}", "(-\\infty,\\infty)"), ("\\varnothing", "\\{\\}"), ("\\emptyset", "\\{\\}"),
     ("\\tan^{-1}", "\\arctan"), ("\\sin^{-1}", "\\arcsin"), ("\\cos^{-1}", "\\arccos"),
 )
 _DEGREE = re.compile(r"\^\s*\{\s*\\circ\s*\}|\^\s*\\circ|\\circ|°|\\degree|\^\s*\{\s*o\s*\}")
+_TRIG_DEGREES = re.compile(r"(\d+(?:\.\d+)?)\s*(?:" + _DEGREE.pattern + ")")
 def _repeating(m: re.Match) -> str:
     """0.1\\overline{6} -> \\frac{1}{6} (exact value of a repeating decimal)."""
     whole, fixed, rep = m.group(1) or "0", m.group(2), m.group(3)
@@ -49,20 +52,43 @@ _UNIT_WORDS = (
     r"liters?|litres?|l|ml|gallons?|people|persons?|students?|ways|points?|percent|sq\s*ft|sq\s*in"
 )
 # Any \text{words} right after a number is a unit ("5\text{ km/h}", "7\text{th}").
+# (\mathrm{i} and \mathrm{e} are the imaginary unit and Euler's number, not units.)
 _TEXT_UNIT = re.compile(
-    r"(?<=[\d}\)\s])\s*\\(?:text|mbox|mathrm|textrm)\s*\{\s*[A-Za-z][A-Za-z\s./-]*\}"
+    r"(?<=[\d}\)\s])\s*\\(?:text|mbox|mathrm|textrm)\s*\{(?!\s*[ie]\s*\})\s*[A-Za-z][A-Za-z\s./-]*\}"
     r"(?:\s*\^\s*\{?\s*[23]\s*\}?)?"
 )
+# Words in \text at the very end, after any maths ("8\pi\text{ units}"), are a unit too.
+_END_TEXT_UNIT = re.compile(
+    r"(?<=\S)\s*\\(?:text|mbox|textrm)\s*\{\s*[A-Za-z]{2,}[A-Za-z\s./-]*\}(?:\s*\^\s*\{?\s*[23]\s*\}?)?\s*$"
+)
+# Plain-text maths words ("sqrt(2)/2", "pi/4") are the LaTeX commands.
+_PLAIN_COMMANDS = re.compile(r"(?<![\\A-Za-z])(sqrt|pi|sin|cos|tan|ln|log)(?=\s*[({\d/*^)+-]|\s*$)")
 _LE_GE = re.compile(r"\\(le|ge)(?![a-zA-Z])")
+# MATH writes thousands as "10,\\!000": that comma is a separator inside one number.
+_THIN_COMMA = re.compile(r",\s*\\!\s*")
+# "1 000 000": digits grouped by spaces in threes are one number.
+_SPACED_THOUSANDS = re.compile(r"(?<![\d.,])\d{1,3}(?: \d{3})+(?![\d,])")
+# "(-\\infty, 2) U (3, \\infty)": a capital U between two intervals is a union.
+_LETTER_UNION = re.compile(r"(?<=[)\]])\s*U\s*(?=[(\[])")
 _SEPARATOR_WORDS = re.compile(r"\s*(?:\\text\{\s*(?:and|or)\s*\}|,?\s+(?:and|or)\s+)\s*")
-_ORDINAL = re.compile(r"(?<=\d)(?:st|nd|rd|th)\b")
+_ORDINAL = re.compile(
+    r"(?<=\d)\s*(?:\^\s*\{\s*\\text\s*\{\s*(?:st|nd|rd|th)\s*\}\s*\}|\^\s*\{\s*(?:st|nd|rd|th)\s*\}|\^?(?:st|nd|rd|th)\b)"
+)
 _REPEATING = re.compile(r"(\d*)\.(\d*)\\overline\{(\d+)\}")
+# Any other trailing words after a number are a unit too ("12 apples"), unless they are maths words.
+_PROSE_UNIT = re.compile(
+    r"(?<=[\d}\)])\s+(?!(?:sqrt|sin|cos|tan|cot|sec|csc|log|ln|exp|and|or|pi|mod)\b)"
+    r"[A-Za-z]{3,}(?:\s+[A-Za-z]{2,})*\.?$"
+)
 _PLAIN_UNIT = re.compile(r"(?<=[\d}\)])\s+(?:" + _UNIT_WORDS + r")\.?(?:\s*\^\s*\{?\s*[23]\s*\}?)?\s*$")
 _WRAPPERS = re.compile(r"\\(?:overline|text|textbf|textit|mathrm|mathbf|mathit|mbox|textrm|boldsymbol|bf|rm)\s*\{")
-_FRAC_SHORT = re.compile(r"\\frac\s*([0-9a-zA-Z])\s*([0-9a-zA-Z])")
-_FRAC_HALF_L = re.compile(r"\\frac\s*([0-9a-zA-Z])\s*\{")
-_FRAC_HALF_R = re.compile(r"\\frac\s*(\{[^{}]*\})\s*([0-9a-zA-Z])")
-_SQRT_SHORT = re.compile(r"\\sqrt\s*([0-9a-zA-Z])")
+# Commands whose arguments may be written without braces (\frac12, \frac{\sqrt{2}}2, \sqrt3).
+_ARG_COMMANDS = re.compile(r"\\(frac|binom|sqrt)(?![A-Za-z])")
+_TRIG = re.compile(r"\\(?:sin|cos|tan|cot|sec|csc)(?![A-Za-z])")
+# "\text{5 apples}": a number and words inside one \text; the words are a unit.
+_TEXT_NUMBER_UNIT = re.compile(
+    r"\\(?:text|mbox|textrm|mathrm)\s*\{\s*([-+]?\d[\d,]*(?:\.\d+)?)\s+[A-Za-z][A-Za-z\s./-]*\}"
+)
 _SPACES = re.compile(r"\s+")
 _BACKSLASH_SPACE = re.compile(r"(?<!\\)\\ ")
 _SPACE = re.compile(r"(?<=(.))\s+(?=(.))")
@@ -71,14 +97,68 @@ _SPACE = re.compile(r"(?<=(.))\s+(?=(.))")
 def _drop_space(m: re.Match) -> str:
     """Keep a space only where dropping it would merge two words or two numbers."""
     a, b = m.group(1), m.group(2)
+    if a == "," and b.isdigit():
+        return " "  # "3, 125" lists two numbers; "3,125" is one (thousands): keep them apart
     return " " if (a.isalpha() and b.isalpha()) or (a.isdigit() and b.isdigit()) else ""
 _LEAD_WORDS = re.compile(r"^(?:the\s+)?(?:final\s+)?(?:answer|value|result)\s*(?:is|:|=)\s*", re.I)
+
+
+def _group_end(s: str, start: int, pair: str = "{}") -> int | None:
+    """Index after the group (``{...}``, or ``pair``) opening at ``start``; None when it never closes."""
+    depth = 0
+    for i in range(start, len(s)):
+        if s[i] == pair[0]:
+            depth += 1
+        elif s[i] == pair[1]:
+            depth -= 1
+            if depth == 0:
+                return i + 1
+    return None
+
+
+def _brace_args(s: str) -> str:
+    """Brace the arguments of \\frac, \\binom and \\sqrt written without braces, as TeX reads them.
+
+    ``\\frac12`` -> ``\\frac{1}{2}``, ``\\frac{\\sqrt{2}}2`` -> ``\\frac{\\sqrt{2}}{2}``, ``\\frac\\pi4`` ->
+    ``\\frac{\\pi}{4}``: an unbraced argument is one character or one command.
+    """
+    pos = 0
+    for _ in range(400):
+        m = _ARG_COMMANDS.search(s, pos)
+        if not m:
+            break
+        j, pos = m.end(), m.end()
+        if m.group(1) == "sqrt" and s[j : j + 1] == "[":
+            close = s.find("]", j)
+            j = close + 1 if close != -1 else j
+        for _arg in range(1 if m.group(1) == "sqrt" else 2):
+            while j < len(s) and s[j] == " ":
+                j += 1
+            if j >= len(s):
+                break
+            if s[j] == "{":
+                end = _group_end(s, j)
+                if end is None:
+                    break
+                j = end
+                continue
+            end = j + 1
+            if s[j] == "(" and m.group(1) == "sqrt":  # plain text "sqrt(2)": the parentheses hold it
+                end = _group_end(s, j, "()") or len(s)
+            elif s[j] == "\\":
+                while end < len(s) and s[end].isalpha():
+                    end += 1
+            s = s[:j] + "{" + s[j:end] + "}" + s[end:]
+            j = end + 2
+    return s
 
 
 def _unwrap_outer(s: str) -> str:
     """Strip ``$...$``, ``\\(...\\)``, ``\\[...\\]`` and a ``\\boxed{}`` wrapping the whole answer."""
     for _ in range(4):
         s = s.strip()
+        if s.startswith("*"):
+            s = s.strip("*").strip()  # markdown bold around the answer: **42**
         before = s
         if s.startswith("$") and s.endswith("$") and len(s) > 1:
             s = s.strip("$")
@@ -122,28 +202,36 @@ def normalize(answer: str) -> Normalized:
     s = _LEAD_WORDS.sub("", s)
     for old, new in _REPLACE:
         s = s.replace(old, new)
+    s = _PLAIN_COMMANDS.sub(r"\\\1", s)
+    s = _THIN_COMMA.sub(",", s)
+    s = _LETTER_UNION.sub(r"\\cup ", s)
     s = _BACKSLASH_SPACE.sub(" ", s)
     for token in _DELETE:
         s = s.replace(token, "")
     s = _LE_GE.sub(lambda m: "\\" + m.group(1) + "q", s)
+    if _TRIG.search(s):
+        # \sin 60^\circ: an angle inside a trig function becomes radians, the value is plain.
+        s = _TRIG_DEGREES.sub(r"(\\frac{\1\\pi}{180})", s)
     degrees = bool(_DEGREE.search(s))
     s = _DEGREE.sub("", s)
-    s = _SEPARATOR_WORDS.sub(",", s)
+    s = _SEPARATOR_WORDS.sub(", ", s)
     percent = "%" in s
     s = s.replace("\\%", "").replace("%", "")
+    s = _TEXT_NUMBER_UNIT.sub(r"\1", s)
     s = _TEXT_UNIT.sub("", s)
+    s = _END_TEXT_UNIT.sub("", s)
     s = _REPEATING.sub(_repeating, s)
     s = _ORDINAL.sub("", s)
     s = _unwrap_commands(s)
     s = _SPACES.sub(" ", s).strip()
+    s = _LEAD_WORDS.sub("", s)  # "\\text{The answer is } 5" inside a box
     s = _PLAIN_UNIT.sub("", s).strip()
+    s = _PROSE_UNIT.sub("", s).strip()
     s = s.rstrip(".").strip()
     if "≈" in s:
         s = s.split("≈")[0].strip() or s  # "2\\sqrt{2} \\approx 2.83": the exact form comes first
-    s = _FRAC_SHORT.sub(r"\\frac{\1}{\2}", s)
-    s = _FRAC_HALF_L.sub(r"\\frac{\1}{", s)
-    s = _FRAC_HALF_R.sub(r"\\frac\1{\2}", s)
-    s = _SQRT_SHORT.sub(r"\\sqrt{\1}", s)
+    s = _brace_args(s)
+    s = _SPACED_THOUSANDS.sub(lambda m: m.group(0).replace(" ", ""), s)
     s = _SPACE.sub(_drop_space, s)
     if s.startswith("+") and len(s) > 1:
         s = s[1:]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-__all__ = ["Node", "parse_structure", "split_top", "MC_LETTERS"]
+__all__ = ["Node", "equation_value", "parse_structure", "split_top", "MC_LETTERS"]
 
 MC_LETTERS = "ABCDE"
 _LETTER = re.compile(r"^\(?([A-E])\)?(?::|\.)?$")
@@ -17,6 +17,10 @@ _REL = r"(<|>|\\leq|\\geq)"
 _CHAIN = re.compile(rf"^(?P<a>[^<>]+?){_REL}(?P<v>[A-Za-z]){_REL}(?P<b>[^<>]+)$")
 _ONE_SIDED = re.compile(rf"^(?P<v>[A-Za-z]){_REL}(?P<a>[^<>=]+)$")
 _COMMAND = re.compile(r"\\[A-Za-z]+")
+_PM = re.compile(r"(\\pm|\\mp)(?![A-Za-z])")
+_RELATION = re.compile(r"<|>|\\leq|\\geq")
+# Parts of a left side that name a quantity without being arithmetic: a_{10}, f(3), f^{-1}(x), P(A).
+_NAME_PARTS = re.compile(r"_\{[^{}]*\}|_[A-Za-z0-9]|\^\{-1\}|\([^()]*\)")
 _OPEN = "([{"
 _CLOSE = ")]}"
 
@@ -27,7 +31,8 @@ class Node:
 
     ``kind`` is ``scalar`` (``value`` is text), ``seq`` (ordered; ``brackets`` like ``"(]"``),
     ``list`` (a bare comma list; order-free unless compared with a ``seq``), ``set``, ``union``,
-    ``matrix`` (``items`` are rows, each a ``Node`` of kind ``seq``) or ``letter``.
+    ``matrix`` (``items`` are rows, each a ``Node`` of kind ``seq``) or ``letter`` (``items`` holds the
+    value written after it, as in ``(C) 4``, when there is one).
     """
 
     kind: str
@@ -78,9 +83,30 @@ def _strip_assignment(s: str) -> str:
     if m and s.count("=") <= 1:
         return s[m.end() :]
     parts = s.split("=")
-    if len(parts) > 1 and all(parts) and not re.search(r"[A-Za-z]", _COMMAND.sub("", "".join(parts[:-1]))):
+    # A worked numeric left side ("2^3 = 8"), but not an equation written the other way ("25 = x^2+y^2").
+    if len(parts) > 1 and all(parts) and not any(_has_letter(p) for p in parts):
         return parts[-1]
     return s
+
+
+def equation_value(s: str) -> str | None:
+    """The value in ``name = value`` when the left side names the quantity asked for, else None.
+
+    ``m+n=17``, ``AB = 5``, ``f(3) = 7``, ``a_{10} = 512``, ``(a, b) = (2, 3)`` give the right side.
+    Not an equation to solve (``x + 2 = 5``: a digit in the left side), nor several answers
+    (``x = 2, y = 3``: a top-level comma).
+    """
+    parts = split_top(s, "=")
+    if len(parts) < 2 or not all(p.strip() for p in parts) or len(split_top(s, ",")) > 1:
+        return None
+    lhs = parts[0]
+    if not _has_letter(lhs) or _RELATION.search(lhs) or re.search(r"\d", _NAME_PARTS.sub("", lhs)):
+        return None
+    return parts[-1].strip()
+
+
+def _has_letter(s: str) -> bool:
+    return re.search(r"[A-Za-z]", _COMMAND.sub("", s)) is not None
 
 
 def _scalar(s: str) -> Node:
@@ -88,15 +114,18 @@ def _scalar(s: str) -> Node:
 
 
 def _pm(s: str) -> Node | None:
-    parts = split_top(s, "\\pm")
-    if len(parts) != 2:
+    """``a \\pm b`` (also inside a fraction: ``\\frac{-3 \\pm \\sqrt{5}}{2}``) is the list of both values."""
+    found = list(_PM.finditer(s))
+    if len(found) != 1:
         return None
-    a, b = parts
-    if not b:
+    m = found[0]
+    head, tail = s[: m.start()].strip(), s[m.end() :].strip()
+    if not tail.strip():
         return None
-    if not a:
-        return Node("list", items=(_scalar(b), _scalar("-" + b)))
-    return Node("list", items=(_scalar(f"{a}+{b}"), _scalar(f"{a}-{b}")))
+    first, second = ("+", "-") if m.group(1) == "\\pm" else ("-", "+")
+    if not head.strip():  # a leading sign: "\\pm 2" is 2 and -2
+        return Node("list", items=(_scalar(tail), _scalar("-" + tail)))
+    return Node("list", items=(_scalar(head + first + tail), _scalar(head + second + tail)))
 
 
 def _interval(lo: str, lo_closed: bool, hi: str, hi_closed: bool) -> Node:
@@ -126,13 +155,19 @@ def _inequality(s: str) -> Node | None:
 
 def parse_structure(s: str, depth: int = 0) -> Node:
     """Parse canonical answer text into a ``Node`` tree (no maths is evaluated here)."""
+    s = s.strip()
     if depth > 6:
         return Node("scalar", s)
     s = _strip_assignment(s)
     m = _LETTER.match(s) or _LETTER_PREFIX.match(s)
     if m:
-        return Node("letter", m.group(1))
+        rest = s[m.end() :].strip()
+        # "(C) 4": the letter and the value of that choice; either one answers.
+        value = (parse_structure(rest, depth + 1),) if rest else ()
+        return Node("letter", m.group(1), items=value)
     m = _MATRIX.match(s)
+    if m is None and s[:1] in "([" and s[-1:] in ")]" and _wraps_whole(s):
+        m = _MATRIX.match(s[1:-1].strip())  # \\left[\\begin{array}...\\end{array}\\right]
     if m:
         rows = [r for r in re.split(r"\\\\", m.group(2)) if r.strip() and r.strip() != "\\hline"]
         items = tuple(
@@ -163,6 +198,9 @@ def parse_structure(s: str, depth: int = 0) -> Node:
                 node = parse_structure(p, depth + 1)
                 # "-2, 1 \\pm \\sqrt{3}" lists three values: flatten the \\pm pair into the list.
                 items.extend(node.items if node.kind == "list" else (node,))
+            if all(_RELATION.search(p) for p in parts) and all(i.kind == "seq" for i in items):
+                # "x < -2 or x > 3" (separators became commas): a union of the solution intervals.
+                return Node("union", items=tuple(items))
             return Node("list", items=tuple(items))
     pm = _pm(s)
     if pm is not None:

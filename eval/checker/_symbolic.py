@@ -94,6 +94,11 @@ def _numbers_equal(g, p) -> bool:
 
     if g.is_Rational and p.is_Rational:
         return g == p
+    undefined = (sympy.zoo, sympy.nan)
+    if any(x.has(*undefined) or sympy.N(x, 15).has(*undefined) for x in (g, p)):
+        return False  # 1/0 or 0/0 is no value: never equal (its "difference" is not small, it is undefined)
+    if g.has(sympy.oo) or p.has(sympy.oo):
+        return bool(g == p)
     inexact = _has_float(g) or _has_float(p)
     if not inexact:
         d = sympy.N(g - p, _PREC)

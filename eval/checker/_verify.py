@@ -11,7 +11,7 @@ from functools import lru_cache
 from ._compare import NeedsSympy, compare_nodes, fast_scalar_equal
 from ._extract import MAX_ANSWER_CHARS, extract, find_boxed
 from ._normalize import Normalized, normalize
-from ._parse import MC_LETTERS, Node, parse_structure
+from ._parse import MC_LETTERS, Node, equation_value, parse_structure, split_top
 from ._pool import TaskTimeout, get_pool, shutdown_pool
 
 __all__ = ["Verdict", "verify", "verify_batch", "warmup", "shutdown"]
@@ -71,10 +71,14 @@ def _candidates(gold, pred, choices):
     pairs = [(gnode, pnode)]
     if gnode.kind == "letter" and pnode.kind != "letter":
         alt = _choice_node(choices, gnode.value)
-        pairs = [(alt[1], pnode)] if alt else pairs
+        pairs += [(alt[1], pnode)] if alt else []
     elif pnode.kind == "letter" and gnode.kind != "letter":
         alt = _choice_node(choices, pnode.value)
-        pairs = [(gnode, alt[1])] if alt else pairs
+        pairs += [(gnode, alt[1])] if alt else []
+    if "=" in pn.text and len(split_top(gn.text, "=")) == 1:
+        value = equation_value(pn.text)  # "m+n=17" answers the gold "17"
+        if value is not None:
+            pairs.append((gnode, parse_structure(value)))
     if gn.degrees != pn.degrees and gnode.kind == pnode.kind == "scalar":
         if gn.degrees and "\\pi" in pn.text:
             pairs.append((_degree_variant(gn), pnode))
@@ -111,11 +115,15 @@ def _worker_task(task):
 
 
 def _fast(gold: str, pred: str, choices) -> tuple[str, str] | None:
-    """In-process decision; None when sympy is needed."""
-    try:
-        return _decide(_candidates(_prepare(gold), _prepare(pred), choices), fast_scalar_equal)
-    except NeedsSympy:
-        return None
+    """In-process decision; None when sympy is needed (no pair matched here and some pair was undecided)."""
+    undecided = False
+    for pair in _candidates(_prepare(gold), _prepare(pred), choices):
+        try:
+            if compare_nodes(pair[0], pair[1], fast_scalar_equal):
+                return "correct", "equivalent"
+        except NeedsSympy:
+            undecided = True
+    return None if undecided else ("incorrect", "not equivalent")
 
 
 def _bare_gold(gold) -> str | None:
@@ -141,7 +149,7 @@ def _screen(gold, prediction, choices) -> tuple[Verdict | None, tuple]:
     """Fast in-process judgement, or (None, task) when the pair needs a sympy worker. Never raises."""
     try:
         return _screen_unsafe(gold, prediction, choices)
-    except (RecursionError, MemoryError, ValueError, TypeError, ArithmeticError, IndexError) as exc:
+    except Exception as exc:  # noqa: BLE001
         # Model text must never crash a reward function: report the pair, do not raise.
         log.warning("checker fast path failed on %r: %s", str(prediction)[:80], exc)
         return Verdict("unparseable_pred", f"checker could not read the answer ({type(exc).__name__})"), ()
