@@ -16,6 +16,7 @@ import sys
 # One line per package that adds subcommands: "module" exposing register(subparsers).
 _COMMAND_MODULES = [
     "data._cli",
+    "sai_dpo._service_cli",
     "rl._cli",
 ]
 
