@@ -108,6 +108,7 @@ class _Backend:
 
     def _start_service(self) -> None:
         import ray
+
         from sai_dpo.service import launch
 
         os.environ.setdefault("RAY_AUTH_MODE", "disabled")

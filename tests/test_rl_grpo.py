@@ -124,7 +124,7 @@ def test_draws_shift_toward_the_skill_that_fails(pool):
                                         rounds=40, round_log=selection.round_log)
         it = iter(sampler)
         shares = []
-        for r in range(40):
+        for _ in range(40):
             rows = [next(it) for _ in range(8 * G)]
             batch = ds.select(rows)
             completions = [f" {a}" if (s != failing or k % 2) else " -1"
