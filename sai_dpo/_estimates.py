@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from sai_dpo._tracker import Tracker
+from sai_dpo._tracker import Tracker, step_code, token_code
 
 
 def _logit(p):
@@ -46,42 +46,39 @@ def cell_estimates(tracker: Tracker, round_: int | None, m: float, base: float) 
     return CellEstimates(cell, skill, level, float(g), a, s)
 
 
-def _binned_rank(values: np.ndarray, observed: np.ndarray, codes_of) -> np.ndarray:
-    """Mid-rank in [0, 1] of each value among the observed values, via a 1024-bin histogram."""
-    codes = codes_of(np.nan_to_num(values, nan=0.0))
-    hist = np.bincount(codes[observed], minlength=1024).astype(np.float64)
-    total = hist.sum()
-    if total == 0:
-        return np.zeros(len(values), np.float32)
-    mid = (np.cumsum(hist) - hist / 2) / total
-    out = mid.astype(np.float32)[codes]
-    out[np.isnan(values)] = 0.0
-    return out
+def _rank_table(hist: np.ndarray, cell_sum: np.ndarray, cell_w: np.ndarray, code_of) -> np.ndarray:
+    """Rank in [0, 1] per code: bins 0..1023 from the histogram, then one entry per cell.
 
-
-def _step_codes(v):
-    return np.clip(np.rint(v * 4), 0, 1023).astype(np.int32)
-
-
-def _token_codes(v):
-    return np.clip(np.rint(np.log2(1.0 + v) * 32), 0, 1023).astype(np.int32)
-
-
-def length_rank(tracker: Tracker) -> np.ndarray:
-    """(rank(steps) + rank(tokens)) / 2 per problem, ranks in [0, 1] over observed problems.
-
-    Unseen problems take their cell's mean steps/tokens; a feature never reported ranks 0. Ranks
-    come from a 1024-bin histogram (steps in quarter steps, tokens on a log2 scale, 1/32 octave), so
-    the cost is O(N) with no sort; the rank only breaks ties (weight ``difficulty_weight``).
+    Normalised mid-rank over the measured problems: the lowest value ranks 0, the highest 1, ties
+    share a rank. Entry 1024 + c is the rank of cell c's mean (0 when the cell has no measurement).
     """
-    parts = []
-    for arr, s, w, codes_of in (
-        (tracker.steps, tracker.c_steps, tracker.c_steps_w, _step_codes),
-        (tracker.tokens, tracker.c_tok, tracker.c_tok_w, _token_codes),
-    ):
-        observed = ~np.isnan(arr)
-        with np.errstate(invalid="ignore", divide="ignore"):
-            cell_mean = np.where(w > 0, s / w, np.nan).astype(np.float32)
-        vals = np.where(observed, arr, cell_mean[tracker.cell_of])
-        parts.append(_binned_rank(vals, observed, codes_of))
-    return (parts[0] + parts[1]) * np.float32(0.5)
+    total = float(hist.sum())
+    h = hist.astype(np.float64)
+    rank = np.clip((np.cumsum(h) - h + (h - 1) / 2) / max(total - 1, 1), 0, 1)
+    cell_rank = np.zeros(len(cell_w))
+    has = cell_w > 0
+    if total > 0 and has.any():
+        cell_rank[has] = rank[code_of(cell_sum[has] / cell_w[has])]
+    if total == 0:
+        rank[:] = 0
+    return np.concatenate([rank, cell_rank]).astype(np.float32)
+
+
+def length_rank(tracker: Tracker, out: np.ndarray | None = None, tmp: np.ndarray | None = None) -> np.ndarray:
+    """(rank(steps) + rank(tokens)) / 2 per problem, ranks in [0, 1] over measured problems.
+
+    Problems never measured take their cell's mean steps/tokens; a feature never reported ranks 0.
+    Ranks come from 1024-bin histograms the tracker keeps up to date at each report (steps in
+    quarter steps, tokens on a log2 scale, 1/32 octave), so this is two lookups per problem; the
+    rank only breaks ties (weight ``difficulty_weight``).
+    """
+    n = tracker.n
+    out = np.empty(n, np.float32) if out is None else out
+    tmp = np.empty(n, np.float32) if tmp is None else tmp
+    steps = _rank_table(tracker.step_hist, tracker.c_steps, tracker.c_steps_w, step_code)
+    tokens = _rank_table(tracker.token_hist, tracker.c_tok, tracker.c_tok_w, token_code)
+    np.take(steps, tracker.step_code, out=out)
+    np.take(tokens, tracker.token_code, out=tmp)
+    out += tmp
+    out *= np.float32(0.5)
+    return out

@@ -7,6 +7,8 @@ Per problem (24 bytes + 1 flag byte + 4 bytes of cell code):
     ref                   int32    round the counts are expressed at (lazy decay)
     drawn                 int32    last round the problem was drawn (cooldown)
     flags                 uint8    success/failure seen in the newest reported round
+    step_code, token_code uint16   histogram bin of the mean steps / tokens, or 1024 + cell for a
+                                   problem never measured (it then ranks by its cell's mean)
 
 Lazy decay and late reports. Evidence from round ``t`` weighs ``gamma ** (now - t)``. A problem's
 counts are stored as of round ``ref[i]``; a report for round ``r`` first brings them to
@@ -23,6 +25,18 @@ from __future__ import annotations
 import numpy as np
 
 NEVER = np.int32(-(2**30))  # "never reported / never drawn": far enough back to decay to zero
+N_BINS = 1024  # histogram bins of the step and token codes
+
+
+def step_code(v: np.ndarray) -> np.ndarray:
+    """Histogram bin of a mean step count: quarter steps, 0..1023."""
+    return np.clip(np.rint(np.asarray(v, np.float64) * 4), 0, N_BINS - 1).astype(np.int64)
+
+
+def token_code(v: np.ndarray) -> np.ndarray:
+    """Histogram bin of a mean token count: 1/32 octave of (1 + tokens), 0..1023."""
+    return np.clip(np.rint(np.log2(1.0 + np.asarray(v, np.float64)) * 32), 0, N_BINS - 1).astype(np.int64)
+
 
 _PROBLEM_ARRAYS = ("attempts", "successes", "tokens", "steps", "ref", "drawn", "flags")
 _CELL_ARRAYS = ("c_att", "c_succ", "c_tok", "c_tok_w", "c_steps", "c_steps_w", "c_draws")
@@ -47,6 +61,11 @@ class Tracker:
         self.ref = np.full(n, NEVER, np.int32)
         self.drawn = np.full(n, NEVER, np.int32)
         self.flags = np.zeros(n, np.uint8)
+        code_dtype = np.uint16 if N_BINS + self.n_cells <= 65535 else np.int32
+        self.step_code = (N_BINS + self.cell_of).astype(code_dtype)
+        self.token_code = self.step_code.copy()
+        self.step_hist = np.zeros(N_BINS, np.int64)
+        self.token_hist = np.zeros(N_BINS, np.int64)
         c = self.n_cells
         self.c_att, self.c_succ = np.zeros(c), np.zeros(c)
         self.c_tok, self.c_tok_w = np.zeros(c), np.zeros(c)
@@ -60,6 +79,7 @@ class Tracker:
         self.mixed_groups = 0  # ... of which had both a success and a failure
         self.n_outcomes = 0
         self.version = 0  # bumped by every report; caches key on it
+        self._pos: np.ndarray | None = None  # scratch of _group
 
     @property
     def n(self) -> int:
@@ -67,7 +87,7 @@ class Tracker:
 
     def nbytes_per_problem(self) -> float:
         """Bytes of per-problem state (tracker arrays plus the cell code)."""
-        total = sum(getattr(self, a).nbytes for a in _PROBLEM_ARRAYS) + self.cell_of.nbytes
+        total = sum(getattr(self, a).nbytes for a in _PROBLEM_ARRAYS + ("cell_of", "step_code", "token_code"))
         return total / self.n
 
     # ------------------------------------------------------------------ reading
@@ -89,7 +109,7 @@ class Tracker:
     # ------------------------------------------------------------------ writing
     def report(self, idx, rewards, round_: int, tokens=None, steps=None, threshold: float = 0.5) -> None:
         """Add one batch of validated outcomes (indices may repeat) reported for ``round_``."""
-        uniq, inv = np.unique(idx, return_inverse=True)
+        uniq, inv = self._group(idx)
         cnt = np.bincount(inv, minlength=len(uniq)).astype(np.float64)
         succ = np.bincount(inv, weights=rewards, minlength=len(uniq))
         self._update_problems(uniq, inv, cnt, succ, round_, tokens, steps)
@@ -98,6 +118,21 @@ class Tracker:
         self.newest_round = max(self.newest_round, round_)
         self.n_outcomes += len(idx)
         self.version += 1
+
+    def _group(self, idx: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Like ``np.unique(idx, return_inverse=True)`` without the sort (order: last occurrence).
+
+        A pool-sized int32 scratch remembers, for each index, the last batch position that named it;
+        positions that remember themselves are the distinct indices. O(batch), no O(N) pass.
+        """
+        if self._pos is None:
+            self._pos = np.empty(self.n, np.int32)
+        at = np.arange(len(idx), dtype=np.int32)
+        self._pos[idx] = at
+        rep = self._pos[idx]  # representative position of each entry's index
+        is_rep = rep == at
+        compact = np.cumsum(is_rep, dtype=np.int64) - 1
+        return idx[is_rep], compact[rep]
 
     def _update_problems(self, uniq, inv, cnt, succ, r, tokens, steps) -> None:
         ref = self.ref[uniq]
@@ -110,14 +145,24 @@ class Tracker:
         self.attempts[uniq] = a_old + a_add
         self.successes[uniq] = self.successes[uniq] * old_f + succ * new_f
         self.ref[uniq] = new_ref
-        for vals, arr in ((tokens, self.tokens), (steps, self.steps)):
+        for vals, arr, codes, hist, code_of in (
+            (tokens, self.tokens, self.token_code, self.token_hist, token_code),
+            (steps, self.steps, self.step_code, self.step_hist, step_code),
+        ):
             if vals is None:
                 continue
             mean_new = np.bincount(inv, weights=vals, minlength=len(uniq)) / cnt
             old = arr[uniq].astype(np.float64)
             w_old = np.where(np.isnan(old), 0.0, a_old)
             old = np.nan_to_num(old)
-            arr[uniq] = (old * w_old + mean_new * a_add) / np.maximum(w_old + a_add, 1e-30)
+            mean = (old * w_old + mean_new * a_add) / np.maximum(w_old + a_add, 1e-30)
+            arr[uniq] = mean
+            # Keep the histogram of codes over measured problems in step with the means.
+            old_codes = codes[uniq].astype(np.int64)
+            hist -= np.bincount(old_codes[old_codes < N_BINS], minlength=N_BINS)
+            new_codes = code_of(arr[uniq])
+            hist += np.bincount(new_codes, minlength=N_BINS)
+            codes[uniq] = new_codes
 
     def _update_cells(self, uniq, inv, cnt, succ, r, tokens, steps) -> None:
         if r > self.cell_round:
@@ -174,6 +219,18 @@ class Tracker:
             setattr(self, name, np.array(arrays[name], dtype=cur.dtype, copy=True))
         (self.cell_round, self.newest_round, self.flag_round, self.groups, self.mixed_groups,
          self.n_outcomes, self.version) = (int(x) for x in arrays["scalars"])
+        self._rebuild_codes()
+
+    def _rebuild_codes(self) -> None:
+        """Recompute step/token codes and histograms from the means (after loading a state)."""
+        for arr, codes, hist, code_of in (
+            (self.tokens, self.token_code, self.token_hist, token_code),
+            (self.steps, self.step_code, self.step_hist, step_code),
+        ):
+            seen = ~np.isnan(arr)
+            codes[:] = N_BINS + self.cell_of
+            codes[seen] = code_of(arr[seen])
+            hist[:] = np.bincount(codes[seen].astype(np.int64), minlength=N_BINS)
 
     def expected_shapes(self) -> dict[str, tuple]:
         """Shape of each state array, for validating a loaded state."""

@@ -21,6 +21,15 @@ def check_round(round_: object) -> int:
     return r
 
 
+def check_key(key: object) -> object:
+    """A draw key must be None, an int or a str (its repr must not change between processes)."""
+    if key is None or isinstance(key, str) or (isinstance(key, numbers.Integral) and not isinstance(key, bool)):
+        return key if not isinstance(key, numbers.Integral) else int(key)
+    raise InvalidInputError(
+        f"key must be None, an int or a str (e.g. 'epoch2/round5'). Got {type(key).__name__} {key!r} instead."
+    )
+
+
 def check_n(n: object, pool_size: int) -> int:
     """Draw size must be an int in [0, pool_size]."""
     if isinstance(n, (bool, np.bool_)) or not isinstance(n, numbers.Integral):

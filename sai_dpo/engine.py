@@ -12,7 +12,8 @@ import numpy as np
 from sai_dpo import _validate as V
 from sai_dpo._codes import encode_levels, encode_skills, pool_columns
 from sai_dpo._draw import gumbel_top_k, keyed_rng
-from sai_dpo._estimates import cell_estimates
+from sai_dpo._estimates import cell_estimates, length_rank
+from sai_dpo._scratch import Scratch
 from sai_dpo._tracker import Tracker
 from sai_dpo.config import SelectionConfig
 from sai_dpo.errors import InvalidInputError
@@ -31,6 +32,8 @@ class SelectionEngine:
         skills: one knowledge point per problem (str or int; None = no skill).
         levels: one prior difficulty per problem (int or None).
         config: a :class:`SelectionConfig`; the default runs the ``sai_dpo`` policy.
+
+    Not thread-safe (scratch buffers are reused between calls); the service serialises calls.
 
     Example:
         >>> engine = SelectionEngine(["alg", "geo", "alg"], [1, 2, 3], SelectionConfig(seed=0))
@@ -59,6 +62,7 @@ class SelectionEngine:
         self.policy_ = POLICIES[self.config.policy](self.config)
         self._last_draw: tuple[tuple, np.ndarray] | None = None
         self._last_weights: tuple[tuple, np.ndarray] | None = None
+        self._scratch = Scratch()
 
     @classmethod
     def from_pool(cls, pool, config: SelectionConfig | None = None) -> SelectionEngine:
@@ -81,22 +85,42 @@ class SelectionEngine:
         With Thompson exploration the weights depend on the random stream keyed by
         ``(seed, key or round)``; the same state and key give the same weights.
         """
-        w = self._weights32(V.check_round(round), key)
+        w = self._weights32(V.check_round(round), V.check_key(key))
         w = w.astype(np.float64)
         return w / w.sum()
+
+    def difficulty(self, round: int | None = None) -> np.ndarray:
+        """Self-aware difficulty per problem: ``D_i = (1 - p_i) + lambda * rho_i`` (float64).
+
+        ``p_i`` is the posterior mean pass rate (the problem's decayed record shrunk toward its cell,
+        DESIGN.md section 4 step 4) at ``round`` (default: the newest reported round), and ``rho_i``
+        the mean of the step and token ranks in [0, 1]: pass rate first, then steps and length.
+        """
+        t = self.tracker_
+        r = max(t.newest_round, 0) if round is None else V.check_round(round)
+        cfg = self.config
+        est = cell_estimates(t, r, cfg.prior_strength, cfg.base_accuracy)
+        a, s = t.decayed(r)
+        prior = est.cell.ravel()[t.cell_of]
+        p = (s + cfg.posterior_strength * prior) / (a + cfg.posterior_strength)
+        return (1.0 - p) + cfg.difficulty_weight * length_rank(t).astype(np.float64)
 
     def _weights32(self, r: int, key: object) -> np.ndarray:
         cache_key = (r, key, self.tracker_.version)
         if self._last_weights is not None and self._last_weights[0] == cache_key:
             return self._last_weights[1]
+        self._last_weights = None  # the policy may reuse the buffer it lives in
         rng = keyed_rng(self.config.seed, r if key is None else key, "thompson")
-        scores = np.asarray(self.policy_.scores(self.tracker_, r, rng), dtype=np.float32)
-        total = float(scores.sum(dtype=np.float64))
+        w = np.asarray(self.policy_.scores(self.tracker_, r, rng), dtype=np.float32)
+        if w.shape != (self.n_problems,) or float(w.min()) < 0:
+            raise ValueError(f"Policy {self.config.policy!r} returned invalid scores (shape {w.shape}, min {w.min()}).")
+        total = float(w.sum())
         eps, n = self.config.epsilon, self.n_problems
         if not math.isfinite(total) or total <= 0:
-            w = np.full(n, 1.0 / n, np.float32)
+            logger.warning("policy %r gave scores summing to %s at round %d; drawing uniformly", self.config.policy, total, r)
+            w.fill(1.0 / n)
         else:
-            w = scores * np.float32((1 - eps) / total)
+            w *= np.float32((1 - eps) / total)
             w += np.float32(eps / n)
         self._last_weights = (cache_key, w)
         return w
@@ -105,16 +129,24 @@ class SelectionEngine:
         """``n`` distinct pool indices for ``round``, deterministic for ``(seed, key or round)``.
 
         Asking again for the same ``(n, round, key)`` returns the same indices even if outcomes
-        were reported in between (ranks of one job may ask at different times). ``key`` defaults
-        to ``round``; pass e.g. ``"epoch2/round5"`` to separate streams that share round numbers.
+        were reported in between (ranks of one job may ask at different times); with no report in
+        between, a smaller ``n`` returns a prefix of a larger one (indices come in order of
+        preference). ``key`` defaults to ``round``; pass e.g. ``"epoch2/round5"`` to separate
+        streams that share round numbers.
+
+        Determinism: the same state, seed and key give the same indices in any process on the same
+        numpy build and CPU family (float32 SIMD math may differ in the last bit across CPUs); ranks
+        on heterogeneous machines should share one engine through the service, which caches draws.
         """
         r = V.check_round(round)
         n = V.check_n(n, self.n_problems)
+        key = V.check_key(key)
         draw_key = (n, r, key)
         if self._last_draw is not None and self._last_draw[0] == draw_key:
             return self._last_draw[1].copy()
         w = self._weights32(r, key)
-        idx = gumbel_top_k(w, n, keyed_rng(self.config.seed, r if key is None else key, "draw"))
+        rng = keyed_rng(self.config.seed, r if key is None else key, "draw")
+        idx = gumbel_top_k(w, n, rng, keys=self._scratch.get("keys", self.n_problems))
         self.tracker_.mark_drawn(idx, r)
         self._last_draw = (draw_key, idx)
         return idx.copy()
@@ -176,7 +208,8 @@ class SelectionEngine:
 
         Keys: ``skill_accuracy`` {skill: shrunk decayed accuracy}, ``skill_attempts``, ``draw_entropy``
         (nats, of the weights of the last draw, or of round ``newest`` if nothing was drawn),
-        ``draw_entropy_ratio`` (entropy / log N; 1 = uniform), ``informative_share`` (share of the
+        ``draw_entropy_ratio`` (entropy / log N; 1 = uniform), ``draw_share`` ({"<skill>|<level>":
+        share of the most recent draw}, the run-log format), ``informative_share`` (share of the
         (problem, round) groups reported for the newest round with both a success and a failure;
         None before any report), ``informative_round``, ``n_outcomes``, ``global_accuracy``.
         """
@@ -191,10 +224,24 @@ class SelectionEngine:
             "global_accuracy": est.glob,
             "draw_entropy": entropy,
             "draw_entropy_ratio": entropy / math.log(self.n_problems) if self.n_problems > 1 else 1.0,
+            "draw_share": self._last_draw_share(),
             "informative_share": t.mixed_groups / t.groups if t.groups else None,
             "informative_round": int(t.flag_round) if t.groups else None,
             "n_outcomes": int(t.n_outcomes),
         }
+
+    def _last_draw_share(self) -> dict[str, float]:
+        """Share of the most recent draw per ``"<skill>|<level>"`` cell (run-log format)."""
+        if self._last_draw is None or len(self._last_draw[1]) == 0:
+            return {}
+        t = self.tracker_
+        counts = np.bincount(t.cell_of[self._last_draw[1]], minlength=t.n_cells)
+        total = counts.sum()
+        out = {}
+        for cell in np.flatnonzero(counts):
+            s, lv = divmod(int(cell), t.n_levels)
+            out[f"{self.skills_[s]}|{self.levels_[lv]}"] = float(counts[cell] / total)
+        return out
 
     def _summary_weights(self) -> np.ndarray:
         if self._last_weights is not None:

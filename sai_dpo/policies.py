@@ -12,8 +12,9 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from sai_dpo._beta import beta_draws
-from sai_dpo._estimates import cell_estimates, length_rank
+from sai_dpo._beta import frontier_draws
+from sai_dpo._estimates import CellEstimates, cell_estimates, length_rank
+from sai_dpo._scratch import Scratch
 from sai_dpo._tracker import Tracker
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -31,21 +32,53 @@ __all__ = [
 
 
 class SelectionPolicy(ABC):
-    """Scores problems from tracked evidence; stateless apart from caches (the tracker holds state)."""
+    """Scores problems from tracked evidence; stateless apart from scratch buffers (the tracker holds
+    the state, so a policy needs no ``state_dict`` of its own)."""
 
     name: str = ""
 
     def __init__(self, config: SelectionConfig):
         self.config = config
+        self._ws = Scratch()
 
     @abstractmethod
     def scores(self, tracker: Tracker, round_: int, rng: np.random.Generator) -> np.ndarray:
-        """Non-negative finite scores of shape (N,) for a draw at ``round_`` (any float dtype)."""
+        """Non-negative finite scores of shape (N,) for a draw at ``round_``.
+
+        The engine mixes the result in place, so return a fresh array or one of this policy's
+        scratch buffers (``self._ws``), never an array the policy keeps relying on.
+        """
+
+    def _cell_index(self, tracker: Tracker) -> np.ndarray:
+        """``tracker.cell_of`` as intp, cached (np.take would convert the int32 codes on every call)."""
+        idx = self._ws.get("cell_of", tracker.n, np.intp)
+        if getattr(self, "_cell_index_of", None) is not tracker:
+            idx[...] = tracker.cell_of
+            self._cell_index_of = tracker
+        return idx
+
+    def _decayed(self, tracker: Tracker, round_: int) -> tuple[np.ndarray, np.ndarray]:
+        """Decayed (attempts, successes) at ``round_`` in scratch buffers ``a`` and ``s``."""
+        n = tracker.n
+        # dt/fac share buffers with the Thompson lookup, which runs after they are dead.
+        dt_i = self._ws.get("beta_j", n, np.int32)
+        fac, a, s = self._ws.get("beta_q", n), self._ws.get("a", n), self._ws.get("s", n)
+        np.subtract(np.int32(round_), tracker.ref, out=dt_i)
+        np.maximum(dt_i, 0, out=dt_i)
+        fac[...] = dt_i
+        fac *= tracker.log_gamma
+        np.exp(fac, out=fac)
+        np.multiply(tracker.attempts, fac, out=a)
+        np.multiply(tracker.successes, fac, out=s)
+        return a, s
 
     def _laplace_pass_rate(self, tracker: Tracker, round_: int) -> np.ndarray:
-        """Per-problem decayed pass rate (s + 1) / (a + 2): history only, no pooling."""
-        a, s = tracker.decayed(round_)
-        return (s + 1) / (a + 2)
+        """Per-problem decayed pass rate (s + 1) / (a + 2): history only, no pooling (buffer ``s``)."""
+        a, s = self._decayed(tracker, round_)
+        s += 1
+        a += 2
+        s /= a
+        return s
 
 
 class UniformPolicy(SelectionPolicy):
@@ -54,7 +87,9 @@ class UniformPolicy(SelectionPolicy):
     name = "uniform"
 
     def scores(self, tracker, round_, rng):
-        return np.ones(tracker.n, np.float32)
+        out = self._ws.get("out", tracker.n)
+        out.fill(1.0)
+        return out
 
 
 class CurriculumPolicy(SelectionPolicy):
@@ -68,16 +103,18 @@ class CurriculumPolicy(SelectionPolicy):
     name = "curriculum"
 
     def scores(self, tracker, round_, rng):
+        out = self._ws.get("out", tracker.n)
         values = tracker.level_values
         known = values[~np.isnan(values)]
         if len(known) == 0:
-            return np.ones(tracker.n, np.float32)
+            out.fill(1.0)
+            return out
         lo, hi = float(known.min()), float(known.max())
         level = np.where(np.isnan(values), (lo + hi) / 2, values)
         target = lo + (hi - lo) * min(1.0, round_ / self.config.curriculum_rounds)
         per_level = np.exp(-0.5 * ((level - target) / self.config.curriculum_width) ** 2)
         per_cell = np.tile(per_level, tracker.n_skills).astype(np.float32)
-        return per_cell[tracker.cell_of]
+        return np.take(per_cell, self._cell_index(tracker), out=out)
 
 
 class LearnabilityPolicy(SelectionPolicy):
@@ -87,7 +124,10 @@ class LearnabilityPolicy(SelectionPolicy):
 
     def scores(self, tracker, round_, rng):
         p = self._laplace_pass_rate(tracker, round_)
-        return p * (1 - p)
+        out = self._ws.get("out", tracker.n)
+        np.subtract(np.float32(1), p, out=out)
+        out *= p
+        return out
 
 
 class PrioritizedPolicy(SelectionPolicy):
@@ -96,7 +136,8 @@ class PrioritizedPolicy(SelectionPolicy):
     name = "prioritized"
 
     def scores(self, tracker, round_, rng):
-        return 1 - self._laplace_pass_rate(tracker, round_)
+        p = self._laplace_pass_rate(tracker, round_)
+        return np.subtract(np.float32(1), p, out=p)
 
 
 class SaiDpoPolicy(SelectionPolicy):
@@ -106,58 +147,90 @@ class SaiDpoPolicy(SelectionPolicy):
     p~_i ~ Beta(s_i + k pi_cell, a_i - s_i + k (1 - pi_cell)) (the mean when thompson=False),
     f(p) = 1 - p^G - (1 - p)^G, t_c = exp((1 - acc_skill) / tau), rho_i = (rank(steps) +
     rank(tokens)) / 2 in [0, 1] (so D_i = (1 - p_i) + lambda * rho_i, and among equally learnable
-    problems the longer, many-step ones win), cooldown_i = 1 - exp(-(r - last_drawn_i) / cooldown).
+    problems the longer, many-step ones win), cooldown_i = 1 - exp(-(r - last_drawn_i) / cooldown)
+    for problems last drawn before round r (1 otherwise).
     """
 
     name = "sai_dpo"
 
-    def __init__(self, config):
-        super().__init__(config)
-        self._rank_cache: tuple[int, np.ndarray] | None = None
-
-    def _rank(self, tracker: Tracker) -> np.ndarray:
-        if self._rank_cache is None or self._rank_cache[0] != tracker.version:
-            self._rank_cache = (tracker.version, length_rank(tracker))
-        return self._rank_cache[1]
-
-    def posterior(self, tracker: Tracker, round_: int) -> tuple[np.ndarray, np.ndarray, object]:
-        """Per-problem Beta parameters (alpha, beta) at ``round_`` and the cell estimates."""
+    def posterior(self, tracker: Tracker, round_: int) -> tuple[np.ndarray, np.ndarray, CellEstimates]:
+        """Per-problem Beta parameters (alpha, beta) at ``round_`` (scratch buffers) and cell estimates."""
         cfg = self.config
         est = cell_estimates(tracker, round_, cfg.prior_strength, cfg.base_accuracy)
-        a, s = tracker.decayed(round_)
+        a, s = self._decayed(tracker, round_)
         k = np.float32(cfg.posterior_strength)
-        prior = (k * est.cell.ravel()).astype(np.float32)[tracker.cell_of]
-        alpha = s + prior
-        beta = a - s
+        prior = np.take((k * est.cell.ravel()).astype(np.float32), self._cell_index(tracker),
+                        out=self._ws.get("prior", tracker.n))
+        beta = np.subtract(a, s, out=a)
         np.maximum(beta, 0, out=beta)
         beta += k
         beta -= prior
         np.maximum(beta, np.float32(1e-6), out=beta)
+        alpha = np.add(s, prior, out=s)
         np.maximum(alpha, np.float32(1e-6), out=alpha)
         return alpha, beta, est
 
     def scores(self, tracker, round_, rng):
-        cfg = self.config
+        cfg, ws, n = self.config, self._ws, tracker.n
         alpha, beta, est = self.posterior(tracker, round_)
         if cfg.thompson:
-            p = beta_draws(alpha, beta, rng)
+            f = frontier_draws(alpha, beta, cfg.group_size, rng, ws)
         else:
-            p = alpha / (alpha + beta)
-        q = 1 - p
-        g = cfg.group_size
-        f = 1 - p**g - q**g
-        np.maximum(f, 0, out=f)
+            f = _frontier_at_mean(alpha, beta, cfg.group_size, ws)
         tilt = np.exp((1.0 - est.skill) / cfg.tau) if np.isfinite(cfg.tau) else np.ones(tracker.n_skills)
-        tilt = tilt / tilt.max()
-        f *= np.repeat(tilt, tracker.n_levels).astype(np.float32)[tracker.cell_of]
+        tilt = np.repeat(tilt / tilt.max(), tracker.n_levels).astype(np.float32)
+        f *= np.take(tilt, self._cell_index(tracker), out=ws.get("prior", n))
         if cfg.difficulty_weight > 0:
-            f *= 1 + np.float32(cfg.difficulty_weight) * self._rank(tracker)
+            rho = length_rank(tracker, out=ws.get("beta_m", n), tmp=ws.get("beta_v", n))  # free by now
+            rho *= np.float32(cfg.difficulty_weight)
+            rho += 1
+            f *= rho
         if cfg.cooldown > 0:
-            dt = np.float32(round_) - tracker.drawn.astype(np.float32)
-            np.maximum(dt, 0, out=dt)
-            dt *= np.float32(-1.0 / cfg.cooldown)
-            f *= 1 - np.exp(dt)
+            _apply_cooldown(f, tracker, round_, cfg.cooldown)
         return f
+
+
+def _frontier_at_mean(alpha, beta, g: int, ws: Scratch) -> np.ndarray:
+    """f(p) = 1 - p^G - (1 - p)^G at the posterior mean p = alpha / (alpha + beta) (buffer ``f``)."""
+    n = alpha.shape
+    p, q, f = ws.get("beta_m", n), ws.get("beta_v", n), ws.get("f", n)
+    np.add(alpha, beta, out=q)
+    np.divide(alpha, q, out=p)
+    np.subtract(np.float32(1), p, out=q)
+    f.fill(1.0)
+    f -= _int_power(p, g, ws.get("beta_q", n), ws.get("beta_hi", n))
+    f -= _int_power(q, g, ws.get("beta_q", n), ws.get("beta_hi", n))
+    np.maximum(f, 0, out=f)
+    return f
+
+
+def _int_power(x: np.ndarray, g: int, out: np.ndarray, tmp: np.ndarray) -> np.ndarray:
+    """x ** g by repeated squaring (a float32 ``pow`` pass costs ~4 multiplications)."""
+    out.fill(1.0)
+    tmp[...] = x
+    while g:
+        if g & 1:
+            out *= tmp
+        g >>= 1
+        if g:
+            tmp *= tmp
+    return out
+
+
+def _apply_cooldown(f: np.ndarray, tracker: Tracker, round_: int, scale: float) -> None:
+    """f *= 1 - exp(-(r - last_drawn) / scale) for problems drawn in an earlier round.
+
+    Only earlier rounds cool a problem: a second draw for the same round (another n) sees the same
+    weights, so ``draw(32, r)`` is the first 32 of ``draw(64, r)``. Beyond 17 time constants the
+    factor is 1 within 4e-8 (exp(-17)), below float32 resolution, so only problems drawn in the last
+    ``ceil(17 * scale)`` rounds are visited.
+    """
+    horizon = int(np.ceil(17 * scale)) + 1
+    drawn = tracker.drawn
+    recent = np.flatnonzero((drawn >= round_ - horizon) & (drawn < round_))
+    if len(recent):
+        dt = round_ - drawn[recent].astype(np.float64)
+        f[recent] *= (1 - np.exp(-dt / scale)).astype(np.float32)
 
 
 # One line per policy: name -> class.
