@@ -111,7 +111,8 @@ class ReportBuffer:
             self._buffer.append((self._added, outcomes))
             self._added += len(outcomes)
             self._buffered_rows += len(outcomes)
-            if self._buffered_rows >= self.batch_size:
+            # Wake the sender when a batch is full, or when the buffer was empty (its timer starts).
+            if self._buffered_rows >= self.batch_size or len(self._buffer) == 1:
                 self._cond.notify_all()
 
     @property

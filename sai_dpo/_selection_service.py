@@ -64,6 +64,7 @@ class SelectionService:
             if isinstance(value, bool) or not isinstance(value, int) or value < low:
                 raise param_error(name, "SelectionService", f"an int >= {low}", value)
         t0 = time.perf_counter()
+        self._started_at = time.time()
         import sai_dpo
 
         cols: PoolColumns = read_pool_columns(pool, validate=validate)
@@ -133,22 +134,32 @@ class SelectionService:
         self._seq = int(st["seq"])
 
     def _restore(self) -> str | None:
-        found = _snapshot.load_newest(self.checkpoint_dir)
-        if found is None:
-            return None
-        path, st = found
-        if st.get("pool_fingerprint") != self._fingerprint:
-            raise InvalidInputError(
-                f"The snapshot {path} was taken over a different pool than the one given. "
-                "Start the service with the pool it was launched with, or use a fresh checkpoint_dir."
-            )
-        self._load_state(st)
-        # A newer but damaged file may exist: never reuse its sequence number below it.
-        self._seq = max([self._seq] + [_snapshot.snapshot_seq(p) for p in _snapshot.list_snapshots(self.checkpoint_dir)])
-        self._last_snapshot = {"path": str(path), "seq": _snapshot.snapshot_seq(path),
-                               "n_reports": self._n_reports, "time": os.path.getmtime(path)}
-        logger.info("Restored selection service from %s (%d reports).", path, self._n_reports)
-        return str(path)
+        """Load the newest snapshot that reads and fits; damaged ones are skipped with a warning."""
+        for path in _snapshot.list_snapshots(self.checkpoint_dir):
+            try:
+                st = _snapshot.read_snapshot(path)
+            except ValueError as exc:
+                logger.warning("Skipping snapshot: %s. Trying the next older one.", exc)
+                continue
+            if st.get("pool_fingerprint") != self._fingerprint:
+                raise InvalidInputError(
+                    f"The snapshot {path} was taken over a different pool than the one given. "
+                    "Start the service with the pool it was launched with, or use a fresh checkpoint_dir."
+                )
+            try:
+                self._load_state(st)
+            except (KeyError, TypeError, ValueError) as exc:
+                logger.warning("Skipping snapshot %s: its state does not load (%s: %s).", path,
+                               type(exc).__name__, exc)
+                self._reset_counters()
+                continue
+            # A newer but damaged file may exist: never reuse its sequence number below it.
+            self._seq = max(self._seq, *(_snapshot.snapshot_seq(p) for p in _snapshot.list_snapshots(path.parent)))
+            self._last_snapshot = {"path": str(path), "seq": _snapshot.snapshot_seq(path),
+                                   "n_reports": self._n_reports, "time": os.path.getmtime(path)}
+            logger.info("Restored selection service from %s (%d reports).", path, self._n_reports)
+            return str(path)
+        return None
 
     # -- public API ------------------------------------------------------------------------------
 
@@ -248,7 +259,7 @@ class SelectionService:
             if round is not None and (isinstance(round, bool) or not isinstance(round, int) or round < 0):
                 raise InvalidInputError(f"round must be an int >= 0 or None. Got {round!r} instead.")
             rnd = self._next_round if round is None else round
-            idx = np.asarray(self.engine.draw(n, rnd), dtype=np.int64)
+            idx = np.asarray(self.engine.draw(n, rnd, key=key), dtype=np.int64)
             self._next_round = max(self._next_round, rnd + 1)
             self._cache[key] = (rnd, n, idx)
             while len(self._cache) > self.key_cache_size:
@@ -282,6 +293,8 @@ class SelectionService:
             "last_snapshot": None if self._last_snapshot is None else dict(self._last_snapshot),
             "restored_from": self._restored_from,
             "restore_seconds": self._restore_seconds,
+            "pid": os.getpid(),
+            "started_at": self._started_at,
         }
 
     def snapshot(self) -> str:

@@ -47,7 +47,6 @@ def _config(args):
 def _serve(args) -> int:
     import ray
 
-    from data import load_pool
     from sai_dpo.service import launch
 
     token = None
@@ -55,11 +54,10 @@ def _serve(args) -> int:
         from sai_dpo.http import resolve_token
 
         token = resolve_token(args.host, args.token_file)  # fail before starting anything
-    pool = load_pool(args.pool)
     config = _config(args)
     if args.address is None:
         ray.init(namespace=args.namespace, include_dashboard=False)
-    client = launch(pool, config, name=args.name, namespace=args.namespace, checkpoint_dir=args.checkpoint_dir,
+    client = launch(args.pool, config, name=args.name, namespace=args.namespace, checkpoint_dir=args.checkpoint_dir,
                     address=args.address, snapshot_every=args.snapshot_every)
     address = ray.get_runtime_context().gcs_address
     info = client.info

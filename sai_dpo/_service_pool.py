@@ -29,10 +29,23 @@ class PoolColumns:
 
 
 def _validate_full(ds) -> None:
-    """Run the data package's full record-schema check (raises its PoolValidationError)."""
-    from data import validate_pool
+    """Run the data package's full record-schema check, re-raised as our PoolValidationError."""
+    import data
 
-    validate_pool(ds)
+    try:
+        data.validate_pool(ds)
+    except data.PoolValidationError as exc:
+        raise PoolValidationError(f"The pool does not validate: {exc}") from exc
+
+
+def _load(path: Path):
+    """``data.load_pool`` (which validates every row), its errors re-raised as ours."""
+    import data
+
+    try:
+        return data.load_pool(str(path))
+    except (data.PoolValidationError, data.PoolLoadError) as exc:
+        raise PoolValidationError(f"The pool file {path} cannot be used: {exc}") from exc
 
 
 def _from_columns(ids: list, skills: list, levels: list, where: str) -> PoolColumns:
@@ -88,9 +101,8 @@ def read_pool_columns(pool: Any, *, validate: bool = True) -> PoolColumns:
             _check_names(names, str(path))
             table = pq.read_table(path, columns=list(_NEEDED))
             return _from_columns(*(table.column(c).to_pylist() for c in _NEEDED), where=str(path))
-        from data import load_pool
-
-        pool = load_pool(str(path))
+        pool = _load(path)
+        validate = False  # load_pool checked every row
     names = getattr(pool, "column_names", None)
     if names is None:
         raise PoolValidationError(

@@ -92,7 +92,8 @@ def write_snapshot(directory: str | os.PathLike, seq: int, state: dict, *, keep:
     directory.mkdir(parents=True, exist_ok=True)
     arrays: list[np.ndarray] = []
     tree = json.dumps({"format": _FORMAT, "state": _flatten(state, arrays)}).encode()
-    members = {f"a{k}": np.ascontiguousarray(a) for k, a in enumerate(arrays)}
+    # (np.ascontiguousarray would turn 0-d arrays into 1-d ones)
+    members = {f"a{k}": a if a.flags.c_contiguous else a.copy(order="C") for k, a in enumerate(arrays)}
     members["__tree__"] = np.frombuffer(tree, dtype=np.uint8)
     final = directory / f"snapshot-{seq:012d}.npz"
     fd, tmp = tempfile.mkstemp(prefix=".snapshot-", suffix=".tmp", dir=directory)

@@ -15,8 +15,8 @@ Example:
     >>> # curl -H "Authorization: Bearer $SAI_DPO_TOKEN" -d '{"key": "r0", "n": 8}' host:8000/draw
 """
 
-from __future__ import annotations
-
+# No `from __future__ import annotations`: FastAPI must see the real classes defined inside
+# create_app (imported lazily, so that this module imports without the `serve` extra).
 import hmac
 import importlib.util
 import ipaddress
@@ -100,20 +100,19 @@ class _BodyLimit:
         for name, value in scope.get("headers", []):
             if name == b"content-length" and value.isdigit() and int(value) > self.limit:
                 return await self._refuse(send)
-        seen = 0
-
-        async def limited():
-            nonlocal seen
+        # Read the body here (it may come chunked, without a Content-Length), stopping as soon as
+        # it passes the limit, then replay it to the app.
+        body, more = b"", True
+        while more:
             message = await receive()
-            seen += len(message.get("body", b""))
-            if seen > self.limit:
-                raise _TooLarge
-            return message
-
-        try:
-            return await self.app(scope, limited, send)
-        except _TooLarge:
-            return await self._refuse(send)
+            if message["type"] != "http.request":
+                return await self.app(scope, _replay(message, receive), send)
+            body += message.get("body", b"")
+            more = message.get("more_body", False)
+            if len(body) > self.limit:
+                return await self._refuse(send)
+        return await self.app(scope, _replay({"type": "http.request", "body": body, "more_body": False}, receive),
+                              send)
 
     async def _refuse(self, send):
         body = b'{"error": "request body too large"}'
@@ -123,8 +122,14 @@ class _BodyLimit:
         await send({"type": "http.response.body", "body": body})
 
 
-class _TooLarge(Exception):
-    pass
+def _replay(first: dict, receive):
+    """An ASGI ``receive`` that returns ``first`` once, then defers to ``receive``."""
+    pending = [first]
+
+    async def replay():
+        return pending.pop() if pending else await receive()
+
+    return replay
 
 
 def create_app(backend: Any, *, token: str | None = None, max_body_bytes: int = DEFAULT_MAX_BODY):

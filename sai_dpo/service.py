@@ -31,9 +31,10 @@ from sai_dpo._outcomes import validate_key, validate_n, validate_outcomes
 from sai_dpo._report_buffer import Batch, ReportBuffer
 from sai_dpo._selection_service import SelectionService, _fingerprint
 from sai_dpo._service_pool import read_pool_columns
-from sai_dpo.errors import InvalidInputError
+from sai_dpo.errors import InvalidInputError, SaiDpoError
 
-__all__ = ["SelectionService", "ServiceClient", "launch", "connect", "DEFAULT_NAME", "DEFAULT_NAMESPACE"]
+__all__ = ["SelectionService", "ServiceClient", "ServiceUnavailableError", "launch", "connect", "DEFAULT_NAME",
+           "DEFAULT_NAMESPACE"]
 
 logger = logging.getLogger(__name__)
 
@@ -42,6 +43,10 @@ DEFAULT_NAMESPACE = "sai_dpo"
 # A task in flight when the actor dies is re-run on the restarted actor a few times; beyond that
 # the client's own retry (same batch id) takes over. Reports and draws are idempotent, so safe.
 _MAX_TASK_RETRIES = 3
+
+
+class ServiceUnavailableError(SaiDpoError, RuntimeError):
+    """The service could not be reached and there was no way to answer without it."""
 
 
 def _ensure_ray(address: str | None, namespace: str) -> None:
@@ -62,10 +67,12 @@ def _write_pool(pool: Any, checkpoint_dir: Path) -> Path:
         InvalidInputError: the directory holds snapshots of a different pool.
     """
     if isinstance(pool, (str, os.PathLike)):
-        from data import load_pool
+        from sai_dpo._service_pool import _load
 
-        pool = load_pool(str(pool))
-    cols = read_pool_columns(pool, validate=True)
+        pool = _load(Path(pool))  # validates every row
+        cols = read_pool_columns(pool, validate=False)
+    else:
+        cols = read_pool_columns(pool, validate=True)
     fingerprint = _fingerprint(cols.ids)
     checkpoint_dir.mkdir(parents=True, exist_ok=True)
     meta = checkpoint_dir / "pool.json"
@@ -174,7 +181,10 @@ class ServiceClient:
         self.seed = seed
         self.fallback_draws = 0
         self.info = self._get(actor.info.remote())
-        self._ids_ref = actor.pool_ids.remote()  # kept for the fallback draw
+        # The pool ids stay in this process's object store for the fallback draw (wait for them:
+        # a service that dies right after connect must still leave a fallback).
+        self._ids_ref = actor.pool_ids.remote()
+        ray.wait([self._ids_ref], timeout=call_timeout)
         self._buffer = ReportBuffer(self._send_many, batch_size=batch_size, flush_interval=flush_interval)
 
     def _get(self, ref, timeout: float | None = None):
@@ -240,7 +250,13 @@ class ServiceClient:
         self.fallback_draws += 1
         rng = np.random.default_rng([self.seed, zlib.crc32(repr(key).encode())])
         idx = np.sort(rng.choice(self.info["pool_size"], size=n, replace=False)).astype(np.int64)
-        ids = self._get(self._ids_ref, timeout=self.draw_timeout)
+        try:
+            ids = self._get(self._ids_ref, timeout=self.draw_timeout)
+        except Exception as exc:  # noqa: BLE001
+            raise ServiceUnavailableError(
+                "The selection service is unreachable and the pool ids for a fallback draw never "
+                "arrived; check the service (`sai-dpo status`) and reconnect."
+            ) from exc
         return ids[idx].tolist(), idx
 
     def table(self):
