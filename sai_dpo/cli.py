@@ -16,6 +16,8 @@ import sys
 # One line per package that adds subcommands: "module" exposing register(subparsers).
 _COMMAND_MODULES = [
     "data._cli",
+    "eval._check_cli",
+    "eval._eval_cli",
     "sai_dpo._service_cli",
     "rl._cli",
 ]

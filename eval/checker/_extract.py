@@ -10,6 +10,8 @@ __all__ = ["extract", "find_boxed", "MAX_ANSWER_CHARS"]
 MAX_ANSWER_CHARS = 2000
 # Only the tail of a response is scanned by the regex fallbacks, so a 10 MB string stays cheap.
 _TAIL_CHARS = 4000
+# Texts up to this size that are one line of maths with no words are taken whole as the answer.
+_BARE_MAX_CHARS = 100_000
 
 _BOX_COMMANDS = ("\\boxed", "\\fbox")
 _ANSWER_IS = re.compile(
@@ -17,7 +19,12 @@ _ANSWER_IS = re.compile(
     re.IGNORECASE,
 )
 _LETTER = re.compile(r"(?<![A-Za-z\\])\(?([A-E])\)(?![A-Za-z])|\b(?:option|choice)\s*\(?([A-E])\b")
-_WORD = re.compile(r"(?<![\\A-Za-z])[A-Za-z]{4,}")
+_WORD = re.compile(r"(?<![\\A-Za-z{])[A-Za-z]{4,}")
+_INLINE_MATH = re.compile(r"\$\$?([^$]+)\$\$?|\\\((.+?)\\\)")
+# Plain English after an answer ("12 apples", "5 since ..."): cut there.
+_TRAILING_WORDS = re.compile(r"\s+(?<![\\])[A-Za-z]{3,}\b.*$")
+_HASHES = re.compile(r"^\s*####\s*(.+?)\s*$", re.M)
+_SINGLE_WORD = re.compile(r"^[A-Za-z]{1,20}$")
 _NUMBER = re.compile(r"-?\d+(?:,\d{3})*(?:\.\d+)?(?:/\d+)?")
 
 
@@ -65,7 +72,14 @@ def _answer_line(tail: str) -> str | None:
     if not matches:
         return None
     ans = matches[-1].group(1).strip()
-    ans = re.sub(r"^\$+|\$+$", "", ans).strip()
+    math = _INLINE_MATH.search(ans)
+    if math:
+        ans = math.group(1) or math.group(2)
+    else:
+        ans = ans.strip("$").strip()
+        words = _TRAILING_WORDS.search(ans)
+        if words and words.start() > 0:
+            ans = ans[: words.start()]
     ans = ans.rstrip(".").strip()
     return ans or None
 
@@ -73,7 +87,8 @@ def _answer_line(tail: str) -> str | None:
 def extract(text: str, *, choices=None, last_number: bool = True) -> str | None:
     """Return the final answer of a model response, or None when there is none.
 
-    Order: the last ``\\boxed{}``/``\\fbox{}``; else an "answer is ..." / "Answer: ..." line; else, when
+    Order: the last ``\\boxed{}``/``\\fbox{}``; else a GSM8K-style ``#### 42`` line; else an "answer is
+    ..." / "Answer: ..." line; else, when
     ``choices`` is given (multiple choice), the last option letter like ``(C)``; else, if
     ``last_number``, the last number in the text.
 
@@ -86,6 +101,9 @@ def extract(text: str, *, choices=None, last_number: bool = True) -> str | None:
     if boxed is not None:
         return boxed or None
     tail = text[-_TAIL_CHARS:]
+    hashes = _HASHES.findall(tail)
+    if hashes:
+        return hashes[-1].strip().strip("$").rstrip(".").strip() or None
     line = _answer_line(tail)
     if line is not None:
         return line
@@ -93,10 +111,11 @@ def extract(text: str, *, choices=None, last_number: bool = True) -> str | None:
         letters = [m.group(1) or m.group(2) for m in _LETTER.finditer(tail)]
         if letters:
             return letters[-1]
-    stripped = tail.strip()
-    if len(stripped) <= 200 and "\n" not in stripped and not _WORD.search(stripped):
-        # A bare answer such as "3\sqrt{2}" or "(1, 2]": return it whole.
-        return stripped.strip("$").strip() or None
+    if len(text) <= _BARE_MAX_CHARS:
+        stripped = text.strip()
+        if "\n" not in stripped and (not _WORD.search(stripped) or _SINGLE_WORD.match(stripped)):
+            # A bare answer such as "3\sqrt{2}" or "(1, 2]": return it whole (callers bound its length).
+            return stripped.strip("$").strip() or None
     if last_number:
         nums = _NUMBER.findall(tail)
         if nums:

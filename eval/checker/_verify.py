@@ -60,6 +60,11 @@ def _percent_variant(norm: Normalized) -> tuple[Normalized, Node]:
     return Normalized(text, False), parse_structure(text)
 
 
+def _degree_variant(norm: Normalized) -> Node:
+    """An angle in degrees as radians, to compare with an answer written with \\pi."""
+    return parse_structure(f"\\frac{{{norm.text}}}{{180}}\\pi")
+
+
 def _candidates(gold, pred, choices):
     """(gold, pred) pairs that count as a match: letters vs choice values, percent vs fraction."""
     (gn, gnode), (pn, pnode) = gold, pred
@@ -70,6 +75,11 @@ def _candidates(gold, pred, choices):
     elif pnode.kind == "letter" and gnode.kind != "letter":
         alt = _choice_node(choices, pnode.value)
         pairs = [(gnode, alt[1])] if alt else pairs
+    if gn.degrees != pn.degrees and gnode.kind == pnode.kind == "scalar":
+        if gn.degrees and "\\pi" in pn.text:
+            pairs.append((_degree_variant(gn), pnode))
+        elif pn.degrees and "\\pi" in gn.text:
+            pairs.append((gnode, _degree_variant(pn)))
     if gn.percent != pn.percent and gnode.kind == pnode.kind == "scalar":
         if gn.percent:
             pairs.append((_percent_variant(gn)[1], pnode))
@@ -132,8 +142,17 @@ def _screen(gold, prediction, choices) -> tuple[Verdict | None, tuple]:
     choices = tuple(str(c) for c in choices) if choices else None
     fast = _fast(g, p, choices)
     if fast is not None:
-        return Verdict(*fast), ()
+        return _explain(fast, g, p), ()
     return None, (g, p, choices)
+
+
+def _short(text: str) -> str:
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _explain(result: tuple[str, str], gold: str, pred: str) -> Verdict:
+    status, reason = result
+    return Verdict(status, f"{reason}: prediction {_short(pred)!r} vs gold {_short(gold)!r}")
 
 
 def _run_slow(task, timeout: float, workers: int) -> Verdict:
@@ -143,7 +162,7 @@ def _run_slow(task, timeout: float, workers: int) -> Verdict:
         return Verdict("timeout", str(exc))
     except RuntimeError as exc:
         return Verdict("unparseable_pred", f"checker error: {exc}"[:200])
-    return Verdict(status, reason)
+    return _explain((status, reason), task[0], task[1])
 
 
 def verify(gold, prediction, *, choices=None, timeout: float = 2.0) -> Verdict:
@@ -168,7 +187,8 @@ def _check_timeout(timeout) -> None:
 def verify_batch(golds, predictions, *, choices=None, timeout: float = 2.0, workers=None) -> list[Verdict]:
     """Judge many pairs; items needing sympy run in parallel worker processes, each under ``timeout``.
 
-    ``choices`` is None, or one list of choices per item (None for items that are not multiple choice).
+    ``choices`` is None, one list of choice strings shared by all items, or one entry per item (a list,
+    or None for items that are not multiple choice). Returns verdicts in input order.
     """
     _check_timeout(timeout)
     golds, predictions = list(golds), list(predictions)
@@ -177,7 +197,10 @@ def verify_batch(golds, predictions, *, choices=None, timeout: float = 2.0, work
             f"The 'predictions' parameter of verify_batch must have one entry per gold answer "
             f"({len(golds)}). Got {len(predictions)} instead."
         )
-    per_item = list(choices) if choices is not None else [None] * len(golds)
+    if choices is not None and choices and all(isinstance(c, str) for c in choices):
+        per_item = [list(choices)] * len(golds)  # one set of choices shared by every item
+    else:
+        per_item = list(choices) if choices is not None else [None] * len(golds)
     if len(per_item) != len(golds):
         raise ValueError(
             f"The 'choices' parameter of verify_batch must be None or have one entry per item "
