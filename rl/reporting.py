@@ -145,6 +145,7 @@ class Selection:
         self.status_counts: Counter[str] = Counter()
         self.n_reported = 0
         self._outcomes: dict[int, list[tuple[str, float | None, str]]] = defaultdict(list)
+        self._pool_cells: Counter | None = None
 
     # -- constructors ---------------------------------------------------------------------------
     @classmethod
@@ -242,7 +243,9 @@ class Selection:
         except Exception as exc:
             log.debug("no table for the uniform estimate: %s", exc)
             return None
-        pool_cells = Counter((str(s), None if lv is None else int(lv)) for s, lv in self.meta.values())
+        if self._pool_cells is None:  # the pool does not change: count its cells once
+            self._pool_cells = Counter((str(s), None if lv is None else int(lv)) for s, lv in self.meta.values())
+        pool_cells = self._pool_cells
         total, acc = sum(pool_cells.values()), 0.0
         g = self.group_size
         for cell, count in pool_cells.items():

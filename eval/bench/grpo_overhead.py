@@ -1,10 +1,12 @@
 """Per-step cost of adaptive selection in TRL GRPO: stock sampler vs adaptive sampler + reporting.
 
-Runs the same GRPO job (tiny offline policy, built-in arith pool, checker reward) twice per repeat,
+Runs the same GRPO job (tiny offline policy, built-in arith pool, checker reward) three times per repeat,
 alternating the order: once with ``trl.GRPOTrainer`` (stock ``RepeatSampler``, checker reward without
 reporting) and once with ``rl.grpo.AdaptiveGRPOTrainer`` (adaptive sampler drawing from an in-process
 engine, or the Ray service with ``--backend service``; reward reporting every outcome; the logging
-callback). It prints the median seconds per step of each and the overhead in percent, plus the time
+callback), and a third time with the adaptive machinery replaying the stock prompt order, so that the
+prompts, generations and checker work are identical and only the machinery differs. It prints the
+median seconds per step of each and the overhead in percent, plus the time
 spent inside the selection code itself (draws, reports, callback) as a share of the adaptive step:
 the second figure is far less noisy on a shared machine. Target: <= 5 %.
 
@@ -67,6 +69,18 @@ def _args(workdir: Path, steps: int, g: int, prompts: int):
                       disable_tqdm=True, seed=0)
 
 
+class _StockOrder:
+    """A draw source replaying trl's RepeatSampler order: one torch.randperm seeded like the trainer."""
+
+    def __init__(self, n_rows: int, seed: int):
+        import torch
+
+        self.perm = torch.randperm(n_rows, generator=torch.Generator().manual_seed(seed)).numpy()
+
+    def draw_round(self, round: int, n: int):
+        return self.perm[round * n:(round + 1) * n]
+
+
 def _quiet(trainer):
     from transformers import PrinterCallback
 
@@ -88,15 +102,15 @@ def _run_stock(pool, ds, policy, args) -> float:
 
 def _selection(pool, g: int, backend: str):
     from rl.reporting import EngineReporter, Selection, _pool_meta
-    from rl.sources import UniformSource
     from sai_dpo import SelectionConfig, SelectionEngine
 
     config = SelectionConfig(group_size=g, seed=0)
-    if backend == "uniform-draws":
-        # Same machinery (adaptive sampler, reporting, callback) but uniform draws, so the prompts are
-        # distributed like the stock sampler's and the wall-time difference is the machinery's cost.
+    if backend == "same-prompts":
+        # Same machinery (adaptive sampler, reporting to the engine, callback) but drawing exactly the
+        # stock RepeatSampler's prompts: same prompts, same generations, same checker work, so the
+        # wall-time difference is the machinery's cost alone.
         engine = SelectionEngine.from_pool(pool, config)
-        return Selection(UniformSource(len(pool), seed=0), EngineReporter(engine, list(pool["id"])),
+        return Selection(_StockOrder(len(pool), seed=0), EngineReporter(engine, list(pool["id"])),
                          tracker=engine, meta=_pool_meta(pool), group_size=g)
     if backend == "service":
         from sai_dpo.service import launch
@@ -142,6 +156,9 @@ def main(argv=None) -> int:
     with tempfile.TemporaryDirectory(prefix="grpo-overhead-") as tmp:
         workdir = Path(tmp)
         pool, ds, policy = _setup(workdir, a.pool_size, a.warm_start_steps)
+        from eval.checker import warmup
+
+        warmup()  # start the checker's worker processes now, not inside whichever run comes first
         args = _args(workdir, a.steps, a.num_generations, a.prompts)
         if a.backend == "service":
             import ray
@@ -155,13 +172,13 @@ def main(argv=None) -> int:
                 if which == "stock":
                     stock.append(_run_stock(pool, ds, policy, args))
                 elif which == "same":
-                    same.append(_run_adaptive(pool, ds, policy, args, "uniform-draws")[0])
+                    same.append(_run_adaptive(pool, ds, policy, args, "same-prompts")[0])
                 else:
                     step, share, steady_share = _run_adaptive(pool, ds, policy, args, a.backend)
                     adaptive.append(step)
                     inside.append(share)
                     steady.append(steady_share)
-            print(f"repeat {rep}: stock {stock[-1]:.3f} s/step, machinery with uniform draws "
+            print(f"repeat {rep}: stock {stock[-1]:.3f} s/step, machinery on the stock prompts "
                   f"{same[-1]:.3f} s/step, adaptive {adaptive[-1]:.3f} s/step, selection code "
                   f"{100 * inside[-1]:.2f}% of adaptive wall time ({100 * steady[-1]:.2f}% without the "
                   f"one-off first call)", flush=True)
@@ -169,7 +186,7 @@ def main(argv=None) -> int:
     print(f"\nsteps={a.steps} repeats={a.repeats} G={a.num_generations} prompts/round={a.prompts} "
           f"pool={a.pool_size} backend={a.backend}")
     print(f"stock sampler:    {s:.3f} s/step (median)")
-    print(f"machinery, uniform draws: {u:.3f} s/step (median); overhead vs stock {100 * (u - s) / s:+.1f}%")
+    print(f"machinery on the stock prompts: {u:.3f} s/step (median); overhead vs stock {100 * (u - s) / s:+.1f}%")
     print(f"adaptive+report:  {ad:.3f} s/step (median); vs stock {100 * (ad - s) / s:+.1f}% (the drawn "
           "problems differ, so completion lengths and generation time differ too)")
     print(f"time inside selection code (draws, reports, callback): {100 * statistics.median(inside):.2f}% "
