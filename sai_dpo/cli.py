@@ -20,6 +20,7 @@ _COMMAND_MODULES = [
     "eval._eval_cli",
     "eval._bench_cli",
     "sai_dpo._service_cli",
+    "rl._cli",
 ]
 
 
