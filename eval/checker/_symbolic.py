@@ -1,0 +1,157 @@
+"""Stage 4b (worker side): scalar equality with sympy, via latex2sympy2_extended (no eval/sympify).
+
+Imported only inside checker worker processes: parsing and simplification can take long, so they run
+where a hard wall-clock limit can kill them.
+"""
+
+from __future__ import annotations
+
+import random
+import re
+from functools import lru_cache
+
+__all__ = ["Unparseable", "sympy_scalar_equal", "MAX_EXPR_CHARS"]
+
+MAX_EXPR_CHARS = 600
+_MAX_NODES = 400
+_MAX_EXPONENT = 2000
+_MAX_FACTORIAL = 2000
+_PREC = 60
+_SAFE_CHARS = re.compile(r"^[0-9A-Za-z\\{}()\[\]^_+\-*/.=<>|!,'\s]*$")
+
+
+class Unparseable(Exception):
+    """The text is not a maths expression this checker can read; ``side`` is "gold" or "pred"."""
+
+    def __init__(self, side: str, why: str):
+        super().__init__(f"{side}: {why}")
+        self.side = side
+        self.why = why
+
+
+def _pow_depth(expr) -> int:
+    import sympy
+
+    if isinstance(expr, sympy.Pow):
+        return 1 + _pow_depth(expr.exp)
+    return max((_pow_depth(a) for a in expr.args), default=0)
+
+
+def _check_size(expr, side: str) -> None:
+    """Reject expressions whose evaluation could explode (power towers, huge factorials)."""
+    import sympy
+
+    for count, node in enumerate(sympy.preorder_traversal(expr)):
+        if count > _MAX_NODES:
+            raise Unparseable(side, "expression too large")
+        if isinstance(node, sympy.Pow) and node.exp.is_number:
+            if _pow_depth(node.exp) > 1:
+                raise Unparseable(side, "power tower too large to evaluate")
+            if abs(sympy.N(node.exp, 15)) > _MAX_EXPONENT:
+                raise Unparseable(side, "power too large to evaluate")
+        if isinstance(node, sympy.factorial) and node.args[0].is_number:
+            if abs(sympy.N(node.args[0], 15)) > _MAX_FACTORIAL:
+                raise Unparseable(side, "factorial too large to evaluate")
+
+
+@lru_cache(maxsize=4096)
+def _parse(text: str, side: str):
+    from latex2sympy2_extended import latex2sympy
+
+    if len(text) > MAX_EXPR_CHARS:
+        raise Unparseable(side, f"longer than {MAX_EXPR_CHARS} characters")
+    if not _SAFE_CHARS.match(text):
+        raise Unparseable(side, "unexpected characters")
+    try:
+        expr = latex2sympy(text)
+    except Exception as exc:  # the parser raises many kinds on odd input
+        raise Unparseable(side, f"not LaTeX maths ({type(exc).__name__})") from None
+    _check_size(expr, side)
+    return expr
+
+
+def _has_float(expr) -> bool:
+    import sympy
+
+    return any(isinstance(a, sympy.Float) for a in sympy.preorder_traversal(expr))
+
+
+def _num(expr):
+    import sympy
+
+    value = sympy.N(expr, _PREC)
+    if not value.is_number:
+        return None
+    return complex(value) if value.is_finite is not False else None
+
+
+def _close(x: complex, y: complex, tol: float) -> bool:
+    return abs(x - y) <= tol * max(abs(x), abs(y)) or (abs(x) < 1e-300 and abs(y) < 1e-300)
+
+
+def _numbers_equal(g, p) -> bool:
+    import sympy
+
+    if g.is_Rational and p.is_Rational:
+        return g == p
+    inexact = _has_float(g) or _has_float(p)
+    if not inexact:
+        d = sympy.N(g - p, _PREC)
+        scale = max(abs(sympy.N(g, _PREC)), abs(sympy.N(p, _PREC)))
+        # Exact forms: equal only when they agree to ~50 significant digits (numerical identity).
+        return bool(d.is_number and abs(d) <= sympy.Float(10, _PREC) ** -50 * max(scale, 1e-300))
+    gv, pv = _num(g), _num(p)
+    if gv is None or pv is None:
+        return False
+    from ._numbers import REL_TOL
+
+    return _close(gv, pv, REL_TOL)
+
+
+def _symbolic_equal(g, p) -> bool:
+    import sympy
+
+    free = sorted(g.free_symbols | p.free_symbols, key=str)
+    rng = random.Random(0)
+    agreed = 0
+    for _ in range(4):
+        point = {s: sympy.Rational(rng.randint(1, 97), rng.randint(1, 13)) for s in free}
+        try:
+            gv, pv = _num(g.subs(point)), _num(p.subs(point))
+        except Exception:
+            continue
+        if gv is None or pv is None:
+            continue
+        if not _close(gv, pv, 1e-12):
+            return False
+        agreed += 1
+    if agreed >= 3:
+        return True
+    return sympy.simplify(g - p) == 0
+
+
+def _as_expr(obj):
+    """An Eq becomes lhs - rhs so equations compare up to sign; other relations stay as they are."""
+    import sympy
+
+    if isinstance(obj, sympy.Equality):
+        return obj.lhs - obj.rhs, True
+    return obj, False
+
+
+def sympy_scalar_equal(gold: str, pred: str) -> bool:
+    """True iff the two LaTeX scalars are mathematically equal; raises Unparseable on bad input."""
+    import sympy
+
+    g, p = _parse(gold, "gold"), _parse(pred, "pred")
+    g, g_eq = _as_expr(g)
+    p, p_eq = _as_expr(p)
+    if not isinstance(g, sympy.Expr) or not isinstance(p, sympy.Expr):
+        return bool(g == p)
+    if g_eq != p_eq:
+        return False
+    if not g.free_symbols and not p.free_symbols:
+        return _numbers_equal(g, p)
+    if g_eq:
+        return _symbolic_equal(g, p) or _symbolic_equal(g, -p)
+    return _symbolic_equal(g, p)

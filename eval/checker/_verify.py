@@ -1,0 +1,211 @@
+"""The public checker: ``verify`` / ``verify_batch`` returning ``Verdict`` objects."""
+
+from __future__ import annotations
+
+import logging
+import os
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from functools import lru_cache
+
+from ._compare import NeedsSympy, compare_nodes, fast_scalar_equal
+from ._extract import MAX_ANSWER_CHARS, extract
+from ._normalize import Normalized, normalize
+from ._parse import MC_LETTERS, Node, parse_structure
+from ._pool import TaskTimeout, get_pool, shutdown_pool
+
+__all__ = ["Verdict", "verify", "verify_batch", "warmup", "shutdown"]
+
+log = logging.getLogger(__name__)
+STATUSES = ("correct", "incorrect", "unparseable_pred", "unparseable_gold", "timeout")
+_TASK_FN = "eval.checker._verify:_worker_task"
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """The checker's judgement: ``status`` is one of STATUSES; ``bool(v)`` is True iff correct."""
+
+    status: str
+    reason: str = ""
+
+    def __post_init__(self):
+        if self.status not in STATUSES:
+            raise ValueError(
+                f"The 'status' parameter of Verdict must be one of {STATUSES}. Got {self.status!r} instead."
+            )
+
+    def __bool__(self) -> bool:
+        return self.status == "correct"
+
+
+def _default_workers() -> int:
+    return max(1, min(4, (os.cpu_count() or 2)))
+
+
+@lru_cache(maxsize=8192)
+def _prepare(answer: str) -> tuple[Normalized, Node]:
+    norm = normalize(answer)
+    return norm, parse_structure(norm.text)
+
+
+def _choice_node(choices, letter: str) -> tuple[Normalized, Node] | None:
+    idx = MC_LETTERS.find(letter)
+    if choices is None or idx < 0 or idx >= len(choices):
+        return None
+    return _prepare(str(choices[idx]))
+
+
+def _percent_variant(norm: Normalized) -> tuple[Normalized, Node]:
+    text = f"\\frac{{{norm.text}}}{{100}}"
+    return Normalized(text, False), parse_structure(text)
+
+
+def _candidates(gold, pred, choices):
+    """(gold, pred) pairs that count as a match: letters vs choice values, percent vs fraction."""
+    (gn, gnode), (pn, pnode) = gold, pred
+    pairs = [(gnode, pnode)]
+    if gnode.kind == "letter" and pnode.kind != "letter":
+        alt = _choice_node(choices, gnode.value)
+        pairs = [(alt[1], pnode)] if alt else pairs
+    elif pnode.kind == "letter" and gnode.kind != "letter":
+        alt = _choice_node(choices, pnode.value)
+        pairs = [(gnode, alt[1])] if alt else pairs
+    if gn.percent != pn.percent and gnode.kind == pnode.kind == "scalar":
+        if gn.percent:
+            pairs.append((_percent_variant(gn)[1], pnode))
+        else:
+            pairs.append((gnode, _percent_variant(pn)[1]))
+    return pairs
+
+
+def _decide(pairs, scalar_eq) -> tuple[str, str]:
+    for g, p in pairs:
+        if compare_nodes(g, p, scalar_eq):
+            return "correct", "equivalent"
+    return "incorrect", "not equivalent"
+
+
+def _worker_task(task):
+    """Runs inside a worker: the same decision as in-process, with sympy for scalars."""
+    from ._symbolic import Unparseable, sympy_scalar_equal
+
+    if task is None:
+        sympy_scalar_equal("1", "1")
+        return None
+    gold, pred, choices = task
+    pairs = _candidates(_prepare(gold), _prepare(pred), choices)
+    try:
+        return _decide(pairs, sympy_scalar_equal)
+    except Unparseable as exc:
+        return ("unparseable_gold" if exc.side == "gold" else "unparseable_pred"), exc.why
+
+
+def _fast(gold: str, pred: str, choices) -> tuple[str, str] | None:
+    """In-process decision; None when sympy is needed."""
+    try:
+        return _decide(_candidates(_prepare(gold), _prepare(pred), choices), fast_scalar_equal)
+    except NeedsSympy:
+        return None
+
+
+def _bare_gold(gold) -> str | None:
+    if not isinstance(gold, str) and not isinstance(gold, int | float):
+        return None
+    gold = str(gold).strip()
+    return gold if gold and len(gold) <= MAX_ANSWER_CHARS else None
+
+
+def _bare_pred(prediction, choices) -> str | None:
+    if not isinstance(prediction, str):
+        return None
+    pred = extract(prediction, choices=choices)
+    return pred if pred and len(pred) <= MAX_ANSWER_CHARS else None
+
+
+def _screen(gold, prediction, choices) -> tuple[Verdict | None, tuple]:
+    g = _bare_gold(gold)
+    if g is None:
+        return Verdict("unparseable_gold", "gold is empty, not text, or too long"), ()
+    p = _bare_pred(prediction, choices)
+    if p is None:
+        return Verdict("unparseable_pred", "no final answer found (or it is too long)"), ()
+    choices = tuple(str(c) for c in choices) if choices else None
+    fast = _fast(g, p, choices)
+    if fast is not None:
+        return Verdict(*fast), ()
+    return None, (g, p, choices)
+
+
+def _run_slow(task, timeout: float, workers: int) -> Verdict:
+    try:
+        status, reason = get_pool(_TASK_FN, workers).run(task, timeout)
+    except TaskTimeout as exc:
+        return Verdict("timeout", str(exc))
+    except RuntimeError as exc:
+        return Verdict("unparseable_pred", f"checker error: {exc}"[:200])
+    return Verdict(status, reason)
+
+
+def verify(gold, prediction, *, choices=None, timeout: float = 2.0) -> Verdict:
+    """Judge one prediction (a full response or a bare answer) against the gold answer.
+
+    Fast paths (normalized text, exact rationals) run here; anything needing sympy runs in a worker
+    process killed after ``timeout`` seconds, so the call returns in any thread, in any Ray actor.
+
+    >>> verify("1/2", r"so the answer is $\\boxed{\\dfrac{1}{2}}$").status
+    'correct'
+    """
+    _check_timeout(timeout)
+    verdict, task = _screen(gold, prediction, choices)
+    return verdict if verdict is not None else _run_slow(task, timeout, _default_workers())
+
+
+def _check_timeout(timeout) -> None:
+    if not isinstance(timeout, int | float) or not timeout > 0:
+        raise ValueError(f"The 'timeout' parameter of verify must be a positive number. Got {timeout!r} instead.")
+
+
+def verify_batch(golds, predictions, *, choices=None, timeout: float = 2.0, workers=None) -> list[Verdict]:
+    """Judge many pairs; items needing sympy run in parallel worker processes, each under ``timeout``.
+
+    ``choices`` is None, or one list of choices per item (None for items that are not multiple choice).
+    """
+    _check_timeout(timeout)
+    golds, predictions = list(golds), list(predictions)
+    if len(golds) != len(predictions):
+        raise ValueError(
+            f"The 'predictions' parameter of verify_batch must have one entry per gold answer "
+            f"({len(golds)}). Got {len(predictions)} instead."
+        )
+    per_item = list(choices) if choices is not None else [None] * len(golds)
+    if len(per_item) != len(golds):
+        raise ValueError(
+            f"The 'choices' parameter of verify_batch must be None or have one entry per item "
+            f"({len(golds)}). Got {len(per_item)} instead."
+        )
+    if workers is not None and (not isinstance(workers, int) or workers < 1):
+        raise ValueError(f"The 'workers' parameter of verify_batch must be a positive int. Got {workers!r} instead.")
+    workers = workers or _default_workers()
+    out: list[Verdict | None] = []
+    slow: list[tuple[int, tuple]] = []
+    for i, (g, p, c) in enumerate(zip(golds, predictions, per_item, strict=True)):
+        verdict, task = _screen(g, p, c)
+        out.append(verdict)
+        if verdict is None:
+            slow.append((i, task))
+    if slow:
+        with ThreadPoolExecutor(max_workers=min(workers, len(slow))) as ex:
+            results = ex.map(lambda it: _run_slow(it[1], timeout, workers), slow)
+            for (i, _), verdict in zip(slow, results, strict=True):
+                out[i] = verdict
+    return out  # type: ignore[return-value]
+
+
+def warmup(workers: int | None = None) -> None:
+    """Start the checker's worker processes now and wait until they are ready (optional)."""
+    get_pool(_TASK_FN, workers or _default_workers()).warm()
+
+
+def shutdown() -> None:
+    """Stop the checker's worker processes (they also stop at interpreter exit)."""
+    shutdown_pool()
