@@ -26,7 +26,7 @@ def train_one_pass(model_dir: str | Path, pairs, out_dir: str | Path, *, beta: f
         ``{"steps", "train_loss", "reward_accuracy", "reward_margin"}`` from the trainer's log (the last
         two averaged over logged steps; None when not logged).
     """
-    from transformers import AutoModelForCausalLM, AutoTokenizer
+    from transformers import AutoModelForCausalLM, AutoTokenizer, PrinterCallback
     from trl import DPOConfig, DPOTrainer
 
     out_dir = Path(out_dir)
@@ -37,12 +37,13 @@ def train_one_pass(model_dir: str | Path, pairs, out_dir: str | Path, *, beta: f
     args = DPOConfig(
         output_dir=str(scratch), num_train_epochs=1, per_device_train_batch_size=batch_size,
         learning_rate=learning_rate, beta=beta, max_length=max_length, loss_type=list(loss_type),
-        use_cpu=True, bf16=False, gradient_checkpointing=False, report_to="none", save_strategy="no",
+        use_cpu=True, bf16=False, activation_checkpointing=False, report_to="none", save_strategy="no",
         logging_steps=1, seed=seed, data_seed=seed, disable_tqdm=True, dataloader_num_workers=0,
     )
     data = pairs.select_columns(list(_PAIR_COLUMNS))
     trainer = DPOTrainer(model=model, ref_model=ref_model, args=args, train_dataset=data,
                          processing_class=tokenizer)
+    trainer.remove_callback(PrinterCallback)  # metrics go to the summary, not to stdout
     result = trainer.train()
     trainer.save_model(str(out_dir))
     tokenizer.save_pretrained(str(out_dir))
