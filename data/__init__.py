@@ -1,1 +1,30 @@
-"""Problem pools: record schema, loaders, presets, the built-in generator, knowledge clustering."""
+"""Problem pools: record schema, loaders, presets, the built-in generator, knowledge clustering.
+
+Example:
+    >>> from data import build_pool, validate_pool
+    >>> pool = build_pool(50, seed=0, kind="arith")
+    >>> validate_pool(pool).n_dropped
+    0
+"""
+
+from data.generator import KINDS, build_pool
+from data.loaders import BUILTIN_SIZES, PoolLoadError, load_pool, read_rows, save_pool
+from data.presets import PRESETS, get_preset, last_boxed
+from data.schema import COLUMNS, PoolValidationError, ValidationReport, validate_pool
+
+__all__ = [
+    "BUILTIN_SIZES",
+    "COLUMNS",
+    "KINDS",
+    "PRESETS",
+    "PoolLoadError",
+    "PoolValidationError",
+    "ValidationReport",
+    "build_pool",
+    "get_preset",
+    "last_boxed",
+    "load_pool",
+    "read_rows",
+    "save_pool",
+    "validate_pool",
+]

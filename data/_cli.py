@@ -1,8 +1,114 @@
-"""`sai-dpo pool ...` subcommands."""
+"""`sai-dpo pool ...` subcommands: build, cluster, show, validate."""
 
 from __future__ import annotations
 
+import sys
+import time
+
 
 def register(sub) -> None:
+    """Add ``pool`` and its subcommands to the top-level parser."""
     p = sub.add_parser("pool", help="build, load, inspect and cluster problem pools")
     p.set_defaults(func=lambda args: p.print_help() or 2)
+    ps = p.add_subparsers(dest="pool_command", metavar="POOL_COMMAND")
+
+    b = ps.add_parser("build", help="generate a built-in pool and save it")
+    b.add_argument("--n", type=int, default=20000, help="number of problems (default 20000)")
+    b.add_argument("--seed", type=int, default=0)
+    b.add_argument("--kind", default="mixed", help="mixed | math-style | aime-style | amc-style | arith")
+    b.add_argument("--out", required=True, help="output file (.parquet, .jsonl, .json or .csv)")
+    b.set_defaults(func=_build)
+
+    c = ps.add_parser("cluster", help="assign skills by K-Means clustering of the problem text")
+    c.add_argument("--pool", required=True, help="pool file, hub id or builtin:NAME")
+    c.add_argument("--preset", default=None, help="column preset of the pool file")
+    c.add_argument("--k", type=int, default=None, help="clusters (default: number of true skills, or sqrt(n/2))")
+    c.add_argument("--method", default="tfidf", choices=["tfidf", "embed"])
+    c.add_argument("--seed", type=int, default=0)
+    c.add_argument("--out", default=None, help="write the clustered pool here")
+    c.set_defaults(func=_cluster)
+
+    s = ps.add_parser("show", help="print counts by skill and level")
+    s.add_argument("file", help="pool file, hub id or builtin:NAME")
+    s.add_argument("--preset", default=None)
+    s.set_defaults(func=_show)
+
+    v = ps.add_parser("validate", help="check a pool file against the record schema")
+    v.add_argument("file", help="pool file, hub id or builtin:NAME")
+    v.add_argument("--preset", default=None)
+    v.add_argument("--skip-invalid", action="store_true", help="drop invalid rows and report them")
+    v.set_defaults(func=_validate)
+
+
+def _load(source: str, preset: str | None = None, skip_invalid: bool = False):
+    from data.loaders import load_pool
+
+    return load_pool(source, preset=preset, skip_invalid=skip_invalid)
+
+
+def _build(args) -> int:
+    from data.generator import build_pool
+    from data.loaders import save_pool
+
+    t0 = time.perf_counter()
+    pool = build_pool(args.n, seed=args.seed, kind=args.kind)
+    t1 = time.perf_counter()
+    path = save_pool(pool, args.out)
+    t2 = time.perf_counter()
+    n_skills = len(set(pool["skill"]))
+    print(
+        f"built {len(pool)} {args.kind} problems ({n_skills} skills, seed {args.seed}) in {t1 - t0:.2f} s; "
+        f"wrote {path} in {t2 - t1:.2f} s"
+    )
+    return 0
+
+
+def _cluster(args) -> int:
+    from data.cluster import cluster_pool, is_available
+    from data.loaders import save_pool
+
+    if args.method == "embed" and not is_available():
+        print("error: --method embed needs the 'embed' extra (pip install 'sai-dpo[embed]').", file=sys.stderr)
+        return 2
+    pool = _load(args.pool, args.preset)
+    t0 = time.perf_counter()
+    new, result, ari = cluster_pool(pool, k=args.k, method=args.method, seed=args.seed)
+    elapsed = time.perf_counter() - t0
+    counts = {}
+    for label in result.labels:
+        counts[label] = counts.get(label, 0) + 1
+    print(f"clustered {len(pool)} problems into {len(result.names)} clusters with {args.method} in {elapsed:.1f} s")
+    for i, name in enumerate(result.names):
+        print(f"  {name:<50} {counts.get(i, 0):>7}")
+    if ari is None:
+        print("ARI: n/a (the pool has no true skills)")
+    else:
+        print(f"ARI vs true skills: {ari:.3f}")
+    if args.out:
+        print(f"wrote {save_pool(new, args.out)}")
+    return 0
+
+
+def _show(args) -> int:
+    pool = _load(args.file, args.preset)
+    table: dict[str, dict] = {}
+    levels: set = set()
+    for skill, level in zip(pool["skill"], pool["level"], strict=True):
+        row = table.setdefault(str(skill), {})
+        row[level] = row.get(level, 0) + 1
+        levels.add(level)
+    cols = sorted(levels, key=lambda v: (v is None, v if v is not None else 0))
+    width = max([len("skill")] + [len(s) for s in table])
+    print(f"{len(pool)} problems, {len(table)} skills")
+    print(f"{'skill':<{width}} " + " ".join(f"{'L' + str(c):>6}" for c in cols) + f" {'total':>7}")
+    for skill in sorted(table):
+        row = table[skill]
+        print(f"{skill:<{width}} " + " ".join(f"{row.get(c, 0):>6}" for c in cols) + f" {sum(row.values()):>7}")
+    return 0
+
+
+def _validate(args) -> int:
+    pool = _load(args.file, args.preset, skip_invalid=args.skip_invalid)
+    summary = pool.info.description or f"{len(pool)} rows, all valid"
+    print(f"{args.file}: {summary}")
+    return 0

@@ -1,0 +1,153 @@
+"""Assemble a pool of generated problems: pick (skill, level) cells, render a style, de-duplicate."""
+
+from __future__ import annotations
+
+import logging
+import random
+from collections.abc import Callable, Sequence
+
+from data.generator._registry import ARITH_SKILLS, KNOWLEDGE_POINTS, LEVELS
+
+logger = logging.getLogger(__name__)
+
+KINDS = ("mixed", "math-style", "aime-style", "amc-style", "arith")
+_MIXED_STYLES = ("math-style",) * 3 + ("aime-style", "amc-style")
+_CELL_PATIENCE = 40  # consecutive failed draws before a (skill, level) cell counts as exhausted
+_LETTERS = "ABCDE"
+
+
+def _math_style(stem: str, answer, rng: random.Random):
+    return stem, answer.tex(), None
+
+
+def _aime_style(stem: str, answer, rng: random.Random):
+    form = answer.aime()
+    if form is None:
+        return None
+    extra, value = form
+    return stem + extra, str(value), None
+
+
+def _amc_style(stem: str, answer, rng: random.Random):
+    correct = answer.tex()
+    options = [correct]
+    for _ in range(60):
+        if len(options) == 5:
+            break
+        wrong = answer.perturb(rng).tex()
+        if wrong not in options:
+            options.append(wrong)
+    if len(options) < 5:
+        return None
+    rng.shuffle(options)
+    letter = _LETTERS[options.index(correct)]
+    listed = " \\qquad ".join(f"\\textbf{{({c})}}\\ {o}" for c, o in zip(_LETTERS, options, strict=True))
+    return f"{stem}\n\n${listed}$", letter, options
+
+
+_STYLES: dict[str, Callable] = {
+    "math-style": _math_style,
+    "aime-style": _aime_style,
+    "amc-style": _amc_style,
+    "arith": _math_style,
+}
+
+
+def _check_args(n: int, kind: str, levels: Sequence[int], skills: Sequence[str] | None) -> dict:
+    if isinstance(n, bool) or not isinstance(n, int) or n < 0:
+        raise ValueError(f"The 'n' parameter of build_pool must be a non-negative int. Got {n!r} instead.")
+    if kind not in KINDS:
+        raise ValueError(f"The 'kind' parameter of build_pool must be one of {list(KINDS)}. Got {kind!r} instead.")
+    table = ARITH_SKILLS if kind == "arith" else KNOWLEDGE_POINTS
+    bad_levels = [lv for lv in levels if lv not in LEVELS]
+    if not levels or bad_levels:
+        raise ValueError(f"The 'levels' parameter of build_pool must be a non-empty subset of {LEVELS}. Got {levels!r} instead.")
+    if skills is None:
+        return table
+    unknown = [s for s in skills if s not in table]
+    if not skills or unknown:
+        raise ValueError(
+            f"The 'skills' parameter of build_pool must be a non-empty list of skills of kind {kind!r} "
+            f"({sorted(table)}). Got unknown {unknown or skills!r} instead."
+        )
+    return {s: table[s] for s in skills}
+
+
+def generate_records(
+    n: int,
+    seed: int = 0,
+    kind: str = "mixed",
+    levels: Sequence[int] = LEVELS,
+    skills: Sequence[str] | None = None,
+) -> dict[str, list]:
+    """Generate ``n`` distinct problems as a dict of pool columns (see :func:`build_pool`)."""
+    table = _check_args(n, kind, tuple(levels), skills)
+    rng = random.Random(f"sai-dpo/{kind}/{seed}")
+    cells = [(s, lv) for s in table for lv in levels]
+    failures = dict.fromkeys(cells, 0)
+    seen: set[str] = set()
+    cols: dict[str, list] = {c: [] for c in ("id", "problem", "answer", "skill", "level", "source", "choices")}
+    while len(cols["id"]) < n:
+        if not cells:
+            raise ValueError(
+                f"Could not draw {n} distinct problems of kind {kind!r}: every (skill, level) cell ran out "
+                f"after {len(cols['id'])}. Ask for fewer problems or allow more levels/skills."
+            )
+        cell = rng.choice(cells)
+        style = rng.choice(_MIXED_STYLES) if kind == "mixed" else kind
+        stem, answer = table[cell[0]](rng, cell[1])
+        rendered = None if stem in seen else _STYLES[style](stem, answer, rng)
+        if rendered is None:
+            failures[cell] += 1
+            if failures[cell] >= _CELL_PATIENCE:
+                cells.remove(cell)
+                logger.debug("cell %s exhausted after %d problems", cell, len(cols["id"]))
+            continue
+        failures[cell] = 0
+        seen.add(stem)
+        problem, gold, choices = rendered
+        cols["id"].append(f"{kind}-{seed}-{len(cols['id'])}")
+        cols["problem"].append(problem)
+        cols["answer"].append(gold)
+        cols["skill"].append(cell[0])
+        cols["level"].append(cell[1])
+        cols["source"].append(f"builtin:{style}")
+        cols["choices"].append(choices)
+    return cols
+
+
+def build_pool(
+    n: int,
+    seed: int = 0,
+    kind: str = "mixed",
+    levels: Sequence[int] = LEVELS,
+    skills: Sequence[str] | None = None,
+):
+    """Build a deterministic pool of ``n`` distinct generated problems as a ``datasets.Dataset``.
+
+    Args:
+        n: number of problems.
+        seed: the same (n, seed, kind) always gives the same pool; a smaller n gives a prefix.
+        kind: ``"mixed"`` (math-, AIME- and AMC-style), ``"math-style"``, ``"aime-style"`` (integer answers
+            0-999), ``"amc-style"`` (five choices, the gold is the letter) or ``"arith"`` (short arithmetic).
+        levels: difficulty levels to draw from (1-5).
+        skills: restrict to these knowledge points (default: all of the kind).
+
+    Returns:
+        A pool in the record schema; ``id`` is ``f"{kind}-{seed}-{i}"``.
+
+    Raises:
+        ValueError: on bad arguments, or when the cells cannot yield ``n`` distinct problems.
+
+    Example:
+        >>> pool = build_pool(100, seed=0, kind="aime-style")
+        >>> all(0 <= int(a) <= 999 for a in pool["answer"])
+        True
+    """
+    import datasets
+
+    from data.schema import features, validate_pool
+
+    cols = generate_records(n, seed=seed, kind=kind, levels=levels, skills=skills)
+    validate_pool(cols)
+    return datasets.Dataset.from_dict(cols, features=features())

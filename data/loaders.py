@@ -1,0 +1,246 @@
+"""Load problem pools from local files, the Hugging Face hub or the built-in generator."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import json
+import logging
+import os
+from collections.abc import Mapping
+from pathlib import Path
+
+from data.presets import _generic, answer_text, get_preset, parse_level
+from data.schema import COLUMNS, PoolValidationError, features, validate_pool
+
+logger = logging.getLogger(__name__)
+
+#: Default sizes of the built-in sets (``load_pool("builtin:NAME")``), all with seed 0.
+BUILTIN_SIZES = {"mixed": 10000, "math-style": 5000, "aime-style": 1000, "amc-style": 1000, "arith": 5000}
+_SUFFIXES = {".jsonl": "jsonl", ".ndjson": "jsonl", ".json": "json", ".parquet": "parquet", ".csv": "csv"}
+_MAPPABLE = ("id", "problem", "answer", "skill", "level", "choices", "source")
+
+
+class PoolLoadError(ValueError):
+    """A pool source could not be read; the message says which and how to fix it."""
+
+
+def _read_jsonl(path: Path) -> list[dict]:
+    rows = []
+    with path.open(encoding="utf-8") as fh:
+        for lineno, line in enumerate(fh, 1):
+            if not line.strip():
+                continue
+            try:
+                row = json.loads(line)
+            except json.JSONDecodeError as exc:
+                raise PoolLoadError(f"{path}: line {lineno} is not valid JSON ({exc.msg}).") from exc
+            if not isinstance(row, dict):
+                raise PoolLoadError(f"{path}: line {lineno} must be a JSON object, got {type(row).__name__}.")
+            rows.append(row)
+    return rows
+
+
+def _read_json(path: Path) -> list[dict]:
+    try:
+        obj = json.loads(path.read_text(encoding="utf-8"))
+    except json.JSONDecodeError as exc:
+        raise PoolLoadError(f"{path}: not valid JSON ({exc.msg} at line {exc.lineno}).") from exc
+    if isinstance(obj, Mapping):
+        for key in ("data", "rows", "problems", "train"):
+            if isinstance(obj.get(key), list):
+                obj = obj[key]
+                break
+        else:
+            if obj and all(isinstance(v, list) for v in obj.values()):  # dict of columns
+                n = len(next(iter(obj.values())))
+                obj = [{k: v[i] for k, v in obj.items()} for i in range(n)]
+    if not isinstance(obj, list) or not all(isinstance(r, Mapping) for r in obj):
+        raise PoolLoadError(
+            f"{path}: expected a list of row objects, a dict of column lists, or {{'data': [...]}}."
+        )
+    return [dict(r) for r in obj]
+
+
+def _read_parquet(path: Path) -> list[dict]:
+    import pyarrow.parquet as pq
+
+    try:
+        return pq.read_table(path).to_pylist()
+    except Exception as exc:  # pyarrow raises several types for a damaged file
+        raise PoolLoadError(f"{path}: not a readable parquet file ({exc}).") from exc
+
+
+def _read_csv(path: Path) -> list[dict]:
+    with path.open(encoding="utf-8", newline="") as fh:
+        rows = [{k: (v if v != "" else None) for k, v in r.items()} for r in csv.DictReader(fh)]
+    for r in rows:  # CSV has no lists: choices are stored as a JSON list or "a|b|c"
+        c = r.get("choices")
+        if isinstance(c, str):
+            r["choices"] = json.loads(c) if c.startswith("[") else c.split("|")
+    return rows
+
+
+_READERS = {"jsonl": _read_jsonl, "json": _read_json, "parquet": _read_parquet, "csv": _read_csv}
+
+
+def read_rows(path: str | os.PathLike) -> list[dict]:
+    """Raw rows of a local JSONL / JSON / parquet / CSV file, by its suffix."""
+    path = Path(path)
+    fmt = _SUFFIXES.get(path.suffix.lower())
+    if fmt is None:
+        raise PoolLoadError(
+            f"{path}: unknown file type {path.suffix!r}; use one of {sorted(_SUFFIXES)}."
+        )
+    if not path.is_file():
+        raise FileNotFoundError(f"Pool file {str(path)!r} does not exist.")
+    return _READERS[fmt](path)
+
+
+def _dig(row: Mapping, dotted: str):
+    value = row
+    for part in dotted.split("."):
+        if not isinstance(value, Mapping) or part not in value:
+            return None
+        value = value[part]
+    return value
+
+
+def _stable_id(tag: str, index: int, problem) -> str:
+    digest = hashlib.sha1(f"{tag}\x00{index}\x00{problem}".encode()).hexdigest()[:12]
+    return f"{Path(tag).stem or 'pool'}-{digest}"
+
+
+def _map_rows(rows: list[dict], mapper, columns: Mapping[str, str] | None, tag: str) -> dict[str, list]:
+    cols: dict[str, list] = {c: [] for c in COLUMNS}
+    for i, row in enumerate(rows):
+        rec = mapper(row)
+        for field, src in (columns or {}).items():
+            rec[field] = _dig(row, src)
+        rec["answer"] = answer_text(rec.get("answer"))
+        if rec.get("level") is not None:  # an unparseable level stays as it is, for validation to name
+            rec["level"] = parse_level(rec["level"]) if parse_level(rec["level"]) is not None else rec["level"]
+        if rec.get("id") is None or rec.get("id") == "":
+            rec["id"] = _stable_id(tag, i, rec.get("problem"))
+        elif isinstance(rec["id"], int):
+            rec["id"] = str(rec["id"])
+        if isinstance(rec.get("skill"), int):
+            rec["skill"] = str(rec["skill"])
+        rec.setdefault("source", None)
+        if rec["source"] is None:
+            rec["source"] = tag
+        for c in COLUMNS:
+            cols[c].append(rec.get(c))
+    return cols
+
+
+def _check_columns_arg(columns) -> None:
+    if columns is None:
+        return
+    bad = [k for k in columns if k not in _MAPPABLE] if isinstance(columns, Mapping) else None
+    if bad is None or bad:
+        raise ValueError(
+            f"The 'columns' parameter of load_pool must be a dict from pool fields {list(_MAPPABLE)} to "
+            f"source column names (dotted for nested, e.g. 'reward_model.ground_truth'). Got {columns!r} instead."
+        )
+
+
+def _hub_rows(source: str, split: str, config: str | None) -> list[dict]:
+    if os.environ.get("HF_HUB_OFFLINE", "").lower() in ("1", "true", "yes", "on"):
+        raise PoolLoadError(
+            f"{source!r} is not a local file, and HF_HUB_OFFLINE is set, so the hub cannot be reached. "
+            "Pass the path of a local JSONL/JSON/parquet/CSV file, or unset HF_HUB_OFFLINE to download it."
+        )
+    import datasets
+
+    try:
+        ds = datasets.load_dataset(source, config, split=split)
+    except Exception as exc:  # network, missing repo, bad config: all end the same way for the caller
+        raise PoolLoadError(f"Could not load {source!r} (split {split!r}) from the hub: {exc}") from exc
+    return ds.to_list()
+
+
+def load_pool(
+    source: str | os.PathLike,
+    preset: str | None = None,
+    columns: Mapping[str, str] | None = None,
+    skip_invalid: bool = False,
+    *,
+    split: str = "train",
+    config: str | None = None,
+):
+    """Load a problem pool in the record schema as a ``datasets.Dataset``.
+
+    Args:
+        source: a local ``.jsonl``/``.json``/``.parquet``/``.csv`` file, a directory written by
+            ``Dataset.save_to_disk``, a Hugging Face dataset id, or ``"builtin:NAME"`` with NAME in
+            ``mixed, math-style, aime-style, amc-style, arith`` (default sizes, seed 0).
+        preset: column layout of a known set (see ``data.presets.PRESETS``); default: generic names.
+        columns: explicit mapping ``{pool_field: source_column}``; it overrides the preset per field.
+        skip_invalid: drop invalid rows (logging how many and why) instead of raising.
+        split, config: for hub ids only.
+
+    Raises:
+        PoolValidationError: a row breaks the schema (the message names the row, its id and the field).
+        PoolLoadError: the source cannot be read (bad file, hub unreachable or offline).
+        FileNotFoundError: a path with a pool suffix that does not exist.
+
+    Example:
+        >>> len(load_pool("builtin:aime-style"))
+        1000
+    """
+    import datasets
+
+    _check_columns_arg(columns)
+    mapper = get_preset(preset) if preset is not None else _generic
+    text = str(source)
+    if text.startswith("builtin:"):
+        return _builtin(text[len("builtin:") :])
+    path = Path(text).expanduser()
+    if path.is_dir() and (path / "dataset_info.json").exists():
+        rows = datasets.load_from_disk(str(path)).to_list()
+    elif path.exists() or path.suffix.lower() in _SUFFIXES:
+        rows = read_rows(path)
+    else:
+        rows = _hub_rows(text, split, config)
+    cols = _map_rows(rows, mapper, columns, tag=text)
+    try:
+        report = validate_pool(cols, skip_invalid=skip_invalid)
+    except PoolValidationError as exc:
+        raise PoolValidationError(f"{text}: {exc} Fix the row, or pass skip_invalid=True to drop bad rows.") from exc
+    pool = datasets.Dataset.from_dict(report.pool, features=features())
+    pool.info.description = report.summary()
+    return pool
+
+
+def _builtin(name: str):
+    from data.generator import build_pool
+
+    if name not in BUILTIN_SIZES:
+        raise PoolValidationError(
+            f"Unknown built-in pool {name!r}; use 'builtin:NAME' with NAME in {sorted(BUILTIN_SIZES)}."
+        )
+    return build_pool(BUILTIN_SIZES[name], seed=0, kind=name)
+
+
+def save_pool(pool, path: str | os.PathLike) -> Path:
+    """Write a pool to ``.parquet``, ``.jsonl``, ``.json`` or ``.csv`` (by suffix); returns the path."""
+    path = Path(path)
+    fmt = _SUFFIXES.get(path.suffix.lower())
+    if fmt is None:
+        raise ValueError(f"Cannot save a pool as {path.suffix!r}; use one of {sorted(_SUFFIXES)}.")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if fmt == "parquet":
+        pool.to_parquet(str(path))
+    elif fmt == "jsonl":
+        pool.to_json(str(path), lines=True)
+    elif fmt == "json":
+        path.write_text(json.dumps(pool.to_list()), encoding="utf-8")
+    else:
+        with path.open("w", encoding="utf-8", newline="") as fh:
+            writer = csv.DictWriter(fh, fieldnames=list(COLUMNS))
+            writer.writeheader()
+            for row in pool.to_list():
+                row["choices"] = json.dumps(row["choices"]) if row["choices"] is not None else ""
+                writer.writerow(row)
+    return path
