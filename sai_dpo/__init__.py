@@ -1,6 +1,17 @@
 """sai_dpo: adaptive, self-aware data selection for RL and preference training of math reasoners."""
 
+from sai_dpo.config import SelectionConfig
+from sai_dpo.engine import SelectionEngine
 from sai_dpo.errors import InvalidInputError, PoolValidationError, SaiDpoError
+from sai_dpo.policies import POLICIES, SelectionPolicy
 
-__all__ = ["SaiDpoError", "InvalidInputError", "PoolValidationError"]
+__all__ = [
+    "SaiDpoError",
+    "InvalidInputError",
+    "PoolValidationError",
+    "SelectionConfig",
+    "SelectionEngine",
+    "SelectionPolicy",
+    "POLICIES",
+]
 __version__ = "0.1.0"

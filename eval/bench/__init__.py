@@ -1,0 +1,1 @@
+"""Benchmark scripts (they print figures; may import sai_dpo)."""

@@ -1,0 +1,117 @@
+"""``SelectionConfig``: every constant of the selection method (DESIGN.md section 4) as a field."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import asdict, dataclass
+
+from sai_dpo.errors import param_error
+
+__all__ = ["SelectionConfig"]
+
+
+def _is_number(x: object) -> bool:
+    return isinstance(x, (int, float)) and not isinstance(x, bool) and not math.isnan(float(x))
+
+
+def _is_int(x: object) -> bool:
+    return isinstance(x, int) and not isinstance(x, bool)
+
+
+@dataclass(frozen=True)
+class SelectionConfig:
+    """Parameters of a :class:`~sai_dpo.SelectionEngine`; validated on construction.
+
+    Args:
+        policy: selection policy name, one of ``sai_dpo.policies.POLICIES`` (``sai_dpo``,
+            ``uniform``, ``curriculum``, ``learnability``, ``prioritized``).
+        group_size: G, rollouts per problem per round (GRPO ``num_generations``, DPO K); the
+            frontier score is the chance that G samples are mixed, ``1 - p**G - (1 - p)**G``.
+        seed: seed of every random stream; draws are keyed by ``(seed, round key)``.
+        half_life: rounds after which per-problem evidence weighs half (forgetting).
+        cell_half_life: half-life of the dense (skill, level) table and the skill tilt;
+            ``None`` means the same as ``half_life``.
+        prior_strength: m, pseudo-attempts with which a cell shrinks toward its skill/level
+            prior, and skills/levels toward the global accuracy.
+        posterior_strength: k, pseudo-attempts of the cell prior in each problem's Beta posterior.
+        base_accuracy: global accuracy assumed before any outcome is reported.
+        difficulty_weight: lambda, weight of the step/length ranks in self-aware difficulty
+            (pass rate dominates; steps and length break ties).
+        tau: temperature of the knowledge tilt ``exp(err_skill / tau)``; ``math.inf`` disables it.
+        epsilon: share of the probability mass spread uniformly over the pool (coverage).
+        cooldown: time constant (rounds) of the cooldown ``1 - exp(-(r - last_drawn) / cooldown)``;
+            0 disables it.
+        thompson: evaluate the frontier score on a Thompson draw from each posterior (exploration);
+            ``False`` uses the posterior mean (deterministic weights).
+        curriculum_rounds: rounds over which the ``curriculum`` baseline walks from the easiest to
+            the hardest prior level.
+        curriculum_width: width (in level units) of the ``curriculum`` baseline's window.
+        success_threshold: a reward at or above it counts as a success when deciding whether a
+            group of rollouts was mixed (informative); accuracy itself uses the raw rewards.
+    """
+
+    policy: str = "sai_dpo"
+    group_size: int = 8
+    seed: int = 0
+    half_life: float = 50.0
+    cell_half_life: float | None = None
+    prior_strength: float = 4.0
+    posterior_strength: float = 2.0
+    base_accuracy: float = 0.5
+    difficulty_weight: float = 0.05
+    tau: float = 1.0
+    epsilon: float = 0.05
+    cooldown: float = 2.0
+    thompson: bool = True
+    curriculum_rounds: int = 100
+    curriculum_width: float = 1.0
+    success_threshold: float = 0.5
+
+    def __post_init__(self) -> None:
+        from sai_dpo.policies import POLICIES  # late: policies import this module
+
+        err = lambda p, what: param_error(p, "SelectionConfig", what, getattr(self, p))  # noqa: E731
+        if not isinstance(self.policy, str) or self.policy not in POLICIES:
+            raise err("policy", f"one of {sorted(POLICIES)}")
+        if not _is_int(self.group_size) or self.group_size < 1:
+            raise err("group_size", "an int >= 1")
+        if not _is_int(self.seed) or self.seed < 0:
+            raise err("seed", "a non-negative int")
+        for name in ("half_life", "prior_strength", "posterior_strength", "curriculum_width"):
+            v = getattr(self, name)
+            if not _is_number(v) or not 0 < v < math.inf:
+                raise err(name, "a positive finite number")
+        if self.cell_half_life is not None and (
+            not _is_number(self.cell_half_life) or not 0 < self.cell_half_life < math.inf
+        ):
+            raise err("cell_half_life", "a positive finite number or None")
+        if not _is_number(self.tau) or self.tau <= 0:
+            raise err("tau", "a positive number (math.inf disables the knowledge tilt)")
+        for name in ("base_accuracy", "success_threshold"):
+            v = getattr(self, name)
+            if not _is_number(v) or not 0 < v < 1:
+                raise err(name, "a number strictly between 0 and 1")
+        if not _is_number(self.epsilon) or not 0 <= self.epsilon <= 1:
+            raise err("epsilon", "a number in [0, 1]")
+        if not _is_number(self.difficulty_weight) or not 0 <= self.difficulty_weight < math.inf:
+            raise err("difficulty_weight", "a non-negative finite number")
+        if not _is_number(self.cooldown) or not 0 <= self.cooldown < math.inf:
+            raise err("cooldown", "a non-negative finite number of rounds (0 disables it)")
+        if not isinstance(self.thompson, bool):
+            raise err("thompson", "a bool")
+        if not _is_int(self.curriculum_rounds) or self.curriculum_rounds < 1:
+            raise err("curriculum_rounds", "an int >= 1")
+
+    @property
+    def gamma(self) -> float:
+        """Per-round decay factor of per-problem evidence, ``2 ** (-1 / half_life)``."""
+        return 2.0 ** (-1.0 / self.half_life)
+
+    @property
+    def cell_gamma(self) -> float:
+        """Per-round decay factor of the (skill, level) table."""
+        return 2.0 ** (-1.0 / (self.cell_half_life or self.half_life))
+
+    def to_dict(self) -> dict:
+        """Plain-dict form (JSON-serialisable; ``math.inf`` stays a float)."""
+        return asdict(self)

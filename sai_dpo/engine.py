@@ -1,0 +1,261 @@
+"""``SelectionEngine``: the public face of the selection method (DESIGN.md section 5)."""
+
+from __future__ import annotations
+
+import json
+import logging
+import math
+from collections.abc import Sequence
+
+import numpy as np
+
+from sai_dpo import _validate as V
+from sai_dpo._codes import encode_levels, encode_skills, pool_columns
+from sai_dpo._draw import gumbel_top_k, keyed_rng
+from sai_dpo._estimates import cell_estimates, length_rank
+from sai_dpo._scratch import Scratch
+from sai_dpo._tracker import Tracker
+from sai_dpo.config import SelectionConfig
+from sai_dpo.errors import InvalidInputError
+from sai_dpo.policies import POLICIES
+
+__all__ = ["SelectionEngine"]
+
+logger = logging.getLogger(__name__)
+_STATE_VERSION = 1
+
+
+class SelectionEngine:
+    """Tracks the model's accuracy per problem and per (skill, level) and draws the next problems.
+
+    Args:
+        skills: one knowledge point per problem (str or int; None = no skill).
+        levels: one prior difficulty per problem (int or None).
+        config: a :class:`SelectionConfig`; the default runs the ``sai_dpo`` policy.
+
+    Example:
+        >>> engine = SelectionEngine(["alg", "geo", "alg"], [1, 2, 3], SelectionConfig(seed=0))
+        >>> idx = engine.draw(2, round=0)
+        >>> engine.report(np.repeat(idx, 4), [1, 0, 0, 1, 1, 1, 1, 1], round=0)
+        >>> sorted(idx.tolist()) == sorted(engine.draw(2, round=0).tolist())  # same key, same draw
+        True
+    """
+
+    def __init__(self, skills: Sequence, levels: Sequence, config: SelectionConfig | None = None):
+        self.config = config if config is not None else SelectionConfig()
+        if not isinstance(self.config, SelectionConfig):
+            raise InvalidInputError(f"config must be a SelectionConfig. Got {type(self.config).__name__} instead.")
+        skill_codes, self.skills_ = encode_skills(skills)
+        level_codes, self.levels_ = encode_levels(levels)
+        if len(skill_codes) != len(level_codes):
+            raise InvalidInputError(
+                f"skills and levels must have one entry per problem. Got {len(skill_codes)} skills and "
+                f"{len(level_codes)} levels instead."
+            )
+        if len(skill_codes) == 0:
+            raise InvalidInputError("The pool is empty: pass at least one problem (skills and levels of length >= 1).")
+        level_values = np.array([np.nan if lv is None else float(lv) for lv in self.levels_])
+        cell_of = skill_codes.astype(np.int32) * len(self.levels_) + level_codes.astype(np.int32)
+        self.tracker_ = Tracker(cell_of, len(self.skills_), level_values, self.config.gamma, self.config.cell_gamma)
+        self.policy_ = POLICIES[self.config.policy](self.config)
+        self._last_draw: tuple[tuple, np.ndarray] | None = None
+        self._last_weights: tuple[tuple, np.ndarray] | None = None
+        self._scratch = Scratch()
+
+    @classmethod
+    def from_pool(cls, pool, config: SelectionConfig | None = None) -> SelectionEngine:
+        """Build from a pool with the record schema (reads only its ``skill`` and ``level`` columns).
+
+        ``pool`` is a ``datasets.Dataset``, a dict of columns, or anything indexable by column name.
+        """
+        skills, levels = pool_columns(pool)
+        return cls(skills, levels, config)
+
+    @property
+    def n_problems(self) -> int:
+        """Pool size N."""
+        return self.tracker_.n
+
+    # ------------------------------------------------------------------ drawing
+    def weights(self, round: int, key: object = None) -> np.ndarray:
+        """The draw distribution for ``round`` (float64, sums to 1): policy scores mixed with uniform.
+
+        With Thompson exploration the weights depend on the random stream keyed by
+        ``(seed, key or round)``; the same state and key give the same weights.
+        """
+        w = self._weights32(V.check_round(round), V.check_key(key))
+        w = w.astype(np.float64)
+        return w / w.sum()
+
+    def difficulty(self, round: int | None = None) -> np.ndarray:
+        """Self-aware difficulty per problem: ``D_i = (1 - p_i) + lambda * rho_i`` (float64).
+
+        ``p_i`` is the posterior mean pass rate (the problem's decayed record shrunk toward its cell,
+        DESIGN.md section 4 step 4) at ``round`` (default: the newest reported round), and ``rho_i``
+        the mean of the step and token ranks in [0, 1]: pass rate first, then steps and length.
+        """
+        t = self.tracker_
+        r = max(t.newest_round, 0) if round is None else V.check_round(round)
+        cfg = self.config
+        est = cell_estimates(t, r, cfg.prior_strength, cfg.base_accuracy)
+        a, s = t.decayed(r)
+        prior = est.cell.ravel()[t.cell_of]
+        p = (s + cfg.posterior_strength * prior) / (a + cfg.posterior_strength)
+        return (1.0 - p) + cfg.difficulty_weight * length_rank(t).astype(np.float64)
+
+    def _weights32(self, r: int, key: object) -> np.ndarray:
+        cache_key = (r, key, self.tracker_.version)
+        if self._last_weights is not None and self._last_weights[0] == cache_key:
+            return self._last_weights[1]
+        self._last_weights = None  # the policy may reuse the buffer it lives in
+        rng = keyed_rng(self.config.seed, r if key is None else key, "thompson")
+        w = np.asarray(self.policy_.scores(self.tracker_, r, rng), dtype=np.float32)
+        if w.shape != (self.n_problems,) or float(w.min()) < 0:
+            raise ValueError(f"Policy {self.config.policy!r} returned invalid scores (shape {w.shape}, min {w.min()}).")
+        total = float(w.sum())
+        eps, n = self.config.epsilon, self.n_problems
+        if not math.isfinite(total) or total <= 0:
+            w.fill(1.0 / n)
+        else:
+            w *= np.float32((1 - eps) / total)
+            w += np.float32(eps / n)
+        self._last_weights = (cache_key, w)
+        return w
+
+    def draw(self, n: int, round: int, key: object = None) -> np.ndarray:
+        """``n`` distinct pool indices for ``round``, deterministic for ``(seed, key or round)``.
+
+        Asking again for the same ``(n, round, key)`` returns the same indices even if outcomes
+        were reported in between (ranks of one job may ask at different times). ``key`` defaults
+        to ``round``; pass e.g. ``"epoch2/round5"`` to separate streams that share round numbers.
+        """
+        r = V.check_round(round)
+        n = V.check_n(n, self.n_problems)
+        key = V.check_key(key)
+        draw_key = (n, r, key)
+        if self._last_draw is not None and self._last_draw[0] == draw_key:
+            return self._last_draw[1].copy()
+        w = self._weights32(r, key)
+        rng = keyed_rng(self.config.seed, r if key is None else key, "draw")
+        idx = gumbel_top_k(w, n, rng, keys=self._scratch.get("keys", self.n_problems))
+        self.tracker_.mark_drawn(idx, r)
+        self._last_draw = (draw_key, idx)
+        return idx.copy()
+
+    # ------------------------------------------------------------------ reporting
+    def report(self, indices, rewards, round: int, n_tokens=None, n_steps=None) -> None:
+        """Record outcomes: one entry per rollout (an index repeats for a group of G rollouts).
+
+        Args:
+            indices: pool indices the rollouts were for.
+            rewards: in [0, 1], 1 = correct. Do not report ``unparseable_gold``/``timeout`` verdicts.
+            round: the round the rollouts were drawn for; late and out-of-order reports are fine
+                (evidence from round t always weighs ``gamma ** (newest - t)``).
+            n_tokens, n_steps: optional response length and reasoning steps per rollout.
+
+        Raises:
+            InvalidInputError: bad input; the engine's state is left unchanged.
+        """
+        r = V.check_round(round)
+        idx, rew, tok, steps = V.check_report(indices, rewards, n_tokens, n_steps, self.n_problems)
+        if len(idx) == 0:
+            return
+        self.tracker_.report(idx, rew, r, tok, steps, self.config.success_threshold)
+
+    # ------------------------------------------------------------------ reading
+    def _estimates(self):
+        t = self.tracker_
+        return cell_estimates(t, t.newest_round, self.config.prior_strength, self.config.base_accuracy)
+
+    def table(self) -> list[dict]:
+        """One dict per (skill, level) cell that holds problems, in skill then level order.
+
+        Keys: ``skill``, ``level``, ``n_problems``, ``attempts`` (decayed, as of the newest reported
+        round), ``accuracy`` (decayed successes / attempts; None before any attempt), ``estimate``
+        (shrunk accuracy the engine uses, see :func:`cell_estimates`), ``draws`` (problems drawn from
+        the cell so far), ``draw_share`` (draws / all draws; 0.0 before any draw).
+        """
+        est = self._estimates()
+        t = self.tracker_
+        total_draws = int(t.c_draws.sum())
+        rows = []
+        for cell in np.flatnonzero(t.cell_problems):
+            s, lv = divmod(int(cell), t.n_levels)
+            att, succ = float(est.attempts[s, lv]), float(est.successes[s, lv])
+            rows.append({
+                "skill": self.skills_[s],
+                "level": self.levels_[lv],
+                "n_problems": int(t.cell_problems[cell]),
+                "attempts": att,
+                "accuracy": succ / att if att > 0 else None,
+                "estimate": float(est.cell[s, lv]),
+                "draws": int(t.c_draws[cell]),
+                "draw_share": int(t.c_draws[cell]) / total_draws if total_draws else 0.0,
+            })
+        return rows
+
+    def summary(self) -> dict:
+        """Headline numbers for logs: JSON-serialisable.
+
+        Keys: ``skill_accuracy`` {skill: shrunk decayed accuracy}, ``skill_attempts``, ``draw_entropy``
+        (nats, of the weights of the last draw, or of round ``newest`` if nothing was drawn),
+        ``draw_entropy_ratio`` (entropy / log N; 1 = uniform), ``informative_share`` (share of the
+        (problem, round) groups reported for the newest round with both a success and a failure;
+        None before any report), ``informative_round``, ``n_outcomes``, ``global_accuracy``.
+        """
+        est = self._estimates()
+        t = self.tracker_
+        w = self._summary_weights().astype(np.float64)
+        w = w[w > 0] / w.sum()
+        entropy = float(-(w * np.log(w)).sum())
+        return {
+            "skill_accuracy": {str(k): float(v) for k, v in zip(self.skills_, est.skill, strict=True)},
+            "skill_attempts": {str(k): float(v) for k, v in zip(self.skills_, est.attempts.sum(1), strict=True)},
+            "global_accuracy": est.glob,
+            "draw_entropy": entropy,
+            "draw_entropy_ratio": entropy / math.log(self.n_problems) if self.n_problems > 1 else 1.0,
+            "informative_share": t.mixed_groups / t.groups if t.groups else None,
+            "informative_round": int(t.flag_round) if t.groups else None,
+            "n_outcomes": int(t.n_outcomes),
+        }
+
+    def _summary_weights(self) -> np.ndarray:
+        if self._last_weights is not None:
+            return self._last_weights[1]
+        if self._last_draw is not None:
+            return self._weights32(self._last_draw[0][1], self._last_draw[0][2])
+        return self._weights32(max(self.tracker_.newest_round, 0), None)
+
+    # ------------------------------------------------------------------ state
+    def state_dict(self) -> dict[str, np.ndarray]:
+        """The whole state as a flat dict of numpy arrays (``np.savez(path, **sd)`` stores it).
+
+        ``meta`` is a 0-d string array holding JSON (format version, pool shape, config, the last
+        draw's key) so that ``dict(np.load(path))`` loads back with :meth:`load_state_dict`.
+        """
+        sd = self.tracker_.state_arrays()
+        sd["cell_of"] = self.tracker_.cell_of.copy()
+        last = None
+        if self._last_draw is not None:
+            last = list(self._last_draw[0])
+            sd["last_draw"] = self._last_draw[1].copy()
+        meta = {
+            "version": _STATE_VERSION, "n": self.n_problems, "skills": [str(s) for s in self.skills_],
+            "levels": self.levels_, "config": self.config.to_dict(), "last_draw_key": last,
+        }
+        sd["meta"] = np.array(json.dumps(meta))
+        return sd
+
+    def load_state_dict(self, state: dict) -> None:
+        """Restore a :meth:`state_dict` taken from an engine over the same pool.
+
+        Raises:
+            InvalidInputError: the state is from another pool or malformed; nothing is changed.
+        """
+        from sai_dpo._codes import check_state
+
+        meta = check_state(state, self)
+        self.tracker_.load_arrays(state)
+        last = meta.get("last_draw_key")
+        self._last_draw = None if last is None else (tuple(last), np.array(state["last_draw"], np.int64))
+        self._last_weights = None
