@@ -6,8 +6,8 @@ Layout::
       run.json            config, policy, pool size, start/end time
       rounds.jsonl        one record per finished iteration (rebuilt from the iterations on resume)
       init_model/         the initial policy when the loop built it
-      iter_000/           model/, pairs.parquet, samples.jsonl, engine_state.pkl,
-                          probe_engine_state.pkl, summary.json, DONE
+      iter_000/           model/, pairs.parquet, samples.jsonl, engine_state.npz,
+                          probe_engine_state.npz, summary.json, DONE
       .iter_001.tmp/      the iteration in progress (renamed to iter_001/ once complete)
 
 An iteration is written into ``.iter_XXX.tmp`` and renamed when complete, and ``DONE`` is written
@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import json
 import os
-import pickle
 import shutil
 import time
 from pathlib import Path
@@ -126,12 +125,17 @@ class RunDir:
 
     # --- engine state ---------------------------------------------------------------------------
     @staticmethod
-    def save_state(path: Path, state: Any) -> None:
-        with open(path, "wb") as fh:
-            pickle.dump(state, fh)
+    def save_state(path: Path, state: dict) -> None:
+        """Save an engine ``state_dict()`` (a flat dict of numpy arrays) as ``.npz``."""
+        import numpy as np
+
+        with open(path, "wb") as fh:  # an open file: np.savez would append .npz to a str path
+            np.savez(fh, **state)
 
     @staticmethod
-    def load_state(path: Path) -> Any:
-        """Load an engine state this loop wrote (pickle: only load run folders you trust)."""
-        with open(path, "rb") as fh:
-            return pickle.load(fh)
+    def load_state(path: Path) -> dict:
+        """The ``state_dict`` saved by :meth:`save_state` (for ``engine.load_state_dict``)."""
+        import numpy as np
+
+        with np.load(path, allow_pickle=False) as data:
+            return dict(data)

@@ -93,10 +93,10 @@ class IterativeDPO:
         done = self.run_dir.finished()
         if done:
             last = done[-1]
-            self.engine.load_state_dict(RunDir.load_state(self.run_dir.iter_dir(last) / "engine_state.pkl"))
+            self.engine.load_state_dict(RunDir.load_state(self.run_dir.iter_dir(last) / "engine_state.npz"))
             if self.probe_engine is not None:
                 self.probe_engine.load_state_dict(
-                    RunDir.load_state(self.run_dir.iter_dir(last) / "probe_engine_state.pkl"))
+                    RunDir.load_state(self.run_dir.iter_dir(last) / "probe_engine_state.npz"))
             model_dir = self.run_dir.model_dir(last)
             log.info("resuming %s after iteration %d", cfg.run_dir, last)
         else:
@@ -159,9 +159,9 @@ class IterativeDPO:
             copy_model(model_dir, tmp / "model")
             train = None
         # 5. save
-        RunDir.save_state(tmp / "engine_state.pkl", self.engine.state_dict())
+        RunDir.save_state(tmp / "engine_state.npz", self.engine.state_dict())
         if self.probe_engine is not None:
-            RunDir.save_state(tmp / "probe_engine_state.pkl", self.probe_engine.state_dict())
+            RunDir.save_state(tmp / "probe_engine_state.npz", self.probe_engine.state_dict())
         summary = self._summary(t, probe_idx, train_idx, fresh, samples, rows, train, n_outcomes)
         self.run_dir.commit(t, tmp, summary)
         return summary

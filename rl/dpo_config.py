@@ -45,6 +45,8 @@ class DPOLoopConfig:
         model: folder of the initial policy (model + tokenizer). None builds the tiny offline policy
             from the pool text and warm-starts it (``rl.tiny``), which is what tests and demos use.
         warm_start_steps: supervised steps of that warm start (tiny policy only).
+        warm_start_max_level: warm-start on problems up to this level only (None: all), so that the
+            policy solves the easy tiers sometimes and the harder ones rarely: mixed groups to learn from.
         iterations: T, number of probe -> select -> pair -> train iterations.
         k: samples generated per problem (the paper's K, for P@K and for pairs).
         probe_size: problems probed per iteration.
@@ -67,6 +69,7 @@ class DPOLoopConfig:
     pool_size: int | None = None
     model: str | None = None
     warm_start_steps: int = 300
+    warm_start_max_level: int | None = 2
     iterations: int = 3
     k: int = 8
     probe_size: int = 32
@@ -107,6 +110,8 @@ class DPOLoopConfig:
         if self.k < 2:
             raise param_error("k", _OWNER, "an int >= 2 (a pair needs a correct and an incorrect sample)",
                               self.k)
+        if self.warm_start_max_level is not None:
+            _require_int("warm_start_max_level", self.warm_start_max_level, minimum=1)
         if self.pool_size is not None:
             _require_int("pool_size", self.pool_size, minimum=1)
 
