@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import json
 import logging
+import time
 from collections import Counter, defaultdict
 from pathlib import Path
 from typing import Any
@@ -36,7 +37,7 @@ import numpy as np
 
 from rl._dpo_run import RunDir
 from rl.dpo_config import DPOLoopConfig
-from rl.pairs import ScoredSample, build_pairs, is_mixed, pair_features
+from rl.pairs import ScoredSample, build_pairs, is_mixed, pairs_dataset
 
 log = logging.getLogger(__name__)
 
@@ -116,13 +117,12 @@ class IterativeDPO:
 
     def run_iteration(self, t: int, model_dir: Path) -> dict[str, Any]:
         """Probe, select, pair, train and save iteration ``t`` starting from the policy in ``model_dir``."""
-        from datasets import Dataset
-
         from rl._dpo_train import copy_model, train_one_pass
         from rl.backends import TransformersBackend
 
         cfg = self.config
         seed = cfg.seed * 10_007 + t
+        clock = _Clock()
         tmp = self.run_dir.begin(t)
         backend = TransformersBackend(model_dir, max_new_tokens=cfg.max_new_tokens, temperature=cfg.temperature,
                                       batch_size=cfg.gen_batch_size, seed=seed)
@@ -132,22 +132,24 @@ class IterativeDPO:
         probe_idx = [int(i) for i in drawer.draw(cfg.probe_size, round=2 * t)]
         samples = dict(zip(probe_idx, self._rollouts(backend, probe_idx), strict=True))
         n_outcomes = self._report(probe_idx, samples, round=2 * t)
+        clock.lap("probe")
         # 2. select
         train_idx = [int(i) for i in self.engine.draw(cfg.train_size, round=2 * t + 1)]
         fresh = [i for i in train_idx if i not in samples]
         samples.update(zip(fresh, self._rollouts(backend, fresh), strict=True))
         n_outcomes += self._report(fresh, samples, round=2 * t + 1)
         del backend
+        clock.lap("select_and_generate")
         # 3. pair
         records = [self.pool[i] for i in train_idx]
         prompts = self._render([self._user_text(r) for r in records])
         rows = build_pairs(records, [samples[i] for i in train_idx], prompts=prompts,
                            pairs_per_problem=cfg.pairs_per_problem, chosen_rule=cfg.chosen_rule,
                            seed=seed, iteration=t)
-        pairs = Dataset.from_list(rows, features=pair_features()) if rows else \
-            Dataset.from_dict({k: [] for k in pair_features()}, features=pair_features())
-        pairs.to_parquet(str(tmp / "pairs.parquet"))
+        pairs = pairs_dataset(rows)
+        pairs.to_parquet(str(tmp / "pairs.parquet"))  # reload: rl.pairs.load_pairs
         self._save_samples(tmp / "samples.jsonl", probe_idx, train_idx, samples)
+        clock.lap("pair")
         # 4. train
         if rows:
             train = train_one_pass(model_dir, pairs, tmp / "model", beta=cfg.beta, learning_rate=cfg.learning_rate,
@@ -158,11 +160,13 @@ class IterativeDPO:
                         t, len(train_idx))
             copy_model(model_dir, tmp / "model")
             train = None
+        clock.lap("train")
         # 5. save
         RunDir.save_state(tmp / "engine_state.npz", self.engine.state_dict())
         if self.probe_engine is not None:
             RunDir.save_state(tmp / "probe_engine_state.npz", self.probe_engine.state_dict())
         summary = self._summary(t, probe_idx, train_idx, fresh, samples, rows, train, n_outcomes)
+        summary["seconds"] = clock.laps
         self.run_dir.commit(t, tmp, summary)
         return summary
 
@@ -252,6 +256,19 @@ class IterativeDPO:
                                                             [samples[i] for i in train_idx]),
             "train": train, "engine_summary": engine_summary, "round_record": record,
         }
+
+
+class _Clock:
+    """Wall-clock seconds per phase of an iteration, for the summary."""
+
+    def __init__(self):
+        self.laps: dict[str, float] = {}
+        self._last = time.perf_counter()
+
+    def lap(self, name: str) -> None:
+        now = time.perf_counter()
+        self.laps[name] = round(now - self._last, 3)
+        self._last = now
 
 
 def run_dpo(config: DPOLoopConfig, progress: bool = True) -> list[dict[str, Any]]:

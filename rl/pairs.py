@@ -28,8 +28,8 @@ from dataclasses import dataclass
 
 from sai_dpo.errors import param_error
 
-__all__ = ["ScoredSample", "pair_samples", "is_mixed", "build_pairs", "pair_features",
-           "CHOSEN_STATUS", "REJECTED_STATUSES"]
+__all__ = ["ScoredSample", "pair_samples", "is_mixed", "build_pairs", "pair_features", "pairs_dataset",
+           "load_pairs", "CHOSEN_STATUS", "REJECTED_STATUSES"]
 
 CHOSEN_STATUS = "correct"
 #: Rejectable statuses, most preferred first (malformed answers before wrong ones).
@@ -129,3 +129,25 @@ def pair_features():
         "skill": text, "level": datasets.Value("int64"), "chosen_status": text,
         "rejected_status": text, "iteration": datasets.Value("int64"),
     })
+
+
+def pairs_dataset(rows: Sequence[dict]):
+    """The pair rows as a ``datasets.Dataset`` with :func:`pair_features` (also when there are none)."""
+    from datasets import Dataset
+
+    features = pair_features()
+    if not rows:
+        return Dataset.from_dict({k: [] for k in features}, features=features)
+    return Dataset.from_list(list(rows), features=features)
+
+
+def load_pairs(path):
+    """Reload a pairs file written by the DPO loop (``iter_XXX/pairs.parquet``) as a ``datasets.Dataset``.
+
+    Read through pyarrow: ``Dataset.from_parquet`` (datasets 5.2) refuses a file with zero rows, which an
+    iteration without a mixed problem writes.
+    """
+    import pyarrow.parquet as pq
+    from datasets import Dataset
+
+    return Dataset(pq.read_table(str(path)))

@@ -86,3 +86,15 @@ def test_pairs_from_real_checker_verdicts():
         assert verify(r["answer"], r["chosen"]).status == "correct"
         assert verify(r["answer"], r["rejected"]).status in ("incorrect", "unparseable_pred")
     assert rows[0]["chosen"] == " 12"  # 1 step, 3 tokens: the shortest correct sample
+
+
+def test_pairs_file_round_trips_also_when_empty(tmp_path):
+    from rl.pairs import load_pairs, pair_features, pairs_dataset
+
+    row = {"prompt": "Q: 1+1\nA:", "chosen": " 2", "rejected": " 3", "problem_id": "a", "answer": "2",
+           "skill": None, "level": None, "chosen_status": "correct", "rejected_status": "incorrect",
+           "iteration": 0}
+    for name, rows in (("empty", []), ("one", [row])):
+        pairs_dataset(rows).to_parquet(str(tmp_path / f"{name}.parquet"))
+        back = load_pairs(tmp_path / f"{name}.parquet")
+        assert back.features == pair_features() and list(back) == rows
