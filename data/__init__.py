@@ -7,6 +7,7 @@ Example:
     0
 """
 
+from data.cluster import ClusterResult, adjusted_rand, cluster_pool, cluster_texts
 from data.generator import KINDS, build_pool
 from data.loaders import BUILTIN_SIZES, PoolLoadError, load_pool, read_rows, save_pool
 from data.presets import PRESETS, get_preset, last_boxed
@@ -15,12 +16,16 @@ from data.schema import COLUMNS, PoolValidationError, ValidationReport, validate
 __all__ = [
     "BUILTIN_SIZES",
     "COLUMNS",
+    "ClusterResult",
     "KINDS",
     "PRESETS",
     "PoolLoadError",
     "PoolValidationError",
     "ValidationReport",
+    "adjusted_rand",
     "build_pool",
+    "cluster_pool",
+    "cluster_texts",
     "get_preset",
     "last_boxed",
     "load_pool",

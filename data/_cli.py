@@ -22,6 +22,7 @@ def register(sub) -> None:
     c = ps.add_parser("cluster", help="assign skills by K-Means clustering of the problem text")
     c.add_argument("--pool", required=True, help="pool file, hub id or builtin:NAME")
     c.add_argument("--preset", default=None, help="column preset of the pool file")
+    _hub_args(c)
     c.add_argument("--k", type=int, default=None, help="clusters (default: number of true skills, or sqrt(n/2))")
     c.add_argument("--method", default="tfidf", choices=["tfidf", "embed"])
     c.add_argument("--seed", type=int, default=0)
@@ -31,19 +32,26 @@ def register(sub) -> None:
     s = ps.add_parser("show", help="print counts by skill and level")
     s.add_argument("file", help="pool file, hub id or builtin:NAME")
     s.add_argument("--preset", default=None)
+    _hub_args(s)
     s.set_defaults(func=_show)
 
     v = ps.add_parser("validate", help="check a pool file against the record schema")
     v.add_argument("file", help="pool file, hub id or builtin:NAME")
     v.add_argument("--preset", default=None)
+    _hub_args(v)
     v.add_argument("--skip-invalid", action="store_true", help="drop invalid rows and report them")
     v.set_defaults(func=_validate)
 
 
-def _load(source: str, preset: str | None = None, skip_invalid: bool = False):
+def _hub_args(parser) -> None:
+    parser.add_argument("--split", default="train", help="split, for hub ids (default train)")
+    parser.add_argument("--config", default=None, help="config name, for hub ids")
+
+
+def _load(args, source: str, skip_invalid: bool = False):
     from data.loaders import load_pool
 
-    return load_pool(source, preset=preset, skip_invalid=skip_invalid)
+    return load_pool(source, preset=args.preset, skip_invalid=skip_invalid, split=args.split, config=args.config)
 
 
 def _build(args) -> int:
@@ -70,7 +78,7 @@ def _cluster(args) -> int:
     if args.method == "embed" and not is_available():
         print("error: --method embed needs the 'embed' extra (pip install 'sai-dpo[embed]').", file=sys.stderr)
         return 2
-    pool = _load(args.pool, args.preset)
+    pool = _load(args, args.pool)
     t0 = time.perf_counter()
     new, result, ari = cluster_pool(pool, k=args.k, method=args.method, seed=args.seed)
     elapsed = time.perf_counter() - t0
@@ -90,7 +98,7 @@ def _cluster(args) -> int:
 
 
 def _show(args) -> int:
-    pool = _load(args.file, args.preset)
+    pool = _load(args, args.file)
     table: dict[str, dict] = {}
     levels: set = set()
     for skill, level in zip(pool["skill"], pool["level"], strict=True):
@@ -108,7 +116,7 @@ def _show(args) -> int:
 
 
 def _validate(args) -> int:
-    pool = _load(args.file, args.preset, skip_invalid=args.skip_invalid)
+    pool = _load(args, args.file, skip_invalid=args.skip_invalid)
     summary = pool.info.description or f"{len(pool)} rows, all valid"
     print(f"{args.file}: {summary}")
     return 0

@@ -120,7 +120,7 @@ def cluster_texts(
     k: int,
     method: str = "tfidf",
     seed: int = 0,
-    n_init: int = 4,
+    n_init: int = 10,
     n_terms: int = 3,
 ) -> ClusterResult:
     """Cluster problem texts into ``k`` knowledge points with K-Means.
@@ -130,7 +130,8 @@ def cluster_texts(
         k: number of clusters (>= 1 and <= len(texts)).
         method: ``"tfidf"`` (default) or ``"embed"`` (sentence-transformers; see :func:`is_available`).
         seed: K-Means random state.
-        n_init: K-Means restarts.
+        n_init: K-Means restarts (the run with the lowest inertia wins; 10 keeps the ARI on the built-in
+            pool within a few points across seeds, 4 let it swing by 0.1).
         n_terms: top terms in each cluster's name.
 
     Example:
@@ -162,7 +163,7 @@ def adjusted_rand(true_skills: Sequence, labels: Sequence) -> float:
     return float(adjusted_rand_score(list(true_skills), list(labels)))
 
 
-def cluster_pool(pool, k: int | None = None, method: str = "tfidf", seed: int = 0):
+def cluster_pool(pool, k: int | None = None, method: str = "tfidf", seed: int = 0, n_init: int = 10):
     """Assign ``skill`` to every problem of a pool by clustering its text.
 
     Args:
@@ -171,6 +172,7 @@ def cluster_pool(pool, k: int | None = None, method: str = "tfidf", seed: int = 
             else ``round(sqrt(len(pool) / 2))`` capped at 50.
         method: ``"tfidf"`` or ``"embed"``.
         seed: K-Means random state.
+        n_init: K-Means restarts.
 
     Returns:
         ``(new_pool, result, ari)``: the pool with ``skill`` replaced by cluster names (the old labels,
@@ -182,7 +184,7 @@ def cluster_pool(pool, k: int | None = None, method: str = "tfidf", seed: int = 
     has_true = all(s is not None for s in true) and len(set(true)) > 1
     if k is None:
         k = len(set(true)) if has_true else max(1, min(50, round((len(pool) / 2) ** 0.5)))
-    result = cluster_texts(list(texts), k=k, method=method, seed=seed)
+    result = cluster_texts(list(texts), k=k, method=method, seed=seed, n_init=n_init)
     ari = adjusted_rand(true, result.labels) if has_true else None
     new = pool
     if has_true:

@@ -18,6 +18,7 @@ logger = logging.getLogger(__name__)
 #: Default sizes of the built-in sets (``load_pool("builtin:NAME")``), all with seed 0.
 BUILTIN_SIZES = {"mixed": 10000, "math-style": 5000, "aime-style": 1000, "amc-style": 1000, "arith": 5000}
 _SUFFIXES = {".jsonl": "jsonl", ".ndjson": "jsonl", ".json": "json", ".parquet": "parquet", ".csv": "csv"}
+_TRUE = ("1", "true", "yes", "on")
 _MAPPABLE = ("id", "problem", "answer", "skill", "level", "choices", "source")
 
 
@@ -146,10 +147,12 @@ def _check_columns_arg(columns) -> None:
 
 
 def _hub_rows(source: str, split: str, config: str | None) -> list[dict]:
-    if os.environ.get("HF_HUB_OFFLINE", "").lower() in ("1", "true", "yes", "on"):
+    offline = [v for v in ("HF_HUB_OFFLINE", "HF_DATASETS_OFFLINE") if os.environ.get(v, "").lower() in _TRUE]
+    if offline:
+        # Fail at once: without this check datasets retries the hub for ~50 s before giving up.
         raise PoolLoadError(
-            f"{source!r} is not a local file, and HF_HUB_OFFLINE is set, so the hub cannot be reached. "
-            "Pass the path of a local JSONL/JSON/parquet/CSV file, or unset HF_HUB_OFFLINE to download it."
+            f"{source!r} is not a local file, and {offline[0]} is set, so the hub cannot be reached. "
+            f"Pass the path of a local JSONL/JSON/parquet/CSV file, or unset {offline[0]} to download it."
         )
     import datasets
 

@@ -96,6 +96,10 @@ def test_aime_answers_are_integers_0_to_999():
     cols = generate_records(3000, seed=2, kind="aime-style")
     assert all(re.fullmatch(r"\d{1,3}", a) and 0 <= int(a) <= 999 for a in cols["answer"])
     assert len(set(cols["skill"])) == len(KNOWLEDGE_POINTS)
+    # the integer instruction replaces the math-style format request instead of contradicting it
+    assert not any("ordered pair $(x, y)$. Give the sum" in p or "as a set. Give" in p for p in cols["problem"])
+    assert not any("interval notation" in p and "length" in p for p in cols["problem"])
+    assert any("Give the length of this interval" in p for p in cols["problem"])
 
 
 def test_amc_letter_points_at_the_listed_choice():

@@ -33,9 +33,19 @@ def number(q: Fraction | int) -> Int | Frac:
 def _bump(q: Fraction, rng: random.Random) -> Fraction:
     if q.denominator == 1:
         return q + rng.choice((-2, -1, 1, 2, 10)) if abs(q) < 20 else q + rng.choice((-10, -1, 1, 10, q))
-    if rng.random() < 0.5:
-        return Fraction(q.numerator + rng.choice((-1, 1)), q.denominator)
-    return Fraction(q.numerator, max(1, q.denominator + rng.choice((-1, 1))))
+    n, d = q.numerator, q.denominator
+    pick = rng.randrange(6)
+    if pick == 0:
+        return Fraction(n + rng.choice((-2, -1, 1, 2)), d)
+    if pick == 1:
+        return Fraction(n, max(1, d + rng.choice((-2, -1, 1, 2))))
+    if pick == 2:
+        return -q
+    if pick == 3:
+        return 1 / q
+    if pick == 4:
+        return q * rng.choice((2, 3))
+    return q + rng.choice((-1, 1))
 
 
 @dataclass(frozen=True, slots=True)
@@ -187,15 +197,18 @@ class Interval:
         return f"{left}, {right}"
 
     def perturb(self, rng: random.Random) -> Interval:
-        kind = rng.randrange(3)
-        if kind == 0 and self.lo is not None:
-            return Interval(self.lo, self.hi, not self.lo_closed, self.hi_closed)
-        if kind == 1 and self.hi is not None:
-            return Interval(self.lo, self.hi, self.lo_closed, not self.hi_closed)
-        shift = Fraction(rng.choice((-1, 1)))
-        lo = None if self.lo is None else self.lo + shift
-        hi = None if self.hi is None else self.hi + shift
-        return Interval(lo, hi, self.lo_closed, self.hi_closed)
+        # Wrong endpoint (shifted or sign-flipped) and/or wrong bracket, or the complementary direction.
+        lo, hi = self.lo, self.hi
+        if (lo is None) != (hi is None) and rng.random() < 0.25:
+            end = hi if lo is None else lo
+            return Interval(None, end, False, self.lo_closed) if hi is None else Interval(end, None, self.hi_closed)
+        shift = Fraction(rng.choice((-2, -1, 0, 0, 1, 2)))
+        lo = None if lo is None else (-lo if shift == 0 and lo and rng.random() < 0.5 else lo + shift)
+        hi = None if hi is None else hi + shift
+        if lo is not None and hi is not None and lo >= hi:
+            lo, hi = hi - 1, hi
+        flip_lo, flip_hi = rng.random() < 0.5, rng.random() < 0.5
+        return Interval(lo, hi, self.lo_closed ^ flip_lo, self.hi_closed ^ flip_hi)
 
     def aime(self) -> tuple[str, int] | None:
         if self.lo is None or self.hi is None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import random
+import re
 from collections.abc import Callable, Sequence
 
 from data.generator._registry import ARITH_SKILLS, KNOWLEDGE_POINTS, LEVELS
@@ -14,6 +15,11 @@ KINDS = ("mixed", "math-style", "aime-style", "amc-style", "arith")
 _MIXED_STYLES = ("math-style",) * 3 + ("aime-style", "amc-style")
 _CELL_PATIENCE = 40  # consecutive failed draws before a (skill, level) cell counts as exhausted
 _LETTERS = "ABCDE"
+# Answer-format sentences of math-style stems that an AIME-style integer instruction replaces.
+_FORMAT_SENTENCE = re.compile(
+    r"\s*(?:Give your answer as [^.]*\.|Express your answer in interval notation\.|"
+    r"Write the solution set in interval notation\.)"
+)
 
 
 def _math_style(stem: str, answer, rng: random.Random):
@@ -25,6 +31,8 @@ def _aime_style(stem: str, answer, rng: random.Random):
     if form is None:
         return None
     extra, value = form
+    if extra:
+        stem = _FORMAT_SENTENCE.sub("", stem)
     return stem + extra, str(value), None
 
 
