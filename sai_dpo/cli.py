@@ -16,6 +16,7 @@ import sys
 # One line per package that adds subcommands: "module" exposing register(subparsers).
 _COMMAND_MODULES = [
     "data._cli",
+    "eval._check_cli",
     "rl._dpo_cli",
 ]
 

@@ -1,1 +1,1 @@
-"""Benchmark scripts (they print figures; may import sai_dpo)."""
+"""Benchmark scripts (run with ``python -m eval.bench.<name>``); they print figures, never assert."""

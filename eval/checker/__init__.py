@@ -1,5 +1,18 @@
 """Answer checker: extract a final answer and judge it against the gold answer, safely and fast.
 
+Stages (one small module each)::
+
+    _extract    response -> answer text (last \\boxed/\\fbox, "#### x", "answer is", MC letter, last number)
+    _normalize  answer text -> canonical LaTeX (wrappers, spacing, units, degrees, percent)
+    _parse      canonical text -> structure (scalar, tuple/interval, set, union, matrix, letter)
+    _compare    structure vs structure; scalars through
+      _numbers    exact rationals (ints, decimals, fractions, scientific notation)    in-process
+      _evaluate   whitelisted LaTeX arithmetic at 60 digits with mpmath              in-process
+      _symbolic   latex2sympy2_extended + sympy                                      worker process
+    _pool       worker processes with a hard wall-clock limit per item (no signals)
+
+Nothing here calls eval/exec/sympify/parse_expr on model text.
+
 >>> from eval.checker import verify
 >>> bool(verify("33", "The answer is $\\\\boxed{033}$."))
 True

@@ -10,6 +10,10 @@ __all__ = ["extract", "find_boxed", "MAX_ANSWER_CHARS"]
 MAX_ANSWER_CHARS = 2000
 # Only the tail of a response is scanned by the regex fallbacks, so a 10 MB string stays cheap.
 _TAIL_CHARS = 4000
+# Texts up to this size that are one line of maths with no words are taken whole as the answer.
+_BARE_MAX_CHARS = 100_000
+# A braced group is scanned this far at most; an unclosed \boxed{ in a 10 MB string stays cheap.
+_MAX_BRACED = 20_000
 
 _BOX_COMMANDS = ("\\boxed", "\\fbox")
 _ANSWER_IS = re.compile(
@@ -17,7 +21,14 @@ _ANSWER_IS = re.compile(
     re.IGNORECASE,
 )
 _LETTER = re.compile(r"(?<![A-Za-z\\])\(?([A-E])\)(?![A-Za-z])|\b(?:option|choice)\s*\(?([A-E])\b")
-_WORD = re.compile(r"(?<![\\A-Za-z])[A-Za-z]{4,}")
+_WORD = re.compile(r"(?<![\\A-Za-z{])[A-Za-z]{4,}")
+_INLINE_MATH = re.compile(r"\$\$?([^$]+)\$\$?|\\\((.+?)\\\)")
+# Plain English after an answer ("12 apples", "5 since ..."): cut there.
+_TRAILING_WORDS = re.compile(r"\s+(?<![\\])[A-Za-z]{3,}\b.*$")
+_MATH_SEGMENT = re.compile(r"\$\$(.+?)\$\$|\$([^$]+)\$|\\\[(.+?)\\\]|\\\((.+?)\\\)", re.S)
+_HASHES = re.compile(r"^\s*####\s*(.+?)\s*$", re.M)
+_SHORT_WORD = re.compile(r"(?:^|(?<=\s))(?!(?:and|or)\b)[A-Za-z]{2,3}(?=\s)")
+_SINGLE_WORD = re.compile(r"^[A-Za-z]{1,20}$")
 _NUMBER = re.compile(r"-?\d+(?:,\d{3})*(?:\.\d+)?(?:/\d+)?")
 
 
@@ -26,7 +37,7 @@ def _braced(text: str, start: int) -> tuple[str, int] | None:
     if start >= len(text) or text[start] != "{":
         return None
     depth = 0
-    for i in range(start, len(text)):
+    for i in range(start, min(len(text), start + _MAX_BRACED)):
         ch = text[i]
         if ch == "{" and (i == 0 or text[i - 1] != "\\"):
             depth += 1
@@ -65,7 +76,14 @@ def _answer_line(tail: str) -> str | None:
     if not matches:
         return None
     ans = matches[-1].group(1).strip()
-    ans = re.sub(r"^\$+|\$+$", "", ans).strip()
+    math = _INLINE_MATH.search(ans)
+    if math:
+        ans = math.group(1) or math.group(2)
+    else:
+        ans = ans.strip("$").strip()
+        words = _TRAILING_WORDS.search(ans)
+        if words and words.start() > 0:
+            ans = ans[: words.start()]
     ans = ans.rstrip(".").strip()
     return ans or None
 
@@ -73,7 +91,8 @@ def _answer_line(tail: str) -> str | None:
 def extract(text: str, *, choices=None, last_number: bool = True) -> str | None:
     """Return the final answer of a model response, or None when there is none.
 
-    Order: the last ``\\boxed{}``/``\\fbox{}``; else an "answer is ..." / "Answer: ..." line; else, when
+    Order: the last ``\\boxed{}``/``\\fbox{}``; else a GSM8K-style ``#### 42`` line; else an "answer is
+    ..." / "Answer: ..." line; else, when
     ``choices`` is given (multiple choice), the last option letter like ``(C)``; else, if
     ``last_number``, the last number in the text.
 
@@ -86,6 +105,9 @@ def extract(text: str, *, choices=None, last_number: bool = True) -> str | None:
     if boxed is not None:
         return boxed or None
     tail = text[-_TAIL_CHARS:]
+    hashes = _HASHES.findall(tail)
+    if hashes:
+        return hashes[-1].strip().strip("$").rstrip(".").strip() or None
     line = _answer_line(tail)
     if line is not None:
         return line
@@ -93,12 +115,34 @@ def extract(text: str, *, choices=None, last_number: bool = True) -> str | None:
         letters = [m.group(1) or m.group(2) for m in _LETTER.finditer(tail)]
         if letters:
             return letters[-1]
-    stripped = tail.strip()
-    if len(stripped) <= 200 and "\n" not in stripped and not _WORD.search(stripped):
-        # A bare answer such as "3\sqrt{2}" or "(1, 2]": return it whole.
-        return stripped.strip("$").strip() or None
+    if len(text) <= _BARE_MAX_CHARS:
+        stripped = text.strip()
+        if _SINGLE_WORD.match(stripped) or _looks_bare(stripped):
+            # A bare answer such as "3\sqrt{2}" or "(1, 2]": return it whole (callers bound its length).
+            return stripped.strip("$").strip() or None
     if last_number:
-        nums = _NUMBER.findall(tail)
+        nums = list(_NUMBER.finditer(tail))
         if nums:
-            return nums[-1]
+            math = _last_math_holding(tail, nums[-1])
+            return math if math is not None else nums[-1].group(0)
+    return None
+
+
+def _looks_bare(text: str) -> bool:
+    """One line of maths with no prose: no long words, no short words like "So", "$" only around it."""
+    if "\n" in text or _WORD.search(text) or _SHORT_WORD.search(text):
+        return False
+    inner = text[1:-1] if text.startswith("$") and text.endswith("$") else text
+    return "$" not in inner.strip("$")
+
+
+def _last_math_holding(tail: str, number: re.Match) -> str | None:
+    """The last ``$...$`` / ``\\[...\\]`` segment when it holds the last number ("so $x = \\frac{1}{2}$.")."""
+    segments = list(_MATH_SEGMENT.finditer(tail))
+    if not segments:
+        return None
+    seg = segments[-1]
+    if seg.start() <= number.start() and number.end() <= seg.end():
+        content = next(g for g in seg.groups() if g is not None).strip()
+        return content if 0 < len(content) <= 200 else None
     return None

@@ -97,9 +97,9 @@ def numbers_equal(a: FastNumber, b: FastNumber) -> bool:
     exact_side = a if a.exact else b
     if _terminates(exact_side.value):
         return False
-    return rel_close(float(a.value), float(b.value))
+    return rel_close(a.value, b.value)
 
 
-def rel_close(x: float, y: float, tol: float = REL_TOL) -> bool:
-    """|x - y| <= tol * max(|x|, |y|) (purely relative, so tiny values are never lumped together)."""
-    return abs(x - y) <= tol * max(abs(x), abs(y))
+def rel_close(x: Fraction, y: Fraction, tol: float = REL_TOL) -> bool:
+    """|x - y| <= tol * max(|x|, |y|), exactly (purely relative: tiny values are never lumped together)."""
+    return abs(x - y) <= Fraction(tol) * max(abs(x), abs(y))

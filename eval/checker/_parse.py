@@ -13,6 +13,10 @@ _LETTER_PREFIX = re.compile(r"^\(([A-E])\)")
 _THOUSANDS = re.compile(r"^-?\d{1,3}(?:,\d{3})+(?:\.\d+)?$")
 _MATRIX = re.compile(r"^\\begin\{([pbvBV]?matrix|array)\}(?:\{[^{}]*\})?(.*)\\end\{\1\}$", re.S)
 _ASSIGN = re.compile(r"^[A-Za-z](?:_\{?[A-Za-z0-9]+\}?)?(?:\([A-Za-z]\))?(?:=|\\in)(?!=)")
+_REL = r"(<|>|\\leq|\\geq)"
+_CHAIN = re.compile(rf"^(?P<a>[^<>]+?){_REL}(?P<v>[A-Za-z]){_REL}(?P<b>[^<>]+)$")
+_ONE_SIDED = re.compile(rf"^(?P<v>[A-Za-z]){_REL}(?P<a>[^<>=]+)$")
+_COMMAND = re.compile(r"\\[A-Za-z]+")
 _OPEN = "([{"
 _CLOSE = ")]}"
 
@@ -68,11 +72,19 @@ def _wraps_whole(s: str) -> bool:
     return depth == 0
 
 
-def _scalar(s: str) -> Node:
+def _strip_assignment(s: str) -> str:
+    """``x = 3`` -> ``3``, ``x \\in [1, 2]`` -> ``[1, 2]``, ``2^3 = 8`` -> ``8`` (a worked numeric lhs)."""
     m = _ASSIGN.match(s)
     if m and s.count("=") <= 1:
-        s = s[m.end() :]
-    return Node("scalar", s)
+        return s[m.end() :]
+    parts = s.split("=")
+    if len(parts) > 1 and all(parts) and not re.search(r"[A-Za-z]", _COMMAND.sub("", "".join(parts[:-1]))):
+        return parts[-1]
+    return s
+
+
+def _scalar(s: str) -> Node:
+    return Node("scalar", _strip_assignment(s))
 
 
 def _pm(s: str) -> Node | None:
@@ -87,10 +99,36 @@ def _pm(s: str) -> Node | None:
     return Node("list", items=(_scalar(f"{a}+{b}"), _scalar(f"{a}-{b}")))
 
 
+def _interval(lo: str, lo_closed: bool, hi: str, hi_closed: bool) -> Node:
+    brackets = ("[" if lo_closed else "(") + ("]" if hi_closed else ")")
+    return Node("seq", items=(Node("scalar", lo), Node("scalar", hi)), brackets=brackets)
+
+
+def _inequality(s: str) -> Node | None:
+    """``1 \\leq x < 3`` -> [1, 3); ``x > 2`` -> (2, \\infty). Only one variable, simple relations."""
+    s = s.replace(" ", "")
+    m = _CHAIN.match(s)
+    if m:
+        r1, r2 = m.group(2), m.group(4)
+        if r1 in ("<", "\\leq") and r2 in ("<", "\\leq"):
+            return _interval(m.group("a"), r1 == "\\leq", m.group("b"), r2 == "\\leq")
+        if r1 in (">", "\\geq") and r2 in (">", "\\geq"):
+            return _interval(m.group("b"), r2 == "\\geq", m.group("a"), r1 == "\\geq")
+        return None
+    m = _ONE_SIDED.match(s)
+    if m:
+        rel, a = m.group(2), m.group("a")
+        if rel in ("<", "\\leq"):
+            return _interval("-\\infty", False, a, rel == "\\leq")
+        return _interval(a, rel == "\\geq", "\\infty", False)
+    return None
+
+
 def parse_structure(s: str, depth: int = 0) -> Node:
     """Parse canonical answer text into a ``Node`` tree (no maths is evaluated here)."""
     if depth > 6:
         return Node("scalar", s)
+    s = _strip_assignment(s)
     m = _LETTER.match(s) or _LETTER_PREFIX.match(s)
     if m:
         return Node("letter", m.group(1))
@@ -120,8 +158,16 @@ def parse_structure(s: str, depth: int = 0) -> Node:
     if len(parts) > 1:
         parts = [p for p in parts if p] or [""]
         if all(re.fullmatch(r"\\?(?:and|or)?", p) is None for p in parts):
-            return Node("list", items=tuple(parse_structure(p, depth + 1) for p in parts))
+            items: list[Node] = []
+            for p in parts:
+                node = parse_structure(p, depth + 1)
+                # "-2, 1 \\pm \\sqrt{3}" lists three values: flatten the \\pm pair into the list.
+                items.extend(node.items if node.kind == "list" else (node,))
+            return Node("list", items=tuple(items))
     pm = _pm(s)
     if pm is not None:
         return pm
+    ineq = _inequality(s)
+    if ineq is not None:
+        return ineq
     return _scalar(s)

@@ -9,19 +9,37 @@ from __future__ import annotations
 
 import atexit
 import logging
-import multiprocessing as mp
 import os
+import subprocess
+import sys
 import threading
+import time
+from multiprocessing.connection import Connection
 
 __all__ = ["WorkerPool", "get_pool", "shutdown_pool", "TaskTimeout"]
 
 log = logging.getLogger(__name__)
 STARTUP_TIMEOUT = 120.0
+# The folder holding the ``eval`` package, so workers import the same code as their parent.
+_ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 _MEMORY_LIMIT = 2 * 1024**3
 
 
 class TaskTimeout(Exception):
     """The worker did not answer within the deadline and was killed."""
+
+
+def _watch_parent(interval: float = 1.0) -> None:
+    """Exit this worker soon after its parent dies, even in the middle of a long sympy call."""
+    parent = os.getppid()
+
+    def watch():
+        while True:
+            time.sleep(interval)
+            if os.getppid() != parent:
+                os._exit(0)
+
+    threading.Thread(target=watch, name="checker-parent-watch", daemon=True).start()
 
 
 def _worker_main(conn, fn_path: str) -> None:
@@ -34,6 +52,7 @@ def _worker_main(conn, fn_path: str) -> None:
         pass
     import importlib
 
+    _watch_parent()
     module, name = fn_path.rsplit(":", 1)
     fn = getattr(importlib.import_module(module), name)
     fn(None)  # warm-up: import sympy and the parser before declaring ready
@@ -53,12 +72,45 @@ def _worker_main(conn, fn_path: str) -> None:
             conn.send(("error", f"{type(exc).__name__}: {exc}"[:300]))
 
 
+class _Duplex:
+    """send/recv/poll over two one-way pipe connections (one per direction)."""
+
+    def __init__(self, reader: Connection, writer: Connection):
+        self.reader, self.writer = reader, writer
+
+    def send(self, obj) -> None:
+        self.writer.send(obj)
+
+    def recv(self):
+        return self.reader.recv()
+
+    def poll(self, timeout: float) -> bool:
+        return self.reader.poll(timeout)
+
+    def close(self) -> None:
+        for c in (self.reader, self.writer):
+            try:
+                c.close()
+            except OSError:
+                pass
+
+
 class _Worker:
-    def __init__(self, ctx, fn_path: str):
-        self.conn, child = ctx.Pipe()
-        self.proc = ctx.Process(target=_worker_main, args=(child, fn_path), daemon=True)
-        self.proc.start()
-        child.close()
+    """A plain ``python -m eval.checker._worker`` child process (not multiprocessing, so a caller's
+    ``__main__`` is never re-imported and no ``if __name__ == "__main__"`` guard is needed)."""
+
+    def __init__(self, fn_path: str):
+        to_child_r, to_child_w = os.pipe()
+        from_child_r, from_child_w = os.pipe()
+        env = dict(os.environ)
+        env["PYTHONPATH"] = os.pathsep.join(p for p in (_ROOT, env.get("PYTHONPATH", "")) if p)
+        cmd = [sys.executable, "-m", "eval.checker._worker", str(to_child_r), str(from_child_w), fn_path]
+        self.proc = subprocess.Popen(
+            cmd, pass_fds=(to_child_r, from_child_w), env=env, stdin=subprocess.DEVNULL, close_fds=True
+        )
+        os.close(to_child_r)
+        os.close(from_child_w)
+        self.conn = _Duplex(Connection(from_child_r, writable=False), Connection(to_child_w, readable=False))
         self.ready = False
 
     def wait_ready(self, timeout: float) -> bool:
@@ -72,8 +124,8 @@ class _Worker:
     def kill(self) -> None:
         try:
             self.proc.kill()
-            self.proc.join(timeout=2.0)
-        except (OSError, ValueError, AssertionError):
+            self.proc.wait(timeout=5.0)
+        except (OSError, subprocess.TimeoutExpired):
             pass
         self.conn.close()
 
@@ -84,7 +136,6 @@ class WorkerPool:
     def __init__(self, fn_path: str, size: int = 2):
         self._fn_path = fn_path
         self._size = max(1, size)
-        self._ctx = mp.get_context("spawn")
         self._idle: list[_Worker] = []
         self._count = 0
         self._cond = threading.Condition()
@@ -95,7 +146,7 @@ class WorkerPool:
         with self._cond:
             self._size = max(self._size, size)
             while self._count < self._size:
-                self._idle.append(_Worker(self._ctx, self._fn_path))
+                self._idle.append(_Worker(self._fn_path))
                 self._count += 1
 
     def warm(self, timeout: float = STARTUP_TIMEOUT) -> None:
@@ -115,7 +166,7 @@ class WorkerPool:
                     return self._idle.pop()
                 if self._count < self._size:
                     self._count += 1
-                    return _Worker(self._ctx, self._fn_path)
+                    return _Worker(self._fn_path)
                 self._cond.wait()
 
     def _release(self, worker: _Worker | None) -> None:
@@ -196,3 +247,4 @@ def shutdown_pool() -> None:
 
 
 atexit.register(shutdown_pool)
+

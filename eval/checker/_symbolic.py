@@ -115,7 +115,7 @@ def _symbolic_equal(g, p) -> bool:
     rng = random.Random(0)
     agreed = 0
     for _ in range(4):
-        point = {s: sympy.Rational(rng.randint(1, 97), rng.randint(1, 13)) for s in free}
+        point = {s: rng.choice((-1, 1)) * sympy.Rational(rng.randint(11, 97), rng.randint(3, 13)) for s in free}
         try:
             gv, pv = _num(g.subs(point)), _num(p.subs(point))
         except Exception:
@@ -128,6 +128,28 @@ def _symbolic_equal(g, p) -> bool:
     if agreed >= 3:
         return True
     return sympy.simplify(g - p) == 0
+
+
+def _proportional(g, p) -> bool:
+    """Equations lhs-rhs = 0 are the same when one side is a nonzero constant multiple of the other."""
+    import sympy
+
+    free = sorted(g.free_symbols | p.free_symbols, key=str)
+    rng = random.Random(1)
+    ratios = []
+    for _ in range(4):
+        point = {s: sympy.Rational(rng.randint(1, 97), rng.randint(1, 13)) for s in free}
+        gv, pv = _num(g.subs(point)), _num(p.subs(point))
+        if gv is None or pv is None:
+            continue
+        if abs(pv) < 1e-30:
+            if abs(gv) > 1e-30:
+                return False
+            continue
+        ratios.append(gv / pv)
+    if len(ratios) < 3 or abs(ratios[0]) < 1e-30:
+        return _symbolic_equal(g, p) or _symbolic_equal(g, -p)
+    return all(_close(r, ratios[0], 1e-12) for r in ratios)
 
 
 def _as_expr(obj):
@@ -153,5 +175,5 @@ def sympy_scalar_equal(gold: str, pred: str) -> bool:
     if not g.free_symbols and not p.free_symbols:
         return _numbers_equal(g, p)
     if g_eq:
-        return _symbolic_equal(g, p) or _symbolic_equal(g, -p)
+        return _proportional(g, p)
     return _symbolic_equal(g, p)

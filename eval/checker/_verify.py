@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from ._compare import NeedsSympy, compare_nodes, fast_scalar_equal
-from ._extract import MAX_ANSWER_CHARS, extract
+from ._extract import MAX_ANSWER_CHARS, extract, find_boxed
 from ._normalize import Normalized, normalize
 from ._parse import MC_LETTERS, Node, parse_structure
 from ._pool import TaskTimeout, get_pool, shutdown_pool
@@ -60,6 +60,11 @@ def _percent_variant(norm: Normalized) -> tuple[Normalized, Node]:
     return Normalized(text, False), parse_structure(text)
 
 
+def _degree_variant(norm: Normalized) -> Node:
+    """An angle in degrees as radians, to compare with an answer written with \\pi."""
+    return parse_structure(f"\\frac{{{norm.text}}}{{180}}\\pi")
+
+
 def _candidates(gold, pred, choices):
     """(gold, pred) pairs that count as a match: letters vs choice values, percent vs fraction."""
     (gn, gnode), (pn, pnode) = gold, pred
@@ -70,6 +75,11 @@ def _candidates(gold, pred, choices):
     elif pnode.kind == "letter" and gnode.kind != "letter":
         alt = _choice_node(choices, pnode.value)
         pairs = [(gnode, alt[1])] if alt else pairs
+    if gn.degrees != pn.degrees and gnode.kind == pnode.kind == "scalar":
+        if gn.degrees and "\\pi" in pn.text:
+            pairs.append((_degree_variant(gn), pnode))
+        elif pn.degrees and "\\pi" in gn.text:
+            pairs.append((gnode, _degree_variant(pn)))
     if gn.percent != pn.percent and gnode.kind == pnode.kind == "scalar":
         if gn.percent:
             pairs.append((_percent_variant(gn)[1], pnode))
@@ -112,10 +122,15 @@ def _bare_gold(gold) -> str | None:
     if not isinstance(gold, str) and not isinstance(gold, int | float):
         return None
     gold = str(gold).strip()
+    if ("\\boxed" in gold or "\\fbox" in gold) and len(gold) <= 100_000:
+        # A whole worked solution given as gold: its last boxed answer is the gold answer.
+        gold = find_boxed(gold) or gold
     return gold if gold and len(gold) <= MAX_ANSWER_CHARS else None
 
 
 def _bare_pred(prediction, choices) -> str | None:
+    if isinstance(prediction, int | float) and not isinstance(prediction, bool):
+        prediction = str(prediction)
     if not isinstance(prediction, str):
         return None
     pred = extract(prediction, choices=choices)
@@ -123,6 +138,16 @@ def _bare_pred(prediction, choices) -> str | None:
 
 
 def _screen(gold, prediction, choices) -> tuple[Verdict | None, tuple]:
+    """Fast in-process judgement, or (None, task) when the pair needs a sympy worker. Never raises."""
+    try:
+        return _screen_unsafe(gold, prediction, choices)
+    except (RecursionError, MemoryError, ValueError, TypeError, ArithmeticError, IndexError) as exc:
+        # Model text must never crash a reward function: report the pair, do not raise.
+        log.warning("checker fast path failed on %r: %s", str(prediction)[:80], exc)
+        return Verdict("unparseable_pred", f"checker could not read the answer ({type(exc).__name__})"), ()
+
+
+def _screen_unsafe(gold, prediction, choices) -> tuple[Verdict | None, tuple]:
     g = _bare_gold(gold)
     if g is None:
         return Verdict("unparseable_gold", "gold is empty, not text, or too long"), ()
@@ -132,8 +157,17 @@ def _screen(gold, prediction, choices) -> tuple[Verdict | None, tuple]:
     choices = tuple(str(c) for c in choices) if choices else None
     fast = _fast(g, p, choices)
     if fast is not None:
-        return Verdict(*fast), ()
+        return _explain(fast, g, p), ()
     return None, (g, p, choices)
+
+
+def _short(text: str) -> str:
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _explain(result: tuple[str, str], gold: str, pred: str) -> Verdict:
+    status, reason = result
+    return Verdict(status, f"{reason}: prediction {_short(pred)!r} vs gold {_short(gold)!r}")
 
 
 def _run_slow(task, timeout: float, workers: int) -> Verdict:
@@ -143,14 +177,17 @@ def _run_slow(task, timeout: float, workers: int) -> Verdict:
         return Verdict("timeout", str(exc))
     except RuntimeError as exc:
         return Verdict("unparseable_pred", f"checker error: {exc}"[:200])
-    return Verdict(status, reason)
+    return _explain((status, reason), task[0], task[1])
 
 
 def verify(gold, prediction, *, choices=None, timeout: float = 2.0) -> Verdict:
     """Judge one prediction (a full response or a bare answer) against the gold answer.
 
-    Fast paths (normalized text, exact rationals) run here; anything needing sympy runs in a worker
-    process killed after ``timeout`` seconds, so the call returns in any thread, in any Ray actor.
+    Fast paths (normalized text, exact rationals, whitelisted arithmetic) run here; anything needing
+    sympy runs in a worker process killed after ``timeout`` seconds, so the call returns in any thread,
+    in any Ray actor. The limit counts from when a ready worker takes the item: the very first sympy
+    item in a process also waits for the workers to start (about 1-3 s; call ``warmup()`` to pay that
+    up front). Never raises on model text: unreadable input gives an ``unparseable_*`` verdict.
 
     >>> verify("1/2", r"so the answer is $\\boxed{\\dfrac{1}{2}}$").status
     'correct'
@@ -168,7 +205,8 @@ def _check_timeout(timeout) -> None:
 def verify_batch(golds, predictions, *, choices=None, timeout: float = 2.0, workers=None) -> list[Verdict]:
     """Judge many pairs; items needing sympy run in parallel worker processes, each under ``timeout``.
 
-    ``choices`` is None, or one list of choices per item (None for items that are not multiple choice).
+    ``choices`` is None, one list of choice strings shared by all items, or one entry per item (a list,
+    or None for items that are not multiple choice). Returns verdicts in input order.
     """
     _check_timeout(timeout)
     golds, predictions = list(golds), list(predictions)
@@ -177,7 +215,10 @@ def verify_batch(golds, predictions, *, choices=None, timeout: float = 2.0, work
             f"The 'predictions' parameter of verify_batch must have one entry per gold answer "
             f"({len(golds)}). Got {len(predictions)} instead."
         )
-    per_item = list(choices) if choices is not None else [None] * len(golds)
+    if choices is not None and choices and all(isinstance(c, str) for c in choices):
+        per_item = [list(choices)] * len(golds)  # one set of choices shared by every item
+    else:
+        per_item = list(choices) if choices is not None else [None] * len(golds)
     if len(per_item) != len(golds):
         raise ValueError(
             f"The 'choices' parameter of verify_batch must be None or have one entry per item "

@@ -1,0 +1,133 @@
+"""Benchmark the answer checker against Math-Verify on the same table, in the same run.
+
+    python -m eval.bench.checker [--cases tests/checker/cases.py | FILE.jsonl] [--passes 3]
+
+Prints accuracy, false positives/negatives, throughput (items/s, one process, one caller thread) and
+p50/p99 latency per item for both checkers, and the throughput ratio. Math-Verify (``pip install
+math-verify``, the ``bench`` extra) uses signal-based timeouts, so it is called from the main thread.
+A JSONL case file has one object per line: {"gold", "prediction", "expected", "choices"?}.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import pathlib
+import re
+import runpy
+import statistics
+import time
+
+_ROOT = pathlib.Path(__file__).resolve().parents[2]
+_DEFAULT_CASES = _ROOT / "tests" / "checker" / "cases.py"
+_WORDY = re.compile(r"(?<![\\A-Za-z{])[A-Za-z]{4,}")
+
+
+def load_cases(path: pathlib.Path) -> list[tuple[str, str, bool, list | None]]:
+    """(gold, prediction, expected, choices) rows from a cases.py (``all_cases()``) or a JSONL file."""
+    if path.suffix == ".jsonl":
+        rows = [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
+        return [(r["gold"], r["prediction"], bool(r["expected"]), r.get("choices")) for r in rows]
+    module = runpy.run_path(str(path))
+    return [(g, p, e, c) for _grp, g, p, e, c in module["all_cases"]()]
+
+
+def _ours(rows):
+    from eval.checker import verify
+
+    return [bool(verify(g, p, choices=c)) for g, p, _e, c in rows], None
+
+
+def _as_math(text: str) -> str:
+    """Math-Verify extracts from $...$ / \\boxed; wrap bare answers (not whole responses) in $...$."""
+    if "$" in text or "\\boxed" in text or _WORDY.search(text):
+        return text
+    return f"${text}$"
+
+
+def _math_verify_one(g: str, p: str) -> bool:
+    from math_verify import parse, verify
+
+    try:
+        return bool(verify(parse(_as_math(g)), parse(_as_math(p))))
+    except Exception:
+        return False
+
+
+def _timed(fn, rows):
+    """Run ``fn(gold, pred, choices)`` per row; returns (results, latencies in seconds)."""
+    out, lat = [], []
+    for g, p, _e, c in rows:
+        start = time.perf_counter()
+        out.append(fn(g, p, c))
+        lat.append(time.perf_counter() - start)
+    return out, lat
+
+
+def _report(name: str, rows, results, lat) -> dict:
+    expected = [e for _g, _p, e, _c in rows]
+    right = sum(r == e for r, e in zip(results, expected, strict=True))
+    fp = sum(r and not e for r, e in zip(results, expected, strict=True))
+    fn = sum(e and not r for r, e in zip(results, expected, strict=True))
+    qs = statistics.quantiles(lat, n=100) if len(lat) > 1 else [lat[0]] * 99
+    stats = {
+        "accuracy": right / len(rows), "false_pos": fp, "false_neg": fn,
+        "items_per_s": len(rows) / sum(lat), "p50_ms": qs[49] * 1e3, "p99_ms": qs[98] * 1e3,
+    }
+    print(
+        f"{name:<22} accuracy {stats['accuracy']:.3f} ({right}/{len(rows)})  false+ {fp:>3}  false- {fn:>3}  "
+        f"{stats['items_per_s']:>8.1f} items/s  p50 {stats['p50_ms']:.2f} ms  p99 {stats['p99_ms']:.2f} ms"
+    )
+    return stats
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the benchmark and print the figures."""
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--cases", type=pathlib.Path, default=_DEFAULT_CASES)
+    ap.add_argument("--passes", type=int, default=3, help="passes of this checker (pass 1 has cold caches)")
+    ap.add_argument("--show-errors", action="store_true", help="list rows each checker got wrong")
+    args = ap.parse_args(argv)
+    rows = load_cases(args.cases)
+    print(f"{len(rows)} cases from {args.cases} ({sum(not r[2] for r in rows)} must-be-False)")
+
+    from eval.checker import verify, verify_batch, warmup
+
+    warmup()
+    ours = []
+    for i in range(args.passes):
+        res, lat = _timed(lambda g, p, c: bool(verify(g, p, choices=c)), rows)
+        ours.append(_report(f"sai-dpo pass {i + 1}", rows, res, lat))
+    start = time.perf_counter()
+    verify_batch([r[0] for r in rows], [r[1] for r in rows], choices=[r[3] for r in rows])
+    print(f"sai-dpo verify_batch     {len(rows) / (time.perf_counter() - start):.1f} items/s (warm caches)")
+    try:
+        import math_verify  # noqa: F401
+    except ImportError:
+        print("math-verify is not installed (pip install 'sai-dpo[bench]'); no comparison.")
+        return 0
+    mv_fn = lambda g, p, c: _math_verify_one(g, p)  # noqa: E731
+    _timed(mv_fn, rows[:5])  # import and warm up
+    mv_res, mv_lat = _timed(mv_fn, rows)
+    mv = _report("math-verify", rows, mv_res, mv_lat)
+    plain = [i for i, r in enumerate(rows) if not r[3]]
+    ours_last, _ = _timed(lambda g, p, c: bool(verify(g, p, choices=c)), rows)
+    for name, results in (("sai-dpo", ours_last), ("math-verify", mv_res)):
+        right = sum(results[i] == rows[i][2] for i in plain)
+        fp = sum(results[i] and not rows[i][2] for i in plain)
+        print(f"  without multiple-choice rows (math-verify takes no choices): {name:<12} "
+              f"accuracy {right / len(plain):.3f} ({right}/{len(plain)})  false+ {fp}")
+    print(
+        f"throughput ratio (sai-dpo / math-verify): cold pass {ours[0]['items_per_s'] / mv['items_per_s']:.1f}x, "
+        f"warm pass {ours[-1]['items_per_s'] / mv['items_per_s']:.1f}x"
+    )
+    if args.show_errors:
+        for name, results in (("sai-dpo", ours_last), ("math-verify", mv_res)):
+            for (g, p, e, _c), r in zip(rows, results, strict=True):
+                if r != e:
+                    print(f"  {name} wrong: gold={g!r} pred={p!r} expected={e}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,87 @@
+"""Answer extraction and the Verdict object."""
+
+import pytest
+
+from eval.checker import Verdict, extract, verify
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (r"so $\boxed{\frac{1}{2}}$", r"\frac{1}{2}"),
+        (r"\boxed{\frac{\sqrt{3}}{2}} and nothing else", r"\frac{\sqrt{3}}{2}"),
+        (r"first \boxed{1}, then \boxed{2}", "2"),
+        (r"\boxed{\{1, 2\}}", r"\{1, 2\}"),
+        (r"\fbox{42}", "42"),
+        (r"\boxed 7 is it", "7"),
+        ("The answer is 12 apples.", "12"),
+        ("Answer: 033", "033"),
+        ("so the final answer is $x = 5$ because", "x = 5"),
+        ("We find 3 cases and then 12 more", "12"),
+        (r"(1, 2]", "(1, 2]"),
+        ("", None),
+        ("no digits at all here", None),
+    ],
+)
+def test_extract(text, expected):
+    assert extract(text) == expected
+
+
+def test_extract_letter_only_for_multiple_choice():
+    text = "Comparing the options, I choose (D) as it fits; earlier 3 was wrong"
+    assert extract(text, choices=["1", "2", "3", "4", "5"]) == "D"
+    assert extract(text) == "3"
+
+
+def test_last_number_fallback_can_be_turned_off():
+    assert extract("We find 3 cases and then 12 more", last_number=False) is None
+
+
+def test_unbalanced_boxed_is_not_an_answer():
+    assert extract(r"\boxed{\frac{1}{2}") != r"\frac{1}{2"
+
+
+def test_verdict_truthiness_and_validation():
+    assert bool(Verdict("correct", "x")) is True
+    for status in ("incorrect", "unparseable_pred", "unparseable_gold", "timeout"):
+        assert bool(Verdict(status)) is False
+    with pytest.raises(ValueError, match="'status' parameter of Verdict"):
+        Verdict("maybe")
+
+
+def test_verify_statuses_for_missing_answers():
+    assert verify("5", "I do not know").status == "unparseable_pred"
+    assert verify("", "5").status == "unparseable_gold"
+    assert verify(None, "5").status == "unparseable_gold"
+    assert verify("5", None).status == "unparseable_pred"
+
+
+def test_verify_rejects_bad_timeout():
+    with pytest.raises(ValueError, match="'timeout' parameter of verify"):
+        verify("1", "1", timeout=0)
+
+
+def test_docstring_examples_run():
+    import doctest
+
+    import eval.checker
+    import eval.checker._extract
+    import eval.checker._verify
+
+    for module in (eval.checker, eval.checker._extract, eval.checker._verify):
+        result = doctest.testmod(module)
+        assert result.attempted >= 1 and result.failed == 0, module.__name__
+
+
+def test_verify_batch_validates_and_keeps_order():
+    from eval.checker import verify_batch
+
+    with pytest.raises(ValueError, match="'predictions' parameter of verify_batch"):
+        verify_batch(["1", "2"], ["1"])
+    with pytest.raises(ValueError, match="'choices' parameter of verify_batch"):
+        verify_batch(["1", "2"], ["1", "2"], choices=[None])
+    verdicts = verify_batch(["1/2", "C", "3", "(1,2]"], ["0.5", "12", "4", "(1,2]"], choices=[None, ["1", "2", "12"], None, None])
+    assert [v.status for v in verdicts] == ["correct", "correct", "incorrect", "correct"]
+    # One list of choices shared by every item.
+    shared = verify_batch(["A", "B"], ["7", "7"], choices=["7", "8", "9", "10", "11"])
+    assert [bool(v) for v in shared] == [True, False]

@@ -1,0 +1,91 @@
+"""The worker pool: hard per-task limits, replacement of stuck workers, clean shutdown."""
+
+import threading
+import time
+
+import pytest
+
+from eval.checker._pool import TaskTimeout, WorkerPool
+
+FN = "tests.checker._slow_task:run"
+
+
+@pytest.fixture()
+def pool():
+    p = WorkerPool(FN, size=1)
+    p.warm()
+    yield p
+    p.shutdown()
+
+
+def test_task_result_comes_back(pool):
+    assert pool.run((0.0, "hello"), timeout=5.0) == "hello"
+
+
+def test_stuck_worker_is_killed_and_replaced(pool):
+    (first,) = pool._idle
+    start = time.monotonic()
+    with pytest.raises(TaskTimeout):
+        pool.run((60.0, "never"), timeout=0.5)
+    assert time.monotonic() - start < 0.5 + 3.0
+    first.proc.wait(timeout=5)
+    assert first.proc.returncode is not None  # killed
+    assert pool.run((0.0, "again"), timeout=30.0) == "again"
+    (second,) = pool._idle
+    assert second.proc.pid != first.proc.pid
+
+
+def test_concurrent_callers_share_the_pool(pool):
+    results = []
+
+    def call(i):
+        results.append(pool.run((0.05, i), timeout=30.0))
+
+    threads = [threading.Thread(target=call, args=(i,)) for i in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    assert sorted(results) == [0, 1, 2, 3]
+
+
+def test_shutdown_stops_workers():
+    p = WorkerPool(FN, size=1)
+    p.warm()
+    (worker,) = p._idle
+    p.shutdown()
+    worker.proc.wait(timeout=5)
+    assert worker.proc.returncode is not None
+    with pytest.raises(RuntimeError, match="shut down"):
+        p.run((0.0, 1), timeout=1.0)
+
+
+def test_workers_exit_when_their_parent_dies():
+    """A parent killed mid-task leaves no orphan worker burning CPU (the worker watches its parent)."""
+    import os
+    import pathlib
+    import subprocess
+    import sys
+
+    root = pathlib.Path(__file__).resolve().parents[2]
+    code = (
+        "import os, threading, time\n"
+        "from eval.checker._pool import WorkerPool\n"
+        f"p = WorkerPool({FN!r}, size=1)\n"
+        "p.warm()\n"
+        "print(p._idle[0].proc.pid, flush=True)\n"
+        "threading.Thread(target=lambda: p.run((60.0, 1), timeout=120.0), daemon=True).start()\n"
+        "time.sleep(0.5)\n"
+        "os._exit(0)\n"
+    )
+    env = dict(os.environ, PYTHONPATH=str(root))
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=root, env=env, timeout=60)
+    pid = int(out.stdout.split()[0])
+    deadline = time.monotonic() + 15
+    while time.monotonic() < deadline:
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return
+        time.sleep(0.2)
+    raise AssertionError(f"worker {pid} outlived its parent")

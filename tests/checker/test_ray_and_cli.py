@@ -1,0 +1,54 @@
+"""The checker inside a real Ray actor (timeouts hold there too) and the `sai-dpo check` command."""
+
+import os
+import pathlib
+import tempfile
+import time
+
+import pytest
+
+from sai_dpo.cli import main
+
+ROOT = str(pathlib.Path(__file__).resolve().parents[2])
+SLOW = r"\sum_{k=1}^{1000} k^{k}"
+
+
+@pytest.fixture(scope="module")
+def ray_session():
+    import ray
+
+    tmp = tempfile.mkdtemp(prefix="rc", dir="/tmp")
+    os.environ.setdefault("RAY_USAGE_STATS_ENABLED", "0")
+    ray.init(num_cpus=1, include_dashboard=False, _temp_dir=tmp, log_to_driver=False)
+    yield ray
+    ray.shutdown()
+
+
+def test_verify_batch_inside_a_ray_actor_honours_timeouts(ray_session):
+    ray = ray_session
+
+    @ray.remote
+    class Grader:
+        def grade(self, golds, preds, timeout):
+            from eval.checker import verify_batch, warmup
+
+            warmup(2)
+            start = time.monotonic()
+            verdicts = verify_batch(golds, preds, timeout=timeout, workers=2)
+            return [(v.status, v.reason) for v in verdicts], time.monotonic() - start
+
+    grader = Grader.options(runtime_env={"env_vars": {"PYTHONPATH": ROOT}}).remote()
+    golds = [SLOW, "1/2", r"\sqrt{8}", "(1,2]"]
+    preds = ["5", r"\boxed{0.5}", r"2\sqrt{2}", "(1,2)"]
+    verdicts, elapsed = ray.get(grader.grade.remote(golds, preds, 1.0), timeout=120)
+    statuses = [s for s, _ in verdicts]
+    assert statuses == ["timeout", "correct", "correct", "incorrect"], verdicts
+    assert elapsed < 1.0 + 4.0
+
+
+def test_cli_check_exit_codes(capsys):
+    assert main(["check", r"\frac{1}{2}", r"so \boxed{0.5}"]) == 0
+    assert capsys.readouterr().out.startswith("correct")
+    assert main(["check", "C", "(D)", "--choices", "1,2,3,4,5"]) == 1
+    assert capsys.readouterr().out.startswith("incorrect")
+    assert main(["check", "C", "3", "--choices", "1,2,3,4,5"]) == 0

@@ -1,0 +1,145 @@
+"""Adversarial inputs: code injection does nothing; huge and explosive inputs return within the deadline."""
+
+import threading
+import time
+
+import pytest
+
+from eval.checker import verify, verify_batch, warmup
+
+# A sum of 1000 numbers with thousands of digits each: real sympy work that takes minutes.
+SLOW = r"\sum_{k=1}^{1000} k^{k}"
+MARGIN = 3.0  # seconds on top of the timeout: process kill, pipe close, a loaded 2-core CI box
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _warm_workers():
+    warmup(2)
+
+
+def _injections(sentinel):
+    cmd = f"touch {sentinel}"
+    return [
+        f"__import__('os').system('{cmd}')",
+        f"\\boxed{{__import__('os').system('{cmd}')}}",
+        f"(lambda: __import__('os').system('{cmd}'))()",
+        f"eval(\"__import__('os').system('{cmd}')\")",
+        f"exec('import os; os.system(\"{cmd}\")')",
+        "().__class__.__bases__[0].__subclasses__()",
+        f"x.__globals__['os'].system('{cmd}')",
+        f"\\text{{__import__('os').system('{cmd}')}}",
+        f"open('{sentinel}', 'w').write('x')",
+    ]
+
+
+def test_injection_strings_do_nothing(tmp_path):
+    sentinel = tmp_path / "pwned"
+    texts = _injections(sentinel)
+    golds = ["1"] * len(texts) + texts
+    preds = texts + ["1"] * len(texts)
+    verdicts = verify_batch(golds, preds, timeout=3.0)
+    verdicts += [verify(t, t.replace("system", "popen")) for t in texts]
+    assert not sentinel.exists()
+    assert not any(v for v in verdicts[: 2 * len(texts)])
+    assert all(v.status in {"incorrect", "unparseable_pred", "unparseable_gold", "timeout"} for v in verdicts)
+
+
+@pytest.mark.parametrize(
+    "prediction",
+    [
+        "9" * 10_000_000,
+        r"\boxed{" + "1" * 10_000_000,
+        "(" * 140 + "1" + ")" * 140,
+        r"\boxed{" * 200_000 + "1" + "}" * 200_000,
+        "(" * 500_000 + "1" + ")" * 500_000,
+        "The answer is " + "1+" * 3_000_000 + "1",
+        r"\frac{" * 3000 + "1" + "}{2}" * 3000,
+        "2^{2^{2^{2^{10}}}}",
+        "10^{10^{10}}",
+        "(10^{10})!",
+        "100000!",
+        r"9^{9^{9^{9}}}",
+    ],
+    ids=["10MB-digits", "10MB-unclosed-box", "parens-140", "nested-boxed", "nested-parens", "long-sum", "deep-frac", "tower", "pow",
+         "big-fact", "fact", "tower9"],
+)
+def test_explosive_inputs_return_within_deadline(prediction):
+    start = time.monotonic()
+    verdict = verify("2", prediction, timeout=2.0)
+    elapsed = time.monotonic() - start
+    assert elapsed < 2.0 + MARGIN, (elapsed, verdict)
+    assert verdict.status in {"incorrect", "unparseable_pred", "timeout"}, verdict
+
+
+def test_explosive_gold_is_reported_as_gold_problem():
+    verdict = verify("2^{2^{2^{2^{10}}}}", "2", timeout=2.0)
+    assert verdict.status in {"unparseable_gold", "timeout"}, verdict
+
+
+def test_slow_sympy_work_times_out_then_checker_recovers():
+    start = time.monotonic()
+    verdict = verify(SLOW, "5", timeout=1.0)
+    assert verdict.status == "timeout" and time.monotonic() - start < 1.0 + MARGIN, verdict
+    # The stuck worker was killed and replaced: symbolic work still gets answered.
+    assert verify("(x+1)^2", "x^2+2x+1", timeout=30.0).status == "correct"
+
+
+def test_verify_from_a_non_main_thread_honours_timeout():
+    out = {}
+
+    def target():
+        start = time.monotonic()
+        out["verdict"] = verify(SLOW, "5", timeout=1.0)
+        out["elapsed"] = time.monotonic() - start
+
+    t = threading.Thread(target=target)
+    t.start()
+    t.join(timeout=30)
+    assert not t.is_alive()
+    assert out["verdict"].status == "timeout" and out["elapsed"] < 1.0 + MARGIN, out
+
+
+def test_batch_from_thread_with_stuck_items_still_returns_everything():
+    golds = [SLOW, "1/2", r"\sqrt{12}", SLOW, "(x+1)^2"]
+    preds = ["5", "0.5", r"2\sqrt{3}", "7", "x^2+2x+1"]
+    out = {}
+
+    def target():
+        start = time.monotonic()
+        out["verdicts"] = verify_batch(golds, preds, timeout=1.0, workers=2)
+        out["elapsed"] = time.monotonic() - start
+
+    t = threading.Thread(target=target)
+    t.start()
+    t.join(timeout=60)
+    assert not t.is_alive()
+    statuses = [v.status for v in out["verdicts"]]
+    assert statuses[0] == statuses[3] == "timeout"
+    assert statuses[1] == "correct"
+    # Items queued behind a killed worker wait for its replacement to start, then get a full timeout.
+    assert statuses[2] in {"correct", "timeout"} and statuses[4] in {"correct", "timeout"}
+    assert out["elapsed"] < 60
+
+
+def test_random_latex_soup_never_raises_and_returns_in_time():
+    """Seeded random strings over LaTeX-ish tokens: every pair gets a valid verdict, none hangs."""
+    import random
+
+    rng = random.Random(7)
+    alphabet = ["1", "2", "0", "x", "y", "e", ".", ",", "(", ")", "[", "]", "{", "}", "\\{", "\\}", "^", "_",
+                "+", "-", "/", "*", "=", "<", "\\frac", "\\sqrt", "\\pi", "\\boxed{", "\\text{", "\\cup", "\\pm",
+                "\\infty", "\\%", "!", "|", " ", "\\sin", "\\log", "\\le", "(C)", "\\begin{pmatrix}", "&", "\\\\"]
+    golds, preds = [], []
+    for _ in range(300):
+        golds.append("".join(rng.choice(alphabet) for _ in range(rng.randint(1, 12))))
+        preds.append("".join(rng.choice(alphabet) for _ in range(rng.randint(1, 12))))
+    start = time.monotonic()
+    verdicts = verify_batch(golds, preds, timeout=2.0, choices=["1", "2", "3", "4", "5"])
+    assert len(verdicts) == 300
+    assert {v.status for v in verdicts} <= {"correct", "incorrect", "unparseable_pred", "unparseable_gold", "timeout"}
+    assert time.monotonic() - start < 120
+    # Identical soups are judged equal or unreadable, never "incorrect" (a \\boxed inside a gold is not
+    # extracted, while the same text as a prediction is, so those are left out).
+    plain = [g for g in golds if "\\boxed" not in g][:100]
+    same = verify_batch(plain, plain, timeout=2.0)
+    assert all(v.status != "incorrect" for v in same), [v for v in same if v.status == "incorrect"][:3]
