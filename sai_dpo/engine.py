@@ -33,6 +33,8 @@ class SelectionEngine:
         levels: one prior difficulty per problem (int or None).
         config: a :class:`SelectionConfig`; the default runs the ``sai_dpo`` policy.
 
+    Not thread-safe (scratch buffers are reused between calls); the service serialises calls.
+
     Example:
         >>> engine = SelectionEngine(["alg", "geo", "alg"], [1, 2, 3], SelectionConfig(seed=0))
         >>> idx = engine.draw(2, round=0)
@@ -115,6 +117,7 @@ class SelectionEngine:
         total = float(w.sum())
         eps, n = self.config.epsilon, self.n_problems
         if not math.isfinite(total) or total <= 0:
+            logger.warning("policy %r gave scores summing to %s at round %d; drawing uniformly", self.config.policy, total, r)
             w.fill(1.0 / n)
         else:
             w *= np.float32((1 - eps) / total)
@@ -126,8 +129,14 @@ class SelectionEngine:
         """``n`` distinct pool indices for ``round``, deterministic for ``(seed, key or round)``.
 
         Asking again for the same ``(n, round, key)`` returns the same indices even if outcomes
-        were reported in between (ranks of one job may ask at different times). ``key`` defaults
-        to ``round``; pass e.g. ``"epoch2/round5"`` to separate streams that share round numbers.
+        were reported in between (ranks of one job may ask at different times); with no report in
+        between, a smaller ``n`` returns a prefix of a larger one (indices come in order of
+        preference). ``key`` defaults to ``round``; pass e.g. ``"epoch2/round5"`` to separate
+        streams that share round numbers.
+
+        Determinism: the same state, seed and key give the same indices in any process on the same
+        numpy build and CPU family (float32 SIMD math may differ in the last bit across CPUs); ranks
+        on heterogeneous machines should share one engine through the service, which caches draws.
         """
         r = V.check_round(round)
         n = V.check_n(n, self.n_problems)
@@ -199,7 +208,8 @@ class SelectionEngine:
 
         Keys: ``skill_accuracy`` {skill: shrunk decayed accuracy}, ``skill_attempts``, ``draw_entropy``
         (nats, of the weights of the last draw, or of round ``newest`` if nothing was drawn),
-        ``draw_entropy_ratio`` (entropy / log N; 1 = uniform), ``informative_share`` (share of the
+        ``draw_entropy_ratio`` (entropy / log N; 1 = uniform), ``draw_share`` ({"<skill>|<level>":
+        share of the most recent draw}, the run-log format), ``informative_share`` (share of the
         (problem, round) groups reported for the newest round with both a success and a failure;
         None before any report), ``informative_round``, ``n_outcomes``, ``global_accuracy``.
         """
@@ -214,10 +224,24 @@ class SelectionEngine:
             "global_accuracy": est.glob,
             "draw_entropy": entropy,
             "draw_entropy_ratio": entropy / math.log(self.n_problems) if self.n_problems > 1 else 1.0,
+            "draw_share": self._last_draw_share(),
             "informative_share": t.mixed_groups / t.groups if t.groups else None,
             "informative_round": int(t.flag_round) if t.groups else None,
             "n_outcomes": int(t.n_outcomes),
         }
+
+    def _last_draw_share(self) -> dict[str, float]:
+        """Share of the most recent draw per ``"<skill>|<level>"`` cell (run-log format)."""
+        if self._last_draw is None or len(self._last_draw[1]) == 0:
+            return {}
+        t = self.tracker_
+        counts = np.bincount(t.cell_of[self._last_draw[1]], minlength=t.n_cells)
+        total = counts.sum()
+        out = {}
+        for cell in np.flatnonzero(counts):
+            s, lv = divmod(int(cell), t.n_levels)
+            out[f"{self.skills_[s]}|{self.levels_[lv]}"] = float(counts[cell] / total)
+        return out
 
     def _summary_weights(self) -> np.ndarray:
         if self._last_weights is not None:

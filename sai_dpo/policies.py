@@ -60,8 +60,9 @@ class SelectionPolicy(ABC):
     def _decayed(self, tracker: Tracker, round_: int) -> tuple[np.ndarray, np.ndarray]:
         """Decayed (attempts, successes) at ``round_`` in scratch buffers ``a`` and ``s``."""
         n = tracker.n
-        dt_i = self._ws.get("dt_i", n, np.int32)
-        fac, a, s = self._ws.get("fac", n), self._ws.get("a", n), self._ws.get("s", n)
+        # dt/fac share buffers with the Thompson lookup, which runs after they are dead.
+        dt_i = self._ws.get("beta_j", n, np.int32)
+        fac, a, s = self._ws.get("beta_q", n), self._ws.get("a", n), self._ws.get("s", n)
         np.subtract(np.int32(round_), tracker.ref, out=dt_i)
         np.maximum(dt_i, 0, out=dt_i)
         fac[...] = dt_i
@@ -146,7 +147,8 @@ class SaiDpoPolicy(SelectionPolicy):
     p~_i ~ Beta(s_i + k pi_cell, a_i - s_i + k (1 - pi_cell)) (the mean when thompson=False),
     f(p) = 1 - p^G - (1 - p)^G, t_c = exp((1 - acc_skill) / tau), rho_i = (rank(steps) +
     rank(tokens)) / 2 in [0, 1] (so D_i = (1 - p_i) + lambda * rho_i, and among equally learnable
-    problems the longer, many-step ones win), cooldown_i = 1 - exp(-(r - last_drawn_i) / cooldown).
+    problems the longer, many-step ones win), cooldown_i = 1 - exp(-(r - last_drawn_i) / cooldown)
+    for problems last drawn before round r (1 otherwise).
     """
 
     name = "sai_dpo"
@@ -179,7 +181,7 @@ class SaiDpoPolicy(SelectionPolicy):
         tilt = np.repeat(tilt / tilt.max(), tracker.n_levels).astype(np.float32)
         f *= np.take(tilt, self._cell_index(tracker), out=ws.get("prior", n))
         if cfg.difficulty_weight > 0:
-            rho = length_rank(tracker, out=ws.get("rho", n), tmp=ws.get("prior", n))
+            rho = length_rank(tracker, out=ws.get("beta_m", n), tmp=ws.get("beta_v", n))  # free by now
             rho *= np.float32(cfg.difficulty_weight)
             rho += 1
             f *= rho
@@ -216,15 +218,18 @@ def _int_power(x: np.ndarray, g: int, out: np.ndarray, tmp: np.ndarray) -> np.nd
 
 
 def _apply_cooldown(f: np.ndarray, tracker: Tracker, round_: int, scale: float) -> None:
-    """f *= 1 - exp(-(r - last_drawn) / scale), touching only recently drawn problems.
+    """f *= 1 - exp(-(r - last_drawn) / scale) for problems drawn in an earlier round.
 
-    Beyond 17 time constants the factor is 1 within 4e-8 (exp(-17)), below float32 resolution, so
-    only problems drawn in the last ``ceil(17 * scale)`` rounds (or for a later round) are visited.
+    Only earlier rounds cool a problem: a second draw for the same round (another n) sees the same
+    weights, so ``draw(32, r)`` is the first 32 of ``draw(64, r)``. Beyond 17 time constants the
+    factor is 1 within 4e-8 (exp(-17)), below float32 resolution, so only problems drawn in the last
+    ``ceil(17 * scale)`` rounds are visited.
     """
     horizon = int(np.ceil(17 * scale)) + 1
-    recent = np.flatnonzero(tracker.drawn >= round_ - horizon)
+    drawn = tracker.drawn
+    recent = np.flatnonzero((drawn >= round_ - horizon) & (drawn < round_))
     if len(recent):
-        dt = np.maximum(round_ - tracker.drawn[recent].astype(np.float64), 0)
+        dt = round_ - drawn[recent].astype(np.float64)
         f[recent] *= (1 - np.exp(-dt / scale)).astype(np.float32)
 
 

@@ -109,3 +109,12 @@ def test_pool_forms_give_the_same_engine():
     view = ds.select([5, 4, 3, 2, 1, 0])
     v = SelectionEngine.from_pool(view, SelectionConfig())
     assert np.array_equal(v.tracker_.cell_of, a.tracker_.cell_of[[5, 4, 3, 2, 1, 0]])
+
+
+def test_engine_docstring_example_runs():
+    import doctest
+
+    import sai_dpo.engine
+
+    result = doctest.testmod(sai_dpo.engine)
+    assert result.attempted >= 4 and result.failed == 0

@@ -49,6 +49,15 @@ def test_repeat_call_same_round_returns_same_indices(policy):
 
 
 @pytest.mark.parametrize("policy", ALL)
+def test_smaller_draw_same_round_is_a_prefix(policy):
+    """Indices come in order of preference and the same round sees the same weights."""
+    e = _engine(policy)
+    _play(e)
+    big = e.draw(40, 7)
+    assert np.array_equal(e.draw(15, 7), big[:15])
+
+
+@pytest.mark.parametrize("policy", ALL)
 def test_draws_distinct_in_range(policy):
     e = _engine(policy)
     _play(e)
@@ -204,6 +213,8 @@ def test_table_and_summary_are_json(policy):
     assert summ["n_outcomes"] == 3 * 16 * 4
     assert 0 < summ["draw_entropy_ratio"] <= 1 + 1e-9
     assert 0 <= summ["informative_share"] <= 1
+    assert sum(summ["draw_share"].values()) == pytest.approx(1.0)
+    assert all("|" in k for k in summ["draw_share"])
 
 
 def test_registry_names_match_classes():
