@@ -272,6 +272,7 @@ def _cell_accuracy(table: Any) -> dict[tuple[str, int | None], float]:
     for rec in records:
         level = rec.get("level")
         level = None if level is None or (isinstance(level, float) and math.isnan(level)) else int(level)
-        if rec.get("accuracy") is not None:
-            out[(str(rec.get("skill")), level)] = float(rec["accuracy"])
+        value = rec.get("estimate", rec.get("accuracy"))  # the engine's shrunk estimate covers unseen cells
+        if value is not None:
+            out[(str(rec.get("skill")), level)] = float(value)
     return out

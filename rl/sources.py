@@ -161,7 +161,8 @@ class ServiceSource:
     """Rounds drawn from the Ray selection service by key ``key_fn(run_id, round)``.
 
     Args:
-        client: a ``ServiceClient`` (``draw(key, n) -> (ids, indices)``).
+        client: a ``ServiceClient`` (``draw(key, n, round=None) -> (ids, indices)``); the round key is
+            passed as ``round`` so the service's engine counts rounds like the trainer.
         run_id: namespaces the keys of this training run.
         fallback: a source used when the service raises (logged); ``None`` re-raises.
     """
@@ -190,7 +191,7 @@ class ServiceSource:
             raise InvalidInputError("ServiceSource is not bound to a dataset; the sampler binds it, "
                                     "or call source.bind(train_dataset).")
         try:
-            ids, _ = self.client.draw(self.key_fn(self.run_id, round), n)
+            ids, _ = self.client.draw(self.key_fn(self.run_id, round), n, round=int(round))
         except Exception as exc:  # the tracker being down must not stop training
             if self.fallback is None:
                 raise

@@ -1,0 +1,145 @@
+"""``SelectionCallback``: the tracker's view in the trainer's logs, a run log per round, snapshots on save.
+
+Adds to each log entry: ``selection/acc/<skill>`` (the tracker's decayed accuracy by skill),
+``selection/draw_entropy``, ``selection/informative_share``, ``selection/n_outcomes`` and cumulative
+``checker/<status>`` counts. With ``run_dir`` it appends one record per scored round to
+``RUN_DIR/rounds.jsonl`` and writes ``RUN_DIR/run.json`` (format in INTERFACES.md), which
+``sai-dpo report RUN_DIR`` and the demo's report read.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import math
+import time
+from pathlib import Path
+
+from transformers import TrainerCallback
+
+from rl.reporting import Selection
+
+log = logging.getLogger(__name__)
+
+__all__ = ["SelectionCallback", "round_record"]
+
+
+def _entropy(shares: dict[str, float]) -> float:
+    return float(-sum(p * math.log(p) for p in shares.values() if p > 0))
+
+
+def round_record(selection: Selection, round: int, summary: dict | None = None,
+                 uniform_share: float | None = None) -> dict:
+    """One ``rounds.jsonl`` record for ``round`` (tracker accuracy when it has a summary)."""
+    stats = selection.round_stats(round)
+    summary = summary if summary is not None else selection.summary()
+    skill_acc = summary.get("skill_accuracy") or stats["round_skill_accuracy"]
+    return {
+        "round": stats["round"],
+        "n_outcomes": stats["n_outcomes"],
+        "skill_accuracy": {str(k): float(v) for k, v in skill_acc.items()},
+        "round_skill_accuracy": stats["round_skill_accuracy"],
+        "draw_share": stats["draw_share"],
+        "informative_share": stats["informative_share"],
+        "uniform_informative_share": uniform_share,
+        "status_counts": stats["status_counts"],
+    }
+
+
+class SelectionCallback(TrainerCallback):
+    """Log the tracker summary, write ``rounds.jsonl``/``run.json`` and snapshot the tracker on save.
+
+    Args:
+        selection: the run's ``Selection`` (the one given to the trainer and the reward function).
+        run_dir: folder for ``rounds.jsonl`` and ``run.json``; ``None`` logs only.
+        run_info: extra fields for ``run.json`` (config, policy, pool size, ...).
+    """
+
+    def __init__(self, selection: Selection, run_dir: str | Path | None = None, run_info: dict | None = None):
+        self.selection = selection
+        self.run_dir = Path(run_dir) if run_dir is not None else None
+        self.run_info = dict(run_info or {})
+        self._written: set[int] = set()
+        self.records: list[dict] = []
+
+    # -- logs -----------------------------------------------------------------------------------
+    def summary_metrics(self) -> dict[str, float]:
+        """The flat metrics this callback adds to a log entry."""
+        summary = self.selection.summary()
+        out: dict[str, float] = {}
+        for skill, acc in sorted((summary.get("skill_accuracy") or {}).items()):
+            out[f"selection/acc/{skill}"] = float(acc)
+        for key in ("draw_entropy", "informative_share", "n_outcomes"):
+            if summary.get(key) is not None:
+                out[f"selection/{key}"] = float(summary[key])
+        if "selection/draw_entropy" not in out and self.records:
+            out["selection/draw_entropy"] = _entropy(self.records[-1]["draw_share"])
+        if "selection/informative_share" not in out and self.records:
+            out["selection/informative_share"] = float(self.records[-1]["informative_share"])
+        for status, count in sorted(self.selection.status_counts.items()):
+            out[f"checker/{status}"] = float(count)
+        return out
+
+    def on_log(self, args, state, control, logs=None, **kwargs):
+        if logs is None:
+            return
+        extra = self.summary_metrics()
+        logs.update(extra)
+        # Trainer.log appends its entry to log_history before callbacks run: add ours there too.
+        if state.log_history and state.log_history[-1].get("step") == state.global_step:
+            state.log_history[-1].update(extra)
+
+    # -- run log --------------------------------------------------------------------------------
+    def _write_json(self, name: str, payload: dict) -> None:
+        if self.run_dir is None:
+            return
+        self.run_dir.mkdir(parents=True, exist_ok=True)
+        tmp = self.run_dir / f".{name}.tmp"
+        tmp.write_text(json.dumps(payload, indent=2, default=str))
+        tmp.replace(self.run_dir / name)
+
+    def flush_rounds(self, step: int | None = None) -> list[dict]:
+        """Append records of newly scored rounds to ``rounds.jsonl``; returns them."""
+        new = [r for r in self.selection.scored_rounds() if r not in self._written]
+        if not new:
+            return []
+        summary = self.selection.summary()
+        uniform = self.selection.uniform_informative_share()
+        records = []
+        for r in new:
+            rec = round_record(self.selection, r, summary, uniform)
+            if step is not None:
+                rec["step"] = int(step)
+            records.append(rec)
+            self._written.add(r)
+        self.records.extend(records)
+        if self.run_dir is not None:
+            self.run_dir.mkdir(parents=True, exist_ok=True)
+            with open(self.run_dir / "rounds.jsonl", "a", encoding="utf-8") as fh:
+                for rec in records:
+                    fh.write(json.dumps(rec) + "\n")
+        return records
+
+    def on_train_begin(self, args, state, control, **kwargs):
+        self.run_info.setdefault("start_time", time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()))
+        self.run_info.setdefault("max_steps", state.max_steps)
+        self._write_json("run.json", self.run_info)
+
+    def on_step_end(self, args, state, control, **kwargs):
+        self.flush_rounds(state.global_step)
+
+    def on_save(self, args, state, control, **kwargs):
+        self.selection.flush()
+        try:
+            self.selection.snapshot()
+        except Exception as exc:  # a failed snapshot must not lose the trainer's own checkpoint
+            log.warning("tracker snapshot on save failed: %s", exc)
+
+    def on_train_end(self, args, state, control, **kwargs):
+        self.selection.flush()
+        self.flush_rounds(state.global_step)
+        self.run_info["end_time"] = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+        self.run_info["global_step"] = state.global_step
+        self.run_info["n_rounds"] = len(self._written)
+        self.run_info["n_reported"] = self.selection.n_reported
+        self._write_json("run.json", self.run_info)

@@ -1,0 +1,212 @@
+"""The end-to-end demo: adaptive GRPO on the built-in arithmetic pool with the tiny offline policy.
+
+Steps: build the ``arith`` pool; start an embedded Ray with the selection service (or an in-process
+engine); build and warm-start the tiny policy on the easy levels; run TRL GRPO with the adaptive
+sampler, the checker reward and the logging callback; write a run report. ``sai-dpo demo`` is the
+command-line shell of ``run_demo``.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+import tempfile
+import time
+import uuid
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+from sai_dpo.errors import param_error
+
+log = logging.getLogger(__name__)
+
+__all__ = ["DemoConfig", "run_demo", "grpo_dataset"]
+
+_POLICIES = ("sai_dpo", "uniform", "curriculum", "learnability", "prioritized")
+_BACKENDS = ("auto", "service", "engine")
+
+
+@dataclass(frozen=True)
+class DemoConfig:
+    """Settings of the demo run (the CLI flags map onto these fields)."""
+
+    steps: int = 300
+    pool_size: int = 2000
+    out: str = "runs/demo"
+    policy: str = "sai_dpo"
+    backend: str = "auto"
+    seed: int = 0
+    warm_start_steps: int = 300
+    warm_start_max_level: int = 2
+    num_generations: int = 8
+    prompts_per_round: int = 4
+    max_completion_length: int = 6
+    learning_rate: float = 5e-4
+    progress: bool = True
+
+    def __post_init__(self):
+        for name in ("steps", "pool_size", "num_generations", "prompts_per_round", "max_completion_length"):
+            value = getattr(self, name)
+            if not isinstance(value, int) or value < 1:
+                raise param_error(name, "DemoConfig", "a positive int", value)
+        if self.num_generations < 2:
+            raise param_error("num_generations", "DemoConfig", "at least 2 (GRPO needs a group)",
+                              self.num_generations)
+        if self.policy not in _POLICIES:
+            raise param_error("policy", "DemoConfig", f"one of {_POLICIES}", self.policy)
+        if self.backend not in _BACKENDS:
+            raise param_error("backend", "DemoConfig", f"one of {_BACKENDS}", self.backend)
+        if self.pool_size < self.prompts_per_round:
+            raise param_error("pool_size", "DemoConfig", f"at least prompts_per_round={self.prompts_per_round}",
+                              self.pool_size)
+
+
+def grpo_dataset(pool):
+    """The pool as a GRPO training set: ``prompt`` (tiny-policy layout) and ``problem_id`` added."""
+    from rl.tiny import format_prompt
+
+    return pool.map(lambda r: {"prompt": format_prompt(r["problem"]), "problem_id": str(r["id"])},
+                    desc="prompts", load_from_cache_file=False)
+
+
+def _build_policy(pool, out: Path, config: DemoConfig) -> tuple[Path, dict]:
+    from rl.tiny import WarmStartConfig, build_tiny_policy, format_prompt, warm_start
+
+    texts = [f"{p} {a}" for p, a in zip(pool["problem"], pool["answer"], strict=True)]
+    policy_dir = build_tiny_policy(texts, out / "policy", seed=config.seed)
+    easy = [(format_prompt(p), str(a)) for p, a, lv in zip(pool["problem"], pool["answer"], pool["level"],
+                                                             strict=True)
+            if lv is not None and lv <= config.warm_start_max_level]
+    stats = warm_start(policy_dir, easy, config=WarmStartConfig(steps=config.warm_start_steps, seed=config.seed,
+                                                                progress=config.progress))
+    return policy_dir, stats
+
+
+class _Backend:
+    """The tracker behind the run: the Ray service (embedded cluster) or an in-process engine."""
+
+    def __init__(self, pool, config: DemoConfig, out: Path):
+        from sai_dpo import SelectionConfig
+
+        self.pool, self.out = pool, out
+        self.selection_config = SelectionConfig(policy=config.policy, group_size=config.num_generations,
+                                                seed=config.seed)
+        self.name = "engine"
+        self.client = None
+        self._ray_dir: str | None = None
+        self._started_ray = False
+        if config.backend in ("auto", "service"):
+            try:
+                self._start_service()
+            except Exception as exc:
+                if config.backend == "service":
+                    raise
+                log.warning("selection service unavailable (%s); using an in-process engine", exc)
+                self.stop()
+
+    def _start_service(self) -> None:
+        import ray
+
+        from sai_dpo.service import launch
+
+        os.environ.setdefault("RAY_AUTH_MODE", "disabled")
+        os.environ.setdefault("RAY_USAGE_STATS_ENABLED", "0")
+        if not ray.is_initialized():
+            self._ray_dir = tempfile.mkdtemp(prefix="saidpo-ray-")
+            ray.init(num_cpus=2, include_dashboard=False, namespace="sai_dpo_demo",
+                     _temp_dir=self._ray_dir, log_to_driver=False)
+            self._started_ray = True
+        self.actor_name = f"demo-{uuid.uuid4().hex[:8]}"
+        self.client = launch(self.pool, self.selection_config, name=self.actor_name, namespace="sai_dpo_demo",
+                             checkpoint_dir=self.out / "service")
+        self.name = "service"
+
+    def selection(self, run_id: str):
+        from rl.reporting import Selection
+        from rl.sources import UniformSource
+
+        g = self.selection_config.group_size
+        if self.client is not None:
+            return Selection.from_service(self.client, run_id, self.pool, fallback=UniformSource(len(self.pool)),
+                                          group_size=g)
+        from sai_dpo import SelectionEngine
+
+        engine = SelectionEngine.from_pool(self.pool, self.selection_config)
+        return Selection.from_engine(engine, self.pool, group_size=g)
+
+    def stop(self) -> None:
+        """Close the client, remove the actor and shut down the Ray instance this demo started."""
+        if self.client is not None:
+            try:
+                self.client.close()
+                import ray
+
+                ray.kill(ray.get_actor(self.actor_name, namespace="sai_dpo_demo"))
+            except Exception as exc:  # best effort: the cluster is ours and goes down next
+                log.debug("service shutdown: %s", exc)
+            self.client = None
+        if self._started_ray:
+            import ray
+
+            ray.shutdown()
+            self._started_ray = False
+        if self._ray_dir:
+            shutil.rmtree(self._ray_dir, ignore_errors=True)
+            self._ray_dir = None
+
+
+def _grpo_args(config: DemoConfig, out: Path):
+    from trl import GRPOConfig
+
+    return GRPOConfig(
+        output_dir=str(out / "trainer"), use_cpu=True, bf16=False, report_to="none", save_strategy="no",
+        gradient_checkpointing=False, max_steps=config.steps, logging_steps=max(1, config.steps // 20),
+        num_generations=config.num_generations,
+        per_device_train_batch_size=config.num_generations * config.prompts_per_round,
+        gradient_accumulation_steps=1, max_completion_length=config.max_completion_length,
+        learning_rate=config.learning_rate, temperature=1.0, seed=config.seed,
+        disable_tqdm=not config.progress, dataloader_num_workers=0,
+    )
+
+
+def run_demo(config: DemoConfig | None = None) -> dict[str, Any]:
+    """Run the demo; returns paths (``run_dir``, ``report_html``, ``report_md``) and headline figures."""
+    from transformers import AutoTokenizer
+
+    from data import build_pool
+    from rl._report import write_run_report
+    from rl.callbacks import SelectionCallback
+    from rl.grpo import AdaptiveGRPOTrainer
+    from rl.rewards import correctness_reward
+
+    config = config or DemoConfig()
+    out = Path(config.out)
+    if (out / "rounds.jsonl").exists():
+        (out / "rounds.jsonl").unlink()  # a rerun into the same folder starts a fresh run log
+    out.mkdir(parents=True, exist_ok=True)
+    t0 = time.time()
+    pool = build_pool(config.pool_size, seed=config.seed, kind="arith")
+    policy_dir, warm = _build_policy(pool, out, config)
+    backend = _Backend(pool, config, out)
+    try:
+        run_id = f"demo-{config.policy}-{uuid.uuid4().hex[:6]}"
+        selection = backend.selection(run_id)
+        info = {"config": asdict(config), "policy": config.policy, "pool_size": len(pool),
+                "backend": backend.name, "run_id": run_id, "warm_start": warm}
+        callback = SelectionCallback(selection, run_dir=out, run_info=info)
+        trainer = AdaptiveGRPOTrainer(
+            model=str(policy_dir), reward_funcs=[correctness_reward(selection)], args=_grpo_args(config, out),
+            train_dataset=grpo_dataset(pool), processing_class=AutoTokenizer.from_pretrained(policy_dir),
+            selection=selection, callbacks=[callback],
+        )
+        trainer.train()
+        selection.flush()
+        final_summary = selection.summary()
+    finally:
+        backend.stop()
+    paths = write_run_report(out)
+    return {"run_dir": out, "report_html": paths["html"], "report_md": paths["markdown"],
+            "backend": backend.name, "seconds": time.time() - t0, "rounds": len(callback.records),
+            "summary": final_summary, "warm_start": warm}

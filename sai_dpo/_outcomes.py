@@ -1,0 +1,129 @@
+"""Validation of reported outcomes, shared by the service, its client and the HTTP front end.
+
+One set of rules everywhere: a batch that breaks any of them is rejected whole, with a message
+that names the first offending row, and nothing is changed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from sai_dpo.errors import InvalidInputError
+
+STATUSES = ("correct", "incorrect", "unparseable_pred", "unparseable_gold", "timeout")
+# Not the model's fault: counted and surfaced, never folded into accuracy (DESIGN.md section 3).
+NOT_MODEL_FAULT = frozenset({"unparseable_gold", "timeout"})
+UNLABELLED = "unlabelled"
+
+
+@dataclass
+class Outcomes:
+    """One validated batch of outcomes, as columns."""
+
+    problem_ids: list[str]
+    rewards: np.ndarray
+    n_tokens: np.ndarray | None
+    n_steps: np.ndarray | None
+    statuses: list[str] | None
+    round: int | None
+
+    def __len__(self) -> int:
+        return len(self.problem_ids)
+
+
+def _as_id_list(problem_ids: Any) -> list[str]:
+    if isinstance(problem_ids, (str, bytes)) or not hasattr(problem_ids, "__len__"):
+        raise InvalidInputError(
+            f"problem_ids must be a list of problem id strings. Got {type(problem_ids).__name__} instead."
+        )
+    ids = problem_ids.tolist() if isinstance(problem_ids, np.ndarray) else list(problem_ids)
+    for row, pid in enumerate(ids):
+        if not isinstance(pid, str):
+            raise InvalidInputError(
+                f"problem_ids[{row}] must be a string (the pool's 'id' column). Got {pid!r} "
+                f"({type(pid).__name__}) instead; convert ids with str() if your pool uses strings."
+            )
+    return ids
+
+
+def _as_numbers(name: str, values: Any, n: int) -> np.ndarray:
+    try:
+        arr = np.asarray(values, dtype=np.float64)
+    except (TypeError, ValueError) as exc:
+        raise InvalidInputError(f"{name} must be a list of numbers. Got {values!r:.80} instead.") from exc
+    if arr.ndim != 1 or arr.shape[0] != n:
+        raise InvalidInputError(
+            f"{name} must have one entry per problem id ({n}). Got shape {arr.shape} instead."
+        )
+    return arr
+
+
+def _first_bad(mask: np.ndarray) -> int:
+    return int(np.flatnonzero(mask)[0])
+
+
+def validate_outcomes(
+    problem_ids: Any,
+    rewards: Any,
+    n_tokens: Any = None,
+    n_steps: Any = None,
+    statuses: Any = None,
+    round: Any = None,
+) -> Outcomes:
+    """Check one batch of outcomes and return it as columns.
+
+    Raises:
+        InvalidInputError: on a length mismatch, a reward outside [0, 1] or NaN, a negative or
+            non-finite token/step count, an unknown status, or a negative round.
+    """
+    ids = _as_id_list(problem_ids)
+    n = len(ids)
+    r = _as_numbers("rewards", rewards, n)
+    bad = ~((r >= 0.0) & (r <= 1.0))  # also catches NaN
+    if bad.any():
+        k = _first_bad(bad)
+        raise InvalidInputError(
+            f"rewards[{k}] must be in [0, 1] (1 = correct). Got {float(r[k])!r} instead; "
+            "map your reward into [0, 1] and drop NaN rewards before reporting."
+        )
+    cols = {}
+    for name, values in (("n_tokens", n_tokens), ("n_steps", n_steps)):
+        if values is None:
+            cols[name] = None
+            continue
+        arr = _as_numbers(name, values, n)
+        bad = ~(np.isfinite(arr) & (arr >= 0))
+        if bad.any():
+            k = _first_bad(bad)
+            raise InvalidInputError(f"{name}[{k}] must be a finite count >= 0. Got {float(arr[k])!r} instead.")
+        cols[name] = arr
+    sts = None
+    if statuses is not None:
+        sts = _as_id_list(statuses) if not isinstance(statuses, (str, bytes)) else None
+        if sts is None or len(sts) != n:
+            raise InvalidInputError(
+                f"statuses must have one entry per problem id ({n}). Got {statuses!r:.80} instead."
+            )
+        for k, s in enumerate(sts):
+            if s not in STATUSES:
+                raise InvalidInputError(f"statuses[{k}] must be one of {list(STATUSES)}. Got {s!r} instead.")
+    if round is not None and (isinstance(round, bool) or not isinstance(round, (int, np.integer)) or round < 0):
+        raise InvalidInputError(f"round must be an int >= 0 or None. Got {round!r} instead.")
+    return Outcomes(ids, r, cols["n_tokens"], cols["n_steps"], sts, None if round is None else int(round))
+
+
+def validate_key(key: Any) -> str | int:
+    """A draw key must be a string or an int (it is stored in snapshots as JSON)."""
+    if isinstance(key, bool) or not isinstance(key, (str, int, np.integer)):
+        raise InvalidInputError(f"A draw key must be a str or an int. Got {key!r} ({type(key).__name__}) instead.")
+    return int(key) if isinstance(key, np.integer) else key
+
+
+def validate_n(n: Any, pool_size: int) -> int:
+    """A draw size must be an int in [1, pool_size]."""
+    if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or not 1 <= n <= pool_size:
+        raise InvalidInputError(f"n must be an int in [1, {pool_size}] (the pool size). Got {n!r} instead.")
+    return int(n)

@@ -1,0 +1,235 @@
+"""A thread-safe outbox that batches reported outcomes and sends them in the background.
+
+The caller's ``add`` only appends under a lock: it never waits for the network. One sender thread
+cuts the buffered rows into batches (at most ``batch_size`` rows; consecutive additions with the
+same optional columns and round are merged), names each batch once with a unique id, and hands the
+batches to ``send_many``. A batch that fails with a transient error stays at the head of the outbox
+and is retried, with the *same* id, after a growing pause, so a retry cannot be counted twice and a
+briefly unreachable service loses nothing. A batch the service rejects as invalid is dropped,
+logged, and re-raised from the next ``flush()``.
+
+Row bookkeeping (``seq`` = running row number)::
+
+    added rows:   [ acked ............ | outbox (cut, unacked) | buffer (not cut yet) ]
+                                       ^ min unacked seq          flush(target) waits until
+                                                                  min unacked seq >= target
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+import uuid
+from collections import deque
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+
+from sai_dpo._outcomes import Outcomes
+from sai_dpo.errors import InvalidInputError
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass
+class Batch:
+    """One named batch, ready to send: ``payload`` holds the keyword arguments of ``report``."""
+
+    batch_id: str
+    start: int
+    n: int
+    payload: dict
+
+
+def _signature(o: Outcomes) -> tuple:
+    return (o.n_tokens is not None, o.n_steps is not None, o.statuses is not None, o.round)
+
+
+def _merge(chunks: list[Outcomes]) -> dict:
+    first = chunks[0]
+    out = {
+        "problem_ids": [i for c in chunks for i in c.problem_ids],
+        "rewards": np.concatenate([c.rewards for c in chunks]),
+        "n_tokens": None if first.n_tokens is None else np.concatenate([c.n_tokens for c in chunks]),
+        "n_steps": None if first.n_steps is None else np.concatenate([c.n_steps for c in chunks]),
+        "round": first.round,
+    }
+    if first.statuses is not None:
+        out["statuses"] = [s for c in chunks for s in c.statuses]
+    return out
+
+
+def _slice(payload: dict, lo: int, hi: int) -> dict:
+    return {k: (v[lo:hi] if k != "round" and v is not None else v) for k, v in payload.items()}
+
+
+class ReportBuffer:
+    """Batch outcomes and deliver each batch exactly once through ``send_many``.
+
+    Args:
+        send_many: ``send_many(batches) -> list[BaseException | None]``, one entry per batch
+            (``None`` = acknowledged). An ``InvalidInputError`` means "rejected, do not retry".
+        batch_size: rows per batch (a batch is cut as soon as this many are buffered).
+        flush_interval: seconds after which buffered rows are sent even if fewer.
+        max_in_flight: batches handed to ``send_many`` at once.
+    """
+
+    def __init__(self, send_many: Callable[[list[Batch]], list], *, batch_size: int = 1024,
+                 flush_interval: float = 0.5, max_in_flight: int = 8, max_backoff: float = 2.0) -> None:
+        self._send_many = send_many
+        self.batch_size = batch_size
+        self.flush_interval = flush_interval
+        self.max_in_flight = max_in_flight
+        self.max_backoff = max_backoff
+        self._prefix = uuid.uuid4().hex[:16]
+        self._n_batches = 0
+        self._cond = threading.Condition()
+        self._buffer: deque[tuple[int, Outcomes]] = deque()
+        self._buffered_rows = 0
+        self._oldest = 0.0
+        self._outbox: deque[Batch] = deque()
+        self._added = 0
+        self._flush_target = 0
+        self._errors: list[BaseException] = []
+        self._closing = False
+        self.sent_batches = 0
+        self.retries = 0
+        self._thread = threading.Thread(target=self._run, name="sai-dpo-report-sender", daemon=True)
+        self._thread.start()
+
+    def add(self, outcomes: Outcomes) -> None:
+        """Queue one validated batch of outcomes (never blocks on the service)."""
+        if not len(outcomes):
+            return
+        with self._cond:
+            if self._closing:
+                raise RuntimeError("This report buffer is closed; create a new client.")
+            if not self._buffer:
+                self._oldest = time.monotonic()
+            self._buffer.append((self._added, outcomes))
+            self._added += len(outcomes)
+            self._buffered_rows += len(outcomes)
+            # Wake the sender when a batch is full, or when the buffer was empty (its timer starts).
+            if self._buffered_rows >= self.batch_size or len(self._buffer) == 1:
+                self._cond.notify_all()
+
+    @property
+    def pending(self) -> int:
+        """Rows added but not yet acknowledged by the service."""
+        with self._cond:
+            return self._added - self._min_unacked()
+
+    def _min_unacked(self) -> int:
+        if self._outbox:
+            return self._outbox[0].start
+        if self._buffer:
+            return self._buffer[0][0]
+        return self._added
+
+    def flush(self, timeout: float | None = None) -> None:
+        """Send everything added so far and wait for the service to acknowledge it.
+
+        Raises:
+            TimeoutError: not everything was acknowledged within ``timeout`` seconds (the rows
+                stay queued and keep being retried).
+            InvalidInputError: a batch was rejected by the service since the last flush.
+        """
+        deadline = None if timeout is None else time.monotonic() + timeout
+        with self._cond:
+            target = self._added
+            self._flush_target = max(self._flush_target, target)
+            self._cond.notify_all()
+            while self._min_unacked() < target:
+                left = None if deadline is None else deadline - time.monotonic()
+                if left is not None and left <= 0:
+                    raise TimeoutError(
+                        f"{target - self._min_unacked()} reported outcomes are not acknowledged yet "
+                        f"after {timeout} s; they stay queued and are retried with the same batch ids."
+                    )
+                self._cond.wait(left if left is not None else 1.0)
+            errors, self._errors = self._errors, []
+        if errors:
+            raise errors[0]
+
+    def close(self, timeout: float | None = 30.0) -> None:
+        """Flush (up to ``timeout`` s), then stop the sender; rows still unsent are logged as lost."""
+        try:
+            self.flush(timeout)
+        except TimeoutError:
+            logger.error("Closing with %d outcomes that could not be delivered.", self.pending)
+        finally:
+            with self._cond:
+                self._closing = True
+                self._cond.notify_all()
+            self._thread.join(timeout=5.0)
+
+    # -- sender thread ---------------------------------------------------------------------------
+
+    def _cut(self, force: bool) -> None:
+        """Move buffered rows into named batches (called with the lock held)."""
+        while self._buffer and (force or self._buffered_rows >= self.batch_size):
+            start, first = self._buffer.popleft()
+            chunks, rows, sig = [first], len(first), _signature(first)
+            while self._buffer and rows < self.batch_size and _signature(self._buffer[0][1]) == sig:
+                chunks.append(self._buffer.popleft()[1])
+                rows += len(chunks[-1])
+            self._buffered_rows -= rows
+            payload = _merge(chunks)
+            for lo in range(0, rows, self.batch_size):
+                hi = min(lo + self.batch_size, rows)
+                self._n_batches += 1
+                bid = f"{self._prefix}-{self._n_batches:010d}"
+                self._outbox.append(Batch(bid, start + lo, hi - lo, _slice(payload, lo, hi)))
+        if self._buffer:
+            self._oldest = time.monotonic()
+
+    def _wait_for_work(self) -> list[Batch] | None:
+        with self._cond:
+            while True:
+                due = self._buffer and time.monotonic() - self._oldest >= self.flush_interval
+                flushing = self._flush_target > self._min_unacked()
+                self._cut(force=bool(due or flushing or self._closing))
+                if self._outbox:
+                    return list(self._outbox)[: self.max_in_flight]
+                if self._closing:
+                    return None
+                wait = self.flush_interval - (time.monotonic() - self._oldest) if self._buffer else 1.0
+                self._cond.wait(max(wait, 0.001))
+
+    def _run(self) -> None:
+        backoff = 0.05
+        while True:
+            batches = self._wait_for_work()
+            if batches is None:
+                return
+            try:
+                results = self._send_many(batches)
+            except Exception as exc:  # the transport itself failed: retry all
+                results = [exc] * len(batches)
+            failed = False
+            with self._cond:
+                for b, err in zip(batches, results, strict=True):
+                    if err is None:
+                        self.sent_batches += 1
+                    elif isinstance(err, InvalidInputError):
+                        logger.error("The service rejected report batch %s (%d rows): %s", b.batch_id, b.n, err)
+                        self._errors.append(err)
+                    else:
+                        failed = True
+                        continue
+                    self._outbox.remove(b)
+                self._cond.notify_all()
+                if failed:
+                    self.retries += 1
+                    if self._closing:
+                        return
+                    self._cond.wait(backoff)
+            if failed:
+                logger.warning("Sending reports failed (%s); retrying with the same batch ids in %.2f s.",
+                               next(e for e in results if e is not None and not isinstance(e, InvalidInputError)),
+                               backoff)
+                backoff = min(backoff * 2, self.max_backoff)
+            else:
+                backoff = 0.05

@@ -1,0 +1,136 @@
+"""`sai-dpo serve` and `sai-dpo status`: run the selection service, look at a running one."""
+
+from __future__ import annotations
+
+import json
+import signal
+import threading
+
+
+def register(sub) -> None:
+    """Add the ``serve`` and ``status`` subcommands."""
+    p = sub.add_parser("serve", help="run the selection service (a named, detached Ray actor)")
+    p.add_argument("--pool", required=True, help="pool file (jsonl/json/parquet/csv) or builtin:NAME")
+    p.add_argument("--address", default=None,
+                   help="Ray cluster to join ('auto' or ip:port); default: start an embedded one")
+    p.add_argument("--checkpoint-dir", default=None, help="snapshots + pool copy (default ./sai-dpo-checkpoints/...)")
+    p.add_argument("--snapshot-every", type=int, default=100, help="snapshot after this many reports")
+    p.add_argument("--policy", default=None, help="selection policy (default: the config's default)")
+    p.add_argument("--seed", type=int, default=None, help="selection seed")
+    p.add_argument("--http", type=int, default=None, metavar="PORT", help="also serve HTTP on this port")
+    p.add_argument("--host", default="127.0.0.1",
+                   help="HTTP bind address; anything but loopback needs $SAI_DPO_TOKEN or --token-file")
+    p.add_argument("--token-file", default=None, help="file holding the HTTP bearer token")
+    p.add_argument("--detach", action="store_true", help="leave the service running and exit at once")
+    _add_target(p)
+    p.set_defaults(func=_serve)
+
+    s = sub.add_parser("status", help="table and counters of a running selection service")
+    s.add_argument("--address", default="auto", help="Ray cluster address (default 'auto')")
+    s.add_argument("--json", action="store_true", help="print JSON instead of text")
+    _add_target(s)
+    s.set_defaults(func=_status)
+
+
+def _add_target(p) -> None:
+    p.add_argument("--name", default="sai-dpo", help="service actor name")
+    p.add_argument("--namespace", default="sai_dpo", help="Ray namespace of the service")
+
+
+def _config(args):
+    import sai_dpo
+
+    kwargs = {k: v for k, v in (("policy", args.policy), ("seed", args.seed)) if v is not None}
+    return sai_dpo.SelectionConfig(**kwargs)
+
+
+def _serve(args) -> int:
+    import ray
+
+    from sai_dpo.service import launch
+
+    token = None
+    if args.http is not None:
+        from sai_dpo.http import resolve_token
+
+        token = resolve_token(args.host, args.token_file)  # fail before starting anything
+    config = _config(args)
+    if args.address is None:
+        ray.init(namespace=args.namespace, include_dashboard=False)
+    client = launch(args.pool, config, name=args.name, namespace=args.namespace, checkpoint_dir=args.checkpoint_dir,
+                    address=args.address, snapshot_every=args.snapshot_every)
+    address = ray.get_runtime_context().gcs_address
+    info = client.info
+    print(f"selection service {args.name!r} is up: {info['pool_size']} problems, policy {info['policy']}, "
+          f"checkpoints in {info['checkpoint_dir']}")
+    print(f"connect from Python:  from sai_dpo.service import connect; "
+          f"client = connect({args.name!r}, {args.namespace!r}, address={address!r})")
+    print(f"look at it:           sai-dpo status --name {args.name} --namespace {args.namespace} --address {address}")
+    if args.http is not None:
+        print(f"HTTP:                 http://{args.host}:{args.http}/stats"
+              + (" (Authorization: Bearer <token>)" if token else ""))
+    if args.detach:
+        if args.address is None:
+            print("note: --detach without --address ends with this process (embedded cluster)")
+        client.close()
+        return 0
+    try:
+        if args.http is not None:
+            from sai_dpo.http import serve_http
+
+            serve_http(client, host=args.host, port=args.http, token=token)
+        else:
+            _wait_for_interrupt()
+    finally:
+        path = client.snapshot()
+        print(f"stopping; state saved to {path} (serve again with the same --checkpoint-dir to resume)")
+        client.close()
+        ray.kill(client.actor)
+        ray.shutdown()
+    return 0
+
+
+def _wait_for_interrupt() -> None:
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    try:
+        while not stop.wait(1.0):
+            pass
+    except KeyboardInterrupt:
+        pass
+
+
+def _status(args) -> int:
+    from sai_dpo.http import _jsonable
+    from sai_dpo.service import connect
+
+    client = connect(args.name, args.namespace, address=args.address)
+    stats, table = _jsonable(client.stats()), _jsonable(client.table())
+    client.close()
+    if args.json:
+        print(json.dumps({"stats": stats, "table": table}, indent=2))
+        return 0
+    for k, v in stats.items():
+        print(f"{k:>24}: {v}")
+    print()
+    print(_format_table(table))
+    return 0
+
+
+def _format_table(table) -> str:
+    """Align a list of row dicts (or a dict of columns) as text; anything else as JSON."""
+    if isinstance(table, dict) and table and all(isinstance(v, list) for v in table.values()):
+        cols = list(table)
+        table = [dict(zip(cols, vals, strict=True)) for vals in zip(*table.values(), strict=True)]
+    if not (isinstance(table, list) and table and all(isinstance(r, dict) for r in table)):
+        return json.dumps(table, indent=2)
+    cols = list(table[0])
+    cells = [[_cell(r.get(c)) for c in cols] for r in table]
+    widths = [max(len(c), *(len(row[j]) for row in cells)) for j, c in enumerate(cols)]
+    lines = ["  ".join(c.rjust(w) for c, w in zip(cols, widths, strict=True))]
+    lines += ["  ".join(v.rjust(w) for v, w in zip(row, widths, strict=True)) for row in cells]
+    return "\n".join(lines)
+
+
+def _cell(v) -> str:
+    return f"{v:.3f}" if isinstance(v, float) else str(v)

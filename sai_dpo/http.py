@@ -1,0 +1,216 @@
+"""Optional HTTP front end (``serve`` extra: FastAPI + uvicorn) for clients outside Ray.
+
+Endpoints (JSON): ``POST /report``, ``POST /draw``, ``GET /table``, ``GET /stats``,
+``GET /summary``, ``GET /healthz``. Every call goes to the same service (the Ray actor through a
+``ServiceClient``, or a plain ``SelectionService``) and is validated with the same rules as a
+Python call; a bad batch gets HTTP 400 with the reason and changes nothing.
+
+Safety: the server binds to 127.0.0.1 unless told otherwise; on any other address it refuses to
+start without a bearer token, read from ``$SAI_DPO_TOKEN`` or a file (never from the command
+line, where other users could read it in the process list). Request bodies over
+``max_body_bytes`` are refused with HTTP 413 before they are read whole.
+
+Example:
+    >>> app = create_app(connect(), token=os.environ["SAI_DPO_TOKEN"])   # doctest: +SKIP
+    >>> # curl -H "Authorization: Bearer $SAI_DPO_TOKEN" -d '{"key": "r0", "n": 8}' host:8000/draw
+"""
+
+# No `from __future__ import annotations`: FastAPI must see the real classes defined inside
+# create_app (imported lazily, so that this module imports without the `serve` extra).
+import hmac
+import importlib.util
+import ipaddress
+import os
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from sai_dpo.errors import InvalidInputError
+
+__all__ = ["create_app", "is_available", "resolve_token", "serve_http", "TOKEN_ENV", "DEFAULT_MAX_BODY"]
+
+TOKEN_ENV = "SAI_DPO_TOKEN"
+DEFAULT_MAX_BODY = 8 * 1024 * 1024
+
+
+def is_available() -> bool:
+    """True when the ``serve`` extra (fastapi and uvicorn) is installed."""
+    return all(importlib.util.find_spec(m) is not None for m in ("fastapi", "uvicorn"))
+
+
+def _is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def resolve_token(host: str, token_file: str | os.PathLike | None = None) -> str | None:
+    """The bearer token: from ``token_file`` or ``$SAI_DPO_TOKEN``; required off loopback.
+
+    Raises:
+        InvalidInputError: ``host`` is not a loopback address and no token was given, or the
+            token file is empty.
+    """
+    token = None
+    if token_file is not None:
+        token = Path(token_file).read_text().strip()
+        if not token:
+            raise InvalidInputError(f"The token file {token_file} is empty; put the bearer token in it.")
+    elif os.environ.get(TOKEN_ENV):
+        token = os.environ[TOKEN_ENV].strip()
+    if token is None and not _is_loopback(host):
+        raise InvalidInputError(
+            f"Serving HTTP on {host!r} exposes the service beyond this machine, so it needs a bearer token: "
+            f"set ${TOKEN_ENV} or pass --token-file FILE (never the token itself on the command line)."
+        )
+    return token
+
+
+def _jsonable(obj: Any) -> Any:
+    """Turn numpy values, arrays and data frames into plain JSON types."""
+    if hasattr(obj, "to_dict") and hasattr(obj, "columns"):
+        return _jsonable(obj.to_dict(orient="records"))
+    if isinstance(obj, np.ndarray):
+        return _jsonable(obj.tolist())
+    if isinstance(obj, np.generic):
+        obj = obj.item()
+    if isinstance(obj, float) and not np.isfinite(obj):
+        return None
+    if isinstance(obj, dict):
+        return {str(k): _jsonable(v) for k, v in obj.items()}
+    if isinstance(obj, (list, tuple)):
+        return [_jsonable(v) for v in obj]
+    return obj
+
+
+class _BodyLimit:
+    """ASGI middleware: refuse request bodies larger than ``limit`` bytes with HTTP 413."""
+
+    def __init__(self, app, limit: int) -> None:
+        self.app = app
+        self.limit = limit
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+        for name, value in scope.get("headers", []):
+            if name == b"content-length" and value.isdigit() and int(value) > self.limit:
+                return await self._refuse(send)
+        # Read the body here (it may come chunked, without a Content-Length), stopping as soon as
+        # it passes the limit, then replay it to the app.
+        body, more = b"", True
+        while more:
+            message = await receive()
+            if message["type"] != "http.request":
+                return await self.app(scope, _replay(message, receive), send)
+            body += message.get("body", b"")
+            more = message.get("more_body", False)
+            if len(body) > self.limit:
+                return await self._refuse(send)
+        return await self.app(scope, _replay({"type": "http.request", "body": body, "more_body": False}, receive),
+                              send)
+
+    async def _refuse(self, send):
+        body = b'{"error": "request body too large"}'
+        await send({"type": "http.response.start", "status": 413,
+                    "headers": [(b"content-type", b"application/json"),
+                                (b"content-length", str(len(body)).encode())]})
+        await send({"type": "http.response.body", "body": body})
+
+
+def _replay(first: dict, receive):
+    """An ASGI ``receive`` that returns ``first`` once, then defers to ``receive``."""
+    pending = [first]
+
+    async def replay():
+        return pending.pop() if pending else await receive()
+
+    return replay
+
+
+def create_app(backend: Any, *, token: str | None = None, max_body_bytes: int = DEFAULT_MAX_BODY):
+    """Build the FastAPI app over ``backend`` (a ``ServiceClient`` or a ``SelectionService``).
+
+    With ``token`` set, every endpoint but ``/healthz`` needs ``Authorization: Bearer <token>``.
+    """
+    from fastapi import APIRouter, Depends, FastAPI, HTTPException, Request
+    from fastapi.responses import JSONResponse
+    from pydantic import BaseModel
+
+    class ReportBody(BaseModel):
+        batch_id: str
+        problem_ids: list[str]
+        rewards: list[float]
+        n_tokens: list[float] | None = None
+        n_steps: list[float] | None = None
+        round: int | None = None
+        statuses: list[str] | None = None
+
+    class DrawBody(BaseModel):
+        key: str | int
+        n: int
+        round: int | None = None
+
+    def check_token(request: Request) -> None:
+        if token is None:
+            return
+        got = request.headers.get("authorization", "")
+        if not (got.startswith("Bearer ") and hmac.compare_digest(got[7:].encode(), token.encode())):
+            raise HTTPException(status_code=401, detail="missing or wrong bearer token",
+                                headers={"WWW-Authenticate": "Bearer"})
+
+    report = getattr(backend, "report_now", None) or backend.report
+    app = FastAPI(title="sai-dpo selection service")
+    api = APIRouter(dependencies=[Depends(check_token)])
+
+    @app.exception_handler(InvalidInputError)
+    async def _bad_input(request, exc):  # noqa: ARG001
+        return JSONResponse(status_code=400, content={"error": str(exc)})
+
+    @api.post("/report")
+    def post_report(body: ReportBody) -> dict:
+        return _jsonable(report(body.batch_id, body.problem_ids, body.rewards, body.n_tokens, body.n_steps,
+                                body.round, body.statuses))
+
+    @api.post("/draw")
+    def post_draw(body: DrawBody) -> dict:
+        ids, idx = backend.draw(body.key, body.n, body.round)
+        return {"ids": list(ids), "indices": _jsonable(idx)}
+
+    @api.get("/table")
+    def get_table():
+        return _jsonable(backend.table())
+
+    @api.get("/stats")
+    def get_stats() -> dict:
+        return _jsonable(backend.stats())
+
+    @api.get("/summary")
+    def get_summary() -> dict:
+        return _jsonable(backend.summary())
+
+    @app.get("/healthz")
+    def healthz() -> dict:
+        return {"ok": True}
+
+    app.include_router(api)
+    return _BodyLimit(app, max_body_bytes)
+
+
+def serve_http(backend: Any, *, host: str = "127.0.0.1", port: int = 8000, token: str | None = None,
+               max_body_bytes: int = DEFAULT_MAX_BODY) -> None:
+    """Run the HTTP front end until interrupted (blocking).
+
+    Raises:
+        InvalidInputError: ``host`` is not loopback and ``token`` is ``None``.
+    """
+    import uvicorn
+
+    if token is None and not _is_loopback(host):
+        raise InvalidInputError(f"Refusing to serve on {host!r} without a bearer token (see resolve_token).")
+    uvicorn.run(create_app(backend, token=token, max_body_bytes=max_body_bytes), host=host, port=port,
+                log_level="warning")

@@ -1,0 +1,84 @@
+"""HTTP front end over a plain SelectionService (no Ray): tokens, body limits, validation."""
+
+import pytest
+from conftest import tiny_pool
+from fastapi.testclient import TestClient
+
+from sai_dpo import SelectionConfig
+from sai_dpo._selection_service import SelectionService
+from sai_dpo.errors import InvalidInputError
+from sai_dpo.http import TOKEN_ENV, create_app, is_available, resolve_token, serve_http
+
+
+@pytest.fixture
+def svc():
+    return SelectionService(tiny_pool(40), SelectionConfig(seed=0))
+
+
+def test_local_server_without_token_answers_report_draw_table_stats(svc):
+    web = TestClient(create_app(svc))
+    r = web.post("/report", json={"batch_id": "b1", "problem_ids": ["p1", "p1"], "rewards": [1, 0],
+                                  "statuses": ["correct", "incorrect"], "n_tokens": [10, 12]})
+    assert r.status_code == 200 and r.json() == {"applied": True, "duplicate": False, "n": 2}
+    d = web.post("/draw", json={"key": 3, "n": 5}).json()
+    assert d["ids"] == [f"p{i}" for i in d["indices"]] and d["ids"] == svc.draw(3, 5)[0]
+    stats = web.get("/stats").json()
+    assert stats["status_counts"] == {"correct": 1, "incorrect": 1} and stats["n_outcomes"] == 2
+    table = web.get("/table").json()
+    assert sum(row["attempts"] for row in table) > 0
+    assert web.get("/summary").json()["n_outcomes"] == 2
+    assert web.get("/healthz").json() == {"ok": True}
+
+
+def test_token_is_required_when_set_and_healthz_stays_open(svc):
+    web = TestClient(create_app(svc, token="t0ken"))
+    assert web.get("/stats").status_code == 401
+    assert web.get("/stats", headers={"Authorization": "t0ken"}).status_code == 401  # no "Bearer "
+    assert web.get("/stats", headers={"Authorization": "Bearer t0ken"}).status_code == 200
+    assert web.get("/healthz").status_code == 200
+
+
+@pytest.mark.parametrize("body,status", [
+    ({"batch_id": "b", "problem_ids": ["p1"], "rewards": [1.5]}, 400),
+    ({"batch_id": "b", "problem_ids": ["zzz"], "rewards": [1.0]}, 400),
+    ({"batch_id": "b", "problem_ids": ["p1", "p2"], "rewards": [1.0]}, 400),
+    ({"batch_id": "b", "problem_ids": ["p1"], "rewards": [1.0], "n_steps": [-1]}, 400),
+    ({"batch_id": "b", "problem_ids": ["p1"]}, 422),
+    ({"batch_id": "b", "problem_ids": "p1", "rewards": [1.0]}, 422),
+])
+def test_bad_report_bodies_are_rejected_and_change_nothing(svc, body, status):
+    web = TestClient(create_app(svc))
+    before = svc.stats()
+    r = web.post("/report", json=body)
+    assert r.status_code == status
+    assert svc.stats()["n_outcomes"] == before["n_outcomes"] == 0
+
+
+def test_oversized_bodies_are_refused_with_413(svc):
+    web = TestClient(create_app(svc, max_body_bytes=1000))
+    big = {"batch_id": "big", "problem_ids": ["p1"] * 300, "rewards": [1.0] * 300}
+    assert web.post("/report", json=big).status_code == 413
+    # Without a Content-Length header (chunked upload) the limit holds too.
+    chunks = (b'{"batch_id": "big", "problem_ids": [' + b'"p1",' * 300 + b'"p1"], "rewards": [1]}',)
+    r = web.post("/report", content=iter(chunks), headers={"content-type": "application/json"})
+    assert r.status_code == 413
+    assert svc.stats()["n_outcomes"] == 0
+    assert web.post("/draw", json={"key": "k", "n": 2}).status_code == 200
+
+
+def test_exposed_hosts_need_a_token_from_env_or_file(tmp_path, monkeypatch):
+    monkeypatch.delenv(TOKEN_ENV, raising=False)
+    assert resolve_token("127.0.0.1") is None and resolve_token("localhost") is None
+    with pytest.raises(InvalidInputError, match="needs a bearer token"):
+        resolve_token("0.0.0.0")
+    monkeypatch.setenv(TOKEN_ENV, "from-env")
+    assert resolve_token("0.0.0.0") == "from-env"
+    f = tmp_path / "tok"
+    f.write_text("from-file\n")
+    assert resolve_token("10.1.2.3", f) == "from-file"
+    f.write_text("  ")
+    with pytest.raises(InvalidInputError, match="empty"):
+        resolve_token("10.1.2.3", f)
+    with pytest.raises(InvalidInputError, match="without a bearer token"):
+        serve_http(object(), host="0.0.0.0", port=1, token=None)
+    assert is_available()

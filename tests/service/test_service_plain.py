@@ -1,0 +1,227 @@
+"""SelectionService as a plain class (no Ray): keyed draws, reports by id, snapshots, bad input."""
+
+import logging
+
+import numpy as np
+import pytest
+from conftest import tiny_pool
+
+from sai_dpo import SelectionConfig
+from sai_dpo import _snapshot as snap
+from sai_dpo._selection_service import SelectionService
+from sai_dpo.errors import InvalidInputError, PoolValidationError
+
+
+def _svc(tmp_path=None, pool=None, **kw):
+    return SelectionService(pool if pool is not None else tiny_pool(), SelectionConfig(seed=0),
+                            checkpoint_dir=tmp_path, **kw)
+
+
+def _engine_state(svc):
+    return {k: np.array(v, copy=True) for k, v in svc.engine.state_dict().items()}
+
+
+def _same_state(a, b):
+    def eq(x, y):
+        return np.array_equal(x, y, equal_nan=x.dtype.kind in "fc")
+
+    return a.keys() == b.keys() and all(eq(a[k], b[k]) for k in a)
+
+
+def test_draw_is_cached_by_key_and_keys_take_successive_rounds():
+    svc = _svc()
+    ids_a, idx_a = svc.draw("a", 5)
+    svc.draw("b", 5)
+    again_ids, again_idx = svc.draw("a", 5)
+    assert again_ids == ids_a and np.array_equal(again_idx, idx_a)
+    assert len(set(idx_a.tolist())) == 5
+    assert ids_a == [f"p{i}" for i in idx_a]  # ids are the pool's id column at those indices
+    assert (svc.round_of("a"), svc.round_of("b")) == (0, 1)
+    svc.draw(7, 3, round=10)  # an explicit round moves the counter past it
+    svc.draw("c", 3)
+    assert svc.round_of("c") == 11
+
+
+def test_same_key_with_another_n_is_an_error():
+    svc = _svc()
+    svc.draw("k", 4)
+    with pytest.raises(InvalidInputError, match="already used with n=4"):
+        svc.draw("k", 5)
+
+
+def test_key_cache_is_a_bounded_lru():
+    svc = _svc(key_cache_size=2)
+    svc.draw("a", 2)
+    svc.draw("b", 2)
+    svc.draw("a", 2)  # touch a: b is now the least recently used
+    svc.draw("c", 2)
+    assert svc.round_of("b") is None and svc.round_of("a") == 0 and svc.round_of("c") == 2
+    assert svc.stats()["n_keys_cached"] == 2
+
+
+def test_report_counts_statuses_and_keeps_checker_failures_out_of_the_engine():
+    """6 rows: 2 correct, 1 incorrect, 1 unparseable_pred, 1 timeout, 1 unparseable_gold.
+
+    The engine sees 4 (timeout and unparseable_gold are not the model's fault); stats count all 6.
+    A second batch of 3 rows without statuses adds 3 'unlabelled'.
+    """
+    svc = _svc()
+    ids = ["p0", "p0", "p1", "p1", "p2", "p3"]
+    st = ["correct", "correct", "incorrect", "unparseable_pred", "timeout", "unparseable_gold"]
+    out = svc.report("b1", ids, [1, 1, 0, 0, 0, 0], n_tokens=[5, 6, 7, 8, 9, 10], statuses=st)
+    assert out == {"applied": True, "duplicate": False, "n": 6}
+    svc.report("b2", ["p4", "p4", "p5"], [1.0, 0.0, 0.5])
+    s = svc.stats()
+    assert s["n_reports"] == 2 and s["n_outcomes"] == 9
+    assert s["status_counts"] == {"correct": 2, "incorrect": 1, "unparseable_pred": 1, "timeout": 1,
+                                  "unparseable_gold": 1, "unlabelled": 3}
+    assert svc.summary()["n_outcomes"] == 4 + 3
+
+
+def test_a_batch_id_is_applied_once():
+    svc = _svc()
+    svc.report("same", ["p1", "p2"], [1, 0])
+    before = _engine_state(svc)
+    assert svc.report("same", ["p1", "p2"], [1, 0]) == {"applied": False, "duplicate": True, "n": 2}
+    assert _same_state(before, _engine_state(svc))
+    s = svc.stats()
+    assert (s["n_reports"], s["n_outcomes"], s["duplicates_ignored"]) == (1, 2, 1)
+
+
+def test_applied_batch_ids_are_bounded():
+    svc = _svc(max_batch_ids=2)
+    for b in ("b1", "b2", "b3"):
+        svc.report(b, ["p1"], [1])
+    assert svc.report("b1", ["p1"], [1])["applied"]  # forgotten: the oldest of 3 with room for 2
+    assert not svc.report("b3", ["p1"], [1])["applied"]
+
+
+BAD_REPORTS = [
+    ("unknown id", dict(problem_ids=["p1", "nope"], rewards=[1, 0]), "not in the pool"),
+    ("length mismatch", dict(problem_ids=["p1", "p2"], rewards=[1]), "one entry per problem id"),
+    ("reward above 1", dict(problem_ids=["p1"], rewards=[1.5]), r"must be in \[0, 1\]"),
+    ("negative reward", dict(problem_ids=["p1"], rewards=[-0.1]), r"must be in \[0, 1\]"),
+    ("NaN reward", dict(problem_ids=["p1"], rewards=[float("nan")]), r"must be in \[0, 1\]"),
+    ("negative tokens", dict(problem_ids=["p1"], rewards=[1], n_tokens=[-3]), "finite count >= 0"),
+    ("inf steps", dict(problem_ids=["p1"], rewards=[1], n_steps=[float("inf")]), "finite count >= 0"),
+    ("int id", dict(problem_ids=[1], rewards=[1]), "must be a string"),
+    ("bad status", dict(problem_ids=["p1"], rewards=[1], statuses=["right"]), "must be one of"),
+    ("negative round", dict(problem_ids=["p1"], rewards=[1], round=-1), "round must be"),
+    ("ids not a list", dict(problem_ids="p1", rewards=[1]), "list of problem id strings"),
+]
+
+
+@pytest.mark.parametrize("case,kwargs,match", BAD_REPORTS, ids=[c[0] for c in BAD_REPORTS])
+def test_bad_reports_are_rejected_and_change_nothing(tmp_path, case, kwargs, match):
+    svc = _svc(tmp_path, snapshot_every=1)
+    svc.report("ok", ["p0"], [1])
+    before, stats = _engine_state(svc), svc.stats()
+    with pytest.raises(InvalidInputError, match=match):
+        svc.report("bad", **kwargs)
+    assert _same_state(before, _engine_state(svc))
+    assert svc.stats() == stats
+    assert svc.report("bad", ["p2"], [0])["applied"]  # the rejected batch id was not burned
+
+
+def test_bad_batch_id_and_bad_draw_arguments():
+    svc = _svc()
+    with pytest.raises(InvalidInputError, match="batch_id"):
+        svc.report("", ["p1"], [1])
+    for key, n in (("k", 0), ("k", 61), (1.5, 3), (None, 3)):
+        with pytest.raises(InvalidInputError):
+            svc.draw(key, n)
+
+
+def test_snapshots_every_m_reports_and_restore(tmp_path):
+    """snapshot_every=2 and 5 reports of 2 rows: snapshots after reports 2 and 4, so a restart
+    restores 4 reports (8 outcomes); report 5 was never snapshotted and is lost."""
+    svc = _svc(tmp_path, snapshot_every=2)
+    ids, _ = svc.draw("r0", 6)
+    for k in range(5):
+        svc.report(f"b{k}", ids[:2], [1, 0])
+    assert [snap.snapshot_seq(p) for p in snap.list_snapshots(tmp_path)] == [2, 1]
+    state_at_4 = snap.read_snapshot(snap.list_snapshots(tmp_path)[0])["engine"]
+
+    back = _svc(tmp_path, snapshot_every=2)
+    s = back.stats()
+    assert (s["n_reports"], s["n_outcomes"], s["restored_from"]) == (4, 8, str(tmp_path / "snapshot-000000000002.npz"))
+    assert _same_state(state_at_4, _engine_state(back))
+    assert back.draw("r0", 6)[0] == ids  # the key cache survives a restart
+    assert not back.report("b3", ids[:2], [1, 0])["applied"]  # so do applied batch ids
+    assert back.report("b4", ids[:2], [1, 0])["applied"]  # the unsnapshotted one can be re-sent
+    assert back.draw("r1", 2) and back.round_of("r1") == 1  # the round counter too
+
+
+def test_damaged_snapshots_are_skipped_with_a_warning(tmp_path, caplog):
+    svc = _svc(tmp_path, snapshot_every=0)
+    svc.report("b1", ["p1", "p2"], [1, 1])
+    good = svc.snapshot()
+    data = open(good, "rb").read()
+    (tmp_path / "snapshot-000000000002.npz").write_bytes(data[: len(data) // 2])  # cut short
+    flipped = bytearray(data)
+    flipped[len(data) // 3] ^= 0xFF  # one flipped byte inside an array: the zip CRC catches it
+    (tmp_path / "snapshot-000000000003.npz").write_bytes(bytes(flipped))
+    (tmp_path / "snapshot-000000000004.npz").write_bytes(b"not a snapshot")
+    with caplog.at_level(logging.WARNING):
+        back = _svc(tmp_path)
+    assert back.stats()["restored_from"] == good and back.stats()["n_outcomes"] == 2
+    assert sum("Skipping snapshot" in r.message for r in caplog.records) == 3
+    assert back.snapshot().endswith("snapshot-000000000005.npz")  # never below a damaged number
+
+
+def test_snapshot_write_is_atomic(tmp_path, monkeypatch):
+    svc = _svc(tmp_path)
+    svc.report("b1", ["p1"], [1])
+    first = svc.snapshot()
+    svc.report("b2", ["p2"], [1])
+
+    def crash(*a, **k):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(snap.np, "savez", crash)
+    with pytest.raises(OSError):
+        svc.snapshot()
+    monkeypatch.undo()
+    assert [p.name for p in tmp_path.iterdir()] == ["snapshot-000000000001.npz"]  # no temp file left
+    assert _svc(tmp_path).stats()["restored_from"] == first
+
+
+def test_a_snapshot_of_another_pool_is_refused(tmp_path):
+    _svc(tmp_path).snapshot()
+    with pytest.raises(InvalidInputError, match="different pool"):
+        _svc(tmp_path, pool=tiny_pool(60, prefix="q"))
+
+
+def test_invalid_pools_are_rejected():
+    dup = tiny_pool(5).to_dict()
+    dup["id"][3] = "p1"
+    import datasets
+
+    with pytest.raises(PoolValidationError):
+        SelectionService(datasets.Dataset.from_dict(dup))
+    with pytest.raises(PoolValidationError, match="lacks column"):
+        SelectionService(tiny_pool(5).remove_columns("skill"))
+    empty_answer = tiny_pool(5).to_dict()
+    empty_answer["answer"][2] = ""
+    with pytest.raises(PoolValidationError, match="does not validate"):
+        SelectionService(datasets.Dataset.from_dict(empty_answer))
+    with pytest.raises(InvalidInputError, match="snapshot_every"):
+        SelectionService(tiny_pool(5), snapshot_every=-1)
+
+
+def test_parquet_pool_path_is_read_column_wise(tmp_path):
+    path = tmp_path / "pool.parquet"
+    tiny_pool(20).to_parquet(str(path))
+    svc = SelectionService(path, validate=False)
+    assert svc.pool_size == 20 and svc.pool_ids()[7] == "p7"
+
+
+def test_snapshot_format_round_trips_nested_state(tmp_path):
+    state = {"a": np.arange(5, dtype=np.int32), "meta": np.array('{"x": 1}'), "t": (1, "two", None),
+             "nested": {"f": np.float64(0.25), "l": [np.zeros((2, 2)), True]}, 3: "int key",
+             "obj": np.array(["x", None], dtype=object)}
+    back = snap.read_snapshot(snap.write_snapshot(tmp_path, 1, state))
+    assert back["a"].dtype == np.int32 and back["a"].tolist() == [0, 1, 2, 3, 4]
+    assert back["meta"].shape == () and str(back["meta"]) == '{"x": 1}'
+    assert back["t"] == (1, "two", None) and back[3] == "int key" and back["obj"].tolist() == ["x", None]
+    assert back["nested"]["f"] == 0.25 and back["nested"]["l"][1] is True

@@ -1,0 +1,265 @@
+"""The service on a real Ray instance (one per module): round trips, concurrency, crashes, drivers.
+
+Two services run on the module's instance: ``svc-main`` (snapshots every 5 reports) for the
+shared checks, and ``svc-crash`` (snapshots every report) for the kill-and-restore checks, where
+"nothing snapshotted is lost" becomes an exact count.
+"""
+
+import json
+import logging
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+import ray
+from conftest import tiny_pool
+
+from sai_dpo import SelectionConfig
+from sai_dpo.cli import main as cli_main
+from sai_dpo.errors import InvalidInputError
+from sai_dpo.service import connect, launch
+
+NS = "sai_dpo_test_service"
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture(scope="module")
+def cluster():
+    tmp = tempfile.mkdtemp(prefix="rt", dir="/tmp")
+    ray.init(num_cpus=2, include_dashboard=False, _temp_dir=tmp, namespace=NS)
+    yield ray.get_runtime_context().gcs_address
+    ray.shutdown()
+    shutil.rmtree(tmp, ignore_errors=True)
+
+
+def _launch(name, ckpt, **kw):
+    return launch(tiny_pool(200), SelectionConfig(seed=0, group_size=4), name=name, namespace=NS,
+                  checkpoint_dir=ckpt, flush_interval=0.02, draw_timeout=60, **kw)
+
+
+@pytest.fixture(scope="module")
+def main_svc(cluster, tmp_path_factory):
+    client = _launch("svc-main", tmp_path_factory.mktemp("ckpt-main"), snapshot_every=5)
+    yield client
+    client.close(timeout=5)
+    ray.kill(client.actor, no_restart=True)
+
+
+@pytest.fixture(scope="module")
+def crash_svc(cluster, tmp_path_factory):
+    ckpt = tmp_path_factory.mktemp("ckpt-crash")
+    client = _launch("svc-crash", ckpt, snapshot_every=1)
+    yield client, ckpt
+    client.close(timeout=5)
+    ray.kill(client.actor, no_restart=True)
+
+
+def _rows(stats):
+    return stats["n_outcomes"]
+
+
+def _kill_and_wait_for_restart(client, timeout=60.0):
+    """Kill the actor (Ray restarts it) and return the stats of the new incarnation."""
+    old_pid = client.stats()["pid"]
+    ray.kill(client.actor, no_restart=False)
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        try:
+            st = client.stats()
+        except ray.exceptions.RayError:
+            st = None
+        if st is not None and st["pid"] != old_pid:
+            return st
+        time.sleep(0.05)
+    raise AssertionError("the service actor did not restart")
+
+
+def test_report_and_draw_round_trip(main_svc):
+    before = main_svc.stats()
+    ids, idx = main_svc.draw("rt-0", 8)
+    ids2, idx2 = main_svc.draw("rt-0", 8)
+    assert ids == ids2 and np.array_equal(idx, idx2) and ids == [f"p{i}" for i in idx]
+    rewards = np.tile([1.0, 0.0, 1.0, 0.0], 8)  # G = 4 rollouts per problem, mixed groups
+    main_svc.report(np.repeat(ids, 4).tolist(), rewards, n_tokens=np.full(32, 12))
+    main_svc.flush(timeout=60)
+    after = main_svc.stats()
+    assert _rows(after) - _rows(before) == 32
+    assert main_svc.summary()["n_outcomes"] >= 32
+    table = main_svc.table()
+    assert sum(row["attempts"] > 0 for row in table) >= 1
+
+
+@ray.remote(num_cpus=0)
+def _reporter(k: int, name: str) -> int:
+    client = connect(name, NS, flush_interval=0.02)
+    ids = [f"p{(k * 37 + j) % 200}" for j in range(10)]
+    for j in range(30):
+        client.report(ids, np.full(10, j % 2, dtype=float))
+    client.flush(timeout=60)
+    client.close()
+    return 300
+
+
+def test_four_concurrent_reporters_give_exact_counts(main_svc):
+    """4 Ray tasks x 30 reports x 10 rows = 1200 outcomes, counted exactly once."""
+    before = main_svc.stats()
+    sent = ray.get([_reporter.remote(k, "svc-main") for k in range(4)])
+    after = main_svc.stats()
+    assert sum(sent) == 1200
+    assert _rows(after) - _rows(before) == 1200
+    assert after["duplicates_ignored"] == before["duplicates_ignored"]
+
+
+def test_a_duplicate_batch_is_counted_once(main_svc):
+    before = main_svc.stats()
+    first = main_svc.report_now("dup-batch", ["p1", "p2"], [1.0, 0.0])
+    second = main_svc.report_now("dup-batch", ["p1", "p2"], [1.0, 0.0])
+    after = main_svc.stats()
+    assert first["applied"] and not second["applied"] and second["duplicate"]
+    assert _rows(after) - _rows(before) == 2
+    assert after["duplicates_ignored"] - before["duplicates_ignored"] == 1
+
+
+@pytest.mark.parametrize("kwargs", [
+    dict(problem_ids=["p1", "missing"], rewards=[1, 0]),
+    dict(problem_ids=["p1"], rewards=[float("nan")]),
+    dict(problem_ids=["p1", "p2"], rewards=[1]),
+    dict(problem_ids=["p1"], rewards=[1], n_tokens=[-5]),
+])
+def test_bad_input_is_rejected_through_the_actor_and_changes_nothing(main_svc, kwargs):
+    before = main_svc.stats()
+    with pytest.raises(InvalidInputError):
+        main_svc.report_now("bad-batch", **kwargs)
+    if "missing" not in kwargs["problem_ids"]:  # the client checks everything but pool membership
+        with pytest.raises(InvalidInputError):
+            main_svc.report(**kwargs)
+    after = main_svc.stats()
+    assert {k: v for k, v in after.items() if k != "last_snapshot"} == \
+        {k: v for k, v in before.items() if k != "last_snapshot"}
+
+
+def test_a_second_driver_finds_the_service_by_name(main_svc, cluster):
+    ids, _ = main_svc.draw("shared-key", 6)
+    before = main_svc.stats()
+    code = (
+        "import json, ray\n"
+        f"ray.init(address={cluster!r}, namespace='elsewhere')\n"
+        "from sai_dpo.service import connect\n"
+        f"c = connect('svc-main', {NS!r})\n"
+        "ids, _ = c.draw('shared-key', 6)\n"
+        "c.report(ids, [1.0] * 6)\n"
+        "c.close()\n"
+        "print('IDS=' + json.dumps(ids))\n"
+    )
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=120)
+    assert out.returncode == 0, out.stderr[-2000:]
+    line = next(x for x in out.stdout.splitlines() if x.startswith("IDS="))
+    assert json.loads(line[4:]) == ids  # same key, same answer, from another process
+    assert _rows(main_svc.stats()) - _rows(before) == 6
+
+
+def test_killed_actor_restarts_restores_and_the_client_carries_on(crash_svc):
+    """snapshot_every=1: every acknowledged batch is on disk, so after a kill in the middle of a
+    stream of 60 reports x 5 rows the service must hold exactly 300 more outcomes."""
+    client, _ = crash_svc
+    ids, _ = client.draw("before-kill", 5)
+    client.report(ids, [1.0] * 5)
+    client.flush(timeout=60)
+    before = client.stats()
+    sent = threading.Event()
+
+    def stream():
+        for j in range(60):
+            client.report(ids, np.full(5, j % 2, dtype=float))
+            if j == 20:
+                sent.set()
+            time.sleep(0.01)
+
+    th = threading.Thread(target=stream)
+    th.start()
+    sent.wait(30)
+    pid = client.stats()["pid"]
+    ray.kill(client.actor, no_restart=False)
+    th.join()
+    client.flush(timeout=120)
+    after = client.stats()
+    assert after["pid"] != pid and after["restored_from"] is not None  # restarted, loaded a snapshot
+    assert _rows(after) - _rows(before) == 300
+    assert client.draw("before-kill", 5)[0] == ids  # cached keys survive the restart
+    assert client.fallback_draws == 0
+
+
+def test_a_corrupt_snapshot_is_skipped_on_restart(crash_svc, caplog):
+    client, ckpt = crash_svc
+    client.report(["p3"], [1.0])
+    client.flush(timeout=60)
+    good = client.snapshot()
+    expected = client.stats()
+    seq = int(Path(good).stem.split("-")[1])
+    (ckpt / f"snapshot-{seq + 1:012d}.npz").write_bytes(b"PK\x03\x04 truncated garbage")
+    after = _kill_and_wait_for_restart(client)
+    assert after["restored_from"] == good
+    assert _rows(after) == _rows(expected) and after["n_reports"] == expected["n_reports"]
+
+
+def test_http_front_end_on_the_actor(main_svc):
+    from fastapi.testclient import TestClient
+
+    from sai_dpo.http import create_app
+
+    web = TestClient(create_app(main_svc, token="s3cret", max_body_bytes=4096))
+    auth = {"Authorization": "Bearer s3cret"}
+    body = {"batch_id": "http-1", "problem_ids": ["p5", "p6"], "rewards": [1.0, 0.0]}
+    assert web.post("/report", json=body).status_code == 401
+    assert web.post("/report", json=body, headers={"Authorization": "Bearer wrong"}).status_code == 401
+    before = main_svc.stats()
+    r = web.post("/report", json=body, headers=auth)
+    assert r.status_code == 200 and r.json()["applied"] is True
+    assert web.post("/report", json=body, headers=auth).json()["duplicate"] is True
+    assert _rows(main_svc.stats()) - _rows(before) == 2
+    d = web.post("/draw", json={"key": "http-key", "n": 4}, headers=auth)
+    assert d.status_code == 200 and d.json()["ids"] == main_svc.draw("http-key", 4)[0]
+    bad = web.post("/report", json={**body, "batch_id": "http-2", "rewards": [1.0, 3.0]}, headers=auth)
+    assert bad.status_code == 400 and "[0, 1]" in bad.json()["error"]
+    big = {**body, "batch_id": "http-3", "problem_ids": ["p1"] * 2000, "rewards": [1.0] * 2000}
+    assert web.post("/report", json=big, headers=auth).status_code == 413
+    assert _rows(main_svc.stats()) - _rows(before) == 2
+    assert web.get("/stats", headers=auth).json()["pool_size"] == 200
+
+
+def test_cli_status_and_serve_detach(main_svc, cluster, tmp_path, capsys):
+    from data import save_pool
+
+    assert cli_main(["status", "--name", "svc-main", "--namespace", NS, "--address", cluster, "--json"]) == 0
+    shown = json.loads(capsys.readouterr().out)
+    assert shown["stats"]["pool_size"] == 200 and isinstance(shown["table"], list)
+
+    pool_file = save_pool(tiny_pool(30), tmp_path / "pool.jsonl")
+    rc = cli_main(["serve", "--pool", str(pool_file), "--address", cluster, "--name", "svc-cli",
+                   "--namespace", NS, "--checkpoint-dir", str(tmp_path / "ck"), "--detach"])
+    out = capsys.readouterr().out
+    assert rc == 0 and "30 problems" in out and "connect(" in out
+    actor = ray.get_actor("svc-cli", namespace=NS)
+    assert ray.get(actor.info.remote())["pool_size"] == 30
+    ray.kill(actor, no_restart=True)
+
+
+def test_draw_falls_back_to_a_seeded_uniform_draw_when_the_service_is_gone(cluster, tmp_path, caplog):
+    client = _launch("svc-doomed", tmp_path, snapshot_every=0)
+    client.draw_timeout = 2.0
+    ray.kill(client.actor, no_restart=True)
+    with caplog.at_level(logging.WARNING, logger="sai_dpo.service"):
+        ids, idx = client.draw("lost", 7)
+    again, _ = client.draw("lost", 7)
+    assert len(set(idx.tolist())) == 7 and ids == [f"p{i}" for i in idx] and again == ids
+    assert client.fallback_draws == 2
+    assert any("seeded uniform draw" in r.message for r in caplog.records)
+    client.close(timeout=0.5)
