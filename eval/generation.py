@@ -107,6 +107,8 @@ def generate(
             raise EvalInputError("generate got a model object but no tokenizer; pass the tokenizer too.")
     _prepare_tokenizer(tokenizer)
     texts = [t for t in render_prompts(tokenizer, prompts) for _ in range(k)]
+    # A chat template already writes the special tokens (BOS etc.); do not add them twice.
+    add_special = not getattr(tokenizer, "chat_template", None)
     sampling = {"do_sample": True, "temperature": float(temperature), "top_k": 0, "top_p": 1.0}
     gen_kwargs = sampling if temperature > 0 else {"do_sample": False}
     completions: list[str] = []
@@ -117,7 +119,10 @@ def generate(
             torch.manual_seed(seed)
             starts = range(0, len(texts), batch_size)
             for start in tqdm(starts, desc="generate", unit="batch", disable=len(starts) < 2):
-                batch = tokenizer(texts[start : start + batch_size], return_tensors="pt", padding=True)
+                batch = tokenizer(
+                    texts[start : start + batch_size], return_tensors="pt", padding=True,
+                    add_special_tokens=add_special,
+                )
                 out = model.generate(
                     **batch,
                     max_new_tokens=max_new_tokens,

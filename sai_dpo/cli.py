@@ -17,6 +17,7 @@ import sys
 _COMMAND_MODULES = [
     "data._cli",
     "eval._check_cli",
+    "eval._eval_cli",
     "sai_dpo._service_cli",
     "rl._cli",
     "rl._dpo_cli",

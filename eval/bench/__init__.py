@@ -1,1 +1,1 @@
-"""Benchmark scripts (run with ``python -m eval.bench.<name>``); they print figures, never assert."""
+"""Benchmark scripts (run with ``python -m eval.bench.<name>``); they print figures, never assert, and may import sai_dpo."""

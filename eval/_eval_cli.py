@@ -1,0 +1,111 @@
+"""`sai-dpo eval` (score generations or a model, or compare two evals) and `sai-dpo report RUN_DIR`."""
+
+from __future__ import annotations
+
+import argparse
+
+
+def register(sub) -> None:
+    """Add the ``eval`` and ``report`` subcommands."""
+    p = sub.add_parser(
+        "eval",
+        help="score generations or a model on an eval set; or compare two evals",
+        description=(
+            "Score a generations file (--generations) or a model folder (--model) against an eval set "
+            "(--set: aime-style, amc-style, math-style, arith, or any pool file), writing "
+            "OUT/metrics.json, OUT/report.html and OUT/report.md. With --compare RUN_A RUN_B, put two "
+            "eval folders side by side instead."
+        ),
+    )
+    src = p.add_mutually_exclusive_group(required=True)
+    src.add_argument("--generations", metavar="FILE", help="JSONL or parquet: problem_id + completion(s)")
+    src.add_argument("--model", metavar="DIR", help="model folder (save_pretrained) to sample from")
+    src.add_argument("--compare", nargs=2, metavar=("RUN_A", "RUN_B"), help="two eval output folders")
+    p.add_argument("--set", dest="eval_set", metavar="NAME_OR_FILE", help="eval set (builtin name or pool file)")
+    p.add_argument("--preset", default=None, help="loader preset for --set (see data.load_pool)")
+    p.add_argument("--out", required=True, metavar="DIR", help="output folder")
+    p.add_argument("--tokenizer", default=None, metavar="DIR",
+                   help="count tokens with this tokenizer (default: whitespace words; --model uses its own)")
+    p.add_argument("-k", type=int, default=8, help="samples per problem with --model (default 8)")
+    p.add_argument("--max-new-tokens", type=int, default=64)
+    p.add_argument("--temperature", type=float, default=1.0)
+    p.add_argument("--batch-size", type=int, default=32)
+    p.add_argument("--prompt-template", default="{problem}", help="prompt format; {problem} is replaced")
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--workers", type=int, default=None, help="checker processes (default: checker's choice)")
+    p.add_argument("--timeout", type=float, default=2.0, help="seconds per verification")
+    p.add_argument("--ks", default=None, help="comma-separated k values for pass@k / maj@k")
+    p.add_argument("--no-progress", action="store_true")
+    p.set_defaults(func=_run_eval)
+
+    r = sub.add_parser("report", help="HTML + Markdown report of a training run (RUN_DIR/rounds.jsonl)")
+    r.add_argument("run_dir", metavar="RUN_DIR")
+    r.add_argument("--out", default=None, metavar="DIR", help="output folder (default RUN_DIR/report)")
+    r.set_defaults(func=_run_report)
+
+
+def _parse_ks(text: str | None):
+    if text is None:
+        return None
+    try:
+        return tuple(int(x) for x in text.split(",") if x.strip())
+    except ValueError:
+        raise ValueError(f"--ks must be comma-separated integers such as 1,2,4,8. Got {text!r} instead.") from None
+
+
+def _run_eval(args: argparse.Namespace) -> int:
+    from eval.report import write_compare_report, write_eval_report
+    from eval.runner import (
+        ScoringConfig,
+        evaluate,
+        generations_from_model,
+        tokenizer_counter,
+        write_generations,
+    )
+
+    if args.compare:
+        paths = write_compare_report(args.compare[0], args.compare[1], args.out)
+        print(f"wrote {paths['html']}, {paths['markdown']} and {paths['json']}")
+        return 0
+    if not args.eval_set:
+        raise ValueError("sai-dpo eval needs --set NAME_OR_FILE with --generations or --model.")
+    from eval.metrics import MetricsConfig
+    from eval.runner import resolve_eval_set
+
+    metrics_config = MetricsConfig(ks=_parse_ks(args.ks), seed=args.seed)
+    scoring = ScoringConfig(workers=args.workers, timeout=args.timeout, progress=not args.no_progress)
+    extra = {}
+    if args.tokenizer:
+        extra = {"token_counter": tokenizer_counter(args.tokenizer), "token_unit": f"tokens of {args.tokenizer}"}
+    generations = args.generations
+    pool, set_name = resolve_eval_set(args.eval_set, args.preset)  # loaded once, used twice with --model
+    if args.model:
+        generations, counter = generations_from_model(
+            args.model, pool, k=args.k, max_new_tokens=args.max_new_tokens,
+            temperature=args.temperature, batch_size=args.batch_size, seed=args.seed,
+            preset=args.preset, prompt_template=args.prompt_template,
+        )
+        write_generations(generations, f"{args.out}/generations.jsonl")
+        extra = {"token_counter": counter, "token_unit": "model tokenizer tokens"}
+    result = evaluate(generations, pool, metrics_config=metrics_config, scoring=scoring, set_name=set_name,
+                      **extra)
+    if args.model:
+        result.metrics["generations"] = f"{args.out}/generations.jsonl (sampled from {args.model}, k={args.k})"
+    paths = write_eval_report(result.metrics, args.out, samples=result.samples)
+    m = result.metrics
+    top = str(m["ks"][-1])
+    print(f"accuracy {m['accuracy']:.3f}  pass@{top} {m['pass_at_k'][top]:.3f}  maj@{top} {m['maj_at_k'][top]:.3f}"
+          f"  ({m['n_problems']} problems, {m['n_samples']} samples)")
+    issues = {k: v["count"] for k, v in m["data_issues"].items() if v["count"]}
+    if issues:
+        print("data issues: " + ", ".join(f"{k}={v}" for k, v in issues.items()) + " (listed in the report)")
+    print(f"wrote {paths['metrics']}, {paths['html']} and {paths['markdown']}")
+    return 0
+
+
+def _run_report(args: argparse.Namespace) -> int:
+    from eval.run_report import render_run_report
+
+    paths = render_run_report(args.run_dir, args.out)
+    print(f"wrote {paths['html']} and {paths['markdown']}")
+    return 0

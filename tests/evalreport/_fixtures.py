@@ -1,0 +1,68 @@
+"""A small eval set and generations file whose metrics are derived by hand in test_runner.py."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+CHOICES = ["10", "12", "14", "16", "18"]
+
+EVAL_SET = [
+    {"id": "p1", "problem": "Half of one?", "answer": "1/2", "skill": "A", "level": 1, "source": "t", "choices": None},
+    {"id": "p2", "problem": "3 + 4?", "answer": "7", "skill": "A", "level": 2, "source": "t", "choices": None},
+    {"id": "p3", "problem": "Which is 12?", "answer": "B", "skill": "B", "level": 1, "source": "t", "choices": CHOICES},
+    {"id": "p4", "problem": "5 + 5?", "answer": "10", "skill": "B", "level": 2, "source": "t", "choices": None},
+    {"id": "p5", "problem": "1 + 1?", "answer": "2", "skill": "B", "level": 2, "source": "t", "choices": None},
+]
+
+# p1: correct, correct, wrong (3), unparseable        -> C C I U
+# p2: 7, 8, 8, 7.0                                     -> C I I C   (maj@4: 2-2 tie -> 1/2)
+# p3: B, 12 (= choice B), C, D                         -> C C I I
+# p4: 9, 9, 11, 12                                     -> I I I I
+# p5: no generations (missing); "zzz" unknown id; p1 sample 0 given twice (duplicate)
+COMPLETIONS = {
+    "p1": ["so \\boxed{0.5}", "we get \\boxed{\\frac{1}{2}}", "\\boxed{3}", "no answer here"],
+    "p2": ["\\boxed{7}", "\\boxed{8}", "the answer is \\boxed{8}", "\\boxed{7.0}"],
+    "p3": ["\\boxed{B}", "\\boxed{12}", "\\boxed{C}", "\\boxed{D}"],
+    "p4": ["\\boxed{9}", "\\boxed{9}", "\\boxed{11}", "\\boxed{12}"],
+}
+
+
+def write_eval_set(path: Path) -> Path:
+    path.write_text("".join(json.dumps(r) + "\n" for r in EVAL_SET), encoding="utf-8")
+    return path
+
+
+def generation_rows() -> list[dict]:
+    rows = [
+        {"problem_id": pid, "sample": j, "completion": text}
+        for pid, texts in COMPLETIONS.items()
+        for j, text in enumerate(texts)
+    ]
+    rows.append({"problem_id": "p1", "sample": 0, "completion": "\\boxed{99}"})  # duplicate (p1, 0)
+    rows.append({"problem_id": "zzz", "sample": 0, "completion": "\\boxed{1}"})  # unknown id
+    return rows
+
+
+def write_generations(path: Path) -> Path:
+    path.write_text("".join(json.dumps(r) + "\n" for r in generation_rows()), encoding="utf-8")
+    return path
+
+
+def write_run(run_dir: Path) -> None:
+    """Three rounds; skill add 0.2 -> 0.5 -> 0.8, mul 0.1 -> 0.1 -> 0.3; cells add|1, add|2, mul|1."""
+    rounds = [
+        {"round": 0, "n_outcomes": 16, "skill_accuracy": {"add": 0.2, "mul": 0.1},
+         "draw_share": {"add|1": 0.5, "mul|1": 0.5}, "informative_share": 0.25,
+         "uniform_informative_share": 0.2, "status_counts": {"correct": 3, "incorrect": 13}},
+        {"round": 1, "n_outcomes": 16, "skill_accuracy": {"add": 0.5, "mul": 0.1},
+         "draw_share": {"add|1": 0.25, "add|2": 0.25, "mul|1": 0.5}, "informative_share": 0.5,
+         "uniform_informative_share": 0.25, "status_counts": {"correct": 6, "incorrect": 9, "timeout": 1}},
+        {"round": 2, "n_outcomes": 16, "skill_accuracy": {"add": 0.8, "mul": 0.3},
+         "draw_share": {"add|2": 0.5, "mul|1": 0.5}, "informative_share": 0.75,
+         "uniform_informative_share": None, "status_counts": {"correct": 10, "incorrect": 6}},
+    ]
+    run_dir.mkdir(parents=True, exist_ok=True)
+    # Written out of order: the report sorts by round.
+    (run_dir / "rounds.jsonl").write_text("".join(json.dumps(r) + "\n" for r in [rounds[2], rounds[0], rounds[1]]))
+    (run_dir / "run.json").write_text(json.dumps({"policy": "sai_dpo", "pool_size": 100}))

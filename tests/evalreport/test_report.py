@@ -1,0 +1,130 @@
+"""HTML / Markdown / JSON eval reports, comparisons and training-run reports."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+
+from eval._eval_errors import EvalInputError
+from eval.compare import compare_metrics, write_compare_report
+from eval.metrics import MetricsConfig, ProblemSamples, compute_metrics
+from eval.report import write_eval_report
+from eval.run_report import load_rounds, render_run_report
+from tests.evalreport._fixtures import write_run
+
+EVAL_SECTIONS = ["summary", "status", "pass-at-k", "heatmap", "per-skill", "per-level", "lengths", "data-issues", "methods"]
+
+
+def _problems(spec: dict[str, list[int]], n: int = 8) -> list[ProblemSamples]:
+    """spec: skill -> correct count per problem; wrong samples answer "w<i>", correct answer "1"."""
+    out = []
+    for skill, counts in spec.items():
+        for i, c in enumerate(counts):
+            statuses = ("correct",) * c + ("incorrect",) * (n - c)
+            answers = ("1",) * c + tuple(f"{9 + j}" for j in range(n - c))
+            tokens = tuple(10 + 5 * j for j in range(n))
+            out.append(ProblemSamples(f"{skill}{i}", skill, 1 + i % 3, statuses, answers, tokens, (2,) * n))
+    return out
+
+
+def _metrics(spec):
+    return compute_metrics(_problems(spec), config=MetricsConfig(n_boot=300))
+
+
+def _assert_self_contained(text: str):
+    assert "http://" not in text and "https://" not in text
+    assert "<script" not in text and "<link" not in text
+    for ref in re.findall(r'(?:src|href)="([^"]*)"', text):
+        assert ref.startswith("data:image/png;base64,"), ref
+
+
+def test_eval_html_has_every_section_and_no_external_refs(tmp_path):
+    m = _metrics({"alg": [2, 6, 4], "geo": [8, 0, 3]})
+    m["data_issues"] = {"unknown_ids": {"count": 2, "ids": ["x9", "x9"]}, "missing_problems": {"count": 0, "ids": []}}
+    paths = write_eval_report(m, tmp_path, samples=[{"problem_id": "alg0"}])
+    text = paths["html"].read_text()
+    for sec in EVAL_SECTIONS:
+        assert f'<section id="{sec}">' in text, sec
+    assert text.count("data:image/png;base64,") == 4  # status bars, pass@k, heatmap, lengths
+    _assert_self_contained(text)
+    assert "x9" in text  # data issues are listed
+    md = paths["markdown"].read_text()
+    assert "| accuracy | 0.479 |" in md  # (2+6+4+8+0+3)/48 = 23/48 = 0.479
+    assert json.loads(paths["metrics"].read_text())["accuracy"] == pytest.approx(23 / 48)
+    assert paths["samples"].read_text().strip() == '{"problem_id": "alg0"}'
+
+
+def test_compare_marks_only_significant_deltas(tmp_path):
+    """alg: 2/8 -> 6/8 correct on each of 20 problems (40/160 vs 120/160): z = 8.9 -> significant.
+    geo: 80/160 -> 84/160 (4 problems gain one correct sample): pooled p = .5125,
+    z = .025 / sqrt(.5125 · .4875 · 2/160) = .025/.0559 = 0.45 -> not significant.
+    pass@8 of alg is 1 in both (every problem has a correct sample) -> delta 0, not marked.
+    """
+    a = _metrics({"alg": [2] * 20, "geo": [3, 5] * 10})
+    b = _metrics({"alg": [6] * 20, "geo": [4, 6, 4, 6] + [3, 5] * 8})
+    cmp = compare_metrics(a, b)
+    rows = {(r["group"], r["metric"]): r for r in cmp["rows"]}
+    alg, geo = rows[("skill:alg", "accuracy")], rows[("skill:geo", "accuracy")]
+    assert alg["significant"] and alg["delta"] == pytest.approx(0.5)
+    assert float(alg["test"][2:]) == pytest.approx(8.94, abs=0.01)
+    assert not geo["significant"] and geo["delta"] == pytest.approx(0.025)
+    assert float(geo["test"][2:]) == pytest.approx(0.447, abs=0.01)
+    assert not rows[("skill:alg", "pass@8")]["significant"]
+    assert rows[("skill:alg", "pass@1")]["significant"]  # .25 -> .75, bootstrap CIs far apart
+    assert not rows[("skill:geo", "pass@1")]["significant"]
+    assert rows[("overall", "accuracy")]["significant"]
+
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    (tmp_path / "a" / "metrics.json").write_text(json.dumps(a))
+    (tmp_path / "b" / "metrics.json").write_text(json.dumps(b))
+    paths = write_compare_report(tmp_path / "a", tmp_path / "b", tmp_path / "cmp")
+    text = paths["html"].read_text()
+    _assert_self_contained(text)
+    sig_rows = re.findall(r'<tr class="sig">(.*?)</tr>', text)
+    assert len(sig_rows) == cmp["n_significant"] > 0
+    assert any("skill:alg" in r and "accuracy" in r for r in sig_rows)
+    assert not any("skill:geo" in r and "accuracy" in r for r in sig_rows)
+    assert "**yes**" in paths["markdown"].read_text()
+
+
+def test_compare_missing_group_is_not_marked():
+    a = _metrics({"alg": [2] * 5})
+    b = _metrics({"alg": [6] * 5, "geo": [8] * 5})
+    rows = [r for r in compare_metrics(a, b)["rows"] if r["group"] == "skill:geo"]
+    assert rows and all(r["a"] is None and not r["significant"] for r in rows)
+    with pytest.raises(EvalInputError, match="No metrics.json"):
+        write_compare_report("/nonexistent/a", "/nonexistent/b", "/tmp/x")
+
+
+def test_run_report_from_synthetic_rounds(tmp_path):
+    """add: first .2, last .8 (change +.6). Draw share add|2: 0, .25, .5 (0 where not drawn),
+    mean .25; informative .25 -> .75; uniform baseline has a gap in round 2."""
+    run = tmp_path / "run"
+    write_run(run)
+    paths = render_run_report(run)
+    assert paths["html"].parent == run / "report"
+    text = paths["html"].read_text()
+    for sec in ("summary", "skill-accuracy", "draw-share", "informative", "status"):
+        assert f'<section id="{sec}">' in text
+    _assert_self_contained(text)
+    assert "sai_dpo" in text  # run.json shown
+    series = json.loads(paths["json"].read_text())["series"]
+    assert series["rounds"] == [0, 1, 2]
+    assert series["draw_share"]["add|2"] == [0.0, 0.25, 0.5]
+    assert series["skill_accuracy"]["add"] == [0.2, 0.5, 0.8]
+    assert series["status_counts"]["timeout"] == [0, 1, 0]
+    md = paths["markdown"].read_text()
+    assert "| add | 0.200 | 0.800 | 0.600 |" in md
+    assert "| add\\|2 | 0.000 | 0.500 | 0.250 |" in md
+    assert "| informative | 0.250 | 0.750 | 0.500 |" in md
+
+
+def test_run_report_errors(tmp_path):
+    with pytest.raises(EvalInputError, match="No rounds.jsonl"):
+        load_rounds(tmp_path)
+    (tmp_path / "rounds.jsonl").write_text('{"round": 0}\nnot json\n')
+    with pytest.raises(EvalInputError, match="rounds.jsonl:2 is not valid JSON"):
+        load_rounds(tmp_path)
