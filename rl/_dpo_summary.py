@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import math
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Sequence
 from typing import Any
 
-_UNSCORED = ("unparseable_gold", "timeout")
+from rl.reporting import MODEL_STATUSES
 
 
 def accuracy_by_skill(records: Sequence[dict], samples: Sequence[Sequence]) -> dict[str, dict[str, float]]:
@@ -20,18 +20,11 @@ def accuracy_by_skill(records: Sequence[dict], samples: Sequence[Sequence]) -> d
     for rec, group in zip(records, samples, strict=True):
         skill = str(rec.get("skill"))
         for s in group:
-            if s.status in _UNSCORED:
+            if s.status not in MODEL_STATUSES:
                 continue
             totals[skill] += 1
             hits[skill] += s.status == "correct"
     return {k: {"accuracy": hits[k] / totals[k], "n": totals[k]} for k in sorted(totals)}
-
-
-def draw_share(records: Sequence[dict]) -> dict[str, float]:
-    """Share of the drawn problems per ``"<skill>|<level>"`` cell."""
-    counts = Counter(f"{r.get('skill')}|{r.get('level')}" for r in records)
-    n = sum(counts.values())
-    return {k: v / n for k, v in sorted(counts.items())} if n else {}
 
 
 def jsonable(value: Any) -> Any:

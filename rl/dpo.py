@@ -38,13 +38,12 @@ import numpy as np
 from rl._dpo_run import RunDir
 from rl.dpo_config import DPOLoopConfig
 from rl.pairs import ScoredSample, build_pairs, is_mixed, pairs_dataset
+from rl.reporting import MODEL_STATUSES
 
 log = logging.getLogger(__name__)
 
 __all__ = ["IterativeDPO", "run_dpo"]
 
-#: Verdicts that are not the model's fault: counted, never reported to the engine as failures.
-_UNSCORED = ("unparseable_gold", "timeout")
 
 
 class IterativeDPO:
@@ -200,7 +199,8 @@ class IterativeDPO:
 
     def _report(self, indices: list[int], samples: dict[int, list[ScoredSample]], round: int) -> int:
         """Report the scorable outcomes of ``indices`` to the engine; returns how many were reported."""
-        rows = [(i, s) for i in indices for s in samples[i] if s.status not in _UNSCORED]
+        # unparseable_gold / timeout are not the model's fault: counted in the summary, never reported
+        rows = [(i, s) for i in indices for s in samples[i] if s.status in MODEL_STATUSES]
         if not rows:
             return 0
         self.engine.report(
@@ -224,7 +224,7 @@ class IterativeDPO:
                     }) + "\n")
 
     def _summary(self, t, probe_idx, train_idx, fresh, samples, rows, train, n_outcomes) -> dict[str, Any]:
-        from rl._dpo_summary import accuracy_by_skill, draw_share, jsonable
+        from rl._dpo_summary import accuracy_by_skill, jsonable
 
         n_generated = (len(probe_idx) + len(fresh)) * self.config.k
         statuses = Counter(s.status for group in samples.values() for s in group)
@@ -234,7 +234,7 @@ class IterativeDPO:
         record = {
             "round": t, "n_outcomes": n_outcomes,
             "skill_accuracy": engine_summary.get("skill_accuracy", {}),
-            "draw_share": draw_share([self.pool[i] for i in train_idx]),
+            "draw_share": engine_summary.get("draw_share", {}),  # of the engine's last draw: the selection
             "informative_share": mixed_train,
             "uniform_informative_share": mixed_probe if self.probe_engine is not None else None,
             "status_counts": dict(statuses),

@@ -2,12 +2,12 @@
 
 Run from the repository root::
 
-    python -m eval.bench.pair_yield                    # 3 iterations, arith pool of 600, K = 8
-    python -m eval.bench.pair_yield --iterations 4 --seeds 0 1
+    python -m eval.bench.pair_yield                    # 3 iterations, arith pool of 600, K = 8, seeds 0 1
+    python -m eval.bench.pair_yield --iterations 4 --seeds 0 1 2
 
-For each seed: build the arithmetic demo pool (``data.build_pool(kind="arith")``) and one tiny policy
-warm-started on its easy levels; then run the full loop (``rl.dpo``: probe, select, pair, DPO train)
-twice from that same policy, once with ``policy=sai_dpo`` and once with ``policy=uniform``. Everything
+Build the arithmetic demo pool (``data.build_pool(kind="arith")``) and one tiny policy warm-started on
+its easy levels, once. Then, for each loop seed, run the full loop (``rl.dpo``: probe, select, pair,
+DPO train) twice from that same policy, once with ``policy=sai_dpo`` and once with ``policy=uniform``. Everything
 else is equal: K, the probe size (a uniform probe, identical in both runs at iteration 0), the number
 of problems selected per iteration, the DPO settings and seeds. Pair yield is preference pairs per
 generated sample, every sample counted (probe samples included), which is what a pair costs. Selected
@@ -38,24 +38,31 @@ def _parse(argv=None) -> argparse.Namespace:
     p.add_argument("--probe-size", type=int, default=16)
     p.add_argument("--train-size", type=int, default=32)
     p.add_argument("--warm-start-steps", type=int, default=300)
-    p.add_argument("--seeds", type=int, nargs="+", default=[0])
+    p.add_argument("--seeds", type=int, nargs="+", default=[0, 1], help="loop seeds (draws, sampling, DPO)")
+    p.add_argument("--pool-seed", type=int, default=0, help="seed of the pool and of the initial policy")
     p.add_argument("--out", default=None, help="folder for the runs (default: a temporary folder)")
     p.add_argument("--json", default=None, help="also write the per-iteration figures to this file")
     return p.parse_args(argv)
 
 
-def _runs(args, seed: int, root: Path) -> dict[str, list[dict]]:
+def _setup(args, root: Path) -> tuple[str, str]:
+    """The pool file and the warm-started initial policy shared by every run."""
     from data import build_pool, load_pool, save_pool
     from rl._dpo_init import build_initial_policy
+    from rl.dpo_config import DPOLoopConfig
+
+    pool_file = save_pool(build_pool(args.pool_size, seed=args.pool_seed, kind="arith"), root / "pool.jsonl")
+    cfg = DPOLoopConfig(run_dir=str(root / "unused"), pool=str(pool_file), seed=args.pool_seed,
+                        warm_start_steps=args.warm_start_steps)
+    return str(pool_file), str(build_initial_policy(load_pool(str(pool_file)), root / "init", cfg))
+
+
+def _runs(args, seed: int, root: Path, pool_file: str, policy: str) -> dict[str, list[dict]]:
     from rl.dpo import run_dpo
     from rl.dpo_config import DPOLoopConfig
 
-    pool_file = save_pool(build_pool(args.pool_size, seed=seed, kind="arith"), root / f"pool_{seed}.jsonl")
-    common = dict(pool=str(pool_file), iterations=args.iterations, k=args.k, probe_size=args.probe_size,
-                  train_size=args.train_size, warm_start_steps=args.warm_start_steps, max_new_tokens=8,
-                  seed=seed)
-    policy = build_initial_policy(load_pool(str(pool_file)), root / f"init_{seed}",
-                                  DPOLoopConfig(run_dir=str(root / "unused"), **common))
+    common = dict(pool=pool_file, iterations=args.iterations, k=args.k, probe_size=args.probe_size,
+                  train_size=args.train_size, max_new_tokens=8, seed=seed)
     out = {}
     for name in POLICIES:
         cfg = DPOLoopConfig(run_dir=str(root / f"{name}_{seed}"), model=str(policy), policy=name, **common)
@@ -100,11 +107,15 @@ def main(argv=None) -> int:
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(args.out) if args.out else Path(tmp)
         root.mkdir(parents=True, exist_ok=True)
-        results = {seed: _runs(args, seed, root) for seed in args.seeds}
+        pool_file, policy = _setup(args, root)
+        t1 = time.perf_counter()
+        results = {seed: _runs(args, seed, root, pool_file, policy) for seed in args.seeds}
+        t2 = time.perf_counter()
     print(f"pair yield, arith pool of {args.pool_size}, K={args.k}, probe {args.probe_size}, "
-          f"select {args.train_size}, {args.iterations} iterations, seeds {args.seeds}\n")
+          f"select {args.train_size}, {args.iterations} iterations, loop seeds {args.seeds}\n")
     _print_table(results)
-    print(f"\nwall time {time.perf_counter() - t0:.0f} s")
+    print(f"\nwall time {t2 - t0:.0f} s (pool + warm start {t1 - t0:.0f} s, {2 * len(args.seeds)} loop runs "
+          f"{t2 - t1:.0f} s)")
     if args.json:
         Path(args.json).write_text(json.dumps(
             {str(seed): {n: [_row(s) for s in ss] for n, ss in runs.items()} for seed, runs in results.items()},
