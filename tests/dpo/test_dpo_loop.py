@@ -111,8 +111,21 @@ def test_uniform_policy_runs_the_same_loop(tmp_path, dpo_pool_file, dpo_policy):
     from rl.dpo_config import DPOLoopConfig
 
     cfg = DPOLoopConfig(run_dir=str(tmp_path / "u"), pool=dpo_pool_file, model=dpo_policy, iterations=1,
-                        policy="uniform", **SMALL)
+                        policy="uniform", probe_policy="same", **SMALL)
     (summary,) = run_dpo(cfg, progress=False)
     assert summary["policy"] == "uniform" and summary["n_samples_generated"] >= cfg.probe_size * cfg.k
+    # probe drawn by the selection engine itself: no uniform baseline to report, no probe engine saved
+    assert summary["round_record"]["uniform_informative_share"] is None
+    assert not (tmp_path / "u" / "iter_000" / "probe_engine_state.npz").exists()
     # rerunning a finished run does nothing
     assert run_dpo(cfg, progress=False) == []
+
+
+def test_run_folder_reads_with_sai_dpo_report(two_iterations, tmp_path):
+    """``sai-dpo report RUN_DIR`` (eval) renders the DPO run log."""
+    from sai_dpo.cli import main
+
+    cfg, _ = two_iterations
+    assert main(["report", cfg.run_dir, "--out", str(tmp_path / "rep")]) == 0
+    text = (tmp_path / "rep" / "report.md").read_text()
+    assert "2 rounds" in text and "arith/" in text
