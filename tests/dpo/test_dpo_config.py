@@ -65,3 +65,8 @@ def test_cli_rejects_bad_config_before_any_work(tmp_path):
     out = subprocess.run([sys.executable, "-m", "sai_dpo", "train", "dpo", "--run-dir", str(run),
                           "--iterations", "-3"], capture_output=True, text=True, cwd=ROOT, timeout=120)
     assert out.returncode == 2 and "'iterations' parameter" in out.stderr and not run.exists()
+
+
+def test_shipped_example_config_is_valid():
+    cfg = load_config(ROOT / "rl" / "configs" / "dpo_arith.yaml")
+    assert cfg.policy == "sai_dpo" and cfg.k == 8 and cfg.model is None
