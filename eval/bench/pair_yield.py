@@ -2,8 +2,8 @@
 
 Run from the repository root::
 
-    python -m eval.bench.pair_yield                    # 3 iterations, arith pool of 600, K = 8, seeds 0 1
-    python -m eval.bench.pair_yield --iterations 4 --seeds 0 1 2
+    python -m eval.bench.pair_yield                    # 3 iterations, arith pool of 600, K = 8, seeds 0 1 2
+    python -m eval.bench.pair_yield --iterations 4 --seeds 0 1
 
 Build the arithmetic demo pool (``data.build_pool(kind="arith")``) and one tiny policy warm-started on
 its easy levels, once. Then, for each loop seed, run the full loop (``rl.dpo``: probe, select, pair,
@@ -38,7 +38,7 @@ def _parse(argv=None) -> argparse.Namespace:
     p.add_argument("--probe-size", type=int, default=16)
     p.add_argument("--train-size", type=int, default=32)
     p.add_argument("--warm-start-steps", type=int, default=300)
-    p.add_argument("--seeds", type=int, nargs="+", default=[0, 1], help="loop seeds (draws, sampling, DPO)")
+    p.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2], help="loop seeds (draws, sampling, DPO)")
     p.add_argument("--pool-seed", type=int, default=0, help="seed of the pool and of the initial policy")
     p.add_argument("--out", default=None, help="folder for the runs (default: a temporary folder)")
     p.add_argument("--json", default=None, help="also write the per-iteration figures to this file")
