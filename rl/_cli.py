@@ -10,7 +10,7 @@ def register(sub) -> None:
         description="Build the arith pool, start the selection service on an embedded Ray, warm-start the "
         "tiny policy, run TRL GRPO with the adaptive sampler, and write report.html / report.md.",
     )
-    p.add_argument("--steps", type=int, default=300, help="GRPO optimizer steps (default 300)")
+    p.add_argument("--steps", type=int, default=200, help="GRPO optimizer steps (default 200)")
     p.add_argument("--pool-size", type=int, default=2000, help="problems in the arith pool (default 2000)")
     p.add_argument("--out", default="runs/demo", help="run folder (default runs/demo)")
     p.add_argument("--policy", default="sai_dpo",
@@ -18,7 +18,7 @@ def register(sub) -> None:
                    help="selection policy; 'uniform' gives the baseline to compare with")
     p.add_argument("--backend", default="auto", choices=["auto", "service", "engine"],
                    help="Ray service (auto falls back to an in-process engine) or in-process engine")
-    p.add_argument("--warm-start-steps", type=int, default=300, help="supervised warm-start steps")
+    p.add_argument("--warm-start-steps", type=int, default=800, help="supervised warm-start steps (default 800)")
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--baseline", default=None, help="a uniform run folder to plot alongside")
     p.add_argument("--no-progress", action="store_true", help="hide progress bars")

@@ -32,13 +32,13 @@ _BACKENDS = ("auto", "service", "engine")
 class DemoConfig:
     """Settings of the demo run (the CLI flags map onto these fields)."""
 
-    steps: int = 300
+    steps: int = 200
     pool_size: int = 2000
     out: str = "runs/demo"
     policy: str = "sai_dpo"
     backend: str = "auto"
     seed: int = 0
-    warm_start_steps: int = 300
+    warm_start_steps: int = 800
     warm_start_max_level: int = 2
     num_generations: int = 8
     prompts_per_round: int = 4

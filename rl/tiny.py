@@ -118,8 +118,9 @@ def _train_tokenizer(texts: Iterable[str], vocab_size: int):
         show_progress=False,
     )
     tok.train_from_iterator(texts, trainer=trainer)
-    fast = PreTrainedTokenizerFast(tokenizer_object=tok, eos_token=EOS, pad_token=PAD, bos_token=BOS)
-    fast.padding_side = "left"  # decoder-only generation pads on the left
+    # Decoder-only generation pads on the left; as an init kwarg it is saved with the tokenizer.
+    fast = PreTrainedTokenizerFast(tokenizer_object=tok, eos_token=EOS, pad_token=PAD, bos_token=BOS,
+                                   padding_side="left")
     fast.chat_template = CHAT_TEMPLATE
     return fast
 
@@ -248,6 +249,7 @@ def sample_completions(model_dir: str | Path, prompts: Sequence[str], k: int = 1
     from transformers import AutoModelForCausalLM, AutoTokenizer
 
     tokenizer = AutoTokenizer.from_pretrained(model_dir)
+    tokenizer.padding_side = "left"
     model = AutoModelForCausalLM.from_pretrained(model_dir).eval()
     torch.manual_seed(seed)
     out: list[list[str]] = []
