@@ -30,6 +30,7 @@ import json
 import logging
 import time
 from collections import Counter, defaultdict
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -47,13 +48,32 @@ __all__ = ["IterativeDPO", "run_dpo"]
 
 
 class IterativeDPO:
-    """The iterative DPO loop over one run folder; :meth:`run` resumes after the last finished iteration."""
+    """The iterative DPO loop over one run folder; :meth:`run` resumes after the last finished iteration.
 
-    def __init__(self, config: DPOLoopConfig):
+    Args:
+        config: the loop's settings.
+        backend_factory: ``(model_dir, seed) -> RolloutBackend`` giving the rollout backend of an
+            iteration whose policy is saved in ``model_dir``; default: ``TransformersBackend`` on CPU.
+            Use it to generate with a server (``OpenAICompletionBackend``) that you point at
+            ``model_dir`` before returning the backend.
+    """
+
+    def __init__(self, config: DPOLoopConfig, backend_factory: Callable[[Path, int], Any] | None = None):
         if not isinstance(config, DPOLoopConfig):
             raise TypeError(f"IterativeDPO needs a DPOLoopConfig. Got {type(config).__name__} instead.")
+        if backend_factory is not None and not callable(backend_factory):
+            raise TypeError(f"backend_factory must be a callable (model_dir, seed) -> RolloutBackend. "
+                            f"Got {type(backend_factory).__name__} instead.")
         self.config = config
         self.run_dir = RunDir(config.run_dir)
+        self.backend_factory = backend_factory or self._transformers_backend
+
+    def _transformers_backend(self, model_dir: Path, seed: int):
+        from rl.backends import TransformersBackend
+
+        cfg = self.config
+        return TransformersBackend(model_dir, max_new_tokens=cfg.max_new_tokens, temperature=cfg.temperature,
+                                   batch_size=cfg.gen_batch_size, seed=seed)
 
     # --- set-up ---------------------------------------------------------------------------------
     def _setup(self) -> None:
@@ -116,16 +136,16 @@ class IterativeDPO:
 
     def run_iteration(self, t: int, model_dir: Path) -> dict[str, Any]:
         """Probe, select, pair, train and save iteration ``t`` starting from the policy in ``model_dir``."""
+        from transformers import AutoTokenizer
+
         from rl._dpo_train import copy_model, train_one_pass
-        from rl.backends import TransformersBackend
 
         cfg = self.config
         seed = cfg.seed * 10_007 + t
         clock = _Clock()
         tmp = self.run_dir.begin(t)
-        backend = TransformersBackend(model_dir, max_new_tokens=cfg.max_new_tokens, temperature=cfg.temperature,
-                                      batch_size=cfg.gen_batch_size, seed=seed)
-        self._tokenizer = backend.tokenizer
+        self._tokenizer = AutoTokenizer.from_pretrained(model_dir)  # prompts for DPO rows, token counts
+        backend = self.backend_factory(Path(model_dir), seed)
         # 1. probe
         drawer = self.probe_engine or self.engine
         probe_idx = [int(i) for i in drawer.draw(cfg.probe_size, round=2 * t)]
@@ -271,6 +291,7 @@ class _Clock:
         self._last = now
 
 
-def run_dpo(config: DPOLoopConfig, progress: bool = True) -> list[dict[str, Any]]:
+def run_dpo(config: DPOLoopConfig, progress: bool = True,
+            backend_factory: Callable[[Path, int], Any] | None = None) -> list[dict[str, Any]]:
     """Run (or resume) the loop described by ``config``; returns the summaries of the iterations run."""
-    return IterativeDPO(config).run(progress=progress)
+    return IterativeDPO(config, backend_factory=backend_factory).run(progress=progress)
