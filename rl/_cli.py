@@ -20,24 +20,22 @@ def register(sub) -> None:
                    help="Ray service (auto falls back to an in-process engine) or in-process engine")
     p.add_argument("--warm-start-steps", type=int, default=800, help="supervised warm-start steps (default 800)")
     p.add_argument("--seed", type=int, default=0)
-    p.add_argument("--baseline", default=None, help="a uniform run folder to plot alongside")
     p.add_argument("--no-progress", action="store_true", help="hide progress bars")
     p.set_defaults(func=_demo)
 
 
 def _demo(args) -> int:
-    from rl._report import write_run_report
     from rl.demo import DemoConfig, run_demo
 
     config = DemoConfig(steps=args.steps, pool_size=args.pool_size, out=args.out, policy=args.policy,
                         backend=args.backend, seed=args.seed, warm_start_steps=args.warm_start_steps,
                         progress=not args.no_progress)
     result = run_demo(config)
-    if args.baseline:
-        paths = write_run_report(result["run_dir"], baseline_dir=args.baseline)
-        result["report_html"], result["report_md"] = paths["html"], paths["markdown"]
+    if result["backend"] != "service":
+        print("note: the Ray selection service was not available; an in-process engine was used")
     print(f"backend: {result['backend']} ({result['rounds']} rounds scored in {result['seconds']:.0f} s)")
-    print(result["report_md"].read_text())
+    for line in result["headline"]:
+        print(f"  {line}")
     print(f"report: {result['report_html']}")
     print(f"        {result['report_md']}")
     print(f"run log: {result['run_dir'] / 'rounds.jsonl'}")

@@ -176,7 +176,7 @@ def run_demo(config: DemoConfig | None = None) -> dict[str, Any]:
     from transformers import AutoTokenizer
 
     from data import build_pool
-    from rl._report import write_run_report
+    from eval.run_report import render_run_report
     from rl.callbacks import SelectionCallback
     from rl.grpo import AdaptiveGRPOTrainer
     from rl.rewards import correctness_reward
@@ -206,7 +206,31 @@ def run_demo(config: DemoConfig | None = None) -> dict[str, Any]:
         final_summary = selection.summary()
     finally:
         backend.stop()
-    paths = write_run_report(out)
+    paths = render_run_report(out)
     return {"run_dir": out, "report_html": paths["html"], "report_md": paths["markdown"],
             "backend": backend.name, "seconds": time.time() - t0, "rounds": len(callback.records),
-            "summary": final_summary, "warm_start": warm}
+            "summary": final_summary, "warm_start": warm, "headline": headline(callback.records)}
+
+
+def headline(records: list[dict]) -> list[str]:
+    """A few lines for the terminal: informative share vs the uniform estimate, draw shift by skill."""
+    if not records:
+        return ["no rounds were scored"]
+    half = max(1, len(records) // 2)
+
+    def mean(values):
+        values = [v for v in values if v is not None]
+        return sum(values) / len(values) if values else float("nan")
+
+    lines = [f"informative-group share: {mean([r['informative_share'] for r in records]):.3f} "
+             f"(uniform sampling, tracker estimate: "
+             f"{mean([r['uniform_informative_share'] for r in records]):.3f})"]
+    skills = sorted({c.split("|", 1)[0] for r in records for c in r["draw_share"]})
+    for skill in skills:
+        def share(rs, skill=skill):
+            return mean([sum(v for c, v in r["draw_share"].items() if c.split("|", 1)[0] == skill) for r in rs])
+        acc = records[-1]["skill_accuracy"].get(skill)
+        acc_text = "n/a" if acc is None else f"{acc:.2f}"
+        lines.append(f"{skill}: draw share {share(records[:half]):.2f} -> {share(records[half:]):.2f} "
+                     f"(first vs second half), tracked accuracy {acc_text}")
+    return lines

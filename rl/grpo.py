@@ -14,6 +14,18 @@ Every rank iterates the whole sampler and keeps its share (accelerate's ``BatchS
 draw of round r must be the same on every rank: sources answer by round key and cache. The
 DataLoader reads one generation batch ahead of the rewards, so the tracker's feedback is one round
 stale when round r+1 is drawn; the selection method is designed for that.
+
+Example (in-process engine; ``Selection.from_service(client, run_id, pool)`` for the Ray service)::
+
+    from sai_dpo import SelectionConfig, SelectionEngine
+    from rl import AdaptiveGRPOTrainer, Selection, SelectionCallback, correctness_reward
+    engine = SelectionEngine.from_pool(pool, SelectionConfig(group_size=8))
+    selection = Selection.from_engine(engine, pool, group_size=8)
+    ds = pool.map(lambda r: {"prompt": r["problem"], "problem_id": r["id"]})
+    trainer = AdaptiveGRPOTrainer(model=model_dir, reward_funcs=[correctness_reward(selection)],
+                                  args=GRPOConfig(num_generations=8, ...), train_dataset=ds,
+                                  callbacks=[SelectionCallback(selection, run_dir="runs/x")])
+    trainer.train()
 """
 
 from __future__ import annotations

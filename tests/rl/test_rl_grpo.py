@@ -169,3 +169,31 @@ def test_warm_started_policy_solves_some_easy_problems_not_all(policy_dir):
     easy_rate, hard_rate = pass_rate(easy, "+"), pass_rate(hard, "*")
     assert 0.0 < easy_rate < 1.0
     assert hard_rate < easy_rate
+
+
+def test_demo_runs_end_to_end_and_writes_a_report(tmp_path, capsys):
+    """`sai-dpo demo` in miniature (in-process engine): 3 steps -> 3 scored rounds, report files."""
+    from sai_dpo.cli import main
+
+    out = tmp_path / "demo"
+    rc = main(["demo", "--steps", "3", "--pool-size", "60", "--out", str(out), "--warm-start-steps", "5",
+               "--backend", "engine", "--no-progress"])
+    assert rc == 0
+    records = [json.loads(line) for line in (out / "rounds.jsonl").read_text().splitlines()]
+    assert [r["round"] for r in records] == [0, 1, 2]
+    assert all(r["n_outcomes"] == 32 for r in records)  # 4 prompts x 8 generations
+    printed = capsys.readouterr().out
+    assert "in-process engine was used" in printed and "report:" in printed
+    html_path = printed.split("report:")[1].split()[0]
+    assert html_path.endswith(".html") and "<html" in open(html_path).read().lower()
+    run = json.loads((out / "run.json").read_text())
+    assert run["backend"] == "engine" and run["policy"] == "sai_dpo" and run["pool_size"] == 60
+
+
+def test_demo_config_rejects_bad_values():
+    from rl.demo import DemoConfig
+
+    with pytest.raises(ValueError, match="'policy' parameter of DemoConfig"):
+        DemoConfig(policy="best")
+    with pytest.raises(ValueError, match="'num_generations' parameter of DemoConfig"):
+        DemoConfig(num_generations=1)
