@@ -1,4 +1,4 @@
-"""Trainer integrations: adaptive TRL GRPO/RLOO sampler, reporting reward, callback, tiny offline policy.
+"""Trainer integrations: adaptive TRL GRPO/RLOO sampler, reporting reward, callback, iterative DPO, tiny policy.
 
 Public names are loaded on first use (PEP 562), so ``import rl`` stays cheap: TRL alone costs ~5 s.
 
@@ -30,6 +30,16 @@ _EXPORTS = {
     "warm_start": "rl.tiny",
     "DemoConfig": "rl.demo",
     "run_demo": "rl.demo",
+    "IterativeDPO": "rl.dpo",
+    "run_dpo": "rl.dpo",
+    "DPOLoopConfig": "rl.dpo_config",
+    "load_config": "rl.dpo_config",
+    "RolloutBackend": "rl.backends",
+    "TransformersBackend": "rl.backends",
+    "OpenAICompletionBackend": "rl.backends",
+    "ScoredSample": "rl.pairs",
+    "build_pairs": "rl.pairs",
+    "load_pairs": "rl.pairs",
 }
 
 __all__ = sorted(_EXPORTS)

@@ -21,6 +21,7 @@ _COMMAND_MODULES = [
     "eval._bench_cli",
     "sai_dpo._service_cli",
     "rl._cli",
+    "rl._dpo_cli",
 ]
 
 
