@@ -122,3 +122,23 @@ def test_engine_docstring_example_runs():
 
     result = doctest.testmod(sai_dpo.engine)
     assert result.attempted >= 4 and result.failed == 0
+
+
+def test_large_python_lists_encode_like_numpy():
+    """The vectorized list path gives the numpy path's codes; bad entries are still named."""
+    n = 200_000
+    skills = [f"s{i % 7}" for i in range(n)]
+    levels = [None if i % 11 == 0 else i % 5 for i in range(n)]
+    e = SelectionEngine(skills, levels, SelectionConfig())
+    f = SelectionEngine(np.array(skills), np.array([np.nan if v is None else v for v in levels]), SelectionConfig())
+    assert e.skills_ == f.skills_ == [f"s{j}" for j in range(7)]
+    assert e.levels_ == f.levels_ == [0, 1, 2, 3, 4, None]
+    assert np.array_equal(e.tracker_.cell_of, f.tracker_.cell_of)
+    mixed = SelectionEngine([3, "a", None, np.int64(3)], [2, None, 2.0, np.int64(7)], SelectionConfig())
+    assert mixed.skills_ == [3, "a", None] and mixed.levels_ == [2, 7, None]
+    with pytest.raises(InvalidInputError, match=r"skills\[2\] must be a str, an int or None. Got 1.5"):
+        SelectionEngine(["a", "b", 1.5], [1, 1, 1])
+    with pytest.raises(InvalidInputError, match=r"levels\[1\] must be an int or None. Got 2.5"):
+        SelectionEngine(["a", "b"], [1, 2.5])
+    with pytest.raises(InvalidInputError, match=r"levels\[1\] must be an int or None. Got '2'"):
+        SelectionEngine(["a", "b"], [1, "2"])
