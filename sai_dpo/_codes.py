@@ -168,7 +168,11 @@ def check_state(state, engine) -> dict:
         )
     if not np.array_equal(np.asarray(state.get("cell_of")), t.cell_of):
         raise InvalidInputError("state is from another pool: the (skill, level) of some problems differ.")
+    from sai_dpo._tracker import OPTIONAL_ARRAYS
+
     for name, shape in t.expected_shapes().items():
+        if name in OPTIONAL_ARRAYS and name not in state:
+            continue
         if name not in state or np.shape(state[name]) != shape:
             raise InvalidInputError(f"state['{name}'] must have shape {shape}. Got {np.shape(state.get(name))} instead.")
     if meta.get("last_draw_key") is not None and "last_draw" not in state:
