@@ -69,7 +69,7 @@ class SelectionConfig:
     difficulty_weight: float = 0.05
     sharpness: float = 32.0
     tau: float = 1.0
-    epsilon: float = 0.05
+    epsilon: float = 0.01
     cooldown: float = 2.0
     thompson: bool = False
     calibrate: bool = True
