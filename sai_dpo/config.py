@@ -61,7 +61,7 @@ class SelectionConfig:
     policy: str = "sai_dpo"
     group_size: int = 8
     seed: int = 0
-    half_life: float = 20.0
+    half_life: float = 40.0
     cell_half_life: float | None = 10.0
     prior_strength: float = 4.0
     posterior_strength: float = 2.0
