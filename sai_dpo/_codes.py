@@ -171,8 +171,9 @@ def check_state(state, engine) -> dict:
     from sai_dpo._tracker import OPTIONAL_ARRAYS
 
     for name, shape in t.expected_shapes().items():
-        if name in OPTIONAL_ARRAYS and name not in state:
-            continue
+        introduced_with = OPTIONAL_ARRAYS.get(name)
+        if name not in state and introduced_with is not None and introduced_with not in meta.get("config", {}):
+            continue  # a state saved before this array existed
         if name not in state or np.shape(state[name]) != shape:
             raise InvalidInputError(f"state['{name}'] must have shape {shape}. Got {np.shape(state.get(name))} instead.")
     if meta.get("last_draw_key") is not None and "last_draw" not in state:

@@ -40,7 +40,9 @@ def token_code(v: np.ndarray) -> np.ndarray:
 
 _PROBLEM_ARRAYS = ("attempts", "successes", "tokens", "steps", "ref", "drawn", "flags")
 _CELL_ARRAYS = ("c_att", "c_succ", "c_tok", "c_tok_w", "c_steps", "c_steps_w", "c_draws")
-OPTIONAL_ARRAYS = {"calib": (3,)}  # added after format version 1 shipped: older states load without it
+# Arrays added after format version 1 shipped -> the config field that came with them: a state whose
+# saved config lacks that field predates the array and loads without it; any other state must have it.
+OPTIONAL_ARRAYS = {"calib": "calibrate"}
 
 
 class Tracker:
@@ -254,5 +256,5 @@ class Tracker:
         shapes = {name: (self.n,) for name in _PROBLEM_ARRAYS}
         shapes.update({name: (self.n_cells,) for name in _CELL_ARRAYS})
         shapes["scalars"] = (7,)
-        shapes.update(OPTIONAL_ARRAYS)
+        shapes["calib"] = (3,)
         return shapes

@@ -150,7 +150,10 @@ class SaiDpoPolicy(SelectionPolicy):
     f(p) = 1 - p^G - (1 - p)^G, beta = sharpness, t_c = exp((1 - acc_skill) / tau), rho_i = (rank(steps) +
     rank(tokens)) / 2 in [0, 1] (so D_i = (1 - p_i) + lambda * rho_i, and among equally learnable
     problems the longer, many-step ones win), cooldown_i = 1 - exp(-(r - last_drawn_i) / cooldown)
-    for problems last drawn before round r (1 otherwise).
+    for problems last drawn before round r (1 otherwise). With ``calibrate`` (default) the posterior
+    mean of every problem with evidence is shifted in logit space by the repeat calibration delta
+    (``sai_dpo._posterior``): re-drawn problems were chosen for looking informative and may have been
+    practised, so their outcomes run above or below their estimates by a measurable amount.
     """
 
     name = "sai_dpo"

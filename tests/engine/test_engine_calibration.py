@@ -1,11 +1,12 @@
 """Repeat calibration: re-drawn problems' outcomes shift the estimates of seen problems (by hand)."""
 
+import json
 import math
 
 import numpy as np
 import pytest
 
-from sai_dpo import SelectionConfig, SelectionEngine
+from sai_dpo import InvalidInputError, SelectionConfig, SelectionEngine
 
 
 def _sigmoid(z):
@@ -57,10 +58,16 @@ def test_calibration_survives_a_state_round_trip_and_old_states_load():
     f = SelectionEngine(["s", "s", "s"], [1, 1, 1], e.config)
     f.load_state_dict(sd)
     assert np.array_equal(_means(f), _means(e))
-    old = {k: v for k, v in sd.items() if k != "calib"}  # a state saved before calibration existed
+    # A state saved before calibration existed: no 'calib' array and no 'calibrate' in its config.
+    meta = json.loads(str(sd["meta"]))
+    del meta["config"]["calibrate"]
+    old = {k: v for k, v in sd.items() if k != "calib"} | {"meta": np.array(json.dumps(meta))}
     g = SelectionEngine(["s", "s", "s"], [1, 1, 1], e.config)
     g.load_state_dict(old)
     assert np.array_equal(_means(g), _means(_engine(calibrate=False)))
+    # A current state that lost its 'calib' array (e.g. a damaged file) is refused.
+    with pytest.raises(InvalidInputError, match=r"state\['calib'\] must have shape \(3,\)"):
+        g.load_state_dict({k: v for k, v in sd.items() if k != "calib"})
 
 
 def test_late_reports_are_discounted_like_the_cell_table():
