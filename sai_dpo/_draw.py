@@ -29,16 +29,36 @@ def gumbel_top_k(weights: np.ndarray, n: int, rng: np.random.Generator, keys: np
     """
     size = len(weights)
     keys = np.empty(size, np.float32) if keys is None else keys
+    start = rng.bit_generator.state  # to replay the same uniforms in the exact fallback
     rng.random(out=keys, dtype=np.float32)
-    with np.errstate(divide="ignore", invalid="ignore"):
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         np.log(keys, out=keys)
         np.negative(keys, out=keys)
-        keys /= weights  # zero weight -> inf: drawn last
+        keys /= weights  # zero weight -> inf; a weight below ~1e-38 overflows to inf too
     if n == 0:
         return np.empty(0, np.int64)
     cand = _smallest_candidates(keys, n)
     order = np.lexsort((cand, keys[cand]))[:n]
-    return cand[order].astype(np.int64)
+    picked = cand[order].astype(np.int64)
+    if np.isfinite(keys[picked[-1]]):
+        return picked  # every pick beat every overflowed key: the float32 race was exact
+    return _log_space_race(weights, n, rng, start, size)
+
+
+def _log_space_race(weights: np.ndarray, n: int, rng: np.random.Generator, start: dict, size: int) -> np.ndarray:
+    """The same race on ``log E_i - log w_i`` in float64, for when float32 ``E / w`` overflowed.
+
+    Reached only when fewer than ``n`` problems have weights above ~1e-38 (e.g. ``epsilon = 0`` with
+    a large ``sharpness``). Replays the uniforms of the fast path, so the draw stays deterministic.
+    Zero-weight problems come last, in the random order of their ``E_i`` (never by index).
+    """
+    rng.bit_generator.state = start
+    u = rng.random(size, dtype=np.float32).astype(np.float64)
+    e = -np.log(u)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        lk = np.log(e) - np.log(np.asarray(weights, dtype=np.float64))
+    lk[~(np.asarray(weights) > 0)] = np.inf
+    return np.lexsort((np.arange(size), e, lk))[:n].astype(np.int64)
 
 
 def _smallest_candidates(keys: np.ndarray, n: int) -> np.ndarray:

@@ -40,6 +40,9 @@ def token_code(v: np.ndarray) -> np.ndarray:
 
 _PROBLEM_ARRAYS = ("attempts", "successes", "tokens", "steps", "ref", "drawn", "flags")
 _CELL_ARRAYS = ("c_att", "c_succ", "c_tok", "c_tok_w", "c_steps", "c_steps_w", "c_draws")
+# Arrays added after format version 1 shipped -> the config field that came with them: a state whose
+# saved config lacks that field predates the array and loads without it; any other state must have it.
+OPTIONAL_ARRAYS = {"calib": "calibrate"}
 
 
 class Tracker:
@@ -72,6 +75,7 @@ class Tracker:
         self.c_steps, self.c_steps_w = np.zeros(c), np.zeros(c)
         self.c_draws = np.zeros(c, np.int64)
         self.cell_problems = np.bincount(self.cell_of, minlength=c)
+        self.calib = np.array([0.0, 0.0, NEVER])  # repeat calibration: decayed score, information, round
         self.cell_round = int(NEVER)  # round the cell table is expressed at
         self.newest_round = int(NEVER)  # newest round any report was for
         self.flag_round = int(NEVER)  # round ``flags`` describe
@@ -107,9 +111,11 @@ class Tracker:
         return self.c_att * f, self.c_succ * f
 
     # ------------------------------------------------------------------ writing
-    def report(self, idx, rewards, round_: int, tokens=None, steps=None, threshold: float = 0.5) -> None:
-        """Add one batch of validated outcomes (indices may repeat) reported for ``round_``."""
-        uniq, inv = self._group(idx)
+    def report(self, idx, rewards, round_: int, tokens=None, steps=None, threshold: float = 0.5,
+               grouped: tuple[np.ndarray, np.ndarray] | None = None) -> None:
+        """Add one batch of validated outcomes (indices may repeat) reported for ``round_``
+        (``grouped``: what :meth:`group` returned for ``idx``, if the caller has it)."""
+        uniq, inv = self.group(idx) if grouped is None else grouped
         cnt = np.bincount(inv, minlength=len(uniq)).astype(np.float64)
         succ = np.bincount(inv, weights=rewards, minlength=len(uniq))
         self._update_problems(uniq, inv, cnt, succ, round_, tokens, steps)
@@ -119,7 +125,17 @@ class Tracker:
         self.n_outcomes += len(idx)
         self.version += 1
 
-    def _group(self, idx: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    def add_calibration(self, score: float, info: float, round_: int) -> None:
+        """Add one report's repeat-calibration (score, information) for ``round_``, decayed like
+        the cell table (a late report is discounted as if it had arrived on time)."""
+        at = int(self.calib[2])
+        if at == NEVER or round_ > at:
+            if at != NEVER:
+                self.calib[:2] *= self.cell_gamma ** (round_ - at)
+            self.calib[2] = at = round_
+        self.calib[:2] += np.array([score, info]) * self.cell_gamma ** (at - round_)
+
+    def group(self, idx: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Like ``np.unique(idx, return_inverse=True)`` without the sort (order: last occurrence).
 
         A pool-sized int32 scratch remembers, for each index, the last batch position that named it;
@@ -207,6 +223,7 @@ class Tracker:
     def state_arrays(self) -> dict[str, np.ndarray]:
         """Every array and scalar of the state (copies), keyed by name."""
         out = {name: getattr(self, name).copy() for name in _PROBLEM_ARRAYS + _CELL_ARRAYS}
+        out["calib"] = self.calib.copy()
         out["scalars"] = np.array(
             [self.cell_round, self.newest_round, self.flag_round, self.groups, self.mixed_groups,
              self.n_outcomes, self.version], dtype=np.int64)
@@ -217,6 +234,8 @@ class Tracker:
         for name in _PROBLEM_ARRAYS + _CELL_ARRAYS:
             cur = getattr(self, name)
             setattr(self, name, np.array(arrays[name], dtype=cur.dtype, copy=True))
+        calib = arrays["calib"] if "calib" in arrays else [0.0, 0.0, NEVER]
+        self.calib = np.array(calib, dtype=np.float64, copy=True)
         (self.cell_round, self.newest_round, self.flag_round, self.groups, self.mixed_groups,
          self.n_outcomes, self.version) = (int(x) for x in arrays["scalars"])
         self._rebuild_codes()
@@ -237,4 +256,5 @@ class Tracker:
         shapes = {name: (self.n,) for name in _PROBLEM_ARRAYS}
         shapes.update({name: (self.n_cells,) for name in _CELL_ARRAYS})
         shapes["scalars"] = (7,)
+        shapes["calib"] = (3,)
         return shapes

@@ -47,6 +47,10 @@ class SelectionConfig:
             0 disables it.
         thompson: evaluate the frontier score on a Thompson draw from each posterior (exploration);
             ``False`` uses the posterior mean (deterministic weights).
+        calibrate: repeat calibration: shift the pass-rate estimate of every problem with evidence by
+            how far re-drawn problems' outcomes have run from their estimates (logit shift
+            score / information, decayed with ``cell_half_life``); corrects the winner's curse of
+            selection and the model having practised a problem. ``False`` reads evidence as is.
         curriculum_rounds: rounds over which the ``curriculum`` baseline walks from the easiest to
             the hardest prior level.
         curriculum_width: width (in level units) of the ``curriculum`` baseline's window.
@@ -57,7 +61,7 @@ class SelectionConfig:
     policy: str = "sai_dpo"
     group_size: int = 8
     seed: int = 0
-    half_life: float = 20.0
+    half_life: float = 40.0
     cell_half_life: float | None = 10.0
     prior_strength: float = 4.0
     posterior_strength: float = 2.0
@@ -65,9 +69,10 @@ class SelectionConfig:
     difficulty_weight: float = 0.05
     sharpness: float = 32.0
     tau: float = 1.0
-    epsilon: float = 0.05
+    epsilon: float = 0.01
     cooldown: float = 2.0
     thompson: bool = False
+    calibrate: bool = True
     curriculum_rounds: int = 100
     curriculum_width: float = 1.0
     success_threshold: float = 0.5
@@ -104,8 +109,9 @@ class SelectionConfig:
             raise err("difficulty_weight", "a non-negative finite number")
         if not _is_number(self.cooldown) or not 0 <= self.cooldown < math.inf:
             raise err("cooldown", "a non-negative finite number of rounds (0 disables it)")
-        if not isinstance(self.thompson, bool):
-            raise err("thompson", "a bool")
+        for name in ("thompson", "calibrate"):
+            if not isinstance(getattr(self, name), bool):
+                raise err(name, "a bool")
         if not _is_int(self.curriculum_rounds) or self.curriculum_rounds < 1:
             raise err("curriculum_rounds", "an int >= 1")
 

@@ -13,6 +13,7 @@ from sai_dpo import _validate as V
 from sai_dpo._codes import encode_levels, encode_skills, pool_columns
 from sai_dpo._draw import gumbel_top_k, keyed_rng
 from sai_dpo._estimates import cell_estimates, length_rank
+from sai_dpo._posterior import calibration_terms
 from sai_dpo._scratch import Scratch
 from sai_dpo._tracker import Tracker
 from sai_dpo.config import SelectionConfig
@@ -169,7 +170,15 @@ class SelectionEngine:
         idx, rew, tok, steps = V.check_report(indices, rewards, n_tokens, n_steps, self.n_problems)
         if len(idx) == 0:
             return
-        self.tracker_.report(idx, rew, r, tok, steps, self.config.success_threshold)
+        cfg, t = self.config, self.tracker_
+        grouped = None
+        if cfg.calibrate and self.policy_.calibrated:  # score repeats before adding the evidence
+            est = cell_estimates(t, r, cfg.prior_strength, cfg.base_accuracy)
+            uniq, inv = grouped = t.group(idx)
+            cnt = np.bincount(inv, minlength=len(uniq)).astype(np.float64)
+            succ = np.bincount(inv, weights=rew, minlength=len(uniq))
+            t.add_calibration(*calibration_terms(t, uniq, cnt, succ, r, est, cfg.posterior_strength), r)
+        t.report(idx, rew, r, tok, steps, cfg.success_threshold, grouped=grouped)
 
     # ------------------------------------------------------------------ reading
     def _estimates(self):

@@ -14,6 +14,7 @@ import numpy as np
 
 from sai_dpo._beta import beta_draws, frontier_draws
 from sai_dpo._estimates import CellEstimates, cell_estimates, length_rank
+from sai_dpo._posterior import means_in_place, repeat_shift
 from sai_dpo._scratch import Scratch
 from sai_dpo._tracker import Tracker
 
@@ -36,6 +37,7 @@ class SelectionPolicy(ABC):
     the state, so a policy needs no ``state_dict`` of its own)."""
 
     name: str = ""
+    calibrated: bool = False  # reads Tracker.calib (the engine scores repeats only for such policies)
 
     def __init__(self, config: SelectionConfig):
         self.config = config
@@ -148,26 +150,29 @@ class SaiDpoPolicy(SelectionPolicy):
     f(p) = 1 - p^G - (1 - p)^G, beta = sharpness, t_c = exp((1 - acc_skill) / tau), rho_i = (rank(steps) +
     rank(tokens)) / 2 in [0, 1] (so D_i = (1 - p_i) + lambda * rho_i, and among equally learnable
     problems the longer, many-step ones win), cooldown_i = 1 - exp(-(r - last_drawn_i) / cooldown)
-    for problems last drawn before round r (1 otherwise).
+    for problems last drawn before round r (1 otherwise). With ``calibrate`` (default) the posterior
+    mean of every problem with evidence is shifted in logit space by the repeat calibration delta
+    (``sai_dpo._posterior``): re-drawn problems were chosen for looking informative and may have been
+    practised, so their outcomes run above or below their estimates by a measurable amount.
     """
 
     name = "sai_dpo"
+    calibrated = True
 
     def posterior(self, tracker: Tracker, round_: int) -> tuple[np.ndarray, np.ndarray, CellEstimates]:
-        """Per-problem Beta parameters (alpha, beta) at ``round_`` (scratch buffers) and cell estimates."""
+        """Per-problem Beta parameters (alpha, beta) at ``round_`` and cell estimates (see ``_posterior``)."""
         cfg = self.config
         est = cell_estimates(tracker, round_, cfg.prior_strength, cfg.base_accuracy)
+        shift = repeat_shift(tracker, round_) if cfg.calibrate else 0.0
         a, s = self._decayed(tracker, round_)
-        k = np.float32(cfg.posterior_strength)
-        prior = np.take((k * est.cell.ravel()).astype(np.float32), self._cell_index(tracker),
-                        out=self._ws.get("prior", tracker.n))
-        beta = np.subtract(a, s, out=a)
-        np.maximum(beta, 0, out=beta)
-        beta += k
-        beta -= prior
-        np.maximum(beta, np.float32(1e-6), out=beta)
-        alpha = np.add(s, prior, out=s)
+        pi = np.take(est.cell.ravel().astype(np.float32), self._cell_index(tracker),
+                     out=self._ws.get("prior", tracker.n))
+        mean, conc = means_in_place(a, s, pi, cfg.posterior_strength, shift)[:2]
+        beta = np.subtract(np.float32(1), mean, out=pi)
+        beta *= conc
+        alpha = np.multiply(mean, conc, out=mean)
         np.maximum(alpha, np.float32(1e-6), out=alpha)
+        np.maximum(beta, np.float32(1e-6), out=beta)
         return alpha, beta, est
 
     def scores(self, tracker, round_, rng):

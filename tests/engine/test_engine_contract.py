@@ -77,7 +77,7 @@ def test_weights_are_a_distribution(policy):
     assert np.all(np.isfinite(w)) and np.all(w >= 0)
     assert w.sum() == pytest.approx(1.0, abs=1e-9)
     # epsilon-uniform coverage: no problem below eps / N (up to float32 rounding)
-    assert w.min() >= 0.05 / 300 * (1 - 1e-5)
+    assert w.min() >= e.config.epsilon / 300 * (1 - 1e-5)
 
 
 @pytest.mark.parametrize("policy", ALL)

@@ -96,3 +96,31 @@ def test_bad_draw_key():
     with pytest.raises(InvalidInputError, match="key"):
         e.draw(1, 0, key=object())
     assert np.array_equal(e.draw(2, 0, key="run/0"), e.draw(2, 0, key="run/0"))
+
+
+def test_tiny_weights_draw_without_overflow_and_in_weight_order():
+    """epsilon = 0 with a sharp peak leaves weights below float32's range for E / w (~1e-38): the
+    draw warns about nothing, stays deterministic, and still prefers larger weights. Five weights
+    of 1 come first, then the ten of 1e-30, then the 1e-40 ones, then zero weights (random order,
+    not index order: two keys give different tails)."""
+    w = np.zeros(1000, np.float32)
+    w[:5], w[50:60], w[5:50] = 1.0, 1e-30, 1e-40
+    with np.errstate(over="raise", divide="raise", invalid="raise"):
+        a = gumbel_top_k(w, 70, keyed_rng(0, 1, "d"))
+    assert np.array_equal(a, gumbel_top_k(w, 70, keyed_rng(0, 1, "d")))
+    assert len(set(a.tolist())) == 70
+    assert set(a[:5].tolist()) == set(range(5))
+    assert set(a[5:15].tolist()) == set(range(50, 60))
+    assert set(a[15:60].tolist()) == set(range(5, 50))
+    tail_b = gumbel_top_k(w, 70, keyed_rng(0, 2, "d"))[60:]
+    assert a[60:].min() >= 60 and not np.array_equal(a[60:], tail_b)
+
+
+def test_engine_with_no_epsilon_and_huge_sharpness_draws_quietly():
+    cfg = SelectionConfig(epsilon=0.0, sharpness=400.0, thompson=False)
+    e = SelectionEngine(["a"] * 300, [1] * 300, cfg)
+    e.report(np.repeat(np.arange(40), 8), np.tile(np.r_[np.ones(4), np.zeros(4)], 40), 0)
+    e.report(np.repeat(np.arange(40, 80), 8), np.ones(320), 0)
+    with np.errstate(over="raise", divide="raise", invalid="raise"):
+        idx = e.draw(64, 1)
+    assert len(set(idx.tolist())) == 64 and set(range(40)) <= set(idx.tolist())

@@ -29,6 +29,7 @@ def test_peak_factor_sharpens_the_frontier_by_hand():
 
 def test_tuned_defaults_are_the_benchmark_winners():
     c = SelectionConfig()
-    assert (c.sharpness, c.thompson, c.half_life, c.cell_half_life) == (32.0, False, 20.0, 10.0)
+    assert (c.sharpness, c.thompson, c.half_life, c.cell_half_life, c.calibrate, c.epsilon) == (
+        32.0, False, 40.0, 10.0, True, 0.01)
     with pytest.raises(ValueError, match="'sharpness' parameter of SelectionConfig"):
         SelectionConfig(sharpness=-1.0)
