@@ -115,6 +115,9 @@ class SelectionEngine:
         w = np.asarray(self.policy_.scores(self.tracker_, r, rng), dtype=np.float32)
         if w.shape != (self.n_problems,) or float(w.min()) < 0:
             raise ValueError(f"Policy {self.config.policy!r} returned invalid scores (shape {w.shape}, min {w.min()}).")
+        top = float(w.max()) if w.size else 0.0
+        if 0 < top < 1e-30:  # rescale tiny scores in float64 first: 1 / total would overflow float32
+            w = (w.astype(np.float64) / top).astype(np.float32)
         total = float(w.sum())
         eps, n = self.config.epsilon, self.n_problems
         if not math.isfinite(total) or total <= 0:

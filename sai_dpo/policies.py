@@ -203,8 +203,21 @@ def _frontier_of(p: np.ndarray, g: int, sharpness: float) -> np.ndarray:
     q = 1 - p
     f = 1 - p**g - q**g
     np.maximum(f, 0, out=f)
-    f *= (4 * p * q) ** np.float32(sharpness)
+    f *= _relative_peak(p * q, sharpness)
     return f
+
+
+def _relative_peak(pq: np.ndarray, sharpness: float) -> np.ndarray:
+    """(pq / max pq) ** sharpness, in place: the peak factor up to a constant.
+
+    A constant factor does not change the draw distribution, and dividing by the pool's best pq
+    first keeps the best problems at 1: when the model fails (or solves) nearly everything, the raw
+    (4pq) ** 32 underflows float32 for the whole pool and the weights would become 0 or NaN.
+    """
+    top = float(pq.max()) if pq.size else 0.0
+    if top > 0:
+        pq *= np.float32(1.0 / top)
+    return np.power(pq, np.float32(sharpness), out=pq)
 
 
 def _frontier_at_mean(alpha, beta, g: int, ws: Scratch, sharpness: float = 0.0) -> np.ndarray:
@@ -220,10 +233,7 @@ def _frontier_at_mean(alpha, beta, g: int, ws: Scratch, sharpness: float = 0.0) 
     f -= _int_power(q, g, ws.get("beta_q", n), ws.get("beta_hi", n))
     np.maximum(f, 0, out=f)
     if sharpness > 0:  # (4 p q) ** beta: a peak at p = 0.5 whose width does not depend on G
-        peak = np.multiply(p, q, out=ws.get("beta_q", n))
-        peak *= np.float32(4)
-        np.power(peak, np.float32(sharpness), out=peak)
-        f *= peak
+        f *= _relative_peak(np.multiply(p, q, out=ws.get("beta_q", n)), sharpness)
     return f
 
 

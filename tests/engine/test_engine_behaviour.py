@@ -169,3 +169,34 @@ def test_sai_dpo_finds_the_informative_problems():
     sai = _run_learner("sai_dpo")
     assert uniform == pytest.approx(0.43, abs=0.06)
     assert sai > 0.75
+
+
+
+
+@pytest.mark.parametrize("successes, attempts", [(2, 160), (3, 200)])
+def test_a_nearly_hopeless_pool_still_ranks_by_learnability(successes, attempts):
+    """Every problem solved about 1.3% of the time: the raw peak factor (4pq)**32 is ~1e-42 for the
+    whole pool, under float32's normal range, and 1 / sum overflows. The weights must stay a finite
+    distribution (not NaN, not a uniform fallback) and still favour problem 0, solved three times as often."""
+    n = 40
+    engine = SelectionEngine(["a"] * n, [1] * n, SelectionConfig())
+    idx = np.repeat(np.arange(n), attempts)
+    rewards = np.zeros(len(idx))
+    for i in range(n):
+        rewards[i * attempts: i * attempts + successes * (3 if i == 0 else 1)] = 1
+    engine.report(idx, rewards, round=0)
+    w = engine.weights(1)
+    assert np.isfinite(w).all() and abs(float(w.sum()) - 1) < 1e-5
+    assert int(np.argmax(w)) == 0 and w[0] > 5 * np.median(w)
+    assert len(set(engine.draw(8, round=1).tolist())) == 8
+
+
+def test_a_uniformly_hopeless_pool_keeps_finite_weights():
+    """40 problems, each solved 2 times in 160: every score is ~1e-42 (float32 subnormal); the
+    normalisation 1 / sum would overflow to inf and turn the weights into NaN."""
+    n, attempts = 40, 160
+    engine = SelectionEngine(["a"] * n, [1] * n, SelectionConfig())
+    rewards = np.tile(np.r_[np.ones(2), np.zeros(attempts - 2)], n)
+    engine.report(np.repeat(np.arange(n), attempts), rewards, round=0)
+    w = engine.weights(1)
+    assert np.isfinite(w).all() and abs(float(w.sum()) - 1) < 1e-5
