@@ -19,7 +19,7 @@ def build_initial_policy(pool, out_dir: str | Path, config) -> Path:
     from transformers import AutoTokenizer
 
     from eval.generation import render_prompts
-    from rl.tiny import WarmStartConfig, build_tiny_policy, warm_start
+    from rl.tiny import warm_policy_from_pool
 
     out = Path(out_dir)
     if (out / "config.json").is_file():
@@ -27,19 +27,15 @@ def build_initial_policy(pool, out_dir: str | Path, config) -> Path:
     tmp = out.with_name(f".{out.name}.tmp")
     if tmp.exists():
         shutil.rmtree(tmp)
-    problems = list(pool["problem"])
-    answers = [str(a) for a in pool["answer"]]
-    build_tiny_policy(problems + answers, tmp, seed=config.seed)
-    if config.warm_start_steps:
-        top = config.warm_start_max_level
-        easy = [j for j, lv in enumerate(pool["level"]) if top is None or (lv is not None and lv <= top)]
-        if not easy:
-            raise ValueError(f"The 'warm_start_max_level' parameter of DPOLoopConfig must leave some pool rows "
-                             f"to warm start on (no row has level <= {top}). Got {top} instead.")
-        tokenizer = AutoTokenizer.from_pretrained(tmp)
-        prompts = render_prompts(tokenizer, [config.prompt_template.format(problem=problems[j]) for j in easy])
-        ws = WarmStartConfig(steps=config.warm_start_steps, seed=config.seed, progress=False)
-        stats = warm_start(tmp, list(zip(prompts, [answers[j] for j in easy], strict=True)), config=ws)
+
+    def render(policy_dir, problems):
+        tokenizer = AutoTokenizer.from_pretrained(policy_dir)
+        return render_prompts(tokenizer, [config.prompt_template.format(problem=p) for p in problems])
+
+    # An impossible warm_start_max_level surfaces as warm_policy_from_pool's 'max_level' error.
+    stats = warm_policy_from_pool(pool, tmp, seed=config.seed, steps=config.warm_start_steps,
+                                  max_level=config.warm_start_max_level, render=render)
+    if stats:
         log.info("warm start of the tiny policy: loss %.3f -> %.3f", stats["first_loss"], stats["last_loss"])
     os.replace(tmp, out)
     return out

@@ -71,19 +71,6 @@ def grpo_dataset(pool):
                     desc="prompts", load_from_cache_file=False)
 
 
-def _build_policy(pool, out: Path, config: DemoConfig) -> tuple[Path, dict]:
-    from rl.tiny import WarmStartConfig, build_tiny_policy, format_prompt, warm_start
-
-    texts = [f"{p} {a}" for p, a in zip(pool["problem"], pool["answer"], strict=True)]
-    policy_dir = build_tiny_policy(texts, out / "policy", seed=config.seed)
-    easy = [(format_prompt(p), str(a)) for p, a, lv in zip(pool["problem"], pool["answer"], pool["level"],
-                                                             strict=True)
-            if lv is not None and lv <= config.warm_start_max_level]
-    stats = warm_start(policy_dir, easy, config=WarmStartConfig(steps=config.warm_start_steps, seed=config.seed,
-                                                                progress=config.progress))
-    return policy_dir, stats
-
-
 class _Backend:
     """The tracker behind the run: the Ray service (embedded cluster) or an in-process engine."""
 
@@ -188,7 +175,11 @@ def run_demo(config: DemoConfig | None = None) -> dict[str, Any]:
     out.mkdir(parents=True, exist_ok=True)
     t0 = time.time()
     pool = build_pool(config.pool_size, seed=config.seed, kind="arith")
-    policy_dir, warm = _build_policy(pool, out, config)
+    from rl.tiny import warm_policy_from_pool
+
+    policy_dir = out / "policy"
+    warm = warm_policy_from_pool(pool, policy_dir, seed=config.seed, steps=config.warm_start_steps,
+                                 max_level=config.warm_start_max_level, progress=config.progress)
     backend = _Backend(pool, config, out)
     try:
         run_id = f"demo-{config.policy}-{uuid.uuid4().hex[:6]}"

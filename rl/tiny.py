@@ -32,6 +32,7 @@ __all__ = [
     "format_completion",
     "warm_start",
     "sample_completions",
+    "warm_policy_from_pool",
 ]
 
 EOS = "<|eos|>"
@@ -240,6 +241,33 @@ def warm_start(model_dir: str | Path, examples: Sequence[tuple[str, str]], steps
     tokenizer.save_pretrained(target)
     return {"steps": config.steps, "first_loss": losses[0] if losses else None,
             "last_loss": losses[-1] if losses else None}
+
+
+def warm_policy_from_pool(pool, out_dir: str | Path, *, seed: int = 0, steps: int = 800,
+                          max_level: int | None = 2, render=None, progress: bool = False) -> dict:
+    """Build the tiny policy on a pool's text and warm-start it on the rows with ``level <= max_level``.
+
+    The one recipe the demo and the iterative DPO loop share. ``render(policy_dir, problems)`` turns
+    problem texts into prompts (default: :func:`format_prompt`); it receives the built policy folder
+    so that it can apply the tokenizer's chat template. Returns the warm-start statistics
+    (``{}`` when ``steps`` is 0).
+
+    Raises:
+        ValueError: no row of the pool has a level at or below ``max_level``.
+    """
+    problems = [str(p) for p in pool["problem"]]
+    answers = [str(a) for a in pool["answer"]]
+    build_tiny_policy([f"{p} {a}" for p, a in zip(problems, answers, strict=True)], out_dir, seed=seed)
+    if not steps:
+        return {}
+    easy = [j for j, lv in enumerate(pool["level"]) if max_level is None or (lv is not None and lv <= max_level)]
+    if not easy:
+        raise param_error("max_level", "warm_policy_from_pool", "a level that some pool rows have",
+                          max_level)
+    chosen = [problems[j] for j in easy]
+    prompts = render(out_dir, chosen) if render is not None else [format_prompt(p) for p in chosen]
+    examples = list(zip(prompts, [answers[j] for j in easy], strict=True))
+    return warm_start(out_dir, examples, config=WarmStartConfig(steps=steps, seed=seed, progress=progress))
 
 
 def sample_completions(model_dir: str | Path, prompts: Sequence[str], k: int = 1, max_new_tokens: int = 8,
