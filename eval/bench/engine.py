@@ -34,9 +34,13 @@ G = 8
 BATCH = 10_000
 
 
-def _engine(n: int, policy: str, seed: int = 0) -> SelectionEngine:
+THOMPSON = {"on": True, "off": False}
+
+
+def _engine(n: int, policy: str, seed: int = 0, thompson: bool = False) -> SelectionEngine:
     rng = np.random.default_rng(seed)
-    return SelectionEngine(rng.integers(0, 50, n), rng.integers(1, 6, n), SelectionConfig(policy=policy, seed=seed))
+    config = SelectionConfig(policy=policy, seed=seed, thompson=thompson)
+    return SelectionEngine(rng.integers(0, 50, n), rng.integers(1, 6, n), config)
 
 
 def _outcomes(rng, idx, skill_p):
@@ -107,11 +111,12 @@ def _bench_state(engine, fresh):
     return t1 - t0, t2 - t1, size
 
 
-def run(size: int, policy: str, draws: int, warm_rounds: int, report_batches: int) -> dict:
+def run(size: int, policy: str, draws: int, warm_rounds: int, report_batches: int,
+        thompson: bool = False) -> dict:
     """Measure one pool size; returns the figures."""
     rng = np.random.default_rng(size)
     t0 = time.perf_counter()
-    engine = _engine(size, policy)
+    engine = _engine(size, policy, thompson=thompson)
     build = time.perf_counter() - t0
     for r in range(warm_rounds):
         rep, rew, tok, steps = _outcomes(rng, engine.draw(512, r), 0.4)
@@ -119,7 +124,7 @@ def run(size: int, policy: str, draws: int, warm_rounds: int, report_batches: in
     rep_rate, rep_cpu_rate, base_rate = _bench_report(engine, rng, report_batches, warm_rounds)
     r0 = warm_rounds + report_batches
     med, p99, cpu, race, choice = _bench_draw(engine, rng, draws, r0)
-    save, load, nbytes = _bench_state(engine, _engine(size, policy))
+    save, load, nbytes = _bench_state(engine, _engine(size, policy, thompson=thompson))
     return {
         "size": size, "build_s": build, "report_per_s": rep_rate, "report_cpu_per_s": rep_cpu_rate,
         "report_base_per_s": base_rate, "draw_median_ms": med, "draw_p99_ms": p99, "draw_cpu_ms": cpu,
@@ -137,13 +142,15 @@ def main(argv=None) -> int:
     parser.add_argument("--draws", type=int, default=40, help="draw(512) calls timed per size")
     parser.add_argument("--warm-rounds", type=int, default=20)
     parser.add_argument("--report-batches", type=int, default=100, help="10k-outcome batches timed")
+    parser.add_argument("--thompson", choices=sorted(THOMPSON), default="off",
+                        help="Thompson exploration in the weights (default off, as SelectionConfig)")
     args = parser.parse_args(argv)
-    print(f"policy={args.policy}  G={G}  report batch={BATCH}  draw n=512  (cpu count {os.cpu_count()})")
+    print(f"policy={args.policy}  thompson={args.thompson}  G={G}  report batch={BATCH}  draw n=512  (cpu count {os.cpu_count()})")
     head = (f"{'N':>9} | {'report/s':>9} {'cpu':>9} {'add.at':>9} | {'draw med':>8} {'p99':>8} {'cpu':>8} | "
             f"{'race':>7} {'choice':>7} | {'B/prob':>6} {'save':>6} {'load':>6} {'MB':>6} {'seen':>8}")
     print(head)
     for size in (int(s) for s in args.sizes.split(",")):
-        f = run(size, args.policy, args.draws, args.warm_rounds, args.report_batches)
+        f = run(size, args.policy, args.draws, args.warm_rounds, args.report_batches, THOMPSON[args.thompson])
         print(f"{f['size']:>9} | {f['report_per_s']:>9.3g} {f['report_cpu_per_s']:>9.3g} {f['report_base_per_s']:>9.3g} | "
               f"{f['draw_median_ms']:>6.1f}ms {f['draw_p99_ms']:>6.1f}ms {f['draw_cpu_ms']:>6.1f}ms | "
               f"{f['race_ms']:>5.1f}ms {f['choice_ms']:>5.1f}ms | "
