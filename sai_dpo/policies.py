@@ -217,6 +217,9 @@ def _relative_peak(pq: np.ndarray, sharpness: float) -> np.ndarray:
     top = float(pq.max()) if pq.size else 0.0
     if top > 0:
         pq *= np.float32(1.0 / top)
+    if float(sharpness).is_integer() and 0 < sharpness <= 1024:  # squarings: ~5x faster than pow
+        pq[...] = _int_power(pq, int(sharpness), np.empty_like(pq), np.empty_like(pq))
+        return pq
     return np.power(pq, np.float32(sharpness), out=pq)
 
 
