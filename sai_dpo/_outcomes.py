@@ -115,10 +115,17 @@ def validate_outcomes(
     return Outcomes(ids, r, cols["n_tokens"], cols["n_steps"], sts, None if round is None else int(round))
 
 
+#: Longest draw key or batch id accepted: both are kept in memory and written to every snapshot.
+MAX_KEY_CHARS = 256
+
+
 def validate_key(key: Any) -> str | int:
     """A draw key must be a string or an int (it is stored in snapshots as JSON)."""
     if isinstance(key, bool) or not isinstance(key, (str, int, np.integer)):
         raise InvalidInputError(f"A draw key must be a str or an int. Got {key!r} ({type(key).__name__}) instead.")
+    if isinstance(key, str) and len(key) > MAX_KEY_CHARS:
+        raise InvalidInputError(f"A draw key must be at most {MAX_KEY_CHARS} characters (it is cached and "
+                                f"snapshotted). Got one of {len(key)} characters.")
     return int(key) if isinstance(key, np.integer) else key
 
 

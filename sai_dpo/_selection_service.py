@@ -28,7 +28,7 @@ from typing import Any
 import numpy as np
 
 from sai_dpo import _snapshot
-from sai_dpo._outcomes import NOT_MODEL_FAULT, UNLABELLED, validate_key, validate_n, validate_outcomes
+from sai_dpo._outcomes import MAX_KEY_CHARS, NOT_MODEL_FAULT, UNLABELLED, validate_key, validate_n, validate_outcomes
 from sai_dpo._service_pool import PoolColumns, read_pool_columns
 from sai_dpo.errors import InvalidInputError, param_error
 
@@ -196,8 +196,9 @@ class SelectionService:
             InvalidInputError: for a bad batch id, unknown problem id or any rule of
                 ``validate_outcomes``; nothing is changed.
         """
-        if not isinstance(batch_id, str) or not batch_id:
-            raise InvalidInputError(f"batch_id must be a non-empty string. Got {batch_id!r} instead.")
+        if not isinstance(batch_id, str) or not batch_id or len(batch_id) > MAX_KEY_CHARS:
+            raise InvalidInputError(f"batch_id must be a non-empty string of at most {MAX_KEY_CHARS} characters. "
+                                    f"Got {str(batch_id)[:80]!r}{'...' if len(str(batch_id)) > 80 else ''} instead.")
         out = validate_outcomes(problem_ids, rewards, n_tokens, n_steps, statuses, round)
         if batch_id in self._batch_ids:
             self._duplicates += 1

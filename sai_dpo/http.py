@@ -48,6 +48,9 @@ def _is_loopback(host: str) -> bool:
         return False
 
 
+MIN_TOKEN_CHARS = 16
+
+
 def resolve_token(host: str, token_file: str | os.PathLike | None = None) -> str | None:
     """The bearer token: from ``token_file`` or ``$SAI_DPO_TOKEN``; required off loopback.
 
@@ -60,8 +63,13 @@ def resolve_token(host: str, token_file: str | os.PathLike | None = None) -> str
         token = Path(token_file).read_text().strip()
         if not token:
             raise InvalidInputError(f"The token file {token_file} is empty; put the bearer token in it.")
-    elif os.environ.get(TOKEN_ENV):
-        token = os.environ[TOKEN_ENV].strip()
+    elif os.environ.get(TOKEN_ENV) is not None:
+        token = os.environ[TOKEN_ENV].strip() or None  # a blank token is no token
+    if token is not None and len(token) < MIN_TOKEN_CHARS:
+        raise InvalidInputError(
+            f"The bearer token is {len(token)} characters long; use at least {MIN_TOKEN_CHARS} random characters "
+            f"(e.g. `python -c 'import secrets; print(secrets.token_urlsafe(32))'`)."
+        )
     if token is None and not _is_loopback(host):
         raise InvalidInputError(
             f"Serving HTTP on {host!r} exposes the service beyond this machine, so it needs a bearer token: "
@@ -138,6 +146,8 @@ def create_app(backend: Any, *, token: str | None = None, max_body_bytes: int = 
 
     With ``token`` set, every endpoint but ``/healthz`` needs ``Authorization: Bearer <token>``.
     """
+    if token is not None and not token.strip():
+        raise InvalidInputError("The HTTP bearer token is empty; pass None (loopback only) or a real token.")
     from fastapi import APIRouter, Depends, FastAPI, HTTPException, Request
     from fastapi.responses import JSONResponse
     from pydantic import BaseModel

@@ -71,14 +71,37 @@ def test_exposed_hosts_need_a_token_from_env_or_file(tmp_path, monkeypatch):
     assert resolve_token("127.0.0.1") is None and resolve_token("localhost") is None
     with pytest.raises(InvalidInputError, match="needs a bearer token"):
         resolve_token("0.0.0.0")
-    monkeypatch.setenv(TOKEN_ENV, "from-env")
-    assert resolve_token("0.0.0.0") == "from-env"
+    monkeypatch.setenv(TOKEN_ENV, "from-env-0123456789")
+    assert resolve_token("0.0.0.0") == "from-env-0123456789"
     f = tmp_path / "tok"
-    f.write_text("from-file\n")
-    assert resolve_token("10.1.2.3", f) == "from-file"
+    f.write_text("from-file-0123456789\n")
+    assert resolve_token("10.1.2.3", f) == "from-file-0123456789"
     f.write_text("  ")
     with pytest.raises(InvalidInputError, match="empty"):
         resolve_token("10.1.2.3", f)
     with pytest.raises(InvalidInputError, match="without a bearer token"):
         serve_http(object(), host="0.0.0.0", port=1, token=None)
     assert is_available()
+
+
+def test_a_blank_or_short_token_never_opens_an_exposed_server(tmp_path, monkeypatch):
+    """A blank $SAI_DPO_TOKEN is no token (so an exposed host is refused), and a short one is refused:
+    otherwise `Authorization: Bearer ` with an empty token would pass."""
+    monkeypatch.setenv(TOKEN_ENV, "   ")
+    with pytest.raises(InvalidInputError, match="needs a bearer token"):
+        resolve_token("0.0.0.0")
+    assert resolve_token("127.0.0.1") is None
+    monkeypatch.setenv(TOKEN_ENV, "short")
+    with pytest.raises(InvalidInputError, match="at least 16"):
+        resolve_token("0.0.0.0")
+    with pytest.raises(InvalidInputError, match="token"):
+        create_app(object(), token="")
+
+
+def test_oversized_keys_and_batch_ids_are_refused(svc):
+    """Keys and batch ids are cached and snapshotted: a 10 kB one is refused and changes nothing."""
+    with pytest.raises(InvalidInputError, match="at most 256"):
+        svc.draw("k" * 10_000, 2)
+    with pytest.raises(InvalidInputError, match="at most 256"):
+        svc.report("b" * 10_000, ["p1"], [1.0])
+    assert svc.stats()["n_outcomes"] == 0 and svc.stats()["n_keys_cached"] == 0
