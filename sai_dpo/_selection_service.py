@@ -28,7 +28,14 @@ from typing import Any
 import numpy as np
 
 from sai_dpo import _snapshot
-from sai_dpo._outcomes import MAX_KEY_CHARS, NOT_MODEL_FAULT, UNLABELLED, validate_key, validate_n, validate_outcomes
+from sai_dpo._outcomes import (
+    MAX_KEY_CHARS,
+    NOT_MODEL_FAULT,
+    UNLABELLED,
+    validate_key,
+    validate_n,
+    validate_outcomes,
+)
 from sai_dpo._service_pool import PoolColumns, read_pool_columns
 from sai_dpo.errors import InvalidInputError, param_error
 
