@@ -98,11 +98,17 @@ def read_rows(path: str | os.PathLike) -> list[dict]:
     return _READERS[fmt](path)
 
 
-def _dig(row: Mapping, dotted: str):
+_MISSING = object()
+
+
+def _dig(row: Mapping, dotted: str, default=None):
+    """``row[dotted]`` when that column exists (flat files may have dots in names), else the nested path."""
+    if dotted in row:
+        return row[dotted]
     value = row
     for part in dotted.split("."):
         if not isinstance(value, Mapping) or part not in value:
-            return None
+            return default
         value = value[part]
     return value
 
@@ -112,7 +118,18 @@ def _stable_id(tag: str, index: int, problem) -> str:
     return f"{Path(tag).stem or 'pool'}-{digest}"
 
 
+def _check_mapped_columns(rows: list[dict], columns: Mapping[str, str] | None, tag: str) -> None:
+    """A mapped source column that no row has is a mapping error, not a row error: say so."""
+    for field, src in (columns or {}).items():
+        if rows and all(_dig(row, src, _MISSING) is _MISSING for row in rows):
+            raise PoolLoadError(
+                f"{tag}: columns maps '{field}' to {src!r}, but no row has that column. "
+                f"Available columns: {sorted(rows[0])}."
+            )
+
+
 def _map_rows(rows: list[dict], mapper, columns: Mapping[str, str] | None, tag: str) -> dict[str, list]:
+    _check_mapped_columns(rows, columns, tag)
     cols: dict[str, list] = {c: [] for c in COLUMNS}
     for i, row in enumerate(rows):
         rec = mapper(row)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from sai_dpo.policies import POLICIES
+
 
 def register(sub) -> None:
     p = sub.add_parser(
@@ -14,7 +16,7 @@ def register(sub) -> None:
     p.add_argument("--pool-size", type=int, default=2000, help="problems in the arith pool (default 2000)")
     p.add_argument("--out", default="runs/demo", help="run folder (default runs/demo)")
     p.add_argument("--policy", default="sai_dpo",
-                   choices=["sai_dpo", "uniform", "curriculum", "learnability", "prioritized"],
+                   choices=sorted(POLICIES),
                    help="selection policy; 'uniform' gives the baseline to compare with")
     p.add_argument("--backend", default="auto", choices=["auto", "service", "engine"],
                    help="Ray service (auto falls back to an in-process engine) or in-process engine")

@@ -77,7 +77,8 @@ class SelectionCallback(TrainerCallback):
         if "selection/informative_share" not in out and self.records:
             out["selection/informative_share"] = float(self.records[-1]["informative_share"])
         for status, count in sorted(self.selection.status_counts.items()):
-            out[f"checker/{status}"] = float(count)
+            # cumulative counts; the reward logs each step's share under checker/<status>
+            out[f"selection/checker_total/{status}"] = float(count)
         return out
 
     def on_log(self, args, state, control, logs=None, **kwargs):

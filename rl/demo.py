@@ -19,12 +19,13 @@ from pathlib import Path
 from typing import Any
 
 from sai_dpo.errors import param_error
+from sai_dpo.policies import POLICIES
 
 log = logging.getLogger(__name__)
 
 __all__ = ["DemoConfig", "run_demo", "grpo_dataset"]
 
-_POLICIES = ("sai_dpo", "uniform", "curriculum", "learnability", "prioritized")
+_POLICIES = tuple(sorted(POLICIES))
 _BACKENDS = ("auto", "service", "engine")
 
 

@@ -164,6 +164,11 @@ class DPOLoopConfig:
             if reserved in extra:
                 raise param_error("selection", _OWNER,
                                   f"free of '{reserved}' (set it with the loop's own field)", self.selection)
+        known = {f.name for f in dataclasses.fields(SelectionConfig)}
+        unknown = sorted(set(extra) - known)
+        if unknown:
+            raise param_error("selection", _OWNER, f"a mapping of SelectionConfig fields ({', '.join(sorted(known))}); "
+                              f"unknown: {', '.join(unknown)}", self.selection)
         return SelectionConfig(policy=self.policy, group_size=self.k, seed=self.seed, **extra)
 
     def to_dict(self) -> dict[str, Any]:

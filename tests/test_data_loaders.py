@@ -138,3 +138,14 @@ def test_builtin_sources():
     assert pool.to_list()[:5] == build_pool(5, seed=0, kind="aime-style").to_list()
     with pytest.raises(PoolValidationError, match="Unknown built-in pool"):
         load_pool("builtin:nope")
+
+
+def test_flat_column_names_with_dots_and_missing_mapped_columns(tmp_path):
+    """A CSV column literally named 'meta.final' maps as is; a mapping to a column no row has is
+    reported as a mapping error that lists the available columns, not as row 0's missing answer."""
+    path = tmp_path / "my.csv"
+    path.write_text('q,meta.final\n"1+1?",2\n"2+3?",5\n')
+    pool = load_pool(str(path), columns={"problem": "q", "answer": "meta.final"})
+    assert pool["answer"] == ["2", "5"] and pool["problem"] == ["1+1?", "2+3?"]
+    with pytest.raises(PoolLoadError, match=r"maps 'answer' to 'nope'.*Available columns: \['meta.final', 'q'\]"):
+        load_pool(str(path), columns={"problem": "q", "answer": "nope"})

@@ -23,6 +23,7 @@ ROOT = Path(__file__).resolve().parents[2]
     ("prompt_template", "Solve it", "must be a string containing '{problem}'"),
     ("selection", {"seed": 3}, "The 'selection' parameter of DPOLoopConfig must be free of 'seed'"),
     ("selection", {"tau": -1.0}, "The 'tau' parameter of SelectionConfig"),
+    ("selection", {"taux": 1.0}, "unknown: taux"),
     ("backend", "vllm", "The 'backend' parameter of DPOLoopConfig must be one of"),
 ])
 def test_bad_values_raise_with_house_wording(field, value, message):
