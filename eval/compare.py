@@ -142,7 +142,13 @@ def render_compare_markdown(cmp: dict) -> str:
 
 def write_compare_report(run_a: str | Path, run_b: str | Path, out_dir: str | Path) -> dict[str, Path]:
     """Compare two eval folders; write ``compare.json``, ``report.html`` and ``report.md``."""
-    cmp = compare_metrics(load_metrics(run_a), load_metrics(run_b), str(run_a), str(run_b))
+    a, b = load_metrics(run_a), load_metrics(run_b)
+    if a.get("set") and b.get("set") and a["set"] != b["set"]:
+        raise EvalInputError(
+            f"{run_a} was scored on {a['set']!r} and {run_b} on {b['set']!r}: deltas between different eval sets "
+            "mean nothing. Evaluate both on the same set."
+        )
+    cmp = compare_metrics(a, b, str(run_a), str(run_b))
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     paths = {"json": out / "compare.json", "html": out / "report.html", "markdown": out / "report.md"}

@@ -40,6 +40,15 @@ def test_eval_generations_then_compare(tmp_path, capsys):
     cmp = json.loads((tmp_path / "cmp" / "compare.json").read_text())
     assert cmp["n_significant"] == 0 and all(r["delta"] == 0 for r in cmp["rows"])
 
+    # Two evals of different sets are refused: their deltas would mean nothing.
+    other = tmp_path / "other"
+    other.mkdir()
+    m["set"] = "builtin:arith"
+    (other / "metrics.json").write_text(json.dumps(m))
+    rc = main(["eval", "--compare", str(out), str(other), "--out", str(tmp_path / "cmp2")])
+    assert rc == 2 and "different eval sets" in capsys.readouterr().err
+    assert not (tmp_path / "cmp2" / "compare.json").exists()
+
 
 def test_eval_model_folder(tmp_path):
     """--model: a random tiny Llama samples k=2 completions per problem of a 5-problem set."""
