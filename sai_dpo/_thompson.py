@@ -30,6 +30,11 @@ _TINY = 1e-20  # below this best score, renormalise with the exact max p~ q~ (un
 _DENSE = 0.6  # from this fraction of seen problems the atom table saves less than the gathers cost
 
 
+def is_dense(attempts: np.ndarray) -> bool:
+    """Whether so many problems have evidence (``_DENSE``) that every problem should take the lookup."""
+    return np.count_nonzero(attempts) >= _DENSE * len(attempts)
+
+
 class _Prefix:
     """Workspace whose buffers are the first ``m`` entries of ``ws``'s length-``n`` buffers (so the
     seen-problem buffers are not reallocated when the number of seen problems changes)."""
@@ -46,15 +51,17 @@ def thompson_scores(alpha, beta, seen, seen_cells, prior, cells, g: int, sharpne
     """Thompson frontier score per problem (ws buffer ``f``, float32, shape (N,)).
 
     ``alpha``, ``beta``: float32 posterior parameters (N,); ``seen``: intp indices of the problems
-    with evidence and ``seen_cells`` their cells; ``prior``: (alpha_c, beta_c) float64 per cell;
+    with evidence (None: treat every problem as seen, see :func:`is_dense`) and ``seen_cells`` their
+    cells; ``prior``: (alpha_c, beta_c) float64 per cell;
     ``cells``: (cell_base, cell_sizes), intp ``cell_of * Q`` (N,) and problems per cell (C,). Consumes two float32 uniforms per seen problem, then
     one uint8 per problem, from ``rng``.
     """
-    n, m = len(alpha), len(seen)
-    if m >= _DENSE * n:  # mostly seen: the lookup for every problem (no gathers, no atom table)
+    n = len(alpha)
+    if seen is None:  # mostly seen: the lookup for every problem (no gathers, no atom table)
         p = _lookup(_float32_table(), alpha, beta, rng, ws)
         top = _seen_pq_max(p, ws) if sharpness > 0 else 0.0
         return _seen_scores(p, g, sharpness, top, ws)
+    m = len(seen)
     pre = _Prefix(ws, n, m)
     a_s = np.take(alpha, seen, out=pre.get("th_a", m))
     b_s = np.take(beta, seen, out=pre.get("th_b", m))

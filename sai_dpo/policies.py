@@ -15,7 +15,7 @@ import numpy as np
 from sai_dpo._estimates import CellEstimates, cell_estimates, length_rank
 from sai_dpo._posterior import means_in_place, repeat_shift
 from sai_dpo._scratch import Scratch
-from sai_dpo._thompson import Q, int_power, power, thompson_scores
+from sai_dpo._thompson import Q, int_power, is_dense, power, thompson_scores
 from sai_dpo._tracker import Tracker
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -202,10 +202,11 @@ class SaiDpoPolicy(SelectionPolicy):
         if getattr(self, "_cell_base_of", None) is not tracker:
             np.multiply(tracker.cell_of, Q, out=base)
             self._cell_base_of = tracker
-        seen = np.flatnonzero(tracker.attempts > 0)
+        seen = None if is_dense(tracker.attempts) else np.flatnonzero(tracker.attempts)
         k = float(cfg.posterior_strength)
         pi = est.cell.ravel().astype(np.float64)
-        return thompson_scores(alpha, beta, seen, tracker.cell_of[seen], (k * pi, k * (1 - pi)),
+        cells_seen = None if seen is None else tracker.cell_of[seen]
+        return thompson_scores(alpha, beta, seen, cells_seen, (k * pi, k * (1 - pi)),
                                (base, tracker.cell_problems), cfg.group_size, cfg.sharpness, rng, self._ws)
 
 
