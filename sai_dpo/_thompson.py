@@ -11,7 +11,7 @@ repeat calibration shifts only problems with evidence), and at 1M problems most 
   the midpoints of 64 equal-mass bins. One integer per problem and one ``np.take`` over a
   (cells x Q) score table replace the two-axis interpolated lookup and the per-problem arithmetic;
 * seen problems keep the dithered table lookup of :mod:`sai_dpo._beta` and the arithmetic (for
-  every problem when at least 60% are seen: then the gathers would cost more than the table saves).
+  every problem when at least 55% are seen: then the gathers would cost more than the table saves).
 
 The relative peak normalisation divides by the largest ``p~ q~`` over all problems. For unseen
 problems the bound used is the largest atom of any cell that has unseen problems (an upper bound:
@@ -27,7 +27,7 @@ from sai_dpo._beta import _Q, _float32_table, _lookup, prior_quantiles
 
 Q = _Q
 _TINY = 1e-20  # below this best score, renormalise with the exact max p~ q~ (underflow guard)
-_DENSE = 0.6  # from this fraction of seen problems the atom table saves less than the gathers cost
+_DENSE = 0.55  # from this fraction of seen problems the atom table saves less than the gathers cost
 
 
 def is_dense(attempts: np.ndarray) -> bool:
