@@ -10,7 +10,8 @@ repeat calibration shifts only problems with evidence), and at 1M problems most 
   unseen problem takes the atom ``j ~ U{0..Q-1}``, i.e. its draw follows the prior discretised at
   the midpoints of 64 equal-mass bins. One integer per problem and one ``np.take`` over a
   (cells x Q) score table replace the two-axis interpolated lookup and the per-problem arithmetic;
-* seen problems keep the dithered table lookup of :mod:`sai_dpo._beta` and the arithmetic (for
+* seen problems keep the dithered table lookup of :mod:`sai_dpo._beta` (of ``f`` itself when
+  sharpness is 0, as :func:`~sai_dpo._beta.frontier_draws`) and the arithmetic (for
   every problem when at least 55% are seen: then the gathers would cost more than the table saves).
 
 The relative peak normalisation divides by the largest ``p~ q~`` over all problems. For unseen
@@ -23,7 +24,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from sai_dpo._beta import _Q, _float32_table, _lookup, prior_quantiles
+from sai_dpo._beta import _Q, _float32_table, _frontier_table, _lookup, prior_quantiles
 
 Q = _Q
 _TINY = 1e-20  # below this best score, renormalise with the exact max p~ q~ (underflow guard)
@@ -58,6 +59,8 @@ def thompson_scores(alpha, beta, seen, seen_cells, prior, cells, g: int, sharpne
     """
     n = len(alpha)
     if seen is None:  # mostly seen: the lookup for every problem (no gathers, no atom table)
+        if sharpness == 0:  # f(p) looked up directly: no float32 cancellation in 1 - p^G near p = 1
+            return _lookup(_frontier_table(g), alpha, beta, rng, ws)
         p = _lookup(_float32_table(), alpha, beta, rng, ws)
         top = _seen_pq_max(p, ws) if sharpness > 0 else 0.0
         return _seen_scores(p, g, sharpness, top, ws)
@@ -65,7 +68,8 @@ def thompson_scores(alpha, beta, seen, seen_cells, prior, cells, g: int, sharpne
     pre = _Prefix(ws, n, m)
     a_s = np.take(alpha, seen, out=pre.get("th_a", m))
     b_s = np.take(beta, seen, out=pre.get("th_b", m))
-    p_s = _lookup(_float32_table(), a_s, b_s, rng, pre) if m else a_s  # buffer beta_lo
+    seen_table = _frontier_table(g) if sharpness == 0 else _float32_table()  # f itself, or p~
+    p_s = _lookup(seen_table, a_s, b_s, rng, pre) if m else a_s  # buffer beta_lo
     atoms = prior_quantiles(*prior)  # (C, Q) float64
     cell_base, cell_sizes = cells
     idx = ws.get("th_idx", n, np.intp)
@@ -100,8 +104,8 @@ def _assemble(f, idx, seen, p, f_atoms, pq_atoms, g, sharpness, top, pre) -> np.
     if sharpness > 0 and top > 0:
         table = f_atoms * np.minimum(pq_atoms / top, 1.0) ** sharpness  # atoms above top: not drawn
     np.take(table.astype(np.float32).ravel(), idx, out=f)
-    if len(seen):
-        f[seen] = _seen_scores(p, g, sharpness, top, pre)
+    if len(seen):  # with sharpness 0, ``p`` already holds the scores f(p~)
+        f[seen] = p if sharpness == 0 else _seen_scores(p, g, sharpness, top, pre)
     return f
 
 

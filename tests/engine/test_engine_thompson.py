@@ -119,3 +119,15 @@ def test_peak_normalisation_falls_back_to_exact_max():
                             (np.array([0.02]), np.array([0.02])), (np.zeros(1, np.intp), np.array([1])),
                             8, 64.0, np.random.default_rng(seed), ws)
         assert np.isfinite(f).all() and f[0] > 0
+
+
+@pytest.mark.parametrize("frac", [0.3, 1.0])
+def test_sharpness_zero_keeps_tiny_scores_of_nearly_solved_problems(frac):
+    """With sharpness 0 the seen problems' f(p~) is looked up from the float64-built f table, so a
+    pool solved on every attempt still scores > 0 (1 - p^G in float32 would round to 0 at p~ = 1)."""
+    n = 5000
+    e = SelectionEngine(np.arange(n) % 3, np.arange(n) % 2 + 1, SelectionConfig(thompson=True, sharpness=0.0))
+    k = int(frac * n)
+    e.report(np.arange(k), np.ones(k), 0)
+    s = e.policy_.scores(e.tracker_, 1, np.random.default_rng(0))
+    assert np.isfinite(s).all() and s[:k].max() > 0
