@@ -159,3 +159,21 @@ def frontier_draws(alpha, beta, group_size: int, rng: np.random.Generator, ws=No
     beta = np.asarray(beta, dtype=np.float32)
     out = _lookup(_frontier_table(int(group_size)), alpha, beta, rng, ws or _Fresh())
     return out if ws is not None else out.copy()
+
+
+def prior_quantiles(alpha, beta) -> np.ndarray:
+    """The ``_Q`` quantiles ``F^-1((j + 0.5) / _Q)`` of Beta(alpha[c], beta[c]) per row, float64 (C, _Q).
+
+    Bilinear in (logit mean, log concentration) between the quantile table's grid rows: a quantile
+    function interpolated between neighbouring Betas (few rows: cell priors, not problems).
+    """
+    alpha = np.maximum(np.asarray(alpha, dtype=np.float64), 1e-6)
+    beta = np.maximum(np.asarray(beta, dtype=np.float64), 1e-6)
+    m = np.clip((np.log(alpha) - np.log(beta) - _M_LO) / _M_STEP, 0, _M_BINS - 1)
+    v = np.clip((np.log(alpha + beta) - _V_LO) / _V_STEP, 0, _V_BINS - 1)
+    m0 = np.minimum(m.astype(np.intp), _M_BINS - 2)
+    v0 = np.minimum(v.astype(np.intp), _V_BINS - 2)
+    fm, fv = (m - m0)[:, None], (v - v0)[:, None]
+    t = quantile_table().reshape(_M_BINS, _V_BINS, _Q)
+    return ((1 - fm) * ((1 - fv) * t[m0, v0] + fv * t[m0, v0 + 1])
+            + fm * ((1 - fv) * t[m0 + 1, v0] + fv * t[m0 + 1, v0 + 1]))

@@ -12,10 +12,10 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from sai_dpo._beta import beta_draws, frontier_draws
 from sai_dpo._estimates import CellEstimates, cell_estimates, length_rank
 from sai_dpo._posterior import means_in_place, repeat_shift
 from sai_dpo._scratch import Scratch
+from sai_dpo._thompson import Q, int_power, is_dense, power, thompson_scores
 from sai_dpo._tracker import Tracker
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -178,10 +178,8 @@ class SaiDpoPolicy(SelectionPolicy):
     def scores(self, tracker, round_, rng):
         cfg, ws, n = self.config, self._ws, tracker.n
         alpha, beta, est = self.posterior(tracker, round_)
-        if cfg.thompson and cfg.sharpness > 0:  # the peak factor needs the draw p~ itself
-            f = _frontier_of(beta_draws(alpha, beta, rng), cfg.group_size, cfg.sharpness)
-        elif cfg.thompson:
-            f = frontier_draws(alpha, beta, cfg.group_size, rng, ws)
+        if cfg.thompson:
+            f = self._thompson(tracker, alpha, beta, est, rng)
         else:
             f = _frontier_at_mean(alpha, beta, cfg.group_size, ws, cfg.sharpness)
         tilt = np.exp((1.0 - est.skill) / cfg.tau) if np.isfinite(cfg.tau) else np.ones(tracker.n_skills)
@@ -196,15 +194,21 @@ class SaiDpoPolicy(SelectionPolicy):
             _apply_cooldown(f, tracker, round_, cfg.cooldown)
         return f
 
+    def _thompson(self, tracker, alpha, beta, est, rng) -> np.ndarray:
+        """f(p~) * peak(p~) for one posterior draw per problem (see ``sai_dpo._thompson``); problems
+        without evidence draw from their cell prior Beta(k pi_c, k (1 - pi_c)) by table."""
+        cfg, n = self.config, tracker.n
+        base = self._ws.get("cell_base", n, np.intp)
+        if getattr(self, "_cell_base_of", None) is not tracker:
+            np.multiply(tracker.cell_of, Q, out=base)
+            self._cell_base_of = tracker
+        seen = None if is_dense(tracker.attempts) else np.flatnonzero(tracker.attempts)
+        k = float(cfg.posterior_strength)
+        pi = est.cell.ravel().astype(np.float64)
+        cells_seen = None if seen is None else tracker.cell_of[seen]
+        return thompson_scores(alpha, beta, seen, cells_seen, (k * pi, k * (1 - pi)),
+                               (base, tracker.cell_problems), cfg.group_size, cfg.sharpness, rng, self._ws)
 
-def _frontier_of(p: np.ndarray, g: int, sharpness: float) -> np.ndarray:
-    """f(p) * (4 p (1 - p)) ** sharpness for given pass rates (a fresh float32 array)."""
-    p = np.asarray(p, dtype=np.float32)
-    q = 1 - p
-    f = 1 - p**g - q**g
-    np.maximum(f, 0, out=f)
-    f *= _relative_peak(p * q, sharpness)
-    return f
 
 
 def _relative_peak(pq: np.ndarray, sharpness: float) -> np.ndarray:
@@ -217,10 +221,8 @@ def _relative_peak(pq: np.ndarray, sharpness: float) -> np.ndarray:
     top = float(pq.max()) if pq.size else 0.0
     if top > 0:
         pq *= np.float32(1.0 / top)
-    if float(sharpness).is_integer() and 0 < sharpness <= 1024:  # squarings: ~5x faster than pow
-        pq[...] = _int_power(pq, int(sharpness), np.empty_like(pq), np.empty_like(pq))
-        return pq
-    return np.power(pq, np.float32(sharpness), out=pq)
+    pq[...] = power(pq, sharpness, np.empty_like(pq), np.empty_like(pq))
+    return pq
 
 
 def _frontier_at_mean(alpha, beta, g: int, ws: Scratch, sharpness: float = 0.0) -> np.ndarray:
@@ -232,25 +234,12 @@ def _frontier_at_mean(alpha, beta, g: int, ws: Scratch, sharpness: float = 0.0) 
     np.divide(alpha, q, out=p)
     np.subtract(np.float32(1), p, out=q)
     f.fill(1.0)
-    f -= _int_power(p, g, ws.get("beta_q", n), ws.get("beta_hi", n))
-    f -= _int_power(q, g, ws.get("beta_q", n), ws.get("beta_hi", n))
+    f -= int_power(p, g, ws.get("beta_q", n), ws.get("beta_hi", n))
+    f -= int_power(q, g, ws.get("beta_q", n), ws.get("beta_hi", n))
     np.maximum(f, 0, out=f)
     if sharpness > 0:  # (4 p q) ** beta: a peak at p = 0.5 whose width does not depend on G
         f *= _relative_peak(np.multiply(p, q, out=ws.get("beta_q", n)), sharpness)
     return f
-
-
-def _int_power(x: np.ndarray, g: int, out: np.ndarray, tmp: np.ndarray) -> np.ndarray:
-    """x ** g by repeated squaring (a float32 ``pow`` pass costs ~4 multiplications)."""
-    out.fill(1.0)
-    tmp[...] = x
-    while g:
-        if g & 1:
-            out *= tmp
-        g >>= 1
-        if g:
-            tmp *= tmp
-    return out
 
 
 def _apply_cooldown(f: np.ndarray, tracker: Tracker, round_: int, scale: float) -> None:
