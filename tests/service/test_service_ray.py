@@ -262,10 +262,22 @@ def test_cli_status_and_serve_detach(main_svc, cluster, tmp_path, capsys):
     ray.kill(actor, no_restart=True)
 
 
+def _wait_until_dead(actor, limit: float = 30.0) -> None:
+    deadline = time.monotonic() + limit
+    while time.monotonic() < deadline:
+        try:
+            ray.get(actor.stats.remote(), timeout=5)
+        except (ray.exceptions.RayActorError, ray.exceptions.GetTimeoutError):
+            return
+        time.sleep(0.05)
+    raise AssertionError(f"actor still answering {limit} s after ray.kill")
+
+
 def test_draw_falls_back_to_a_seeded_uniform_draw_when_the_service_is_gone(cluster, tmp_path, caplog):
     client = _launch("svc-doomed", tmp_path, snapshot_every=0)
     client.draw_timeout = 2.0
     ray.kill(client.actor, no_restart=True)
+    _wait_until_dead(client.actor)  # ray.kill is asynchronous: a draw sent at once could still be answered
     with caplog.at_level(logging.WARNING, logger="sai_dpo.service"):
         ids, idx = client.draw("lost", 7)
     again, _ = client.draw("lost", 7)
