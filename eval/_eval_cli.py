@@ -83,7 +83,7 @@ def _run_eval(args: argparse.Namespace) -> int:
         generations, counter = generations_from_model(
             args.model, pool, k=args.k, max_new_tokens=args.max_new_tokens,
             temperature=args.temperature, batch_size=args.batch_size, seed=args.seed,
-            preset=args.preset, prompt_template=args.prompt_template,
+            preset=args.preset, prompt_template=args.prompt_template, progress=not args.no_progress,
         )
         write_generations(generations, f"{args.out}/generations.jsonl")
         extra = {"token_counter": counter, "token_unit": "model tokenizer tokens"}

@@ -76,6 +76,7 @@ def generate(
     temperature: float = 1.0,
     batch_size: int = 32,
     seed: int = 0,
+    progress: bool = True,
 ) -> list[list[str]]:
     """Sample ``k`` completions for every prompt; returns ``out[i][j]`` = sample j of prompt i.
 
@@ -118,7 +119,7 @@ def generate(
         with torch.random.fork_rng(devices=[]), torch.inference_mode():
             torch.manual_seed(seed)
             starts = range(0, len(texts), batch_size)
-            for start in tqdm(starts, desc="generate", unit="batch", disable=len(starts) < 2):
+            for start in tqdm(starts, desc="generate", unit="batch", disable=not progress or len(starts) < 2):
                 batch = tokenizer(
                     texts[start : start + batch_size], return_tensors="pt", padding=True,
                     add_special_tokens=add_special,

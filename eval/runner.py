@@ -255,6 +255,7 @@ def generations_from_model(
     seed: int = 0,
     preset: str | None = None,
     prompt_template: str = "{problem}",
+    progress: bool = True,
 ) -> tuple[list[dict], Callable[[str], int]]:
     """Sample ``k`` completions per eval-set problem from a model folder.
 
@@ -267,7 +268,7 @@ def generations_from_model(
     records = pool.to_list() if hasattr(pool, "to_list") else list(pool)
     model, tokenizer = load_model_and_tokenizer(model_dir)
     prompts = [format_prompt(r, prompt_template) for r in records]
-    outs = generate(model, tokenizer, prompts, k=k, max_new_tokens=max_new_tokens,
+    outs = generate(model, tokenizer, prompts, k=k, max_new_tokens=max_new_tokens, progress=progress,
                     temperature=temperature, batch_size=batch_size, seed=seed)
     rows = [
         {"problem_id": str(r["id"]), "sample": j, "completion": text}

@@ -99,9 +99,9 @@ class _Backend:
 
         from sai_dpo.service import launch
 
-        os.environ.setdefault("RAY_AUTH_MODE", "disabled")
-        os.environ.setdefault("RAY_USAGE_STATS_ENABLED", "0")
-        if not ray.is_initialized():
+        if not ray.is_initialized():  # our own embedded, local-only cluster: no auth, no usage stats
+            os.environ.setdefault("RAY_AUTH_MODE", "disabled")
+            os.environ.setdefault("RAY_USAGE_STATS_ENABLED", "0")
             self._ray_dir = tempfile.mkdtemp(prefix="saidpo-ray-")
             ray.init(num_cpus=2, include_dashboard=False, namespace="sai_dpo_demo",
                      _temp_dir=self._ray_dir, log_to_driver=False)
