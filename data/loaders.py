@@ -10,6 +10,7 @@ import os
 from collections.abc import Mapping
 from pathlib import Path
 
+from data._errors import SaiDpoError
 from data.presets import _generic, answer_text, get_preset, parse_level
 from data.schema import COLUMNS, PoolValidationError, features, validate_pool
 
@@ -22,7 +23,7 @@ _TRUE = ("1", "true", "yes", "on")
 _MAPPABLE = ("id", "problem", "answer", "skill", "level", "choices", "source")
 
 
-class PoolLoadError(ValueError):
+class PoolLoadError(SaiDpoError, ValueError):
     """A pool source could not be read; the message says which and how to fix it."""
 
 

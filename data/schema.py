@@ -12,6 +12,8 @@ from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
+from data._errors import SaiDpoError
+
 logger = logging.getLogger(__name__)
 
 #: Column order of every pool.
@@ -20,7 +22,7 @@ _REQUIRED_TEXT = ("id", "problem", "answer")
 _MAX_EXAMPLES = 20
 
 
-class PoolValidationError(ValueError):
+class PoolValidationError(SaiDpoError, ValueError):
     """A pool row does not match the record schema; the message names the row and the field."""
 
 

@@ -4,11 +4,8 @@ from __future__ import annotations
 
 # One pool-validation error for the whole project: data/ owns it (data must not import sai_dpo),
 # sai_dpo re-exports it so callers catch a single class.
+from data._errors import SaiDpoError  # noqa: F401  (re-export: the base class lives in data)
 from data.schema import PoolValidationError  # noqa: F401  (re-export)
-
-
-class SaiDpoError(Exception):
-    """Base class of every error this project raises on purpose."""
 
 
 class InvalidInputError(SaiDpoError, ValueError):
