@@ -17,7 +17,7 @@ def register(sub) -> None:
     p.add_argument("--out", default="out/bench-select", help="report directory (default: %(default)s)")
     p.add_argument("--seeds", type=int, default=None, help="seeds per policy (default 10; 3 with --quick)")
     p.add_argument("--first-seed", type=int, default=0,
-                   help="first seed (default 0); SAI-DPO's defaults were tuned on seeds 0-4, so use e.g. 100 for fresh seeds")
+                   help="first seed (default 0); SAI-DPO's defaults were tuned on seeds 0-9, so use e.g. 100 for fresh seeds")
     p.add_argument("--scenarios", default=None, help="comma-separated scenario names (default: all)")
     p.add_argument("--policies", default=None,
                    help="comma-separated policy specs; overrides with ';', e.g. 'sai_dpo;tau=0,uniform' "

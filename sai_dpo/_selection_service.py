@@ -17,6 +17,7 @@ after it are forgotten, so asking for one again draws anew from the restored sta
 
 from __future__ import annotations
 
+import copy
 import logging
 import os
 import time
@@ -148,6 +149,7 @@ class SelectionService:
 
     def _restore(self) -> str | None:
         """Load the newest snapshot that reads and fits; damaged ones are skipped with a warning."""
+        pristine = copy.deepcopy(self.engine.state_dict())  # what a half-loaded snapshot is rolled back to
         for path in _snapshot.list_snapshots(self.checkpoint_dir):
             try:
                 st = _snapshot.read_snapshot(path)
@@ -164,6 +166,7 @@ class SelectionService:
             except (KeyError, TypeError, ValueError) as exc:
                 logger.warning("Skipping snapshot %s: its state does not load (%s: %s).", path,
                                type(exc).__name__, exc)
+                self.engine.load_state_dict(copy.deepcopy(pristine))
                 self._reset_counters()
                 continue
             # A newer but damaged file may exist: never reuse its sequence number below it.

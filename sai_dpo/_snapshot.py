@@ -156,13 +156,3 @@ def read_snapshot(path: str | os.PathLike) -> dict:
     if not isinstance(doc, dict) or doc.get("format") != _FORMAT:
         raise ValueError(f"snapshot {path} has an unknown format")
     return _unflatten(doc["state"], arrays)
-
-
-def load_newest(directory: str | os.PathLike) -> tuple[Path, dict] | None:
-    """Return ``(path, state)`` of the newest snapshot that loads, skipping damaged ones with a warning."""
-    for path in list_snapshots(directory):
-        try:
-            return path, read_snapshot(path)
-        except ValueError as exc:
-            logger.warning("Skipping snapshot: %s. Trying the next older one.", exc)
-    return None

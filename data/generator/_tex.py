@@ -29,11 +29,6 @@ def poly(coeffs: list[int | Fraction], var: str = "x") -> str:
     return " ".join(parts) if parts else "0"
 
 
-def signed(v: int) -> str:
-    """``+ 3`` or ``- 3`` for joining terms."""
-    return f"- {-v}" if v < 0 else f"+ {v}"
-
-
 def paren(v: int | Fraction) -> str:
     """A number, parenthesised when negative (for substitutions like ``f(-2)``)."""
     t = ftex(v)

@@ -32,12 +32,6 @@ def load_cases(path: pathlib.Path) -> list[tuple[str, str, bool, list | None]]:
     return [(g, p, e, c) for _grp, g, p, e, c in module["all_cases"]()]
 
 
-def _ours(rows):
-    from eval.checker import verify
-
-    return [bool(verify(g, p, choices=c)) for g, p, _e, c in rows], None
-
-
 def _as_math(text: str) -> str:
     """Math-Verify extracts from $...$ / \\boxed; wrap bare answers (not whole responses) in $...$."""
     if "$" in text or "\\boxed" in text or _WORDY.search(text):

@@ -283,3 +283,24 @@ def test_a_failing_periodic_snapshot_does_not_fail_the_report(tmp_path, monkeypa
     monkeypatch.undo()
     svc.report("b2", ["p2"], [1])
     assert svc.stats()["last_snapshot"]["n_reports"] == 2
+
+
+
+def test_a_snapshot_whose_engine_loads_but_rest_does_not_is_rolled_back(tmp_path, caplog):
+    """The only snapshot has a valid engine state but its service state lacks 'batch_ids'. Restoring
+    must not keep its engine state with empty counters (a retried batch would then count twice):
+    the service starts fresh, engine included."""
+    svc = _svc(tmp_path, snapshot_every=1)
+    svc.report("b1", ["p1", "p1", "p2"], [1.0, 1.0, 0.0])
+    only = snap.list_snapshots(tmp_path)[0]
+    st = snap.read_snapshot(only)
+    del st["batch_ids"]
+    only.unlink()
+    snap.write_snapshot(tmp_path, snap.snapshot_seq(only), st)
+    with caplog.at_level(logging.WARNING):
+        back = _svc(tmp_path, snapshot_every=1)
+    assert any("does not load" in r.message for r in caplog.records)
+    assert back.stats()["n_reports"] == 0 and back.stats()["restored_from"] is None
+    fresh, state = _engine_state(_svc()), _engine_state(back)
+    assert state.keys() == fresh.keys()
+    assert all(np.array_equal(state[k], fresh[k], equal_nan=state[k].dtype.kind == "f") for k in fresh)
