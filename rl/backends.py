@@ -40,6 +40,17 @@ class RolloutBackend(abc.ABC):
         """Return ``k`` sampled completions for each prompt, aligned with ``prompts``."""
 
 
+def _check_sampling(owner: str, *, max_new_tokens, temperature, batch_size, timeout=None) -> None:
+    """The sampling settings every backend shares, validated once (house wording)."""
+    for name, value in (("max_new_tokens", max_new_tokens), ("batch_size", batch_size)):
+        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+            raise param_error(name, owner, "a positive int", value)
+    if isinstance(temperature, bool) or not isinstance(temperature, (int, float)) or not 0 <= temperature < 100:
+        raise param_error("temperature", owner, "a number >= 0 (0 means greedy)", temperature)
+    if timeout is not None and (isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or timeout <= 0):
+        raise param_error("timeout", owner, "a positive number of seconds", timeout)
+
+
 class TransformersBackend(RolloutBackend):
     """Batched ``transformers`` generation on CPU from a saved model folder."""
 
@@ -47,6 +58,8 @@ class TransformersBackend(RolloutBackend):
                  batch_size: int = 64, seed: int = 0):
         from transformers import AutoModelForCausalLM, AutoTokenizer
 
+        _check_sampling("TransformersBackend", max_new_tokens=max_new_tokens, temperature=temperature,
+                        batch_size=batch_size)
         if not (Path(model_dir) / "config.json").is_file():
             raise param_error("model_dir", "TransformersBackend", "a folder with a saved model", str(model_dir))
         self.model_dir = Path(model_dir)
@@ -94,6 +107,8 @@ class OpenAICompletionBackend(RolloutBackend):
         if not isinstance(base_url, str) or not base_url.startswith(("http://", "https://")):
             raise param_error("base_url", "OpenAICompletionBackend", "an http(s) URL such as "
                               "'http://127.0.0.1:8000/v1'", base_url)
+        _check_sampling("OpenAICompletionBackend", max_new_tokens=max_new_tokens, temperature=temperature,
+                        batch_size=batch_size, timeout=timeout)
         self.url = base_url.rstrip("/") + "/completions"
         self.model = model
         self.tokenizer = tokenizer

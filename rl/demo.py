@@ -50,7 +50,7 @@ class DemoConfig:
     def __post_init__(self):
         for name in ("steps", "pool_size", "num_generations", "prompts_per_round", "max_completion_length"):
             value = getattr(self, name)
-            if not isinstance(value, int) or value < 1:
+            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
                 raise param_error(name, "DemoConfig", "a positive int", value)
         if self.num_generations < 2:
             raise param_error("num_generations", "DemoConfig", "at least 2 (GRPO needs a group)",

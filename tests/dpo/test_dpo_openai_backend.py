@@ -124,3 +124,14 @@ def test_loop_generates_through_the_server(server, tmp_path, dpo_pool_file, dpo_
     assert server.loaded[-2:] == [dpo_policy, str(Path(cfg.run_dir) / "iter_000" / "model")]
     served = sum(len(r["prompt"]) * r["n"] for r in server.requests[n_before:])
     assert served == sum(s["n_samples_generated"] for s in summaries)
+
+
+@pytest.mark.parametrize("field, value", [("batch_size", 0), ("max_new_tokens", -1), ("temperature", -0.5),
+                                          ("timeout", 0), ("batch_size", True)])
+def test_bad_sampling_settings_are_refused_at_construction(field, value):
+    """Caught when the backend is built, with the house wording, not as a range() error mid-run."""
+    from rl.backends import OpenAICompletionBackend
+    from sai_dpo.errors import InvalidInputError
+
+    with pytest.raises(InvalidInputError, match=f"The '{field}' parameter of OpenAICompletionBackend"):
+        OpenAICompletionBackend("http://127.0.0.1:9/v1", "m", **{field: value})

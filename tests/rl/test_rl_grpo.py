@@ -197,3 +197,5 @@ def test_demo_config_rejects_bad_values():
         DemoConfig(policy="best")
     with pytest.raises(ValueError, match="'num_generations' parameter of DemoConfig"):
         DemoConfig(num_generations=1)
+    with pytest.raises(ValueError, match="'steps' parameter of DemoConfig must be a positive int"):
+        DemoConfig(steps=True)
