@@ -27,7 +27,14 @@ class PoolLoadError(SaiDpoError, ValueError):
     """A pool source could not be read; the message says which and how to fix it."""
 
 
-def _read_jsonl(path: Path) -> list[dict]:
+def read_jsonl(path: str | os.PathLike, error: type[Exception] | None = None) -> list[dict]:
+    """The JSON objects of a JSON Lines file (blank lines skipped), in order.
+
+    Every reader of JSONL in the project uses this one; ``error`` is the exception class to raise
+    (default :class:`PoolLoadError`), with a message naming the file and line.
+    """
+    error = error or PoolLoadError
+    path = Path(path)
     rows = []
     with path.open(encoding="utf-8") as fh:
         for lineno, line in enumerate(fh, 1):
@@ -36,9 +43,9 @@ def _read_jsonl(path: Path) -> list[dict]:
             try:
                 row = json.loads(line)
             except json.JSONDecodeError as exc:
-                raise PoolLoadError(f"{path}: line {lineno} is not valid JSON ({exc.msg}).") from exc
+                raise error(f"{path}: line {lineno} is not valid JSON ({exc.msg}); write one object per line.") from exc
             if not isinstance(row, dict):
-                raise PoolLoadError(f"{path}: line {lineno} must be a JSON object, got {type(row).__name__}.")
+                raise error(f"{path}: line {lineno} must be a JSON object, got {type(row).__name__}.")
             rows.append(row)
     return rows
 
@@ -83,7 +90,7 @@ def _read_csv(path: Path) -> list[dict]:
     return rows
 
 
-_READERS = {"jsonl": _read_jsonl, "json": _read_json, "parquet": _read_parquet, "csv": _read_csv}
+_READERS = {"jsonl": read_jsonl, "json": _read_json, "parquet": _read_parquet, "csv": _read_csv}
 
 
 def read_rows(path: str | os.PathLike) -> list[dict]:

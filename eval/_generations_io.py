@@ -27,6 +27,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from data.loaders import read_jsonl
 from eval._eval_errors import EvalInputError
 
 __all__ = ["DataIssues", "MatchedProblem", "load_generations", "match_generations"]
@@ -95,15 +96,7 @@ def _read_json_rows(path: Path) -> list[dict]:
     text = path.read_text(encoding="utf-8")
     if path.suffix.lower() == ".json" and text.lstrip().startswith("["):
         return json.loads(text)
-    rows = []
-    for lineno, line in enumerate(text.splitlines(), start=1):
-        if not line.strip():
-            continue
-        try:
-            rows.append(json.loads(line))
-        except json.JSONDecodeError as exc:
-            raise EvalInputError(f"{path}:{lineno} is not valid JSON ({exc.msg}); one object per line.") from exc
-    return rows
+    return read_jsonl(path, EvalInputError)
 
 
 def _check_row(row, number: int, path: Path) -> None:

@@ -20,6 +20,7 @@ from pathlib import Path
 
 import numpy as np
 
+from data.loaders import read_jsonl
 from eval import _plots
 from eval._eval_errors import EvalInputError
 from eval._html import fmt, img, md_table, page, table
@@ -34,17 +35,10 @@ def load_rounds(run_dir: str | Path) -> list[dict]:
         raise EvalInputError(
             f"No rounds.jsonl in {str(run_dir)!r}; pass the output folder of a training run (GRPO demo or DPO)."
         )
-    rounds = []
-    for lineno, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
-        if not line.strip():
-            continue
-        try:
-            rec = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise EvalInputError(f"{path}:{lineno} is not valid JSON ({exc.msg}).") from exc
-        if not isinstance(rec, dict) or not isinstance(rec.get("round"), int):
-            raise EvalInputError(f"{path}:{lineno} needs an integer 'round' field. Got {line[:80]!r}.")
-        rounds.append(rec)
+    rounds = read_jsonl(path, EvalInputError)
+    for k, rec in enumerate(rounds, start=1):
+        if not isinstance(rec.get("round"), int):
+            raise EvalInputError(f"{path}: record {k} needs an integer 'round' field. Got {str(rec)[:80]!r}.")
     if not rounds:
         raise EvalInputError(f"{path} has no rounds yet; run training for at least one round.")
     return sorted(rounds, key=lambda r: r["round"])

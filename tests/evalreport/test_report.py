@@ -126,5 +126,5 @@ def test_run_report_errors(tmp_path):
     with pytest.raises(EvalInputError, match="No rounds.jsonl"):
         load_rounds(tmp_path)
     (tmp_path / "rounds.jsonl").write_text('{"round": 0}\nnot json\n')
-    with pytest.raises(EvalInputError, match="rounds.jsonl:2 is not valid JSON"):
+    with pytest.raises(EvalInputError, match="rounds.jsonl: line 2 is not valid JSON"):
         load_rounds(tmp_path)
