@@ -55,7 +55,7 @@ class TransformersBackend(RolloutBackend):
     """Batched ``transformers`` generation on CPU from a saved model folder."""
 
     def __init__(self, model_dir: str | Path, *, max_new_tokens: int = 32, temperature: float = 1.0,
-                 batch_size: int = 64, seed: int = 0):
+                 batch_size: int = 64, seed: int = 0, progress: bool = True):
         from transformers import AutoModelForCausalLM, AutoTokenizer
 
         _check_sampling("TransformersBackend", max_new_tokens=max_new_tokens, temperature=temperature,
@@ -70,6 +70,7 @@ class TransformersBackend(RolloutBackend):
         self.batch_size = batch_size
         self.seed = seed
         self._calls = 0
+        self.progress = progress
 
     def generate(self, prompts: Sequence[str], k: int) -> list[list[str]]:
         """``k`` completions per prompt (chat template applied by ``eval.generation``)."""
@@ -82,7 +83,8 @@ class TransformersBackend(RolloutBackend):
         seed = self.seed * 1000 + self._calls
         self._calls += 1
         return generate(self.model, self.tokenizer, list(prompts), k=k, max_new_tokens=self.max_new_tokens,
-                        temperature=self.temperature, batch_size=self.batch_size, seed=seed)
+                        temperature=self.temperature, batch_size=self.batch_size, seed=seed,
+                        progress=self.progress)
 
 
 class OpenAICompletionBackend(RolloutBackend):

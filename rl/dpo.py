@@ -66,6 +66,7 @@ class IterativeDPO:
                             f"Got {type(backend_factory).__name__} instead.")
         self.config = config
         self.run_dir = RunDir(config.run_dir)
+        self._progress = True
         self.backend_factory = backend_factory or self._transformers_backend
 
     def _transformers_backend(self, model_dir: Path, seed: int):
@@ -73,7 +74,7 @@ class IterativeDPO:
 
         cfg = self.config
         return TransformersBackend(model_dir, max_new_tokens=cfg.max_new_tokens, temperature=cfg.temperature,
-                                   batch_size=cfg.gen_batch_size, seed=seed)
+                                   batch_size=cfg.gen_batch_size, seed=seed, progress=self._progress)
 
     # --- set-up ---------------------------------------------------------------------------------
     def _setup(self) -> None:
@@ -108,6 +109,7 @@ class IterativeDPO:
         from tqdm.auto import tqdm
 
         cfg = self.config
+        self._progress = progress
         self._setup()
         self.run_dir.start(cfg.to_dict(), {"policy": cfg.policy, "pool_size": len(self.pool)})
         done = self.run_dir.finished()
