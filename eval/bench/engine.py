@@ -27,6 +27,7 @@ import time
 
 import numpy as np
 
+from eval.bench._timing import timings
 from sai_dpo import SelectionConfig, SelectionEngine
 from sai_dpo._draw import gumbel_top_k
 
@@ -72,12 +73,7 @@ def _bench_report(engine, rng, n_batches, round0):
 
 
 def _median_time(fn, repeats: int = 5) -> float:
-    times = []
-    for _ in range(repeats):
-        t0 = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t0)
-    return float(np.median(times))
+    return float(np.median(timings(fn, repeats)))
 
 
 def _bench_draw(engine, rng, rounds, round0):

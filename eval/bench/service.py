@@ -33,6 +33,7 @@ from pathlib import Path
 
 import numpy as np
 
+from eval.bench._timing import timings
 from sai_dpo import SelectionConfig
 from sai_dpo._selection_service import SelectionService
 
@@ -87,12 +88,7 @@ def bench_lookup(path: Path) -> None:
 
 
 def _best(fn, repeat: int = 5) -> float:
-    out = []
-    for _ in range(repeat):
-        t = time.perf_counter()
-        fn()
-        out.append(time.perf_counter() - t)
-    return min(out)
+    return min(timings(fn, repeat))
 
 
 def _batches(ids: np.ndarray, rows: int, count: int, rng):
