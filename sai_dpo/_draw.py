@@ -18,7 +18,8 @@ def keyed_rng(seed: int, key: object, purpose: str) -> np.random.Generator:
     return np.random.Generator(np.random.PCG64(int.from_bytes(digest, "little")))
 
 
-def gumbel_top_k(weights: np.ndarray, n: int, rng: np.random.Generator, keys: np.ndarray | None = None) -> np.ndarray:
+def gumbel_top_k(weights: np.ndarray, n: int, rng: np.random.Generator, keys: np.ndarray | None = None,
+                 groups: tuple[np.ndarray, int] | None = None) -> np.ndarray:
     """``n`` distinct indices drawn without replacement with probabilities proportional to ``weights``.
 
     Gumbel-top-k (take the n largest ``log w_i + Gumbel_i``) is the same as an exponential race:
@@ -26,6 +27,11 @@ def gumbel_top_k(weights: np.ndarray, n: int, rng: np.random.Generator, keys: np
     The race needs one uniform and one log per problem and an O(N) selection, no sort of the pool.
     Returned in order of arrival (first = most preferred); ties resolved by index. ``keys`` is an
     optional float32 buffer of the pool's size.
+
+    ``groups`` = (group code per problem, number of groups) turns on coverage: the first arrival of
+    every group that has a drawable problem comes first (in order of arrival), then the rest of the
+    race. A group's first arrival is a draw from that group's own weights, so each group is
+    represented by a problem picked in proportion to its weight within the group.
     """
     size = len(weights)
     keys = np.empty(size, np.float32) if keys is None else keys
@@ -37,12 +43,25 @@ def gumbel_top_k(weights: np.ndarray, n: int, rng: np.random.Generator, keys: np
         keys /= weights  # zero weight -> inf; a weight below ~1e-38 overflows to inf too
     if n == 0:
         return np.empty(0, np.int64)
+    if groups is not None and groups[1] > 1:
+        _first_of_each_group(keys, *groups)
     cand = _smallest_candidates(keys, n)
     order = np.lexsort((cand, keys[cand]))[:n]
     picked = cand[order].astype(np.int64)
     if np.isfinite(keys[picked[-1]]):
         return picked  # every pick beat every overflowed key: the float32 race was exact
     return _log_space_race(weights, n, rng, start, size)
+
+
+def _first_of_each_group(keys: np.ndarray, codes: np.ndarray, n_groups: int) -> None:
+    """Move each group's smallest finite key ahead of every other key, keeping their order:
+    ``k -> -1 / (k + 1e-30)`` is negative and increasing in k (in place)."""
+    best = np.full(n_groups, np.inf, np.float32)
+    np.minimum.at(best, codes, keys)
+    hit = np.flatnonzero(keys == np.take(best, codes))
+    hit = hit[np.isfinite(keys[hit])]
+    first = hit[np.unique(codes[hit], return_index=True)[1]]  # one per group (lowest index on ties)
+    keys[first] = np.float32(-1) / (keys[first] + np.float32(1e-30))
 
 
 def _log_space_race(weights: np.ndarray, n: int, rng: np.random.Generator, start: dict, size: int) -> np.ndarray:

@@ -1,12 +1,13 @@
 """Decayed evidence per problem and per (skill, level) cell, in compact numpy arrays.
 
-Per problem (24 bytes + 1 flag byte + 4 bytes of cell code):
+Per problem (24 bytes + 1 flag byte + 4 bytes of cell code + 8 bytes of Rasch estimates):
 
     attempts, successes   float32  decayed counts, valid as of round ``ref[i]``
     tokens, steps         float32  decayed running means (NaN until first reported)
     ref                   int32    round the counts are expressed at (lazy decay)
     drawn                 int32    last round the problem was drawn (cooldown)
     flags                 uint8    success/failure seen in the newest reported round
+    offset, offset_prec   float32  Rasch offset and its evidence precision (``sai_dpo._rasch``)
     step_code, token_code uint16   histogram bin of the mean steps / tokens, or 1024 + cell for a
                                    problem never measured (it then ranks by its cell's mean)
 
@@ -42,14 +43,17 @@ _PROBLEM_ARRAYS = ("attempts", "successes", "tokens", "steps", "ref", "drawn", "
 _CELL_ARRAYS = ("c_att", "c_succ", "c_tok", "c_tok_w", "c_steps", "c_steps_w", "c_draws")
 # Arrays added after format version 1 shipped -> the config field that came with them: a state whose
 # saved config lacks that field predates the array and loads without it; any other state must have it.
-OPTIONAL_ARRAYS = {"calib": "calibrate"}
+OPTIONAL_ARRAYS = {"calib": "calibrate", "offset": "estimator", "offset_prec": "estimator", "ability": "estimator",
+                   "hardness": "estimator", "rasch_round": "estimator"}
+_RASCH_ARRAYS = ("offset", "offset_prec", "ability", "hardness", "rasch_round")
+ABILITY_PRIOR_VAR = 1.0  # prior variance (logits^2) of a skill's ability and of a level's hardness
 
 
 class Tracker:
     """Decayed outcome evidence for a pool of ``n`` problems grouped into (skill, level) cells."""
 
     def __init__(self, cell_of: np.ndarray, n_skills: int, level_values: np.ndarray, gamma: float,
-                 cell_gamma: float):
+                 cell_gamma: float, base_accuracy: float = 0.5):
         n = len(cell_of)
         self.cell_of = np.ascontiguousarray(cell_of, dtype=np.int32)
         self.level_values = np.asarray(level_values, dtype=np.float64)  # per level code; NaN = no level
@@ -83,7 +87,19 @@ class Tracker:
         self.mixed_groups = 0  # ... of which had both a success and a failure
         self.n_outcomes = 0
         self.version = 0  # bumped by every report; caches key on it
+        self._base_logit = float(np.log(base_accuracy) - np.log1p(-base_accuracy))
+        self._fresh_rasch()
         self._pos: np.ndarray | None = None  # scratch of _group
+
+    def _fresh_rasch(self) -> None:
+        """Rasch estimates without evidence (``sai_dpo._rasch``): offset and evidence precision per
+        problem, (mean, variance) of each skill's ability and each level's hardness, and the round the
+        ability variances are expressed at."""
+        self.offset = np.zeros(self.n, np.float32)
+        self.offset_prec = np.zeros(self.n, np.float32)
+        self.ability = np.tile([self._base_logit, ABILITY_PRIOR_VAR], (self.n_skills, 1))
+        self.hardness = np.tile([0.0, ABILITY_PRIOR_VAR], (self.n_levels, 1))
+        self.rasch_round = np.array([NEVER], np.int64)
 
     @property
     def n(self) -> int:
@@ -91,7 +107,8 @@ class Tracker:
 
     def nbytes_per_problem(self) -> float:
         """Bytes of per-problem state (tracker arrays plus the cell code)."""
-        total = sum(getattr(self, a).nbytes for a in _PROBLEM_ARRAYS + ("cell_of", "step_code", "token_code"))
+        total = sum(getattr(self, a).nbytes
+                    for a in _PROBLEM_ARRAYS + ("cell_of", "step_code", "token_code", "offset", "offset_prec"))
         return total / self.n
 
     # ------------------------------------------------------------------ reading
@@ -222,7 +239,7 @@ class Tracker:
     # ------------------------------------------------------------------ state
     def state_arrays(self) -> dict[str, np.ndarray]:
         """Every array and scalar of the state (copies), keyed by name."""
-        out = {name: getattr(self, name).copy() for name in _PROBLEM_ARRAYS + _CELL_ARRAYS}
+        out = {name: getattr(self, name).copy() for name in _PROBLEM_ARRAYS + _CELL_ARRAYS + _RASCH_ARRAYS}
         out["calib"] = self.calib.copy()
         out["scalars"] = np.array(
             [self.cell_round, self.newest_round, self.flag_round, self.groups, self.mixed_groups,
@@ -236,6 +253,10 @@ class Tracker:
             setattr(self, name, np.array(arrays[name], dtype=cur.dtype, copy=True))
         calib = arrays["calib"] if "calib" in arrays else [0.0, 0.0, NEVER]
         self.calib = np.array(calib, dtype=np.float64, copy=True)
+        self._fresh_rasch()  # a state saved before the Rasch estimates existed starts them afresh
+        for name in _RASCH_ARRAYS:
+            if name in arrays:
+                setattr(self, name, np.array(arrays[name], dtype=getattr(self, name).dtype, copy=True))
         (self.cell_round, self.newest_round, self.flag_round, self.groups, self.mixed_groups,
          self.n_outcomes, self.version) = (int(x) for x in arrays["scalars"])
         self._rebuild_codes()
@@ -257,4 +278,6 @@ class Tracker:
         shapes.update({name: (self.n_cells,) for name in _CELL_ARRAYS})
         shapes["scalars"] = (7,)
         shapes["calib"] = (3,)
+        shapes.update(offset=(self.n,), offset_prec=(self.n,), ability=(self.n_skills, 2),
+                      hardness=(self.n_levels, 2), rasch_round=(1,))
         return shapes

@@ -7,7 +7,9 @@ from dataclasses import asdict, dataclass
 
 from sai_dpo.errors import param_error
 
-__all__ = ["SelectionConfig"]
+__all__ = ["SelectionConfig", "ESTIMATORS"]
+
+ESTIMATORS = ("rasch", "beta")  # how the sai_dpo policy estimates each problem's pass rate
 
 
 def _is_number(x: object) -> bool:
@@ -28,12 +30,14 @@ class SelectionConfig:
         group_size: G, rollouts per problem per round (GRPO ``num_generations``, DPO K); the
             frontier score is the chance that G samples are mixed, ``1 - p**G - (1 - p)**G``.
         seed: seed of every random stream; draws are keyed by ``(seed, round key)``.
-        half_life: rounds after which per-problem evidence weighs half (forgetting).
+        half_life: rounds after which per-problem evidence weighs half (forgetting) in the ``beta``
+            estimator and the per-problem baselines (``rasch`` follows change through ``ability_drift``).
         cell_half_life: half-life of the dense (skill, level) table and the skill tilt;
             ``None`` means the same as ``half_life``.
         prior_strength: m, pseudo-attempts with which a cell shrinks toward its skill/level
             prior, and skills/levels toward the global accuracy.
-        posterior_strength: k, pseudo-attempts of the cell prior in each problem's Beta posterior.
+        posterior_strength: k, pseudo-attempts of the cell prior in each problem's Beta posterior
+            (``beta`` estimator).
         base_accuracy: global accuracy assumed before any outcome is reported.
         difficulty_weight: lambda, weight of the step/length ranks in self-aware difficulty
             (pass rate dominates; steps and length break ties).
@@ -46,11 +50,28 @@ class SelectionConfig:
         cooldown: time constant (rounds) of the cooldown ``1 - exp(-(r - last_drawn) / cooldown)``;
             0 disables it.
         thompson: evaluate the frontier score on a Thompson draw from each posterior (exploration);
-            ``False`` uses the posterior mean (deterministic weights).
-        calibrate: repeat calibration: shift the pass-rate estimate of every problem with evidence by
-            how far re-drawn problems' outcomes have run from their estimates (logit shift
-            score / information, decayed with ``cell_half_life``); corrects the winner's curse of
-            selection and the model having practised a problem. ``False`` reads evidence as is.
+            ``False`` uses the posterior mean (``beta``) or the expected learnability (``rasch``):
+            deterministic weights.
+        calibrate: repeat calibration: measure how far re-drawn problems' outcomes run from their
+            estimates (score / information, decayed with ``cell_half_life``): the winner's curse of
+            selection and the model having practised a problem. ``beta`` shifts the logit of every
+            problem with evidence by it; ``rasch`` lowers the offset of each problem just reported by
+            it times the group's reward variance x 4 (what training on that group taught).
+            ``False`` reads evidence as is.
+        estimator: how the ``sai_dpo`` policy estimates each problem's pass rate. ``"rasch"``
+            (default): an online logistic model, ``logit p = ability[skill] - hardness[level] -
+            offset[problem]``, with Kalman-filtered abilities that drift as the model trains and a
+            per-problem offset with its own uncertainty (``sai_dpo._rasch``); the score uses the
+            expected learnability ``E[p (1 - p)]`` under that uncertainty. ``"beta"``: the reference
+            method of DESIGN.md section 4 (per-problem Beta posterior shrunk toward its cell).
+        offset_sd: prior standard deviation (logits) of a problem's offset from its (skill, level)
+            prediction (``rasch`` only): how far problems of one cell spread in difficulty.
+        ability_drift: variance (logits^2) added to each skill's ability estimate per round
+            (``rasch`` only): how fast the model's skills may change as it trains.
+        coverage: every draw of the ``sai_dpo`` policy includes one problem of each skill that has a
+            drawable problem (picked within the skill by the weights; up to ``n`` skills, the most
+            preferred first), the rest by weight: every knowledge point is practised each round,
+            so none is forgotten while the batch chases another.
         curriculum_rounds: rounds over which the ``curriculum`` baseline walks from the easiest to
             the hardest prior level.
         curriculum_width: width (in level units) of the ``curriculum`` baseline's window.
@@ -73,6 +94,10 @@ class SelectionConfig:
     cooldown: float = 2.0
     thompson: bool = False
     calibrate: bool = True
+    estimator: str = "rasch"
+    offset_sd: float = 0.8
+    ability_drift: float = 0.003
+    coverage: bool = True
     curriculum_rounds: int = 100
     curriculum_width: float = 1.0
     success_threshold: float = 0.5
@@ -109,9 +134,15 @@ class SelectionConfig:
             raise err("difficulty_weight", "a non-negative finite number")
         if not _is_number(self.cooldown) or not 0 <= self.cooldown < math.inf:
             raise err("cooldown", "a non-negative finite number of rounds (0 disables it)")
-        for name in ("thompson", "calibrate"):
+        for name in ("thompson", "calibrate", "coverage"):
             if not isinstance(getattr(self, name), bool):
                 raise err(name, "a bool")
+        if self.estimator not in ESTIMATORS:
+            raise err("estimator", f"one of {list(ESTIMATORS)}")
+        if not _is_number(self.offset_sd) or not 0 < self.offset_sd < math.inf:
+            raise err("offset_sd", "a positive finite number (prior sd of a problem's logit offset)")
+        if not _is_number(self.ability_drift) or not 0 <= self.ability_drift < math.inf:
+            raise err("ability_drift", "a non-negative finite number (ability variance added per round)")
         if not _is_int(self.curriculum_rounds) or self.curriculum_rounds < 1:
             raise err("curriculum_rounds", "an int >= 1")
 

@@ -9,6 +9,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from sai_dpo import _rasch
 from sai_dpo import _validate as V
 from sai_dpo._codes import encode_levels, encode_skills, pool_columns
 from sai_dpo._draw import gumbel_top_k, keyed_rng
@@ -59,7 +60,8 @@ class SelectionEngine:
             raise InvalidInputError("The pool is empty: pass at least one problem (skills and levels of length >= 1).")
         level_values = np.array([np.nan if lv is None else float(lv) for lv in self.levels_])
         cell_of = skill_codes.astype(np.int32) * len(self.levels_) + level_codes.astype(np.int32)
-        self.tracker_ = Tracker(cell_of, len(self.skills_), level_values, self.config.gamma, self.config.cell_gamma)
+        self.tracker_ = Tracker(cell_of, len(self.skills_), level_values, self.config.gamma, self.config.cell_gamma,
+                                self.config.base_accuracy)
         self.policy_ = POLICIES[self.config.policy](self.config)
         self._last_draw: tuple[tuple, np.ndarray] | None = None
         self._last_weights: tuple[tuple, np.ndarray] | None = None
@@ -93,17 +95,21 @@ class SelectionEngine:
     def difficulty(self, round: int | None = None) -> np.ndarray:
         """Self-aware difficulty per problem: ``D_i = (1 - p_i) + lambda * rho_i`` (float64).
 
-        ``p_i`` is the posterior mean pass rate (the problem's decayed record shrunk toward its cell,
-        DESIGN.md section 4 step 4) at ``round`` (default: the newest reported round), and ``rho_i``
+        ``p_i`` is the estimated pass rate at ``round`` (default: the newest reported round): with
+        the ``rasch`` estimator the sigmoid of the problem's logit mean, otherwise the posterior mean
+        (the problem's decayed record shrunk toward its cell, DESIGN.md section 4 step 4); ``rho_i``
         the mean of the step and token ranks in [0, 1]: pass rate first, then steps and length.
         """
         t = self.tracker_
         r = max(t.newest_round, 0) if round is None else V.check_round(round)
         cfg = self.config
-        est = cell_estimates(t, r, cfg.prior_strength, cfg.base_accuracy)
-        a, s = t.decayed(r)
-        prior = est.cell.ravel()[t.cell_of]
-        p = (s + cfg.posterior_strength * prior) / (a + cfg.posterior_strength)
+        if self.policy_.rasch:
+            p = _rasch.pass_rates(t, r, cfg.ability_drift)
+        else:
+            est = cell_estimates(t, r, cfg.prior_strength, cfg.base_accuracy)
+            a, s = t.decayed(r)
+            prior = est.cell.ravel()[t.cell_of]
+            p = (s + cfg.posterior_strength * prior) / (a + cfg.posterior_strength)
         return (1.0 - p) + cfg.difficulty_weight * length_rank(t).astype(np.float64)
 
     def _weights32(self, r: int, key: object) -> np.ndarray:
@@ -150,10 +156,21 @@ class SelectionEngine:
             return self._last_draw[1].copy()
         w = self._weights32(r, key)
         rng = keyed_rng(self.config.seed, r if key is None else key, "draw")
-        idx = gumbel_top_k(w, n, rng, keys=self._scratch.get("keys", self.n_problems))
+        idx = gumbel_top_k(w, n, rng, keys=self._scratch.get("keys", self.n_problems), groups=self._skill_groups())
         self.tracker_.mark_drawn(idx, r)
         self._last_draw = (draw_key, idx)
         return idx.copy()
+
+    def _skill_groups(self) -> tuple[np.ndarray, int] | None:
+        """(skill code per problem, number of skills) when the policy covers skills, else None."""
+        t = self.tracker_
+        if not self.policy_.covers_skills or t.n_skills < 2:
+            return None
+        codes = self._scratch.get("skill_of", t.n, np.int32)
+        if getattr(self, "_skill_codes_ready", False) is not True:
+            np.floor_divide(t.cell_of, np.int32(t.n_levels), out=codes)
+            self._skill_codes_ready = True
+        return codes, t.n_skills
 
     # ------------------------------------------------------------------ reporting
     def report(self, indices, rewards, round: int, n_tokens=None, n_steps=None) -> None:
@@ -175,12 +192,20 @@ class SelectionEngine:
             return
         cfg, t = self.config, self.tracker_
         grouped = None
-        if cfg.calibrate and self.policy_.calibrated:  # score repeats before adding the evidence
-            est = cell_estimates(t, r, cfg.prior_strength, cfg.base_accuracy)
+        calibrate, rasch = cfg.calibrate and self.policy_.calibrated, self.policy_.rasch
+        if calibrate or rasch:
             uniq, inv = grouped = t.group(idx)
             cnt = np.bincount(inv, minlength=len(uniq)).astype(np.float64)
             succ = np.bincount(inv, weights=rew, minlength=len(uniq))
-            t.add_calibration(*calibration_terms(t, uniq, cnt, succ, r, est, cfg.posterior_strength), r)
+        if calibrate:  # score repeats against their estimates before adding the evidence
+            if rasch:
+                terms = _rasch.calibration_terms(t, uniq, cnt, succ, r, cfg.ability_drift)
+            else:
+                est = cell_estimates(t, r, cfg.prior_strength, cfg.base_accuracy)
+                terms = calibration_terms(t, uniq, cnt, succ, r, est, cfg.posterior_strength)
+            t.add_calibration(*terms, r)
+        if rasch:
+            _rasch.update(t, uniq, cnt, succ, r, cfg.ability_drift, cfg.offset_sd, practice=calibrate)
         t.report(idx, rew, r, tok, steps, cfg.success_threshold, grouped=grouped)
 
     # ------------------------------------------------------------------ reading

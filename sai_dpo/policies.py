@@ -14,6 +14,7 @@ import numpy as np
 
 from sai_dpo._estimates import CellEstimates, cell_estimates, length_rank
 from sai_dpo._posterior import means_in_place, repeat_shift
+from sai_dpo._rasch import log_4pq, log_learnability, logit_moments
 from sai_dpo._scratch import Scratch
 from sai_dpo._thompson import Q, int_power, is_dense, power, thompson_scores
 from sai_dpo._tracker import Tracker
@@ -38,6 +39,16 @@ class SelectionPolicy(ABC):
 
     name: str = ""
     calibrated: bool = False  # reads Tracker.calib (the engine scores repeats only for such policies)
+
+    @property
+    def rasch(self) -> bool:
+        """Whether this policy reads the Rasch estimates (the engine then updates them on reports)."""
+        return False
+
+    @property
+    def covers_skills(self) -> bool:
+        """Whether each draw should include one problem of every skill (see ``SelectionConfig.coverage``)."""
+        return False
 
     def __init__(self, config: SelectionConfig):
         self.config = config
@@ -159,6 +170,14 @@ class SaiDpoPolicy(SelectionPolicy):
     name = "sai_dpo"
     calibrated = True
 
+    @property
+    def rasch(self) -> bool:
+        return self.config.estimator == "rasch"
+
+    @property
+    def covers_skills(self) -> bool:
+        return self.config.coverage
+
     def posterior(self, tracker: Tracker, round_: int) -> tuple[np.ndarray, np.ndarray, CellEstimates]:
         """Per-problem Beta parameters (alpha, beta) at ``round_`` and cell estimates (see ``_posterior``)."""
         cfg = self.config
@@ -177,11 +196,15 @@ class SaiDpoPolicy(SelectionPolicy):
 
     def scores(self, tracker, round_, rng):
         cfg, ws, n = self.config, self._ws, tracker.n
-        alpha, beta, est = self.posterior(tracker, round_)
-        if cfg.thompson:
-            f = self._thompson(tracker, alpha, beta, est, rng)
+        if cfg.estimator == "rasch":
+            est = cell_estimates(tracker, round_, cfg.prior_strength, cfg.base_accuracy)
+            f = self._rasch_scores(tracker, round_, rng)
         else:
-            f = _frontier_at_mean(alpha, beta, cfg.group_size, ws, cfg.sharpness)
+            alpha, beta, est = self.posterior(tracker, round_)
+            if cfg.thompson:
+                f = self._thompson(tracker, alpha, beta, est, rng)
+            else:
+                f = _frontier_at_mean(alpha, beta, cfg.group_size, ws, cfg.sharpness)
         tilt = np.exp((1.0 - est.skill) / cfg.tau) if np.isfinite(cfg.tau) else np.ones(tracker.n_skills)
         tilt = np.repeat(tilt / tilt.max(), tracker.n_levels).astype(np.float32)
         f *= np.take(tilt, self._cell_index(tracker), out=ws.get("prior", n))
@@ -192,6 +215,36 @@ class SaiDpoPolicy(SelectionPolicy):
             f *= rho
         if cfg.cooldown > 0:
             _apply_cooldown(f, tracker, round_, cfg.cooldown)
+        return f
+
+    def logits(self, tracker: Tracker, round_: int) -> tuple[np.ndarray, np.ndarray]:
+        """Rasch posterior of each problem's logit pass rate at ``round_``: (mean, variance), float32
+        scratch buffers (see ``sai_dpo._rasch``)."""
+        cfg, n = self.config, tracker.n
+        return logit_moments(tracker, round_, cfg.ability_drift, cfg.offset_sd, self._cell_index(tracker),
+                             self._ws.get("mu", n), self._ws.get("var", n))
+
+    def _rasch_scores(self, tracker, round_, rng) -> np.ndarray:
+        """f(p) * (E[p q] / max E[p q]) ** sharpness with p = sigmoid(mu); with ``thompson`` the logit is a
+        draw from N(mu, var) and the peak factor is (p q / max p q) ** sharpness at the draw."""
+        cfg, ws, n = self.config, self._ws, tracker.n
+        mu, var = self.logits(tracker, round_)
+        lv = ws.get("lv", n)
+        if cfg.thompson:
+            np.sqrt(var, out=var)
+            var *= rng.standard_normal(n, dtype=np.float32)
+            mu += var  # the draw
+            p = _sigmoid(mu, out=ws.get("beta_m", n))
+            log_4pq(mu, lv, var)
+        else:
+            p = _sigmoid(mu, out=ws.get("beta_m", n))
+            log_learnability(mu, var, out=lv)
+        f = _frontier(p, cfg.group_size, ws)
+        if cfg.sharpness > 0:
+            lv -= lv.max()
+            lv *= np.float32(cfg.sharpness)
+            np.exp(lv, out=lv)
+            f *= lv
         return f
 
     def _thompson(self, tracker, alpha, beta, est, rng) -> np.ndarray:
@@ -225,18 +278,34 @@ def _relative_peak(pq: np.ndarray, sharpness: float) -> np.ndarray:
     return pq
 
 
-def _frontier_at_mean(alpha, beta, g: int, ws: Scratch, sharpness: float = 0.0) -> np.ndarray:
-    """f(p) = 1 - p^G - (1 - p)^G at the posterior mean p = alpha / (alpha + beta) (buffer ``f``),
-    times the peak factor (4 p (1 - p)) ** sharpness when sharpness > 0."""
-    n = alpha.shape
-    p, q, f = ws.get("beta_m", n), ws.get("beta_v", n), ws.get("f", n)
-    np.add(alpha, beta, out=q)
-    np.divide(alpha, q, out=p)
+def _sigmoid(z: np.ndarray, out: np.ndarray) -> np.ndarray:
+    np.negative(z, out=out)
+    np.exp(out, out=out)
+    out += 1
+    return np.reciprocal(out, out=out)
+
+
+def _frontier(p: np.ndarray, g: int, ws: Scratch) -> np.ndarray:
+    """f(p) = 1 - p^G - (1 - p)^G (buffer ``f``; uses ``beta_v``, ``beta_q``, ``beta_hi``)."""
+    n = p.shape
+    q, f = ws.get("beta_v", n), ws.get("f", n)
     np.subtract(np.float32(1), p, out=q)
     f.fill(1.0)
     f -= int_power(p, g, ws.get("beta_q", n), ws.get("beta_hi", n))
     f -= int_power(q, g, ws.get("beta_q", n), ws.get("beta_hi", n))
     np.maximum(f, 0, out=f)
+    return f
+
+
+def _frontier_at_mean(alpha, beta, g: int, ws: Scratch, sharpness: float = 0.0) -> np.ndarray:
+    """f(p) = 1 - p^G - (1 - p)^G at the posterior mean p = alpha / (alpha + beta) (buffer ``f``),
+    times the peak factor (4 p (1 - p)) ** sharpness when sharpness > 0."""
+    n = alpha.shape
+    p, q = ws.get("beta_m", n), ws.get("beta_v", n)
+    np.add(alpha, beta, out=q)
+    np.divide(alpha, q, out=p)
+    f = _frontier(p, g, ws)
+    q = np.subtract(np.float32(1), p, out=ws.get("beta_v", n))
     if sharpness > 0:  # (4 p q) ** beta: a peak at p = 0.5 whose width does not depend on G
         f *= _relative_peak(np.multiply(p, q, out=ws.get("beta_q", n)), sharpness)
     return f

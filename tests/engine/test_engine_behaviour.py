@@ -6,10 +6,11 @@ import pytest
 from sai_dpo import SelectionConfig, SelectionEngine
 
 G = 8
-# The hand derivations below use DESIGN.md section 4's reference formula (no peak factor, one
-# half-life of 50 rounds for problems and cells); the shipped defaults were tuned on the selection
-# benchmark (eval/simbench), so these tests pin the reference values explicitly.
-DESIGN_REF = {"sharpness": 0.0, "half_life": 50.0, "cell_half_life": None, "epsilon": 0.05}
+# The hand derivations below use DESIGN.md section 4's reference formula (Beta posteriors, no peak
+# factor, one half-life of 50 rounds for problems and cells, no skill coverage); the shipped defaults
+# were tuned on the selection benchmark (eval/simbench), so these tests pin the reference values.
+DESIGN_REF = {"sharpness": 0.0, "half_life": 50.0, "cell_half_life": None, "epsilon": 0.05, "estimator": "beta",
+              "coverage": False}
 
 
 def _skill_share(w, skills, name):
@@ -124,7 +125,8 @@ def test_longer_responses_break_ties():
     Problems 2 and 3 were never tried: they take the cell's means (5 steps, 255 tokens), which rank
     strictly between, and the cell's pass rate 0.5, so they weigh between problems 0 and 1.
     """
-    e = SelectionEngine(["s"] * 4, [1] * 4, SelectionConfig(thompson=False, cooldown=0.0, epsilon=0.0))
+    e = SelectionEngine(["s"] * 4, [1] * 4, SelectionConfig(thompson=False, cooldown=0.0, epsilon=0.0,
+                                                            estimator="beta"))
     e.report([0] * 4 + [1] * 4, [1, 0, 1, 0] * 2, 0, n_tokens=[10] * 4 + [500] * 4, n_steps=[1] * 4 + [9] * 4)
     w = e.weights(1)
     assert w[1] / w[0] == pytest.approx(1.05, rel=1e-4)

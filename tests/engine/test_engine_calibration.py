@@ -18,7 +18,8 @@ def _logit(p):
 
 
 def _engine(**kw):
-    cfg = SelectionConfig(cooldown=0.0, difficulty_weight=0.0, epsilon=0.0, **kw)
+    """The Beta estimator's calibration (the Rasch estimator's practice term: test_engine_rasch.py)."""
+    cfg = SelectionConfig(cooldown=0.0, difficulty_weight=0.0, epsilon=0.0, estimator="beta", **kw)
     e = SelectionEngine(["s", "s", "s"], [1, 1, 1], cfg)
     e.report(np.zeros(8, int), np.repeat([1.0, 0.0], 4), round=0)  # first sight: nothing to score
     e.report(np.zeros(8, int), np.ones(8), round=0)  # a repeat that beats its estimate

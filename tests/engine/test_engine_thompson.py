@@ -30,7 +30,7 @@ def _engine(n, seed=0, **kw):
     """Two skills x two levels, n problems; a few hundred reported so the cell priors differ."""
     rng = np.random.default_rng(seed)
     skills, levels = np.repeat([0, 0, 1, 1], n // 4), np.tile(np.repeat([1, 2], n // 4), 2)
-    cfg = SelectionConfig(seed=seed, thompson=True, **kw)
+    cfg = SelectionConfig(seed=seed, thompson=True, estimator="beta", **kw)
     e = SelectionEngine(skills, levels, cfg)
     seen = rng.choice(n, 400, replace=False)
     p_true = np.where(levels[seen] == 1, 0.8, 0.25)

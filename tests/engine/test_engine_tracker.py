@@ -103,5 +103,5 @@ def test_hierarchical_prior_for_unseen_cell():
 
 def test_bytes_per_problem_within_budget():
     """24 bytes of evidence + 1 flag byte + 4 bytes of cell code + 2 x 2 bytes of step/token codes
-    = 33 bytes <= 64."""
-    assert _engine(n=1000).tracker_.nbytes_per_problem() == 33
+    + 2 x 4 bytes of Rasch offset and precision = 41 bytes <= 64."""
+    assert _engine(n=1000).tracker_.nbytes_per_problem() == 41

@@ -9,7 +9,7 @@ from sai_dpo import SelectionConfig, SelectionEngine
 def _weights(**kw):
     """Problem 0 solved 400/800 times, problem 1 240/800 times: posterior means ~0.5 and ~0.3
     (k = 2 pseudo-attempts barely move them); one skill and one level, so no tilt."""
-    cfg = SelectionConfig(thompson=False, cooldown=0.0, difficulty_weight=0.0, epsilon=0.0, **kw)
+    cfg = SelectionConfig(thompson=False, cooldown=0.0, difficulty_weight=0.0, epsilon=0.0, estimator="beta", **kw)
     e = SelectionEngine(["s", "s"], [1, 1], cfg)
     e.report(np.zeros(800, int), np.repeat([1.0, 0.0], 400), round=0)
     e.report(np.ones(800, int), np.r_[np.ones(240), np.zeros(560)], round=0)
@@ -31,5 +31,6 @@ def test_tuned_defaults_are_the_benchmark_winners():
     c = SelectionConfig()
     assert (c.sharpness, c.thompson, c.half_life, c.cell_half_life, c.calibrate, c.epsilon) == (
         32.0, False, 40.0, 10.0, True, 0.01)
+    assert (c.estimator, c.coverage, c.offset_sd, c.ability_drift) == ("rasch", True, 0.8, 0.003)
     with pytest.raises(ValueError, match="'sharpness' parameter of SelectionConfig"):
         SelectionConfig(sharpness=-1.0)

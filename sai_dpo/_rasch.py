@@ -1,0 +1,163 @@
+"""Online logistic (Rasch) pass-rate estimates: ability per skill, hardness per level, offset per problem.
+
+The model behind the default ``estimator="rasch"``::
+
+    logit p_i(t) = ability[skill(i)](t) - hardness[level(i)] - offset_i
+
+* ``ability`` (one per skill) moves as the model trains: a Kalman filter per skill whose variance
+  grows by ``ability_drift`` per round (a random walk) and shrinks with the information of every
+  reported group. Evidence is read relative to what each problem was expected to score, so drawing
+  mostly problems near p = 0.5 does not drag the skill's estimate toward 0.5 (the per-cell accuracy
+  table does have that selection bias).
+* ``hardness`` (one per level code) is static: a Kalman filter without drift.
+* ``offset_i`` is what the problem's own outcomes say beyond its skill and level: a Gaussian with
+  prior sd ``offset_sd`` whose precision grows with each report's information ``n p (1 - p)``
+  (one Newton step on the group's log-likelihood). A problem never reported has offset 0 and the
+  prior variance, so its estimate is its (skill, level) prediction with honest uncertainty.
+* Practice: a problem the model has just trained on becomes easier than its history says. With
+  ``calibrate``, repeats are scored against their predictions (``Tracker.calib``: decayed
+  ``sum(s - n p)`` and ``sum(n p (1 - p))``) and each reported problem's offset is lowered by
+  ``delta * 4 v``, ``delta = score / (information + CALIB_PRIOR)`` and ``v`` the group's reward
+  variance (a group that was all right or all wrong trains nothing).
+
+The state lives in the tracker (``offset``, ``offset_prec`` per problem; ``ability`` and ``hardness``
+as (mean, variance) rows; ``rasch_round``, the round the ability variances are expressed at), so it is
+saved, restored and snapshotted with everything else.
+
+The selection score reads the posterior of each logit, ``N(mu_i, var_i)``, through the expected
+learnability ``E[p (1 - p)]`` (:func:`log_learnability`, the probit approximation): an uncertain
+estimate scores below a confident one at the same mean when the mean is near 0.5, and above it
+far from 0.5 (it might be closer than it looks).
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from sai_dpo._posterior import CALIB_PRIOR
+from sai_dpo._tracker import NEVER, Tracker
+
+LOG4 = math.log(4.0)
+
+
+def _ability_var(tracker: Tracker, round_: int, drift: float) -> np.ndarray:
+    at = int(tracker.rasch_round[0])
+    dt = 0 if at == NEVER else max(round_ - at, 0)
+    return tracker.ability[:, 1] + drift * dt
+
+
+def cell_moments(tracker: Tracker, round_: int, drift: float) -> tuple[np.ndarray, np.ndarray]:
+    """Per-cell logit mean ``ability - hardness`` and variance at ``round_`` (float64, cells,)."""
+    var_a = _ability_var(tracker, round_, drift)
+    mean = tracker.ability[:, 0][:, None] - tracker.hardness[:, 0][None, :]
+    var = var_a[:, None] + tracker.hardness[:, 1][None, :]
+    return mean.ravel(), var.ravel()
+
+
+def logit_moments(tracker: Tracker, round_: int, drift: float, offset_sd: float, cell_index: np.ndarray,
+                  mu: np.ndarray, var: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Per-problem logit posterior mean and variance at ``round_``, written into ``mu``, ``var``
+    (float32 buffers of length N); ``cell_index`` is ``tracker.cell_of`` as intp."""
+    c_mean, c_var = cell_moments(tracker, round_, drift)
+    np.take(c_mean.astype(np.float32), cell_index, out=mu)
+    mu -= tracker.offset
+    np.add(tracker.offset_prec, np.float32(1.0 / offset_sd**2), out=var)
+    np.reciprocal(var, out=var)
+    var += np.take(c_var.astype(np.float32), cell_index)
+    return mu, var
+
+
+def log_4pq(z: np.ndarray, out: np.ndarray, tmp: np.ndarray) -> np.ndarray:
+    """``log(4 p (1 - p))`` at logit ``z`` into ``out`` (float32, overflow-free):
+    ``log 4 - |z| - 2 log(1 + exp(-|z|))``; ``tmp`` is scratch."""
+    np.abs(z, out=out)
+    np.negative(out, out=tmp)
+    np.exp(tmp, out=tmp)
+    np.log1p(tmp, out=tmp)
+    tmp *= np.float32(2)
+    out += tmp
+    np.subtract(np.float32(LOG4), out, out=out)
+    return out
+
+
+def log_learnability(mu: np.ndarray, var: np.ndarray, out: np.ndarray) -> np.ndarray:
+    """``log(4 E[p (1 - p)])`` for logit ~ N(mu, var), into ``out`` (``var`` is overwritten).
+
+    The probit approximation ``E[sigmoid(x)] ~ sigmoid(kappa mu)``, ``kappa = (1 + pi var / 8)^-1/2``,
+    differentiated in mu gives ``E[p (1 - p)] ~ kappa p(kappa mu) (1 - p(kappa mu))``: exact when
+    var = 0, within 8% of the Gaussian integral for var <= 4.
+    """
+    var *= np.float32(math.pi / 8)
+    var += 1
+    np.sqrt(var, out=var)
+    np.reciprocal(var, out=var)  # kappa
+    mu *= var
+    log_4pq(mu, out, mu)
+    np.log(var, out=var)
+    out += var
+    return out
+
+
+def pass_rates(tracker: Tracker, round_: int, drift: float) -> np.ndarray:
+    """Posterior pass rate per problem at ``round_`` (float64): sigmoid of the logit mean."""
+    c_mean, _ = cell_moments(tracker, round_, drift)
+    z = c_mean[tracker.cell_of] - tracker.offset.astype(np.float64)
+    return 1.0 / (1.0 + np.exp(-z))
+
+
+def calibration_terms(tracker: Tracker, uniq: np.ndarray, cnt: np.ndarray, succ: np.ndarray,
+                      round_: int, drift: float) -> tuple[float, float]:
+    """(score, information) of one report's repeats (problems with earlier evidence) against their
+    Rasch predictions, before the report is added."""
+    seen = tracker.offset_prec[uniq] > 0
+    if not seen.any():
+        return 0.0, 0.0
+    c_mean, _ = cell_moments(tracker, round_, drift)
+    u = uniq[seen]
+    p = 1.0 / (1.0 + np.exp(-(c_mean[tracker.cell_of[u]] - tracker.offset[u])))
+    n = cnt[seen]
+    return float((succ[seen] - n * p).sum()), float((n * p * (1 - p)).sum())
+
+
+def _residuals(tracker: Tracker, uniq, skill, level, cnt, succ) -> tuple[np.ndarray, np.ndarray]:
+    """Score ``succ - n p`` and information ``n p (1 - p)`` of each group at the current estimates."""
+    mu = tracker.ability[skill, 0] - tracker.hardness[level, 0] - tracker.offset[uniq]
+    p = 1.0 / (1.0 + np.exp(-mu))
+    return succ - cnt * p, cnt * p * (1 - p)
+
+
+def update(tracker: Tracker, uniq: np.ndarray, cnt: np.ndarray, succ: np.ndarray, round_: int,
+           drift: float, offset_sd: float, practice: bool) -> None:
+    """Add one report (``uniq`` problems with ``cnt`` rollouts and ``succ`` summed rewards)."""
+    at = int(tracker.rasch_round[0])
+    if at == NEVER or round_ > at:  # the ability random walk advances to the newest round
+        tracker.ability[:, 1] = _ability_var(tracker, round_, drift)
+        tracker.rasch_round[0] = round_
+    cells = tracker.cell_of[uniq]
+    skill, level = np.divmod(cells, tracker.n_levels)
+    # Skills and levels first, from the residuals against the current estimates ...
+    res, info = _residuals(tracker, uniq, skill, level, cnt, succ)
+    for table, codes, sign in ((tracker.ability, skill, 1.0), (tracker.hardness, level, -1.0)):
+        k = len(table)
+        i_sum = np.bincount(codes, weights=info, minlength=k)
+        r_sum = np.bincount(codes, weights=res, minlength=k)
+        table[:, 1] = 1.0 / (1.0 / table[:, 1] + i_sum)
+        table[:, 0] += sign * table[:, 1] * r_sum
+    # ... then each problem's offset against the updated skill and level (one alternating step of the
+    # joint fit: a group solved half the time while the rest of its skill was solved every time says
+    # the problem is harder than its skill's average, whatever the order of the groups in the report).
+    res, info = _residuals(tracker, uniq, skill, level, cnt, succ)
+    prec = tracker.offset_prec[uniq].astype(np.float64) + info
+    tracker.offset_prec[uniq] = prec
+    offset = tracker.offset[uniq] - res / (prec + 1.0 / offset_sd**2)
+    if practice:
+        score, information, c_at = tracker.calib
+        delta = 0.0
+        if c_at != NEVER:
+            f = tracker.cell_gamma ** max(round_ - c_at, 0)
+            delta = score * f / (information * f + CALIB_PRIOR)
+        rate = succ / cnt
+        offset -= delta * 4.0 * rate * (1.0 - rate)
+    tracker.offset[uniq] = offset

@@ -1,0 +1,180 @@
+"""The Rasch estimator (sai_dpo._rasch) and skill coverage, with expectations derived by hand."""
+
+import json
+import math
+
+import numpy as np
+import pytest
+
+from sai_dpo import SelectionConfig, SelectionEngine
+from sai_dpo._draw import gumbel_top_k
+from sai_dpo._rasch import log_learnability
+
+
+def _sigmoid(z):
+    return 1 / (1 + math.exp(-z))
+
+
+def test_one_report_by_hand():
+    """One skill, one level, problem 0 solved 6 of 8 at round 0; base accuracy 0.5 (logit 0).
+
+    Stage 1 (skill and level, prior variance 1 each): p = 0.5, score 6 - 4 = 2, information 2:
+    ability variance 1 / (1 + 2) = 1/3, mean 0 + 2/3; hardness variance 1/3, mean -2/3.
+    Stage 2 (offset against the updated cell, logit 4/3): p = sigmoid(4/3) = 0.7914, score
+    6 - 8p = -0.3311, information 8p(1 - p) = 1.3207; prior precision 1 / 0.8^2 = 1.5625:
+    offset = 0.3311 / (1.3207 + 1.5625) = 0.1148. No earlier evidence, so no practice shift.
+    Logit of problem 0: 4/3 - 0.1148 = 1.2185, variance 1/3 + 1/3 + 1 / 2.8832 = 1.0135;
+    problem 1 (never reported): 4/3 and 2/3 + 0.64 = 1.3067. Ten rounds later the ability
+    variance has grown by 10 x 0.003.
+    """
+    e = SelectionEngine(["s"] * 2, [1] * 2, SelectionConfig())
+    e.report([0] * 8, [1] * 6 + [0] * 2, 0)
+    p = _sigmoid(4 / 3)
+    info = 8 * p * (1 - p)
+    offset = -(6 - 8 * p) / (info + 1 / 0.64)
+    mu, var = e.policy_.logits(e.tracker_, 0)
+    assert mu.tolist() == pytest.approx([4 / 3 - offset, 4 / 3], abs=1e-5)
+    assert var.tolist() == pytest.approx([2 / 3 + 1 / (info + 1 / 0.64), 2 / 3 + 0.64], abs=1e-5)
+    assert e.policy_.logits(e.tracker_, 10)[1].tolist() == pytest.approx(
+        [2 / 3 + 0.03 + 1 / (info + 1 / 0.64), 2 / 3 + 0.03 + 0.64], abs=1e-5)
+    assert e.difficulty(0)[1] == pytest.approx(1 - _sigmoid(4 / 3) + 0.0, abs=1e-6)
+
+
+def test_expected_learnability_against_the_integral():
+    """4 E[p (1 - p)] for logit ~ N(mu, var) by Gauss-Hermite quadrature: the probit
+    approximation is exact at var = 0 and within 8% up to var = 4."""
+    x, w = np.polynomial.hermite_e.hermegauss(80)
+    for mu in np.linspace(-4, 4, 9):
+        for var in (0.0, 0.5, 2.0, 4.0):
+            p = 1 / (1 + np.exp(-(mu + math.sqrt(var) * x)))
+            exact = float((w * 4 * p * (1 - p)).sum() / w.sum())
+            got = math.exp(float(log_learnability(np.float32([mu]), np.float32([var]), np.empty(1, np.float32))[0]))
+            assert got == pytest.approx(exact, rel=0.001 if var == 0 else 0.08)
+
+
+def test_confident_half_solved_problem_beats_an_unknown_one():
+    """Problems 0-9 solved 4/8 three times each: their logits sit at the cell's with small
+    variance, so they outweigh the never-tried problems of the same cell (same mean, wide)."""
+    e = SelectionEngine(["s"] * 100, [1] * 100, SelectionConfig(cooldown=0.0, epsilon=0.0, difficulty_weight=0.0))
+    for r in range(3):
+        e.report(np.repeat(np.arange(10), 8), np.tile([1.0, 0.0] * 4, 10), r)
+    w = e.weights(3)
+    assert w[:10].min() > 3 * w[10:].max()
+
+
+def test_skill_estimate_resists_selection_bias():
+    """A skill whose problems are mostly easy (true logits ~ N(2, 1)): SAI-DPO keeps drawing the few
+    that sit near p = 0.5, so the raw accuracy of what it drew is far below the pool's. The Rasch
+    prediction for the problems it never drew still matches their true mean pass rate; the cell
+    table of the Beta estimator, fed the same draws, is dragged toward the drawn ones."""
+    rng = np.random.default_rng(0)
+    n = 2000
+    true_logit = rng.normal(2.0, 1.0, n)
+    e = SelectionEngine(["s"] * n, [1] * n, SelectionConfig(seed=1))
+    drawn = np.zeros(n, bool)
+    for r in range(40):
+        idx = e.draw(32, r)
+        drawn[idx] = True
+        rep = np.repeat(idx, 8)
+        e.report(rep, (rng.random(len(rep)) < 1 / (1 + np.exp(-true_logit[rep]))).astype(float), r)
+    truth = float(np.mean(1 / (1 + np.exp(-true_logit[~drawn]))))
+    mu, _ = e.policy_.logits(e.tracker_, 40)
+    rasch = float(np.mean(1 / (1 + np.exp(-mu[~drawn].astype(np.float64)))))
+    raw = e.table()[0]["accuracy"]
+    assert truth - raw > 0.15  # what was drawn is much harder than the pool
+    assert rasch == pytest.approx(truth, abs=0.05)
+
+
+def test_ability_follows_a_skill_that_improves():
+    """Problem 0 was solved 4/8 at round 0 and never drawn again; the other problems of its skill
+    go from half solved to always solved over 30 rounds. Its predicted pass rate rises with its
+    skill although no new outcome of its own arrived; the Beta estimate, which holds the problem's
+    own record, stays at ~0.5."""
+    n = 50
+    rasch = SelectionEngine(["s"] * n, [1] * n, SelectionConfig())
+    beta = SelectionEngine(["s"] * n, [1] * n, SelectionConfig(estimator="beta"))
+    for e in (rasch, beta):
+        e.report([0] * 8, [1.0, 0.0] * 4, 0)
+        for r in range(1, 31):
+            solved = min(8, 4 + r // 5)
+            e.report(np.repeat(np.arange(1, n), 8), np.tile([1.0] * solved + [0.0] * (8 - solved), n - 1), r)
+    assert 1 - rasch.difficulty(31)[0] > 0.8
+    assert 1 - beta.difficulty(31)[0] < 0.65
+
+
+def test_practice_term_lowers_a_trained_problem_by_hand():
+    """Problem 0: 4/8, then a repeat solved 8/8 against a prediction of 0.5: score 4, information 2,
+    so delta = 4 / (2 + 8) = 0.4 (that group trained nothing, variance 0, so no shift yet and both
+    engines agree so far). Problem 1 then solved 4 of 8 (variance 1/4): with the practice term its
+    offset ends 0.4 x 4 x 1/4 = 0.4 lower (easier) than without it; everything else is equal."""
+    def run(calibrate):
+        e = SelectionEngine(["s"] * 3, [1] * 3, SelectionConfig(calibrate=calibrate))
+        e.report([0] * 8, [1.0, 0.0] * 4, 0)
+        e.report([0] * 8, [1.0] * 8, 0)
+        e.report([1] * 8, [1.0, 0.0] * 4, 0)
+        return e.tracker_
+    on, off = run(True), run(False)
+    assert on.calib[:2].tolist() == pytest.approx([4.0, 2.0])
+    assert on.offset[1] - off.offset[1] == pytest.approx(-0.4, abs=1e-5)
+    assert on.offset[0] == off.offset[0] and np.array_equal(on.ability, off.ability)
+
+
+def test_rasch_state_round_trips_and_old_states_load():
+    e = SelectionEngine(["a", "b"] * 10, [1, 2] * 10, SelectionConfig(seed=4))
+    for r in range(3):
+        idx = e.draw(6, r)
+        e.report(np.repeat(idx, 4), np.tile([1.0, 0.0, 0.0, 1.0], 6), r)
+    sd = e.state_dict()
+    f = SelectionEngine(["a", "b"] * 10, [1, 2] * 10, SelectionConfig(seed=4))
+    f.load_state_dict(sd)
+    assert np.array_equal(f.weights(3), e.weights(3))
+    # A state saved before the Rasch estimates existed (no arrays, no 'estimator' in its config)
+    # loads; the estimates start afresh.
+    meta = json.loads(str(sd["meta"]))
+    for key in ("estimator", "offset_sd", "ability_drift", "coverage"):
+        del meta["config"][key]
+    old = {k: v for k, v in sd.items() if k not in ("offset", "offset_prec", "ability", "hardness", "rasch_round")}
+    old["meta"] = np.array(json.dumps(meta))
+    g = SelectionEngine(["a", "b"] * 10, [1, 2] * 10, SelectionConfig(seed=4))
+    g.report([0] * 4, [1.0] * 4, 0)  # estimates that the load must replace, not keep
+    g.load_state_dict(old)
+    assert np.all(g.tracker_.offset == 0) and int(g.tracker_.rasch_round[0]) < -1e9
+    assert g.tracker_.attempts.sum() == e.tracker_.attempts.sum()
+
+
+# ---------------------------------------------------------------------------------------- coverage
+def test_every_skill_is_in_every_draw():
+    """Skill 'rare' holds 5 of 1000 problems and looks hopeless (always failed): without coverage it
+    almost never appears in a draw of 20; with coverage every draw has one of its problems."""
+    skills = ["rare"] * 5 + ["a"] * 495 + ["b"] * 500
+    for cover in (True, False):
+        e = SelectionEngine(skills, [1] * 1000, SelectionConfig(coverage=cover, seed=2))
+        e.report(np.repeat(np.arange(5), 8), np.zeros(40), 0)
+        hits = sum(bool((e.draw(20, r) < 5).any()) for r in range(1, 21))
+        assert hits == 20 if cover else hits <= 3
+
+
+def test_coverage_keeps_the_prefix_property_and_distinct_skills():
+    skills = [f"s{i % 7}" for i in range(700)]
+    e = SelectionEngine(skills, [1] * 700, SelectionConfig(seed=5))
+    big = e.draw(40, 0)
+    assert np.array_equal(e.draw(12, 0), big[:12])
+    small = e.draw(4, 1)
+    assert len({skills[i] for i in small}) == 4  # fewer slots than skills: distinct skills first
+    assert len({skills[i] for i in big[:7]}) == 7
+
+
+def test_group_representative_follows_weights_within_the_group():
+    """Group A weights (3, 1), group B (1,): a draw of 2 always takes one from each, and A's pick
+    is problem 0 with probability 3/4 (2000 draws: 0.75 +- 0.03)."""
+    w = np.array([3.0, 1.0, 1.0], np.float32)
+    groups = (np.array([0, 0, 1], np.int32), 2)
+    picks = [gumbel_top_k(w, 2, np.random.default_rng(s), groups=groups) for s in range(2000)]
+    assert all(sorted(p.tolist()) in ([0, 2], [1, 2]) for p in picks)
+    assert np.mean([0 in p for p in picks]) == pytest.approx(0.75, abs=0.03)
+
+
+def test_a_group_without_drawable_problems_is_not_forced():
+    w = np.array([0.0, 0.0, 1.0, 2.0], np.float32)
+    idx = gumbel_top_k(w, 2, np.random.default_rng(0), groups=(np.array([0, 0, 1, 1], np.int32), 2))
+    assert sorted(idx.tolist()) == [2, 3]
