@@ -23,14 +23,20 @@ from functools import partial
 import numpy as np
 
 from eval.simbench.learner import LearnerConfig, SimLearner, make_world
-from eval.simbench.peers import DynamicSampling, EngineSelector, OracleSelector, parse_policy_spec
+from eval.simbench.peers import (
+    DynamicSampling,
+    EngineSelector,
+    InformedSelector,
+    OracleSelector,
+    parse_policy_spec,
+)
 from eval.simbench.scenarios import Scenario
 
 __all__ = ["BenchSizes", "RunResult", "run_one", "run_benchmark", "DEFAULT_POLICIES", "budget_of"]
 
 logger = logging.getLogger(__name__)
 
-DEFAULT_POLICIES = ("sai_dpo", "uniform", "curriculum", "learnability", "prioritized", "dapo", "oracle")
+DEFAULT_POLICIES = ("sai_dpo", "uniform", "curriculum", "learnability", "prioritized", "dapo", "informed", "oracle")
 _REFERENCE_G = 8
 
 
@@ -155,6 +161,8 @@ def _run_selector(selector, learner, rec: _Recorder, task: _Task, budget: int) -
             train(pending)
             pending = None
         rewards = learner.rollout(idx, g)
+        if hasattr(selector, "observe"):  # the informed peer reads outcomes at rollout time
+            selector.observe(idx, rewards)
         used += idx.size * g
         rec.groups(rewards)
         if task.scenario.delay:
@@ -192,6 +200,8 @@ def run_one(task: _Task) -> RunResult:
     else:
         if name == "oracle":
             selector = OracleSelector(learner, task.seed)
+        elif name == "informed":
+            selector = InformedSelector(learner, task.seed)
         else:
             if name == "curriculum":  # a static curriculum is told how long the run is
                 n_rounds = budget // (task.sizes.batch_size * task.scenario.group_size)

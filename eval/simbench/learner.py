@@ -211,6 +211,18 @@ class SimLearner:
         logit = w.slope[idx] * (self.theta[w.skill[idx]] + self.memory[idx] - w.difficulty[idx])
         return _sigmoid(logit)
 
+    def logit_parts(self, indices: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+        """``(a_i, a_i * (theta_c(i) + m_i))`` so that logit p_i = second - a_i * b_i (informed peer)."""
+        w = self.world
+        idx = slice(None) if indices is None else np.asarray(indices, dtype=np.int64)
+        slope = w.slope[idx]
+        return slope, slope * (self.theta[w.skill[idx]] + self.memory[idx])
+
+    def difficulty_prior(self) -> tuple[np.ndarray, float]:
+        """Prior of each pool problem's difficulty given its level label: (centre, sd)."""
+        cfg = self.world.config
+        return cfg.level_centre + cfg.level_step * (self.world.level - 3.0), float(max(cfg.label_noise, 1e-3))
+
     def rollout(self, indices: np.ndarray, group_size: int) -> np.ndarray:
         """Sample ``group_size`` 0/1 outcomes per problem; shape (len(indices), group_size)."""
         p = self.pass_rates(indices)

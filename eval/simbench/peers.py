@@ -5,6 +5,12 @@ harness never looks inside one. The peers that need more than that contract live
 
 * :class:`OracleSelector` knows the learner's true pass rates and takes the ``n`` problems whose
   expected group variance ``p (1 - p)`` is largest: the ceiling for any selector.
+* :class:`InformedSelector` is a second, more honest ceiling: it knows everything about the learner
+  except each problem's own difficulty (abilities, memory, slopes and the prior of difficulties
+  given the level label) and learns that difficulty from the outcomes it sees, by exact Bayesian
+  updating on a grid. It draws like SAI-DPO (weights ``(E[p q] / max E[p q]) ** 32``, one problem per
+  skill first), so the gap between it and SAI-DPO is what estimating the model costs, and the gap
+  between it and the oracle is what no selector that learns difficulty from rollouts can close.
 * :class:`DynamicSampling` is DAPO's dynamic sampling: draw uniformly, roll out, drop groups whose
   outcomes are all the same, draw again until ``n`` informative groups are kept (or a cap on extra
   draws is hit). The dropped rollouts are paid for out of the same budget.
@@ -14,10 +20,11 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["EngineSelector", "OracleSelector", "DynamicSampling", "parse_policy_spec"]
+__all__ = ["EngineSelector", "OracleSelector", "InformedSelector", "DynamicSampling", "parse_policy_spec"]
 
 ENGINE_POLICIES = ("sai_dpo", "uniform", "curriculum", "learnability", "prioritized")
-PEER_POLICIES = ("dapo", "oracle")
+PEER_POLICIES = ("dapo", "oracle", "informed")
+CEILINGS = ("oracle", "informed")  # peers that read the learner's hidden state
 
 
 def _coerce(value: str):
@@ -85,6 +92,53 @@ class OracleSelector:
 
     def report(self, indices, rewards, round: int) -> None:
         """The oracle needs no feedback."""
+
+
+class InformedSelector:
+    """Knows the learner but each problem's difficulty, which it infers from outcomes (see module doc).
+
+    The learner must offer ``logit_parts(indices) -> (slope, slope * (theta + memory))`` and
+    ``difficulty_prior() -> (centre per problem, sd)``; the harness calls :meth:`observe` with each
+    group's rewards right after the rollout (before the learner trains on them).
+    """
+
+    GRID = np.linspace(-4.0, 4.0, 65)  # difficulty offsets from the level centre, in prior sd units
+
+    def __init__(self, learner, seed: int, sharpness: float = 32.0):
+        centre, sd = learner.difficulty_prior()
+        self._learner = learner
+        self._b = centre[:, None] + sd * self.GRID[None, :]  # (N, grid) candidate difficulties
+        self._logpost = np.tile(-0.5 * self.GRID**2, (len(centre), 1))
+        self._skill = np.asarray(learner.world.skill)
+        self._rng = np.random.default_rng([seed, 2718])
+        self._sharpness = sharpness
+
+    def _grid_p(self, idx=slice(None)) -> np.ndarray:
+        slope, ability = self._learner.logit_parts(None if isinstance(idx, slice) else idx)
+        z = ability[:, None] - slope[:, None] * self._b[idx]
+        return 1.0 / (1.0 + np.exp(-z))
+
+    def draw(self, n: int, round: int) -> np.ndarray:
+        post = np.exp(self._logpost - self._logpost.max(axis=1, keepdims=True))
+        p = self._grid_p()
+        v = (post * p * (1.0 - p)).sum(axis=1) / post.sum(axis=1)
+        with np.errstate(divide="ignore"):
+            keys = np.log(self._rng.exponential(size=v.size)) - self._sharpness * (np.log(v) - np.log(v.max()))
+        order = np.argsort(keys, kind="stable")
+        first = np.sort(np.unique(self._skill[order], return_index=True)[1])  # each skill's first arrival
+        reps = order[first][:n]  # one problem per skill first, in order of arrival, then the rest
+        rest = order[~np.isin(order, reps)][: n - len(reps)]
+        return np.concatenate([reps, rest]).astype(np.int64)
+
+    def observe(self, indices: np.ndarray, rewards: np.ndarray) -> None:
+        """Bayes update of the drawn problems' difficulty posteriors from their groups."""
+        p = np.clip(self._grid_p(indices), 1e-12, 1 - 1e-12)
+        k = rewards.sum(axis=1)[:, None]
+        g = rewards.shape[1]
+        np.add.at(self._logpost, np.asarray(indices), k * np.log(p) + (g - k) * np.log1p(-p))
+
+    def report(self, indices, rewards, round: int) -> None:
+        """Outcomes arrive through :meth:`observe`, at rollout time."""
 
 
 class DynamicSampling:

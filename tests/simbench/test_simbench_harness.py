@@ -72,6 +72,36 @@ def test_oracle_beats_uniform_on_a_small_run():
     assert inf["oracle"] > inf["uniform"]
 
 
+def test_informed_peer_learns_each_problems_difficulty_from_outcomes():
+    """After 60 groups of 8 on the problem nearest p = 0.5 (480 outcomes, information ~ 480 x 0.25 x
+    a^2 ~ 270 for slope a ~ 1.5, so a posterior sd ~ 0.06 in difficulty), the informed posterior
+    concentrates near the true difficulty; and the first problems of a draw come from distinct skills."""
+    from eval.simbench.peers import InformedSelector
+
+    lr = SimLearner(make_world(LearnerConfig(n_pool=300), 2), 2)
+    sel = InformedSelector(lr, 0)
+    i = int(np.argmin(np.abs(lr.pass_rates() - 0.5)))
+    idx = np.full(60, i, np.int64)
+    sel.observe(idx, lr.rollout(idx, 8))
+    post = np.exp(sel._logpost[i] - sel._logpost[i].max())
+    mean_b = float((post * sel._b[i]).sum() / post.sum())
+    sd_b = float(np.sqrt((post * (sel._b[i] - mean_b) ** 2).sum() / post.sum()))
+    assert abs(mean_b - lr.world.difficulty[i]) < 3 * sd_b and sd_b < 0.1
+    draw = sel.draw(10, 0)
+    assert len(set(draw.tolist())) == 10
+    assert len({int(lr.world.skill[i]) for i in draw[:6]}) == 6  # 6 skills
+
+
+def test_informed_peer_sits_between_uniform_and_the_oracle():
+    res = run_benchmark(get_scenarios(["balanced"]), ["uniform", "informed"], seeds=2, sizes=TINY,
+                        workers=1, progress=False)
+    final = {}
+    for r in res:
+        final.setdefault(r.policy, []).append(r.accuracy[-1])
+        assert r.rollouts[-1] == r.budget
+    assert np.mean(final["informed"]) > np.mean(final["uniform"])
+
+
 def test_delayed_feedback_reports_one_round_late():
     """With delay, round r is drawn before round r-1 is reported; every round is still trained on."""
 

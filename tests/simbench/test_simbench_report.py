@@ -48,7 +48,7 @@ def test_targets_report_met_and_unmet_honestly():
         runs.append(_run("dapo", seed, [0, 100], [0.1, 0.55 + 0.01 * seed]))
         runs.append(_run("oracle", seed, [0, 100], [0.1, 0.60 + 0.01 * seed]))
     got = {t: ok for t, ok, _ in check_targets(summarise(runs))}
-    assert got["balanced: final accuracy above every non-oracle policy"] is False   # dapo is higher
+    assert got["balanced: final accuracy above every policy but the ceilings (oracle, informed)"] is False   # dapo is higher
     assert got["balanced: >= 2x rollout efficiency vs uniform"] is True
     assert got["balanced: closes >= 80% of the uniform-to-oracle gap"] is False     # 50%
     assert got["balanced: informative-group share >= 1.5x uniform's"] is True       # 0.9 vs 0.5
