@@ -19,7 +19,7 @@ def keyed_rng(seed: int, key: object, purpose: str) -> np.random.Generator:
 
 
 def gumbel_top_k(weights: np.ndarray, n: int, rng: np.random.Generator, keys: np.ndarray | None = None,
-                 groups: tuple[np.ndarray, int] | None = None) -> np.ndarray:
+                 groups: tuple[np.ndarray, int, float] | None = None) -> np.ndarray:
     """``n`` distinct indices drawn without replacement with probabilities proportional to ``weights``.
 
     Gumbel-top-k (take the n largest ``log w_i + Gumbel_i``) is the same as an exponential race:
@@ -28,10 +28,12 @@ def gumbel_top_k(weights: np.ndarray, n: int, rng: np.random.Generator, keys: np
     Returned in order of arrival (first = most preferred); ties resolved by index. ``keys`` is an
     optional float32 buffer of the pool's size.
 
-    ``groups`` = (group code per problem, number of groups) turns on coverage: the first arrival of
-    every group that has a drawable problem comes first (in order of arrival), then the rest of the
-    race. A group's first arrival is a draw from that group's own weights, so each group is
-    represented by a problem picked in proportion to its weight within the group.
+    ``groups`` = (group code per problem, number of groups, minimum weight) turns on coverage: the
+    first arrival of every group whose first arrival has at least the minimum weight comes first (in
+    order of arrival), then the rest of the race. A group's first arrival is a draw from that group's
+    own weights, so each group is represented by a problem picked in proportion to its weight within
+    the group; a group whose pick weighs less than the minimum (nothing worth practising drawn) is
+    not promoted.
     """
     size = len(weights)
     keys = np.empty(size, np.float32) if keys is None else keys
@@ -44,7 +46,7 @@ def gumbel_top_k(weights: np.ndarray, n: int, rng: np.random.Generator, keys: np
     if n == 0:
         return np.empty(0, np.int64)
     if groups is not None and groups[1] > 1:
-        _first_of_each_group(keys, *groups)
+        _first_of_each_group(keys, weights, *groups)
     cand = _smallest_candidates(keys, n)
     order = np.lexsort((cand, keys[cand]))[:n]
     picked = cand[order].astype(np.int64)
@@ -53,13 +55,15 @@ def gumbel_top_k(weights: np.ndarray, n: int, rng: np.random.Generator, keys: np
     return _log_space_race(weights, n, rng, start, size)
 
 
-def _first_of_each_group(keys: np.ndarray, codes: np.ndarray, n_groups: int) -> None:
+def _first_of_each_group(keys: np.ndarray, weights: np.ndarray, codes: np.ndarray, n_groups: int,
+                         min_weight: float) -> None:
     """Move each group's smallest finite key ahead of every other key, keeping their order:
-    ``k -> -1 / (k + 1e-30)`` is negative and increasing in k (in place)."""
+    ``k -> -1 / (k + 1e-30)`` is negative and increasing in k (in place); groups whose smallest key
+    belongs to a problem lighter than ``min_weight`` stay where they are."""
     best = np.full(n_groups, np.inf, np.float32)
     np.minimum.at(best, codes, keys)
     hit = np.flatnonzero(keys == np.take(best, codes))
-    hit = hit[np.isfinite(keys[hit])]
+    hit = hit[np.isfinite(keys[hit]) & (weights[hit] >= min_weight)]
     first = hit[np.unique(codes[hit], return_index=True)[1]]  # one per group (lowest index on ties)
     keys[first] = np.float32(-1) / (keys[first] + np.float32(1e-30))
 

@@ -42,6 +42,10 @@ from sai_dpo._tracker import NEVER, Tracker
 LOG4 = math.log(4.0)
 
 
+def _sig(z: np.ndarray) -> np.ndarray:
+    return 0.5 * (1.0 + np.tanh(0.5 * z))  # overflow-free logistic
+
+
 def _ability_var(tracker: Tracker, round_: int, drift: float) -> np.ndarray:
     at = int(tracker.rasch_round[0])
     dt = 0 if at == NEVER else max(round_ - at, 0)
@@ -103,8 +107,18 @@ def log_learnability(mu: np.ndarray, var: np.ndarray, out: np.ndarray) -> np.nda
 def pass_rates(tracker: Tracker, round_: int, drift: float) -> np.ndarray:
     """Posterior pass rate per problem at ``round_`` (float64): sigmoid of the logit mean."""
     c_mean, _ = cell_moments(tracker, round_, drift)
-    z = c_mean[tracker.cell_of] - tracker.offset.astype(np.float64)
-    return 1.0 / (1.0 + np.exp(-z))
+    return _sig(c_mean[tracker.cell_of] - tracker.offset.astype(np.float64))
+
+
+def skill_accuracy(tracker: Tracker) -> np.ndarray:
+    """Expected pass rate of each skill's problems (offsets aside): ``sigmoid(ability - hardness)``
+    averaged over the skill's (skill, level) cells, weighted by how many problems each holds. Unlike
+    the raw accuracy of what was drawn, it does not drift toward 0.5 when selection picks problems
+    near 0.5. A skill without problems gets its unweighted level mean."""
+    acc = _sig(tracker.ability[:, 0][:, None] - tracker.hardness[:, 0][None, :])
+    w = tracker.cell_problems.reshape(tracker.n_skills, tracker.n_levels).astype(np.float64)
+    total = w.sum(axis=1)
+    return np.where(total > 0, (acc * w).sum(axis=1) / np.maximum(total, 1), acc.mean(axis=1))
 
 
 def calibration_terms(tracker: Tracker, uniq: np.ndarray, cnt: np.ndarray, succ: np.ndarray,
@@ -116,42 +130,65 @@ def calibration_terms(tracker: Tracker, uniq: np.ndarray, cnt: np.ndarray, succ:
         return 0.0, 0.0
     c_mean, _ = cell_moments(tracker, round_, drift)
     u = uniq[seen]
-    p = 1.0 / (1.0 + np.exp(-(c_mean[tracker.cell_of[u]] - tracker.offset[u])))
+    p = _sig(c_mean[tracker.cell_of[u]] - tracker.offset[u])
     n = cnt[seen]
     return float((succ[seen] - n * p).sum()), float((n * p * (1 - p)).sum())
 
 
-def _residuals(tracker: Tracker, uniq, skill, level, cnt, succ) -> tuple[np.ndarray, np.ndarray]:
-    """Score ``succ - n p`` and information ``n p (1 - p)`` of each group at the current estimates."""
-    mu = tracker.ability[skill, 0] - tracker.hardness[level, 0] - tracker.offset[uniq]
-    p = 1.0 / (1.0 + np.exp(-mu))
-    return succ - cnt * p, cnt * p * (1 - p)
+FIT_STEPS = 4  # damped Newton steps per fit (each at most MAX_STEP logits)
+MAX_STEP = 1.0
+
+
+def _fit(mean0: np.ndarray, prec0: np.ndarray, rows: np.ndarray, base: np.ndarray, sign: float,
+         cnt: np.ndarray, succ: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """MAP of row parameters x under the Gaussian prior N(mean0, 1 / prec0) and this report's groups,
+    whose logits are ``base + sign * x[rows]``; returns (x, posterior precision) per row.
+
+    A few Newton steps, each clipped to ``MAX_STEP``: one full step from the prior overshoots badly
+    when the prior is far from the data (p near 0 or 1 carries little information but a large score).
+    """
+    x = mean0.copy()
+    k = len(mean0)
+    for _ in range(FIT_STEPS):
+        p = _sig(base + sign * x[rows])
+        grad = sign * np.bincount(rows, weights=succ - cnt * p, minlength=k) - (x - mean0) * prec0
+        hess = np.bincount(rows, weights=cnt * p * (1.0 - p), minlength=k) + prec0
+        x += np.clip(grad / hess, -MAX_STEP, MAX_STEP)
+    p = _sig(base + sign * x[rows])
+    return x, prec0 + np.bincount(rows, weights=cnt * p * (1.0 - p), minlength=k)
 
 
 def update(tracker: Tracker, uniq: np.ndarray, cnt: np.ndarray, succ: np.ndarray, round_: int,
            drift: float, offset_sd: float, practice: bool) -> None:
-    """Add one report (``uniq`` problems with ``cnt`` rollouts and ``succ`` summed rewards)."""
+    """Add one report (``uniq`` problems with ``cnt`` rollouts and ``succ`` summed rewards).
+
+    Skills first (against the current hardness and offsets), then levels against the updated
+    skills, then each problem's offset against both: one pass of a joint fit, so a group solved
+    half the time while the rest of its skill was solved every time reads as a hard problem,
+    whatever the order of the groups within the report. A report for a round older than the newest
+    one seen weighs ``cell_gamma ** age`` in the skill and level fits (the model has moved since).
+    """
     at = int(tracker.rasch_round[0])
+    late = 1.0
     if at == NEVER or round_ > at:  # the ability random walk advances to the newest round
         tracker.ability[:, 1] = _ability_var(tracker, round_, drift)
         tracker.rasch_round[0] = round_
-    cells = tracker.cell_of[uniq]
-    skill, level = np.divmod(cells, tracker.n_levels)
-    # Skills and levels first, from the residuals against the current estimates ...
-    res, info = _residuals(tracker, uniq, skill, level, cnt, succ)
-    for table, codes, sign in ((tracker.ability, skill, 1.0), (tracker.hardness, level, -1.0)):
-        k = len(table)
-        i_sum = np.bincount(codes, weights=info, minlength=k)
-        r_sum = np.bincount(codes, weights=res, minlength=k)
-        table[:, 1] = 1.0 / (1.0 / table[:, 1] + i_sum)
-        table[:, 0] += sign * table[:, 1] * r_sum
-    # ... then each problem's offset against the updated skill and level (one alternating step of the
-    # joint fit: a group solved half the time while the rest of its skill was solved every time says
-    # the problem is harder than its skill's average, whatever the order of the groups in the report).
-    res, info = _residuals(tracker, uniq, skill, level, cnt, succ)
-    prec = tracker.offset_prec[uniq].astype(np.float64) + info
-    tracker.offset_prec[uniq] = prec
-    offset = tracker.offset[uniq] - res / (prec + 1.0 / offset_sd**2)
+    elif round_ < at:
+        late = tracker.cell_gamma ** (at - round_)
+    skill, level = np.divmod(tracker.cell_of[uniq], tracker.n_levels)
+    offset = tracker.offset[uniq].astype(np.float64)
+    c_w, s_w = cnt * late, succ * late
+    for table, rows, rest, sign in (
+        (tracker.ability, skill, lambda: -tracker.hardness[level, 0] - offset, 1.0),
+        (tracker.hardness, level, lambda: tracker.ability[skill, 0] - offset, -1.0),
+    ):
+        mean, prec = _fit(table[:, 0], 1.0 / table[:, 1], rows, rest(), sign, c_w, s_w)
+        table[:, 0], table[:, 1] = mean, 1.0 / prec
+    prior = 1.0 / offset_sd**2
+    ids = np.arange(len(uniq))
+    base = tracker.ability[skill, 0] - tracker.hardness[level, 0]
+    offset, prec = _fit(offset, tracker.offset_prec[uniq] + prior, ids, base, -1.0, cnt, succ)
+    tracker.offset_prec[uniq] = prec - prior
     if practice:
         score, information, c_at = tracker.calib
         delta = 0.0

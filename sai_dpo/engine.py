@@ -25,6 +25,11 @@ __all__ = ["SelectionEngine"]
 
 logger = logging.getLogger(__name__)
 _STATE_VERSION = 1
+# Skill coverage promotes a skill's pick only if its policy weight (above the epsilon floor) is at
+# least this share of the heaviest problem's: with the peak factor at sharpness 32 that is an
+# expected learnability of at least ~0.65x the best, so a skill the model always fails (or always
+# solves) does not take a slot.
+COVER_MIN_RATIO = 1e-6
 
 
 class SelectionEngine:
@@ -156,13 +161,14 @@ class SelectionEngine:
             return self._last_draw[1].copy()
         w = self._weights32(r, key)
         rng = keyed_rng(self.config.seed, r if key is None else key, "draw")
-        idx = gumbel_top_k(w, n, rng, keys=self._scratch.get("keys", self.n_problems), groups=self._skill_groups())
+        idx = gumbel_top_k(w, n, rng, keys=self._scratch.get("keys", self.n_problems), groups=self._skill_groups(w))
         self.tracker_.mark_drawn(idx, r)
         self._last_draw = (draw_key, idx)
         return idx.copy()
 
-    def _skill_groups(self) -> tuple[np.ndarray, int] | None:
-        """(skill code per problem, number of skills) when the policy covers skills, else None."""
+    def _skill_groups(self, w: np.ndarray) -> tuple[np.ndarray, int, float] | None:
+        """(skill code per problem, number of skills, minimum weight of a skill's pick) when the
+        policy covers skills, else None."""
         t = self.tracker_
         if not self.policy_.covers_skills or t.n_skills < 2:
             return None
@@ -170,7 +176,8 @@ class SelectionEngine:
         if getattr(self, "_skill_codes_ready", False) is not True:
             np.floor_divide(t.cell_of, np.int32(t.n_levels), out=codes)
             self._skill_codes_ready = True
-        return codes, t.n_skills
+        floor = self.config.epsilon / t.n  # every problem's share of the uniform mix
+        return codes, t.n_skills, floor + COVER_MIN_RATIO * (float(w.max()) - floor)
 
     # ------------------------------------------------------------------ reporting
     def report(self, indices, rewards, round: int, n_tokens=None, n_steps=None) -> None:

@@ -14,7 +14,7 @@ import numpy as np
 
 from sai_dpo._estimates import CellEstimates, cell_estimates, length_rank
 from sai_dpo._posterior import means_in_place, repeat_shift
-from sai_dpo._rasch import log_4pq, log_learnability, logit_moments
+from sai_dpo._rasch import log_4pq, log_learnability, logit_moments, skill_accuracy
 from sai_dpo._scratch import Scratch
 from sai_dpo._thompson import Q, int_power, is_dense, power, thompson_scores
 from sai_dpo._tracker import Tracker
@@ -196,8 +196,8 @@ class SaiDpoPolicy(SelectionPolicy):
 
     def scores(self, tracker, round_, rng):
         cfg, ws, n = self.config, self._ws, tracker.n
-        if cfg.estimator == "rasch":
-            est = cell_estimates(tracker, round_, cfg.prior_strength, cfg.base_accuracy)
+        if self.rasch:
+            est = None
             f = self._rasch_scores(tracker, round_, rng)
         else:
             alpha, beta, est = self.posterior(tracker, round_)
@@ -205,7 +205,8 @@ class SaiDpoPolicy(SelectionPolicy):
                 f = self._thompson(tracker, alpha, beta, est, rng)
             else:
                 f = _frontier_at_mean(alpha, beta, cfg.group_size, ws, cfg.sharpness)
-        tilt = np.exp((1.0 - est.skill) / cfg.tau) if np.isfinite(cfg.tau) else np.ones(tracker.n_skills)
+        skill_acc = skill_accuracy(tracker) if self.rasch else est.skill
+        tilt = np.exp((1.0 - skill_acc) / cfg.tau) if np.isfinite(cfg.tau) else np.ones(tracker.n_skills)
         tilt = np.repeat(tilt / tilt.max(), tracker.n_levels).astype(np.float32)
         f *= np.take(tilt, self._cell_index(tracker), out=ws.get("prior", n))
         if cfg.difficulty_weight > 0:
@@ -279,10 +280,12 @@ def _relative_peak(pq: np.ndarray, sharpness: float) -> np.ndarray:
 
 
 def _sigmoid(z: np.ndarray, out: np.ndarray) -> np.ndarray:
-    np.negative(z, out=out)
-    np.exp(out, out=out)
+    """Logistic into ``out`` without overflow: (1 + tanh(z / 2)) / 2."""
+    np.multiply(z, np.float32(0.5), out=out)
+    np.tanh(out, out=out)
     out += 1
-    return np.reciprocal(out, out=out)
+    out *= np.float32(0.5)
+    return out
 
 
 def _frontier(p: np.ndarray, g: int, ws: Scratch) -> np.ndarray:

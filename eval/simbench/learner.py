@@ -13,7 +13,8 @@ The model (numpy only, no randomness hidden in globals):
   reward variances of its groups``: the gradient of GRPO/DPO is zero for a group that is all right
   or all wrong, and ``1/B`` is the batch-mean loss, so all-same groups dilute the step. The move
   spreads to related skills through a transfer matrix (ring neighbours, weight ``transfer``).
-* Skills that were not practised in a round slowly forget: ``theta_s`` relaxes toward its
+* Skills that were not practised in a round (no group of theirs with mixed outcomes: an all-same
+  group has no gradient) slowly forget: ``theta_s`` relaxes toward its
   starting value by a fraction ``forgetting`` per round; memorised problems fade at the same rate.
 * Held-out sets are scored exactly (expected accuracy, no sampling noise): an AIME-like set (hard,
   every skill equally) and a MATH-like set (levels 1-5, every skill equally).
@@ -236,16 +237,16 @@ class SimLearner:
         idx = np.asarray(indices, dtype=np.int64)
         w, cfg = self.world, self.world.config
         s = cfg.n_skills
+        rewards = np.asarray(rewards, dtype=np.float64).reshape(idx.size, -1)
+        var = rewards.var(axis=1) if idx.size else np.zeros(0)  # k/G * (1 - k/G); 0 for an all-same group
         practised = np.zeros(s, dtype=bool)
-        practised[w.skill[idx]] = True
+        practised[w.skill[idx[var > 0]]] = True  # an all-same group has no gradient: it practises nothing
         if cfg.forgetting > 0:  # fade first, so this round's learning is not itself forgotten
             idle = ~practised
             self.theta[idle] -= cfg.forgetting * (self.theta[idle] - w.theta0[idle])
             self.memory *= 1.0 - cfg.forgetting
         if not idx.size:
             return 0.0
-        rewards = np.asarray(rewards, dtype=np.float64).reshape(idx.size, -1)
-        var = rewards.var(axis=1)  # k/G * (1 - k/G); 0 for an all-same group
         direct = np.bincount(w.skill[idx], weights=var, minlength=s) / idx.size
         self.theta += cfg.learning_rate * (w.transfer.T @ direct)
         np.add.at(self.memory, idx, cfg.memorization * var)
