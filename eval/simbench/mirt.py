@@ -265,7 +265,7 @@ def make_mirt_world(config: MirtConfig, seed: int, skills=None, levels=None, top
 
 
 def _sigmoid(x: np.ndarray) -> np.ndarray:
-    return 1.0 / (1.0 + np.exp(-x))
+    return 0.5 * (1.0 + np.tanh(0.5 * x))   # no overflow warnings at extreme logits
 
 
 def _solve(theta: np.ndarray, items: _Items, idx=slice(None)) -> tuple[np.ndarray, np.ndarray]:
@@ -318,7 +318,8 @@ class MirtLearner:
         q = rewards.mean(axis=1)
         mass = 2.0 * np.sqrt(np.clip(q * (1.0 - q), 0.0, None))  # mean |advantage|; 0 if all the same
         p, known = _solve(self.theta, w.items, idx)
-        real = (1.0 - w.items.guess[idx]) * known / p            # successes that are not guesses
+        # Share of successes that are not guesses; 1 where p underflows to 0 (then mass is 0 anyway).
+        real = np.divide((1.0 - w.items.guess[idx]) * known, p, out=np.ones_like(p), where=p > 0)
         signal = mass * real / (1.0 + self.exposures[idx] / cfg.repeat_scale)
         lam = w.items.load[idx]
         s = cfg.n_skills

@@ -60,6 +60,16 @@ def test_all_same_group_changes_nothing(value):
     np.testing.assert_array_equal(lr.exposures, exposures)
 
 
+def test_extreme_abilities_stay_finite():
+    """Far below every open problem p underflows to 0: an all-wrong group must not turn 0 / 0 into nan."""
+    lr = _learner()
+    lr.theta -= 1e4
+    with np.errstate(all="raise"):
+        rewards = lr.rollout(np.arange(50), 8)
+        lr.learn(np.arange(50), rewards)
+        assert np.isfinite(lr.theta).all() and np.isfinite(lr.heldout_accuracy()["mean"])
+
+
 def test_learning_rule_by_hand():
     """Four skills in topics {0, 1} and {2, 3}; eta 0.15, transfer 0.2, interference 0.05.
 
