@@ -25,18 +25,22 @@ def register(sub) -> None:
     p.add_argument("--rounds", type=int, default=None, help="training rounds at G=8 (sets the rollout budget)")
     p.add_argument("--pool", type=int, default=None, help="training pool size")
     p.add_argument("--batch-size", type=int, default=None, help="problems per round")
+    p.add_argument("--dynamics", default="irt", choices=("irt", "mirt"),
+                   help="simulated learner: 'irt' (SimLearner, the tuning learner) or 'mirt' (MirtLearner: "
+                        "other dynamics, for checking results) (default: %(default)s)")
     p.add_argument("--learner", default=None,
-                   help="simulated-learner overrides 'field=value;...' (LearnerConfig), e.g. 'memorization=0;forgetting=0.03'")
+                   help="simulated-learner overrides 'field=value;...' (LearnerConfig, or MirtConfig with "
+                        "--dynamics mirt), e.g. 'memorization=0;forgetting=0.03'")
     p.add_argument("--workers", type=int, default=2, help="worker processes, at most 2 (default: %(default)s)")
     p.add_argument("--no-progress", action="store_true", help="hide the progress bar")
     p.set_defaults(func=_select)
 
 
-def _policies(text: str | None) -> list[str]:
+def _policies(text: str | None, dynamics: str = "irt") -> list[str]:
     from eval.simbench import DEFAULT_POLICIES
 
-    if not text:
-        return list(DEFAULT_POLICIES)
+    if not text:  # the informed peer reads the 'irt' learner's internals
+        return [p for p in DEFAULT_POLICIES if dynamics == "irt" or p != "informed"]
     # "name;k=v;k2=v2" on the command line is "name:k=v,k2=v2" inside (commas separate policies here).
     specs = []
     for item in filter(None, (t.strip() for t in text.split(","))):
@@ -45,20 +49,21 @@ def _policies(text: str | None) -> list[str]:
     return specs
 
 
-def _learner(text: str | None):
-    from eval.simbench import LearnerConfig, parse_policy_spec
+def _learner(text: str | None, dynamics: str = "irt"):
+    from eval.simbench import get_dynamics, parse_policy_spec
 
+    config = get_dynamics(dynamics).config
     if not text:
-        return LearnerConfig()
+        return config()
     _, overrides = parse_policy_spec("uniform:" + text.replace(";", ","))
-    unknown = sorted(set(overrides) - set(LearnerConfig.__dataclass_fields__))
+    unknown = sorted(set(overrides) - set(config.__dataclass_fields__))
     if unknown:
-        raise ValueError(f"--learner: unknown LearnerConfig fields {unknown}; known: {sorted(LearnerConfig.__dataclass_fields__)}.")
-    return LearnerConfig(**overrides)
+        raise ValueError(f"--learner: unknown {config.__name__} fields {unknown}; known: {sorted(config.__dataclass_fields__)}.")
+    return config(**overrides)
 
 
 def _select(args) -> int:
-    from eval.simbench import BenchSizes, get_scenarios, run_benchmark, summarise, write_report
+    from eval.simbench import BenchSizes, get_dynamics, get_scenarios, run_benchmark, summarise, write_report
 
     base = QUICK if args.quick else FULL
     sizes = BenchSizes(
@@ -67,17 +72,17 @@ def _select(args) -> int:
     )
     seeds = args.seeds or base["seeds"]
     scenarios = get_scenarios(args.scenarios.split(",") if args.scenarios else None)
-    policies = _policies(args.policies)
-    learner = _learner(args.learner)
+    policies = _policies(args.policies, args.dynamics)
+    learner = _learner(args.learner, args.dynamics)
     start = time.perf_counter()
     results = run_benchmark(scenarios, policies, seeds=seeds, sizes=sizes, workers=args.workers,
                             progress=not args.no_progress, learner=learner,
-                            first_seed=args.first_seed)
+                            first_seed=args.first_seed, dynamics=args.dynamics)
     elapsed = time.perf_counter() - start
     setup = {"seeds": f"{seeds} ({args.first_seed}..{args.first_seed + seeds - 1})", "batch_size": sizes.batch_size, "rounds at G=8": sizes.rounds,
              "pool size": sizes.n_pool, "rollout budget": sizes.rounds * sizes.batch_size * 8,
              "policies": ", ".join(policies), "workers": args.workers, "wall seconds": f"{elapsed:.1f}",
-             "learner": repr(learner)}
+             "dynamics": f"{args.dynamics}: {get_dynamics(args.dynamics).description}", "learner": repr(learner)}
     for sc in scenarios:
         setup[f"scenario {sc.name}"] = sc.description
     aris = [r.label_ari for r in results if r.label_ari is not None]

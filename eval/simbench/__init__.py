@@ -3,12 +3,14 @@
 Run it with ``sai-dpo bench select`` (see :mod:`eval._bench_cli`) or from Python::
 
     from eval.simbench import BenchSizes, get_scenarios, run_benchmark, summarise, write_report
-    results = run_benchmark(get_scenarios(["balanced"]), seeds=5)
+    results = run_benchmark(get_scenarios(["balanced"]), seeds=5)   # dynamics="mirt": the second learner
     write_report(summarise(results), "out/bench", setup={})
 """
 
+from eval.simbench.dynamics import DYNAMICS, Dynamics, get_dynamics
 from eval.simbench.harness import DEFAULT_POLICIES, BenchSizes, RunResult, budget_of, run_benchmark, run_one
 from eval.simbench.learner import LearnerConfig, SimLearner, World, make_world
+from eval.simbench.mirt import MirtConfig, MirtLearner, MirtWorld, make_mirt_world
 from eval.simbench.peers import DynamicSampling, EngineSelector, OracleSelector, parse_policy_spec
 from eval.simbench.report import SECTIONS, write_report
 from eval.simbench.scenarios import SCENARIOS, Scenario, get_scenarios
@@ -17,6 +19,7 @@ from eval.simbench.summary import PolicyRow, ScenarioSummary, check_targets, ci9
 __all__ = [
     "DEFAULT_POLICIES", "BenchSizes", "RunResult", "budget_of", "run_benchmark", "run_one",
     "LearnerConfig", "SimLearner", "World", "make_world",
+    "DYNAMICS", "Dynamics", "get_dynamics", "MirtConfig", "MirtLearner", "MirtWorld", "make_mirt_world",
     "DynamicSampling", "EngineSelector", "OracleSelector", "parse_policy_spec",
     "SECTIONS", "write_report", "SCENARIOS", "Scenario", "get_scenarios",
     "PolicyRow", "ScenarioSummary", "check_targets", "ci95", "summarise",

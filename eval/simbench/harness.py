@@ -22,7 +22,8 @@ from functools import partial
 
 import numpy as np
 
-from eval.simbench.learner import LearnerConfig, SimLearner, make_world
+from eval.simbench.dynamics import get_dynamics
+from eval.simbench.learner import LearnerConfig, SimLearner
 from eval.simbench.peers import (
     DynamicSampling,
     EngineSelector,
@@ -104,12 +105,14 @@ class _Task:
     sizes: BenchSizes
     learner: LearnerConfig | None = None
     clustered: object = None    # ClusteredLabels for the "clustered" scenario
+    dynamics: str = "irt"       # learner family (eval.simbench.dynamics.DYNAMICS)
 
 
 def _build(task: _Task):
     """World plus the (skills, levels) labels the selector is shown."""
     scenario, seed = task.scenario, task.seed
-    cfg = (task.learner or LearnerConfig()).replace(n_pool=task.sizes.n_pool, **scenario.learner)
+    dyn = get_dynamics(task.dynamics, task.learner)
+    cfg = (task.learner or dyn.config()).replace(n_pool=task.sizes.n_pool, **scenario.learner)
     if scenario.labels == "cluster":
         cl = task.clustered
         if cl is None:
@@ -119,9 +122,9 @@ def _build(task: _Task):
         # Finer skills split each step S ways: scale eta by S / 6 so a round teaches as much in total
         # as in the 6-skill worlds of the other scenarios.
         cfg = cfg.replace(n_skills=cl.n_skills, learning_rate=cfg.learning_rate * cl.n_skills / cfg.n_skills)
-        world = make_world(cfg, seed, skills=cl.true_skills, levels=cl.levels, topics=cl.topics)
+        world = dyn.make_world(cfg, seed, skills=cl.true_skills, levels=cl.levels, topics=cl.topics)
         return world, list(cl.shown), world.level.tolist()
-    world = make_world(cfg, seed)
+    world = dyn.make_world(cfg, seed)
     if scenario.labels == "one":
         skills = ["all"] * world.n_pool
     else:
@@ -192,7 +195,7 @@ def run_one(task: _Task) -> RunResult:
     start = time.perf_counter()
     name, overrides = parse_policy_spec(task.policy)
     world, skills, levels = _build(task)
-    learner = SimLearner(world, seed=task.seed)
+    learner = get_dynamics(task.dynamics).learner(world, seed=task.seed)
     rec = _Recorder(learner)
     budget = budget_of(task.sizes)
     if name == "dapo":
@@ -239,6 +242,7 @@ def run_benchmark(
     progress: bool = True,
     learner: LearnerConfig | None = None,
     first_seed: int = 0,
+    dynamics: str = "irt",
 ) -> list[RunResult]:
     """Run every (scenario, policy, seed) and return the results in task order.
 
@@ -251,11 +255,19 @@ def run_benchmark(
         progress: show a tqdm bar.
         learner: base learner config (scenario overrides apply on top).
         first_seed: first seed (use fresh seeds to check defaults that were tuned on seeds 0..4).
+        dynamics: learner family, ``"irt"`` or ``"mirt"`` (:data:`eval.simbench.dynamics.DYNAMICS`);
+            ``learner`` must then be that family's config class.
     """
     if seeds < 1:
         raise ValueError(f"The 'seeds' parameter of run_benchmark must be an integer >= 1. Got {seeds!r} instead.")
     for spec in policies:
         parse_policy_spec(spec)  # fail before spawning workers
+    dyn = get_dynamics(dynamics, learner)
+    if "informed" in [parse_policy_spec(p)[0] for p in policies] and not hasattr(dyn.learner, "logit_parts"):
+        raise ValueError(
+            f"The informed peer needs a learner that exposes its abilities and difficulty prior (dynamics 'irt'); "
+            f"dynamics {dynamics!r} does not. Leave 'informed' out of the policies."
+        )
     sizes = sizes or BenchSizes()
     need_cluster = any(sc.labels == "cluster" for sc in scenarios)
     n_tasks = len(scenarios) * len(policies) * seeds
@@ -270,7 +282,7 @@ def run_benchmark(
             for seed, cl in clustered.items():
                 logger.info("clustered pool for seed %d: ARI %s", seed, cl.ari)
         tasks = [
-            _Task(sc, pol, seed, sizes, learner, clustered.get(seed) if sc.labels == "cluster" else None)
+            _Task(sc, pol, seed, sizes, learner, clustered.get(seed) if sc.labels == "cluster" else None, dynamics)
             for sc in scenarios for pol in policies for seed in range(first_seed, first_seed + seeds)
         ]
         results: list[RunResult | None] = [None] * len(tasks)
