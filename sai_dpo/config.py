@@ -58,12 +58,14 @@ class SelectionConfig:
             problem with evidence by it; ``rasch`` lowers the offset of each problem just reported by
             it times the group's reward variance x 4 (what training on that group taught).
             ``False`` reads evidence as is.
-        estimator: how the ``sai_dpo`` policy estimates each problem's pass rate. ``"rasch"``
-            (default): an online logistic model, ``logit p = ability[skill] - hardness[level] -
+        estimator: how the ``sai_dpo`` policy estimates each problem's pass rate. ``"beta"``
+            (default): the reference method of DESIGN.md section 4 (per-problem Beta posterior shrunk
+            toward its cell). ``"rasch"``: an online logistic model, ``logit p = ability[skill] - hardness[level] -
             offset[problem]``, with Kalman-filtered abilities that drift as the model trains and a
             per-problem offset with its own uncertainty (``sai_dpo._rasch``); the score uses the
-            expected learnability ``E[p (1 - p)]`` under that uncertainty. ``"beta"``: the reference
-            method of DESIGN.md section 4 (per-problem Beta posterior shrunk toward its cell).
+            expected learnability ``E[p (1 - p)]`` under that uncertainty. Better when a re-drawn
+            problem gets easier as the model practises it; worse when repeats merely wear out (it
+            re-draws its confident picks), see docs/design-notes.md.
         offset_sd: prior standard deviation (logits) of a problem's offset from its (skill, level)
             prediction (``rasch`` only): how far problems of one cell spread in difficulty.
         ability_drift: variance (logits^2) added to each skill's ability estimate per round
@@ -94,7 +96,7 @@ class SelectionConfig:
     cooldown: float = 2.0
     thompson: bool = False
     calibrate: bool = True
-    estimator: str = "rasch"
+    estimator: str = "beta"
     offset_sd: float = 0.8
     ability_drift: float = 0.003
     coverage: bool = True

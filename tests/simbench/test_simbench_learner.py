@@ -54,20 +54,24 @@ def test_higher_variance_teaches_more():
 
 
 def test_unpractised_skills_forget_toward_their_start_and_practised_do_not():
-    """Raise every ability by 1, then train only skill 0 with all-same groups (no learning).
+    """Raise every ability by 1, then train skill 0 only.
 
-    Skills 1..5 were not practised: their gain of 1 shrinks by the forgetting rate, to 1 - 0.01.
-    Skill 0 was practised (even without learning) and keeps its gain.
+    An all-same group has no gradient, so it practises nothing: after one such step every skill's
+    gain of 1 shrinks by the forgetting rate, to 1 - 0.01. A mixed group on skill 0 practises it:
+    skill 0 keeps its gain (plus what the group taught) while the others fade again, to 0.99^2.
     """
-    lr = _learner(forgetting=0.01)
+    lr = _learner(forgetting=0.01, learning_rate=0.0)
     lr.theta += 1.0
     lr.learn(_one_of_skill(lr, 0), np.ones((1, 8)))
+    np.testing.assert_allclose(lr.theta - lr.world.theta0, 0.99)
+    lr.learn(_one_of_skill(lr, 0), np.array([[1.0, 0.0] * 4]))
     gain = lr.theta - lr.world.theta0
-    assert gain[0] == pytest.approx(1.0)
-    np.testing.assert_allclose(gain[1:], 0.99)
+    assert gain[0] == pytest.approx(0.99)
+    np.testing.assert_allclose(gain[1:], 0.99**2)
     for _ in range(200):
-        lr.learn(_one_of_skill(lr, 0), np.ones((1, 8)))
+        lr.learn(_one_of_skill(lr, 0), np.array([[1.0, 0.0] * 4]))
     assert (lr.theta[1:] - lr.world.theta0[1:] < 0.2).all()
+    assert lr.theta[0] - lr.world.theta0[0] == pytest.approx(0.99)
 
 
 def test_pass_rates_follow_the_irt_curve_and_rollouts_match_them():

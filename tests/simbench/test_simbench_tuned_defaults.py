@@ -31,6 +31,6 @@ def test_tuned_defaults_are_the_benchmark_winners():
     c = SelectionConfig()
     assert (c.sharpness, c.thompson, c.half_life, c.cell_half_life, c.calibrate, c.epsilon) == (
         32.0, False, 40.0, 10.0, True, 0.01)
-    assert (c.estimator, c.coverage, c.offset_sd, c.ability_drift) == ("rasch", True, 0.8, 0.003)
+    assert (c.estimator, c.coverage, c.offset_sd, c.ability_drift) == ("beta", True, 0.8, 0.003)
     with pytest.raises(ValueError, match="'sharpness' parameter of SelectionConfig"):
         SelectionConfig(sharpness=-1.0)

@@ -1,4 +1,4 @@
-"""The Rasch estimator (sai_dpo._rasch) and skill coverage, with expectations derived by hand."""
+"""The Rasch estimator (sai_dpo._rasch, estimator="rasch") and skill coverage, with expectations derived by hand."""
 
 import json
 import math
@@ -15,29 +15,57 @@ def _sigmoid(z):
     return 1 / (1 + math.exp(-z))
 
 
-def test_one_report_by_hand():
+def _log_sig(z):
+    return -math.log1p(math.exp(-z))
+
+
+def test_one_report_is_the_map_fit_of_skill_then_level_then_offset():
     """One skill, one level, problem 0 solved 6 of 8 at round 0; base accuracy 0.5 (logit 0).
 
-    Stage 1 (skill and level, prior variance 1 each): p = 0.5, score 6 - 4 = 2, information 2:
-    ability variance 1 / (1 + 2) = 1/3, mean 0 + 2/3; hardness variance 1/3, mean -2/3.
-    Stage 2 (offset against the updated cell, logit 4/3): p = sigmoid(4/3) = 0.7914, score
-    6 - 8p = -0.3311, information 8p(1 - p) = 1.3207; prior precision 1 / 0.8^2 = 1.5625:
-    offset = 0.3311 / (1.3207 + 1.5625) = 0.1148. No earlier evidence, so no practice shift.
-    Logit of problem 0: 4/3 - 0.1148 = 1.2185, variance 1/3 + 1/3 + 1 / 2.8832 = 1.0135;
-    problem 1 (never reported): 4/3 and 2/3 + 0.64 = 1.3067. Ten rounds later the ability
-    variance has grown by 10 x 0.003.
+    Each stage is the MAP of its parameter under its Gaussian prior and the 8 outcomes, the others
+    held at their newest values, checked against scipy's scalar minimiser: ability (prior N(0, 1)),
+    then hardness (prior N(0, 1)) against the fitted ability, then the offset (prior N(0, 0.8^2))
+    against both; each posterior variance is 1 / (prior precision + 8 p (1 - p)) at the fit.
+    Problem 1 (never reported) has the cell's logit and variance plus the offset prior 0.64; ten
+    rounds later the ability variance has grown by 10 x 0.003.
     """
-    e = SelectionEngine(["s"] * 2, [1] * 2, SelectionConfig())
+    from scipy.optimize import minimize_scalar
+
+    def nll(z):
+        return -6 * _log_sig(z) - 2 * _log_sig(-z)
+
+    th = minimize_scalar(lambda x: 0.5 * x * x + nll(x)).x
+    b = minimize_scalar(lambda y: 0.5 * y * y + nll(th - y)).x
+    o = minimize_scalar(lambda y: 0.5 * y * y / 0.64 + nll(th - b - y)).x
+
+    def info(z):
+        return 8 * _sigmoid(z) * _sigmoid(-z)
+
+    e = SelectionEngine(["s"] * 2, [1] * 2, SelectionConfig(estimator="rasch"))
     e.report([0] * 8, [1] * 6 + [0] * 2, 0)
-    p = _sigmoid(4 / 3)
-    info = 8 * p * (1 - p)
-    offset = -(6 - 8 * p) / (info + 1 / 0.64)
-    mu, var = e.policy_.logits(e.tracker_, 0)
-    assert mu.tolist() == pytest.approx([4 / 3 - offset, 4 / 3], abs=1e-5)
-    assert var.tolist() == pytest.approx([2 / 3 + 1 / (info + 1 / 0.64), 2 / 3 + 0.64], abs=1e-5)
-    assert e.policy_.logits(e.tracker_, 10)[1].tolist() == pytest.approx(
-        [2 / 3 + 0.03 + 1 / (info + 1 / 0.64), 2 / 3 + 0.03 + 0.64], abs=1e-5)
-    assert e.difficulty(0)[1] == pytest.approx(1 - _sigmoid(4 / 3) + 0.0, abs=1e-6)
+    t = e.tracker_
+    assert t.ability[0].tolist() == pytest.approx([th, 1 / (1 + info(th))], abs=1e-5)
+    assert t.hardness[0].tolist() == pytest.approx([b, 1 / (1 + info(th - b))], abs=1e-5)
+    assert float(t.offset[0]) == pytest.approx(o, abs=1e-5)
+    cell_var = 1 / (1 + info(th)) + 1 / (1 + info(th - b))
+    mu, var = e.policy_.logits(t, 0)
+    assert mu.tolist() == pytest.approx([th - b - o, th - b], abs=1e-5)
+    assert var.tolist() == pytest.approx([cell_var + 1 / (1 / 0.64 + info(th - b - o)), cell_var + 0.64], abs=1e-5)
+    assert e.policy_.logits(t, 10)[1][1] == pytest.approx(cell_var + 0.03 + 0.64, abs=1e-5)
+    assert e.difficulty(0)[1] == pytest.approx(1 - _sigmoid(th - b), abs=1e-6)
+
+
+def test_a_prior_far_from_the_data_does_not_overshoot():
+    """Base accuracy 0.01 (logit -4.6) and a skill solved 70% of the time: one full Newton step from
+    the prior would land tens of logits away; the damped fit lands near logit(0.7) = 0.85 and
+    stays there as the same evidence keeps coming."""
+    e = SelectionEngine(["s"] * 50, [1] * 50, SelectionConfig(estimator="rasch", base_accuracy=0.01))
+    rewards = np.tile([1.0] * 7 + [0.0] * 3, 50)
+    means = []
+    for r in range(6):
+        e.report(np.repeat(np.arange(50), 10), rewards, r)
+        means.append(float(np.mean(1 - e.difficulty(r))))
+    assert all(abs(m - 0.7) < 0.08 for m in means[1:]), means
 
 
 def test_expected_learnability_against_the_integral():
@@ -55,7 +83,8 @@ def test_expected_learnability_against_the_integral():
 def test_confident_half_solved_problem_beats_an_unknown_one():
     """Problems 0-9 solved 4/8 three times each: their logits sit at the cell's with small
     variance, so they outweigh the never-tried problems of the same cell (same mean, wide)."""
-    e = SelectionEngine(["s"] * 100, [1] * 100, SelectionConfig(cooldown=0.0, epsilon=0.0, difficulty_weight=0.0))
+    e = SelectionEngine(["s"] * 100, [1] * 100, SelectionConfig(cooldown=0.0, epsilon=0.0, difficulty_weight=0.0,
+                                                                estimator="rasch"))
     for r in range(3):
         e.report(np.repeat(np.arange(10), 8), np.tile([1.0, 0.0] * 4, 10), r)
     w = e.weights(3)
@@ -70,7 +99,7 @@ def test_skill_estimate_resists_selection_bias():
     rng = np.random.default_rng(0)
     n = 2000
     true_logit = rng.normal(2.0, 1.0, n)
-    e = SelectionEngine(["s"] * n, [1] * n, SelectionConfig(seed=1))
+    e = SelectionEngine(["s"] * n, [1] * n, SelectionConfig(seed=1, estimator="rasch"))
     drawn = np.zeros(n, bool)
     for r in range(40):
         idx = e.draw(32, r)
@@ -91,7 +120,7 @@ def test_ability_follows_a_skill_that_improves():
     skill although no new outcome of its own arrived; the Beta estimate, which holds the problem's
     own record, stays at ~0.5."""
     n = 50
-    rasch = SelectionEngine(["s"] * n, [1] * n, SelectionConfig())
+    rasch = SelectionEngine(["s"] * n, [1] * n, SelectionConfig(estimator="rasch"))
     beta = SelectionEngine(["s"] * n, [1] * n, SelectionConfig(estimator="beta"))
     for e in (rasch, beta):
         e.report([0] * 8, [1.0, 0.0] * 4, 0)
@@ -108,7 +137,7 @@ def test_practice_term_lowers_a_trained_problem_by_hand():
     engines agree so far). Problem 1 then solved 4 of 8 (variance 1/4): with the practice term its
     offset ends 0.4 x 4 x 1/4 = 0.4 lower (easier) than without it; everything else is equal."""
     def run(calibrate):
-        e = SelectionEngine(["s"] * 3, [1] * 3, SelectionConfig(calibrate=calibrate))
+        e = SelectionEngine(["s"] * 3, [1] * 3, SelectionConfig(calibrate=calibrate, estimator="rasch"))
         e.report([0] * 8, [1.0, 0.0] * 4, 0)
         e.report([0] * 8, [1.0] * 8, 0)
         e.report([1] * 8, [1.0, 0.0] * 4, 0)
@@ -120,12 +149,12 @@ def test_practice_term_lowers_a_trained_problem_by_hand():
 
 
 def test_rasch_state_round_trips_and_old_states_load():
-    e = SelectionEngine(["a", "b"] * 10, [1, 2] * 10, SelectionConfig(seed=4))
+    e = SelectionEngine(["a", "b"] * 10, [1, 2] * 10, SelectionConfig(seed=4, estimator="rasch"))
     for r in range(3):
         idx = e.draw(6, r)
         e.report(np.repeat(idx, 4), np.tile([1.0, 0.0, 0.0, 1.0], 6), r)
     sd = e.state_dict()
-    f = SelectionEngine(["a", "b"] * 10, [1, 2] * 10, SelectionConfig(seed=4))
+    f = SelectionEngine(["a", "b"] * 10, [1, 2] * 10, SelectionConfig(seed=4, estimator="rasch"))
     f.load_state_dict(sd)
     assert np.array_equal(f.weights(3), e.weights(3))
     # A state saved before the Rasch estimates existed (no arrays, no 'estimator' in its config)
@@ -135,7 +164,7 @@ def test_rasch_state_round_trips_and_old_states_load():
         del meta["config"][key]
     old = {k: v for k, v in sd.items() if k not in ("offset", "offset_prec", "ability", "hardness", "rasch_round")}
     old["meta"] = np.array(json.dumps(meta))
-    g = SelectionEngine(["a", "b"] * 10, [1, 2] * 10, SelectionConfig(seed=4))
+    g = SelectionEngine(["a", "b"] * 10, [1, 2] * 10, SelectionConfig(seed=4, estimator="rasch"))
     g.report([0] * 4, [1.0] * 4, 0)  # estimates that the load must replace, not keep
     g.load_state_dict(old)
     assert np.all(g.tracker_.offset == 0) and int(g.tracker_.rasch_round[0]) < -1e9
@@ -144,14 +173,29 @@ def test_rasch_state_round_trips_and_old_states_load():
 
 # ---------------------------------------------------------------------------------------- coverage
 def test_every_skill_is_in_every_draw():
-    """Skill 'rare' holds 5 of 1000 problems and looks hopeless (always failed): without coverage it
-    almost never appears in a draw of 20; with coverage every draw has one of its problems."""
+    """Skill 'rare' holds 5 of 1000 problems, all solved half the time like 100 problems of 'a' and
+    'b' (the untried rest sit at their cells' 0.5 too, so all weigh about the same): without coverage
+    the rare skill holds ~5/1000 of the mass and a draw of 20 includes it with probability about
+    1 - 0.995^20 = 0.10 (4 of 40 draws); with coverage every draw has one."""
     skills = ["rare"] * 5 + ["a"] * 495 + ["b"] * 500
+    seen = np.r_[np.arange(5), np.arange(5, 105), np.arange(500, 600)]
     for cover in (True, False):
-        e = SelectionEngine(skills, [1] * 1000, SelectionConfig(coverage=cover, seed=2))
-        e.report(np.repeat(np.arange(5), 8), np.zeros(40), 0)
-        hits = sum(bool((e.draw(20, r) < 5).any()) for r in range(1, 21))
-        assert hits == 20 if cover else hits <= 3
+        e = SelectionEngine(skills, [1] * 1000, SelectionConfig(coverage=cover, seed=2, cooldown=0.0))
+        e.report(np.repeat(seen, 8), np.tile([1.0, 0.0] * 4, len(seen)), 0)
+        hits = sum(bool((e.draw(20, r) < 5).any()) for r in range(1, 41))
+        assert hits == 40 if cover else hits <= 12
+
+
+def test_coverage_skips_a_skill_with_nothing_worth_practising():
+    """Skill 'dead' (200 problems) is always failed: its best pick weighs about the epsilon floor,
+    far below 1e-6 of the best problem's weight above it, so coverage does not give it a slot and
+    it appears only through epsilon (0.01 x 200/1000 of the mass)."""
+    skills = ["dead"] * 200 + ["a"] * 800
+    e = SelectionEngine(skills, [1] * 1000, SelectionConfig(seed=3))
+    e.report(np.repeat(np.arange(200), 8), np.zeros(1600), 0)
+    e.report(np.repeat(np.arange(200, 400), 8), np.tile([1.0, 0.0] * 4, 200), 0)
+    hits = sum(int((e.draw(20, r) < 200).sum()) for r in range(1, 41))
+    assert hits <= 4  # expected 40 x 20 x 0.002 = 1.6
 
 
 def test_coverage_keeps_the_prefix_property_and_distinct_skills():
@@ -168,7 +212,7 @@ def test_group_representative_follows_weights_within_the_group():
     """Group A weights (3, 1), group B (1,): a draw of 2 always takes one from each, and A's pick
     is problem 0 with probability 3/4 (2000 draws: 0.75 +- 0.03)."""
     w = np.array([3.0, 1.0, 1.0], np.float32)
-    groups = (np.array([0, 0, 1], np.int32), 2)
+    groups = (np.array([0, 0, 1], np.int32), 2, 0.0)
     picks = [gumbel_top_k(w, 2, np.random.default_rng(s), groups=groups) for s in range(2000)]
     assert all(sorted(p.tolist()) in ([0, 2], [1, 2]) for p in picks)
     assert np.mean([0 in p for p in picks]) == pytest.approx(0.75, abs=0.03)
@@ -176,5 +220,5 @@ def test_group_representative_follows_weights_within_the_group():
 
 def test_a_group_without_drawable_problems_is_not_forced():
     w = np.array([0.0, 0.0, 1.0, 2.0], np.float32)
-    idx = gumbel_top_k(w, 2, np.random.default_rng(0), groups=(np.array([0, 0, 1, 1], np.int32), 2))
+    idx = gumbel_top_k(w, 2, np.random.default_rng(0), groups=(np.array([0, 0, 1, 1], np.int32), 2, 0.0))
     assert sorted(idx.tolist()) == [2, 3]
