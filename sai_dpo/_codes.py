@@ -176,6 +176,14 @@ def check_state(state, engine) -> dict:
             continue  # a state saved before this array existed
         if name not in state or np.shape(state[name]) != shape:
             raise InvalidInputError(f"state['{name}'] must have shape {shape}. Got {np.shape(state.get(name))} instead.")
+    for name in ("ability", "hardness"):
+        if name in state:
+            arr = np.asarray(state[name], np.float64)
+            if not np.isfinite(arr).all() or (arr[:, 1] <= 0).any():
+                raise InvalidInputError(f"state['{name}'] must hold finite means and positive variances.")
+    for name in ("offset", "offset_prec"):
+        if name in state and not np.isfinite(np.asarray(state[name], np.float64)).all():
+            raise InvalidInputError(f"state['{name}'] must be finite.")
     if meta.get("last_draw_key") is not None and "last_draw" not in state:
         raise InvalidInputError("state names a last draw but has no 'last_draw' array.")
     return meta

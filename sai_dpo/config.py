@@ -141,10 +141,10 @@ class SelectionConfig:
                 raise err(name, "a bool")
         if self.estimator not in ESTIMATORS:
             raise err("estimator", f"one of {list(ESTIMATORS)}")
-        if not _is_number(self.offset_sd) or not 0 < self.offset_sd < math.inf:
-            raise err("offset_sd", "a positive finite number (prior sd of a problem's logit offset)")
-        if not _is_number(self.ability_drift) or not 0 <= self.ability_drift < math.inf:
-            raise err("ability_drift", "a non-negative finite number (ability variance added per round)")
+        if not _is_number(self.offset_sd) or not 1e-3 <= self.offset_sd <= 1e3:
+            raise err("offset_sd", "a number in [0.001, 1000] (prior sd of a problem's logit offset)")
+        if not _is_number(self.ability_drift) or not 0 <= self.ability_drift <= 1e3:
+            raise err("ability_drift", "a number in [0, 1000] (ability variance added per round)")
         if not _is_int(self.curriculum_rounds) or self.curriculum_rounds < 1:
             raise err("curriculum_rounds", "an int >= 1")
 

@@ -91,7 +91,9 @@ class SelectionEngine:
         """The draw distribution for ``round`` (float64, sums to 1): policy scores mixed with uniform.
 
         With Thompson exploration the weights depend on the random stream keyed by
-        ``(seed, key or round)``; the same state and key give the same weights.
+        ``(seed, key or round)``; the same state and key give the same weights. With skill coverage
+        (``sai_dpo`` and ``coverage=True``) a draw also puts one problem of each skill with something
+        worth practising first, so a small skill's share of the draws can exceed its share here.
         """
         w = self._weights32(V.check_round(round), V.check_key(key))
         w = w.astype(np.float64)
@@ -314,6 +316,21 @@ class SelectionEngine:
         sd["meta"] = np.array(json.dumps(meta))
         return sd
 
+    def _warm_start_rasch(self, saved: str | None) -> None:
+        """Fit fresh Rasch estimates to the loaded per-problem evidence (one report of each seen
+        problem's decayed attempts and successes at the newest round), for a state saved before the
+        Rasch estimator existed or by an engine that used the Beta estimator."""
+        t = self.tracker_
+        t._fresh_rasch()
+        r = int(t.newest_round)
+        seen = np.flatnonzero(t.attempts > 0)
+        if len(seen) and r > -(2**29):
+            a, s = t.decayed(r)
+            _rasch.update(t, seen, a[seen].astype(np.float64), s[seen].astype(np.float64), r,
+                          self.config.ability_drift, self.config.offset_sd, practice=False)
+        logger.warning("state was saved with estimator %r: Rasch estimates refitted from %d problems' "
+                       "evidence", saved or "beta (before Rasch)", len(seen))
+
     def load_state_dict(self, state: dict) -> None:
         """Restore a :meth:`state_dict` taken from an engine over the same pool.
 
@@ -324,6 +341,9 @@ class SelectionEngine:
 
         meta = check_state(state, self)
         self.tracker_.load_arrays(state)
+        saved = meta.get("config", {}).get("estimator")
+        if self.policy_.rasch and saved != "rasch":  # its Rasch arrays are absent or were never fed
+            self._warm_start_rasch(saved)
         last = meta.get("last_draw_key")
         self._last_draw = None if last is None else (tuple(last), np.array(state["last_draw"], np.int64))
         self._last_weights = None

@@ -6,7 +6,7 @@ import math
 import numpy as np
 import pytest
 
-from sai_dpo import SelectionConfig, SelectionEngine
+from sai_dpo import InvalidInputError, SelectionConfig, SelectionEngine
 from sai_dpo._draw import gumbel_top_k
 from sai_dpo._rasch import log_learnability
 
@@ -148,7 +148,7 @@ def test_practice_term_lowers_a_trained_problem_by_hand():
     assert on.offset[0] == off.offset[0] and np.array_equal(on.ability, off.ability)
 
 
-def test_rasch_state_round_trips_and_old_states_load():
+def test_rasch_state_round_trips_and_old_states_load(caplog):
     e = SelectionEngine(["a", "b"] * 10, [1, 2] * 10, SelectionConfig(seed=4, estimator="rasch"))
     for r in range(3):
         idx = e.draw(6, r)
@@ -158,17 +158,37 @@ def test_rasch_state_round_trips_and_old_states_load():
     f.load_state_dict(sd)
     assert np.array_equal(f.weights(3), e.weights(3))
     # A state saved before the Rasch estimates existed (no arrays, no 'estimator' in its config)
-    # loads; the estimates start afresh.
+    # loads, and the Rasch estimates are refitted from its per-problem evidence (with a warning).
     meta = json.loads(str(sd["meta"]))
     for key in ("estimator", "offset_sd", "ability_drift", "coverage"):
         del meta["config"][key]
     old = {k: v for k, v in sd.items() if k not in ("offset", "offset_prec", "ability", "hardness", "rasch_round")}
     old["meta"] = np.array(json.dumps(meta))
     g = SelectionEngine(["a", "b"] * 10, [1, 2] * 10, SelectionConfig(seed=4, estimator="rasch"))
-    g.report([0] * 4, [1.0] * 4, 0)  # estimates that the load must replace, not keep
-    g.load_state_dict(old)
-    assert np.all(g.tracker_.offset == 0) and int(g.tracker_.rasch_round[0]) < -1e9
-    assert g.tracker_.attempts.sum() == e.tracker_.attempts.sum()
+    with caplog.at_level("WARNING", logger="sai_dpo.engine"):
+        g.load_state_dict(old)
+    assert "refitted" in caplog.text
+    seen = g.tracker_.attempts > 0
+    assert (g.tracker_.offset_prec[seen] > 0).all() and (g.tracker_.offset_prec[~seen] == 0).all()
+    assert int(g.tracker_.rasch_round[0]) == 2
+    # Damaged Rasch values are refused and leave the engine as it was.
+    bad = dict(sd)
+    bad["ability"] = np.array(sd["ability"]) * np.array([1.0, -1.0])
+    with pytest.raises(InvalidInputError, match="positive variances"):
+        f.load_state_dict(bad)
+    assert np.array_equal(f.weights(3), e.weights(3))
+
+
+def test_a_beta_engine_state_warms_up_a_rasch_engine():
+    """The Beta estimator never feeds the Rasch arrays: loading its state into a Rasch engine refits
+    them, so a skill solved 90% of the time and one solved 10% are told apart at once."""
+    skills = ["hi"] * 20 + ["lo"] * 20
+    beta = SelectionEngine(skills, [1] * 40, SelectionConfig(estimator="beta"))
+    beta.report(np.repeat(np.arange(40), 10), np.r_[np.tile([1.0] * 9 + [0.0], 20), np.tile([1.0] + [0.0] * 9, 20)], 0)
+    rasch = SelectionEngine(skills, [1] * 40, SelectionConfig(estimator="rasch"))
+    rasch.load_state_dict(beta.state_dict())
+    p = 1 - rasch.difficulty(0)
+    assert p[:20].mean() > 0.8 and p[20:].mean() < 0.2
 
 
 # ---------------------------------------------------------------------------------------- coverage
