@@ -33,7 +33,8 @@ def gumbel_top_k(weights: np.ndarray, n: int, rng: np.random.Generator, keys: np
     order of arrival), then the rest of the race. A group's first arrival is a draw from that group's
     own weights, so each group is represented by a problem picked in proportion to its weight within
     the group; a group whose pick weighs less than the minimum (nothing worth practising drawn) is
-    not promoted.
+    not promoted. Coverage works on the float32 race: a group whose every key overflowed (weights
+    below ~1e-38) is not promoted, and the exact log-space fallback ignores coverage.
     """
     size = len(weights)
     keys = np.empty(size, np.float32) if keys is None else keys

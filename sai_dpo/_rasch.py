@@ -20,6 +20,11 @@ The model behind the default ``estimator="rasch"``::
   ``delta * 4 v``, ``delta = score / (information + CALIB_PRIOR)`` and ``v`` the group's reward
   variance (a group that was all right or all wrong trains nothing).
 
+Each report is fitted starting from the current estimates, so unlike the Beta counts the state
+depends on the order in which reports arrive (groups within one report are order-free); a report for
+a round older than the newest seen is down-weighted by ``cell_gamma ** age`` in the skill and level
+fits.
+
 The state lives in the tracker (``offset``, ``offset_prec`` per problem; ``ability`` and ``hardness``
 as (mean, variance) rows; ``rasch_round``, the round the ability variances are expressed at), so it is
 saved, restored and snapshotted with everything else.

@@ -44,7 +44,9 @@ class SelectionConfig:
         sharpness: beta, exponent of the peak factor ``(4 p~ (1 - p~)) ** beta`` that multiplies the
             frontier score; 0 disables it. Draws are proportional to the weights, and ``f`` alone is
             nearly flat over p in [0.2, 0.8] (and flatter as G grows), so without it many draws go
-            to problems that are almost always solved or failed.
+            to problems that are almost always solved or failed. With ``rasch`` the factor is
+            ``(E[p q] / max E[p q]) ** beta``; at 0 only ``f`` at the mean is left and the estimate's
+            uncertainty plays no part.
         tau: temperature of the knowledge tilt ``exp(err_skill / tau)``; ``math.inf`` disables it.
         epsilon: share of the probability mass spread uniformly over the pool (coverage).
         cooldown: time constant (rounds) of the cooldown ``1 - exp(-(r - last_drawn) / cooldown)``;

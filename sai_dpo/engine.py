@@ -103,7 +103,8 @@ class SelectionEngine:
         """Self-aware difficulty per problem: ``D_i = (1 - p_i) + lambda * rho_i`` (float64).
 
         ``p_i`` is the estimated pass rate at ``round`` (default: the newest reported round): with
-        the ``rasch`` estimator the sigmoid of the problem's logit mean, otherwise the posterior mean
+        the ``rasch`` estimator the sigmoid of the problem's logit mean (which does not move with
+        ``round``: only its variance grows), otherwise the posterior mean
         (the problem's decayed record shrunk toward its cell, DESIGN.md section 4 step 4); ``rho_i``
         the mean of the step and token ranks in [0, 1]: pass rate first, then steps and length.
         """
@@ -252,7 +253,8 @@ class SelectionEngine:
     def summary(self) -> dict:
         """Headline numbers for logs: JSON-serialisable.
 
-        Keys: ``skill_accuracy`` {skill: shrunk decayed accuracy}, ``skill_attempts``, ``draw_entropy``
+        Keys: ``skill_accuracy`` {skill: shrunk decayed accuracy; with the Rasch estimator, its
+        per-skill accuracy}, ``skill_attempts``, ``draw_entropy``
         (nats, of the weights of the last draw, or of round ``newest`` if nothing was drawn),
         ``draw_entropy_ratio`` (entropy / log N; 1 = uniform), ``draw_share`` ({"<skill>|<level>":
         share of the most recent draw}, the run-log format), ``informative_share`` (share of the
@@ -260,12 +262,14 @@ class SelectionEngine:
         None before any report), ``informative_round``, ``n_outcomes``, ``global_accuracy``.
         """
         est = self._estimates()
+        # The Rasch model's per-skill accuracy is not pulled toward 0.5 by what was drawn.
+        skill_acc = _rasch.skill_accuracy(self.tracker_) if self.policy_.rasch else est.skill
         t = self.tracker_
         w = self._summary_weights().astype(np.float64)
         w = w[w > 0] / w.sum()
         entropy = float(-(w * np.log(w)).sum())
         return {
-            "skill_accuracy": {str(k): float(v) for k, v in zip(self.skills_, est.skill, strict=True)},
+            "skill_accuracy": {str(k): float(v) for k, v in zip(self.skills_, skill_acc, strict=True)},
             "skill_attempts": {str(k): float(v) for k, v in zip(self.skills_, est.attempts.sum(1), strict=True)},
             "global_accuracy": est.glob,
             "draw_entropy": entropy,

@@ -189,6 +189,8 @@ def test_a_beta_engine_state_warms_up_a_rasch_engine():
     rasch.load_state_dict(beta.state_dict())
     p = 1 - rasch.difficulty(0)
     assert p[:20].mean() > 0.8 and p[20:].mean() < 0.2
+    acc = rasch.summary()["skill_accuracy"]  # the Rasch per-skill accuracy
+    assert acc["hi"] > 0.8 and acc["lo"] < 0.2
 
 
 # ---------------------------------------------------------------------------------------- coverage
