@@ -187,7 +187,22 @@ def _sigmoid(x: np.ndarray) -> np.ndarray:
     return 1.0 / (1.0 + np.exp(-x))
 
 
-class SimLearner:
+def per_skill_mean(skill: np.ndarray, values: np.ndarray, n_skills: int) -> np.ndarray:
+    """Mean of ``values`` per skill code (0 for a skill without entries), shape (n_skills,)."""
+    return np.bincount(skill, weights=values, minlength=n_skills) / np.maximum(
+        np.bincount(skill, minlength=n_skills), 1)
+
+
+class GroupSampler:
+    """Rollouts for a learner that has ``pass_rates(indices)`` and a Generator ``_rng``."""
+
+    def rollout(self, indices: np.ndarray, group_size: int) -> np.ndarray:
+        """Sample ``group_size`` 0/1 outcomes per problem; shape (len(indices), group_size)."""
+        p = self.pass_rates(indices)
+        return (self._rng.random((p.size, group_size)) < p[:, None]).astype(np.float64)
+
+
+class SimLearner(GroupSampler):
     """The evolving model: abilities per skill and memorised problems.
 
     Example:
@@ -224,11 +239,6 @@ class SimLearner:
         cfg = self.world.config
         return cfg.level_centre + cfg.level_step * (self.world.level - 3.0), float(max(cfg.label_noise, 1e-3))
 
-    def rollout(self, indices: np.ndarray, group_size: int) -> np.ndarray:
-        """Sample ``group_size`` 0/1 outcomes per problem; shape (len(indices), group_size)."""
-        p = self.pass_rates(indices)
-        return (self._rng.random((p.size, group_size)) < p[:, None]).astype(np.float64)
-
     def learn(self, indices: np.ndarray, rewards: np.ndarray) -> float:
         """One training step on the groups ``rewards[j]`` of problems ``indices[j]``.
 
@@ -264,6 +274,4 @@ class SimLearner:
     def skill_accuracy(self) -> np.ndarray:
         """Expected MATH-like held-out accuracy per skill, shape (S,)."""
         skill, b, a = self.world.heldout["math"]
-        acc = _sigmoid(a * (self.theta[skill] - b))
-        return np.bincount(skill, weights=acc, minlength=self.world.config.n_skills) / np.maximum(
-            np.bincount(skill, minlength=self.world.config.n_skills), 1)
+        return per_skill_mean(skill, _sigmoid(a * (self.theta[skill] - b)), self.world.config.n_skills)

@@ -55,6 +55,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from eval.simbench.learner import GroupSampler, per_skill_mean
+
 __all__ = ["MirtConfig", "MirtWorld", "MirtLearner", "make_mirt_world"]
 
 
@@ -277,7 +279,7 @@ def _solve(theta: np.ndarray, items: _Items, idx=slice(None)) -> tuple[np.ndarra
     return c + (1.0 - c) * known, known
 
 
-class MirtLearner:
+class MirtLearner(GroupSampler):
     """The evolving model: abilities per skill and a count of informative exposures per problem.
 
     Example:
@@ -299,11 +301,6 @@ class MirtLearner:
         """True current pass probability of pool problems (all when ``indices`` is None)."""
         idx = slice(None) if indices is None else np.asarray(indices, dtype=np.int64)
         return _solve(self.theta, self.world.items, idx)[0]
-
-    def rollout(self, indices: np.ndarray, group_size: int) -> np.ndarray:
-        """Sample ``group_size`` 0/1 outcomes per problem; shape (len(indices), group_size)."""
-        p = self.pass_rates(indices)
-        return (self._rng.random((p.size, group_size)) < p[:, None]).astype(np.float64)
 
     def learn(self, indices: np.ndarray, rewards: np.ndarray) -> float:
         """One training step on the groups ``rewards[j]`` of problems ``indices[j]``.
@@ -340,6 +337,4 @@ class MirtLearner:
     def skill_accuracy(self) -> np.ndarray:
         """Expected mixed held-out accuracy per primary skill, shape (S,)."""
         items = self.world.heldout["math"]
-        acc = _solve(self.theta, items)[0]
-        s = self.world.config.n_skills
-        return np.bincount(items.skill, weights=acc, minlength=s) / np.maximum(np.bincount(items.skill, minlength=s), 1)
+        return per_skill_mean(items.skill, _solve(self.theta, items)[0], self.world.config.n_skills)
