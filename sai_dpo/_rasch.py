@@ -1,6 +1,6 @@
 """Online logistic (Rasch) pass-rate estimates: ability per skill, hardness per level, offset per problem.
 
-The model behind the default ``estimator="rasch"``::
+The model behind the optional ``estimator="rasch"``::
 
     logit p_i(t) = ability[skill(i)](t) - hardness[level(i)] - offset_i
 
@@ -96,7 +96,8 @@ def log_learnability(mu: np.ndarray, var: np.ndarray, out: np.ndarray) -> np.nda
 
     The probit approximation ``E[sigmoid(x)] ~ sigmoid(kappa mu)``, ``kappa = (1 + pi var / 8)^-1/2``,
     differentiated in mu gives ``E[p (1 - p)] ~ kappa p(kappa mu) (1 - p(kappa mu))``: exact when
-    var = 0, within 8% of the Gaussian integral for var <= 4.
+    var = 0, within 8% of the Gaussian integral for |mu| <= 4 and var <= 4 (up to ~33% near
+    |mu| = 6, where the weights are negligible anyway).
     """
     var *= np.float32(math.pi / 8)
     var += 1

@@ -32,7 +32,8 @@ class SelectionConfig:
         seed: seed of every random stream; draws are keyed by ``(seed, round key)``.
         half_life: rounds after which per-problem evidence weighs half (forgetting) in the ``beta``
             estimator and the per-problem baselines (``rasch`` follows change through ``ability_drift``).
-        cell_half_life: half-life of the dense (skill, level) table and the skill tilt;
+        cell_half_life: half-life of the dense (skill, level) table and the skill tilt (``beta``), of
+            the calibration statistics, and the discount of late Rasch reports;
             ``None`` means the same as ``half_life``.
         prior_strength: m, pseudo-attempts with which a cell shrinks toward its skill/level
             prior, and skills/levels toward the global accuracy.
@@ -72,9 +73,10 @@ class SelectionConfig:
             prediction (``rasch`` only): how far problems of one cell spread in difficulty.
         ability_drift: variance (logits^2) added to each skill's ability estimate per round
             (``rasch`` only): how fast the model's skills may change as it trains.
-        coverage: every draw of the ``sai_dpo`` policy includes one problem of each skill that has a
-            drawable problem (picked within the skill by the weights; up to ``n`` skills, the most
-            preferred first), the rest by weight: every knowledge point is practised each round,
+        coverage: every draw of the ``sai_dpo`` policy includes one problem of each skill whose pick
+            (drawn within the skill by the weights) is worth practising: it weighs at least 1e-6 of
+            the best problem above the epsilon floor (up to ``n`` skills, the most preferred first);
+            the rest by weight: every knowledge point is practised each round,
             so none is forgotten while the batch chases another.
         curriculum_rounds: rounds over which the ``curriculum`` baseline walks from the easiest to
             the hardest prior level.
