@@ -19,6 +19,8 @@ __all__ = [
     "pass_at_k",
     "two_proportion_z",
     "wilson_interval",
+    "clustered_wilson_interval",
+    "effective_samples",
 ]
 
 # Two-sided 95% normal quantile, used by the Wilson interval and the two-proportion z-test.
@@ -78,6 +80,48 @@ def wilson_interval(successes: int, total: int, z: float = Z_95) -> tuple[float,
     lo = 0.0 if successes == 0 else max(0.0, centre - half)
     hi = 1.0 if successes == total else min(1.0, centre + half)
     return lo, hi
+
+
+def effective_samples(correct, samples) -> float:
+    """Effective number of independent samples behind the pooled accuracy ``sum(c) / sum(n)``.
+
+    Samples of one problem are correlated (a model that can solve a problem tends to solve it every
+    time), so the accuracy is a ratio estimator over problems, not a binomial over samples. With
+    ``N`` problems, ``c_i`` correct of ``n_i`` samples and ``p = sum(c) / sum(n)``, its variance is
+    ``v = N / (N - 1) * sum((c_i - p n_i)^2) / sum(n)^2`` and the effective size ``p (1 - p) / v``,
+    kept within ``[1, sum(n)]``. Independent samples give about
+    ``sum(n)``; problems always or never solved give about ``N``. When ``p`` is 0 or 1 the spread
+    says nothing about the correlation and the count of problems ``N`` is used (conservative).
+    """
+    c = np.asarray(correct, dtype=np.float64)
+    n = np.asarray(samples, dtype=np.float64)
+    total, k = float(n.sum()), len(n)
+    if total <= 0:
+        return 0.0
+    if k < 2 or np.all(n <= 1):
+        return total
+    p = float(c.sum()) / total
+    if p <= 0.0 or p >= 1.0:
+        return float(k)
+    v = k / (k - 1) * float(((c - p * n) ** 2).sum()) / total**2
+    if v <= 0:
+        return total
+    return float(min(total, max(1.0, p * (1 - p) / v)))
+
+
+def clustered_wilson_interval(correct, samples, z: float = Z_95) -> tuple[float, float]:
+    """Wilson interval for the pooled accuracy over problems with several samples each: the Wilson
+    score interval at the accuracy with ``total`` = :func:`effective_samples` instead of the raw
+    sample count (one sample per problem gives exactly :func:`wilson_interval`)."""
+    c = np.asarray(correct, dtype=np.float64)
+    n = np.asarray(samples, dtype=np.float64)
+    total = float(n.sum())
+    if total <= 0:
+        return 0.0, 1.0
+    n_eff = effective_samples(c, n)
+    p = float(c.sum()) / total
+    lo, hi = wilson_interval(p * n_eff, n_eff, z)
+    return (0.0 if c.sum() == 0 else lo), (1.0 if c.sum() == total else hi)
 
 
 def bootstrap_mean_ci(

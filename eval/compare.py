@@ -47,7 +47,9 @@ def _acc_row(group: str, a: dict | None, b: dict | None) -> dict:
     if b:
         row["b"], row["b_ci"] = b["accuracy"], b["accuracy_ci"]
     if a and b:
-        z = two_proportion_z(a["n_correct"], a["n_samples"], b["n_correct"], b["n_samples"])
+        # Effective sample sizes when the eval recorded them (correlated samples per problem).
+        na, nb = a.get("accuracy_n_eff", a["n_samples"]), b.get("accuracy_n_eff", b["n_samples"])
+        z = two_proportion_z(a["accuracy"] * na, na, b["accuracy"] * nb, nb)
         row["delta"] = b["accuracy"] - a["accuracy"]
         row["significant"] = abs(z) > Z_95
         row["test"] = f"z={z:+.2f}"

@@ -6,8 +6,10 @@ render it.
 
 Conventions (also written into the output under ``"methods"``):
 
-- **accuracy** is the mean over all samples; its CI is the Wilson interval on (correct, samples),
-  treating samples as independent.
+- **accuracy** is the mean over all samples; its CI is the Wilson interval at the effective number
+  of independent samples (:func:`eval._stats.effective_samples`): samples of one problem are
+  correlated, so with many samples per problem the interval is close to one over problems, not
+  over samples (``accuracy_n_eff`` gives that number).
 - **pass@k** uses the unbiased estimator per problem (:func:`eval._stats.pass_at_k`) averaged over
   problems; **maj@k** is the majority vote over *answer equivalence classes* (answers the checker
   judges equal fall in one class, so ``1/2``, ``0.5`` and ``\\frac{1}{2}`` vote together). For
@@ -31,7 +33,13 @@ from dataclasses import asdict, dataclass, field
 import numpy as np
 
 from eval._eval_errors import EvalInputError
-from eval._stats import bootstrap_mean_ci, pass_at_k, wilson_interval
+from eval._stats import (
+    bootstrap_mean_ci,
+    clustered_wilson_interval,
+    effective_samples,
+    pass_at_k,
+    wilson_interval,
+)
 
 __all__ = [
     "STATUSES",
@@ -295,7 +303,8 @@ def _block(problems: Sequence[ProblemSamples], idx: np.ndarray, pp: _PerProblem,
         "n_samples": n_samples,
         "n_correct": n_correct,
         "accuracy": n_correct / n_samples if n_samples else 0.0,
-        "accuracy_ci": list(wilson_interval(n_correct, n_samples)),
+        "accuracy_ci": list(clustered_wilson_interval([p.n_correct for p in subset], [p.n for p in subset])),
+        "accuracy_n_eff": effective_samples([p.n_correct for p in subset], [p.n for p in subset]),
         "pass_at_k": {str(k): float(means[j]) for j, k in enumerate(pp.ks)},
         "pass_at_k_ci": {str(k): [float(x) for x in cis[j]] for j, k in enumerate(pp.ks)},
         "maj_at_k": {str(k): float(means[nk + j]) for j, k in enumerate(pp.ks)},
@@ -325,17 +334,19 @@ def _groups(problems: Sequence[ProblemSamples], attr: str) -> dict[str, np.ndarr
 
 def _cells(problems: Sequence[ProblemSamples]) -> dict[str, dict[str, dict]]:
     """Accuracy per (skill, level) cell with its Wilson CI, for the heatmap."""
-    tally: dict[tuple[str, str], list[int]] = {}
+    tally: dict[tuple[str, str], list[list[int]]] = {}
     for p in problems:
-        t = tally.setdefault((_group_key(p.skill), _group_key(p.level)), [0, 0])
-        t[0] += p.n_correct
-        t[1] += p.n
+        t = tally.setdefault((_group_key(p.skill), _group_key(p.level)), [[], []])
+        t[0].append(p.n_correct)
+        t[1].append(p.n)
     out: dict[str, dict[str, dict]] = {}
     for skill in _sort_keys({s for s, _ in tally}):
         row = {}
         for level in _sort_keys({lv for s, lv in tally if s == skill}):
-            c, n = tally[(skill, level)]
-            row[level] = {"accuracy": c / n, "accuracy_ci": list(wilson_interval(c, n)), "n_samples": n, "n_correct": c}
+            cs, ns = tally[(skill, level)]
+            c, n = sum(cs), sum(ns)
+            row[level] = {"accuracy": c / n, "accuracy_ci": list(clustered_wilson_interval(cs, ns)), "n_samples": n,
+                          "n_correct": c}
         out[skill] = row
     return out
 
@@ -373,7 +384,8 @@ def compute_metrics(
     out["lengths"] = length_stats(problems)
     out["config"] = asdict(config)
     out["methods"] = {
-        "accuracy_ci": "Wilson score interval (95%) over samples",
+        "accuracy_ci": "Wilson score interval (95%) at the effective number of independent samples "
+                       "(samples of one problem are correlated; see accuracy_n_eff)",
         "pass_at_k": "unbiased estimator 1 - C(n-c,k)/C(n,k) per problem (product form), mean over problems",
         "maj_at_k": (
             "majority over checker-equivalence classes of extracted answers; mean over all k-subsets "

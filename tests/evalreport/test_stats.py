@@ -10,6 +10,8 @@ import pytest
 from eval._eval_errors import EvalInputError
 from eval._stats import (
     bootstrap_mean_ci,
+    clustered_wilson_interval,
+    effective_samples,
     majority_share_correct,
     pass_at_k,
     two_proportion_z,
@@ -90,3 +92,38 @@ def test_majority_share_ties():
     assert majority_share_correct([(2, True), (2, False)]) == 0.5
     assert majority_share_correct([(1, True), (1, False), (1, False)]) == pytest.approx(1 / 3)
     assert majority_share_correct([]) == 0.0
+
+
+def test_clustered_wilson_matches_plain_wilson_with_one_sample_per_problem():
+    correct, samples = [1] * 8 + [0] * 2, [1] * 10
+    assert effective_samples(correct, samples) == 10
+    assert clustered_wilson_interval(correct, samples) == pytest.approx(wilson_interval(8, 10))
+
+
+def test_clustered_wilson_counts_problems_when_samples_agree():
+    """20 problems x 10 samples, 12 always solved and 8 never: p = 0.6, and the ratio-estimator
+    variance is 20/19 * (12 x (10 - 6)^2 + 8 x 6^2) / 200^2 = 20/19 * 480 / 40000 = 0.012632, so
+    n_eff = 0.24 / 0.012632 = 19.0 (about the 20 problems, not the 200 samples): the interval is
+    the Wilson interval of 11.4 / 19.0 and much wider than the naive one over 200 samples."""
+    correct, samples = [10] * 12 + [0] * 8, [10] * 20
+    assert effective_samples(correct, samples) == pytest.approx(19.0, abs=1e-9)
+    lo, hi = clustered_wilson_interval(correct, samples)
+    assert (lo, hi) == pytest.approx(wilson_interval(11.4, 19.0))
+    naive = wilson_interval(120, 200)
+    assert hi - lo > 2.5 * (naive[1] - naive[0])
+
+
+def test_clustered_wilson_is_close_to_naive_for_independent_samples():
+    """Every problem solved with the same probability 0.5, 10 samples each (binomial within and
+    between problems): n_eff is near the 2000 samples, not the 200 problems."""
+    rng = np.random.default_rng(0)
+    correct = rng.binomial(10, 0.5, size=200)
+    n_eff = effective_samples(correct, [10] * 200)
+    assert 1400 < n_eff <= 2000
+
+
+def test_clustered_wilson_edges():
+    assert clustered_wilson_interval([0, 0], [0, 0]) == (0.0, 1.0)
+    lo, hi = clustered_wilson_interval([0, 0, 0], [5, 5, 5])  # nothing solved: n_eff = 3 problems
+    assert lo == 0.0 and hi == pytest.approx(wilson_interval(0, 3)[1])
+    assert clustered_wilson_interval([5, 5], [5, 5])[1] == 1.0
