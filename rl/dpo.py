@@ -36,6 +36,7 @@ from typing import Any
 
 import numpy as np
 
+from rl._dpo_init import build_initial_policy
 from rl._dpo_run import RunDir
 from rl.dpo_config import DPOLoopConfig
 from rl.pairs import ScoredSample, build_pairs, is_mixed, pairs_dataset
@@ -43,7 +44,7 @@ from rl.reporting import MODEL_STATUSES
 
 log = logging.getLogger(__name__)
 
-__all__ = ["IterativeDPO", "run_dpo"]
+__all__ = ["IterativeDPO", "run_dpo", "build_initial_policy"]
 
 
 
@@ -99,8 +100,6 @@ class IterativeDPO:
     def _initial_model(self) -> Path:
         if self.config.model is not None:
             return Path(self.config.model)
-        from rl._dpo_init import build_initial_policy
-
         return build_initial_policy(self.pool, self.run_dir.init_model_dir, self.config)
 
     # --- the loop -------------------------------------------------------------------------------

@@ -25,7 +25,7 @@ from sai_dpo.errors import InvalidInputError
 
 log = logging.getLogger(__name__)
 
-__all__ = ["RoundLog", "Reporter", "EngineReporter", "ServiceReporter", "Selection", "MODEL_STATUSES"]
+__all__ = ["RoundLog", "Reporter", "EngineReporter", "ServiceReporter", "Selection", "MODEL_STATUSES", "pool_meta"]
 
 # Outcomes that are the model's doing and feed the tracker; unparseable_gold / timeout do not.
 MODEL_STATUSES = frozenset({"correct", "incorrect", "unparseable_pred"})
@@ -153,14 +153,14 @@ class Selection:
         """In-process: draws from and reports to ``engine``, built on ``pool`` (record schema)."""
         ids = [str(i) for i in pool["id"]]
         return cls(EngineSource(engine, pool_ids=ids), EngineReporter(engine, ids), tracker=engine,
-                   meta=_pool_meta(pool), **kwargs)
+                   meta=pool_meta(pool), **kwargs)
 
     @classmethod
     def from_service(cls, client: Any, run_id: str, pool: Any = None, fallback: Any = None,
                      **kwargs) -> Selection:
         """Ray service: draws keyed ``run_id/round-r`` (cached server-side), buffered reports."""
         return cls(ServiceSource(client, run_id, fallback=fallback), ServiceReporter(client),
-                   tracker=client, meta=_pool_meta(pool) if pool is not None else None, **kwargs)
+                   tracker=client, meta=pool_meta(pool) if pool is not None else None, **kwargs)
 
     # -- outcomes -------------------------------------------------------------------------------
     def record_outcomes(self, problem_ids: Sequence[str], rewards: Sequence[float | None],
@@ -261,7 +261,8 @@ class Selection:
         return fn() if fn is not None else None
 
 
-def _pool_meta(pool: Any) -> dict[str, tuple[Any, Any]]:
+def pool_meta(pool: Any) -> dict[str, tuple[Any, Any]]:
+    """Problem id -> (skill, level) from a pool with the record schema (None where a column is absent)."""
     names = getattr(pool, "column_names", [])
     skills = pool["skill"] if "skill" in names else [None] * len(pool)
     levels = pool["level"] if "level" in names else [None] * len(pool)

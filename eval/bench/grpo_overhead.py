@@ -101,7 +101,7 @@ def _run_stock(pool, ds, policy, args) -> float:
 
 
 def _selection(pool, g: int, backend: str):
-    from rl.reporting import EngineReporter, Selection, _pool_meta
+    from rl.reporting import EngineReporter, Selection, pool_meta
     from sai_dpo import SelectionConfig, SelectionEngine
 
     config = SelectionConfig(group_size=g, seed=0)
@@ -111,7 +111,7 @@ def _selection(pool, g: int, backend: str):
         # wall-time difference is the machinery's cost alone.
         engine = SelectionEngine.from_pool(pool, config)
         return Selection(_StockOrder(len(pool), seed=0), EngineReporter(engine, list(pool["id"])),
-                         tracker=engine, meta=_pool_meta(pool), group_size=g)
+                         tracker=engine, meta=pool_meta(pool), group_size=g)
     if backend == "service":
         from sai_dpo.service import launch
 

@@ -48,7 +48,7 @@ def _parse(argv=None) -> argparse.Namespace:
 def _setup(args, root: Path) -> tuple[str, str]:
     """The pool file and the warm-started initial policy shared by every run."""
     from data import build_pool, load_pool, save_pool
-    from rl._dpo_init import build_initial_policy
+    from rl.dpo import build_initial_policy
     from rl.dpo_config import DPOLoopConfig
 
     pool_file = save_pool(build_pool(args.pool_size, seed=args.pool_seed, kind="arith"), root / "pool.jsonl")

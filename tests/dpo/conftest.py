@@ -18,9 +18,9 @@ def dpo_pool_file(tmp_path_factory):
 
 @pytest.fixture(scope="session")
 def dpo_policy(tmp_path_factory, dpo_pool_file):
-    """The loop's own initial-policy path (rl._dpo_init), built once: tiny Llama warm-started on levels 1-2."""
+    """The loop's own initial-policy path (rl.dpo.build_initial_policy), built once: tiny Llama warm-started on levels 1-2."""
     from data import load_pool
-    from rl._dpo_init import build_initial_policy
+    from rl.dpo import build_initial_policy
     from rl.dpo_config import DPOLoopConfig
 
     cfg = DPOLoopConfig(pool=dpo_pool_file, warm_start_steps=150, warm_start_max_level=2)
