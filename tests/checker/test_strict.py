@@ -1,0 +1,33 @@
+"""Strictness rows (tests/checker/strict.jsonl): answers that are right only by a loose reading.
+
+Each row is a (gold, prediction, expected) judgement a careful grader makes; the ``note`` starts with
+the looseness it covers: 1 the left side of ``name = value``, 2 a choice letter written with a value,
+3 units on both sides, 4 the name of a free integer parameter, 5 a hedge of equivalent forms. The
+benchmark reads the same file: ``python -m eval.bench.checker --cases tests/checker/strict.jsonl``.
+"""
+
+import json
+import pathlib
+import re
+
+import pytest
+
+from eval.checker import verify
+
+CORPUS = pathlib.Path(__file__).parent / "strict.jsonl"
+ROWS = [json.loads(line) for line in CORPUS.read_text().splitlines() if line.strip()]
+
+
+def test_every_looseness_has_true_and_false_rows():
+    for topic in {r["note"].split()[0] for r in ROWS}:
+        expected = {r["expected"] for r in ROWS if r["note"].split()[0] == topic}
+        assert expected == {True, False}, topic
+
+
+@pytest.mark.parametrize(
+    "row", ROWS, ids=[f"{i:02d}-" + re.sub(r"[^A-Za-z0-9]+", "_", r["note"]).strip("_")[:40] for i, r in enumerate(ROWS)]
+)
+def test_strict_row(row):
+    verdict = verify(row["gold"], row["prediction"], choices=row.get("choices"), timeout=5.0)
+    assert bool(verdict) is row["expected"], (row["note"], verdict)
+    assert verdict.status != "timeout", verdict
