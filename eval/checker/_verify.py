@@ -150,6 +150,9 @@ def _worker_task(task):
 
 def _fast(gold: str, pred: str, choices) -> tuple[str, str] | None:
     """In-process decision; None when sympy is needed (no pair matched here and some pair was undecided)."""
+    g_unit, p_unit = _prepare(gold)[0].unit, _prepare(pred)[0].unit
+    if g_unit and p_unit and g_unit != p_unit:
+        return "incorrect", f"different units ({p_unit} vs {g_unit})"
     check = _letter_check(_prepare(pred), choices)
     if check is not None:
         try:

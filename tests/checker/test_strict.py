@@ -31,3 +31,18 @@ def test_strict_row(row):
     verdict = verify(row["gold"], row["prediction"], choices=row.get("choices"), timeout=5.0)
     assert bool(verdict) is row["expected"], (row["note"], verdict)
     assert verdict.status != "timeout", verdict
+
+
+@pytest.mark.parametrize(
+    ("answer", "key"),
+    [
+        (r"12\text{ cm}", "cm"), ("12 centimetres", "cm"), (r"12\,\mathrm{cm}^3", "cm^3"), ("12 cubic cm", "cm^3"),
+        ("12 sq ft", "ft^2"), (r"\text{7 hours}", "h"), ("12", ""), ("12 units", ""), ("12 apples", ""),
+        (r"2\text{ h } 30\text{ min}", ""),  # two different units: nothing to compare
+        ("5 square hours", ""),  # a power of a unit that is not a length is not a unit here
+    ],
+)
+def test_unit_key_of_normalized_answers(answer, key):
+    from eval.checker._normalize import normalize
+
+    assert normalize(answer).unit == key
