@@ -92,6 +92,18 @@ _TEXT_NUMBER_UNIT = re.compile(
     r"\\(?:text|mbox|textrm|mathrm)\s*\{\s*([-+]?\d[\d,]*(?:\.\d+)?)\s+([A-Za-z][A-Za-z\s./-]*)\}"
 )
 _SPACES = re.compile(r"\s+")
+# A declaration that the parameter of a general solution is an integer, at the end of the answer:
+# ", k \in \mathbb{Z}", "(n \in \mathbb{Z})", "\text{ for any integer } k", "\text{ where } k \text{ is an integer}".
+_INTEGERS = r"(?:\\mathbb\s*\{?\s*Z\s*\}?|\\mathbf\s*\{\s*Z\s*\}|\\Bbb\s*\{?\s*Z\s*\}?|Z)"
+_DECL_WORDS = r"\\text\s*\{[\s,]*(?:where|for|with)(?:\s+(?:all|any|some|each|every))?\s*\}"
+_INTEGER_DECLARATION = re.compile(
+    r"\s*[,;]?\s*(?:\(\s*)?(?:" + _DECL_WORDS + r"\s*|\\forall\s*)?"
+    r"(?:(?P<a>[kmn])\s*\\in\s*" + _INTEGERS
+    + r"|(?P<b>[kmn])\s*\\text\s*\{\s*(?:is\s+)?(?:an?\s+)?integers?\s*\})"
+    r"\s*\)?\s*\.?\s*$"
+    r"|\s*[,;]?\s*\\text\s*\{[\s,]*(?:where|for)(?:\s+(?:all|any|some|each|every|an?))?\s+integers?\s*\}"
+    r"\s*(?P<c>[kmn])\s*\.?\s*$"
+)
 _BACKSLASH_SPACE = re.compile(r"(?<!\\)\\ ")
 _SPACE = re.compile(r"(?<=(.))\s+(?=(.))")
 
@@ -203,6 +215,16 @@ def _strip_units(pattern: re.Pattern, s: str, found: list[str]) -> str:
     return pattern.sub(lambda m: found.append(m.group(0)) or "", s)
 
 
+def _drop_integer_declaration(s: str) -> str:
+    """``\\frac{\\pi}{2} + k\\pi, k \\in \\mathbb{Z}`` -> ``\\frac{\\pi}{2} + k\\pi`` (when k is in what is left)."""
+    m = _INTEGER_DECLARATION.search(s)
+    if m is None:
+        return s
+    head = s[: m.start()]
+    name = m.group("a") or m.group("b") or m.group("c")
+    return head if re.search(rf"(?<![\\A-Za-z]){name}(?![A-Za-z])", head) else s
+
+
 def normalize(answer: str) -> Normalized:
     """Return the canonical text of one bare answer (not a whole response)."""
     s = _unwrap_outer(answer)
@@ -216,6 +238,7 @@ def normalize(answer: str) -> Normalized:
     for token in _DELETE:
         s = s.replace(token, "")
     s = _LE_GE.sub(lambda m: "\\" + m.group(1) + "q", s)
+    s = _drop_integer_declaration(s)
     if _TRIG.search(s):
         # \sin 60^\circ: an angle inside a trig function becomes radians, the value is plain.
         s = _TRIG_DEGREES.sub(r"(\\frac{\1\\pi}{180})", s)

@@ -46,3 +46,21 @@ def test_unit_key_of_normalized_answers(answer, key):
     from eval.checker._normalize import normalize
 
     assert normalize(answer).unit == key
+
+
+@pytest.mark.parametrize(
+    ("gold", "pred", "expected"),
+    [
+        (r"\frac{\pi}{2}+k\pi", r"\frac{\pi}{2}+n\pi", True),
+        (r"(-1)^k\frac{\pi}{6}+k\pi", r"(-1)^n\frac{\pi}{6}+n\pi", True),
+        (r"x+k\pi", r"x+m\pi", True),
+        (r"k\pi", r"2n\pi", False),
+        ("k+1", "n+1", False),
+        (r"k^2\pi", r"n^2\pi", False),
+    ],
+)
+def test_sympy_path_renames_an_integer_parameter_by_the_same_rule(gold, pred, expected):
+    """The worker-side comparison (used when the fast path cannot read an answer) applies the same rule."""
+    from eval.checker._symbolic import sympy_scalar_equal
+
+    assert sympy_scalar_equal(gold, pred) is expected
