@@ -4,11 +4,13 @@ Stages (one small module each)::
 
     _extract    response -> answer text (last \\boxed/\\fbox, "#### x", "answer is", MC letter, last number)
     _normalize  answer text -> canonical LaTeX (wrappers, spacing, units, degrees, percent)
+      _units      the unit stripped, as a key ("cm", "m^2"): known units on both sides must match
     _parse      canonical text -> structure (scalar, tuple/interval, set, union, matrix, letter)
     _compare    structure vs structure; scalars through
       _numbers    exact rationals (ints, decimals, fractions, scientific notation)    in-process
       _evaluate   whitelisted LaTeX arithmetic: exact rationals, else mpmath (60 dig.) in-process
       _arith      the arithmetic it calls, in both modes                              in-process
+      _names      sample points; a general solution's integer parameter (k, m, n) renamed
       _symbolic   latex2sympy2_extended + sympy                                      worker process
     _pool       worker processes with a hard wall-clock limit per item (no signals)
 

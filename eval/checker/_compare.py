@@ -82,12 +82,27 @@ def _ordered(gs, ps, eq: ScalarEq) -> bool:
     return len(gs) == len(ps) and all(compare_nodes(g, p, eq) for g, p in zip(gs, ps, strict=True))
 
 
+_MAX_COLLAPSE = 12  # items; collapsing equal values compares every pair
+
+
+def _distinct(items, eq: ScalarEq) -> list:
+    """The items with repeats of one value dropped: ``0.5, 1/2, 3`` -> ``0.5, 3`` (first form kept)."""
+    kept: list = []
+    for item in items:
+        if not any(compare_nodes(k, item, eq) for k in kept):
+            kept.append(item)
+    return kept
+
+
 def _unordered(gs, ps, eq: ScalarEq) -> bool:
     """Multiset match: each gold item pairs with a distinct equal prediction item."""
     if len(gs) != len(ps):
-        # Sets written with a repeated element ({1, 1, 2}) still equal {1, 2}: dedupe exact text.
+        # Sets written with a repeated element ({1, 1, 2}) still equal {1, 2}: dedupe exact text,
+        # then equal values written two ways ("0.5 or 1/2": one value, hedged in two forms).
         gs = list(dict.fromkeys(gs))
         ps = list(dict.fromkeys(ps))
+        if len(gs) != len(ps) and max(len(gs), len(ps)) <= _MAX_COLLAPSE:
+            gs, ps = _distinct(gs, eq), _distinct(ps, eq)
         if len(gs) != len(ps):
             return False
     left = list(ps)
@@ -150,7 +165,9 @@ def compare_nodes(gold: Node, pred: Node, eq: ScalarEq) -> bool:
     if gk in ("set", "list") and pk in ("set", "list"):
         return _unordered(gold.items, pred.items, eq)
     if {gk, pk} <= {"set", "list", "scalar"}:
-        # {5} vs 5: a one-element set answers a single value.
+        # {5} vs 5: a one-element set answers a single value; so does "0.5 or 1/2" (one value, two forms).
         gi, pi = tuple(dict.fromkeys(_as_items(gold))), tuple(dict.fromkeys(_as_items(pred)))
-        return len(gi) == len(pi) == 1 and compare_nodes(gi[0], pi[0], eq)
+        if len(gi) != 1 or not 1 <= len(pi) <= _MAX_COLLAPSE:
+            return False
+        return all(compare_nodes(gi[0], p, eq) for p in pi)
     return False

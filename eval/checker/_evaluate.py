@@ -10,7 +10,6 @@ letters. This module reads exactly that small language from a token whitelist an
 
 from __future__ import annotations
 
-import random
 import re
 from fractions import Fraction
 from functools import lru_cache
@@ -19,11 +18,11 @@ from ._arith import CTX as _CTX
 from ._arith import EXACT as _EXACT
 from ._arith import I as _I
 from ._arith import Irrational, Unsupported, binom, const, fact, mp_only, power, root, round_to_int
+from ._names import align_names, sample_points
 
 __all__ = ["Unsupported", "compile_expr", "fast_equation_equal", "fast_expr_equal"]
 
 _MAX_LEN = 300
-_POINTS = 4
 _TOKEN = re.compile(
     r"\s*(?:(?P<num>\d+\.\d*|\.\d+|\d+)|(?P<cmd>\\[A-Za-z]+)|(?P<var>[A-Za-z])|(?P<op>[-+*/^_!(){}\[\]|]))"
 )
@@ -263,15 +262,6 @@ def compile_expr(text: str):
     return fn, frozenset(p.names), p.inexact
 
 
-def _points(names) -> list[dict]:
-    # Signed points: x and |x|, or \\sqrt{x^2} and x, must differ somewhere.
-    rng = random.Random(12345)
-    return [
-        {n: rng.choice((-1, 1)) * _CTX.mpf(rng.randint(11, 97)) / rng.randint(3, 17) for n in sorted(names)}
-        for _ in range(_POINTS)
-    ]
-
-
 def _close(x, y, tol) -> bool:
     return abs(x - y) <= tol * max(abs(x), abs(y))
 
@@ -290,9 +280,10 @@ def fast_equation_equal(gold: str, pred: str) -> bool:
     """Two equations are the same when lhs - rhs of one is a nonzero constant multiple of the other's."""
     gf, gnames, _ = _equation(gold)
     pf, pnames, _ = _equation(pred)
+    pf, names = align_names(gf, gnames, pf, pnames)
     ratios = []
     try:
-        for env in _points(gnames | pnames):
+        for env in sample_points(names):
             gv, pv = gf(env), pf(env)
             if abs(pv) < 1e-40 or abs(gv) < 1e-40:
                 if abs(pv) < 1e-40 and abs(gv) < 1e-40:
@@ -315,7 +306,7 @@ def fast_expr_equal(gold: str, pred: str, rel_tol: float) -> bool:
     """
     gf, gnames, g_inexact = compile_expr(gold)
     pf, pnames, p_inexact = compile_expr(pred)
-    names = gnames | pnames
+    pf, names = align_names(gf, gnames, pf, pnames)
     tol = rel_tol if (g_inexact or p_inexact) else _CTX.mpf(10) ** -50
     if names:
         tol = max(tol, 1e-12) if not (g_inexact or p_inexact) else tol
@@ -325,7 +316,7 @@ def fast_expr_equal(gold: str, pred: str, rel_tol: float) -> bool:
                 return gf({_EXACT: True}) == pf({_EXACT: True})  # both rational: exact answer
             except Irrational:
                 pass
-        for env in _points(names) if names else [{}]:
+        for env in sample_points(names) if names else [{}]:
             gv, pv = gf(env), pf(env)
             if not (_CTX.isfinite(gv) and _CTX.isfinite(pv)):
                 raise Unsupported("not finite")

@@ -21,6 +21,8 @@ _ANSWER_IS = re.compile(
     re.IGNORECASE,
 )
 _LETTER = re.compile(r"(?<![A-Za-z\\])\(?([A-E])\)(?![A-Za-z])|\b(?:option|choice)\s*\(?([A-E])\b")
+# A bare option letter followed by a value: "(C) 5", "\\textbf{(C)} 5".
+_LETTER_VALUE = re.compile(r"^(?:\\textbf\{)?\(([A-E])\)\}?\s*[^\s.,;:]")
 _WORD = re.compile(r"(?<![\\A-Za-z{])[A-Za-z]{4,}")
 _INLINE_MATH = re.compile(r"\$\$?([^$]+)\$\$?|\\\((.+?)\\\)")
 # Plain English after an answer ("12 apples", "5 since ..."): cut there.
@@ -146,6 +148,9 @@ def extract(text: str, *, choices=None, last_number: bool = True) -> str | None:
     if line is not None:
         return line
     if choices:
+        bare = _letter_with_value(text)
+        if bare is not None:
+            return bare
         letters = [m.group(1) or m.group(2) for m in _LETTER.finditer(tail)]
         if letters:
             return letters[-1]
@@ -160,6 +165,15 @@ def extract(text: str, *, choices=None, last_number: bool = True) -> str | None:
             math = _last_math_holding(tail, nums[-1])
             return math if math is not None else nums[-1].group(0)
     return None
+
+
+def _letter_with_value(text: str) -> str | None:
+    """A bare "(C) 5" / "(C) $5$" answer, whole: the letter and the value written with it are checked together."""
+    stripped = text.strip()
+    if len(stripped) > 200 or not _LETTER_VALUE.match(stripped):
+        return None
+    rest = stripped.replace("$", "")
+    return rest.strip() if _looks_bare(rest.strip()) else None
 
 
 def _looks_bare(text: str) -> bool:

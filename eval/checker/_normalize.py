@@ -6,17 +6,19 @@ import re
 from dataclasses import dataclass
 
 from ._extract import find_boxed
+from ._units import unit_key
 
 __all__ = ["Normalized", "normalize"]
 
 
 @dataclass(frozen=True)
 class Normalized:
-    """An answer as canonical text, plus whether it carried a percent sign."""
+    """An answer as canonical text, plus whether it carried a percent sign, a degree sign, a unit."""
 
     text: str
     percent: bool = False
     degrees: bool = False
+    unit: str = ""  # canonical key of a known unit that was stripped ("cm", "m^2"), else ""
 
 
 _DELETE = (
@@ -87,9 +89,21 @@ _ARG_COMMANDS = re.compile(r"\\(frac|binom|sqrt)(?![A-Za-z])")
 _TRIG = re.compile(r"\\(?:sin|cos|tan|cot|sec|csc)(?![A-Za-z])")
 # "\text{5 apples}": a number and words inside one \text; the words are a unit.
 _TEXT_NUMBER_UNIT = re.compile(
-    r"\\(?:text|mbox|textrm|mathrm)\s*\{\s*([-+]?\d[\d,]*(?:\.\d+)?)\s+[A-Za-z][A-Za-z\s./-]*\}"
+    r"\\(?:text|mbox|textrm|mathrm)\s*\{\s*([-+]?\d[\d,]*(?:\.\d+)?)\s+([A-Za-z][A-Za-z\s./-]*)\}"
 )
 _SPACES = re.compile(r"\s+")
+# A declaration that the parameter of a general solution is an integer, at the end of the answer:
+# ", k \in \mathbb{Z}", "(n \in \mathbb{Z})", "\text{ for any integer } k", "\text{ where } k \text{ is an integer}".
+_INTEGERS = r"(?:\\mathbb\s*\{?\s*Z\s*\}?|\\mathbf\s*\{\s*Z\s*\}|\\Bbb\s*\{?\s*Z\s*\}?|Z)"
+_DECL_WORDS = r"\\text\s*\{[\s,]*(?:where|for|with)(?:\s+(?:all|any|some|each|every))?\s*\}"
+_INTEGER_DECLARATION = re.compile(
+    r"\s*[,;]?\s*(?:\(\s*)?(?:" + _DECL_WORDS + r"\s*|\\forall\s*)?"
+    r"(?:(?P<a>[kmn])\s*\\in\s*" + _INTEGERS
+    + r"|(?P<b>[kmn])\s*\\text\s*\{\s*(?:is\s+)?(?:an?\s+)?integers?\s*\})"
+    r"\s*\)?\s*\.?\s*$"
+    r"|\s*[,;]?\s*\\text\s*\{[\s,]*(?:where|for)(?:\s+(?:all|any|some|each|every|an?))?\s+integers?\s*\}"
+    r"\s*(?P<c>[kmn])\s*\.?\s*$"
+)
 _BACKSLASH_SPACE = re.compile(r"(?<!\\)\\ ")
 _SPACE = re.compile(r"(?<=(.))\s+(?=(.))")
 
@@ -196,6 +210,21 @@ def _unwrap_commands(s: str) -> str:
     return s
 
 
+def _strip_units(pattern: re.Pattern, s: str, found: list[str]) -> str:
+    """Remove the unit ``pattern`` matches from ``s``, recording what was removed in ``found``."""
+    return pattern.sub(lambda m: found.append(m.group(0)) or "", s)
+
+
+def _drop_integer_declaration(s: str) -> str:
+    """``\\frac{\\pi}{2} + k\\pi, k \\in \\mathbb{Z}`` -> ``\\frac{\\pi}{2} + k\\pi`` (when k is in what is left)."""
+    m = _INTEGER_DECLARATION.search(s)
+    if m is None:
+        return s
+    head = s[: m.start()]
+    name = m.group("a") or m.group("b") or m.group("c")
+    return head if re.search(rf"(?<![\\A-Za-z]){name}(?![A-Za-z])", head) else s
+
+
 def normalize(answer: str) -> Normalized:
     """Return the canonical text of one bare answer (not a whole response)."""
     s = _unwrap_outer(answer)
@@ -209,6 +238,7 @@ def normalize(answer: str) -> Normalized:
     for token in _DELETE:
         s = s.replace(token, "")
     s = _LE_GE.sub(lambda m: "\\" + m.group(1) + "q", s)
+    s = _drop_integer_declaration(s)
     if _TRIG.search(s):
         # \sin 60^\circ: an angle inside a trig function becomes radians, the value is plain.
         s = _TRIG_DEGREES.sub(r"(\\frac{\1\\pi}{180})", s)
@@ -217,16 +247,17 @@ def normalize(answer: str) -> Normalized:
     s = _SEPARATOR_WORDS.sub(", ", s)
     percent = "%" in s
     s = s.replace("\\%", "").replace("%", "")
-    s = _TEXT_NUMBER_UNIT.sub(r"\1", s)
-    s = _TEXT_UNIT.sub("", s)
-    s = _END_TEXT_UNIT.sub("", s)
+    units: list[str] = []
+    s = _TEXT_NUMBER_UNIT.sub(lambda m: units.append(m.group(2)) or m.group(1), s)
+    s = _strip_units(_TEXT_UNIT, s, units)
+    s = _strip_units(_END_TEXT_UNIT, s, units)
     s = _REPEATING.sub(_repeating, s)
     s = _ORDINAL.sub("", s)
     s = _unwrap_commands(s)
     s = _SPACES.sub(" ", s).strip()
     s = _LEAD_WORDS.sub("", s)  # "\\text{The answer is } 5" inside a box
-    s = _PLAIN_UNIT.sub("", s).strip()
-    s = _PROSE_UNIT.sub("", s).strip()
+    s = _strip_units(_PLAIN_UNIT, s, units).strip()
+    s = _strip_units(_PROSE_UNIT, s, units).strip()
     s = s.rstrip(".").strip()
     if "≈" in s:
         s = s.split("≈")[0].strip() or s  # "2\\sqrt{2} \\approx 2.83": the exact form comes first
@@ -235,4 +266,4 @@ def normalize(answer: str) -> Normalized:
     s = _SPACE.sub(_drop_space, s)
     if s.startswith("+") and len(s) > 1:
         s = s[1:]
-    return Normalized(_unwrap_outer(s), percent, degrees)
+    return Normalized(_unwrap_outer(s), percent, degrees, unit_key(units) if units else "")

@@ -19,8 +19,20 @@ _ONE_SIDED = re.compile(rf"^(?P<v>[A-Za-z]){_REL}(?P<a>[^<>=]+)$")
 _COMMAND = re.compile(r"\\[A-Za-z]+")
 _PM = re.compile(r"(\\pm|\\mp)(?![A-Za-z])")
 _RELATION = re.compile(r"<|>|\\leq|\\geq")
-# Parts of a left side that name a quantity without being arithmetic: a_{10}, f(3), f^{-1}(x), P(A).
-_NAME_PARTS = re.compile(r"_\{[^{}]*\}|_[A-Za-z0-9]|\^\{-1\}|\([^()]*\)")
+# The name of one quantity on the left of "name = value": x, n, AB, area, \theta, a_{10}, x', f(3),
+# f^{-1}(x), P(A), \sin\theta, \angle ABC, [ABC]. No arithmetic: 2x, x^2, m-n are expressions.
+_GREEK = (
+    r"\\(?:alpha|beta|gamma|delta|epsilon|varepsilon|zeta|eta|theta|vartheta|lambda|mu|nu|xi|rho|sigma|"
+    r"tau|phi|varphi|chi|psi|omega|Gamma|Delta|Theta|Lambda|Sigma|Phi|Psi|Omega)(?![A-Za-z])"
+)
+_NAME = (
+    r"(?:(?:m\s?)?\\angle\s?|\\(?:sin|cos|tan|cot|sec|csc)\s?)?"
+    rf"(?:[A-Za-z]+|{_GREEK}|\[[A-Z]{{3,}}\])"
+    # Arguments without + or - inside (a leading sign is fine): f(3), f(-1), P(A); not x(x+1).
+    r"(?:_\{[^{}]*\}|_[A-Za-z0-9]|'+|\^\{-1\}|\(-?[^()+\-]*(?:,-?[^()+\-]*)*\))*"
+)
+_NAME_SUM = re.compile(rf"^{_NAME}(?:\+{_NAME})*$")
+_NAME_TUPLE = re.compile(rf"^\({_NAME}(?:,{_NAME})+\)$")
 _OPEN = "([{"
 _CLOSE = ")]}"
 
@@ -90,19 +102,31 @@ def _strip_assignment(s: str) -> str:
 
 
 def equation_value(s: str) -> str | None:
-    """The value in ``name = value`` when the left side names the quantity asked for, else None.
+    """The value in ``name = value`` when the left side names one quantity, else None.
 
-    ``m+n=17``, ``AB = 5``, ``f(3) = 7``, ``a_{10} = 512``, ``(a, b) = (2, 3)`` give the right side.
-    Not an equation to solve (``x + 2 = 5``: a digit in the left side), nor several answers
-    (``x = 2, y = 3``: a top-level comma).
+    The verifier has no problem text, so it cannot check that the left side is the quantity the
+    problem asks for; it accepts only left sides that are a name of a quantity or a sum of distinct
+    names, the forms competition problems ask for ("find x", "find AB", "find f(3)", "find m+n"):
+    ``x=17``, ``AB = 5``, ``f(3) = 7``, ``a_{10} = 512``, ``(a, b) = (2, 3)``, ``m+n = 17``.
+    Any other arithmetic on the left names a different quantity (``m-n=17``, ``2x=17``, ``x^2=17``,
+    ``\\frac{m}{n}=17``, ``x+x=17``), as do equations to solve (``x + 2 = 5``) and several answers
+    (``x = 2, y = 3``: a top-level comma): None for all of them.
     """
     parts = split_top(s, "=")
     if len(parts) < 2 or not all(p.strip() for p in parts) or len(split_top(s, ",")) > 1:
         return None
-    lhs = parts[0]
-    if not _has_letter(lhs) or _RELATION.search(lhs) or re.search(r"\d", _NAME_PARTS.sub("", lhs)):
-        return None
-    return parts[-1].strip()
+    return parts[-1].strip() if _names_one_quantity(parts[0].strip()) else None
+
+
+def _names_one_quantity(lhs: str) -> bool:
+    """True for a name (``x``, ``f(3)``), a tuple of names (``(a, b)``) or a sum of distinct names."""
+    lhs = lhs.replace(" ", "")
+    if _NAME_TUPLE.match(lhs):
+        return True
+    if not _NAME_SUM.match(lhs):
+        return False
+    names = split_top(lhs, "+")
+    return len(set(names)) == len(names)
 
 
 def _has_letter(s: str) -> bool:

@@ -166,6 +166,51 @@ def _as_expr(obj):
     return obj, False
 
 
+def _steps_by_pi(expr, name, others) -> bool:
+    """Stepping the integer ``name`` by 2 adds one nonzero rational multiple of pi (see _names)."""
+    import sympy
+
+    from ._arith import CTX
+    from ._names import rational_pi_multiple
+
+    rng = random.Random(2)
+    point = {s: sympy.Rational(rng.randint(11, 97), rng.randint(3, 13)) for s in others}
+    steps = []
+    for t in (1, 2, 5):
+        diff = expr.subs({**point, name: t + 2}) - expr.subs({**point, name: t})
+        value = sympy.N(diff, _PREC)
+        if not value.is_number or value.has(sympy.zoo, sympy.nan):
+            return False
+        steps.append(value)
+    if not all(v.is_real for v in steps):
+        return False
+    exact = [CTX.mpf(str(v)) for v in steps]
+    return rational_pi_multiple(exact[0]) and all(abs(x - exact[0]) <= 1e-40 * abs(exact[0]) for x in exact[1:])
+
+
+def _rename_parameter(g, p):
+    """``p`` with its free integer parameter renamed to the gold's (``n\\pi`` as ``k\\pi``) when that applies.
+
+    Same rule as the fast path: one differing name on each side, both k, m or n, and each side steps
+    by a constant rational multiple of pi in it.
+    """
+    from ._names import INTEGER_PARAMETERS
+
+    g_only, p_only = g.free_symbols - p.free_symbols, p.free_symbols - g.free_symbols
+    if len(g_only) != 1 or len(p_only) != 1:
+        return p
+    (a,), (b,) = g_only, p_only
+    if str(a) not in INTEGER_PARAMETERS or str(b) not in INTEGER_PARAMETERS:
+        return p
+    others = g.free_symbols & p.free_symbols
+    try:
+        if _steps_by_pi(g, a, others) and _steps_by_pi(p, b, others):
+            return p.subs(b, a)
+    except (TypeError, ValueError, ArithmeticError):
+        pass  # a side that cannot be evaluated at the sample points is not a general solution
+    return p
+
+
 def sympy_scalar_equal(gold: str, pred: str) -> bool:
     """True iff the two LaTeX scalars are mathematically equal; raises Unparseable on bad input."""
     import sympy
@@ -177,6 +222,7 @@ def sympy_scalar_equal(gold: str, pred: str) -> bool:
         return bool(g == p)
     if g_eq != p_eq:
         return False
+    p = _rename_parameter(g, p)
     if not g.free_symbols and not p.free_symbols:
         return _numbers_equal(g, p)
     if g_eq:

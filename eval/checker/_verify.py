@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import lru_cache
@@ -92,6 +93,33 @@ def _candidates(gold, pred, choices):
     return pairs
 
 
+_WORDS = re.compile(r"(?<![\\A-Za-z])[A-Za-z]{3,}")
+
+
+def _letter_check(pred, choices) -> tuple[Node, Node] | None:
+    """(value of the chosen option, value written with its letter) when a prediction gives both.
+
+    "(C) 5" names option C and the value 5; when option C is 4 the answer contradicts itself. None
+    when there is nothing to check: no value written, no choices, or words on either side ("(C) none
+    of these"), where a loose wording must not turn a right letter wrong.
+    """
+    pn, pnode = pred
+    if pnode.kind != "letter" or not pnode.items or _WORDS.search(pn.text):
+        return None
+    choice = _choice_node(choices, pnode.value)
+    if choice is None or _WORDS.search(choice[0].text):
+        return None
+    option = choice[1]
+    if option.kind == "letter":  # labelled choices: "(C) 4"
+        if not option.items:
+            return None
+        option = option.items[0]
+    return option, pnode.items[0]
+
+
+_DISAGREE = ("incorrect", "the choice letter and the value written with it disagree")
+
+
 def _decide(pairs, scalar_eq) -> tuple[str, str]:
     for g, p in pairs:
         if compare_nodes(g, p, scalar_eq):
@@ -107,6 +135,12 @@ def _worker_task(task):
         sympy_scalar_equal("1", "1")
         return None
     gold, pred, choices = task
+    check = _letter_check(_prepare(pred), choices)
+    try:
+        if check is not None and not compare_nodes(check[0], check[1], sympy_scalar_equal):
+            return _DISAGREE
+    except Unparseable:
+        pass  # the written value cannot be read: the letter alone decides
     pairs = _candidates(_prepare(gold), _prepare(pred), choices)
     try:
         return _decide(pairs, sympy_scalar_equal)
@@ -116,6 +150,16 @@ def _worker_task(task):
 
 def _fast(gold: str, pred: str, choices) -> tuple[str, str] | None:
     """In-process decision; None when sympy is needed (no pair matched here and some pair was undecided)."""
+    g_unit, p_unit = _prepare(gold)[0].unit, _prepare(pred)[0].unit
+    if g_unit and p_unit and g_unit != p_unit:
+        return "incorrect", f"different units ({p_unit} vs {g_unit})"
+    check = _letter_check(_prepare(pred), choices)
+    if check is not None:
+        try:
+            if not compare_nodes(check[0], check[1], fast_scalar_equal):
+                return _DISAGREE
+        except NeedsSympy:
+            return None
     undecided = False
     for pair in _candidates(_prepare(gold), _prepare(pred), choices):
         try:

@@ -1,0 +1,80 @@
+"""Free names in the fast path's expressions: the points they are sampled at, and integer parameters.
+
+A general solution names its free integer parameter at will: ``\\frac{\\pi}{2} + k\\pi`` and
+``\\frac{\\pi}{2} + n\\pi`` are the same answer. ``align_names`` reads the prediction's parameter as the
+gold's when both sides look like that: they differ in exactly one name each, both names are k, m or
+n, and stepping that name by 2 adds the same nonzero rational multiple of pi at every point (true for
+``k\\pi``, ``\\frac{\\pi}{4} + \\frac{k\\pi}{2}``, ``(-1)^k\\frac{\\pi}{6} + k\\pi``; false for ``k + 1``,
+``k^2\\pi`` or ``a\\pi``). Anywhere else a name means something and differing names stay different.
+"""
+
+from __future__ import annotations
+
+import random
+
+from ._arith import CTX
+
+__all__ = ["INTEGER_PARAMETERS", "align_names", "rational_pi_multiple", "sample_points"]
+
+INTEGER_PARAMETERS = frozenset("kmn")
+_POINTS = 4
+_MAX_STEP_DENOMINATOR = 12
+_ERRORS = (ZeroDivisionError, ValueError, OverflowError, TypeError)
+
+
+def sample_points(names) -> list[dict]:
+    """The fixed points where expressions in ``names`` are compared."""
+    # Signed points: x and |x|, or \\sqrt{x^2} and x, must differ somewhere.
+    rng = random.Random(12345)
+    return [
+        {n: rng.choice((-1, 1)) * CTX.mpf(rng.randint(11, 97)) / rng.randint(3, 17) for n in sorted(names)}
+        for _ in range(_POINTS)
+    ]
+
+
+def rational_pi_multiple(step) -> bool:
+    """True when ``step`` is q * pi for a nonzero rational q with a small denominator (2pi, pi/2, 2pi/3)."""
+    if CTX.im(step) != 0:
+        return False
+    ratio = CTX.re(step) / CTX.pi
+    for den in range(1, _MAX_STEP_DENOMINATOR + 1):
+        num = CTX.nint(ratio * den)
+        if num != 0 and abs(ratio * den - num) < CTX.mpf(10) ** -40:
+            return True
+    return False
+
+
+def _steps_by_pi(fn, name: str, others) -> bool:
+    """Stepping the integer ``name`` by 2 adds the same nonzero rational multiple of pi everywhere."""
+    for env in sample_points(others) if others else [{}]:
+        steps = [fn({**env, name: CTX.mpf(t + 2)}) - fn({**env, name: CTX.mpf(t)}) for t in (1, 2, 5)]
+        if not rational_pi_multiple(steps[0]):
+            return False
+        if any(abs(s - steps[0]) > CTX.mpf(10) ** -40 * abs(steps[0]) for s in steps[1:]):
+            return False
+    return True
+
+
+def _renamed_parameter(gf, gnames, pf, pnames):
+    """``pf`` reading the gold's integer parameter in place of its own, or None when the rule does not apply."""
+    g_only, p_only = gnames - pnames, pnames - gnames
+    if len(g_only) != 1 or len(p_only) != 1:
+        return None
+    (a,), (b,) = g_only, p_only
+    if a not in INTEGER_PARAMETERS or b not in INTEGER_PARAMETERS:
+        return None
+    others = gnames & pnames
+    if not (_steps_by_pi(gf, a, others) and _steps_by_pi(pf, b, others)):
+        return None
+    return lambda env: pf({**env, b: env[a]})
+
+
+def align_names(gf, gnames, pf, pnames):
+    """(prediction function, names to sample): the integer parameter renamed where the rule applies."""
+    if gnames == pnames:
+        return pf, gnames
+    try:
+        renamed = _renamed_parameter(gf, gnames, pf, pnames)
+    except _ERRORS:
+        renamed = None
+    return (renamed, gnames) if renamed is not None else (pf, gnames | pnames)

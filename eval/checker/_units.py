@@ -1,0 +1,77 @@
+"""Units written after an answer: a canonical key for the common ones, so "12 cm" and "12 m" differ.
+
+Normalization strips units ("12 cm" -> "12") so that an answer with a unit matches a gold without
+one. When *both* sides carry a unit this module tells whether they are the same unit: ``unit_key``
+gives a canonical key ("cm", "m^2", "h", "mi/h") for a unit it knows, and "" for no unit, a unit
+it does not know ("units", "apples", "square units") or several different units. Only two known,
+different keys make a pair incorrect; no conversion is attempted ("1200 cm" vs "12 m" stays unequal
+because the numbers differ).
+"""
+
+from __future__ import annotations
+
+import re
+
+__all__ = ["unit_key"]
+
+_BASES = {
+    "mm": ("mm", "millimeter", "millimeters", "millimetre", "millimetres"),
+    "cm": ("cm", "centimeter", "centimeters", "centimetre", "centimetres"),
+    "m": ("m", "meter", "meters", "metre", "metres"),
+    "km": ("km", "kilometer", "kilometers", "kilometre", "kilometres"),
+    "in": ("in", "inch", "inches"),
+    "ft": ("ft", "foot", "feet"),
+    "yd": ("yd", "yard", "yards"),
+    "mi": ("mi", "mile", "miles"),
+    "mg": ("mg", "milligram", "milligrams"),
+    "g": ("g", "gram", "grams"),
+    "kg": ("kg", "kilogram", "kilograms"),
+    "lb": ("lb", "lbs", "pound", "pounds"),
+    "oz": ("oz", "ounce", "ounces"),
+    "ml": ("ml", "milliliter", "milliliters", "millilitre", "millilitres"),
+    "l": ("l", "liter", "liters", "litre", "litres"),
+    "gal": ("gal", "gallon", "gallons"),
+    "s": ("s", "sec", "secs", "second", "seconds"),
+    "min": ("min", "mins", "minute", "minutes"),
+    "h": ("h", "hr", "hrs", "hour", "hours"),
+    "day": ("day", "days"),
+    "week": ("week", "weeks"),
+    "month": ("month", "months"),
+    "year": ("yr", "yrs", "year", "years"),
+    "mi/h": ("mph", "mi/h", "mi/hr", "miles per hour", "mile per hour"),
+    "km/h": ("km/h", "km/hr", "kph", "kmh", "kilometers per hour", "kilometres per hour"),
+    "m/s": ("m/s", "meters per second", "metres per second"),
+    "dollar": ("dollar", "dollars", "usd"),
+    "cent": ("cent", "cents"),
+}
+_CANONICAL = {name: key for key, names in _BASES.items() for name in names}
+_POWERED = {"mm", "cm", "m", "km", "in", "ft", "yd", "mi"}  # lengths: squares and cubes are units too
+_WRAPPER = re.compile(r"\\(?:text|mbox|mathrm|textrm)\s*\{([^{}]*)\}")
+_POWER = re.compile(r"\^\s*\{?\s*([23])\s*\}?\s*$")
+_SQUARE = re.compile(r"^(?:square|sq\.?)\s+")
+_CUBIC = re.compile(r"^(?:cubic|cu\.?)\s+")
+
+
+def _one_key(text: str) -> str:
+    """The canonical key of one unit text ("\\text{ cm}^2" -> "cm^2"), or "" when not known."""
+    s = _WRAPPER.sub(r" \1 ", text)
+    power = ""
+    m = _POWER.search(s)
+    if m:
+        power, s = m.group(1), s[: m.start()]
+    s = re.sub(r"\s+", " ", s.replace("{", " ").replace("}", " ")).strip().rstrip(".").strip().lower()
+    for prefix, exp in ((_SQUARE, "2"), (_CUBIC, "3")):
+        if prefix.match(s):
+            if power:
+                return ""
+            s, power = prefix.sub("", s), exp
+    base = _CANONICAL.get(s)
+    if base is None or (power and base not in _POWERED):
+        return ""
+    return f"{base}^{power}" if power else base
+
+
+def unit_key(texts) -> str:
+    """One canonical key for the unit texts stripped from an answer; "" for none, unknown or mixed."""
+    keys = {_one_key(t) for t in texts}
+    return keys.pop() if len(keys) == 1 else ""

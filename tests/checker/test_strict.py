@@ -1,0 +1,66 @@
+"""Strictness rows (tests/checker/strict.jsonl): answers that are right only by a loose reading.
+
+Each row is a (gold, prediction, expected) judgement a careful grader makes; the ``note`` starts with
+the looseness it covers: 1 the left side of ``name = value``, 2 a choice letter written with a value,
+3 units on both sides, 4 the name of a free integer parameter, 5 a hedge of equivalent forms. The
+benchmark reads the same file: ``python -m eval.bench.checker --cases tests/checker/strict.jsonl``.
+"""
+
+import json
+import pathlib
+import re
+
+import pytest
+
+from eval.checker import verify
+
+CORPUS = pathlib.Path(__file__).parent / "strict.jsonl"
+ROWS = [json.loads(line) for line in CORPUS.read_text().splitlines() if line.strip()]
+
+
+def test_every_looseness_has_true_and_false_rows():
+    for topic in {r["note"].split()[0] for r in ROWS}:
+        expected = {r["expected"] for r in ROWS if r["note"].split()[0] == topic}
+        assert expected == {True, False}, topic
+
+
+@pytest.mark.parametrize(
+    "row", ROWS, ids=[f"{i:02d}-" + re.sub(r"[^A-Za-z0-9]+", "_", r["note"]).strip("_")[:40] for i, r in enumerate(ROWS)]
+)
+def test_strict_row(row):
+    verdict = verify(row["gold"], row["prediction"], choices=row.get("choices"), timeout=5.0)
+    assert bool(verdict) is row["expected"], (row["note"], verdict)
+    assert verdict.status != "timeout", verdict
+
+
+@pytest.mark.parametrize(
+    ("answer", "key"),
+    [
+        (r"12\text{ cm}", "cm"), ("12 centimetres", "cm"), (r"12\,\mathrm{cm}^3", "cm^3"), ("12 cubic cm", "cm^3"),
+        ("12 sq ft", "ft^2"), (r"\text{7 hours}", "h"), ("12", ""), ("12 units", ""), ("12 apples", ""),
+        (r"2\text{ h } 30\text{ min}", ""),  # two different units: nothing to compare
+        ("5 square hours", ""),  # a power of a unit that is not a length is not a unit here
+    ],
+)
+def test_unit_key_of_normalized_answers(answer, key):
+    from eval.checker._normalize import normalize
+
+    assert normalize(answer).unit == key
+
+
+@pytest.mark.parametrize(
+    ("gold", "pred", "expected"),
+    [
+        (r"\frac{\pi}{2}+k\pi", r"\frac{\pi}{2}+n\pi", True),
+        (r"(-1)^k\frac{\pi}{6}+k\pi", r"(-1)^n\frac{\pi}{6}+n\pi", True),
+        (r"x+k\pi", r"x+m\pi", True),
+        (r"k\pi", r"2n\pi", False),
+        ("k+1", "n+1", False),
+        (r"k^2\pi", r"n^2\pi", False),
+    ],
+)
+def test_sympy_path_renames_an_integer_parameter_by_the_same_rule(gold, pred, expected):
+    """The worker-side comparison (used when the fast path cannot read an answer) applies the same rule."""
+    from eval.checker._symbolic import sympy_scalar_equal
+
+    assert sympy_scalar_equal(gold, pred) is expected
