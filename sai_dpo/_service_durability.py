@@ -87,6 +87,7 @@ class DurableState:
         """Load the newest usable snapshot, then replay the journal after it; returns the snapshot path."""
         path, journal_from = self._load_newest_snapshot()
         if self.journal:
+            self.checkpoint_dir.mkdir(parents=True, exist_ok=True)
             self._open_journal(journal_from, have_base=path is not None)
         return path
 

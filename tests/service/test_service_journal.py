@@ -72,6 +72,7 @@ def test_nothing_acknowledged_is_lost_between_snapshots(tmp_path, fsync):
 
 
 def test_a_journal_without_any_snapshot_replays_from_the_start(tmp_path):
+    tmp_path = tmp_path / "not-there-yet"  # the service creates its checkpoint dir
     svc = _svc(tmp_path, snapshot_every=0)
     _work(svc, 3)
     back = _svc(tmp_path)
@@ -238,3 +239,20 @@ def test_unknown_ids_raise_by_default_and_are_skipped_on_request(tmp_path):
     assert back.stats()["n_outcomes"] == 2 and _same_engine(back, svc)
     with pytest.raises(InvalidInputError, match="on_unknown"):
         svc.report("c", ["p1"], [1.0], on_unknown="ignore")
+
+
+def test_no_loadable_snapshot_and_a_pruned_journal_start_fresh_on_a_new_base(tmp_path, caplog):
+    """snapshot_every=1, 3 reports: snapshots 1-3, segments 1-3 (segment 0 pruned). All snapshots
+    are then garbage: the journal cannot be replayed without its base, so the service starts fresh
+    (with an error) and snapshots at once, so that what it journals next survives the next crash."""
+    svc = _svc(tmp_path, snapshot_every=1)
+    _work(svc, 3)
+    for path in snap.list_snapshots(tmp_path):
+        path.write_bytes(b"garbage")
+    with caplog.at_level(logging.ERROR):
+        fresh = _svc(tmp_path, snapshot_every=0)
+    assert fresh.stats()["n_reports"] == 0 and any("cannot be replayed" in r.message for r in caplog.records)
+    assert fresh.stats()["last_snapshot"]["seq"] == 4
+    fresh.report("after", ["p1"], [1.0])
+    back = _svc(tmp_path)
+    assert back.stats()["restored_from"].endswith("snapshot-000000000004.npz") and back.stats()["n_reports"] == 1

@@ -286,11 +286,12 @@ def test_cli_status_and_serve_detach(main_svc, cluster, tmp_path, capsys):
 
     pool_file = save_pool(tiny_pool(30), tmp_path / "pool.jsonl")
     rc = cli_main(["serve", "--pool", str(pool_file), "--address", cluster, "--name", "svc-cli",
-                   "--namespace", NS, "--checkpoint-dir", str(tmp_path / "ck"), "--detach"])
+                   "--namespace", NS, "--checkpoint-dir", str(tmp_path / "ck"), "--detach", "--no-journal-fsync"])
     out = capsys.readouterr().out
     assert rc == 0 and "30 problems" in out and "connect(" in out
     actor = ray.get_actor("svc-cli", namespace=NS)
-    assert ray.get(actor.info.remote())["pool_size"] == 30
+    info = ray.get(actor.info.remote())
+    assert info["pool_size"] == 30 and info["journal"] is True and info["journal_fsync"] is False
     ray.kill(actor, no_restart=True)
 
 
