@@ -7,7 +7,8 @@ Run from the repository root::
 
 For each mode it launches a service (``snapshot_every=50`` by default), sends report batches of
 random problems (all filed under round 0, so the engine's per-problem attempts are plain counts)
-and new draw keys, and ``ray.kill``s the actor ``--kills`` times at random points, twice kinds:
+and new draw keys, and ``ray.kill``s the actor ``--kills`` times (at random points, the last one
+after the last batch), of two kinds:
 
 * *between* acknowledged calls (``report_now`` returned), and
 * *in the middle of* a pipelined burst of 20 reports, whose calls Ray re-runs on the restarted
@@ -149,7 +150,9 @@ def run_mode(label: str, work: Path, pool: Path, n: int, args, **opts) -> list[s
     """Report, kill at random points, reconnect, check; returns the problems found."""
     run = Run(label.replace(" ", "-"), pool, work / label.replace(" ", "-"), n, args, **opts)
     rng = np.random.default_rng(2)
-    kill_at = sorted(rng.choice(np.arange(20, args.batches), size=args.kills, replace=False).tolist())
+    # kills at random points, the last one after the last batch
+    kill_at = sorted(rng.choice(np.arange(20, args.batches), size=args.kills - 1, replace=False).tolist())
+    kill_at.append(args.batches)
     found: list[str] = []
     k = 0
     t0 = time.perf_counter()
@@ -157,7 +160,7 @@ def run_mode(label: str, work: Path, pool: Path, n: int, args, **opts) -> list[s
         while k < stop:
             run.report_acked(k)
             k += 1
-        in_burst = j % 2 == 1
+        in_burst = j % 2 == 1 and j < len(kill_at) - 1
         if in_burst:
             run.burst_with_kill(k)
         else:
@@ -182,13 +185,17 @@ def run_mode(label: str, work: Path, pool: Path, n: int, args, **opts) -> list[s
 
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--batches", type=int, default=400, help="acknowledged report batches per mode")
+    ap.add_argument("--batches", type=int, default=400,
+                    help="synchronous report batches per mode (plus 20 per mid-burst kill)")
     ap.add_argument("--rows", type=int, default=64, help="outcomes per batch")
-    ap.add_argument("--kills", type=int, default=4, help="kills per mode (alternating between calls / mid-burst)")
+    ap.add_argument("--kills", type=int, default=4,
+                    help="kills per mode, >= 1 (alternating between calls / mid-burst; the last after the last batch)")
     ap.add_argument("--snapshot-every", type=int, default=50)
     ap.add_argument("--pool-size", type=int, default=5_000)
     ap.add_argument("--skip-journal-off", action="store_true", help="only the journal-on run")
     args = ap.parse_args(argv)
+    if args.kills < 1 or args.batches < 20 + args.kills:
+        ap.error("need --kills >= 1 and --batches >= 20 + kills")
     import ray
 
     logging.basicConfig(level=logging.WARNING)
