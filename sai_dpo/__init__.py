@@ -2,13 +2,14 @@
 
 from sai_dpo.config import SelectionConfig
 from sai_dpo.engine import SelectionEngine
-from sai_dpo.errors import InvalidInputError, PoolValidationError, SaiDpoError
+from sai_dpo.errors import InvalidInputError, PoolValidationError, SaiDpoError, UnknownProblemIdError
 from sai_dpo.policies import POLICIES, SelectionPolicy
 
 __all__ = [
     "SaiDpoError",
     "InvalidInputError",
     "PoolValidationError",
+    "UnknownProblemIdError",
     "SelectionConfig",
     "SelectionEngine",
     "SelectionPolicy",

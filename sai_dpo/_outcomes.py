@@ -11,12 +11,14 @@ from typing import Any
 
 import numpy as np
 
-from sai_dpo.errors import InvalidInputError
+from sai_dpo.errors import InvalidInputError, UnknownProblemIdError
 
 STATUSES = ("correct", "incorrect", "unparseable_pred", "unparseable_gold", "timeout")
 # Not the model's fault: counted and surfaced, never folded into accuracy (DESIGN.md section 3).
 NOT_MODEL_FAULT = frozenset({"unparseable_gold", "timeout"})
+NOT_MODEL_FAULT_CODES = np.array([STATUSES.index(s) for s in sorted(NOT_MODEL_FAULT)], np.uint8)
 UNLABELLED = "unlabelled"
+_STATUS_CODE = {s: k for k, s in enumerate(STATUSES)}
 
 
 @dataclass
@@ -113,6 +115,37 @@ def validate_outcomes(
     if round is not None and (isinstance(round, bool) or not isinstance(round, (int, np.integer)) or round < 0):
         raise InvalidInputError(f"round must be an int >= 0 or None. Got {round!r} instead.")
     return Outcomes(ids, r, cols["n_tokens"], cols["n_steps"], sts, None if round is None else int(round))
+
+
+def status_codes(statuses: list[str]) -> np.ndarray:
+    """Validated statuses as ``uint8`` indices into ``STATUSES`` (how the journal stores them)."""
+    return np.fromiter((_STATUS_CODE[x] for x in statuses), np.uint8, len(statuses))
+
+
+def unknown_ids_error(ids: list[str], rows: np.ndarray, pool_size: int, applied: int | None = None,
+                      queued: bool = False) -> UnknownProblemIdError:
+    """The error for rows ``rows`` of ``ids`` that are not in the pool (names the first few).
+
+    ``applied``: how many other rows the service applied anyway (``None``: the batch changed
+    nothing); ``queued``: the message is for the client, which queued nothing from the call.
+    """
+    rows = [int(k) for k in rows]
+    distinct = list(dict.fromkeys(ids[k] for k in rows))
+    first_row = {}
+    for k in rows:
+        first_row.setdefault(ids[k], k)
+    shown = ", ".join(f"{pid[:80]!r} (problem_ids[{first_row[pid]}])" for pid in distinct[:5])
+    more = f" and {len(distinct) - 5} more" if len(distinct) > 5 else ""
+    msg = (f"{len(rows)} of {len(ids)} reported outcomes name problem ids not in the pool ({pool_size} "
+           f"problems): {shown}{more}. Report the 'id' column of the pool the service was started with.")
+    if applied is not None:
+        msg += f" The other {applied} outcomes of that batch were applied."
+    elif queued:
+        msg += " Nothing from this call was queued: drop or fix those rows and report the rest again."
+    else:
+        msg += " Nothing from this batch was applied."
+    return UnknownProblemIdError(msg, unknown_ids=distinct, n_unknown=len(rows),
+                                 n_applied=0 if applied is None else applied)
 
 
 #: Longest draw key or batch id accepted: both are kept in memory and written to every snapshot.

@@ -6,7 +6,8 @@ same optional columns and round are merged), names each batch once with a unique
 batches to ``send_many``. A batch that fails with a transient error stays at the head of the outbox
 and is retried, with the *same* id, after a growing pause, so a retry cannot be counted twice and a
 briefly unreachable service loses nothing. A batch the service rejects as invalid is dropped,
-logged, and re-raised from the next ``flush()``.
+logged, and re-raised from the next ``flush()``; so is the error of a batch the service applied
+only in part (``UnknownProblemIdError``: rows naming ids not in the pool were left out).
 
 Row bookkeeping (``seq`` = running row number)::
 
@@ -70,7 +71,8 @@ class ReportBuffer:
 
     Args:
         send_many: ``send_many(batches) -> list[BaseException | None]``, one entry per batch
-            (``None`` = acknowledged). An ``InvalidInputError`` means "rejected, do not retry".
+            (``None`` = acknowledged). An ``InvalidInputError`` means "rejected (or applied in part),
+            do not retry".
         batch_size: rows per batch (a batch is cut as soon as this many are buffered).
         flush_interval: seconds after which buffered rows are sent even if fewer.
         max_in_flight: batches handed to ``send_many`` at once.
@@ -134,7 +136,8 @@ class ReportBuffer:
         Raises:
             TimeoutError: not everything was acknowledged within ``timeout`` seconds (the rows
                 stay queued and keep being retried).
-            InvalidInputError: a batch was rejected by the service since the last flush.
+            InvalidInputError: a batch was rejected (or, ``UnknownProblemIdError``, applied without
+                its rows naming unknown ids) by the service since the last flush.
         """
         deadline = None if timeout is None else time.monotonic() + timeout
         with self._cond:
@@ -162,7 +165,7 @@ class ReportBuffer:
         except TimeoutError:
             logger.error("Closing with %d outcomes that could not be delivered.", self.pending)
         except InvalidInputError as exc:
-            logger.error("Closing after the service rejected a report batch: %s", exc)
+            logger.error("Closing after the service did not apply a report batch in full: %s", exc)
         finally:
             with self._cond:
                 self._closing = True
@@ -218,7 +221,7 @@ class ReportBuffer:
                     if err is None:
                         self.sent_batches += 1
                     elif isinstance(err, InvalidInputError):
-                        logger.error("The service rejected report batch %s (%d rows): %s", b.batch_id, b.n, err)
+                        logger.error("Report batch %s (%d rows) was not applied in full: %s", b.batch_id, b.n, err)
                         self._errors.append(err)
                     else:
                         failed = True

@@ -9,15 +9,22 @@ bounded LRU cache, so every caller asking with the same key gets the same ids. A
 ``round`` is filed under the round of the newest key (0 before any draw); pass ``round=`` (e.g.
 ``round_of(key)``) to file it exactly.
 
-Durability: a snapshot holds the engine state, the last ``max_batch_ids`` applied batch ids, the
-key cache and the counters. After a crash the service is exactly as it was at its newest snapshot:
-batches acknowledged after it are lost (snapshot every report to lose none), and keys first drawn
-after it are forgotten, so asking for one again draws anew from the restored state.
+Durability (with a ``checkpoint_dir``): every applied report batch is appended to a journal
+(write-ahead log) in that directory and flushed, by default also fsynced, *before* ``report``
+returns, and every new draw key is appended too (flushed; the next fsynced report makes it
+durable). A snapshot holds the engine state, the last ``max_batch_ids`` applied batch ids, the
+key cache and the counters, and starts a new journal segment; older segments go with older
+snapshots. A restarted service loads its newest usable snapshot and replays the journal after it
+in order, skipping batch ids already applied, so it is exactly as it was when it last answered:
+nothing acknowledged is lost, whatever ``snapshot_every`` is. A record cut short by a crash
+mid-write was never acknowledged; it is cut off with a warning. Snapshots bound replay time only.
+With ``journal=False`` the service is as it was at its newest snapshot (batches acknowledged after
+it are lost) and keys first drawn after it are forgotten. What is not journaled: draws of keys
+already cached (their LRU order) and the count of duplicates ignored.
 """
 
 from __future__ import annotations
 
-import copy
 import logging
 import os
 import time
@@ -28,33 +35,44 @@ from typing import Any
 
 import numpy as np
 
-from sai_dpo import _snapshot
+from sai_dpo import _journal
 from sai_dpo._outcomes import (
     MAX_KEY_CHARS,
-    NOT_MODEL_FAULT,
+    NOT_MODEL_FAULT_CODES,
+    STATUSES,
     UNLABELLED,
+    status_codes,
+    unknown_ids_error,
     validate_key,
     validate_n,
     validate_outcomes,
 )
+from sai_dpo._service_durability import DurableState
 from sai_dpo._service_pool import PoolColumns, read_pool_columns
 from sai_dpo.errors import InvalidInputError, param_error
 
 logger = logging.getLogger(__name__)
 
 
-class SelectionService:
+class SelectionService(DurableState):
     """Track outcomes by problem id and serve keyed draws over one pool, with durable snapshots.
 
     Args:
         pool: a ``datasets.Dataset`` in the record schema, or a path to a pool file (parquet is
             read column-wise and fast; other formats go through ``data.load_pool``).
         config: a ``SelectionConfig`` (``None``: the defaults).
-        checkpoint_dir: where snapshots go; ``None`` keeps everything in memory only.
+        checkpoint_dir: where snapshots and the journal go; ``None`` keeps everything in memory only.
         snapshot_every: write a snapshot after this many applied reports (0: only on ``snapshot()``).
+            With the journal on, this bounds only how much a restart replays (and how big the
+            journal grows), not what a crash loses.
         key_cache_size: how many draw keys to remember (least recently used are forgotten).
         max_batch_ids: how many applied batch ids to remember for de-duplication.
         validate: run ``data.validate_pool`` on the pool (``launch`` validates once, up front).
+        journal: append every report and new draw key to a journal in ``checkpoint_dir`` before
+            answering, so a crash loses nothing acknowledged (ignored without a ``checkpoint_dir``).
+        journal_fsync: fsync the journal on every report (survives a power cut or kernel crash);
+            ``False`` only flushes to the OS, which survives the actor process dying (``ray.kill``,
+            an exception, OOM) and costs less per report on slow disks.
 
     Example:
         >>> svc = SelectionService(pool)                      # doctest: +SKIP
@@ -72,11 +90,16 @@ class SelectionService:
         key_cache_size: int = 4096,
         max_batch_ids: int = 100_000,
         validate: bool = True,
+        journal: bool = True,
+        journal_fsync: bool = True,
     ) -> None:
         for name, value, low in (("snapshot_every", snapshot_every, 0), ("key_cache_size", key_cache_size, 1),
                                  ("max_batch_ids", max_batch_ids, 1)):
             if isinstance(value, bool) or not isinstance(value, int) or value < low:
                 raise param_error(name, "SelectionService", f"an int >= {low}", value)
+        for name, value in (("journal", journal), ("journal_fsync", journal_fsync)):
+            if not isinstance(value, bool):
+                raise param_error(name, "SelectionService", "a bool", value)
         t0 = time.perf_counter()
         self._started_at = time.time()
         import sai_dpo
@@ -91,6 +114,10 @@ class SelectionService:
         self.snapshot_every = snapshot_every
         self.key_cache_size = key_cache_size
         self.max_batch_ids = max_batch_ids
+        self.journal = journal and self.checkpoint_dir is not None
+        self.journal_fsync = journal_fsync
+        self._writer: _journal.JournalWriter | None = None
+        self._replayed = {"reports": 0, "outcomes": 0, "draws": 0, "skipped_duplicates": 0, "damaged_segments": []}
         self._reset_counters()
         self._restored_from = self._restore() if self.checkpoint_dir is not None else None
         self._restore_seconds = time.perf_counter() - t0
@@ -109,74 +136,6 @@ class SelectionService:
         self._seq = 0
         self._last_snapshot: dict | None = None
 
-    def _state(self) -> dict:
-        keys = list(self._cache)
-        entries = [self._cache[k] for k in keys]
-        return {
-            "pool_fingerprint": self._fingerprint,
-            "engine": self.engine.state_dict(),
-            "batch_ids": list(self._batch_ids),
-            "cache": {
-                "keys": keys,
-                "rounds": [e[0] for e in entries],
-                "ns": [e[1] for e in entries],
-                "indices": np.concatenate([e[2] for e in entries]) if entries else np.zeros(0, np.int64),
-            },
-            "next_round": self._next_round,
-            "n_reports": self._n_reports,
-            "n_outcomes": self._n_outcomes,
-            "status_counts": dict(self._status_counts),
-            "duplicates": self._duplicates,
-            "seq": self._seq,
-        }
-
-    def _load_state(self, st: dict) -> None:
-        self.engine.load_state_dict(st["engine"])
-        self._batch_ids = OrderedDict.fromkeys(st["batch_ids"])
-        c = st["cache"]
-        flat = np.asarray(c["indices"], dtype=np.int64)
-        offsets = np.concatenate([[0], np.cumsum(c["ns"], dtype=np.int64)])
-        self._cache = OrderedDict(
-            (k, (int(r), int(n), flat[offsets[j]:offsets[j + 1]]))
-            for j, (k, r, n) in enumerate(zip(c["keys"], c["rounds"], c["ns"], strict=True))
-        )
-        self._next_round = int(st["next_round"])
-        self._n_reports = int(st["n_reports"])
-        self._n_outcomes = int(st["n_outcomes"])
-        self._status_counts = {str(k): int(v) for k, v in st["status_counts"].items()}
-        self._duplicates = int(st["duplicates"])
-        self._seq = int(st["seq"])
-
-    def _restore(self) -> str | None:
-        """Load the newest snapshot that reads and fits; damaged ones are skipped with a warning."""
-        pristine = copy.deepcopy(self.engine.state_dict())  # what a half-loaded snapshot is rolled back to
-        for path in _snapshot.list_snapshots(self.checkpoint_dir):
-            try:
-                st = _snapshot.read_snapshot(path)
-            except ValueError as exc:
-                logger.warning("Skipping snapshot: %s. Trying the next older one.", exc)
-                continue
-            if st.get("pool_fingerprint") != self._fingerprint:
-                raise InvalidInputError(
-                    f"The snapshot {path} was taken over a different pool than the one given. "
-                    "Start the service with the pool it was launched with, or use a fresh checkpoint_dir."
-                )
-            try:
-                self._load_state(st)
-            except (KeyError, TypeError, ValueError) as exc:
-                logger.warning("Skipping snapshot %s: its state does not load (%s: %s).", path,
-                               type(exc).__name__, exc)
-                self.engine.load_state_dict(copy.deepcopy(pristine))
-                self._reset_counters()
-                continue
-            # A newer but damaged file may exist: never reuse its sequence number below it.
-            self._seq = max(self._seq, *(_snapshot.snapshot_seq(p) for p in _snapshot.list_snapshots(path.parent)))
-            self._last_snapshot = {"path": str(path), "seq": _snapshot.snapshot_seq(path),
-                                   "n_reports": self._n_reports, "time": os.path.getmtime(path)}
-            logger.info("Restored selection service from %s (%d reports).", path, self._n_reports)
-            return str(path)
-        return None
-
     # -- public API ------------------------------------------------------------------------------
 
     @property
@@ -188,81 +147,110 @@ class SelectionService:
         """Pool size, checkpoint directory and snapshot cadence (what a client needs at connect)."""
         return {"pool_size": self.pool_size, "checkpoint_dir": None if self.checkpoint_dir is None
                 else str(self.checkpoint_dir), "snapshot_every": self.snapshot_every,
-                "policy": getattr(self.config, "policy", None)}
+                "policy": getattr(self.config, "policy", None), "journal": self.journal,
+                "journal_fsync": self.journal_fsync}
 
     def pool_ids(self) -> np.ndarray:
         """The pool's problem ids as UTF-8 bytes (``S<width>`` array), in pool order."""
         return self._ids
 
+    def sorted_pool_ids(self) -> np.ndarray:
+        """The pool's ids as UTF-8 bytes, sorted: clients check reported ids with ``np.searchsorted``."""
+        return self._pool.sorted_ids
+
     def report(self, batch_id: str, problem_ids, rewards, n_tokens=None, n_steps=None, round=None,
-               statuses=None) -> dict:
+               statuses=None, on_unknown: str = "raise") -> dict:
         """Apply one batch of outcomes, once: a batch id already applied is ignored.
 
         Rows whose status is ``unparseable_gold`` or ``timeout`` are counted in ``stats()`` but not
-        given to the engine (not the model's fault). Returns ``{"applied": bool, "duplicate": bool,
-        "n": rows}``.
+        given to the engine (not the model's fault). With a journal the batch is on disk before
+        this returns. Returns ``{"applied": bool, "duplicate": bool, "n": rows}``; with
+        ``on_unknown="skip"`` and rows naming ids not in the pool, also ``"unknown_ids"`` (distinct,
+        in order of first row) and ``"n_unknown"`` (rows), and ``"n"`` counts the known rows applied.
+
+        Args:
+            on_unknown: ``"raise"``: a problem id not in the pool rejects the whole batch (nothing
+                changes); ``"skip"``: apply the known rows and return the unknown ids (what the
+                buffered client uses, so one bad id never costs the rest of a merged batch).
 
         Raises:
-            InvalidInputError: for a bad batch id, unknown problem id or any rule of
-                ``validate_outcomes``; nothing is changed.
+            UnknownProblemIdError: (``on_unknown="raise"``) ids not in the pool; nothing is changed.
+            InvalidInputError: a bad batch id or any rule of ``validate_outcomes``; nothing is changed.
+            OSError: the journal could not be written; nothing is changed, retry with the same id.
         """
         if not isinstance(batch_id, str) or not batch_id or len(batch_id) > MAX_KEY_CHARS:
             raise InvalidInputError(f"batch_id must be a non-empty string of at most {MAX_KEY_CHARS} characters. "
                                     f"Got {str(batch_id)[:80]!r}{'...' if len(str(batch_id)) > 80 else ''} instead.")
+        if on_unknown not in ("raise", "skip"):
+            raise param_error("on_unknown", "SelectionService.report", "'raise' or 'skip'", on_unknown)
         out = validate_outcomes(problem_ids, rewards, n_tokens, n_steps, statuses, round)
+        idx = self._pool.lookup(out.problem_ids)
+        unknown = np.flatnonzero(idx < 0)
+        answer = {"applied": False, "duplicate": True, "n": len(out)}
+        if len(unknown) and on_unknown == "raise":
+            raise unknown_ids_error(out.problem_ids, unknown, self.pool_size)
+        if len(unknown):
+            keep = idx >= 0
+            answer["n"] = int(keep.sum())
+            answer["unknown_ids"] = list(dict.fromkeys(out.problem_ids[k] for k in unknown.tolist()))
+            answer["n_unknown"] = len(unknown)
         if batch_id in self._batch_ids:
             self._duplicates += 1
-            return {"applied": False, "duplicate": True, "n": len(out)}
-        idx = self._lookup(out.problem_ids)
+            return answer
+        codes = None if out.statuses is None else status_codes(out.statuses)
+        cols = [idx, out.rewards, out.n_tokens, out.n_steps, codes]
+        if len(unknown):
+            cols = [None if c is None else c[keep] for c in cols]
         rnd = out.round if out.round is not None else max(self._next_round - 1, 0)
-        keep = None
-        if out.statuses is not None:
-            keep = np.fromiter((s not in NOT_MODEL_FAULT for s in out.statuses), bool, len(out))
-        if len(out):
-            sel = slice(None) if keep is None else keep
-            if keep is None or keep.any():
-                self.engine.report(
-                    idx[sel], out.rewards[sel], round=rnd,
-                    n_tokens=None if out.n_tokens is None else out.n_tokens[sel],
-                    n_steps=None if out.n_steps is None else out.n_steps[sel],
-                )
-        self._count(batch_id, out)
+        # Write-ahead: on disk first (an OSError here changes nothing and the caller retries).
+        self._journal_append(_journal.encode_report(batch_id, rnd, *cols), sync=self.journal_fsync)
+        self._apply_report(batch_id, *cols, rnd)
         if self.snapshot_every and self._since_snapshot >= self.snapshot_every and self.checkpoint_dir:
             try:
                 self.snapshot()
-            except OSError as exc:  # the batch is applied; a full disk must not make callers retry it
+            except OSError as exc:  # the batch is applied (and journaled): callers must not retry it
                 logger.error("Periodic snapshot failed (%s); will try again after the next report.", exc)
-        return {"applied": True, "duplicate": False, "n": len(out)}
+        answer.update(applied=True, duplicate=False)
+        return answer
 
-    def _lookup(self, ids: list[str]) -> np.ndarray:
-        idx = self._pool.lookup(ids)
-        if (idx < 0).any():
-            k = int(np.flatnonzero(idx < 0)[0])
-            raise InvalidInputError(
-                f"problem_ids[{k}] = {ids[k]!r} is not in the pool ({len(self._ids)} problems). "
-                "Report the 'id' column of the pool the service was started with."
-            )
-        return idx
-
-    def _count(self, batch_id: str, out) -> None:
+    def _apply_report(self, batch_id: str, idx: np.ndarray, rewards: np.ndarray, n_tokens, n_steps,
+                      codes: np.ndarray | None, rnd: int) -> None:
+        """Give one validated batch to the engine and count it (also used by journal replay)."""
+        n = len(idx)
+        if n:
+            sel = slice(None) if codes is None else ~np.isin(codes, NOT_MODEL_FAULT_CODES)
+            if codes is None or sel.any():
+                self.engine.report(
+                    idx[sel], rewards[sel], round=rnd,
+                    n_tokens=None if n_tokens is None else n_tokens[sel],
+                    n_steps=None if n_steps is None else n_steps[sel],
+                )
         self._batch_ids[batch_id] = None
         while len(self._batch_ids) > self.max_batch_ids:
             self._batch_ids.popitem(last=False)
         self._n_reports += 1
         self._since_snapshot += 1
-        self._n_outcomes += len(out)
-        if out.statuses is None:
-            self._status_counts[UNLABELLED] = self._status_counts.get(UNLABELLED, 0) + len(out)
+        self._n_outcomes += n
+        if codes is None:
+            if n:
+                self._status_counts[UNLABELLED] = self._status_counts.get(UNLABELLED, 0) + n
         else:
-            names, counts = np.unique(np.asarray(out.statuses, dtype=object), return_counts=True)
-            for s, c in zip(names.tolist(), counts.tolist(), strict=True):
-                self._status_counts[s] = self._status_counts.get(s, 0) + int(c)
+            for code, c in enumerate(np.bincount(codes, minlength=len(STATUSES)).tolist()):
+                if c:
+                    self._status_counts[STATUSES[code]] = self._status_counts.get(STATUSES[code], 0) + c
+
+    def _lookup(self, ids: list[str]) -> np.ndarray:
+        """Pool indices of ``ids``; raises ``UnknownProblemIdError`` naming any not in the pool."""
+        idx = self._pool.lookup(ids)
+        if (idx < 0).any():
+            raise unknown_ids_error(ids, np.flatnonzero(idx < 0), self.pool_size)
+        return idx
 
     def draw(self, key, n: int, round: int | None = None) -> tuple[list[str], np.ndarray]:
         """Draw ``n`` distinct problems for ``key``; the same key always gets the same answer.
 
-        A new key takes the next round of the counter (or ``round`` if given). Asking again with
-        the same key but a different ``n`` is an error. Returns ``(ids, indices)``.
+        A new key takes the next round of the counter (or ``round`` if given), and is journaled.
+        Asking again with the same key but a different ``n`` is an error. Returns ``(ids, indices)``.
         """
         key = validate_key(key)
         n = validate_n(n, self.pool_size)
@@ -278,12 +266,22 @@ class SelectionService:
             if round is not None and (isinstance(round, bool) or not isinstance(round, int) or round < 0):
                 raise InvalidInputError(f"round must be an int >= 0 or None. Got {round!r} instead.")
             rnd = self._next_round if round is None else round
-            idx = np.asarray(self.engine.draw(n, rnd, key=key), dtype=np.int64)
-            self._next_round = max(self._next_round, rnd + 1)
-            self._cache[key] = (rnd, n, idx)
-            while len(self._cache) > self.key_cache_size:
-                self._cache.popitem(last=False)
+            idx = self._apply_draw(key, n, rnd)
+            try:  # flushed, not fsynced: the next fsynced report carries it to disk
+                self._journal_append(_journal.encode_draw(key, rnd, idx), sync=False)
+            except OSError as exc:  # a draw can be recomputed; failing it would only hurt the caller
+                logger.error("Could not journal draw key %r (%s); a crash before the next snapshot "
+                             "forgets it.", key, exc)
         return self._pool.ids_at(idx), idx.copy()
+
+    def _apply_draw(self, key, n: int, rnd: int, cached: np.ndarray | None = None) -> np.ndarray:
+        """Draw for a new key and cache the answer (``cached``: keep these indices, from the journal)."""
+        idx = np.asarray(self.engine.draw(n, rnd, key=key), dtype=np.int64)
+        self._next_round = max(self._next_round, rnd + 1)
+        self._cache[key] = (rnd, n, idx if cached is None else cached)
+        while len(self._cache) > self.key_cache_size:
+            self._cache.popitem(last=False)
+        return idx
 
     def round_of(self, key) -> int | None:
         """The round a cached key was drawn for (``None`` if unknown or forgotten)."""
@@ -311,21 +309,14 @@ class SelectionService:
             "reports_since_snapshot": self._since_snapshot,
             "last_snapshot": None if self._last_snapshot is None else dict(self._last_snapshot),
             "restored_from": self._restored_from,
+            "journal": None if not self.journal else {
+                "segment": None if self._writer is None else str(self._writer.path),
+                "fsync": self.journal_fsync, "replayed": {k: (list(v) if isinstance(v, list) else v)
+                                                          for k, v in self._replayed.items()}},
             "restore_seconds": self._restore_seconds,
             "pid": os.getpid(),
             "started_at": self._started_at,
         }
-
-    def snapshot(self) -> str:
-        """Write a snapshot now (atomically); returns its path."""
-        if self.checkpoint_dir is None:
-            raise InvalidInputError("This service has no checkpoint_dir; pass one to enable snapshots.")
-        self._seq += 1
-        path = _snapshot.write_snapshot(self.checkpoint_dir, self._seq, self._state())
-        self._since_snapshot = 0
-        self._last_snapshot = {"path": str(path), "seq": self._seq, "n_reports": self._n_reports,
-                               "time": time.time()}
-        return str(path)
 
 
 def _fingerprint(ids: np.ndarray) -> str:

@@ -14,7 +14,13 @@ def register(sub) -> None:
     p.add_argument("--address", default=None,
                    help="Ray cluster to join ('auto' or ip:port); default: start an embedded one")
     p.add_argument("--checkpoint-dir", default=None, help="snapshots + pool copy (default ./sai-dpo-checkpoints/...)")
-    p.add_argument("--snapshot-every", type=int, default=100, help="snapshot after this many reports")
+    p.add_argument("--snapshot-every", type=int, default=100,
+                   help="snapshot after this many reports (bounds restart time; the journal loses nothing)")
+    p.add_argument("--no-journal", dest="journal", action="store_false",
+                   help="no journal: a crash loses the reports since the last snapshot")
+    p.add_argument("--no-journal-fsync", dest="journal_fsync", action="store_false",
+                   help="flush the journal to the OS without fsync per report (survives the actor "
+                        "dying, not the machine)")
     p.add_argument("--policy", default=None, help="selection policy (default: the config's default)")
     p.add_argument("--seed", type=int, default=None, help="selection seed")
     p.add_argument("--http", type=int, default=None, metavar="PORT", help="also serve HTTP on this port")
@@ -60,7 +66,8 @@ def _serve(args) -> int:
     if args.address is None:
         ray.init(namespace=args.namespace, include_dashboard=False)
     client = launch(args.pool, config, name=args.name, namespace=args.namespace, checkpoint_dir=args.checkpoint_dir,
-                    address=args.address, snapshot_every=args.snapshot_every)
+                    address=args.address, snapshot_every=args.snapshot_every, journal=args.journal,
+                    journal_fsync=args.journal_fsync)
     address = ray.get_runtime_context().gcs_address
     info = client.info
     print(f"selection service {args.name!r} is up: {info['pool_size']} problems, policy {info['policy']}, "

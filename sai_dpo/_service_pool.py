@@ -47,14 +47,26 @@ class PoolColumns:
         """Pool indices of ``ids``; entries not in the pool are -1."""
         if not ids:
             return np.zeros(0, np.int64)
-        enc = [s.encode("utf-8") for s in ids]
-        # Search with the pool's own dtype (a wider query dtype would make numpy cast the whole
-        # sorted array on every call); ids longer than the pool's width cannot be in it.
-        q = np.array(enc, dtype=self.sorted_ids.dtype)
-        too_long = np.fromiter(map(len, enc), np.int64, len(enc)) > self.sorted_ids.dtype.itemsize
-        pos = np.minimum(np.searchsorted(self.sorted_ids, q), len(self.sorted_ids) - 1)
-        found = (self.sorted_ids[pos] == q) & ~too_long
+        pos, found = _search(self.sorted_ids, ids)
         return np.where(found, self.order[pos], -1)
+
+
+def _search(sorted_ids: np.ndarray, ids: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    """Positions of ``ids`` in ``sorted_ids`` and whether each is really there."""
+    enc = [s.encode("utf-8") for s in ids]
+    # Search with the pool's own dtype (a wider query dtype would make numpy cast the whole
+    # sorted array on every call); ids longer than the pool's width cannot be in it.
+    q = np.array(enc, dtype=sorted_ids.dtype)
+    too_long = np.fromiter(map(len, enc), np.int64, len(enc)) > sorted_ids.dtype.itemsize
+    pos = np.minimum(np.searchsorted(sorted_ids, q), len(sorted_ids) - 1)
+    return pos, (sorted_ids[pos] == q) & ~too_long
+
+
+def find_unknown(sorted_ids: np.ndarray, ids: list[str]) -> np.ndarray:
+    """Row numbers of the ``ids`` that are not in the pool whose sorted ids are ``sorted_ids``."""
+    if not ids:
+        return np.zeros(0, np.int64)
+    return np.flatnonzero(~_search(sorted_ids, ids)[1])
 
 
 def _fixed_width_bytes(arr) -> np.ndarray:

@@ -12,6 +12,23 @@ class InvalidInputError(SaiDpoError, ValueError):
     """Input at a public boundary was wrong; the message says what and how to fix it."""
 
 
+class UnknownProblemIdError(InvalidInputError):
+    """Reported outcomes name problem ids that are not in the service's pool.
+
+    Attributes:
+        unknown_ids: the distinct ids not in the pool, in order of first appearance.
+        n_unknown: how many rows named them.
+        n_applied: how many other rows of the same batch were applied anyway (0: none).
+    """
+
+    def __init__(self, message: str, unknown_ids: list[str] | None = None, n_unknown: int = 0,
+                 n_applied: int = 0) -> None:
+        super().__init__(message)
+        self.unknown_ids = list(unknown_ids or [])
+        self.n_unknown = n_unknown
+        self.n_applied = n_applied
+
+
 def param_error(param: str, owner: str, expected: str, got: object) -> InvalidInputError:
     """The house wording for a bad parameter value."""
     return InvalidInputError(

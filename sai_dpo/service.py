@@ -3,8 +3,13 @@
 ``SelectionService`` (a plain class, importable and testable without a cluster) does the work;
 ``launch`` wraps it with ``ray.remote`` as a named, detached actor that restarts itself after a
 crash and reloads its newest snapshot; ``connect`` finds it by name from any driver. Both return a
-``ServiceClient`` that hides ``.remote()`` / ``ray.get``, buffers reports and sends them in
-batches from a background thread.
+``ServiceClient`` that hides ``.remote()`` / ``ray.get``, checks reported problem ids against the
+pool, buffers reports and sends them in batches from a background thread.
+
+Crash safety: the actor appends every report batch to a journal in its checkpoint directory (and
+fsyncs it) before acknowledging it, and a restarted actor replays the journal after its newest
+snapshot, so a batch the client saw acknowledged is never lost; batches in flight are retried by
+the client under the same batch id and counted once.
 
 Example:
     >>> from sai_dpo.service import launch                       # doctest: +SKIP
@@ -28,11 +33,11 @@ from typing import Any
 
 import numpy as np
 
-from sai_dpo import _snapshot
-from sai_dpo._outcomes import validate_key, validate_n, validate_outcomes
+from sai_dpo import _journal, _snapshot
+from sai_dpo._outcomes import unknown_ids_error, validate_key, validate_n, validate_outcomes
 from sai_dpo._report_buffer import Batch, ReportBuffer
 from sai_dpo._selection_service import SelectionService, _fingerprint
-from sai_dpo._service_pool import read_pool_columns
+from sai_dpo._service_pool import find_unknown, read_pool_columns
 from sai_dpo.errors import InvalidInputError, SaiDpoError
 
 __all__ = ["SelectionService", "ServiceClient", "ServiceUnavailableError", "launch", "connect", "DEFAULT_NAME",
@@ -66,7 +71,7 @@ def _write_pool(pool: Any, checkpoint_dir: Path, validate: bool = True) -> Path:
     """Validate the pool and store it as ``pool.parquet`` (+ its fingerprint) in the checkpoint dir.
 
     Raises:
-        InvalidInputError: the directory holds snapshots of a different pool.
+        InvalidInputError: the directory holds snapshots or a journal of a different pool.
     """
     is_path = isinstance(pool, (str, os.PathLike))
     if is_path and not validate and Path(pool).suffix == ".parquet":
@@ -84,11 +89,11 @@ def _write_pool(pool: Any, checkpoint_dir: Path, validate: bool = True) -> Path:
     checkpoint_dir.mkdir(parents=True, exist_ok=True)
     meta = checkpoint_dir / "pool.json"
     target = checkpoint_dir / "pool.parquet"
-    if meta.exists() and _snapshot.list_snapshots(checkpoint_dir):
+    if meta.exists() and (_snapshot.list_snapshots(checkpoint_dir) or _journal.list_segments(checkpoint_dir)):
         old = json.loads(meta.read_text()).get("fingerprint")
         if old != fingerprint:
             raise InvalidInputError(
-                f"{checkpoint_dir} holds snapshots of a different pool. Relaunch with the same pool, "
+                f"{checkpoint_dir} holds snapshots or a journal of a different pool. Relaunch with the same pool, "
                 "or choose a fresh checkpoint_dir."
             )
         if target.exists():
@@ -111,6 +116,8 @@ def launch(
     snapshot_every: int = 100,
     key_cache_size: int = 4096,
     validate: bool = True,
+    journal: bool = True,
+    journal_fsync: bool = True,
     **client_options: Any,
 ) -> ServiceClient:
     """Start the service as a named, detached actor (or join the one already running) and connect.
@@ -123,13 +130,18 @@ def launch(
             ``checkpoint_dir`` so a restarted actor rebuilds itself from its constructor args.
         config: a ``SelectionConfig``.
         name, namespace: how other drivers find the actor (``connect(name, namespace)``).
-        checkpoint_dir: snapshots and the pool file (default ``./sai-dpo-checkpoints/<namespace>-<name>``).
+        checkpoint_dir: snapshots, the journal and the pool file (default
+            ``./sai-dpo-checkpoints/<namespace>-<name>``).
         address: a running cluster (``"auto"``, ``"ip:port"``); ``None`` joins the Ray instance this
             process already has, or starts an embedded one.
-        snapshot_every: snapshot after this many applied reports.
+        snapshot_every: snapshot after this many applied reports (with the journal on this bounds
+            restart time and journal size; nothing acknowledged is lost either way).
         key_cache_size: draw keys the service remembers (LRU).
         validate: check every row with ``data.validate_pool`` (``False`` only for a pool you
             validated already; ids are always checked).
+        journal: journal every report before acknowledging it (see ``SelectionService``).
+        journal_fsync: fsync the journal per report (``False``: flush to the OS only, which
+            survives the actor process dying but not the machine).
         **client_options: passed to ``ServiceClient``.
     """
     import ray
@@ -149,7 +161,7 @@ def launch(
         .options(name=name, namespace=namespace, lifetime="detached", get_if_exists=True, num_cpus=0,
                  max_restarts=-1, max_task_retries=_MAX_TASK_RETRIES)
         .remote(str(pool_path), config, checkpoint_dir=str(ckpt), snapshot_every=snapshot_every,
-                key_cache_size=key_cache_size, validate=False)
+                key_cache_size=key_cache_size, validate=False, journal=journal, journal_fsync=journal_fsync)
     )
     logger.info("Selection service %r in namespace %r (checkpoints in %s).", name, namespace, ckpt)
     return ServiceClient(actor, **client_options)
@@ -187,12 +199,17 @@ class ServiceClient:
         draw_timeout: seconds to wait for a draw before falling back to a seeded uniform draw.
         call_timeout: seconds to wait for other calls (stats, table, flush's sends).
         seed: seed of the fallback draw (mixed with the key, so ranks falling back agree).
+        check_ids: check reported problem ids against the pool in ``report`` (one
+            ``np.searchsorted`` per call), so a bad id raises at once and is never buffered.
+            ``False`` leaves it to the service, which applies the known rows of a batch and names
+            the unknown ids in an ``UnknownProblemIdError`` raised from the next ``flush()``.
 
     Usable as a context manager; ``close()`` flushes and stops the sender thread.
     """
 
     def __init__(self, actor, *, batch_size: int = 1024, flush_interval: float = 0.5,
-                 draw_timeout: float = 10.0, call_timeout: float = 60.0, seed: int = 0) -> None:
+                 draw_timeout: float = 10.0, call_timeout: float = 60.0, seed: int = 0,
+                 check_ids: bool = True) -> None:
         import ray
 
         self._ray = ray
@@ -201,11 +218,16 @@ class ServiceClient:
         self.call_timeout = call_timeout
         self.seed = seed
         self.fallback_draws = 0
+        self.check_ids = check_ids
         self.info = self._get(actor.info.remote())
         # The pool ids stay in this process's object store for the fallback draw (wait for them:
-        # a service that dies right after connect must still leave a fallback).
+        # a service that dies right after connect must still leave a fallback), and sorted, for
+        # checking reported ids.
         self._ids_ref = actor.pool_ids.remote()
-        ray.wait([self._ids_ref], timeout=call_timeout)
+        self._sorted_ref = actor.sorted_pool_ids.remote() if check_ids else None
+        self._sorted_ids: np.ndarray | None = None
+        refs = [r for r in (self._ids_ref, self._sorted_ref) if r is not None]
+        ray.wait(refs, num_returns=len(refs), timeout=call_timeout)
         self._buffer = ReportBuffer(self._send_many, batch_size=batch_size, flush_interval=flush_interval)
         atexit.register(self.close, 10.0)  # deliver what is buffered if the program just ends
 
@@ -213,15 +235,35 @@ class ServiceClient:
         return self._ray.get(ref, timeout=self.call_timeout if timeout is None else timeout)
 
     def _send_many(self, batches: list[Batch]) -> list:
-        refs = [self.actor.report.remote(b.batch_id, **b.payload) for b in batches]
+        # on_unknown="skip": a row naming an id not in the pool (possible with check_ids=False)
+        # costs that row only, never the rest of a batch merged from many report() calls.
+        refs = [self.actor.report.remote(b.batch_id, **b.payload, on_unknown="skip") for b in batches]
         results = []
-        for ref in refs:
+        for b, ref in zip(batches, refs, strict=True):
             try:
-                self._get(ref)
-                results.append(None)
+                answer = self._get(ref)
             except Exception as exc:  # noqa: BLE001 - classified by the buffer (retry vs reject)
                 results.append(exc)
+                continue
+            if answer.get("unknown_ids"):  # applied, less the unknown rows: tell the caller at flush
+                ids, bad = b.payload["problem_ids"], set(answer["unknown_ids"])
+                rows = [k for k, pid in enumerate(ids) if pid in bad]
+                results.append(unknown_ids_error(ids, rows, self.info["pool_size"], applied=answer["n"]))
+            else:
+                results.append(None)
         return results
+
+    def _id_index(self) -> np.ndarray | None:
+        """The pool's sorted ids; ``None`` while they have not arrived (the service checks instead)."""
+        if self._sorted_ids is None:
+            try:
+                self._sorted_ids = self._get(self._sorted_ref, timeout=0)
+            except self._ray.exceptions.GetTimeoutError:  # not here yet: the service checks instead
+                return None
+            except Exception:  # noqa: BLE001 - the service died before answering: ask its successor
+                self._sorted_ref = self.actor.sorted_pool_ids.remote()
+                return None
+        return self._sorted_ids
 
     # -- reports ---------------------------------------------------------------------------------
 
@@ -229,15 +271,24 @@ class ServiceClient:
         """Queue outcomes (validated now, sent in the background). Never waits for the service.
 
         Raises:
+            UnknownProblemIdError: some ids are not in the pool (its ``unknown_ids`` names them);
+                nothing from this call is queued.
             InvalidInputError: the batch breaks a rule of ``validate_outcomes`` (nothing queued).
         """
-        self._buffer.add(validate_outcomes(problem_ids, rewards, n_tokens, n_steps, statuses, round))
+        out = validate_outcomes(problem_ids, rewards, n_tokens, n_steps, statuses, round)
+        index = self._id_index() if self.check_ids else None
+        if index is not None:
+            rows = find_unknown(index, out.problem_ids)
+            if len(rows):
+                raise unknown_ids_error(out.problem_ids, rows, self.info["pool_size"], queued=True)
+        self._buffer.add(out)
 
     def report_now(self, batch_id: str, problem_ids, rewards, n_tokens=None, n_steps=None, round=None,
-                   statuses=None) -> dict:
-        """Send one batch synchronously under the caller's batch id; returns the service's answer."""
+                   statuses=None, on_unknown: str = "raise") -> dict:
+        """Send one batch synchronously under the caller's batch id; returns the service's answer
+        (see ``SelectionService.report``; once it returns, the batch is journaled)."""
         return self._get(self.actor.report.remote(batch_id, problem_ids, rewards, n_tokens, n_steps, round,
-                                                  statuses))
+                                                  statuses, on_unknown))
 
     def flush(self, timeout: float | None = None) -> None:
         """Block until every report queued so far is acknowledged (see ``ReportBuffer.flush``)."""

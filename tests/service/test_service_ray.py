@@ -1,8 +1,9 @@
 """The service on a real Ray instance (one per module): round trips, concurrency, crashes, drivers.
 
 Two services run on the module's instance: ``svc-main`` (snapshots every 5 reports) for the
-shared checks, and ``svc-crash`` (snapshots every report) for the kill-and-restore checks, where
-"nothing snapshotted is lost" becomes an exact count.
+shared checks, and ``svc-crash`` (snapshots every 50 reports, so most acknowledged batches live
+only in its journal when it is killed) for the kill-and-restore checks, where "nothing
+acknowledged is lost" becomes an exact count.
 """
 
 import json
@@ -21,10 +22,10 @@ import pytest
 import ray
 from conftest import tiny_pool
 
-from sai_dpo import SelectionConfig
+from sai_dpo import SelectionConfig, UnknownProblemIdError
 from sai_dpo.cli import main as cli_main
 from sai_dpo.errors import InvalidInputError
-from sai_dpo.service import connect, launch
+from sai_dpo.service import ServiceClient, connect, launch
 
 NS = "sai_dpo_test_service"
 ROOT = Path(__file__).resolve().parents[2]
@@ -55,7 +56,7 @@ def main_svc(cluster, tmp_path_factory):
 @pytest.fixture(scope="module")
 def crash_svc(cluster, tmp_path_factory):
     ckpt = tmp_path_factory.mktemp("ckpt-crash")
-    client = _launch("svc-crash", ckpt, snapshot_every=1)
+    client = _launch("svc-crash", ckpt, snapshot_every=50)
     yield client, ckpt
     client.close(timeout=5)
     ray.kill(client.actor, no_restart=True)
@@ -147,12 +148,40 @@ def test_bad_input_is_rejected_through_the_actor_and_changes_nothing(main_svc, k
     before = main_svc.stats()
     with pytest.raises(InvalidInputError):
         main_svc.report_now("bad-batch", **kwargs)
-    if "missing" not in kwargs["problem_ids"]:  # the client checks everything but pool membership
-        with pytest.raises(InvalidInputError):
-            main_svc.report(**kwargs)
+    with pytest.raises(UnknownProblemIdError if "missing" in kwargs["problem_ids"] else InvalidInputError):
+        main_svc.report(**kwargs)  # the client checks everything, pool membership included, at once
+    main_svc.flush(timeout=60)
     after = main_svc.stats()
     assert {k: v for k, v in after.items() if k != "last_snapshot"} == \
         {k: v for k, v in before.items() if k != "last_snapshot"}
+
+
+def test_an_unknown_id_costs_only_its_own_rows(main_svc):
+    """The client refuses a call naming an id not in the pool at once (nothing queued); rows of
+    other calls buffered around it all count: 3 + 2 = 5 outcomes."""
+    before = main_svc.stats()
+    main_svc.report(["p1", "p2", "p3"], [1.0, 0.0, 1.0])
+    with pytest.raises(UnknownProblemIdError, match=r"'nope' \(problem_ids\[1\]\)\..*Nothing from this call") as e:
+        main_svc.report(["p4", "nope"], [1.0, 1.0])
+    assert e.value.unknown_ids == ["nope"]
+    main_svc.report(["p5", "p6"], [0.0, 1.0])
+    main_svc.flush(timeout=60)
+    assert _rows(main_svc.stats()) - _rows(before) == 5
+
+
+def test_without_the_client_check_the_service_applies_the_known_rows(main_svc):
+    """check_ids=False: three calls (3 + 2 + 2 rows) merge into one batch whose 5th row names
+    'nope'. The service applies the 6 known rows and the next flush raises, naming 'nope'."""
+    client = ServiceClient(main_svc.actor, check_ids=False, flush_interval=60)
+    before = main_svc.stats()
+    client.report(["p1", "p2", "p3"], [1.0, 0.0, 1.0])
+    client.report(["p4", "nope"], [1.0, 1.0])
+    client.report(["p5", "p6"], [0.0, 1.0])
+    with pytest.raises(UnknownProblemIdError, match=r"'nope' \(problem_ids\[4\]\)\..*other 6 outcomes.*applied") as e:
+        client.flush(timeout=60)
+    assert e.value.n_applied == 6 and e.value.n_unknown == 1
+    assert _rows(main_svc.stats()) - _rows(before) == 6
+    client.close()
 
 
 def test_a_second_driver_finds_the_service_by_name(main_svc, cluster):
@@ -177,8 +206,10 @@ def test_a_second_driver_finds_the_service_by_name(main_svc, cluster):
 
 
 def test_killed_actor_restarts_restores_and_the_client_carries_on(crash_svc):
-    """snapshot_every=1: every acknowledged batch is on disk, so after a kill in the middle of a
-    stream of 60 reports x 5 rows the service must hold exactly 300 more outcomes."""
+    """snapshot_every=50 but every acknowledged batch is in the journal, so after a kill in the
+    middle of a stream of 60 reports x 5 rows the service must hold exactly 300 more outcomes
+    (those acknowledged before the kill replayed from the journal, the rest retried by the client
+    under their batch ids)."""
     client, _ = crash_svc
     ids, _ = client.draw("before-kill", 5)
     client.report(ids, [1.0] * 5)
@@ -201,8 +232,9 @@ def test_killed_actor_restarts_restores_and_the_client_carries_on(crash_svc):
     th.join()
     client.flush(timeout=120)
     after = client.stats()
-    assert after["pid"] != pid and after["restored_from"] is not None  # restarted, loaded a snapshot
+    assert after["pid"] != pid  # restarted
     assert _rows(after) - _rows(before) == 300
+    assert after["journal"]["replayed"]["reports"] > 0  # what the snapshot lacked came from the journal
     assert client.draw("before-kill", 5)[0] == ids  # cached keys survive the restart
     assert client.fallback_draws == 0
 
@@ -254,11 +286,12 @@ def test_cli_status_and_serve_detach(main_svc, cluster, tmp_path, capsys):
 
     pool_file = save_pool(tiny_pool(30), tmp_path / "pool.jsonl")
     rc = cli_main(["serve", "--pool", str(pool_file), "--address", cluster, "--name", "svc-cli",
-                   "--namespace", NS, "--checkpoint-dir", str(tmp_path / "ck"), "--detach"])
+                   "--namespace", NS, "--checkpoint-dir", str(tmp_path / "ck"), "--detach", "--no-journal-fsync"])
     out = capsys.readouterr().out
     assert rc == 0 and "30 problems" in out and "connect(" in out
     actor = ray.get_actor("svc-cli", namespace=NS)
-    assert ray.get(actor.info.remote())["pool_size"] == 30
+    info = ray.get(actor.info.remote())
+    assert info["pool_size"] == 30 and info["journal"] is True and info["journal_fsync"] is False
     ray.kill(actor, no_restart=True)
 
 
