@@ -47,8 +47,13 @@ from sai_dpo._tracker import NEVER, Tracker
 LOG4 = math.log(4.0)
 
 
-def _sig(z: np.ndarray) -> np.ndarray:
-    return 0.5 * (1.0 + np.tanh(0.5 * z))  # overflow-free logistic
+def sigmoid(z: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
+    """Logistic without overflow, ``(1 + tanh(z / 2)) / 2``, in the dtype of ``z`` (into ``out`` if given)."""
+    out = np.multiply(z, 0.5, out=out)
+    np.tanh(out, out=out)
+    out += 1
+    out *= 0.5
+    return out
 
 
 def _ability_var(tracker: Tracker, round_: int, drift: float) -> np.ndarray:
@@ -113,7 +118,7 @@ def log_learnability(mu: np.ndarray, var: np.ndarray, out: np.ndarray) -> np.nda
 def pass_rates(tracker: Tracker, round_: int, drift: float) -> np.ndarray:
     """Posterior pass rate per problem at ``round_`` (float64): sigmoid of the logit mean."""
     c_mean, _ = cell_moments(tracker, round_, drift)
-    return _sig(c_mean[tracker.cell_of] - tracker.offset.astype(np.float64))
+    return sigmoid(c_mean[tracker.cell_of] - tracker.offset.astype(np.float64))
 
 
 def skill_accuracy(tracker: Tracker) -> np.ndarray:
@@ -121,7 +126,7 @@ def skill_accuracy(tracker: Tracker) -> np.ndarray:
     averaged over the skill's (skill, level) cells, weighted by how many problems each holds. Unlike
     the raw accuracy of what was drawn, it does not drift toward 0.5 when selection picks problems
     near 0.5. A skill without problems gets its unweighted level mean."""
-    acc = _sig(tracker.ability[:, 0][:, None] - tracker.hardness[:, 0][None, :])
+    acc = sigmoid(tracker.ability[:, 0][:, None] - tracker.hardness[:, 0][None, :])
     w = tracker.cell_problems.reshape(tracker.n_skills, tracker.n_levels).astype(np.float64)
     total = w.sum(axis=1)
     return np.where(total > 0, (acc * w).sum(axis=1) / np.maximum(total, 1), acc.mean(axis=1))
@@ -136,7 +141,7 @@ def calibration_terms(tracker: Tracker, uniq: np.ndarray, cnt: np.ndarray, succ:
         return 0.0, 0.0
     c_mean, _ = cell_moments(tracker, round_, drift)
     u = uniq[seen]
-    p = _sig(c_mean[tracker.cell_of[u]] - tracker.offset[u])
+    p = sigmoid(c_mean[tracker.cell_of[u]] - tracker.offset[u])
     n = cnt[seen]
     return float((succ[seen] - n * p).sum()), float((n * p * (1 - p)).sum())
 
@@ -156,11 +161,11 @@ def _fit(mean0: np.ndarray, prec0: np.ndarray, rows: np.ndarray, base: np.ndarra
     x = mean0.copy()
     k = len(mean0)
     for _ in range(FIT_STEPS):
-        p = _sig(base + sign * x[rows])
+        p = sigmoid(base + sign * x[rows])
         grad = sign * np.bincount(rows, weights=succ - cnt * p, minlength=k) - (x - mean0) * prec0
         hess = np.bincount(rows, weights=cnt * p * (1.0 - p), minlength=k) + prec0
         x += np.clip(grad / hess, -MAX_STEP, MAX_STEP)
-    p = _sig(base + sign * x[rows])
+    p = sigmoid(base + sign * x[rows])
     return x, prec0 + np.bincount(rows, weights=cnt * p * (1.0 - p), minlength=k)
 
 

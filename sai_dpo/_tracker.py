@@ -43,9 +43,8 @@ _PROBLEM_ARRAYS = ("attempts", "successes", "tokens", "steps", "ref", "drawn", "
 _CELL_ARRAYS = ("c_att", "c_succ", "c_tok", "c_tok_w", "c_steps", "c_steps_w", "c_draws")
 # Arrays added after format version 1 shipped -> the config field that came with them: a state whose
 # saved config lacks that field predates the array and loads without it; any other state must have it.
-OPTIONAL_ARRAYS = {"calib": "calibrate", "offset": "estimator", "offset_prec": "estimator", "ability": "estimator",
-                   "hardness": "estimator", "rasch_round": "estimator"}
 _RASCH_ARRAYS = ("offset", "offset_prec", "ability", "hardness", "rasch_round")
+OPTIONAL_ARRAYS = {"calib": "calibrate", **dict.fromkeys(_RASCH_ARRAYS, "estimator")}
 ABILITY_PRIOR_VAR = 1.0  # prior variance (logits^2) of a skill's ability and of a level's hardness
 
 
@@ -107,8 +106,8 @@ class Tracker:
 
     def nbytes_per_problem(self) -> float:
         """Bytes of per-problem state (tracker arrays plus the cell code)."""
-        total = sum(getattr(self, a).nbytes
-                    for a in _PROBLEM_ARRAYS + ("cell_of", "step_code", "token_code", "offset", "offset_prec"))
+        per_problem = _PROBLEM_ARRAYS + _RASCH_ARRAYS[:2] + ("cell_of", "step_code", "token_code")
+        total = sum(getattr(self, a).nbytes for a in per_problem)
         return total / self.n
 
     # ------------------------------------------------------------------ reading

@@ -16,7 +16,7 @@ from sai_dpo._draw import gumbel_top_k, keyed_rng
 from sai_dpo._estimates import cell_estimates, length_rank
 from sai_dpo._posterior import calibration_terms
 from sai_dpo._scratch import Scratch
-from sai_dpo._tracker import Tracker
+from sai_dpo._tracker import NEVER, Tracker
 from sai_dpo.config import SelectionConfig
 from sai_dpo.errors import InvalidInputError
 from sai_dpo.policies import POLICIES
@@ -70,6 +70,7 @@ class SelectionEngine:
         self.policy_ = POLICIES[self.config.policy](self.config)
         self._last_draw: tuple[tuple, np.ndarray] | None = None
         self._last_weights: tuple[tuple, np.ndarray] | None = None
+        self._skill_of: np.ndarray | None = None  # int32 skill code per problem, for skill coverage
         self._scratch = Scratch()
 
     @classmethod
@@ -175,10 +176,9 @@ class SelectionEngine:
         t = self.tracker_
         if not self.policy_.covers_skills or t.n_skills < 2:
             return None
-        codes = self._scratch.get("skill_of", t.n, np.int32)
-        if getattr(self, "_skill_codes_ready", False) is not True:
-            np.floor_divide(t.cell_of, np.int32(t.n_levels), out=codes)
-            self._skill_codes_ready = True
+        if self._skill_of is None:  # fixed by the pool: computed on the first covered draw
+            self._skill_of = t.cell_of // np.int32(t.n_levels)
+        codes = self._skill_of
         floor = self.config.epsilon / t.n  # every problem's share of the uniform mix
         return codes, t.n_skills, floor + COVER_MIN_RATIO * (float(w.max()) - floor)
 
@@ -328,7 +328,7 @@ class SelectionEngine:
         t._fresh_rasch()
         r = int(t.newest_round)
         seen = np.flatnonzero(t.attempts > 0)
-        if len(seen) and r > -(2**29):
+        if len(seen) and r != NEVER:
             a, s = t.decayed(r)
             _rasch.update(t, seen, a[seen].astype(np.float64), s[seen].astype(np.float64), r,
                           self.config.ability_drift, self.config.offset_sd, practice=False)

@@ -14,7 +14,7 @@ import numpy as np
 
 from sai_dpo._estimates import CellEstimates, cell_estimates, length_rank
 from sai_dpo._posterior import means_in_place, repeat_shift
-from sai_dpo._rasch import log_4pq, log_learnability, logit_moments, skill_accuracy
+from sai_dpo._rasch import log_4pq, log_learnability, logit_moments, sigmoid, skill_accuracy
 from sai_dpo._scratch import Scratch
 from sai_dpo._thompson import Q, int_power, is_dense, power, thompson_scores
 from sai_dpo._tracker import Tracker
@@ -235,10 +235,10 @@ class SaiDpoPolicy(SelectionPolicy):
             np.sqrt(var, out=var)
             var *= rng.standard_normal(n, dtype=np.float32)
             mu += var  # the draw
-            p = _sigmoid(mu, out=ws.get("beta_m", n))
+            p = sigmoid(mu, out=ws.get("beta_m", n))
             log_4pq(mu, lv, var)
         else:
-            p = _sigmoid(mu, out=ws.get("beta_m", n))
+            p = sigmoid(mu, out=ws.get("beta_m", n))
             log_learnability(mu, var, out=lv)
         f = _frontier(p, cfg.group_size, ws)
         if cfg.sharpness > 0:
@@ -279,15 +279,6 @@ def _relative_peak(pq: np.ndarray, sharpness: float) -> np.ndarray:
     return pq
 
 
-def _sigmoid(z: np.ndarray, out: np.ndarray) -> np.ndarray:
-    """Logistic into ``out`` without overflow: (1 + tanh(z / 2)) / 2."""
-    np.multiply(z, np.float32(0.5), out=out)
-    np.tanh(out, out=out)
-    out += 1
-    out *= np.float32(0.5)
-    return out
-
-
 def _frontier(p: np.ndarray, g: int, ws: Scratch) -> np.ndarray:
     """f(p) = 1 - p^G - (1 - p)^G (buffer ``f``; uses ``beta_v``, ``beta_q``, ``beta_hi``)."""
     n = p.shape
@@ -307,8 +298,7 @@ def _frontier_at_mean(alpha, beta, g: int, ws: Scratch, sharpness: float = 0.0) 
     p, q = ws.get("beta_m", n), ws.get("beta_v", n)
     np.add(alpha, beta, out=q)
     np.divide(alpha, q, out=p)
-    f = _frontier(p, g, ws)
-    q = np.subtract(np.float32(1), p, out=ws.get("beta_v", n))
+    f = _frontier(p, g, ws)  # leaves q = 1 - p in ``beta_v``
     if sharpness > 0:  # (4 p q) ** beta: a peak at p = 0.5 whose width does not depend on G
         f *= _relative_peak(np.multiply(p, q, out=ws.get("beta_q", n)), sharpness)
     return f
