@@ -37,7 +37,7 @@ from typing import Any
 
 import numpy as np
 
-from sai_dpo._snapshot import _fsync_dir
+from sai_dpo._snapshot import _fsync_dir, numbered_files
 
 logger = logging.getLogger(__name__)
 
@@ -57,21 +57,14 @@ def segment_path(directory: str | os.PathLike, number: int) -> Path:
 
 def list_segments(directory: str | os.PathLike) -> list[tuple[int, Path]]:
     """``(number, path)`` of the journal segments in ``directory``, oldest (lowest) first."""
-    directory = Path(directory)
-    if not directory.is_dir():
-        return []
-    found = [(int(m.group(1)), p) for p in directory.iterdir() if (m := _NAME.match(p.name))]
-    return sorted(found)
+    return numbered_files(directory, _NAME)
 
 
-def prune_segments(directory: str | os.PathLike, below: int) -> int:
-    """Delete the segments numbered below ``below``; returns how many were deleted."""
-    gone = 0
+def prune_segments(directory: str | os.PathLike, below: int) -> None:
+    """Delete the segments numbered below ``below``."""
     for number, path in list_segments(directory):
         if number < below:
             path.unlink(missing_ok=True)
-            gone += 1
-    return gone
 
 
 # -- payloads ------------------------------------------------------------------------------------
@@ -177,8 +170,6 @@ def read_segment(number: int, path: Path) -> Segment:
             seg.records.append(payload)
         off = end
         seg.good_bytes = off
-    if seg.header is None:
-        seg.good_bytes = 0
     return seg
 
 
@@ -252,10 +243,6 @@ class JournalWriter:
                 self.broken = True
             raise
 
-    @property
-    def size(self) -> int:
-        return self._size
-
     def close(self) -> None:
         """Close the file (idempotent)."""
         try:
@@ -269,11 +256,6 @@ def describe(seg: Segment) -> str:
     kind = "a torn last record (a crash mid-write)" if seg.torn_tail else "damage"
     return (f"Journal segment {seg.path} ends in {kind}: {seg.damage}. Kept the {len(seg.records)} "
             f"records before it; ignored the last {seg.lost_bytes} bytes.")
-
-
-def header_matches(seg: Segment, fingerprint: str) -> bool:
-    """Whether a segment was written over the pool with this fingerprint."""
-    return seg.header is not None and seg.header.get("fingerprint") == fingerprint
 
 
 def make_header(number: int, fingerprint: str) -> dict[str, Any]:

@@ -239,13 +239,6 @@ class SelectionService(DurableState):
                 if c:
                     self._status_counts[STATUSES[code]] = self._status_counts.get(STATUSES[code], 0) + c
 
-    def _lookup(self, ids: list[str]) -> np.ndarray:
-        """Pool indices of ``ids``; raises ``UnknownProblemIdError`` naming any not in the pool."""
-        idx = self._pool.lookup(ids)
-        if (idx < 0).any():
-            raise unknown_ids_error(ids, np.flatnonzero(idx < 0), self.pool_size)
-        return idx
-
     def draw(self, key, n: int, round: int | None = None) -> tuple[list[str], np.ndarray]:
         """Draw ``n`` distinct problems for ``key``; the same key always gets the same answer.
 

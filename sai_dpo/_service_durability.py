@@ -95,7 +95,10 @@ class DurableState:
         """The newest snapshot that reads and fits (damaged ones are skipped with a warning), and the
         journal segment its state continues in (0 when none loads: the journal's very start)."""
         pristine = copy.deepcopy(self.engine.state_dict())  # what a half-loaded snapshot is rolled back to
-        for path in _snapshot.list_snapshots(self.checkpoint_dir):
+        snaps = _snapshot.list_snapshots(self.checkpoint_dir)  # newest first
+        # A newer but damaged file may exist: never reuse a sequence number at or below it.
+        newest = _snapshot.snapshot_seq(snaps[0]) if snaps else 0
+        for path in snaps:
             try:
                 st = _snapshot.read_snapshot(path)
             except ValueError as exc:
@@ -114,20 +117,19 @@ class DurableState:
                 self.engine.load_state_dict(copy.deepcopy(pristine))
                 self._reset_counters()
                 continue
-            # A newer but damaged file may exist: never reuse its sequence number below it.
-            self._seq = max(self._seq, *(_snapshot.snapshot_seq(p) for p in _snapshot.list_snapshots(path.parent)))
+            self._seq = max(self._seq, newest)
             self._last_snapshot = {"path": str(path), "seq": _snapshot.snapshot_seq(path),
                                    "n_reports": self._n_reports, "time": os.path.getmtime(path)}
             logger.info("Restored selection service from %s (%d reports).", path, self._n_reports)
             # Snapshots from before the journal have no "journal_from"; their own number is right.
             return str(path), int(st.get("journal_from", _snapshot.snapshot_seq(path)))
-        self._seq = max([self._seq, *(_snapshot.snapshot_seq(p) for p in _snapshot.list_snapshots(self.checkpoint_dir))])
+        self._seq = max(self._seq, newest)
         return None, 0
 
     def _open_journal(self, journal_from: int, have_base: bool) -> None:
         """Replay the segments from ``journal_from`` on and keep appending to the newest one."""
         segments = _journal.list_segments(self.checkpoint_dir)
-        self._seq = max([self._seq, *(n for n, _ in segments)])
+        self._seq = max(self._seq, segments[-1][0] if segments else 0)  # sorted, oldest first
         todo = [(n, p) for n, p in segments if n >= journal_from]
         if todo and todo[0][0] != journal_from:
             if not have_base:  # no snapshot loads, and the journal's start was pruned with them
@@ -153,14 +155,13 @@ class DurableState:
 
     def _rebase_journal(self) -> None:
         """Snapshot the fresh state now, so that new records follow a base a restart can load."""
-        self._writer = None
         try:
             self.snapshot()
         except OSError as exc:
             logger.error("Could not write a fresh snapshot (%s); reports will fail until one succeeds.", exc)
 
     def _replay_segment(self, seg: _journal.Segment) -> _journal.Segment:
-        if seg.header is not None and not _journal.header_matches(seg, self._fingerprint):
+        if seg.header is not None and seg.header.get("fingerprint") != self._fingerprint:
             raise InvalidInputError(
                 f"The journal segment {seg.path} was written over a different pool than the one given. "
                 "Start the service with the pool it was launched with, or use a fresh checkpoint_dir."
@@ -207,7 +208,7 @@ class DurableState:
             OSError: the record is not on disk; the caller must not act on it.
         """
         if self._writer is None:
-            if not self.journal or self.checkpoint_dir is None:
+            if not self.journal:  # the constructor turns it off without a checkpoint_dir
                 return
             self._rebase_journal()  # an earlier failure left no usable segment: try a new one
             if self._writer is None:
@@ -235,7 +236,7 @@ class DurableState:
             self._writer = new
         path = _snapshot.write_snapshot(self.checkpoint_dir, self._seq, self._state())
         if self.journal:  # segments older than every snapshot kept can no longer be replayed
-            oldest = min(_snapshot.snapshot_seq(p) for p in _snapshot.list_snapshots(self.checkpoint_dir))
+            oldest = _snapshot.snapshot_seq(_snapshot.list_snapshots(self.checkpoint_dir)[-1])  # newest first
             _journal.prune_segments(self.checkpoint_dir, oldest)
         self._since_snapshot = 0
         self._last_snapshot = {"path": str(path), "seq": self._seq, "n_reports": self._n_reports,

@@ -126,13 +126,18 @@ def _fsync_dir(directory: Path) -> None:
         os.close(fd)
 
 
-def list_snapshots(directory: str | os.PathLike) -> list[Path]:
-    """Snapshot files in ``directory``, newest (highest sequence number) first."""
+def numbered_files(directory: str | os.PathLike, pattern: re.Pattern) -> list[tuple[int, Path]]:
+    """``(number, path)`` of the files in ``directory`` whose name matches ``pattern`` (group 1 is the
+    number), lowest number first; none when the folder does not exist."""
     directory = Path(directory)
     if not directory.is_dir():
         return []
-    found = [p for p in directory.iterdir() if _NAME.match(p.name)]
-    return sorted(found, key=lambda p: int(_NAME.match(p.name).group(1)), reverse=True)
+    return sorted((int(m.group(1)), p) for p in directory.iterdir() if (m := pattern.match(p.name)))
+
+
+def list_snapshots(directory: str | os.PathLike) -> list[Path]:
+    """Snapshot files in ``directory``, newest (highest sequence number) first."""
+    return [p for _, p in reversed(numbered_files(directory, _NAME))]
 
 
 def snapshot_seq(path: Path) -> int:

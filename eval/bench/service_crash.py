@@ -34,21 +34,9 @@ from pathlib import Path
 
 import numpy as np
 
+from eval.bench.service import _pool_file
+
 NS = "sai_dpo_crash_check"
-
-
-def _pool(n: int, directory: Path) -> Path:
-    import pyarrow as pa
-    import pyarrow.parquet as pq
-
-    rng = np.random.default_rng(0)
-    path = directory / "pool.parquet"
-    pq.write_table(pa.table({
-        "id": [f"c-{i:06d}" for i in range(n)], "problem": ["1 + 1?"] * n, "answer": ["2"] * n,
-        "skill": [f"s{k}" for k in rng.integers(0, 8, n)], "level": rng.integers(1, 6, n),
-        "source": ["crash"] * n, "choices": pa.nulls(n, pa.list_(pa.string())),
-    }), path)
-    return path
 
 
 def _engine_state(actor) -> dict:
@@ -76,11 +64,10 @@ class Run:
         self.batches = 0
         self.draws: dict[str, list[str]] = {}
         self.rng = np.random.default_rng(1)
-        self.problems: list[str] = []
 
     def _batch(self):
         idx = self.rng.integers(0, self.n, self.args.rows)
-        return idx, [f"c-{i:06d}" for i in idx], (self.rng.random(len(idx)) < 0.5).astype(float)
+        return idx, [f"bench-{i:08d}" for i in idx], (self.rng.random(len(idx)) < 0.5).astype(float)
 
     def report_acked(self, k: int) -> None:
         """One synchronous report: acknowledged when it returns."""
@@ -119,8 +106,9 @@ class Run:
         self.before_kill = (self.client.stats(), _engine_state(self.client.actor))
         ray.kill(self.client.actor, no_restart=False)
 
-    def reconnect_and_check(self, strict_state: bool) -> list[str]:
-        """Reconnect by name, wait for the new incarnation, compare with what was acknowledged."""
+    def reconnect_and_check(self, strict_state: bool) -> tuple[list[str], dict]:
+        """Reconnect by name, wait for the new incarnation, compare with what was acknowledged;
+        returns (problems found, the new incarnation's stats)."""
         from sai_dpo.service import connect
 
         old_pid = self.before_kill[0]["pid"]
@@ -142,8 +130,7 @@ class Run:
             problems.append(f"{len(wrong)} of {len(self.draws)} draw keys answer differently")
         if strict_state and not _same(self.before_kill[1], _engine_state(self.client.actor)):
             problems.append("engine state differs from the state before the kill")
-        self.last = (st, lost)
-        return problems
+        return problems, st
 
 
 def run_mode(label: str, work: Path, pool: Path, n: int, args, **opts) -> list[str]:
@@ -165,8 +152,7 @@ def run_mode(label: str, work: Path, pool: Path, n: int, args, **opts) -> list[s
             run.burst_with_kill(k)
         else:
             run.kill()
-        problems = run.reconnect_and_check(strict_state=not in_burst)
-        st, lost = run.last
+        problems, st = run.reconnect_and_check(strict_state=not in_burst)
         where = "mid-burst" if in_burst else "between calls"
         print(f"  {label}: kill {j + 1} {where} after {run.batches} acknowledged batches "
               f"({st['reports_since_snapshot']} since the last snapshot), replayed "
@@ -205,7 +191,7 @@ def main(argv=None) -> int:
     ray.init(num_cpus=2, include_dashboard=False, _temp_dir=ray_tmp, namespace=NS, logging_level=logging.ERROR,
              log_to_driver=False)
     try:
-        pool = _pool(args.pool_size, work)
+        pool = _pool_file(args.pool_size, work)
         print(f"crash check: {args.batches} batches x {args.rows} outcomes, snapshot_every={args.snapshot_every}, "
               f"{args.kills} kills, pool of {args.pool_size:,}")
         bad = run_mode("journal on", work, pool, args.pool_size, args)

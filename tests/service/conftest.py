@@ -1,6 +1,7 @@
-"""Shared helpers of the service tests: tiny pools in the record schema."""
+"""Shared helpers of the service tests: tiny pools in the record schema, plain services, states."""
 
 import datasets
+import numpy as np
 import pytest
 
 
@@ -15,6 +16,26 @@ def tiny_pool(n: int = 60, n_skills: int = 3, prefix: str = "p") -> datasets.Dat
         "source": ["test"] * n,
         "choices": [None] * n,
     })
+
+
+def make_service(tmp_path=None, pool=None, **kw):
+    """A plain (no Ray) SelectionService over ``pool`` (default: a tiny pool), seed 0."""
+    from sai_dpo import SelectionConfig
+    from sai_dpo._selection_service import SelectionService
+
+    return SelectionService(pool if pool is not None else tiny_pool(), SelectionConfig(seed=0),
+                            checkpoint_dir=tmp_path, **kw)
+
+
+def engine_state(svc) -> dict:
+    """A copy of the service engine's state dict."""
+    return {k: np.array(v, copy=True) for k, v in svc.engine.state_dict().items()}
+
+
+def same_state(a: dict, b: dict) -> bool:
+    """Whether two state dicts hold the same arrays (NaNs equal)."""
+    return a.keys() == b.keys() and all(
+        np.array_equal(a[k], b[k], equal_nan=np.asarray(a[k]).dtype.kind in "fc") for k in a)
 
 
 @pytest.fixture

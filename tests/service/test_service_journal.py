@@ -8,9 +8,10 @@ import logging
 
 import numpy as np
 import pytest
-from conftest import tiny_pool
+from conftest import engine_state, same_state, tiny_pool
+from conftest import make_service as _svc
 
-from sai_dpo import SelectionConfig, UnknownProblemIdError
+from sai_dpo import UnknownProblemIdError
 from sai_dpo import _journal as jr
 from sai_dpo import _snapshot as snap
 from sai_dpo._selection_service import SelectionService
@@ -19,19 +20,12 @@ from sai_dpo.errors import InvalidInputError
 COUNTED = ("n_reports", "n_outcomes", "status_counts", "round", "n_keys_cached")
 
 
-def _svc(tmp_path, pool=None, **kw):
-    return SelectionService(pool if pool is not None else tiny_pool(), SelectionConfig(seed=0),
-                            checkpoint_dir=tmp_path, **kw)
-
-
 def _engine(svc):
     return svc.engine.state_dict()
 
 
 def _same_engine(a, b):
-    a, b = _engine(a), _engine(b)
-    return a.keys() == b.keys() and all(
-        np.array_equal(a[k], b[k], equal_nan=a[k].dtype.kind == "f") for k in a)
+    return same_state(engine_state(a), engine_state(b))
 
 
 def _counted(svc):

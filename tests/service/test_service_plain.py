@@ -6,28 +6,14 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from conftest import engine_state as _engine_state
+from conftest import make_service as _svc
+from conftest import same_state as _same_state
 from conftest import tiny_pool
 
-from sai_dpo import SelectionConfig
 from sai_dpo import _snapshot as snap
 from sai_dpo._selection_service import SelectionService
 from sai_dpo.errors import InvalidInputError, PoolValidationError
-
-
-def _svc(tmp_path=None, pool=None, **kw):
-    return SelectionService(pool if pool is not None else tiny_pool(), SelectionConfig(seed=0),
-                            checkpoint_dir=tmp_path, **kw)
-
-
-def _engine_state(svc):
-    return {k: np.array(v, copy=True) for k, v in svc.engine.state_dict().items()}
-
-
-def _same_state(a, b):
-    def eq(x, y):
-        return np.array_equal(x, y, equal_nan=x.dtype.kind in "fc")
-
-    return a.keys() == b.keys() and all(eq(a[k], b[k]) for k in a)
 
 
 def test_draw_is_cached_by_key_and_keys_take_successive_rounds():
@@ -251,7 +237,7 @@ def test_id_lookup_handles_longer_and_prefix_ids():
     """Pool ids p0..p59 (width 3). 'p1' and 'p10' both exist; 'p100' is longer than any pool id
     and 'p5x' is not there: neither may match a truncated prefix."""
     svc = _svc()
-    assert svc._lookup(["p1", "p10", "p59"]).tolist() == [1, 10, 59]
+    assert svc._pool.lookup(["p1", "p10", "p59"]).tolist() == [1, 10, 59]
     for bad in ("p100", "p5x", "p", ""):
         with pytest.raises(InvalidInputError, match="not in the pool"):
             svc.report("b", ["p1", bad], [1, 1])
@@ -265,7 +251,7 @@ def test_unicode_ids_and_ids_of_different_lengths_round_trip():
     svc = SelectionService(datasets.Dataset.from_dict(rows))
     ids, idx = svc.draw("k", 4)
     assert sorted(ids) == sorted(rows["id"]) and [rows["id"][i] for i in idx] == ids
-    assert svc._lookup(["長い-id-3", "x"]).tolist() == [2, 1]
+    assert svc._pool.lookup(["長い-id-3", "x"]).tolist() == [2, 1]
     dup = dict(rows, id=["a", "bb", "a", "c"])
     with pytest.raises(PoolValidationError, match="row 2.*'a'"):
         SelectionService(datasets.Dataset.from_dict(dup))
