@@ -9,7 +9,6 @@ __all__ = ["FastNumber", "fast_number", "numbers_equal", "REL_TOL"]
 
 REL_TOL = 1e-6
 _MAX_DIGITS = 400
-_INT = r"[+-]?\d+"
 _DEC = r"[+-]?(?:\d+\.\d*|\.\d+|\d+)"
 _PLAIN = re.compile(rf"^({_DEC})$")
 _SCI = re.compile(rf"^({_DEC})(?:[eE]([+-]?\d+)|(?:\\times|\\cdot|\*)10\^\{{?([+-]?\d+)\}}?)$")

@@ -18,7 +18,7 @@ _CHAIN = re.compile(rf"^(?P<a>[^<>]+?){_REL}(?P<v>[A-Za-z]){_REL}(?P<b>[^<>]+)$"
 _ONE_SIDED = re.compile(rf"^(?P<v>[A-Za-z]){_REL}(?P<a>[^<>=]+)$")
 _COMMAND = re.compile(r"\\[A-Za-z]+")
 _PM = re.compile(r"(\\pm|\\mp)(?![A-Za-z])")
-_RELATION = re.compile(r"<|>|\\leq|\\geq")
+_RELATION = re.compile(_REL)
 # The name of one quantity on the left of "name = value": x, n, AB, area, \theta, a_{10}, x', f(3),
 # f^{-1}(x), P(A), \sin\theta, \angle ABC, [ABC]. No arithmetic: 2x, x^2, m-n are expressions.
 _GREEK = (
@@ -29,7 +29,8 @@ _NAME = (
     r"(?:(?:m\s?)?\\angle\s?|\\(?:sin|cos|tan|cot|sec|csc)\s?)?"
     rf"(?:[A-Za-z]+|{_GREEK}|\[[A-Z]{{3,}}\])"
     # Arguments without + or - inside (a leading sign is fine): f(3), f(-1), P(A); not x(x+1).
-    r"(?:_\{[^{}]*\}|_[A-Za-z0-9]|'+|\^\{-1\}|\(-?[^()+\-]*(?:,-?[^()+\-]*)*\))*"
+    # Commas only between arguments, so a failing match cannot split a run of commas many ways.
+    r"(?:_\{[^{}]*\}|_[A-Za-z0-9]|'+|\^\{-1\}|\(-?[^()+\-,]*(?:,-?[^()+\-,]*)*\))*"
 )
 _NAME_SUM = re.compile(rf"^{_NAME}(?:\+{_NAME})*$")
 _NAME_TUPLE = re.compile(rf"^\({_NAME}(?:,{_NAME})+\)$")

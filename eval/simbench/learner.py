@@ -247,8 +247,8 @@ class SimLearner(GroupSampler):
         idx = np.asarray(indices, dtype=np.int64)
         w, cfg = self.world, self.world.config
         s = cfg.n_skills
-        rewards = np.asarray(rewards, dtype=np.float64).reshape(idx.size, -1)
-        var = rewards.var(axis=1) if idx.size else np.zeros(0)  # k/G * (1 - k/G); 0 for an all-same group
+        # k/G * (1 - k/G) per group; 0 for an all-same group (and no groups in an empty batch)
+        var = np.asarray(rewards, dtype=np.float64).reshape(idx.size, -1).var(axis=1) if idx.size else np.zeros(0)
         practised = np.zeros(s, dtype=bool)
         practised[w.skill[idx[var > 0]]] = True  # an all-same group has no gradient: it practises nothing
         if cfg.forgetting > 0:  # fade first, so this round's learning is not itself forgotten

@@ -71,6 +71,15 @@ def test_explosive_inputs_return_within_deadline(prediction):
     assert verdict.status in {"incorrect", "unparseable_pred", "timeout"}, verdict
 
 
+def test_name_with_a_long_argument_list_returns_within_deadline():
+    """``f(a,a,...,a)2 = 3``: the left side is not a name, and the name pattern must fail fast (a
+    pattern that let commas fall in two places took seconds at 24 arguments, 4x more per 2 more)."""
+    start = time.monotonic()
+    verdict = verify("3", r"\boxed{f(" + "a," * 60 + ")2=3}", timeout=2.0)
+    assert time.monotonic() - start < 2.0 + MARGIN
+    assert verdict.status == "incorrect", verdict
+
+
 def test_explosive_gold_is_reported_as_gold_problem():
     verdict = verify("2^{2^{2^{2^{10}}}}", "2", timeout=2.0)
     assert verdict.status in {"unparseable_gold", "timeout"}, verdict

@@ -128,3 +128,11 @@ def test_given_skills_levels_and_topic_transfer():
     np.testing.assert_allclose(lr.theta - w.theta0, [0.075, 0.0375, 0.0])
     with pytest.raises(ValueError, match="'skills' parameter of make_world"):
         make_world(cfg, 0, skills=[0, 0, 9, 1, 2, 2])
+
+
+def test_an_empty_batch_trains_nothing_and_every_skill_forgets():
+    """DAPO can end a step with no kept group: learning is 0 and every skill fades by the rate."""
+    lr = _learner(forgetting=0.01)
+    lr.theta += 1.0
+    assert lr.learn(np.zeros(0, np.int64), np.zeros((0, 8))) == 0.0
+    np.testing.assert_allclose(lr.theta - lr.world.theta0, 0.99)
