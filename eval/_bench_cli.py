@@ -38,9 +38,10 @@ def register(sub) -> None:
 
 def _policies(text: str | None, dynamics: str = "irt") -> list[str]:
     from eval.simbench import DEFAULT_POLICIES
+    from eval.simbench.harness import supports_informed
 
-    if not text:  # the informed peer reads the 'irt' learner's internals
-        return [p for p in DEFAULT_POLICIES if dynamics == "irt" or p != "informed"]
+    if not text:  # the informed peer reads learner internals only some families expose
+        return [p for p in DEFAULT_POLICIES if p != "informed" or supports_informed(dynamics)]
     # "name;k=v;k2=v2" on the command line is "name:k=v,k2=v2" inside (commas separate policies here).
     specs = []
     for item in filter(None, (t.strip() for t in text.split(","))):

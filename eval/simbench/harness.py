@@ -204,7 +204,7 @@ def run_one(task: _Task) -> RunResult:
         if name == "oracle":
             selector = OracleSelector(learner, task.seed)
         elif name == "informed":
-            selector = InformedSelector(learner, task.seed)
+            selector = InformedSelector(learner, task.seed, **overrides)
         else:
             if name == "curriculum":  # a static curriculum is told how long the run is
                 n_rounds = budget // (task.sizes.batch_size * task.scenario.group_size)
@@ -231,6 +231,11 @@ def _progress(total: int, enabled: bool):
     from tqdm.auto import tqdm
 
     return tqdm(total=total, desc="bench select", unit="run", disable=not enabled)
+
+
+def supports_informed(dynamics: str) -> bool:
+    """Whether the learner family exposes what the informed peer reads (abilities, difficulty prior)."""
+    return hasattr(get_dynamics(dynamics).learner, "logit_parts")
 
 
 def run_benchmark(
@@ -260,10 +265,9 @@ def run_benchmark(
     """
     if seeds < 1:
         raise ValueError(f"The 'seeds' parameter of run_benchmark must be an integer >= 1. Got {seeds!r} instead.")
-    for spec in policies:
-        parse_policy_spec(spec)  # fail before spawning workers
-    dyn = get_dynamics(dynamics, learner)
-    if "informed" in [parse_policy_spec(p)[0] for p in policies] and not hasattr(dyn.learner, "logit_parts"):
+    names = [parse_policy_spec(spec)[0] for spec in policies]  # fail before spawning workers
+    get_dynamics(dynamics, learner)
+    if "informed" in names and not supports_informed(dynamics):
         raise ValueError(
             f"The informed peer needs a learner that exposes its abilities and difficulty prior (dynamics 'irt'); "
             f"dynamics {dynamics!r} does not. Leave 'informed' out of the policies."

@@ -30,9 +30,10 @@ import numpy as np
 __all__ = ["LearnerConfig", "World", "SimLearner", "make_world"]
 
 
-def _check(cond: bool, name: str, expected: str, got: object) -> None:
+def check_param(cond: bool, name: str, expected: str, got: object, owner: str = "LearnerConfig") -> None:
+    """Raise the house-style ValueError for parameter ``name`` of ``owner`` unless ``cond``."""
     if not cond:
-        raise ValueError(f"The '{name}' parameter of LearnerConfig must be {expected}. Got {got!r} instead.")
+        raise ValueError(f"The '{name}' parameter of {owner} must be {expected}. Got {got!r} instead.")
 
 
 @dataclass(frozen=True)
@@ -75,25 +76,25 @@ class LearnerConfig:
     n_math: int = 600
 
     def __post_init__(self) -> None:
-        _check(self.n_skills >= 1, "n_skills", "an integer >= 1", self.n_skills)
-        _check(self.n_pool >= 1, "n_pool", "an integer >= 1", self.n_pool)
-        _check(
+        check_param(self.n_skills >= 1, "n_skills", "an integer >= 1", self.n_skills)
+        check_param(self.n_pool >= 1, "n_pool", "an integer >= 1", self.n_pool)
+        check_param(
             len(self.level_weights) == 5 and min(self.level_weights) >= 0 and sum(self.level_weights) > 0,
             "level_weights", "5 non-negative shares with a positive sum", self.level_weights,
         )
         if self.skill_weights is not None:
-            _check(
+            check_param(
                 len(self.skill_weights) == self.n_skills and min(self.skill_weights) >= 0
                 and sum(self.skill_weights) > 0,
                 "skill_weights", f"None or {self.n_skills} non-negative shares", self.skill_weights,
             )
-        _check(self.ability_start[0] <= self.ability_start[1], "ability_start", "(low, high) with low <= high",
+        check_param(self.ability_start[0] <= self.ability_start[1], "ability_start", "(low, high) with low <= high",
                self.ability_start)
         for name in ("label_noise", "learning_rate", "memorization", "transfer"):
-            _check(getattr(self, name) >= 0, name, "a number >= 0", getattr(self, name))
-        _check(self.discrimination > 0, "discrimination", "a number > 0", self.discrimination)
-        _check(0 <= self.forgetting < 1, "forgetting", "a number in [0, 1)", self.forgetting)
-        _check(self.n_aime_per_skill >= 1 and self.n_math >= 1, "n_math", "an integer >= 1 (held-out sizes)",
+            check_param(getattr(self, name) >= 0, name, "a number >= 0", getattr(self, name))
+        check_param(self.discrimination > 0, "discrimination", "a number > 0", self.discrimination)
+        check_param(0 <= self.forgetting < 1, "forgetting", "a number in [0, 1)", self.forgetting)
+        check_param(self.n_aime_per_skill >= 1 and self.n_math >= 1, "n_math", "an integer >= 1 (held-out sizes)",
                (self.n_aime_per_skill, self.n_math))
 
     def replace(self, **changes) -> LearnerConfig:
@@ -127,11 +128,14 @@ def _problems(rng, n, skill_p, level_p, cfg, skills=None, levels=None):
     return skill, level, difficulty, slope
 
 
-def _transfer_matrix(n_skills: int, weight: float, topics: np.ndarray | None = None) -> np.ndarray:
-    """Identity plus ``weight`` between related skills: ring neighbours, or skills of one topic."""
+def transfer_matrix(n_skills: int, weight: float, topics: np.ndarray | None = None,
+                    interference: float = 0.0) -> np.ndarray:
+    """Identity plus ``weight`` between related skills: ring neighbours, or skills of one topic (then
+    minus ``interference`` between skills of different topics)."""
     if topics is not None:
-        same = topics[:, None] == topics[None, :]
-        return np.eye(n_skills) + weight * (same & ~np.eye(n_skills, dtype=bool))
+        mat = np.where(topics[:, None] == topics[None, :], weight, -interference)
+        np.fill_diagonal(mat, 1.0)
+        return mat
     mat = np.eye(n_skills)
     for s in range(n_skills):
         for t in {(s + 1) % n_skills, (s - 1) % n_skills} - {s}:
@@ -139,13 +143,14 @@ def _transfer_matrix(n_skills: int, weight: float, topics: np.ndarray | None = N
     return mat
 
 
-def _checked(values, n: int, lo: int, hi: int, name: str) -> np.ndarray | None:
+def checked_ints(values, n: int, lo: int, hi: int, name: str, owner: str = "make_world") -> np.ndarray | None:
+    """``values`` as n ints in [lo, hi] (None stays None); house-style ValueError otherwise."""
     if values is None:
         return None
     arr = np.asarray(values, dtype=np.int64)
     if arr.shape != (n,) or arr.min() < lo or arr.max() > hi:
         raise ValueError(
-            f"The '{name}' parameter of make_world must be {n} ints in [{lo}, {hi}]. "
+            f"The '{name}' parameter of {owner} must be {n} ints in [{lo}, {hi}]. "
             f"Got shape {arr.shape} with range [{arr.min()}, {arr.max()}] instead."
         )
     return arr
@@ -165,9 +170,9 @@ def make_world(config: LearnerConfig, seed: int, skills=None, levels=None, topic
     skill_p = np.full(s, 1.0 / s) if cfg.skill_weights is None else np.asarray(cfg.skill_weights, float)
     skill_p = skill_p / skill_p.sum()
     level_p = np.asarray(cfg.level_weights, float) / sum(cfg.level_weights)
-    skills = _checked(skills, cfg.n_pool, 0, s - 1, "skills")
-    levels = _checked(levels, cfg.n_pool, 1, 5, "levels")
-    topics = _checked(topics, s, 0, s - 1, "topics")
+    skills = checked_ints(skills, cfg.n_pool, 0, s - 1, "skills")
+    levels = checked_ints(levels, cfg.n_pool, 1, 5, "levels")
+    topics = checked_ints(topics, s, 0, s - 1, "topics")
     skill, level, difficulty, slope = _problems(rng, cfg.n_pool, skill_p, level_p, cfg, skills, levels)
     theta0 = np.linspace(cfg.ability_start[0], cfg.ability_start[1], s)[rng.permutation(s)]
     heldout = {}
@@ -180,7 +185,7 @@ def make_world(config: LearnerConfig, seed: int, skills=None, levels=None, topic
     heldout["math"] = (m_skill,
                        cfg.level_centre + cfg.level_step * (m_level - 3) + rng.normal(0, 0.5, cfg.n_math),
                        cfg.discrimination * np.exp(rng.normal(0.0, 0.2, cfg.n_math)))
-    return World(cfg, skill, level, difficulty, slope, theta0, _transfer_matrix(s, cfg.transfer, topics), heldout)
+    return World(cfg, skill, level, difficulty, slope, theta0, transfer_matrix(s, cfg.transfer, topics), heldout)
 
 
 def _sigmoid(x: np.ndarray) -> np.ndarray:

@@ -52,17 +52,17 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass
+from functools import partial
 
 import numpy as np
 
-from eval.simbench.learner import GroupSampler, per_skill_mean
+from eval.simbench.learner import GroupSampler, check_param, checked_ints, per_skill_mean, transfer_matrix
 
 __all__ = ["MirtConfig", "MirtWorld", "MirtLearner", "make_mirt_world"]
 
 
-def _check(cond: bool, name: str, expected: str, got: object) -> None:
-    if not cond:
-        raise ValueError(f"The '{name}' parameter of MirtConfig must be {expected}. Got {got!r} instead.")
+_check = partial(check_param, owner="MirtConfig")
+_ints = partial(checked_ints, owner="make_mirt_world")
 
 
 @dataclass(frozen=True)
@@ -210,25 +210,6 @@ def _items(rng, cfg: MirtConfig, skill, centre, noise, mc_share, load=None) -> _
     return _Items(skill, second, np.broadcast_to(load, (n,)).astype(float), difficulty, slope, guess)
 
 
-def _transfer_matrix(topics: np.ndarray, transfer: float, interference: float) -> np.ndarray:
-    same = topics[:, None] == topics[None, :]
-    mat = np.where(same, transfer, -interference)
-    np.fill_diagonal(mat, 1.0)
-    return mat
-
-
-def _ints(values, n: int, lo: int, hi: int, name: str) -> np.ndarray | None:
-    if values is None:
-        return None
-    arr = np.asarray(values, dtype=np.int64)
-    if arr.shape != (n,) or arr.min() < lo or arr.max() > hi:
-        raise ValueError(
-            f"The '{name}' parameter of make_mirt_world must be {n} ints in [{lo}, {hi}]. "
-            f"Got shape {arr.shape} with range [{arr.min()}, {arr.max()}] instead."
-        )
-    return arr
-
-
 def make_mirt_world(config: MirtConfig, seed: int, skills=None, levels=None, topics=None) -> MirtWorld:
     """Draw a world deterministically from ``seed`` (same signature as ``make_world``).
 
@@ -262,7 +243,7 @@ def make_mirt_world(config: MirtConfig, seed: int, skills=None, levels=None, top
     m_skill = np.arange(cfg.n_math) % s
     m_level = rng.choice(5, size=cfg.n_math) + 1
     math_set = _items(rng, cfg, m_skill, centre(m_skill, m_level), 0.5, cfg.heldout_mc_share)
-    return MirtWorld(cfg, pool, levels, theta0, headroom, _transfer_matrix(topics, cfg.transfer, cfg.interference),
+    return MirtWorld(cfg, pool, levels, theta0, headroom, transfer_matrix(len(topics), cfg.transfer, topics, cfg.interference),
                      {"aime": aime, "math": math_set})
 
 

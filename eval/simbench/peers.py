@@ -8,8 +8,8 @@ harness never looks inside one. The peers that need more than that contract live
 * :class:`InformedSelector` is a second, more honest ceiling: it knows everything about the learner
   except each problem's own difficulty (abilities, memory, slopes and the prior of difficulties
   given the level label) and learns that difficulty from the outcomes it sees, by exact Bayesian
-  updating on a grid. It draws like SAI-DPO (weights ``(E[p q] / max E[p q]) ** 32``, one problem per
-  skill first), so the gap between it and SAI-DPO is what estimating the model costs, and the gap
+  updating on a grid. It draws with the engine's race (weights ``(E[p q] / max E[p q]) ** 32``, one
+  problem per skill first), so the gap between it and SAI-DPO is what estimating the model costs, and the gap
   between it and the oracle is what no selector that learns difficulty from rollouts can close.
 * :class:`DynamicSampling` is DAPO's dynamic sampling: draw uniformly, roll out, drop groups whose
   outcomes are all the same, draw again until ``n`` informative groups are kept (or a cap on extra
@@ -105,37 +105,43 @@ class InformedSelector:
     GRID = np.linspace(-4.0, 4.0, 65)  # difficulty offsets from the level centre, in prior sd units
 
     def __init__(self, learner, seed: int, sharpness: float = 32.0):
+        from sai_dpo._draw import gumbel_top_k  # the engine's weighted draw with one problem per group first
+
         centre, sd = learner.difficulty_prior()
+        slope, _ = learner.logit_parts()
         self._learner = learner
         self._b = centre[:, None] + sd * self.GRID[None, :]  # (N, grid) candidate difficulties
+        self._ab = slope[:, None] * self._b  # fixed: a_i * b for each candidate
         self._logpost = np.tile(-0.5 * self.GRID**2, (len(centre), 1))
-        self._skill = np.asarray(learner.world.skill)
+        self._post = np.exp(self._logpost - self._logpost.max(axis=1, keepdims=True))  # unnormalised
+        self._mass = self._post.sum(axis=1)
+        skill = np.asarray(learner.world.skill)
+        self._groups = (skill, int(skill.max()) + 1, 0.0)
         self._rng = np.random.default_rng([seed, 2718])
         self._sharpness = sharpness
+        self._draw = gumbel_top_k
 
-    def _grid_p(self, idx=slice(None)) -> np.ndarray:
-        slope, ability = self._learner.logit_parts(None if isinstance(idx, slice) else idx)
-        z = ability[:, None] - slope[:, None] * self._b[idx]
-        return 1.0 / (1.0 + np.exp(-z))
+    def _grid_p(self, idx: np.ndarray | None = None) -> np.ndarray:
+        _, ability = self._learner.logit_parts(idx)
+        ab = self._ab if idx is None else self._ab[idx]
+        return 1.0 / (1.0 + np.exp(ab - ability[:, None]))
 
     def draw(self, n: int, round: int) -> np.ndarray:
-        post = np.exp(self._logpost - self._logpost.max(axis=1, keepdims=True))
         p = self._grid_p()
-        v = (post * p * (1.0 - p)).sum(axis=1) / post.sum(axis=1)
-        with np.errstate(divide="ignore"):
-            keys = np.log(self._rng.exponential(size=v.size)) - self._sharpness * (np.log(v) - np.log(v.max()))
-        order = np.argsort(keys, kind="stable")
-        first = np.sort(np.unique(self._skill[order], return_index=True)[1])  # each skill's first arrival
-        reps = order[first][:n]  # one problem per skill first, in order of arrival, then the rest
-        rest = order[~np.isin(order, reps)][: n - len(reps)]
-        return np.concatenate([reps, rest]).astype(np.int64)
+        v = (self._post * p * (1.0 - p)).sum(axis=1) / self._mass
+        return self._draw((v / v.max()) ** self._sharpness, n, self._rng, groups=self._groups)
 
     def observe(self, indices: np.ndarray, rewards: np.ndarray) -> None:
         """Bayes update of the drawn problems' difficulty posteriors from their groups."""
-        p = np.clip(self._grid_p(indices), 1e-12, 1 - 1e-12)
+        idx = np.asarray(indices)
+        p = np.clip(self._grid_p(idx), 1e-12, 1 - 1e-12)
         k = rewards.sum(axis=1)[:, None]
         g = rewards.shape[1]
-        np.add.at(self._logpost, np.asarray(indices), k * np.log(p) + (g - k) * np.log1p(-p))
+        np.add.at(self._logpost, idx, k * np.log(p) + (g - k) * np.log1p(-p))
+        changed = np.unique(idx)
+        lp = self._logpost[changed]
+        self._post[changed] = np.exp(lp - lp.max(axis=1, keepdims=True))
+        self._mass[changed] = self._post[changed].sum(axis=1)
 
     def report(self, indices, rewards, round: int) -> None:
         """Outcomes arrive through :meth:`observe`, at rollout time."""

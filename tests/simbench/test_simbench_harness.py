@@ -92,7 +92,7 @@ def test_informed_peer_learns_each_problems_difficulty_from_outcomes():
     assert len({int(lr.world.skill[i]) for i in draw[:6]}) == 6  # 6 skills
 
 
-def test_informed_peer_sits_between_uniform_and_the_oracle():
+def test_informed_peer_beats_uniform_and_takes_its_overrides():
     res = run_benchmark(get_scenarios(["balanced"]), ["uniform", "informed"], seeds=2, sizes=TINY,
                         workers=1, progress=False)
     final = {}
@@ -100,6 +100,9 @@ def test_informed_peer_sits_between_uniform_and_the_oracle():
         final.setdefault(r.policy, []).append(r.accuracy[-1])
         assert r.rollouts[-1] == r.budget
     assert np.mean(final["informed"]) > np.mean(final["uniform"])
+    assert run_one(_Task(SCENARIOS["balanced"], "informed:sharpness=8", 0, TINY)).rollouts[-1] == budget_of(TINY)
+    with pytest.raises(TypeError, match="bogus"):
+        run_one(_Task(SCENARIOS["balanced"], "informed:bogus=1", 0, TINY))
 
 
 def test_delayed_feedback_reports_one_round_late():
