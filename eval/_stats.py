@@ -109,19 +109,17 @@ def effective_samples(correct, samples) -> float:
     return float(min(total, max(1.0, p * (1 - p) / v)))
 
 
-def clustered_wilson_interval(correct, samples, z: float = Z_95) -> tuple[float, float]:
+def clustered_wilson_interval(correct, samples, z: float = Z_95, n_eff: float | None = None) -> tuple[float, float]:
     """Wilson interval for the pooled accuracy over problems with several samples each: the Wilson
-    score interval at the accuracy with ``total`` = :func:`effective_samples` instead of the raw
-    sample count (one sample per problem gives exactly :func:`wilson_interval`)."""
+    score interval at the accuracy with ``total`` = :func:`effective_samples` (or ``n_eff`` when the
+    caller has it) instead of the raw sample count (one sample per problem gives exactly
+    :func:`wilson_interval`)."""
     c = np.asarray(correct, dtype=np.float64)
-    n = np.asarray(samples, dtype=np.float64)
-    total = float(n.sum())
+    total = float(np.sum(samples))
     if total <= 0:
         return 0.0, 1.0
-    n_eff = effective_samples(c, n)
-    p = float(c.sum()) / total
-    lo, hi = wilson_interval(p * n_eff, n_eff, z)
-    return (0.0 if c.sum() == 0 else lo), (1.0 if c.sum() == total else hi)
+    n_eff = effective_samples(c, samples) if n_eff is None else n_eff
+    return wilson_interval(float(c.sum()) / total * n_eff, n_eff, z)
 
 
 def bootstrap_mean_ci(

@@ -291,8 +291,9 @@ def _per_problem(problems: Sequence[ProblemSamples], classes, config: MetricsCon
 def _block(problems: Sequence[ProblemSamples], idx: np.ndarray, pp: _PerProblem, config: MetricsConfig) -> dict:
     """Accuracy, pass@k, maj@k with CIs and status counts over the problems ``idx``."""
     subset = [problems[i] for i in idx]
-    n_samples = sum(p.n for p in subset)
-    n_correct = sum(p.n_correct for p in subset)
+    correct, samples = [p.n_correct for p in subset], [p.n for p in subset]
+    n_samples, n_correct = sum(samples), sum(correct)
+    n_eff = effective_samples(correct, samples)
     statuses = Counter(s for p in subset for s in p.statuses)
     vals = np.concatenate([pp.pass_vals[idx], pp.maj_vals[idx]], axis=1)
     cis = bootstrap_mean_ci(vals, n_boot=config.n_boot, seed=config.seed)
@@ -303,8 +304,8 @@ def _block(problems: Sequence[ProblemSamples], idx: np.ndarray, pp: _PerProblem,
         "n_samples": n_samples,
         "n_correct": n_correct,
         "accuracy": n_correct / n_samples if n_samples else 0.0,
-        "accuracy_ci": list(clustered_wilson_interval([p.n_correct for p in subset], [p.n for p in subset])),
-        "accuracy_n_eff": effective_samples([p.n_correct for p in subset], [p.n for p in subset]),
+        "accuracy_ci": list(clustered_wilson_interval(correct, samples, n_eff=n_eff)),
+        "accuracy_n_eff": n_eff,
         "pass_at_k": {str(k): float(means[j]) for j, k in enumerate(pp.ks)},
         "pass_at_k_ci": {str(k): [float(x) for x in cis[j]] for j, k in enumerate(pp.ks)},
         "maj_at_k": {str(k): float(means[nk + j]) for j, k in enumerate(pp.ks)},

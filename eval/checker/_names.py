@@ -14,7 +14,8 @@ import random
 
 from ._arith import CTX
 
-__all__ = ["INTEGER_PARAMETERS", "align_names", "rational_pi_multiple", "sample_points"]
+__all__ = ["INTEGER_PARAMETERS", "align_names", "constant_pi_steps", "parameter_pair", "rational_pi_multiple",
+           "sample_points"]
 
 INTEGER_PARAMETERS = frozenset("kmn")
 _POINTS = 4
@@ -44,25 +45,37 @@ def rational_pi_multiple(step) -> bool:
     return False
 
 
+def constant_pi_steps(steps) -> bool:
+    """Whether the steps (mpf, one per integer step of 2) are all the same nonzero rational multiple of pi."""
+    return rational_pi_multiple(steps[0]) and all(
+        abs(s - steps[0]) <= CTX.mpf(10) ** -40 * abs(steps[0]) for s in steps[1:])
+
+
+def parameter_pair(gnames, pnames):
+    """``(gold's name, prediction's name)`` when exactly one name differs on each side and both are
+    integer parameters (k, m, n), else None: the only case the renaming rule considers."""
+    g_only, p_only = set(gnames) - set(pnames), set(pnames) - set(gnames)
+    if len(g_only) != 1 or len(p_only) != 1:
+        return None
+    (a,), (b,) = g_only, p_only
+    return (a, b) if str(a) in INTEGER_PARAMETERS and str(b) in INTEGER_PARAMETERS else None
+
+
 def _steps_by_pi(fn, name: str, others) -> bool:
     """Stepping the integer ``name`` by 2 adds the same nonzero rational multiple of pi everywhere."""
     for env in sample_points(others) if others else [{}]:
-        steps = [fn({**env, name: CTX.mpf(t + 2)}) - fn({**env, name: CTX.mpf(t)}) for t in (1, 2, 5)]
-        if not rational_pi_multiple(steps[0]):
-            return False
-        if any(abs(s - steps[0]) > CTX.mpf(10) ** -40 * abs(steps[0]) for s in steps[1:]):
+        if not constant_pi_steps([fn({**env, name: CTX.mpf(t + 2)}) - fn({**env, name: CTX.mpf(t)})
+                                  for t in (1, 2, 5)]):
             return False
     return True
 
 
 def _renamed_parameter(gf, gnames, pf, pnames):
     """``pf`` reading the gold's integer parameter in place of its own, or None when the rule does not apply."""
-    g_only, p_only = gnames - pnames, pnames - gnames
-    if len(g_only) != 1 or len(p_only) != 1:
+    pair = parameter_pair(gnames, pnames)
+    if pair is None:
         return None
-    (a,), (b,) = g_only, p_only
-    if a not in INTEGER_PARAMETERS or b not in INTEGER_PARAMETERS:
-        return None
+    a, b = pair
     others = gnames & pnames
     if not (_steps_by_pi(gf, a, others) and _steps_by_pi(pf, b, others)):
         return None

@@ -266,4 +266,4 @@ def normalize(answer: str) -> Normalized:
     s = _SPACE.sub(_drop_space, s)
     if s.startswith("+") and len(s) > 1:
         s = s[1:]
-    return Normalized(_unwrap_outer(s), percent, degrees, unit_key(units) if units else "")
+    return Normalized(_unwrap_outer(s), percent, degrees, unit_key(units))

@@ -171,7 +171,7 @@ def _steps_by_pi(expr, name, others) -> bool:
     import sympy
 
     from ._arith import CTX
-    from ._names import rational_pi_multiple
+    from ._names import constant_pi_steps
 
     rng = random.Random(2)
     point = {s: sympy.Rational(rng.randint(11, 97), rng.randint(3, 13)) for s in others}
@@ -184,8 +184,7 @@ def _steps_by_pi(expr, name, others) -> bool:
         steps.append(value)
     if not all(v.is_real for v in steps):
         return False
-    exact = [CTX.mpf(str(v)) for v in steps]
-    return rational_pi_multiple(exact[0]) and all(abs(x - exact[0]) <= 1e-40 * abs(exact[0]) for x in exact[1:])
+    return constant_pi_steps([CTX.mpf(str(v)) for v in steps])
 
 
 def _rename_parameter(g, p):
@@ -194,14 +193,12 @@ def _rename_parameter(g, p):
     Same rule as the fast path: one differing name on each side, both k, m or n, and each side steps
     by a constant rational multiple of pi in it.
     """
-    from ._names import INTEGER_PARAMETERS
+    from ._names import parameter_pair
 
-    g_only, p_only = g.free_symbols - p.free_symbols, p.free_symbols - g.free_symbols
-    if len(g_only) != 1 or len(p_only) != 1:
+    pair = parameter_pair(g.free_symbols, p.free_symbols)
+    if pair is None:
         return p
-    (a,), (b,) = g_only, p_only
-    if str(a) not in INTEGER_PARAMETERS or str(b) not in INTEGER_PARAMETERS:
-        return p
+    a, b = pair
     others = g.free_symbols & p.free_symbols
     try:
         if _steps_by_pi(g, a, others) and _steps_by_pi(p, b, others):

@@ -127,6 +127,13 @@ def _decide(pairs, scalar_eq) -> tuple[str, str]:
     return "incorrect", "not equivalent"
 
 
+def _letter_disagrees(pred: str, choices, scalar_eq) -> bool:
+    """Whether a choice letter written with a value (``(C) 5``) names an option whose value differs;
+    ``scalar_eq``'s exceptions (undecided here, unreadable value) propagate to the caller."""
+    check = _letter_check(_prepare(pred), choices)
+    return check is not None and not compare_nodes(check[0], check[1], scalar_eq)
+
+
 def _worker_task(task):
     """Runs inside a worker: the same decision as in-process, with sympy for scalars."""
     from ._symbolic import Unparseable, sympy_scalar_equal
@@ -135,9 +142,8 @@ def _worker_task(task):
         sympy_scalar_equal("1", "1")
         return None
     gold, pred, choices = task
-    check = _letter_check(_prepare(pred), choices)
     try:
-        if check is not None and not compare_nodes(check[0], check[1], sympy_scalar_equal):
+        if _letter_disagrees(pred, choices, sympy_scalar_equal):
             return _DISAGREE
     except Unparseable:
         pass  # the written value cannot be read: the letter alone decides
@@ -153,13 +159,11 @@ def _fast(gold: str, pred: str, choices) -> tuple[str, str] | None:
     g_unit, p_unit = _prepare(gold)[0].unit, _prepare(pred)[0].unit
     if g_unit and p_unit and g_unit != p_unit:
         return "incorrect", f"different units ({p_unit} vs {g_unit})"
-    check = _letter_check(_prepare(pred), choices)
-    if check is not None:
-        try:
-            if not compare_nodes(check[0], check[1], fast_scalar_equal):
-                return _DISAGREE
-        except NeedsSympy:
-            return None
+    try:
+        if _letter_disagrees(pred, choices, fast_scalar_equal):
+            return _DISAGREE
+    except NeedsSympy:
+        return None
     undecided = False
     for pair in _candidates(_prepare(gold), _prepare(pred), choices):
         try:
