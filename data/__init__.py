@@ -8,7 +8,7 @@ Example:
 """
 
 from data.cluster import ClusterResult, adjusted_rand, cluster_pool, cluster_texts
-from data.generator import KINDS, build_pool
+from data.generator import KINDS, build_pool, heldout_pool
 from data.loaders import BUILTIN_SIZES, PoolLoadError, load_pool, read_rows, save_pool
 from data.presets import PRESETS, get_preset, last_boxed
 from data.schema import COLUMNS, PoolValidationError, ValidationReport, validate_pool
@@ -27,6 +27,7 @@ __all__ = [
     "cluster_pool",
     "cluster_texts",
     "get_preset",
+    "heldout_pool",
     "last_boxed",
     "load_pool",
     "read_rows",

@@ -17,7 +17,7 @@ from data.schema import COLUMNS, PoolValidationError, features, validate_pool
 logger = logging.getLogger(__name__)
 
 #: Default sizes of the built-in sets (``load_pool("builtin:NAME")``), all with seed 0.
-BUILTIN_SIZES = {"mixed": 10000, "math-style": 5000, "aime-style": 1000, "amc-style": 1000, "arith": 5000}
+BUILTIN_SIZES = {"mixed": 10000, "math-style": 5000, "aime-style": 1000, "amc-style": 1000, "arith": 5000, "digits": 5000}
 _SUFFIXES = {".jsonl": "jsonl", ".ndjson": "jsonl", ".json": "json", ".parquet": "parquet", ".csv": "csv"}
 _TRUE = ("1", "true", "yes", "on")
 _MAPPABLE = ("id", "problem", "answer", "skill", "level", "choices", "source")

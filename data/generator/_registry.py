@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from data.generator import algebra, arithmetic, counting, functions, geometry, number_theory, sequences
+from data.generator.digits import DIGIT_SKILLS
 
 #: Knowledge points of the math-style, AIME-style and AMC-style sets: skill -> generator(rng, level).
 KNOWLEDGE_POINTS = {
@@ -34,5 +35,8 @@ ARITH_SKILLS = {
     "arith/mul": arithmetic.arith_mul,
     "arith/max": arithmetic.arith_max,
 }
+
+#: Skills of each kind that has its own table (every other kind uses ``KNOWLEDGE_POINTS``).
+KIND_SKILLS = {"arith": ARITH_SKILLS, "digits": DIGIT_SKILLS}
 
 LEVELS = (1, 2, 3, 4, 5)
