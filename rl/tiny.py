@@ -33,7 +33,13 @@ __all__ = [
     "warm_start",
     "sample_completions",
     "warm_policy_from_pool",
+    "imperfect_teacher",
+    "DIGITS_SLIP_OFFSETS",
+    "cpu_threads",
 ]
+
+#: Where the ``digits`` warm start begins to slip, per skill: see :func:`imperfect_teacher`.
+DIGITS_SLIP_OFFSETS = {"digits/first": 3, "digits/last": 2, "digits/max": 1, "digits/min": 0}
 
 EOS = "<|eos|>"
 PAD = "<|pad|>"
@@ -243,21 +249,77 @@ def warm_start(model_dir: str | Path, examples: Sequence[tuple[str, str]], steps
             "last_loss": losses[-1] if losses else None}
 
 
+def cpu_threads(n: int | None = None) -> int:
+    """Set torch's intra-op threads for these small models and return the number set.
+
+    A 64-wide model gains nothing from several threads and loses a lot when cores are shared: the
+    800-step warm start took 15-17 s with one thread and 63 s with two on two idle cores. Default:
+    ``SAI_DPO_TORCH_THREADS`` if set, else 1. Call it from entry points (the CLI, benchmarks), not on
+    import: library code must not change process-wide settings behind the caller's back.
+    """
+    import os
+
+    import torch
+
+    if n is None:
+        raw = os.environ.get("SAI_DPO_TORCH_THREADS", "1")
+        if not raw.isdigit() or int(raw) < 1:
+            raise param_error("SAI_DPO_TORCH_THREADS", "cpu_threads", "a positive int", raw)
+        n = int(raw)
+    if isinstance(n, bool) or not isinstance(n, int) or n < 1:
+        raise param_error("n", "cpu_threads", "a positive int", n)
+    torch.set_num_threads(n)
+    return n
+
+
+def imperfect_teacher(offsets: dict[str, float] | None = None, width: float = 4.0, seed: int = 0):
+    """A warm-start teacher that slips, for ``digits`` pools: ``teach(row) -> answer text``.
+
+    On a problem of skill ``s`` and level ``l`` it teaches the slip answer (the skill's rule applied one
+    place off, :func:`data.generator.digits.slip_answer`) with probability
+    ``clip((l - offsets[s]) / width, 0, 1)``, the right answer otherwise. The policy it makes knows
+    each rule but slips more on longer lists, like a base model that sometimes solves a problem but
+    not reliably: every skill has levels it always solves, levels it rarely or never solves, and a
+    band in between that GRPO can sharpen (pass@k -> pass@1). Rows of other skills are taught right.
+    """
+    import random
+
+    from data.generator.digits import DIGIT_RULES, slip_answer
+
+    offsets = dict(DIGITS_SLIP_OFFSETS if offsets is None else offsets)
+    if isinstance(width, bool) or not (isinstance(width, int | float) and 0 < width < math.inf):
+        raise param_error("width", "imperfect_teacher", "a positive finite number", width)
+    rng = random.Random(f"sai-dpo/teacher/{seed}")
+
+    def teach(row: dict) -> str:
+        skill, level = row.get("skill"), row.get("level")
+        if skill not in DIGIT_RULES or skill not in offsets or level is None:
+            return str(row["answer"])
+        rate = min(1.0, max(0.0, (int(level) - offsets[skill]) / width))
+        return slip_answer(skill, str(row["problem"])) if rng.random() < rate else str(row["answer"])
+
+    return teach
+
+
 def warm_policy_from_pool(pool, out_dir: str | Path, *, seed: int = 0, steps: int = 800,
-                          max_level: int | None = 2, render=None, progress: bool = False) -> dict:
+                          max_level: int | None = 2, render=None, progress: bool = False,
+                          teacher=None, policy_config: TinyPolicyConfig | None = None) -> dict:
     """Build the tiny policy on a pool's text and warm-start it on the rows with ``level <= max_level``.
 
-    The one recipe the demo and the iterative DPO loop share. ``render(policy_dir, problems)`` turns
-    problem texts into prompts (default: :func:`format_prompt`); it receives the built policy folder
-    so that it can apply the tokenizer's chat template. Returns the warm-start statistics
-    (``{}`` when ``steps`` is 0).
+    The one recipe the demo, the GRPO benchmark and the iterative DPO loop share.
+    ``render(policy_dir, problems)`` turns problem texts into prompts (default: :func:`format_prompt`);
+    it receives the built policy folder so that it can apply the tokenizer's chat template.
+    ``teacher(row) -> str`` gives the answer taught for a pool row (default: the gold answer; see
+    :func:`imperfect_teacher`). ``policy_config`` sizes the model (default :class:`TinyPolicyConfig`).
+    Returns the warm-start statistics (``{}`` when ``steps`` is 0).
 
     Raises:
         ValueError: no row of the pool has a level at or below ``max_level``.
     """
     problems = [str(p) for p in pool["problem"]]
     answers = [str(a) for a in pool["answer"]]
-    build_tiny_policy([f"{p} {a}" for p, a in zip(problems, answers, strict=True)], out_dir, seed=seed)
+    build_tiny_policy([f"{p} {a}" for p, a in zip(problems, answers, strict=True)], out_dir, seed=seed,
+                      config=policy_config)
     if not steps:
         return {}
     easy = [j for j, lv in enumerate(pool["level"]) if max_level is None or (lv is not None and lv <= max_level)]
@@ -266,7 +328,8 @@ def warm_policy_from_pool(pool, out_dir: str | Path, *, seed: int = 0, steps: in
                           max_level)
     chosen = [problems[j] for j in easy]
     prompts = render(out_dir, chosen) if render is not None else [format_prompt(p) for p in chosen]
-    examples = list(zip(prompts, [answers[j] for j in easy], strict=True))
+    taught = [answers[j] for j in easy] if teacher is None else [str(teacher(pool[j])) for j in easy]
+    examples = list(zip(prompts, taught, strict=True))
     return warm_start(out_dir, examples, config=WarmStartConfig(steps=steps, seed=seed, progress=progress))
 
 
