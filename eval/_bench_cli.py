@@ -34,6 +34,82 @@ def register(sub) -> None:
     p.add_argument("--workers", type=int, default=2, help="worker processes, at most 2 (default: %(default)s)")
     p.add_argument("--no-progress", action="store_true", help="hide the progress bar")
     p.set_defaults(func=_select)
+    _register_grpo(bench_sub)
+
+
+GRPO_QUICK = {"seeds": 2, "budget": 1920, "eval_every": 640, "pool_size": 400, "warm_start_steps": 300,
+              "policies": ("uniform", "sai_dpo", "dapo")}
+
+
+def _register_grpo(bench_sub) -> None:
+    p = bench_sub.add_parser(
+        "grpo", help="real TRL GRPO runs of the tiny policy per selection policy at one rollout budget; "
+                     "held-out accuracy curves and report (about 15 min on 2 cores)")
+    p.add_argument("--quick", action="store_true", help="2 seeds, small budget, 3 policies (a smoke run, ~1 min)")
+    p.add_argument("--config", default=None, metavar="YAML",
+                   help="GRPOBenchConfig fields (e.g. rl/configs/grpo_bench_gpu.yaml); flags override it")
+    p.add_argument("--out", default=None, help="output folder (default out/bench-grpo)")
+    p.add_argument("--seeds", type=int, default=None, help="seeds (default 5)")
+    p.add_argument("--first-seed", type=int, default=None, help="first seed (default 0; use fresh ones, e.g. 100, to re-check)")
+    p.add_argument("--policies", default=None,
+                   help="comma-separated: engine policies, 'dapo' and 'NAME+dapo' "
+                        "(default: uniform,sai_dpo,dapo,sai_dpo+dapo,learnability,curriculum)")
+    p.add_argument("--budget", type=int, default=None, help="rollouts per run (default 9600)")
+    p.add_argument("--eval-every", type=int, default=None, help="rollouts between held-out evaluations (default 1600)")
+    p.add_argument("--pool", type=int, default=None, help="training pool size (default 2000)")
+    p.add_argument("--warm-start-steps", type=int, default=None, help="supervised warm-start steps (default 1500)")
+    p.add_argument("--lr", type=float, default=None, help="GRPO learning rate (default 1e-3)")
+    p.add_argument("--workers", type=int, default=None, help="worker processes (default 2)")
+    p.add_argument("--no-progress", action="store_true", help="hide the progress bars")
+    p.set_defaults(func=_grpo)
+
+
+def _yaml_fields(path: str, cls) -> dict:
+    """A YAML mapping of ``cls`` fields; unknown keys are an error that lists the known ones."""
+    from pathlib import Path
+
+    import yaml
+
+    file = Path(path)
+    if not file.is_file():
+        raise FileNotFoundError(f"--config: no file {path!r}")
+    data = yaml.safe_load(file.read_text(encoding="utf-8")) or {}
+    if not isinstance(data, dict):
+        raise ValueError(f"--config {path}: expected a mapping of {cls.__name__} fields, got {type(data).__name__}")
+    unknown = sorted(set(data) - set(cls.__dataclass_fields__))
+    if unknown:
+        raise ValueError(f"--config {path}: unknown {cls.__name__} fields {unknown}; known: "
+                         f"{sorted(cls.__dataclass_fields__)}")
+    if "policies" in data:
+        data["policies"] = tuple(data["policies"])
+    return data
+
+
+def _grpo(args) -> int:
+    from rl._learnbench_summary import table_rows
+    from rl.learnbench import GRPOBenchConfig, run_grpo_bench
+
+    values = dict(GRPO_QUICK) if args.quick else {}
+    if args.config:
+        values.update(_yaml_fields(args.config, GRPOBenchConfig))
+    flags = {"seeds": args.seeds, "budget": args.budget, "eval_every": args.eval_every, "pool_size": args.pool,
+             "warm_start_steps": args.warm_start_steps, "learning_rate": args.lr, "first_seed": args.first_seed,
+             "workers": args.workers, "out": args.out}
+    values.update({k: v for k, v in flags.items() if v is not None})
+    if args.policies:
+        values["policies"] = tuple(p.strip() for p in args.policies.split(",") if p.strip())
+    config = GRPOBenchConfig(progress=not args.no_progress, **values)
+    result = run_grpo_bench(config)
+    summary = result["summary"]
+    header, rows = table_rows(summary)
+    print(f"GRPO learning benchmark: {config.seeds} seeds x {len(config.policies)} policies, "
+          f"{config.budget} rollouts each, {summary['wall_seconds']:.0f} s")
+    for row in [header, *rows]:
+        print("  " + " | ".join(row))
+    for target, status, figures in summary["targets"]:
+        print(f"  [{status}] {target}: {figures}")
+    print(f"report: {result['report_html']}")
+    return 0
 
 
 def _policies(text: str | None, dynamics: str = "irt") -> list[str]:
