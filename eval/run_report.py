@@ -118,14 +118,17 @@ def _sections(series: dict, run_info: dict) -> list[tuple[str, str, str]]:
     ) if draw else "<p>No draw shares recorded.</p>"
     info = {"informative share": series["informative_share"]}
     if any(v is not None for v in series["uniform_informative_share"]):
-        info["uniform baseline"] = series["uniform_informative_share"]
+        info["uniform probe (measured)"] = series["uniform_informative_share"]
     info_rows = [[name, *(fmt(x) for x in _first_last(v)),
                   fmt(float(np.mean([x for x in v if x is not None]))) if any(x is not None for x in v) else None]
                  for name, v in info.items()]
     status_rows = [[s, sum(v), v[-1]] for s, v in series["status_counts"].items()]
     info_html = "".join(f"<tr><td>{html.escape(str(k))}</td><td>{html.escape(_short(v))}</td></tr>" for k, v in run_info.items())
+    heldout = _heldout_rows(run_info)
+    heldout_html = (f"<h3>Held-out accuracy (problems never trained on)</h3>"
+                    f"{table(['model', 'greedy', 'pass@1', 'problems'], heldout)}") if heldout else ""
     return [
-        ("summary", "Run", f"<p>{len(rounds)} rounds ({rounds[0]}..{rounds[-1]}), "
+        ("summary", "Run", heldout_html + f"<p>{len(rounds)} rounds ({rounds[0]}..{rounds[-1]}), "
          f"{sum(x or 0 for x in series['n_outcomes'])} outcomes reported.</p>"
          + (f"<table><tbody>{info_html}</tbody></table>" if info_html else "")),
         ("skill-accuracy", "Per-skill accuracy over rounds",
@@ -143,24 +146,39 @@ def _sections(series: dict, run_info: dict) -> list[tuple[str, str, str]]:
     ]
 
 
+def _heldout_rows(run_info: dict) -> list[list]:
+    """Rows (model, greedy, pass@1, problems) from ``heldout_before`` / ``heldout_after`` in ``run.json``."""
+    rows = []
+    for key, name in (("heldout_before", "warm start (before GRPO)"), ("heldout_after", "after GRPO")):
+        figures = run_info.get(key)
+        if isinstance(figures, dict):
+            rows.append([name, figures.get("greedy"), figures.get("pass1"), figures.get("n_problems")])
+    return rows
+
+
 def _short(value) -> str:
     text = value if isinstance(value, str) else json.dumps(value, sort_keys=True, default=str)
     return text if len(text) <= 300 else text[:297] + "..."
 
 
-def _markdown(series: dict, run_dir: Path) -> str:
+def _markdown(series: dict, run_dir: Path, run_info: dict) -> str:
     rounds = series["rounds"]
-    lines = [f"# Training run report: `{run_dir}`", "", f"{len(rounds)} rounds ({rounds[0]}..{rounds[-1]}).", "",
-             "## Per-skill accuracy", "",
+    lines = [f"# Training run report: `{run_dir}`", "", f"{len(rounds)} rounds ({rounds[0]}..{rounds[-1]}).", ""]
+    heldout = _heldout_rows(run_info)
+    if heldout:
+        lines += ["## Held-out accuracy (problems never trained on)", "",
+                  md_table(["model", "greedy", "pass@1", "problems"], heldout), ""]
+    info_rows = [["informative", *_first_last(series["informative_share"])]]
+    if any(v is not None for v in series["uniform_informative_share"]):
+        info_rows.append(["uniform probe (measured)", *_first_last(series["uniform_informative_share"])])
+    lines += ["## Per-skill accuracy", "",
              md_table(["skill", "first", "last", "change"],
                       [[s, *_first_last(v)] for s, v in series["skill_accuracy"].items()]),
              "", "## Draw share (skill|level)", "",
              md_table(["cell", "first round", "last round", "mean"],
                       [[c, v[0], v[-1], float(np.mean(v))] for c, v in series["draw_share"].items()]),
              "", "## Informative-group share", "",
-             md_table(["series", "first", "last", "change"],
-                      [["informative", *_first_last(series["informative_share"])],
-                       ["uniform baseline", *_first_last(series["uniform_informative_share"])]])]
+             md_table(["series", "first", "last", "change"], info_rows)]
     return "\n".join(lines) + "\n"
 
 
@@ -184,7 +202,7 @@ def render_run_report(run_dir: str | Path, out_dir: str | Path | None = None) ->
     paths = {"html": out / "report.html", "markdown": out / "report.md", "json": out / "run_report.json"}
     paths["html"].write_text(page("Training run report", _sections(series, run_info), subtitle=str(run_dir)),
                              encoding="utf-8")
-    paths["markdown"].write_text(_markdown(series, run_dir), encoding="utf-8")
+    paths["markdown"].write_text(_markdown(series, run_dir, run_info), encoding="utf-8")
     paths["json"].write_text(json.dumps({"run": run_info, "series": series}, indent=2, default=str) + "\n",
                              encoding="utf-8")
     return paths

@@ -1,4 +1,4 @@
-"""`sai-dpo demo`: adaptive GRPO on the built-in arithmetic pool with the tiny offline policy."""
+"""`sai-dpo demo`: adaptive GRPO on the built-in digits pool with the tiny offline policy."""
 
 from __future__ import annotations
 
@@ -8,19 +8,20 @@ from sai_dpo.policies import POLICIES
 def register(sub) -> None:
     p = sub.add_parser(
         "demo",
-        help="run adaptive GRPO on the built-in arith pool with a tiny offline policy and write a report",
-        description="Build the arith pool, start the selection service on an embedded Ray, warm-start the "
-        "tiny policy, run TRL GRPO with the adaptive sampler, and write report.html / report.md.",
+        help="run adaptive GRPO on the built-in digits pool with a tiny offline policy and write a report",
+        description="Build the digits pool and a held-out set, start the selection service on an embedded Ray, "
+        "warm-start the tiny policy (OUT/warm_start), run TRL GRPO with the adaptive sampler, save the trained "
+        "policy (OUT/policy), score both on the held-out set, and write report.html / report.md.",
     )
-    p.add_argument("--steps", type=int, default=200, help="GRPO optimizer steps (default 200)")
-    p.add_argument("--pool-size", type=int, default=2000, help="problems in the arith pool (default 2000)")
+    p.add_argument("--steps", type=int, default=300, help="GRPO optimizer steps (default 300)")
+    p.add_argument("--pool-size", type=int, default=2000, help="problems in the digits pool (default 2000)")
     p.add_argument("--out", default="runs/demo", help="run folder (default runs/demo)")
     p.add_argument("--policy", default="sai_dpo",
                    choices=sorted(POLICIES),
                    help="selection policy; 'uniform' gives the baseline to compare with")
     p.add_argument("--backend", default="auto", choices=["auto", "service", "engine"],
                    help="Ray service (auto falls back to an in-process engine) or in-process engine")
-    p.add_argument("--warm-start-steps", type=int, default=800, help="supervised warm-start steps (default 800)")
+    p.add_argument("--warm-start-steps", type=int, default=1500, help="supervised warm-start steps (default 1500)")
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--no-progress", action="store_true", help="hide progress bars")
     p.set_defaults(func=_demo)
@@ -41,4 +42,7 @@ def _demo(args) -> int:
     print(f"report: {result['report_html']}")
     print(f"        {result['report_md']}")
     print(f"run log: {result['run_dir'] / 'rounds.jsonl'}")
+    print(f"trained policy: {result['policy_dir']} (warm start kept in {result['warm_start_dir']})")
+    print(f"score it again: sai-dpo eval --model {result['policy_dir']} --set {result['heldout_file']} "
+          f"--max-new-tokens 4 -k 4 --out {result['run_dir']}/eval")
     return 0

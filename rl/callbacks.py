@@ -105,10 +105,11 @@ class SelectionCallback(TrainerCallback):
         if not new:
             return []
         summary = self.selection.summary()
-        uniform = self.selection.uniform_informative_share()
         records = []
         for r in new:
-            rec = round_record(self.selection, r, summary, uniform)
+            # No uniform figure here: one estimated from this run's own (selection-biased) evidence is
+            # not what uniform draws would get; a measured probe (the DPO loop's) is the only honest one.
+            rec = round_record(self.selection, r, summary)
             if step is not None:
                 rec["step"] = int(step)
             records.append(rec)
@@ -120,6 +121,10 @@ class SelectionCallback(TrainerCallback):
                 for rec in records:
                     fh.write(json.dumps(rec) + "\n")
         return records
+
+    def write_run_json(self) -> None:
+        """Write ``run.json`` now (e.g. after adding figures measured once training ended)."""
+        self._write_json("run.json", self.run_info)
 
     def on_train_begin(self, args, state, control, **kwargs):
         self.run_info.setdefault("start_time", time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()))

@@ -1,9 +1,10 @@
-"""The end-to-end demo: adaptive GRPO on the built-in arithmetic pool with the tiny offline policy.
+"""The end-to-end demo: adaptive GRPO on the built-in ``digits`` pool with the tiny offline policy.
 
-Steps: build the ``arith`` pool; start an embedded Ray with the selection service (or an in-process
-engine); build and warm-start the tiny policy on the easy levels; run TRL GRPO with the adaptive
-sampler, the checker reward and the logging callback; write a run report. ``sai-dpo demo`` is the
-command-line shell of ``run_demo``.
+Steps: build the ``digits`` pool and a held-out set disjoint from it; start an embedded Ray with the
+selection service (or an in-process engine); build and warm-start the tiny policy with the imperfect
+teacher (``OUT/warm_start``); score it on the held-out set; run TRL GRPO with the adaptive sampler,
+the checker reward and the logging callback; save the trained policy (``OUT/policy``), score it on
+the held-out set again; write a run report. ``sai-dpo demo`` is the command-line shell of ``run_demo``.
 """
 
 from __future__ import annotations
@@ -33,22 +34,24 @@ _BACKENDS = ("auto", "service", "engine")
 class DemoConfig:
     """Settings of the demo run (the CLI flags map onto these fields)."""
 
-    steps: int = 200
+    steps: int = 300
     pool_size: int = 2000
     out: str = "runs/demo"
     policy: str = "sai_dpo"
     backend: str = "auto"
     seed: int = 0
-    warm_start_steps: int = 800
-    warm_start_max_level: int = 2
+    warm_start_steps: int = 1500
     num_generations: int = 8
     prompts_per_round: int = 4
-    max_completion_length: int = 6
-    learning_rate: float = 5e-4
+    max_completion_length: int = 4
+    learning_rate: float = 1e-3
+    heldout_per_cell: int = 10
+    eval_k: int = 4
     progress: bool = True
 
     def __post_init__(self):
-        for name in ("steps", "pool_size", "num_generations", "prompts_per_round", "max_completion_length"):
+        for name in ("steps", "pool_size", "num_generations", "prompts_per_round", "max_completion_length",
+                     "heldout_per_cell", "eval_k"):
             value = getattr(self, name)
             if isinstance(value, bool) or not isinstance(value, int) or value < 1:
                 raise param_error(name, "DemoConfig", "a positive int", value)
@@ -154,69 +157,95 @@ def _grpo_args(config: DemoConfig, out: Path):
         num_generations=config.num_generations,
         per_device_train_batch_size=config.num_generations * config.prompts_per_round,
         gradient_accumulation_steps=1, max_completion_length=config.max_completion_length,
-        learning_rate=config.learning_rate, temperature=1.0, seed=config.seed,
+        learning_rate=config.learning_rate, lr_scheduler_type="constant", temperature=1.0, seed=config.seed,
         disable_tqdm=not config.progress, dataloader_num_workers=0,
     )
 
 
 def run_demo(config: DemoConfig | None = None) -> dict[str, Any]:
-    """Run the demo; returns paths (``run_dir``, ``report_html``, ``report_md``) and headline figures."""
+    """Run the demo; returns paths (``run_dir``, ``report_html``, ``report_md``, ``policy_dir``,
+    ``warm_start_dir``) and figures (``heldout`` before and after, ``headline``)."""
     from transformers import AutoTokenizer
 
-    from data import build_pool
+    from data import build_pool, heldout_pool, save_pool
+    from eval.generation import load_model_and_tokenizer
     from eval.run_report import render_run_report
     from rl.callbacks import SelectionCallback
     from rl.grpo import AdaptiveGRPOTrainer
+    from rl.learnbench import heldout_eval, warm_start_pool
     from rl.rewards import correctness_reward
+    from rl.tiny import cpu_threads, imperfect_teacher, warm_policy_from_pool
 
     config = config or DemoConfig()
+    cpu_threads()
     out = Path(config.out)
     if (out / "rounds.jsonl").exists():
         (out / "rounds.jsonl").unlink()  # a rerun into the same folder starts a fresh run log
     out.mkdir(parents=True, exist_ok=True)
     t0 = time.time()
-    pool = build_pool(config.pool_size, seed=config.seed, kind="arith")
-    from rl.tiny import warm_policy_from_pool
+    pool = build_pool(config.pool_size, seed=config.seed, kind="digits")
+    heldout = heldout_pool(pool, per_cell=config.heldout_per_cell, seed=10_000 + config.seed)
+    save_pool(heldout, out / "heldout.jsonl")  # for `sai-dpo eval --model OUT/policy --set OUT/heldout.jsonl`
+    warm_dir, policy_dir = out / "warm_start", out / "policy"
+    warm = warm_policy_from_pool(warm_start_pool(pool, heldout, config.seed), warm_dir, seed=config.seed, steps=config.warm_start_steps, max_level=None,
+                                 teacher=imperfect_teacher(seed=config.seed), progress=config.progress)
 
-    policy_dir = out / "policy"
-    warm = warm_policy_from_pool(pool, policy_dir, seed=config.seed, steps=config.warm_start_steps,
-                                 max_level=config.warm_start_max_level, progress=config.progress)
+    def score(model, tokenizer) -> dict:
+        figures = heldout_eval(model, tokenizer, heldout, k=config.eval_k,
+                               max_new_tokens=config.max_completion_length, seed=config.seed)
+        return {"greedy": figures["greedy"], "pass1": figures["pass1"], "n_problems": len(heldout)}
+
+    before = score(*load_model_and_tokenizer(warm_dir))
     backend = _Backend(pool, config, out)
     try:
         run_id = f"demo-{config.policy}-{uuid.uuid4().hex[:6]}"
         selection = backend.selection(run_id)
         info = {"config": asdict(config), "policy": config.policy, "pool_size": len(pool),
-                "backend": backend.name, "run_id": run_id, "warm_start": warm}
+                "backend": backend.name, "run_id": run_id, "warm_start": warm, "heldout_before": before}
         callback = SelectionCallback(selection, run_dir=out, run_info=info)
         trainer = AdaptiveGRPOTrainer(
-            model=str(policy_dir), reward_funcs=[correctness_reward(selection)], args=_grpo_args(config, out),
-            train_dataset=grpo_dataset(pool), processing_class=AutoTokenizer.from_pretrained(policy_dir),
+            model=str(warm_dir), reward_funcs=[correctness_reward(selection)], args=_grpo_args(config, out),
+            train_dataset=grpo_dataset(pool), processing_class=AutoTokenizer.from_pretrained(warm_dir),
             selection=selection, callbacks=[callback],
         )
         trainer.train()
         selection.flush()
         final_summary = selection.summary()
+        trainer.save_model(str(policy_dir))
+        trainer.processing_class.save_pretrained(policy_dir)
+        after = score(trainer.model, trainer.processing_class)
+        callback.run_info["heldout_after"] = after
+        callback.write_run_json()
     finally:
         backend.stop()
+    shutil.rmtree(out / "trainer", ignore_errors=True)
     paths = render_run_report(out)
-    return {"run_dir": out, "report_html": paths["html"], "report_md": paths["markdown"],
-            "backend": backend.name, "seconds": time.time() - t0, "rounds": len(callback.records),
-            "summary": final_summary, "warm_start": warm, "headline": headline(callback.records)}
+    heldout_figures = {"before": before, "after": after}
+    return {"run_dir": out, "report_html": paths["html"], "report_md": paths["markdown"], "policy_dir": policy_dir,
+            "heldout_file": out / "heldout.jsonl",
+            "warm_start_dir": warm_dir, "backend": backend.name, "seconds": time.time() - t0,
+            "rounds": len(callback.records), "summary": final_summary, "warm_start": warm,
+            "heldout": heldout_figures, "headline": headline(callback.records, heldout_figures)}
 
 
-def headline(records: list[dict]) -> list[str]:
-    """A few lines for the terminal: informative share vs the uniform estimate, draw shift by skill."""
+def headline(records: list[dict], heldout: dict | None = None) -> list[str]:
+    """A few lines for the terminal: held-out accuracy before/after, informative share, draw shift by skill."""
+    lines = []
+    if heldout:
+        b, a = heldout["before"], heldout["after"]
+        lines.append(f"held-out accuracy ({b['n_problems']} problems never trained on): greedy "
+                     f"{b['greedy']:.3f} -> {a['greedy']:.3f}, pass@1 {b['pass1']:.3f} -> {a['pass1']:.3f} "
+                     "(warm start -> after GRPO)")
     if not records:
-        return ["no rounds were scored"]
+        return [*lines, "no rounds were scored"]
     half = max(1, len(records) // 2)
 
     def mean(values):
         values = [v for v in values if v is not None]
         return sum(values) / len(values) if values else float("nan")
 
-    lines = [f"informative-group share: {mean([r['informative_share'] for r in records]):.3f} "
-             f"(uniform sampling, tracker estimate: "
-             f"{mean([r['uniform_informative_share'] for r in records]):.3f})"]
+    lines.append(f"informative-group share of the drawn groups: {mean([r['informative_share'] for r in records]):.3f} "
+                 "(`sai-dpo bench grpo` measures uniform's on the same task)")
     skills = sorted({c.split("|", 1)[0] for r in records for c in r["draw_share"]})
     for skill in skills:
         def share(rs, skill=skill):

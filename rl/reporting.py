@@ -13,7 +13,6 @@ the oldest not-yet-scored round that drew all of its ids.
 from __future__ import annotations
 
 import logging
-import math
 from collections import Counter, OrderedDict, defaultdict
 from collections.abc import Mapping, Sequence
 from typing import Any, Protocol, runtime_checkable
@@ -127,7 +126,7 @@ class Selection:
         reporter: where outcomes go (``None``: kept in the statistics only).
         tracker: the engine or service client, for ``summary()``, ``table()`` and ``snapshot()``.
         meta: problem id -> (skill, level), for draw shares and per-skill accuracy.
-        group_size: G, for the uniform-sampling informative-share estimate.
+        group_size: G, the rollouts per problem per round (recorded for callers that read it).
     """
 
     def __init__(self, source: Any, reporter: Reporter | None = None, tracker: Any = None,
@@ -145,7 +144,6 @@ class Selection:
         self.status_counts: Counter[str] = Counter()
         self.n_reported = 0
         self._outcomes: dict[int, list[tuple[str, float | None, str]]] = defaultdict(list)
-        self._pool_cells: Counter | None = None
 
     # -- constructors ---------------------------------------------------------------------------
     @classmethod
@@ -229,32 +227,6 @@ class Selection:
             log.warning("tracker summary failed: %s", exc)
             return {}
 
-    def uniform_informative_share(self) -> float | None:
-        """Expected informative-group share had rounds been drawn uniformly, from the tracker's table.
-
-        Sum over (skill, level) cells of pool share * (1 - p^G - (1-p)^G), p the cell's accuracy.
-        An estimate (cell means, not per-problem rates); ``None`` without a table or ``group_size``.
-        """
-        table = getattr(self.tracker, "table", None)
-        if table is None or not self.group_size or not self.meta:
-            return None
-        try:
-            cells = _cell_accuracy(table())
-        except Exception as exc:
-            log.debug("no table for the uniform estimate: %s", exc)
-            return None
-        if self._pool_cells is None:  # the pool does not change: count its cells once
-            self._pool_cells = Counter((str(s), None if lv is None else int(lv)) for s, lv in self.meta.values())
-        pool_cells = self._pool_cells
-        total, acc = sum(pool_cells.values()), 0.0
-        g = self.group_size
-        for cell, count in pool_cells.items():
-            p = cells.get(cell)
-            if p is None or not math.isfinite(p):
-                continue
-            acc += count / total * (1 - p ** g - (1 - p) ** g)
-        return acc
-
     def snapshot(self) -> Any:
         """Ask the tracker to checkpoint itself (the service does; an engine has nothing to do)."""
         fn = getattr(self.tracker, "snapshot", None)
@@ -267,16 +239,3 @@ def pool_meta(pool: Any) -> dict[str, tuple[Any, Any]]:
     skills = pool["skill"] if "skill" in names else [None] * len(pool)
     levels = pool["level"] if "level" in names else [None] * len(pool)
     return {str(i): (s, lv) for i, s, lv in zip(pool["id"], skills, levels, strict=True)}
-
-
-def _cell_accuracy(table: Any) -> dict[tuple[str, int | None], float]:
-    """(skill, level) -> accuracy from an engine/service table (a DataFrame-like or a list of dicts)."""
-    records = table.to_dict("records") if hasattr(table, "to_dict") else list(table)
-    out = {}
-    for rec in records:
-        level = rec.get("level")
-        level = None if level is None or (isinstance(level, float) and math.isnan(level)) else int(level)
-        value = rec.get("estimate", rec.get("accuracy"))  # the engine's shrunk estimate covers unseen cells
-        if value is not None:
-            out[(str(rec.get("skill")), level)] = float(value)
-    return out
