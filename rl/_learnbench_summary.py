@@ -51,6 +51,12 @@ def _paired(finals: dict, policy: str, other: str) -> tuple[float, float]:
     return ci95([finals[policy][s] - finals[other][s] for s in seeds])
 
 
+def _mean_cells(cells: list[dict]) -> dict[str, float]:
+    """Mean over seeds of held-out pass@1 per "skill|level" (cells missing in a seed are skipped)."""
+    keys = sorted({k for c in cells for k in c})
+    return {k: float(np.mean([c[k] for c in cells if k in c])) for k in keys}
+
+
 def summarise(config, warm: list[dict], runs: list[dict], primary: str = "greedy") -> dict:
     """Per-policy figures; ``primary`` is the metric of the efficiency ratio and the targets."""
     grid = _grid(config)
@@ -87,8 +93,10 @@ def summarise(config, warm: list[dict], runs: list[dict], primary: str = "greedy
         row["draw_level_share"] = {lv: float(np.mean([r.get("draw_level_share", {}).get(lv, 0.0) for r in rs]))
                                    for lv in levels}
         row["distinct_drawn"] = float(np.mean([r.get("distinct_drawn", float("nan")) for r in rs]))
+        row["per_cell"] = _mean_cells([r.get("final_per_cell", {}) for r in rs])
         rows.append(row)
     return {"grid": grid.tolist(), "primary": primary, "start": start, "rows": rows,
+            "start_per_cell": _mean_cells([w["start"].get("per_cell", {}) for w in warm]),
             "curves": {m: {p: c.tolist() for p, c in cs.items()} for m, cs in curves.items()},
             "targets": targets(rows, primary)}
 
@@ -158,6 +166,16 @@ def draw_rows(summary: dict) -> tuple[list[str], list[list[str]]]:
     return header, rows
 
 
+def cell_rows(summary: dict) -> tuple[list[str], list[list[str]]]:
+    """Held-out pass@1 per skill|level: the warm start and each policy at the end (means over seeds)."""
+    cells = list(summary.get("start_per_cell", {}))
+    header = ["skill|level", "warm start", *(r["policy"] for r in summary["rows"])]
+    rows = [[cell, f"{summary['start_per_cell'][cell]:.2f}",
+             *("-" if cell not in r.get("per_cell", {}) else f"{r['per_cell'][cell]:.2f}" for r in summary["rows"])]
+            for cell in cells]
+    return header, rows
+
+
 def _plot(summary: dict) -> bytes:
     import io
 
@@ -210,7 +228,8 @@ def write_report(summary: dict, config, out: Path) -> dict[str, Path]:
     md = ["# GRPO learning benchmark (real model, held out)", "", _NOTES, "", start_line, "", "## Targets", "",
           md_table(["target", "status", "figures"], tgt), "", "## Learning curves", "", "![curves](curves.png)", "",
           "## Final figures", "", md_table(header, rows), "", "## What each policy drew", "",
-          md_table(*draw_rows(summary)), "", "## Setup", "", md_table(["setting", "value"], setup), ""]
+          md_table(*draw_rows(summary)), "", "## Held-out pass@1 by skill and level", "",
+          md_table(*cell_rows(summary)), "", "## Setup", "", md_table(["setting", "value"], setup), ""]
     md_path = out / "report.md"
     md_path.write_text("\n".join(md), encoding="utf-8")
     img = f'<img alt="learning curves" src="data:image/png;base64,{base64.b64encode(png).decode()}">'
@@ -220,6 +239,8 @@ def write_report(summary: dict, config, out: Path) -> dict[str, Path]:
         ("curves", "Learning curves", img),
         ("final", "Final figures", table(header, rows)),
         ("draws", "What each policy drew", table(*draw_rows(summary))),
+        ("cells", "Held-out pass@1 by skill and level (warm start, and each policy at the end)",
+         table(*cell_rows(summary))),
         ("setup", "Setup", table(["setting", "value"], setup)),
     ]
     html_path = out / "report.html"

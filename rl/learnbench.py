@@ -264,6 +264,7 @@ def _trainer_callback(config: GRPOBenchConfig, heldout, seed: int, curve: list):
         def __init__(self):
             self.trainer = None
             self.next_eval = config.eval_every
+            self.per_cell: dict = {}
 
         def on_step_end(self, args, state, control, **kwargs):
             stats = self.trainer.rollout_stats
@@ -273,6 +274,7 @@ def _trainer_callback(config: GRPOBenchConfig, heldout, seed: int, curve: list):
                                        max_new_tokens=config.max_completion_length, seed=seed)
                 curve.append({"rollouts": stats["rollouts"], "step": state.global_step,
                               **{k: figures[k] for k in ("greedy", "pass1")}})
+                self.per_cell = figures["per_cell"]
                 while self.next_eval <= stats["rollouts"]:
                     self.next_eval += config.eval_every
             if done:
@@ -344,6 +346,7 @@ def run_policy(config: GRPOBenchConfig, seed: int, policy: str) -> dict:
         # Drawn by the sampler (a +dapo policy draws oversample x what it may generate).
         "draw_level_share": {lv: n / max(1, sum(draws.levels.values())) for lv, n in sorted(draws.levels.items())},
         "distinct_drawn": len(draws.distinct),
+        "final_per_cell": callback.per_cell,  # held-out pass@1 by "skill|level" at the last evaluation
     }
     (seed_dir / f"result-{_slug(policy)}.json").write_text(json.dumps(result, indent=1))
     return result

@@ -273,3 +273,24 @@ def test_write_report(summary, tmp_path):
     assert marker in page
     encoded = page.split(marker, 1)[1].split('"', 1)[0]
     assert base64.b64decode(encoded) == png
+
+
+def test_cell_table_averages_seeds_per_skill_level():
+    """Warm start first|1 = (0.5 + 0.7) / 2 = 0.60; uniform's end value (0.9 + 0.7) / 2 = 0.80; a cell
+    one seed lacks is averaged over the seeds that have it."""
+    from rl._learnbench_summary import cell_rows
+
+    def run(seed, final, cells):
+        return {"seed": seed, "policy": "uniform", "curve": [{"rollouts": 0, "greedy": 0.3, "pass1": 0.3},
+                                                              {"rollouts": 64, "greedy": final, "pass1": final}],
+                "informative_share": 0.5, "train_reward": 0.5, "rollouts": 64, "steps": 2, "seconds": 1.0,
+                "final_per_cell": cells}
+
+    warm = [{"seed": 0, "start": {"greedy": 0.3, "pass1": 0.3, "per_cell": {"first|1": 0.5, "max|5": 0.1}}},
+            {"seed": 1, "start": {"greedy": 0.3, "pass1": 0.3, "per_cell": {"first|1": 0.7, "max|5": 0.3}}}]
+    runs = [run(0, 0.5, {"first|1": 0.9, "max|5": 0.6}), run(1, 0.5, {"first|1": 0.7})]
+    config = GRPOBenchConfig(seeds=2, policies=("uniform",), budget=64, prompts_per_step=4, num_generations=8,
+                             eval_every=32, pool_size=100)
+    header, rows = cell_rows(summarise(config, warm, runs))
+    assert header == ["skill|level", "warm start", "uniform"]
+    assert rows == [["first|1", "0.60", "0.80"], ["max|5", "0.20", "0.60"]]
