@@ -43,6 +43,6 @@ def _demo(args) -> int:
     print(f"        {result['report_md']}")
     print(f"run log: {result['run_dir'] / 'rounds.jsonl'}")
     print(f"trained policy: {result['policy_dir']} (warm start kept in {result['warm_start_dir']})")
-    print(f"score it again: sai-dpo eval --model {result['policy_dir']} --set {result['heldout_file']} "
-          f"--max-new-tokens 4 -k 4 --out {result['run_dir']}/eval")
+    print(f"score it again (greedy): sai-dpo eval --model {result['policy_dir']} --set {result['heldout_file']} "
+          f"--max-new-tokens 4 -k 1 --temperature 0 --out {result['run_dir']}/eval")
     return 0
