@@ -167,12 +167,12 @@ def run_demo(config: DemoConfig | None = None) -> dict[str, Any]:
     ``warm_start_dir``) and figures (``heldout`` before and after, ``headline``)."""
     from transformers import AutoTokenizer
 
-    from data import build_pool, heldout_pool, save_pool
+    from data import save_pool
     from eval.generation import load_model_and_tokenizer
     from eval.run_report import render_run_report
     from rl.callbacks import SelectionCallback
     from rl.grpo import AdaptiveGRPOTrainer
-    from rl.learnbench import heldout_eval, warm_start_pool
+    from rl.learnbench import digits_task, heldout_eval, warm_start_pool
     from rl.rewards import correctness_reward
     from rl.tiny import cpu_threads, imperfect_teacher, warm_policy_from_pool
 
@@ -183,8 +183,7 @@ def run_demo(config: DemoConfig | None = None) -> dict[str, Any]:
         (out / "rounds.jsonl").unlink()  # a rerun into the same folder starts a fresh run log
     out.mkdir(parents=True, exist_ok=True)
     t0 = time.time()
-    pool = build_pool(config.pool_size, seed=config.seed, kind="digits")
-    heldout = heldout_pool(pool, per_cell=config.heldout_per_cell, seed=10_000 + config.seed)
+    pool, heldout = digits_task(config.pool_size, config.heldout_per_cell, config.seed)
     save_pool(heldout, out / "heldout.jsonl")  # for `sai-dpo eval --model OUT/policy --set OUT/heldout.jsonl`
     warm_dir, policy_dir = out / "warm_start", out / "policy"
     warm = warm_policy_from_pool(warm_start_pool(pool, heldout, config.seed), warm_dir, seed=config.seed, steps=config.warm_start_steps, max_level=None,

@@ -33,7 +33,7 @@ from sai_dpo.policies import POLICIES
 log = logging.getLogger(__name__)
 
 __all__ = ["GRPOBenchConfig", "parse_policy", "prepare_seed", "run_policy", "run_grpo_bench", "heldout_eval",
-           "warm_start_pool"]
+           "digits_task", "warm_start_pool"]
 
 DEFAULT_POLICIES = ("uniform", "sai_dpo", "dapo", "sai_dpo+dapo", "learnability", "curriculum")
 
@@ -148,12 +148,20 @@ class GRPOBenchConfig:
 
 
 # -- data and warm start, once per seed ------------------------------------------------------------
-def _data(config: GRPOBenchConfig, seed: int):
+def digits_task(pool_size: int, heldout_per_cell: int, seed: int):
+    """The benchmark's (and the demo's) data for one seed: a ``digits`` pool and its held-out set.
+
+    The held-out set comes from another generator seed with the pool's texts excluded, so it is
+    disjoint from training by construction, with ``heldout_per_cell`` problems per (skill, level).
+    """
     from data import build_pool, heldout_pool
 
-    pool = build_pool(config.pool_size, seed=seed, kind="digits")
-    # Another generator seed, texts of the pool excluded: disjoint from training by construction.
-    return pool, heldout_pool(pool, per_cell=config.heldout_per_cell, seed=10_000 + seed)
+    pool = build_pool(pool_size, seed=seed, kind="digits")
+    return pool, heldout_pool(pool, per_cell=heldout_per_cell, seed=10_000 + seed)
+
+
+def _data(config: GRPOBenchConfig, seed: int):
+    return digits_task(config.pool_size, config.heldout_per_cell, seed)
 
 
 def warm_start_pool(pool, heldout, seed: int, n: int | None = None):
