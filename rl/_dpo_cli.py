@@ -47,9 +47,12 @@ def register(sub) -> None:
 def _run_dpo(args) -> int:
     from rl.dpo import run_dpo
     from rl.dpo_config import load_config
+    from rl.tiny import cpu_threads
 
     overrides = {dest: getattr(args, dest) for _, dest, _, _ in _FLAGS}
     config = load_config(args.config, overrides)  # every bad value fails here, before any work
+    if config.model is None:  # the built-in tiny policy: one torch thread (SAI_DPO_TORCH_THREADS overrides)
+        cpu_threads()
     summaries = run_dpo(config, progress=not args.no_progress)
     for s in summaries:
         print(json.dumps({"iteration": s["iteration"], "n_pairs": s["n_pairs"],
