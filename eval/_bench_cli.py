@@ -9,7 +9,8 @@ FULL = {"rounds": 150, "n_pool": 3000, "batch_size": 32, "seeds": 10}
 
 
 def register(sub) -> None:
-    bench = sub.add_parser("bench", help="benchmarks (selection policies on a simulated learner)")
+    bench = sub.add_parser("bench", help="benchmarks: selection policies on a simulated learner (select) or "
+                                         "real GRPO runs of a tiny model (grpo)")
     bench_sub = bench.add_subparsers(dest="bench_command", metavar="BENCH")
     bench.set_defaults(func=lambda args: bench.print_help() or 2)
     p = bench_sub.add_parser("select", help="compare selection policies at one rollout budget; writes reports")
@@ -73,7 +74,12 @@ def _yaml_fields(path: str, cls) -> dict:
     file = Path(path)
     if not file.is_file():
         raise FileNotFoundError(f"--config: no file {path!r}")
-    data = yaml.safe_load(file.read_text(encoding="utf-8")) or {}
+    try:
+        data = yaml.safe_load(file.read_text(encoding="utf-8")) or {}
+    except yaml.YAMLError as exc:
+        where = getattr(exc, "problem_mark", None)
+        at = f" at line {where.line + 1}" if where is not None else ""
+        raise ValueError(f"--config {path}: not valid YAML{at} ({getattr(exc, 'problem', None) or exc})") from None
     if not isinstance(data, dict):
         raise ValueError(f"--config {path}: expected a mapping of {cls.__name__} fields, got {type(data).__name__}")
     unknown = sorted(set(data) - set(cls.__dataclass_fields__))

@@ -68,6 +68,8 @@ def summarise(config, warm: list[dict], runs: list[dict], primary: str = "greedy
                   for p, (rs, c) in ((p, (by_policy[p], curves[m][p])) for p in by_policy)} for m in METRICS}
     start = {m: ci95([w["start"][m] for w in warm]) for m in METRICS}
     uniform_final = np.mean(list(finals[primary]["uniform"].values())) if "uniform" in finals[primary] else None
+    # Rollouts to reach uniform's final accuracy mean something only if uniform got better than the start.
+    gained = uniform_final is not None and uniform_final > start[primary][0]
     rows = []
     for policy, rs in by_policy.items():
         row = {"policy": policy, "seeds": len(rs)}
@@ -79,8 +81,7 @@ def summarise(config, warm: list[dict], runs: list[dict], primary: str = "greedy
                                      if w["seed"] in finals[m][policy]])
             row[f"{m}_vs_uniform"] = _paired(finals[m], policy, "uniform")
             row[f"{m}_vs_dapo"] = _paired(finals[m], policy, "dapo")
-        reach = (_reach(curves[primary][policy].mean(axis=0), grid, float(uniform_final))
-                 if uniform_final is not None else float("nan"))
+        reach = _reach(curves[primary][policy].mean(axis=0), grid, float(uniform_final)) if gained else float("nan")
         row["rollouts_to_uniform"] = reach
         # inf: already at uniform's final accuracy before training; nan: never reached within the budget.
         row["efficiency"] = float("nan") if math.isnan(reach) else (config.budget / reach if reach > 0 else math.inf)
@@ -95,14 +96,16 @@ def summarise(config, warm: list[dict], runs: list[dict], primary: str = "greedy
         row["distinct_drawn"] = float(np.mean([r.get("distinct_drawn", float("nan")) for r in rs]))
         row["per_cell"] = _mean_cells([r.get("final_per_cell", {}) for r in rs])
         rows.append(row)
-    return {"grid": grid.tolist(), "primary": primary, "start": start, "rows": rows,
+    return {"grid": grid.tolist(), "primary": primary, "start": start, "rows": rows, "uniform_gained": gained,
             "start_per_cell": _mean_cells([w["start"].get("per_cell", {}) for w in warm]),
             "curves": {m: {p: c.tolist() for p, c in cs.items()} for m, cs in curves.items()},
-            "targets": targets(rows, primary)}
+            "targets": targets(rows, primary, uniform_gained=gained)}
 
 
-def targets(rows: list[dict], primary: str = "greedy", method: str = "sai_dpo") -> list[tuple[str, str, str]]:
-    """The issue's targets as (target, met / not met / n/a, figures)."""
+def targets(rows: list[dict], primary: str = "greedy", method: str = "sai_dpo",
+            uniform_gained: bool = True) -> list[tuple[str, str, str]]:
+    """The issue's targets as (target, met / not met / n/a, figures); the efficiency target is n/a when
+    uniform ended no better than the warm start (every policy "reaches" that at 0 rollouts)."""
     by = {r["policy"]: r for r in rows}
 
     def status(ok) -> str:
@@ -113,7 +116,7 @@ def targets(rows: list[dict], primary: str = "greedy", method: str = "sai_dpo") 
     if u is not None:
         gain, half = u[f"{primary}_gain"]
         out.append(("uniform gains >= +10 held-out points over the warm start", status(gain >= 0.10),
-                    f"{100 * gain:+.1f} +- {100 * half:.1f} points"))
+                    f"{100 * gain:+.1f} \u00b1 {100 * half:.1f} points"))
     m = by.get(method)
     for other in ("uniform", "dapo"):
         if m is None or other not in by:
@@ -121,8 +124,11 @@ def targets(rows: list[dict], primary: str = "greedy", method: str = "sai_dpo") 
         diff, half = m[f"{primary}_vs_{other}"]
         ok = None if math.isnan(half) else diff - half > 0
         out.append((f"{method} final above {other}'s, paired 95% interval excluding 0", status(ok),
-                    f"{100 * diff:+.1f} +- {100 * half:.1f} points"))
-    if m is not None and u is not None:
+                    f"{100 * diff:+.1f} \u00b1 {100 * half:.1f} points"))
+    if m is not None and u is not None and not uniform_gained:
+        out.append((f"{method} needs >= 1.5x fewer rollouts than uniform to reach uniform's final accuracy", "n/a",
+                    "uniform ended no better than the warm start"))
+    elif m is not None and u is not None:
         eff = m["efficiency"]
         out.append((f"{method} needs >= 1.5x fewer rollouts than uniform to reach uniform's final accuracy",
                     status(not math.isnan(eff) and eff >= 1.5),
@@ -134,7 +140,7 @@ def _pct(value: float, half: float | None = None) -> str:
     if value is None or math.isnan(value):
         return "-"
     text = f"{100 * value:.1f}"
-    return text if half is None or math.isnan(half) else f"{text} +- {100 * half:.1f}"
+    return text if half is None or math.isnan(half) else f"{text} \u00b1 {100 * half:.1f}"
 
 
 def table_rows(summary: dict) -> tuple[list[str], list[list[str]]]:
@@ -149,7 +155,7 @@ def table_rows(summary: dict) -> tuple[list[str], list[list[str]]]:
         rows.append([
             r["policy"], _pct(r["greedy"], r["greedy_ci"]), _pct(r["pass1"], r["pass1_ci"]),
             _pct(*r[f"{primary}_gain"]), _pct(*r[f"{primary}_vs_uniform"]), _pct(*r[f"{primary}_vs_dapo"]),
-            "never" if math.isnan(reach) else f"{reach:.0f}",
+            ("never" if summary.get("uniform_gained", True) else "-") if math.isnan(reach) else f"{reach:.0f}",
             "-" if math.isnan(r["efficiency"]) else f"{r['efficiency']:.2f}x",
             f"{r['informative_share']:.3f}", f"{r['train_reward']:.3f}", f"{r['steps']:.0f}", f"{r['seconds']:.0f}",
         ])
@@ -190,8 +196,10 @@ def _plot(summary: dict) -> bytes:
             mean = c.mean(axis=0)
             half = np.asarray([ci95(c[:, j])[1] for j in range(c.shape[1])]) if c.shape[0] > 1 else 0 * mean
             line = ax.plot(grid, mean, marker=".", label=policy)[0]
-            ax.fill_between(grid, mean - np.nan_to_num(half), mean + np.nan_to_num(half),
+            half = np.nan_to_num(half)
+            ax.fill_between(grid, np.clip(mean - half, 0, 1), np.clip(mean + half, 0, 1),
                             color=line.get_color(), alpha=0.15)
+        ax.set_ylim(max(0.0, ax.get_ylim()[0]), min(1.0, ax.get_ylim()[1]))
         ax.set_xlabel("rollouts generated")
         ax.set_ylabel(_LABELS[metric])
         ax.set_title(f"{_LABELS[metric]} (mean, 95% band over seeds)", fontsize=10)

@@ -55,6 +55,11 @@ class DemoConfig:
             value = getattr(self, name)
             if isinstance(value, bool) or not isinstance(value, int) or value < 1:
                 raise param_error(name, "DemoConfig", "a positive int", value)
+        for name, top in (("seed", 2**32 - 1), ("warm_start_steps", None)):
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, int) or value < 0 or (top and value > top):
+                raise param_error(name, "DemoConfig", f"an int in [0, {top}]" if top else "a non-negative int",
+                                  value)
         if self.num_generations < 2:
             raise param_error("num_generations", "DemoConfig", "at least 2 (GRPO needs a group)",
                               self.num_generations)
@@ -148,6 +153,25 @@ class _Backend:
             self._ray_dir = None
 
 
+# What a demo run writes into its folder; a new run removes these first, so that nothing of an earlier
+# run (above all the tracker's snapshots and journal in service/, which a new service would restore)
+# leaks into it.
+_RUN_OUTPUTS = ("service", "trainer", "report", "policy", "warm_start", "rounds.jsonl", "run.json", "heldout.jsonl")
+
+
+def _clear_previous_run(out: Path) -> None:
+    found = [name for name in _RUN_OUTPUTS if (out / name).exists()]
+    if not found:
+        return
+    log.warning("%s holds an earlier demo run (%s); starting fresh: they are replaced", out, ", ".join(found))
+    for name in found:
+        path = out / name
+        if path.is_dir():
+            shutil.rmtree(path)
+        else:
+            path.unlink()
+
+
 def _grpo_args(config: DemoConfig, out: Path):
     from trl import GRPOConfig
 
@@ -179,14 +203,14 @@ def run_demo(config: DemoConfig | None = None) -> dict[str, Any]:
     config = config or DemoConfig()
     cpu_threads()
     out = Path(config.out)
-    if (out / "rounds.jsonl").exists():
-        (out / "rounds.jsonl").unlink()  # a rerun into the same folder starts a fresh run log
+    _clear_previous_run(out)
     out.mkdir(parents=True, exist_ok=True)
     t0 = time.time()
     pool, heldout = digits_task(config.pool_size, config.heldout_per_cell, config.seed)
     save_pool(heldout, out / "heldout.jsonl")  # for `sai-dpo eval --model OUT/policy --set OUT/heldout.jsonl`
     warm_dir, policy_dir = out / "warm_start", out / "policy"
-    warm = warm_policy_from_pool(warm_start_pool(pool, heldout, config.seed), warm_dir, seed=config.seed, steps=config.warm_start_steps, max_level=None,
+    warm = warm_policy_from_pool(warm_start_pool(pool, heldout, config.seed), warm_dir, seed=config.seed,
+                                 steps=config.warm_start_steps, max_level=None,
                                  teacher=imperfect_teacher(seed=config.seed), progress=config.progress)
 
     def score(model, tokenizer) -> dict:
@@ -207,6 +231,10 @@ def run_demo(config: DemoConfig | None = None) -> dict[str, Any]:
             train_dataset=grpo_dataset(pool), processing_class=AutoTokenizer.from_pretrained(warm_dir),
             selection=selection, callbacks=[callback],
         )
+        if not config.progress:  # without a progress bar TRL prints every log dict; the summary says enough
+            from transformers import PrinterCallback
+
+            trainer.remove_callback(PrinterCallback)
         trainer.train()
         selection.flush()
         final_summary = selection.summary()

@@ -115,8 +115,10 @@ class GRPOBenchConfig:
             value = getattr(self, name)
             if isinstance(value, bool) or not isinstance(value, int) or value < 1:
                 raise param_error(name, "GRPOBenchConfig", "a positive int", value)
-        if isinstance(self.first_seed, bool) or not isinstance(self.first_seed, int) or self.first_seed < 0:
-            raise param_error("first_seed", "GRPOBenchConfig", "a non-negative int", self.first_seed)
+        if (isinstance(self.first_seed, bool) or not isinstance(self.first_seed, int) or self.first_seed < 0
+                or self.first_seed + self.seeds > 2**32):
+            raise param_error("first_seed", "GRPOBenchConfig", "an int >= 0 with first_seed + seeds <= 2**32",
+                              self.first_seed)
         if not isinstance(self.use_cpu, bool):
             raise param_error("use_cpu", "GRPOBenchConfig", "True or False", self.use_cpu)
         if self.num_generations < 2:
@@ -129,9 +131,10 @@ class GRPOBenchConfig:
             raise param_error("hidden_size", "GRPOBenchConfig", "a multiple of 4 (4 attention heads)",
                               self.hidden_size)
         per_step = self.prompts_per_step * self.num_generations
-        if self.budget % per_step:
-            raise param_error("budget", "GRPOBenchConfig",
-                              f"a multiple of prompts_per_step * num_generations = {per_step}", self.budget)
+        for name in ("budget", "eval_every"):  # a run spends and is evaluated in whole steps
+            if getattr(self, name) % per_step:
+                raise param_error(name, "GRPOBenchConfig",
+                                  f"a multiple of prompts_per_step * num_generations = {per_step}", getattr(self, name))
         if not self.policies:
             raise param_error("policies", "GRPOBenchConfig", "a non-empty list of policies", self.policies)
         for name in self.policies:

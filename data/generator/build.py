@@ -201,12 +201,16 @@ def heldout_pool(pool, per_cell: int, seed: int, kind: str | None = None):
 
     from data.schema import features, validate_pool
 
+    if isinstance(per_cell, bool) or not isinstance(per_cell, int) or per_cell < 1:
+        raise ValueError(f"The 'per_cell' parameter of heldout_pool must be a positive int. Got {per_cell!r} instead.")
     if kind is None:
-        kinds = {str(i).rsplit("-", 2)[0] for i in pool["id"]}
-        kind = kinds.pop() if len(kinds) == 1 else None
+        ids = [str(i) for i in pool["id"]]
+        kinds = {i.rsplit("-", 2)[0] for i in ids if i.count("-") >= 2}
+        kind = kinds.pop() if len(kinds) == 1 and len(ids) == sum(i.count("-") >= 2 for i in ids) else None
         if kind not in KINDS:
-            raise ValueError("heldout_pool could not tell the pool's generator kind from its ids "
-                             f"(found {sorted(kinds | {str(kind)})}); pass kind=... explicitly.")
+            raise ValueError("heldout_pool could not tell the pool's generator kind from its ids (built-in pools "
+                             f"have ids 'KIND-SEED-N'; this one has e.g. {ids[:3]}); pass kind=... explicitly, "
+                             f"one of {list(KINDS)}.")
     cells = {(str(s), int(lv)) for s, lv in zip(pool["skill"], pool["level"], strict=True) if lv is not None}
     skills = sorted({s for s, _ in cells})
     levels = sorted({lv for _, lv in cells})

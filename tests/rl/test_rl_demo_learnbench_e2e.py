@@ -67,3 +67,42 @@ def test_bench_seed_shares_one_warm_start_and_one_budget(tmp_path):
     assert dapo["rollouts"] - config.budget < config.dapo_oversample * 2 * 4
     assert dapo["steps"] <= uniform["steps"]
     assert sum(uniform["draw_level_share"].values()) == pytest.approx(1.0)
+
+
+def test_a_new_demo_run_removes_the_previous_runs_outputs(tmp_path, caplog):
+    """A new service would restore OUT/service (the old tracker): every output of an earlier run goes,
+    with a warning; files the demo never writes stay."""
+    from rl.demo import _RUN_OUTPUTS, _clear_previous_run
+
+    out = tmp_path / "demo"
+    (out / "service").mkdir(parents=True)
+    (out / "service" / "snapshot-000001.bin").write_bytes(b"old tracker")
+    (out / "policy").mkdir()
+    (out / "rounds.jsonl").write_text("{}\n")
+    (out / "notes.txt").write_text("mine")
+    with caplog.at_level("WARNING"):
+        _clear_previous_run(out)
+    assert not any((out / name).exists() for name in _RUN_OUTPUTS)
+    assert (out / "notes.txt").read_text() == "mine"
+    assert "starting fresh" in caplog.text and "service" in caplog.text
+    caplog.clear()
+    _clear_previous_run(tmp_path / "never-used")  # nothing there: nothing said
+    assert caplog.text == ""
+
+
+@pytest.mark.parametrize(("field", "value"), [("seed", -1), ("seed", 2**32), ("warm_start_steps", -3),
+                                              ("heldout_per_cell", 0), ("eval_k", True)])
+def test_demo_config_rejects_bad_values_before_any_work(field, value):
+    from rl.demo import DemoConfig
+
+    with pytest.raises(ValueError, match=f"'{field}' parameter of DemoConfig"):
+        DemoConfig(**{field: value})
+
+
+def test_bench_config_needs_whole_steps_between_evaluations():
+    from rl.learnbench import GRPOBenchConfig
+
+    with pytest.raises(ValueError, match="'eval_every' parameter of GRPOBenchConfig must be a multiple of .* = 32"):
+        GRPOBenchConfig(eval_every=100)
+    with pytest.raises(ValueError, match="'first_seed'"):
+        GRPOBenchConfig(first_seed=2**32 - 2, seeds=5)

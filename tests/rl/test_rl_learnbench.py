@@ -194,7 +194,7 @@ def test_targets_statuses(summary):
     got = summary["targets"]
     assert [status for _, status, _ in got] == ["met", "not met", "met", "met"]
     assert "uniform gains" in got[0][0] and got[0][2].startswith("+20.0")
-    assert "above uniform" in got[1][0] and got[1][2].startswith("+15.0 +- 63.5")
+    assert "above uniform" in got[1][0] and got[1][2].startswith("+15.0 \u00b1 63.5")
     assert "above dapo" in got[2][0] and got[2][2].startswith("+7.5")
     assert "1.5x fewer rollouts" in got[3][0] and got[3][2] == "1.60x (40 rollouts)"
     assert targets(summary["rows"]) == got
@@ -294,3 +294,37 @@ def test_cell_table_averages_seeds_per_skill_level():
     header, rows = cell_rows(summarise(config, warm, runs))
     assert header == ["skill|level", "warm start", "uniform"]
     assert rows == [["first|1", "0.60", "0.80"], ["max|5", "0.20", "0.60"]]
+
+
+def test_efficiency_is_not_applicable_when_uniform_did_not_gain():
+    """Uniform ends at 0.25, below the 0.30 warm start: every curve "reaches" that at 0 rollouts, so the
+    efficiency target is n/a and no policy gets a rollouts-to-uniform figure."""
+    runs = [
+        {"seed": s, "policy": p, "curve": [{"rollouts": 0, "greedy": 0.3, "pass1": 0.3},
+                                           {"rollouts": 64, "greedy": final, "pass1": final}],
+         "informative_share": 0.5, "train_reward": 0.1, "rollouts": 64, "steps": 2, "seconds": 1.0}
+        for s in (0, 1) for p, final in (("uniform", 0.25), ("sai_dpo", 0.28))
+    ]
+    warm = [{"seed": s, "start": {"greedy": 0.3, "pass1": 0.3}} for s in (0, 1)]
+    config = GRPOBenchConfig(seeds=2, policies=("uniform", "sai_dpo"), budget=64, prompts_per_step=4,
+                             num_generations=8, eval_every=32, pool_size=100)
+    result = summarise(config, warm, runs)
+    assert result["targets"][-1][1:] == ("n/a", "uniform ended no better than the warm start")
+    assert all(math.isnan(r["rollouts_to_uniform"]) and math.isnan(r["efficiency"]) for r in result["rows"])
+    _, rows = table_rows(result)
+    assert {row[6] for row in rows} == {"-"}
+
+
+@pytest.mark.parametrize(("text", "message"), [
+    ("budget: [640\n", "not valid YAML at line 2"),
+    ("- 1\n- 2\n", "expected a mapping of GRPOBenchConfig fields"),
+    ("budgett: 640\n", "unknown GRPOBenchConfig fields ['budgett']"),
+])
+def test_bench_grpo_config_file_errors_are_one_line(tmp_path, capsys, text, message):
+    from sai_dpo.cli import main
+
+    path = tmp_path / "bench.yaml"
+    path.write_text(text)
+    assert main(["bench", "grpo", "--config", str(path)]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.startswith("error: --config ") and message in err and str(path) in err and "\n" not in err
