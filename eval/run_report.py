@@ -123,7 +123,8 @@ def _sections(series: dict, run_info: dict) -> list[tuple[str, str, str]]:
                   fmt(float(np.mean([x for x in v if x is not None]))) if any(x is not None for x in v) else None]
                  for name, v in info.items()]
     status_rows = [[s, sum(v), v[-1]] for s, v in series["status_counts"].items()]
-    info_html = "".join(f"<tr><td>{html.escape(str(k))}</td><td>{html.escape(_short(v))}</td></tr>" for k, v in run_info.items())
+    info_html = "".join(f"<tr><td>{html.escape(str(k))}</td><td>{html.escape(_short(v))}</td></tr>"
+                        for k, v in run_info.items() if k not in _HELDOUT_KEYS)  # shown in their own table
     heldout = _heldout_rows(run_info)
     heldout_html = (f"<h3>Held-out accuracy (problems never trained on)</h3>"
                     f"{table(['model', 'greedy', 'pass@1', 'problems'], heldout)}") if heldout else ""
@@ -146,10 +147,13 @@ def _sections(series: dict, run_info: dict) -> list[tuple[str, str, str]]:
     ]
 
 
+_HELDOUT_KEYS = {"heldout_before": "warm start (before GRPO)", "heldout_after": "after GRPO"}
+
+
 def _heldout_rows(run_info: dict) -> list[list]:
     """Rows (model, greedy, pass@1, problems) from ``heldout_before`` / ``heldout_after`` in ``run.json``."""
     rows = []
-    for key, name in (("heldout_before", "warm start (before GRPO)"), ("heldout_after", "after GRPO")):
+    for key, name in _HELDOUT_KEYS.items():
         figures = run_info.get(key)
         if isinstance(figures, dict):
             rows.append([name, figures.get("greedy"), figures.get("pass1"), figures.get("n_problems")])

@@ -35,6 +35,7 @@ def test_demo_saves_trained_policy_apart_from_warm_start(tmp_path):
     assert run["heldout_before"] == before and run["heldout_after"] == after
     html = result["report_html"].read_text()
     assert "Held-out accuracy" in html and "after GRPO" in html
+    assert "heldout_before" not in html  # its own table, not repeated as raw JSON in the run table
     assert "held-out accuracy" in result["headline"][0]
     assert not any("tracker estimate" in line for line in result["headline"])
     # The saved held-out set is what `sai-dpo eval --model ... --set` reads.
