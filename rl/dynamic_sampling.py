@@ -30,6 +30,7 @@ Example::
 from __future__ import annotations
 
 import logging
+import math
 from typing import Any
 
 import torch
@@ -75,8 +76,9 @@ class RolloutStatsMixin:
         stats["rollouts"] += len(inputs)
         stats["groups"] += int(mixed.numel())
         stats["mixed_groups"] += int(mixed.sum())
-        # TRL logs the batch's mean reward (over scorable rows) right after scoring it.
-        stats["reward_sum"] += self._metrics["train"]["reward"][-1] * len(inputs)
+        # TRL logs the batch's mean reward (over scorable rows) right after scoring it; NaN: none scorable.
+        mean_reward = self._metrics["train"]["reward"][-1]
+        stats["reward_sum"] += mean_reward * len(inputs) if math.isfinite(mean_reward) else 0.0
         return out, mixed
 
     def _generate_and_score_completions(self, inputs: list[dict[str, Any]]) -> dict[str, Any]:
@@ -107,7 +109,8 @@ class RolloutStatsMixin:
         if n_kept < self.keep_groups:
             log.debug("dynamic sampling: %d of %d groups mixed after the whole generation batch; topped up "
                       "with all-same groups", n_kept, self.keep_groups)
-        batch = _concat([*kept, *dropped], pad_id=self.processing_class.pad_token_id)
+        pad_id = getattr(self.processing_class, "pad_token_id", None)
+        batch = _concat([*kept, *dropped], pad_id=0 if pad_id is None else pad_id)
         return _select_groups(batch, torch.arange(self.keep_groups), g)
 
 
