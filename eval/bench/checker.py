@@ -5,7 +5,9 @@
 Prints accuracy, false positives/negatives, throughput (items/s, one process, one caller thread) and
 p50/p99 latency per item for both checkers, and the throughput ratio. Math-Verify (``pip install
 math-verify``, the ``bench`` extra) uses signal-based timeouts, so it is called from the main thread.
-A JSONL case file has one object per line: {"gold", "prediction", "expected", "choices"?}.
+A JSONL case file has one object per line: {"gold", "prediction", "expected", "choices"?}, or a
+hand-labelled real-output file (tests/checker/real/champ_dev.jsonl): {"gold", "response", "label"}, where
+label "correct" is expected True, "incorrect" False, and "ambiguous" rows are left out.
 """
 
 from __future__ import annotations
@@ -27,6 +29,9 @@ def load_cases(path: pathlib.Path) -> list[tuple[str, str, bool, list | None]]:
     """(gold, prediction, expected, choices) rows from a cases.py (``all_cases()``) or a JSONL file."""
     if path.suffix == ".jsonl":
         rows = [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
+        if rows and "label" in rows[0]:  # a hand-labelled real-output corpus
+            return [(r["gold"], r["response"], r["label"] == "correct", None) for r in rows
+                    if r["label"] != "ambiguous"]
         return [(r["gold"], r["prediction"], bool(r["expected"]), r.get("choices")) for r in rows]
     module = runpy.run_path(str(path))
     return [(g, p, e, c) for _grp, g, p, e, c in module["all_cases"]()]

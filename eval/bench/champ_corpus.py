@@ -1,0 +1,140 @@
+"""Build the hand-labelled real-output corpus of the checker from CHAMP conversations.
+
+Two steps, both reproducible:
+
+    python -m eval.bench.champ_corpus sample --out DIR          # needs `pip install champ-dataset`
+    python -m eval.bench.champ_corpus freeze --rows DIR/all.jsonl --labels L0.jsonl ... --out tests/checker/real
+
+``sample`` draws (gold, final answer message) pairs, 32 per (model, category) cell, each from a
+distinct problem where the cell allows, and writes them in 4 batches for labelling. The prompt styles
+``0-Shot``, ``5-Shot`` and ``No C w/o H`` (a copy of ``0-Shot``) are never read: they are reserved for
+an independent check. Labels are decided by reading each pair (no checker decides one) and written as
+``{"row", "label", "note"}`` lines. ``freeze`` joins rows and labels and splits them, stratified by
+model, into a development split and a held-out split that is scored once, at the end of the work that
+the corpus measures.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+from collections import Counter
+from pathlib import Path
+
+RESERVED = frozenset({"0-Shot", "5-Shot", "No C w/o H"})
+LABELS = ("correct", "incorrect", "ambiguous")
+_SEED = "sai-dpo/champ-label/v1"
+PER_CELL = 32
+BATCHES = 4
+HELDOUT_PER_MODEL = 55
+
+
+def _champ() -> dict:
+    try:
+        import champ_dataset
+    except ImportError:  # the corpus itself is committed; only rebuilding it needs the package
+        raise SystemExit("champ_corpus sample needs the CHAMP data: pip install champ-dataset") from None
+    path = Path(champ_dataset.__file__).parent / "dataset_files" / "v0.json"
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def candidates(data: dict) -> list[dict]:
+    """Every final answer message of a non-reserved prompt style, with its problem and gold."""
+    rows = []
+    for pid, problem in data["problems"].items():
+        for key, conv in problem["conversations"].items():
+            model, prompt = key.split("|", 1)
+            if prompt in RESERVED:
+                continue
+            answers = [m for m in conv["messages"] if m["role"].startswith("Model")]
+            if not answers or answers[-1].get("error") or not answers[-1]["text"].strip():
+                continue
+            rows.append({"problem_id": pid, "category": problem["category"], "model": model, "prompt": prompt,
+                         "problem": problem["_text"], "gold": problem["_answer"],
+                         "response": answers[-1]["text"].strip()})
+    return rows
+
+
+def sample(rows: list[dict], per_cell: int = PER_CELL) -> list[dict]:
+    """``per_cell`` rows per (model, category), distinct problems first; shuffled; numbered ``row``."""
+    rng = random.Random(_SEED)
+    cells: dict[tuple[str, str], list[dict]] = {}
+    for row in rows:
+        cells.setdefault((row["model"], row["category"]), []).append(row)
+    chosen = []
+    for key in sorted(cells):
+        pool = cells[key][:]
+        rng.shuffle(pool)
+        seen: set[str] = set()
+        first = [r for r in pool if not (r["problem_id"] in seen or seen.add(r["problem_id"]))]
+        picked = first[:per_cell]
+        picked += [r for r in pool if r not in picked][: per_cell - len(picked)]
+        chosen += picked
+    rng.shuffle(chosen)
+    return [{"row": i, **row} for i, row in enumerate(chosen)]
+
+
+def freeze(rows: list[dict], labels: list[dict], heldout_per_model: int = HELDOUT_PER_MODEL
+           ) -> tuple[list[dict], list[dict]]:
+    """Join labels to rows (every row labelled once) and split by model into (dev, held-out)."""
+    by_row = {}
+    for lab in labels:
+        if lab["row"] in by_row:
+            raise ValueError(f"row {lab['row']} is labelled twice")
+        if lab["label"] not in LABELS:
+            raise ValueError(f"row {lab['row']}: label {lab['label']!r} is not one of {LABELS}")
+        by_row[lab["row"]] = lab
+    missing = [r["row"] for r in rows if r["row"] not in by_row]
+    if missing:
+        raise ValueError(f"{len(missing)} rows have no label, e.g. {missing[:5]}")
+    merged = [{"id": f"champ:{r['problem_id']}:{r['model']}|{r['prompt']}", **r,
+               "label": by_row[r["row"]]["label"], "note": by_row[r["row"]].get("note", "")} for r in rows]
+    rng = random.Random(_SEED + "/split")
+    heldout_ids = set()
+    for model in sorted({r["model"] for r in merged}):
+        ids = [r["id"] for r in merged if r["model"] == model]
+        heldout_ids.update(rng.sample(ids, min(heldout_per_model, len(ids))))
+    dev = [r for r in merged if r["id"] not in heldout_ids]
+    held = [r for r in merged if r["id"] in heldout_ids]
+    return dev, held
+
+
+def _read(path: str) -> list[dict]:
+    return [json.loads(line) for line in Path(path).read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def _write(path: Path, rows: list[dict]) -> None:
+    path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    sub = parser.add_subparsers(dest="cmd", required=True)
+    s = sub.add_parser("sample", help="draw pairs for labelling")
+    s.add_argument("--out", required=True)
+    f = sub.add_parser("freeze", help="join labels and split into dev / held-out")
+    f.add_argument("--rows", required=True)
+    f.add_argument("--labels", nargs="+", required=True)
+    f.add_argument("--out", required=True)
+    args = parser.parse_args(argv)
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    if args.cmd == "sample":
+        rows = sample(candidates(_champ()))
+        _write(out / "all.jsonl", rows)
+        for k in range(BATCHES):
+            _write(out / f"batch_{k}.jsonl", [{x: r[x] for x in ("row", "problem", "gold", "response")}
+                                              for r in rows[k::BATCHES]])
+        print(f"{len(rows)} pairs: {dict(Counter(r['model'] for r in rows))}")
+    else:
+        dev, held = freeze(_read(args.rows), [lab for path in args.labels for lab in _read(path)])
+        _write(out / "champ_dev.jsonl", dev)
+        _write(out / "champ_heldout.jsonl", held)
+        for name, part in (("dev", dev), ("held-out", held)):
+            print(f"{name}: {len(part)} rows, {dict(Counter(r['label'] for r in part))}")
+    return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    raise SystemExit(main())

@@ -1,0 +1,61 @@
+"""The hand-labelled real-output corpus (tests/checker/real): well formed, frozen, split as documented.
+
+These tests check the data, not the checker: the checker is measured on the development split by
+``python -m eval.bench.checker --cases tests/checker/real/champ_dev.jsonl``, and the held-out split is
+scored once, at the end of the work it measures (README in that folder).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import pathlib
+from collections import Counter
+
+import pytest
+
+from eval.bench.champ_corpus import LABELS, RESERVED
+
+REAL = pathlib.Path(__file__).parent / "real"
+FIELDS = {"id", "row", "problem_id", "category", "model", "prompt", "problem", "gold", "response", "label", "note"}
+
+
+def _rows(name: str) -> list[dict]:
+    return [json.loads(line) for line in (REAL / name).read_text(encoding="utf-8").splitlines()]
+
+
+@pytest.fixture(scope="module")
+def splits():
+    return {"dev": _rows("champ_dev.jsonl"), "heldout": _rows("champ_heldout.jsonl")}
+
+
+def test_files_match_their_frozen_digests():
+    """A changed row changes a digest: relabelling is a deliberate, reviewed edit of FROZEN.json too."""
+    frozen = json.loads((REAL / "FROZEN.json").read_text())
+    for name, digest in frozen["sha256"].items():
+        assert hashlib.sha256((REAL / name).read_bytes()).hexdigest() == digest, name
+
+
+def test_rows_are_well_formed_and_labelled(splits):
+    for part in splits.values():
+        for row in part:
+            assert set(row) == FIELDS
+            assert row["label"] in LABELS and row["gold"].strip() and row["response"].strip()
+    ids = [r["id"] for part in splits.values() for r in part]
+    assert len(ids) == len(set(ids)) >= 600
+
+
+def test_reserved_prompt_styles_are_never_used(splits):
+    assert not {r["prompt"] for part in splits.values() for r in part} & RESERVED
+
+
+def test_splits_are_stratified_and_large_enough(splits):
+    held = Counter(r["model"] for r in splits["heldout"])
+    assert len(splits["heldout"]) >= 200 and len(set(held.values())) == 1  # the same count per model
+    both = Counter(r["model"] for part in splits.values() for r in part)
+    assert len(both) == 4 and len(set(both.values())) == 1
+    cats = Counter(r["category"] for part in splits.values() for r in part)
+    assert len(cats) == 5 and len(set(cats.values())) == 1
+    labels = Counter(r["label"] for part in splits.values() for r in part)
+    assert labels["correct"] >= 100 and labels["incorrect"] >= 100  # both kinds well represented
+    assert labels["ambiguous"] <= 0.05 * sum(labels.values())
