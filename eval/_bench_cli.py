@@ -87,7 +87,16 @@ def _yaml_fields(path: str, cls) -> dict:
         raise ValueError(f"--config {path}: unknown {cls.__name__} fields {unknown}; known: "
                          f"{sorted(cls.__dataclass_fields__)}")
     if "policies" in data:
+        if not isinstance(data["policies"], list) or not all(isinstance(p, str) for p in data["policies"]):
+            raise ValueError(f"--config {path}: 'policies' must be a list of policy names, e.g. [uniform, sai_dpo]; "
+                             f"got {data['policies']!r}")
         data["policies"] = tuple(data["policies"])
+    for name, value in data.items():  # YAML 1.1 reads 1e-3 as a string; take it as the number it is
+        if cls.__dataclass_fields__[name].type in ("float", float) and isinstance(value, str):
+            try:
+                data[name] = float(value)
+            except ValueError:
+                raise ValueError(f"--config {path}: {name!r} must be a number; got {value!r}") from None
     return data
 
 

@@ -29,7 +29,9 @@ def register(sub) -> None:
 
 def _demo(args) -> int:
     from rl.demo import DemoConfig, run_demo
+    from rl.tiny import cpu_threads
 
+    cpu_threads()  # the tiny policy: one torch thread unless SAI_DPO_TORCH_THREADS says otherwise
     config = DemoConfig(steps=args.steps, pool_size=args.pool_size, out=args.out, policy=args.policy,
                         backend=args.backend, seed=args.seed, warm_start_steps=args.warm_start_steps,
                         progress=not args.no_progress)

@@ -19,7 +19,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from sai_dpo.errors import param_error
+from sai_dpo.errors import InvalidInputError, param_error
 from sai_dpo.policies import POLICIES
 
 log = logging.getLogger(__name__)
@@ -155,12 +155,17 @@ class _Backend:
 
 # What a demo run writes into its folder; a new run removes these first, so that nothing of an earlier
 # run (above all the tracker's snapshots and journal in service/, which a new service would restore)
-# leaks into it.
+# leaks into it. Only from a folder a demo run marked as its own: never another tool's files.
 _RUN_OUTPUTS = ("service", "trainer", "report", "policy", "warm_start", "rounds.jsonl", "run.json", "heldout.jsonl")
+_MARKER = ".sai-dpo-demo"
 
 
 def _clear_previous_run(out: Path) -> None:
     found = [name for name in _RUN_OUTPUTS if (out / name).exists()]
+    if found and not (out / _MARKER).exists():
+        raise InvalidInputError(
+            f"{out} already holds {', '.join(found)}, not written by a demo run; the demo would replace them. "
+            "Pass an empty or new folder as --out.")
     if not found:
         return
     log.warning("%s holds an earlier demo run (%s); starting fresh: they are replaced", out, ", ".join(found))
@@ -198,13 +203,13 @@ def run_demo(config: DemoConfig | None = None) -> dict[str, Any]:
     from rl.grpo import AdaptiveGRPOTrainer
     from rl.learnbench import digits_task, heldout_eval, warm_start_pool
     from rl.rewards import correctness_reward
-    from rl.tiny import cpu_threads, imperfect_teacher, warm_policy_from_pool
+    from rl.tiny import imperfect_teacher, warm_policy_from_pool
 
     config = config or DemoConfig()
-    cpu_threads()
     out = Path(config.out)
     _clear_previous_run(out)
     out.mkdir(parents=True, exist_ok=True)
+    (out / _MARKER).write_text("written by `sai-dpo demo`; a new demo run into this folder replaces its outputs\n")
     t0 = time.time()
     pool, heldout = digits_task(config.pool_size, config.heldout_per_cell, config.seed)
     save_pool(heldout, out / "heldout.jsonl")  # for `sai-dpo eval --model OUT/policy --set OUT/heldout.jsonl`

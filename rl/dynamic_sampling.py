@@ -7,7 +7,8 @@ Here the sampler hands the trainer a generation batch of ``oversample * B`` prom
 generates it ``B`` prompts at a time and stops as soon as ``B`` mixed groups are kept, so prompts it
 never needed cost nothing. Dropped rollouts are counted in ``rollout_stats`` like every other: a fair
 budget charges a policy for what it throws away. When every chunk is spent and fewer than ``B`` groups
-are mixed, the batch is topped up with dropped groups (they add no gradient), so the step still runs.
+are mixed, or the rollout budget (``rollout_budget``) is spent, the batch is topped up with all-same
+groups (they add no gradient), so the step still runs and a run ends exactly on its budget.
 
 ``RolloutStatsMixin`` alone (``filter_groups=False``) only counts: rollouts generated, groups, mixed
 groups and the reward sum, for budgets and for the measured informative share.
@@ -50,17 +51,27 @@ _LEFT_PADDED = ("prompt_ids", "prompt_mask")
 class RolloutStatsMixin:
     """Counts every generated rollout; with ``filter_groups`` also applies DAPO's group filter.
 
+    ``rollout_stats``: ``rollouts`` (completions generated), ``groups`` and ``mixed_groups`` (of those
+    generated), ``reward_sum``, ``steps`` and ``dropped_groups`` (generated groups that did not enter a
+    training batch as mixed groups: filtered out, surplus, or used only to top a batch up).
+
     Args:
         keep_groups: B, groups per training step (required with ``filter_groups``).
         filter_groups: drop all-same groups and refill (DAPO dynamic sampling).
+        rollout_budget: with ``filter_groups``, generate no further chunk once this many rollouts are spent.
     """
 
-    def __init__(self, *args, keep_groups: int | None = None, filter_groups: bool = False, **kwargs):
+    def __init__(self, *args, keep_groups: int | None = None, filter_groups: bool = False,
+                 rollout_budget: int | None = None, **kwargs):
         if filter_groups and (not isinstance(keep_groups, int) or isinstance(keep_groups, bool) or keep_groups < 1):
             raise param_error("keep_groups", type(self).__name__, "a positive int when filter_groups=True",
                               keep_groups)
+        if rollout_budget is not None and (isinstance(rollout_budget, bool) or not isinstance(rollout_budget, int)
+                                           or rollout_budget < 1):
+            raise param_error("rollout_budget", type(self).__name__, "a positive int or None", rollout_budget)
         self.keep_groups = keep_groups
         self.filter_groups = bool(filter_groups)
+        self.rollout_budget = rollout_budget
         self.rollout_stats = {"rollouts": 0, "groups": 0, "mixed_groups": 0, "reward_sum": 0.0,
                               "dropped_groups": 0, "steps": 0}
         super().__init__(*args, **kwargs)
@@ -98,25 +109,26 @@ class RolloutStatsMixin:
         n_kept = n_generated = 0
         for start in range(0, len(inputs), chunk):
             out, mixed = self._generate_counted(inputs[start:start + chunk])
-            groups = torch.arange(mixed.numel())
+            groups = torch.arange(mixed.numel(), device=mixed.device)
             kept.append(_select_groups(out, groups[mixed], g))
             dropped.append(_select_groups(out, groups[~mixed], g))
             n_kept += int(mixed.sum())
             n_generated += self.keep_groups
-            if n_kept >= self.keep_groups:
+            spent = self.rollout_budget is not None and self.rollout_stats["rollouts"] >= self.rollout_budget
+            if n_kept >= self.keep_groups or spent:
                 break
         self.rollout_stats["dropped_groups"] += n_generated - min(n_kept, self.keep_groups)
         if n_kept < self.keep_groups:
-            log.debug("dynamic sampling: %d of %d groups mixed after the whole generation batch; topped up "
-                      "with all-same groups", n_kept, self.keep_groups)
+            log.debug("dynamic sampling: %d of %d groups mixed when generation stopped; topped up with "
+                      "all-same groups", n_kept, self.keep_groups)
         pad_id = getattr(self.processing_class, "pad_token_id", None)
         batch = _concat([*kept, *dropped], pad_id=0 if pad_id is None else pad_id)
-        return _select_groups(batch, torch.arange(self.keep_groups), g)
+        return _select_groups(batch, torch.arange(self.keep_groups, device=mixed.device), g)
 
 
 def _select_groups(out: dict, groups: torch.Tensor, g: int) -> dict:
     """The rows of the given groups (G rows each) of a generation output; the token count recomputed."""
-    rows = (groups.unsqueeze(1) * g + torch.arange(g)).reshape(-1)
+    rows = (groups.unsqueeze(1) * g + torch.arange(g, device=groups.device)).reshape(-1)
     n = out["advantages"].shape[0]
     picked = {}
     for key, value in out.items():

@@ -222,7 +222,7 @@ def prepare_seed(config: GRPOBenchConfig, seed: int) -> dict:
     from eval.generation import load_model_and_tokenizer
     from rl.tiny import TinyPolicyConfig, cpu_threads, imperfect_teacher, warm_policy_from_pool
 
-    cpu_threads(1)
+    cpu_threads()
     seed_dir = Path(config.out) / f"seed-{seed}"
     warm_dir = seed_dir / "warm"
     pool, heldout = _data(config, seed)
@@ -245,27 +245,6 @@ def prepare_seed(config: GRPOBenchConfig, seed: int) -> dict:
 
 
 # -- one GRPO run -----------------------------------------------------------------------------------
-def _draw_log(meta: dict):
-    """A round log that also counts the levels and distinct problems drawn (each round once)."""
-    from collections import Counter
-
-    from rl.reporting import RoundLog
-
-    class DrawLog(RoundLog):
-        def __init__(self):
-            super().__init__()
-            self.levels: Counter = Counter()
-            self.distinct: set[str] = set()
-
-        def record(self, round, ids, rows=None):
-            if int(round) not in self._ids:
-                self.levels.update(str(meta.get(str(i), (None, None))[1]) for i in ids)
-                self.distinct.update(str(i) for i in ids)
-            super().record(round, ids, rows)
-
-    return DrawLog()
-
-
 def _trainer_callback(config: GRPOBenchConfig, heldout, seed: int, curve: list):
     from transformers import TrainerCallback
 
@@ -310,7 +289,7 @@ def run_policy(config: GRPOBenchConfig, seed: int, policy: str) -> dict:
     from rl.tiny import cpu_threads
     from sai_dpo import SelectionConfig, SelectionEngine
 
-    cpu_threads(1)
+    cpu_threads()
     base, dapo, overrides = parse_policy(policy)
     seed_dir = Path(config.out) / f"seed-{seed}"
     warm_dir = seed_dir / "warm"
@@ -322,7 +301,6 @@ def run_policy(config: GRPOBenchConfig, seed: int, policy: str) -> dict:
     sel_cfg.update({**config.selection, **overrides})
     engine = SelectionEngine.from_pool(pool, SelectionConfig(policy=base, group_size=g, seed=seed, **sel_cfg))
     selection = Selection.from_engine(engine, pool, group_size=g)
-    selection.round_log = draws = _draw_log(selection.meta)
     run_dir = seed_dir / "runs" / _slug(policy)
     args = GRPOConfig(
         output_dir=str(run_dir), use_cpu=config.use_cpu, bf16=False, report_to="none", save_strategy="no",
@@ -334,7 +312,7 @@ def run_policy(config: GRPOBenchConfig, seed: int, policy: str) -> dict:
     curve = [{"rollouts": 0, "step": 0, "greedy": start["greedy"], "pass1": start["pass1"]}]
     callback = _trainer_callback(config, heldout, seed, curve)
     trainer_cls = DynamicSamplingGRPOTrainer if dapo else CountingGRPOTrainer
-    extra = {"keep_groups": b} if dapo else {}
+    extra = {"keep_groups": b, "rollout_budget": config.budget} if dapo else {}
     trainer = trainer_cls(model=str(warm_dir), reward_funcs=[correctness_reward(selection, workers=1)], args=args,
                           train_dataset=grpo_dataset(pool), processing_class=AutoTokenizer.from_pretrained(warm_dir),
                           selection=selection, callbacks=[callback], **extra)
@@ -354,13 +332,22 @@ def run_policy(config: GRPOBenchConfig, seed: int, policy: str) -> dict:
         "informative_share": stats["mixed_groups"] / max(1, stats["groups"]),
         "train_reward": stats["reward_sum"] / max(1, stats["rollouts"]),
         "dropped_groups": stats["dropped_groups"], "policy_dir": str(saved),
-        # Drawn by the sampler (a +dapo policy draws oversample x what it may generate).
-        "draw_level_share": {lv: n / max(1, sum(draws.levels.values())) for lv, n in sorted(draws.levels.items())},
-        "distinct_drawn": len(draws.distinct),
+        # What was generated for (a +dapo policy draws oversample x B prompts a round, generates fewer).
+        **_generated(selection),
         "final_per_cell": callback.per_cell,  # held-out pass@1 by "skill|level" at the last evaluation
     }
     (seed_dir / f"result-{_slug(policy)}.json").write_text(json.dumps(result, indent=1))
     return result
+
+
+def _generated(selection) -> dict:
+    """Share of generated groups by level, and distinct problems generated for, from the recorded outcomes."""
+    from collections import Counter
+
+    groups = selection.scored_groups()
+    levels = Counter(str(selection.meta.get(pid, (None, None))[1]) for _, pid in groups)
+    return {"draw_level_share": {lv: n / max(1, len(groups)) for lv, n in sorted(levels.items())},
+            "distinct_drawn": len({pid for _, pid in groups})}
 
 
 # -- the whole benchmark ----------------------------------------------------------------------------

@@ -195,6 +195,11 @@ class Selection:
         """Rounds with at least one outcome recorded, oldest first."""
         return sorted(self._outcomes)
 
+    def scored_groups(self) -> list[tuple[int, str]]:
+        """(round, problem id) of every group whose outcomes were recorded, i.e. every problem that was
+        actually generated for, in round order (a sampler may draw more than is generated)."""
+        return [(r, pid) for r in sorted(self._outcomes) for pid in dict.fromkeys(p for p, _, _ in self._outcomes[r])]
+
     def round_stats(self, round: int) -> dict:
         """Statistics of one round: outcomes, accuracy by skill, informative share, draw shares."""
         rows = self._outcomes.get(round, [])

@@ -175,7 +175,7 @@ def test_heldout_bad_per_cell_raises(pool, bad):
 def test_heldout_cell_that_cannot_yield_enough_raises():
     """One cell (First, level 1) has 720 questions in all: 721 new ones cannot exist."""
     train = build_pool(5, seed=0, kind="digits", levels=[1], skills=["digits/first"])
-    with pytest.raises(ValueError, match="ran out"):
+    with pytest.raises(ValueError, match="could not find 721 new digits problems"):
         heldout_pool(train, per_cell=721, seed=1)
 
 
@@ -191,3 +191,16 @@ def test_heldout_kind_from_ids_or_explicit():
     mixed_ids = train.select(range(2)).to_list() + arith.to_list()
     with pytest.raises(ValueError, match="kind"):
         heldout_pool(Dataset.from_list(mixed_ids), per_cell=1, seed=1)
+
+
+@pytest.mark.parametrize("kind", ["amc-style", "aime-style", "mixed"])
+def test_exclude_holds_for_kinds_whose_text_is_more_than_the_stem(kind):
+    """AMC/AIME styles add choices or an instruction to the stem: exclusion must check the final text."""
+    first = build_pool(200, seed=0, kind=kind)
+    again = generate_records(200, seed=0, kind=kind, exclude=set(first["problem"]))
+    assert not set(again["problem"]) & set(first["problem"])
+
+
+def test_heldout_says_when_the_pool_leaves_a_cell_no_room():
+    with pytest.raises(ValueError, match="could not find 3 new arith problems .* smaller per_cell"):
+        heldout_pool(build_pool(3000, seed=0, kind="arith"), per_cell=3, seed=1)

@@ -116,6 +116,8 @@ def generate_records(
         style = rng.choice(_MIXED_STYLES) if kind == "mixed" else kind
         stem, answer = table[cell[0]](rng, cell[1])
         rendered = None if stem in seen or stem in excluded else _STYLES[style](stem, answer, rng)
+        if rendered is not None and rendered[0] in excluded:  # styles may add to the stem: check the text too
+            rendered = None
         if rendered is None:
             failures[cell] += 1
             if failures[cell] >= _CELL_PATIENCE:
@@ -215,8 +217,15 @@ def heldout_pool(pool, per_cell: int, seed: int, kind: str | None = None):
     skills = sorted({s for s, _ in cells})
     levels = sorted({lv for _, lv in cells})
     # Draw every (skill, level) pair of those skills and levels, then keep the pool's own cells.
-    full = generate_records(per_cell * len(skills) * len(levels), seed=seed, kind=kind, levels=levels, skills=skills,
-                            exclude=set(pool["problem"]), per_cell=per_cell)
+    try:
+        full = generate_records(per_cell * len(skills) * len(levels), seed=seed, kind=kind, levels=levels,
+                                skills=skills, exclude=set(pool["problem"]), per_cell=per_cell)
+    except ValueError as exc:
+        raise ValueError(
+            f"heldout_pool could not find {per_cell} new {kind} problems for every (skill, level) cell outside "
+            f"the pool's {len(pool)} texts: some cells have few distinct problems and the pool already holds "
+            "them. Use a smaller per_cell, or build the pool with per_cell= so that each cell keeps room."
+        ) from exc
     keep = [i for i, cell in enumerate(zip(full["skill"], full["level"], strict=True)) if cell in cells]
     cols = {name: [values[i] for i in keep] for name, values in full.items()}
     cols["id"] = [f"heldout-{kind}-{seed}-{j}" for j in range(len(keep))]

@@ -9,9 +9,9 @@ Two steps, both reproducible:
 distinct problem where the cell allows, and writes them in 4 batches for labelling. The prompt styles
 ``0-Shot``, ``5-Shot`` and ``No C w/o H`` (a copy of ``0-Shot``) are never read: they are reserved for
 an independent check. Labels are decided by reading each pair (no checker decides one) and written as
-``{"row", "label", "note"}`` lines. ``freeze`` joins rows and labels and splits them, stratified by
-model, into a development split and a held-out split that is scored once, at the end of the work that
-the corpus measures.
+``{"row", "label", "note"}`` lines. ``freeze`` joins rows and labels and splits them by problem (no
+problem, hence no gold, is in both) into a development split and a held-out split that is scored
+once, at the end of the work that the corpus measures.
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ LABELS = ("correct", "incorrect", "ambiguous")
 _SEED = "sai-dpo/champ-label/v1"
 PER_CELL = 32
 BATCHES = 4
-HELDOUT_PER_MODEL = 55
+HELDOUT_ROWS = 220
 
 
 def _champ() -> dict:
@@ -75,9 +75,12 @@ def sample(rows: list[dict], per_cell: int = PER_CELL) -> list[dict]:
     return [{"row": i, **row} for i, row in enumerate(chosen)]
 
 
-def freeze(rows: list[dict], labels: list[dict], heldout_per_model: int = HELDOUT_PER_MODEL
-           ) -> tuple[list[dict], list[dict]]:
-    """Join labels to rows (every row labelled once) and split by model into (dev, held-out)."""
+def freeze(rows: list[dict], labels: list[dict], heldout_rows: int = HELDOUT_ROWS) -> tuple[list[dict], list[dict]]:
+    """Join labels to rows (every row labelled once) and split by problem into (dev, held-out).
+
+    Whole problems go to the held-out split in a seeded order until it has ``heldout_rows`` rows: a gold
+    seen while developing never reappears in the held-out figure.
+    """
     by_row = {}
     for lab in labels:
         if lab["row"] in by_row:
@@ -90,13 +93,17 @@ def freeze(rows: list[dict], labels: list[dict], heldout_per_model: int = HELDOU
         raise ValueError(f"{len(missing)} rows have no label, e.g. {missing[:5]}")
     merged = [{"id": f"champ:{r['problem_id']}:{r['model']}|{r['prompt']}", **r,
                "label": by_row[r["row"]]["label"], "note": by_row[r["row"]].get("note", "")} for r in rows]
-    rng = random.Random(_SEED + "/split")
-    heldout_ids = set()
-    for model in sorted({r["model"] for r in merged}):
-        ids = [r["id"] for r in merged if r["model"] == model]
-        heldout_ids.update(rng.sample(ids, min(heldout_per_model, len(ids))))
-    dev = [r for r in merged if r["id"] not in heldout_ids]
-    held = [r for r in merged if r["id"] in heldout_ids]
+    problems = sorted({r["problem_id"] for r in merged})
+    random.Random(_SEED + "/split").shuffle(problems)
+    count = Counter(r["problem_id"] for r in merged)
+    held_problems, n = set(), 0
+    for pid in problems:
+        if n >= heldout_rows:
+            break
+        held_problems.add(pid)
+        n += count[pid]
+    dev = [r for r in merged if r["problem_id"] not in held_problems]
+    held = [r for r in merged if r["problem_id"] in held_problems]
     return dev, held
 
 

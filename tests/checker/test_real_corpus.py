@@ -49,9 +49,12 @@ def test_reserved_prompt_styles_are_never_used(splits):
     assert not {r["prompt"] for part in splits.values() for r in part} & RESERVED
 
 
-def test_splits_are_stratified_and_large_enough(splits):
+def test_splits_share_no_problem_and_are_large_enough(splits):
+    """Whole problems go to one split: no gold answer seen while developing is scored again held out."""
+    dev_problems = {r["problem_id"] for r in splits["dev"]}
+    assert not dev_problems & {r["problem_id"] for r in splits["heldout"]}
     held = Counter(r["model"] for r in splits["heldout"])
-    assert len(splits["heldout"]) >= 200 and len(set(held.values())) == 1  # the same count per model
+    assert len(splits["heldout"]) >= 200 and len(held) == 4 and min(held.values()) >= 40
     both = Counter(r["model"] for part in splits.values() for r in part)
     assert len(both) == 4 and len(set(both.values())) == 1
     cats = Counter(r["category"] for part in splits.values() for r in part)

@@ -64,19 +64,23 @@ def test_bench_seed_shares_one_warm_start_and_one_budget(tmp_path):
         assert [p["rollouts"] for p in run["curve"]] == sorted(p["rollouts"] for p in run["curve"])
         assert (tmp_path / "bench" / "seed-0" / "policies" / run["policy"] / "model.safetensors").is_file()
     assert uniform["rollouts"] == config.budget and uniform["steps"] == 64 // (2 * 4)
-    # DAPO pays for what it drops: at most one extra chunk past the budget, fewer optimizer steps or equal.
-    assert dapo["rollouts"] - config.budget < config.dapo_oversample * 2 * 4
+    # DAPO pays for what it drops and stops generating once the budget is spent: it ends exactly on the
+    # budget (chunks of B*G divide it), in as many optimizer steps as uniform or fewer.
+    assert dapo["rollouts"] == config.budget and dapo["curve"][-1]["rollouts"] == config.budget
     assert dapo["steps"] <= uniform["steps"]
     assert sum(uniform["draw_level_share"].values()) == pytest.approx(1.0)
+    # Levels and distinct problems count what was generated for: B groups per uniform step.
+    assert uniform["distinct_drawn"] <= uniform["steps"] * 2
 
 
 def test_a_new_demo_run_removes_the_previous_runs_outputs(tmp_path, caplog):
     """A new service would restore OUT/service (the old tracker): every output of an earlier run goes,
     with a warning; files the demo never writes stay."""
-    from rl.demo import _RUN_OUTPUTS, _clear_previous_run
+    from rl.demo import _MARKER, _RUN_OUTPUTS, _clear_previous_run
 
     out = tmp_path / "demo"
     (out / "service").mkdir(parents=True)
+    (out / _MARKER).write_text("")
     (out / "service" / "snapshot-000001.bin").write_bytes(b"old tracker")
     (out / "policy").mkdir()
     (out / "rounds.jsonl").write_text("{}\n")
@@ -89,6 +93,17 @@ def test_a_new_demo_run_removes_the_previous_runs_outputs(tmp_path, caplog):
     caplog.clear()
     _clear_previous_run(tmp_path / "never-used")  # nothing there: nothing said
     assert caplog.text == ""
+
+
+def test_the_demo_never_clears_a_folder_it_did_not_write(tmp_path):
+    from rl.demo import _clear_previous_run
+    from sai_dpo.errors import InvalidInputError
+
+    (tmp_path / "policy").mkdir()
+    (tmp_path / "policy" / "model.safetensors").write_bytes(b"someone else's model")
+    with pytest.raises(InvalidInputError, match="not written by a demo run.*--out"):
+        _clear_previous_run(tmp_path)
+    assert (tmp_path / "policy" / "model.safetensors").read_bytes() == b"someone else's model"
 
 
 @pytest.mark.parametrize(("field", "value"), [("seed", -1), ("seed", 2**32), ("warm_start_steps", -3),

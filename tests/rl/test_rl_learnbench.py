@@ -319,6 +319,8 @@ def test_efficiency_is_not_applicable_when_uniform_did_not_gain():
     ("budget: [640\n", "not valid YAML at line 2"),
     ("- 1\n- 2\n", "expected a mapping of GRPOBenchConfig fields"),
     ("budgett: 640\n", "unknown GRPOBenchConfig fields ['budgett']"),
+    ("policies: uniform\n", "'policies' must be a list of policy names"),
+    ("learning_rate: fast\n", "'learning_rate' must be a number"),
 ])
 def test_bench_grpo_config_file_errors_are_one_line(tmp_path, capsys, text, message):
     from sai_dpo.cli import main
@@ -328,3 +330,14 @@ def test_bench_grpo_config_file_errors_are_one_line(tmp_path, capsys, text, mess
     assert main(["bench", "grpo", "--config", str(path)]) == 2
     err = capsys.readouterr().err.strip()
     assert err.startswith("error: --config ") and message in err and str(path) in err and "\n" not in err
+
+
+def test_bench_grpo_config_reads_yaml_numbers_like_1e_3(tmp_path):
+    """PyYAML reads 1e-3 (no dot) as a string; the config takes it as the number."""
+    from eval._bench_cli import _yaml_fields
+
+    path = tmp_path / "bench.yaml"
+    path.write_text("learning_rate: 1e-3\npolicies: [uniform, dapo]\n")
+    fields = _yaml_fields(str(path), GRPOBenchConfig)
+    assert fields == {"learning_rate": 0.001, "policies": ("uniform", "dapo")}
+    assert GRPOBenchConfig(**fields).learning_rate == 0.001
