@@ -191,34 +191,43 @@ def _grpo_args(config: DemoConfig, out: Path):
     )
 
 
+def _prepare(config: DemoConfig, out: Path) -> tuple[Any, Any, dict]:
+    """A fresh run folder, the pool and its held-out set (saved), and the warm start in OUT/warm_start."""
+    from data import save_pool
+    from rl.learnbench import digits_task, warm_start_pool
+    from rl.tiny import imperfect_teacher, warm_policy_from_pool
+
+    _clear_previous_run(out)
+    out.mkdir(parents=True, exist_ok=True)
+    (out / _MARKER).write_text("written by `sai-dpo demo`; a new demo run into this folder replaces its outputs\n")
+    pool, heldout = digits_task(config.pool_size, config.heldout_per_cell, config.seed)
+    save_pool(heldout, out / "heldout.jsonl")  # for `sai-dpo eval --model OUT/policy --set OUT/heldout.jsonl`
+    warm = warm_policy_from_pool(warm_start_pool(pool, heldout, config.seed), out / "warm_start", seed=config.seed,
+                                 steps=config.warm_start_steps, max_level=None,
+                                 teacher=imperfect_teacher(seed=config.seed), progress=config.progress)
+    return pool, heldout, warm
+
+
 def run_demo(config: DemoConfig | None = None) -> dict[str, Any]:
     """Run the demo; returns paths (``run_dir``, ``report_html``, ``report_md``, ``policy_dir``,
     ``warm_start_dir``) and figures (``heldout`` before and after, ``headline``)."""
     from transformers import AutoTokenizer
 
-    from data import save_pool
     from eval.generation import load_model_and_tokenizer
     from eval.run_report import render_run_report
     from rl.callbacks import SelectionCallback
     from rl.grpo import AdaptiveGRPOTrainer
-    from rl.learnbench import digits_task, heldout_eval, warm_start_pool
     from rl.rewards import correctness_reward
-    from rl.tiny import imperfect_teacher, warm_policy_from_pool
 
     config = config or DemoConfig()
     out = Path(config.out)
-    _clear_previous_run(out)
-    out.mkdir(parents=True, exist_ok=True)
-    (out / _MARKER).write_text("written by `sai-dpo demo`; a new demo run into this folder replaces its outputs\n")
     t0 = time.time()
-    pool, heldout = digits_task(config.pool_size, config.heldout_per_cell, config.seed)
-    save_pool(heldout, out / "heldout.jsonl")  # for `sai-dpo eval --model OUT/policy --set OUT/heldout.jsonl`
+    pool, heldout, warm = _prepare(config, out)
     warm_dir, policy_dir = out / "warm_start", out / "policy"
-    warm = warm_policy_from_pool(warm_start_pool(pool, heldout, config.seed), warm_dir, seed=config.seed,
-                                 steps=config.warm_start_steps, max_level=None,
-                                 teacher=imperfect_teacher(seed=config.seed), progress=config.progress)
 
     def score(model, tokenizer) -> dict:
+        from rl.learnbench import heldout_eval
+
         figures = heldout_eval(model, tokenizer, heldout, k=config.eval_k,
                                max_new_tokens=config.max_completion_length, seed=config.seed)
         return {"greedy": figures["greedy"], "pass1": figures["pass1"], "n_problems": len(heldout)}

@@ -274,13 +274,26 @@ def _trainer_callback(config: GRPOBenchConfig, heldout, seed: int, curve: list):
     return BudgetEval()
 
 
+def _grpo_config(config: GRPOBenchConfig, run_dir: Path, seed: int, steps: int, dapo: bool):
+    """TRL's GRPOConfig of one run; a ``+dapo`` run's generation batch holds ``dapo_oversample`` x B prompts."""
+    from trl import GRPOConfig
+
+    b, g = config.prompts_per_step, config.num_generations
+    return GRPOConfig(
+        output_dir=str(run_dir), use_cpu=config.use_cpu, bf16=False, report_to="none", save_strategy="no",
+        gradient_checkpointing=False, max_steps=steps, logging_steps=max(1, steps // 10),
+        num_generations=g, per_device_train_batch_size=b * g * (config.dapo_oversample if dapo else 1),
+        max_completion_length=config.max_completion_length, learning_rate=config.learning_rate,
+        lr_scheduler_type="constant", temperature=1.0, seed=seed, disable_tqdm=True, dataloader_num_workers=0,
+    )
+
+
 def run_policy(config: GRPOBenchConfig, seed: int, policy: str) -> dict:
     """Train the seed's warm-started policy with GRPO under ``policy`` until the rollout budget is spent.
 
     Writes the trained model to ``OUT/seed-S/policies/POLICY`` and returns the run's figures.
     """
     from transformers import AutoTokenizer, PrinterCallback
-    from trl import GRPOConfig
 
     from rl.demo import grpo_dataset
     from rl.dynamic_sampling import CountingGRPOTrainer, DynamicSamplingGRPOTrainer
@@ -302,13 +315,7 @@ def run_policy(config: GRPOBenchConfig, seed: int, policy: str) -> dict:
     engine = SelectionEngine.from_pool(pool, SelectionConfig(policy=base, group_size=g, seed=seed, **sel_cfg))
     selection = Selection.from_engine(engine, pool, group_size=g)
     run_dir = seed_dir / "runs" / _slug(policy)
-    args = GRPOConfig(
-        output_dir=str(run_dir), use_cpu=config.use_cpu, bf16=False, report_to="none", save_strategy="no",
-        gradient_checkpointing=False, max_steps=steps, logging_steps=max(1, steps // 10),
-        num_generations=g, per_device_train_batch_size=b * g * (config.dapo_oversample if dapo else 1),
-        max_completion_length=config.max_completion_length, learning_rate=config.learning_rate,
-        lr_scheduler_type="constant", temperature=1.0, seed=seed, disable_tqdm=True, dataloader_num_workers=0,
-    )
+    args = _grpo_config(config, run_dir, seed, steps, dapo)
     curve = [{"rollouts": 0, "step": 0, "greedy": start["greedy"], "pass1": start["pass1"]}]
     callback = _trainer_callback(config, heldout, seed, curve)
     trainer_cls = DynamicSamplingGRPOTrainer if dapo else CountingGRPOTrainer
