@@ -16,6 +16,7 @@ td:first-child,th:first-child{text-align:left}
 .sig{background:#fff3b0;font-weight:600}.up{color:#0a7a22}.down{color:#b00020}
 .note{color:#555;font-size:.9em}img{max-width:100%;border:1px solid #eee}
 code{background:#f5f5f5;padding:0 .2em}
+.warn{color:#b00020;font-weight:600;background:#fff0f0;padding:.4em .6em;border-left:4px solid #b00020}
 """
 
 

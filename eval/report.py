@@ -105,6 +105,25 @@ def _lengths_html(m: dict) -> str:
     return "".join(parts)
 
 
+_BLIND = 0.2  # share of unread completions above which the report warns that a reward would be blind
+
+
+def _reading_rows(m: dict) -> tuple[str, list[list]]:
+    """A one-line verdict on how much the checker could read, and example rows (status, id, gold, read, end)."""
+    r = m.get("reading")
+    if not r:
+        return "", []
+    share = r["unread_share"]
+    verdict = (f"The checker could not read an answer in {share:.0%} of the completions"
+               + (": a reward built on it would be blind to them; look at the examples and fix the prompt "
+                  "format or the answer extraction before training." if share >= _BLIND else ".")
+               + f" It judged {r['share'].get('incorrect', 0.0):.0%} incorrect: the examples show what it read, "
+                 "so a misreading (a number from the question, half of a list) is easy to spot.")
+    rows = [[status, ex["problem_id"], ex["gold"], "\u2014" if ex["answer"] is None else ex["answer"],
+             ex["completion_tail"]] for status, exs in r["examples"].items() for ex in exs]
+    return verdict, rows
+
+
 def render_eval_html(m: dict) -> str:
     """The eval report as one self-contained HTML document."""
     ks = m["ks"]
@@ -116,12 +135,19 @@ def render_eval_html(m: dict) -> str:
     sc = m["status_counts"]
     status_rows = [[s, c, fmt(c / max(m["n_samples"], 1))] for s, c in sc.items()]
     issue_rows = _issue_lines(m.get("data_issues", {}))
+    verdict, read_rows = _reading_rows(m)
+    reading_html = (f'<p class="{"warn" if m["reading"]["unread_share"] >= _BLIND else "note"}">'
+                    f"{html.escape(verdict)}</p>"
+                    + (table(["status", "problem", "gold", "what was read", "end of the completion"], read_rows)
+                       if read_rows else "<p>Every completion was read and judged correct.</p>")) if verdict else ""
     sections = [
         ("summary", "Summary", table(["metric", "value", "95% CI", "note"], _summary_rows(m))
          + f'<p class="note">{m["n_problems"]} problems, {m["n_samples"]} samples; set {html.escape(str(m.get("set")))}.</p>'),
         ("status", "Checker status counts", img(_plots.status_bars(sc), "checker status counts")
          + table(["status", "samples", "share"], status_rows)
          + '<p class="note">Unparseable and timeout are shown apart from wrong answers; all count as not correct.</p>'),
+        *([("reading", "What the checker read (examples of each status but correct)", reading_html)]
+          if reading_html else []),
         ("pass-at-k", "pass@k and maj@k", img(_plots.pass_curve(ks, series), "pass@k curve")),
         ("heatmap", "Accuracy by skill and level",
          img(_plots.heatmap(matrix, skills, levels, title="accuracy", xlabel="level", ylabel="skill"), "accuracy heatmap")),
@@ -133,6 +159,15 @@ def render_eval_html(m: dict) -> str:
         ("methods", "Methods", table(["what", "how"], list(m.get("methods", {}).items()))),
     ]
     return page("Eval report", sections, subtitle=f"generations: {m.get('generations', '')}")
+
+
+def _reading_markdown(m: dict) -> list[str]:
+    verdict, rows = _reading_rows(m)
+    if not verdict:
+        return []
+    return ["## What the checker read", "", verdict, "",
+            md_table(["status", "problem", "gold", "what was read", "end of the completion"], rows) if rows else "",
+            ""]
 
 
 def render_eval_markdown(m: dict) -> str:
@@ -149,6 +184,7 @@ def render_eval_markdown(m: dict) -> str:
         "",
         md_table(["status", "samples"], list(m["status_counts"].items())),
         "",
+        *_reading_markdown(m),
         "## Per skill",
         "",
         md_table(*_group_rows(m["per_skill"], ks)),

@@ -10,6 +10,7 @@ tqdm progress bar; the extracted answers feed maj@k's equivalence classes.
 from __future__ import annotations
 
 import logging
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -116,6 +117,25 @@ def _verify_chunks(golds, texts, choices, scoring: ScoringConfig):
     return verdicts
 
 
+_TAIL = 240  # characters of each completion kept with its verdict: where the answer usually is
+_EXAMPLES = 3  # examples per status in the report's "what the checker read"
+
+
+def reading(samples: Sequence[dict]) -> dict:
+    """How well the checker could read the completions: the share per status, and a few examples of each
+    status that is not ``correct`` (gold, what was read, the completion's end), so that a user sees at once
+    when a reward built on the checker cannot read the model."""
+    n = len(samples)
+    counts = Counter(s["status"] for s in samples)
+    examples: dict[str, list[dict]] = {}
+    for row in samples:
+        if row["status"] != "correct" and len(examples.setdefault(row["status"], [])) < _EXAMPLES:
+            examples[row["status"]].append({k: row.get(k) for k in ("problem_id", "gold", "answer",
+                                                                     "completion_tail")})
+    return {"n_samples": n, "unread_share": (n - counts["correct"] - counts["incorrect"]) / n if n else 0.0,
+            "share": {status: c / n for status, c in counts.items()} if n else {}, "examples": examples}
+
+
 def _answer(text: str, choices: tuple[str, ...] | None, extract) -> str | None:
     """The extracted answer; on multiple-choice problems a choice's value becomes its letter, so
     ``12`` and ``B`` (when choice B is 12) fall in one maj@k class (string match after trimming)."""
@@ -170,6 +190,7 @@ def score(
                     "answer": answers[j],
                     "gold": m.gold,
                     "reason": getattr(vs[j], "reason", ""),
+                    "completion_tail": m.completions[j][-_TAIL:],
                     "n_tokens": tokens[j],
                     "n_steps": steps[j],
                 }
@@ -226,6 +247,7 @@ def evaluate(
     metrics["generations"] = str(generations) if isinstance(generations, str | Path) else "in-memory"
     metrics["token_unit"] = token_unit
     metrics["data_issues"] = issues.to_dict()
+    metrics["reading"] = reading(samples)
     if issues.total():
         log.warning(
             "data issues: %s",

@@ -128,3 +128,35 @@ def test_run_report_errors(tmp_path):
     (tmp_path / "rounds.jsonl").write_text('{"round": 0}\nnot json\n')
     with pytest.raises(EvalInputError, match="rounds.jsonl: line 2 is not valid JSON"):
         load_rounds(tmp_path)
+
+
+def test_reading_shares_and_examples_show_what_the_checker_read():
+    """10 samples: 4 correct, 3 incorrect, 2 unparseable_pred, 1 timeout -> 30% unread; at most 3 examples
+    of each status but correct, with the gold, what was read and the completion's end."""
+    from eval.runner import reading
+
+    statuses = ["correct"] * 4 + ["incorrect"] * 3 + ["unparseable_pred"] * 2 + ["timeout"]
+    samples = [{"problem_id": f"p{i}", "status": s, "gold": "239", "answer": None if s != "incorrect" else "6",
+                "completion_tail": f"There are 239 strings of length 6 (#{i})"} for i, s in enumerate(statuses)]
+    r = reading(samples)
+    assert r["unread_share"] == pytest.approx(0.3) and r["share"]["incorrect"] == pytest.approx(0.3)
+    assert {k: len(v) for k, v in r["examples"].items()} == {"incorrect": 3, "unparseable_pred": 2, "timeout": 1}
+    assert r["examples"]["incorrect"][0] == {"problem_id": "p4", "gold": "239", "answer": "6",
+                                             "completion_tail": "There are 239 strings of length 6 (#4)"}
+    assert reading([]) == {"n_samples": 0, "unread_share": 0.0, "share": {}, "examples": {}}
+
+
+@pytest.mark.parametrize(("unread", "warned"), [(0.3, True), (0.1, False)])
+def test_report_warns_when_the_checker_cannot_read_the_model(tmp_path, unread, warned):
+    m = _metrics({"alg": [2, 6, 4]})
+    m["reading"] = {"n_samples": 24, "unread_share": unread, "share": {"incorrect": 0.4},
+                    "examples": {"incorrect": [{"problem_id": "alg1", "gold": "239", "answer": "6",
+                                                "completion_tail": "There are 239 strings of length 6"}]}}
+    paths = write_eval_report(m, tmp_path)
+    text = paths["html"].read_text()
+    assert '<section id="reading">' in text and "There are 239 strings of length 6" in text
+    assert ('class="warn"' in text) is warned and ("would be blind" in text) is warned
+    md = paths["markdown"].read_text()
+    assert "## What the checker read" in md and "| incorrect | alg1 | 239 | 6 |" in md
+    old = _metrics({"alg": [2, 6, 4]})  # metrics written before this section existed: no section, no error
+    assert '<section id="reading">' not in write_eval_report(old, tmp_path / "old")["html"].read_text()

@@ -42,6 +42,17 @@ def test_hand_checked_numbers(result):
     assert m["maj_at_k"] == pytest.approx({"1": 0.375, "2": (4 / 6 + 0.5 + 0.5) / 4, "4": 0.625})
 
 
+def test_reading_counts_what_the_checker_could_not_read(result):
+    """1 unparseable of 16 samples is unread (1/16); the incorrect examples are the first 3 of the 9, each
+    with its gold, what was read and the completion's end."""
+    r = result.metrics["reading"]
+    assert r["n_samples"] == 16 and r["unread_share"] == pytest.approx(1 / 16)
+    assert r["share"]["incorrect"] == pytest.approx(9 / 16)
+    assert len(r["examples"]["incorrect"]) == 3 and len(r["examples"]["unparseable_pred"]) == 1
+    assert all(set(ex) == {"problem_id", "gold", "answer", "completion_tail"} for exs in r["examples"].values()
+               for ex in exs)
+
+
 def test_per_skill_and_level(result):
     """Skill A = p1, p2: 4/8 correct, maj@4 (1 + .5)/2 = .75; skill B = p3, p4 (p5 missing): 2/8, maj@4 .5.
     Level 1 = p1, p3: 4/8; level 2 = p2, p4: 2/8. Cells: A|1 2/4, A|2 2/4, B|1 2/4, B|2 0/4."""
