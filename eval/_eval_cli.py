@@ -90,7 +90,8 @@ def _run_eval(args: argparse.Namespace) -> int:
     result = evaluate(generations, pool, metrics_config=metrics_config, scoring=scoring, set_name=set_name,
                       **extra)
     if args.model:
-        result.metrics["generations"] = f"{args.out}/generations.jsonl (sampled from {args.model}, k={args.k})"
+        how = "greedy" if args.temperature == 0 else f"sampled at T={args.temperature:g}"
+        result.metrics["generations"] = f"{args.out}/generations.jsonl ({how} from {args.model}, k={args.k})"
     paths = write_eval_report(result.metrics, args.out, samples=result.samples)
     m = result.metrics
     top = str(m["ks"][-1])

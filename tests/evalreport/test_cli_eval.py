@@ -65,11 +65,25 @@ def test_eval_model_folder(tmp_path):
     assert m["n_problems"] == 5 and m["n_samples"] == 10 and m["ks"] == [1, 2]
     assert sum(m["status_counts"].values()) == 10
     assert m["token_unit"] == "model tokenizer tokens"
+    assert m["generations"].endswith(f"(sampled at T=1 from {model_dir}, k=2)")
     rows = [json.loads(x) for x in (out / "generations.jsonl").read_text().splitlines()]
     assert len(rows) == 10 and {r["sample"] for r in rows} == {0, 1}
     # Tokens are the decoded completion re-encoded by the model's tokenizer: random byte-level output
     # decodes to replacement characters, so this can exceed the 8 generated tokens but is never 0.
     assert all(json.loads(x)["n_tokens"] >= 1 for x in (out / "samples.jsonl").read_text().splitlines())
+
+
+def test_eval_model_greedy_says_greedy(tmp_path):
+    tok = build_tokenizer()
+    model_dir = tmp_path / "model"
+    build_model(tok).save_pretrained(model_dir)
+    tok.save_pretrained(model_dir)
+    out = tmp_path / "ev"
+    assert main(["eval", "--model", str(model_dir), "-k", "1", "--temperature", "0", "--max-new-tokens", "4",
+                 "--set", str(write_eval_set(tmp_path / "set.jsonl")), "--out", str(out), "--no-progress"]) == 0
+    m = json.loads((out / "metrics.json").read_text())
+    assert m["generations"].endswith(f"(greedy from {model_dir}, k=1)")
+    assert f"greedy from {model_dir}" in (out / "report.html").read_text()
 
 
 def test_report_command(tmp_path, capsys):
