@@ -64,8 +64,8 @@ def summarise(config, warm: list[dict], runs: list[dict], primary: str = "greedy
     for run in runs:
         by_policy.setdefault(run["policy"], []).append(run)
     curves = {m: {p: np.stack([_on_grid(r, grid, m) for r in rs]) for p, rs in by_policy.items()} for m in METRICS}
-    finals = {m: {p: {r["seed"]: float(c[i, -1]) for i, r in enumerate(rs)}
-                  for p, (rs, c) in ((p, (by_policy[p], curves[m][p])) for p in by_policy)} for m in METRICS}
+    finals = {m: {p: {r["seed"]: float(curves[m][p][i, -1]) for i, r in enumerate(rs)} for p, rs in by_policy.items()}
+              for m in METRICS}
     start = {m: ci95([w["start"][m] for w in warm]) for m in METRICS}
     uniform_final = np.mean(list(finals[primary]["uniform"].values())) if "uniform" in finals[primary] else None
     # Rollouts to reach uniform's final accuracy mean something only if uniform got better than the start.

@@ -106,18 +106,18 @@ class RolloutStatsMixin:
                 f"= {chunk}; set per_device_train_batch_size to oversample * {chunk}.")
         kept: list[dict] = []
         dropped: list[dict] = []
-        n_kept = n_generated = 0
+        n_kept = 0
         for start in range(0, len(inputs), chunk):
             out, mixed = self._generate_counted(inputs[start:start + chunk])
             groups = torch.arange(mixed.numel(), device=mixed.device)
             kept.append(_select_groups(out, groups[mixed], g))
             dropped.append(_select_groups(out, groups[~mixed], g))
             n_kept += int(mixed.sum())
-            n_generated += self.keep_groups
             spent = self.rollout_budget is not None and self.rollout_stats["rollouts"] >= self.rollout_budget
             if n_kept >= self.keep_groups or spent:
                 break
-        self.rollout_stats["dropped_groups"] += n_generated - min(n_kept, self.keep_groups)
+        generated_groups = (start + chunk) // g
+        self.rollout_stats["dropped_groups"] += generated_groups - min(n_kept, self.keep_groups)
         if n_kept < self.keep_groups:
             log.debug("dynamic sampling: %d of %d groups mixed when generation stopped; topped up with "
                       "all-same groups", n_kept, self.keep_groups)

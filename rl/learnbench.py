@@ -163,10 +163,6 @@ def digits_task(pool_size: int, heldout_per_cell: int, seed: int):
     return pool, heldout_pool(pool, per_cell=heldout_per_cell, seed=10_000 + seed)
 
 
-def _data(config: GRPOBenchConfig, seed: int):
-    return digits_task(config.pool_size, config.heldout_per_cell, seed)
-
-
 def warm_start_pool(pool, heldout, seed: int, n: int | None = None):
     """Problems for the supervised warm start, disjoint from the GRPO pool and the held-out set.
 
@@ -184,35 +180,29 @@ def warm_start_pool(pool, heldout, seed: int, n: int | None = None):
 def heldout_eval(model, tokenizer, heldout, *, k: int, max_new_tokens: int, seed: int) -> dict:
     """Greedy accuracy and pass@1 (``k`` samples at T=1) on ``heldout``, scored by ``eval.runner.evaluate``.
 
-    ``model`` is a loaded causal LM or a model folder; it is put back in training mode if it was.
+    ``model`` and ``tokenizer`` are loaded objects; ``eval.generation.generate`` puts the model back in
+    training mode if it was.
     """
     from eval.generation import generate
     from eval.runner import ScoringConfig, evaluate
     from rl.tiny import format_prompt
 
-    was_training = getattr(model, "training", False)
-    if was_training:
-        model.eval()
     problems = [str(p) for p in heldout["problem"]]
     # The layout GRPO trained on; a tokenizer with a chat template renders the same text itself.
     prompts = problems if getattr(tokenizer, "chat_template", None) else [format_prompt(p) for p in problems]
     ids = [str(i) for i in heldout["id"]]
     scoring = ScoringConfig(progress=False, workers=1)
     figures = {}
-    try:
-        for name, kk, temp in (("greedy", 1, 0.0), ("pass1", k, 1.0)):
-            outs = generate(model, tokenizer, prompts, k=kk, max_new_tokens=max_new_tokens, temperature=temp,
-                            seed=seed, batch_size=256, progress=False)
-            rows = [{"problem_id": pid, "sample": j, "completion": text}
-                    for pid, texts in zip(ids, outs, strict=True) for j, text in enumerate(texts)]
-            metrics = evaluate(rows, heldout, scoring=scoring).metrics
-            figures[name] = metrics["accuracy"]
-            if name == "pass1":
-                figures["per_cell"] = {f"{skill}|{level}": cell["accuracy"]
-                                       for skill, row in metrics["per_cell"].items() for level, cell in row.items()}
-    finally:
-        if was_training:
-            model.train()
+    for name, kk, temp in (("greedy", 1, 0.0), ("pass1", k, 1.0)):
+        outs = generate(model, tokenizer, prompts, k=kk, max_new_tokens=max_new_tokens, temperature=temp,
+                        seed=seed, batch_size=256, progress=False)
+        rows = [{"problem_id": pid, "sample": j, "completion": text}
+                for pid, texts in zip(ids, outs, strict=True) for j, text in enumerate(texts)]
+        metrics = evaluate(rows, heldout, scoring=scoring).metrics
+        figures[name] = metrics["accuracy"]
+        if name == "pass1":
+            figures["per_cell"] = {f"{skill}|{level}": cell["accuracy"]
+                                   for skill, row in metrics["per_cell"].items() for level, cell in row.items()}
     return figures
 
 
@@ -225,7 +215,7 @@ def prepare_seed(config: GRPOBenchConfig, seed: int) -> dict:
     cpu_threads()
     seed_dir = Path(config.out) / f"seed-{seed}"
     warm_dir = seed_dir / "warm"
-    pool, heldout = _data(config, seed)
+    pool, heldout = digits_task(config.pool_size, config.heldout_per_cell, seed)
     seed_dir.mkdir(parents=True, exist_ok=True)
     save_pool(heldout, seed_dir / "heldout.jsonl")  # to re-score saved policies with `sai-dpo eval --model`
     t0 = time.perf_counter()
@@ -307,7 +297,7 @@ def run_policy(config: GRPOBenchConfig, seed: int, policy: str) -> dict:
     seed_dir = Path(config.out) / f"seed-{seed}"
     warm_dir = seed_dir / "warm"
     start = json.loads((seed_dir / "warm.json").read_text())["start"]
-    pool, heldout = _data(config, seed)
+    pool, heldout = digits_task(config.pool_size, config.heldout_per_cell, seed)
     b, g = config.prompts_per_step, config.num_generations
     steps = config.budget // (b * g)
     sel_cfg = {"curriculum_rounds": steps} if base == "curriculum" else {}
