@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import pathlib
 from collections import Counter
 
@@ -62,3 +63,26 @@ def test_splits_share_no_problem_and_are_large_enough(splits):
     labels = Counter(r["label"] for part in splits.values() for r in part)
     assert labels["correct"] >= 100 and labels["incorrect"] >= 100  # both kinds well represented
     assert labels["ambiguous"] <= 0.05 * sum(labels.values())
+
+
+PEERS = pathlib.Path(__file__).parent / "peers"
+PEER_FIELDS = {"peer", "gold", "prediction", "expected", "source", "kind", "note", "dispute"}
+
+
+def test_peer_suites_match_their_frozen_digests_and_are_well_formed():
+    """The peers' expectations (tests/checker/peers) are data frozen before the checker work: a changed
+    row changes a digest; every row names its peer and source and has a boolean expectation."""
+    frozen = json.loads((PEERS / "FROZEN.json").read_text())
+    assert set(frozen["sha256"]) == {"peers_dev.jsonl", "peers_heldout.jsonl"}
+    seen = set()
+    for name, digest in frozen["sha256"].items():
+        data = (PEERS / name).read_bytes()
+        assert hashlib.sha256(data).hexdigest() == digest, name
+        for line in data.decode("utf-8").splitlines():
+            row = json.loads(line)
+            assert PEER_FIELDS <= set(row) <= PEER_FIELDS | {"choices"}
+            assert isinstance(row["expected"], bool) and re.match(r"^[\w.-]+/[\w.-]+@[0-9a-f]{7}", row["source"])
+            key = (row["peer"], row["source"], row["gold"], row["prediction"], row["expected"])
+            assert key not in seen  # a row is in one split only, once
+            seen.add(key)
+    assert len(seen) >= 600
