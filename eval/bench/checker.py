@@ -5,9 +5,11 @@
 Prints accuracy, false positives/negatives, throughput (items/s, one process, one caller thread) and
 p50/p99 latency per item for both checkers, and the throughput ratio. Math-Verify (``pip install
 math-verify``, the ``bench`` extra) uses signal-based timeouts, so it is called from the main thread.
-A JSONL case file has one object per line: {"gold", "prediction", "expected", "choices"?}, or a
+A JSONL case file has one object per line: {"gold", "prediction", "expected", "choices"?, "dispute"?}
+(rows with a non-empty "dispute", peers' expectations we disagree with, are left out), or a
 hand-labelled real-output file (tests/checker/real/champ_dev.jsonl): {"gold", "response", "label"}, where
-label "correct" is expected True, "incorrect" False, and "ambiguous" rows are left out.
+label "correct" is expected True, "incorrect" False, and "ambiguous" rows are left out. Several
+--cases files run one after another and end with a side-by-side summary.
 """
 
 from __future__ import annotations
@@ -32,7 +34,9 @@ def load_cases(path: pathlib.Path) -> list[tuple[str, str, bool, list | None]]:
         if rows and "label" in rows[0]:  # a hand-labelled real-output corpus
             return [(r["gold"], r["response"], r["label"] == "correct", None) for r in rows
                     if r["label"] != "ambiguous"]
-        return [(r["gold"], r["prediction"], bool(r["expected"]), r.get("choices")) for r in rows]
+        # Peers' expectations we dispute (tests/checker/peers: "dispute" says why) are left out.
+        return [(r["gold"], r["prediction"], bool(r["expected"]), r.get("choices")) for r in rows
+                if not r.get("dispute")]
     module = runpy.run_path(str(path))
     return [(g, p, e, c) for _grp, g, p, e, c in module["all_cases"]()]
 
@@ -80,51 +84,79 @@ def _report(name: str, rows, results, lat) -> dict:
     return stats
 
 
-def main(argv: list[str] | None = None) -> int:
-    """Run the benchmark and print the figures."""
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--cases", type=pathlib.Path, default=_DEFAULT_CASES)
-    ap.add_argument("--passes", type=int, default=3, help="passes of this checker (pass 1 has cold caches)")
-    ap.add_argument("--show-errors", action="store_true", help="list rows each checker got wrong")
-    args = ap.parse_args(argv)
-    rows = load_cases(args.cases)
-    print(f"{len(rows)} cases from {args.cases} ({sum(not r[2] for r in rows)} must-be-False)")
+def _run_set(path: pathlib.Path, passes: int, show_errors: bool) -> dict:
+    """Benchmark both checkers on one case file; returns the summary row."""
+    from eval.checker import verify, verify_batch
 
-    from eval.checker import verify, verify_batch, warmup
-
-    warmup()
+    rows = load_cases(path)
+    print(f"\n{len(rows)} cases from {path} ({sum(not r[2] for r in rows)} must-be-False)")
     ours = []
-    for i in range(args.passes):
+    for i in range(passes):
         res, lat = _timed(lambda g, p, c: bool(verify(g, p, choices=c)), rows)
         ours.append(_report(f"sai-dpo pass {i + 1}", rows, res, lat))
     start = time.perf_counter()
     verify_batch([r[0] for r in rows], [r[1] for r in rows], choices=[r[3] for r in rows])
     print(f"sai-dpo verify_batch     {len(rows) / (time.perf_counter() - start):.1f} items/s (warm caches)")
+    summary = {"set": path.name, "rows": len(rows), "must_false": sum(not r[2] for r in rows), "ours": ours[-1]}
     try:
         import math_verify  # noqa: F401
     except ImportError:
         print("math-verify is not installed (pip install 'sai-dpo[bench]'); no comparison.")
-        return 0
+        return summary
     mv_fn = lambda g, p, c: _math_verify_one(g, p)  # noqa: E731
     _timed(mv_fn, rows[:5])  # import and warm up
     mv_res, mv_lat = _timed(mv_fn, rows)
     mv = _report("math-verify", rows, mv_res, mv_lat)
+    summary["math_verify"] = mv
     plain = [i for i, r in enumerate(rows) if not r[3]]
     ours_last, _ = _timed(lambda g, p, c: bool(verify(g, p, choices=c)), rows)
-    for name, results in (("sai-dpo", ours_last), ("math-verify", mv_res)):
-        right = sum(results[i] == rows[i][2] for i in plain)
-        fp = sum(results[i] and not rows[i][2] for i in plain)
-        print(f"  without multiple-choice rows (math-verify takes no choices): {name:<12} "
-              f"accuracy {right / len(plain):.3f} ({right}/{len(plain)})  false+ {fp}")
+    if len(plain) < len(rows):
+        for name, results in (("sai-dpo", ours_last), ("math-verify", mv_res)):
+            right = sum(results[i] == rows[i][2] for i in plain)
+            fp = sum(results[i] and not rows[i][2] for i in plain)
+            print(f"  without multiple-choice rows (math-verify takes no choices): {name:<12} "
+                  f"accuracy {right / len(plain):.3f} ({right}/{len(plain)})  false+ {fp}")
     print(
         f"throughput ratio (sai-dpo / math-verify): cold pass {ours[0]['items_per_s'] / mv['items_per_s']:.1f}x, "
         f"warm pass {ours[-1]['items_per_s'] / mv['items_per_s']:.1f}x"
     )
-    if args.show_errors:
+    if show_errors:
         for name, results in (("sai-dpo", ours_last), ("math-verify", mv_res)):
             for (g, p, e, _c), r in zip(rows, results, strict=True):
                 if r != e:
                     print(f"  {name} wrong: gold={g!r} pred={p!r} expected={e}")
+    return summary
+
+
+def _summary_table(summaries: list[dict]) -> None:
+    print("\nset                         rows  sai-dpo acc  false+ (share of must-be-False)  "
+          "math-verify acc  false+   throughput ratio (warm)")
+    for s in summaries:
+        o, mv = s["ours"], s.get("math_verify")
+        share = (o["false_pos"] / s["must_false"]) if s["must_false"] else 0.0
+        line = f"{s['set']:<26} {s['rows']:>5}  {o['accuracy']:>11.3f}  {o['false_pos']:>6} ({share:.1%})"
+        if mv:
+            line += (f"{'':>26}{mv['accuracy']:>15.3f}  {mv['false_pos']:>6}   "
+                     f"{o['items_per_s'] / mv['items_per_s']:>10.1f}x")
+        print(line)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the benchmark and print the figures."""
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--cases", type=pathlib.Path, nargs="+", default=[_DEFAULT_CASES])
+    ap.add_argument("--passes", type=int, default=3, help="passes of this checker (pass 1 has cold caches)")
+    ap.add_argument("--show-errors", action="store_true", help="list rows each checker got wrong")
+    args = ap.parse_args(argv)
+    for path in args.cases:
+        if not path.is_file():
+            ap.error(f"--cases {path}: no such file")
+    from eval.checker import warmup
+
+    warmup()
+    summaries = [_run_set(path, args.passes, args.show_errors) for path in args.cases]
+    if len(summaries) > 1:
+        _summary_table(summaries)
     return 0
 
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+from ._prose import prose_answer
+
 __all__ = ["extract", "find_boxed", "MAX_ANSWER_CHARS"]
 
 # An extracted answer longer than this is not a competition answer; callers treat it as unparseable.
@@ -100,7 +102,11 @@ def _answer_line(tail: str) -> str | None:
         ans = _ASIDE.sub("", ans)
         ans = ans.strip("$").strip()
         if _PROSE_START.match(ans):
-            # "Answer: The total cost is $18." -- a sentence: its last number (or maths) is the answer.
+            # "Answer: The total cost is $18." -- a sentence: the maths after its copula, else its
+            # last number (or the maths holding it) is the answer.
+            stated = prose_answer(ans)
+            if stated is not None:
+                return stated
             nums = list(_NUMBER.finditer(ans))
             if nums:
                 return _last_math_holding(ans, nums[-1]) or nums[-1].group(0)
@@ -159,6 +165,10 @@ def extract(text: str, *, choices=None, last_number: bool = True) -> str | None:
         if _SINGLE_WORD.match(stripped) or _looks_bare(stripped):
             # A bare answer such as "3\sqrt{2}" or "(1, 2]": return it whole (callers bound its length).
             return stripped.strip("$").strip() or None
+    # A closing sentence: "There are 144 ways ...", "The sum is given by (n^2 - 3n) / 2."
+    stated = prose_answer(tail)
+    if stated is not None:
+        return stated
     if last_number:
         nums = list(_NUMBER.finditer(tail))
         if nums:

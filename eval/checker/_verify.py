@@ -7,13 +7,17 @@ import os
 import re
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from fractions import Fraction
 from functools import lru_cache
 
 from ._compare import NeedsSympy, compare_nodes, fast_scalar_equal
 from ._extract import MAX_ANSWER_CHARS, extract, find_boxed
+from ._gold import Gold, read_gold
 from ._normalize import Normalized, normalize
+from ._numbers import fast_number
 from ._parse import MC_LETTERS, Node, equation_value, parse_structure, split_top
 from ._pool import TaskTimeout, get_pool, shutdown_pool
+from ._prose import phrase_matches, stance
 
 __all__ = ["Verdict", "verify", "verify_batch", "warmup", "shutdown"]
 
@@ -134,14 +138,9 @@ def _letter_disagrees(pred: str, choices, scalar_eq) -> bool:
     return check is not None and not compare_nodes(check[0], check[1], scalar_eq)
 
 
-def _worker_task(task):
-    """Runs inside a worker: the same decision as in-process, with sympy for scalars."""
+def _worker_one(gold: str, pred: str, choices) -> tuple[str, str]:
     from ._symbolic import Unparseable, sympy_scalar_equal
 
-    if task is None:
-        sympy_scalar_equal("1", "1")
-        return None
-    gold, pred, choices = task
     try:
         if _letter_disagrees(pred, choices, sympy_scalar_equal):
             return _DISAGREE
@@ -152,6 +151,22 @@ def _worker_task(task):
         return _decide(pairs, sympy_scalar_equal)
     except Unparseable as exc:
         return ("unparseable_gold" if exc.side == "gold" else "unparseable_pred"), exc.why
+
+
+def _worker_task(task):
+    """Runs inside a worker: the same decision as in-process, with sympy for scalars.
+
+    ``task`` is (golds, pred, choices): the prediction is right when it answers any of the golds
+    (a gold's alternatives); otherwise the first gold's verdict explains why not.
+    """
+    from ._symbolic import sympy_scalar_equal
+
+    if task is None:
+        sympy_scalar_equal("1", "1")
+        return None
+    golds, pred, choices = task
+    results = [_worker_one(g, pred, choices) for g in golds]
+    return next((r for r in results if r[0] == "correct"), results[0])
 
 
 def _fast(gold: str, pred: str, choices) -> tuple[str, str] | None:
@@ -207,14 +222,58 @@ def _screen_unsafe(gold, prediction, choices) -> tuple[Verdict | None, tuple]:
     g = _bare_gold(gold)
     if g is None:
         return Verdict("unparseable_gold", "gold is empty, not text, or too long"), ()
+    spec = read_gold(g)
+    if spec.kind == "yesno":
+        return _worded(spec, prediction), ()
     p = _bare_pred(prediction, choices)
-    if p is None:
+    if p is None and spec.kind != "words":
         return Verdict("unparseable_pred", "no final answer found (or it is too long)"), ()
     choices = tuple(str(c) for c in choices) if choices else None
-    fast = _fast(g, p, choices)
-    if fast is not None:
-        return _explain(fast, g, p), ()
-    return None, (g, p, choices)
+    slow = []
+    for alt in spec.answers if p is not None else ():
+        fast = _fast(alt, p, choices)
+        if fast is None:
+            slow.append(alt)
+        elif fast[0] == "correct":
+            return _explain(fast, alt, p), ()
+    if p is not None and spec.approx and _approx_match(spec.approx, p):
+        return _explain(("correct", "within the precision of the gold's approximate form"), spec.approx[0], p), ()
+    if spec.kind == "words":
+        return _worded(spec, prediction), ()
+    if slow:
+        return None, (tuple(slow), p, choices)
+    return _explain(_fast(spec.answers[0], p, choices), g, p), ()
+
+
+def _worded(spec: Gold, prediction) -> Verdict:
+    """A yes/no or worded gold judged by the response's words (negations counted, not ignored)."""
+    if not isinstance(prediction, str):
+        return Verdict("unparseable_pred", "a worded gold needs a text response")
+    region = find_boxed(prediction) or prediction
+    if spec.kind == "yesno":
+        said = stance(region)
+        if said is None:
+            return Verdict("unparseable_pred", f"no yes/no answer found (gold {spec.polarity!r})")
+        status = "correct" if said == spec.polarity else "incorrect"
+        return Verdict(status, f"the response says {said!r}, gold {spec.polarity!r}")
+    if phrase_matches(spec.phrase, region):
+        return Verdict("correct", f"the response states {_short(spec.phrase)!r}")
+    return Verdict("incorrect", f"the response does not state {_short(spec.phrase)!r} (words or negation differ)")
+
+
+def _approx_match(approx: tuple[str, ...], pred: str) -> bool:
+    """The prediction rounds to an approximate form the gold itself gives ("or approximately 35.7%")."""
+    pn = _prepare(pred)[0]
+    got = fast_number(pn.text)
+    for text in approx:
+        an = _prepare(text)[0]
+        want = fast_number(an.text)
+        if got is None or want is None or an.percent != pn.percent:
+            continue
+        shown = an.text.split(".")[1] if "." in an.text else ""
+        if abs(got.value - want.value) <= Fraction(5, 10 ** (len(shown) + 1)):
+            return True
+    return False
 
 
 def _short(text: str) -> str:
@@ -233,7 +292,7 @@ def _run_slow(task, timeout: float, workers: int) -> Verdict:
         return Verdict("timeout", str(exc))
     except RuntimeError as exc:
         return Verdict("unparseable_pred", f"checker error: {exc}"[:200])
-    return _explain((status, reason), task[0], task[1])
+    return _explain((status, reason), task[0][0], task[1])
 
 
 def verify(gold, prediction, *, choices=None, timeout: float = 2.0) -> Verdict:

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import hashlib
 import json
-import re
 import pathlib
+import re
 from collections import Counter
 
 import pytest

@@ -1,0 +1,101 @@
+"""Stage 0: what kind of answer a gold is, and which forms of it count.
+
+Real answer keys are not always one bare value. They carry notes ("100 (i.e., all values)"),
+alternatives ("C(10, 5), or equivalently 252"), approximations ("5/14, or approximately 35.7%"),
+sentences ("The limit exists and is equal to 4", "3 is the only possible value") and words ("No",
+"The sequence does not exist"). ``read_gold`` turns a gold into the answers that count and its kind,
+so the verifier compares the response with each answer, and judges worded golds by their words.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from ._prose import prose_answer
+
+__all__ = ["Gold", "read_gold"]
+
+_YES_NO = re.compile(r"^\s*(yes|no)\s*\.?\s*$", re.IGNORECASE)
+# "X (i.e., ...)", "X (none of the values)": a parenthesised note after the answer.
+_NOTE = re.compile(r"^(?P<a>.+?)\s*\((?:i\.\s?e\.|e\.\s?g\.|(?:that\s+is|namely|none|all|no)\b)[^()]*\)\s*\.?\s*$", re.I)
+_EQUIVALENTLY = re.compile(
+    r"^(?P<a>.+?),?\s+or\s+(?:equivalently,?|an\s+equivalent\s+form\s+(?:such\s+as|like)|in\s+closed\s+form,?)\s+(?P<b>.+)$",
+    re.I,
+)
+_IE = re.compile(r"^(?P<a>.+?),\s*(?:i\.\s?e\.,?|that\s+is,?)\s+(?P<b>.+)$", re.I)
+_APPROX = re.compile(r"^(?P<a>.+?),?\s+or\s+(?:approximately|about|roughly)\s+(?P<b>.+)$", re.I)
+_ONLY_VALUE = re.compile(
+    r"^(?P<a>.+?)\s+is\s+the\s+only\s+(?:possible\s+)?(?:value|solution|answer|one)s?\s*\.?$", re.I
+)
+# Words in a gold: three letters or more that are not a maths name.
+_WORD = re.compile(r"(?<![\\A-Za-z])(?!(?:sqrt|binom|choose|sum|prod|log|sin|cos|tan|exp|mod|max|min|gcd|lcm|for|all)\b)[A-Za-z]{3,}")
+_WORDS_ONLY = re.compile(r"^[A-Za-z0-9\s,.'-]+$")
+
+
+@dataclass(frozen=True)
+class Gold:
+    """A gold read: ``answers`` that count (maths texts), ``approx`` forms accepted to their shown
+    precision, ``kind`` (``"math"``, ``"yesno"`` or ``"words"``), ``polarity`` for yes/no, and the
+    worded ``phrase`` a words gold states."""
+
+    answers: tuple[str, ...]
+    kind: str = "math"
+    polarity: str = ""
+    phrase: str = ""
+    approx: tuple[str, ...] = ()
+
+
+def _split_alternatives(text: str) -> tuple[list[str], list[str]]:
+    answers, approx = [], []
+    for _ in range(4):
+        m = _APPROX.match(text)
+        if m:
+            approx.append(m.group("b").strip())
+            text = m.group("a").strip()
+            continue
+        m = _EQUIVALENTLY.match(text) or _IE.match(text)
+        if m:
+            answers.append(m.group("b").strip())
+            text = m.group("a").strip()
+            continue
+        m = _NOTE.match(text)
+        if m:
+            text = m.group("a").strip()
+            continue
+        m = _ONLY_VALUE.match(text)
+        if m:
+            text = m.group("a").strip()
+            continue
+        break
+    return [text, *answers], approx
+
+
+@lru_cache(maxsize=8192)
+def read_gold(gold: str) -> Gold:
+    """Read one gold answer text.
+
+    >>> read_gold("2*C(10, 5), or equivalently 504").answers
+    ('2*C(10, 5)', '504')
+    >>> read_gold("No").kind, read_gold("No").polarity
+    ('yesno', 'no')
+    """
+    text = gold.strip()
+    yn = _YES_NO.match(text)
+    if yn:
+        return Gold((text,), "yesno", yn.group(1).lower())
+    answers, approx = _split_alternatives(text)
+    out = []
+    for ans in answers:
+        if len(_WORD.findall(ans)) >= 2 or (_WORD.search(ans) and " " in ans.strip()):
+            # A sentence: the maths it states ("The limit exists and is equal to 4"), else its words.
+            stated = prose_answer(ans)
+            if stated is None:
+                if _WORDS_ONLY.match(ans) and len(answers) == 1:
+                    return Gold((text,), "words", phrase=ans)
+                out.append(ans)
+                continue
+            ans = stated
+        out.append(ans)
+    return Gold(tuple(dict.fromkeys(out)), approx=tuple(approx))
