@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import re
 
-from ._prose import prose_answer
+from ._prose import final_sentence, prose_answer
 
-__all__ = ["extract", "find_boxed", "MAX_ANSWER_CHARS"]
+__all__ = ["extract", "find_boxed", "boxed_answer", "letter_answer", "MAX_ANSWER_CHARS"]
 
 # An extracted answer longer than this is not a competition answer; callers treat it as unparseable.
 MAX_ANSWER_CHARS = 2000
@@ -19,7 +19,7 @@ _MAX_BRACED = 20_000
 
 _BOX_COMMANDS = ("\\boxed", "\\fbox")
 _ANSWER_IS = re.compile(
-    r"(?:final\s+answer|the\s+answer|answer)[*_}]*\s*(?:is|:|=)\s*[:*_}\s]*(.+?)\s*(?:$|\n)",
+    r"(?:final\s+answer|the\s+answer|answer)(?:\s+(?:choice|option))?[*_}]*\s*(?:is|:|=)\s*[:*_}\s]*(.+?)\s*(?:$|\n)",
     re.IGNORECASE,
 )
 _LETTER = re.compile(r"(?<![A-Za-z\\])\(?([A-E])\)(?![A-Za-z])|\b(?:option|choice)\s*\(?([A-E])\b")
@@ -33,7 +33,12 @@ _MATH_SEGMENT = re.compile(r"\$\$(.+?)\$\$|\$([^$]+)\$|\\\[(.+?)\\\]|\\\((.+?)\\
 _HASHES = re.compile(r"^\s*####\s*(.+?)\s*$", re.M)
 _SHORT_WORD = re.compile(r"(?:^|(?<=\s))(?!(?:and|or)\b)[A-Za-z]{2,3}(?=\s)")
 _SINGLE_WORD = re.compile(r"^[A-Za-z]{1,20}$")
-_NUMBER = re.compile(r"-?\d+(?:,\d{3})*(?:\.\d+)?(?:/\d+)?")
+# A number not glued to letters ("AZYUK2A" holds no answer).
+_NUMBER = re.compile(r"(?<![A-Za-z<>])(?<![<>]\s)-?\d+(?:,\d{3})*(?:\.\d+)?(?:/\d+)?(?![A-Za-z])")
+# A final sentence that declines to answer: its numbers are not an answer.
+_HEDGED = re.compile(r"\b(?:cannot|can't|could\s+not)\s+be\s+(?:determined|found|computed|calculated)\b", re.I)
+_ONE_SEGMENT = re.compile(r"^\$\$([^$]+)\$\$$|^\$([^$]+)\$$|^\\\((.+)\\\)$|^\\\[(.+)\\\]$", re.S)
+
 # "Final Answer: The final answer is 5": the label repeated inside the captured answer.
 _LEAD_LABEL = re.compile(r"^(?:the\s+)?(?:final\s+)?answer\s*(?:is|:)\s*", re.IGNORECASE)
 # A sentence ends at a period followed by a space ("5. I hope it is correct."); "3.5" does not.
@@ -85,6 +90,54 @@ def find_boxed(text: str) -> str | None:
     return found[0].strip() if found else None
 
 
+# What may sit between boxes that give one answer together: "\boxed{2}, \boxed{5}", "\boxed{k=45}
+# \quad \text{and} \quad \boxed{n=2}", "\(\boxed{1}\) and \(\boxed{-2}\)".
+_BOX_GAP = re.compile(
+    r"^(?:\s|\$|\\[()\[\]]|,|;|\\quad|\\qquad|\\,|\\;|\\text\{\s*(?:and|or|,)?\s*\}|\band\b|\bor\b)*$"
+)
+_MAX_BOXES = 12
+
+
+def boxed_answer(text: str) -> str | None:
+    """The last box's content, or the contents of the last run of boxes that share one answer line
+    ("\\boxed{2}, \\boxed{5}" -> "2, 5"); None when there is no box."""
+    last = find_boxed(text)
+    if last is None:
+        return None
+    parts, end = [last], _box_start(text, len(text))
+    while end is not None and len(parts) < _MAX_BOXES:
+        prev = _box_start(text, end)
+        if prev is None:
+            break
+        found = _braced(text, text.index("{", prev))
+        if found is None or not _BOX_GAP.match(text[found[1] : end]):
+            break
+        parts.append(found[0].strip())
+        end = prev
+    return ", ".join(reversed(parts)) if len(parts) > 1 else last
+
+
+def _late_answer_line(text: str) -> str | None:
+    """An "answer is ..." line holding maths, written after the last box: the response's final word
+    ("... = \\boxed{255}. ... Final Answer: The final answer is $10,455$.")."""
+    tail = text[-_TAIL_CHARS:]
+    last_box = _box_start(tail, len(tail))
+    lines = list(_ANSWER_IS.finditer(tail))
+    if last_box is None or not lines or lines[-1].start() <= last_box:
+        return None
+    found = _braced(tail, tail.index("{", last_box))
+    if found is None or lines[-1].start() < found[1]:
+        return None
+    line = _answer_line(tail[lines[-1].start() :].replace("\\$", ""))
+    return line if line is not None and re.search(r"[\d\\]", line) else None
+
+
+def _box_start(text: str, before: int) -> int | None:
+    """Start of the last braced ``\\boxed{``/``\\fbox{`` that begins before ``before``."""
+    best = max(text.rfind(cmd + "{", 0, before) for cmd in _BOX_COMMANDS)
+    return best if best != -1 else None
+
+
 def _answer_line(tail: str) -> str | None:
     matches = list(_ANSWER_IS.finditer(tail))
     if not matches:
@@ -94,6 +147,12 @@ def _answer_line(tail: str) -> str | None:
         block = _MATH_SEGMENT.match(tail, matches[-1].start(1))
         return block and next(g for g in block.groups() if g is not None).strip() or None
     ans = _strip_emphasis(_LEAD_LABEL.sub("", ans))
+    if _PROSE_START.match(ans.replace("$", "")):
+        # "Final Answer: The largest $n$ is 34. I hope it is correct." -- the maths after the first
+        # sentence's copula.
+        stated = prose_answer(_SENTENCE_END.split(ans, maxsplit=1)[0])
+        if stated is not None:
+            return stated
     math = _INLINE_MATH.search(ans)
     if math:
         ans = math.group(1) or math.group(2)
@@ -142,9 +201,10 @@ def extract(text: str, *, choices=None, last_number: bool = True) -> str | None:
     head, sep, after = text.rpartition("</think>")
     if sep and after.strip():
         text = after
-    boxed = find_boxed(text)
+    boxed = boxed_answer(text)
     if boxed is not None:
-        return boxed or None
+        late = _late_answer_line(text)
+        return late if late is not None else (boxed or None)
     # An escaped dollar is a currency sign, not a math delimiter ("is $\\$12.50$").
     tail = text[-_TAIL_CHARS:].replace("\\$", "").replace("−", "-")
     hashes = _HASHES.findall(tail)
@@ -162,6 +222,9 @@ def extract(text: str, *, choices=None, last_number: bool = True) -> str | None:
             return letters[-1]
     if len(text) <= _BARE_MAX_CHARS:
         stripped = text.strip()
+        segment = _ONE_SEGMENT.match(stripped)
+        if segment:  # the whole response is one "$...$": its content is the answer
+            return next(g for g in segment.groups() if g is not None).strip() or None
         if _SINGLE_WORD.match(stripped) or _looks_bare(stripped):
             # A bare answer such as "3\sqrt{2}" or "(1, 2]": return it whole (callers bound its length).
             return stripped.strip("$").strip() or None
@@ -169,7 +232,7 @@ def extract(text: str, *, choices=None, last_number: bool = True) -> str | None:
     stated = prose_answer(tail)
     if stated is not None:
         return stated
-    if last_number:
+    if last_number and not _HEDGED.search(final_sentence(tail)):
         nums = list(_NUMBER.finditer(tail))
         if nums:
             math = _last_math_holding(tail, nums[-1])
@@ -186,9 +249,14 @@ def _letter_with_value(text: str) -> str | None:
     return rest.strip() if _looks_bare(rest.strip()) else None
 
 
+def _other_script(text: str) -> bool:
+    """Letters of a script other than Latin or Greek (Chinese, Arabic, Devanagari...): prose."""
+    return any(ch.isalpha() and ord(ch) > 0x24F and not 0x370 <= ord(ch) <= 0x3FF for ch in text)
+
+
 def _looks_bare(text: str) -> bool:
     """One line of maths with no prose: no long words, no short words like "So", "$" only around it."""
-    if "\n" in text or _WORD.search(text) or _SHORT_WORD.search(text):
+    if "\n" in text or _WORD.search(text) or _SHORT_WORD.search(text) or _other_script(text):
         return False
     inner = text[1:-1] if text.startswith("$") and text.endswith("$") else text
     return "$" not in inner.strip("$")
@@ -203,4 +271,66 @@ def _last_math_holding(tail: str, number: re.Match) -> str | None:
     if seg.start() <= number.start() and number.end() <= seg.end():
         content = next(g for g in seg.groups() if g is not None).strip()
         return content if 0 < len(content) <= 200 else None
+    return None
+
+
+# A choice letter standing alone: "D", "(D)", "D." -- not part of a word or a command.
+_CHOICE = re.compile(r"(?<![A-Za-z\\{_^])\(?([A-J])\)?(?![A-Za-z0-9{}_^=+/]|\s*\*\s*[\w\\(])")
+# Words that rule a letter out when they come just before it: "not A", "can't be A", "rules out B".
+_RULED_OUT = re.compile(
+    r"(?:\bnot|n't|\bno|\bnor|\bexcept|\brules?\s+out|\bruled\s+out|\beliminates?|\bfails?)\s*(?:be\s+)?"
+    r"(?:(?:option|choice|answer)\s+)?\(?$",
+    re.IGNORECASE,
+)
+_LEADING_LETTER = re.compile(r"^[*_\s]*\(?([A-J])\)?(?:[.:)]|\s*$|\s+[-\u2013\u2014]|\*)")
+
+
+def letter_answer(text: str, letters: str = "ABCDE") -> tuple[str | None, bool]:
+    """The option letter a response commits to (or None), and whether an answer line written after
+    the response's last box gave it (that line then overrides the box).
+
+    Looks, in order, at an answer line written after the last box ("Reasoning with \\boxed{A}. The
+    correct answer choice is: B" is B), the last box, an earlier answer line, a response that opens with
+    the letter ("D. it can't be A or B"), and the final sentence. In each place the first letter that
+    is not ruled out counts: "B, since A and C fail" is B; "not A, so D" is D. A capital A or I
+    before a lowercase word is an article or a pronoun, not a choice.
+    """
+    if not isinstance(text, str):
+        return None, False
+    head, sep, after = text.rpartition("</think>")
+    text = after if sep and after.strip() else text
+    tail = text[-_TAIL_CHARS:]
+    lines = list(_ANSWER_IS.finditer(tail))
+    last_box = max(tail.rfind(cmd) for cmd in _BOX_COMMANDS)
+    regions = []
+    if lines and lines[-1].start() > last_box >= 0:
+        late = _first_letter(lines[-1].group(1), letters)
+        if late is not None:
+            return late, True
+    if lines and lines[-1].start() > last_box:
+        regions.append(lines[-1].group(1))
+    boxed = boxed_answer(text)
+    if boxed is not None:
+        regions.append(boxed)
+    if lines:
+        regions.append(lines[-1].group(1))
+    lead = _LEADING_LETTER.match(text)
+    if lead and lead.group(1) in letters:
+        regions.append(lead.group(1))
+    regions.append(final_sentence(text))
+    for region in regions:
+        found = _first_letter(region, letters)
+        if found is not None:
+            return found, False
+    return None, False
+
+
+def _first_letter(region: str, letters: str) -> str | None:
+    for m in _CHOICE.finditer(region):
+        letter = m.group(1)
+        if letter not in letters or _RULED_OUT.search(region[: m.start()]):
+            continue
+        if letter in "AI" and re.match(r"\s+[a-z]", region[m.end() :]):
+            continue  # "A polyhedron ...", "I think ..."
+        return letter
     return None

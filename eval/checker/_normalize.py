@@ -30,8 +30,9 @@ _REPLACE = (
     ("~", " "), ("−", "-"), ("–", "-"), ("×", "\\times "), ("·", "\\cdot "), ("π", "\\pi "),
     ("∞", "\\infty "), ("∪", "\\cup "), ("√", "\\sqrt"), ("\\infin", "\\infty"), ("\\lbrace", "\\{"),
     ("\\rbrace", "\\}"), ("\\lbrack", "["), ("\\rbrack", "]"), ("≤", "\\leq "),
-    ("≥", "\\geq "), ("\\leqslant", "\\leq"), ("\\geqslant", "\\geq"), ("\\neq", "\\ne"), ("\\varpi", "\\pi"),
-    ("\\operatorname{", "\\mathrm{"), ("²", "^{2}"), ("³", "^{3}"), ("½", "\\frac{1}{2}"), ("¼", "\\frac{1}{4}"), ("¾", "\\frac{3}{4}"),
+    ("≥", "\\geq "), (">=", "\\geq "), ("<=", "\\leq "), ("!=", "\\ne "), ("≠", "\\ne "), ("\\gt", ">"),
+    ("\\lt", "<"), ("\\leqslant", "\\leq"), ("\\geqslant", "\\geq"), ("\\neq", "\\ne"), ("\\varpi", "\\pi"),
+    ("\\operatorname{", "\\mathrm{"), ("\\textnormal{", "\\text{"), ("²", "^{2}"), ("³", "^{3}"), ("½", "\\frac{1}{2}"), ("¼", "\\frac{1}{4}"), ("¾", "\\frac{3}{4}"),
     ("⋅", "\\cdot "), ("÷", "/"), ("€", ""), ("£", ""), ("¥", ""), ("₹", ""),
     ("\\langle", "("), ("\\rangle", ")"), ("⟨", "("), ("⟩", ")"), ("\\approx", "≈"), ("\\simeq", "≈"),
     ("\\mathbb{R}", "(-\\infty,\\infty)"), ("\\varnothing", "\\{\\}"), ("\\emptyset", "\\{\\}"),
@@ -68,6 +69,8 @@ _PLAIN_COMMANDS = re.compile(r"(?<![\\A-Za-z])(sqrt|pi|sin|cos|tan|ln|log)(?=\s*
 _LE_GE = re.compile(r"\\(le|ge)(?![a-zA-Z])")
 # MATH writes thousands as "10,\\!000": that comma is a separator inside one number.
 _THIN_COMMA = re.compile(r",\s*\\!\s*")
+# "56,\!01,\!78,\!95,\!760": digit groups separated by ",\!" (any group size) are one number.
+_THIN_GROUPS = re.compile(r"^-?\d+(?:,\s*\\!\s*\d+)+(?:\.\d+)?$")
 # "1 000 000": digits grouped by spaces in threes are one number.
 _SPACED_THOUSANDS = re.compile(r"(?<![\d.,])\d{1,3}(?: \d{3})+(?![\d,])")
 # "(-\\infty, 2) U (3, \\infty)": a capital U between two intervals is a union.
@@ -83,7 +86,9 @@ _PROSE_UNIT = re.compile(
     r"[A-Za-z]{3,}(?:\s+[A-Za-z]{2,})*\.?$"
 )
 _PLAIN_UNIT = re.compile(r"(?<=[\d}\)])\s+(?:" + _UNIT_WORDS + r")\.?(?:\s*\^\s*\{?\s*[23]\s*\}?)?\s*$")
-_WRAPPERS = re.compile(r"\\(?:overline|text|textbf|textit|mathrm|mathbf|mathit|mbox|textrm|boldsymbol|bf|rm)\s*\{")
+_WRAPPERS = re.compile(
+    r"\\(?:overline|text|textbf|textit|mathrm|mathbf|mathit|mbox|textrm|boldsymbol|bf|rm|mathcal|mathscr|mathsf|texttt)\s*\{"
+)
 # Commands whose arguments may be written without braces (\frac12, \frac{\sqrt{2}}2, \sqrt3).
 _ARG_COMMANDS = re.compile(r"\\(frac|binom|sqrt)(?![A-Za-z])")
 _TRIG = re.compile(r"\\(?:sin|cos|tan|cot|sec|csc)(?![A-Za-z])")
@@ -104,6 +109,9 @@ _INTEGER_DECLARATION = re.compile(
     r"|\s*[,;]?\s*\\text\s*\{[\s,]*(?:where|for)(?:\s+(?:all|any|some|each|every|an?))?\s+integers?\s*\}"
     r"\s*(?P<c>[kmn])\s*\.?\s*$"
 )
+# "3128 1/2": a whole number and a fraction, the whole answer, is a mixed number.
+_PLAIN_MIXED = re.compile(r"^(-?\d+)\s+(\d+)/(\d+)$")
+_APPROX_NAME = re.compile(r"^[A-Za-z](?:_\{?\w+\}?)?$")
 _BACKSLASH_SPACE = re.compile(r"(?<!\\)\\ ")
 _SPACE = re.compile(r"(?<=(.))\s+(?=(.))")
 
@@ -225,14 +233,28 @@ def _drop_integer_declaration(s: str) -> str:
     return head if re.search(rf"(?<![\\A-Za-z]){name}(?![A-Za-z])", head) else s
 
 
+# Answers written as several math segments: "$1$ and $2$", "$21,16$ or $11$".
+_JOINED_SEGMENTS = re.compile(r"\$\s*(?:,|;|and|or)\s*\$")
+# "(11,7)or(7,11)": "or" between two bracketed answers, without spaces.
+# "\\\\le" (an escaped backslash left in the text) before a command name is that command.
+_DOUBLED_BACKSLASH = re.compile(r"\\\\(?=(?:le|ge|leq|geq|frac|dfrac|sqrt|cdot|times|pi|text|boxed|in|infty)\b)")
+_INNER_SEGMENT = re.compile(r"\$([^$]+)\$")
+_GLUED_OR = re.compile(r"(?<=[)\]}])\s*(?:or|and)\s*(?=[(\[{])")
+
+
 def normalize(answer: str) -> Normalized:
     """Return the canonical text of one bare answer (not a whole response)."""
-    s = _unwrap_outer(answer)
+    s = _DOUBLED_BACKSLASH.sub(r"\\", answer)
+    s = _JOINED_SEGMENTS.sub(", ", s)
+    s = _GLUED_OR.sub(", ", s)
+    s = _unwrap_outer(s)
+    if s.count("$") == 2:
+        s = _INNER_SEGMENT.sub(r"\1", s)  # "$125$ miles": the maths and the unit after it
     s = _LEAD_WORDS.sub("", s)
     for old, new in _REPLACE:
         s = s.replace(old, new)
     s = _PLAIN_COMMANDS.sub(r"\\\1", s)
-    s = _THIN_COMMA.sub(",", s)
+    s = s.replace(",", "").replace("\\!", "") if _THIN_GROUPS.match(s.strip()) else _THIN_COMMA.sub(",", s)
     s = _LETTER_UNION.sub(r"\\cup ", s)
     s = _BACKSLASH_SPACE.sub(" ", s)
     for token in _DELETE:
@@ -259,8 +281,13 @@ def normalize(answer: str) -> Normalized:
     s = _strip_units(_PLAIN_UNIT, s, units).strip()
     s = _strip_units(_PROSE_UNIT, s, units).strip()
     s = s.rstrip(".").strip()
+    if s.endswith("\\") and not s.endswith("\\\\"):
+        s = s[:-1].strip()  # "185\\": a stray backslash after the answer
+    s = _PLAIN_MIXED.sub(r"\1\\frac{\2}{\3}", s)
     if "≈" in s:
-        s = s.split("≈")[0].strip() or s  # "2\\sqrt{2} \\approx 2.83": the exact form comes first
+        head, _sep, rest = s.partition("≈")
+        # "2\\sqrt{2} \\approx 2.83": the exact form comes first; "x \\approx 11": the value follows the name
+        s = rest.split("≈")[0].strip() if _APPROX_NAME.match(head.strip()) and rest.strip() else head.strip() or s
     s = _brace_args(s)
     s = _SPACED_THOUSANDS.sub(lambda m: m.group(0).replace(" ", ""), s)
     s = _SPACE.sub(_drop_space, s)

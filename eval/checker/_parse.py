@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-__all__ = ["Node", "equation_value", "parse_structure", "split_top", "MC_LETTERS"]
+__all__ = ["Node", "equation_value", "gold_value", "parse_structure", "split_top", "MC_LETTERS"]
 
 MC_LETTERS = "ABCDE"
 _LETTER = re.compile(r"^\(?([A-E])\)?(?::|\.)?$")
@@ -14,11 +14,14 @@ _THOUSANDS = re.compile(r"^-?\d{1,3}(?:,\d{3})+(?:\.\d+)?$")
 _MATRIX = re.compile(r"^\\begin\{([pbvBV]?matrix|array)\}(?:\{[^{}]*\})?(.*)\\end\{\1\}$", re.S)
 _ASSIGN = re.compile(r"^[A-Za-z](?:_\{?[A-Za-z0-9]+\}?)?(?:\([A-Za-z]\))?(?:=|\\in)(?!=)")
 _REL = r"(<|>|\\leq|\\geq)"
-_CHAIN = re.compile(rf"^(?P<a>[^<>]+?){_REL}(?P<v>[A-Za-z]){_REL}(?P<b>[^<>]+)$")
+_CHAIN = re.compile(rf"^(?P<a>[^<>]+?){_REL}(?P<v>[A-Za-z](?:\([A-Za-z]\))?){_REL}(?P<b>[^<>]+)$")
 _ONE_SIDED = re.compile(rf"^(?P<v>[A-Za-z]){_REL}(?P<a>[^<>=]+)$")
 _COMMAND = re.compile(r"\\[A-Za-z]+")
 _PM = re.compile(r"(\\pm|\\mp)(?![A-Za-z])")
 _RELATION = re.compile(_REL)
+_ONE_SIDED_REVERSED = re.compile(rf"^(?P<a>[^<>=]+){_REL}(?P<v>[A-Za-z])$")
+_ONE_SIDED_NEGATED = re.compile(rf"^-(?P<v>[A-Za-z]){_REL}(?P<a>[^<>=]+)$")
+_FLIP = {"<": ">", ">": "<", "\\leq": "\\geq", "\\geq": "\\leq"}
 # The name of one quantity on the left of "name = value": x, n, AB, area, \theta, a_{10}, x', f(3),
 # f^{-1}(x), P(A), \sin\theta, \angle ABC, [ABC]. No arithmetic: 2x, x^2, m-n are expressions.
 _GREEK = (
@@ -33,6 +36,7 @@ _NAME = (
     r"(?:_\{[^{}]*\}|_[A-Za-z0-9]|'+|\^\{-1\}|\(-?[^()+\-,]*(?:,-?[^()+\-,]*)*\))*"
 )
 _NAME_SUM = re.compile(rf"^{_NAME}(?:\+{_NAME})*$")
+_NAME_ONLY = re.compile(rf"^{_NAME}$")
 _NAME_TUPLE = re.compile(rf"^\({_NAME}(?:,{_NAME})+\)$")
 _OPEN = "([{"
 _CLOSE = ")]}"
@@ -95,6 +99,10 @@ def _strip_assignment(s: str) -> str:
     m = _ASSIGN.match(s)
     if m and s.count("=") <= 1:
         return s[m.end() :]
+    lhs, eq, rhs = s.partition("=")
+    if eq and rhs.strip() and _NAME_ONLY.match(lhs.replace(" ", "")) and len(split_top(s, ",")) == 1:
+        # "AB = 4", "f(3) = 7": the value of one named quantity; "x = 5+5+1 = 11": the last value.
+        return rhs.strip() if "=" not in rhs else (rhs.rsplit("=", 1)[1].strip() or s)
     parts = s.split("=")
     # A worked numeric left side ("2^3 = 8"), but not an equation written the other way ("25 = x^2+y^2").
     if len(parts) > 1 and all(parts) and not any(_has_letter(p) for p in parts):
@@ -117,6 +125,23 @@ def equation_value(s: str) -> str | None:
     if len(parts) < 2 or not all(p.strip() for p in parts) or len(split_top(s, ",")) > 1:
         return None
     return parts[-1].strip() if _names_one_quantity(parts[0].strip()) else None
+
+
+# A ratio or quotient of names, as a gold writes the quantity it gives: V_1:V_2, \frac{NO}{BO}, A:B.
+_NAME_RATIO = re.compile(rf"^(?:{_NAME}(?::{_NAME})+|\\frac\{{{_NAME}\}}\{{{_NAME}\}}|{_NAME}/{_NAME})$")
+
+
+def gold_value(s: str) -> str | None:
+    """The value a gold of the form ``name = value`` gives: what ``equation_value`` accepts, and also
+    a ratio of names on the left (``V_1:V_2 = 11:21``), which a gold, unlike a prediction, may use to
+    say which quantity it gives."""
+    value = equation_value(s)
+    if value is not None:
+        return value
+    parts = split_top(s, "=")
+    if len(parts) == 2 and parts[1].strip() and _NAME_RATIO.match(parts[0].replace(" ", "")):
+        return parts[1].strip()
+    return None
 
 
 def _names_one_quantity(lhs: str) -> bool:
@@ -170,6 +195,13 @@ def _inequality(s: str) -> Node | None:
             return _interval(m.group("b"), r2 == "\\geq", m.group("a"), r1 == "\\geq")
         return None
     m = _ONE_SIDED.match(s)
+    if m is None:
+        r = _ONE_SIDED_REVERSED.match(s)  # "5 \geq x" is "x \leq 5"
+        if r:
+            m = _ONE_SIDED.match(r.group("v") + _FLIP[r.group(2)] + r.group("a"))
+        r = _ONE_SIDED_NEGATED.match(s)  # "-x > -1" is "x < 1"
+        if r:
+            m = _ONE_SIDED.match(r.group("v") + _FLIP[r.group(2)] + "-(" + r.group("a") + ")")
     if m:
         rel, a = m.group(2), m.group("a")
         if rel in ("<", "\\leq"):
@@ -204,6 +236,8 @@ def parse_structure(s: str, depth: int = 0) -> Node:
         parts = split_top(s, union_sep)
         if len(parts) > 1 and all(parts):
             return Node("union", items=tuple(parse_structure(p, depth + 1) for p in parts))
+    if s.startswith("{") and s.endswith("}") and _wraps_whole(s) and len(split_top(s[1:-1], ",")) > 1:
+        s = "\\{" + s[1:-1] + "\\}"  # "{2, 3, 5}" written without backslashes is a set
     if s.startswith("\\{") and s.endswith("\\}") and len(s) >= 4:
         inner = s[2:-2]
         parts = [p for p in split_top(inner, ",")] if inner else []
@@ -214,6 +248,10 @@ def parse_structure(s: str, depth: int = 0) -> Node:
             return Node("seq", items=tuple(parse_structure(p, depth + 1) for p in parts), brackets=s[0] + s[-1])
     if _THOUSANDS.match(s):
         return Node("scalar", s.replace(",", ""))
+    solutions = split_top(s, ";")
+    if len(solutions) > 1 and all(p.strip() for p in solutions):
+        # "p=5,q=2;p=7,q=2": several solutions, each one tuple of values.
+        return Node("list", items=tuple(parse_structure(p, depth + 1) for p in solutions))
     parts = split_top(s, ",")
     if len(parts) > 1:
         parts = [p for p in parts if p] or [""]

@@ -28,7 +28,7 @@ _MARK = re.compile(_MARK_OPEN + r"(\d+)" + _MARK_CLOSE)
 _SENTENCE_SPLIT = re.compile(r"(?<=[.!?])\s+(?=[A-Z\ue000(\"'*])|\n\s*\n|\n(?=\s*[-*#]|\s*[A-Z])")
 # A copula and the filler words that may sit between it and the answer.
 _COPULA = re.compile(
-    r"(?<![A-Za-z])(?:is|are|was|were|equals|equal\s+to|becomes|remains|be|gives|yields|:)"
+    r"(?<![A-Za-z])(?:is|are|was|were|equals|equal\s+to|becomes|remains|be|gives|yields)"
     r"(?:\s+(?:given\s+by|equal\s+to|exactly|precisely|always|just|simply|only|then|therefore|thus|also|still|"
     r"now|approximately|about|roughly|calculated\s+as|written\s+as|expressed\s+as|denoted\s+(?:as|by)|represented\s+by|as\s+follows:?|"
     r"the\s+(?:expression|formula|value|values|number|answer|result|closed[-\s]form(?:\s+expression)?|quantity)"
@@ -53,7 +53,10 @@ _PLAIN_TOKEN = re.compile(
 )
 _CONNECTOR = re.compile(r"\s*(?:,\s*(?:and|or)\s+|\s+and\s+|\s+or\s+|,\s*)", re.IGNORECASE)
 _FACTORIAL_WORD = re.compile(r"\b([A-Za-z0-9)]+)\s+factorial\b", re.IGNORECASE)
+# Maths in a run: a digit, a math segment, an operator or a one-letter name.
 _HAS_MATH = re.compile(r"[\d\ue000=+\-*/^]|(?<![A-Za-z])[A-Za-z](?![A-Za-z])")
+# Maths in a sentence: the same, but "a", "A" and "I" alone are English words there.
+_SENTENCE_MATH = re.compile(r"[\d\ue000=+\-*/^]|(?<![A-Za-z'])(?![aAI](?![A-Za-z]))[A-Za-z](?![A-Za-z'])")
 
 
 def _mask(text: str) -> tuple[str, list[str]]:
@@ -76,7 +79,7 @@ def final_sentence(text: str) -> str:
     masked, found = _mask(text[-_TAIL_CHARS:])
     parts = [p.strip() for p in _SENTENCE_SPLIT.split(masked) if p and p.strip()]
     for part in reversed(parts):
-        if _HAS_MATH.search(part):
+        if _SENTENCE_MATH.search(part):
             return _unmask(part, found)
     return _unmask(parts[-1], found) if parts else ""
 
@@ -113,8 +116,21 @@ def _is_article(run: str, masked: str, end: int) -> bool:
     return run in ("a", "A", "I") and bool(re.match(r"\s+[A-Za-z]{2,}", masked[end:]))
 
 
+_NUMBER_WORDS = {
+    w: str(i) for i, w in enumerate(
+        "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen "
+        "sixteen seventeen eighteen nineteen twenty".split()
+    )
+}
+_NUMBER_WORD = re.compile(r"\s*(" + "|".join(_NUMBER_WORDS) + r")\b(?!\s+(?:of|or|and|to)\b)(?=\s*[.,;]?\s*$)", re.IGNORECASE)
+
+
 def _read_answer(masked: str, pos: int) -> tuple[list[str], int]:
-    """Parts of the answer written from ``pos``: math runs joined by "and", "or" and commas."""
+    """Parts of the answer written from ``pos``: math runs joined by "and", "or" and commas; or one
+    number word that ends the sentence ("the difference is zero.")."""
+    word = _NUMBER_WORD.match(masked, pos)
+    if word:
+        return [_NUMBER_WORDS[word.group(1).lower()]], word.end()
     parts: list[str] = []
     while True:
         run, end = _read_run(masked, pos)
@@ -160,7 +176,7 @@ _HEDGE = re.compile(
 )
 # The main clause ends where its justification starts.
 _JUSTIFICATION = re.compile(
-    r"\s(?:because|since|due\s+to|as\s+(?:it|the|this|shown|a|an)|so\s+that|which|whereas|hence)\b|;|\s-\s|\s—\s",
+    r"\s(?:because|since|due\s+to|as\s+(?:it|the|this|shown|a|an)|so\s+that|which|whereas|hence)\b|;|\s(?:-|--|—)\s(?=[A-Za-z]{3,})",
     re.IGNORECASE,
 )
 _NEGATION = re.compile(

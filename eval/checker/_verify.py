@@ -11,11 +11,11 @@ from fractions import Fraction
 from functools import lru_cache
 
 from ._compare import NeedsSympy, compare_nodes, fast_scalar_equal
-from ._extract import MAX_ANSWER_CHARS, extract, find_boxed
+from ._extract import MAX_ANSWER_CHARS, boxed_answer, extract, find_boxed, letter_answer
 from ._gold import Gold, read_gold
 from ._normalize import Normalized, normalize
 from ._numbers import fast_number
-from ._parse import MC_LETTERS, Node, equation_value, parse_structure, split_top
+from ._parse import MC_LETTERS, Node, equation_value, gold_value, parse_structure, split_top
 from ._pool import TaskTimeout, get_pool, shutdown_pool
 from ._prose import phrase_matches, stance
 
@@ -24,6 +24,7 @@ __all__ = ["Verdict", "verify", "verify_batch", "warmup", "shutdown"]
 log = logging.getLogger(__name__)
 STATUSES = ("correct", "incorrect", "unparseable_pred", "unparseable_gold", "timeout")
 _TASK_FN = "eval.checker._verify:_worker_task"
+MC_LETTERS_EXTENDED = "ABCDEFGHIJ"
 
 
 @dataclass(frozen=True)
@@ -84,6 +85,16 @@ def _candidates(gold, pred, choices):
         value = equation_value(pn.text)  # "m+n=17" answers the gold "17"
         if value is not None:
             pairs.append((gnode, parse_structure(value)))
+    if "=" in gn.text and len(split_top(pn.text, "=")) == 1:
+        value = gold_value(gn.text)  # the gold "(p,q)=(3,2)" or "V_1:V_2=11:21" is answered by its value
+        if value is not None:
+            pairs.append((parse_structure(value), pnode))
+    if "=" in gn.text and "=" in pn.text and gold_value(gn.text) is None:
+        # The gold is an equation ("2x+4y-3=0"): "y = -x/2 + 3/4" answers it as an equation, not as a value.
+        pairs.append((Node("scalar", gn.text), Node("scalar", pn.text)))
+    comma = _decimal_comma(gn.text, pn.text)
+    if comma is not None:
+        pairs.append(comma)
     if gn.degrees != pn.degrees and gnode.kind == pnode.kind == "scalar":
         if gn.degrees and "\\pi" in pn.text:
             pairs.append((_degree_variant(gn), pnode))
@@ -95,6 +106,22 @@ def _candidates(gold, pred, choices):
         else:
             pairs.append((gnode, _percent_variant(pn)[1]))
     return pairs
+
+
+_COMMA_DECIMAL = re.compile(r"^-?\d+,\d+$")
+_DOT_DECIMAL = re.compile(r"^-?\d+\.\d+$")
+
+
+def _decimal_comma(gold: str, pred: str) -> tuple[Node, Node] | None:
+    """"1,22" against "1.22": a decimal comma, read as one only when the other side is a decimal with a
+    point and the comma cannot be a thousands separator ("0,111", "1000,99", "2,74"; not "1,000")."""
+    for a, b in ((gold, pred), (pred, gold)):
+        if _COMMA_DECIMAL.match(a) and _DOT_DECIMAL.match(b):
+            whole, frac = a.lstrip("-").split(",")
+            if len(frac) != 3 or whole == "0" or len(whole) > 3:
+                dotted = Node("scalar", a.replace(",", "."))
+                return (dotted, Node("scalar", b)) if a is gold else (Node("scalar", b), dotted)
+    return None
 
 
 _WORDS = re.compile(r"(?<![\\A-Za-z])[A-Za-z]{3,}")
@@ -195,7 +222,10 @@ def _bare_gold(gold) -> str | None:
     gold = str(gold).strip()
     if ("\\boxed" in gold or "\\fbox" in gold) and len(gold) <= 100_000:
         # A whole worked solution given as gold: its last boxed answer is the gold answer.
-        gold = find_boxed(gold) or gold
+        gold = boxed_answer(gold) or gold
+    elif len(gold) > _SOLUTION_CHARS and len(gold) <= 100_000:
+        # A worked solution without a box: its final answer, read as a response's would be.
+        gold = extract(gold, last_number=False) or gold
     return gold if gold and len(gold) <= MAX_ANSWER_CHARS else None
 
 
@@ -225,7 +255,11 @@ def _screen_unsafe(gold, prediction, choices) -> tuple[Verdict | None, tuple]:
     spec = read_gold(g)
     if spec.kind == "yesno":
         return _worded(spec, prediction), ()
+    letter, late = _letter_verdict(g, prediction, choices)
     p = _bare_pred(prediction, choices)
+    if letter is not None and (late or p is None or _prepare(p)[1].kind != "letter" or not _prepare(p)[1].items):
+        # A letter written with a value ("(C) 15") keeps the checks below: the value must fit the option.
+        return letter, ()
     if p is None and spec.kind != "words":
         return Verdict("unparseable_pred", "no final answer found (or it is too long)"), ()
     choices = tuple(str(c) for c in choices) if choices else None
@@ -243,6 +277,28 @@ def _screen_unsafe(gold, prediction, choices) -> tuple[Verdict | None, tuple]:
     if slow:
         return None, (tuple(slow), p, choices)
     return _explain(_fast(spec.answers[0], p, choices), g, p), ()
+
+
+# A gold that is one option letter, alone or with the option's text ("C Cecile", "(B) 12").
+_GOLD_LETTER = re.compile(r"^\s*\(?([A-J])\)?(?:[.:]?\s+(?:[A-Z][a-z]+|\d)[^=<>]*)?\s*$")
+# A gold longer than this with no box is a worked solution, not an answer.
+_SOLUTION_CHARS = 200
+
+
+def _letter_verdict(gold: str, prediction, choices) -> tuple[Verdict | None, bool]:
+    """A gold that is one option letter: the letter the response commits to decides (None: no letter),
+    and whether that letter came from an answer line after the response's last box."""
+    m = _GOLD_LETTER.match(normalize(gold).text)
+    if m is None or not isinstance(prediction, str):
+        return None, False
+    letters = MC_LETTERS_EXTENDED[: max(len(choices), len(MC_LETTERS))] if choices else MC_LETTERS
+    if m.group(1) not in letters:
+        return None, False
+    said, late = letter_answer(prediction, letters)
+    if said is None:
+        return None, False
+    status = "correct" if said == m.group(1) else "incorrect"
+    return Verdict(status, f"the response chooses {said}, gold {m.group(1)}"), late
 
 
 def _worded(spec: Gold, prediction) -> Verdict:
