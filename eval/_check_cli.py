@@ -23,5 +23,5 @@ def _run(args) -> int:
     choices = [c.strip() for c in args.choices.split(",")] if args.choices else None
     verdict = verify(args.gold, args.prediction, choices=choices, timeout=args.timeout)
     print(f"{verdict.status}: {verdict.reason}")
-    print(f"extracted: {extract(args.prediction, choices=choices)!r}")
+    print(f"extracted: {extract(args.prediction, choices=choices, gold=args.gold)!r}")
     return 0 if verdict else 1

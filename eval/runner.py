@@ -136,10 +136,11 @@ def reading(samples: Sequence[dict]) -> dict:
             "share": {status: c / n for status, c in counts.items()} if n else {}, "examples": examples}
 
 
-def _answer(text: str, choices: tuple[str, ...] | None, extract) -> str | None:
-    """The extracted answer; on multiple-choice problems a choice's value becomes its letter, so
-    ``12`` and ``B`` (when choice B is 12) fall in one maj@k class (string match after trimming)."""
-    answer = extract(text, choices=list(choices) if choices else None)
+def _answer(text: str, choices: tuple[str, ...] | None, extract, gold=None) -> str | None:
+    """The extracted answer (the gold is a hint of its type: a yes/no gold gives the response's
+    stance); on multiple-choice problems a choice's value becomes its letter, so ``12`` and ``B``
+    (when choice B is 12) fall in one maj@k class (string match after trimming)."""
+    answer = extract(text, choices=list(choices) if choices else None, gold=gold)
     if answer is not None and choices:
         values = [c.strip() for c in choices]
         if answer.strip() in values:
@@ -176,7 +177,7 @@ def score(
     for m in matched:
         n = len(m.completions)
         vs = verdicts[pos : pos + n]
-        answers = tuple(_answer(t, m.choices, extract) for t in m.completions)
+        answers = tuple(_answer(t, m.choices, extract, m.gold) for t in m.completions)
         tokens = tuple(token_counter(t) for t in m.completions)
         steps = tuple(step_counter(t) for t in m.completions)
         statuses = tuple(v.status for v in vs)

@@ -61,6 +61,14 @@ def power(a, b):
         if b.denominator != 1 or size > _MAX_EXACT_BITS:
             raise Irrational
         return a ** int(b)
+    if CTX.im(a) == 0 and CTX.im(b) == 0 and a < 0:
+        # A negative base and a rational exponent p/q with q odd: the real root, as root() takes it,
+        # so x^{2/3} and (\sqrt[3]{x})^2 agree for negative x too.
+        for q in (3, 5, 7, 9):
+            p = CTX.nint(CTX.re(b) * q)
+            if p % q and abs(CTX.re(b) * q - p) < CTX.mpf(10) ** -40:
+                magnitude = CTX.power(-CTX.re(a), CTX.re(b))
+                return magnitude if int(p) % 2 == 0 else -magnitude
     return CTX.power(a, b)
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from ._prose import final_sentence, prose_answer
+from ._prose import final_sentence, prose_answer, stance
 
 __all__ = ["extract", "find_boxed", "boxed_answer", "letter_answer", "MAX_ANSWER_CHARS"]
 
@@ -183,8 +183,12 @@ def _strip_emphasis(text: str) -> str:
     return text
 
 
-def extract(text: str, *, choices=None, last_number: bool = True) -> str | None:
+def extract(text: str, *, choices=None, last_number: bool = True, gold=None) -> str | None:
     """Return the final answer of a model response, or None when there is none.
+
+    ``gold``, when given, is a hint of the answer's type: for a yes/no gold the response's stance
+    ("yes"/"no") is returned, for an option-letter gold the letter the response commits to (see
+    ``letter_answer``); other golds read the response as below.
 
     Only the text after a closing ``</think>`` counts when there is any (boxes while thinking are
     drafts). Order: the last ``\\boxed{}``/``\\fbox{}``; else a GSM8K-style ``#### 42`` line; else an
@@ -197,6 +201,10 @@ def extract(text: str, *, choices=None, last_number: bool = True) -> str | None:
     """
     if not isinstance(text, str):
         return None
+    if gold is not None:
+        hinted = _hinted(text, str(gold), choices)
+        if hinted is not None:
+            return hinted
     # A reasoning model's final answer follows its thinking: boxes inside <think> are drafts.
     head, sep, after = text.rpartition("</think>")
     if sep and after.strip():
@@ -237,6 +245,30 @@ def extract(text: str, *, choices=None, last_number: bool = True) -> str | None:
         if nums:
             math = _last_math_holding(tail, nums[-1])
             return math if math is not None else nums[-1].group(0)
+    return None
+
+
+# A gold that is one option letter, alone or with the option's text ("C Cecile", "(B) 12").
+GOLD_LETTER = re.compile(r"^\s*\$?\(?([A-J])\)?\$?(?:[.:]?\s+(?:[A-Z][a-z]+|\d)[^=<>]*)?\s*$")
+MC_LETTERS_EXTENDED = "ABCDEFGHIJ"
+
+
+def option_letters(choices) -> str:
+    """The option letters in play: A-E, or as many as there are choices (up to J)."""
+    return MC_LETTERS_EXTENDED[: max(len(choices), 5)] if choices else MC_LETTERS_EXTENDED[:5]
+
+
+def _hinted(text: str, gold: str, choices) -> str | None:
+    """What a response says for a gold of a worded type: its yes/no stance, or its option letter."""
+    from ._gold import read_gold  # stage 0 reads the gold; imported here to keep stage 1 first
+
+    head, sep, after = text.rpartition("</think>")
+    text = after if sep and after.strip() else text
+    if len(gold) <= 40 and read_gold(gold).kind == "yesno":
+        return stance(boxed_answer(text) or text)
+    m = GOLD_LETTER.match(gold)
+    if m and m.group(1) in option_letters(choices):
+        return letter_answer(text, option_letters(choices))[0]
     return None
 
 
@@ -328,7 +360,7 @@ def letter_answer(text: str, letters: str = "ABCDE") -> tuple[str | None, bool]:
 def _first_letter(region: str, letters: str) -> str | None:
     for m in _CHOICE.finditer(region):
         letter = m.group(1)
-        if letter not in letters or _RULED_OUT.search(region[: m.start()]):
+        if letter not in letters or _RULED_OUT.search(region[max(0, m.start() - 40) : m.start()]):
             continue
         if letter in "AI" and re.match(r"\s+[a-z]", region[m.end() :]):
             continue  # "A polyhedron ...", "I think ..."

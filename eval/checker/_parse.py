@@ -223,6 +223,8 @@ def parse_structure(s: str, depth: int = 0) -> Node:
         value = (parse_structure(rest, depth + 1),) if rest else ()
         return Node("letter", m.group(1), items=value)
     m = _MATRIX.match(s)
+    if m is not None and "\\begin{" in m.group(2):
+        m = None  # "A + B", "A B": arithmetic on several matrices, not one matrix
     if m is None and s[:1] in "([" and s[-1:] in ")]" and _wraps_whole(s):
         m = _MATRIX.match(s[1:-1].strip())  # \\left[\\begin{array}...\\end{array}\\right]
     if m:

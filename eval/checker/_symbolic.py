@@ -17,7 +17,8 @@ _MAX_NODES = 400
 _MAX_EXPONENT = 2000
 _MAX_FACTORIAL = 2000
 _PREC = 60
-_SAFE_CHARS = re.compile(r"^[0-9A-Za-z\\{}()\[\]^_+\-*/.=<>|!,'\s]*$")
+# "&" separates matrix entries (\\begin{pmatrix}1 & 2\\end{pmatrix}).
+_SAFE_CHARS = re.compile(r"^[0-9A-Za-z\\{}()\[\]^_+\-*/.=<>|!,'&\s]*$")
 
 
 class Unparseable(Exception):
@@ -208,6 +209,32 @@ def _rename_parameter(g, p):
     return p
 
 
+def _is_matrix(obj) -> bool:
+    import sympy
+
+    return isinstance(obj, sympy.MatrixBase | sympy.MatrixExpr)
+
+
+def _matrices_equal(g, p) -> bool:
+    """Matrices, or matrix arithmetic written out ("A + B", "I I"), compared entry by entry."""
+    import sympy
+
+    if not (_is_matrix(g) and _is_matrix(p)):
+        return False
+    try:
+        gm, pm = sympy.Matrix(g.doit()), sympy.Matrix(p.doit())
+    except (TypeError, ValueError, sympy.ShapeError):
+        return False
+    if gm.shape != pm.shape:
+        return False
+    for a, b in zip(gm, pm, strict=True):
+        a, b = sympy.sympify(a), sympy.sympify(b)  # entries that sympy built, never text
+        same = _numbers_equal(a, b) if not (a.free_symbols or b.free_symbols) else _symbolic_equal(a, b)
+        if not same:
+            return False
+    return True
+
+
 def sympy_scalar_equal(gold: str, pred: str) -> bool:
     """True iff the two LaTeX scalars are mathematically equal; raises Unparseable on bad input."""
     import sympy
@@ -215,6 +242,8 @@ def sympy_scalar_equal(gold: str, pred: str) -> bool:
     g, p = _parse(gold, "gold"), _parse(pred, "pred")
     g, g_eq = _as_expr(g)
     p, p_eq = _as_expr(p)
+    if _is_matrix(g) or _is_matrix(p):
+        return _matrices_equal(g, p)
     if not isinstance(g, sympy.Expr) or not isinstance(p, sympy.Expr):
         return bool(g == p)
     if g_eq != p_eq:

@@ -11,7 +11,15 @@ from fractions import Fraction
 from functools import lru_cache
 
 from ._compare import NeedsSympy, compare_nodes, fast_scalar_equal
-from ._extract import MAX_ANSWER_CHARS, boxed_answer, extract, find_boxed, letter_answer
+from ._extract import (
+    GOLD_LETTER,
+    MAX_ANSWER_CHARS,
+    boxed_answer,
+    extract,
+    find_boxed,
+    letter_answer,
+    option_letters,
+)
 from ._gold import Gold, read_gold
 from ._normalize import Normalized, normalize
 from ._numbers import fast_number
@@ -24,7 +32,6 @@ __all__ = ["Verdict", "verify", "verify_batch", "warmup", "shutdown"]
 log = logging.getLogger(__name__)
 STATUSES = ("correct", "incorrect", "unparseable_pred", "unparseable_gold", "timeout")
 _TASK_FN = "eval.checker._verify:_worker_task"
-MC_LETTERS_EXTENDED = "ABCDEFGHIJ"
 
 
 @dataclass(frozen=True)
@@ -91,6 +98,9 @@ def _candidates(gold, pred, choices):
             pairs.append((parse_structure(value), pnode))
     if "=" in gn.text and "=" in pn.text and gold_value(gn.text) is None:
         # The gold is an equation ("2x+4y-3=0"): "y = -x/2 + 3/4" answers it as an equation, not as a value.
+        pairs.append((Node("scalar", gn.text), Node("scalar", pn.text)))
+    if "matrix" in (gnode.kind, pnode.kind) and "scalar" in (gnode.kind, pnode.kind):
+        # Matrix arithmetic written out ("$A + B$" of two pmatrix blocks): compared as matrices by sympy.
         pairs.append((Node("scalar", gn.text), Node("scalar", pn.text)))
     comma = _decimal_comma(gn.text, pn.text)
     if comma is not None:
@@ -279,8 +289,6 @@ def _screen_unsafe(gold, prediction, choices) -> tuple[Verdict | None, tuple]:
     return _explain(_fast(spec.answers[0], p, choices), g, p), ()
 
 
-# A gold that is one option letter, alone or with the option's text ("C Cecile", "(B) 12").
-_GOLD_LETTER = re.compile(r"^\s*\(?([A-J])\)?(?:[.:]?\s+(?:[A-Z][a-z]+|\d)[^=<>]*)?\s*$")
 # A gold longer than this with no box is a worked solution, not an answer.
 _SOLUTION_CHARS = 200
 
@@ -288,10 +296,10 @@ _SOLUTION_CHARS = 200
 def _letter_verdict(gold: str, prediction, choices) -> tuple[Verdict | None, bool]:
     """A gold that is one option letter: the letter the response commits to decides (None: no letter),
     and whether that letter came from an answer line after the response's last box."""
-    m = _GOLD_LETTER.match(normalize(gold).text)
+    m = GOLD_LETTER.match(normalize(gold).text)
     if m is None or not isinstance(prediction, str):
         return None, False
-    letters = MC_LETTERS_EXTENDED[: max(len(choices), len(MC_LETTERS))] if choices else MC_LETTERS
+    letters = option_letters(choices)
     if m.group(1) not in letters:
         return None, False
     said, late = letter_answer(prediction, letters)
