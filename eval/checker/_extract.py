@@ -25,7 +25,9 @@ _ANSWER_IS = re.compile(
 _LETTER = re.compile(r"(?<![A-Za-z\\])\(?([A-E])\)(?![A-Za-z])|\b(?:option|choice)\s*\(?([A-E])\b")
 # A bare option letter followed by a value: "(C) 5", "\\textbf{(C)} 5".
 _LETTER_VALUE = re.compile(r"^(?:\\textbf\{)?\(([A-E])\)\}?\s*[^\s.,;:]")
-_WORD = re.compile(r"(?<![\\A-Za-z{])[A-Za-z]{4,}")
+_WORD = re.compile(r"(?<![\\A-Za-z{])(?!(?:sqrt|cbrt|binom|choose|infinity|floor|ceil)\b)[A-Za-z]{4,}")
+# Only math segments joined by commas, "and" or "or": "$x = 3$ or $x = -3$".
+_SEGMENTS_ONLY = re.compile(r"^\$[^$]+\$(?:\s*(?:,|;|and|or)\s*\$[^$]+\$)+$")
 _INLINE_MATH = re.compile(r"\$\$?([^$]+)\$\$?|\\\((.+?)\\\)")
 # Plain English after an answer ("12 apples", "5 since ..."): cut there.
 _TRAILING_WORDS = re.compile(r"\s+(?<![\\])[A-Za-z]{3,}\b.*$")
@@ -230,6 +232,8 @@ def extract(text: str, *, choices=None, last_number: bool = True, gold=None) -> 
             return letters[-1]
     if len(text) <= _BARE_MAX_CHARS:
         stripped = text.strip()
+        if _SEGMENTS_ONLY.match(stripped):
+            return stripped  # the stages after this join the segments into one answer
         segment = _ONE_SEGMENT.match(stripped)
         if segment:  # the whole response is one "$...$": its content is the answer
             return next(g for g in segment.groups() if g is not None).strip() or None

@@ -66,6 +66,8 @@ _END_TEXT_UNIT = re.compile(
 )
 # Plain-text maths words ("sqrt(2)/2", "pi/4") are the LaTeX commands.
 _PLAIN_COMMANDS = re.compile(r"(?<![\\A-Za-z])(sqrt|pi|sin|cos|tan|ln|log)(?=\s*[({\d/*^)+-]|\s*$)")
+# Plain-text binomials: C(8,3), binom(n, k), nCr(8,3), choose(8,3) (arguments without brackets inside).
+_PLAIN_BINOM = re.compile(r"(?<![A-Za-z\\])(?:C|binom|nCr|choose)\(\s*([^(),]+?)\s*,\s*([^(),]+?)\s*\)")
 _LE_GE = re.compile(r"\\(le|ge)(?![a-zA-Z])")
 # MATH writes thousands as "10,\\!000": that comma is a separator inside one number.
 _THIN_COMMA = re.compile(r",\s*\\!\s*")
@@ -253,6 +255,7 @@ def normalize(answer: str) -> Normalized:
     s = _LEAD_WORDS.sub("", s)
     for old, new in _REPLACE:
         s = s.replace(old, new)
+    s = _PLAIN_BINOM.sub(r"\\binom{\1}{\2}", s)
     s = _PLAIN_COMMANDS.sub(r"\\\1", s)
     s = s.replace(",", "").replace("\\!", "") if _THIN_GROUPS.match(s.strip()) else _THIN_COMMA.sub(",", s)
     s = _LETTER_UNION.sub(r"\\cup ", s)
