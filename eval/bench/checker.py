@@ -1,6 +1,6 @@
 """Benchmark the answer checker against Math-Verify on the same table, in the same run.
 
-    python -m eval.bench.checker [--cases tests/checker/cases.py | FILE.jsonl] [--passes 3]
+    python -m eval.bench.checker [--cases tests/checker/cases.py FILE.jsonl ...] [--passes 3]
 
 Prints accuracy, false positives/negatives, throughput (items/s, one process, one caller thread) and
 p50/p99 latency per item for both checkers, and the throughput ratio. Math-Verify (``pip install
@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import pathlib
 import re
 import runpy
@@ -24,6 +25,14 @@ import time
 
 _ROOT = pathlib.Path(__file__).resolve().parents[2]
 _DEFAULT_CASES = _ROOT / "tests" / "checker" / "cases.py"
+# Every development set, side by side (the held-out splits of the two real sets are scored apart, once).
+_ALL_DEV = [
+    _DEFAULT_CASES,
+    _ROOT / "tests" / "checker" / "heldout.jsonl",
+    _ROOT / "tests" / "checker" / "strict.jsonl",
+    _ROOT / "tests" / "checker" / "real" / "champ_dev.jsonl",
+    _ROOT / "tests" / "checker" / "peers" / "peers_dev.jsonl",
+]
 _WORDY = re.compile(r"(?<![\\A-Za-z{])[A-Za-z]{4,}")
 
 
@@ -100,6 +109,8 @@ def _run_set(path: pathlib.Path, passes: int, show_errors: bool) -> dict:
     summary = {"set": path.name, "rows": len(rows), "must_false": sum(not r[2] for r in rows), "ours": ours[-1]}
     try:
         import math_verify  # noqa: F401
+
+        logging.getLogger("math_verify").setLevel(logging.CRITICAL)  # it logs every timeout with the input
     except ImportError:
         print("math-verify is not installed (pip install 'sai-dpo[bench]'); no comparison.")
         return summary
@@ -129,22 +140,23 @@ def _run_set(path: pathlib.Path, passes: int, show_errors: bool) -> dict:
 
 
 def _summary_table(summaries: list[dict]) -> None:
-    print("\nset                         rows  sai-dpo acc  false+ (share of must-be-False)  "
-          "math-verify acc  false+   throughput ratio (warm)")
+    print(f"\n{'set':<26} {'rows':>5} {'must-F':>6} | {'sai-dpo acc':>11} {'false+':>14} | "
+          f"{'math-verify acc':>15} {'false+':>6} | {'speed ratio':>11}")
     for s in summaries:
         o, mv = s["ours"], s.get("math_verify")
         share = (o["false_pos"] / s["must_false"]) if s["must_false"] else 0.0
-        line = f"{s['set']:<26} {s['rows']:>5}  {o['accuracy']:>11.3f}  {o['false_pos']:>6} ({share:.1%})"
+        line = (f"{s['set']:<26} {s['rows']:>5} {s['must_false']:>6} | {o['accuracy']:>11.3f} "
+                f"{o['false_pos']:>5} ({share:>5.1%}) |")
         if mv:
-            line += (f"{'':>26}{mv['accuracy']:>15.3f}  {mv['false_pos']:>6}   "
-                     f"{o['items_per_s'] / mv['items_per_s']:>10.1f}x")
+            line += f" {mv['accuracy']:>15.3f} {mv['false_pos']:>6} | {o['items_per_s'] / mv['items_per_s']:>10.1f}x"
         print(line)
 
 
 def main(argv: list[str] | None = None) -> int:
     """Run the benchmark and print the figures."""
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--cases", type=pathlib.Path, nargs="+", default=[_DEFAULT_CASES])
+    ap.add_argument("--cases", type=pathlib.Path, nargs="+", default=_ALL_DEV,
+                    help="case files (default: every development set, side by side)")
     ap.add_argument("--passes", type=int, default=3, help="passes of this checker (pass 1 has cold caches)")
     ap.add_argument("--show-errors", action="store_true", help="list rows each checker got wrong")
     args = ap.parse_args(argv)

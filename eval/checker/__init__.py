@@ -2,7 +2,11 @@
 
 Stages (one small module each)::
 
-    _extract    response -> answer text (last \\boxed/\\fbox, "#### x", "answer is", MC letter, last number)
+    _gold       gold -> the answers that count (notes, "or equivalently" forms, approximations, a gold
+                sentence's value) and its kind: maths, yes/no, or words
+    _extract    response -> answer text (last \\boxed/\\fbox run, a later "answer is" line, "#### x",
+                "answer is", MC letter, a prose sentence's stated value, last number); option letters
+      _prose      the maths after a sentence's copula; yes/no stance and worded answers, negations counted
     _normalize  answer text -> canonical LaTeX (wrappers, spacing, units, degrees, percent)
       _units      the unit stripped, as a key ("cm", "m^2"): known units on both sides must match
     _parse      canonical text -> structure (scalar, tuple/interval, set, union, matrix, letter)

@@ -92,6 +92,10 @@ def _candidates(gold, pred, choices):
         value = equation_value(pn.text)  # "m+n=17" answers the gold "17"
         if value is not None:
             pairs.append((gnode, parse_structure(value)))
+    sides = split_top(pn.text, "=")
+    if len(sides) == 2 and len(split_top(gn.text, "=")) == 1 and sides[0].replace(" ", "") == gn.text.replace(" ", ""):
+        # "C(n, 4) = \frac{n!}{4!(n-4)!}": the gold restated, then a form of it that must equal it.
+        pairs.append((gnode, parse_structure(sides[1])))
     if "=" in gn.text and len(split_top(pn.text, "=")) == 1:
         value = gold_value(gn.text)  # the gold "(p,q)=(3,2)" or "V_1:V_2=11:21" is answered by its value
         if value is not None:
