@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+
 
 def register(sub) -> None:
     """Add the ``check`` subcommand."""
@@ -11,17 +13,36 @@ def register(sub) -> None:
         description="Judge PREDICTION (a bare answer or a whole response) against GOLD with the answer checker.",
     )
     p.add_argument("gold", metavar="GOLD", help=r"gold answer, e.g. '\frac{1}{2}' or 'C'")
-    p.add_argument("prediction", metavar="PREDICTION", help=r"model answer or response, e.g. '\boxed{0.5}'")
-    p.add_argument("--choices", default=None, help="comma-separated values of choices A,B,... (multiple choice)")
+    p.add_argument(
+        "prediction", metavar="PREDICTION",
+        help=r"model answer or response, e.g. '\boxed{0.5}'; '-' reads it from standard input (long responses)",
+    )
+    p.add_argument(
+        "--choices", default=None,
+        help="values of choices A,B,... (multiple choice), separated by commas, or by '|' when a value holds a comma",
+    )
     p.add_argument("--timeout", type=float, default=2.0, help="seconds allowed for symbolic work (default 2)")
     p.set_defaults(func=_run)
+
+
+def _choices(text: str | None) -> list[str] | None:
+    if text is None:
+        return None
+    items = [c.strip() for c in text.split("|" if "|" in text else ",")]
+    if len(items) < 2 or not all(items):
+        raise ValueError(
+            f"The '--choices' option must list at least two non-empty values, separated by commas (or by '|' "
+            f"when a value holds a comma). Got {text!r} instead."
+        )
+    return items
 
 
 def _run(args) -> int:
     from eval.checker import extract, verify
 
-    choices = [c.strip() for c in args.choices.split(",")] if args.choices else None
-    verdict = verify(args.gold, args.prediction, choices=choices, timeout=args.timeout)
+    choices = _choices(args.choices)
+    prediction = sys.stdin.read() if args.prediction == "-" else args.prediction
+    verdict = verify(args.gold, prediction, choices=choices, timeout=args.timeout)
     print(f"{verdict.status}: {verdict.reason}")
-    print(f"extracted: {extract(args.prediction, choices=choices, gold=args.gold)!r}")
+    print(f"extracted: {extract(prediction, choices=choices, gold=args.gold)!r}")
     return 0 if verdict else 1

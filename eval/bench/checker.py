@@ -36,18 +36,62 @@ _ALL_DEV = [
 _WORDY = re.compile(r"(?<![\\A-Za-z{])[A-Za-z]{4,}")
 
 
+class CaseFileError(ValueError):
+    """A case file that cannot be read; the message names the file and the row."""
+
+
 def load_cases(path: pathlib.Path) -> list[tuple[str, str, bool, list | None]]:
-    """(gold, prediction, expected, choices) rows from a cases.py (``all_cases()``) or a JSONL file."""
-    if path.suffix == ".jsonl":
-        rows = [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
-        if rows and "label" in rows[0]:  # a hand-labelled real-output corpus
-            return [(r["gold"], r["response"], r["label"] == "correct", None) for r in rows
-                    if r["label"] != "ambiguous"]
-        # Peers' expectations we dispute (tests/checker/peers: "dispute" says why) are left out.
-        return [(r["gold"], r["prediction"], bool(r["expected"]), r.get("choices")) for r in rows
-                if not r.get("dispute")]
-    module = runpy.run_path(str(path))
-    return [(g, p, e, c) for _grp, g, p, e, c in module["all_cases"]()]
+    """(gold, prediction, expected, choices) rows from a cases.py (``all_cases()``) or a JSONL file.
+
+    Rows left out (peers' disputed expectations, ambiguous hand labels) are counted in
+    ``load_cases.left_out[path]``. Raises CaseFileError naming the file and row on bad input.
+    """
+    if path.suffix == ".py":
+        module = runpy.run_path(str(path))
+        if "all_cases" not in module:
+            raise CaseFileError(f"{path}: a .py case file must define all_cases(); this one does not")
+        return [(g, p, e, c) for _grp, g, p, e, c in module["all_cases"]()]
+    if path.suffix != ".jsonl":
+        raise CaseFileError(f"{path}: a case file is a .jsonl file (one JSON object per line) or a cases.py")
+    rows = []
+    for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            row = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise CaseFileError(f"{path}, line {n}: not valid JSON ({exc.msg})") from None
+        if not isinstance(row, dict):
+            raise CaseFileError(f"{path}, line {n}: each line must be a JSON object, got {type(row).__name__}")
+        rows.append((n, row))
+    if not rows:
+        raise CaseFileError(f"{path}: no cases (the file is empty)")
+    labelled = "label" in rows[0][1]
+    need = ("gold", "response", "label") if labelled else ("gold", "prediction", "expected")
+    out, left_out = [], 0
+    for n, row in rows:
+        missing = [k for k in need if k not in row]
+        if missing:
+            raise CaseFileError(f"{path}, line {n}: missing {', '.join(missing)} (a row needs {', '.join(need)})")
+        if labelled:
+            if row["label"] not in ("correct", "incorrect", "ambiguous"):
+                raise CaseFileError(f"{path}, line {n}: label must be correct, incorrect or ambiguous; got {row['label']!r}")
+            if row["label"] == "ambiguous":
+                left_out += 1
+                continue
+            out.append((row["gold"], row["response"], row["label"] == "correct", None))
+            continue
+        if not isinstance(row["expected"], bool):
+            raise CaseFileError(f"{path}, line {n}: expected must be true or false (JSON booleans); got {row['expected']!r}")
+        if row.get("dispute"):  # peers' expectations we disagree with (tests/checker/peers): left out
+            left_out += 1
+            continue
+        out.append((row["gold"], row["prediction"], row["expected"], row.get("choices")))
+    load_cases.left_out[path] = left_out
+    return out
+
+
+load_cases.left_out = {}
 
 
 def _as_math(text: str) -> str:
@@ -98,7 +142,9 @@ def _run_set(path: pathlib.Path, passes: int, show_errors: bool) -> dict:
     from eval.checker import verify, verify_batch
 
     rows = load_cases(path)
-    print(f"\n{len(rows)} cases from {path} ({sum(not r[2] for r in rows)} must-be-False)")
+    left_out = load_cases.left_out.get(path, 0)
+    note = f"; {left_out} rows left out (disputed or ambiguous)" if left_out else ""
+    print(f"\n{len(rows)} cases from {path} ({sum(not r[2] for r in rows)} must-be-False{note})")
     ours = []
     for i in range(passes):
         res, lat = _timed(lambda g, p, c: bool(verify(g, p, choices=c)), rows)
@@ -127,10 +173,10 @@ def _run_set(path: pathlib.Path, passes: int, show_errors: bool) -> dict:
             fp = sum(results[i] and not rows[i][2] for i in plain)
             print(f"  without multiple-choice rows (math-verify takes no choices): {name:<12} "
                   f"accuracy {right / len(plain):.3f} ({right}/{len(plain)})  false+ {fp}")
-    print(
-        f"throughput ratio (sai-dpo / math-verify): cold pass {ours[0]['items_per_s'] / mv['items_per_s']:.1f}x, "
-        f"warm pass {ours[-1]['items_per_s'] / mv['items_per_s']:.1f}x"
-    )
+    ratio = f"pass 1 (cold caches) {ours[0]['items_per_s'] / mv['items_per_s']:.1f}x"
+    if len(ours) > 1:
+        ratio += f", pass {len(ours)} (warm) {ours[-1]['items_per_s'] / mv['items_per_s']:.1f}x"
+    print(f"throughput ratio (sai-dpo / math-verify): {ratio}")
     if show_errors:
         for name, results in (("sai-dpo", ours_last), ("math-verify", mv_res)):
             for (g, p, e, _c), r in zip(rows, results, strict=True):
@@ -140,7 +186,8 @@ def _run_set(path: pathlib.Path, passes: int, show_errors: bool) -> dict:
 
 
 def _summary_table(summaries: list[dict]) -> None:
-    print(f"\n{'set':<26} {'rows':>5} {'must-F':>6} | {'sai-dpo acc':>11} {'false+':>14} | "
+    print("\nsummary (false+ share: of the must-be-False rows; speed ratio: sai-dpo's last pass / math-verify)")
+    print(f"{'set':<26} {'rows':>5} {'must-F':>6} | {'sai-dpo acc':>11} {'false+':>14} | "
           f"{'math-verify acc':>15} {'false+':>6} | {'speed ratio':>11}")
     for s in summaries:
         o, mv = s["ours"], s.get("math_verify")
@@ -160,9 +207,15 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--passes", type=int, default=3, help="passes of this checker (pass 1 has cold caches)")
     ap.add_argument("--show-errors", action="store_true", help="list rows each checker got wrong")
     args = ap.parse_args(argv)
+    if args.passes < 1:
+        ap.error(f"--passes must be at least 1; got {args.passes}")
     for path in args.cases:
         if not path.is_file():
             ap.error(f"--cases {path}: no such file")
+        try:
+            load_cases(path)
+        except CaseFileError as exc:
+            ap.error(str(exc))
     from eval.checker import warmup
 
     warmup()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from fractions import Fraction
 
 from ._evaluate import Unsupported, fast_equation_equal, fast_expr_equal
 from ._numbers import REL_TOL, fast_number, numbers_equal
@@ -50,6 +51,22 @@ def _base_equal(gold: str, pred: str) -> bool | None:
         return False
 
 
+_RATIO = re.compile(r"^\d+(?:\.\d+)?(?::\d+(?:\.\d+)?)+$")
+
+
+def _ratio_equal(gold: str, pred: str) -> bool | None:
+    """Ratios ("3:5"): equal when their parts are proportional (3:5 = 6:10); a ratio never equals a
+    single number. None when neither side is a ratio."""
+    g, p = _RATIO.match(gold.replace(" ", "")), _RATIO.match(pred.replace(" ", ""))
+    if g is None and p is None:
+        return None
+    if g is None or p is None:
+        return False
+    gs = [Fraction(x) for x in gold.replace(" ", "").split(":")]
+    ps = [Fraction(x) for x in pred.replace(" ", "").split(":")]
+    return len(gs) == len(ps) and all(a * ps[0] == b * gs[0] for a, b in zip(gs, ps, strict=True)) and gs[0] != 0
+
+
 def _text_key(s: str) -> str:
     return re.sub(r"[\s{}]", "", s).lower()
 
@@ -65,6 +82,9 @@ def fast_scalar_equal(gold: str, pred: str) -> bool:
         return base
     if "\\begin{" in gold or "\\begin{" in pred:
         raise NeedsSympy  # matrix arithmetic ("A + B"): sympy evaluates it
+    ratio = _ratio_equal(gold, pred)
+    if ratio is not None:
+        return ratio
     if _WORD.search(gold) or _WORD.search(pred) or _CAPITALIZED.match(gold) or _CAPITALIZED.match(pred):
         return _text_key(gold) == _text_key(pred)
     g, p = fast_number(gold), fast_number(pred)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from ._prose import final_sentence, prose_answer, stance
+from ._prose import final_sentence, prose_answer, stance, stated_clause
 
 __all__ = ["extract", "find_boxed", "boxed_answer", "letter_answer", "MAX_ANSWER_CHARS"]
 
@@ -273,6 +273,8 @@ def _hinted(text: str, gold: str, choices) -> str | None:
     m = GOLD_LETTER.match(gold)
     if m and m.group(1) in option_letters(choices):
         return letter_answer(text, option_letters(choices))[0]
+    if len(gold) <= 200 and read_gold(gold).kind == "words":
+        return stated_clause(boxed_answer(text) or text) or None  # the words a worded gold is judged on
     return None
 
 
@@ -314,7 +316,7 @@ def _last_math_holding(tail: str, number: re.Match) -> str | None:
 _CHOICE = re.compile(r"(?<![A-Za-z\\{_^])\(?([A-J])\)?(?![A-Za-z0-9{}_^=+/]|\s*\*\s*[\w\\(])")
 # Words that rule a letter out when they come just before it: "not A", "can't be A", "rules out B".
 _RULED_OUT = re.compile(
-    r"(?:\bnot|n't|\bno|\bnor|\bexcept|\brules?\s+out|\bruled\s+out|\beliminates?|\bfails?)\s*(?:be\s+)?"
+    r"(?:\bnot|\bcannot|n't|\bno|\bnor|\bexcept|\brules?\s+out|\bruled\s+out|\beliminates?|\bfails?)\s*(?:be\s+)?"
     r"(?:(?:option|choice|answer)\s+)?\(?$",
     re.IGNORECASE,
 )

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["prose_answer", "stance", "phrase_matches", "final_sentence"]
+__all__ = ["prose_answer", "stance", "phrase_matches", "final_sentence", "stated_clause"]
 
 _TAIL_CHARS = 4000
 _MATH = re.compile(r"\$\$(.+?)\$\$|\$([^$]+)\$|\\\[(.+?)\\\]|\\\((.+?)\\\)", re.S)
@@ -46,7 +46,7 @@ _FUNCS = (
 _PLAIN_TOKEN = re.compile(
     r"\s*(?:"
     + _MARK_OPEN + r"\d+" + _MARK_CLOSE
-    + r"|\d+(?:[.,]\d+)*"
+    + r"|\d+(?:[.,]\d+)*(?:\s*:\s*\d+(?:[.,]\d+)*)*"
     + r"|(?:" + "|".join(_FUNCS) + r")(?![A-Za-z])"
     + r"|[A-Za-z](?:_\{[^{}]*\}|_\([^()]*\)|_[A-Za-z0-9]+)?(?![A-Za-z])"
     + r"|\.\.\.|…|[-+*/^!()\[\]{}=<>≤≥≠√π∞·×⋅|'%]|\\[A-Za-z]+|,(?=\s*[-\d(\[{A-Za-z\ue000√π]))"
@@ -59,19 +59,21 @@ _HAS_MATH = re.compile(r"[\d\ue000=+\-*/^]|(?<![A-Za-z])[A-Za-z](?![A-Za-z])")
 _SENTENCE_MATH = re.compile(r"[\d\ue000=+\-*/^]|(?<![A-Za-z'])(?![aAI](?![A-Za-z]))[A-Za-z](?![A-Za-z'])")
 
 
-def _mask(text: str) -> tuple[str, list[str]]:
-    """Replace each math segment by a placeholder that no prose rule can cut or read."""
-    found: list[str] = []
+def _mask(text: str) -> tuple[str, list[tuple[str, str]]]:
+    """Replace each math segment by a placeholder that no prose rule can cut or read; ``found`` keeps
+    each segment's content and its whole text (delimiters included)."""
+    found: list[tuple[str, str]] = []
 
     def keep(m: re.Match) -> str:
-        found.append(next(g for g in m.groups() if g is not None).strip())
+        found.append((next(g for g in m.groups() if g is not None).strip(), m.group(0)))
         return f"{_MARK_OPEN}{len(found) - 1}{_MARK_CLOSE}"
 
     return _MATH.sub(keep, text), found
 
 
-def _unmask(text: str, found: list[str]) -> str:
-    return _MARK.sub(lambda m: found[int(m.group(1))], text)
+def _unmask(text: str, found: list[tuple[str, str]], whole: bool = False) -> str:
+    """Put the segments back: their content, or (``whole``) their text with its delimiters."""
+    return _MARK.sub(lambda m: found[int(m.group(1))][1 if whole else 0], text)
 
 
 def final_sentence(text: str) -> str:
@@ -80,8 +82,8 @@ def final_sentence(text: str) -> str:
     parts = [p.strip() for p in _SENTENCE_SPLIT.split(masked) if p and p.strip()]
     for part in reversed(parts):
         if _SENTENCE_MATH.search(part):
-            return _unmask(part, found)
-    return _unmask(parts[-1], found) if parts else ""
+            return _unmask(part, found, whole=True)
+    return _unmask(parts[-1], found, whole=True) if parts else ""
 
 
 def _balanced(s: str) -> bool:
@@ -230,6 +232,13 @@ def _stem(word: str) -> str:
     return word
 
 
+def stated_clause(text: str) -> str:
+    """The main clause of a response's final sentence (a leading Yes/No dropped): what a worded gold
+    is compared with."""
+    sentence = _YES_NO.sub("", final_sentence(text).strip().strip("*"), count=1).lstrip(" ,.")
+    return _main_clause(sentence).strip()
+
+
 def phrase_matches(gold: str, text: str) -> bool:
     """Whether ``text`` states the worded gold: every content word of the gold in its main clause
     (a leading Yes/No dropped), and the same parity of negations ("not periodic" never answers "periodic").
@@ -242,7 +251,7 @@ def phrase_matches(gold: str, text: str) -> bool:
     sentence = _YES_NO.sub("", final_sentence(text).strip().strip("*"), count=1).lstrip(" ,.")
     if not sentence or _HEDGE.search(sentence):
         return False
-    clause = _main_clause(sentence)
+    clause = stated_clause(text)
     want = {_stem(w) for w in _WORDS.findall(gold) if w.lower() not in _STOPWORDS and _NEGATION.fullmatch(w) is None}
     have = {_stem(w) for w in _WORDS.findall(clause)}
     return bool(want) and want <= have and _negations(gold) % 2 == _negations(clause) % 2

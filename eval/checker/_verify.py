@@ -100,7 +100,7 @@ def _candidates(gold, pred, choices):
         value = gold_value(gn.text)  # the gold "(p,q)=(3,2)" or "V_1:V_2=11:21" is answered by its value
         if value is not None:
             pairs.append((parse_structure(value), pnode))
-    if "=" in gn.text and "=" in pn.text and gold_value(gn.text) is None:
+    if "=" in gn.text and "=" in pn.text and _as_equations(gn.text, pn.text):
         # The gold is an equation ("2x+4y-3=0"): "y = -x/2 + 3/4" answers it as an equation, not as a value.
         pairs.append((Node("scalar", gn.text), Node("scalar", pn.text)))
     if "matrix" in (gnode.kind, pnode.kind) and "scalar" in (gnode.kind, pnode.kind):
@@ -120,6 +120,16 @@ def _candidates(gold, pred, choices):
         else:
             pairs.append((gnode, _percent_variant(pn)[1]))
     return pairs
+
+
+def _as_equations(gold: str, pred: str) -> bool:
+    """Whether two texts with "=" are also compared as equations (rearrangements, multiples): when the
+    gold is not "name = constant" (a line "y = 2x + 1", an equation "2x+4y-3=0"), or the prediction
+    relates two or more unknowns ("y = 3 - x" for "x + y = 3"). "2x = 6" never answers "x = 3"."""
+    value = gold_value(gold)
+    if value is None or re.search(r"[A-Za-z]", value):
+        return True
+    return len(set(re.findall(r"(?<![\\A-Za-z])[A-Za-z](?![A-Za-z])", pred))) >= 2
 
 
 _COMMA_DECIMAL = re.compile(r"^-?\d+,\d+$")
@@ -231,8 +241,8 @@ def _fast(gold: str, pred: str, choices) -> tuple[str, str] | None:
 
 
 def _bare_gold(gold) -> str | None:
-    if not isinstance(gold, str) and not isinstance(gold, int | float):
-        return None
+    if isinstance(gold, bool) or (not isinstance(gold, str) and not isinstance(gold, int | float)):
+        return None  # True/False is a mistake for "Yes"/"No" or 1/0, not an answer
     gold = str(gold).strip()
     if ("\\boxed" in gold or "\\fbox" in gold) and len(gold) <= 100_000:
         # A whole worked solution given as gold: its last boxed answer is the gold answer.
@@ -265,7 +275,7 @@ def _screen(gold, prediction, choices) -> tuple[Verdict | None, tuple]:
 def _screen_unsafe(gold, prediction, choices) -> tuple[Verdict | None, tuple]:
     g = _bare_gold(gold)
     if g is None:
-        return Verdict("unparseable_gold", "gold is empty, not text, or too long"), ()
+        return Verdict("unparseable_gold", "gold is empty, not text or a number (a bool is neither), or too long"), ()
     spec = read_gold(g)
     if spec.kind == "yesno":
         return _worded(spec, prediction), ()
@@ -381,8 +391,8 @@ def verify(gold, prediction, *, choices=None, timeout: float = 2.0) -> Verdict:
 
 
 def _check_timeout(timeout) -> None:
-    if not isinstance(timeout, int | float) or not timeout > 0:
-        raise ValueError(f"The 'timeout' parameter of verify must be a positive number. Got {timeout!r} instead.")
+    if not isinstance(timeout, int | float) or not 0 < timeout < float("inf"):
+        raise ValueError(f"The 'timeout' parameter of verify must be a positive, finite number of seconds. Got {timeout!r} instead.")
 
 
 def verify_batch(golds, predictions, *, choices=None, timeout: float = 2.0, workers=None) -> list[Verdict]:
@@ -392,6 +402,12 @@ def verify_batch(golds, predictions, *, choices=None, timeout: float = 2.0, work
     or None for items that are not multiple choice). Returns verdicts in input order.
     """
     _check_timeout(timeout)
+    for name, value in (("golds", golds), ("predictions", predictions)):
+        if isinstance(value, str | bytes):
+            raise ValueError(
+                f"The '{name}' parameter of verify_batch must be a list with one entry per item. Got one "
+                f"string ({value[:40]!r}) instead; for one pair call verify(gold, prediction)."
+            )
     golds, predictions = list(golds), list(predictions)
     if len(golds) != len(predictions):
         raise ValueError(

@@ -52,3 +52,36 @@ def test_cli_check_exit_codes(capsys):
     assert main(["check", "C", "(D)", "--choices", "1,2,3,4,5"]) == 1
     assert capsys.readouterr().out.startswith("incorrect")
     assert main(["check", "C", "3", "--choices", "1,2,3,4,5"]) == 0
+
+
+def test_cli_check_choices_with_commas_stdin_and_bad_choices(capsys, monkeypatch):
+    import io
+
+    assert main(["check", "C", "(C) 1,000", "--choices", "10|100|1,000"]) == 0  # '|' when values hold commas
+    capsys.readouterr()
+    monkeypatch.setattr("sys.stdin", io.StringIO("x" * 50_000 + " The answer is 7."))
+    assert main(["check", "7", "-"]) == 0  # a long response from standard input
+    assert "extracted: '7'" in capsys.readouterr().out
+    assert main(["check", "C", "C", "--choices", ",,"]) == 2
+    assert "--choices" in capsys.readouterr().err
+
+
+def test_checker_bench_reads_case_files_and_names_bad_rows(tmp_path):
+    from eval.bench.checker import CaseFileError, load_cases
+
+    good = tmp_path / "ok.jsonl"
+    good.write_text('{"gold": "1", "prediction": "1", "expected": true}\n'
+                    '{"gold": "1", "prediction": "2", "expected": false, "dispute": "we disagree"}\n')
+    assert load_cases(good) == [("1", "1", True, None)] and load_cases.left_out[good] == 1
+    bad = {
+        "empty.jsonl": ("", "empty"),
+        "broken.jsonl": ('{"gold": "1", "prediction": "1", "expected": true}\n{"gold": \n', "line 2"),
+        "missing.jsonl": ('{"gold": "1"}\n', "missing prediction, expected"),
+        "string.jsonl": ('{"gold": "1", "prediction": "1", "expected": "false"}\n', "JSON booleans"),
+        "notes.txt": ("hello\n", ".jsonl"),
+    }
+    for name, (text, words) in bad.items():
+        path = tmp_path / name
+        path.write_text(text)
+        with pytest.raises(CaseFileError, match=words):
+            load_cases(path)

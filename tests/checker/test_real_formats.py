@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from eval.checker import extract, verify
+from eval.checker import extract, verify, verify_batch
 from eval.checker._extract import boxed_answer, letter_answer
 from eval.checker._gold import read_gold
 from eval.checker._prose import phrase_matches, prose_answer, stance
@@ -210,3 +210,26 @@ def test_extract_takes_the_gold_as_a_hint():
     assert extract("Such a tiling cannot exist, since 7 is odd.", gold="No") == "no"
     assert extract("It is not A; the answer is C.", gold="C", choices=CHOICES) == "C"
     assert extract("There are 36 paths.", gold="36") == "36"
+
+
+@pytest.mark.parametrize("gold,response,expected,why", [
+    ("3:5", "The ratio is 3:5.", True, "a ratio in prose"),
+    ("3:5", "The ratio is $6:10$.", True, "ratios with proportional parts are equal"),
+    ("3:5", "The ratio is 3.", False, "a ratio is not a single number"),
+    ("PQ=6, RS=9", "The lengths are $PQ = 6$ and $RS = 9$.", True, "two-letter names inside math segments"),
+    ("y=2x+1", "$2y = 4x + 2$", True, "a line, written as a multiple"),
+    ("x+y=3", "$y = 3 - x$", True, "an equation in two unknowns, rearranged"),
+    ("x=3", "$2x = 6$", False, "an equation to solve is not its solution"),
+    ("D", "It cannot be A, hence D.", True, "'cannot be A' rules A out"),
+], ids=lambda v: v if isinstance(v, str) and len(v) < 30 else None)
+def test_review_findings(gold, response, expected, why):
+    choices = ["1", "2", "3", "4", "5"] if gold == "D" else None
+    assert bool(verify(gold, response, choices=choices)) is expected, why
+
+
+def test_inputs_that_are_mistakes_get_clear_answers():
+    assert verify(True, "True").status == "unparseable_gold"  # a bool is not "Yes" nor 1
+    with pytest.raises(ValueError, match="one entry per item"):
+        verify_batch("12", "12")
+    with pytest.raises(ValueError, match="finite"):
+        verify("1", "1", timeout=float("inf"))
