@@ -62,8 +62,11 @@ def _ratio_equal(gold: str, pred: str) -> bool | None:
         return None
     if g is None or p is None:
         return False
-    gs = [Fraction(x) for x in gold.replace(" ", "").split(":")]
-    ps = [Fraction(x) for x in pred.replace(" ", "").split(":")]
+    g_parts, p_parts = gold.replace(" ", "").split(":"), pred.replace(" ", "").split(":")
+    if any(x.startswith("0") for x in g_parts + p_parts):
+        return g_parts == p_parts  # "12:00" is a time of day, not a ratio: the same clock reading only
+    gs = [Fraction(x) for x in g_parts]
+    ps = [Fraction(x) for x in p_parts]
     return len(gs) == len(ps) and all(a * ps[0] == b * gs[0] for a, b in zip(gs, ps, strict=True)) and gs[0] != 0
 
 

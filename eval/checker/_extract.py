@@ -39,6 +39,9 @@ _SINGLE_WORD = re.compile(r"^[A-Za-z]{1,20}$")
 _NUMBER = re.compile(r"(?<![A-Za-z<>])(?<![<>]\s)-?\d+(?:,\d{3})*(?:\.\d+)?(?:/\d+)?(?![A-Za-z])")
 # A final sentence that declines to answer: its numbers are not an answer.
 _HEDGED = re.compile(r"\b(?:cannot|can't|could\s+not)\s+be\s+(?:determined|found|computed|calculated)\b", re.I)
+_NOT_A_VALUE = re.compile(
+    r"^(?:not|never|no\s+longer|greater|less|more|fewer|larger|smaller|at\s+(?:least|most)|bigger|higher|lower)\b", re.I
+)
 _ONE_SEGMENT = re.compile(r"^\$\$([^$]+)\$\$$|^\$([^$]+)\$$|^\\\((.+)\\\)$|^\\\[(.+)\\\]$", re.S)
 
 # "Final Answer: The final answer is 5": the label repeated inside the captured answer.
@@ -130,6 +133,10 @@ def _late_answer_line(text: str) -> str | None:
     found = _braced(tail, tail.index("{", last_box))
     if found is None or lines[-1].start() < found[1]:
         return None
+    raw = lines[-1].group(1)
+    stated = _INLINE_MATH.search(raw) or not _PROSE_START.match(_strip_emphasis(_LEAD_LABEL.sub("", raw)).replace("$", ""))
+    if not stated and prose_answer(_SENTENCE_END.split(_LEAD_LABEL.sub("", raw), maxsplit=1)[0]) is None:
+        return None  # "Final answer: The maximum is achieved at x = 3." states no value: the box stands
     line = _answer_line(tail[lines[-1].start() :].replace("\\$", ""))
     return line if line is not None and re.search(r"[\d\\]", line) else None
 
@@ -149,6 +156,8 @@ def _answer_line(tail: str) -> str | None:
         block = _MATH_SEGMENT.match(tail, matches[-1].start(1))
         return block and next(g for g in block.groups() if g is not None).strip() or None
     ans = _strip_emphasis(_LEAD_LABEL.sub("", ans))
+    if _NOT_A_VALUE.match(ans):
+        return None  # "The answer is not 12", "... is greater than 5": no value is stated
     if _PROSE_START.match(ans.replace("$", "")):
         # "Final Answer: The largest $n$ is 34. I hope it is correct." -- the maths after the first
         # sentence's copula.
@@ -223,6 +232,9 @@ def extract(text: str, *, choices=None, last_number: bool = True, gold=None) -> 
     line = _answer_line(tail)
     if line is not None:
         return line
+    said = list(_ANSWER_IS.finditer(tail))
+    if said and _NOT_A_VALUE.match(_strip_emphasis(_LEAD_LABEL.sub("", said[-1].group(1)))):
+        return None  # "The answer is not 12": the answer line states no value; no other number is it
     if choices:
         bare = _letter_with_value(text)
         if bare is not None:
@@ -257,6 +269,15 @@ GOLD_LETTER = re.compile(r"^\s*\$?\(?([A-J])\)?\$?(?:[.:]?\s+(?:[A-Z][a-z]+|\d)[
 MC_LETTERS_EXTENDED = "ABCDEFGHIJ"
 
 
+def gold_letter(gold: str, choices) -> str | None:
+    """The option letter a gold names: a bare letter ("C", "(C)"), or, when choices are given, a letter
+    with its option's text ("C Cecile"); None otherwise ("A Parabola" without choices is words)."""
+    text = gold.strip().strip("$").strip()
+    bare = re.match(r"^\(?([A-J])\)?$", text)
+    m = bare or (GOLD_LETTER.match(text) if choices else None)
+    return m.group(1) if m and m.group(1) in option_letters(choices) else None
+
+
 def option_letters(choices) -> str:
     """The option letters in play: A-E, or as many as there are choices (up to J)."""
     return MC_LETTERS_EXTENDED[: max(len(choices), 5)] if choices else MC_LETTERS_EXTENDED[:5]
@@ -270,8 +291,8 @@ def _hinted(text: str, gold: str, choices) -> str | None:
     text = after if sep and after.strip() else text
     if len(gold) <= 40 and read_gold(gold).kind == "yesno":
         return stance(boxed_answer(text) or text)
-    m = GOLD_LETTER.match(gold)
-    if m and m.group(1) in option_letters(choices):
+    m = gold_letter(gold, choices)
+    if m is not None:
         return letter_answer(text, option_letters(choices))[0]
     if len(gold) <= 200 and read_gold(gold).kind == "words":
         return stated_clause(boxed_answer(text) or text) or None  # the words a worded gold is judged on
@@ -328,10 +349,12 @@ def letter_answer(text: str, letters: str = "ABCDE") -> tuple[str | None, bool]:
     the response's last box gave it (that line then overrides the box).
 
     Looks, in order, at an answer line written after the last box ("Reasoning with \\boxed{A}. The
-    correct answer choice is: B" is B), the last box, an earlier answer line, a response that opens with
-    the letter ("D. it can't be A or B"), and the final sentence. In each place the first letter that
-    is not ruled out counts: "B, since A and C fail" is B; "not A, so D" is D. A capital A or I
-    before a lowercase word is an article or a pronoun, not a choice.
+    correct answer choice is: B" is B), the last box, an earlier answer line; only when the response has
+    neither, at its final sentence (its conclusion first: "A, B and C are too small, so E" is E) and at
+    a response that opens with the letter ("D. it can't be A or B"). In each place the first letter
+    that is not ruled out counts: "B, since A and C fail" is B; "not A, so D" is D; "D is not correct"
+    rules D out. In prose, a capital A or I before a lowercase word is a word, and a letter that names
+    a point or a quantity ("from A to B", "A = 5", "C(1, 2)") is no choice.
     """
     if not isinstance(text, str):
         return None, False
@@ -340,35 +363,50 @@ def letter_answer(text: str, letters: str = "ABCDE") -> tuple[str | None, bool]:
     tail = text[-_TAIL_CHARS:]
     lines = list(_ANSWER_IS.finditer(tail))
     last_box = max(tail.rfind(cmd) for cmd in _BOX_COMMANDS)
-    regions = []
     if lines and lines[-1].start() > last_box >= 0:
-        late = _first_letter(lines[-1].group(1), letters)
+        late = _first_letter(lines[-1].group(1), letters, prose=False)
         if late is not None:
             return late, True
-    if lines and lines[-1].start() > last_box:
-        regions.append(lines[-1].group(1))
     boxed = boxed_answer(text)
-    if boxed is not None:
-        regions.append(boxed)
-    if lines:
-        regions.append(lines[-1].group(1))
-    lead = _LEADING_LETTER.match(text)
-    if lead and lead.group(1) in letters:
-        regions.append(lead.group(1))
-    regions.append(final_sentence(text))
-    for region in regions:
-        found = _first_letter(region, letters)
+    marked = [r for r in ((lines[-1].group(1) if lines else None), boxed) if r is not None]
+    if lines and lines[-1].start() < last_box:
+        marked.reverse()  # the box comes after the answer line: it is the final word
+    for region in marked:
+        found = _first_letter(region, letters, prose=False)
         if found is not None:
             return found, False
-    return None, False
+    if marked:
+        return None, False  # an answer line or a box that names no letter: prose letters are not answers
+    sentence = final_sentence(text)
+    cuts = [0] + [m.start() for m in _LETTER_CONCLUSION.finditer(sentence)]
+    for start in reversed(cuts):
+        found = _first_letter(sentence[start:], letters, prose=True)
+        if found is not None:
+            return found, False
+    lead = _LEADING_LETTER.match(text)
+    return (lead.group(1), False) if lead and lead.group(1) in letters else (None, False)
 
 
-def _first_letter(region: str, letters: str) -> str | None:
+# Where a sentence concludes: "..., so E", "..., leaving E", "hence D".
+_LETTER_CONCLUSION = re.compile(r"\b(?:so|thus|hence|therefore|leaving|leaves|which\s+leaves|answer)\b", re.I)
+# A letter ruled out by what follows it: "D is not correct", "B fails", "C is too small".
+_RULED_OUT_AFTER = re.compile(
+    r"^\)?\s*(?:(?:is|are)\s+(?:all\s+)?(?:not|wrong|incorrect|false|too|impossible|invalid)|fails?|can(?:no|')t)\b", re.I
+)
+# A letter that names a point or a quantity: "from A to B", "point C", "A = 5", "C(1, 2)".
+_NAMES_A_POINT = re.compile(r"\b(?:point|points|vertex|vertices|from|to|side|segment|line|triangle|angle|between|at)\s*$", re.I)
+
+
+def _first_letter(region: str, letters: str, *, prose: bool) -> str | None:
     for m in _CHOICE.finditer(region):
         letter = m.group(1)
-        if letter not in letters or _RULED_OUT.search(region[max(0, m.start() - 40) : m.start()]):
+        before, after = region[max(0, m.start() - 40) : m.start()], region[m.end() :]
+        if letter not in letters or _RULED_OUT.search(before) or _RULED_OUT_AFTER.match(after):
             continue
-        if letter in "AI" and re.match(r"\s+[a-z]", region[m.end() :]):
-            continue  # "A polyhedron ...", "I think ..."
+        if prose and (
+            (letter in "AI" and re.match(r"\s+[a-z]", after))  # "A polyhedron ...", "I think ..."
+            or re.match(r"\s*[=(]", after) or _NAMES_A_POINT.search(before)
+        ):
+            continue
         return letter
     return None

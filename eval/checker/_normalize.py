@@ -30,7 +30,7 @@ _REPLACE = (
     ("~", " "), ("−", "-"), ("–", "-"), ("×", "\\times "), ("·", "\\cdot "), ("π", "\\pi "),
     ("∞", "\\infty "), ("∪", "\\cup "), ("√", "\\sqrt"), ("\\infin", "\\infty"), ("\\lbrace", "\\{"),
     ("\\rbrace", "\\}"), ("\\lbrack", "["), ("\\rbrack", "]"), ("≤", "\\leq "),
-    ("≥", "\\geq "), (">=", "\\geq "), ("<=", "\\leq "), ("!=", "\\ne "), ("≠", "\\ne "), ("\\gt", ">"),
+    ("≥", "\\geq "), (">=", "\\geq "), ("<=", "\\leq "), ("≠", "\\ne "), ("\\gt", ">"),
     ("\\lt", "<"), ("\\leqslant", "\\leq"), ("\\geqslant", "\\geq"), ("\\neq", "\\ne"), ("\\varpi", "\\pi"),
     ("\\operatorname{", "\\mathrm{"), ("\\textnormal{", "\\text{"), ("²", "^{2}"), ("³", "^{3}"), ("½", "\\frac{1}{2}"), ("¼", "\\frac{1}{4}"), ("¾", "\\frac{3}{4}"),
     ("⋅", "\\cdot "), ("÷", "/"), ("€", ""), ("£", ""), ("¥", ""), ("₹", ""),
@@ -68,6 +68,18 @@ _END_TEXT_UNIT = re.compile(
 _PLAIN_COMMANDS = re.compile(r"(?<![\\A-Za-z])(sqrt|pi|sin|cos|tan|ln|log)(?=\s*[({\d/*^)+-]|\s*$)")
 # Plain-text binomials: C(8,3), binom(n, k), nCr(8,3), choose(8,3) (arguments without brackets inside).
 _PLAIN_BINOM = re.compile(r"(?<![A-Za-z\\])(?:C|binom|nCr|choose)\(\s*([^(),]+?)\s*,\s*([^(),]+?)\s*\)")
+# "x != 3" is x \ne 3; "5!=120" is a factorial equation (a digit or a bracket before "!").
+_NOT_EQUAL = re.compile(r"(?<=[\sA-Za-z])!=")
+
+
+def _binom(m: re.Match) -> str:
+    """C(n, k) as \\binom{n}{k}; two integers with k > n are a point's coordinates, not a binomial."""
+    n, k = m.group(1), m.group(2)
+    if n.isdigit() and k.isdigit() and int(k) > int(n):
+        return m.group(0)
+    return f"\\binom{{{n}}}{{{k}}}"
+
+
 _LE_GE = re.compile(r"\\(le|ge)(?![a-zA-Z])")
 # MATH writes thousands as "10,\\!000": that comma is a separator inside one number.
 _THIN_COMMA = re.compile(r",\s*\\!\s*")
@@ -246,7 +258,8 @@ _GLUED_OR = re.compile(r"(?<=[)\]}])\s*(?:or|and)\s*(?=[(\[{])")
 
 def normalize(answer: str) -> Normalized:
     """Return the canonical text of one bare answer (not a whole response)."""
-    s = _DOUBLED_BACKSLASH.sub(r"\\", answer)
+    # Runs of whitespace are one space from the start: later patterns never see 2,000 spaces in a row.
+    s = _DOUBLED_BACKSLASH.sub(r"\\", _SPACES.sub(" ", answer))
     s = _JOINED_SEGMENTS.sub(", ", s)
     s = _GLUED_OR.sub(", ", s)
     s = _unwrap_outer(s)
@@ -255,7 +268,8 @@ def normalize(answer: str) -> Normalized:
     s = _LEAD_WORDS.sub("", s)
     for old, new in _REPLACE:
         s = s.replace(old, new)
-    s = _PLAIN_BINOM.sub(r"\\binom{\1}{\2}", s)
+    s = _PLAIN_BINOM.sub(_binom, s)
+    s = _NOT_EQUAL.sub(r"\\ne ", s)
     s = _PLAIN_COMMANDS.sub(r"\\\1", s)
     s = s.replace(",", "").replace("\\!", "") if _THIN_GROUPS.match(s.strip()) else _THIN_COMMA.sub(",", s)
     s = _LETTER_UNION.sub(r"\\cup ", s)

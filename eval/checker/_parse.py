@@ -33,10 +33,20 @@ _NAME = (
     rf"(?:[A-Za-z]+|{_GREEK}|\[[A-Z]{{3,}}\])"
     # Arguments without + or - inside (a leading sign is fine): f(3), f(-1), P(A); not x(x+1).
     # Commas only between arguments, so a failing match cannot split a run of commas many ways.
-    r"(?:_\{[^{}]*\}|_[A-Za-z0-9]|'+|\^\{-1\}|\(-?[^()+\-,]*(?:,-?[^()+\-,]*)*\))*"
+    r"(?:_\{[^{}]*\}|_[A-Za-z0-9]|'|\^\{-1\}|\(-?[^()+\-,]*(?:,-?[^()+\-,]*)*\))*"
 )
 _NAME_SUM = re.compile(rf"^{_NAME}(?:\+{_NAME})*$")
 _NAME_ONLY = re.compile(rf"^{_NAME}$")
+
+
+def assigned_name(s: str) -> str | None:
+    """The name in ``name = value`` (one "=", one named quantity on the left: ``AB``, ``\\text{Area}``),
+    else None."""
+    parts = split_top(s, "=")
+    if len(parts) != 2 or not parts[1].strip() or len(split_top(s, ",")) > 1:
+        return None
+    lhs = parts[0].strip()
+    return lhs if _NAME_ONLY.match(lhs) or _ASSIGN.match(s) else None
 _NAME_TUPLE = re.compile(rf"^\({_NAME}(?:,{_NAME})+\)$")
 _OPEN = "([{"
 _CLOSE = ")]}"
@@ -100,7 +110,7 @@ def _strip_assignment(s: str) -> str:
     if m and s.count("=") <= 1:
         return s[m.end() :]
     lhs, eq, rhs = s.partition("=")
-    if eq and rhs.strip() and _NAME_ONLY.match(lhs.replace(" ", "")) and len(split_top(s, ",")) == 1:
+    if eq and rhs.strip() and _NAME_ONLY.match(lhs.strip()) and len(split_top(s, ",")) == 1:
         # "AB = 4", "f(3) = 7": the value of one named quantity; "x = 5+5+1 = 11": the last value.
         return rhs.strip() if "=" not in rhs else (rhs.rsplit("=", 1)[1].strip() or s)
     parts = s.split("=")
@@ -146,6 +156,8 @@ def gold_value(s: str) -> str | None:
 
 def _names_one_quantity(lhs: str) -> bool:
     """True for a name (``x``, ``f(3)``), a tuple of names (``(a, b)``) or a sum of distinct names."""
+    if re.search(r"[A-Za-z]\s+[A-Za-z]", lhs):
+        return False  # words ("All n except n"), not the name of a quantity
     lhs = lhs.replace(" ", "")
     if _NAME_TUPLE.match(lhs):
         return True

@@ -28,12 +28,17 @@ _MARK = re.compile(_MARK_OPEN + r"(\d+)" + _MARK_CLOSE)
 _SENTENCE_SPLIT = re.compile(r"(?<=[.!?])\s+(?=[A-Z\ue000(\"'*])|\n\s*\n|\n(?=\s*[-*#]|\s*[A-Z])")
 # A copula and the filler words that may sit between it and the answer.
 _COPULA = re.compile(
-    r"(?<![A-Za-z])(?:is|are|was|were|equals|equal\s+to|becomes|remains|be|gives|yields)"
+    r"(?<![A-Za-z])(?:is|are|was|were|equals|equal\s+to|becomes|remains|be|gives|yields|giving|yielding|i\.\s?e\.,?)"
     r"(?:\s+(?:given\s+by|equal\s+to|exactly|precisely|always|just|simply|only|then|therefore|thus|also|still|"
-    r"now|approximately|about|roughly|calculated\s+as|written\s+as|expressed\s+as|denoted\s+(?:as|by)|represented\s+by|as\s+follows:?|"
+    r"now|approximately|about|roughly|probably|likely|calculated\s+as|written\s+as|expressed\s+as|denoted\s+(?:as|by)|represented\s+by|as\s+follows:?|"
     r"the\s+(?:expression|formula|value|values|number|answer|result|closed[-\s]form(?:\s+expression)?|quantity)"
     r"|(?:an?\s+)?(?:integer|number|value|expression)\s+of|:))*"
     r"(?![A-Za-z])",
+    re.IGNORECASE,
+)
+# Where a sentence moves to its conclusion: "..., so the area is 36", "..., giving 7", "i.e. 1/6".
+_CONCLUSION = re.compile(
+    r"(?:,\s*|;\s*|\s)(?:so|thus|hence|therefore|giving|yielding|which\s+gives|but|i\.\s?e\.,?)(?=\s)",
     re.IGNORECASE,
 )
 # A sentence that opens with a subordinate clause ("Since x is 2, the sum is 10"): skip to its comma.
@@ -127,9 +132,21 @@ _NUMBER_WORDS = {
 _NUMBER_WORD = re.compile(r"\s*(" + "|".join(_NUMBER_WORDS) + r")\b(?!\s+(?:of|or|and|to)\b)(?=\s*[.,;]?\s*$)", re.IGNORECASE)
 
 
+# After a value, words that make it part of a comparison or a fraction of something, not the answer:
+# "is 12 times larger", "is 3 more than", "is 6 out of 36", "is 2 to 3".
+_NOT_THE_VALUE = re.compile(
+    r"\s*(?:times|more|less|fewer|greater|smaller|larger|higher|lower|bigger|out\s+of|to|than|percent\s+of|"
+    r"of\s+the|plus|minus)\b",
+    re.IGNORECASE,
+)
+# A unit word between two parts of one answer: "30 degrees or 150 degrees".
+_UNIT_WORD = re.compile(r"\s+[A-Za-z]{1,12}\.?(?=\s*(?:,|\band\b|\bor\b))")
+
+
 def _read_answer(masked: str, pos: int) -> tuple[list[str], int]:
     """Parts of the answer written from ``pos``: math runs joined by "and", "or" and commas; or one
-    number word that ends the sentence ("the difference is zero.")."""
+    number word that ends the sentence ("the difference is zero."). No parts when the value is part
+    of a comparison ("is 12 times larger")."""
     word = _NUMBER_WORD.match(masked, pos)
     if word:
         return [_NUMBER_WORDS[word.group(1).lower()]], word.end()
@@ -138,8 +155,11 @@ def _read_answer(masked: str, pos: int) -> tuple[list[str], int]:
         run, end = _read_run(masked, pos)
         if not run or not _HAS_MATH.search(run) or _is_article(run, masked, end):
             break
+        if _NOT_THE_VALUE.match(masked, end):
+            return [], pos
         parts.append(run)
-        m = _CONNECTOR.match(masked, end)
+        unit = _UNIT_WORD.match(masked, end)
+        m = _CONNECTOR.match(masked, unit.end() if unit else end)
         if m is None:
             break
         nxt, nxt_end = _read_run(masked, m.end())
@@ -160,17 +180,32 @@ def prose_answer(text: str) -> str | None:
     sentence = _FACTORIAL_WORD.sub(r"\1!", final_sentence(text))
     masked, found = _mask(sentence)
     masked = _LEADING_CLAUSE.sub("", masked, count=1)
-    for cop in _COPULA.finditer(masked):
-        parts, _end = _read_answer(masked, cop.end())
-        if parts:
-            return ", ".join(_unmask(p, found).strip() for p in parts)
+    # "Each side is 6 cm, so the area is 36": the part after the last conclusion marker that states a
+    # value wins; within a part, its first copula with maths ("The value is 5 when t is 9").
+    cuts = [0] + [m.start() for m in _CONCLUSION.finditer(masked)]
+    for start in reversed(cuts):
+        end = next((c for c in cuts if c > start), len(masked))
+        part = masked[:end]
+        for cop in _COPULA.finditer(part, start):
+            parts, _end = _read_answer(part, cop.end())
+            if parts:
+                return ", ".join(_unmask(p, found).strip() for p in parts)
     return None
 
 
 # ---------------------------------------------------------------------------------------------------
 # Worded answers
 _YES_NO = re.compile(r"^\W*(yes|no)\b", re.IGNORECASE)
-_SAYS = re.compile(r"\banswer\s+(?:is|:)\s*\W*(yes|no)\b", re.IGNORECASE)
+# An explicit yes or no: at the start of a sentence or a line ("Yes, ...", "**No.**", "\\boxed{\\text{No}}"),
+# after "answer is" / "Answer:", or after "so"/"thus" ("So, yes."). "No matter", "no more than" are not.
+_EXPLICIT = re.compile(
+    r"(?:(?:^|(?<=[\n.!?:]))[\s*_#>\-]*(?:\\(?:text|textbf|boxed|mathrm)\s*\{\s*)?"
+    r"|\banswer\s*(?:is\s*)?:?\s*[*_\s]*(?:\\(?:text|textbf|boxed)\s*\{\s*)?"
+    r"|\b(?:so|thus|therefore|hence),?\s+)"
+    r"(yes|no)\b(?![-'])(?!\s+(?:matter|more|less|fewer|longer|sooner|later|doubt|such|one|solution|real|integer|positive|"
+    r"[a-z]+s\b))",
+    re.IGNORECASE,
+)
 _HEDGE = re.compile(
     r"\b(?:unclear|cannot\s+be\s+determined|can(?:no|')t\s+determine|undetermined|unknown|not\s+enough\s+information|"
     r"inconclusive|may\s+or\s+may\s+not|it\s+depends|depends\s+on)\b",
@@ -182,16 +217,24 @@ _JUSTIFICATION = re.compile(
     re.IGNORECASE,
 )
 _NEGATION = re.compile(
-    r"\b(?:not|no|never|none|neither|nor|nothing|cannot|impossible|nonexistent|"
+    r"\b(?:not|no|never|none|neither|nothing|cannot|impossible|nonexistent|"
     r"isn't|aren't|doesn't|don't|didn't|won't|wouldn't|couldn't|can't|shouldn't|hasn't|haven't|fails?\s+to)\b"
     r"|n't\b",
+    re.IGNORECASE,
+)
+# Negative words that negate nothing: "no matter how", "no more than 5", "not only", "whether or not";
+# "nor" continues a "neither" (counted once).
+_NOT_NEGATIONS = re.compile(
+    r"\b(?:no\s+matter|no\s+(?:more|less|fewer|later|sooner)\s+than|not\s+only|whether\s+or\s+not|nor)\b",
     re.IGNORECASE,
 )
 _STOPWORDS = frozenset(
     "the a an is are be was were of to and or for that this it its there such as in on at by with which "
     "do does did has have given".split()
 )
-_WORDS = re.compile(r"[A-Za-z]+|\d+")
+_WORDS = re.compile(r"[A-Za-z]+(?:'t)?|\d+")
+# A worded answer that offers two outcomes is no answer: "Either Alice wins or Bob wins".
+_ALTERNATIVES = re.compile(r"\beither\b|\bor\b", re.IGNORECASE)
 
 
 def _main_clause(sentence: str) -> str:
@@ -200,28 +243,28 @@ def _main_clause(sentence: str) -> str:
 
 
 def _negations(text: str) -> int:
-    return len(_NEGATION.findall(text))
+    return len(_NEGATION.findall(_NOT_NEGATIONS.sub(" ", text)))
 
 
 def stance(text: str) -> str | None:
-    """"yes", "no" or None for a worded answer: a leading Yes/No or "the answer is no", else "no" when
-    the main clause is negated (an odd number of negations), else None.
+    """"yes", "no" or None for a worded answer: the last explicit yes/no of the response's end ("Yes,
+    ...", "the answer is no", "So, yes."), else "no" when the final sentence's main clause is negated
+    (an odd number of negations; "no matter", "not only" do not count), else None.
 
     >>> stance("4^545 + 545^4 is not a prime number because it factors.")
     'no'
     """
+    tail = text[-1500:]
+    explicit = list(_EXPLICIT.finditer(tail))
+    if explicit:
+        return explicit[-1].group(1).lower()
     sentence = final_sentence(text).strip().strip("*").strip()
-    lead = _YES_NO.match(sentence)
-    if lead:
-        return lead.group(1).lower()
     if not sentence or _HEDGE.search(sentence):
         return None
-    said = _SAYS.search(sentence)
-    if said:
-        return said.group(1).lower()
     # A negated main clause answers "no" ("4^545 + 545^4 is not prime"). An affirmative one is left
     # unread: "a_9000 is less than 30" answers yes or no depending on the question, which we lack.
-    return "no" if _negations(_main_clause(sentence)) % 2 else None
+    clause = _main_clause(_LEADING_CLAUSE.sub("", sentence, count=1))
+    return "no" if _negations(clause) % 2 else None
 
 
 def _stem(word: str) -> str:
@@ -233,25 +276,46 @@ def _stem(word: str) -> str:
 
 
 def stated_clause(text: str) -> str:
-    """The main clause of a response's final sentence (a leading Yes/No dropped): what a worded gold
-    is compared with."""
+    """The main clause of a response's final sentence (a leading Yes/No and a leading subordinate
+    clause dropped): what a worded gold is compared with."""
     sentence = _YES_NO.sub("", final_sentence(text).strip().strip("*"), count=1).lstrip(" ,.")
-    return _main_clause(sentence).strip()
+    return _main_clause(_LEADING_CLAUSE.sub("", sentence, count=1)).strip()
 
 
 def phrase_matches(gold: str, text: str) -> bool:
-    """Whether ``text`` states the worded gold: every content word of the gold in its main clause
-    (a leading Yes/No dropped), and the same parity of negations ("not periodic" never answers "periodic").
+    """Whether ``text`` states the worded gold: the gold's content words, in order and close together
+    (at most two other words between them), in the final sentence's main clause, with the same parity
+    of negations in and just before that span ("not periodic" never answers "periodic"; "The solution
+    is 3, not 4" does not answer "No solution"). A clause offering alternatives ("either", "or")
+    states nothing.
 
     >>> phrase_matches("Monotonically increasing", "The ratio is monotonically increasing.")
     True
     >>> phrase_matches("Monotonically increasing", "The ratio is not monotonically increasing.")
     False
     """
-    sentence = _YES_NO.sub("", final_sentence(text).strip().strip("*"), count=1).lstrip(" ,.")
-    if not sentence or _HEDGE.search(sentence):
-        return False
     clause = stated_clause(text)
-    want = {_stem(w) for w in _WORDS.findall(gold) if w.lower() not in _STOPWORDS and _NEGATION.fullmatch(w) is None}
-    have = {_stem(w) for w in _WORDS.findall(clause)}
-    return bool(want) and want <= have and _negations(gold) % 2 == _negations(clause) % 2
+    if not clause or _HEDGE.search(clause) or (_ALTERNATIVES.search(clause) and not _ALTERNATIVES.search(gold)):
+        return False
+    want = [_stem(w) for w in _WORDS.findall(gold)
+            if w.lower() not in _STOPWORDS and _NEGATION.fullmatch(w) is None and not w.lower().endswith("n't")]
+    if not want:
+        return False
+    tokens = _WORDS.findall(_NOT_NEGATIONS.sub(" ", clause))
+    stems = [_stem(t) for t in tokens]
+    parity = _negations(gold) % 2
+    for start, stem in enumerate(stems):
+        if stem != want[0]:
+            continue
+        pos, ok = start, True
+        for w in want[1:]:
+            nxt = next((j for j in range(pos + 1, min(len(stems), pos + 4)) if stems[j] == w), None)
+            if nxt is None:
+                ok = False
+                break
+            pos = nxt
+        if ok:
+            span = " ".join(tokens[max(0, start - 3) : pos + 1])
+            if _negations(span) % 2 == parity:
+                return True
+    return False

@@ -11,19 +11,20 @@ from fractions import Fraction
 from functools import lru_cache
 
 from ._compare import NeedsSympy, compare_nodes, fast_scalar_equal
+from ._evaluate import compile_expr
 from ._extract import (
-    GOLD_LETTER,
     MAX_ANSWER_CHARS,
     boxed_answer,
     extract,
     find_boxed,
+    gold_letter,
     letter_answer,
     option_letters,
 )
 from ._gold import Gold, read_gold
 from ._normalize import Normalized, normalize
 from ._numbers import fast_number
-from ._parse import MC_LETTERS, Node, equation_value, gold_value, parse_structure, split_top
+from ._parse import MC_LETTERS, Node, assigned_name, equation_value, gold_value, parse_structure, split_top
 from ._pool import TaskTimeout, get_pool, shutdown_pool
 from ._prose import phrase_matches, stance
 
@@ -96,7 +97,7 @@ def _candidates(gold, pred, choices):
     if len(sides) == 2 and len(split_top(gn.text, "=")) == 1 and sides[0].replace(" ", "") == gn.text.replace(" ", ""):
         # "C(n, 4) = \frac{n!}{4!(n-4)!}": the gold restated, then a form of it that must equal it.
         pairs.append((gnode, parse_structure(sides[1])))
-    if "=" in gn.text and len(split_top(pn.text, "=")) == 1:
+    if "=" in gn.text and (len(split_top(pn.text, "=")) == 1 or pnode.kind in ("list", "seq")):
         value = gold_value(gn.text)  # the gold "(p,q)=(3,2)" or "V_1:V_2=11:21" is answered by its value
         if value is not None:
             pairs.append((parse_structure(value), pnode))
@@ -126,6 +127,9 @@ def _as_equations(gold: str, pred: str) -> bool:
     """Whether two texts with "=" are also compared as equations (rearrangements, multiples): when the
     gold is not "name = constant" (a line "y = 2x + 1", an equation "2x+4y-3=0"), or the prediction
     relates two or more unknowns ("y = 3 - x" for "x + y = 3"). "2x = 6" never answers "x = 3"."""
+    names = assigned_name(gold), assigned_name(pred)
+    if names[0] is not None and names[0] == names[1]:
+        return False  # "F_n = ..." on both sides: their right sides are compared already
     value = gold_value(gold)
     if value is None or re.search(r"[A-Za-z]", value):
         return True
@@ -138,11 +142,13 @@ _DOT_DECIMAL = re.compile(r"^-?\d+\.\d+$")
 
 def _decimal_comma(gold: str, pred: str) -> tuple[Node, Node] | None:
     """"1,22" against "1.22": a decimal comma, read as one only when the other side is a decimal with a
-    point and the comma cannot be a thousands separator ("0,111", "1000,99", "2,74"; not "1,000")."""
+    point and the comma cannot be a thousands separator ("0,111", "1000,99"; not "1,000")."""
     for a, b in ((gold, pred), (pred, gold)):
         if _COMMA_DECIMAL.match(a) and _DOT_DECIMAL.match(b):
             whole, frac = a.lstrip("-").split(",")
-            if len(frac) != 3 or whole == "0" or len(whole) > 3:
+            # A gold's comma is the author's notation; a prediction's "3,25" is more often two solutions,
+            # so there only a whole part of four digits or more (no thousands group) makes it a decimal.
+            if (a is gold and (len(frac) != 3 or whole == "0" or len(whole) > 3)) or (a is pred and len(whole) > 3):
                 dotted = Node("scalar", a.replace(",", "."))
                 return (dotted, Node("scalar", b)) if a is gold else (Node("scalar", b), dotted)
     return None
@@ -176,9 +182,19 @@ _DISAGREE = ("incorrect", "the choice letter and the value written with it disag
 
 
 def _decide(pairs, scalar_eq) -> tuple[str, str]:
+    """Correct when any pair matches; a pair that cannot be compared (sympy raising on a tuple, say)
+    does not stop the others. Incorrect when some pair was compared; else the first failure is raised."""
+    first: BaseException | None = None
+    compared = False
     for g, p in pairs:
-        if compare_nodes(g, p, scalar_eq):
-            return "correct", "equivalent"
+        try:
+            if compare_nodes(g, p, scalar_eq):
+                return "correct", "equivalent"
+            compared = True
+        except Exception as exc:  # noqa: BLE001 - Unparseable, or sympy's TypeError on odd structures
+            first = first or exc
+    if first is not None and not compared:
+        raise first
     return "incorrect", "not equivalent"
 
 
@@ -192,6 +208,8 @@ def _letter_disagrees(pred: str, choices, scalar_eq) -> bool:
 def _worker_one(gold: str, pred: str, choices) -> tuple[str, str]:
     from ._symbolic import Unparseable, sympy_scalar_equal
 
+    if _names_differ(gold, pred):
+        return _DIFFERENT_NAMES
     try:
         if _letter_disagrees(pred, choices, sympy_scalar_equal):
             return _DISAGREE
@@ -202,6 +220,8 @@ def _worker_one(gold: str, pred: str, choices) -> tuple[str, str]:
         return _decide(pairs, sympy_scalar_equal)
     except Unparseable as exc:
         return ("unparseable_gold" if exc.side == "gold" else "unparseable_pred"), exc.why
+    except (TypeError, ValueError, AttributeError) as exc:  # sympy on forms it cannot subtract (tuples)
+        return "unparseable_pred", f"these forms cannot be compared ({type(exc).__name__})"
 
 
 def _worker_task(task):
@@ -220,8 +240,22 @@ def _worker_task(task):
     return next((r for r in results if r[0] == "correct"), results[0])
 
 
+_DIFFERENT_NAMES = ("incorrect", "the prediction gives the value of a different quantity")
+
+
+def _names_differ(gold: str, pred: str) -> bool:
+    """``AB = 4`` against ``BC = 4``, ``\\text{Area} = 12`` against ``\\text{Perimeter} = 12``: both sides
+    name the quantity they give, and the names (one longer than a letter) differ."""
+    g, p = assigned_name(_prepare(gold)[0].text), assigned_name(_prepare(pred)[0].text)
+    if g is None or p is None or max(len(g), len(p)) < 2:
+        return False  # one-letter names (x = 2 vs y = 2) are the problem's unknown, however it is called
+    return g.replace(" ", "") != p.replace(" ", "")
+
+
 def _fast(gold: str, pred: str, choices) -> tuple[str, str] | None:
     """In-process decision; None when sympy is needed (no pair matched here and some pair was undecided)."""
+    if _names_differ(gold, pred):
+        return _DIFFERENT_NAMES
     g_unit, p_unit = _prepare(gold)[0].unit, _prepare(pred)[0].unit
     if g_unit and p_unit and g_unit != p_unit:
         return "incorrect", f"different units ({p_unit} vs {g_unit})"
@@ -243,7 +277,10 @@ def _fast(gold: str, pred: str, choices) -> tuple[str, str] | None:
 def _bare_gold(gold) -> str | None:
     if isinstance(gold, bool) or (not isinstance(gold, str) and not isinstance(gold, int | float)):
         return None  # True/False is a mistake for "Yes"/"No" or 1/0, not an answer
-    gold = str(gold).strip()
+    try:
+        gold = str(gold).strip()
+    except ValueError:  # an int too long to print
+        return None
     if ("\\boxed" in gold or "\\fbox" in gold) and len(gold) <= 100_000:
         # A whole worked solution given as gold: its last boxed answer is the gold answer.
         gold = boxed_answer(gold) or gold
@@ -255,7 +292,10 @@ def _bare_gold(gold) -> str | None:
 
 def _bare_pred(prediction, choices) -> str | None:
     if isinstance(prediction, int | float) and not isinstance(prediction, bool):
-        prediction = str(prediction)
+        try:
+            prediction = str(prediction)
+        except ValueError:  # an int too long to print (Python's digit limit): no answer of ours
+            return None
     if not isinstance(prediction, str):
         return None
     pred = extract(prediction, choices=choices)
@@ -268,7 +308,7 @@ def _screen(gold, prediction, choices) -> tuple[Verdict | None, tuple]:
         return _screen_unsafe(gold, prediction, choices)
     except Exception as exc:  # noqa: BLE001
         # Model text must never crash a reward function: report the pair, do not raise.
-        log.warning("checker fast path failed on %r: %s", str(prediction)[:80], exc)
+        log.warning("checker fast path failed on %s: %s", _preview(prediction), exc)
         return Verdict("unparseable_pred", f"checker could not read the answer ({type(exc).__name__})"), ()
 
 
@@ -294,7 +334,7 @@ def _screen_unsafe(gold, prediction, choices) -> tuple[Verdict | None, tuple]:
             slow.append(alt)
         elif fast[0] == "correct":
             return _explain(fast, alt, p), ()
-    if p is not None and spec.approx and _approx_match(spec.approx, p):
+    if p is not None and spec.approx and _approx_match(spec, p):
         return _explain(("correct", "within the precision of the gold's approximate form"), spec.approx[0], p), ()
     if spec.kind == "words":
         return _worded(spec, prediction), ()
@@ -310,17 +350,14 @@ _SOLUTION_CHARS = 200
 def _letter_verdict(gold: str, prediction, choices) -> tuple[Verdict | None, bool]:
     """A gold that is one option letter: the letter the response commits to decides (None: no letter),
     and whether that letter came from an answer line after the response's last box."""
-    m = GOLD_LETTER.match(normalize(gold).text)
-    if m is None or not isinstance(prediction, str):
+    want = gold_letter(normalize(gold).text, choices)
+    if want is None or not isinstance(prediction, str):
         return None, False
-    letters = option_letters(choices)
-    if m.group(1) not in letters:
-        return None, False
-    said, late = letter_answer(prediction, letters)
+    said, late = letter_answer(prediction, option_letters(choices))
     if said is None:
         return None, False
-    status = "correct" if said == m.group(1) else "incorrect"
-    return Verdict(status, f"the response chooses {said}, gold {m.group(1)}"), late
+    status = "correct" if said == want else "incorrect"
+    return Verdict(status, f"the response chooses {said}, gold {want}"), late
 
 
 def _worded(spec: Gold, prediction) -> Verdict:
@@ -339,19 +376,54 @@ def _worded(spec: Gold, prediction) -> Verdict:
     return Verdict("incorrect", f"the response does not state {_short(spec.phrase)!r} (words or negation differ)")
 
 
-def _approx_match(approx: tuple[str, ...], pred: str) -> bool:
-    """The prediction rounds to an approximate form the gold itself gives ("or approximately 35.7%")."""
+def _approx_match(spec: Gold, pred: str) -> bool:
+    """The prediction is a correct rounding of the gold's exact value, to at least as many decimals as
+    the approximate form the gold gives ("5/14, or approximately 35.7%": 35.71% and 0.357 count, 36%
+    and 0.364 do not). Without an exact value to check, only the approximate form itself counts."""
     pn = _prepare(pred)[0]
     got = fast_number(pn.text)
-    for text in approx:
+    exact = _exact_value(spec.answers[0])
+    if got is None or "." not in pn.text:
+        return False
+    places = len(pn.text.split(".")[1]) + (2 if pn.percent else 0)
+    value = got.value / 100 if pn.percent else got.value
+    for text in spec.approx:
         an = _prepare(text)[0]
         want = fast_number(an.text)
-        if got is None or want is None or an.percent != pn.percent:
+        if want is None:
             continue
-        shown = an.text.split(".")[1] if "." in an.text else ""
-        if abs(got.value - want.value) <= Fraction(5, 10 ** (len(shown) + 1)):
+        shown = (len(an.text.split(".")[1]) if "." in an.text else 0) + (2 if an.percent else 0)
+        approx = want.value / 100 if an.percent else want.value
+        if exact is None:
+            if value == approx:
+                return True
+            continue
+        if places >= shown and abs(value - exact) <= Fraction(1, 2 * 10**places):
             return True
     return False
+
+
+def _exact_value(answer: str) -> Fraction | None:
+    """The gold's exact value as a fraction (to 30 digits for an irrational), when it is a constant."""
+    text = _prepare(answer)[0].text
+    number = fast_number(text)
+    if number is not None:
+        return number.value
+    try:
+        fn, names, _inexact = compile_expr(text)
+        if names:
+            return None
+        value = fn({})
+        return Fraction(str(value)) if not isinstance(value, Fraction) else value
+    except Exception:  # noqa: BLE001 - Unsupported, or a value that is not a real number
+        return None
+
+
+def _preview(value) -> str:
+    try:
+        return repr(str(value)[:80])
+    except ValueError:  # an int too long to print
+        return f"<{type(value).__name__}>"
 
 
 def _short(text: str) -> str:

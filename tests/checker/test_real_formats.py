@@ -120,7 +120,8 @@ LANGUAGES = [
     ("42", "Zuerst rechnen wir 6 * 7 = 42. Also hat sie 42 Äpfel.", True, "prose in another language: the last number"),
     ("42", "首先计算 6 × 7 = 42，所以一共有42个苹果。", True, "Chinese prose is not one bare answer"),
     ("1234567", "The total is 1,234,567 dollars.", True, "thousands separators in prose"),
-    ("0.25", "0,25", True, "a decimal comma against a decimal point"),
+    ("0.25", "0,25", False, "a prediction's 0,25 may list two solutions: not read as a decimal"),
+    ("1250.5", "1250,5", True, "a prediction's decimal comma after four digits (no thousands group)"),
     ("1,25", "1.25", True, "a decimal-comma gold"),
     ("1250", "1,250", True, "a comma before three digits groups thousands"),
 ]
@@ -233,3 +234,58 @@ def test_inputs_that_are_mistakes_get_clear_answers():
         verify_batch("12", "12")
     with pytest.raises(ValueError, match="finite"):
         verify("1", "1", timeout=float("inf"))
+
+
+# An adversarial review's false positives: each must stay rejected.
+REVIEW_FALSE_POSITIVES = [
+    ("12", "The area is 12 times larger than the original, so the final area is 36.", "a comparison, then the conclusion"),
+    ("3", "The number of solutions is 3 more than before, giving 7.", "'3 more than' is no value"),
+    ("6", "Each side is 6 cm, so the area is 36 cm^2.", "the conclusion after 'so' is the answer"),
+    ("6", "The probability is 6 out of 36, i.e. 1/6.", "'i.e.' restates the answer"),
+    ("5", "The answer could be 5, but it is probably 6.", "the answer after 'but'"),
+    ("No", "Yes, such a colouring exists.\n\nNote that n = 1 is not allowed here.", "an explicit yes before a note"),
+    ("No", "No matter how we choose the points, the triangle is always acute.", "'no matter' negates nothing"),
+    ("No", "It can be done in no more than 5 steps.", "'no more than' negates nothing"),
+    ("No", "Since it is not divisible by 3, the number is prime.", "a leading clause's negation"),
+    ("No solution", "The solution is x = 3, not x = 4.", "the negation is not about the solution"),
+    ("Does not exist", "The limit exists and does not depend on a.", "the negation is about something else"),
+    ("Monotonically increasing", "It is neither monotonically increasing nor decreasing.", "neither ... nor"),
+    ("Alice wins", "Alice loses and Bob wins.", "the gold's words far apart"),
+    ("Alice wins", "Either Alice wins or Bob wins.", "two outcomes offered"),
+    ("AB = 4", r"\boxed{BC = 4}", "the value of a different quantity"),
+    ("All n except n = 2", r"\boxed{2}", "words on the left are no name"),
+    ("3", "\\boxed{7}\n\nFinal answer: The maximum value is achieved at x = 3.", "a late line that states no value"),
+    ("12", "The answer is not 12.", "a negated answer"),
+    ("5", "The answer is greater than 5.", "a bound is not the value"),
+    (r"\sqrt{2}, or approximately 1.4", r"\boxed{1.36}", "not a correct rounding of the exact value"),
+    ("5/14, or approximately 35.7%", "0.364", "not a correct rounding of 5/14"),
+    ("1.2", "The roots are 1,2.", "two roots, not a decimal"),
+    ("0", "The coordinates are C(1, 2).", "a point, not a binomial coefficient"),
+]
+
+
+@pytest.mark.parametrize("gold,response,why", REVIEW_FALSE_POSITIVES, ids=lambda v: v[:30] if isinstance(v, str) else None)
+def test_review_false_positives_stay_rejected(gold, response, why):
+    assert not verify(gold, response), why
+
+
+@pytest.mark.parametrize("gold,response,why", [
+    ("Yes", r"\boxed{\text{Yes}}", "a boxed yes"),
+    ("Yes", "**Final Answer:** Yes", "a bold answer line"),
+    ("Yes", "So, yes.", "'so, yes'"),
+    ("120", r"\boxed{5!=120}", "a factorial equation, not 'not equal'"),
+    ("(p,q)=(3,2)", r"\boxed{p=3, q=2}", "named parts against a named tuple"),
+    ("5/14, or approximately 35.7%", r"\boxed{0.357}", "a correct rounding without the percent sign"),
+], ids=lambda v: v[:30] if isinstance(v, str) else None)
+def test_review_false_negatives_now_read(gold, response, why):
+    assert verify(gold, response), why
+
+
+def test_adversarial_inputs_return_fast():
+    import time
+
+    start = time.perf_counter()
+    assert not verify("2", r"\boxed{x" + "'" * 30 + "1 = 2}")
+    assert not verify("5", "The number of ways is n" + " " * 2000 + "k.")
+    assert verify("5", 10**5000).status == "unparseable_pred"  # an int too long to print
+    assert time.perf_counter() - start < 5
