@@ -256,7 +256,7 @@ def extract(text: str, *, choices=None, last_number: bool = True, gold=None) -> 
     stated = prose_answer(tail)
     if stated is not None:
         return stated
-    if last_number and not _HEDGED.search(final_sentence(tail)):
+    if last_number and not _states_in_words(final_sentence(tail)):
         nums = list(_NUMBER.finditer(tail))
         if nums:
             math = _last_math_holding(tail, nums[-1])
@@ -306,6 +306,15 @@ def _letter_with_value(text: str) -> str | None:
         return None
     rest = stripped.replace("$", "")
     return rest.strip() if _looks_bare(rest.strip()) else None
+
+
+def _states_in_words(sentence: str) -> bool:
+    """Whether a final sentence answers in words, so that none of its numbers is the answer: it declines
+    ("cannot be determined"), hedges, is negated ("The limit does not exist because ..."), or puts words
+    after its copula ("The possible values are all integers from 0 to k-1")."""
+    from ._prose import states_in_words  # noqa: PLC0415 - kept next to the prose rules it uses
+
+    return bool(_HEDGED.search(sentence)) or states_in_words(sentence)
 
 
 def _other_script(text: str) -> bool:

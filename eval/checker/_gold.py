@@ -31,6 +31,7 @@ _ONLY_VALUE = re.compile(
 )
 # Words in a gold: three letters or more that are not a maths name.
 _WORD = re.compile(r"(?<![\\A-Za-z])(?!(?:sqrt|binom|choose|sum|prod|log|sin|cos|tan|exp|mod|max|min|gcd|lcm|for|all)\b)[A-Za-z]{3,}")
+_COUNTED = re.compile(r"^(-?\d+|[a-z])\s+([A-Za-z][a-z-]+)\.?$")
 _WORDS_ONLY = re.compile(r"^[A-Za-z0-9\s,.'-]+$")
 
 
@@ -85,6 +86,9 @@ def read_gold(gold: str) -> Gold:
     yn = _YES_NO.match(text)
     if yn:
         return Gold((text,), "yesno", yn.group(1).lower())
+    counted = _COUNTED.match(text)
+    if counted:
+        return Gold((counted.group(1),))  # "0 roots", "n times", "2 inequalities": a count and its noun
     answers, approx = _split_alternatives(text)
     out = []
     for ans in answers:

@@ -25,7 +25,7 @@ _MATH = re.compile(r"\$\$(.+?)\$\$|\$([^$]+)\$|\\\[(.+?)\\\]|\\\((.+?)\\\)", re.
 _MARK_OPEN, _MARK_CLOSE = "\ue000", "\ue001"
 _MARK = re.compile(_MARK_OPEN + r"(\d+)" + _MARK_CLOSE)
 # A sentence ends at . ! ? followed by space and a capital, a math segment or a line break.
-_SENTENCE_SPLIT = re.compile(r"(?<=[.!?])\s+(?=[A-Z\ue000(\"'*])|\n\s*\n|\n(?=\s*[-*#]|\s*[A-Z])")
+_SENTENCE_SPLIT = re.compile(r"(?<=[^.][.!?])\s+(?=[A-Z\ue000(\"'*])|\n\s*\n|\n(?=\s*[-*#]|\s*[A-Z])")
 # A copula and the filler words that may sit between it and the answer.
 _COPULA = re.compile(
     r"(?<![A-Za-z])(?:is|are|was|were|equals|equal\s+to|becomes|remains|be|gives|yields|giving|yielding|i\.\s?e\.,?)"
@@ -208,7 +208,9 @@ _EXPLICIT = re.compile(
 )
 _HEDGE = re.compile(
     r"\b(?:unclear|cannot\s+be\s+determined|can(?:no|')t\s+determine|undetermined|unknown|not\s+enough\s+information|"
-    r"inconclusive|may\s+or\s+may\s+not|it\s+depends|depends\s+on)\b",
+    r"inconclusive|may\s+or\s+may\s+not|it\s+depends|depends\s+on|might|suggests?|suggesting|possibly|perhaps|"
+    r"not\s+possible\s+to\s+(?:definitively\s+|certainly\s+)?(?:say|determine|tell|conclude)|"
+    r"can(?:no|')t\s+(?:definitively\s+|certainly\s+)?(?:say|tell|conclude))\b",
     re.IGNORECASE,
 )
 # The main clause ends where its justification starts.
@@ -233,8 +235,9 @@ _STOPWORDS = frozenset(
     "do does did has have given".split()
 )
 _WORDS = re.compile(r"[A-Za-z]+(?:'t)?|\d+")
-# A worded answer that offers two outcomes is no answer: "Either Alice wins or Bob wins".
-_ALTERNATIVES = re.compile(r"\beither\b|\bor\b", re.IGNORECASE)
+# A worded answer that offers two outcomes, or states its words only under a condition, states
+# nothing: "Either Alice wins or Bob wins", "... and there are no solutions if m is odd".
+_ALTERNATIVES = re.compile(r"\beither\b|\bor\b|\bif\b|\bunless\b|\bwhen\b", re.IGNORECASE)
 
 
 def _main_clause(sentence: str) -> str:
@@ -265,6 +268,22 @@ def stance(text: str) -> str | None:
     # unread: "a_9000 is less than 30" answers yes or no depending on the question, which we lack.
     clause = _main_clause(_LEADING_CLAUSE.sub("", sentence, count=1))
     return "no" if _negations(clause) % 2 else None
+
+
+_WORDED_SLOT = re.compile(r"\s+(?:all|every|each|any|none|some|not|no|never|infinitely|exactly|only)\b", re.IGNORECASE)
+
+
+def states_in_words(sentence: str) -> bool:
+    """A final sentence that answers in words, not with a value: hedged, negated in its main clause,
+    or with a quantifier right after its first copula ("are all integers ...", "is not ...")."""
+    if not sentence.strip() or _HEDGE.search(sentence):
+        return bool(sentence.strip())
+    masked, _found = _mask(sentence)
+    clause = _main_clause(_LEADING_CLAUSE.sub("", masked, count=1))
+    if _negations(clause) % 2:
+        return True
+    cop = _COPULA.search(clause)
+    return bool(cop and _WORDED_SLOT.match(clause, cop.end()))
 
 
 def _stem(word: str) -> str:

@@ -210,6 +210,8 @@ def _worker_one(gold: str, pred: str, choices) -> tuple[str, str]:
 
     if _names_differ(gold, pred):
         return _DIFFERENT_NAMES
+    if _factored_differently(gold, pred):
+        return _NOT_FACTORED
     try:
         if _letter_disagrees(pred, choices, sympy_scalar_equal):
             return _DISAGREE
@@ -252,10 +254,37 @@ def _names_differ(gold: str, pred: str) -> bool:
     return g.replace(" ", "") != p.replace(" ", "")
 
 
+# A product of bracketed factors, as a factorization is written: "(x^2+x+1)(x^2-x+1)", "x(x-1)(x+1)".
+_FACTOR = r"\((?:[^()]|\([^()]*\))*\)(?:\^\{?\d+\}?)?"
+_PRODUCT = re.compile(rf"^(?:-?\d*[A-Za-z]?)?(?:{_FACTOR}){{2,}}$")
+_POWERED = re.compile(rf"^(?:-?\d*[A-Za-z]?)?(?:{_FACTOR})+$")
+_FACTOR_POWER = r"\((?:[^()]|\([^()]*\))*\)(?:\^\{?(\d+)\}?)?"
+_NOT_FACTORED = ("incorrect", "the gold is a factorization; the prediction is not factored into as many factors")
+
+
+def _factored_differently(gold: str, pred: str) -> bool:
+    """A gold written as a product of two or more bracketed factors asks for a factorization: the
+    prediction must be a product of as many factors ("(x^2+1/2)^2 + 3/4" equals x^4+x^2+1 but does not
+    factor it; "(x^4+x^2+1)(x^4-x^2+1)" stops early)."""
+    g = _prepare(gold)[0].text.replace(" ", "")
+    if not _PRODUCT.match(g):
+        return False
+    p = _prepare(pred)[0].text.replace(" ", "")
+    return not _PRODUCT.match(p.replace(" ", "")) and not _POWERED.match(p) or _factor_count(p) != _factor_count(g)
+
+
+def _factor_count(text: str) -> int:
+    """Factors of a product, with multiplicity: (r+5)^2 is two, x(x-1) is two."""
+    powers = [int(m.group(1) or 1) for m in re.finditer(_FACTOR_POWER, text)]
+    return sum(powers) + bool(re.match(r"^-?\d*[A-Za-z](?=\()", text))
+
+
 def _fast(gold: str, pred: str, choices) -> tuple[str, str] | None:
     """In-process decision; None when sympy is needed (no pair matched here and some pair was undecided)."""
     if _names_differ(gold, pred):
         return _DIFFERENT_NAMES
+    if _factored_differently(gold, pred):
+        return _NOT_FACTORED
     g_unit, p_unit = _prepare(gold)[0].unit, _prepare(pred)[0].unit
     if g_unit and p_unit and g_unit != p_unit:
         return "incorrect", f"different units ({p_unit} vs {g_unit})"

@@ -41,7 +41,9 @@ PLAIN_MATH = [
     ("nCr(9,4)", "125", False, "a different value"),
     ("m(m+1)/2", "(m^2+m)/2", True, "the same polynomial, expanded"),
     ("3^(2t)", "9^t", True, "powers rewritten"),
-    ("(y-2)(y+2)", "y^2-4", True, "a product expanded"),
+    ("(y-2)(y+2)", "y^2-4", False, "a gold written as factors asks for a factorization"),
+    ("y^2-4", "(y-2)(y+2)", True, "a factored prediction of an expanded gold"),
+    ("(y-2)(y+2)", "(y+2)(y-2)", True, "the same factors in another order"),
     ("(y-2)(y+2)", "y^2+4", False, "a different polynomial"),
     ("x^{2/3}", r"\sqrt[3]{x}^2", True, "a rational power of x is the real root for negative x too"),
     ("3128.5", "3128 1/2", True, "a plain mixed number"),
@@ -261,6 +263,15 @@ REVIEW_FALSE_POSITIVES = [
     ("5/14, or approximately 35.7%", "0.364", "not a correct rounding of 5/14"),
     ("1.2", "The roots are 1,2.", "two roots, not a decimal"),
     ("0", "The coordinates are C(1, 2).", "a point, not a binomial coefficient"),
+    ("(x^2+x+1)(x^2-x+1)", "The factorization of x^4+x^2+1 is (x^2 + 1/2)^2 + 3/4.", "equal, but not factored"),
+    ("n times", "The factor 2 occurs (n+1)/2 times in the product.", "a count with its noun is a value"),
+    ("No integer solutions", "They are n = m/2 + 1 if m is even, and there are no integer solutions if m is odd.",
+     "words stated only under a condition"),
+    ("No", "There might not be any solutions, but it is not possible to say definitively.", "a hedge"),
+    ("0", "The possible values are all integers from 0 to k-1 when n >= k, and 0 when n < k.",
+     "an answer in words ('all integers ...'): none of its numbers is the answer"),
+    ("2", "The limit of a_(n+1) = sqrt(2)^a_n does not exist because the terms grow too quickly.",
+     "a negated statement: none of its numbers is the answer"),
 ]
 
 
