@@ -143,7 +143,7 @@ def _run_set(path: pathlib.Path, passes: int, show_errors: bool) -> dict:
 
     rows = load_cases(path)
     left_out = load_cases.left_out.get(path, 0)
-    note = f"; {left_out} rows left out (disputed or ambiguous)" if left_out else ""
+    note = f"; {left_out} left out (disputed or ambiguous)" if left_out else ""
     print(f"\n{len(rows)} cases from {path} ({sum(not r[2] for r in rows)} must-be-False{note})")
     ours = []
     for i in range(passes):
