@@ -48,6 +48,10 @@ def _as_id_list(problem_ids: Any) -> list[str]:
                 f"problem_ids[{row}] must be a string (the pool's 'id' column). Got {pid!r} "
                 f"({type(pid).__name__}) instead; convert ids with str() if your pool uses strings."
             )
+        if "\x00" in pid:
+            # Fixed-width byte arrays drop trailing NULs, so "p-0\x00" would count as "p-0": refuse it.
+            raise InvalidInputError(f"problem_ids[{row}] contains a NUL character ({pid[:80]!r}); ids must match "
+                                    "the pool's 'id' column exactly.")
     return ids
 
 

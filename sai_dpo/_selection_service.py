@@ -49,10 +49,14 @@ from sai_dpo._outcomes import (
 )
 from sai_dpo._service_durability import DurableState
 from sai_dpo._service_pool import PoolColumns, read_pool_columns
+from sai_dpo._validate import MAX_ROUND
 from sai_dpo.errors import InvalidInputError, param_error
 
 logger = logging.getLogger(__name__)
 
+
+#: How far one draw may move the service's round clock past its newest round.
+MAX_ROUND_STEP = 1000
 
 class SelectionService(DurableState):
     """Track outcomes by problem id and serve keyed draws over one pool, with durable snapshots.
@@ -201,6 +205,8 @@ class SelectionService(DurableState):
         cols = [idx, out.rewards, out.n_tokens, out.n_steps, codes]
         if len(unknown):
             cols = [None if c is None else c[keep] for c in cols]
+        if out.round is not None:
+            self._check_round(out.round, report=True)  # before the journal: a refused round is never written
         rnd = out.round if out.round is not None else max(self._next_round - 1, 0)
         # Write-ahead: on disk first (an OSError here changes nothing and the caller retries).
         self._journal_append(_journal.encode_report(batch_id, rnd, *cols), sync=self.journal_fsync)
@@ -258,6 +264,8 @@ class SelectionService(DurableState):
         else:
             if round is not None and (isinstance(round, bool) or not isinstance(round, int) or round < 0):
                 raise InvalidInputError(f"round must be an int >= 0 or None. Got {round!r} instead.")
+            if round is not None:
+                self._check_round(round, report=False)
             rnd = self._next_round if round is None else round
             idx = self._apply_draw(key, n, rnd)
             try:  # flushed, not fsynced: the next fsynced report carries it to disk
@@ -266,6 +274,20 @@ class SelectionService(DurableState):
                 logger.error("Could not journal draw key %r (%s); a crash before the next snapshot "
                              "forgets it.", key, exc)
         return self._pool.ids_at(idx), idx.copy()
+
+    def _check_round(self, rnd: int, *, report: bool) -> None:
+        """A caller's round is checked against the service's own clock (the newest round drawn): a draw
+        may move the clock at most ``MAX_ROUND_STEP`` rounds ahead, a report may name at most the next
+        round. A far-future round would age every estimate at once for every caller (evidence decays
+        by rounds), or push the shared counter out of range."""
+        clock = max(self._next_round - 1, 0)
+        limit = min(clock + (1 if report else MAX_ROUND_STEP), MAX_ROUND - 1)
+        if rnd > limit:
+            what = "a report" if report else "a draw"
+            raise InvalidInputError(
+                f"round {rnd} is ahead of the service's clock (newest round {clock}): {what} may name a round "
+                f"up to {limit}. Leave round=None to use the service's clock."
+            )
 
     def _apply_draw(self, key, n: int, rnd: int, cached: np.ndarray | None = None) -> np.ndarray:
         """Draw for a new key and cache the answer (``cached``: keep these indices, from the journal)."""

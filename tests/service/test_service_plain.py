@@ -12,6 +12,7 @@ from conftest import same_state as _same_state
 from conftest import tiny_pool
 
 from sai_dpo import _snapshot as snap
+from sai_dpo.errors import InvalidInputError
 from sai_dpo._selection_service import SelectionService
 from sai_dpo.errors import InvalidInputError, PoolValidationError
 
@@ -295,3 +296,33 @@ def test_a_snapshot_whose_engine_loads_but_rest_does_not_is_rolled_back(tmp_path
     fresh, state = _engine_state(_svc()), _engine_state(back)
     assert state.keys() == fresh.keys()
     assert all(np.array_equal(state[k], fresh[k], equal_nan=state[k].dtype.kind == "f") for k in fresh)
+
+
+def test_rounds_are_checked_against_the_service_clock_before_they_are_journaled(tmp_path):
+    """Issue 15, item 1: one hostile round must not break the clock or age every estimate for everyone."""
+    from sai_dpo import _journal
+    from sai_dpo._selection_service import MAX_ROUND_STEP
+
+    svc = _svc(tmp_path)
+    svc.draw("a", 4)
+    svc.report("b0", ["p1", "p2"], [1.0, 0.0], round=0)
+    before = _engine_state(svc)
+    segments = {p: p.stat().st_size for _n, p in _journal.list_segments(tmp_path)}
+    with pytest.raises(InvalidInputError, match="ahead of the service's clock"):
+        svc.draw("evil", 4, round=2**30 - 1)
+    with pytest.raises(InvalidInputError, match="ahead of the service's clock"):
+        svc.report("b1", ["p1"], [1.0], round=5000)
+    assert _same_state(before, _engine_state(svc))  # nothing aged, nothing counted
+    assert {p: p.stat().st_size for _n, p in _journal.list_segments(tmp_path)} == segments  # nothing journaled
+    ids, _ = svc.draw("next", 4)  # every later caller still draws on the service's own clock
+    assert svc.round_of("next") == 1 and len(ids) == 4
+    svc.draw("jump", 2, round=1 + MAX_ROUND_STEP)  # a bounded step ahead is allowed
+    svc.report("b2", ["p3"], [1.0], round=2 + MAX_ROUND_STEP)  # a report may name the next round
+
+
+def test_an_id_with_a_nul_character_is_refused_not_counted_under_the_real_id():
+    """Issue 15, item 5: "p1\\x00" used to count as "p1" (fixed-width bytes drop trailing NULs)."""
+    svc = _svc()
+    with pytest.raises(InvalidInputError, match="NUL"):
+        svc.report("b0", ["p1\x00"], [1.0])
+    assert svc.stats()["n_outcomes"] == 0
