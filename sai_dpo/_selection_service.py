@@ -25,6 +25,7 @@ already cached (their LRU order) and the count of duplicates ignored.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import os
 import time
@@ -152,7 +153,8 @@ class SelectionService(DurableState):
         return {"pool_size": self.pool_size, "checkpoint_dir": None if self.checkpoint_dir is None
                 else str(self.checkpoint_dir), "snapshot_every": self.snapshot_every,
                 "policy": getattr(self.config, "policy", None), "journal": self.journal,
-                "journal_fsync": self.journal_fsync}
+                "journal_fsync": self.journal_fsync, "pool_fingerprint": self._fingerprint,
+                "config": dataclasses.asdict(self.config) if dataclasses.is_dataclass(self.config) else None}
 
     def pool_ids(self) -> np.ndarray:
         """The pool's problem ids as UTF-8 bytes (``S<width>`` array), in pool order."""

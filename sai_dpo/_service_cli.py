@@ -36,6 +36,8 @@ def register(sub) -> None:
     s = sub.add_parser("status", help="table and counters of a running selection service")
     s.add_argument("--address", default="auto", help="Ray cluster address (default 'auto')")
     s.add_argument("--json", action="store_true", help="print JSON instead of text")
+    s.add_argument("--connect-timeout", type=float, default=10.0,
+                   help="seconds to wait for the cluster at --address (default 10)")
     _add_target(s)
     s.set_defaults(func=_status)
 
@@ -57,14 +59,15 @@ def _serve(args) -> int:
 
     from sai_dpo.service import launch
 
+    _check_serve_args(args)
     token = None
     if args.http is not None:
         from sai_dpo.http import resolve_token
 
         token = resolve_token(args.host, args.token_file)  # fail before starting anything
     config = _config(args)
-    if args.address is None:
-        ray.init(namespace=args.namespace, include_dashboard=False)
+    if args.address is None:  # an embedded Ray of its own, never a cluster that happens to run here
+        ray.init(address="local", namespace=args.namespace, include_dashboard=False)
     client = launch(args.pool, config, name=args.name, namespace=args.namespace, checkpoint_dir=args.checkpoint_dir,
                     address=args.address, snapshot_every=args.snapshot_every, journal=args.journal,
                     journal_fsync=args.journal_fsync)
@@ -83,6 +86,9 @@ def _serve(args) -> int:
             print("note: --detach without --address ends with this process (embedded cluster)")
         client.close()
         return 0
+    if not client.owns_service:
+        print("note: this service was already running; this process attached to it and leaves it running "
+              "when it stops (stop it with the process that started it)")
     try:
         if args.http is not None:
             from sai_dpo.http import serve_http
@@ -91,12 +97,31 @@ def _serve(args) -> int:
         else:
             _wait_for_interrupt()
     finally:
-        path = client.snapshot()
-        print(f"stopping; state saved to {path} (serve again with the same --checkpoint-dir to resume)")
-        client.close()
-        ray.kill(client.actor)
+        if client.owns_service:
+            path = client.snapshot()
+            print(f"stopping; state saved to {path} (serve again with the same --checkpoint-dir to resume)")
+            client.close()
+            ray.kill(client.actor)
+        else:
+            client.close()
+            print("detached; the service keeps running")
         ray.shutdown()
     return 0
+
+
+def _check_serve_args(args) -> None:
+    """Refuse values and combinations that cannot work, before anything starts."""
+    from sai_dpo.errors import InvalidInputError
+
+    if args.snapshot_every < 0:
+        raise InvalidInputError(f"--snapshot-every must be >= 0 (0: snapshot only on stop). Got {args.snapshot_every}.")
+    if args.http is not None and not 1 <= args.http <= 65535:
+        raise InvalidInputError(f"--http must be a port in 1..65535. Got {args.http}.")
+    if args.detach and args.http is not None:
+        raise InvalidInputError(
+            "--detach exits at once, so no HTTP server would run. Start the service with --detach, then run "
+            "`sai-dpo serve --address ADDRESS --pool SAME_POOL --http PORT` as its front end."
+        )
 
 
 def _wait_for_interrupt() -> None:
@@ -113,7 +138,11 @@ def _status(args) -> int:
     from sai_dpo.http import _jsonable
     from sai_dpo.service import connect
 
-    client = connect(args.name, args.namespace, address=args.address)
+    if not args.connect_timeout > 0:
+        from sai_dpo.errors import InvalidInputError
+
+        raise InvalidInputError(f"--connect-timeout must be a positive number of seconds. Got {args.connect_timeout}.")
+    client = connect(args.name, args.namespace, address=args.address, connect_timeout=args.connect_timeout)
     stats, table = _jsonable(client.stats()), _jsonable(client.table())
     client.close()
     if args.json:

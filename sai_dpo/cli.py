@@ -14,6 +14,8 @@ import logging
 import os
 import sys
 
+from sai_dpo.errors import SaiDpoError
+
 # One line per package that adds subcommands: "module" exposing register(subparsers).
 _COMMAND_MODULES = [
     "data._cli",
@@ -61,6 +63,9 @@ def main(argv: list[str] | None = None) -> int:
     except (ValueError, FileNotFoundError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
+    except SaiDpoError as exc:  # e.g. the service or its cluster cannot be reached: one line, no traceback
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
     return int(rc or 0)
 
 

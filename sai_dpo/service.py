@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import asyncio
 import atexit
+import dataclasses
 import json
 import logging
 import os
@@ -56,15 +57,39 @@ class ServiceUnavailableError(SaiDpoError, RuntimeError):
     """The service could not be reached and there was no way to answer without it."""
 
 
-def _ensure_ray(address: str | None, namespace: str) -> None:
+#: Seconds to wait for a Ray cluster at an explicit ip:port before saying it cannot be reached.
+CONNECT_TIMEOUT = 10.0
+
+
+def _ensure_ray(address: str | None, namespace: str, connect_timeout: float = CONNECT_TIMEOUT) -> None:
+    """Start an embedded Ray instance of this process's own (``address=None``: never a cluster that
+    happens to run on the machine), or join the cluster at ``address`` after checking it answers."""
     import ray
 
     if ray.is_initialized():
         return
     if address is None:
-        ray.init(namespace=namespace, include_dashboard=False)
+        ray.init(address="local", namespace=namespace, include_dashboard=False)
     else:
+        check_reachable(address, connect_timeout)
         ray.init(address=address, namespace=namespace)
+
+
+def check_reachable(address: str, timeout: float = CONNECT_TIMEOUT) -> None:
+    """Raise ServiceUnavailableError in ``timeout`` seconds when nothing listens at ``ip:port`` (Ray
+    itself retries for minutes). ``"auto"`` and ``ray://`` addresses are left to Ray."""
+    import socket
+
+    host, sep, port = address.rpartition(":")
+    if not sep or not port.isdigit() or "://" in address:
+        return
+    try:
+        socket.create_connection((host.strip("[]") or "127.0.0.1", int(port)), timeout=timeout).close()
+    except OSError as exc:
+        raise ServiceUnavailableError(
+            f"No Ray cluster answers at {address} within {timeout:g} s ({exc.strerror or exc}). Check the "
+            "address (`ray status` on the head node prints it), or raise the connect timeout."
+        ) from None
 
 
 def _write_pool(pool: Any, checkpoint_dir: Path, validate: bool = True) -> Path:
@@ -151,9 +176,12 @@ def launch(
         actor = ray.get_actor(name, namespace=namespace)
     except ValueError:
         actor = None
-    if actor is not None:  # join it as it is: its pool and checkpoint files are not touched
-        logger.info("Selection service %r already runs in namespace %r; connecting to it.", name, namespace)
-        return ServiceClient(actor, **client_options)
+    if actor is not None:  # join it only if it is the service asked for: same pool, same settings
+        client = ServiceClient(actor, **client_options)
+        _check_same_service(client.info, pool, config, checkpoint_dir, name, namespace)
+        logger.info("Selection service %r already runs in namespace %r with this pool; connecting to it "
+                    "(it keeps running when this client stops).", name, namespace)
+        return client
     ckpt = Path(checkpoint_dir or Path.cwd() / "sai-dpo-checkpoints" / f"{namespace}-{name}").resolve()
     pool_path = _write_pool(pool, ckpt, validate)
     actor = (
@@ -164,14 +192,45 @@ def launch(
                 key_cache_size=key_cache_size, validate=False, journal=journal, journal_fsync=journal_fsync)
     )
     logger.info("Selection service %r in namespace %r (checkpoints in %s).", name, namespace, ckpt)
-    return ServiceClient(actor, **client_options)
+    client = ServiceClient(actor, **client_options)
+    client.owns_service = True
+    return client
+
+
+def _check_same_service(info: dict, pool: Any, config: Any, checkpoint_dir, name: str, namespace: str) -> None:
+    """Refuse to attach to a running service whose pool, config or checkpoint folder differ from the
+    caller's: its draws would name problems the caller does not have, and stopping the caller must
+    never write into, or stop, someone else's service."""
+    cols = read_pool_columns(pool if not isinstance(pool, (str, os.PathLike)) else _load_pool_file(pool), validate=False)
+    differs = []
+    if info.get("pool_fingerprint") != _fingerprint(cols.ids):
+        differs.append(f"another pool ({info.get('pool_size')} problems; yours has {len(cols.ids)})")
+    if config is not None and info.get("config") is not None and dataclasses.asdict(config) != info["config"]:
+        changed = sorted(k for k, v in dataclasses.asdict(config).items() if info["config"].get(k) != v)
+        differs.append(f"another config ({', '.join(changed[:4])})")
+    if checkpoint_dir is not None and info.get("checkpoint_dir") != str(Path(checkpoint_dir).resolve()):
+        differs.append(f"another checkpoint folder ({info.get('checkpoint_dir')})")
+    if differs:
+        raise InvalidInputError(
+            f"A selection service named {name!r} already runs in namespace {namespace!r} with {'; '.join(differs)}. "
+            f"Use it with connect({name!r}, {namespace!r}), or start a second one under another name "
+            "(launch(..., name='other') / `sai-dpo serve --name other`)."
+        )
+
+
+def _load_pool_file(pool: Any):
+    from sai_dpo._service_pool import _load
+
+    return _load(Path(pool))
 
 
 def connect(name: str = DEFAULT_NAME, namespace: str = DEFAULT_NAMESPACE, address: str | None = None,
-            **client_options: Any) -> ServiceClient:
+            connect_timeout: float = CONNECT_TIMEOUT, **client_options: Any) -> ServiceClient:
     """Find a running service by name (from any driver) and return a client for it.
 
     ``address=None`` uses this process's Ray instance if it has one, else ``$RAY_ADDRESS`` or ``"auto"``.
+    An ``ip:port`` address that does not answer within ``connect_timeout`` seconds raises
+    ``ServiceUnavailableError`` (Ray alone would retry for minutes).
 
     Raises:
         InvalidInputError: no service of that name runs in that namespace.
@@ -179,7 +238,9 @@ def connect(name: str = DEFAULT_NAME, namespace: str = DEFAULT_NAMESPACE, addres
     import ray
 
     if not ray.is_initialized():
-        ray.init(address=address or os.environ.get("RAY_ADDRESS", "auto"), namespace=namespace)
+        target = address or os.environ.get("RAY_ADDRESS", "auto")
+        check_reachable(target, connect_timeout)
+        ray.init(address=target, namespace=namespace)
     try:
         actor = ray.get_actor(name, namespace=namespace)
     except ValueError as exc:
@@ -214,6 +275,9 @@ class ServiceClient:
 
         self._ray = ray
         self.actor = actor
+        #: True only for the client of the process that started the service (``launch`` that created
+        #: it): only that process may stop it; a client that attached never does.
+        self.owns_service = False
         self.draw_timeout = draw_timeout
         self.call_timeout = call_timeout
         self.seed = seed

@@ -100,11 +100,57 @@ def test_report_and_draw_round_trip(main_svc):
     assert main_svc.round_of("rt-1") == r0 + 1 and main_svc.round_of("never-drawn") is None
 
 
-def test_launch_with_a_running_name_joins_it_without_touching_files(main_svc, tmp_path):
-    other = launch(tiny_pool(10), name="svc-main", namespace=NS, checkpoint_dir=tmp_path / "unused")
-    assert other.info["pool_size"] == 200 and not (tmp_path / "unused").exists()
+def test_launch_with_a_running_name_joins_it_only_when_it_is_the_same_service(main_svc, tmp_path):
+    """Issue 15, item 9: attaching checks the pool (fingerprint), the config and the checkpoint folder."""
+    assert main_svc.owns_service  # the process that started it
+    with pytest.raises(InvalidInputError, match="another pool .*connect\\('svc-main'"):
+        launch(tiny_pool(10), name="svc-main", namespace=NS, checkpoint_dir=tmp_path / "unused")
+    with pytest.raises(InvalidInputError, match="another config"):
+        launch(tiny_pool(200), SelectionConfig(seed=1, group_size=4), name="svc-main", namespace=NS)
+    with pytest.raises(InvalidInputError, match="another checkpoint folder"):
+        launch(tiny_pool(200), name="svc-main", namespace=NS, checkpoint_dir=tmp_path / "elsewhere")
+    assert not (tmp_path / "unused").exists() and not (tmp_path / "elsewhere").exists()
+    other = launch(tiny_pool(200), SelectionConfig(seed=0, group_size=4), name="svc-main", namespace=NS)
+    assert not other.owns_service and other.info["pool_size"] == 200
     assert other.draw("rt-0", 8)[0] == main_svc.draw("rt-0", 8)[0]
     other.close()
+
+
+def test_a_serve_front_end_that_attached_never_stops_the_service(main_svc, cluster, monkeypatch, capsys):
+    """Issue 15, item 2: `sai-dpo serve --address A --http PORT` on a running service, then Ctrl-C, used to
+    snapshot and kill it; a process that attached leaves it running."""
+    from sai_dpo import _service_cli
+
+    pool_file = Path(tempfile.mkdtemp(prefix="fe", dir="/tmp")) / "pool.parquet"
+    tiny_pool(200).to_parquet(str(pool_file))
+    monkeypatch.setattr(_service_cli, "_wait_for_interrupt", lambda: None)  # Ctrl-C at once
+    monkeypatch.setattr(ray, "shutdown", lambda: None)  # keep this module's Ray instance
+    monkeypatch.setattr(_service_cli, "_config", lambda args: SelectionConfig(seed=0, group_size=4))
+    assert cli_main(["serve", "--pool", str(pool_file), "--address", cluster, "--name", "svc-main",
+                     "--namespace", NS]) == 0
+    out = capsys.readouterr().out
+    assert "already running" in out and "keeps running" in out
+    assert ray.get(main_svc.actor.info.remote(), timeout=30)["pool_size"] == 200  # still alive
+
+
+def test_unreachable_address_fails_fast_with_one_line():
+    """Issue 15, item 11: an address nothing listens on used to hang for minutes."""
+    start = time.perf_counter()
+    run = subprocess.run([sys.executable, "-m", "sai_dpo", "status", "--address", "127.0.0.1:1", "--connect-timeout",
+                          "1"], capture_output=True, text=True, timeout=120, cwd=ROOT)
+    assert time.perf_counter() - start < 60 and run.returncode == 1
+    assert run.stderr.startswith("error: No Ray cluster answers at 127.0.0.1:1") and "Traceback" not in run.stderr
+
+
+@pytest.mark.parametrize("argv,words", [
+    (["--snapshot-every", "-1"], "--snapshot-every must be >= 0"),
+    (["--http", "-1"], "--http must be a port"),
+    (["--http", "8123", "--detach"], "--detach exits at once"),
+])
+def test_serve_refuses_values_that_cannot_work(argv, words, capsys):
+    """Issue 15, item 12: these ended in an ActorDiedError traceback or a URL with port -1."""
+    assert cli_main(["serve", "--pool", "builtin:arith", *argv]) == 2
+    assert words in capsys.readouterr().err
 
 
 @ray.remote(num_cpus=0)
@@ -318,3 +364,14 @@ def test_draw_falls_back_to_a_seeded_uniform_draw_when_the_service_is_gone(clust
     assert client.fallback_draws == 2
     assert any("seeded uniform draw" in r.message for r in caplog.records)
     client.close(timeout=0.5)
+
+
+def test_embedded_ray_is_its_own_instance_not_a_cluster_on_the_machine(monkeypatch):
+    """Issue 15, item 10: without an address, `serve`/`launch` joined any `ray start` cluster running here."""
+    from sai_dpo import service
+
+    calls = []
+    monkeypatch.setattr(ray, "is_initialized", lambda: False)
+    monkeypatch.setattr(ray, "init", lambda **kw: calls.append(kw))
+    service._ensure_ray(None, "ns")
+    assert calls and calls[0]["address"] == "local"
