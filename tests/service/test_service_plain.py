@@ -12,7 +12,6 @@ from conftest import same_state as _same_state
 from conftest import tiny_pool
 
 from sai_dpo import _snapshot as snap
-from sai_dpo.errors import InvalidInputError
 from sai_dpo._selection_service import SelectionService
 from sai_dpo.errors import InvalidInputError, PoolValidationError
 
