@@ -34,6 +34,13 @@ from sai_dpo.errors import InvalidInputError
 logger = logging.getLogger(__name__)
 
 
+def _one_line(exc: BaseException) -> str:
+    """An exception as one line: its type and the last line of its message (Ray puts the remote
+    traceback first and the message last)."""
+    lines = [line.strip() for line in str(exc).strip().splitlines() if line.strip()]
+    return f"{type(exc).__name__}: {lines[-1] if lines else ''}"[:300]
+
+
 @dataclass
 class Batch:
     """One named batch, ready to send: ``payload`` holds the keyword arguments of ``report``."""
@@ -98,6 +105,7 @@ class ReportBuffer:
         self._closing = False
         self.sent_batches = 0
         self.retries = 0
+        self._retrying = False
         self._thread = threading.Thread(target=self._run, name="sai-dpo-report-sender", daemon=True)
         self._thread.start()
 
@@ -234,9 +242,14 @@ class ReportBuffer:
                         return
                     self._cond.wait(backoff)
             if failed:
-                logger.warning("Sending reports failed (%s); retrying with the same batch ids in %.2f s.",
-                               next(e for e in results if e is not None and not isinstance(e, InvalidInputError)),
-                               backoff)
+                if not self._retrying:  # once per outage, in one line (not a remote traceback per retry)
+                    err = next(e for e in results if e is not None and not isinstance(e, InvalidInputError))
+                    logger.warning("Sending reports failed (%s); retrying with the same batch ids until the "
+                                   "service answers.", _one_line(err))
+                    self._retrying = True
                 backoff = min(backoff * 2, self.max_backoff)
             else:
+                if self._retrying:
+                    logger.info("Reports are delivered again (after %d retries).", self.retries)
+                    self._retrying = False
                 backoff = 0.05

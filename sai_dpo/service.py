@@ -296,7 +296,16 @@ class ServiceClient:
         atexit.register(self.close, 10.0)  # deliver what is buffered if the program just ends
 
     def _get(self, ref, timeout: float | None = None):
-        return self._ray.get(ref, timeout=self.call_timeout if timeout is None else timeout)
+        """``ray.get``, with the service's own errors raised as themselves: an ``InvalidInputError``
+        raised in the actor reaches the caller as that error with its one-line message, not as a
+        ``RayTaskError`` holding the remote traceback."""
+        try:
+            return self._ray.get(ref, timeout=self.call_timeout if timeout is None else timeout)
+        except self._ray.exceptions.RayTaskError as exc:
+            cause = getattr(exc, "cause", None)
+            if isinstance(cause, SaiDpoError):
+                raise cause.with_traceback(None) from None
+            raise
 
     def _send_many(self, batches: list[Batch]) -> list:
         # on_unknown="skip": a row naming an id not in the pool (possible with check_ids=False)

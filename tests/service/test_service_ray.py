@@ -375,3 +375,34 @@ def test_embedded_ray_is_its_own_instance_not_a_cluster_on_the_machine(monkeypat
     monkeypatch.setattr(ray, "init", lambda **kw: calls.append(kw))
     service._ensure_ray(None, "ns")
     assert calls and calls[0]["address"] == "local"
+
+
+def test_errors_raised_in_the_actor_reach_the_caller_as_one_line(main_svc):
+    """Issue 15, item 7: errors used to arrive as RayTaskError with the remote traceback first."""
+    for call in (lambda: main_svc.draw("too-many", 10**6),
+                 lambda: main_svc.report_now("err-1", ["p1"], [1.0], round=10**6)):
+        with pytest.raises(InvalidInputError) as info:
+            call()
+        assert not isinstance(info.value, ray.exceptions.RayTaskError)
+        assert "Traceback" not in str(info.value) and "\n" not in str(info.value).strip()
+
+
+def test_a_failing_send_is_logged_once_per_outage_not_per_retry(caplog):
+    from sai_dpo._outcomes import validate_outcomes
+    from sai_dpo._report_buffer import ReportBuffer
+
+    calls = []
+
+    def flaky(batches):
+        calls.append(len(batches))
+        if len(calls) < 6:
+            raise RuntimeError("Traceback (most recent call last):\n  File ...\nConnectionError: boom")
+        return [None] * len(batches)
+
+    buf = ReportBuffer(flaky, batch_size=1, flush_interval=0.01)
+    with caplog.at_level(logging.WARNING, logger="sai_dpo._report_buffer"):
+        buf.add(validate_outcomes(["p1"], [1.0]))
+        buf.flush(timeout=30)
+    warnings = [r for r in caplog.records if r.levelno == logging.WARNING]
+    assert len(calls) >= 6 and len(warnings) == 1 and "\n" not in warnings[0].getMessage()
+    buf.close(5)
