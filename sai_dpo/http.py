@@ -17,6 +17,7 @@ Example:
 
 # No `from __future__ import annotations`: FastAPI must see the real classes defined inside
 # create_app (imported lazily, so that this module imports without the `serve` extra).
+import asyncio
 import hmac
 import importlib.util
 import ipaddress
@@ -39,13 +40,27 @@ def is_available() -> bool:
     return all(importlib.util.find_spec(m) is not None for m in ("fastapi", "uvicorn"))
 
 
+#: The only addresses served without a token (what the README promises): this machine's own.
+TOKENLESS_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
+#: Seconds a client may take to send its request body (a slow sender holds a worker otherwise).
+BODY_TIMEOUT = 30.0
+
+
 def _is_loopback(host: str) -> bool:
-    if host == "localhost":
-        return True
+    """Whether ``host`` may be served without a token: exactly 127.0.0.1, localhost or ::1 (not the
+    rest of 127.0.0.0/8, which other containers or namespaces can share)."""
     try:
-        return ipaddress.ip_address(host).is_loopback
+        return host in TOKENLESS_HOSTS or str(ipaddress.ip_address(host)) in TOKENLESS_HOSTS
     except ValueError:
         return False
+
+
+def _host_of(header: str) -> str:
+    """The host name of a ``Host`` header ("127.0.0.1:8000" -> "127.0.0.1", "[::1]:80" -> "::1")."""
+    header = header.strip().lower()
+    if header.startswith("["):
+        return header[1 : header.find("]")] if "]" in header else header
+    return header.rsplit(":", 1)[0] if header.count(":") == 1 else header
 
 
 MIN_TOKEN_CHARS = 16
@@ -96,23 +111,32 @@ def _jsonable(obj: Any) -> Any:
 
 
 class _BodyLimit:
-    """ASGI middleware: refuse request bodies larger than ``limit`` bytes with HTTP 413."""
+    """ASGI middleware: refuse request bodies larger than ``limit`` bytes with HTTP 413, bodies slower
+    than ``BODY_TIMEOUT`` seconds with 408, and, on a server without a token, any ``Host`` header
+    that does not name this machine (421: a web page cannot reach it by DNS rebinding)."""
 
-    def __init__(self, app, limit: int) -> None:
+    def __init__(self, app, limit: int, check_host: bool = False) -> None:
         self.app = app
         self.limit = limit
+        self.check_host = check_host
 
     async def __call__(self, scope, receive, send):
         if scope["type"] != "http":
             return await self.app(scope, receive, send)
-        for name, value in scope.get("headers", []):
-            if name == b"content-length" and value.isdigit() and int(value) > self.limit:
-                return await self._refuse(send)
+        headers = dict(scope.get("headers", []))
+        if self.check_host and _host_of(headers.get(b"host", b"").decode("latin-1")) not in TOKENLESS_HOSTS:
+            return await self._refuse(send, 421, b'{"error": "this server answers only requests for 127.0.0.1"}')
+        value = headers.get(b"content-length", b"")
+        if value.isdigit() and int(value) > self.limit:
+            return await self._refuse(send)
         # Read the body here (it may come chunked, without a Content-Length), stopping as soon as
         # it passes the limit, then replay it to the app.
         parts, size, more = [], 0, True
         while more:
-            message = await receive()
+            try:
+                message = await asyncio.wait_for(receive(), BODY_TIMEOUT)
+            except asyncio.TimeoutError:
+                return await self._refuse(send, 408, b'{"error": "request body too slow"}')
             if message["type"] != "http.request":
                 return await self.app(scope, _replay(message, receive), send)
             parts.append(message.get("body", b""))
@@ -123,9 +147,8 @@ class _BodyLimit:
         whole = {"type": "http.request", "body": b"".join(parts), "more_body": False}
         return await self.app(scope, _replay(whole, receive), send)
 
-    async def _refuse(self, send):
-        body = b'{"error": "request body too large"}'
-        await send({"type": "http.response.start", "status": 413,
+    async def _refuse(self, send, status: int = 413, body: bytes = b'{"error": "request body too large"}'):
+        await send({"type": "http.response.start", "status": status,
                     "headers": [(b"content-type", b"application/json"),
                                 (b"content-length", str(len(body)).encode())]})
         await send({"type": "http.response.body", "body": body})
@@ -150,32 +173,37 @@ def create_app(backend: Any, *, token: str | None = None, max_body_bytes: int = 
         raise InvalidInputError("The HTTP bearer token is empty; pass None (loopback only) or a real token.")
     from fastapi import APIRouter, Depends, FastAPI, HTTPException, Request
     from fastapi.responses import JSONResponse
-    from pydantic import BaseModel
+    from pydantic import BaseModel, ConfigDict, StrictFloat, StrictInt, StrictStr
+
+    Number = StrictInt | StrictFloat  # noqa: N806 - a JSON number; "1" (a string) is refused, not read as 1
 
     class ReportBody(BaseModel):
-        batch_id: str
-        problem_ids: list[str]
-        rewards: list[float]
-        n_tokens: list[float] | None = None
-        n_steps: list[float] | None = None
-        round: int | None = None
-        statuses: list[str] | None = None
+        model_config = ConfigDict(extra="forbid")
+        batch_id: StrictStr
+        problem_ids: list[StrictStr]
+        rewards: list[Number]
+        n_tokens: list[Number] | None = None
+        n_steps: list[Number] | None = None
+        round: StrictInt | None = None
+        statuses: list[StrictStr] | None = None
 
     class DrawBody(BaseModel):
-        key: str | int
-        n: int
-        round: int | None = None
+        model_config = ConfigDict(extra="forbid")
+        key: StrictStr | StrictInt
+        n: StrictInt
+        round: StrictInt | None = None
 
     def check_token(request: Request) -> None:
         if token is None:
             return
-        got = request.headers.get("authorization", "")
-        if not (got.startswith("Bearer ") and hmac.compare_digest(got[7:].encode(), token.encode())):
+        scheme, _, got = request.headers.get("authorization", "").partition(" ")
+        if not (scheme.lower() == "bearer" and hmac.compare_digest(got.strip().encode(), token.encode())):
             raise HTTPException(status_code=401, detail="missing or wrong bearer token",
                                 headers={"WWW-Authenticate": "Bearer"})
 
     report = getattr(backend, "report_now", None) or backend.report
-    app = FastAPI(title="sai-dpo selection service")
+    # No /docs, /redoc or /openapi.json: they would answer without the token (the README documents the API).
+    app = FastAPI(title="sai-dpo selection service", docs_url=None, redoc_url=None, openapi_url=None)
     api = APIRouter(dependencies=[Depends(check_token)])
 
     @app.exception_handler(InvalidInputError)
@@ -211,7 +239,7 @@ def create_app(backend: Any, *, token: str | None = None, max_body_bytes: int = 
         return {"ok": True}
 
     app.include_router(api)
-    return _BodyLimit(app, max_body_bytes)
+    return _BodyLimit(app, max_body_bytes, check_host=token is None)
 
 
 def serve_http(backend: Any, *, host: str = "127.0.0.1", port: int = 8000, token: str | None = None,
@@ -226,4 +254,4 @@ def serve_http(backend: Any, *, host: str = "127.0.0.1", port: int = 8000, token
     if token is None and not _is_loopback(host):
         raise InvalidInputError(f"Refusing to serve on {host!r} without a bearer token (see resolve_token).")
     uvicorn.run(create_app(backend, token=token, max_body_bytes=max_body_bytes), host=host, port=port,
-                log_level="warning")
+                log_level="warning", timeout_keep_alive=5, limit_concurrency=256)

@@ -9,6 +9,8 @@ from sai_dpo._selection_service import SelectionService
 from sai_dpo.errors import InvalidInputError
 from sai_dpo.http import TOKEN_ENV, create_app, is_available, resolve_token, serve_http
 
+LOCAL = "http://127.0.0.1:8000"  # a tokenless server answers only requests for this machine
+
 
 @pytest.fixture
 def svc():
@@ -16,7 +18,7 @@ def svc():
 
 
 def test_local_server_without_token_answers_report_draw_table_stats(svc):
-    web = TestClient(create_app(svc))
+    web = TestClient(create_app(svc), base_url=LOCAL)
     r = web.post("/report", json={"batch_id": "b1", "problem_ids": ["p1", "p1"], "rewards": [1, 0],
                                   "statuses": ["correct", "incorrect"], "n_tokens": [10, 12]})
     assert r.status_code == 200 and r.json() == {"applied": True, "duplicate": False, "n": 2}
@@ -47,7 +49,7 @@ def test_token_is_required_when_set_and_healthz_stays_open(svc):
     ({"batch_id": "b", "problem_ids": "p1", "rewards": [1.0]}, 422),
 ])
 def test_bad_report_bodies_are_rejected_and_change_nothing(svc, body, status):
-    web = TestClient(create_app(svc))
+    web = TestClient(create_app(svc), base_url=LOCAL)
     before = svc.stats()
     r = web.post("/report", json=body)
     assert r.status_code == status
@@ -55,7 +57,7 @@ def test_bad_report_bodies_are_rejected_and_change_nothing(svc, body, status):
 
 
 def test_oversized_bodies_are_refused_with_413(svc):
-    web = TestClient(create_app(svc, max_body_bytes=1000))
+    web = TestClient(create_app(svc, max_body_bytes=1000), base_url=LOCAL)
     big = {"batch_id": "big", "problem_ids": ["p1"] * 300, "rewards": [1.0] * 300}
     assert web.post("/report", json=big).status_code == 413
     # Without a Content-Length header (chunked upload) the limit holds too.
@@ -105,3 +107,62 @@ def test_oversized_keys_and_batch_ids_are_refused(svc):
     with pytest.raises(InvalidInputError, match="at most 256"):
         svc.report("b" * 10_000, ["p1"], [1.0])
     assert svc.stats()["n_outcomes"] == 0 and svc.stats()["n_keys_cached"] == 0
+
+
+def test_only_this_machine_is_served_without_a_token(monkeypatch):
+    """Issue 15, item 8: 127.0.0.2 served without a token although the README says only 127.0.0.1 may."""
+    monkeypatch.delenv(TOKEN_ENV, raising=False)
+    assert resolve_token("127.0.0.1") is None and resolve_token("localhost") is None and resolve_token("::1") is None
+    for host in ("127.0.0.2", "0.0.0.0", "10.0.0.5"):
+        with pytest.raises(InvalidInputError, match="bearer token"):
+            resolve_token(host)
+
+
+def test_a_tokenless_server_answers_only_requests_for_this_machine(svc):
+    """DNS rebinding: a web page that resolves its own name to 127.0.0.1 sends its own Host header."""
+    assert TestClient(create_app(svc), base_url="http://evil.example:8000").get("/stats").status_code == 421
+    assert TestClient(create_app(svc), base_url="http://localhost:8000").get("/stats").status_code == 200
+    with_token = TestClient(create_app(svc, token="t" * 20), base_url="http://service.example")
+    assert with_token.get("/stats", headers={"Authorization": "Bearer " + "t" * 20}).status_code == 200
+
+
+def test_docs_are_off_and_the_bearer_scheme_is_case_insensitive(svc):
+    web = TestClient(create_app(svc, token="t" * 20), base_url=LOCAL)
+    for path in ("/docs", "/redoc", "/openapi.json"):
+        assert web.get(path).status_code == 404
+    assert web.get("/stats", headers={"Authorization": "bearer " + "t" * 20}).status_code == 200
+    assert web.get("/stats", headers={"Authorization": "BEARER " + "t" * 20}).status_code == 200
+
+
+@pytest.mark.parametrize("path,body", [
+    ("/report", {"batch_id": "b", "problem_ids": ["p1"], "rewards": ["1"]}),  # a string reward
+    ("/report", {"batch_id": 7, "problem_ids": ["p1"], "rewards": [1]}),  # a number as batch id
+    ("/report", {"batch_id": "b", "problem_ids": ["p1"], "rewards": [1], "round": "2"}),
+    ("/report", {"batch_id": "b", "problem_ids": ["p1"], "rewards": [1], "reward": [0]}),  # a misspelt field
+    ("/draw", {"key": "k", "n": "4"}),  # a string n
+    ("/draw", {"key": 1.5, "n": 4}),
+])
+def test_loosely_typed_values_are_refused(svc, path, body):
+    web = TestClient(create_app(svc), base_url=LOCAL)
+    assert web.post(path, json=body).status_code == 422
+    assert svc.stats()["n_outcomes"] == 0
+
+
+def test_a_body_that_arrives_too_slowly_is_refused_with_408(svc, monkeypatch):
+    import asyncio
+
+    from sai_dpo import http
+
+    monkeypatch.setattr(http, "BODY_TIMEOUT", 0.05)
+    app = create_app(svc)
+    sent = []
+
+    async def receive():
+        await asyncio.sleep(10)  # a client that never finishes its body
+
+    async def send(message):
+        sent.append(message)
+
+    scope = {"type": "http", "method": "POST", "path": "/report", "headers": [(b"host", b"127.0.0.1:8000")]}
+    asyncio.run(asyncio.wait_for(app(scope, receive, send), 5))
+    assert sent[0]["status"] == 408
