@@ -25,6 +25,7 @@ already cached (their LRU order) and the count of duplicates ignored.
 
 from __future__ import annotations
 
+import copy
 import dataclasses
 import logging
 import os
@@ -51,7 +52,7 @@ from sai_dpo._outcomes import (
 from sai_dpo._service_durability import DurableState
 from sai_dpo._service_pool import PoolColumns, read_pool_columns
 from sai_dpo._validate import MAX_ROUND
-from sai_dpo.errors import InvalidInputError, param_error
+from sai_dpo.errors import InvalidInputError, ServiceDegradedError, param_error
 
 logger = logging.getLogger(__name__)
 
@@ -124,8 +125,43 @@ class SelectionService(DurableState):
         self._writer: _journal.JournalWriter | None = None
         self._replayed = {"reports": 0, "outcomes": 0, "draws": 0, "skipped_duplicates": 0, "damaged_segments": []}
         self._reset_counters()
-        self._restored_from = self._restore() if self.checkpoint_dir is not None else None
+        self._degraded: str | None = None
+        self._next_restore_try = 0.0
+        self._pristine = copy.deepcopy(self.engine.state_dict())
+        self._restored_from = self._restore_or_degrade() if self.checkpoint_dir is not None else None
         self._restore_seconds = time.perf_counter() - t0
+
+    def _restore_or_degrade(self) -> str | None:
+        """Restore from the checkpoint folder; when reading or writing it fails (an unreadable journal
+        segment, a read-only file), come up anyway in a degraded state that says what is wrong and
+        refuses what it cannot do safely, instead of dying for good (Ray does not retry a constructor)."""
+        self._degraded = None  # restoring may snapshot (a fresh base); that must not be refused
+        try:
+            path = self._restore()
+        except OSError as exc:
+            self._degraded = (f"could not restore from {self.checkpoint_dir}: {type(exc).__name__}: {exc}. Fix the "
+                              "folder (permissions, disk, the file named); the service restores itself on the next call")
+            logger.error("Selection service is degraded: %s", self._degraded)
+            self.engine.load_state_dict(copy.deepcopy(self._pristine))
+            self._reset_counters()
+            self._writer = None
+            return None
+        if self._next_restore_try:
+            logger.warning("Selection service restored from %s after an earlier failure; it is no longer degraded.",
+                           self.checkpoint_dir)
+        return path
+
+    def _check_not_degraded(self) -> None:
+        """Try to restore again (at most every 2 s); raise ServiceDegradedError while it still fails."""
+        if self._degraded is None:
+            return
+        now = time.monotonic()
+        if now >= self._next_restore_try:
+            self._next_restore_try = now + 2.0
+            self._replayed = {"reports": 0, "outcomes": 0, "draws": 0, "skipped_duplicates": 0, "damaged_segments": []}
+            self._restored_from = self._restore_or_degrade()
+        if self._degraded is not None:
+            raise ServiceDegradedError(f"The selection service is degraded: {self._degraded}.")
 
     # -- state -----------------------------------------------------------------------------------
 
@@ -184,6 +220,7 @@ class SelectionService(DurableState):
             InvalidInputError: a bad batch id or any rule of ``validate_outcomes``; nothing is changed.
             OSError: the journal could not be written; nothing is changed, retry with the same id.
         """
+        self._check_not_degraded()  # nothing is applied or journaled over a state that did not restore
         if not isinstance(batch_id, str) or not batch_id or len(batch_id) > MAX_KEY_CHARS:
             raise InvalidInputError(f"batch_id must be a non-empty string of at most {MAX_KEY_CHARS} characters. "
                                     f"Got {str(batch_id)[:80]!r}{'...' if len(str(batch_id)) > 80 else ''} instead.")
@@ -253,6 +290,7 @@ class SelectionService(DurableState):
         A new key takes the next round of the counter (or ``round`` if given), and is journaled.
         Asking again with the same key but a different ``n`` is an error. Returns ``(ids, indices)``.
         """
+        self._check_not_degraded()  # the client falls back to a seeded uniform draw meanwhile
         key = validate_key(key)
         n = validate_n(n, self.pool_size)
         hit = self._cache.get(key)
@@ -326,6 +364,7 @@ class SelectionService(DurableState):
             "reports_since_snapshot": self._since_snapshot,
             "last_snapshot": None if self._last_snapshot is None else dict(self._last_snapshot),
             "restored_from": self._restored_from,
+            "degraded": self._degraded,
             "journal": None if not self.journal else {
                 "segment": None if self._writer is None else str(self._writer.path),
                 "fsync": self.journal_fsync, "replayed": {k: (list(v) if isinstance(v, list) else v)

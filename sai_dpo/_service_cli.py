@@ -148,6 +148,8 @@ def _status(args) -> int:
     if args.json:
         print(json.dumps({"stats": stats, "table": table}, indent=2))
         return 0
+    if stats.get("degraded"):
+        print(f"WARNING: the service is degraded: {stats['degraded']}\n")
     for k, v in stats.items():
         print(f"{k:>24}: {v}")
     print()

@@ -224,6 +224,8 @@ class DurableState:
             InvalidInputError: the service has no ``checkpoint_dir``.
             OSError: the disk refused; the journal keeps appending to its current segment.
         """
+        if getattr(self, "_degraded", None) is not None:
+            self._check_not_degraded()  # never overwrite the folder with a state that did not restore
         if self.checkpoint_dir is None:
             raise InvalidInputError("This service has no checkpoint_dir; pass one to enable snapshots.")
         self._seq += 1

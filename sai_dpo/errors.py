@@ -29,6 +29,12 @@ class UnknownProblemIdError(InvalidInputError):
         self.n_applied = n_applied
 
 
+class ServiceDegradedError(SaiDpoError, OSError):
+    """The service is up but could not restore its state from its checkpoint folder (an unreadable
+    journal segment, a read-only file): it refuses reports and draws until the folder is readable
+    again, then restores itself. An ``OSError``, so buffered clients keep the reports and retry."""
+
+
 def param_error(param: str, owner: str, expected: str, got: object) -> InvalidInputError:
     """The house wording for a bad parameter value."""
     return InvalidInputError(

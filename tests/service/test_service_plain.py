@@ -325,3 +325,38 @@ def test_an_id_with_a_nul_character_is_refused_not_counted_under_the_real_id():
     with pytest.raises(InvalidInputError, match="NUL"):
         svc.report("b0", ["p1\x00"], [1.0])
     assert svc.stats()["n_outcomes"] == 0
+
+
+def test_a_restart_that_cannot_read_its_folder_comes_up_degraded_and_recovers_when_fixed(tmp_path):
+    """Issue 15, item 3: a restore that failed used to kill the actor for good (Ray does not retry a
+    constructor). Now it comes up, says what is wrong, refuses what it cannot do safely, and restores
+    itself once the folder is fixed, with nothing acknowledged lost."""
+    import shutil
+
+    from sai_dpo import _journal
+    from sai_dpo.errors import ServiceDegradedError
+
+    first = _svc(tmp_path, snapshot_every=0)
+    first.draw("k0", 4)
+    first.report("b0", ["p1", "p2"], [1.0, 0.0])
+    first.report("b1", ["p3"], [1.0])
+    (_n, segment), = _journal.list_segments(tmp_path)
+    del first
+    aside = tmp_path.parent / (tmp_path.name + "-aside.log")
+    shutil.move(segment, aside)
+    segment.mkdir()  # a journal segment that cannot be read as a file
+
+    svc = _svc(tmp_path, snapshot_every=0)  # comes up instead of raising
+    assert "could not restore" in svc.stats()["degraded"]
+    for call in (lambda: svc.report("b2", ["p4"], [1.0]), lambda: svc.draw("k1", 3), svc.snapshot):
+        with pytest.raises(ServiceDegradedError, match="degraded"):
+            call()
+    assert isinstance(ServiceDegradedError("x"), OSError)  # buffered clients keep such reports and retry
+
+    segment.rmdir()
+    shutil.move(aside, segment)  # the folder is fixed
+    svc._next_restore_try = 0.0  # (the service retries at most every 2 s)
+    svc.report("b2", ["p4"], [1.0])
+    stats = svc.stats()
+    assert stats["degraded"] is None and stats["n_outcomes"] == 4 and stats["n_reports"] == 3
+    assert svc.round_of("k0") == 0
