@@ -38,6 +38,7 @@ from typing import Any
 import numpy as np
 
 from sai_dpo._snapshot import _fsync_dir, numbered_files
+from sai_dpo.errors import InvalidInputError
 
 logger = logging.getLogger(__name__)
 
@@ -229,6 +230,9 @@ class JournalWriter:
         """
         if self.broken:
             raise OSError(f"journal segment {self.path} is unusable after an earlier write error")
+        if len(payload) >= _MAX_RECORD:  # its length would not read back: never acknowledge it
+            raise InvalidInputError(f"A journal record of {len(payload)} bytes is too large (the limit is "
+                                    f"{_MAX_RECORD - 1}); report in smaller batches.")
         size = self._size
         try:
             self._write(_frame(payload))

@@ -59,6 +59,8 @@ logger = logging.getLogger(__name__)
 
 #: How far one draw may move the service's round clock past its newest round.
 MAX_ROUND_STEP = 1000
+#: Outcomes in one report batch: one journal record of about 33 bytes a row, far below its 2 GiB limit.
+MAX_REPORT_ROWS = 10_000_000
 
 class SelectionService(DurableState):
     """Track outcomes by problem id and serve keyed draws over one pool, with durable snapshots.
@@ -227,6 +229,11 @@ class SelectionService(DurableState):
         if on_unknown not in ("raise", "skip"):
             raise param_error("on_unknown", "SelectionService.report", "'raise' or 'skip'", on_unknown)
         out = validate_outcomes(problem_ids, rewards, n_tokens, n_steps, statuses, round)
+        if len(out) > MAX_REPORT_ROWS:  # one journal record each: keep every record well under its limit
+            raise InvalidInputError(
+                f"A report batch may hold at most {MAX_REPORT_ROWS:,} outcomes (one journal record); got {len(out):,}. "
+                "Split it (ServiceClient.report buffers and splits for you)."
+            )
         idx = self._pool.lookup(out.problem_ids)
         unknown = np.flatnonzero(idx < 0)
         answer = {"applied": False, "duplicate": True, "n": len(out)}

@@ -250,3 +250,22 @@ def test_no_loadable_snapshot_and_a_pruned_journal_start_fresh_on_a_new_base(tmp
     fresh.report("after", ["p1"], [1.0])
     back = _svc(tmp_path)
     assert back.stats()["restored_from"].endswith("snapshot-000000000004.npz") and back.stats()["n_reports"] == 1
+
+
+def test_a_record_too_large_to_read_back_is_never_acknowledged(tmp_path, monkeypatch):
+    """Issue 15, item 4: a record over 2 GiB used to be written, acknowledged, then read back as torn
+    (dropping it and every later record). The limits are shrunk here to keep the test small."""
+    from sai_dpo import _selection_service
+
+    svc = _svc(tmp_path)
+    monkeypatch.setattr(_selection_service, "MAX_REPORT_ROWS", 3)
+    with pytest.raises(InvalidInputError, match="at most 3 outcomes"):
+        svc.report("big", ["p1"] * 4, [1.0] * 4)
+    svc.report("ok", ["p1"] * 3, [1.0] * 3)
+    monkeypatch.setattr(jr, "_MAX_RECORD", 64)
+    with pytest.raises(InvalidInputError, match="too large"):
+        svc.report("rec", ["p2"] * 3, [1.0] * 3)
+    assert svc.stats()["n_outcomes"] == 3  # nothing of the refused batches was applied
+    monkeypatch.undo()
+    again = _svc(tmp_path)  # and the journal reads back whole
+    assert again.stats()["n_outcomes"] == 3 and not again.stats()["journal"]["replayed"]["damaged_segments"]
