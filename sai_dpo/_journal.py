@@ -222,6 +222,14 @@ class JournalWriter:
             view = view[n:]
         self._size += len(data)
 
+    def sync(self) -> None:
+        """fsync what was appended. Raises OSError (and marks the segment unusable) if the disk refuses."""
+        try:
+            os.fsync(self._fh.fileno())
+        except (OSError, ValueError) as exc:  # ValueError: the file was closed (a new segment began)
+            self.broken = True
+            raise OSError(f"journal segment {self.path} could not be synced: {exc}") from None
+
     def append(self, payload: bytes, sync: bool) -> None:
         """Write one record; with ``sync`` also fsync it before returning.
 

@@ -29,6 +29,7 @@ import copy
 import dataclasses
 import logging
 import os
+import threading
 import time
 import zlib
 from collections import OrderedDict
@@ -110,6 +111,10 @@ class SelectionService(DurableState):
                 raise param_error(name, "SelectionService", "a bool", value)
         t0 = time.perf_counter()
         self._started_at = time.time()
+        # Draws run on their own threads on the Ray actor (so they never wait behind a report's fsync):
+        # _lock guards the engine, caches and counters (held briefly); _report_lock keeps reports in order.
+        self._lock = threading.RLock()
+        self._report_lock = threading.Lock()
         import sai_dpo
 
         cols: PoolColumns = read_pool_columns(pool, validate=validate)
@@ -222,7 +227,12 @@ class SelectionService(DurableState):
             InvalidInputError: a bad batch id or any rule of ``validate_outcomes``; nothing is changed.
             OSError: the journal could not be written; nothing is changed, retry with the same id.
         """
-        self._check_not_degraded()  # nothing is applied or journaled over a state that did not restore
+        with self._report_lock:
+            return self._report(batch_id, problem_ids, rewards, n_tokens, n_steps, round, statuses, on_unknown)
+
+    def _report(self, batch_id, problem_ids, rewards, n_tokens, n_steps, round, statuses, on_unknown) -> dict:
+        with self._lock:
+            self._check_not_degraded()  # nothing is applied or journaled over a state that did not restore
         if not isinstance(batch_id, str) or not batch_id or len(batch_id) > MAX_KEY_CHARS:
             raise InvalidInputError(f"batch_id must be a non-empty string of at most {MAX_KEY_CHARS} characters. "
                                     f"Got {str(batch_id)[:80]!r}{'...' if len(str(batch_id)) > 80 else ''} instead.")
@@ -244,24 +254,27 @@ class SelectionService(DurableState):
             answer["n"] = int(keep.sum())
             answer["unknown_ids"] = list(dict.fromkeys(out.problem_ids[k] for k in unknown.tolist()))
             answer["n_unknown"] = len(unknown)
-        if batch_id in self._batch_ids:
-            self._duplicates += 1
-            return answer
         codes = None if out.statuses is None else status_codes(out.statuses)
         cols = [idx, out.rewards, out.n_tokens, out.n_steps, codes]
         if len(unknown):
             cols = [None if c is None else c[keep] for c in cols]
-        if out.round is not None:
-            self._check_round(out.round, report=True)  # before the journal: a refused round is never written
-        rnd = out.round if out.round is not None else max(self._next_round - 1, 0)
-        # Write-ahead: on disk first (an OSError here changes nothing and the caller retries).
+        with self._lock:
+            if batch_id in self._batch_ids:
+                self._duplicates += 1
+                return answer
+            if out.round is not None:
+                self._check_round(out.round, report=True)  # before the journal: a refused round is never written
+            rnd = out.round if out.round is not None else max(self._next_round - 1, 0)
+        # Write-ahead: on disk first (an OSError here changes nothing and the caller retries). The
+        # fsync runs outside _lock, so draws go on while the disk syncs.
         self._journal_append(_journal.encode_report(batch_id, rnd, *cols), sync=self.journal_fsync)
-        self._apply_report(batch_id, *cols, rnd)
-        if self.snapshot_every and self._since_snapshot >= self.snapshot_every and self.checkpoint_dir:
-            try:
-                self.snapshot()
-            except OSError as exc:  # the batch is applied (and journaled): callers must not retry it
-                logger.error("Periodic snapshot failed (%s); will try again after the next report.", exc)
+        with self._lock:
+            self._apply_report(batch_id, *cols, rnd)
+            if self.snapshot_every and self._since_snapshot >= self.snapshot_every and self.checkpoint_dir:
+                try:
+                    self.snapshot()
+                except OSError as exc:  # the batch is applied (and journaled): callers must not retry it
+                    logger.error("Periodic snapshot failed (%s); will try again after the next report.", exc)
         answer.update(applied=True, duplicate=False)
         return answer
 
@@ -297,6 +310,10 @@ class SelectionService(DurableState):
         A new key takes the next round of the counter (or ``round`` if given), and is journaled.
         Asking again with the same key but a different ``n`` is an error. Returns ``(ids, indices)``.
         """
+        with self._lock:
+            return self._draw(key, n, round)
+
+    def _draw(self, key, n: int, round: int | None) -> tuple[list[str], np.ndarray]:
         self._check_not_degraded()  # the client falls back to a seeded uniform draw meanwhile
         key = validate_key(key)
         n = validate_n(n, self.pool_size)
@@ -347,19 +364,26 @@ class SelectionService(DurableState):
 
     def round_of(self, key) -> int | None:
         """The round a cached key was drawn for (``None`` if unknown or forgotten)."""
-        hit = self._cache.get(validate_key(key))
+        with self._lock:
+            hit = self._cache.get(validate_key(key))
         return None if hit is None else hit[0]
 
     def table(self):
         """The engine's per (skill, level) table."""
-        return self.engine.table()
+        with self._lock:
+            return self.engine.table()
 
     def summary(self) -> dict:
         """The engine's summary (accuracy by skill, draw entropy, informative share, ...)."""
-        return self.engine.summary()
+        with self._lock:
+            return self.engine.summary()
 
     def stats(self) -> dict:
         """Counts: reports applied, outcomes by status, duplicates ignored, the last snapshot."""
+        with self._lock:
+            return self._stats()
+
+    def _stats(self) -> dict:
         return {
             "pool_size": self.pool_size,
             "n_reports": self._n_reports,

@@ -213,17 +213,27 @@ class DurableState:
             self._rebase_journal()  # an earlier failure left no usable segment: try a new one
             if self._writer is None:
                 raise OSError(f"The journal in {self.checkpoint_dir} is unusable (see the earlier error).")
-        if self._writer.broken:
-            self.snapshot()  # raises OSError if the disk still refuses; else opens a fresh segment
-        self._writer.append(payload, sync)
+        with self._lock:
+            if self._writer.broken:
+                self.snapshot()  # raises OSError if the disk still refuses; else opens a fresh segment
+            writer = self._writer
+            writer.append(payload, sync=False)
+        if sync:
+            writer.sync()  # outside the lock: draws never wait for the disk
 
     def snapshot(self) -> str:
         """Write a snapshot now (atomically); returns its path. Starts a new journal segment first.
+
+        (Holds the service's lock, so a draw never sees a state half written.)
 
         Raises:
             InvalidInputError: the service has no ``checkpoint_dir``.
             OSError: the disk refused; the journal keeps appending to its current segment.
         """
+        with self._lock:
+            return self._snapshot_locked()
+
+    def _snapshot_locked(self) -> str:
         if getattr(self, "_degraded", None) is not None:
             self._check_not_degraded()  # never overwrite the folder with a state that did not restore
         if self.checkpoint_dir is None:

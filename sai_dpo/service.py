@@ -57,6 +57,9 @@ class ServiceUnavailableError(SaiDpoError, RuntimeError):
     """The service could not be reached and there was no way to answer without it."""
 
 
+#: The actor's concurrency group for draws: their own threads, so a draw never queues behind reports
+#: (which keep the default queue, one at a time, in order).
+DRAW_GROUP = "draws"
 #: Seconds to wait for a Ray cluster at an explicit ip:port before saying it cannot be reached.
 CONNECT_TIMEOUT = 10.0
 
@@ -185,7 +188,7 @@ def launch(
     ckpt = Path(checkpoint_dir or Path.cwd() / "sai-dpo-checkpoints" / f"{namespace}-{name}").resolve()
     pool_path = _write_pool(pool, ckpt, validate)
     actor = (
-        ray.remote(SelectionService)
+        ray.remote(concurrency_groups={DRAW_GROUP: 2})(SelectionService)
         .options(name=name, namespace=namespace, lifetime="detached", get_if_exists=True, num_cpus=0,
                  max_restarts=-1, max_task_retries=_MAX_TASK_RETRIES)
         .remote(str(pool_path), config, checkpoint_dir=str(ckpt), snapshot_every=snapshot_every,
@@ -383,7 +386,8 @@ class ServiceClient:
         key = validate_key(key)
         n = validate_n(n, self.info["pool_size"])
         try:
-            return self._get(self.actor.draw.remote(key, n, round), timeout=self.draw_timeout)
+            return self._get(self.actor.draw.options(concurrency_group=DRAW_GROUP).remote(key, n, round),
+                             timeout=self.draw_timeout)
         except InvalidInputError:
             raise
         except Exception as exc:  # noqa: BLE001 - any transport failure or timeout -> fallback

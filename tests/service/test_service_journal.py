@@ -269,3 +269,33 @@ def test_a_record_too_large_to_read_back_is_never_acknowledged(tmp_path, monkeyp
     monkeypatch.undo()
     again = _svc(tmp_path)  # and the journal reads back whole
     assert again.stats()["n_outcomes"] == 3 and not again.stats()["journal"]["replayed"]["damaged_segments"]
+
+
+def test_a_draw_does_not_wait_for_a_report_s_fsync(tmp_path, monkeypatch):
+    """Issue 15, item 6: draws waited behind report bursts. On the actor draws have their own threads
+    (the 'draws' concurrency group); here, a report stuck in its fsync must not block a draw, and the
+    report is applied once the disk answers."""
+    import threading
+
+    svc = _svc(tmp_path)
+    stuck, release = threading.Event(), threading.Event()
+    real_sync = jr.JournalWriter.sync
+
+    def slow_sync(self):
+        stuck.set()
+        release.wait(10)
+        real_sync(self)
+
+    monkeypatch.setattr(jr.JournalWriter, "sync", slow_sync)
+    worker = threading.Thread(target=svc.report, args=("slow", ["p1", "p2"], [1.0, 0.0]))
+    worker.start()
+    assert stuck.wait(5)
+    done = threading.Event()
+    drawer = threading.Thread(target=lambda: (svc.draw("during-fsync", 4), done.set()))
+    drawer.start()
+    assert done.wait(5), "a draw waited for another caller's fsync"
+    assert svc.stats()["n_outcomes"] == 0  # not applied before it is on disk
+    release.set()
+    worker.join(10)
+    drawer.join(10)
+    assert svc.stats()["n_outcomes"] == 2
