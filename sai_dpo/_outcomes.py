@@ -56,6 +56,13 @@ def _as_id_list(problem_ids: Any) -> list[str]:
 
 
 def _as_numbers(name: str, values: Any, n: int) -> np.ndarray:
+    raw = values if isinstance(values, np.ndarray) else np.asarray(values, dtype=object) if values is not None else None
+    if raw is not None and raw.ndim == 1 and (
+            raw.dtype.kind in "USb" or (raw.dtype.kind == "O" and any(isinstance(v, (str, bytes, bool, np.bool_))
+                                                                      for v in raw.tolist()))):
+        # "1" and True are not numbers here (the HTTP API refuses them too): a caller's mix-up, not a reward.
+        raise InvalidInputError(f"{name} must be a list of numbers (not strings or bools). Got {values!r:.80} "
+                                "instead; convert with float().")
     try:
         arr = np.asarray(values, dtype=np.float64)
     except (TypeError, ValueError) as exc:

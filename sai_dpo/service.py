@@ -75,7 +75,20 @@ def _ensure_ray(address: str | None, namespace: str, connect_timeout: float = CO
         ray.init(address="local", namespace=namespace, include_dashboard=False)
     else:
         check_reachable(address, connect_timeout)
+        _join(address, namespace)
+
+
+def _join(address: str, namespace: str) -> None:
+    """``ray.init`` on a cluster, its failure said in one line (Ray's own is a long traceback)."""
+    import ray
+
+    try:
         ray.init(address=address, namespace=namespace)
+    except ConnectionError as exc:
+        raise ServiceUnavailableError(
+            f"Could not join the Ray cluster at {address}: {str(exc).strip().splitlines()[-1][:200]}. If the cluster "
+            "uses token authentication (Ray's `ray start` may turn it on), set RAY_AUTH_MODE=token in this shell."
+        ) from None
 
 
 def check_reachable(address: str, timeout: float = CONNECT_TIMEOUT) -> None:
@@ -87,12 +100,33 @@ def check_reachable(address: str, timeout: float = CONNECT_TIMEOUT) -> None:
     if not sep or not port.isdigit() or "://" in address:
         return
     try:
-        socket.create_connection((host.strip("[]") or "127.0.0.1", int(port)), timeout=timeout).close()
+        with socket.create_connection((host.strip("[]") or "127.0.0.1", int(port)), timeout=timeout) as sock:
+            speaks_grpc = os.environ.get("RAY_USE_TLS", "0") not in ("0", "") or _answers_http2(sock)
     except OSError as exc:
         raise ServiceUnavailableError(
             f"No Ray cluster answers at {address} within {timeout:g} s ({exc.strerror or exc}). Check the "
             "address (`ray status` on the head node prints it), or raise the connect timeout."
         ) from None
+    if not speaks_grpc:  # something listens there, but not a Ray head (its GCS speaks gRPC over HTTP/2)
+        raise ServiceUnavailableError(
+            f"Something listens at {address}, but it is not a Ray cluster's head (no gRPC answer within "
+            f"{timeout:g} s). Check the address (`ray status` on the head node prints it)."
+        )
+
+
+def _answers_http2(sock) -> bool:
+    """Whether the peer answers the HTTP/2 connection preface with a SETTINGS frame, as a gRPC server does."""
+    sock.sendall(b"PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n" + b"\x00\x00\x00\x04\x00\x00\x00\x00\x00")
+    head = b""
+    try:
+        while len(head) < 9:
+            chunk = sock.recv(9 - len(head))
+            if not chunk:
+                return False
+            head += chunk
+    except TimeoutError:  # accepted, never answered
+        return False
+    return head[3] == 0x04  # frame type SETTINGS
 
 
 def _write_pool(pool: Any, checkpoint_dir: Path, validate: bool = True) -> Path:
@@ -216,9 +250,19 @@ def _check_same_service(info: dict, pool: Any, config: Any, checkpoint_dir, name
     if differs:
         raise InvalidInputError(
             f"A selection service named {name!r} already runs in namespace {namespace!r} with {'; '.join(differs)}. "
-            f"Use it with connect({name!r}, {namespace!r}), or start a second one under another name "
+            f"Use it with connect({name!r}, {namespace!r}, address={_cluster_address()!r}), or start a second one "
+            "under another name "
             "(launch(..., name='other') / `sai-dpo serve --name other`)."
         )
+
+
+def _cluster_address() -> str | None:
+    import ray
+
+    try:
+        return ray.get_runtime_context().gcs_address
+    except Exception:  # noqa: BLE001 - only for a hint in a message
+        return None
 
 
 def _load_pool_file(pool: Any):
@@ -243,7 +287,7 @@ def connect(name: str = DEFAULT_NAME, namespace: str = DEFAULT_NAMESPACE, addres
     if not ray.is_initialized():
         target = address or os.environ.get("RAY_ADDRESS", "auto")
         check_reachable(target, connect_timeout)
-        ray.init(address=target, namespace=namespace)
+        _join(target, namespace)
     try:
         actor = ray.get_actor(name, namespace=namespace)
     except ValueError as exc:

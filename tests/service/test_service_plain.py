@@ -360,3 +360,12 @@ def test_a_restart_that_cannot_read_its_folder_comes_up_degraded_and_recovers_wh
     stats = svc.stats()
     assert stats["degraded"] is None and stats["n_outcomes"] == 4 and stats["n_reports"] == 3
     assert svc.round_of("k0") == 0
+
+
+@pytest.mark.parametrize("rewards", [["1"], [True], np.array(["1"])])
+def test_rewards_must_be_numbers_in_python_as_over_http(rewards):
+    """An outside test found the Python client counting rewards ["1"] and [True] that HTTP refuses."""
+    svc = _svc()
+    with pytest.raises(InvalidInputError, match="numbers"):
+        svc.report("b0", ["p1"], rewards)
+    assert svc.stats()["n_outcomes"] == 0

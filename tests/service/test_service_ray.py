@@ -406,3 +406,35 @@ def test_a_failing_send_is_logged_once_per_outage_not_per_retry(caplog):
     warnings = [r for r in caplog.records if r.levelno == logging.WARNING]
     assert len(calls) >= 6 and len(warnings) == 1 and "\n" not in warnings[0].getMessage()
     buf.close(5)
+
+
+def test_an_address_that_is_not_a_ray_head_is_refused_in_the_timeout(cluster):
+    """An outside test found a listener that is not a Ray head (or a port that accepts and hangs)
+    kept `status --address` in Ray's retries for minutes; a real head passes the probe."""
+    import socket
+
+    from sai_dpo.service import ServiceUnavailableError, check_reachable
+
+    check_reachable(cluster, 5)  # this module's real Ray head answers gRPC
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen(5)
+    port = server.getsockname()[1]
+    stop = threading.Event()
+
+    def accept_and_ignore():
+        server.settimeout(0.2)
+        held = []
+        while not stop.is_set():
+            try:
+                held.append(server.accept()[0])  # accepts, never answers
+            except OSError:
+                pass
+
+    threading.Thread(target=accept_and_ignore, daemon=True).start()
+    start = time.perf_counter()
+    with pytest.raises(ServiceUnavailableError, match="not a Ray cluster's head"):
+        check_reachable(f"127.0.0.1:{port}", 1.0)
+    assert time.perf_counter() - start < 5
+    stop.set()
+    server.close()
