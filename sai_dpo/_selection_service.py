@@ -268,13 +268,19 @@ class SelectionService(DurableState):
         # Write-ahead: on disk first (an OSError here changes nothing and the caller retries). The
         # fsync runs outside _lock, so draws go on while the disk syncs.
         self._journal_append(_journal.encode_report(batch_id, rnd, *cols), sync=self.journal_fsync)
+        pending = None
         with self._lock:
             self._apply_report(batch_id, *cols, rnd)
             if self.snapshot_every and self._since_snapshot >= self.snapshot_every and self.checkpoint_dir:
                 try:
-                    self.snapshot()
+                    pending = self._snapshot_begin()  # the cut and a copy of the state, under the lock
                 except OSError as exc:  # the batch is applied (and journaled): callers must not retry it
                     logger.error("Periodic snapshot failed (%s); will try again after the next report.", exc)
+        if pending is not None:  # the file is written with the lock released: draws go on
+            try:
+                self._snapshot_finish(*pending)
+            except OSError as exc:
+                logger.error("Periodic snapshot failed (%s); will try again after the next report.", exc)
         answer.update(applied=True, duplicate=False)
         return answer
 

@@ -224,16 +224,20 @@ class DurableState:
     def snapshot(self) -> str:
         """Write a snapshot now (atomically); returns its path. Starts a new journal segment first.
 
-        (Holds the service's lock, so a draw never sees a state half written.)
+        The state is captured (copied) and the journal cut under the service's lock; the file is
+        written after the lock is released, so draws do not wait for the disk.
 
         Raises:
             InvalidInputError: the service has no ``checkpoint_dir``.
             OSError: the disk refused; the journal keeps appending to its current segment.
         """
         with self._lock:
-            return self._snapshot_locked()
+            seq, state = self._snapshot_begin()
+        return self._snapshot_finish(seq, state)
 
-    def _snapshot_locked(self) -> str:
+    def _snapshot_begin(self) -> tuple[int, dict]:
+        """Cut the journal and copy the state, under the lock: the state holds exactly the records
+        before the cut."""
         if getattr(self, "_degraded", None) is not None:
             self._check_not_degraded()  # never overwrite the folder with a state that did not restore
         if self.checkpoint_dir is None:
@@ -246,15 +250,26 @@ class DurableState:
             if self._writer is not None:
                 self._writer.close()
             self._writer = new
-        path = _snapshot.write_snapshot(self.checkpoint_dir, self._seq, self._state())
-        if self.journal:  # segments older than every snapshot kept can no longer be replayed
-            oldest = _snapshot.snapshot_seq(_snapshot.list_snapshots(self.checkpoint_dir)[-1])  # newest first
-            _journal.prune_segments(self.checkpoint_dir, oldest)
+        state = self._state()
+        state["engine"] = {k: np.array(v, copy=True) for k, v in state["engine"].items()}
         self._since_snapshot = 0
-        self._last_snapshot = {"path": str(path), "seq": self._seq, "n_reports": self._n_reports,
-                               "time": time.time()}
-        return str(path)
+        return self._seq, state
 
+    def _snapshot_finish(self, seq: int, state: dict) -> str:
+        """Write the captured state (outside the lock), then prune what it makes redundant."""
+        try:
+            path = _snapshot.write_snapshot(self.checkpoint_dir, seq, state)
+        except OSError:
+            with self._lock:  # try again after the next report
+                self._since_snapshot = max(self._since_snapshot, self.snapshot_every or 1)
+            raise
+        with self._lock:
+            if self.journal:  # segments older than every snapshot kept can no longer be replayed
+                oldest = _snapshot.snapshot_seq(_snapshot.list_snapshots(self.checkpoint_dir)[-1])  # newest first
+                _journal.prune_segments(self.checkpoint_dir, oldest)
+            self._last_snapshot = {"path": str(path), "seq": seq, "n_reports": int(state["n_reports"]),
+                                   "time": time.time()}
+        return str(path)
 
 def _save_damaged_tail(seg: _journal.Segment) -> None:
     """Copy the unreadable rest of a segment beside it before the writer cuts it off."""

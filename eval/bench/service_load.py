@@ -34,7 +34,7 @@ from sai_dpo import SelectionConfig
 NS = "sai_dpo_bench_load"
 
 
-def _reporter(name: str, k: int, n_pool: int, seconds: float, rows: int) -> int:
+def _reporter(name: str, k: int, n_pool: int, seconds: float, rows: int, buffered: bool) -> int:
     from sai_dpo.service import connect
 
     client = connect(name, NS)
@@ -42,9 +42,14 @@ def _reporter(name: str, k: int, n_pool: int, seconds: float, rows: int) -> int:
     sent, b, end = 0, 0, time.monotonic() + seconds
     while time.monotonic() < end:
         idx = rng.integers(0, n_pool, rows)
-        client.report_now(f"r{k}-{b}", [f"bench-{i:08d}" for i in idx], rng.integers(0, 2, rows).astype(float))
+        ids, rewards = [f"bench-{i:08d}" for i in idx], rng.integers(0, 2, rows).astype(float)
+        if buffered:  # the buffered client: merged batches sent by its thread
+            client.report(ids, rewards)
+        else:
+            client.report_now(f"r{k}-{b}", ids, rewards)
         sent += rows
         b += 1
+    client.flush(timeout=600)  # every queued outcome delivered before the count is compared
     client.close()
     return sent
 
@@ -76,6 +81,7 @@ def main(argv=None) -> None:
     ap.add_argument("--seconds", type=float, default=20.0, help="seconds of report load per measurement")
     ap.add_argument("--reporters", type=int, default=4, help="reporting processes")
     ap.add_argument("--rows", type=int, default=1000, help="outcomes per report batch")
+    ap.add_argument("--buffered", action="store_true", help="reporters use the buffered client.report, not report_now")
     args = ap.parse_args(argv)
     import ray
 
@@ -88,7 +94,8 @@ def main(argv=None) -> None:
         path = _pool_file(args.pool, tmp)
         client = launch(str(path), SelectionConfig(seed=0), name="load", namespace=NS, checkpoint_dir=tmp / "ck",
                         validate=False)
-        print(f"pool {args.pool:,} problems; {args.reporters} reporting processes x batches of {args.rows:,}; "
+        print(f"pool {args.pool:,} problems; {args.reporters} reporting processes x "
+              f"{'buffered report() calls' if args.buffered else 'report_now batches'} of {args.rows:,}; "
               f"journal fsync per report; {os.cpu_count()} CPUs")
         idle = _draws(client.actor, min(args.seconds, 5.0), "idle", DRAW_GROUP)
         print(_line("draw(512), no reports flowing", idle))
@@ -96,11 +103,11 @@ def main(argv=None) -> None:
         sent = 0
         for group, label in ((DRAW_GROUP, f"draw(512) under load, '{DRAW_GROUP}' group"),
                              (None, "baseline: draw(512) under load, default queue")):
-            tasks = [remote.remote("load", k + (100 if group is None else 0), args.pool, args.seconds, args.rows)
-                     for k in range(args.reporters)]
+            tasks = [remote.remote("load", k + (100 if group is None else 0), args.pool, args.seconds, args.rows,
+                                   args.buffered) for k in range(args.reporters)]
             time.sleep(2.0)  # let the reporters connect and start sending
             lat = _draws(client.actor, args.seconds - 3.0, f"load-{group}", group)
-            sent += sum(ray.get(tasks))
+            sent += sum(ray.get(tasks))  # (buffered reporters may still be delivering after the window)
             print(_line(label, lat))
         counted = client.stats()["n_outcomes"]
         print(f"outcomes sent {sent:,}; counted by the service {counted:,} "
