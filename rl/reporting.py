@@ -13,6 +13,7 @@ the oldest not-yet-scored round that drew all of its ids.
 from __future__ import annotations
 
 import logging
+import os
 from collections import Counter, OrderedDict, defaultdict
 from collections.abc import Mapping, Sequence
 from typing import Any, Protocol, runtime_checkable
@@ -69,12 +70,27 @@ class Reporter(Protocol):
     """Sends scored outcomes to the tracker without blocking the training loop."""
 
     def report(self, problem_ids: Sequence[str], rewards: Sequence[float], round: int,
-               n_tokens: Sequence[int] | None = None,
-               n_steps: Sequence[int] | None = None) -> None:  # pragma: no cover - protocol
+               n_tokens: Sequence[int] | None = None, n_steps: Sequence[int] | None = None,
+               statuses: Sequence[str] | None = None) -> None:  # pragma: no cover - protocol
         ...
 
     def flush(self) -> None:  # pragma: no cover - protocol
         ...
+
+
+def _world_size() -> int:
+    """Processes in this run: an initialized torch.distributed group, else ``$WORLD_SIZE`` (torchrun)."""
+    try:
+        import torch.distributed as dist
+
+        if dist.is_available() and dist.is_initialized():
+            return int(dist.get_world_size())
+    except ImportError:
+        pass
+    try:
+        return max(int(os.environ.get("WORLD_SIZE", "1")), 1)
+    except ValueError:
+        return 1
 
 
 class EngineReporter:
@@ -84,7 +100,8 @@ class EngineReporter:
         self.engine = engine
         self._index = {str(pid): i for i, pid in enumerate(pool_ids)}
 
-    def report(self, problem_ids, rewards, round, n_tokens=None, n_steps=None) -> None:
+    def report(self, problem_ids, rewards, round, n_tokens=None, n_steps=None, statuses=None) -> None:
+        """(``statuses`` are counted by the ``Selection``; the engine takes only the outcomes.)"""
         unknown = [p for p in problem_ids if str(p) not in self._index]
         if unknown:
             raise InvalidInputError(f"Outcomes for ids not in the engine's pool (e.g. {unknown[:3]}); "
@@ -104,11 +121,13 @@ class ServiceReporter:
     def __init__(self, client: Any):
         self.client = client
 
-    def report(self, problem_ids, rewards, round, n_tokens=None, n_steps=None) -> None:
+    def report(self, problem_ids, rewards, round, n_tokens=None, n_steps=None, statuses=None) -> None:
+        """Buffered report; the checker's ``statuses`` go with the outcomes, so the service's status
+        counts say what the checker read (they were all "unlabelled")."""
         self.client.report([str(p) for p in problem_ids], [float(r) for r in rewards],
                            n_tokens=None if n_tokens is None else [int(t) for t in n_tokens],
                            n_steps=None if n_steps is None else [int(s) for s in n_steps],
-                           round=int(round))
+                           round=int(round), statuses=None if statuses is None else [str(s) for s in statuses])
 
     def flush(self) -> None:
         self.client.flush()
@@ -148,7 +167,24 @@ class Selection:
     # -- constructors ---------------------------------------------------------------------------
     @classmethod
     def from_engine(cls, engine: Any, pool: Any, **kwargs) -> Selection:
-        """In-process: draws from and reports to ``engine``, built on ``pool`` (record schema)."""
+        """In-process: draws from and reports to ``engine``, built on ``pool`` (record schema).
+
+        One process only: each process would hold its own tracker, see only its own rank's
+        outcomes and draw other prompts than the other ranks. With several processes (``torchrun``,
+        ``accelerate launch``) use :meth:`from_service`, which every rank shares.
+
+        Raises:
+            InvalidInputError: this process is one of several (``WORLD_SIZE`` > 1, or an initialized
+                ``torch.distributed`` group of more than one).
+        """
+        ranks = _world_size()
+        if ranks > 1:
+            raise InvalidInputError(
+                f"Selection.from_engine keeps one tracker per process, and this run has {ranks} processes: the "
+                "ranks would draw different prompts and each track half the evidence. Start the selection "
+                "service (`sai-dpo serve --pool POOL`) and use Selection.from_service(connect(...), run_id) on "
+                "every rank (README: multi-process training)."
+            )
         ids = [str(i) for i in pool["id"]]
         return cls(EngineSource(engine, pool_ids=ids), EngineReporter(engine, ids), tracker=engine,
                    meta=pool_meta(pool), **kwargs)
@@ -182,7 +218,8 @@ class Selection:
         if keep and self.reporter is not None:
             self.reporter.report([ids[i] for i in keep], [float(rewards[i] or 0.0) for i in keep], round_,
                                  n_tokens=None if n_tokens is None else [n_tokens[i] for i in keep],
-                                 n_steps=None if n_steps is None else [n_steps[i] for i in keep])
+                                 n_steps=None if n_steps is None else [n_steps[i] for i in keep],
+                                 statuses=[statuses[i] for i in keep])
         self.n_reported += len(keep)
         return round_
 

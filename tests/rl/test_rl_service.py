@@ -79,6 +79,7 @@ def test_grpo_run_reports_every_completion_to_the_service(client, pool, tmp_path
     policy = build_tiny_policy([f"{p} {a}" for p, a in zip(pool["problem"], pool["answer"], strict=True)],
                                tmp_path / "tiny")
     before = client.stats()["n_outcomes"]
+    assert "unlabelled" not in client.stats()["status_counts"]
     selection = Selection.from_service(client, "run-grpo", pool, group_size=G)
     args = GRPOConfig(output_dir=str(tmp_path / "trainer"), use_cpu=True, bf16=False, report_to="none",
                       save_strategy="steps", save_steps=2, max_steps=3, logging_steps=1, num_generations=G,
@@ -93,8 +94,42 @@ def test_grpo_run_reports_every_completion_to_the_service(client, pool, tmp_path
     selection.flush()
     stats = client.stats()
     assert stats["n_outcomes"] - before == 3 * B * G == selection.n_reported
+    # The checker's statuses reach the service with the outcomes (they were all "unlabelled": issue 16).
+    assert sum(stats["status_counts"].get(k, 0) for k in ("correct", "incorrect", "unparseable_pred")) >= 3 * B * G
     assert sum(selection.status_counts.values()) == 3 * B * G
     assert snapshots and all(snapshots)  # the service wrote a snapshot on save (step 2)
     drawn = [selection.round_log.ids(r) for r in range(3)]
     assert all(len(set(d)) == B for d in drawn)
     assert np.isclose(sum(callback.records[0]["draw_share"].values()), 1.0)
+
+
+def test_an_engine_backed_selection_refuses_to_run_on_several_ranks(tmp_path):
+    """Issue 16: under `torchrun --nproc_per_node 2` each rank got its own engine and the ranks drew
+    different prompts; a real 2-process launch now stops at once on every rank with one line."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    script = tmp_path / "two_ranks.py"
+    script.write_text(
+        "import torch.distributed as dist\n"
+        "dist.init_process_group('gloo')\n"
+        "from data import build_pool\n"
+        "from rl.reporting import Selection\n"
+        "from sai_dpo import SelectionConfig, SelectionEngine\n"
+        "pool = build_pool(40, seed=0, kind='arith')\n"
+        "engine = SelectionEngine(pool['skill'], pool['level'], SelectionConfig(seed=0))\n"
+        "try:\n"
+        "    Selection.from_engine(engine, pool)\n"
+        "    print('NOT REFUSED', flush=True)\n"
+        "except ValueError as exc:\n"
+        "    print('REFUSED:', str(exc).splitlines()[0], flush=True)\n"
+        "dist.destroy_process_group()\n"
+    )
+    root = Path(__file__).resolve().parents[2]
+    torchrun = Path(sys.executable).with_name("torchrun")
+    run = subprocess.run([str(torchrun), "--standalone", "--nproc_per_node", "2", str(script)], cwd=root,
+                         capture_output=True, text=True, timeout=300)
+    assert run.returncode == 0, run.stderr[-2000:]
+    assert run.stdout.count("REFUSED: Selection.from_engine keeps one tracker per process") == 2, run.stdout
+    assert "NOT REFUSED" not in run.stdout
