@@ -235,7 +235,7 @@ def load_pool(
     try:
         report = validate_pool(cols, skip_invalid=skip_invalid)
     except PoolValidationError as exc:
-        raise PoolValidationError(f"{text}: {exc} Fix the row, or pass skip_invalid=True to drop bad rows.") from exc
+        raise PoolValidationError(f"{text}: {exc} Fix the row, or drop bad rows (skip_invalid=True; --skip-invalid on the command line).") from exc
     pool = datasets.Dataset.from_dict(report.pool, features=features())
     pool.info.description = report.summary()
     return pool

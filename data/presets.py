@@ -58,6 +58,11 @@ def parse_level(value) -> int | None:
     return int(m.group(1)) if m else None
 
 
+def _level_or_raw(value):
+    parsed = parse_level(value)
+    return parsed if parsed is not None or value is None else value
+
+
 def answer_text(value) -> str | None:
     """A gold answer as a string: ``27.0`` -> ``"27"``, lists joined with ", ", None stays None."""
     if value is None:
@@ -88,7 +93,8 @@ def _generic(row: Mapping) -> dict:
         "problem": problem,
         "answer": answer_text(answer),
         "skill": _first(row, "skill", "type", "subject", "topic", "category"),
-        "level": parse_level(_first(row, "level", "Level", "difficulty")),
+        # An unreadable level ("hard") stays as it is, so validation names the row (no silent None).
+        "level": _level_or_raw(_first(row, "level", "Level", "difficulty")),
         "choices": _first(row, "choices", "options"),
         "source": _first(row, "source"),
     }

@@ -149,3 +149,17 @@ def test_flat_column_names_with_dots_and_missing_mapped_columns(tmp_path):
     assert pool["answer"] == ["2", "5"] and pool["problem"] == ["1+1?", "2+3?"]
     with pytest.raises(PoolLoadError, match=r"maps 'answer' to 'nope'.*Available columns: \['meta.final', 'q'\]"):
         load_pool(str(path), columns={"problem": "q", "answer": "nope"})
+
+
+def test_an_unreadable_level_stops_the_load_as_the_readme_says(tmp_path):
+    """Issue 16: a row with "level": "hard" silently became a row without a level."""
+    from data import load_pool
+    from data.schema import PoolValidationError
+
+    path = tmp_path / "pool.jsonl"
+    path.write_text('{"id": "a", "problem": "1+1?", "answer": "2", "level": "hard"}\n'
+                    '{"id": "b", "problem": "2+2?", "answer": "4", "level": "Level 3"}\n')
+    with pytest.raises(PoolValidationError, match="field 'level' must be an integer or null.*'hard'.*--skip-invalid"):
+        load_pool(str(path))
+    kept = load_pool(str(path), skip_invalid=True)
+    assert kept["id"] == ["b"] and kept["level"] == [3]  # "Level 3" is read as 3
