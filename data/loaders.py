@@ -7,6 +7,7 @@ import hashlib
 import json
 import logging
 import os
+import re
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -232,6 +233,8 @@ def load_pool(
     else:
         rows = _hub_rows(text, split, config)
     cols = _map_rows(rows, mapper, columns, tag=text)
+    if preset is None and (columns is None or "answer" not in columns):
+        _refuse_rationale_answers(cols["answer"], text)
     try:
         report = validate_pool(cols, skip_invalid=skip_invalid)
     except PoolValidationError as exc:
@@ -239,6 +242,23 @@ def load_pool(
     pool = datasets.Dataset.from_dict(report.pool, features=features())
     pool.info.description = report.summary()
     return pool
+
+
+# GSM8K's layout: the answer column holds the whole rationale, then "#### 72".
+_RATIONALE = re.compile(r"\n####\s*\S")
+
+
+def _refuse_rationale_answers(answers: list, tag: str) -> None:
+    """A file in GSM8K's layout loaded without its preset would make every rationale a gold answer
+    (``pool validate`` said "all valid", then every verdict was wrong): refuse, naming the preset."""
+    texts = [a for a in answers if isinstance(a, str)]
+    hits = sum(1 for a in texts if _RATIONALE.search(a))
+    if texts and hits >= max(1, len(texts) // 2):
+        raise PoolValidationError(
+            f"{tag}: {hits} of {len(texts)} answers are worked solutions ending in '#### ANSWER' (GSM8K's layout), "
+            "so each whole solution would become the gold answer. Load it with preset='gsm8k' (--preset gsm8k), "
+            "or map the answer column yourself (columns={'answer': ...})."
+        )
 
 
 def _builtin(name: str):

@@ -163,3 +163,16 @@ def test_an_unreadable_level_stops_the_load_as_the_readme_says(tmp_path):
         load_pool(str(path))
     kept = load_pool(str(path), skip_invalid=True)
     assert kept["id"] == ["b"] and kept["level"] == [3]  # "Level 3" is read as 3
+
+
+def test_gsm8k_layout_without_its_preset_is_refused(tmp_path):
+    """Issue 16: GSM8K files loaded without a preset made each whole rationale the gold answer."""
+    from data import load_pool
+    from data.schema import PoolValidationError
+
+    path = tmp_path / "gsm.jsonl"
+    path.write_text('{"question": "Natalia sold 48 clips. How many?", "answer": "48/2 = 24.\\n#### 72"}\n'
+                    '{"question": "2+2?", "answer": "2+2=4\\n#### 4"}\n')
+    with pytest.raises(PoolValidationError, match="GSM8K's layout.*--preset gsm8k"):
+        load_pool(str(path))
+    assert load_pool(str(path), preset="gsm8k")["answer"] == ["72", "4"]
