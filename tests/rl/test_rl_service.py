@@ -106,6 +106,7 @@ def test_grpo_run_reports_every_completion_to_the_service(client, pool, tmp_path
 def test_an_engine_backed_selection_refuses_to_run_on_several_ranks(tmp_path):
     """Issue 16: under `torchrun --nproc_per_node 2` each rank got its own engine and the ranks drew
     different prompts; a real 2-process launch now stops at once on every rank with one line."""
+    import os
     import subprocess
     import sys
     from pathlib import Path
@@ -119,17 +120,20 @@ def test_an_engine_backed_selection_refuses_to_run_on_several_ranks(tmp_path):
         "from sai_dpo import SelectionConfig, SelectionEngine\n"
         "pool = build_pool(40, seed=0, kind='arith')\n"
         "engine = SelectionEngine(pool['skill'], pool['level'], SelectionConfig(seed=0))\n"
+        "import os, pathlib\n"
+        "out = pathlib.Path(os.environ['OUT_DIR']) / f\"rank{os.environ['RANK']}.txt\"\n"
         "try:\n"
         "    Selection.from_engine(engine, pool)\n"
-        "    print('NOT REFUSED', flush=True)\n"
+        "    out.write_text('NOT REFUSED')\n"
         "except ValueError as exc:\n"
-        "    print('REFUSED:', str(exc).splitlines()[0], flush=True)\n"
+        "    out.write_text('REFUSED: ' + str(exc).splitlines()[0])\n"
         "dist.destroy_process_group()\n"
     )
     root = Path(__file__).resolve().parents[2]
     torchrun = Path(sys.executable).with_name("torchrun")
+    env = {**os.environ, "OUT_DIR": str(tmp_path)}
     run = subprocess.run([str(torchrun), "--standalone", "--nproc_per_node", "2", str(script)], cwd=root,
-                         capture_output=True, text=True, timeout=300)
+                         capture_output=True, text=True, timeout=300, env=env)
     assert run.returncode == 0, run.stderr[-2000:]
-    assert run.stdout.count("REFUSED: Selection.from_engine keeps one tracker per process") == 2, run.stdout
-    assert "NOT REFUSED" not in run.stdout
+    answers = [(tmp_path / f"rank{r}.txt").read_text() for r in (0, 1)]  # one file per rank: no interleaving
+    assert all(a.startswith("REFUSED: Selection.from_engine keeps one tracker per process") for a in answers), answers
