@@ -56,7 +56,10 @@ def _as_id_list(problem_ids: Any) -> list[str]:
 
 
 def _as_numbers(name: str, values: Any, n: int) -> np.ndarray:
-    raw = values if isinstance(values, np.ndarray) else np.asarray(values, dtype=object) if values is not None else None
+    try:
+        raw = values if isinstance(values, np.ndarray) else np.asarray(values)
+    except (TypeError, ValueError):
+        raw = None  # ragged input: the float conversion below names it
     if raw is not None and raw.ndim == 1 and (
             raw.dtype.kind in "USb" or (raw.dtype.kind == "O" and any(isinstance(v, (str, bytes, bool, np.bool_))
                                                                       for v in raw.tolist()))):

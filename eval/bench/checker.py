@@ -15,13 +15,14 @@ label "correct" is expected True, "incorrect" False, and "ambiguous" rows are le
 from __future__ import annotations
 
 import argparse
-import json
 import logging
 import pathlib
 import re
 import runpy
 import statistics
 import time
+
+from data.loaders import read_jsonl
 
 _ROOT = pathlib.Path(__file__).resolve().parents[2]
 _DEFAULT_CASES = _ROOT / "tests" / "checker" / "cases.py"
@@ -53,17 +54,7 @@ def load_cases(path: pathlib.Path) -> list[tuple[str, str, bool, list | None]]:
         return [(g, p, e, c) for _grp, g, p, e, c in module["all_cases"]()]
     if path.suffix != ".jsonl":
         raise CaseFileError(f"{path}: a case file is a .jsonl file (one JSON object per line) or a cases.py")
-    rows = []
-    for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
-        if not line.strip():
-            continue
-        try:
-            row = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise CaseFileError(f"{path}, line {n}: not valid JSON ({exc.msg})") from None
-        if not isinstance(row, dict):
-            raise CaseFileError(f"{path}, line {n}: each line must be a JSON object, got {type(row).__name__}")
-        rows.append((n, row))
+    rows = list(enumerate(read_jsonl(path, CaseFileError), start=1))  # (row number, object)
     if not rows:
         raise CaseFileError(f"{path}: no cases (the file is empty)")
     labelled = "label" in rows[0][1]
@@ -72,17 +63,17 @@ def load_cases(path: pathlib.Path) -> list[tuple[str, str, bool, list | None]]:
     for n, row in rows:
         missing = [k for k in need if k not in row]
         if missing:
-            raise CaseFileError(f"{path}, line {n}: missing {', '.join(missing)} (a row needs {', '.join(need)})")
+            raise CaseFileError(f"{path}, row {n}: missing {', '.join(missing)} (a row needs {', '.join(need)})")
         if labelled:
             if row["label"] not in ("correct", "incorrect", "ambiguous"):
-                raise CaseFileError(f"{path}, line {n}: label must be correct, incorrect or ambiguous; got {row['label']!r}")
+                raise CaseFileError(f"{path}, row {n}: label must be correct, incorrect or ambiguous; got {row['label']!r}")
             if row["label"] == "ambiguous":
                 left_out += 1
                 continue
             out.append((row["gold"], row["response"], row["label"] == "correct", None))
             continue
         if not isinstance(row["expected"], bool):
-            raise CaseFileError(f"{path}, line {n}: expected must be true or false (JSON booleans); got {row['expected']!r}")
+            raise CaseFileError(f"{path}, row {n}: expected must be true or false (JSON booleans); got {row['expected']!r}")
         if row.get("dispute"):  # peers' expectations we disagree with (tests/checker/peers): left out
             left_out += 1
             continue

@@ -22,7 +22,6 @@ import argparse
 import os
 import shutil
 import tempfile
-import threading
 import time
 from pathlib import Path
 
@@ -120,5 +119,4 @@ def main(argv=None) -> None:
 
 
 if __name__ == "__main__":
-    threading.current_thread().name = "bench"
     main()

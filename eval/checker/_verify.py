@@ -255,10 +255,9 @@ def _names_differ(gold: str, pred: str) -> bool:
 
 
 # A product of bracketed factors, as a factorization is written: "(x^2+x+1)(x^2-x+1)", "x(x-1)(x+1)".
-_FACTOR = r"\((?:[^()]|\([^()]*\))*\)(?:\^\{?\d+\}?)?"
+_FACTOR = r"\((?:[^()]|\([^()]*\))*\)(?:\^\{?(\d+)\}?)?"  # group 1: the factor's power
 _PRODUCT = re.compile(rf"^(?:-?\d*[A-Za-z]?)?(?:{_FACTOR}){{2,}}$")
 _POWERED = re.compile(rf"^(?:-?\d*[A-Za-z]?)?(?:{_FACTOR})+$")
-_FACTOR_POWER = r"\((?:[^()]|\([^()]*\))*\)(?:\^\{?(\d+)\}?)?"
 _NOT_FACTORED = ("incorrect", "the gold is a factorization; the prediction is not factored into as many factors")
 
 
@@ -275,7 +274,7 @@ def _factored_differently(gold: str, pred: str) -> bool:
 
 def _factor_count(text: str) -> int:
     """Factors of a product, with multiplicity: (r+5)^2 is two, x(x-1) is two."""
-    powers = [int(m.group(1) or 1) for m in re.finditer(_FACTOR_POWER, text)]
+    powers = [int(m.group(1) or 1) for m in re.finditer(_FACTOR, text)]
     return sum(powers) + bool(re.match(r"^-?\d*[A-Za-z](?=\()", text))
 
 

@@ -129,48 +129,18 @@ LANGUAGES = [
 ]
 
 
-def _ids(rows):
-    return [f"{i}-{row[3][:40]}" for i, row in enumerate(rows)]
+TABLES = {
+    "prose": PROSE, "plain_math": PLAIN_MATH, "multi_part": MULTI_PART, "relations": RELATIONS,
+    "worded": WORDED, "noted_golds": NOTED_GOLDS, "letters": LETTERS, "languages": LANGUAGES,
+}
+ROWS = [(name, *row) for name, table in TABLES.items() for row in table]
 
 
-@pytest.mark.parametrize("gold,response,expected,why", PROSE, ids=_ids(PROSE))
-def test_prose(gold, response, expected, why):
-    assert bool(verify(gold, response)) is expected, why
-
-
-@pytest.mark.parametrize("gold,response,expected,why", PLAIN_MATH, ids=_ids(PLAIN_MATH))
-def test_plain_text_math(gold, response, expected, why):
-    assert bool(verify(gold, response)) is expected, why
-
-
-@pytest.mark.parametrize("gold,response,expected,why", MULTI_PART, ids=_ids(MULTI_PART))
-def test_multi_part(gold, response, expected, why):
-    assert bool(verify(gold, response)) is expected, why
-
-
-@pytest.mark.parametrize("gold,response,expected,why", RELATIONS, ids=_ids(RELATIONS))
-def test_relations(gold, response, expected, why):
-    assert bool(verify(gold, response)) is expected, why
-
-
-@pytest.mark.parametrize("gold,response,expected,why", WORDED, ids=_ids(WORDED))
-def test_worded(gold, response, expected, why):
-    assert bool(verify(gold, response)) is expected, why
-
-
-@pytest.mark.parametrize("gold,response,expected,why", NOTED_GOLDS, ids=_ids(NOTED_GOLDS))
-def test_golds_with_notes(gold, response, expected, why):
-    assert bool(verify(gold, response)) is expected, why
-
-
-@pytest.mark.parametrize("gold,response,expected,why", LETTERS, ids=_ids(LETTERS))
-def test_choice_letters_in_prose(gold, response, expected, why):
-    assert bool(verify(gold, response, choices=CHOICES)) is expected, why
-
-
-@pytest.mark.parametrize("gold,response,expected,why", LANGUAGES, ids=_ids(LANGUAGES))
-def test_languages_and_separators(gold, response, expected, why):
-    assert bool(verify(gold, response)) is expected, why
+@pytest.mark.parametrize("table,gold,response,expected,why", ROWS,
+                         ids=[f"{r[0]}-{i}-{r[4][:40]}" for i, r in enumerate(ROWS)])
+def test_real_format(table, gold, response, expected, why):
+    choices = CHOICES if table == "letters" else None  # option letters are judged against choices A-E
+    assert bool(verify(gold, response, choices=choices)) is expected, why
 
 
 def test_prose_answer_reads_the_slot_after_the_copula():

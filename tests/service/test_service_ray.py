@@ -116,12 +116,12 @@ def test_launch_with_a_running_name_joins_it_only_when_it_is_the_same_service(ma
     other.close()
 
 
-def test_a_serve_front_end_that_attached_never_stops_the_service(main_svc, cluster, monkeypatch, capsys):
+def test_a_serve_front_end_that_attached_never_stops_the_service(main_svc, cluster, monkeypatch, capsys, tmp_path):
     """Issue 15, item 2: `sai-dpo serve --address A --http PORT` on a running service, then Ctrl-C, used to
     snapshot and kill it; a process that attached leaves it running."""
     from sai_dpo import _service_cli
 
-    pool_file = Path(tempfile.mkdtemp(prefix="fe", dir="/tmp")) / "pool.parquet"
+    pool_file = tmp_path / "pool.parquet"
     tiny_pool(200).to_parquet(str(pool_file))
     monkeypatch.setattr(_service_cli, "_wait_for_interrupt", lambda: None)  # Ctrl-C at once
     monkeypatch.setattr(ray, "shutdown", lambda: None)  # keep this module's Ray instance
