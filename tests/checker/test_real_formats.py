@@ -62,6 +62,10 @@ MULTI_PART = [
     ("$(4,1)or(1,4)$", r"$\boxed{(1,4), (4,1)}$", True, "'or' between two bracketed answers lists them"),
     ("$a=1,b=2;a=3,b=4$", "$(1,2),(3,4)$", True, "solutions split by ';' are tuples"),
     ("$6$ and $7$", r"$\boxed{6,7}$", True, "an answer written as several math segments"),
+    (r"(\frac{7}{3}, \frac{5}{21})", r"There are (\frac{7}{3}, \frac{5}{21}) such points.", True,
+     "a tuple of LaTeX fractions in prose is read whole (it was cut at the comma before a command)"),
+    (r"(\frac{7}{3}, \frac{5}{21})", r"There are (\frac{7}{3}, \frac{4}{21}) such points.", False,
+     "and its second part still counts"),
     ("9", r"\boxed{4}. Checking again, the earlier step was wrong. Final Answer: The final answer is $9$.", True,
      "an answer line after the last box is the final word"),
 ]
