@@ -27,7 +27,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sai_dpo.errors import param_error
+from sai_dpo.errors import InvalidInputError, param_error
 from sai_dpo.policies import POLICIES
 
 log = logging.getLogger(__name__)
@@ -45,10 +45,9 @@ def parse_policy(name: str) -> tuple[str, bool, dict]:
     by ``;key=value`` overrides of :class:`sai_dpo.SelectionConfig` fields.
 
     Raises:
-        ValueError: an unknown policy, suffix or override field.
+        ValueError: an unknown policy, suffix or override field, or a bad override value.
     """
-    from eval.simbench.peers import parse_policy_spec
-    from sai_dpo import SelectionConfig
+    from eval.simbench.peers import check_policy, parse_overrides
 
     head, *kv = str(name).split(";")
     base, _, suffix = head.strip().partition("+")
@@ -58,12 +57,12 @@ def parse_policy(name: str) -> tuple[str, bool, dict]:
         raise param_error("policies", "GRPOBenchConfig",
                           f"engine policies {sorted(POLICIES)}, 'dapo', or 'NAME+dapo', optionally with "
                           "';field=value' SelectionConfig overrides", name)
-    _, overrides = parse_policy_spec(base + ":" + ",".join(kv))
-    given = set(overrides)
-    unknown = sorted((given - set(SelectionConfig.__dataclass_fields__)) | (given & {"policy", "seed", "group_size"}))
-    if unknown:
-        raise param_error("policies", "GRPOBenchConfig", "overrides of SelectionConfig fields other than "
-                          f"policy, seed and group_size (unknown or fixed: {unknown})", name)
+    try:  # unknown fields list the valid ones; values are checked here, not in a worker after the warm start
+        overrides = parse_overrides(kv)
+        check_policy(base, overrides)
+    except ValueError as exc:
+        raise InvalidInputError(f"The 'policies' parameter of GRPOBenchConfig has {name!r}: {str(exc).rstrip('.')}. Overrides are "
+                                "';field=value' after the name, e.g. 'sai_dpo;tau=inf'.") from None
     return base, suffix == "dapo", overrides
 
 

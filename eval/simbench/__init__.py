@@ -11,7 +11,15 @@ from eval.simbench.dynamics import DYNAMICS, Dynamics, get_dynamics
 from eval.simbench.harness import DEFAULT_POLICIES, BenchSizes, RunResult, budget_of, run_benchmark, run_one
 from eval.simbench.learner import LearnerConfig, SimLearner, World, make_world
 from eval.simbench.mirt import MirtConfig, MirtLearner, MirtWorld, make_mirt_world
-from eval.simbench.peers import DynamicSampling, EngineSelector, OracleSelector, parse_policy_spec
+from eval.simbench.peers import (
+    DynamicSampling,
+    EngineSelector,
+    OracleSelector,
+    check_policy,
+    parse_overrides,
+    parse_policy_spec,
+    policy_fields,
+)
 from eval.simbench.report import SECTIONS, write_report
 from eval.simbench.scenarios import SCENARIOS, Scenario, get_scenarios
 from eval.simbench.summary import PolicyRow, ScenarioSummary, check_targets, ci95, summarise
@@ -20,7 +28,8 @@ __all__ = [
     "DEFAULT_POLICIES", "BenchSizes", "RunResult", "budget_of", "run_benchmark", "run_one",
     "LearnerConfig", "SimLearner", "World", "make_world",
     "DYNAMICS", "Dynamics", "get_dynamics", "MirtConfig", "MirtLearner", "MirtWorld", "make_mirt_world",
-    "DynamicSampling", "EngineSelector", "OracleSelector", "parse_policy_spec",
+    "DynamicSampling", "EngineSelector", "OracleSelector", "parse_policy_spec", "parse_overrides", "policy_fields",
+    "check_policy",
     "SECTIONS", "write_report", "SCENARIOS", "Scenario", "get_scenarios",
     "PolicyRow", "ScenarioSummary", "check_targets", "ci95", "summarise",
 ]

@@ -29,6 +29,7 @@ from eval.simbench.peers import (
     EngineSelector,
     InformedSelector,
     OracleSelector,
+    check_policy,
     parse_policy_spec,
 )
 from eval.simbench.scenarios import Scenario
@@ -265,7 +266,14 @@ def run_benchmark(
     """
     if seeds < 1:
         raise ValueError(f"The 'seeds' parameter of run_benchmark must be an integer >= 1. Got {seeds!r} instead.")
-    names = [parse_policy_spec(spec)[0] for spec in policies]  # fail before spawning workers
+    names = []
+    for spec in policies:  # fail here, before spawning workers, on a bad name, field or value
+        name, overrides = parse_policy_spec(spec)
+        try:
+            check_policy(name, overrides)
+        except ValueError as exc:
+            raise ValueError(f"Policy {spec!r}: {exc}") from None
+        names.append(name)
     get_dynamics(dynamics, learner)
     if "informed" in names and not supports_informed(dynamics):
         raise ValueError(

@@ -20,7 +20,8 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["EngineSelector", "OracleSelector", "InformedSelector", "DynamicSampling", "parse_policy_spec"]
+__all__ = ["EngineSelector", "OracleSelector", "InformedSelector", "DynamicSampling", "parse_policy_spec",
+           "parse_overrides", "policy_fields", "check_policy"]
 
 ENGINE_POLICIES = ("sai_dpo", "uniform", "curriculum", "learnability", "prioritized")
 PEER_POLICIES = ("dapo", "oracle", "informed")
@@ -41,6 +42,21 @@ def _coerce(value: str):
     return value
 
 
+def parse_overrides(items) -> dict:
+    """``["tau=0.5", "thompson=false"]`` -> ``{"tau": 0.5, "thompson": False}`` (numbers, bools and None read as such).
+
+    Raises:
+        ValueError: an item is not ``key=value``.
+    """
+    overrides = {}
+    for item in filter(None, (str(p).strip() for p in items)):
+        key, eq, value = item.partition("=")
+        if not eq or not key.strip():
+            raise ValueError(f"override {item!r} must look like key=value")
+        overrides[key.strip()] = _coerce(value.strip())
+    return overrides
+
+
 def parse_policy_spec(spec: str) -> tuple[str, dict]:
     """Split ``"sai_dpo:tau=0.5,half_life=8"`` into ``("sai_dpo", {"tau": 0.5, "half_life": 8})``."""
     name, _, rest = spec.partition(":")
@@ -50,13 +66,53 @@ def parse_policy_spec(spec: str) -> tuple[str, dict]:
             f"The 'policy' parameter of the selection benchmark must be one of "
             f"{ENGINE_POLICIES + PEER_POLICIES} (optionally 'name:key=value,...'). Got {spec!r} instead."
         )
-    overrides = {}
-    for item in filter(None, (p.strip() for p in rest.split(","))):
-        key, eq, value = item.partition("=")
-        if not eq:
-            raise ValueError(f"Policy override {item!r} in {spec!r} must look like key=value.")
-        overrides[key.strip()] = _coerce(value.strip())
-    return name, overrides
+    try:
+        return name, parse_overrides(rest.split(","))
+    except ValueError as exc:
+        raise ValueError(f"Policy {spec!r}: {exc}.") from None
+
+
+# Fields the harness sets itself on an engine policy's SelectionConfig.
+_HARNESS_FIELDS = ("policy", "group_size", "seed")
+
+
+def policy_fields(name: str) -> tuple[str, ...]:
+    """The override fields the benchmark policy ``name`` accepts (sorted; ``()`` for none)."""
+    if name in ENGINE_POLICIES:
+        from sai_dpo import SelectionConfig
+
+        return tuple(sorted(set(SelectionConfig.__dataclass_fields__) - set(_HARNESS_FIELDS)))
+    if name == "informed":
+        return ("sharpness",)
+    return ()  # dapo and oracle take none (DAPO's cap on extra batches is a BenchSizes field)
+
+
+def check_policy(name: str, overrides: dict) -> None:
+    """Check a policy and its overrides in the calling process, before any run starts.
+
+    Engine policies build their :class:`sai_dpo.SelectionConfig` (so a bad value fails here, not in
+    a worker); the peers accept only the fields :func:`policy_fields` lists.
+
+    Raises:
+        ValueError: an unknown policy, an unknown field (the message lists the valid ones) or a bad value.
+    """
+    if name not in ENGINE_POLICIES + PEER_POLICIES:
+        raise ValueError(f"unknown policy {name!r}; known: {', '.join(ENGINE_POLICIES + PEER_POLICIES)}")
+    fields = policy_fields(name)
+    unknown = sorted(set(overrides) - set(fields))
+    if unknown:
+        valid = ", ".join(fields) if fields else "none (it takes no overrides)"
+        fixed = " (policy, group_size and seed are set by the benchmark)" if set(unknown) & set(_HARNESS_FIELDS) else ""
+        raise ValueError(f"policy {name!r} has no field {', '.join(map(repr, unknown))}{fixed}; valid fields: {valid}")
+    if name in ENGINE_POLICIES:
+        from sai_dpo import SelectionConfig
+
+        SelectionConfig(policy=name, **overrides)  # raises the config's own ValueError for a bad value
+    elif "sharpness" in overrides:
+        value = overrides["sharpness"]
+        if isinstance(value, bool) or not isinstance(value, int | float) or not 0 < value < float("inf"):
+            raise ValueError(f"The 'sharpness' parameter of InformedSelector must be a positive finite number. "
+                             f"Got {value!r} instead.")
 
 
 class EngineSelector:

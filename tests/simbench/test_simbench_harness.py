@@ -173,3 +173,37 @@ def test_sai_dpo_beats_uniform_with_the_same_rollouts():
         assert sai.rollouts[-1] == uni.rollouts[-1] == sai.budget
         assert sai.accuracy[-1] > uni.accuracy[-1]
         assert sai.informative_share > uni.informative_share
+
+
+@pytest.mark.parametrize(("spec", "message"), [
+    ("sai_dpo:nosuchfield=1", "Policy 'sai_dpo:nosuchfield=1': policy 'sai_dpo' has no field 'nosuchfield'; "
+                              "valid fields: ability_drift, base_accuracy,"),
+    ("sai_dpo:tau=0", "Policy 'sai_dpo:tau=0': The 'tau' parameter of SelectionConfig must be a positive number"),
+    ("informed:bogus=1", "valid fields: sharpness"),
+    ("dapo:max_batches=2", "policy 'dapo' has no field 'max_batches'; valid fields: none (it takes no overrides)"),
+])
+def test_run_benchmark_checks_every_override_before_any_run(spec, message, monkeypatch):
+    """A bad field or value is a ValueError in the calling process (it was a worker's TypeError)."""
+    import eval.simbench.harness as harness
+
+    monkeypatch.setattr(harness, "run_one", lambda task: pytest.fail("a run started"))
+    with pytest.raises(ValueError) as info:
+        run_benchmark(get_scenarios(["balanced"]), ["uniform", spec], seeds=1, sizes=TINY, workers=1, progress=False)
+    assert message in str(info.value)
+
+
+def test_policy_fields_and_overrides():
+    from eval.simbench import check_policy, parse_overrides, policy_fields
+
+    assert "tau" in policy_fields("curriculum") and "seed" not in policy_fields("sai_dpo")
+    assert policy_fields("informed") == ("sharpness",) and policy_fields("oracle") == policy_fields("dapo") == ()
+    assert parse_overrides(["tau=inf", " thompson = false ", "", "estimator=rasch"]) == {
+        "tau": float("inf"), "thompson": False, "estimator": "rasch"}
+    with pytest.raises(ValueError, match="override '=1' must look like key=value"):
+        parse_overrides(["=1"])
+    check_policy("sai_dpo", {"tau": float("inf"), "sharpness": 0})
+    check_policy("informed", {"sharpness": 8})
+    with pytest.raises(ValueError, match="'sharpness' parameter of InformedSelector"):
+        check_policy("informed", {"sharpness": "high"})
+    with pytest.raises(ValueError, match="unknown policy 'random'; known: sai_dpo, "):
+        check_policy("random", {})
