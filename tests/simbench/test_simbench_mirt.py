@@ -233,7 +233,7 @@ def test_harness_runs_the_mirt_learner_through_the_public_contract():
 def test_cli_dynamics_flag_and_learner_overrides(tmp_path, capsys):
     from sai_dpo.cli import main
 
-    args = ["bench", "select", "--quick", "--out", str(tmp_path), "--seeds", "1", "--rounds", "3", "--pool", "80",
+    args = ["bench", "select", "--quick", "--out", str(tmp_path), "--seeds", "1", "--rounds", "3", "--pool-size", "80",
             "--batch-size", "4", "--scenarios", "balanced", "--policies", "uniform,sai_dpo;coverage=false",
             "--workers", "1", "--no-progress", "--dynamics", "mirt"]
     assert main(args + ["--learner", "guess=0.25;repeat_scale=5"]) == 0
@@ -241,4 +241,4 @@ def test_cli_dynamics_flag_and_learner_overrides(tmp_path, capsys):
     assert "| dynamics | mirt: two-skill 3PL" in md and "MirtConfig(" in md and "guess=0.25" in md
     assert "| sai_dpo:coverage=false |" in md
     assert main(args + ["--learner", "memorization=0"]) == 2   # a SimLearner field, not a MirtConfig one
-    assert "unknown MirtConfig fields ['memorization']" in capsys.readouterr().err
+    assert "--learner 'memorization=0': unknown MirtConfig field(s) 'memorization'" in capsys.readouterr().err

@@ -79,7 +79,7 @@ def test_cli_quick_smoke(tmp_path, capsys):
     from sai_dpo.cli import main
 
     out = tmp_path / "bench"
-    rc = main(["bench", "select", "--quick", "--out", str(out), "--seeds", "2", "--rounds", "4", "--pool", "120",
+    rc = main(["bench", "select", "--quick", "--out", str(out), "--seeds", "2", "--rounds", "4", "--pool-size", "120",
                "--batch-size", "8", "--scenarios", "balanced,delayed", "--workers", "2", "--no-progress"])
     assert rc == 0
     _assert_self_contained(out / "report.md", out / "report.html")
@@ -92,10 +92,10 @@ def test_cli_quick_smoke(tmp_path, capsys):
 def test_cli_learner_overrides_and_bad_field(tmp_path, capsys):
     from sai_dpo.cli import main
 
-    args = ["bench", "select", "--out", str(tmp_path), "--seeds", "1", "--rounds", "2", "--pool", "60",
+    args = ["bench", "select", "--out", str(tmp_path), "--seeds", "1", "--rounds", "2", "--pool-size", "60",
             "--batch-size", "4", "--scenarios", "balanced", "--policies", "uniform,oracle", "--workers", "1",
             "--no-progress"]
     assert main(args + ["--learner", "memorization=0;forgetting=0.05"]) == 0
     assert "memorization=0" in (tmp_path / "report.md").read_text()
     assert main(args + ["--learner", "speed=3"]) == 2
-    assert "unknown LearnerConfig fields ['speed']" in capsys.readouterr().err
+    assert "--learner 'speed=3': unknown LearnerConfig field(s) 'speed'" in capsys.readouterr().err
