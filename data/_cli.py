@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import argparse
 import sys
 import time
+
+from data._cli_args import int_at_least, output_file
 
 
 def register(sub) -> None:
@@ -13,9 +16,9 @@ def register(sub) -> None:
     ps = p.add_subparsers(dest="pool_command", metavar="POOL_COMMAND")
 
     b = ps.add_parser("build", help="generate a built-in pool and save it")
-    b.add_argument("--n", type=int, default=20000, help="number of problems (default 20000)")
-    b.add_argument("--seed", type=int, default=0)
-    b.add_argument("--kind", default="mixed", help="mixed | math-style | aime-style | amc-style | arith")
+    b.add_argument("--n", type=int_at_least(1), default=20000, help="number of problems (default 20000)")
+    b.add_argument("--seed", type=int, default=0, help="generator seed (default 0)")
+    b.add_argument("--kind", default="mixed", choices=_kinds(), help="problem family (default mixed)")
     b.add_argument("--out", required=True, help="output file (.parquet, .jsonl, .json or .csv)")
     b.set_defaults(func=_build)
 
@@ -23,24 +26,33 @@ def register(sub) -> None:
     c.add_argument("--pool", required=True, help="pool file, hub id or builtin:NAME")
     c.add_argument("--preset", default=None, help="column preset of the pool file")
     _hub_args(c)
-    c.add_argument("--k", type=int, default=None, help="clusters (default: number of true skills, or sqrt(n/2))")
-    c.add_argument("--method", default="tfidf", choices=["tfidf", "embed"])
-    c.add_argument("--seed", type=int, default=0)
+    c.add_argument("--clusters", dest="k", type=int_at_least(2), default=None,
+                   help="number of clusters (default: number of true skills, or sqrt(n/2))")
+    c.add_argument("--k", dest="k", type=int_at_least(2), help=argparse.SUPPRESS)  # old name of --clusters
+    c.add_argument("--method", default="tfidf", choices=["tfidf", "embed"],
+                   help="text features: TF-IDF, or MiniLM embeddings with the 'embed' extra (default tfidf)")
+    c.add_argument("--seed", type=int, default=0, help="K-Means seed (default 0)")
     c.add_argument("--out", default=None, help="write the clustered pool here")
     c.set_defaults(func=_cluster)
 
     s = ps.add_parser("show", help="print counts by skill and level")
     s.add_argument("file", help="pool file, hub id or builtin:NAME")
-    s.add_argument("--preset", default=None)
+    s.add_argument("--preset", default=None, help="column preset of the pool file")
     _hub_args(s)
     s.set_defaults(func=_show)
 
     v = ps.add_parser("validate", help="check a pool file against the record schema")
     v.add_argument("file", help="pool file, hub id or builtin:NAME")
-    v.add_argument("--preset", default=None)
+    v.add_argument("--preset", default=None, help="column preset of the pool file")
     _hub_args(v)
     v.add_argument("--skip-invalid", action="store_true", help="drop invalid rows and report them")
     v.set_defaults(func=_validate)
+
+
+def _kinds() -> list[str]:
+    from data.generator import KINDS
+
+    return sorted(KINDS)
 
 
 def _hub_args(parser) -> None:
@@ -58,6 +70,7 @@ def _build(args) -> int:
     from data.generator import build_pool
     from data.loaders import save_pool
 
+    output_file(args.out)
     t0 = time.perf_counter()
     pool = build_pool(args.n, seed=args.seed, kind=args.kind)
     t1 = time.perf_counter()
@@ -78,6 +91,8 @@ def _cluster(args) -> int:
     if args.method == "embed" and not is_available():
         print("error: --method embed needs the 'embed' extra (pip install 'sai-dpo[embed]').", file=sys.stderr)
         return 2
+    if args.out:
+        output_file(args.out)
     pool = _load(args, args.pool)
     t0 = time.perf_counter()
     new, result, ari = cluster_pool(pool, k=args.k, method=args.method, seed=args.seed)
@@ -102,16 +117,22 @@ def _show(args) -> int:
     table: dict[str, dict] = {}
     levels: set = set()
     for skill, level in zip(pool["skill"], pool["level"], strict=True):
-        row = table.setdefault(str(skill), {})
+        row = table.setdefault("(no skill)" if skill is None else str(skill), {})
         row[level] = row.get(level, 0) + 1
         levels.add(level)
     cols = sorted(levels, key=lambda v: (v is None, v if v is not None else 0))
     width = max([len("skill")] + [len(s) for s in table])
     print(f"{len(pool)} problems, {len(table)} skills")
-    print(f"{'skill':<{width}} " + " ".join(f"{'L' + str(c):>6}" for c in cols) + f" {'total':>7}")
+    if set(table) == {"(no skill)"}:
+        print("no problem has a skill: the selection tracks one cell per level "
+              "(`sai-dpo pool cluster` assigns skills from the text)")
+    if levels == {None}:
+        print("no problem has a level: the selection tracks one cell per skill")
+    names = [("no level" if c is None else f"L{c}") for c in cols]
+    print(f"{'skill':<{width}} " + " ".join(f"{n:>8}" for n in names) + f" {'total':>7}")
     for skill in sorted(table):
         row = table[skill]
-        print(f"{skill:<{width}} " + " ".join(f"{row.get(c, 0):>6}" for c in cols) + f" {sum(row.values()):>7}")
+        print(f"{skill:<{width}} " + " ".join(f"{row.get(c, 0):>8}" for c in cols) + f" {sum(row.values()):>7}")
     return 0
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import io
 import json
 import logging
 import os
@@ -37,8 +38,9 @@ def read_jsonl(path: str | os.PathLike, error: type[Exception] | None = None) ->
     error = error or PoolLoadError
     path = Path(path)
     rows = []
-    with path.open(encoding="utf-8") as fh:
-        for lineno, line in enumerate(fh, 1):
+    with path.open("rb") as fh:
+        for lineno, raw in enumerate(fh, 1):
+            line = _utf8(raw, path, error, lineno)
             if not line.strip():
                 continue
             try:
@@ -51,9 +53,19 @@ def read_jsonl(path: str | os.PathLike, error: type[Exception] | None = None) ->
     return rows
 
 
+def _utf8(data: bytes, path: Path, error: type[Exception], lineno: int | None = None) -> str:
+    """``data`` decoded as UTF-8; otherwise ``error`` naming the file, the line and the byte."""
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = lineno if lineno is not None else data[: exc.start].count(b"\n") + 1
+        raise error(f"{path}: line {line} is not UTF-8 text (byte {data[exc.start]:#04x}); "
+                    "save the file as UTF-8.") from None
+
+
 def _read_json(path: Path) -> list[dict]:
     try:
-        obj = json.loads(path.read_text(encoding="utf-8"))
+        obj = json.loads(_utf8(path.read_bytes(), path, PoolLoadError))
     except json.JSONDecodeError as exc:
         raise PoolLoadError(f"{path}: not valid JSON ({exc.msg} at line {exc.lineno}).") from exc
     if isinstance(obj, Mapping):
@@ -82,8 +94,9 @@ def _read_parquet(path: Path) -> list[dict]:
 
 
 def _read_csv(path: Path) -> list[dict]:
-    with path.open(encoding="utf-8", newline="") as fh:
-        rows = [{k: (v if v != "" else None) for k, v in r.items()} for r in csv.DictReader(fh)]
+    text = _utf8(path.read_bytes(), path, PoolLoadError)
+    reader = csv.DictReader(io.StringIO(text, newline=""))
+    rows = [{k: (v if v != "" else None) for k, v in r.items()} for r in reader]
     for r in rows:  # CSV has no lists: choices are stored as a JSON list or "a|b|c"
         c = r.get("choices")
         if isinstance(c, str):
@@ -232,6 +245,8 @@ def load_pool(
         rows = read_rows(path)
     else:
         rows = _hub_rows(text, split, config)
+    if not rows:
+        raise PoolLoadError(f"{text}: the pool is empty (no rows); a pool needs at least one problem.")
     cols = _map_rows(rows, mapper, columns, tag=text)
     if preset is None and (columns is None or "answer" not in columns):
         _refuse_rationale_answers(cols["answer"], text)
@@ -239,6 +254,8 @@ def load_pool(
         report = validate_pool(cols, skip_invalid=skip_invalid)
     except PoolValidationError as exc:
         raise PoolValidationError(f"{text}: {exc} Fix the row, or drop bad rows (skip_invalid=True; --skip-invalid on the command line).") from exc
+    if not report.pool["id"]:
+        raise PoolValidationError(f"{text}: every row is invalid ({report.summary()}); nothing is left to load.")
     pool = datasets.Dataset.from_dict(report.pool, features=features())
     pool.info.description = report.summary()
     return pool

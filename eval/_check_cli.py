@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import sys
 
+from data._cli_args import positive_number
+
 
 def register(sub) -> None:
     """Add the ``check`` subcommand."""
@@ -21,7 +23,7 @@ def register(sub) -> None:
         "--choices", default=None,
         help="values of choices A,B,... (multiple choice), separated by commas, or by '|' when a value holds a comma",
     )
-    p.add_argument("--timeout", type=float, default=2.0, help="seconds allowed for symbolic work (default 2)")
+    p.add_argument("--timeout", type=positive_number, default=2.0, help="seconds allowed for symbolic work (default 2)")
     p.set_defaults(func=_run)
 
 
@@ -41,6 +43,11 @@ def _run(args) -> int:
     from eval.checker import extract, verify
 
     choices = _choices(args.choices)
+    gold = args.gold.strip().strip("()")
+    if choices and len(gold) == 1 and "A" <= gold.upper() <= "Z" and ord(gold.upper()) - 65 >= len(choices):
+        last = chr(64 + len(choices))
+        raise ValueError(f"GOLD {args.gold!r} names choice {gold.upper()}, but --choices lists only A-{last} "
+                         f"({len(choices)} values); add the missing values or fix the gold letter.")
     prediction = sys.stdin.read() if args.prediction == "-" else args.prediction
     verdict = verify(args.gold, prediction, choices=choices, timeout=args.timeout)
     print(f"{verdict.status}: {verdict.reason}")

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import argparse
+import sys
+
+from data._cli_args import int_at_least, non_negative_number, output_dir, positive_number
 
 
 def register(sub) -> None:
@@ -26,16 +29,23 @@ def register(sub) -> None:
     p.add_argument("--out", required=True, metavar="DIR", help="output folder")
     p.add_argument("--tokenizer", default=None, metavar="DIR",
                    help="count tokens with this tokenizer (default: whitespace words; --model uses its own)")
-    p.add_argument("-k", type=int, default=8, help="samples per problem with --model (default 8)")
-    p.add_argument("--max-new-tokens", type=int, default=64)
-    p.add_argument("--temperature", type=float, default=1.0)
-    p.add_argument("--batch-size", type=int, default=32)
-    p.add_argument("--prompt-template", default="{problem}", help="prompt format; {problem} is replaced")
-    p.add_argument("--seed", type=int, default=0)
-    p.add_argument("--workers", type=int, default=None, help="checker processes (default: checker's choice)")
-    p.add_argument("--timeout", type=float, default=2.0, help="seconds per verification")
-    p.add_argument("--ks", default=None, help="comma-separated k values for pass@k / maj@k")
-    p.add_argument("--no-progress", action="store_true")
+    p.add_argument("-k", "--k", dest="k", type=int_at_least(1), default=8,
+                   help="samples per problem with --model (default 8)")
+    p.add_argument("--max-new-tokens", type=int_at_least(1), default=64,
+                   help="generation budget per sample with --model (default 64)")
+    p.add_argument("--temperature", type=non_negative_number, default=1.0,
+                   help="sampling temperature with --model; 0 is greedy (default 1.0)")
+    p.add_argument("--batch-size", type=int_at_least(1), default=32, help="prompts per generation batch (default 32)")
+    p.add_argument("--prompt-template", default="{problem}",
+                   help="prompt format with --model; {problem} is replaced by the problem text (default '{problem}')")
+    p.add_argument("--seed", type=int, default=0, help="sampling and maj@k tie-breaking seed (default 0)")
+    p.add_argument("--workers", type=int_at_least(1), default=None,
+                   help="checker processes (default: checker's choice)")
+    p.add_argument("--timeout", type=positive_number, default=2.0, help="seconds per verification (default 2)")
+    p.add_argument("--ks", default=None,
+                   help="comma-separated k values for pass@k / maj@k, each at most the samples per problem "
+                        "(default: powers of two up to it)")
+    p.add_argument("--no-progress", action="store_true", help="hide the progress bars")
     p.set_defaults(func=_run_eval)
 
     r = sub.add_parser("report", help="HTML + Markdown report of a training run (RUN_DIR/rounds.jsonl)")
@@ -48,9 +58,12 @@ def _parse_ks(text: str | None):
     if text is None:
         return None
     try:
-        return tuple(int(x) for x in text.split(",") if x.strip())
+        ks = tuple(int(x) for x in text.split(",") if x.strip())
     except ValueError:
-        raise ValueError(f"--ks must be comma-separated integers such as 1,2,4,8. Got {text!r} instead.") from None
+        ks = ()
+    if not ks or min(ks) < 1:
+        raise ValueError(f"--ks must be comma-separated whole numbers >= 1 such as 1,2,4,8. Got {text!r} instead.")
+    return ks
 
 
 def _run_eval(args: argparse.Namespace) -> int:
@@ -63,6 +76,7 @@ def _run_eval(args: argparse.Namespace) -> int:
         write_generations,
     )
 
+    output_dir(args.out)  # before any work: a bad --out used to fail after every sample was generated
     if args.compare:
         paths = write_compare_report(args.compare[0], args.compare[1], args.out)
         print(f"wrote {paths['html']}, {paths['markdown']} and {paths['json']}")
@@ -72,7 +86,15 @@ def _run_eval(args: argparse.Namespace) -> int:
     from eval.metrics import MetricsConfig
     from eval.runner import resolve_eval_set
 
-    metrics_config = MetricsConfig(ks=_parse_ks(args.ks), seed=args.seed)
+    ks = _parse_ks(args.ks)
+    if args.model:
+        from eval.runner import check_prompt_template
+
+        check_prompt_template(args.prompt_template)
+        if ks and max(ks) > args.k:
+            raise ValueError(f"--ks {args.ks} asks for k up to {max(ks)}, but -k {args.k} samples per problem are "
+                             f"drawn; raise -k to {max(ks)} or drop the larger values from --ks.")
+    metrics_config = MetricsConfig(ks=ks, seed=args.seed)
     scoring = ScoringConfig(workers=args.workers, timeout=args.timeout, progress=not args.no_progress)
     extra = {}
     if args.tokenizer:
@@ -94,6 +116,10 @@ def _run_eval(args: argparse.Namespace) -> int:
         result.metrics["generations"] = f"{args.out}/generations.jsonl ({how} from {args.model}, k={args.k})"
     paths = write_eval_report(result.metrics, args.out, samples=result.samples)
     m = result.metrics
+    if m.get("dropped_ks"):
+        fewest = min(p.n for p in result.problems)
+        print(f"note: --ks {','.join(map(str, m['dropped_ks']))} left out of the report: pass@k and maj@k need k "
+              f"samples of every problem, and the fewest here is {fewest}", file=sys.stderr)
     top = str(m["ks"][-1])
     print(f"accuracy {m['accuracy']:.3f}  pass@{top} {m['pass_at_k'][top]:.3f}  maj@{top} {m['maj_at_k'][top]:.3f}"
           f"  ({m['n_problems']} problems, {m['n_samples']} samples)")
@@ -107,6 +133,8 @@ def _run_eval(args: argparse.Namespace) -> int:
 def _run_report(args: argparse.Namespace) -> int:
     from eval.run_report import render_run_report
 
+    if args.out is not None:
+        output_dir(args.out)
     paths = render_run_report(args.run_dir, args.out)
     print(f"wrote {paths['html']} and {paths['markdown']}")
     return 0

@@ -10,8 +10,9 @@ import re
 
 __all__ = ["count_steps", "count_tokens"]
 
-# "Step 3", "**Step 3:**", "### Step 3.", "step 3)" at the start of a line.
-_STEP_MARKER = re.compile(r"^[\s#*>_-]*step\s*(\d+)\b", re.IGNORECASE | re.MULTILINE)
+# "Step 3", "**Step 3:**", "### Step 3.", "step 3)" at the start of a line; inside a line only with its
+# colon ("... Step 2: ..."), so that "as in step 2 we" or "(see step 1)" in prose is not a step of its own.
+_STEP_MARKER = re.compile(r"^[\s#*>_-]*step\s*\d+\b|\bstep\s*\d+\s*:", re.IGNORECASE | re.MULTILINE)
 _BLANK_LINE = re.compile(r"\n[ \t]*\n")
 # A sentence ends at . ! or ? followed by white space or the end (so 3.14 and e.g. x.y do not).
 _SENTENCE_END = re.compile(r"[.!?]+(?=\s|$)")
@@ -20,7 +21,8 @@ _SENTENCE_END = re.compile(r"[.!?]+(?=\s|$)")
 def count_steps(text: str | None) -> int:
     """Number of reasoning steps in a response, by the first rule that applies.
 
-    1. Numbered step markers ("Step 1", "**Step 2:**", "### Step 3") at line starts: their count.
+    1. Numbered step markers: their count. At a line start any "Step 1", "**Step 2:**", "### Step 3";
+       inside a line with their colon ("... Step 2: ... Step 3: ...").
     2. Several paragraphs separated by blank lines: the number of non-empty paragraphs.
     3. One paragraph on several lines: the number of non-empty lines.
     4. One line: the number of sentence ends (``.``, ``!``, ``?`` before white space or the end),
@@ -30,6 +32,8 @@ def count_steps(text: str | None) -> int:
     Examples:
         >>> count_steps("Step 1: 2 + 2 = 4.\\nStep 2: 4 * 3 = 12.\\nAnswer: 12")
         2
+        >>> count_steps("Step 1: add. Step 2: multiply. Step 8: done.")
+        3
         >>> count_steps("First, factor.\\n\\nThen solve x = 2.\\n\\nSo the answer is 2.")
         3
         >>> count_steps("x + 1 = 3\\nx = 2\\n\\\\boxed{2}")

@@ -278,6 +278,9 @@ def _per_problem(problems: Sequence[ProblemSamples], classes, config: MetricsCon
     wanted = config.ks or default_ks(n_min)
     ks = tuple(sorted({k for k in wanted if k <= n_min}))
     dropped = sorted({k for k in wanted if k > n_min})
+    if not ks:
+        raise ValueError(f"ks {tuple(wanted)}: every value is above {n_min}, the fewest samples any problem has; "
+                         f"pass@k and maj@k need k samples per problem (--ks with values up to {n_min}).")
     pass_vals = np.array([[pass_at_k(p.n, p.n_correct, k) for k in ks] for p in problems])
     maj_vals = np.array(
         [

@@ -257,6 +257,30 @@ def evaluate(
     return EvalResult(metrics=metrics, samples=samples, problems=problems, issues=issues)
 
 
+def check_prompt_template(template: str) -> str:
+    """``template`` if it fills in the problem text as ``{problem}``; a clear error otherwise.
+
+    Raises:
+        ValueError: no ``{problem}`` field (every prompt would be the same text), another field
+            (``{question}``), or braces that are not a format field (write ``{{`` for a literal one).
+    """
+    import string
+
+    try:
+        fields = [f for _, f, _, _ in string.Formatter().parse(template) if f is not None]
+    except ValueError as exc:
+        raise ValueError(f"--prompt-template {template!r} is not a valid template ({exc}); write {{{{ and }}}} "
+                         "for literal braces.") from None
+    other = sorted({f for f in fields if f != "problem"})
+    if other:
+        raise ValueError(f"--prompt-template {template!r} uses {', '.join('{' + f + '}' for f in other)}; "
+                         "only {problem} is filled in (write {{ and }} for literal braces).")
+    if "problem" not in fields:
+        raise ValueError(f"--prompt-template {template!r} has no {{problem}} field, so every prompt would be the "
+                         "same text; put {problem} where the problem goes, e.g. 'Solve: {problem}'.")
+    return template
+
+
 def format_prompt(row: dict, template: str = "{problem}") -> str:
     """The prompt for one eval-set row: ``template`` filled with ``problem`` (and ``choices``
     lines ``(A) ...`` appended for multiple-choice rows whose text does not list them yet)."""
@@ -287,6 +311,7 @@ def generations_from_model(
     """
     from eval.generation import generate, load_model_and_tokenizer
 
+    check_prompt_template(prompt_template)
     pool, _ = resolve_eval_set(eval_set, preset)
     records = pool.to_list() if hasattr(pool, "to_list") else list(pool)
     model, tokenizer = load_model_and_tokenizer(model_dir)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from data._cli_args import int_at_least, output_dir
 from sai_dpo.policies import POLICIES
 
 
@@ -13,16 +14,18 @@ def register(sub) -> None:
         "warm-start the tiny policy (OUT/warm_start), run TRL GRPO with the adaptive sampler, save the trained "
         "policy (OUT/policy), score both on the held-out set, and write report.html / report.md.",
     )
-    p.add_argument("--steps", type=int, default=300, help="GRPO optimizer steps (default 300)")
-    p.add_argument("--pool-size", type=int, default=2000, help="problems in the digits pool (default 2000)")
+    p.add_argument("--steps", type=int_at_least(1), default=300, help="GRPO optimizer steps (default 300)")
+    p.add_argument("--pool-size", type=int_at_least(4), default=2000,
+                   help="problems in the digits pool, at least 4 (default 2000)")
     p.add_argument("--out", default="runs/demo", help="run folder (default runs/demo)")
     p.add_argument("--policy", default="sai_dpo",
                    choices=sorted(POLICIES),
                    help="selection policy; 'uniform' gives the baseline to compare with")
     p.add_argument("--backend", default="auto", choices=["auto", "service", "engine"],
                    help="Ray service (auto falls back to an in-process engine) or in-process engine")
-    p.add_argument("--warm-start-steps", type=int, default=1500, help="supervised warm-start steps (default 1500)")
-    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--warm-start-steps", type=int_at_least(0), default=1500,
+                   help="supervised warm-start steps; 0 starts from the untrained tiny policy (default 1500)")
+    p.add_argument("--seed", type=int_at_least(0), default=0, help="seed of the pool, the policy and the draws (default 0)")
     p.add_argument("--no-progress", action="store_true", help="hide progress bars")
     p.set_defaults(func=_demo)
 
@@ -31,6 +34,7 @@ def _demo(args) -> int:
     from rl.demo import DemoConfig, run_demo
     from rl.tiny import cpu_threads
 
+    output_dir(args.out)  # before any work
     cpu_threads()  # the tiny policy: one torch thread unless SAI_DPO_TORCH_THREADS says otherwise
     config = DemoConfig(steps=args.steps, pool_size=args.pool_size, out=args.out, policy=args.policy,
                         backend=args.backend, seed=args.seed, warm_start_steps=args.warm_start_steps,

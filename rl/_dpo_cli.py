@@ -4,27 +4,32 @@ from __future__ import annotations
 
 import json
 
-# Flags that override YAML fields: (flag, field, type, help).
+from data._cli_args import int_at_least, output_dir, positive_number
+
+# Flags that override YAML fields: (flags, field, type, help).
 _FLAGS = [
-    ("--run-dir", "run_dir", str, "run folder (rerun with the same folder to resume)"),
-    ("--pool", "pool", str, "pool file, builtin:NAME or hub id"),
-    ("--pool-size", "pool_size", int, "keep the first N pool rows"),
-    ("--model", "model", str, "initial policy folder (default: build the tiny offline policy)"),
-    ("--warm-start-steps", "warm_start_steps", int, "warm-start steps of the tiny policy"),
-    ("--iterations", "iterations", int, "T, number of iterations"),
-    ("--k", "k", int, "samples per problem (K)"),
-    ("--probe-size", "probe_size", int, "problems probed per iteration"),
-    ("--train-size", "train_size", int, "problems selected for training per iteration"),
-    ("--pairs-per-problem", "pairs_per_problem", int, "P, max pairs per mixed problem"),
-    ("--policy", "policy", str, "selection policy: sai_dpo, uniform, curriculum, learnability, prioritized"),
-    ("--probe-policy", "probe_policy", str, "uniform (default) or same"),
-    ("--chosen-rule", "chosen_rule", str, "fewest_steps (default) or shortest"),
-    ("--max-new-tokens", "max_new_tokens", int, "generation budget per sample"),
-    ("--temperature", "temperature", float, "sampling temperature"),
-    ("--beta", "beta", float, "DPO beta"),
-    ("--learning-rate", "learning_rate", float, "DPO learning rate"),
-    ("--train-batch-size", "train_batch_size", int, "DPO batch size"),
-    ("--seed", "seed", int, "seed"),
+    (("--out", "--run-dir"), "run_dir", str, "run folder (rerun with the same folder to resume); --run-dir is "
+                                              "the old name"),
+    (("--pool",), "pool", str, "pool file, builtin:NAME or hub id"),
+    (("--preset",), "preset", str, "column preset of the pool file (e.g. math, gsm8k; see `sai-dpo pool --help`)"),
+    (("--pool-size",), "pool_size", int_at_least(1), "keep the first N pool rows"),
+    (("--model",), "model", str, "initial policy folder (default: build the tiny offline policy)"),
+    (("--warm-start-steps",), "warm_start_steps", int_at_least(0), "warm-start steps of the tiny policy"),
+    (("--iterations",), "iterations", int_at_least(1), "T, number of iterations"),
+    (("-k", "--k"), "k", int_at_least(2), "samples per problem (K, at least 2)"),
+    (("--probe-size",), "probe_size", int_at_least(1), "problems probed per iteration"),
+    (("--train-size",), "train_size", int_at_least(1), "problems selected for training per iteration"),
+    (("--pairs-per-problem",), "pairs_per_problem", int_at_least(1), "P, max pairs per mixed problem"),
+    (("--policy",), "policy", str, "selection policy: sai_dpo, uniform, curriculum, learnability, prioritized"),
+    (("--probe-policy",), "probe_policy", str, "uniform (default) or same"),
+    (("--chosen-rule",), "chosen_rule", str, "fewest_steps (default) or shortest"),
+    (("--prompt-template",), "prompt_template", str, "prompt format; {problem} is replaced by the problem text"),
+    (("--max-new-tokens",), "max_new_tokens", int_at_least(1), "generation budget per sample"),
+    (("--temperature",), "temperature", positive_number, "sampling temperature"),
+    (("--beta",), "beta", positive_number, "DPO beta"),
+    (("--learning-rate",), "learning_rate", positive_number, "DPO learning rate"),
+    (("--train-batch-size",), "train_batch_size", int_at_least(1), "DPO batch size"),
+    (("--seed",), "seed", int_at_least(0), "seed"),
 ]
 
 
@@ -37,8 +42,8 @@ def register(sub) -> None:
         description="Iterative DPO with self-aware data selection. Flags override the YAML config; "
                     "rerunning with the same run folder resumes after the last finished iteration.")
     dpo.add_argument("--config", default=None, help="YAML file of DPOLoopConfig fields")
-    for flag, dest, typ, text in _FLAGS:
-        dpo.add_argument(flag, dest=dest, type=typ, default=None, help=text)
+    for flags, dest, typ, text in _FLAGS:
+        dpo.add_argument(*flags, dest=dest, type=typ, default=None, help=text)
     dpo.add_argument("--no-progress", action="store_true", help="hide the progress bar")
     dpo.set_defaults(func=_run_dpo)
     train.set_defaults(func=lambda args: (train.print_help(), 2)[1])
@@ -51,6 +56,7 @@ def _run_dpo(args) -> int:
 
     overrides = {dest: getattr(args, dest) for _, dest, _, _ in _FLAGS}
     config = load_config(args.config, overrides)  # every bad value fails here, before any work
+    output_dir(config.run_dir, "--out")
     if config.model is None:  # the built-in tiny policy: one torch thread (SAI_DPO_TORCH_THREADS overrides)
         cpu_threads()
     summaries = run_dpo(config, progress=not args.no_progress)

@@ -182,7 +182,7 @@ def _grpo_args(config: DemoConfig, out: Path):
 
     return GRPOConfig(
         output_dir=str(out / "trainer"), use_cpu=True, bf16=False, report_to="none", save_strategy="no",
-        gradient_checkpointing=False, max_steps=config.steps, logging_steps=max(1, config.steps // 20),
+        activation_checkpointing=False, max_steps=config.steps, logging_steps=max(1, config.steps // 20),
         num_generations=config.num_generations,
         per_device_train_batch_size=config.num_generations * config.prompts_per_round,
         gradient_accumulation_steps=1, max_completion_length=config.max_completion_length,

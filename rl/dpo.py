@@ -83,7 +83,7 @@ class IterativeDPO:
         from sai_dpo import SelectionConfig, SelectionEngine
 
         cfg = self.config
-        pool = load_pool(cfg.pool)
+        pool = load_pool(cfg.pool, preset=cfg.preset)
         if cfg.pool_size is not None and cfg.pool_size < len(pool):
             pool = pool.select(range(cfg.pool_size))
         self.pool = pool

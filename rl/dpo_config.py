@@ -41,13 +41,14 @@ class DPOLoopConfig:
         run_dir: folder of the run: ``run.json``, ``rounds.jsonl``, ``iter_000/``, ... Rerunning with
             the same folder resumes after the last finished iteration.
         pool: problem pool: a file (jsonl/json/parquet/csv), ``builtin:NAME`` or a hub id.
+        preset: column preset of the pool file (``data.load_pool``'s ``preset``; None: generic names).
         pool_size: keep only the first ``pool_size`` rows of the pool (None keeps all).
         model: folder of the initial policy (model + tokenizer). None builds the tiny offline policy
             from the pool text and warm-starts it (``rl.tiny``), which is what tests and demos use.
         warm_start_steps: supervised steps of that warm start (tiny policy only).
         warm_start_max_level: warm-start on problems up to this level only (None: all), so that the
             policy solves the easy tiers sometimes and the harder ones rarely: mixed groups to learn from.
-        iterations: T, number of probe -> select -> pair -> train iterations.
+        iterations: T, number of probe -> select -> pair -> train iterations (at least 1).
         k: samples generated per problem (the paper's K, for P@K and for pairs).
         probe_size: problems probed per iteration.
         train_size: problems selected for training per iteration.
@@ -66,6 +67,7 @@ class DPOLoopConfig:
 
     run_dir: str = "runs/dpo"
     pool: str = "builtin:arith"
+    preset: str | None = None
     pool_size: int | None = None
     model: str | None = None
     warm_start_steps: int = 300
@@ -104,7 +106,7 @@ class DPOLoopConfig:
                     "gen_batch_size", "train_batch_size", "max_length")
         for name in positive:
             _require_int(name, getattr(self, name), minimum=1)
-        _require_int("iterations", self.iterations, minimum=0)
+        _require_int("iterations", self.iterations, minimum=1)
         _require_int("warm_start_steps", self.warm_start_steps, minimum=0)
         _require_int("seed", self.seed, minimum=0)
         if self.k < 2:
@@ -130,9 +132,11 @@ class DPOLoopConfig:
         if not isinstance(self.policy, str) or not self.policy:
             raise param_error("policy", _OWNER, "a selection policy name such as 'sai_dpo' or 'uniform'",
                               self.policy)
-        if not isinstance(self.prompt_template, str) or "{problem}" not in self.prompt_template:
-            raise param_error("prompt_template", _OWNER, "a string containing '{problem}'",
-                              self.prompt_template)
+        if not isinstance(self.prompt_template, str):
+            raise param_error("prompt_template", _OWNER, "a string containing '{problem}'", self.prompt_template)
+        from eval.runner import check_prompt_template
+
+        check_prompt_template(self.prompt_template)
         if isinstance(self.loss_type, str):
             self.loss_type = [self.loss_type]
         if not isinstance(self.loss_type, list) or not self.loss_type \
@@ -149,6 +153,10 @@ class DPOLoopConfig:
         if not self.pool.startswith("builtin:") and Path(self.pool).suffix in _POOL_SUFFIXES \
                 and not Path(self.pool).is_file():
             raise param_error("pool", _OWNER, "an existing pool file (or 'builtin:arith')", self.pool)
+        if self.preset is not None:
+            from data.presets import get_preset
+
+            get_preset(self.preset)  # an unknown preset names the known ones, before any work
         if self.model is not None and not (Path(self.model) / "config.json").is_file():
             raise param_error("model", _OWNER,
                               "a folder holding a saved model (config.json) and its tokenizer, or None "

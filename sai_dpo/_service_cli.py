@@ -5,12 +5,14 @@ from __future__ import annotations
 import json
 import signal
 import threading
+import time
 
 
 def register(sub) -> None:
     """Add the ``serve`` and ``status`` subcommands."""
     p = sub.add_parser("serve", help="run the selection service (a named, detached Ray actor)")
     p.add_argument("--pool", required=True, help="pool file (jsonl/json/parquet/csv) or builtin:NAME")
+    p.add_argument("--preset", default=None, help="column preset of the pool file (e.g. math, gsm8k)")
     p.add_argument("--address", default=None,
                    help="Ray cluster to join ('auto' or ip:port); default: start an embedded one")
     p.add_argument("--checkpoint-dir", default=None, help="snapshots + pool copy (default ./sai-dpo-checkpoints/...)")
@@ -66,9 +68,18 @@ def _serve(args) -> int:
 
         token = resolve_token(args.host, args.token_file)  # fail before starting anything
     config = _config(args)
+    pool = args.pool
+    if args.preset is not None:  # the file in a known layout: mapped (and validated) here, before Ray starts
+        from data import load_pool
+
+        pool = load_pool(args.pool, preset=args.preset)
+    if args.checkpoint_dir is not None:
+        from data._cli_args import output_dir
+
+        output_dir(args.checkpoint_dir, "--checkpoint-dir")
     if args.address is None:  # an embedded Ray of its own, never a cluster that happens to run here
         ray.init(address="local", namespace=args.namespace, include_dashboard=False)
-    client = launch(args.pool, config, name=args.name, namespace=args.namespace, checkpoint_dir=args.checkpoint_dir,
+    client = launch(pool, config, name=args.name, namespace=args.namespace, checkpoint_dir=args.checkpoint_dir,
                     address=args.address, snapshot_every=args.snapshot_every, journal=args.journal,
                     journal_fsync=args.journal_fsync)
     address = ray.get_runtime_context().gcs_address
@@ -150,11 +161,29 @@ def _status(args) -> int:
         return 0
     if stats.get("degraded"):
         print(f"WARNING: the service is degraded: {stats['degraded']}\n")
+    now = time.time()
     for k, v in stats.items():
-        print(f"{k:>24}: {v}")
+        print(f"{k:>24}: {_status_value(k, v, now)}")
     print()
     print(_format_table(table))
     return 0
+
+
+def _when(epoch: float, now: float) -> str:
+    """An epoch time as ``2026-12-06 11:55:03 UTC (4 min ago)``."""
+    ago = max(0.0, now - epoch)
+    span = f"{ago:.0f} s" if ago < 120 else f"{ago / 60:.0f} min" if ago < 7200 else f"{ago / 3600:.1f} h"
+    return time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime(epoch)) + f" ({span} ago)"
+
+
+def _status_value(key: str, value, now: float) -> str:
+    """One ``status`` value for people: times as dates with their age, mappings as ``k=v`` pairs."""
+    is_time = key.endswith("_at") or key == "time"
+    if is_time and isinstance(value, (int, float)) and not isinstance(value, bool) and value > 1e9:
+        return _when(float(value), now)
+    if isinstance(value, dict):
+        return ", ".join(f"{k}={_status_value(str(k), v, now)}" for k, v in value.items()) or "-"
+    return "-" if value is None else str(value)
 
 
 def _format_table(table) -> str:

@@ -13,6 +13,7 @@ import importlib
 import logging
 import os
 import sys
+import warnings
 
 from sai_dpo.errors import SaiDpoError
 
@@ -52,6 +53,12 @@ def main(argv: list[str] | None = None) -> int:
     if not getattr(args, "func", None):
         parser.print_help()
         return 2
+    # TRL calls a transformers method that warns of its own deprecation on every run; nothing a user can change.
+    warnings.filterwarnings("ignore", message=r".*is_gradient_checkpointing.*", category=FutureWarning)
+    if getattr(args, "no_progress", False):  # every command's --no-progress also quiets the libraries' bars
+        from data._cli_args import hide_library_progress
+
+        hide_library_progress()
     try:
         rc = args.func(args)
     except KeyboardInterrupt:
@@ -66,6 +73,11 @@ def main(argv: list[str] | None = None) -> int:
     except SaiDpoError as exc:  # e.g. the service or its cluster cannot be reached: one line, no traceback
         print(f"error: {exc}", file=sys.stderr)
         return 1
+    except (OSError, UnicodeDecodeError) as exc:  # a path that is a file, no permission, disk full, bad bytes
+        if args.verbose:
+            raise
+        print(f"error: {exc} (run `sai-dpo -v ...` for the traceback)", file=sys.stderr)
+        return 2
     return int(rc or 0)
 
 

@@ -1,0 +1,247 @@
+"""Issue 16: every command refuses bad input with one line (exit 2) before any work, and says what it
+did instead of dropping it silently. Each case here was a traceback, a late failure or a silent wrong
+result when a newcomer tried it."""
+
+import json
+import time
+
+import pytest
+
+from data._cli_args import output_dir, output_file
+from eval.features import count_steps
+from sai_dpo.cli import main
+
+
+def _error(capsys) -> str:
+    err = capsys.readouterr().err
+    assert "Traceback" not in err
+    return err.strip().splitlines()[-1]
+
+
+@pytest.fixture
+def a_file(tmp_path):
+    path = tmp_path / "taken"
+    path.write_text("not a folder\n")
+    return path
+
+
+# -- output paths: checked before any work, one line ------------------------------------------------
+@pytest.mark.parametrize("argv", [
+    ["pool", "build", "--n", "10", "--out", "{file}/pool.jsonl"],
+    ["eval", "--generations", "g.jsonl", "--set", "arith", "--out", "{file}"],
+    ["eval", "--compare", "a", "b", "--out", "{file}"],
+    ["demo", "--out", "{file}"],
+    ["train", "dpo", "--out", "{file}"],
+    ["train", "dpo", "--run-dir", "{file}"],
+    ["serve", "--pool", "builtin:arith", "--checkpoint-dir", "{file}"],
+])
+def test_an_output_path_that_is_a_file_is_one_line_before_any_work(argv, a_file, capsys):
+    argv = [a.replace("{file}", str(a_file)) for a in argv]
+    t0 = time.perf_counter()
+    assert main(argv) == 2
+    line = _error(capsys)
+    assert str(a_file) in line and "is an existing file, not a folder" in line, line
+    assert time.perf_counter() - t0 < 20  # nothing was generated, trained or started
+
+
+def test_pool_cluster_checks_its_output_before_clustering(a_file, capsys):
+    assert main(["pool", "cluster", "--pool", "builtin:arith", "--out", str(a_file / "x.jsonl")]) == 2
+    assert "its folder" in _error(capsys)
+    assert "clustered" not in capsys.readouterr().out
+
+
+def test_output_helpers_name_the_flag_and_create_folders(tmp_path, a_file):
+    assert output_dir(tmp_path / "a" / "b").is_dir()
+    assert output_file(tmp_path / "c" / "pool.jsonl").parent.is_dir()
+    with pytest.raises(ValueError, match="--checkpoint-dir .* is an existing file"):
+        output_dir(a_file, "--checkpoint-dir")
+    with pytest.raises(ValueError, match="is a folder; pass a file name"):
+        output_file(tmp_path)
+
+
+def test_an_unwritable_output_folder_is_refused_before_work(tmp_path, capsys):
+    import os
+
+    locked = tmp_path / "locked"
+    locked.mkdir(mode=0o500)
+    if os.access(locked, os.W_OK):  # root ignores the mode bits: nothing to check as root
+        locked = tmp_path / "taken"
+        locked.write_text("x")
+    assert main(["eval", "--generations", "g.jsonl", "--set", "arith", "--out", str(locked / "out")]) == 2
+    assert "--out" in _error(capsys)
+
+
+# -- numbers that did nothing or were silently replaced ----------------------------------------------
+@pytest.mark.parametrize("argv, flag", [
+    (["pool", "build", "--n", "0", "--out", "x.jsonl"], "--n"),
+    (["train", "dpo", "--iterations", "0"], "--iterations"),
+    (["train", "dpo", "-k", "1"], "-k/--k"),
+    (["demo", "--warm-start-steps", "-1"], "--warm-start-steps"),
+    (["demo", "--steps", "0"], "--steps"),
+    (["eval", "--model", "m", "--set", "arith", "--out", "o", "-k", "0"], "-k/--k"),
+    (["eval", "--model", "m", "--set", "arith", "--out", "o", "--temperature", "-1"], "--temperature"),
+    (["check", "1", "1", "--timeout", "nan"], "--timeout"),
+])
+def test_out_of_range_numbers_name_their_flag(argv, flag, capsys):
+    with pytest.raises(SystemExit) as exc:
+        main(argv)
+    assert exc.value.code == 2
+    assert f"argument {flag}:" in capsys.readouterr().err
+
+
+def test_train_dpo_takes_out_as_the_run_folder_and_the_old_name_too():
+    from sai_dpo.cli import build_parser
+
+    parser = build_parser()
+    assert parser.parse_args(["train", "dpo", "--out", "r1"]).run_dir == "r1"
+    assert parser.parse_args(["train", "dpo", "--run-dir", "r2"]).run_dir == "r2"
+    assert parser.parse_args(["train", "dpo", "--preset", "gsm8k"]).preset == "gsm8k"
+
+
+@pytest.mark.parametrize("argv", [
+    ["train", "dpo", "--preset", "nosuch"],
+    ["serve", "--pool", "builtin:arith", "--preset", "nosuch"],
+])
+def test_an_unknown_preset_is_refused_on_every_command_that_takes_a_pool(argv, capsys):
+    assert main(argv) == 2
+    line = _error(capsys)
+    assert "'preset'" in line and "'gsm8k'" in line and "'nosuch'" in line
+
+
+def test_train_dpo_and_serve_load_a_gsm8k_file_with_its_preset(tmp_path):
+    """--preset reaches the loader: the GSM8K fixture loads (it is refused without the preset)."""
+    from pathlib import Path
+
+    from data import load_pool
+    from rl.dpo_config import DPOLoopConfig
+
+    fixture = Path(__file__).parent / "fixtures" / "gsm8k.jsonl"
+    config = DPOLoopConfig(run_dir=str(tmp_path / "r"), pool=str(fixture), preset="gsm8k")
+    pool = load_pool(config.pool, preset=config.preset)
+    assert len(pool) > 0 and all("####" not in a for a in pool["answer"])
+    with pytest.raises(ValueError, match="--preset gsm8k"):
+        load_pool(config.pool)
+
+
+# -- eval: prompts and ks -----------------------------------------------------------------------------
+@pytest.mark.parametrize("template, message", [
+    ("Solve it.", "has no {problem} field"),
+    ("Q: {question}", "uses {question}"),
+    ("{problem} {", "not a valid template"),
+    ("{problem.__class__}", "uses {problem.__class__}"),
+])
+def test_eval_refuses_a_prompt_template_that_does_not_fill_in_the_problem(template, message, tmp_path, capsys):
+    argv = ["eval", "--model", str(tmp_path / "m"), "--set", "arith", "--out", str(tmp_path / "o"),
+            "--prompt-template", template]
+    assert main(argv) == 2
+    assert message in _error(capsys)
+
+
+def test_eval_refuses_ks_above_the_samples_it_will_draw(tmp_path, capsys):
+    argv = ["eval", "--model", str(tmp_path / "m"), "--set", "arith", "--out", str(tmp_path / "o"),
+            "-k", "4", "--ks", "1,8"]
+    assert main(argv) == 2
+    assert "raise -k to 8" in _error(capsys)
+
+
+def _generations(tmp_path, per_problem: int):
+    from data import build_pool
+
+    pool = build_pool(6, seed=0, kind="arith")
+    pool_path = tmp_path / "set.jsonl"
+    pool.to_json(str(pool_path))
+    gens = tmp_path / "g.jsonl"
+    gens.write_text("".join(json.dumps({"problem_id": pid, "completion": f"\\boxed{{{ans}}}"}) + "\n"
+                            for pid, ans in zip(pool["id"], pool["answer"], strict=True) for _ in range(per_problem)))
+    return pool_path, gens
+
+
+def test_eval_says_which_ks_it_left_out(tmp_path, capsys):
+    pool_path, gens = _generations(tmp_path, 2)
+    argv = ["eval", "--generations", str(gens), "--set", str(pool_path), "--out", str(tmp_path / "o"),
+            "--ks", "1,2,4", "--no-progress", "--workers", "1"]
+    assert main(argv) == 0
+    err = capsys.readouterr().err
+    assert "--ks 4 left out" in err and "the fewest here is 2" in err
+    assert json.loads((tmp_path / "o" / "metrics.json").read_text())["ks"] == [1, 2]
+
+
+def test_eval_with_every_k_too_large_is_an_error_not_an_empty_report(tmp_path, capsys):
+    pool_path, gens = _generations(tmp_path, 2)
+    argv = ["eval", "--generations", str(gens), "--set", str(pool_path), "--out", str(tmp_path / "o"),
+            "--ks", "4,8", "--no-progress", "--workers", "1"]
+    assert main(argv) == 2
+    assert "every value is above 2" in _error(capsys)
+
+
+@pytest.mark.parametrize("ks", ["0,1", "a,b", ","])
+def test_eval_ks_must_be_whole_numbers_of_at_least_one(ks, tmp_path, capsys):
+    argv = ["eval", "--generations", "g.jsonl", "--set", "arith", "--out", str(tmp_path / "o"), "--ks", ks]
+    assert main(argv) == 2
+    assert "--ks must be comma-separated whole numbers >= 1" in _error(capsys)
+
+
+# -- check ---------------------------------------------------------------------------------------------
+def test_check_refuses_a_gold_letter_that_choices_do_not_have(capsys):
+    assert main(["check", "C", "The answer is C", "--choices", "1,2"]) == 2
+    assert "names choice C, but --choices lists only A-B" in _error(capsys)
+    assert main(["check", "B", "The answer is B", "--choices", "1,2"]) == 0
+
+
+# -- pools: empty, undecodable, without skill or level --------------------------------------------------
+def test_an_empty_pool_is_refused(tmp_path, capsys):
+    empty = tmp_path / "empty.jsonl"
+    empty.write_text("\n")
+    assert main(["pool", "validate", str(empty)]) == 2
+    assert "the pool is empty" in _error(capsys)
+
+
+def test_a_pool_whose_rows_are_all_invalid_is_refused_with_skip_invalid(tmp_path, capsys):
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text(json.dumps({"id": "a", "problem": "x"}) + "\n")
+    assert main(["pool", "validate", str(bad), "--skip-invalid"]) == 2
+    assert "every row is invalid" in _error(capsys)
+
+
+@pytest.mark.parametrize("name, content, line", [
+    ("bad.jsonl", b'{"id": "a", "problem": "1+1", "answer": "2"}\n{"id": "b", "problem": "\xff", "answer": "1"}\n', 2),
+    ("bad.csv", b"id,problem,answer\na,x,1\nb,\xe9,2\n", 3),
+    ("bad.json", b'[{"id": "a",\n "problem": "\xe9", "answer": "1"}]', 2),
+])
+def test_a_file_that_is_not_utf8_names_the_file_and_line(name, content, line, tmp_path, capsys):
+    path = tmp_path / name
+    path.write_bytes(content)
+    assert main(["pool", "validate", str(path)]) == 2
+    assert f"{path}: line {line} is not UTF-8 text" in _error(capsys)
+
+
+def test_pool_show_says_when_there_is_no_skill_or_level(tmp_path, capsys):
+    path = tmp_path / "plain.jsonl"
+    path.write_text("".join(json.dumps({"id": f"p{i}", "problem": f"{i}+1", "answer": str(i + 1)}) + "\n"
+                            for i in range(3)))
+    assert main(["pool", "show", str(path)]) == 0
+    out = capsys.readouterr().out
+    assert "no problem has a skill" in out and "no problem has a level" in out
+    assert "None" not in out and "(no skill)" in out and "no level" in out
+
+
+# -- reasoning steps -----------------------------------------------------------------------------------
+@pytest.mark.parametrize("text, steps", [
+    ("Step 1: add. Step 2: multiply. Step 8: done.", 3),   # was 1: markers counted only at line starts
+    ("**Step 1:** a = 2. **Step 2:** b = 3.", 2),
+    ("Step 1: a\nStep 2: b (see step 1).", 2),            # a reference to a step is not a step
+    ("as in step 2 we did. Then done.", 2),               # prose: its sentences
+])
+def test_step_markers_inside_one_line_are_counted(text, steps):
+    assert count_steps(text) == steps
+
+
+# -- status --------------------------------------------------------------------------------------------
+def test_status_prints_times_as_dates_not_epochs():
+    from sai_dpo._service_cli import _status_value
+
+    now = 1_800_000_000.0
+    assert _status_value("started_at", now - 300, now) == "2027-01-15 07:55:00 UTC (5 min ago)"
+    snap = _status_value("last_snapshot", {"seq": 3, "time": now - 7200}, now)
+    assert snap == "seq=3, time=2027-01-15 06:00:00 UTC (2.0 h ago)"
+    assert _status_value("degraded", None, now) == "-"
