@@ -29,9 +29,10 @@ def _entropy(shares: dict[str, float]) -> float:
 
 
 def round_record(selection: Selection, round: int, summary: dict | None = None,
-                 uniform_share: float | None = None) -> dict:
-    """One ``rounds.jsonl`` record for ``round`` (tracker accuracy when it has a summary)."""
-    stats = selection.round_stats(round)
+                 uniform_share: float | None = None, rows: list | None = None) -> dict:
+    """One ``rounds.jsonl`` record for ``round`` (tracker accuracy when it has a summary); ``rows``: the
+    round's outcomes from every rank (default: this process's)."""
+    stats = selection.round_stats(round, rows)
     summary = summary if summary is not None else selection.summary()
     skill_acc = summary.get("skill_accuracy") or stats["round_skill_accuracy"]
     return {
@@ -46,8 +47,32 @@ def round_record(selection: Selection, round: int, summary: dict | None = None,
     }
 
 
+def _ranks() -> tuple[int, int]:
+    """(this process's rank, number of processes) of an initialized torch.distributed group, else (0, 1)."""
+    try:
+        import torch.distributed as dist
+    except ImportError:  # pragma: no cover - torch is a required package
+        return 0, 1
+    if dist.is_available() and dist.is_initialized():
+        return int(dist.get_rank()), int(dist.get_world_size())
+    return 0, 1
+
+
+def _gather(obj):
+    """Every rank's ``obj``, in rank order (all ranks must call this together)."""
+    import torch.distributed as dist
+
+    out = [None] * dist.get_world_size()
+    dist.all_gather_object(out, obj)
+    return out
+
+
 class SelectionCallback(TrainerCallback):
     """Log the tracker summary, write ``rounds.jsonl``/``run.json`` and snapshot the tracker on save.
+
+    With several processes (``torchrun``, ``accelerate launch``) every rank scores its share of each
+    round's completions: the callback gathers the ranks' outcomes of each round, and only rank 0
+    writes the run files, with the figures of all ranks (one record per round, the total count).
 
     Args:
         selection: the run's ``Selection`` (the one given to the trainer and the reward function).
@@ -92,30 +117,43 @@ class SelectionCallback(TrainerCallback):
 
     # -- run log --------------------------------------------------------------------------------
     def _write_json(self, name: str, payload: dict) -> None:
-        if self.run_dir is None:
+        if self.run_dir is None or _ranks()[0] != 0:
             return
         self.run_dir.mkdir(parents=True, exist_ok=True)
         tmp = self.run_dir / f".{name}.tmp"
         tmp.write_text(json.dumps(payload, indent=2, default=str))
         tmp.replace(self.run_dir / name)
 
-    def flush_rounds(self, step: int | None = None) -> list[dict]:
-        """Append records of newly scored rounds to ``rounds.jsonl``; returns them."""
+    def _new_rounds(self, final: bool) -> dict[int, list | None]:
+        """Newly scored rounds -> their outcomes from every rank (None: this process's own, one rank).
+
+        With several ranks a round is taken once every rank has scored it (at the end of training,
+        whatever any rank has); the ranks must call this together, as the trainer's callbacks do."""
         new = [r for r in self.selection.scored_rounds() if r not in self._written]
+        rank, world = _ranks()
+        if world == 1:
+            return {r: None for r in new}
+        everyone = _gather({r: self.selection.round_outcomes(r) for r in new})
+        common = set.union(*map(set, everyone)) if final else set.intersection(*map(set, everyone))
+        return {r: [row for part in everyone for row in part.get(r, [])] for r in sorted(common)}
+
+    def flush_rounds(self, step: int | None = None, final: bool = False) -> list[dict]:
+        """Append records of newly scored rounds to ``rounds.jsonl`` (rank 0 only); returns them."""
+        new = self._new_rounds(final)
         if not new:
             return []
         summary = self.selection.summary()
         records = []
-        for r in new:
+        for r, rows in new.items():
             # No uniform figure here: one estimated from this run's own (selection-biased) evidence is
             # not what uniform draws would get; a measured probe (the DPO loop's) is the only honest one.
-            rec = round_record(self.selection, r, summary)
+            rec = round_record(self.selection, r, summary, rows=rows)
             if step is not None:
                 rec["step"] = int(step)
             records.append(rec)
             self._written.add(r)
         self.records.extend(records)
-        if self.run_dir is not None:
+        if self.run_dir is not None and _ranks()[0] == 0:
             self.run_dir.mkdir(parents=True, exist_ok=True)
             with open(self.run_dir / "rounds.jsonl", "a", encoding="utf-8") as fh:
                 for rec in records:
@@ -143,9 +181,14 @@ class SelectionCallback(TrainerCallback):
 
     def on_train_end(self, args, state, control, **kwargs):
         self.selection.flush()
-        self.flush_rounds(state.global_step)
+        self.flush_rounds(state.global_step, final=True)
         self.run_info["end_time"] = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
         self.run_info["global_step"] = state.global_step
         self.run_info["n_rounds"] = len(self._written)
-        self.run_info["n_reported"] = self.selection.n_reported
+        n_reported = self.selection.n_reported
+        ranks = _ranks()[1]
+        if ranks > 1:
+            n_reported = sum(_gather(n_reported))
+        self.run_info["n_reported"] = n_reported
+        self.run_info["n_processes"] = ranks
         self._write_json("run.json", self.run_info)

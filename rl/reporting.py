@@ -237,9 +237,17 @@ class Selection:
         actually generated for, in round order (a sampler may draw more than is generated)."""
         return [(r, pid) for r in sorted(self._outcomes) for pid in dict.fromkeys(p for p, _, _ in self._outcomes[r])]
 
-    def round_stats(self, round: int) -> dict:
-        """Statistics of one round: outcomes, accuracy by skill, informative share, draw shares."""
-        rows = self._outcomes.get(round, [])
+    def round_outcomes(self, round: int) -> list[tuple[str, float | None, str]]:
+        """The (problem id, reward or None, status) rows this process recorded for ``round``."""
+        return list(self._outcomes.get(round, []))
+
+    def round_stats(self, round: int, rows: Sequence[tuple[str, float | None, str]] | None = None) -> dict:
+        """Statistics of one round: outcomes, accuracy by skill, informative share, draw shares.
+
+        ``rows`` replaces this process's own outcomes of the round, e.g. with every rank's gathered
+        (a GRPO group can be split across ranks, so only the union gives the group's share).
+        """
+        rows = self._outcomes.get(round, []) if rows is None else rows
         groups: dict[str, list[float]] = defaultdict(list)
         by_skill: dict[str, list[float]] = defaultdict(list)
         for pid, reward, _ in rows:

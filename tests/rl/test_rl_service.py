@@ -137,3 +137,64 @@ def test_an_engine_backed_selection_refuses_to_run_on_several_ranks(tmp_path):
     assert run.returncode == 0, run.stderr[-2000:]
     answers = [(tmp_path / f"rank{r}.txt").read_text() for r in (0, 1)]  # one file per rank: no interleaving
     assert all(a.startswith("REFUSED: Selection.from_engine keeps one tracker per process") for a in answers), answers
+
+
+def test_two_process_grpo_run_writes_one_set_of_run_files_with_every_rank_s_figures(client, pool, tmp_path):
+    """Issue 16: under `torchrun --nproc_per_node 2` with one shared run folder both ranks appended to
+    rounds.jsonl (20 records for 10 rounds) and run.json held one rank's count. A real 2-process GRPO
+    run on the service: rank 0 alone writes one record per round, each with both ranks' outcomes."""
+    import json
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    policy = build_tiny_policy([f"{p} {a}" for p, a in zip(pool["problem"], pool["answer"], strict=True)],
+                               tmp_path / "tiny")
+    before = client.stats()["n_outcomes"]
+    script = tmp_path / "two_ranks_grpo.py"
+    script.write_text(
+        "import json, os, pathlib\n"
+        "from trl import GRPOConfig\n"
+        "from data import build_pool\n"
+        "from rl.callbacks import SelectionCallback\n"
+        "from rl.grpo import AdaptiveGRPOTrainer\n"
+        "from rl.reporting import Selection\n"
+        "from rl.rewards import correctness_reward\n"
+        "from rl.tiny import format_prompt\n"
+        "from sai_dpo.service import connect\n"
+        "out = pathlib.Path(os.environ['OUT_DIR'])\n"
+        "pool = build_pool(120, seed=0, kind='arith')\n"
+        "ds = pool.map(lambda r: {'prompt': format_prompt(r['problem']), 'problem_id': r['id']})\n"
+        f"client = connect('rl-svc', {NS!r}, address=os.environ['RAY_GCS'])\n"
+        f"selection = Selection.from_service(client, 'run-2proc', pool, group_size={G})\n"
+        "args = GRPOConfig(output_dir=str(out / f\"trainer{os.environ['RANK']}\"), use_cpu=True, bf16=False,\n"
+        "                  report_to='none', save_strategy='no', max_steps=3, logging_steps=1,\n"
+        f"                  num_generations={G}, per_device_train_batch_size={G}, max_completion_length=4,\n"
+        "                  disable_tqdm=True, seed=0)\n"
+        "trainer = AdaptiveGRPOTrainer(model=os.environ['POLICY'], reward_funcs=[correctness_reward(selection)],\n"
+        "                              args=args, train_dataset=ds, selection=selection,\n"
+        "                              callbacks=[SelectionCallback(selection, run_dir=out / 'run')])\n"
+        "trainer.train()\n"
+        "drawn = {r: selection.round_log.ids(r) for r in selection.round_log.rounds()}\n"
+        "(out / f\"rank{os.environ['RANK']}.json\").write_text(json.dumps(\n"
+        "    {'drawn': drawn, 'n_reported': selection.n_reported}))\n"
+        "client.close()\n"
+    )
+    root = Path(__file__).resolve().parents[2]
+    env = {**os.environ, "OUT_DIR": str(tmp_path), "POLICY": str(policy),
+           "RAY_GCS": ray.get_runtime_context().gcs_address}
+    torchrun = Path(sys.executable).with_name("torchrun")
+    run = subprocess.run([str(torchrun), "--standalone", "--nproc_per_node", "2", str(script)], cwd=root,
+                         capture_output=True, text=True, timeout=600, env=env)
+    assert run.returncode == 0, run.stderr[-3000:]
+    ranks = [json.loads((tmp_path / f"rank{r}.json").read_text()) for r in (0, 1)]
+    assert ranks[0]["drawn"] == ranks[1]["drawn"] and len(ranks[0]["drawn"]) >= 3  # the same prompts on both
+    per_rank = [r["n_reported"] for r in ranks]
+    assert all(n > 0 for n in per_rank)  # each rank scored part of every round
+    records = [json.loads(line) for line in (tmp_path / "run" / "rounds.jsonl").read_text().splitlines()]
+    assert [r["round"] for r in records] == sorted({r["round"] for r in records})  # one record per round
+    assert sum(r["n_outcomes"] for r in records) == sum(per_rank) == 3 * 2 * G  # both ranks' outcomes
+    run_json = json.loads((tmp_path / "run" / "run.json").read_text())
+    assert run_json["n_reported"] == sum(per_rank) and run_json["n_processes"] == 2
+    assert client.stats()["n_outcomes"] - before == sum(per_rank)  # and the one tracker counted them all
