@@ -3,21 +3,30 @@
 from __future__ import annotations
 
 import html
+import re
 from collections.abc import Sequence
 
-__all__ = ["fmt", "img", "md_table", "page", "table"]
+__all__ = ["details", "fmt", "img", "is_number_cell", "md_table", "page", "table"]
 
+# Text is left-aligned and numbers right-aligned (so digits line up): columns whose every filled
+# cell is a number get class "num".
 _CSS = """
 body{font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:2em auto;max-width:1100px;color:#222}
 h1{font-size:1.6em}h2{border-bottom:1px solid #ddd;padding-bottom:.2em;margin-top:1.6em}
 table{border-collapse:collapse;margin:.6em 0;font-size:.92em}
-th,td{border:1px solid #ccc;padding:.25em .6em;text-align:right}th{background:#f3f3f3}
-td:first-child,th:first-child{text-align:left}
+th,td{border:1px solid #ccc;padding:.25em .6em;text-align:left;vertical-align:top}th{background:#f3f3f3}
+th.num,td.num{text-align:right;font-variant-numeric:tabular-nums}
 .sig{background:#fff3b0;font-weight:600}.up{color:#0a7a22}.down{color:#b00020}
 .note{color:#555;font-size:.9em}img{max-width:100%;border:1px solid #eee}
-code{background:#f5f5f5;padding:0 .2em}
+code{background:#f5f5f5;padding:0 .2em}details{margin:.6em 0}summary{cursor:pointer;color:#245}
 .warn{color:#b00020;font-weight:600;background:#fff0f0;padding:.4em .6em;border-left:4px solid #b00020}
 """
+
+# A number as the reports print it: 12, -0.216, +0.031, 45%, 1.2e-05, a CI "[0.1, 0.2]", "< 0.001".
+_NUMBER = re.compile(r"^(?:[<>]\s*)?[+\-\u2212]?(?:\d+(?:\.\d*)?|\.\d+)(?:e[+\-]?\d+)?%?\*?$", re.IGNORECASE)
+_CI = re.compile(r"^\[[^\[\],]+,[^\[\],]+\]$")
+_TAG = re.compile(r"<[^>]+>")
+_EMPTY = ("", "\u2014")
 
 
 def fmt(value, digits: int = 3) -> str:
@@ -33,21 +42,63 @@ def fmt(value, digits: int = 3) -> str:
     return str(value)
 
 
-def table(headers: Sequence[str], rows: Sequence[Sequence], row_classes: Sequence[str] | None = None) -> str:
-    """An HTML table; cells are escaped unless they are already marked-up strings (tuple ("html", s))."""
+def _plain(value) -> str:
+    if isinstance(value, tuple) and len(value) == 2 and value[0] == "html":
+        return html.unescape(_TAG.sub("", value[1])).strip()
+    return fmt(value).replace("**", "").strip()  # Markdown bold marks a cell, it does not make it text
 
-    def cell(value, tag: str) -> str:
+
+def is_number_cell(value) -> bool:
+    """Whether a table cell shows a number (or a CI of two numbers), so it is right-aligned."""
+    if isinstance(value, bool):
+        return False
+    if isinstance(value, int | float):
+        return True
+    text = _plain(value)
+    if _CI.match(text):
+        return all(_NUMBER.match(part.strip()) for part in text[1:-1].split(","))
+    return bool(_NUMBER.match(text))
+
+
+def _numeric_columns(headers: Sequence[str], rows: Sequence[Sequence]) -> list[bool]:
+    """Per column: every filled cell is a number (and at least one cell is filled)."""
+    out = []
+    for j in range(len(headers)):
+        filled = [row[j] for row in rows if j < len(row) and _plain(row[j]) not in _EMPTY]
+        out.append(bool(filled) and all(is_number_cell(v) for v in filled))
+    return out
+
+
+def table(headers: Sequence[str], rows: Sequence[Sequence], row_classes: Sequence[str] | None = None,
+          spans: Sequence[tuple[str, int]] | None = None) -> str:
+    """An HTML table; cells are escaped unless they are already marked-up strings (tuple ("html", s)).
+
+    Columns of numbers are right-aligned (class ``num``), every other column left-aligned. ``spans``
+    adds a header row above ``headers``: ``(title, n_columns)`` pairs, e.g. one title over A, B, delta.
+    """
+    numeric = _numeric_columns(headers, rows)
+
+    def cell(value, tag: str, j: int) -> str:
+        attr = ' class="num"' if numeric[j] else ""
         if isinstance(value, tuple) and len(value) == 2 and value[0] == "html":
-            return f"<{tag}>{value[1]}</{tag}>"
-        return f"<{tag}>{html.escape(fmt(value))}</{tag}>"
+            return f"<{tag}{attr}>{value[1]}</{tag}>"
+        return f"<{tag}{attr}>{html.escape(fmt(value))}</{tag}>"
 
-    head = "".join(cell(h, "th") for h in headers)
+    head = "".join(cell(h, "th", j) for j, h in enumerate(headers))
+    if spans:
+        top = "".join(f'<th colspan="{n}" style="text-align:center">{html.escape(t)}</th>' for t, n in spans)
+        head = f"{top}</tr><tr>{head}"
     body = []
     for i, row in enumerate(rows):
         cls = row_classes[i] if row_classes and row_classes[i] else ""
         attr = f' class="{cls}"' if cls else ""
-        body.append(f"<tr{attr}>" + "".join(cell(v, "td") for v in row) + "</tr>")
+        body.append(f"<tr{attr}>" + "".join(cell(v, "td", j) for j, v in enumerate(row)) + "</tr>")
     return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
+
+
+def details(summary: str, body_html: str) -> str:
+    """A collapsed block (``<details>``, no script needed) for long tables a reader rarely needs."""
+    return f"<details><summary>{html.escape(summary)}</summary>{body_html}</details>"
 
 
 def img(b64_png: str, alt: str) -> str:
@@ -72,13 +123,14 @@ def page(title: str, sections: Sequence[tuple[str, str, str]], subtitle: str = "
 
 
 def md_table(headers: Sequence[str], rows: Sequence[Sequence]) -> str:
-    """A GitHub-flavoured Markdown table (``|`` in cells escaped)."""
+    """A GitHub-flavoured Markdown table (``|`` in cells escaped; number columns right-aligned)."""
 
     def cell(value) -> str:
         if isinstance(value, tuple) and len(value) == 2 and value[0] == "html":
             value = value[1]
         return fmt(value).replace("|", "\\|")
 
-    lines = ["| " + " | ".join(cell(h) for h in headers) + " |", "|" + "---|" * len(headers)]
+    rule = "|" + "".join("---:|" if num else "---|" for num in _numeric_columns(headers, rows))
+    lines = ["| " + " | ".join(cell(h) for h in headers) + " |", rule]
     lines += ["| " + " | ".join(cell(v) for v in row) + " |" for row in rows]
     return "\n".join(lines)

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-__all__ = ["length_stats", "summary_stats"]
+__all__ = ["integer_bin_edges", "length_stats", "summary_stats"]
 
 _N_BINS = 30
 
@@ -38,10 +38,25 @@ def _split(problems, attr: str) -> tuple[list[int], list[int]] | None:
     return correct, other
 
 
+def integer_bin_edges(values: Sequence[int], max_bins: int = _N_BINS) -> np.ndarray:
+    """Histogram edges for integer counts: every bin spans the same whole number of integers.
+
+    Edges sit half-way between integers (``lo - 0.5``, ``lo - 0.5 + w``, ...), with the width ``w`` the
+    smallest whole number that keeps at most ``max_bins`` bins. Edges on arbitrary reals would leave
+    some bins holding no integer at all, so the histogram looked like a comb of empty bins.
+
+    Example: values 3..7 give width 1 and edges 2.5, 3.5, ..., 7.5 (one bin per value).
+        >>> integer_bin_edges([3, 7]).tolist()
+        [2.5, 3.5, 4.5, 5.5, 6.5, 7.5]
+    """
+    lo, hi = (int(min(values)), int(max(values))) if len(values) else (0, 1)
+    width = max(1, -(-(hi - lo + 1) // max_bins))  # ceil((hi - lo + 1) / max_bins)
+    n_bins = -(-(hi - lo + 1) // width)
+    return lo - 0.5 + width * np.arange(n_bins + 1, dtype=np.float64)
+
+
 def _histogram(correct: list[int], other: list[int]) -> dict:
-    both = correct + other
-    hi = max(both) if both else 1
-    edges = np.linspace(0, max(hi, 1), _N_BINS + 1)
+    edges = integer_bin_edges(correct + other)
     return {
         "edges": [float(e) for e in edges],
         "correct": [int(c) for c in np.histogram(correct, bins=edges)[0]],

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import html
 import json
+import re
 from pathlib import Path
 
 import numpy as np
@@ -30,7 +31,7 @@ __all__ = [
     "write_eval_report",
 ]
 
-_MAX_LISTED = 50
+_MAX_LISTED = 20
 
 
 def _ci(ci) -> str:
@@ -77,13 +78,21 @@ def _cell_matrix(per_cell: dict) -> tuple[np.ndarray, list[str], list[str]]:
     return m, skills, levels
 
 
+def natural_key(text: str) -> tuple:
+    """Sort key that orders the digit runs of ``text`` by value: ``p-2`` before ``p-10``."""
+    return tuple((0, int(part), "") if part.isdigit() else (1, 0, part)
+                 for part in re.split(r"(\d+)", str(text)) if part)
+
+
+def id_list(ids, limit: int = _MAX_LISTED) -> str:
+    """Distinct ids in natural order, the first ``limit`` of them and "... and N more" for the rest."""
+    unique = sorted({str(i) for i in ids}, key=natural_key)
+    shown = ", ".join(unique[:limit])
+    return shown + (f" ... and {len(unique) - limit} more" if len(unique) > limit else "")
+
+
 def _issue_lines(issues: dict) -> list[tuple[str, int, str]]:
-    out = []
-    for name, block in issues.items():
-        ids = list(dict.fromkeys(block["ids"]))
-        shown = ", ".join(ids[:_MAX_LISTED]) + (f" ... and {len(ids) - _MAX_LISTED} more" if len(ids) > _MAX_LISTED else "")
-        out.append((name, block["count"], shown))
-    return out
+    return [(name, block["count"], id_list(block["ids"])) for name, block in issues.items()]
 
 
 def _lengths_html(m: dict) -> str:
