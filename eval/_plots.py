@@ -12,6 +12,8 @@ from collections.abc import Sequence
 import numpy as np
 
 __all__ = [
+    "ab_curves",
+    "dumbbells",
     "heatmap",
     "lines_over_rounds",
     "length_histogram",
@@ -29,9 +31,10 @@ def _figure(width: float = 6.4, height: float = 4.0):
     return fig
 
 
-def _to_base64(fig) -> str:
+def _to_base64(fig, layout: bool = True) -> str:
     buf = io.BytesIO()
-    fig.tight_layout()
+    if layout:
+        fig.tight_layout()
     fig.savefig(buf, format="png")
     return base64.b64encode(buf.getvalue()).decode("ascii")
 
@@ -134,3 +137,163 @@ def lines_over_rounds(
     if series:
         ax.legend(fontsize=8, ncols=2 if len(series) > 6 else 1)
     return _to_base64(fig)
+
+
+_AB_COLORS = {"A": "tab:blue", "B": "tab:orange"}
+
+
+def ab_curves(ks: Sequence[int], curves: dict[str, tuple[Sequence[float], Sequence[Sequence[float]]]]) -> str:
+    """pass@k / maj@k of two evals: colour = eval (name starts with "A " or "B "), solid = pass, dashed = maj."""
+    fig = _figure(6.4, 3.6)
+    ax = fig.add_subplot(1, 1, 1)
+    for name, (values, cis) in curves.items():
+        color = _AB_COLORS.get(name.split(" ", 1)[0], "tab:gray")
+        ci = np.asarray(cis, dtype=float).reshape(-1, 2)
+        style = "--" if "maj" in name else "-"
+        ax.plot(ks, values, style, marker="o" if style == "-" else "s", color=color, label=name)
+        ax.fill_between(ks, ci[:, 0], ci[:, 1], color=color, alpha=0.12)
+    ax.set_xscale("log", base=2)
+    ax.set_xticks(list(ks), labels=[str(k) for k in ks])
+    ax.set_ylim(0, 1.02)
+    ax.set_xlabel("k")
+    ax.set_ylabel("score")
+    ax.set_title("Overall pass@k and maj@k (95% CI bands)")
+    ax.grid(alpha=0.3)
+    ax.legend(fontsize=8, ncols=2)
+    return _to_base64(fig)
+
+
+def dumbbells(groups: Sequence[str], panels: Sequence[tuple]) -> str:
+    """One panel per metric: A (circle) and B (diamond) per group joined by a line, green where B is
+    higher, red where lower; groups marked ``*`` differ by the comparison's rule.
+
+    ``panels``: ``(title, a_values, b_values, different_flags)``; a value may be None (group missing).
+    """
+    n = len(groups)
+    fig = _figure(min(11.0, 2.2 + 3.0 * len(panels)), min(14.0, max(2.4, 0.8 + 0.28 * n)))
+    y = np.arange(n)
+    axes = [fig.add_subplot(1, len(panels), i + 1) for i in range(len(panels))]
+    for i, (ax, (title, a_vals, b_vals, flags)) in enumerate(zip(axes, panels, strict=True)):
+        for j, (va, vb) in enumerate(zip(a_vals, b_vals, strict=True)):
+            if va is not None and vb is not None:
+                color = "tab:green" if vb > va else "tab:red" if vb < va else "tab:gray"
+                ax.plot([va, vb], [j, j], color=color, linewidth=2.5 if flags[j] else 1.0, alpha=0.8)
+        for vals, side, marker in ((a_vals, "A", "o"), (b_vals, "B", "D")):
+            pts = [(v, j) for j, v in enumerate(vals) if v is not None]
+            if pts:
+                ax.scatter(*zip(*pts, strict=True), marker=marker, s=22, color=_AB_COLORS[side], label=side, zorder=3)
+        ax.set_xlim(-0.02, 1.02)
+        ax.set_ylim(n - 0.5, -0.5)
+        ax.set_yticks(y, labels=[f"{g} *" if f else g for g, f in zip(groups, flags, strict=True)] if i == 0 else [])
+        ax.set_title(title, fontsize=9)
+        ax.grid(axis="x", alpha=0.3)
+        for j in range(n):  # overall / skill / level bands
+            if j and groups[j].split(":")[0] != groups[j - 1].split(":")[0]:
+                ax.axhline(j - 0.5, color="#bbb", linewidth=0.8)
+    handles, labels = axes[0].get_legend_handles_labels()
+    fig.legend(handles, labels, fontsize=8, loc="upper right", ncols=2)
+    for label, flag in zip(axes[0].get_yticklabels(), [f for *_, fl in panels[:1] for f in fl], strict=False):
+        label.set_fontweight("bold" if flag else "normal")
+    fig.suptitle("A vs B per group (* = different by the rule above)", fontsize=10)
+    return _to_base64(fig)
+
+
+def _rows_cols(n: int, ncols: int) -> tuple[int, int]:
+    cols = max(1, min(ncols, n))
+    return -(-n // cols), cols
+
+
+def panels(
+    x: Sequence[float], specs: Sequence[tuple[str, Sequence[tuple]]], *, xlabel: str, ncols: int = 2,
+    title: str = "", height: float = 2.6, ylim: tuple[float, float] | None = None,
+) -> str:
+    """Small multiples over a shared x axis: one panel per ``(title, series)``.
+
+    Each series is ``(label, values, kind)``; ``kind`` says how it is drawn:
+    ``"raw"`` faint dots (noisy per-round values), ``"smooth"`` a bold line (their rolling mean),
+    ``"line"`` a line with markers, ``"band"`` a shaded range (``values`` = ``(low, high)``),
+    ``"bar"`` bars, ``"ref"`` a dashed horizontal line at the number ``values``. None values are gaps.
+    """
+    rows, cols = _rows_cols(len(specs), ncols)
+    # One legend for the figure when every panel draws the same series, else one per panel.
+    shared = len({tuple(label for label, _, _ in series) for _, series in specs}) == 1 and len(specs) > 1
+    top = 0.45 if shared else 0.0
+    fig = _figure(7.0 if cols == 1 else min(11.0, 3.6 * cols + 0.6), height * rows + (0.4 if title else 0.0) + top)
+    xs = np.asarray(x, dtype=float)
+    colors = iter(["tab:blue", "tab:orange", "tab:green", "tab:red", "tab:purple", "tab:brown"])
+    by_label: dict[str, str] = {}
+    for i, (name, series) in enumerate(specs):
+        ax = fig.add_subplot(rows, cols, i + 1)
+        for label, values, kind in series:
+            color = by_label.setdefault(label.split(" (")[0], next(colors, "tab:gray"))
+            if kind == "ref":
+                ax.axhline(values, color="#777", linestyle="--", linewidth=1, label=label)
+                continue
+            if kind == "band":
+                lo, hi = (np.array([np.nan if v is None else v for v in vs], dtype=float) for vs in values)
+                ax.fill_between(xs, lo, hi, color=color, alpha=0.15, linewidth=0, label=label)
+                continue
+            ys = np.array([np.nan if v is None else v for v in values], dtype=float)
+            if kind == "raw":
+                ax.plot(xs, ys, ".", color=color, alpha=0.3, markersize=3, label=label)
+            elif kind == "smooth":
+                ax.plot(xs, ys, "-", color=color, linewidth=2.0, label=label)
+            elif kind == "bar":
+                ax.bar(xs, ys, color=color, alpha=0.6, width=0.6, label=label)
+            else:
+                ax.plot(xs, ys, "-", marker="o" if len(xs) <= 30 else None, markersize=4, color=color, label=label)
+        if ylim:
+            ax.set_ylim(*ylim)
+        ax.set_title(name, fontsize=9)
+        ax.grid(alpha=0.3)
+        ax.tick_params(labelsize=8)
+        if len(xs) <= 12:
+            ax.set_xticks(xs)
+        if i >= len(specs) - cols:
+            ax.set_xlabel(xlabel, fontsize=8)
+        if not shared:
+            ax.legend(fontsize=7, loc="best")
+    if title:
+        fig.suptitle(title, fontsize=10)
+    if shared:
+        handles, labels = fig.axes[0].get_legend_handles_labels()
+        fig.legend(handles, labels, fontsize=8, loc="upper center", ncols=len(labels), frameon=False)
+        fig.tight_layout(rect=(0, 0, 1, 1 - top / fig.get_figheight()))
+    return _to_base64(fig, layout=not shared)
+
+
+def stacked_shares(x: Sequence[float], shares: dict[str, Sequence[float]], *, title: str, xlabel: str,
+                   ordered: bool = False) -> str:
+    """Shares that sum to 1 per x, stacked: an area over many rounds, bars over a few.
+
+    ``ordered`` series (levels) get a light-to-dark sequential palette; others distinct colours.
+    """
+    fig = _figure(5.4, 3.2)
+    ax = fig.add_subplot(1, 1, 1)
+    xs = np.asarray(x, dtype=float)
+    ys = np.array([list(v) for v in shares.values()], dtype=float).reshape(len(shares), len(xs))
+    cmap = _cmap(len(shares), ordered)
+    if len(xs) <= 12:
+        bottom = np.zeros(len(xs))
+        for k, name in enumerate(shares):
+            ax.bar(xs, ys[k], bottom=bottom, color=cmap[k], label=name, width=0.7)
+            bottom += ys[k]
+        ax.set_xticks(xs)
+    else:
+        ax.stackplot(xs, ys, labels=list(shares), colors=cmap, alpha=0.9)
+        ax.set_xlim(xs[0], xs[-1])
+    ax.set_ylim(0, 1)
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel("share of the draw")
+    ax.set_title(title, fontsize=10)
+    ax.legend(fontsize=7, loc="center left", bbox_to_anchor=(1.0, 0.5), reverse=True)
+    return _to_base64(fig)
+
+
+def _cmap(n: int, ordered: bool = False) -> list:
+    from matplotlib import colormaps
+
+    if ordered:
+        return [colormaps["viridis_r"](0.1 + 0.8 * i / max(1, n - 1)) for i in range(n)]
+    cmap = colormaps["tab10" if n <= 10 else "tab20"]
+    return [cmap(i % cmap.N) for i in range(n)]

@@ -15,6 +15,8 @@ from eval._eval_errors import EvalInputError
 __all__ = [
     "Z_95",
     "bootstrap_mean_ci",
+    "holm_adjust",
+    "paired_sign_flip_pvalues",
     "majority_share_correct",
     "pass_at_k",
     "two_proportion_z",
@@ -180,3 +182,70 @@ def majority_share_correct(class_counts: Sequence[tuple[int, bool]]) -> float:
         return 0.0
     tied = [ok for v, ok in class_counts if v == top]
     return sum(tied) / len(tied)
+
+
+def paired_sign_flip_pvalues(
+    diffs: np.ndarray, members: np.ndarray | None = None, n_flips: int = 10_000, seed: int = 0
+) -> np.ndarray:
+    """Two-sided paired permutation (sign-flip) test of "mean difference = 0", one p-value per column.
+
+    ``diffs`` has shape ``(n_problems, n_tests)``: the per-problem difference ``B - A`` of one metric
+    (column) over the problems both evals scored; ``members`` (same shape, bool) says which problems
+    belong to each test (a skill or level group); default all. Under the null hypothesis each
+    difference is as likely to have either sign, so the statistic ``|sum of members' diffs|`` is
+    compared with its value under every sign pattern: all ``2^n`` patterns when ``2^n <= n_flips``
+    (exact), else ``n_flips`` seeded random ones, with the observed pattern counted once
+    (``(1 + hits) / (1 + n_flips)``, never 0). A column whose differences are all 0 gets p = 1.
+
+    Example (hand-computed): four problems that each gain 0.5 -> only the all-plus and all-minus
+    patterns of the 16 reach |sum| = 2, so p = 2/16.
+        >>> float(paired_sign_flip_pvalues(np.full((4, 1), 0.5))[0])
+        0.125
+    """
+    d = np.asarray(diffs, dtype=np.float64)
+    if d.ndim == 1:
+        d = d[:, None]
+    m = np.ones(d.shape, dtype=bool) if members is None else np.asarray(members, dtype=bool).reshape(d.shape)
+    d = np.where(m, d, 0.0)
+    n = d.shape[0]
+    observed = np.abs(d.sum(axis=0))
+    tol = 1e-9 * np.maximum(1.0, observed)
+    exact = n <= 30 and 2**n <= n_flips
+    if exact:
+        signs = 1.0 - 2.0 * ((np.arange(2**n)[:, None] >> np.arange(n)) & 1)
+        hits = (np.abs(signs @ d) >= observed - tol).sum(axis=0)
+        p = hits / 2**n
+    else:
+        rng = np.random.default_rng(seed)
+        hits = np.zeros(d.shape[1], dtype=np.int64)
+        done = 0
+        while done < n_flips:  # in chunks: n_flips x n_problems signs at once could be large
+            size = min(2_000, n_flips - done)
+            signs = rng.choice(np.array([-1.0, 1.0]), size=(size, n))
+            hits += (np.abs(signs @ d) >= observed - tol).sum(axis=0)
+            done += size
+        p = (1 + hits) / (1 + n_flips)
+    return np.where(observed <= 1e-12, 1.0, np.minimum(p, 1.0))
+
+
+def holm_adjust(pvalues: Sequence[float]) -> np.ndarray:
+    """Holm's step-down adjustment: p-values whose ``< alpha`` rule keeps the family-wise error <= alpha.
+
+    Sorted ascending, the i-th smallest (1-based) of ``m`` becomes ``max over j <= i of
+    min(1, (m - j + 1) * p_j)``; the result is in the input order. Valid under any dependence between
+    the tests (the rows of a comparison share problems, so they are dependent).
+
+    Example (hand-computed): (0.01, 0.04, 0.03) -> sorted .01, .03, .04 -> 3 * .01 = .03,
+    max(.03, 2 * .03) = .06, max(.06, 1 * .04) = .06.
+        >>> [round(float(x), 4) for x in holm_adjust([0.01, 0.04, 0.03])]
+        [0.03, 0.06, 0.06]
+    """
+    p = np.asarray(pvalues, dtype=np.float64)
+    m = p.size
+    if m == 0:
+        return p
+    order = np.argsort(p, kind="stable")
+    stepped = np.minimum(1.0, (m - np.arange(m)) * p[order])
+    adjusted = np.empty(m)
+    adjusted[order] = np.maximum.accumulate(stepped)
+    return adjusted

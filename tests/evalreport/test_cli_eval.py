@@ -39,6 +39,22 @@ def test_eval_generations_then_compare(tmp_path, capsys):
     assert rc == 0
     cmp = json.loads((tmp_path / "cmp" / "compare.json").read_text())
     assert cmp["n_significant"] == 0 and all(r["delta"] == 0 for r in cmp["rows"])
+    # Every row tested, skill and level groups too (their members read from the eval set): no change, p = 1.
+    assert cmp["n_tested"] == len(cmp["rows"]) and all(r["p"] == 1.0 for r in cmp["rows"])
+    # The per-problem values recomputed from samples.jsonl (maj@4 with the checker's answer classes)
+    # are the ones the eval averaged.
+    from eval.compare import load_problem_values
+
+    values, note = load_problem_values(out, m)
+    assert note == "" and values.skill == ["A", "A", "B", "B"]
+    assert values.values["maj@4"].mean() == pytest.approx(0.625) and values.values["pass@4"].mean() == 0.75
+    # With the eval set gone, the groups cannot be formed: only "overall" is tested, and the report says so.
+    eval_set.unlink()
+    assert main(["eval", "--compare", str(out), str(out), "--out", str(tmp_path / "cmp1")]) == 0
+    cmp = json.loads((tmp_path / "cmp1" / "compare.json").read_text())
+    assert {r["group"] for r in cmp["rows"] if r["p"] is not None} == {"overall"}
+    assert "skill and level groups are not tested" in cmp["note"]
+    assert "not tested" in (tmp_path / "cmp1" / "report.html").read_text()
 
     # Two evals of different sets are refused: their deltas would mean nothing.
     other = tmp_path / "other"
