@@ -66,3 +66,46 @@ def write_run(run_dir: Path) -> None:
     # Written out of order: the report sorts by round.
     (run_dir / "rounds.jsonl").write_text("".join(json.dumps(r) + "\n" for r in [rounds[2], rounds[0], rounds[1]]))
     (run_dir / "run.json").write_text(json.dumps({"policy": "sai_dpo", "pool_size": 100}))
+
+
+def write_grpo_run(run_dir: Path, n_rounds: int = 40, trainer_log: bool = True) -> None:
+    """A GRPO-style run: skill "add" drawn at accuracy 0.25 in even rounds and 0.75 in odd ones, the
+    tracker's estimate starting at its prior 0.5; informative share alternating 0 and 1; a trainer log
+    with an entry every 10 steps (reward 0.5 + step/100, loss 0.01)."""
+    rounds = [{"round": t, "n_outcomes": 8, "skill_accuracy": {"add": 0.5 if t == 0 else 0.6},
+               "round_skill_accuracy": {"add": 0.25 if t % 2 == 0 else 0.75},
+               "draw_share": {"add|1": 0.5, "add|2": 0.5} if t < n_rounds // 2 else {"add|2": 1.0},
+               "informative_share": float(t % 2), "uniform_informative_share": None,
+               "status_counts": {"correct": 4, "incorrect": 4}} for t in range(n_rounds)]
+    run_dir.mkdir(parents=True, exist_ok=True)
+    (run_dir / "rounds.jsonl").write_text("".join(json.dumps(r) + "\n" for r in rounds))
+    (run_dir / "run.json").write_text(json.dumps({"policy": "sai_dpo", "heldout_before": {"greedy": 0.5, "pass1": 0.4,
+                                                                                        "n_problems": 20},
+                                                  "heldout_after": {"greedy": 0.7, "pass1": 0.6, "n_problems": 20}}))
+    if trainer_log:
+        entries = [{"step": s, "reward": 0.5 + s / 100, "loss": 0.01, "reward_std": 0.4} for s in (10, 20, 30, 40)]
+        entries.append({"step": 40, "train_runtime": 3.0, "train_loss": 0.01})  # the end-of-training summary
+        (run_dir / "trainer_log.jsonl").write_text("".join(json.dumps(e) + "\n" for e in entries))
+
+
+def write_dpo_run(run_dir: Path, n_iterations: int = 3) -> None:
+    """A DPO run folder as rl/_dpo_run.py lays it out: iteration t has 4 + 2t pairs of 64 samples
+    (yield (4 + 2t) / 64), DPO loss 0.69 - 0.01t, reward margin 0.1t, probe accuracy of "add" 0.1t."""
+    run_dir.mkdir(parents=True, exist_ok=True)
+    records = []
+    for t in range(n_iterations):
+        record = {"round": t, "n_outcomes": 64, "skill_accuracy": {"add": 0.2 + 0.1 * t},
+                  "draw_share": {"add|1": 0.5, "add|2": 0.5}, "informative_share": 0.5,
+                  "uniform_informative_share": 0.25, "status_counts": {"correct": 20, "incorrect": 44}}
+        summary = {"iteration": t, "n_pairs": 4 + 2 * t, "pair_yield": (4 + 2 * t) / 64, "n_problems_paired": 2 + t,
+                   "probe_accuracy_by_skill": {"add": {"accuracy": 0.1 * t, "n": 32}},
+                   "selected_accuracy_by_skill": {"add": {"accuracy": 0.5, "n": 32}},
+                   "train": {"steps": 1 + t, "train_loss": 0.69 - 0.01 * t, "reward_margin": 0.1 * t,
+                             "reward_accuracy": 0.5}, "round_record": record}
+        it = run_dir / f"iter_{t:03d}"
+        it.mkdir()
+        (it / "summary.json").write_text(json.dumps(summary))
+        (it / "DONE").write_text("done\n")
+        records.append(record)
+    (run_dir / "rounds.jsonl").write_text("".join(json.dumps(r) + "\n" for r in records))
+    (run_dir / "run.json").write_text(json.dumps({"config": {"loss_type": ["sigmoid"], "k": 8}, "policy": "sai_dpo"}))

@@ -8,7 +8,6 @@ import re
 import pytest
 
 from eval._eval_errors import EvalInputError
-from eval.compare import compare_metrics, write_compare_report
 from eval.metrics import MetricsConfig, ProblemSamples, compute_metrics
 from eval.report import write_eval_report
 from eval.run_report import load_rounds, render_run_report
@@ -56,58 +55,17 @@ def test_eval_html_has_every_section_and_no_external_refs(tmp_path):
     assert paths["samples"].read_text().strip() == '{"problem_id": "alg0"}'
 
 
-def test_compare_marks_only_significant_deltas(tmp_path):
-    """alg: 2/8 -> 6/8 correct on each of 20 problems (40/160 vs 120/160): z = 8.9 -> significant.
-    geo: 80/160 -> 84/160 (4 problems gain one correct sample): pooled p = .5125,
-    z = .025 / sqrt(.5125 · .4875 · 2/160) = .025/.0559 = 0.45 -> not significant.
-    pass@8 of alg is 1 in both (every problem has a correct sample) -> delta 0, not marked.
-    """
-    a = _metrics({"alg": [2] * 20, "geo": [3, 5] * 10})
-    b = _metrics({"alg": [6] * 20, "geo": [4, 6, 4, 6] + [3, 5] * 8})
-    cmp = compare_metrics(a, b)
-    rows = {(r["group"], r["metric"]): r for r in cmp["rows"]}
-    alg, geo = rows[("skill:alg", "accuracy")], rows[("skill:geo", "accuracy")]
-    assert alg["significant"] and alg["delta"] == pytest.approx(0.5)
-    assert float(alg["test"][2:]) == pytest.approx(8.94, abs=0.01)
-    assert not geo["significant"] and geo["delta"] == pytest.approx(0.025)
-    assert float(geo["test"][2:]) == pytest.approx(0.447, abs=0.01)
-    assert not rows[("skill:alg", "pass@8")]["significant"]
-    assert rows[("skill:alg", "pass@1")]["significant"]  # .25 -> .75, bootstrap CIs far apart
-    assert not rows[("skill:geo", "pass@1")]["significant"]
-    assert rows[("overall", "accuracy")]["significant"]
-
-    (tmp_path / "a").mkdir()
-    (tmp_path / "b").mkdir()
-    (tmp_path / "a" / "metrics.json").write_text(json.dumps(a))
-    (tmp_path / "b" / "metrics.json").write_text(json.dumps(b))
-    paths = write_compare_report(tmp_path / "a", tmp_path / "b", tmp_path / "cmp")
-    text = paths["html"].read_text()
-    _assert_self_contained(text)
-    sig_rows = re.findall(r'<tr class="sig">(.*?)</tr>', text)
-    assert len(sig_rows) == cmp["n_significant"] > 0
-    assert any("skill:alg" in r and "accuracy" in r for r in sig_rows)
-    assert not any("skill:geo" in r and "accuracy" in r for r in sig_rows)
-    assert "**yes**" in paths["markdown"].read_text()
-
-
-def test_compare_missing_group_is_not_marked():
-    a = _metrics({"alg": [2] * 5})
-    b = _metrics({"alg": [6] * 5, "geo": [8] * 5})
-    rows = [r for r in compare_metrics(a, b)["rows"] if r["group"] == "skill:geo"]
-    assert rows and all(r["a"] is None and not r["significant"] for r in rows)
-    with pytest.raises(EvalInputError, match="No metrics.json"):
-        write_compare_report("/nonexistent/a", "/nonexistent/b", "/tmp/x")
-
-
 def test_run_report_from_synthetic_rounds(tmp_path):
-    """add: first .2, last .8 (change +.6). Draw share add|2: 0, .25, .5 (0 where not drawn),
-    mean .25; informative .25 -> .75; uniform baseline has a gap in round 2."""
+    """Halves of 3 rounds: the first round, then rounds 1-2. Level 1 draw share 1.0, .75, .5 -> 1.000,
+    .625, all .750; level 2 0, .25, .5 (0 where not drawn) -> 0, .375, .250. Informative .25 | .5, .75 ->
+    .250, .625, .500; the uniform probe has a gap in round 2 -> .200, .250, .225. The tracker's estimate is
+    shown as its last value only: its first value is the prior, not a measurement."""
     run = tmp_path / "run"
     write_run(run)
     paths = render_run_report(run)
     assert paths["html"].parent == run / "report"
     text = paths["html"].read_text()
-    for sec in ("summary", "skill-accuracy", "draw-share", "informative", "status"):
+    for sec in ("summary", "training", "skill-accuracy", "draw-share", "informative", "status"):
         assert f'<section id="{sec}">' in text
     _assert_self_contained(text)
     assert "sai_dpo" in text  # run.json shown
@@ -117,9 +75,10 @@ def test_run_report_from_synthetic_rounds(tmp_path):
     assert series["skill_accuracy"]["add"] == [0.2, 0.5, 0.8]
     assert series["status_counts"]["timeout"] == [0, 1, 0]
     md = paths["markdown"].read_text()
-    assert "| add | 0.200 | 0.800 | 0.600 |" in md
-    assert "| add\\|2 | 0.000 | 0.500 | 0.250 |" in md
-    assert "| informative | 0.250 | 0.750 | 0.500 |" in md
+    assert "| add | \u2014 | \u2014 | 0.800 |" in md
+    assert "| level 1 | 1.000 | 0.625 | 0.750 |" in md and "| level 2 | 0.000 | 0.375 | 0.250 |" in md
+    assert "| drawn groups | 0.250 | 0.625 | 0.500 |" in md
+    assert "| uniform probe | 0.200 | 0.250 | 0.225 |" in md
 
 
 def test_run_report_errors(tmp_path):
