@@ -132,11 +132,13 @@ class DPOLoopConfig:
         if not isinstance(self.policy, str) or not self.policy:
             raise param_error("policy", _OWNER, "a selection policy name such as 'sai_dpo' or 'uniform'",
                               self.policy)
-        if not isinstance(self.prompt_template, str):
-            raise param_error("prompt_template", _OWNER, "a string containing '{problem}'", self.prompt_template)
         from eval.runner import check_prompt_template
 
-        check_prompt_template(self.prompt_template)
+        try:
+            check_prompt_template(self.prompt_template if isinstance(self.prompt_template, str) else "")
+        except ValueError:
+            raise param_error("prompt_template", _OWNER, "a string containing '{problem}' and no other field "
+                              "('{{' and '}}' for literal braces)", self.prompt_template) from None
         if isinstance(self.loss_type, str):
             self.loss_type = [self.loss_type]
         if not isinstance(self.loss_type, list) or not self.loss_type \

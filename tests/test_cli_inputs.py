@@ -27,7 +27,7 @@ def a_file(tmp_path):
 
 # -- output paths: checked before any work, one line ------------------------------------------------
 @pytest.mark.parametrize("argv", [
-    ["pool", "build", "--n", "10", "--out", "{file}/pool.jsonl"],
+    ["pool", "build", "--pool-size", "10", "--out", "{file}/pool.jsonl"],
     ["eval", "--generations", "g.jsonl", "--set", "arith", "--out", "{file}"],
     ["eval", "--compare", "a", "b", "--out", "{file}"],
     ["demo", "--out", "{file}"],
@@ -73,6 +73,7 @@ def test_an_unwritable_output_folder_is_refused_before_work(tmp_path, capsys):
 
 # -- numbers that did nothing or were silently replaced ----------------------------------------------
 @pytest.mark.parametrize("argv, flag", [
+    (["pool", "build", "--pool-size", "0", "--out", "x.jsonl"], "--pool-size"),
     (["pool", "build", "--n", "0", "--out", "x.jsonl"], "--n"),
     (["train", "dpo", "--iterations", "0"], "--iterations"),
     (["train", "dpo", "-k", "1"], "-k/--k"),
@@ -245,3 +246,42 @@ def test_status_prints_times_as_dates_not_epochs():
     snap = _status_value("last_snapshot", {"seq": 3, "time": now - 7200}, now)
     assert snap == "seq=3, time=2027-01-15 06:00:00 UTC (2.0 h ago)"
     assert _status_value("degraded", None, now) == "-"
+
+
+# -- one name per idea, help on every flag ----------------------------------------------------------
+def _subparsers(parser, path=()):
+    import argparse
+
+    yield path, parser
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for name, sub in action.choices.items():
+                yield from _subparsers(sub, (*path, name))
+
+
+def test_every_flag_of_every_command_has_help_text():
+    import argparse
+
+    from sai_dpo.cli import build_parser
+
+    missing = [f"sai-dpo {' '.join(path)} {action.option_strings[0]}"
+               for path, parser in _subparsers(build_parser()) for action in parser._actions
+               if action.option_strings and action.help is None]
+    assert missing == [], missing
+    assert all(isinstance(a.help, str) or a.help == argparse.SUPPRESS
+               for _, p in _subparsers(build_parser()) for a in p._actions if a.option_strings)
+
+
+def test_output_folders_are_out_and_pools_are_pool_paths_everywhere():
+    """`--out` names every output folder; `--pool` is always a path (sizes are `--pool-size`)."""
+    from sai_dpo.cli import build_parser
+
+    flags = {" ".join(path): {s for a in parser._actions for s in a.option_strings}
+             for path, parser in _subparsers(build_parser())}
+    for command in ("pool build", "pool cluster", "eval", "report", "demo", "train dpo", "bench select",
+                    "bench grpo"):
+        assert "--out" in flags[command], command
+    for command in ("pool build", "demo", "train dpo", "bench select", "bench grpo"):
+        assert "--pool-size" in flags[command], command
+    for command in ("eval", "train dpo"):
+        assert {"-k", "--k"} <= flags[command], command

@@ -7,7 +7,7 @@ from sai_dpo.cli import main
 
 def test_build_then_cluster_prints_ari(tmp_path, capsys):
     out = tmp_path / "pool.parquet"
-    assert main(["pool", "build", "--n", "1500", "--seed", "0", "--out", str(out)]) == 0
+    assert main(["pool", "build", "--pool-size", "1500", "--seed", "0", "--out", str(out)]) == 0
     text = capsys.readouterr().out
     assert "built 1500 mixed problems" in text and " s;" in text
     clustered = tmp_path / "clustered.jsonl"
@@ -22,7 +22,7 @@ def test_build_then_cluster_prints_ari(tmp_path, capsys):
 
 def test_show_counts_skill_by_level(tmp_path, capsys):
     out = tmp_path / "arith.jsonl"
-    assert main(["pool", "build", "--n", "400", "--kind", "arith", "--out", str(out)]) == 0
+    assert main(["pool", "build", "--pool-size", "400", "--kind", "arith", "--out", str(out)]) == 0
     capsys.readouterr()
     assert main(["pool", "show", str(out)]) == 0
     lines = capsys.readouterr().out.splitlines()

@@ -13,7 +13,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 @pytest.mark.parametrize("field, value, message", [
     ("k", 1, "The 'k' parameter of DPOLoopConfig must be an int >= 2"),
-    ("iterations", -1, "The 'iterations' parameter of DPOLoopConfig must be an int >= 0"),
+    ("iterations", 0, "The 'iterations' parameter of DPOLoopConfig must be a positive int"),
     ("policy", "greedy", "The 'policy' parameter of SelectionConfig must be one of"),
     ("pool", "/no/such/pool.jsonl", "The 'pool' parameter of DPOLoopConfig must be an existing pool file"),
     ("model", "/no/such/model", "The 'model' parameter of DPOLoopConfig must be a folder"),
@@ -65,7 +65,7 @@ def test_cli_rejects_bad_config_before_any_work(tmp_path):
     assert not run.exists()
     out = subprocess.run([sys.executable, "-m", "sai_dpo", "train", "dpo", "--run-dir", str(run),
                           "--iterations", "-3"], capture_output=True, text=True, cwd=ROOT, timeout=120)
-    assert out.returncode == 2 and "'iterations' parameter" in out.stderr and not run.exists()
+    assert out.returncode == 2 and "argument --iterations: must be at least 1" in out.stderr and not run.exists()
 
 
 def test_shipped_example_config_is_valid():
