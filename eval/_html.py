@@ -15,7 +15,7 @@ body{font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:2em a
 h1{font-size:1.6em}h2{border-bottom:1px solid #ddd;padding-bottom:.2em;margin-top:1.6em}
 table{border-collapse:collapse;margin:.6em 0;font-size:.92em}
 th,td{border:1px solid #ccc;padding:.25em .6em;text-align:left;vertical-align:top}th{background:#f3f3f3}
-th.num,td.num{text-align:right;font-variant-numeric:tabular-nums}
+th.num,td.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
 .sig{background:#fff3b0;font-weight:600}.up{color:#0a7a22}.down{color:#b00020}
 .note{color:#555;font-size:.9em}img{max-width:100%;border:1px solid #eee}
 code{background:#f5f5f5;padding:0 .2em}details{margin:.6em 0}summary{cursor:pointer;color:#245}

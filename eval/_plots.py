@@ -100,7 +100,11 @@ def length_histogram(hist: dict, unit: str) -> str:
     edges = np.asarray(hist["edges"], dtype=float)
     for name, color in (("correct", "tab:green"), ("incorrect", "tab:red")):
         ax.stairs(hist[name], edges, label=f"{name} (n={sum(hist[name])})", color=color, linewidth=1.5)
-    ax.set_xlabel(f"length ({unit})")
+    from matplotlib.ticker import MaxNLocator
+
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))  # bins span whole numbers: label whole numbers
+    width = edges[1] - edges[0] if len(edges) > 1 else 1.0
+    ax.set_xlabel(f"length ({unit})" + (f", bins of {width:g}" if width > 1 else ""))
     ax.set_ylabel("samples")
     ax.set_title("Length of correct vs incorrect samples")
     ax.legend()
