@@ -44,6 +44,9 @@ def is_available() -> bool:
 TOKENLESS_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
 #: Seconds a client may take to send its request body (a slow sender holds a worker otherwise).
 BODY_TIMEOUT = 30.0
+#: Seconds a connection may take to send a request's headers (a client that trickles them, one byte
+#: at a time, would otherwise hold a connection slot for ever: 256 such clients blocked everyone).
+HEADER_TIMEOUT = 10.0
 
 
 def _is_loopback(host: str) -> bool:
@@ -242,8 +245,62 @@ def create_app(backend: Any, *, token: str | None = None, max_body_bytes: int = 
     return _BodyLimit(app, max_body_bytes, check_host=token is None)
 
 
+def header_deadline_protocol(timeout: float = HEADER_TIMEOUT) -> type:
+    """uvicorn's h11 protocol with a deadline on each request's headers.
+
+    uvicorn times out an idle keep-alive connection, and the app times out a slow body (408), but
+    nothing bounded the headers: a client sending them a byte at a time kept its connection (and one
+    of ``limit_concurrency`` slots) open for ever. The deadline starts when a connection opens or a
+    response completes, stops when the headers of the next request are complete, and closes the
+    connection if it passes first.
+    """
+    from uvicorn.protocols.http.h11_impl import H11Protocol
+
+    class HeaderDeadlineProtocol(H11Protocol):
+        def _arm(self) -> None:
+            self._disarm()
+            self._armed_for = self.cycle  # the headers are in once a new request cycle exists
+            self._deadline = self.loop.call_later(timeout, self._headers_too_slow)
+
+        def _disarm(self) -> None:
+            handle = getattr(self, "_deadline", None)
+            if handle is not None:
+                handle.cancel()
+            self._deadline = None
+
+        def _waiting_for_headers(self) -> bool:
+            return self.cycle is self._armed_for and (self.cycle is None or self.cycle.response_complete)
+
+        def _headers_too_slow(self) -> None:
+            self._deadline = None
+            if self._waiting_for_headers() and not self.transport.is_closing():
+                self.logger.warning("closing a connection that sent no complete request headers in %.0f s",
+                                    timeout)
+                self.transport.close()
+
+        def connection_made(self, transport) -> None:
+            super().connection_made(transport)
+            self._arm()
+
+        def data_received(self, data: bytes) -> None:
+            super().data_received(data)
+            if self.cycle is not getattr(self, "_armed_for", None):
+                self._disarm()
+
+        def on_response_complete(self) -> None:
+            super().on_response_complete()  # may start a pipelined request at once: then no deadline
+            if not self.transport.is_closing() and self.cycle.response_complete:
+                self._arm()
+
+        def connection_lost(self, exc) -> None:
+            self._disarm()
+            super().connection_lost(exc)
+
+    return HeaderDeadlineProtocol
+
+
 def serve_http(backend: Any, *, host: str = "127.0.0.1", port: int = 8000, token: str | None = None,
-               max_body_bytes: int = DEFAULT_MAX_BODY) -> None:
+               max_body_bytes: int = DEFAULT_MAX_BODY, header_timeout: float = HEADER_TIMEOUT) -> None:
     """Run the HTTP front end until interrupted (blocking).
 
     Raises:
@@ -254,4 +311,5 @@ def serve_http(backend: Any, *, host: str = "127.0.0.1", port: int = 8000, token
     if token is None and not _is_loopback(host):
         raise InvalidInputError(f"Refusing to serve on {host!r} without a bearer token (see resolve_token).")
     uvicorn.run(create_app(backend, token=token, max_body_bytes=max_body_bytes), host=host, port=port,
-                log_level="warning", timeout_keep_alive=5, limit_concurrency=256)
+                log_level="warning", timeout_keep_alive=5, limit_concurrency=256,
+                http=header_deadline_protocol(header_timeout))

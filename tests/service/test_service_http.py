@@ -166,3 +166,85 @@ def test_a_body_that_arrives_too_slowly_is_refused_with_408(svc, monkeypatch):
     scope = {"type": "http", "method": "POST", "path": "/report", "headers": [(b"host", b"127.0.0.1:8000")]}
     asyncio.run(asyncio.wait_for(app(scope, receive, send), 5))
     assert sent[0]["status"] == 408
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture
+def http_server():
+    """serve_http itself (uvicorn, our protocol) in a child process, with a 1 s header deadline."""
+    import subprocess
+    import sys
+    import time
+    import urllib.request
+
+    port = _free_port()
+    code = ("from data import build_pool\n"
+            "from sai_dpo import SelectionConfig\n"
+            "from sai_dpo._selection_service import SelectionService\n"
+            "from sai_dpo.http import serve_http\n"
+            "svc = SelectionService(build_pool(30, seed=0, kind='arith'), SelectionConfig(seed=0))\n"
+            f"serve_http(svc, port={port}, header_timeout=1.0)\n")
+    proc = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    deadline = time.time() + 60
+    while True:
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1).read()
+            break
+        except OSError:
+            if time.time() > deadline or proc.poll() is not None:
+                proc.kill()
+                pytest.fail(f"the HTTP server did not start: {proc.stderr.read().decode()[-2000:]}")
+            time.sleep(0.2)
+    yield port
+    proc.kill()
+    proc.wait()
+
+
+def _closed_after(sock, trickle: bytes, limit: float) -> float | None:
+    """Send ``trickle`` a byte every 0.1 s (then wait); seconds until the server closed, None if not by ``limit``."""
+    import time
+
+    sock.settimeout(0.1)
+    t0 = time.perf_counter()
+    pending = list(trickle)
+    while time.perf_counter() - t0 < limit:
+        try:
+            if pending:
+                sock.send(bytes([pending.pop(0)]))
+            if sock.recv(1024) == b"":
+                return time.perf_counter() - t0
+        except TimeoutError:
+            continue
+        except OSError:  # reset by the server
+            return time.perf_counter() - t0
+    return None
+
+
+def test_headers_sent_a_byte_at_a_time_are_cut_off(http_server):
+    """Issue 15: slow headers (slowloris) held a connection open for ever; now it is closed at the
+    header deadline (1 s here), while a keep-alive client that pauses between requests is served."""
+    import socket
+    import time
+
+    with socket.create_connection(("127.0.0.1", http_server)) as slow:
+        header = b"GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n" + b"X-Slow: " + b"a" * 200
+        closed = _closed_after(slow, header, limit=8.0)
+    assert closed is not None and closed < 4.0, closed
+    with socket.create_connection(("127.0.0.1", http_server)) as ok:
+        request = b"GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
+        for _ in range(2):  # the same connection twice, with a pause shorter than the deadline
+            ok.sendall(request)
+            ok.settimeout(5)
+            answer = b""
+            while b'{"ok":true}' not in answer:
+                chunk = ok.recv(4096)
+                assert chunk, f"the server closed a well-behaved connection: {answer!r}"
+                answer += chunk
+            time.sleep(0.5)
