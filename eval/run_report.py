@@ -273,8 +273,8 @@ def _accuracy_section(series: dict, probe: dict, has_heldout: bool) -> str:
     drawn = series["drawn_accuracy"]
     note = ('<p class="note"><b>Not a held-out measure.</b> These are accuracies on the problems the tracker chose '
             "to draw for training, chosen for what the policy can learn from them: they depend on the selection "
-            "policy and must not be compared across policies. The tracker's estimate starts at its prior, so its "
-            "first rounds show the prior, not a measurement."
+            "policy and must not be compared across policies. The tracker's estimate starts at its prior, so in "
+            "its first rounds it shows mostly the prior, not a measurement."
             + (" Held-out accuracy is in the summary above." if has_heldout else "")
             + (" The uniform probe draws problems uniformly from the training pool each iteration: not held out, "
                "but not biased by the selection." if probe else "") + "</p>")
@@ -316,11 +316,11 @@ def _draw_section(series: dict, is_dpo: bool) -> str:
         return "<p>No draw shares recorded.</p>"
     w = _window(len(rounds))
     smooth = f" (mean of {w} rounds)" if w > 1 else ""
-    figures = "".join(
+    figures = "".join(  # one round: the heatmap and the table say it all, no single-bar charts
         img(_plots.stacked_shares(rounds, {k: rolling_mean(v, w) for k, v in _by(draw, part).items()},
                                   title=f"draw share by {name}{smooth}", xlabel=_xlabel(series),
                                   ordered=part == 1), f"draw share by {name}")
-        for part, name in ((0, "skill"), (1, "level")))
+        for part, name in ((0, "skill"), (1, "level")) if len(rounds) >= 2)
     m, skills, levels = _skill_level_matrix(draw)
     figures += img(_plots.heatmap(m, skills, levels, title="mean draw share over all rounds", xlabel="level",
                                   ylabel="skill", vmax=max(float(np.nanmax(m)) if m.size else 1.0, 1e-9)),
@@ -389,7 +389,7 @@ def _summary_section(series: dict, run_info: dict) -> str:
             "<code>sai-dpo eval --model ... --set HELDOUT</code> to compare policies.</p>")
     info = [[k, _short(v)] for k, v in run_info.items() if k not in _HELDOUT_KEYS and k != "config"]
     config = run_info.get("config")
-    return (head + f"<p>{len(rounds)} rounds ({rounds[0]}..{rounds[-1]}), "
+    return (head + f"<p>{len(rounds)} round{'s' if len(rounds) != 1 else ''} ({rounds[0]}..{rounds[-1]}), "
             f"{sum(x or 0 for x in series['n_outcomes'])} outcomes reported.</p>"
             + (table(["field", "value"], info) if info else "")
             + (details("config", table(["field", "value"], [[k, _short(v)] for k, v in config.items()]))

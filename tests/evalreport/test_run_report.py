@@ -104,4 +104,6 @@ def test_one_iteration_gives_tables_not_single_dot_plots(tmp_path):
     text = render_run_report(tmp_path / "dpo")["html"].read_text()
     assert "data:image/png" not in _section(text, "dpo") and "data:image/png" not in _section(text, "informative")
     assert "data:image/png" not in _section(text, "skill-accuracy")
+    assert 'alt="draw share by skill"' not in text and 'alt="mean draw share skill x level"' in text
+    assert "1 round (0..0)" in text
     assert "<td" in _section(text, "dpo")
