@@ -169,7 +169,7 @@ def ab_curves(ks: Sequence[int], curves: dict[str, tuple[Sequence[float], Sequen
 
 def dumbbells(groups: Sequence[str], panels: Sequence[tuple]) -> str:
     """One panel per metric: A (circle) and B (diamond) per group joined by a line, green where B is
-    higher, red where lower; groups marked ``*`` differ by the comparison's rule.
+    higher, red where lower; a pair that differs by the comparison's rule is drawn thick and marked ``*``.
 
     ``panels``: ``(title, a_values, b_values, different_flags)``; a value may be None (group missing).
     """
@@ -182,13 +182,15 @@ def dumbbells(groups: Sequence[str], panels: Sequence[tuple]) -> str:
             if va is not None and vb is not None:
                 color = "tab:green" if vb > va else "tab:red" if vb < va else "tab:gray"
                 ax.plot([va, vb], [j, j], color=color, linewidth=2.5 if flags[j] else 1.0, alpha=0.8)
+                if flags[j]:
+                    ax.text(max(va, vb) + 0.03, j, "*", va="center", fontsize=12, fontweight="bold")
         for vals, side, marker in ((a_vals, "A", "o"), (b_vals, "B", "D")):
             pts = [(v, j) for j, v in enumerate(vals) if v is not None]
             if pts:
                 ax.scatter(*zip(*pts, strict=True), marker=marker, s=22, color=_AB_COLORS[side], label=side, zorder=3)
-        ax.set_xlim(-0.02, 1.02)
+        ax.set_xlim(-0.02, 1.08)
         ax.set_ylim(n - 0.5, -0.5)
-        ax.set_yticks(y, labels=[f"{g} *" if f else g for g, f in zip(groups, flags, strict=True)] if i == 0 else [])
+        ax.set_yticks(y, labels=list(groups) if i == 0 else [])
         ax.set_title(title, fontsize=9)
         ax.grid(axis="x", alpha=0.3)
         for j in range(n):  # overall / skill / level bands
@@ -196,9 +198,7 @@ def dumbbells(groups: Sequence[str], panels: Sequence[tuple]) -> str:
                 ax.axhline(j - 0.5, color="#bbb", linewidth=0.8)
     handles, labels = axes[0].get_legend_handles_labels()
     fig.legend(handles, labels, fontsize=8, loc="upper right", ncols=2)
-    for label, flag in zip(axes[0].get_yticklabels(), [f for *_, fl in panels[:1] for f in fl], strict=False):
-        label.set_fontweight("bold" if flag else "normal")
-    fig.suptitle("A vs B per group (* = different by the rule above)", fontsize=10)
+    fig.suptitle("A vs B per group (thick line and * = different by the rule above)", fontsize=10)
     return _to_base64(fig)
 
 
