@@ -3,8 +3,9 @@
 Adds to each log entry: ``selection/acc/<skill>`` (the tracker's decayed accuracy by skill),
 ``selection/draw_entropy``, ``selection/informative_share``, ``selection/n_outcomes`` and cumulative
 ``checker/<status>`` counts. With ``run_dir`` it appends one record per scored round to
-``RUN_DIR/rounds.jsonl`` and writes ``RUN_DIR/run.json`` (format in INTERFACES.md), which
-``sai-dpo report RUN_DIR`` and the demo's report read.
+``RUN_DIR/rounds.jsonl``, each trainer log entry (reward, loss, ...) to ``RUN_DIR/trainer_log.jsonl``,
+and writes ``RUN_DIR/run.json`` (format in INTERFACES.md), which ``sai-dpo report RUN_DIR`` and the
+demo's report read.
 """
 
 from __future__ import annotations
@@ -114,6 +115,12 @@ class SelectionCallback(TrainerCallback):
         # Trainer.log appends its entry to log_history before callbacks run: add ours there too.
         if state.log_history and state.log_history[-1].get("step") == state.global_step:
             state.log_history[-1].update(extra)
+        if self.run_dir is not None and _ranks()[0] == 0:  # the trainer's own figures (reward, loss, ...)
+            entry = {"step": int(state.global_step),
+                     **{k: v for k, v in logs.items() if isinstance(v, (int, float, str, bool)) or v is None}}
+            self.run_dir.mkdir(parents=True, exist_ok=True)
+            with open(self.run_dir / "trainer_log.jsonl", "a", encoding="utf-8") as fh:
+                fh.write(json.dumps(entry) + "\n")
 
     # -- run log --------------------------------------------------------------------------------
     def _write_json(self, name: str, payload: dict) -> None:

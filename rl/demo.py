@@ -156,7 +156,8 @@ class _Backend:
 # What a demo run writes into its folder; a new run removes these first, so that nothing of an earlier
 # run (above all the tracker's snapshots and journal in service/, which a new service would restore)
 # leaks into it. Only from a folder a demo run marked as its own: never another tool's files.
-_RUN_OUTPUTS = ("service", "trainer", "report", "policy", "warm_start", "rounds.jsonl", "run.json", "heldout.jsonl")
+_RUN_OUTPUTS = ("service", "trainer", "report", "policy", "warm_start", "rounds.jsonl", "run.json", "heldout.jsonl",
+                "trainer_log.jsonl")
 _MARKER = ".sai-dpo-demo"
 
 

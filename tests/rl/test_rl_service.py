@@ -101,6 +101,11 @@ def test_grpo_run_reports_every_completion_to_the_service(client, pool, tmp_path
     drawn = [selection.round_log.ids(r) for r in range(3)]
     assert all(len(set(d)) == B for d in drawn)
     assert np.isclose(sum(callback.records[0]["draw_share"].values()), 1.0)
+    # The trainer's own figures are kept in the run folder for the report's reward and loss curves.
+    import json
+
+    log = [json.loads(line) for line in (tmp_path / "run" / "trainer_log.jsonl").read_text().splitlines()]
+    assert [e["step"] for e in log if "loss" in e] == [1, 2, 3] and all("reward" in e for e in log if "loss" in e)
 
 
 def test_an_engine_backed_selection_refuses_to_run_on_several_ranks(tmp_path):
@@ -198,3 +203,5 @@ def test_two_process_grpo_run_writes_one_set_of_run_files_with_every_rank_s_figu
     run_json = json.loads((tmp_path / "run" / "run.json").read_text())
     assert run_json["n_reported"] == sum(per_rank) and run_json["n_processes"] == 2
     assert client.stats()["n_outcomes"] - before == sum(per_rank)  # and the one tracker counted them all
+    log = [json.loads(line) for line in (tmp_path / "run" / "trainer_log.jsonl").read_text().splitlines()]
+    assert [e["step"] for e in log if "loss" in e] == [1, 2, 3]  # rank 0 alone writes the trainer's log
