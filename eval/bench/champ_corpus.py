@@ -22,7 +22,6 @@ import random
 from collections import Counter
 from pathlib import Path
 
-RESERVED = frozenset({"0-Shot", "5-Shot", "No C w/o H"})
 LABELS = ("correct", "incorrect", "ambiguous")
 _SEED = "sai-dpo/champ-label/v1"
 PER_CELL = 32
@@ -31,28 +30,26 @@ HELDOUT_ROWS = 220
 
 
 def _champ() -> dict:
+    from data.champ import ChampUnavailableError, read_champ
+
     try:
-        import champ_dataset
-    except ImportError:  # the corpus itself is committed; only rebuilding it needs the package
-        raise SystemExit("champ_corpus sample needs the CHAMP data: pip install champ-dataset") from None
-    path = Path(champ_dataset.__file__).parent / "dataset_files" / "v0.json"
-    return json.loads(path.read_text(encoding="utf-8"))
+        return read_champ()
+    except ChampUnavailableError as exc:  # the corpus itself is committed; only rebuilding it needs the package
+        raise SystemExit(f"champ_corpus sample needs the CHAMP data: {exc}") from None
 
 
 def candidates(data: dict) -> list[dict]:
     """Every final answer message of a non-reserved prompt style, with its problem and gold."""
+    from data.champ import conversations, final_answer
+
     rows = []
-    for pid, problem in data["problems"].items():
-        for key, conv in problem["conversations"].items():
-            model, prompt = key.split("|", 1)
-            if prompt in RESERVED:
-                continue
-            answers = [m for m in conv["messages"] if m["role"].startswith("Model")]
-            if not answers or answers[-1].get("error") or not answers[-1]["text"].strip():
-                continue
-            rows.append({"problem_id": pid, "category": problem["category"], "model": model, "prompt": prompt,
-                         "problem": problem["_text"], "gold": problem["_answer"],
-                         "response": answers[-1]["text"].strip()})
+    for pid, model, prompt, messages in conversations(data):
+        response = final_answer(messages)
+        if response is None:
+            continue
+        problem = data["problems"][pid]
+        rows.append({"problem_id": pid, "category": problem["category"], "model": model, "prompt": prompt,
+                     "problem": problem["_text"], "gold": problem["_answer"], "response": response})
     return rows
 
 
