@@ -187,6 +187,8 @@ def score(
                 {
                     "problem_id": m.problem_id,
                     "sample": j,
+                    "skill": m.skill,
+                    "level": m.level,
                     "status": statuses[j],
                     "answer": answers[j],
                     "gold": m.gold,

@@ -48,8 +48,16 @@ def test_eval_generations_then_compare(tmp_path, capsys):
     values, note = load_problem_values(out, m)
     assert note == "" and values.skill == ["A", "A", "B", "B"]
     assert values.values["maj@4"].mean() == pytest.approx(0.625) and values.values["pass@4"].mean() == 0.75
-    # With the eval set gone, the groups cannot be formed: only "overall" is tested, and the report says so.
+    # Sample rows carry their skill and level: with the eval set gone the groups are still tested.
     eval_set.unlink()
+    assert main(["eval", "--compare", str(out), str(out), "--out", str(tmp_path / "cmp0")]) == 0
+    cmp = json.loads((tmp_path / "cmp0" / "compare.json").read_text())
+    assert {r["group"] for r in cmp["rows"] if r["p"] is not None} >= {"overall", "skill:A", "level:2"}
+    # An older eval folder (rows without skill/level) and no eval set: only "overall" is tested, and the
+    # report says so.
+    rows = [json.loads(line) for line in (out / "samples.jsonl").read_text().splitlines()]
+    (out / "samples.jsonl").write_text("".join(
+        json.dumps({k: v for k, v in r.items() if k not in ("skill", "level")}) + "\n" for r in rows))
     assert main(["eval", "--compare", str(out), str(out), "--out", str(tmp_path / "cmp1")]) == 0
     cmp = json.loads((tmp_path / "cmp1" / "compare.json").read_text())
     assert {r["group"] for r in cmp["rows"] if r["p"] is not None} == {"overall"}
