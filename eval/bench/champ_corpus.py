@@ -27,6 +27,7 @@ _SEED = "sai-dpo/champ-label/v1"
 PER_CELL = 32
 BATCHES = 4
 HELDOUT_ROWS = 220
+SECOND_PER_CELL = 12
 
 
 def _champ() -> dict:
@@ -53,9 +54,9 @@ def candidates(data: dict) -> list[dict]:
     return rows
 
 
-def sample(rows: list[dict], per_cell: int = PER_CELL) -> list[dict]:
+def sample(rows: list[dict], per_cell: int = PER_CELL, seed: str = _SEED) -> list[dict]:
     """``per_cell`` rows per (model, category), distinct problems first; shuffled; numbered ``row``."""
-    rng = random.Random(_SEED)
+    rng = random.Random(seed)
     cells: dict[tuple[str, str], list[dict]] = {}
     for row in rows:
         cells.setdefault((row["model"], row["category"]), []).append(row)
@@ -72,12 +73,8 @@ def sample(rows: list[dict], per_cell: int = PER_CELL) -> list[dict]:
     return [{"row": i, **row} for i, row in enumerate(chosen)]
 
 
-def freeze(rows: list[dict], labels: list[dict], heldout_rows: int = HELDOUT_ROWS) -> tuple[list[dict], list[dict]]:
-    """Join labels to rows (every row labelled once) and split by problem into (dev, held-out).
-
-    Whole problems go to the held-out split in a seeded order until it has ``heldout_rows`` rows: a gold
-    seen while developing never reappears in the held-out figure.
-    """
+def join_labels(rows: list[dict], labels: list[dict]) -> list[dict]:
+    """Rows with their labels (every row labelled exactly once, with a known label), each given its id."""
     by_row = {}
     for lab in labels:
         if lab["row"] in by_row:
@@ -88,8 +85,17 @@ def freeze(rows: list[dict], labels: list[dict], heldout_rows: int = HELDOUT_ROW
     missing = [r["row"] for r in rows if r["row"] not in by_row]
     if missing:
         raise ValueError(f"{len(missing)} rows have no label, e.g. {missing[:5]}")
-    merged = [{"id": f"champ:{r['problem_id']}:{r['model']}|{r['prompt']}", **r,
-               "label": by_row[r["row"]]["label"], "note": by_row[r["row"]].get("note", "")} for r in rows]
+    return [{"id": f"champ:{r['problem_id']}:{r['model']}|{r['prompt']}", **r,
+             "label": by_row[r["row"]]["label"], "note": by_row[r["row"]].get("note", "")} for r in rows]
+
+
+def freeze(rows: list[dict], labels: list[dict], heldout_rows: int = HELDOUT_ROWS) -> tuple[list[dict], list[dict]]:
+    """Join labels to rows (every row labelled once) and split by problem into (dev, held-out).
+
+    Whole problems go to the held-out split in a seeded order until it has ``heldout_rows`` rows: a gold
+    seen while developing never reappears in the held-out figure.
+    """
+    merged = join_labels(rows, labels)
     problems = sorted({r["problem_id"] for r in merged})
     random.Random(_SEED + "/split").shuffle(problems)
     count = Counter(r["problem_id"] for r in merged)
@@ -102,6 +108,18 @@ def freeze(rows: list[dict], labels: list[dict], heldout_rows: int = HELDOUT_ROW
     dev = [r for r in merged if r["problem_id"] not in held_problems]
     held = [r for r in merged if r["problem_id"] in held_problems]
     return dev, held
+
+
+def second_heldout(rows: list[dict], corpus: list[dict], per_cell: int = SECOND_PER_CELL) -> list[dict]:
+    """A second held-out sample, drawn after the first held-out split was scored (and its errors read):
+    responses never labelled or read before, of the first held-out split's problems only. No response
+    in it and no development problem was seen while the checker was tuned; its golds were seen once,
+    when the first held-out split's errors were read."""
+    held_problems = {r["problem_id"] for r in corpus if r["split"] == "heldout"}
+    seen = {(r["problem_id"], r["model"], r["prompt"]) for r in corpus}
+    fresh = [r for r in rows if r["problem_id"] in held_problems
+             and (r["problem_id"], r["model"], r["prompt"]) not in seen]
+    return sample(fresh, per_cell=per_cell, seed=_SEED + "/heldout2")
 
 
 def _read(path: str) -> list[dict]:
@@ -117,6 +135,14 @@ def main(argv: list[str] | None = None) -> int:
     sub = parser.add_subparsers(dest="cmd", required=True)
     s = sub.add_parser("sample", help="draw pairs for labelling")
     s.add_argument("--out", required=True)
+    s2 = sub.add_parser("sample-heldout2", help="draw a second held-out sample (first held-out's problems, "
+                                                 "responses never labelled)")
+    s2.add_argument("--corpus", default="tests/checker/real", help="folder of the frozen corpus")
+    s2.add_argument("--out", required=True)
+    f2 = sub.add_parser("freeze-heldout2", help="join labels of the second held-out sample")
+    f2.add_argument("--rows", required=True)
+    f2.add_argument("--labels", nargs="+", required=True)
+    f2.add_argument("--out", required=True)
     f = sub.add_parser("freeze", help="join labels and split into dev / held-out")
     f.add_argument("--rows", required=True)
     f.add_argument("--labels", nargs="+", required=True)
@@ -124,13 +150,22 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
-    if args.cmd == "sample":
-        rows = sample(candidates(_champ()))
+    if args.cmd in ("sample", "sample-heldout2"):
+        if args.cmd == "sample":
+            rows = sample(candidates(_champ()))
+        else:
+            corpus = [{**r, "split": split} for split in ("dev", "heldout")
+                      for r in _read(f"{args.corpus}/champ_{split}.jsonl")]
+            rows = second_heldout(candidates(_champ()), corpus)
         _write(out / "all.jsonl", rows)
         for k in range(BATCHES):
             _write(out / f"batch_{k}.jsonl", [{x: r[x] for x in ("row", "problem", "gold", "response")}
                                               for r in rows[k::BATCHES]])
         print(f"{len(rows)} pairs: {dict(Counter(r['model'] for r in rows))}")
+    elif args.cmd == "freeze-heldout2":
+        held2 = join_labels(_read(args.rows), [lab for path in args.labels for lab in _read(path)])
+        _write(out / "champ_heldout2.jsonl", held2)
+        print(f"second held-out: {len(held2)} rows, {dict(Counter(r['label'] for r in held2))}")
     else:
         dev, held = freeze(_read(args.rows), [lab for path in args.labels for lab in _read(path)])
         _write(out / "champ_dev.jsonl", dev)
