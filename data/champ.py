@@ -9,6 +9,19 @@ and PaLM 2 Medium solve it under 18 prompt styles, each ending in a one-sentence
 
 The ``0-Shot``, ``5-Shot`` and ``No C w/o H`` conversations (the last a copy of ``0-Shot``) are
 reserved for an independent check: :func:`conversations` never yields them.
+
+As a pool (``data.load_pool("champ")`` or :func:`load_champ`): id = the identifier, problem = its text,
+answer = its final answer, skill = its category, level = None (CHAMP has no difficulty label; one
+derived from the models' accuracy would leak the eval into the selection), source = ``"champ"``.
+The concepts are knowledge-point tags kept beside the pool, by problem id (:func:`concepts`): nothing
+in the engine reads more than one skill per problem, so a list column in every pool would cost the
+record schema, the generator and the CSV format a field that only CHAMP fills and only cluster
+scoring reads.
+
+Example:
+    >>> pool = load_champ("tests/fixtures/champ/v0.json")
+    >>> pool[0]["skill"], pool[0]["level"], pool[0]["source"]
+    ('Combinatorics', None, 'champ')
 """
 
 from __future__ import annotations
@@ -20,8 +33,8 @@ from pathlib import Path
 
 from data._errors import SaiDpoError
 
-__all__ = ["RESERVED_PROMPTS", "ChampUnavailableError", "champ_file", "read_champ", "conversations",
-           "final_answer"]
+__all__ = ["RESERVED_PROMPTS", "ChampUnavailableError", "champ_file", "concepts", "conversations",
+           "final_answer", "load_champ", "read_champ", "solutions"]
 
 RESERVED_PROMPTS = frozenset({"0-Shot", "5-Shot", "No C w/o H"})
 INSTALL_HINT = "pip install 'sai-dpo[real]' (the champ-dataset package, MIT licence)"
@@ -46,7 +59,8 @@ def champ_file(path: str | os.PathLike | None = None) -> Path:
             raise ChampUnavailableError(f"The CHAMP set needs its data package: {INSTALL_HINT}.") from None
         file = Path(champ_dataset.__file__).parent / "dataset_files" / "v0.json"
     if not file.is_file():
-        raise ChampUnavailableError(f"CHAMP data file {file} is missing; reinstall it: {INSTALL_HINT}.")
+        fix = "pass the path of a CHAMP v0.json" if path is not None else f"reinstall it: {INSTALL_HINT}"
+        raise ChampUnavailableError(f"CHAMP data file {file} is missing; {fix}.")
     return file
 
 
@@ -79,3 +93,31 @@ def conversations(data: dict) -> Iterator[tuple[str, str, str, list[dict]]]:
             if prompt in RESERVED_PROMPTS:
                 continue
             yield pid, model, prompt, conv.get("messages") or []
+
+
+def load_champ(path: str | os.PathLike | None = None, skip_invalid: bool = False):
+    """CHAMP's problems as a pool (``datasets.Dataset`` in the record schema), from ``path`` or the package.
+
+    The same as ``data.load_pool("champ")`` (package) or ``data.load_pool(path, preset="champ")``.
+
+    Raises:
+        ChampUnavailableError: no ``path`` and the package is not installed, or the file is unreadable.
+    """
+    from data.loaders import load_pool
+
+    return load_pool(champ_file(path), preset="champ", skip_invalid=skip_invalid)
+
+
+def concepts(data: dict) -> dict[str, list[str]]:
+    """``{problem id: [concept ids]}``: the ``C_...`` entries of each problem's ``ch_list``, in order
+    (an empty list for a problem whose solution names none, as 47 of the 270 do). Hints (``H_...``) are
+    left out: each belongs to one problem, so they say nothing about what problems share."""
+    return {pid: [c for c in (p.get("ch_list") or []) if c.startswith("C_")] for pid, p in data["problems"].items()}
+
+
+def solutions(data: dict) -> dict[str, str]:
+    """``{problem id: reference solution}``: its steps' texts joined by spaces."""
+    return {
+        pid: " ".join(step.get("_text") or "" for step in (p.get("solution") or {}).get("steps") or []).strip()
+        for pid, p in data["problems"].items()
+    }

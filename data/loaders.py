@@ -215,9 +215,12 @@ def load_pool(
 
     Args:
         source: a local ``.jsonl``/``.json``/``.parquet``/``.csv`` file, a directory written by
-            ``Dataset.save_to_disk``, a Hugging Face dataset id, or ``"builtin:NAME"`` with NAME in
-            ``mixed, math-style, aime-style, amc-style, arith`` (default sizes, seed 0).
+            ``Dataset.save_to_disk``, a Hugging Face dataset id, ``"builtin:NAME"`` with NAME in
+            ``mixed, math-style, aime-style, amc-style, arith`` (default sizes, seed 0), or ``"champ"``:
+            the 270 real CHAMP problems of the installed ``champ-dataset`` package (``pip install
+            'sai-dpo[real]'``; a local path named ``champ`` comes first).
         preset: column layout of a known set (see ``data.presets.PRESETS``); default: generic names.
+            ``"champ"`` reads a CHAMP data file (``v0.json`` in the package's layout) at ``source``.
         columns: explicit mapping ``{pool_field: source_column}``; it overrides the preset per field.
         skip_invalid: drop invalid rows (logging how many and why) instead of raising.
         split, config: for hub ids only.
@@ -225,6 +228,7 @@ def load_pool(
     Raises:
         PoolValidationError: a row breaks the schema (the message names the row, its id and the field).
         PoolLoadError: the source cannot be read (bad file, hub unreachable or offline).
+        ChampUnavailableError: ``"champ"`` without the ``real`` extra installed.
         FileNotFoundError: a path with a pool suffix that does not exist.
 
     Example:
@@ -239,7 +243,13 @@ def load_pool(
     if text.startswith("builtin:"):
         return _builtin(text[len("builtin:") :])
     path = Path(text).expanduser()
-    if path.is_dir() and (path / "dataset_info.json").exists():
+    champ = _champ_file(text, path, preset)
+    if champ is not False:
+        from data.champ import read_champ
+
+        rows = list(read_champ(champ)["problems"].values())
+        mapper, preset = get_preset("champ"), "champ"
+    elif path.is_dir() and (path / "dataset_info.json").exists():
         rows = datasets.load_from_disk(str(path)).to_list()
     elif path.exists() or path.suffix.lower() in _SUFFIXES:
         rows = read_rows(path)
@@ -259,6 +269,15 @@ def load_pool(
     pool = datasets.Dataset.from_dict(report.pool, features=features())
     pool.info.description = report.summary()
     return pool
+
+
+def _champ_file(text: str, path: Path, preset: str | None):
+    """Where a CHAMP source reads from: None for the installed package (source ``"champ"``, no local
+    path of that name), ``path`` under the ``champ`` preset, False for any other source."""
+    is_champ = preset is not None and get_preset(preset) is get_preset("champ")
+    if text == "champ" and (preset is None or is_champ) and not path.exists():
+        return None
+    return path if is_champ else False
 
 
 # GSM8K's layout: the answer column holds the whole rationale, then "#### 72".
@@ -281,6 +300,11 @@ def _refuse_rationale_answers(answers: list, tag: str) -> None:
 def _builtin(name: str):
     from data.generator import build_pool
 
+    if name == "champ":  # built-in sets are generated here, always there; CHAMP is installed data
+        raise PoolLoadError(
+            "CHAMP is a real problem set, not a built-in (generated) one: load it as 'champ' "
+            "(it needs pip install 'sai-dpo[real]')."
+        )
     if name not in BUILTIN_SIZES:
         raise PoolValidationError(
             f"Unknown built-in pool {name!r}; use 'builtin:NAME' with NAME in {sorted(BUILTIN_SIZES)}."

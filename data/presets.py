@@ -189,6 +189,20 @@ def _dapo(row: Mapping) -> dict:
     }
 
 
+def _champ(row: Mapping) -> dict:
+    # CHAMP (champ-dataset package; data.champ reads the file): one problem object of its "problems"
+    # mapping. No level: CHAMP has no difficulty label, and one made from the models' accuracy on it
+    # would leak the eval into the selection.
+    return {
+        "id": row.get("identifier"),
+        "problem": row.get("_text"),
+        "answer": answer_text(row.get("_answer")),
+        "skill": row.get("category"),
+        "level": None,
+        "source": "champ",
+    }
+
+
 #: Preset name -> row mapper. Names are matched case-insensitively, ignoring "-", "_" and spaces.
 PRESETS: dict[str, Callable[[Mapping], dict]] = {
     "generic": _generic,
@@ -200,6 +214,7 @@ PRESETS: dict[str, Callable[[Mapping], dict]] = {
     "numinamathcot": _numina,
     "deepscaler": _deepscaler,
     "dapomath17k": _dapo,
+    "champ": _champ,
 }
 
 _ALIASES = {
