@@ -34,6 +34,8 @@ def register(sub) -> None:
     c.add_argument("--method", default="tfidf", choices=["tfidf", "embed"],
                    help="text features: TF-IDF, or MiniLM embeddings with the 'embed' extra (default tfidf)")
     c.add_argument("--seed", type=int, default=0, help="K-Means seed (default 0)")
+    c.add_argument("--with-solution", action="store_true",
+                   help="cluster each problem's text followed by its reference solution (CHAMP pools only)")
     c.add_argument("--out", default=None, help="write the clustered pool here")
     c.set_defaults(func=_cluster)
 
@@ -96,22 +98,78 @@ def _cluster(args) -> int:
     if args.out:
         output_file(args.out)
     pool = _load(args, args.pool)
+    champ = _champ_data(args, pool)
+    texts = None
+    if args.with_solution:
+        if champ is None:
+            print("error: --with-solution needs reference solutions, which only CHAMP pools carry "
+                  "(--pool champ, or a CHAMP v0.json with --preset champ).", file=sys.stderr)
+            return 2
+        from data.champ import solutions
+
+        sols = solutions(champ)
+        texts = [f"{p}\n{sols.get(i, '')}" for i, p in zip(pool["id"], pool["problem"], strict=True)]
     t0 = time.perf_counter()
-    new, result, ari = cluster_pool(pool, k=args.k, method=args.method, seed=args.seed)
+    new, result, ari = cluster_pool(pool, k=args.k, method=args.method, seed=args.seed, texts=texts)
     elapsed = time.perf_counter() - t0
     counts = {}
     for label in result.labels:
         counts[label] = counts.get(label, 0) + 1
-    print(f"clustered {len(pool)} problems into {len(result.names)} clusters with {args.method} in {elapsed:.1f} s")
+    what = "problem + solution texts" if texts is not None else "problems"
+    print(f"clustered {len(pool)} {what} into {len(result.names)} clusters with {args.method} in {elapsed:.1f} s")
     for i, name in enumerate(result.names):
         print(f"  {name:<50} {counts.get(i, 0):>7}")
+    _print_scores(new, result, ari, champ)
+    if args.out:
+        print(f"wrote {save_pool(new, args.out)}")
+    return 0
+
+
+def _champ_data(args, pool) -> dict | None:
+    """The CHAMP data behind a CHAMP pool (for its concepts and solutions), else None.
+
+    ``--pool champ`` and ``--preset champ`` name the file; a saved pool whose every row has source
+    ``champ`` is matched by id against the installed package, when there is one.
+    """
+    from pathlib import Path
+
+    from data.champ import ChampUnavailableError, read_champ
+    from data.loaders import _champ_file
+
+    file = _champ_file(args.pool, Path(args.pool).expanduser(), args.preset)
+    if file is False:
+        if not len(pool) or set(pool["source"]) != {"champ"}:
+            return None
+        file = None
+    try:
+        return read_champ(file)
+    except ChampUnavailableError as exc:
+        print(f"note: no CHAMP concepts for this pool ({exc})", file=sys.stderr)
+        return None
+
+
+def _print_scores(new, result, ari, champ: dict | None) -> None:
+    from data.cluster import normalized_mutual_info, tag_sharing
+
     if ari is None:
         print("ARI: n/a (the pool has no true skills)")
     else:
         print(f"ARI vs true skills: {ari:.3f}")
-    if args.out:
-        print(f"wrote {save_pool(new, args.out)}")
-    return 0
+        print(f"NMI vs true skills: {normalized_mutual_info(new['true_skill'], result.labels):.3f}")
+    if champ is None:
+        return
+    from data.champ import concepts
+
+    by_id = concepts(champ)
+    tags = [by_id.get(i, []) for i in new["id"]]
+    if not any(tags):
+        print("concept co-membership: n/a (no problem of the pool has a CHAMP concept)")
+        return
+    s = tag_sharing(result.labels, tags)
+    line = f"concept co-membership (pairs in one cluster sharing a concept): clusters {s.rate:.3f}"
+    if ari is not None:
+        line += f", true skills {tag_sharing(new['true_skill'], tags).rate:.3f}"
+    print(f"{line}, random clusters of the same sizes {s.baseline:.3f}")
 
 
 def _show(args) -> int:

