@@ -15,7 +15,8 @@ from collections import Counter
 
 import pytest
 
-from eval.bench.champ_corpus import LABELS, RESERVED
+from data.champ import RESERVED_PROMPTS as RESERVED
+from eval.bench.champ_corpus import LABELS
 
 REAL = pathlib.Path(__file__).parent / "real"
 FIELDS = {"id", "row", "problem_id", "category", "model", "prompt", "problem", "gold", "response", "label", "note"}
@@ -27,7 +28,8 @@ def _rows(name: str) -> list[dict]:
 
 @pytest.fixture(scope="module")
 def splits():
-    return {"dev": _rows("champ_dev.jsonl"), "heldout": _rows("champ_heldout.jsonl")}
+    return {"dev": _rows("champ_dev.jsonl"), "heldout": _rows("champ_heldout.jsonl"),
+            "heldout2": _rows("champ_heldout2.jsonl")}
 
 
 def test_files_match_their_frozen_digests():
@@ -50,17 +52,29 @@ def test_reserved_prompt_styles_are_never_used(splits):
     assert not {r["prompt"] for part in splits.values() for r in part} & RESERVED
 
 
+def test_the_second_held_out_sample_is_new_responses_of_held_out_problems(splits):
+    """Drawn after the first held-out split was scored: no response labelled before, no development
+    problem, every (model, category) cell alike (README in tests/checker/real)."""
+    old = {(r["problem_id"], r["model"], r["prompt"]) for name in ("dev", "heldout") for r in splits[name]}
+    new = splits["heldout2"]
+    assert not old & {(r["problem_id"], r["model"], r["prompt"]) for r in new}
+    assert {r["problem_id"] for r in new} <= {r["problem_id"] for r in splits["heldout"]}
+    cells = Counter((r["model"], r["category"]) for r in new)
+    assert len(new) == 240 and len(cells) == 20 and set(cells.values()) == {12}
+
+
 def test_splits_share_no_problem_and_are_large_enough(splits):
     """Whole problems go to one split: no gold answer seen while developing is scored again held out."""
     dev_problems = {r["problem_id"] for r in splits["dev"]}
     assert not dev_problems & {r["problem_id"] for r in splits["heldout"]}
     held = Counter(r["model"] for r in splits["heldout"])
     assert len(splits["heldout"]) >= 200 and len(held) == 4 and min(held.values()) >= 40
-    both = Counter(r["model"] for part in splits.values() for r in part)
+    first = [r for name in ("dev", "heldout") for r in splits[name]]
+    both = Counter(r["model"] for r in first)
     assert len(both) == 4 and len(set(both.values())) == 1
-    cats = Counter(r["category"] for part in splits.values() for r in part)
+    cats = Counter(r["category"] for r in first)
     assert len(cats) == 5 and len(set(cats.values())) == 1
-    labels = Counter(r["label"] for part in splits.values() for r in part)
+    labels = Counter(r["label"] for r in first)
     assert labels["correct"] >= 100 and labels["incorrect"] >= 100  # both kinds well represented
     assert labels["ambiguous"] <= 0.05 * sum(labels.values())
 
