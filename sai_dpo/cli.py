@@ -23,6 +23,7 @@ _COMMAND_MODULES = [
     "eval._check_cli",
     "eval._eval_cli",
     "eval._bench_cli",
+    "eval._champ_cli",
     "sai_dpo._service_cli",
     "rl._cli",
     "rl._dpo_cli",
