@@ -123,6 +123,14 @@ def _draw_rows(result) -> tuple[list[str], list[list]]:
     return headers, rows
 
 
+def _order_note(result) -> str:
+    spread = {s: max(v) - min(v) for s, v in result.orders.items()}
+    widest = max(spread, key=spread.get)
+    return (f"Fed in {len(result.orders[widest])} seeded orders, a category's next-draw weight moves by at most "
+            f"{spread[widest]:.3f} ({widest}): every problem is fed once, and the cell table's forgetting "
+            "(older rounds weigh less) is all the order changes.")
+
+
 def _order_rows(result) -> tuple[list[str], list[list]]:
     headers = ["category", "next-draw weight, reported order", "lowest over orders", "highest over orders"]
     return headers, [[s, fmt(v[0]), fmt(min(v)), fmt(max(v))] for s, v in result.orders.items()]
@@ -145,8 +153,8 @@ def _methods(result) -> list[list]:
                    f"half-life {sel.get('half_life')} rounds (cells {sel.get('cell_half_life')}), "
                    f"coverage {sel.get('coverage')}, seed {sel.get('seed')}"],
         ["next-draw weight", "the engine's draw distribution for the next round, summed per category"],
-        ["next draw", f"engine.draw({c.next_n}) for the next round: distinct problems, one of each category first "
-                      "(coverage), the rest by weight"],
+        ["next draw", f"engine.draw({c.next_n}) for the next round: distinct problems, first one of each category "
+                      "with a problem worth practising (coverage), the rest by weight"],
         ["near half", f"problems with {_near_text(result.group_size)} rollouts right"],
     ]
 
@@ -170,7 +178,8 @@ def render_replay_html(result) -> str:
            "chance without replacement, so a light problem can come before a heavy one. Weight x uniform: the "
            "problem's draw weight over 1/N (1 = a uniform draw). Rollouts left out: verdicts that are not the "
            "model's fault (the gold could not be read, or the check timed out).</p>"),
-        ("orders", f"Does the order matter? ({n_orders} seeded orders)", table(*_order_rows(result))),
+        ("orders", f"Does the order matter? ({n_orders} seeded orders)", table(*_order_rows(result))
+         + f'<p class="note">{html.escape(_order_note(result))}</p>'),
         ("methods", "Methods", table(["what", "how"], _methods(result))
          + details("Problems fed per round", table(["round", "problems"],
                                                    [[r, ", ".join(ids)] for r, ids in enumerate(result.rounds)]))),
@@ -184,7 +193,7 @@ def render_replay_markdown(result) -> str:
     lines = [f"# Selection replay on CHAMP: {result.model}", "", verdict(result), "",
              md_table(*_skill_rows(result)), "", "## Skill x level table", "", md_table(*_table_rows(result)), "",
              "## The next draw", "", md_table(*_draw_rows(result)), "", "## Does the order matter?", "",
-             md_table(*_order_rows(result)), "", "## Methods", "", md_table(["what", "how"], _methods(result))]
+             md_table(*_order_rows(result)), "", _order_note(result), "", "## Methods", "", md_table(["what", "how"], _methods(result))]
     return "\n".join(lines) + "\n"
 
 

@@ -107,6 +107,8 @@ def test_report_explains_the_draw_in_html_markdown_and_json(gpt4, tmp_path):
     page = paths["html"].read_text()
     assert page.count("data:image/png;base64,") == 1 and "src=\"http" not in page
     assert "none (CHAMP grades no difficulty)" in page and "P_Polynomial_9" in page
-    assert "## Skill x level table" in paths["markdown"].read_text()
+    markdown = paths["markdown"].read_text()
+    assert "## Skill x level table" in markdown
+    assert "Fed in 2 seeded orders, a category's next-draw weight moves by at most" in markdown
     saved = json.loads(paths["json"].read_text())
     assert saved["per_skill"]["Sequence"]["near_half"] == 2 and saved["config"]["next_n"] == 3
