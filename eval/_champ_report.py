@@ -37,8 +37,8 @@ def verdict(result) -> str:
     def why(s: str) -> str:
         v = ps[s]
         return (f"{v['near_half']} of its {v['n_problems']} problems had {_near_text(g)} prompt styles right "
-                f"({_pct(v['near_half'] / near_total)} of all such problems), {v['all_right']} were solved by every "
-                f"style and {v['all_wrong']} by none")
+                f"({_pct(v['near_half'] / near_total)} of all such problems), {v['all_right']} "
+                f"{'was' if v['all_right'] == 1 else 'were'} solved by every style and {v['all_wrong']} by none")
 
     tilts = [v["tilt"] for v in ps.values()]
     return (
