@@ -253,7 +253,7 @@ def extract(text: str, *, choices=None, last_number: bool = True, gold=None) -> 
             # A bare answer such as "3\sqrt{2}" or "(1, 2]": return it whole (callers bound its length).
             return stripped.strip("$").strip() or None
     # A closing sentence: "There are 144 ways ...", "The sum is given by (n^2 - 3n) / 2."
-    stated = prose_answer(tail)
+    stated = prose_answer(tail, subject_equation=True)
     if stated is not None:
         return stated
     if last_number and not _states_in_words(final_sentence(tail)):

@@ -24,6 +24,8 @@ _EQUIVALENTLY = re.compile(
     r"^(?P<a>.+?),?\s+or\s+(?:equivalently,?|an\s+equivalent\s+form\s+(?:such\s+as|like)|in\s+closed\s+form,?)\s+(?P<b>.+)$",
     re.I,
 )
+# "x(n)<y(n-1) for all n≥3": the relation is the answer; its range is the problem's.
+_FOR_ALL = re.compile(r"^(?P<a>[^<>≤≥]*[<>≤≥][^<>≤≥]*?)\s+for\s+(?:all|every|each|any)\b.*$", re.I)
 _IE = re.compile(r"^(?P<a>.+?),\s*(?:i\.\s?e\.,?|that\s+is,?)\s+(?P<b>.+)$", re.I)
 _APPROX = re.compile(r"^(?P<a>.+?),?\s+or\s+(?:approximately|about|roughly)\s+(?P<b>.+)$", re.I)
 _ONLY_VALUE = re.compile(
@@ -33,6 +35,11 @@ _ONLY_VALUE = re.compile(
 _WORD = re.compile(r"(?<![\\A-Za-z])(?!(?:sqrt|binom|choose|sum|prod|log|sin|cos|tan|exp|mod|max|min|gcd|lcm|for|all)\b)[A-Za-z]{3,}")
 _COUNTED = re.compile(r"^(-?\d+|[a-z])\s+([A-Za-z][a-z-]+)\.?$")
 _WORDS_ONLY = re.compile(r"^[A-Za-z0-9\s,.'-]+$")
+# Golds that say nothing exists: "No integer solutions", "There are no prime numbers in the sequence",
+# "The sequence does not exist", "0 roots", "0 (i.e., no sequence is bounded)".
+_NONE_COUNT = re.compile(r"^(?:there\s+(?:is|are)\s+)?no\s+(?:[a-z-]+\s+){0,3}?[a-z-]+s\b[^=<>]*$", re.I)
+_NONE_WORDS = re.compile(r"^(?:there\s+(?:is|are)\s+)?no\s+such\b|\b(?:does|do)\s+not\s+exist\b\.?$|^none\b", re.I)
+_ZERO_NOTE = re.compile(r"^0\s*\((?:i\.\s?e\.,?\s*)?(?:no|none)\b", re.I)
 
 
 @dataclass(frozen=True)
@@ -42,7 +49,7 @@ class Gold:
     worded ``phrase`` a words gold states."""
 
     answers: tuple[str, ...]
-    kind: str = "math"
+    kind: str = "math"  # "none": nothing of the kind exists (answers hold "0" where a count of 0 says so too)
     polarity: str = ""
     phrase: str = ""
     approx: tuple[str, ...] = ()
@@ -65,7 +72,7 @@ def _split_alternatives(text: str) -> tuple[list[str], list[str]]:
         if m:
             text = m.group("a").strip()
             continue
-        m = _ONLY_VALUE.match(text)
+        m = _ONLY_VALUE.match(text) or _FOR_ALL.match(text)
         if m:
             text = m.group("a").strip()
             continue
@@ -81,14 +88,20 @@ def read_gold(gold: str) -> Gold:
     ('2*C(10, 5)', '504')
     >>> read_gold("No").kind, read_gold("No").polarity
     ('yesno', 'no')
+    >>> read_gold("No integer solutions").kind, read_gold("The limit does not exist").answers
+    ('none', ())
     """
     text = gold.strip()
     yn = _YES_NO.match(text)
     if yn:
         return Gold((text,), "yesno", yn.group(1).lower())
     counted = _COUNTED.match(text)
-    if counted:
-        return Gold((counted.group(1),))  # "0 roots", "n times", "2 inequalities": a count and its noun
+    if counted:  # "0 roots", "n times", "2 inequalities": a count and its noun; "0 roots" says none exist
+        return Gold((counted.group(1),), "none" if counted.group(1) == "0" else "math")
+    if _ZERO_NOTE.match(text) or _NONE_COUNT.match(text):
+        return Gold(("0",), "none", phrase=text)  # a count: "0 solutions" answers it too
+    if _NONE_WORDS.search(text):
+        return Gold((), "none", phrase=text)
     answers, approx = _split_alternatives(text)
     out = []
     for ans in answers:

@@ -28,8 +28,9 @@ _MARK = re.compile(_MARK_OPEN + r"(\d+)" + _MARK_CLOSE)
 _SENTENCE_SPLIT = re.compile(r"(?<=[^.][.!?])\s+(?=[A-Z\ue000(\"'*])|\n\s*\n|\n(?=\s*[-*#]|\s*[A-Z])")
 # A copula and the filler words that may sit between it and the answer.
 _COPULA = re.compile(
-    r"(?<![A-Za-z])(?:is|are|was|were|equals|equal\s+to|becomes|remains|be|gives|yields|giving|yielding|i\.\s?e\.,?)"
-    r"(?:\s+(?:given\s+by|equal\s+to|exactly|precisely|always|just|simply|only|then|therefore|thus|also|still|"
+    r"(?<![A-Za-z])(?:is|are|was|were|equals|equal\s+to|becomes|remains|be|gives|yields|giving|yielding|has|have|"
+    r"i\.\s?e\.,?)"
+    r"(?:\s+(?:given\s+by|equal\s+to|exactly|precisely|always|just|simply|only|then|therefore|thus|also|still|that|"
     r"now|approximately|about|roughly|probably|likely|calculated\s+as|written\s+as|expressed\s+as|denoted\s+(?:as|by)|represented\s+by|as\s+follows:?|"
     r"the\s+(?:expression|formula|value|values|number|answer|result|closed[-\s]form(?:\s+expression)?|quantity)"
     r"|(?:an?\s+)?(?:integer|number|value|expression)\s+of|:))*"
@@ -130,6 +131,17 @@ _NUMBER_WORDS = {
     )
 }
 _NUMBER_WORD = re.compile(r"\s*(" + "|".join(_NUMBER_WORDS) + r")\b(?!\s+(?:of|or|and|to)\b)(?=\s*[.,;]?\s*$)", re.IGNORECASE)
+# A count in words before its plural noun: "has three positive integer solutions", "are two ways".
+_COUNT_WORD = re.compile(r"\s*(" + "|".join(_NUMBER_WORDS) + r")\s+(?:[a-z-]+\s+){0,3}?[a-z]+s\b(?!\s+(?:of|than)\b)",
+                         re.IGNORECASE)
+# "p(x) = x(x-1)...(x-2022) satisfies ...": an equation as the subject, when no copula states a value.
+# Only a few words may come before it ("The monic polynomial p(x) = ..."), none that restrict or qualify it
+# ("All n except n = 2", "The maximum is achieved at x = 3").
+_SUBJECT_EQUATION = re.compile(
+    r"^\s*(?:(?!(?:except|but|not|than|if|when|unless|at|is|are|was|for|of|with)\b)[A-Za-z-]+\s+){0,4}?"
+    r"(?P<eq>[A-Za-z](?:_\w+)?(?:\([A-Za-z]\))?\s*=(?!=))", re.IGNORECASE)
+# "n! (n!)": a value restated in brackets is one value.
+_RESTATED = re.compile(r"^(?P<a>.+?)\s*\((?P<b>[^()]+)\)$")
 
 
 # After a value, words that make it part of a comparison or a fraction of something, not the answer:
@@ -147,7 +159,7 @@ def _read_answer(masked: str, pos: int) -> tuple[list[str], int]:
     """Parts of the answer written from ``pos``: math runs joined by "and", "or" and commas; or one
     number word that ends the sentence ("the difference is zero."). No parts when the value is part
     of a comparison ("is 12 times larger")."""
-    word = _NUMBER_WORD.match(masked, pos)
+    word = _NUMBER_WORD.match(masked, pos) or _COUNT_WORD.match(masked, pos)
     if word:
         return [_NUMBER_WORDS[word.group(1).lower()]], word.end()
     parts: list[str] = []
@@ -169,8 +181,10 @@ def _read_answer(masked: str, pos: int) -> tuple[list[str], int]:
     return parts, pos
 
 
-def prose_answer(text: str) -> str | None:
-    """The maths a prose answer commits to, or None when its final sentence has no copula + maths.
+def prose_answer(text: str, subject_equation: bool = False) -> str | None:
+    """The maths a prose answer commits to, or None when its final sentence has no copula + maths
+    (with ``subject_equation``, an equation as the sentence's subject also counts: "The polynomial
+    f(x) = 0 satisfies ...").
 
     >>> prose_answer("There are 144 ways to fill a 2 x 11 rectangle with 2 x 1 tiles.")
     '144'
@@ -189,8 +203,24 @@ def prose_answer(text: str) -> str | None:
         for cop in _COPULA.finditer(part, start):
             parts, _end = _read_answer(part, cop.end())
             if parts:
-                return ", ".join(_unmask(p, found).strip() for p in parts)
+                return _joined(parts, found)
+    subject = _SUBJECT_EQUATION.match(masked) if subject_equation else None
+    if subject:  # a response's final sentence only: a gold sentence must state its value with a copula
+        parts, _end = _read_answer(masked, subject.start("eq"))
+        if parts:
+            return _joined(parts, found)
     return None
+
+
+def _joined(parts: list[str], found: list[tuple[str, str]]) -> str:
+    texts = []
+    for part in parts:
+        text = _unmask(part, found).strip()
+        m = _RESTATED.match(text)
+        if m and re.sub(r"\s", "", m.group("a")) == re.sub(r"\s", "", m.group("b")):
+            text = m.group("a")
+        texts.append(text)
+    return ", ".join(texts)
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -215,7 +245,8 @@ _HEDGE = re.compile(
 )
 # The main clause ends where its justification starts.
 _JUSTIFICATION = re.compile(
-    r"\s(?:because|since|due\s+to|as\s+(?:it|the|this|shown|a|an)|so\s+that|which|whereas|hence)\b|;|\s(?:-|--|—)\s(?=[A-Za-z]{3,})",
+    r"\s(?:because|since|due\s+to|as\s+(?:it|the|this|shown|a|an)|so\s+that|which|whereas|hence)\b|,\s*as\s|;"
+    r"|\s(?:-|--|—)\s(?=[A-Za-z]{3,})",
     re.IGNORECASE,
 )
 _NEGATION = re.compile(
@@ -268,6 +299,52 @@ def stance(text: str) -> str | None:
     # unread: "a_9000 is less than 30" answers yes or no depending on the question, which we lack.
     clause = _main_clause(_LEADING_CLAUSE.sub("", sentence, count=1))
     return "no" if _negations(clause) % 2 else None
+
+
+# A clause that says nothing of a kind exists: "there are no ...", "no term is ...", "has no roots",
+# "does not exist", "none of ...", "cannot be found". A negated predicate ("is not 0", "is not prime")
+# is not one: it denies a value, not existence.
+_NONE_CLAIM = re.compile(
+    r"\b(?:no|none|nothing|neither)\b(?!\s+(?:matter|more|less|fewer|longer|other|such\s+that))"
+    r"|\b(?:does|do|did|can|could|will|would)(?:\s+not|n't|not)\s+(?:exist|have|contain|admit|possess)\b"
+    r"|\bcannot\s+(?:exist|have|contain|be\s+found|be\s+bounded)\b|\bdoes\s+not\s+hold\s+for\s+any\b"
+    r"|\bnonexistent\b|\bnot\s+(?:any|exist)\b",
+    re.IGNORECASE,
+)
+# "no solutions other than x = 1", "none except 3": a restricted claim names what does exist; "no
+# solutions if m is odd": a conditional one says nothing of the other case.
+_RESTRICTED = re.compile(r"\b(?:other\s+than|except|besides|apart\s+from|but\s+for|aside\s+from|if|when|whenever|"
+                         r"unless|provided)\b", re.IGNORECASE)
+
+
+# A leading "Yes," / "No." on its own (not the "No" of "No term is prime").
+_YES_NO_WORD = re.compile(r"^\W*(?:yes|no)\b(?=\s*[,.;:!])", re.IGNORECASE)
+_CONJUNCT = re.compile(r",\s*(?:and|so|thus|therefore)\b|\s+and\s+(?:therefore|thus|hence|so)\b", re.IGNORECASE)
+
+
+def claims_none(text: str) -> bool | None:
+    """Whether a response's final sentence says that nothing of the asked kind exists ("There are no
+    integer solutions ...", "No term of the sequence is prime", "The limit does not exist"): True, False
+    (it says something exists, or names exceptions), or None when it is hedged or says neither.
+
+    >>> claims_none("There are no positive integer solutions to x^3 + 3 = 4y(y + 1).")
+    True
+    >>> claims_none("The limit is not 0."), claims_none("There are no solutions other than x = 1.")
+    (False, False)
+    """
+    explicit = list(_EXPLICIT.finditer(text[-1500:]))
+    sentence = final_sentence(text).strip().strip("*").strip()
+    if not sentence or _HEDGE.search(sentence):
+        return None
+    clause = _main_clause(_LEADING_CLAUSE.sub("", _YES_NO_WORD.sub("", sentence, count=1).lstrip(" ,."), count=1))
+    clause = _CONJUNCT.split(clause, maxsplit=1)[0]  # "there is no such sequence, and therefore no ...": the first claim
+    if _RESTRICTED.search(clause):
+        return False
+    if _negations(clause) % 2 and _NONE_CLAIM.search(clause):
+        return True
+    if explicit and explicit[-1].group(1).lower() == "no" and _negations(clause) % 2:
+        return True  # "No, it is not possible ...": the explicit no and a negated clause agree
+    return False
 
 
 _WORDED_SLOT = re.compile(r"\s+(?:all|every|each|any|none|some|not|no|never|infinitely|exactly|only)\b", re.IGNORECASE)

@@ -26,7 +26,7 @@ from ._normalize import Normalized, normalize
 from ._numbers import fast_number
 from ._parse import MC_LETTERS, Node, assigned_name, equation_value, gold_value, parse_structure, split_top
 from ._pool import TaskTimeout, get_pool, shutdown_pool
-from ._prose import phrase_matches, stance
+from ._prose import claims_none, phrase_matches, stance
 
 __all__ = ["Verdict", "verify", "verify_batch", "warmup", "shutdown"]
 
@@ -352,7 +352,7 @@ def _screen_unsafe(gold, prediction, choices) -> tuple[Verdict | None, tuple]:
     if letter is not None and (late or p is None or _prepare(p)[1].kind != "letter" or not _prepare(p)[1].items):
         # A letter written with a value ("(C) 15") keeps the checks below: the value must fit the option.
         return letter, ()
-    if p is None and spec.kind != "words":
+    if p is None and spec.kind not in ("words", "none"):
         return Verdict("unparseable_pred", "no final answer found (or it is too long)"), ()
     choices = tuple(str(c) for c in choices) if choices else None
     slow = []
@@ -364,7 +364,7 @@ def _screen_unsafe(gold, prediction, choices) -> tuple[Verdict | None, tuple]:
             return _explain(fast, alt, p), ()
     if p is not None and spec.approx and _approx_match(spec, p):
         return _explain(("correct", "within the precision of the gold's approximate form"), spec.approx[0], p), ()
-    if spec.kind == "words":
+    if spec.kind in ("words", "none"):
         return _worded(spec, prediction), ()
     if slow:
         return None, (tuple(slow), p, choices)
@@ -399,6 +399,13 @@ def _worded(spec: Gold, prediction) -> Verdict:
             return Verdict("unparseable_pred", f"no yes/no answer found (gold {spec.polarity!r})")
         status = "correct" if said == spec.polarity else "incorrect"
         return Verdict(status, f"the response says {said!r}, gold {spec.polarity!r}")
+    if spec.kind == "none":
+        said = claims_none(region)
+        if said is None:
+            return Verdict("unparseable_pred", "no claim that none exist, or the contrary, found (the gold says none)")
+        if said:
+            return Verdict("correct", "the response says none exist, as the gold does")
+        return Verdict("incorrect", "the response does not say that none exist (the gold does)")
     if phrase_matches(spec.phrase, region):
         return Verdict("correct", f"the response states {_short(spec.phrase)!r}")
     return Verdict("incorrect", f"the response does not state {_short(spec.phrase)!r} (words or negation differ)")

@@ -81,6 +81,17 @@ RELATIONS = [
     ("$2x+6y-5=0$", r"$x=-3y+\frac{7}{2}$", False, "a different line"),
 ]
 
+PROSE_MORE = [
+    ("6", "The equation has six distinct real solutions.", True, "a count in words after 'has'"),
+    ("6", "The equation has five distinct real solutions.", False, "another count in words"),
+    ("f(x)=x^2", "The function f(x) = x^2 satisfies the equation for all real x.", True,
+     "an equation as the sentence's subject, no copula"),
+    ("n!", "The count is n factorial (n!).", True, "a value restated in brackets is one value"),
+    ("a_n < b_n for all n ≥ 1", "The relationship is that a_n < b_n for every n.", True,
+     "a relation gold's range belongs to the problem; 'is that' introduces the answer"),
+    ("a_n < b_n for all n ≥ 1", "The relationship is that a_n > b_n for every n.", False, "the opposite relation"),
+]
+
 WORDED = [
     ("No", "No, such a labelling is impossible because the sums would differ.", True, "a leading No"),
     ("No", "The number 2^61 + 61^2 is not prime because it has a factor 5.", True, "a negated main clause answers no"),
@@ -97,6 +108,26 @@ WORDED = [
      "a leading No is not a second negation"),
     ("No real solutions", "The system has no real solutions.", True, "a negative existential gold"),
     ("No real solutions", "The system has real solutions.", False, "the negation is missing"),
+]
+
+# Golds that say nothing exists: a response answers them by saying so in its main claim, unrestricted,
+# unconditional; denying a value ("is not 0") is not denying existence.
+NONE_GOLDS = [
+    ("No integer solutions", "There are no integer solutions to x^2 - 3y^2 = 17, as squares are 0 or 1 mod 3.",
+     True, "a negated existence with its justification"),
+    ("No integer solutions", "The equation x^2 - 3y^2 = 17 has 4 integer solutions.", False, "a count that is not zero"),
+    ("No integer solutions", "The number of integer solutions is 0.", True, "a count of zero"),
+    ("No integer solutions", "There are no integer solutions except x = 1, y = 2.", False, "a restricted claim names one"),
+    ("No integer solutions", "There are no integer solutions when m is odd.", False, "a conditional claim"),
+    ("The sequence does not exist", "No, there is no such sequence, and hence no least value of a_1.", True,
+     "the first of two negative claims (their negations are not one double negation)"),
+    ("The limit does not exist", "The limit is not 0.", False, "denying a value is not denying existence"),
+    ("The limit does not exist", "It is unclear whether the limit exists.", False, "a hedge"),
+    ("0 roots", "The polynomial has no repeated roots at all.", True, "a zero count said in words"),
+    ("0 (i.e., no bounded sequence)", "None of the sequences is bounded.", True, "'none of' answers a zero count"),
+    ("0 (i.e., no bounded sequence)", "Two of the sequences are bounded.", False, "some exist"),
+    ("There are no primes in the sequence", "No term of the sequence is prime.", True, "'no term is prime'"),
+    ("There are no primes in the sequence", "Some terms of the sequence are prime.", False, "some exist"),
 ]
 
 NOTED_GOLDS = [
@@ -136,6 +167,7 @@ LANGUAGES = [
 TABLES = {
     "prose": PROSE, "plain_math": PLAIN_MATH, "multi_part": MULTI_PART, "relations": RELATIONS,
     "worded": WORDED, "noted_golds": NOTED_GOLDS, "letters": LETTERS, "languages": LANGUAGES,
+    "prose_more": PROSE_MORE, "none_golds": NONE_GOLDS,
 }
 ROWS = [(name, *row) for name, table in TABLES.items() for row in table]
 
