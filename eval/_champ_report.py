@@ -64,8 +64,8 @@ def _figure_b64(result) -> str:
     h = 0.27
     n_drawn = max(sum(v["next_drawn"] for v in ps.values()), 1)
     bars = (("pool share", [ps[s]["pool_share"] for s in names], "#bbbbbb"),
-            ("next-draw weight", [ps[s]["next_share"] for s in names], "#1f77b4"),
-            (f"next draw ({n_drawn} problems)", [ps[s]["next_drawn"] / n_drawn for s in names], "#ff7f0e"))
+            ("expected share of a draw (weights)", [ps[s]["next_share"] for s in names], "#1f77b4"),
+            (f"the next draw ({n_drawn} problems)", [ps[s]["next_drawn"] / n_drawn for s in names], "#ff7f0e"))
     for j, (label, values, colour) in enumerate(bars):
         ax1.barh(y + (j - 1) * h, values, height=h, color=colour, label=label)
     ax1.set_yticks(y, labels=names)
@@ -96,7 +96,7 @@ def _figure_b64(result) -> str:
 
 def _skill_rows(result) -> tuple[list[str], list[list]]:
     headers = ["category", "problems", "pool share", "raw acc.", "tracker acc.", "tilt", "all right", "near half",
-               "none right", "draw weight", "drawn"]
+               "none right", "expected share", "drawn"]
     rows = [[s, v["n_problems"], fmt(v["pool_share"]), fmt(v["accuracy"]), fmt(v["tracker_accuracy"]),
              fmt(v["tilt"], 2), v["all_right"], v["near_half"], v["all_wrong"], fmt(v["next_share"]), v["next_drawn"]]
             for s, v in result.per_skill.items()]
@@ -126,13 +126,13 @@ def _draw_rows(result) -> tuple[list[str], list[list]]:
 def _order_note(result) -> str:
     spread = {s: max(v) - min(v) for s, v in result.orders.items()}
     widest = max(spread, key=spread.get)
-    return (f"Fed in {len(result.orders[widest])} seeded orders, a category's next-draw weight moves by at most "
+    return (f"Fed in {len(result.orders[widest])} seeded orders, a category's expected share of the next draw moves by at most "
             f"{spread[widest]:.3f} ({widest}): every problem is fed once, and the cell table's forgetting "
             "(older rounds weigh less) is all the order changes.")
 
 
 def _order_rows(result) -> tuple[list[str], list[list]]:
-    headers = ["category", "next-draw weight, reported order", "lowest over orders", "highest over orders"]
+    headers = ["category", "expected share, reported order", "lowest over orders", "highest over orders"]
     return headers, [[s, fmt(v[0]), fmt(min(v)), fmt(max(v))] for s, v in result.orders.items()]
 
 
@@ -152,7 +152,8 @@ def _methods(result) -> list[list]:
                    f"sharpness {sel.get('sharpness')}, tau {sel.get('tau')}, epsilon {sel.get('epsilon')}, "
                    f"half-life {sel.get('half_life')} rounds (cells {sel.get('cell_half_life')}), "
                    f"coverage {sel.get('coverage')}, seed {sel.get('seed')}"],
-        ["next-draw weight", "the engine's draw distribution for the next round, summed per category"],
+        ["expected share", "the next-draw weight: the engine's draw distribution for the next round, summed per "
+                           "category (the share of a category in draws, on average)"],
         ["next draw", f"engine.draw({c.next_n}) for the next round: distinct problems, first one of each category "
                       "with a problem worth practising (coverage), the rest by weight"],
         ["near half", f"problems with {_near_text(result.group_size)} rollouts right"],
@@ -168,8 +169,9 @@ def render_replay_html(result) -> str:
          + img(_figure_b64(result), "next-draw share and accuracy by category") + table(*_skill_rows(result))
          + '<p class="note">Raw acc.: right rollouts / rollouts. Tracker acc.: the engine\'s decayed, shrunk '
            "estimate. Tilt: the knowledge tilt relative to the weakest category's. All right, near half, none right: "
-           "problems by how many of their rollouts were right. Draw weight: the next round's draw distribution "
-           "summed per category; drawn: problems of the category in the next draw below.</p>"),
+           "problems by how many of their rollouts were right. Expected share: the next round's draw distribution "
+           "summed per category (what draws give on average); drawn: problems of the category in the one next "
+           "draw below, which scatters around it.</p>"),
         ("table", "Skill x level table (engine.table())", table(*_table_rows(result))
          + '<p class="note">CHAMP has no difficulty levels, so each category is one cell. Attempts and accuracy '
            "are decayed (older rounds weigh less); draws are the next draw's problems.</p>"),

@@ -109,6 +109,6 @@ def test_report_explains_the_draw_in_html_markdown_and_json(gpt4, tmp_path):
     assert "none (CHAMP grades no difficulty)" in page and "P_Polynomial_9" in page
     markdown = paths["markdown"].read_text()
     assert "## Skill x level table" in markdown
-    assert "Fed in 2 seeded orders, a category's next-draw weight moves by at most" in markdown
+    assert "Fed in 2 seeded orders, a category's expected share of the next draw moves by at most" in markdown
     saved = json.loads(paths["json"].read_text())
     assert saved["per_skill"]["Sequence"]["near_half"] == 2 and saved["config"]["next_n"] == 3
