@@ -42,8 +42,8 @@ def verdict(result) -> str:
 
     tilts = [v["tilt"] for v in ps.values()]
     return (
-        f"Next, the tracker would send {result.model} most to {top} ({_pct(ps[top]['next_share'])} of the draw "
-        f"weight against {_pct(ps[top]['pool_share'])} of the pool) and least to {low} "
+        f"Next, the tracker would send {result.model} most to {top} (an expected {_pct(ps[top]['next_share'])} of "
+        f"the next draw, against {_pct(ps[top]['pool_share'])} of the pool) and least to {low} "
         f"({_pct(ps[low]['next_share'])} against {_pct(ps[low]['pool_share'])}). "
         f"Why: a problem weighs by how likely a group of {g} rollouts is mixed (some right, some wrong), "
         f"sharply peaked at a pass rate of one half, the model's frontier. {top}: {why(top)}; {low}: {why(low)}. "
