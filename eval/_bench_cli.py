@@ -16,7 +16,8 @@ from data._cli_args import int_at_least, int_between, output_dir
 QUICK = {"rounds": 40, "n_pool": 800, "batch_size": 16, "seeds": 3}
 FULL = {"rounds": 150, "n_pool": 3000, "batch_size": 32, "seeds": 10}
 # Listed here so `sai-dpo --help` need not import the benchmark; a test checks them against eval.simbench.
-SCENARIO_NAMES = ("balanced", "skewed", "noisy_levels", "rare_skills", "one_label", "clustered", "delayed", "g16", "g4")
+SCENARIO_NAMES = ("balanced", "skewed", "noisy_levels", "rare_skills", "one_label", "clustered", "delayed", "g16", "g4",
+                  "features", "features_noisy")
 POLICY_NAMES = ("sai_dpo", "uniform", "curriculum", "learnability", "prioritized", "dapo", "informed", "oracle")
 POLICIES_EXAMPLE = "sai_dpo;tau=inf,uniform"  # the help's example; a test runs it as written
 POLICIES_SYNTAX = (f"write NAME or NAME;field=value;..., policies separated by commas, "

@@ -18,6 +18,10 @@ The model (numpy only, no randomness hidden in globals):
   starting value by a fraction ``forgetting`` per round; memorised problems fade at the same rate.
 * Held-out sets are scored exactly (expected accuracy, no sampling noise): an AIME-like set (hard,
   every skill equally) and a MATH-like set (levels 1-5, every skill equally).
+* Every pool problem carries observable features ``x_i`` (float32, ``n_features`` of them, the
+  stand-in for what a text embedding shows a selector) that explain a share ``feature_strength`` of
+  the variance of its difficulty beyond its level (see :func:`observable_features`); at strength 0
+  they are pure noise and every other number of the world is what it was before features existed.
 """
 
 from __future__ import annotations
@@ -27,7 +31,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-__all__ = ["LearnerConfig", "World", "SimLearner", "make_world"]
+__all__ = ["LearnerConfig", "World", "SimLearner", "make_world", "observable_features"]
 
 
 def check_param(cond: bool, name: str, expected: str, got: object, owner: str = "LearnerConfig") -> None:
@@ -56,6 +60,10 @@ class LearnerConfig:
         n_aime_per_skill: held-out AIME-like problems per skill.
         aime_difficulty: mean difficulty of AIME-like problems.
         n_math: held-out MATH-like problems (levels 1-5, skills equal).
+        n_features: length of each pool problem's observable feature vector.
+        feature_strength: share in [0, 1] of the variance of a problem's difficulty offset (its
+            difficulty minus its level's centre, sd ``label_noise``) that its features explain; 0 =
+            none (features are pure noise and the world is bit-identical to one without features).
     """
 
     n_skills: int = 6
@@ -74,8 +82,11 @@ class LearnerConfig:
     n_aime_per_skill: int = 30
     aime_difficulty: float = 2.5
     n_math: int = 600
+    n_features: int = 16
+    feature_strength: float = 0.0
 
     def __post_init__(self) -> None:
+        check_features(self.n_features, self.feature_strength, "LearnerConfig")
         check_param(self.n_skills >= 1, "n_skills", "an integer >= 1", self.n_skills)
         check_param(self.n_pool >= 1, "n_pool", "an integer >= 1", self.n_pool)
         check_param(
@@ -114,16 +125,55 @@ class World:
     theta0: np.ndarray         # (S,) starting abilities
     transfer: np.ndarray       # (S, S) update spread matrix
     heldout: dict              # name -> (skill, difficulty, slope)
+    features: np.ndarray | None = None        # (N, n_features) float32, observable
+    feature_offset: np.ndarray | None = None  # (N,) part of the difficulty the features explain (hidden)
 
     @property
     def n_pool(self) -> int:
         return int(self.skill.shape[0])
 
 
-def _problems(rng, n, skill_p, level_p, cfg, skills=None, levels=None):
+def check_features(n_features, strength, owner: str) -> None:
+    """House-style checks of the two feature fields shared by the learner configs."""
+    check_param(isinstance(n_features, int) and n_features >= 1, "n_features", "an integer >= 1", n_features, owner)
+    check_param(isinstance(strength, int | float) and not isinstance(strength, bool) and 0 <= strength <= 1,
+                "feature_strength", "a number in [0, 1]", strength, owner)
+
+
+def observable_features(seed: int, salt: int, n: int, n_features: int) -> tuple[np.ndarray, np.ndarray]:
+    """Observable features ``x`` (n, n_features) float32 and the unit-variance signal ``z`` they carry.
+
+    ``x ~ N(0, I)`` and ``z = x @ v`` for a random unit vector ``v``, so ``z ~ N(0, 1)`` is a linear,
+    fully recoverable function of the features. They come from their own stream
+    ``default_rng([seed, salt, 1])``: drawing them moves no other random number of the world, and a
+    world's features are the same at every strength.
+    """
+    rng = np.random.default_rng([seed, salt, 1])
+    x = rng.standard_normal((n, n_features)).astype(np.float32)
+    v = rng.standard_normal(n_features)
+    return x, x.astype(np.float64) @ (v / np.linalg.norm(v))
+
+
+def explained_offset(signal: np.ndarray | None, sd: float, strength: float) -> np.ndarray | None:
+    """The part ``sqrt(strength) * sd * z`` of each difficulty offset the features explain (None at 0)."""
+    if signal is None or strength == 0:
+        return None
+    return np.sqrt(strength) * sd * signal
+
+
+def mix_offset(noise: np.ndarray, explained: np.ndarray | None, strength: float) -> np.ndarray:
+    """Difficulty offsets ``explained + sqrt(1 - strength) * noise``: same sd as ``noise``, a share
+    ``strength`` of their variance explained; ``noise`` itself (the very same array) at strength 0."""
+    if explained is None:
+        return noise
+    return explained + np.sqrt(1.0 - strength) * noise
+
+
+def _problems(rng, n, skill_p, level_p, cfg, skills=None, levels=None, explained=None):
     skill = rng.choice(cfg.n_skills, size=n, p=skill_p) if skills is None else skills
     level = rng.choice(5, size=n, p=level_p) + 1 if levels is None else levels
-    difficulty = cfg.level_centre + cfg.level_step * (level - 3) + rng.normal(0.0, cfg.label_noise, n)
+    offset = mix_offset(rng.normal(0.0, cfg.label_noise, n), explained, cfg.feature_strength)
+    difficulty = cfg.level_centre + cfg.level_step * (level - 3) + offset
     slope = cfg.discrimination * np.exp(rng.normal(0.0, 0.2, n))
     return skill, level, difficulty, slope
 
@@ -162,7 +212,7 @@ def make_world(config: LearnerConfig, seed: int, skills=None, levels=None, topic
     ``skills`` (ints in ``[0, n_skills)``) and ``levels`` (ints 1..5), one per pool problem, fix the
     pool's true skills and prior levels, e.g. to those of built-in problems a clustering step sees;
     ``topics`` (one int per skill) makes skills of one topic transfer to each other instead of ring
-    neighbours.
+    neighbours. The pool's observable features come from their own stream (:func:`observable_features`).
     """
     rng = np.random.default_rng([seed, 7919])
     cfg = config
@@ -173,7 +223,9 @@ def make_world(config: LearnerConfig, seed: int, skills=None, levels=None, topic
     skills = checked_ints(skills, cfg.n_pool, 0, s - 1, "skills")
     levels = checked_ints(levels, cfg.n_pool, 1, 5, "levels")
     topics = checked_ints(topics, s, 0, s - 1, "topics")
-    skill, level, difficulty, slope = _problems(rng, cfg.n_pool, skill_p, level_p, cfg, skills, levels)
+    features, signal = observable_features(seed, 7919, cfg.n_pool, cfg.n_features)
+    explained = explained_offset(signal, cfg.label_noise, cfg.feature_strength)
+    skill, level, difficulty, slope = _problems(rng, cfg.n_pool, skill_p, level_p, cfg, skills, levels, explained)
     theta0 = np.linspace(cfg.ability_start[0], cfg.ability_start[1], s)[rng.permutation(s)]
     heldout = {}
     a_skill = np.repeat(np.arange(s), cfg.n_aime_per_skill)
@@ -185,7 +237,8 @@ def make_world(config: LearnerConfig, seed: int, skills=None, levels=None, topic
     heldout["math"] = (m_skill,
                        cfg.level_centre + cfg.level_step * (m_level - 3) + rng.normal(0, 0.5, cfg.n_math),
                        cfg.discrimination * np.exp(rng.normal(0.0, 0.2, cfg.n_math)))
-    return World(cfg, skill, level, difficulty, slope, theta0, transfer_matrix(s, cfg.transfer, topics), heldout)
+    return World(cfg, skill, level, difficulty, slope, theta0, transfer_matrix(s, cfg.transfer, topics), heldout,
+                 features, explained)
 
 
 def _sigmoid(x: np.ndarray) -> np.ndarray:
@@ -225,6 +278,11 @@ class SimLearner(GroupSampler):
         self.memory = np.zeros(world.n_pool)
         self._rng = np.random.default_rng([seed, 104729])
 
+    @property
+    def features(self) -> np.ndarray | None:
+        """(N, n_features) float32 observable features of the pool problems (what a selector may read)."""
+        return self.world.features
+
     def pass_rates(self, indices: np.ndarray | None = None) -> np.ndarray:
         """True current pass probability of pool problems (all when ``indices`` is None)."""
         w = self.world
@@ -240,9 +298,16 @@ class SimLearner(GroupSampler):
         return slope, slope * (self.theta[w.skill[idx]] + self.memory[idx])
 
     def difficulty_prior(self) -> tuple[np.ndarray, float]:
-        """Prior of each pool problem's difficulty given its level label: (centre, sd)."""
-        cfg = self.world.config
-        return cfg.level_centre + cfg.level_step * (self.world.level - 3.0), float(max(cfg.label_noise, 1e-3))
+        """Prior of each pool problem's difficulty given its level label and features: (centre, sd).
+
+        The informed peer knows the world, so it also knows how much of the difficulty the features
+        explain; at strength 0 this is the level-only prior.
+        """
+        cfg, w = self.world.config, self.world
+        centre = cfg.level_centre + cfg.level_step * (w.level - 3.0)
+        if w.feature_offset is None:
+            return centre, float(max(cfg.label_noise, 1e-3))
+        return centre + w.feature_offset, float(max(cfg.label_noise * np.sqrt(1.0 - cfg.feature_strength), 1e-3))
 
     def learn(self, indices: np.ndarray, rewards: np.ndarray) -> float:
         """One training step on the groups ``rewards[j]`` of problems ``indices[j]``.

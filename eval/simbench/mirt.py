@@ -56,7 +56,17 @@ from functools import partial
 
 import numpy as np
 
-from eval.simbench.learner import GroupSampler, check_param, checked_ints, per_skill_mean, transfer_matrix
+from eval.simbench.learner import (
+    GroupSampler,
+    check_features,
+    check_param,
+    checked_ints,
+    explained_offset,
+    mix_offset,
+    observable_features,
+    per_skill_mean,
+    transfer_matrix,
+)
 
 __all__ = ["MirtConfig", "MirtWorld", "MirtLearner", "make_mirt_world"]
 
@@ -99,6 +109,10 @@ class MirtConfig:
         aime_difficulty: mean difficulty of competition-like problems.
         n_math: held-out mixed problems (levels 1-5, primary skills equal).
         heldout_mc_share: share of held-out mixed problems that are multiple choice.
+        n_features: length of each pool problem's observable feature vector.
+        feature_strength: share in [0, 1] of the variance of a pool problem's own difficulty offset
+            (sd ``label_noise``, beyond its (skill, level) centre) that its features explain; 0 = none
+            (features are pure noise and the world is bit-identical to one without features).
     """
 
     n_skills: int = 6
@@ -124,8 +138,11 @@ class MirtConfig:
     aime_difficulty: float = 2.0
     n_math: int = 600
     heldout_mc_share: float = 0.3
+    n_features: int = 16
+    feature_strength: float = 0.0
 
     def __post_init__(self) -> None:
+        check_features(self.n_features, self.feature_strength, "MirtConfig")
         _check(self.n_skills >= 1, "n_skills", "an integer >= 1", self.n_skills)
         _check(self.n_pool >= 1, "n_pool", "an integer >= 1", self.n_pool)
         _check(len(self.level_weights) == 5 and min(self.level_weights) >= 0 and sum(self.level_weights) > 0,
@@ -175,6 +192,8 @@ class MirtWorld:
     headroom: np.ndarray       # (S,) gain at which a skill stops learning
     transfer: np.ndarray       # (S, S) update spread: 1 on the diagonal, +transfer / -interference
     heldout: dict              # name -> _Items
+    features: np.ndarray | None = None        # (N, n_features) float32, observable
+    feature_offset: np.ndarray | None = None  # (N,) part of the difficulty the features explain (hidden)
 
     @property
     def skill(self) -> np.ndarray:
@@ -198,13 +217,14 @@ def _seconds(rng, skill: np.ndarray, n_skills: int) -> np.ndarray:
     return (skill + rng.integers(1, n_skills, size=skill.size)) % n_skills
 
 
-def _items(rng, cfg: MirtConfig, skill, centre, noise, mc_share, load=None) -> _Items:
-    """Problems of ``skill`` with difficulty ``centre + N(0, noise)`` and random second skill and slope."""
+def _items(rng, cfg: MirtConfig, skill, centre, noise, mc_share, load=None, explained=None) -> _Items:
+    """Problems of ``skill`` with difficulty ``centre + N(0, noise)`` and random second skill and slope
+    (``explained``: the part of the offsets the features explain, :func:`~eval.simbench.learner.mix_offset`)."""
     n = skill.size
     second = _seconds(rng, skill, cfg.n_skills)
     if load is None:
         load = rng.uniform(0.0, cfg.secondary_max, n) if cfg.n_skills > 1 else np.zeros(n)
-    difficulty = centre + rng.normal(0.0, noise, n)
+    difficulty = centre + mix_offset(rng.normal(0.0, noise, n), explained, cfg.feature_strength)
     slope = cfg.discrimination * np.exp(rng.normal(0.0, 0.3, n))
     guess = np.where(rng.random(n) < mc_share, cfg.guess, 0.0)
     return _Items(skill, second, np.broadcast_to(load, (n,)).astype(float), difficulty, slope, guess)
@@ -235,7 +255,9 @@ def make_mirt_world(config: MirtConfig, seed: int, skills=None, levels=None, top
     def centre(skill, level):
         return cfg.level_centre + cfg.level_step * (level - 3) + offsets[skill, level - 1]
 
-    pool = _items(rng, cfg, skills, centre(skills, levels), cfg.label_noise, cfg.mc_share)
+    features, signal = observable_features(seed, 2718, cfg.n_pool, cfg.n_features)  # their own stream
+    explained = explained_offset(signal, cfg.label_noise, cfg.feature_strength)
+    pool = _items(rng, cfg, skills, centre(skills, levels), cfg.label_noise, cfg.mc_share, explained=explained)
     theta0 = rng.normal(cfg.ability_mean, cfg.ability_sd, s)
     headroom = rng.uniform(cfg.headroom[0], cfg.headroom[1], s)
     a_skill = np.repeat(np.arange(s), cfg.n_aime_per_skill)
@@ -244,7 +266,7 @@ def make_mirt_world(config: MirtConfig, seed: int, skills=None, levels=None, top
     m_level = rng.choice(5, size=cfg.n_math) + 1
     math_set = _items(rng, cfg, m_skill, centre(m_skill, m_level), 0.5, cfg.heldout_mc_share)
     return MirtWorld(cfg, pool, levels, theta0, headroom, transfer_matrix(len(topics), cfg.transfer, topics, cfg.interference),
-                     {"aime": aime, "math": math_set})
+                     {"aime": aime, "math": math_set}, features, explained)
 
 
 def _sigmoid(x: np.ndarray) -> np.ndarray:
@@ -277,6 +299,11 @@ class MirtLearner(GroupSampler):
         self.theta = world.theta0.astype(float).copy()
         self.exposures = np.zeros(world.n_pool)
         self._rng = np.random.default_rng([seed, 15485863])
+
+    @property
+    def features(self) -> np.ndarray | None:
+        """(N, n_features) float32 observable features of the pool problems (what a selector may read)."""
+        return self.world.features
 
     def pass_rates(self, indices: np.ndarray | None = None) -> np.ndarray:
         """True current pass probability of pool problems (all when ``indices`` is None)."""

@@ -1,4 +1,10 @@
-"""The benchmark's scenarios: which world, which labels the selector sees, feedback delay, group size."""
+"""The benchmark's scenarios: which world, which labels the selector sees, feedback delay, group size.
+
+Every world gives its pool problems observable features (``learner.features``); in the scenarios
+before issue 18 they carry no information (``feature_strength`` 0, worlds bit-identical to before).
+The two feature scenarios, ``features`` and ``features_noisy``, were fixed (strength 0.5, 16
+features, the balanced and the noisy_levels worlds otherwise) before any policy was run on them.
+"""
 
 from __future__ import annotations
 
@@ -56,6 +62,11 @@ _LIST = [
     Scenario("delayed", "feedback one round stale (sampler runs one batch ahead, as in TRL)", delay=True),
     Scenario("g16", "large groups: G = 16", group_size=16),
     Scenario("g4", "small groups: G = 4", group_size=4),
+    # Issue 18; parameters fixed before any policy ran on them (do not tune them to a result).
+    Scenario("features", "balanced, plus 16 features per problem that explain half the variance of its "
+             "difficulty beyond its level", learner={"feature_strength": 0.5}),
+    Scenario("features_noisy", "noisy_levels (noise sd 1.5), plus 16 features that explain half the variance "
+             "of a problem's difficulty beyond its level", learner={"label_noise": 1.5, "feature_strength": 0.5}),
 ]
 
 SCENARIOS: dict[str, Scenario] = {s.name: s for s in _LIST}
