@@ -55,16 +55,18 @@ def means_in_place(a: np.ndarray, s: np.ndarray, pi: np.ndarray, k: float,
 
 
 def calibration_terms(tracker: Tracker, uniq: np.ndarray, cnt: np.ndarray, succ: np.ndarray,
-                      round_: int, est: CellEstimates, k: float) -> tuple[float, float]:
+                      round_: int, est: CellEstimates, k: float,
+                      prior: np.ndarray | None = None) -> tuple[float, float]:
     """(score, information) of one report's repeats (``uniq`` problems with ``cnt`` rollouts and
-    ``succ`` successes) against their uncorrected estimates, before the report is added."""
+    ``succ`` successes) against their uncorrected estimates, before the report is added
+    (``prior``: the prior mean of each of ``uniq`` when it is not its cell's)."""
     dt = np.maximum(round_ - tracker.ref[uniq].astype(np.float64), 0)
     fac = np.exp(dt * float(tracker.log_gamma))
     a = tracker.attempts[uniq] * fac
     seen = a > SEEN
     if not seen.any():
         return 0.0, 0.0
-    pi = est.cell.ravel()[tracker.cell_of[uniq[seen]]]
+    pi = est.cell.ravel()[tracker.cell_of[uniq[seen]]] if prior is None else prior[seen]
     p = (tracker.successes[uniq[seen]] * fac[seen] + k * pi) / (a[seen] + k)
     cnt, succ = cnt[seen], succ[seen]
     return float((succ - cnt * p).sum()), float((cnt * p * (1 - p)).sum())

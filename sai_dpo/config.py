@@ -7,9 +7,10 @@ from dataclasses import asdict, dataclass
 
 from sai_dpo.errors import param_error
 
-__all__ = ["SelectionConfig", "ESTIMATORS"]
+__all__ = ["SelectionConfig", "ESTIMATORS", "PRIORS"]
 
 ESTIMATORS = ("rasch", "beta")  # how the sai_dpo policy estimates each problem's pass rate
+PRIORS = ("cell", "predictive")  # prior mean of each problem's Beta posterior (``beta`` estimator)
 
 
 def _is_number(x: object) -> bool:
@@ -69,6 +70,14 @@ class SelectionConfig:
             expected learnability ``E[p (1 - p)]`` under that uncertainty. Better when a re-drawn
             problem gets easier as the model practises it; worse when repeats merely wear out (it
             re-draws its confident picks), see docs/design-notes.md.
+        prior: the prior mean of each problem's Beta posterior (``sai_dpo`` policy, ``beta``
+            estimator). ``"cell"`` (default): its (skill, level) cell's shrunk accuracy.
+            ``"predictive"``: a logistic model shared by all problems, fit online on the reported
+            outcomes, of the pass rate from the cell and the problem's features (the engine's
+            ``features``, e.g. :func:`sai_dpo.problem_features` of the problem text; ``from_pool``
+            computes them from the ``problem`` column when none are passed), same strength k; used
+            only while its prequential log-loss is lower than the cell prior's (z > 2), else the
+            cell prior (``sai_dpo._predictive``; both log-losses in ``summary()["prior"]``).
         offset_sd: prior standard deviation (logits) of a problem's offset from its (skill, level)
             prediction (``rasch`` only): how far problems of one cell spread in difficulty.
         ability_drift: variance (logits^2) added to each skill's ability estimate per round
@@ -101,6 +110,7 @@ class SelectionConfig:
     thompson: bool = False
     calibrate: bool = True
     estimator: str = "beta"
+    prior: str = "cell"
     offset_sd: float = 0.8
     ability_drift: float = 0.003
     coverage: bool = True
@@ -145,6 +155,11 @@ class SelectionConfig:
                 raise err(name, "a bool")
         if self.estimator not in ESTIMATORS:
             raise err("estimator", f"one of {list(ESTIMATORS)}")
+        if self.prior not in PRIORS:
+            raise err("prior", f"one of {list(PRIORS)}")
+        if self.prior == "predictive" and self.estimator == "rasch":
+            raise err("prior", "'cell' with estimator='rasch' (the predictive prior feeds the beta estimator's "
+                      "posteriors; use estimator='beta')")
         if not _is_number(self.offset_sd) or not 1e-3 <= self.offset_sd <= 1e3:
             raise err("offset_sd", "a number in [0.001, 1000] (prior sd of a problem's logit offset)")
         if not _is_number(self.ability_drift) or not 0 <= self.ability_drift <= 1e3:

@@ -15,7 +15,9 @@ from sai_dpo._codes import encode_levels, encode_skills, pool_columns
 from sai_dpo._draw import gumbel_top_k, keyed_rng
 from sai_dpo._estimates import cell_estimates, length_rank
 from sai_dpo._posterior import calibration_terms
+from sai_dpo._predictive import PredictivePrior, check_features
 from sai_dpo._scratch import Scratch
+from sai_dpo._text_features import pool_text_features
 from sai_dpo._tracker import NEVER, Tracker
 from sai_dpo.config import SelectionConfig
 from sai_dpo.errors import InvalidInputError
@@ -39,6 +41,10 @@ class SelectionEngine:
         skills: one knowledge point per problem (str or int; None = no skill).
         levels: one prior difficulty per problem (int or None).
         config: a :class:`SelectionConfig`; the default runs the ``sai_dpo`` policy.
+        features: optional float32-convertible array (n_problems, d) of what is known about each
+            problem before it is drawn (e.g. :func:`sai_dpo.problem_features` of its text), for
+            ``config.prior = "predictive"``; kept by reference when already float32 and contiguous
+            (4 * d bytes per problem).
 
     Not thread-safe (scratch buffers are reused between calls); the service serialises calls.
 
@@ -50,7 +56,8 @@ class SelectionEngine:
         True
     """
 
-    def __init__(self, skills: Sequence, levels: Sequence, config: SelectionConfig | None = None):
+    def __init__(self, skills: Sequence, levels: Sequence, config: SelectionConfig | None = None,
+                 features=None):
         self.config = config if config is not None else SelectionConfig()
         if not isinstance(self.config, SelectionConfig):
             raise InvalidInputError(f"config must be a SelectionConfig. Got {type(self.config).__name__} instead.")
@@ -68,19 +75,36 @@ class SelectionEngine:
         self.tracker_ = Tracker(cell_of, len(self.skills_), level_values, self.config.gamma, self.config.cell_gamma,
                                 self.config.base_accuracy)
         self.policy_ = POLICIES[self.config.policy](self.config)
+        self.features_ = None if features is None else check_features(features, len(skill_codes))
+        self.predictor_ = self._predictor()
         self._last_draw: tuple[tuple, np.ndarray] | None = None
         self._last_weights: tuple[tuple, np.ndarray] | None = None
         self._skill_of: np.ndarray | None = None  # int32 skill code per problem, for skill coverage
         self._scratch = Scratch()
 
+    def _predictor(self) -> PredictivePrior | None:
+        """The predictive prior's model when the config asks for it and the policy reads it."""
+        cfg = self.config
+        if cfg.prior != "predictive" or cfg.policy != "sai_dpo":
+            return None
+        if self.features_ is None:
+            raise InvalidInputError(
+                "config.prior='predictive' needs features: pass features=problem_features(texts) (one row per "
+                "problem), build with SelectionEngine.from_pool on a pool with a 'problem' column, or use prior='cell'."
+            )
+        return PredictivePrior(self.features_, cfg.gamma)
+
     @classmethod
-    def from_pool(cls, pool, config: SelectionConfig | None = None) -> SelectionEngine:
-        """Build from a pool with the record schema (reads only its ``skill`` and ``level`` columns).
+    def from_pool(cls, pool, config: SelectionConfig | None = None, features=None) -> SelectionEngine:
+        """Build from a pool with the record schema (reads its ``skill`` and ``level`` columns, and with
+        ``prior="predictive"`` and no ``features``, :func:`sai_dpo.problem_features` of ``problem``).
 
         ``pool`` is a ``datasets.Dataset``, a dict of columns, or anything indexable by column name.
         """
         skills, levels = pool_columns(pool)
-        return cls(skills, levels, config)
+        if features is None and config is not None and config.prior == "predictive":
+            features = pool_text_features(pool)
+        return cls(skills, levels, config, features=features)
 
     @property
     def n_problems(self) -> int:
@@ -118,6 +142,8 @@ class SelectionEngine:
             est = cell_estimates(t, r, cfg.prior_strength, cfg.base_accuracy)
             a, s = t.decayed(r)
             prior = est.cell.ravel()[t.cell_of]
+            if self.predictor_ is not None and self.predictor_.active:
+                prior = 1.0 / (1.0 + np.exp(-(np.log(prior) - np.log1p(-prior) + self.predictor_.offsets())))
             p = (s + cfg.posterior_strength * prior) / (a + cfg.posterior_strength)
         return (1.0 - p) + cfg.difficulty_weight * length_rank(t).astype(np.float64)
 
@@ -127,6 +153,8 @@ class SelectionEngine:
             return self._last_weights[1]
         self._last_weights = None  # the policy may reuse the buffer it lives in
         rng = keyed_rng(self.config.seed, r if key is None else key, "thompson")
+        if self.predictor_ is not None:
+            self.policy_.prior_offset = self.predictor_.offsets() if self.predictor_.active else None
         w = np.asarray(self.policy_.scores(self.tracker_, r, rng), dtype=np.float32)
         if w.shape != (self.n_problems,) or float(w.min()) < 0:
             raise ValueError(f"Policy {self.config.policy!r} returned invalid scores (shape {w.shape}, min {w.min()}).")
@@ -201,18 +229,21 @@ class SelectionEngine:
         if len(idx) == 0:
             return
         cfg, t = self.config, self.tracker_
-        grouped = None
+        grouped = prior = None
         calibrate, rasch = cfg.calibrate and self.policy_.calibrated, self.policy_.rasch
-        if calibrate or rasch:
+        if calibrate or rasch or self.predictor_ is not None:
             uniq, inv = grouped = t.group(idx)
             cnt = np.bincount(inv, minlength=len(uniq)).astype(np.float64)
             succ = np.bincount(inv, weights=rew, minlength=len(uniq))
+        if self.predictor_ is not None:  # both priors score the outcomes before anything learns from them
+            est = cell_estimates(t, r, cfg.prior_strength, cfg.base_accuracy)
+            prior = self.predictor_.observe(t, uniq, cnt, succ, r, est.cell, cfg.posterior_strength)
         if calibrate:  # score repeats against their estimates before adding the evidence
             if rasch:
                 terms = _rasch.calibration_terms(t, uniq, cnt, succ, r, cfg.ability_drift)
             else:
                 est = cell_estimates(t, r, cfg.prior_strength, cfg.base_accuracy)
-                terms = calibration_terms(t, uniq, cnt, succ, r, est, cfg.posterior_strength)
+                terms = calibration_terms(t, uniq, cnt, succ, r, est, cfg.posterior_strength, prior)
             t.add_calibration(*terms, r)
         if rasch:
             _rasch.update(t, uniq, cnt, succ, r, cfg.ability_drift, cfg.offset_sd, practice=calibrate)
@@ -278,6 +309,7 @@ class SelectionEngine:
             "informative_share": t.mixed_groups / t.groups if t.groups else None,
             "informative_round": int(t.flag_round) if t.groups else None,
             "n_outcomes": int(t.n_outcomes),
+            **({"prior": self.predictor_.summary()} if self.predictor_ is not None else {}),
         }
 
     def _last_draw_share(self) -> dict[str, float]:
@@ -318,6 +350,8 @@ class SelectionEngine:
             "levels": self.levels_, "config": self.config.to_dict(), "last_draw_key": last,
         }
         sd["meta"] = np.array(json.dumps(meta))
+        if self.predictor_ is not None:
+            sd.update(self.predictor_.state_arrays())
         return sd
 
     def _warm_start_rasch(self, saved: str | None) -> None:
@@ -344,10 +378,14 @@ class SelectionEngine:
         from sai_dpo._codes import check_state
 
         meta = check_state(state, self)
+        has_model = self.predictor_ is not None and self.predictor_.check_arrays(state)
         self.tracker_.load_arrays(state)
+        if self.predictor_ is not None:  # a state saved without a model starts a fresh one
+            self.predictor_.load_arrays(state) if has_model else self.predictor_.reset()
         saved = meta.get("config", {}).get("estimator")
         if self.policy_.rasch and saved != "rasch":  # its Rasch arrays are absent or were never fed
             self._warm_start_rasch(saved)
         last = meta.get("last_draw_key")
         self._last_draw = None if last is None else (tuple(last), np.array(state["last_draw"], np.int64))
         self._last_weights = None
+

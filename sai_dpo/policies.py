@@ -14,6 +14,7 @@ import numpy as np
 
 from sai_dpo._estimates import CellEstimates, cell_estimates, length_rank
 from sai_dpo._posterior import means_in_place, repeat_shift
+from sai_dpo._predictive import prior_means
 from sai_dpo._rasch import log_4pq, log_learnability, logit_moments, sigmoid, skill_accuracy
 from sai_dpo._scratch import Scratch
 from sai_dpo._thompson import Q, int_power, is_dense, power, thompson_scores
@@ -169,6 +170,9 @@ class SaiDpoPolicy(SelectionPolicy):
 
     name = "sai_dpo"
     calibrated = True
+    # Per-problem logit offsets of the predictive prior from the cell's (``sai_dpo._predictive``),
+    # set by the engine before each scoring while that prior is in use; None: the cell prior.
+    prior_offset: np.ndarray | None = None
 
     @property
     def rasch(self) -> bool:
@@ -184,8 +188,12 @@ class SaiDpoPolicy(SelectionPolicy):
         est = cell_estimates(tracker, round_, cfg.prior_strength, cfg.base_accuracy)
         shift = repeat_shift(tracker, round_) if cfg.calibrate else 0.0
         a, s = self._decayed(tracker, round_)
-        pi = np.take(est.cell.ravel().astype(np.float32), self._cell_index(tracker),
-                     out=self._ws.get("prior", tracker.n))
+        if self.prior_offset is None:
+            pi = np.take(est.cell.ravel().astype(np.float32), self._cell_index(tracker),
+                         out=self._ws.get("prior", tracker.n))
+        else:
+            logit_cell = np.log(est.cell.ravel()) - np.log1p(-est.cell.ravel())
+            pi = prior_means(logit_cell, self._cell_index(tracker), self.prior_offset, self._ws.get("prior", tracker.n))
         mean, conc = means_in_place(a, s, pi, cfg.posterior_strength, shift)[:2]
         beta = np.subtract(np.float32(1), mean, out=pi)
         beta *= conc
@@ -256,7 +264,10 @@ class SaiDpoPolicy(SelectionPolicy):
         if getattr(self, "_cell_base_of", None) is not tracker:
             np.multiply(tracker.cell_of, Q, out=base)
             self._cell_base_of = tracker
-        seen = None if is_dense(tracker.attempts) else np.flatnonzero(tracker.attempts)
+        # Per-problem priors (predictive) leave no shared cell prior for the unseen: every problem
+        # takes the lookup.
+        dense = self.prior_offset is not None or is_dense(tracker.attempts)
+        seen = None if dense else np.flatnonzero(tracker.attempts)
         k = float(cfg.posterior_strength)
         pi = est.cell.ravel().astype(np.float64)
         cells_seen = None if seen is None else tracker.cell_of[seen]
