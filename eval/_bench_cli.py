@@ -18,7 +18,8 @@ FULL = {"rounds": 150, "n_pool": 3000, "batch_size": 32, "seeds": 10}
 # Listed here so `sai-dpo --help` need not import the benchmark; a test checks them against eval.simbench.
 SCENARIO_NAMES = ("balanced", "skewed", "noisy_levels", "rare_skills", "one_label", "clustered", "delayed", "g16", "g4",
                   "features", "features_noisy")
-POLICY_NAMES = ("sai_dpo", "uniform", "curriculum", "learnability", "prioritized", "dapo", "informed", "oracle")
+POLICY_NAMES = ("sai_dpo", "uniform", "curriculum", "learnability", "prioritized", "dapo", "mopps", "gps", "informed",
+                "oracle")
 POLICIES_EXAMPLE = "sai_dpo;tau=inf,uniform"  # the help's example; a test runs it as written
 POLICIES_SYNTAX = (f"write NAME or NAME;field=value;..., policies separated by commas, "
                    f"e.g. '{POLICIES_EXAMPLE}'")
@@ -73,8 +74,10 @@ def register(sub) -> None:
                    help=f"comma-separated, from {', '.join(SCENARIO_NAMES)} (default: all)")
     p.add_argument("--policies", default=None,
                    help=f"comma-separated policies, each NAME or NAME;field=value;..., e.g. '{POLICIES_EXAMPLE}'; "
-                        f"names: {', '.join(POLICY_NAMES)}; fields: SelectionConfig's (informed: sharpness; "
-                        "dapo and oracle: none) (default: all but informed under --dynamics mirt)")
+                        f"names: {', '.join(POLICY_NAMES)}; fields: SelectionConfig's (informed: sharpness; mopps: "
+                        "discount, target, ts_ratio, prior_alpha, prior_beta; gps: target, ts_ratio, diversity, "
+                        "history_rounds, half_life, window, l2, thompson; dapo and oracle: none) "
+                        "(default: all but informed under --dynamics mirt)")
     p.add_argument("--rounds", type=int_at_least(1), default=None, metavar="N",
                    help="training rounds at G=8, which set the rollout budget (default 150; 40 with --quick)")
     _add_pool_size(p, "default 3000; 800 with --quick")

@@ -23,7 +23,9 @@ from functools import partial
 import numpy as np
 
 from eval.simbench.dynamics import get_dynamics
+from eval.simbench.gps import GPSSelector
 from eval.simbench.learner import LearnerConfig, SimLearner
+from eval.simbench.mopps import MoPPSSelector
 from eval.simbench.peers import (
     DynamicSampling,
     EngineSelector,
@@ -38,7 +40,8 @@ __all__ = ["BenchSizes", "RunResult", "run_one", "run_benchmark", "DEFAULT_POLIC
 
 logger = logging.getLogger(__name__)
 
-DEFAULT_POLICIES = ("sai_dpo", "uniform", "curriculum", "learnability", "prioritized", "dapo", "informed", "oracle")
+DEFAULT_POLICIES = ("sai_dpo", "uniform", "curriculum", "learnability", "prioritized", "dapo", "mopps", "gps",
+                    "informed", "oracle")
 _REFERENCE_G = 8
 
 
@@ -206,11 +209,16 @@ def run_one(task: _Task) -> RunResult:
             selector = OracleSelector(learner, task.seed)
         elif name == "informed":
             selector = InformedSelector(learner, task.seed, **overrides)
+        elif name == "mopps":
+            selector = MoPPSSelector(world.n_pool, task.seed, **overrides)
+        elif name == "gps":  # sees what the engine sees: shown labels, levels, observable features
+            selector = GPSSelector(skills, levels, getattr(learner, "features", None), task.seed, **overrides)
         else:
             if name == "curriculum":  # a static curriculum is told how long the run is
                 n_rounds = budget // (task.sizes.batch_size * task.scenario.group_size)
                 overrides.setdefault("curriculum_rounds", max(1, n_rounds))
-            selector = EngineSelector(name, skills, levels, task.scenario.group_size, task.seed, overrides)
+            selector = EngineSelector(name, skills, levels, task.scenario.group_size, task.seed, overrides,
+                                      features=getattr(learner, "features", None))
         _run_selector(selector, learner, rec, task, budget)
     pts = np.asarray(rec.points, dtype=np.float64)
     return RunResult(

@@ -14,9 +14,17 @@ harness never looks inside one. The peers that need more than that contract live
 * :class:`DynamicSampling` is DAPO's dynamic sampling: draw uniformly, roll out, drop groups whose
   outcomes are all the same, draw again until ``n`` informative groups are kept (or a cap on extra
   draws is hit). The dropped rollouts are paid for out of the same budget.
+* ``mopps`` (:class:`~eval.simbench.mopps.MoPPSSelector`) and ``gps``
+  (:class:`~eval.simbench.gps.GPSSelector`) are the two newest peers (issue 18): per-prompt Beta
+  posteriors with Thompson sampling toward p = 0.5, and a predictor shared across prompts with a
+  diverse batch. They see what the engine sees (shown skill labels, levels, the pool's observable
+  features) and answer the same ``draw``/``report`` contract.
 """
 
+
 from __future__ import annotations
+
+import inspect
 
 import numpy as np
 
@@ -24,7 +32,7 @@ __all__ = ["EngineSelector", "OracleSelector", "InformedSelector", "DynamicSampl
            "parse_overrides", "policy_fields", "check_policy"]
 
 ENGINE_POLICIES = ("sai_dpo", "uniform", "curriculum", "learnability", "prioritized")
-PEER_POLICIES = ("dapo", "oracle", "informed")
+PEER_POLICIES = ("dapo", "oracle", "informed", "mopps", "gps")
 CEILINGS = ("oracle", "informed")  # peers that read the learner's hidden state
 
 
@@ -74,6 +82,10 @@ def parse_policy_spec(spec: str) -> tuple[str, dict]:
 
 # Fields the harness sets itself on an engine policy's SelectionConfig.
 _HARNESS_FIELDS = ("policy", "group_size", "seed")
+_PEER_FIELDS = {
+    "mopps": ("discount", "prior_alpha", "prior_beta", "target", "ts_ratio"),
+    "gps": ("diversity", "half_life", "history_rounds", "l2", "target", "thompson", "ts_ratio", "window"),
+}
 
 
 def policy_fields(name: str) -> tuple[str, ...]:
@@ -84,6 +96,8 @@ def policy_fields(name: str) -> tuple[str, ...]:
         return tuple(sorted(set(SelectionConfig.__dataclass_fields__) - set(_HARNESS_FIELDS)))
     if name == "informed":
         return ("sharpness",)
+    if name in _PEER_FIELDS:
+        return _PEER_FIELDS[name]
     return ()  # dapo and oracle take none (DAPO's cap on extra batches is a BenchSizes field)
 
 
@@ -108,6 +122,14 @@ def check_policy(name: str, overrides: dict) -> None:
         from sai_dpo import SelectionConfig
 
         SelectionConfig(policy=name, **overrides)  # raises the config's own ValueError for a bad value
+    elif name == "mopps":
+        from eval.simbench.mopps import MoPPSSelector
+
+        MoPPSSelector(1, 0, **overrides)  # the constructor checks every value
+    elif name == "gps":
+        from eval.simbench.gps import GPSSelector
+
+        GPSSelector(["s"], [1], None, 0, **overrides)
     elif "sharpness" in overrides:
         value = overrides["sharpness"]
         if isinstance(value, bool) or not isinstance(value, int | float) or not 0 < value < float("inf"):
@@ -115,14 +137,32 @@ def check_policy(name: str, overrides: dict) -> None:
                              f"Got {value!r} instead.")
 
 
-class EngineSelector:
-    """A :class:`sai_dpo.SelectionEngine` used through ``draw``/``report`` only."""
+def _engine(skills, levels, config, features):
+    """The engine, given the pool's observable features where it takes them.
 
-    def __init__(self, policy: str, skills, levels, group_size: int, seed: int, overrides: dict | None = None):
-        from sai_dpo import SelectionConfig, SelectionEngine  # the benchmark may import sai_dpo
+    THE one place the benchmark hands features to the engine (issue 18: the predictive prior).
+    ``SelectionEngine(skills, levels, config, features=None)`` takes a float32 (n, d) matrix; an
+    engine without that argument gets skills and levels only.
+    """
+    from sai_dpo import SelectionEngine  # the benchmark may import sai_dpo
+
+    if features is not None and "features" in inspect.signature(SelectionEngine).parameters:
+        return SelectionEngine(skills, levels, config, features=np.asarray(features, dtype=np.float32))
+    return SelectionEngine(skills, levels, config)
+
+
+class EngineSelector:
+    """A :class:`sai_dpo.SelectionEngine` used through ``draw``/``report`` only.
+
+    ``features``: the pool's observable features (``learner.features``), passed on by :func:`_engine`.
+    """
+
+    def __init__(self, policy: str, skills, levels, group_size: int, seed: int, overrides: dict | None = None,
+                 features=None):
+        from sai_dpo import SelectionConfig
 
         config = SelectionConfig(policy=policy, group_size=group_size, seed=seed, **(overrides or {}))
-        self.engine = SelectionEngine(list(skills), list(levels), config)
+        self.engine = _engine(list(skills), list(levels), config, features)
 
     def draw(self, n: int, round: int) -> np.ndarray:
         return np.asarray(self.engine.draw(n, round), dtype=np.int64)
