@@ -10,7 +10,7 @@ import numpy as np
 from eval.simbench.harness import RunResult
 from eval.simbench.peers import CEILINGS
 
-__all__ = ["PolicyRow", "ScenarioSummary", "summarise", "check_targets", "ci95"]
+__all__ = ["PolicyRow", "ScenarioSummary", "summarise", "check_targets", "ci95", "paired_diff"]
 
 # Two-sided 95% Student-t quantiles for 1..30 degrees of freedom.
 _T975 = (12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228, 2.201, 2.179, 2.160, 2.145,
@@ -62,6 +62,7 @@ class ScenarioSummary:
     grid: np.ndarray
     curves: dict[str, np.ndarray]            # policy -> (seeds, grid) accuracy
     rows: list[PolicyRow] = field(default_factory=list)
+    finals: dict[str, dict[int, float]] = field(default_factory=dict)  # policy -> seed -> final accuracy
 
     def row(self, policy: str) -> PolicyRow | None:
         return next((r for r in self.rows if r.policy == policy), None)
@@ -86,7 +87,7 @@ def _summarise_scenario(name: str, runs: list[RunResult]) -> ScenarioSummary:
     uni = _finals(by_policy["uniform"]) if "uniform" in by_policy else None
     uni_final = float(np.mean(list(uni.values()))) if uni else float("nan")
     orc_final = float(np.mean([r.accuracy[-1] for r in by_policy["oracle"]])) if "oracle" in by_policy else float("nan")
-    summary = ScenarioSummary(name, budget, grid, curves)
+    summary = ScenarioSummary(name, budget, grid, curves, finals={p: _finals(rs) for p, rs in by_policy.items()})
     for policy, rs in by_policy.items():
         mean, half = ci95([r.accuracy[-1] for r in rs])
         reach = _reach(curves[policy].mean(axis=0), grid, uni_final) if uni else float("nan")
@@ -113,6 +114,41 @@ def summarise(results: list[RunResult]) -> dict[str, ScenarioSummary]:
     return {name: _summarise_scenario(name, runs) for name, runs in groups.items()}
 
 
+def paired_diff(s: ScenarioSummary, a: str, b: str) -> tuple[float, float, int]:
+    """Mean and 95% half-width of ``a - b`` over the seeds both ran (same worlds), and their number."""
+    fa, fb = s.finals.get(a, {}), s.finals.get(b, {})
+    diffs = [fa[k] - fb[k] for k in fa if k in fb]
+    if not diffs:
+        return float("nan"), float("nan"), 0
+    mean, half = ci95(diffs)
+    return mean, half, len(diffs)
+
+
+NEW_PEERS = ("mopps", "gps")  # issue 18: SAI-DPO must beat both in every scenario
+
+
+def _peer_targets(summaries: dict[str, ScenarioSummary], method: str) -> list[tuple[str, bool | None, str]]:
+    """Above MoPPS and GPS everywhere; on balanced with paired 95% intervals that exclude zero."""
+    out: list[tuple[str, bool | None, str]] = []
+    for name, s in summaries.items():
+        peers = [p for p in NEW_PEERS if p in s.finals]
+        if method not in s.finals or not peers:
+            continue
+        parts, ok = [], True
+        for peer in peers:
+            mean, half, n = paired_diff(s, method, peer)
+            strict = name == "balanced"
+            ok &= bool(mean - half > 0) if strict and not math.isnan(half) else bool(mean > 0)
+            parts.append(f"vs {peer} {mean:+.3f} +- {half:.3f} (paired, {n} seeds)")
+        what = "above mopps and gps, paired 95% CIs excluding 0" if name == "balanced" else "above mopps and gps"
+        out.append((f"{name}: {what}", ok, "; ".join(parts)))
+    return out
+
+
+def _x(efficiency: float) -> str:
+    return "not reached" if math.isnan(efficiency) else f"{efficiency:.2f}x"
+
+
 def _others(s: ScenarioSummary, method: str) -> list[PolicyRow]:
     return [r for r in s.rows if r.policy not in (method, *CEILINGS) and not r.policy.startswith(method + ":")]
 
@@ -132,17 +168,21 @@ def check_targets(summaries: dict[str, ScenarioSummary], method: str = "sai_dpo"
                         me.final > best.final,
                         f"{method} {me.final:.3f} +- {me.final_ci:.3f} vs best other {best.policy} "
                         f"{best.final:.3f} +- {best.final_ci:.3f} (CIs {'do not overlap' if sep else 'overlap'})"))
-        if uni is not None:
-            out.append(("balanced: >= 2x rollout efficiency vs uniform",
-                        bool(me.efficiency >= 2.0) if not math.isnan(me.efficiency) else False,
+        if uni is not None:  # issue 18 replaced issue 5's fixed 2x and 80% by these two
+            inf = bal.row("informed")
+            ratio = me.efficiency / inf.efficiency if inf is not None and inf.efficiency > 0 else float("nan")
+            ceiling = "informed not run" if inf is None else f"informed {_x(inf.efficiency)}, ratio {ratio:.0%}"
+            out.append(("balanced: rollout efficiency >= 95% of the informed ceiling's",
+                        None if inf is None else bool(ratio >= 0.95),
                         f"reaches uniform's final {uni.final:.3f} after {me.rollouts_to_uniform:.0f} of "
-                        f"{bal.budget} rollouts ({me.efficiency:.2f}x)"))
-            out.append(("balanced: closes >= 80% of the uniform-to-oracle gap",
-                        None if math.isnan(me.gap_closed) else bool(me.gap_closed >= 0.8),
+                        f"{bal.budget} rollouts ({_x(me.efficiency)}; {ceiling})"))
+            out.append(("balanced: closes >= 85% of the uniform-to-oracle gap",
+                        None if math.isnan(me.gap_closed) else bool(me.gap_closed >= 0.85),
                         f"{100 * me.gap_closed:.0f}% closed"))
             ratio = me.informative / uni.informative if uni.informative else float("nan")
             out.append(("balanced: informative-group share >= 1.5x uniform's", bool(ratio >= 1.5),
                         f"{me.informative:.2f} vs {uni.informative:.2f} ({ratio:.2f}x)"))
+    out += _peer_targets(summaries, method)
     for name, s in summaries.items():
         if name == "balanced":
             continue

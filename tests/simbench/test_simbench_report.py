@@ -49,9 +49,32 @@ def test_targets_report_met_and_unmet_honestly():
         runs.append(_run("oracle", seed, [0, 100], [0.1, 0.60 + 0.01 * seed]))
     got = {t: ok for t, ok, _ in check_targets(summarise(runs))}
     assert got["balanced: final accuracy above every policy but the ceilings (oracle, informed)"] is False   # dapo is higher
-    assert got["balanced: >= 2x rollout efficiency vs uniform"] is True
-    assert got["balanced: closes >= 80% of the uniform-to-oracle gap"] is False     # 50%
+    assert got["balanced: rollout efficiency >= 95% of the informed ceiling's"] is None   # informed not run
+    assert got["balanced: closes >= 85% of the uniform-to-oracle gap"] is False     # 50%
     assert got["balanced: informative-group share >= 1.5x uniform's"] is True       # 0.9 vs 0.5
+
+
+def test_issue18_targets_by_hand():
+    """Issue 18's bars. sai_dpo reaches uniform's final 0.4 at 50 of 100 rollouts (2.0x), informed at 40
+    (2.5x): 2.0 / 2.5 = 80% < 95%, not met. Gap: (0.55 - 0.4) / (0.6 - 0.4) = 75% < 85%. Against the
+    peers on balanced: vs mopps the paired diffs are 0.05, 0.05, 0.05 (CI half-width 0: excludes 0,
+    met); with gps at 0.54 + 0.02 s the diffs 0.01, -0.01, -0.03 (mean -0.01): not met."""
+    runs = []
+    for seed in (0, 1, 2):
+        runs.append(_run("uniform", seed, [0, 100], [0.1, 0.40]))
+        runs.append(_run("sai_dpo", seed, [0, 50, 100], [0.1, 0.40, 0.55]))
+        runs.append(_run("informed", seed, [0, 40, 100], [0.1, 0.40, 0.58]))
+        runs.append(_run("oracle", seed, [0, 100], [0.1, 0.60]))
+        runs.append(_run("mopps", seed, [0, 100], [0.1, 0.50]))
+    got = {t: (ok, detail) for t, ok, detail in check_targets(summarise(runs))}
+    ok, detail = got["balanced: rollout efficiency >= 95% of the informed ceiling's"]
+    assert ok is False and "2.00x; informed 2.50x, ratio 80%" in detail
+    assert got["balanced: closes >= 85% of the uniform-to-oracle gap"][0] is False
+    ok, detail = got["balanced: above mopps and gps, paired 95% CIs excluding 0"]
+    assert ok is True and "vs mopps +0.050" in detail
+    runs += [_run("gps", seed, [0, 100], [0.1, 0.54 + 0.02 * seed]) for seed in (0, 1, 2)]
+    got = {t: ok for t, ok, _ in check_targets(summarise(runs))}
+    assert got["balanced: above mopps and gps, paired 95% CIs excluding 0"] is False
 
 
 def _assert_self_contained(md_path, html_path):
@@ -84,7 +107,7 @@ def test_cli_quick_smoke(tmp_path, capsys):
     assert rc == 0
     _assert_self_contained(out / "report.md", out / "report.html")
     md = (out / "report.md").read_text()
-    for policy in ("sai_dpo", "uniform", "curriculum", "learnability", "prioritized", "dapo", "oracle"):
+    for policy in ("sai_dpo", "uniform", "curriculum", "learnability", "prioritized", "dapo", "mopps", "gps", "oracle"):
         assert f"| {policy} |" in md
     assert "### delayed" in md and "wrote" in capsys.readouterr().out
 
