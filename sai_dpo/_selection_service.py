@@ -135,6 +135,8 @@ class SelectionService(DurableState):
         self._degraded: str | None = None
         self._next_restore_try = 0.0
         self._pristine = copy.deepcopy(self.engine.state_dict())
+        if self.checkpoint_dir is not None:
+            self._lock_folder()  # before reading anything: another live service may be writing there
         self._restored_from = self._restore_or_degrade() if self.checkpoint_dir is not None else None
         self._restore_seconds = time.perf_counter() - t0
 

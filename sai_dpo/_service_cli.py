@@ -73,10 +73,16 @@ def _serve(args) -> int:
         from data import load_pool
 
         pool = load_pool(args.pool, preset=args.preset)
+    elif not str(args.pool).startswith("builtin:"):  # a missing, empty or unreadable file: before Ray starts
+        from data import load_pool
+
+        pool = load_pool(args.pool)
     if args.checkpoint_dir is not None:
         from data._cli_args import output_dir
+        from sai_dpo._service_durability import check_folder_free
 
         output_dir(args.checkpoint_dir, "--checkpoint-dir")
+        check_folder_free(args.checkpoint_dir)
     if args.address is None:  # an embedded Ray of its own, never a cluster that happens to run here
         ray.init(address="local", namespace=args.namespace, include_dashboard=False)
     client = launch(pool, config, name=args.name, namespace=args.namespace, checkpoint_dir=args.checkpoint_dir,
@@ -93,8 +99,6 @@ def _serve(args) -> int:
         print(f"HTTP:                 http://{args.host}:{args.http}/stats"
               + (" (Authorization: Bearer <token>)" if token else ""))
     if args.detach:
-        if args.address is None:
-            print("note: --detach without --address ends with this process (embedded cluster)")
         client.close()
         return 0
     if not client.owns_service:
@@ -128,6 +132,10 @@ def _check_serve_args(args) -> None:
         raise InvalidInputError(f"--snapshot-every must be >= 0 (0: snapshot only on stop). Got {args.snapshot_every}.")
     if args.http is not None and not 1 <= args.http <= 65535:
         raise InvalidInputError(f"--http must be a port in 1..65535. Got {args.http}.")
+    if args.detach and args.address is None:
+        raise InvalidInputError(
+            "--detach leaves the service on a running cluster, so it needs --address (e.g. `ray start --head`, then "
+            "--address auto); without it the embedded cluster, and the service, would end with this command.")
     if args.detach and args.http is not None:
         raise InvalidInputError(
             "--detach exits at once, so no HTTP server would run. Start the service with --detach, then run "

@@ -22,9 +22,41 @@ from typing import Any
 import numpy as np
 
 from sai_dpo import _journal, _snapshot
-from sai_dpo.errors import InvalidInputError
+from sai_dpo.errors import CheckpointInUseError, InvalidInputError
 
 logger = logging.getLogger(__name__)
+
+
+# Checkpoint folders this process holds the lock of: resolved ".lock" path -> its open descriptor.
+_HELD: dict[str, int] = {}
+
+
+def check_folder_free(checkpoint_dir: str | os.PathLike) -> None:
+    """Refuse a checkpoint folder that a live service holds, before anything is written into it (the
+    service itself checks again when it starts; this catches it on the driver, in one line).
+
+    Raises:
+        CheckpointInUseError: a service process on this machine holds ``checkpoint_dir``.
+    """
+    import fcntl
+
+    path = Path(checkpoint_dir) / ".lock"
+    if not path.is_file() or str(path.resolve()) in _HELD:
+        return
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+    except BlockingIOError:
+        holder = os.pread(fd, 200, 0).decode("utf-8", "replace").strip() or "another process"
+        raise CheckpointInUseError(_in_use(checkpoint_dir, holder)) from None
+    finally:
+        os.close(fd)
+
+
+def _in_use(folder, holder: str) -> str:
+    return (f"The checkpoint folder {folder} is in use by a running selection service ({holder}); two services "
+            "on one folder would overwrite each other's journal. Connect to that service (`sai-dpo serve "
+            "--address ...` attaches to it), stop it first, or pass another --checkpoint-dir.")
 
 
 class DurableState:
@@ -80,6 +112,43 @@ class DurableState:
         self._status_counts = {str(k): int(v) for k, v in st["status_counts"].items()}
         self._duplicates = int(st["duplicates"])
         self._seq = int(st["seq"])
+
+    # -- the folder lock --------------------------------------------------------------------------
+
+    def _lock_folder(self) -> None:
+        """Hold an exclusive lock on ``checkpoint_dir/.lock`` for this service's life (released when its
+        process ends, a crash included): a second service on the same folder is refused at once.
+
+        Raises:
+            CheckpointInUseError: another live service (any process on this machine) holds the folder.
+        """
+        import fcntl
+        import socket
+
+        self.checkpoint_dir.mkdir(parents=True, exist_ok=True)
+        path = self.checkpoint_dir / ".lock"
+        key = str(path.resolve())
+        if key in _HELD:  # a service of this very process held it: the newest one takes over (a restart
+            self._lock_key = key  # in one process, as tests do; Ray restarts an actor in a new process)
+            return
+        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            holder = os.pread(fd, 200, 0).decode("utf-8", "replace").strip() or "another process"
+            os.close(fd)
+            raise CheckpointInUseError(_in_use(self.checkpoint_dir, holder)) from None
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, f"pid {os.getpid()} on {socket.gethostname()}\n".encode(), 0)
+        _HELD[key] = fd
+        self._lock_key = key
+
+    def release_folder(self) -> None:
+        """Let go of the checkpoint folder's lock (the process ending does the same)."""
+        key, self._lock_key = getattr(self, "_lock_key", None), None
+        fd = _HELD.pop(key, None) if key is not None else None
+        if fd is not None:
+            os.close(fd)
 
     # -- restore ---------------------------------------------------------------------------------
 

@@ -35,6 +35,11 @@ class ServiceDegradedError(SaiDpoError, OSError):
     again, then restores itself. An ``OSError``, so buffered clients keep the reports and retry."""
 
 
+class CheckpointInUseError(InvalidInputError):
+    """Another running service holds the checkpoint folder: two services writing one journal would
+    delete each other's files and lose acknowledged reports."""
+
+
 def param_error(param: str, owner: str, expected: str, got: object) -> InvalidInputError:
     """The house wording for a bad parameter value."""
     return InvalidInputError(

@@ -38,6 +38,7 @@ from sai_dpo import _journal, _snapshot
 from sai_dpo._outcomes import unknown_ids_error, validate_key, validate_n, validate_outcomes
 from sai_dpo._report_buffer import Batch, ReportBuffer
 from sai_dpo._selection_service import SelectionService, _fingerprint
+from sai_dpo._service_durability import check_folder_free
 from sai_dpo._service_pool import find_unknown, read_pool_columns
 from sai_dpo.errors import InvalidInputError, SaiDpoError
 
@@ -220,6 +221,7 @@ def launch(
                     "(it keeps running when this client stops).", name, namespace)
         return client
     ckpt = Path(checkpoint_dir or Path.cwd() / "sai-dpo-checkpoints" / f"{namespace}-{name}").resolve()
+    check_folder_free(ckpt)  # another live service's folder: refused before its pool file is rewritten
     pool_path = _write_pool(pool, ckpt, validate)
     actor = (
         ray.remote(concurrency_groups={DRAW_GROUP: 2})(SelectionService)

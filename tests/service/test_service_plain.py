@@ -185,7 +185,7 @@ def test_snapshot_write_is_atomic(tmp_path, monkeypatch):
         svc.snapshot()
     monkeypatch.undo()
     # No temp file left. The failed snapshot 2 had already opened journal segment 2 (it is empty).
-    assert sorted(p.name for p in tmp_path.iterdir()) == [
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name != ".lock") == [
         "journal-000000000001.log", "journal-000000000002.log", "snapshot-000000000001.npz"]
     back = _svc(tmp_path).stats()
     assert back["restored_from"] == first
@@ -369,3 +369,39 @@ def test_rewards_must_be_numbers_in_python_as_over_http(rewards):
     with pytest.raises(InvalidInputError, match="numbers"):
         svc.report("b0", ["p1"], rewards)
     assert svc.stats()["n_outcomes"] == 0
+
+
+def test_a_second_service_process_on_one_checkpoint_folder_is_refused(tmp_path):
+    """A newcomer started two `serve` processes on one --checkpoint-dir: the second deleted the first's
+    journal and a report acknowledged as applied was lost. The folder is locked while a service lives
+    (another process is refused, naming the holder) and free again when that process ends."""
+    import subprocess
+    import sys
+    import textwrap
+
+    code = textwrap.dedent(f"""
+        import sys, time
+        from data import build_pool
+        from sai_dpo import SelectionConfig
+        from sai_dpo._selection_service import SelectionService
+        from sai_dpo.errors import CheckpointInUseError
+        try:
+            svc = SelectionService(build_pool(30, seed=0, kind="arith"), SelectionConfig(seed=0),
+                                   checkpoint_dir={str(tmp_path)!r})
+        except CheckpointInUseError as exc:
+            print("REFUSED", exc); sys.exit(3)
+        print("UP", flush=True)
+        if sys.argv[1] == "hold":
+            time.sleep(60)
+    """)
+    holder = subprocess.Popen([sys.executable, "-c", code, "hold"], stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "UP"
+        second = subprocess.run([sys.executable, "-c", code, "once"], capture_output=True, text=True, timeout=120)
+        assert second.returncode == 3 and "is in use by a running selection service (pid" in second.stdout
+        assert f"pid {holder.pid}" in second.stdout
+    finally:
+        holder.kill()
+        holder.wait()
+    third = subprocess.run([sys.executable, "-c", code, "once"], capture_output=True, text=True, timeout=120)
+    assert third.returncode == 0 and "UP" in third.stdout  # the holder died: the folder is free again

@@ -145,7 +145,9 @@ def test_unreachable_address_fails_fast_with_one_line():
 @pytest.mark.parametrize("argv,words", [
     (["--snapshot-every", "-1"], "--snapshot-every must be >= 0"),
     (["--http", "-1"], "--http must be a port"),
-    (["--http", "8123", "--detach"], "--detach exits at once"),
+    (["--http", "8123", "--detach", "--address", "127.0.0.1:1"], "--detach exits at once"),
+    (["--detach"], "--detach leaves the service on a running cluster, so it needs --address"),
+    (["--pool", "nope.jsonl"], "does not exist"),  # checked before Ray starts (it took 9 s)
 ])
 def test_serve_refuses_values_that_cannot_work(argv, words, capsys):
     """Issue 15, item 12: these ended in an ActorDiedError traceback or a URL with port -1."""
