@@ -63,9 +63,30 @@ def _utf8(data: bytes, path: Path, error: type[Exception], lineno: int | None = 
                     "save the file as UTF-8.") from None
 
 
+def read_utf8(path: str | os.PathLike, error: type[Exception] | None = None) -> str:
+    """The text of a UTF-8 file; otherwise ``error`` (default :class:`PoolLoadError`) naming the file,
+    the line and the byte. Every reader of a user's text file in the project uses this one."""
+    path = Path(path)
+    return _utf8(path.read_bytes(), path, error or PoolLoadError)
+
+
+def read_yaml(path: str | os.PathLike, error: type[Exception] | None = None):
+    """A YAML file's content (``yaml.safe_load``); ``error`` (default :class:`PoolLoadError`) names the file
+    and the line when it is not UTF-8 or not valid YAML."""
+    import yaml
+
+    error = error or PoolLoadError
+    try:
+        return yaml.safe_load(read_utf8(path, error))
+    except yaml.YAMLError as exc:
+        where = getattr(exc, "problem_mark", None)
+        at = f" at line {where.line + 1}" if where is not None else ""
+        raise error(f"{path}: not valid YAML{at} ({getattr(exc, 'problem', None) or exc}).") from None
+
+
 def _read_json(path: Path) -> list[dict]:
     try:
-        obj = json.loads(_utf8(path.read_bytes(), path, PoolLoadError))
+        obj = json.loads(read_utf8(path))
     except json.JSONDecodeError as exc:
         raise PoolLoadError(f"{path}: not valid JSON ({exc.msg} at line {exc.lineno}).") from exc
     if isinstance(obj, Mapping):
@@ -94,7 +115,7 @@ def _read_parquet(path: Path) -> list[dict]:
 
 
 def _read_csv(path: Path) -> list[dict]:
-    text = _utf8(path.read_bytes(), path, PoolLoadError)
+    text = read_utf8(path)
     reader = csv.DictReader(io.StringIO(text, newline=""))
     rows = [{k: (v if v != "" else None) for k, v in r.items()} for r in reader]
     for r in rows:  # CSV has no lists: choices are stored as a JSON list or "a|b|c"

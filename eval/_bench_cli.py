@@ -134,17 +134,12 @@ def _yaml_fields(path: str, cls) -> dict:
     """A YAML mapping of ``cls`` fields; unknown keys are an error that lists the known ones."""
     from pathlib import Path
 
-    import yaml
+    from data.loaders import read_yaml
 
     file = Path(path)
     if not file.is_file():
         raise FileNotFoundError(f"--config: no file {path!r}")
-    try:
-        data = yaml.safe_load(file.read_text(encoding="utf-8")) or {}
-    except yaml.YAMLError as exc:
-        where = getattr(exc, "problem_mark", None)
-        at = f" at line {where.line + 1}" if where is not None else ""
-        raise ValueError(f"--config {path}: not valid YAML{at} ({getattr(exc, 'problem', None) or exc})") from None
+    data = read_yaml(file, ValueError) or {}
     if not isinstance(data, dict):
         raise ValueError(f"--config {path}: expected a mapping of {cls.__name__} fields, got {type(data).__name__}")
     unknown = sorted(set(data) - set(cls.__dataclass_fields__))

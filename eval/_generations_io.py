@@ -27,7 +27,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from data.loaders import read_jsonl
+from data.loaders import read_jsonl, read_utf8
 from eval._eval_errors import EvalInputError
 
 __all__ = ["DataIssues", "MatchedProblem", "load_generations", "match_generations"]
@@ -93,9 +93,13 @@ def load_generations(path: str | Path) -> list[dict]:
 
 
 def _read_json_rows(path: Path) -> list[dict]:
-    text = path.read_text(encoding="utf-8")
-    if path.suffix.lower() == ".json" and text.lstrip().startswith("["):
-        return json.loads(text)
+    if path.suffix.lower() == ".json":
+        text = read_utf8(path, EvalInputError)
+        if text.lstrip().startswith("["):
+            try:
+                return json.loads(text)
+            except json.JSONDecodeError as exc:
+                raise EvalInputError(f"{path}: not valid JSON ({exc.msg} at line {exc.lineno}).") from None
     return read_jsonl(path, EvalInputError)
 
 

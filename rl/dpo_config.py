@@ -204,14 +204,14 @@ def load_config(path: str | Path | None = None, overrides: dict[str, Any] | None
         FileNotFoundError: the YAML file does not exist.
         InvalidInputError: the file is not a mapping, names an unknown field, or a value is bad.
     """
-    import yaml
+    from data.loaders import read_yaml
 
     values: dict[str, Any] = {}
     if path is not None:
         path = Path(path)
         if not path.is_file():
             raise FileNotFoundError(f"DPO config file {str(path)!r} does not exist; pass an existing YAML file.")
-        loaded = yaml.safe_load(path.read_text()) or {}
+        loaded = read_yaml(path, InvalidInputError) or {}
         if not isinstance(loaded, dict):
             raise InvalidInputError(
                 f"The DPO config file {str(path)!r} must hold a mapping of field: value. "

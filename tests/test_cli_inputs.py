@@ -285,3 +285,27 @@ def test_output_folders_are_out_and_pools_are_pool_paths_everywhere():
         assert "--pool-size" in flags[command], command
     for command in ("eval", "train dpo"):
         assert {"-k", "--k"} <= flags[command], command
+
+
+@pytest.mark.parametrize("argv", [
+    ["train", "dpo", "--config", "{yaml}"],
+    ["bench", "grpo", "--config", "{yaml}"],
+])
+@pytest.mark.parametrize("content, message", [
+    (b"iterations: [1\n", "not valid YAML at line 2"),   # was a PyYAML traceback for train dpo
+    (b"\xff\xfe", "line 1 is not UTF-8 text"),            # was a decode error naming no file
+])
+def test_config_files_that_do_not_read_name_the_file_and_line(argv, content, message, tmp_path, capsys):
+    path = tmp_path / "bad.yaml"
+    path.write_bytes(content)
+    assert main([a.replace("{yaml}", str(path)) for a in argv]) == 2
+    line = _error(capsys)
+    assert str(path) in line and message in line, line
+
+
+@pytest.mark.parametrize("name", ["g.jsonl", "g.json"])
+def test_a_generations_file_that_is_not_utf8_names_the_file(name, tmp_path, capsys):
+    path = tmp_path / name
+    path.write_bytes(b'\xff[{"problem_id": "p"}]\n')
+    assert main(["eval", "--generations", str(path), "--set", "arith", "--out", str(tmp_path / "o")]) == 2
+    assert f"{path}: line 1 is not UTF-8 text" in _error(capsys)
