@@ -11,19 +11,24 @@ already, decayed with ``cell_half_life`` so it follows the model as it trains; a
 term would lag it. What is left to learn is how the features move a problem within its cell
 (``w``) and any bias of the cell table on the problems drawn (``b``).
 
-Fit. Each report adds one row per distinct problem (its rollouts, successes, and the cell logit
-used at that time) to a ring buffer of the newest ``BUFFER_ROWS`` rows. After
-``max(REFIT_MIN_ROWS, held / 2)`` new rows, ``NEWTON_STEPS`` ridge-penalised Newton steps on the
-buffer (warm-started; ``RIDGE`` on ``w``, none on ``b``). The per-problem offsets ``b + w . z_i``
+Fit. Each report adds one row per distinct problem drawn for the first time (its rollouts,
+successes, and the cell logit used at that time) to a ring buffer of the newest ``BUFFER_ROWS`` rows. After
+as many new rows as the buffer held at the last fit (2048, 4096, ... then once per buffer), ``NEWTON_STEPS`` ridge-penalised Newton steps on the
+buffer (warm-started; ``RIDGE`` on ``w``, none on ``b``). Only first draws train it: a problem
+drawn again was chosen for what its own outcomes showed (winner's curse), so its next outcomes
+say less about problems like it than about itself, and the model would learn that bias (``b``)
+and pass it on to problems never seen; the posterior already holds a repeat's own evidence. The per-problem offsets ``b + w . z_i``
 (one float32 per problem) are recomputed from the features (one N x d product) only when the
-prior is used and the coefficients changed since.
+prior is used and the coefficients changed since. Products are numpy loops (``einsum``), not BLAS:
+see :func:`_rowdot`.
 
 Gate (prequential, so every outcome is held out from both models when scored). Before a report
 is added, each of its rows is scored by both priors: the posterior mean the engine would use,
 ``(s_i + k pi) / (a_i + k)`` (the prior itself for a problem never seen), with pi the cell's and
 the model's. Decayed (``half_life``) sums of the two log-losses and of their difference per row
 ``d``: the predictive prior is used while ``sum d > GATE_Z * sqrt(sum d^2)`` (a one-sided test that
-it is better, z > 2), else the cell prior. With features that carry nothing the model's
+it is better, z > 2) and ``sum d > MIN_GAIN * outcomes`` (better by a margin worth having), else
+the cell prior. With features that carry nothing the model's
 out-of-sample loss is slightly worse and the gate stays shut; before any fit both priors are equal.
 """
 
@@ -34,10 +39,12 @@ import numpy as np
 from sai_dpo.errors import InvalidInputError
 
 BUFFER_ROWS = 16384  # newest (problem, report) rows the model is fit on
-REFIT_MIN_ROWS = 512  # fit after this many new rows (or half the rows held, whichever is more)
-NEWTON_STEPS = 2
-RIDGE = 1.0  # penalty on w (standardised features); b is free
+REFIT_MIN_ROWS = 2048  # first fit after this many rows; then after as many new rows as were held
+NEWTON_STEPS = 1  # per refit, warm-started: refits come every few thousand rows
+RIDGE = 10.0  # penalty on w (standardised features; ~5 rows' information per feature); b is free
 GATE_Z = 2.0
+MIN_GAIN = 1e-4  # ... and its log-loss lower by at least this much per outcome (nats)
+FRESH = 0.5  # decayed attempts below which a reported problem counts as drawn for the first time
 _EPS = 1e-4  # probabilities clipped to [_EPS, 1 - _EPS] in the log-losses
 # stats: decayed [loss_cell, loss_pred, outcomes, sum d, sum d^2 (weights squared), round], then
 # totals [loss_cell, loss_pred, outcomes] since the engine was built.
@@ -64,6 +71,17 @@ def check_features(features, n_problems: int) -> np.ndarray:
         row = int(np.flatnonzero(~np.isfinite(arr).all(1))[0])
         raise InvalidInputError(f"The 'features' parameter of {owner} must be finite. Got NaN or inf in row {row} instead.")
     return arr
+
+
+def _rowdot(x: np.ndarray, v: np.ndarray, out: np.ndarray | None = None, chunk: int = 1 << 16) -> np.ndarray:
+    """``x @ v`` for float32 rows ``x`` without BLAS (float32 result): matrix-vector products are
+    cheap here, and a multithreaded BLAS on a busy machine (a Ray actor beside rollout workers)
+    was seen to take 50-100x longer than one thread; numpy's own loops stay predictable."""
+    out = np.empty(len(x), np.float32) if out is None else out
+    v = np.asarray(v, np.float32)
+    for a in range(0, len(x), chunk):
+        np.einsum("nd,d->n", x[a:a + chunk], v, out=out[a:a + chunk])
+    return out
 
 
 def _sigmoid(z):
@@ -107,7 +125,8 @@ class PredictivePrior:
         self.stats_[_AT] = np.nan  # no round yet
         self.buf_idx = np.zeros(BUFFER_ROWS, np.int32)
         self.buf_val = np.zeros((BUFFER_ROWS, 3), np.float32)  # rollouts, successes, cell logit
-        self.buf_meta = np.zeros(3, np.int64)  # rows held, next slot, rows since the last fit
+        self.buf_meta = np.zeros(4, np.int64)  # rows held, next slot, rows since the last fit, rows held then
+        self.buf_z = np.zeros((BUFFER_ROWS, self.d), np.float32)  # standardised features of each row
         self._offsets: np.ndarray | None = None
         self._offsets_coef: np.ndarray | None = None
 
@@ -115,18 +134,25 @@ class PredictivePrior:
     @property
     def active(self) -> bool:
         """Whether the model's prior is used: its prequential log-loss is lower, z > GATE_Z."""
-        diff, diff_sq = self.stats_[3], self.stats_[4]
-        return bool(diff > 0 and diff > GATE_Z * np.sqrt(diff_sq))
+        outcomes, diff, diff_sq = self.stats_[2:5]
+        return bool(diff > MIN_GAIN * outcomes and diff > GATE_Z * np.sqrt(diff_sq))
 
     def _folded(self) -> tuple[np.ndarray, float]:
         """(v, c) with ``b + w . z_i = x_i . v + c`` on the raw features."""
         v = self.coef_[1:] / self.scale_
         return v, float(self.coef_[0] - self.mean_ @ v)
 
-    def linear(self, idx: np.ndarray) -> np.ndarray:
-        """``b + w . z_i`` for the problems ``idx`` (float64)."""
-        v, c = self._folded()
-        return self.features[idx].astype(np.float64) @ v + c
+    def standardised(self, idx: np.ndarray) -> np.ndarray:
+        """z_i for the problems ``idx`` (float32 rows)."""
+        z = self.features[idx].astype(np.float64)
+        z -= self.mean_
+        z /= self.scale_
+        return z.astype(np.float32)
+
+    def linear(self, idx: np.ndarray, z: np.ndarray | None = None) -> np.ndarray:
+        """``b + w . z_i`` for the problems ``idx`` (float64; ``z``: their standardised rows if known)."""
+        z = self.standardised(idx) if z is None else z
+        return _rowdot(z, self.coef_[1:]).astype(np.float64) + self.coef_[0]
 
     def offsets(self) -> np.ndarray:
         """``b + w . z_i`` for every problem (float32, cached until the next fit)."""
@@ -134,7 +160,7 @@ class PredictivePrior:
             v, c = self._folded()
             if self._offsets is None:
                 self._offsets = np.empty(len(self.features), np.float32)
-            np.dot(self.features, v.astype(np.float32), out=self._offsets)
+            _rowdot(self.features, v, out=self._offsets)
             self._offsets += np.float32(c)
             self._offsets_coef = self.coef_.copy()
         return self._offsets
@@ -156,27 +182,28 @@ class PredictivePrior:
         """Score one report (before the tracker adds it) and learn from it; returns the prior mean of
         each of ``uniq`` that was in use before it (None: the cell's). ``cell``: shrunk cell table."""
         cell_p = cell.ravel()[tracker.cell_of[uniq]]
-        prior = None
-        if self.active:
-            prior = _sigmoid(_logit(cell_p) + self.linear(uniq))
+        z = self.standardised(uniq)
+        prior = _sigmoid(_logit(cell_p) + self.linear(uniq, z)) if self.active else None
         fac = np.exp(np.maximum(round_ - tracker.ref[uniq].astype(np.float64), 0) * float(tracker.log_gamma))
         self.score_and_add(uniq, cnt, succ, cell_p, tracker.attempts[uniq] * fac, tracker.successes[uniq] * fac,
-                           k, round_)
+                           k, round_, z)
         return prior
 
-    def score_and_add(self, uniq, cnt, succ, cell_p, a, s, k: float, round_: int) -> None:
+    def score_and_add(self, uniq, cnt, succ, cell_p, a, s, k: float, round_: int, z=None) -> None:
         """Score one report (distinct problems ``uniq`` with ``cnt`` rollouts and ``succ`` successes,
         their cell prior ``cell_p`` and decayed evidence ``a``, ``s`` before the report) under both
         priors, add it to the gate's sums and the training buffer, and refit when due."""
+        z = self.standardised(uniq) if z is None else z
         cell_z = _logit(np.asarray(cell_p, np.float64))
-        pred_p = _sigmoid(cell_z + self.linear(uniq))
+        pred_p = _sigmoid(cell_z + self.linear(uniq, z)) if self.coef_.any() else cell_p  # no fit: the same
         loss_c = _log_loss((s + k * cell_p) / (a + k), cnt, succ)
         loss_p = _log_loss((s + k * pred_p) / (a + k), cnt, succ)
         diff = loss_c - loss_p
         self._add_stats(np.array([loss_c.sum(), loss_p.sum(), cnt.sum(), diff.sum()]), float(diff @ diff), round_)
-        self._append(uniq, cnt, succ, cell_z)
-        held, _, since = self.buf_meta
-        if since >= max(REFIT_MIN_ROWS, held // 2):
+        fresh = a < FRESH  # trained on first draws only (see the module docstring)
+        self._append(uniq[fresh], cnt[fresh], succ[fresh], cell_z[fresh], z[fresh])
+        since, at_fit = self.buf_meta[2:]
+        if since >= max(REFIT_MIN_ROWS, at_fit):
             self.fit()
 
     def _add_stats(self, sums: np.ndarray, diff_sq: float, round_: int) -> None:
@@ -193,33 +220,39 @@ class PredictivePrior:
         s[4] += diff_sq * w * w
         s[6:9] += sums[:3]
 
-    def _append(self, uniq, cnt, succ, cell_z) -> None:
+    def _append(self, uniq, cnt, succ, cell_z, z) -> None:
         m = len(uniq)
         if m > BUFFER_ROWS:  # keep the newest
-            uniq, cnt, succ, cell_z = uniq[-BUFFER_ROWS:], cnt[-BUFFER_ROWS:], succ[-BUFFER_ROWS:], cell_z[-BUFFER_ROWS:]
+            uniq, cnt, succ, cell_z, z = (v[-BUFFER_ROWS:] for v in (uniq, cnt, succ, cell_z, z))
             m = BUFFER_ROWS
-        held, pos, since = (int(x) for x in self.buf_meta)
+        held, pos, since, at_fit = (int(x) for x in self.buf_meta)
         slots = (pos + np.arange(m)) % BUFFER_ROWS
         self.buf_idx[slots] = uniq
         self.buf_val[slots] = np.column_stack([cnt, succ, cell_z])
-        self.buf_meta[:] = (min(held + m, BUFFER_ROWS), (pos + m) % BUFFER_ROWS, since + m)
+        self.buf_z[slots] = z
+        self.buf_meta[:] = (min(held + m, BUFFER_ROWS), (pos + m) % BUFFER_ROWS, since + m, at_fit)
 
     def fit(self) -> None:
         """``NEWTON_STEPS`` ridge Newton steps on the buffer (warm start); a failed step is dropped."""
         held = int(self.buf_meta[0])
-        self.buf_meta[2] = 0
+        self.buf_meta[2:] = (0, held)
         if held == 0:
             return
-        z = (self.features[self.buf_idx[:held]].astype(np.float64) - self.mean_) / self.scale_
-        design = np.column_stack([np.ones(held), z])
+        z = self.buf_z[:held]
         cnt, succ, off = (self.buf_val[:held, j].astype(np.float64) for j in range(3))
         pen = np.full(self.d + 1, RIDGE)
         pen[0] = 1e-6
         c = self.coef_.copy()
+        hess = np.empty((self.d + 1, self.d + 1))
         for _ in range(NEWTON_STEPS):
-            p = _sigmoid(off + design @ c)
-            grad = design.T @ (succ - cnt * p) - pen * c
-            hess = (design * (cnt * p * (1 - p))[:, None]).T @ design + np.diag(pen)
+            p = _sigmoid(off + _rowdot(z, c[1:]) + c[0])
+            r, wt = succ - cnt * p, cnt * p * (1 - p)
+            grad = np.concatenate([[r.sum()], (z * r.astype(np.float32)[:, None]).sum(0, dtype=np.float64)]) - pen * c
+            zw = z * wt.astype(np.float32)[:, None]
+            # [[sum w, sum w z], [sum w z, Z' W Z]]: float32 products (33 x 33 from a few 10k rows)
+            hess[0, 0], hess[0, 1:] = wt.sum(), zw.sum(0, dtype=np.float64)
+            hess[1:, 0], hess[1:, 1:] = hess[0, 1:], np.einsum("ni,nj->ij", zw, z)
+            hess += np.diag(pen)
             try:
                 step = np.linalg.solve(hess, grad)
             except np.linalg.LinAlgError:
@@ -240,7 +273,7 @@ class PredictivePrior:
         if "pred_coef" not in state:
             return False
         shapes = {"pred_coef": (self.d + 1,), "pred_stats": (_N_STATS,), "pred_buf_idx": (BUFFER_ROWS,),
-                  "pred_buf_val": (BUFFER_ROWS, 3), "pred_buf_meta": (3,), "pred_scale": (2, self.d)}
+                  "pred_buf_val": (BUFFER_ROWS, 3), "pred_buf_meta": (4,), "pred_scale": (2, self.d)}
         for name, shape in shapes.items():
             if name not in state or np.shape(state[name]) != shape:
                 raise InvalidInputError(
@@ -263,6 +296,8 @@ class PredictivePrior:
         self.buf_idx = np.array(state["pred_buf_idx"], np.int32)
         self.buf_val = np.array(state["pred_buf_val"], np.float32)
         self.buf_meta = np.array(state["pred_buf_meta"], np.int64)
+        held = int(self.buf_meta[0])
+        self.buf_z[:held] = self.standardised(self.buf_idx[:held])  # derived: not saved
 
 
 def prior_means(logit_cell: np.ndarray, cell_index: np.ndarray, offsets: np.ndarray, out: np.ndarray) -> np.ndarray:
