@@ -391,6 +391,25 @@ def render_compare_markdown(cmp: dict) -> str:
     return "\n".join(lines) + "\n"
 
 
+def _check_same_problems(run_a, run_b, a: dict, b: dict, va: ProblemValues | None, vb: ProblemValues | None) -> None:
+    """Refuse two evals of different problems: each side's figures are over its own problems, so their
+    difference would mix the change with the change of problems (a half eval looked 0.025 worse)."""
+    if va is not None and vb is not None:
+        ids_a, ids_b = set(va.ids), set(vb.ids)
+        if ids_a == ids_b:
+            return
+        shared = len(ids_a & ids_b)
+        counts = f"{len(ids_a)} and {len(ids_b)} problems, {shared} in both"
+    elif a.get("n_problems") == b.get("n_problems"):
+        return
+    else:
+        counts = f"{a.get('n_problems')} and {b.get('n_problems')} problems"
+    raise EvalInputError(
+        f"{run_a} and {run_b} scored different problems ({counts}): their differences would compare different "
+        "problems. Evaluate both on the same problems (the same --set, every problem with completions)."
+    )
+
+
 def write_compare_report(run_a: str | Path, run_b: str | Path, out_dir: str | Path) -> dict[str, Path]:
     """Compare two eval folders; write ``compare.json``, ``report.html`` and ``report.md``."""
     a, b = load_metrics(run_a), load_metrics(run_b)
@@ -399,10 +418,14 @@ def write_compare_report(run_a: str | Path, run_b: str | Path, out_dir: str | Pa
             f"{run_a} was scored on {a['set']!r} and {run_b} on {b['set']!r}: deltas between different eval sets "
             "mean nothing. Evaluate both on the same set."
         )
+    out = Path(out_dir)
+    for run in (run_a, run_b):  # writing there would replace that eval's own report.html / report.md
+        if out.resolve() == Path(run).resolve():
+            raise EvalInputError(f"--out {out} is one of the evals being compared; pass a new folder for the comparison.")
     (va, why_a), (vb, why_b) = load_problem_values(run_a, a), load_problem_values(run_b, b)
+    _check_same_problems(run_a, run_b, a, b, va, vb)
     note = "; ".join(dict.fromkeys(w for w in (why_a, why_b) if w))
     cmp = compare_metrics(a, b, str(run_a), str(run_b), va, vb, note=note)
-    out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     paths = {"json": out / "compare.json", "html": out / "report.html", "markdown": out / "report.md"}
     paths["json"].write_text(json.dumps(cmp, indent=2) + "\n", encoding="utf-8")

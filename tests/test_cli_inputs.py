@@ -309,3 +309,21 @@ def test_a_generations_file_that_is_not_utf8_names_the_file(name, tmp_path, caps
     path.write_bytes(b'\xff[{"problem_id": "p"}]\n')
     assert main(["eval", "--generations", str(path), "--set", "arith", "--out", str(tmp_path / "o")]) == 2
     assert f"{path}: line 1 is not UTF-8 text" in _error(capsys)
+
+
+def test_compare_refuses_evals_of_different_problems_and_an_output_over_an_input(tmp_path, capsys):
+    """A newcomer compared a 20-problem eval with its first 10 problems (same completions) and got
+    non-zero differences; `--compare A B --out A` replaced A's own report. Both are refused now."""
+    pool_path, gens = _generations(tmp_path, 2)
+    half = tmp_path / "half.jsonl"
+    half.write_text("".join(gens.read_text().splitlines(keepends=True)[:6]))  # 3 of the 6 problems
+    common = ["--set", str(pool_path), "--no-progress", "--workers", "1"]
+    assert main(["eval", "--generations", str(gens), "--out", str(tmp_path / "a"), *common]) == 0
+    assert main(["eval", "--generations", str(half), "--out", str(tmp_path / "h"), *common]) == 0
+    capsys.readouterr()
+    assert main(["eval", "--compare", str(tmp_path / "a"), str(tmp_path / "h"), "--out", str(tmp_path / "c")]) == 2
+    assert "scored different problems (6 and 3 problems, 3 in both)" in _error(capsys)
+    before = (tmp_path / "a" / "report.md").read_text()
+    assert main(["eval", "--compare", str(tmp_path / "a"), str(tmp_path / "a"), "--out", str(tmp_path / "a")]) == 2
+    assert "is one of the evals being compared" in _error(capsys)
+    assert (tmp_path / "a" / "report.md").read_text() == before
