@@ -149,6 +149,9 @@ class SelectionCallback(TrainerCallback):
         new = self._new_rounds(final)
         if not new:
             return []
+        # Reports to a service are buffered: send them first, so the tracker's figures in this record
+        # include the rounds it describes (with the service they lagged by up to 8 rounds).
+        self.selection.flush()
         summary = self.selection.summary()
         records = []
         for r, rows in new.items():
