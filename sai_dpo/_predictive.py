@@ -112,6 +112,7 @@ class PredictivePrior:
         mean = features.mean(0, dtype=np.float64)
         sd = np.sqrt(np.maximum((features.astype(np.float64) ** 2).mean(0) - mean**2, 0.0))
         self.mean_, self.scale_ = mean, np.where(sd > 1e-12, sd, 1.0)
+        self._mean32, self._inv_scale32 = mean.astype(np.float32), (1 / self.scale_).astype(np.float32)
         self.reset()
 
     @property
@@ -144,10 +145,10 @@ class PredictivePrior:
 
     def standardised(self, idx: np.ndarray) -> np.ndarray:
         """z_i for the problems ``idx`` (float32 rows)."""
-        z = self.features[idx].astype(np.float64)
-        z -= self.mean_
-        z /= self.scale_
-        return z.astype(np.float32)
+        z = self.features[idx]
+        z -= self._mean32
+        z *= self._inv_scale32
+        return z
 
     def linear(self, idx: np.ndarray, z: np.ndarray | None = None) -> np.ndarray:
         """``b + w . z_i`` for the problems ``idx`` (float64; ``z``: their standardised rows if known)."""
@@ -247,10 +248,11 @@ class PredictivePrior:
         for _ in range(NEWTON_STEPS):
             p = _sigmoid(off + _rowdot(z, c[1:]) + c[0])
             r, wt = succ - cnt * p, cnt * p * (1 - p)
-            grad = np.concatenate([[r.sum()], (z * r.astype(np.float32)[:, None]).sum(0, dtype=np.float64)]) - pen * c
-            zw = z * wt.astype(np.float32)[:, None]
+            grad = np.concatenate([[r.sum()], np.einsum("n,nd->d", r.astype(np.float32), z)]) - pen * c
+            wt32 = wt.astype(np.float32)
+            zw = z * wt32[:, None]
             # [[sum w, sum w z], [sum w z, Z' W Z]]: float32 products (33 x 33 from a few 10k rows)
-            hess[0, 0], hess[0, 1:] = wt.sum(), zw.sum(0, dtype=np.float64)
+            hess[0, 0], hess[0, 1:] = wt.sum(), np.einsum("n,nd->d", wt32, z)
             hess[1:, 0], hess[1:, 1:] = hess[0, 1:], np.einsum("ni,nj->ij", zw, z)
             hess += np.diag(pen)
             try:

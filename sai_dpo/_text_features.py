@@ -97,6 +97,30 @@ def _mix(h: np.ndarray) -> np.ndarray:
     return h
 
 
+def _fmix32(h: np.ndarray) -> np.ndarray:
+    """murmur3's 32-bit finaliser of ``h`` (uint32, in place) after a salt."""
+    with np.errstate(over="ignore"):
+        h ^= np.uint32(_SALT["char"] & 0xFFFFFFFF)
+        h ^= h >> np.uint32(16)
+        h *= np.uint32(0x85EBCA6B)
+        h ^= h >> np.uint32(13)
+        h *= np.uint32(0xC2B2AE35)
+        h ^= h >> np.uint32(16)
+    return h
+
+
+def _add_kind(total: np.ndarray, doc: np.ndarray, h: np.ndarray, dim: int) -> np.ndarray:
+    """Add one kind of n-gram (text of each, 32-bit hash of each) to ``total``, L2-normalised per text:
+    ``h mod 2 dim`` gives the bucket (``// 2``) and the sign (lowest bit)."""
+    n_docs = len(total)
+    # Unweighted counts of (text, bucket, sign) are faster than a weighted bincount.
+    slot = h % np.uint32(2 * dim) if dim & (dim - 1) else h & np.uint32(2 * dim - 1)
+    c = np.bincount(doc * (2 * dim) + slot, minlength=n_docs * 2 * dim).reshape(n_docs, dim, 2)
+    v = (c[:, :, 0] - c[:, :, 1]).astype(np.float64)
+    total += v / np.maximum(np.linalg.norm(v, axis=1, keepdims=True), 1e-12)
+    return total
+
+
 def _hash_chunk(texts, dim: int) -> np.ndarray:
     """Features of a few thousand texts (see the module docstring)."""
     joined = "\x00".join((t or "").replace("\x00", " ").lower() for t in texts) + "\x00"
@@ -117,10 +141,11 @@ def _hash_chunk(texts, dim: int) -> np.ndarray:
         def span_hash(s, e):
             return (q[e] - q[s]) * pw[e - 1]
 
+        # Char 3-grams [i, i + 3) inside one text: the 24-bit key itself, hashed in 32 bits.
+        ok = ~(sep[:-2] | sep[1:-1] | sep[2:])
+        key = (b[:-2].astype(np.uint32) << np.uint32(16)) | (b[1:-1].astype(np.uint32) << np.uint32(8)) | b[2:]
+        total = _add_kind(np.zeros((n_docs, dim)), doc[:-2][ok], _fmix32(key[ok]), dim)
         kinds = []
-        # Char 3-grams: [i, i + 3) inside one text.
-        s = np.flatnonzero(~(sep[:-2] | sep[1:-1] | sep[2:]))
-        kinds.append((doc[s], span_hash(s, s + 3) ^ _U64(_SALT["char"])))
         # Tokens: runs of word bytes, and every other non-space byte alone.
         word = ((b >= 97) & (b <= 122)) | ((b >= 48) & (b <= 57)) | (b >= 128)
         other = ~word & ~sep & (b != 32) & (b != 9) & (b != 10) & (b != 13)
@@ -134,12 +159,7 @@ def _hash_chunk(texts, dim: int) -> np.ndarray:
         same = tok_doc[:-1] == tok_doc[1:]
         big = tok[:-1][same] * _U64(_P) + tok[1:][same]
         kinds.append((tok_doc[:-1][same], big ^ _U64(_SALT["bigram"])))
-        total = np.zeros((n_docs, dim))
         for d, h in kinds:
-            h = _mix(h)
-            bucket = ((h >> _U64(32)) % _U64(dim)).astype(np.int64)
-            sign = 1.0 - 2.0 * (h & _U64(1)).astype(np.float64)
-            v = np.bincount(d * dim + bucket, weights=sign, minlength=n_docs * dim).reshape(n_docs, dim)
-            total += v / np.maximum(np.linalg.norm(v, axis=1, keepdims=True), 1e-12)
+            _add_kind(total, d, (_mix(h) >> _U64(32)).astype(np.uint32), dim)
     total /= np.maximum(np.linalg.norm(total, axis=1, keepdims=True), 1e-12)
     return total.astype(np.float32)

@@ -242,7 +242,8 @@ class SelectionEngine:
             if rasch:
                 terms = _rasch.calibration_terms(t, uniq, cnt, succ, r, cfg.ability_drift)
             else:
-                est = cell_estimates(t, r, cfg.prior_strength, cfg.base_accuracy)
+                if self.predictor_ is None:
+                    est = cell_estimates(t, r, cfg.prior_strength, cfg.base_accuracy)
                 terms = calibration_terms(t, uniq, cnt, succ, r, est, cfg.posterior_strength, prior)
             t.add_calibration(*terms, r)
         if rasch:

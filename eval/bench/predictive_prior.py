@@ -3,7 +3,7 @@
 Run from the repository root::
 
     python -m eval.bench.predictive_prior                       # scale at 1M, then log-loss
-    python -m eval.bench.predictive_prior --part scale --size 1000000
+    python -m eval.bench.predictive_prior --part scale --size 1000000 --strength 0
     python -m eval.bench.predictive_prior --part logloss --seeds 3
 
 The world (fixed before any run): a pool of 50 skills x 5 levels; problem i's features x_i are d
@@ -22,6 +22,8 @@ after a report), bytes per problem, ``state_dict`` -> ``np.savez`` -> ``np.load`
 ``load_state_dict``, and the model's own costs: one refit and one recompute of the per-problem
 offsets (one N x d product), amortised over the rows between refits.
 
+``scale`` also times :func:`sai_dpo.problem_features` over ``--text-size`` synthetic texts.
+
 ``logloss``: for each strength and seed, ``--rounds`` rounds of draw(512) + 8 rollouts each through
 an engine with the predictive prior; prints the prequential log-loss per outcome of both priors (each
 report scored before either learns from it), the share of rounds the gate used the model, and the
@@ -39,7 +41,7 @@ import time
 
 import numpy as np
 
-from sai_dpo import SelectionConfig, SelectionEngine
+from sai_dpo import SelectionConfig, SelectionEngine, problem_features
 from sai_dpo._predictive import BUFFER_ROWS, REFIT_MIN_ROWS
 
 G = 8
@@ -142,12 +144,28 @@ def run_scale(size: int, strength: float, draws: int, warm_rounds: int, report_b
               f"{f['used']:>5.2f}", flush=True)
     f = rows[1]
     every = BUFFER_ROWS  # rows between refits once the buffer is full
-    print(f"model: one refit {f['fit_ms']:.1f} ms, offsets recompute {f['offsets_ms']:.1f} ms; a refit every "
-          f"{REFIT_MIN_ROWS}, then as many as held, = {every} rows (~{every * G} outcomes) -> "
+    print(f"model: one refit {f['fit_ms']:.1f} ms (inside report), offsets recompute {f['offsets_ms']:.1f} ms (the "
+          f"next draw, only while the model is used); a refit after {REFIT_MIN_ROWS} first-draw rows, then after as "
+          f"many as held, i.e. every {every} rows (~{every * G} outcomes) at steady state -> "
           f"{(f['fit_ms'] + f['offsets_ms']) * 1e3 / (every * G):.3f} us per outcome amortised")
     print("used = share of timed draws that used the predictive prior; B/prob = tracker, +model = offsets "
           "cache, +feat = the features (4 * d bytes); wall clock, cpu = process CPU time")
     return rows
+
+
+def run_text(n: int) -> float:
+    """Seconds of ``problem_features`` (dim 32) over ``n`` synthetic problem texts (~280 characters)."""
+    rng = np.random.default_rng(0)
+    vocab = np.array("find the number of integers such that triangle area circle radius probability prime sum "
+                     "digits let be $x^2$ \\frac{1}{2} + = ( ) , . 3 17 2024 remainder divided by".split())
+    texts = [" ".join(vocab[rng.integers(0, len(vocab), 50)]) for _ in range(n)]
+    t0 = time.perf_counter()
+    problem_features(texts)
+    dt = time.perf_counter() - t0
+    chars = sum(map(len, texts)) / n
+    print(f"problem_features: {n} texts of ~{chars:.0f} characters in {dt:.2f} s ({n / dt:,.0f} texts/s; "
+          f"1M texts ~{dt * 1e6 / n:.0f} s, once at load)")
+    return dt
 
 
 # -------------------------------------------------------------------------------------- logloss
@@ -210,6 +228,9 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--part", choices=("all", "scale", "logloss"), default="all")
     parser.add_argument("--size", type=int, default=1_000_000, help="pool size of the scale part")
+    parser.add_argument("--strength", type=float, default=1.0, help="feature strength of the scale part's world")
+    parser.add_argument("--text-size", type=int, default=100_000,
+                        help="texts timed through problem_features (0: skip)")
     parser.add_argument("--draws", type=int, default=40)
     parser.add_argument("--warm-rounds", type=int, default=20)
     parser.add_argument("--report-batches", type=int, default=100)
@@ -219,7 +240,9 @@ def main(argv=None) -> int:
     parser.add_argument("--rounds", type=int, default=60)
     args = parser.parse_args(argv)
     if args.part in ("all", "scale"):
-        run_scale(args.size, 1.0, args.draws, args.warm_rounds, args.report_batches)
+        run_scale(args.size, args.strength, args.draws, args.warm_rounds, args.report_batches)
+        if args.text_size:
+            run_text(args.text_size)
     if args.part in ("all", "logloss"):
         run_logloss(args.logloss_size, [float(s) for s in args.strengths.split(",")], args.seeds, args.rounds)
     return 0
