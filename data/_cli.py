@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 import time
+from pathlib import Path
 
 from data._cli_args import int_at_least, output_file
 
@@ -22,6 +24,7 @@ def register(sub) -> None:
     b.add_argument("--seed", type=int, default=0, help="generator seed (default 0)")
     b.add_argument("--kind", default="mixed", choices=_kinds(), help="problem family (default mixed)")
     b.add_argument("--out", required=True, help="output file (.parquet, .jsonl, .json or .csv)")
+    b.add_argument("--no-progress", action="store_true", help="hide the progress bars")
     b.set_defaults(func=_build)
 
     c = ps.add_parser("cluster", help="assign skills by K-Means clustering of the problem text")
@@ -37,16 +40,19 @@ def register(sub) -> None:
     c.add_argument("--with-solution", action="store_true",
                    help="cluster each problem's text followed by its reference solution (CHAMP pools only)")
     c.add_argument("--out", default=None, help="write the clustered pool here")
+    c.add_argument("--no-progress", action="store_true", help="hide the progress bars")
     c.set_defaults(func=_cluster)
 
     s = ps.add_parser("show", help="print counts by skill and level")
-    s.add_argument("file", help="pool file, hub id or builtin:NAME")
+    s.add_argument("file", nargs="?", help="pool file, hub id or builtin:NAME (or --pool)")
+    s.add_argument("--pool", dest="pool_flag", metavar="POOL", help="the same, as a flag (like pool cluster's)")
     s.add_argument("--preset", default=None, help="column preset of the pool file")
     _hub_args(s)
     s.set_defaults(func=_show)
 
     v = ps.add_parser("validate", help="check a pool file against the record schema")
-    v.add_argument("file", help="pool file, hub id or builtin:NAME")
+    v.add_argument("file", nargs="?", help="pool file, hub id or builtin:NAME (or --pool)")
+    v.add_argument("--pool", dest="pool_flag", metavar="POOL", help="the same, as a flag (like pool cluster's)")
     v.add_argument("--preset", default=None, help="column preset of the pool file")
     _hub_args(v)
     v.add_argument("--skip-invalid", action="store_true", help="drop invalid rows and report them")
@@ -74,7 +80,7 @@ def _build(args) -> int:
     from data.generator import build_pool
     from data.loaders import save_pool
 
-    output_file(args.out)
+    _pool_file(args.out)
     t0 = time.perf_counter()
     pool = build_pool(args.n, seed=args.seed, kind=args.kind)
     t1 = time.perf_counter()
@@ -96,7 +102,10 @@ def _cluster(args) -> int:
         print("error: --method embed needs the 'embed' extra (pip install 'sai-dpo[embed]').", file=sys.stderr)
         return 2
     if args.out:
-        output_file(args.out)
+        _pool_file(args.out)
+        if Path(args.out).expanduser().resolve() == Path(args.pool).expanduser().resolve():
+            raise ValueError(f"--out {args.out} is the input pool: clustering would replace its skills for good; "
+                             "write the clustered pool to another file.")
     pool = _load(args, args.pool)
     champ = _champ_data(args, pool)
     texts = None
@@ -119,10 +128,25 @@ def _cluster(args) -> int:
     print(f"clustered {len(pool)} {what} into {len(result.names)} clusters with {args.method} in {elapsed:.1f} s")
     for i, name in enumerate(result.names):
         print(f"  {name:<50} {counts.get(i, 0):>7}")
-    _print_scores(new, result, ari, champ)
+    earlier = ari is not None and all(_CLUSTER_NAME.match(str(x)) for x in pool["skill"])
+    _print_scores(new, result, ari, champ, "the pool's skills (cluster labels of an earlier `pool cluster`, "
+                  "not true skills)" if earlier else "true skills")
     if args.out:
         print(f"wrote {save_pool(new, args.out)}")
     return 0
+
+
+# The skill names `pool cluster` writes: "c3:digit|sum|prime".
+_CLUSTER_NAME = re.compile(r"^c\d+:")
+_SAVE_SUFFIXES = (".parquet", ".jsonl", ".ndjson", ".json", ".csv")  # what save_pool writes
+
+
+def _pool_file(path: str) -> None:
+    """An output pool path: a known pool suffix and a writable place, checked before any work."""
+    if Path(path).suffix.lower() not in _SAVE_SUFFIXES:
+        raise ValueError(f"--out {path}: a pool is saved as one of {', '.join(_SAVE_SUFFIXES)}; "
+                         f"got {Path(path).suffix or 'no suffix'}")
+    output_file(path)
 
 
 def _champ_data(args, pool) -> dict | None:
@@ -148,14 +172,14 @@ def _champ_data(args, pool) -> dict | None:
         return None
 
 
-def _print_scores(new, result, ari, champ: dict | None) -> None:
+def _print_scores(new, result, ari, champ: dict | None, against: str = "true skills") -> None:
     from data.cluster import normalized_mutual_info, tag_sharing
 
     if ari is None:
         print("ARI: n/a (the pool has no true skills)")
     else:
-        print(f"ARI vs true skills: {ari:.3f}")
-        print(f"NMI vs true skills: {normalized_mutual_info(new['true_skill'], result.labels):.3f}")
+        print(f"ARI vs {against}: {ari:.3f}")
+        print(f"NMI vs {against}: {normalized_mutual_info(new['true_skill'], result.labels):.3f}")
     if champ is None:
         return
     from data.champ import concepts
@@ -172,8 +196,14 @@ def _print_scores(new, result, ari, champ: dict | None) -> None:
     print(f"{line}, random clusters of the same sizes {s.baseline:.3f}")
 
 
+def _source(args) -> str:
+    if (args.file is None) == (args.pool_flag is None):
+        raise ValueError("name one pool: `sai-dpo pool show FILE` or `--pool FILE`")
+    return args.pool_flag or args.file
+
+
 def _show(args) -> int:
-    pool = _load(args, args.file)
+    pool = _load(args, _source(args))
     table: dict[str, dict] = {}
     levels: set = set()
     for skill, level in zip(pool["skill"], pool["level"], strict=True):
@@ -197,7 +227,8 @@ def _show(args) -> int:
 
 
 def _validate(args) -> int:
-    pool = _load(args, args.file, skip_invalid=args.skip_invalid)
+    source = _source(args)
+    pool = _load(args, source, skip_invalid=args.skip_invalid)
     summary = pool.info.description or f"{len(pool)} rows, all valid"
-    print(f"{args.file}: {summary}")
+    print(f"{source}: {summary}")
     return 0

@@ -327,3 +327,27 @@ def test_compare_refuses_evals_of_different_problems_and_an_output_over_an_input
     assert main(["eval", "--compare", str(tmp_path / "a"), str(tmp_path / "a"), "--out", str(tmp_path / "a")]) == 2
     assert "is one of the evals being compared" in _error(capsys)
     assert (tmp_path / "a" / "report.md").read_text() == before
+
+
+def test_pool_cluster_refuses_a_bad_output_before_work_and_says_when_skills_are_earlier_clusters(tmp_path, capsys):
+    pool = tmp_path / "p.jsonl"
+    assert main(["pool", "build", "--pool-size", "120", "--out", str(pool), "--no-progress"]) == 0
+    capsys.readouterr()
+    assert main(["pool", "cluster", "--pool", str(pool), "--out", str(tmp_path / "c.txt")]) == 2
+    assert "a pool is saved as one of" in _error(capsys)  # it clustered first, then failed on the suffix
+    assert main(["pool", "cluster", "--pool", str(pool), "--out", str(pool)]) == 2
+    assert "is the input pool" in _error(capsys)  # it replaced the input's skills for good
+    clustered = tmp_path / "c.jsonl"
+    assert main(["pool", "cluster", "--pool", str(pool), "--out", str(clustered), "--no-progress"]) == 0
+    assert "ARI vs true skills:" in capsys.readouterr().out
+    assert main(["pool", "cluster", "--pool", str(clustered), "--no-progress"]) == 0
+    out = capsys.readouterr().out  # re-clustering compared clusters with clusters and called it "true skills"
+    assert "ARI vs the pool's skills (cluster labels of an earlier `pool cluster`, not true skills)" in out
+    assert "vs true skills" not in out
+
+
+def test_pool_show_and_validate_take_the_pool_as_a_flag_too(tmp_path, capsys):
+    pool = tmp_path / "p.jsonl"
+    assert main(["pool", "build", "--pool-size", "20", "--out", str(pool), "--no-progress"]) == 0
+    assert main(["pool", "show", "--pool", str(pool)]) == 0 and main(["pool", "validate", str(pool)]) == 0
+    assert main(["pool", "validate"]) == 2 and "name one pool" in _error(capsys)
