@@ -8,7 +8,7 @@ import sys
 import time
 from pathlib import Path
 
-from data._cli_args import int_at_least, output_file
+from data._cli_args import MAX_POOL_SIZE, int_at_least, int_between, output_file
 
 
 def register(sub) -> None:
@@ -18,9 +18,9 @@ def register(sub) -> None:
     ps = p.add_subparsers(dest="pool_command", metavar="POOL_COMMAND")
 
     b = ps.add_parser("build", help="generate a built-in pool and save it")
-    b.add_argument("--pool-size", dest="n", type=int_at_least(1), default=20000,
-                   help="number of problems (default 20000)")
-    b.add_argument("--n", dest="n", type=int_at_least(1), help=argparse.SUPPRESS)  # old name of --pool-size
+    b.add_argument("--pool-size", dest="n", type=int_between(1, MAX_POOL_SIZE), default=20000,
+                   help=f"number of problems, at most {MAX_POOL_SIZE:,} (default 20000)")
+    b.add_argument("--n", dest="n", type=int_between(1, MAX_POOL_SIZE), help=argparse.SUPPRESS)  # old --pool-size
     b.add_argument("--seed", type=int, default=0, help="generator seed (default 0)")
     b.add_argument("--kind", default="mixed", choices=_kinds(), help="problem family (default mixed)")
     b.add_argument("--out", required=True, help="output file (.parquet, .jsonl, .json or .csv)")

@@ -14,8 +14,13 @@ import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
-__all__ = ["output_dir", "output_file", "int_at_least", "int_between", "positive_number", "non_negative_number",
+__all__ = ["MAX_POOL_SIZE", "output_dir", "output_file", "int_at_least", "int_between", "positive_number", "non_negative_number",
            "hide_library_progress"]
+
+
+#: The largest generated pool a command accepts: 10M problems take minutes and gigabytes already; a
+#: typo with more zeros ran for ever, its memory growing.
+MAX_POOL_SIZE = 10_000_000
 
 
 def _check_writable(folder: Path, flag: str, shown: Path) -> None:

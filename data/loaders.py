@@ -174,6 +174,7 @@ def _check_mapped_columns(rows: list[dict], columns: Mapping[str, str] | None, t
 def _map_rows(rows: list[dict], mapper, columns: Mapping[str, str] | None, tag: str) -> dict[str, list]:
     _check_mapped_columns(rows, columns, tag)
     cols: dict[str, list] = {c: [] for c in COLUMNS}
+    assigned: list[str] = []
     for i, row in enumerate(rows):
         rec = mapper(row)
         for field, src in (columns or {}).items():
@@ -183,6 +184,7 @@ def _map_rows(rows: list[dict], mapper, columns: Mapping[str, str] | None, tag: 
             rec["level"] = parse_level(rec["level"]) if parse_level(rec["level"]) is not None else rec["level"]
         if rec.get("id") is None or rec.get("id") == "":
             rec["id"] = _stable_id(tag, i, rec.get("problem"))
+            assigned.append(rec["id"])
         elif isinstance(rec["id"], int):
             rec["id"] = str(rec["id"])
         if isinstance(rec.get("skill"), int):
@@ -192,6 +194,10 @@ def _map_rows(rows: list[dict], mapper, columns: Mapping[str, str] | None, tag: 
             rec["source"] = tag
         for c in COLUMNS:
             cols[c].append(rec.get(c))
+    if assigned and not (mapper is not _generic and len(assigned) == len(rows)):  # id-less sets with a preset
+        logger.warning("%s: %d of %d rows have no id; each got a stable one from the source, its row number and "
+                       "its text (e.g. %r): generations files must use these ids", tag, len(assigned), len(rows),
+                       assigned[0])
     return cols
 
 

@@ -24,7 +24,9 @@ def register(sub) -> None:
     src.add_argument("--generations", metavar="FILE", help="JSONL or parquet: problem_id + completion(s)")
     src.add_argument("--model", metavar="DIR", help="model folder (save_pretrained) to sample from")
     src.add_argument("--compare", nargs=2, metavar=("RUN_A", "RUN_B"), help="two eval output folders")
-    p.add_argument("--set", dest="eval_set", metavar="NAME_OR_FILE", help="eval set (builtin name or pool file)")
+    p.add_argument("--set", dest="eval_set", metavar="NAME_OR_FILE",
+                   help="eval set: a pool file, champ (the `real` extra), or a generated set: aime-style, amc-style, "
+                        "math-style, arith, digits, mixed (the training pools of those names: not held out)")
     p.add_argument("--preset", default=None, help="loader preset for --set (see data.load_pool)")
     p.add_argument("--out", required=True, metavar="DIR", help="output folder")
     p.add_argument("--tokenizer", default=None, metavar="DIR",
@@ -101,6 +103,10 @@ def _run_eval(args: argparse.Namespace) -> int:
         extra = {"token_counter": tokenizer_counter(args.tokenizer), "token_unit": f"tokens of {args.tokenizer}"}
     generations = args.generations
     pool, set_name = resolve_eval_set(args.eval_set, args.preset)  # loaded once, used twice with --model
+    if str(set_name).startswith("builtin:"):
+        print(f"note: {set_name} is a generated pool (seed 0), the same problems a training run on {set_name} "
+              "drew from: not a held-out score. For one, evaluate on data.heldout_pool(...) saved to a file (the "
+              "demo writes OUT/heldout.jsonl).", file=sys.stderr)
     if args.model:
         generations, counter = generations_from_model(
             args.model, pool, k=args.k, max_new_tokens=args.max_new_tokens,

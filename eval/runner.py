@@ -34,7 +34,7 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 
-BUILTIN_SETS = ("aime-style", "amc-style", "math-style", "arith")
+BUILTIN_SETS = ("aime-style", "amc-style", "math-style", "arith", "digits", "mixed")
 WHITESPACE_UNIT = "whitespace-separated words"
 
 

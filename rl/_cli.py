@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from data._cli_args import int_at_least, output_dir
+from data._cli_args import int_at_least, int_between, output_dir
 from sai_dpo.policies import POLICIES
 
 
@@ -15,8 +15,8 @@ def register(sub) -> None:
         "policy (OUT/policy), score both on the held-out set, and write report.html / report.md.",
     )
     p.add_argument("--steps", type=int_at_least(1), default=300, help="GRPO optimizer steps (default 300)")
-    p.add_argument("--pool-size", type=int_at_least(4), default=2000,
-                   help="problems in the digits pool, at least 4 (default 2000)")
+    p.add_argument("--pool-size", type=int_between(4, 1_000_000), default=2000,
+                   help="problems in the digits pool, 4 to 1,000,000 (default 2000)")
     p.add_argument("--out", default="runs/demo", help="run folder (default runs/demo)")
     p.add_argument("--policy", default="sai_dpo",
                    choices=sorted(POLICIES),

@@ -351,3 +351,27 @@ def test_pool_show_and_validate_take_the_pool_as_a_flag_too(tmp_path, capsys):
     assert main(["pool", "build", "--pool-size", "20", "--out", str(pool), "--no-progress"]) == 0
     assert main(["pool", "show", "--pool", str(pool)]) == 0 and main(["pool", "validate", str(pool)]) == 0
     assert main(["pool", "validate"]) == 2 and "name one pool" in _error(capsys)
+
+
+def test_rows_without_an_id_get_a_stable_one_and_the_load_says_so(tmp_path, caplog):
+    """The README said a missing id stops the load; ids were made up silently instead (generations
+    keyed by the user's own ids then matched nothing). Now the load warns, naming an example."""
+    import logging
+
+    from data import load_pool
+
+    path = tmp_path / "noid.jsonl"
+    path.write_text('{"problem": "1+1", "answer": "2"}\n{"id": "b", "problem": "2+2", "answer": "4"}\n')
+    with caplog.at_level(logging.WARNING, logger="data.loaders"):
+        pool = load_pool(path)
+    assert pool["id"][1] == "b" and pool["id"][0].startswith("noid-")
+    assert load_pool(path)["id"][0] == pool["id"][0]  # stable
+    assert "1 of 2 rows have no id" in caplog.text and pool["id"][0] in caplog.text
+
+
+def test_a_generated_eval_set_is_named_as_not_held_out(tmp_path, capsys):
+    gens = tmp_path / "g.jsonl"
+    gens.write_text('{"problem_id": "digits-0-1", "completion": "3"}\n')
+    assert main(["eval", "--generations", str(gens), "--set", "digits", "--out", str(tmp_path / "o"),
+                 "--no-progress", "--workers", "1"]) == 0  # `--set digits` went to the model hub
+    assert "builtin:digits is a generated pool" in capsys.readouterr().err
