@@ -34,6 +34,8 @@ out-of-sample loss is slightly worse and the gate stays shut; before any fit bot
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from sai_dpo.errors import InvalidInputError
@@ -135,8 +137,8 @@ class PredictivePrior:
     @property
     def active(self) -> bool:
         """Whether the model's prior is used: its prequential log-loss is lower, z > GATE_Z."""
-        outcomes, diff, diff_sq = self.stats_[2:5]
-        return bool(diff > MIN_GAIN * outcomes and diff > GATE_Z * np.sqrt(diff_sq))
+        outcomes, diff, diff_sq = (float(v) for v in self.stats_[2:5])
+        return diff > MIN_GAIN * outcomes and diff > GATE_Z * math.sqrt(diff_sq)
 
     def _folded(self) -> tuple[np.ndarray, float]:
         """(v, c) with ``b + w . z_i = x_i . v + c`` on the raw features."""
@@ -182,19 +184,19 @@ class PredictivePrior:
     def observe(self, tracker, uniq, cnt, succ, round_: int, cell: np.ndarray, k: float) -> np.ndarray | None:
         """Score one report (before the tracker adds it) and learn from it; returns the prior mean of
         each of ``uniq`` that was in use before it (None: the cell's). ``cell``: shrunk cell table."""
+        used = self.active
         cell_p = cell.ravel()[tracker.cell_of[uniq]]
-        z = self.standardised(uniq)
-        prior = _sigmoid(_logit(cell_p) + self.linear(uniq, z)) if self.active else None
         fac = np.exp(np.maximum(round_ - tracker.ref[uniq].astype(np.float64), 0) * float(tracker.log_gamma))
-        self.score_and_add(uniq, cnt, succ, cell_p, tracker.attempts[uniq] * fac, tracker.successes[uniq] * fac,
-                           k, round_, z)
-        return prior
+        pred_p = self.score_and_add(uniq, cnt, succ, cell_p, tracker.attempts[uniq] * fac,
+                                    tracker.successes[uniq] * fac, k, round_)
+        return pred_p if used else None
 
-    def score_and_add(self, uniq, cnt, succ, cell_p, a, s, k: float, round_: int, z=None) -> None:
+    def score_and_add(self, uniq, cnt, succ, cell_p, a, s, k: float, round_: int) -> np.ndarray:
         """Score one report (distinct problems ``uniq`` with ``cnt`` rollouts and ``succ`` successes,
         their cell prior ``cell_p`` and decayed evidence ``a``, ``s`` before the report) under both
-        priors, add it to the gate's sums and the training buffer, and refit when due."""
-        z = self.standardised(uniq) if z is None else z
+        priors, add it to the gate's sums and the training buffer, and refit when due; returns the
+        model's prior mean of each of ``uniq`` before the refit."""
+        z = self.standardised(uniq)
         cell_z = _logit(np.asarray(cell_p, np.float64))
         pred_p = _sigmoid(cell_z + self.linear(uniq, z)) if self.coef_.any() else cell_p  # no fit: the same
         loss_c = _log_loss((s + k * cell_p) / (a + k), cnt, succ)
@@ -206,6 +208,7 @@ class PredictivePrior:
         since, at_fit = self.buf_meta[2:]
         if since >= max(REFIT_MIN_ROWS, at_fit):
             self.fit()
+        return pred_p
 
     def _add_stats(self, sums: np.ndarray, diff_sq: float, round_: int) -> None:
         s = self.stats_
