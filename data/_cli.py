@@ -21,7 +21,7 @@ def register(sub) -> None:
     b.add_argument("--pool-size", dest="n", type=int_between(1, MAX_POOL_SIZE), default=20000,
                    help=f"number of problems, at most {MAX_POOL_SIZE:,} (default 20000)")
     b.add_argument("--n", dest="n", type=int_between(1, MAX_POOL_SIZE), help=argparse.SUPPRESS)  # old --pool-size
-    b.add_argument("--seed", type=int, default=0, help="generator seed (default 0)")
+    b.add_argument("--seed", type=int_between(0, 2**32 - 1), default=0, help="generator seed (default 0)")
     b.add_argument("--kind", default="mixed", choices=_kinds(), help="problem family (default mixed)")
     b.add_argument("--out", required=True, help="output file (.parquet, .jsonl, .json or .csv)")
     b.add_argument("--no-progress", action="store_true", help="hide the progress bars")
@@ -36,7 +36,7 @@ def register(sub) -> None:
     c.add_argument("--k", dest="k", type=int_at_least(2), help=argparse.SUPPRESS)  # old name of --clusters
     c.add_argument("--method", default="tfidf", choices=["tfidf", "embed"],
                    help="text features: TF-IDF, or MiniLM embeddings with the 'embed' extra (default tfidf)")
-    c.add_argument("--seed", type=int, default=0, help="K-Means seed (default 0)")
+    c.add_argument("--seed", type=int_between(0, 2**32 - 1), default=0, help="K-Means seed (default 0)")
     c.add_argument("--with-solution", action="store_true",
                    help="cluster each problem's text followed by its reference solution (CHAMP pools only)")
     c.add_argument("--out", default=None, help="write the clustered pool here")

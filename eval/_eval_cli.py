@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from data._cli_args import int_at_least, non_negative_number, output_dir, positive_number
+from data._cli_args import int_at_least, int_between, non_negative_number, output_dir, positive_number
 
 
 def register(sub) -> None:
@@ -40,7 +40,7 @@ def register(sub) -> None:
     p.add_argument("--batch-size", type=int_at_least(1), default=32, help="prompts per generation batch (default 32)")
     p.add_argument("--prompt-template", default="{problem}",
                    help="prompt format with --model; {problem} is replaced by the problem text (default '{problem}')")
-    p.add_argument("--seed", type=int, default=0, help="sampling and maj@k tie-breaking seed (default 0)")
+    p.add_argument("--seed", type=int_between(0, 2**32 - 1), default=0, help="sampling and maj@k tie-breaking seed (default 0)")
     p.add_argument("--workers", type=int_at_least(1), default=None,
                    help="checker processes (default: checker's choice)")
     p.add_argument("--timeout", type=positive_number, default=2.0, help="seconds per verification (default 2)")
@@ -51,7 +51,7 @@ def register(sub) -> None:
     p.set_defaults(func=_run_eval)
 
     r = sub.add_parser("report", help="HTML + Markdown report of a training run (RUN_DIR/rounds.jsonl)")
-    r.add_argument("run_dir", metavar="RUN_DIR")
+    r.add_argument("run_dir", metavar="RUN_DIR", help="a training run folder (demo, train dpo or a SelectionCallback run_dir)")
     r.add_argument("--out", default=None, metavar="DIR", help="output folder (default RUN_DIR/report)")
     r.set_defaults(func=_run_report)
 

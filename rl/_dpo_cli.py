@@ -2,9 +2,18 @@
 
 from __future__ import annotations
 
+import argparse
 import json
 
-from data._cli_args import int_at_least, output_dir, positive_number
+from data._cli_args import int_at_least, int_between, output_dir, positive_number
+from sai_dpo.policies import POLICIES
+
+
+def _policy(text: str) -> str:
+    if text not in POLICIES:
+        raise argparse.ArgumentTypeError(f"unknown policy {text!r}; choose from {', '.join(sorted(POLICIES))}")
+    return text
+
 
 # Flags that override YAML fields: (flags, field, type, help).
 _FLAGS = [
@@ -20,7 +29,7 @@ _FLAGS = [
     (("--probe-size",), "probe_size", int_at_least(1), "problems probed per iteration"),
     (("--train-size",), "train_size", int_at_least(1), "problems selected for training per iteration"),
     (("--pairs-per-problem",), "pairs_per_problem", int_at_least(1), "P, max pairs per mixed problem"),
-    (("--policy",), "policy", str, "selection policy: sai_dpo, uniform, curriculum, learnability, prioritized"),
+    (("--policy",), "policy", _policy, "selection policy: " + ", ".join(sorted(POLICIES))),
     (("--probe-policy",), "probe_policy", str, "uniform (default) or same"),
     (("--chosen-rule",), "chosen_rule", str, "fewest_steps (default) or shortest"),
     (("--prompt-template",), "prompt_template", str, "prompt format; {problem} is replaced by the problem text"),
@@ -29,7 +38,7 @@ _FLAGS = [
     (("--beta",), "beta", positive_number, "DPO beta"),
     (("--learning-rate",), "learning_rate", positive_number, "DPO learning rate"),
     (("--train-batch-size",), "train_batch_size", int_at_least(1), "DPO batch size"),
-    (("--seed",), "seed", int_at_least(0), "seed"),
+    (("--seed",), "seed", int_between(0, 2**32 - 1), "seed"),
 ]
 
 

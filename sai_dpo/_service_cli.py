@@ -7,6 +7,8 @@ import signal
 import threading
 import time
 
+from data._cli_args import int_between
+
 
 def register(sub) -> None:
     """Add the ``serve`` and ``status`` subcommands."""
@@ -23,8 +25,8 @@ def register(sub) -> None:
     p.add_argument("--no-journal-fsync", dest="journal_fsync", action="store_false",
                    help="flush the journal to the OS without fsync per report (survives the actor "
                         "dying, not the machine)")
-    p.add_argument("--policy", default=None, help="selection policy (default: the config's default)")
-    p.add_argument("--seed", type=int, default=None, help="selection seed")
+    p.add_argument("--policy", default=None, choices=_policies(), help="selection policy (default: sai_dpo)")
+    p.add_argument("--seed", type=int_between(0, 2**32 - 1), default=None, help="selection seed (default 0)")
     p.add_argument("--http", type=int, default=None, metavar="PORT", help="also serve HTTP on this port")
     p.add_argument("--host", default="127.0.0.1",
                    help="HTTP bind address; anything but loopback needs $SAI_DPO_TOKEN or --token-file")
@@ -42,6 +44,12 @@ def register(sub) -> None:
                    help="seconds to wait for the cluster at --address (default 10)")
     _add_target(s)
     s.set_defaults(func=_status)
+
+
+def _policies() -> list[str]:
+    from sai_dpo.policies import POLICIES
+
+    return sorted(POLICIES)
 
 
 def _add_target(p) -> None:

@@ -82,6 +82,10 @@ def test_an_unwritable_output_folder_is_refused_before_work(tmp_path, capsys):
     (["eval", "--model", "m", "--set", "arith", "--out", "o", "-k", "0"], "-k/--k"),
     (["eval", "--model", "m", "--set", "arith", "--out", "o", "--temperature", "-1"], "--temperature"),
     (["check", "1", "1", "--timeout", "nan"], "--timeout"),
+    (["serve", "--pool", "builtin:arith", "--seed", "-1"], "--seed"),   # named SelectionConfig's 'seed'
+    (["train", "dpo", "--policy", "nope"], "--policy"),                 # failed later, in SelectionConfig
+    (["pool", "cluster", "--pool", "x", "--seed", "-3"], "--seed"),     # scikit-learn's random_state message
+    (["pool", "build", "--seed", "-1", "--out", "x.jsonl"], "--seed"),  # accepted
 ])
 def test_out_of_range_numbers_name_their_flag(argv, flag, capsys):
     with pytest.raises(SystemExit) as exc:
