@@ -174,7 +174,7 @@ def _loss(p_true, q) -> float:
     return float(np.mean(-(p_true * np.log(q) + (1 - p_true) * np.log1p(-q))))
 
 
-def _logloss_one(size, strength, seed, rounds) -> dict:
+def _logloss_one(size, strength, seed, rounds, batch=512) -> dict:
     skills, levels, x, p = world(size, strength, seed=seed)
     out = {}
     draws = {}
@@ -184,7 +184,7 @@ def _logloss_one(size, strength, seed, rounds) -> dict:
         got, used = [], 0
         t0 = time.perf_counter()
         for r in range(rounds):
-            idx = e.draw(512, r)
+            idx = e.draw(batch, r)
             got.append(idx)
             used += e.predictor_ is not None and e.predictor_.active
             e.report(*_outcomes(rng, idx, p), r)
@@ -200,14 +200,14 @@ def _logloss_one(size, strength, seed, rounds) -> dict:
     return out
 
 
-def run_logloss(size: int, strengths, seeds: int, rounds: int) -> list[dict]:
+def run_logloss(size: int, strengths, seeds: int, rounds: int, batch: int = 512) -> list[dict]:
     """Prequential log-loss of both priors per strength, mean over seeds (prints and returns)."""
-    print(f"log-loss: N={size}  d={DIM}  {rounds} rounds of draw(512) x {G} rollouts  seeds {seeds}")
+    print(f"log-loss: N={size}  d={DIM}  {rounds} rounds of draw({batch}) x {G} rollouts  seeds {seeds}")
     print(f"{'strength':>8} | {'cell':>7} {'predict':>7} {'diff':>8} | {'z':>6} {'used':>5} | "
           f"{'unseen cell':>11} {'unseen pred':>11} | {'same draws':>10} | {'time cell':>9} {'pred':>6}")
     rows = []
     for strength in strengths:
-        fs = [_logloss_one(size, strength, 100 + s, rounds) for s in range(seeds)]
+        fs = [_logloss_one(size, strength, 100 + s, rounds, batch) for s in range(seeds)]
         m = {k: float(np.mean([f[k] for f in fs])) for k in fs[0] if k != "same_draws"}
         diffs = np.array([f["cell"] - f["predictive"] for f in fs])
         m["diff_sd"] = float(diffs.std(ddof=1)) if seeds > 1 else 0.0
@@ -238,13 +238,15 @@ def main(argv=None) -> int:
     parser.add_argument("--strengths", default="0,0.5,1")
     parser.add_argument("--seeds", type=int, default=3)
     parser.add_argument("--rounds", type=int, default=60)
+    parser.add_argument("--batch", type=int, default=512, help="problems drawn per round in the log-loss part")
     args = parser.parse_args(argv)
     if args.part in ("all", "scale"):
         run_scale(args.size, args.strength, args.draws, args.warm_rounds, args.report_batches)
         if args.text_size:
             run_text(args.text_size)
     if args.part in ("all", "logloss"):
-        run_logloss(args.logloss_size, [float(s) for s in args.strengths.split(",")], args.seeds, args.rounds)
+        run_logloss(args.logloss_size, [float(s) for s in args.strengths.split(",")], args.seeds, args.rounds,
+                    args.batch)
     return 0
 
 
