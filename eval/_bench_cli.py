@@ -139,7 +139,10 @@ def _yaml_fields(path: str, cls) -> dict:
     file = Path(path)
     if not file.is_file():
         raise FileNotFoundError(f"--config: no file {path!r}")
-    data = read_yaml(file, ValueError) or {}
+    try:
+        data = read_yaml(file, ValueError) or {}
+    except ValueError as exc:  # not UTF-8 or not YAML: the message names the file and line
+        raise ValueError(f"--config {exc}") from None
     if not isinstance(data, dict):
         raise ValueError(f"--config {path}: expected a mapping of {cls.__name__} fields, got {type(data).__name__}")
     unknown = sorted(set(data) - set(cls.__dataclass_fields__))
