@@ -88,6 +88,17 @@ def _rowdot(x: np.ndarray, v: np.ndarray, out: np.ndarray | None = None, chunk: 
     return out
 
 
+def _column_moments(x: np.ndarray, chunk: int = 1 << 16) -> tuple[np.ndarray, np.ndarray]:
+    """Column means and standard deviations (float64), in chunks: no N x d float64 copy."""
+    total, total_sq = np.zeros(x.shape[1]), np.zeros(x.shape[1])
+    for a in range(0, len(x), chunk):
+        block = x[a:a + chunk].astype(np.float64)
+        total += block.sum(0)
+        total_sq += np.einsum("nd,nd->d", block, block)
+    mean = total / len(x)
+    return mean, np.sqrt(np.maximum(total_sq / len(x) - mean**2, 0.0))
+
+
 def _sigmoid(z):
     return 1.0 / (1.0 + np.exp(-np.clip(z, -30.0, 30.0)))
 
@@ -113,8 +124,7 @@ class PredictivePrior:
     def __init__(self, features: np.ndarray, gamma: float):
         self.features = features
         self.gamma = float(gamma)
-        mean = features.mean(0, dtype=np.float64)
-        sd = np.sqrt(np.maximum((features.astype(np.float64) ** 2).mean(0) - mean**2, 0.0))
+        mean, sd = _column_moments(features)
         self.mean_, self.scale_ = mean, np.where(sd > 1e-12, sd, 1.0)
         self._mean32, self._inv_scale32 = mean.astype(np.float32), (1 / self.scale_).astype(np.float32)
         self.reset()

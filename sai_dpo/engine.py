@@ -381,8 +381,10 @@ class SelectionEngine:
         meta = check_state(state, self)
         has_model = self.predictor_ is not None and self.predictor_.check_arrays(state)
         self.tracker_.load_arrays(state)
-        if self.predictor_ is not None:  # a state saved without a model starts a fresh one
-            self.predictor_.load_arrays(state) if has_model else self.predictor_.reset()
+        if has_model:
+            self.predictor_.load_arrays(state)
+        elif self.predictor_ is not None:  # a state saved without a model starts a fresh one
+            self.predictor_.reset()
         saved = meta.get("config", {}).get("estimator")
         if self.policy_.rasch and saved != "rasch":  # its Rasch arrays are absent or were never fed
             self._warm_start_rasch(saved)
