@@ -1,5 +1,7 @@
 """The predictive prior (``SelectionConfig.prior = "predictive"``, ``sai_dpo._predictive``)."""
 
+import json
+
 import numpy as np
 import pytest
 
@@ -91,7 +93,7 @@ def test_gate_stays_shut_on_noise_features():
     cell = SelectionEngine(skills, levels, SelectionConfig(seed=0), features=x)
     pred = SelectionEngine(skills, levels, SelectionConfig(seed=0, prior="predictive"), features=x)
     a, b = _run(cell, p, 40), _run(pred, p, 40)
-    s = pred.summary()["prior"]
+    s = json.loads(json.dumps(pred.summary()))["prior"]  # JSON-serialisable, for run logs
     assert pred.predictor_.coef_.any()  # it was fit (on first draws), and found nothing
     assert s["used"] == "cell" and s["outcomes_scored"] == 40 * 128 * G
     assert s["logloss_predictive"] >= s["logloss_cell"] - 1e-3
