@@ -63,6 +63,19 @@ MAX_ROUND_STEP = 1000
 #: Outcomes in one report batch: one journal record of about 33 bytes a row, far below its 2 GiB limit.
 MAX_REPORT_ROWS = 10_000_000
 
+def _problem_texts(pool: Any) -> list[str]:
+    """The ``problem`` column of a pool (a Dataset, or a pool file: parquet read column-wise)."""
+    if isinstance(pool, (str, os.PathLike)):
+        if Path(pool).suffix == ".parquet":
+            import pyarrow.parquet as pq
+
+            return [str(t) for t in pq.read_table(pool, columns=["problem"]).column("problem").to_pylist()]
+        from sai_dpo._service_pool import _load
+
+        pool = _load(Path(pool))
+    return [str(t) for t in pool["problem"]]
+
+
 class SelectionService(DurableState):
     """Track outcomes by problem id and serve keyed draws over one pool, with durable snapshots.
 
@@ -119,7 +132,10 @@ class SelectionService(DurableState):
 
         cols: PoolColumns = read_pool_columns(pool, validate=validate)
         self.config = config if config is not None else sai_dpo.SelectionConfig()
-        self.engine = sai_dpo.SelectionEngine(cols.skills, cols.levels, self.config)
+        features = None
+        if getattr(self.config, "prior", "cell") == "predictive":  # features from the problem text, once
+            features = sai_dpo.problem_features(_problem_texts(pool))
+        self.engine = sai_dpo.SelectionEngine(cols.skills, cols.levels, self.config, features=features)
         self._ids = cols.ids
         self._pool = cols
         self._fingerprint = _fingerprint(cols.ids)

@@ -405,3 +405,17 @@ def test_a_second_service_process_on_one_checkpoint_folder_is_refused(tmp_path):
         holder.wait()
     third = subprocess.run([sys.executable, "-c", code, "once"], capture_output=True, text=True, timeout=120)
     assert third.returncode == 0 and "UP" in third.stdout  # the holder died: the folder is free again
+
+
+def test_a_service_with_the_predictive_prior_builds_features_from_its_pool_text(tmp_path):
+    """prior='predictive' needs features; the service builds them from the pool's problem text (a
+    Dataset or a parquet file read column-wise) and draws the same either way."""
+    from data import build_pool
+    from sai_dpo import SelectionConfig, problem_features
+
+    pool = build_pool(120, seed=0, kind="arith")
+    pool.to_parquet(str(tmp_path / "p.parquet"))
+    a = SelectionService(pool, SelectionConfig(prior="predictive", seed=0))
+    b = SelectionService(str(tmp_path / "p.parquet"), SelectionConfig(prior="predictive", seed=0))
+    assert np.array_equal(a.engine.features_, problem_features(list(pool["problem"])))
+    assert a.draw("k", 6)[0] == b.draw("k", 6)[0]
