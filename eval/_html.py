@@ -6,7 +6,12 @@ import html
 import re
 from collections.abc import Sequence
 
-__all__ = ["details", "fmt", "img", "is_number_cell", "md_table", "page", "table"]
+__all__ = ["BLIND_SHARE", "details", "fmt", "img", "is_number_cell", "md_table", "page", "readable", "table",
+           "unread_verdict"]
+
+# From this share of completions the checker could not read, a report warns that a reward built on the
+# checker would be blind (the eval report's "What the checker read" and the training-run report).
+BLIND_SHARE = 0.2
 
 # Text is left-aligned and numbers right-aligned (so digits line up): columns whose every filled
 # cell is a number get class "num".
@@ -40,6 +45,41 @@ def fmt(value, digits: int = 3) -> str:
     if isinstance(value, float):
         return f"{value:.{digits}f}"
     return str(value)
+
+
+def readable(value, digits: int = 4, limit: int = 300) -> str:
+    """A nested value (run.json, config) for a table cell: numbers to ``digits`` significant digits,
+    dicts as ``key = value`` pairs, lists in brackets, None as an em dash; cut to ``limit`` characters.
+
+    Example: ``readable({"steps": 50, "last_loss": 1.3524574041366577})`` -> ``"steps = 50, last_loss = 1.352"``.
+    """
+
+    def text(v, nested: bool) -> str:
+        if v is None:
+            return "\u2014"
+        if isinstance(v, bool):
+            return "true" if v else "false"
+        if isinstance(v, float):
+            return f"{v:.{digits}g}"
+        if isinstance(v, dict):
+            inner = ", ".join(f"{k} = {text(x, True)}" for k, x in v.items())
+            return ("(" + inner + ")" if nested else inner) if v else "{}"
+        if isinstance(v, list | tuple):
+            return "[" + ", ".join(text(x, True) for x in v) + "]"
+        return str(v)
+
+    out = text(value, False)
+    return out if len(out) <= limit else out[: limit - 3] + "..."
+
+
+def unread_verdict(share: float, counts: str = "", advice: str = "look at the examples and fix the prompt format "
+                   "or the answer extraction before training") -> str:
+    """The reports' one sentence on how much the checker could not read, a warning from :data:`BLIND_SHARE`.
+
+    ``counts`` follows the share (e.g. " (663 of 960)"); ``advice`` follows the warning.
+    """
+    return (f"The checker could not read an answer in {share:.0%} of the completions{counts}"
+            + (f": a reward built on it would be blind to them; {advice}." if share >= BLIND_SHARE else "."))
 
 
 def _plain(value) -> str:

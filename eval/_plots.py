@@ -39,6 +39,20 @@ def _to_base64(fig, layout: bool = True) -> str:
     return base64.b64encode(buf.getvalue()).decode("ascii")
 
 
+def _floor_rates(ax, values) -> None:
+    """Start the y axis at 0 when every value drawn lies in [0, 1] (a rate, share or accuracy; a DPO loss
+    from ln 2 down to 0 too): an axis from 0.047 to 0.050 made 0.047 -> 0.050 look like a leap.
+
+    The top is 8% above the largest value (at most 1.02, 1 when all are 0), so small rates are not
+    squashed against a fixed 1; the bottom is 2% of that below 0, so a line at 0 is not hidden by the axis.
+    """
+    v = np.asarray([x for x in values if x is not None], dtype=float)
+    v = v[np.isfinite(v)]
+    if v.size and v.min() >= 0.0 and v.max() <= 1.0:
+        top = min(1.02, 1.08 * v.max()) if v.max() > 0 else 1.0
+        ax.set_ylim(-0.02 * top, top)
+
+
 def heatmap(
     matrix: np.ndarray,
     row_labels: Sequence[str],
@@ -134,6 +148,7 @@ def lines_over_rounds(
     ax = fig.add_subplot(1, 1, 1)
     for name, values in series.items():
         ax.plot(rounds, [np.nan if v is None else v for v in values], marker=".", label=name)
+    _floor_rates(ax, [v for values in series.values() for v in values])
     ax.set_xlabel("round")
     ax.set_ylabel(ylabel)
     ax.set_title(title)
@@ -167,28 +182,38 @@ def ab_curves(ks: Sequence[int], curves: dict[str, tuple[Sequence[float], Sequen
     return _to_base64(fig)
 
 
-def dumbbells(groups: Sequence[str], panels: Sequence[tuple]) -> str:
+_DIFFERENT = "#fff3b0"  # the reports' colour of a row that differs (class "sig" in the tables)
+
+
+def dumbbells(groups: Sequence[str], panels: Sequence[tuple], different: str = "different") -> str:
     """One panel per metric: A (circle) and B (diamond) per group joined by a line, green where B is
-    higher, red where lower; a pair that differs by the comparison's rule is drawn thick and marked ``*``.
+    higher, red where lower. A pair that differs by the comparison's rule stands out: its row is shaded
+    yellow, its line drawn thick and a black star put beside it, with a legend entry ``different``.
 
     ``panels``: ``(title, a_values, b_values, different_flags)``; a value may be None (group missing).
     """
+    from matplotlib.lines import Line2D
+    from matplotlib.patches import Patch
+
     n = len(groups)
-    fig = _figure(min(11.0, 2.2 + 3.0 * len(panels)), min(14.0, max(2.4, 0.8 + 0.28 * n)))
+    fig = _figure(min(11.0, 2.2 + 3.0 * len(panels)), min(14.0, max(2.6, 1.0 + 0.28 * n)))
     y = np.arange(n)
     axes = [fig.add_subplot(1, len(panels), i + 1) for i in range(len(panels))]
+    any_different = False
     for i, (ax, (title, a_vals, b_vals, flags)) in enumerate(zip(axes, panels, strict=True)):
         for j, (va, vb) in enumerate(zip(a_vals, b_vals, strict=True)):
             if va is not None and vb is not None:
                 color = "tab:green" if vb > va else "tab:red" if vb < va else "tab:gray"
-                ax.plot([va, vb], [j, j], color=color, linewidth=2.5 if flags[j] else 1.0, alpha=0.8)
                 if flags[j]:
-                    ax.text(max(va, vb) + 0.03, j, "*", va="center", fontsize=12, fontweight="bold")
+                    any_different = True
+                    ax.axhspan(j - 0.5, j + 0.5, color=_DIFFERENT, zorder=0)
+                    ax.plot([max(va, vb) + 0.05], [j], marker="*", markersize=10, color="black", zorder=4)
+                ax.plot([va, vb], [j, j], color=color, linewidth=3.0 if flags[j] else 1.0, alpha=0.8)
         for vals, side, marker in ((a_vals, "A", "o"), (b_vals, "B", "D")):
             pts = [(v, j) for j, v in enumerate(vals) if v is not None]
             if pts:
                 ax.scatter(*zip(*pts, strict=True), marker=marker, s=22, color=_AB_COLORS[side], label=side, zorder=3)
-        ax.set_xlim(-0.02, 1.08)
+        ax.set_xlim(-0.02, 1.1)
         ax.set_ylim(n - 0.5, -0.5)
         ax.set_yticks(y, labels=list(groups) if i == 0 else [])
         ax.set_title(title, fontsize=9)
@@ -197,9 +222,14 @@ def dumbbells(groups: Sequence[str], panels: Sequence[tuple]) -> str:
             if j and groups[j].split(":")[0] != groups[j - 1].split(":")[0]:
                 ax.axhline(j - 0.5, color="#bbb", linewidth=0.8)
     handles, labels = axes[0].get_legend_handles_labels()
-    fig.legend(handles, labels, fontsize=8, loc="upper right", ncols=2)
-    fig.suptitle("A vs B per group (thick line and * = different by the rule above)", fontsize=10)
-    return _to_base64(fig)
+    if any_different:
+        handles.append((Patch(color=_DIFFERENT), Line2D([], [], marker="*", markersize=10, color="black",
+                                                        linestyle="none")))
+        labels.append(different)
+    fig.legend(handles, labels, fontsize=8, loc="upper right", ncols=len(labels))
+    fig.suptitle("A vs B per group" + ("" if any_different else " (no pair differs by the rule)"), fontsize=10,
+                 x=0.02, ha="left")
+    return _to_base64(fig)  # tight_layout leaves the suptitle's row free: the legend shares it
 
 
 def _rows_cols(n: int, ncols: int) -> tuple[int, int]:
@@ -218,6 +248,8 @@ def panels(
     ``"line"`` a line with markers, ``"band"`` a shaded range (``values`` = ``(low, high)``),
     ``"bar"`` bars, ``"ref"`` a dashed horizontal line at the number ``values``. None values are gaps.
     """
+    from matplotlib.ticker import MaxNLocator
+
     rows, cols = _rows_cols(len(specs), ncols)
     # One legend for the figure when every panel draws the same series, else one per panel.
     shared = len({tuple(label for label, _, _ in series) for _, series in specs}) == 1 and len(specs) > 1
@@ -228,8 +260,10 @@ def panels(
     by_label: dict[str, str] = {}
     for i, (name, series) in enumerate(specs):
         ax = fig.add_subplot(rows, cols, i + 1)
+        drawn: list = []
         for label, values, kind in series:
             color = by_label.setdefault(label.split(" (")[0], next(colors, "tab:gray"))
+            drawn += ([values] if kind == "ref" else [v for vs in values for v in vs] if kind == "band" else list(values))
             if kind == "ref":
                 ax.axhline(values, color="#777", linestyle="--", linewidth=1, label=label)
                 continue
@@ -248,11 +282,15 @@ def panels(
                 ax.plot(xs, ys, "-", marker="o" if len(xs) <= 30 else None, markersize=4, color=color, label=label)
         if ylim:
             ax.set_ylim(*ylim)
+        else:
+            _floor_rates(ax, drawn)
         ax.set_title(name, fontsize=9)
         ax.grid(alpha=0.3)
         ax.tick_params(labelsize=8)
         if len(xs) <= 12:
             ax.set_xticks(xs)
+        elif np.all(np.mod(xs, 1) == 0):  # rounds and steps: no tick at 2.5
+            ax.xaxis.set_major_locator(MaxNLocator(integer=True))
         if i >= len(specs) - cols:
             ax.set_xlabel(xlabel, fontsize=8)
         if not shared:

@@ -328,6 +328,25 @@ def _full_rows(cmp: dict, markup: bool) -> tuple[list[str], list[list], list[str
     return headers, rows, classes
 
 
+def _different_rows(cmp: dict, markup: bool) -> list[list]:
+    """The rows that differ by the rule: group, metric, A, B, delta, Holm p (in the table's order)."""
+    return [[r["group"], metric_label(r), fmt(r["a"]), fmt(r["b"]),
+             _delta_cell(r, markup) if markup else f"{r['delta']:+.3f}", _p(r["p_adjusted"])]
+            for r in cmp["rows"] if r["significant"]]
+
+
+_DIFFERENT_HEADERS = ["group", "metric", "A", "B", "\u0394 (B\u2212A)", "Holm p"]
+
+
+def _different_html(cmp: dict) -> str:
+    rows = _different_rows(cmp, markup=True)
+    if rows:
+        return table(_DIFFERENT_HEADERS, rows)
+    if cmp["n_tested"]:
+        return f"<p>None of the {cmp['n_tested']} tested rows differs.</p>"
+    return "<p>No row was tested, so none is marked different.</p>"
+
+
 def _summary_text(cmp: dict) -> str:
     if cmp["n_tested"]:
         return (f"{cmp['n_significant']} of {cmp['n_tested']} tested rows differ (Holm-adjusted p < {ALPHA}); "
@@ -348,12 +367,13 @@ def _plots_html(cmp: dict, a: dict, b: dict) -> str:
     for metric in _headline(cmp):
         rs = [rows_by[(g, metric)] for g in groups]
         panels.append((metric_label(rs[0]), [r["a"] for r in rs], [r["b"] for r in rs], [r["significant"] for r in rs]))
-    parts.append(img(_plots.dumbbells(groups, panels), "A and B per group"))
+    parts.append(img(_plots.dumbbells(groups, panels, different=f"different (Holm p < {ALPHA})"),
+                     "A and B per group"))
     return "".join(parts)
 
 
 def render_compare_html(cmp: dict, a: dict | None = None, b: dict | None = None) -> str:
-    """The comparison page: summary, plots, one compact table, the full table collapsed."""
+    """The comparison page: summary, the rows that differ, plots, one compact table, the full table collapsed."""
     headers, rows, spans = _compact_rows(cmp, markup=True)
     full_headers, full, classes = _full_rows(cmp, markup=True)
     status_rows = [[s, v["a"], v["b"], v["b"] - v["a"]] for s, v in cmp["status_counts"].items()]
@@ -364,6 +384,7 @@ def render_compare_html(cmp: dict, a: dict | None = None, b: dict | None = None)
          f"Eval set: <code>{html.escape(str(cmp.get('set')))}</code></p>"
          f"<p><b>{html.escape(_summary_text(cmp))}</b></p>"
          f'<p class="note">Rule for every row: {html.escape(cmp["rule"])}. Marked rows (*) differ.</p>' + note),
+        ("different", f"Rows that differ (Holm-adjusted p < {ALPHA})", _different_html(cmp)),
         *([("plots", "A and B", _plots_html(cmp, a, b))] if a is not None and b is not None else []),
         ("deltas", "Headline metrics per group", table(headers, rows, spans=spans)
          + details(f"All {len(full)} rows (every k), with p-values", table(full_headers, full, classes))),
@@ -377,8 +398,7 @@ def render_compare_markdown(cmp: dict) -> str:
     """The comparison as Markdown: summary, compact table, rows that differ, status counts, methods."""
     headers, rows, spans = _compact_rows(cmp, markup=False)
     headers = headers[:2] + [f"{title} {h}" for title, _ in spans[1:] for h in ("A", "B", "\u0394")]
-    different = [[r["group"], metric_label(r), fmt(r["a"]), fmt(r["b"]), f"{r['delta']:+.3f}", _p(r["p_adjusted"])]
-                 for r in cmp["rows"] if r["significant"]]
+    different = _different_rows(cmp, markup=False)
     lines = [
         "# Eval comparison", "", f"- A = `{cmp['a']}`", f"- B = `{cmp['b']}`", f"- {_summary_text(cmp)}",
         f"- Rule for every row: {cmp['rule']}.", "", md_table(headers, rows), "",

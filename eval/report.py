@@ -18,12 +18,13 @@ from pathlib import Path
 import numpy as np
 
 from eval import _plots
-from eval._html import fmt, img, md_table, page, table
+from eval._html import BLIND_SHARE, fmt, img, md_table, page, table, unread_verdict
 from eval.compare import compare_metrics, write_compare_report
 from eval.run_report import render_run_report
 
 __all__ = [
     "compare_metrics",
+    "distinct_examples",
     "render_eval_html",
     "render_eval_markdown",
     "render_run_report",
@@ -114,7 +115,33 @@ def _lengths_html(m: dict) -> str:
     return "".join(parts)
 
 
-_BLIND = 0.2  # share of unread completions above which the report warns that a reward would be blind
+_EXAMPLES = 3  # examples per status in "What the checker read"
+
+
+def distinct_examples(samples, per_status: int = _EXAMPLES) -> dict[str, list[dict]]:
+    """Up to ``per_status`` examples of each status but correct, each unlike the others: no two with the
+    same (problem, end of the completion), and different problems first (the k samples of one problem
+    often end alike, so the first rows of a status can be one completion three times).
+
+    Example: rows (p1, "x"), (p1, "x"), (p1, "y"), (p2, "x") give (p1, "x"), (p2, "x"), (p1, "y").
+    """
+    by_status: dict[str, list[dict]] = {}
+    for row in samples:
+        if row.get("status") != "correct":
+            by_status.setdefault(row.get("status"), []).append(row)
+    out = {}
+    for status, rows in by_status.items():
+        seen, problems, first, rest = set(), set(), [], []
+        for row in rows:
+            key = (str(row.get("problem_id")), str(row.get("completion_tail") or "").strip())
+            if key in seen:
+                continue
+            seen.add(key)
+            (rest if key[0] in problems else first).append(row)
+            problems.add(key[0])
+        out[status] = [{k: row.get(k) for k in ("problem_id", "gold", "answer", "completion_tail")}
+                       for row in (first + rest)[:per_status]]
+    return out
 
 
 def _reading_rows(m: dict) -> tuple[str, list[list]]:
@@ -123,13 +150,12 @@ def _reading_rows(m: dict) -> tuple[str, list[list]]:
     if not r:
         return "", []
     share = r["unread_share"]
-    verdict = (f"The checker could not read an answer in {share:.0%} of the completions"
-               + (": a reward built on it would be blind to them; look at the examples and fix the prompt "
-                  "format or the answer extraction before training." if share >= _BLIND else ".")
-               + f" It judged {r['share'].get('incorrect', 0.0):.0%} incorrect: the examples show what it read, "
-                 "so a misreading (a number from the question, half of a list) is easy to spot.")
+    verdict = (unread_verdict(share) + f" It judged {r['share'].get('incorrect', 0.0):.0%} incorrect: the "
+               "examples show what it read, so a misreading (a number from the question, half of a list) is easy "
+               "to spot.")
+    examples = distinct_examples([{**ex, "status": status} for status, exs in r["examples"].items() for ex in exs])
     rows = [[status, ex["problem_id"], ex["gold"], "\u2014" if ex["answer"] is None else ex["answer"],
-             ex["completion_tail"]] for status, exs in r["examples"].items() for ex in exs]
+             ex["completion_tail"] or "(empty completion)"] for status, exs in examples.items() for ex in exs]
     return verdict, rows
 
 
@@ -145,7 +171,7 @@ def render_eval_html(m: dict) -> str:
     status_rows = [[s, c, fmt(c / max(m["n_samples"], 1))] for s, c in sc.items()]
     issue_rows = _issue_lines(m.get("data_issues", {}))
     verdict, read_rows = _reading_rows(m)
-    reading_html = (f'<p class="{"warn" if m["reading"]["unread_share"] >= _BLIND else "note"}">'
+    reading_html = (f'<p class="{"warn" if m["reading"]["unread_share"] >= BLIND_SHARE else "note"}">'
                     f"{html.escape(verdict)}</p>"
                     + (table(["status", "problem", "gold", "what was read", "end of the completion"], read_rows)
                        if read_rows else "<p>Every completion was read and judged correct.</p>")) if verdict else ""
@@ -223,6 +249,8 @@ def write_eval_report(metrics: dict, out_dir: str | Path, samples: list[dict] | 
     """Write ``metrics.json``, ``report.html``, ``report.md`` (and ``samples.jsonl``) to ``out_dir``."""
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
+    if samples is not None and metrics.get("reading"):  # examples from every sample, not the first few rows
+        metrics = {**metrics, "reading": {**metrics["reading"], "examples": distinct_examples(samples)}}
     paths = {"metrics": out / "metrics.json", "html": out / "report.html", "markdown": out / "report.md"}
     paths["metrics"].write_text(json.dumps(metrics, indent=2, sort_keys=False) + "\n", encoding="utf-8")
     paths["html"].write_text(render_eval_html(metrics), encoding="utf-8")

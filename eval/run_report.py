@@ -22,6 +22,7 @@ and shows held-out accuracy first where the run measured it.
 
 from __future__ import annotations
 
+import html
 import json
 from pathlib import Path
 
@@ -30,7 +31,7 @@ import numpy as np
 from data.loaders import read_jsonl
 from eval import _plots
 from eval._eval_errors import EvalInputError
-from eval._html import details, img, md_table, page, table
+from eval._html import BLIND_SHARE, details, img, md_table, page, readable, table, unread_verdict
 
 __all__ = ["load_dpo_iterations", "load_rounds", "load_trainer_log", "render_run_report", "rolling_mean",
            "run_series"]
@@ -376,9 +377,28 @@ def _heldout_rows(run_info: dict) -> list[list]:
     return rows
 
 
-def _short(value) -> str:
-    text = value if isinstance(value, str) else json.dumps(value, sort_keys=True, default=str)
-    return text if len(text) <= 300 else text[:297] + "..."
+def _unread(series: dict) -> tuple[float, str] | None:
+    """Share of the run's verdicts the checker could not read (every status but correct and incorrect,
+    summed over the rounds) and its counts, e.g. ``(0.69, " (663 of 960: unparseable_pred 663)")``."""
+    totals = {s: sum(v) for s, v in series["status_counts"].items()}
+    n = sum(totals.values())
+    if not n:
+        return None
+    unread = {s: c for s, c in totals.items() if s not in ("correct", "incorrect") and c}
+    parts = ", ".join(f"{s} {c}" for s, c in unread.items())
+    return sum(unread.values()) / n, f" ({sum(unread.values())} of {n} verdicts{': ' + parts if parts else ''})"
+
+
+_UNREAD_ADVICE = ("this run trained and selected on it. Score its model with <code>sai-dpo eval</code> to "
+                  "see what the checker read, and fix the prompt format or the answer extraction before training again")
+
+
+def _unread_html(series: dict) -> str:
+    """A warning from :data:`eval._html.BLIND_SHARE` unread verdicts on; nothing below it."""
+    unread = _unread(series)
+    if unread is None or unread[0] < BLIND_SHARE:
+        return ""
+    return f'<p class="warn">{unread_verdict(unread[0], html.escape(unread[1]), _UNREAD_ADVICE)}</p>'
 
 
 def _summary_section(series: dict, run_info: dict) -> str:
@@ -387,12 +407,12 @@ def _summary_section(series: dict, run_info: dict) -> str:
     head = (f"<h3>Held-out accuracy (problems never trained on)</h3>{table(['model', 'greedy', 'pass@1', 'problems'], heldout)}"
             if heldout else '<p class="note">This run measured no held-out accuracy; score its models with '
             "<code>sai-dpo eval --model ... --set HELDOUT</code> to compare policies.</p>")
-    info = [[k, _short(v)] for k, v in run_info.items() if k not in _HELDOUT_KEYS and k != "config"]
+    info = [[k, readable(v)] for k, v in run_info.items() if k not in _HELDOUT_KEYS and k != "config"]
     config = run_info.get("config")
-    return (head + f"<p>{len(rounds)} round{'s' if len(rounds) != 1 else ''} ({rounds[0]}..{rounds[-1]}), "
+    return (_unread_html(series) + head + f"<p>{len(rounds)} round{'s' if len(rounds) != 1 else ''} ({rounds[0]}..{rounds[-1]}), "
             f"{sum(x or 0 for x in series['n_outcomes'])} outcomes reported.</p>"
             + (table(["field", "value"], info) if info else "")
-            + (details("config", table(["field", "value"], [[k, _short(v)] for k, v in config.items()]))
+            + (details("config", table(["field", "value"], [[k, readable(v)] for k, v in config.items()]))
                if isinstance(config, dict) else ""))
 
 
@@ -401,7 +421,8 @@ def _sections(series: dict, run_info: dict, trainer_log: list[dict], dpo: list[d
     acc_html = _accuracy_section(series, probe, bool(_heldout_rows(run_info)))
     acc_rows = _accuracy_rows(series, probe)
     acc_headers = _ACC_HEADERS + (["uniform probe, first", "uniform probe, last"] if dpo else [])
-    status_rows = [[s, sum(v), v[-1]] for s, v in series["status_counts"].items()]
+    total = sum(sum(v) for v in series["status_counts"].values())
+    status_rows = [[s, sum(v), f"{sum(v) / total:.0%}" if total else "", v[-1]] for s, v in series["status_counts"].items()]
     training = (("dpo", "DPO: pairs, pair yield and reward margins per iteration", _dpo_section(dpo, run_info))
                 if dpo else ("training", "Reward and loss (trainer log)", _trainer_section(trainer_log)))
     return [
@@ -411,7 +432,7 @@ def _sections(series: dict, run_info: dict, trainer_log: list[dict], dpo: list[d
          acc_html + table(acc_headers, acc_rows)),
         ("draw-share", "What was drawn, over rounds", _draw_section(series, bool(dpo))),
         ("informative", "Informative-group share over rounds", _informative_section(series)),
-        ("status", "Checker status counts", table(["status", "total", "last round"], status_rows)
+        ("status", "Checker status counts", table(["status", "total", "share", "last round"], status_rows)
          if status_rows else "<p>No status counts recorded.</p>"),
     ]
 
@@ -419,6 +440,10 @@ def _sections(series: dict, run_info: dict, trainer_log: list[dict], dpo: list[d
 def _markdown(series: dict, run_dir: Path, run_info: dict, dpo: list[dict]) -> str:
     rounds = series["rounds"]
     lines = [f"# Training run report: `{run_dir}`", "", f"{len(rounds)} rounds ({rounds[0]}..{rounds[-1]}).", ""]
+    unread = _unread(series)
+    if unread is not None and unread[0] >= BLIND_SHARE:
+        lines += ["**" + unread_verdict(*unread, _UNREAD_ADVICE.replace("<code>", "`").replace("</code>", "`")) + "**",
+                  ""]
     heldout = _heldout_rows(run_info)
     if heldout:
         lines += ["## Held-out accuracy (problems never trained on)", "",

@@ -139,3 +139,34 @@ def test_missing_group_is_not_tested():
     assert np.isfinite([r["p"] for r in cmp["rows"] if r["group"] == "skill:alg"]).all()
     with pytest.raises(EvalInputError, match="No metrics.json"):
         write_compare_report("/nonexistent/a", "/nonexistent/b", "/tmp/x")
+
+
+def test_rows_that_differ_are_listed_visibly_before_the_folded_table(pair, tmp_path):
+    """The summary says "N of M tested rows differ": the N rows are a table of their own, not folded, right
+    after the summary, each with its group, metric, A, B, delta and Holm p."""
+    a, b, sa, sb, _ = pair
+    write_eval_report(a, tmp_path / "a", samples=sa)
+    write_eval_report(b, tmp_path / "b", samples=sb)
+    paths = write_compare_report(tmp_path / "a", tmp_path / "b", tmp_path / "cmp")
+    text = paths["html"].read_text()
+    cmp = json.loads(paths["json"].read_text())
+    section = text[text.index('<section id="different">'):text.index("</section>", text.index('id="different"'))]
+    assert "<details>" not in section and text.index('id="different"') < text.index("<details>")
+    assert text.index('id="summary"') < text.index('id="different"') < text.index('id="deltas"')
+    assert "Rows that differ" in section and "Holm p" in section
+    assert section.count("<tr><td>") == cmp["n_significant"] > 0
+    first = next(r for r in cmp["rows"] if r["significant"])
+    assert f"<td>{first['group']}</td><td>{' = '.join([first['metric'], *first['same_as']])}</td>" in section
+
+
+def test_no_row_differs_says_so(pair):
+    from eval.compare import render_compare_html
+
+    a, b, *_ = pair
+    cmp = compare_metrics(a, a, values_a=None, values_b=None)
+    assert "No row was tested" in render_compare_html(cmp)
+    _, _, sa, _, _ = pair
+    values = problem_values(sa, a, equivalent=SAME)
+    same = compare_metrics(a, a, values_a=values, values_b=values)
+    html_text = render_compare_html(same)
+    assert f"None of the {same['n_tested']} tested rows differs." in html_text
