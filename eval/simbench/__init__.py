@@ -8,9 +8,11 @@ Run it with ``sai-dpo bench select`` (see :mod:`eval._bench_cli`) or from Python
 """
 
 from eval.simbench.dynamics import DYNAMICS, Dynamics, get_dynamics
+from eval.simbench.gps import GPSSelector
 from eval.simbench.harness import DEFAULT_POLICIES, BenchSizes, RunResult, budget_of, run_benchmark, run_one
 from eval.simbench.learner import LearnerConfig, SimLearner, World, make_world
 from eval.simbench.mirt import MirtConfig, MirtLearner, MirtWorld, make_mirt_world
+from eval.simbench.mopps import MoPPSSelector
 from eval.simbench.peers import (
     DynamicSampling,
     EngineSelector,
@@ -29,7 +31,7 @@ __all__ = [
     "LearnerConfig", "SimLearner", "World", "make_world",
     "DYNAMICS", "Dynamics", "get_dynamics", "MirtConfig", "MirtLearner", "MirtWorld", "make_mirt_world",
     "DynamicSampling", "EngineSelector", "OracleSelector", "parse_policy_spec", "parse_overrides", "policy_fields",
-    "check_policy",
+    "check_policy", "MoPPSSelector", "GPSSelector",
     "SECTIONS", "write_report", "SCENARIOS", "Scenario", "get_scenarios",
     "PolicyRow", "ScenarioSummary", "check_targets", "ci95", "summarise",
 ]
