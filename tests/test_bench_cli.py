@@ -127,7 +127,7 @@ def test_select_policies_help_example_runs(capsys, tmp_path):
     ("sai_dpo;tau", "--policies 'sai_dpo;tau': override 'tau' must look like key=value; write NAME or "
                     "NAME;field=value;..., policies separated by commas, e.g. 'sai_dpo;tau=inf,uniform'"),
     ("sai_dpo:tau=0.5", "unknown policy 'sai_dpo:tau=0.5'; known: sai_dpo, uniform, curriculum, learnability, "
-                        "prioritized, dapo, oracle, informed; write NAME or NAME;field=value;..."),
+                        "prioritized, dapo, oracle, informed, mopps, gps; write NAME or NAME;field=value;..."),
     ("random", "--policies 'random': unknown policy 'random'; known: sai_dpo,"),
     (",", "--policies ',' names no policy"),
     ("uniform,sai_dpo,uniform", "--policies names 'uniform' twice"),
