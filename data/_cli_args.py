@@ -14,7 +14,7 @@ import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
-__all__ = ["MAX_POOL_SIZE", "output_dir", "output_file", "int_at_least", "int_between", "positive_number", "non_negative_number",
+__all__ = ["MAX_POOL_SIZE", "lock_output", "output_dir", "output_file", "int_at_least", "int_between", "positive_number", "non_negative_number",
            "hide_library_progress"]
 
 
@@ -129,3 +129,33 @@ def hide_library_progress() -> None:
     except ImportError:  # pragma: no cover - transformers is a required package
         return
     hf_logging.disable_progress_bar()
+
+
+_LOCKS: dict[str, int] = {}  # output folders this process holds, for its whole life
+
+
+def lock_output(folder: str | os.PathLike, flag: str = "--out") -> None:
+    """Hold an exclusive lock on ``folder`` until this process ends, so that a second command writing
+    the same folder at the same time is refused instead of interleaving its files with this one's
+    (two demos into one folder wrote 12 interleaved rounds; two evals mixed their metrics and report).
+
+    Raises:
+        ValueError: another running command holds ``folder``.
+    """
+    import fcntl
+
+    path = Path(folder) / ".sai-dpo.lock"
+    key = str(path.resolve())
+    if key in _LOCKS:
+        return
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        holder = os.pread(fd, 100, 0).decode("utf-8", "replace").strip() or "another process"
+        os.close(fd)
+        raise ValueError(f"{flag} {folder} is being written by another running command ({holder}); wait for it "
+                         "to finish or pass another folder") from None
+    os.ftruncate(fd, 0)
+    os.pwrite(fd, f"pid {os.getpid()}".encode(), 0)
+    _LOCKS[key] = fd

@@ -123,7 +123,8 @@ def _register_grpo(bench_sub) -> None:
     _add_pool_size(p, "default 2000")
     p.add_argument("--warm-start-steps", type=int_at_least(1), default=None, metavar="N",
                    help="supervised warm-start steps (default 1500)")
-    p.add_argument("--lr", type=_learning_rate, default=None, help="GRPO learning rate, in (0, 1) (default 1e-3)")
+    p.add_argument("--learning-rate", "--lr", dest="lr", type=_learning_rate, default=None,
+                   help="GRPO learning rate, in (0, 1) (default 1e-3; train dpo names it the same)")
     p.add_argument("--workers", type=int_at_least(1), default=None, metavar="N",
                    help="worker processes (default 2)")
     p.add_argument("--no-progress", action="store_true", help="hide the progress bars")

@@ -5,7 +5,14 @@ from __future__ import annotations
 import argparse
 import sys
 
-from data._cli_args import int_at_least, int_between, non_negative_number, output_dir, positive_number
+from data._cli_args import (
+    int_at_least,
+    int_between,
+    lock_output,
+    non_negative_number,
+    output_dir,
+    positive_number,
+)
 
 
 def register(sub) -> None:
@@ -79,7 +86,10 @@ def _run_eval(args: argparse.Namespace) -> int:
     )
 
     output_dir(args.out)  # before any work: a bad --out used to fail after every sample was generated
+    lock_output(args.out)
     if args.compare:
+        if args.eval_set or args.ks:
+            print("note: --set and --ks do not apply with --compare (each eval keeps its own)", file=sys.stderr)
         paths = write_compare_report(args.compare[0], args.compare[1], args.out)
         print(f"wrote {paths['html']}, {paths['markdown']} and {paths['json']}")
         return 0
@@ -88,6 +98,14 @@ def _run_eval(args: argparse.Namespace) -> int:
     from eval.metrics import MetricsConfig
     from eval.runner import resolve_eval_set
 
+    if not args.model:  # generation settings mean nothing for a generations file: say so, do not ignore silently
+        given = [flag for flag, dest, default in (("-k", "k", 8), ("--max-new-tokens", "max_new_tokens", 64),
+                                                  ("--temperature", "temperature", 1.0), ("--batch-size", "batch_size", 32),
+                                                  ("--prompt-template", "prompt_template", "{problem}"))
+                 if getattr(args, dest) != default]
+        if given:
+            print(f"note: {', '.join(given)} only apply with --model (sampling); a generations file is scored as it "
+                  "is", file=sys.stderr)
     ks = _parse_ks(args.ks)
     if args.model:
         from eval.runner import check_prompt_template

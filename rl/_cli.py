@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from data._cli_args import int_at_least, int_between, output_dir
+from data._cli_args import int_at_least, int_between, lock_output, output_dir
 from sai_dpo.policies import POLICIES
 
 
@@ -35,6 +35,7 @@ def _demo(args) -> int:
     from rl.tiny import cpu_threads
 
     output_dir(args.out)  # before any work
+    lock_output(args.out)
     cpu_threads()  # the tiny policy: one torch thread unless SAI_DPO_TORCH_THREADS says otherwise
     config = DemoConfig(steps=args.steps, pool_size=args.pool_size, out=args.out, policy=args.policy,
                         backend=args.backend, seed=args.seed, warm_start_steps=args.warm_start_steps,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 
-from data._cli_args import int_at_least, int_between, output_dir, positive_number
+from data._cli_args import int_at_least, int_between, lock_output, output_dir, positive_number
 from sai_dpo.policies import POLICIES
 
 
@@ -66,6 +66,7 @@ def _run_dpo(args) -> int:
     overrides = {dest: getattr(args, dest) for _, dest, _, _ in _FLAGS}
     config = load_config(args.config, overrides)  # every bad value fails here, before any work
     output_dir(config.run_dir, "--out")
+    lock_output(config.run_dir)
     if config.model is None:  # the built-in tiny policy: one torch thread (SAI_DPO_TORCH_THREADS overrides)
         cpu_threads()
     summaries = run_dpo(config, progress=not args.no_progress)

@@ -68,7 +68,8 @@ def test_select_rejects_out_of_range_integers(capsys, tmp_path, flag, value, mes
 ])
 def test_grpo_rejects_out_of_range_numbers(capsys, tmp_path, flag, value, message):
     line = _fails(capsys, ["bench", "grpo", "--out", str(tmp_path / "o"), flag, value])
-    assert line == f"sai-dpo bench grpo: error: argument {flag}: {message}"
+    shown = "--learning-rate/--lr" if flag == "--lr" else flag  # argparse names a flag by all its names
+    assert line == f"sai-dpo bench grpo: error: argument {shown}: {message}"
 
 
 # -- one name per idea: the pool size is --pool-size; --pool N still works, with a warning ---------

@@ -379,3 +379,30 @@ def test_a_generated_eval_set_is_named_as_not_held_out(tmp_path, capsys):
     assert main(["eval", "--generations", str(gens), "--set", "digits", "--out", str(tmp_path / "o"),
                  "--no-progress", "--workers", "1"]) == 0  # `--set digits` went to the model hub
     assert "builtin:digits is a generated pool" in capsys.readouterr().err
+
+
+def test_a_second_command_writing_the_same_output_folder_is_refused(tmp_path, capsys):
+    """Two demos into one folder interleaved their rounds; two evals mixed metrics and report. While
+    one command holds a folder (here: another process holding its lock), another is refused."""
+    import subprocess
+    import sys
+
+    out = tmp_path / "shared"
+    out.mkdir()
+    code = ("import sys, time\nfrom data._cli_args import lock_output\n"
+            f"lock_output({str(out)!r})\nprint('HELD', flush=True)\ntime.sleep(60)\n")
+    holder = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "HELD"
+        assert main(["eval", "--generations", "g.jsonl", "--set", "arith", "--out", str(out)]) == 2
+        assert "is being written by another running command (pid" in _error(capsys)
+    finally:
+        holder.kill()
+        holder.wait()
+
+
+def test_generation_flags_without_a_model_are_named_not_ignored(tmp_path, capsys):
+    pool_path, gens = _generations(tmp_path, 2)
+    assert main(["eval", "--generations", str(gens), "--set", str(pool_path), "--out", str(tmp_path / "o"),
+                 "-k", "2", "--temperature", "0", "--no-progress", "--workers", "1"]) == 0
+    assert "note: -k, --temperature only apply with --model" in capsys.readouterr().err
