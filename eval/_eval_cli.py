@@ -85,6 +85,8 @@ def _run_eval(args: argparse.Namespace) -> int:
         write_generations,
     )
 
+    if not args.compare and not args.eval_set:
+        raise ValueError("sai-dpo eval needs --set NAME_OR_FILE with --generations or --model.")
     output_dir(args.out)  # before any work: a bad --out used to fail after every sample was generated
     lock_output(args.out)
     if args.compare:
@@ -93,8 +95,6 @@ def _run_eval(args: argparse.Namespace) -> int:
         paths = write_compare_report(args.compare[0], args.compare[1], args.out)
         print(f"wrote {paths['html']}, {paths['markdown']} and {paths['json']}")
         return 0
-    if not args.eval_set:
-        raise ValueError("sai-dpo eval needs --set NAME_OR_FILE with --generations or --model.")
     from eval.metrics import MetricsConfig
     from eval.runner import resolve_eval_set
 

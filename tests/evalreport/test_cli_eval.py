@@ -124,6 +124,7 @@ def test_report_command(tmp_path, capsys):
         (["eval", "--generations", "/nonexistent.jsonl", "--set", "x.jsonl", "--out", "o", "--ks", "1,a"], "--ks must be"),
     ],
 )
-def test_cli_errors_are_clear(argv, message, capsys):
+def test_cli_errors_are_clear(argv, message, capsys, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)  # a relative --out is created before the checks that follow it
     assert main(argv) == 2
     assert message in capsys.readouterr().err
