@@ -79,10 +79,26 @@ def _ensure_ray(address: str | None, namespace: str, connect_timeout: float = CO
         _join(address, namespace)
 
 
+def _use_local_token() -> None:
+    """Turn on Ray's token authentication when this machine holds a Ray token and ``RAY_AUTH_MODE`` is
+    unset, as a new local ``ray.init()`` does: the `status` command that `serve` prints failed against
+    the embedded cluster it had started without it (after ~20 s of retries)."""
+    if "RAY_AUTH_MODE" in os.environ:
+        return
+    try:
+        from ray._private.authentication.authentication_token_setup import (
+            maybe_enable_token_auth_if_token_available,
+        )
+    except ImportError:  # a Ray without token authentication: nothing to turn on
+        return
+    maybe_enable_token_auth_if_token_available(warn_if_disabled=False)
+
+
 def _join(address: str, namespace: str) -> None:
     """``ray.init`` on a cluster, its failure said in one line (Ray's own is a long traceback)."""
     import ray
 
+    _use_local_token()
     try:
         ray.init(address=address, namespace=namespace)
     except ConnectionError as exc:

@@ -419,3 +419,22 @@ def test_a_service_with_the_predictive_prior_builds_features_from_its_pool_text(
     b = SelectionService(str(tmp_path / "p.parquet"), SelectionConfig(prior="predictive", seed=0))
     assert np.array_equal(a.engine.features_, problem_features(list(pool["problem"])))
     assert a.draw("k", 6)[0] == b.draw("k", 6)[0]
+
+
+def test_joining_a_cluster_by_address_uses_this_machine_s_ray_token(monkeypatch):
+    """The `status --address ...` line that `serve` prints failed with InvalidAuthToken against the
+    embedded cluster serve had started (that cluster turned token auth on from the machine's token; a
+    client given an address did not). Joining by address now does what a local ray.init() does."""
+    from ray._private.authentication import authentication_token_setup as setup
+
+    from sai_dpo import service
+
+    calls = []
+    monkeypatch.setattr(setup, "maybe_enable_token_auth_if_token_available",
+                        lambda warn_if_disabled=True: calls.append(warn_if_disabled) or True)
+    monkeypatch.delenv("RAY_AUTH_MODE", raising=False)
+    service._use_local_token()
+    assert calls == [False]  # asked, without Ray's "disabled" warning
+    monkeypatch.setenv("RAY_AUTH_MODE", "disabled")
+    service._use_local_token()
+    assert calls == [False]  # an explicit choice is left alone
