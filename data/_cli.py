@@ -8,7 +8,7 @@ import sys
 import time
 from pathlib import Path
 
-from data._cli_args import MAX_POOL_SIZE, int_at_least, int_between, output_file
+from data._cli_args import MAX_POOL_SIZE, as_flags, int_at_least, int_between, output_file
 
 
 def register(sub) -> None:
@@ -119,7 +119,10 @@ def _cluster(args) -> int:
         sols = solutions(champ)
         texts = [f"{p}\n{sols.get(i, '')}" for i, p in zip(pool["id"], pool["problem"], strict=True)]
     t0 = time.perf_counter()
-    new, result, ari = cluster_pool(pool, k=args.k, method=args.method, seed=args.seed, texts=texts)
+    try:
+        new, result, ari = cluster_pool(pool, k=args.k, method=args.method, seed=args.seed, texts=texts)
+    except ValueError as exc:  # "--clusters 100" on 60 problems named cluster_texts' 'k'
+        raise as_flags(exc, {"k": "--clusters"}, "cluster_texts") from None
     elapsed = time.perf_counter() - t0
     counts = {}
     for label in result.labels:

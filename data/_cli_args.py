@@ -14,7 +14,7 @@ import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
-__all__ = ["MAX_POOL_SIZE", "lock_output", "output_dir", "output_file", "int_at_least", "int_between", "positive_number", "non_negative_number",
+__all__ = ["MAX_POOL_SIZE", "as_flags", "lock_output", "output_dir", "output_file", "int_at_least", "int_between", "positive_number", "non_negative_number",
            "hide_library_progress"]
 
 
@@ -159,3 +159,15 @@ def lock_output(folder: str | os.PathLike, flag: str = "--out") -> None:
     os.ftruncate(fd, 0)
     os.pwrite(fd, f"pid {os.getpid()}".encode(), 0)
     _LOCKS[key] = fd
+
+
+def as_flags(exc: ValueError, flags: dict[str, str], owner: str) -> ValueError:
+    """``exc`` reworded for the command line: "The 'train_size' parameter of DPOLoopConfig must be ..."
+    becomes "--train-size must be ..." for the fields that a flag sets (``flags``: field -> flag)."""
+    import re
+
+    text = str(exc)
+    m = re.match(rf"The '(\w+)' parameter of {re.escape(owner)} (.*)$", text, re.DOTALL)
+    if m and m.group(1) in flags:
+        text = f"{flags[m.group(1)]} {m.group(2)}"
+    return ValueError(text)

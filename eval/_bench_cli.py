@@ -11,7 +11,7 @@ import re
 import sys
 import time
 
-from data._cli_args import int_at_least, int_between, output_dir
+from data._cli_args import as_flags, int_at_least, int_between, output_dir
 
 QUICK = {"rounds": 40, "n_pool": 800, "batch_size": 16, "seeds": 3}
 FULL = {"rounds": 150, "n_pool": 3000, "batch_size": 32, "seeds": 10}
@@ -192,7 +192,13 @@ def _grpo(args) -> int:
     values.update({k: v for k, v in flags.items() if v is not None})
     if args.policies is not None:
         values["policies"] = _grpo_policies(args.policies)
-    config = GRPOBenchConfig(progress=not args.no_progress, **values)
+    try:
+        config = GRPOBenchConfig(progress=not args.no_progress, **values)
+    except ValueError as exc:  # a field a flag set is named by its flag
+        names = {"seeds": "--seeds", "budget": "--budget", "eval_every": "--eval-every", "pool_size": "--pool-size",
+                 "warm_start_steps": "--warm-start-steps", "learning_rate": "--learning-rate",
+                 "first_seed": "--first-seed", "workers": "--workers", "out": "--out"}
+        raise as_flags(exc, {k: v for k, v in names.items() if flags.get(k) is not None}, "GRPOBenchConfig") from None
     output_dir(config.out)
     result = run_grpo_bench(config)
     summary = result["summary"]

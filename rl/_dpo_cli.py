@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 
-from data._cli_args import int_at_least, int_between, lock_output, output_dir, positive_number
+from data._cli_args import as_flags, int_at_least, int_between, lock_output, output_dir, positive_number
 from sai_dpo.policies import POLICIES
 
 
@@ -64,12 +64,19 @@ def _run_dpo(args) -> int:
     from rl.tiny import cpu_threads
 
     overrides = {dest: getattr(args, dest) for _, dest, _, _ in _FLAGS}
-    config = load_config(args.config, overrides)  # every bad value fails here, before any work
+    named = {dest: flags[0] for flags, dest, _, _ in _FLAGS if getattr(args, dest) is not None}
+    try:
+        config = load_config(args.config, overrides)  # every bad value fails here, before any work
+    except ValueError as exc:  # a field a flag set is named by its flag
+        raise as_flags(exc, named, "DPOLoopConfig") from None
     output_dir(config.run_dir, "--out")
     lock_output(config.run_dir)
     if config.model is None:  # the built-in tiny policy: one torch thread (SAI_DPO_TORCH_THREADS overrides)
         cpu_threads()
-    summaries = run_dpo(config, progress=not args.no_progress)
+    try:
+        summaries = run_dpo(config, progress=not args.no_progress)
+    except ValueError as exc:  # e.g. --train-size above the pool's size, known once the pool is loaded
+        raise as_flags(exc, named, "DPOLoopConfig") from None
     for s in summaries:
         print(json.dumps({"iteration": s["iteration"], "n_pairs": s["n_pairs"],
                           "n_samples_generated": s["n_samples_generated"],

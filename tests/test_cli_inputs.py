@@ -406,3 +406,23 @@ def test_generation_flags_without_a_model_are_named_not_ignored(tmp_path, capsys
     assert main(["eval", "--generations", str(gens), "--set", str(pool_path), "--out", str(tmp_path / "o"),
                  "-k", "2", "--temperature", "0", "--no-progress", "--workers", "1"]) == 0
     assert "note: -k, --temperature only apply with --model" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("argv, line", [
+    (["train", "dpo", "--train-size", "100000", "--pool-size", "50", "--out", "{tmp}/d"],
+     "error: --train-size must be at most the pool size (50). Got 100000 instead."),
+    (["bench", "grpo", "--budget", "100", "--out", "{tmp}/b"],
+     "error: --budget must be a multiple of prompts_per_step * num_generations = 32. Got 100 instead."),
+])
+def test_errors_name_the_flag_the_user_gave_not_the_config_field(argv, line, tmp_path, capsys):
+    """They said "The 'train_size' parameter of DPOLoopConfig ..." and "... of GRPOBenchConfig"."""
+    assert main([a.replace("{tmp}", str(tmp_path)) for a in argv]) == 2
+    assert _error(capsys) == line
+
+
+def test_pool_cluster_names_clusters_when_there_are_too_many(tmp_path, capsys):
+    pool = tmp_path / "p.jsonl"
+    assert main(["pool", "build", "--pool-size", "30", "--out", str(pool), "--no-progress"]) == 0
+    capsys.readouterr()
+    assert main(["pool", "cluster", "--pool", str(pool), "--clusters", "100"]) == 2
+    assert _error(capsys).startswith("error: --clusters must be an int in [1, 30]")
