@@ -14,7 +14,7 @@ import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
-__all__ = ["MAX_POOL_SIZE", "as_flags", "lock_output", "output_dir", "output_file", "int_at_least", "int_between", "positive_number", "non_negative_number",
+__all__ = ["MAX_POOL_SIZE", "as_flags", "lock_output", "release_outputs", "output_dir", "output_file", "int_at_least", "int_between", "positive_number", "non_negative_number",
            "hide_library_progress"]
 
 
@@ -45,8 +45,10 @@ def output_dir(path: str | os.PathLike, flag: str = "--out") -> Path:
     for parent in out.parents:
         if parent.exists() and not parent.is_dir():
             raise ValueError(f"{flag} {out}: {parent} is an existing file, not a folder")
+    missing = [p for p in (out, *out.parents) if not p.exists()]
     try:
         out.mkdir(parents=True, exist_ok=True)
+        _CREATED.extend(reversed(missing))  # outermost first; removed again if the command fails
     except OSError as exc:
         raise ValueError(f"{flag} {out}: cannot create the folder ({exc.strerror or exc}); "
                          "pass a folder you can write to") from None
@@ -132,6 +134,26 @@ def hide_library_progress() -> None:
 
 
 _LOCKS: dict[str, int] = {}  # output folders this process holds, for its whole life
+_CREATED: list[Path] = []  # output folders this process created
+
+
+def release_outputs(failed: bool) -> None:
+    """At the end of a command: let go of its output folders' locks (their lock files removed) and,
+    when it failed, remove the folders it created that hold nothing (a failed run left empty ones)."""
+    for key, fd in list(_LOCKS.items()):
+        try:
+            os.unlink(key)
+        except OSError:
+            pass
+        os.close(fd)
+        del _LOCKS[key]
+    if failed:
+        for folder in reversed(_CREATED):  # innermost first
+            try:
+                folder.rmdir()  # only when empty
+            except OSError:
+                pass
+    _CREATED.clear()
 
 
 def lock_output(folder: str | os.PathLike, flag: str = "--out") -> None:

@@ -60,6 +60,9 @@ def main(argv: list[str] | None = None) -> int:
         from data._cli_args import hide_library_progress
 
         hide_library_progress()
+    from data._cli_args import release_outputs
+
+    rc = 2  # a command that raises has failed: release_outputs then removes the empty folders it made
     try:
         rc = args.func(args)
     except KeyboardInterrupt:
@@ -79,6 +82,8 @@ def main(argv: list[str] | None = None) -> int:
             raise
         print(f"error: {exc} (run `sai-dpo -v ...` for the traceback)", file=sys.stderr)
         return 2
+    finally:
+        release_outputs(failed=bool(rc))
     return int(rc or 0)
 
 

@@ -426,3 +426,14 @@ def test_pool_cluster_names_clusters_when_there_are_too_many(tmp_path, capsys):
     capsys.readouterr()
     assert main(["pool", "cluster", "--pool", str(pool), "--clusters", "100"]) == 2
     assert _error(capsys).startswith("error: --clusters must be an int in [1, 30]")
+
+
+def test_a_failed_command_leaves_no_empty_output_folder_and_a_finished_one_no_lock(tmp_path, capsys):
+    """Failed eval, train and demo runs left empty --out folders behind."""
+    out = tmp_path / "new" / "eval"
+    assert main(["eval", "--generations", str(tmp_path / "missing.jsonl"), "--set", "arith", "--out", str(out)]) == 2
+    assert not (tmp_path / "new").exists()
+    pool_path, gens = _generations(tmp_path, 1)
+    assert main(["eval", "--generations", str(gens), "--set", str(pool_path), "--out", str(out),
+                 "--no-progress", "--workers", "1"]) == 0
+    assert (out / "report.html").is_file() and not (out / ".sai-dpo.lock").exists()
