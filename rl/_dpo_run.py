@@ -63,9 +63,15 @@ class RunDir:
             changed = sorted(k for k in set(old.get("config", {})) | set(config)
                              if k not in _RESUMABLE_CHANGES and old.get("config", {}).get(k) != config.get(k))
             if changed:
+                if "k" not in old.get("config", {}):
+                    raise InvalidInputError(
+                        f"Run folder {str(self.root)!r} holds a run.json that is not an iterative DPO run's (another "
+                        "command wrote it); pass a new or empty --out.")
+                shown = "; ".join(f"{k}: run has {old.get('config', {}).get(k)!r}, now {config.get(k)!r}"
+                                  for k in changed[:6]) + (f"; and {len(changed) - 6} more" if len(changed) > 6 else "")
                 raise InvalidInputError(
-                    f"Run folder {str(self.root)!r} holds a run with a different config (fields {changed} "
-                    f"differ); pass the same config to resume it, or choose a new run_dir.")
+                    f"Run folder {str(self.root)!r} holds a run with a different config ({shown}); pass the same "
+                    "settings to resume it, or choose a new --out.")
             old["config"] = config
             old.setdefault("resumed_at", []).append(time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()))
             old["end_time"] = None

@@ -44,9 +44,17 @@ def test_resume_with_another_config_is_refused(tmp_path):
     run = RunDir(tmp_path / "run")
     run.start({"k": 4, "iterations": 2}, {})
     run.start({"k": 4, "iterations": 5}, {})  # more iterations: a resume
-    with pytest.raises(ValueError, match=r"different config \(fields \['k'\] differ\)"):
+    with pytest.raises(ValueError, match=r"different config \(k: run has 4, now 8\)"):  # the values, not only the name
         run.start({"k": 8, "iterations": 5}, {})
     assert len(json.loads((tmp_path / "run" / "run.json").read_text())["resumed_at"]) == 1
+
+
+def test_a_folder_of_another_command_is_not_taken_for_a_dpo_run(tmp_path):
+    """A demo folder listed 27 'differing' fields; it is named as not a DPO run instead."""
+    (tmp_path / "run").mkdir()
+    (tmp_path / "run" / "run.json").write_text(json.dumps({"config": {"steps": 300, "pool_size": 2000}}))
+    with pytest.raises(ValueError, match="not an iterative DPO run's"):
+        RunDir(tmp_path / "run").start({"k": 8, "iterations": 2}, {})
 
 
 def test_engine_state_round_trips_as_npz(tmp_path):
