@@ -87,6 +87,12 @@ def _run_eval(args: argparse.Namespace) -> int:
 
     if not args.compare and not args.eval_set:
         raise ValueError("sai-dpo eval needs --set NAME_OR_FILE with --generations or --model.")
+    from pathlib import Path
+
+    for flag, value in (("--tokenizer", args.tokenizer), ("--model", args.model)):
+        if value is not None and not Path(value).is_dir():  # a hub id is not fetched here: offline only
+            raise ValueError(f"{flag} {value}: no such folder; pass a folder saved with save_pretrained "
+                             "(e.g. runs/demo/policy)")
     output_dir(args.out)  # before any work: a bad --out used to fail after every sample was generated
     lock_output(args.out)
     if args.compare:

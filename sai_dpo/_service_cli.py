@@ -140,6 +140,8 @@ def _check_serve_args(args) -> None:
         raise InvalidInputError(f"--snapshot-every must be >= 0 (0: snapshot only on stop). Got {args.snapshot_every}.")
     if args.http is not None and not 1 <= args.http <= 65535:
         raise InvalidInputError(f"--http must be a port in 1..65535. Got {args.http}.")
+    if not args.name.strip() or not args.namespace.strip():
+        raise InvalidInputError("--name and --namespace must not be empty (defaults: sai-dpo, sai_dpo).")
     if args.detach and args.address is None:
         raise InvalidInputError(
             "--detach leaves the service on a running cluster, so it needs --address (e.g. `ray start --head`, then "

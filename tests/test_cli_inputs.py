@@ -136,6 +136,7 @@ def test_train_dpo_and_serve_load_a_gsm8k_file_with_its_preset(tmp_path):
     ("{problem.__class__}", "uses {problem.__class__}"),
 ])
 def test_eval_refuses_a_prompt_template_that_does_not_fill_in_the_problem(template, message, tmp_path, capsys):
+    (tmp_path / "m").mkdir()  # a model folder (its files are read only after these checks)
     argv = ["eval", "--model", str(tmp_path / "m"), "--set", "arith", "--out", str(tmp_path / "o"),
             "--prompt-template", template]
     assert main(argv) == 2
@@ -143,6 +144,7 @@ def test_eval_refuses_a_prompt_template_that_does_not_fill_in_the_problem(templa
 
 
 def test_eval_refuses_ks_above_the_samples_it_will_draw(tmp_path, capsys):
+    (tmp_path / "m").mkdir()
     argv = ["eval", "--model", str(tmp_path / "m"), "--set", "arith", "--out", str(tmp_path / "o"),
             "-k", "4", "--ks", "1,8"]
     assert main(argv) == 2
@@ -437,3 +439,15 @@ def test_a_failed_command_leaves_no_empty_output_folder_and_a_finished_one_no_lo
     assert main(["eval", "--generations", str(gens), "--set", str(pool_path), "--out", str(out),
                  "--no-progress", "--workers", "1"]) == 0
     assert (out / "report.html").is_file() and not (out / ".sai-dpo.lock").exists()
+
+
+@pytest.mark.parametrize("argv, words", [
+    (["eval", "--generations", "g.jsonl", "--set", "arith", "--tokenizer", "/nonexistent", "--out", "{tmp}/o"],
+     "--tokenizer /nonexistent: no such folder"),          # was "Repo id must use alphanumeric chars"
+    (["eval", "--model", "{tmp}/taken", "--set", "arith", "--out", "{tmp}/o"], "no such folder"),  # a file
+    (["serve", "--pool", "builtin:arith", "--name", ""], "--name and --namespace must not be empty"),  # Ray's words
+])
+def test_more_inputs_get_their_own_words(argv, words, tmp_path, capsys):
+    (tmp_path / "taken").write_text("x")
+    assert main([a.replace("{tmp}", str(tmp_path)) for a in argv]) == 2
+    assert words in _error(capsys)
