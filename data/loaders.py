@@ -29,11 +29,12 @@ class PoolLoadError(SaiDpoError, ValueError):
     """A pool source could not be read; the message says which and how to fix it."""
 
 
-def read_jsonl(path: str | os.PathLike, error: type[Exception] | None = None) -> list[dict]:
+def read_jsonl(path: str | os.PathLike, error: type[Exception] | None = None, torn_tail_ok: bool = False) -> list[dict]:
     """The JSON objects of a JSON Lines file (blank lines skipped), in order.
 
     Every reader of JSONL in the project uses this one; ``error`` is the exception class to raise
-    (default :class:`PoolLoadError`), with a message naming the file and line.
+    (default :class:`PoolLoadError`), with a message naming the file and line. ``torn_tail_ok``: a last
+    line without its newline that does not parse (a writer killed mid-line) is left out with a warning.
     """
     error = error or PoolLoadError
     path = Path(path)
@@ -46,6 +47,9 @@ def read_jsonl(path: str | os.PathLike, error: type[Exception] | None = None) ->
             try:
                 row = json.loads(line)
             except json.JSONDecodeError as exc:
+                if torn_tail_ok and not raw.endswith(b"\n"):  # a last line cut short by a crash mid-write
+                    logger.warning("%s: line %d was cut short (a crash while it was written); left out", path, lineno)
+                    break
                 raise error(f"{path}: line {lineno} is not valid JSON ({exc.msg}); write one object per line.") from exc
             if not isinstance(row, dict):
                 raise error(f"{path}: line {lineno} must be a JSON object, got {type(row).__name__}.")

@@ -63,6 +63,10 @@ def register(sub) -> None:
     r.set_defaults(func=_run_report)
 
 
+# What an eval writes into its --out folder.
+_EVAL_OUTPUTS = ("metrics.json", "samples.jsonl", "report.html", "report.md", "generations.jsonl")
+
+
 def _parse_ks(text: str | None):
     if text is None:
         return None
@@ -93,6 +97,10 @@ def _run_eval(args: argparse.Namespace) -> int:
         if value is not None and not Path(value).is_dir():  # a hub id is not fetched here: offline only
             raise ValueError(f"{flag} {value}: no such folder; pass a folder saved with save_pretrained "
                              "(e.g. runs/demo/policy)")
+    if args.generations and Path(args.generations).resolve().parent == Path(args.out).resolve():
+        if Path(args.generations).name in _EVAL_OUTPUTS:  # it would be overwritten by the eval's own file
+            raise ValueError(f"--generations {args.generations} is a file this eval writes into --out {args.out}; "
+                             "move it, or pass another --out.")
     output_dir(args.out)  # before any work: a bad --out used to fail after every sample was generated
     lock_output(args.out)
     if args.compare:

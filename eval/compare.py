@@ -72,7 +72,12 @@ def load_metrics(run: str | Path) -> dict:
         path = path / "metrics.json"
     if not path.is_file():
         raise EvalInputError(f"No metrics.json at {str(path)!r}; pass an eval output folder or its metrics.json.")
-    return json.loads(path.read_text(encoding="utf-8"))
+    from data.loaders import read_utf8
+
+    try:
+        return json.loads(read_utf8(path, EvalInputError))
+    except json.JSONDecodeError as exc:
+        raise EvalInputError(f"{path}: not valid JSON ({exc.msg} at line {exc.lineno}); re-run that eval.") from None
 
 
 def _key(value) -> str:

@@ -46,7 +46,7 @@ def load_rounds(run_dir: str | Path) -> list[dict]:
         raise EvalInputError(
             f"No rounds.jsonl in {str(run_dir)!r}; pass the output folder of a training run (GRPO demo or DPO)."
         )
-    rounds = read_jsonl(path, EvalInputError)
+    rounds = read_jsonl(path, EvalInputError, torn_tail_ok=True)  # a run killed mid-write keeps its rounds
     for k, rec in enumerate(rounds, start=1):
         if not isinstance(rec.get("round"), int):
             raise EvalInputError(f"{path}: record {k} needs an integer 'round' field. Got {str(rec)[:80]!r}.")

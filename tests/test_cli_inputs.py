@@ -451,3 +451,30 @@ def test_more_inputs_get_their_own_words(argv, words, tmp_path, capsys):
     (tmp_path / "taken").write_text("x")
     assert main([a.replace("{tmp}", str(tmp_path)) for a in argv]) == 2
     assert words in _error(capsys)
+
+
+def test_eval_refuses_to_overwrite_its_own_generations_file(tmp_path, capsys):
+    """`eval --generations X/samples.jsonl --out X` replaced the user's generations with its verdicts."""
+    pool_path, gens = _generations(tmp_path, 1)
+    out = tmp_path / "X"
+    out.mkdir()
+    own = out / "samples.jsonl"
+    own.write_bytes(gens.read_bytes())
+    assert main(["eval", "--generations", str(own), "--set", str(pool_path), "--out", str(out)]) == 2
+    assert "is a file this eval writes into --out" in _error(capsys)
+    assert own.read_bytes() == gens.read_bytes()
+
+
+def test_a_run_cut_short_mid_line_is_still_reported_and_a_broken_metrics_file_is_named(tmp_path, capsys):
+    from tests.evalreport._fixtures import write_run
+
+    write_run(tmp_path / "run")
+    log = tmp_path / "run" / "rounds.jsonl"
+    log.write_text(log.read_text() + '{"round": 99, "n_outc')  # a crash while the last line was written
+    assert main(["report", str(tmp_path / "run"), "--out", str(tmp_path / "rep")]) == 0
+    assert (tmp_path / "rep" / "report.html").is_file()
+    broken = tmp_path / "ev"
+    broken.mkdir()
+    (broken / "metrics.json").write_text('{"set": "a\x01"}')
+    assert main(["eval", "--compare", str(broken), str(broken), "--out", str(tmp_path / "c")]) == 2
+    assert f"{broken / 'metrics.json'}: not valid JSON" in _error(capsys)
