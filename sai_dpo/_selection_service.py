@@ -149,6 +149,7 @@ class SelectionService(DurableState):
         self._replayed = {"reports": 0, "outcomes": 0, "draws": 0, "skipped_duplicates": 0, "damaged_segments": []}
         self._reset_counters()
         self._degraded: str | None = None
+        self._config_changes: str | None = None
         self._next_restore_try = 0.0
         self._pristine = copy.deepcopy(self.engine.state_dict())
         if self.checkpoint_dir is not None:
@@ -174,7 +175,21 @@ class SelectionService(DurableState):
         if self._next_restore_try:
             logger.warning("Selection service restored from %s after an earlier failure; it is no longer degraded.",
                            self.checkpoint_dir)
+        self._config_changes = self._changed_config()
+        if self._config_changes:
+            logger.warning("Selection service resumed from %s with other settings than it was saved with: %s",
+                           self.checkpoint_dir, self._config_changes)
         return path
+
+    def _changed_config(self) -> str | None:
+        """The settings that differ from the ones the restored state was saved with ("policy: sai_dpo ->
+        uniform"), or None: a resume may change them on purpose, but never without a word."""
+        saved = getattr(self.engine, "restored_config_", None)
+        if not saved or not hasattr(self.config, "to_dict"):
+            return None
+        now = self.config.to_dict()
+        changed = [f"{k}: {saved[k]!r} -> {now[k]!r}" for k in sorted(now) if k in saved and saved[k] != now[k]]
+        return "; ".join(changed) or None
 
     def _check_not_degraded(self) -> None:
         """Try to restore again (at most every 2 s); raise ServiceDegradedError while it still fails."""
@@ -419,6 +434,7 @@ class SelectionService(DurableState):
             "reports_since_snapshot": self._since_snapshot,
             "last_snapshot": None if self._last_snapshot is None else dict(self._last_snapshot),
             "restored_from": self._restored_from,
+            "config_changed_on_restore": self._config_changes,
             "degraded": self._degraded,
             "journal": None if not self.journal else {
                 "segment": None if self._writer is None else str(self._writer.path),

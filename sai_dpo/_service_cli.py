@@ -106,6 +106,9 @@ def _serve(args) -> int:
     if args.http is not None:
         print(f"HTTP:                 http://{args.host}:{args.http}/stats"
               + (" (Authorization: Bearer <token>)" if token else ""))
+    changed = client.stats().get("config_changed_on_restore")
+    if changed:
+        print(f"note: resumed from {info['checkpoint_dir']} with other settings than it was saved with: {changed}")
     if args.detach:
         client.close()
         return 0

@@ -379,6 +379,7 @@ class SelectionEngine:
         from sai_dpo._codes import check_state
 
         meta = check_state(state, self)
+        self.restored_config_ = meta.get("config")  # the settings the state was taken under
         has_model = self.predictor_ is not None and self.predictor_.check_arrays(state)
         self.tracker_.load_arrays(state)
         if has_model:

@@ -438,3 +438,20 @@ def test_joining_a_cluster_by_address_uses_this_machine_s_ray_token(monkeypatch)
     monkeypatch.setenv("RAY_AUTH_MODE", "disabled")
     service._use_local_token()
     assert calls == [False]  # an explicit choice is left alone
+
+
+def test_a_service_resumed_with_other_settings_says_which(tmp_path):
+    """A service resumed with --policy uniform on a folder saved under sai_dpo switched without a word."""
+    from data import build_pool
+    from sai_dpo import SelectionConfig
+
+    pool = build_pool(60, seed=0, kind="arith")
+    first = SelectionService(pool, SelectionConfig(seed=0), checkpoint_dir=tmp_path)
+    first.report("b1", list(pool["id"][:2]), [1.0, 0.0])
+    first.snapshot()
+    first.release_folder()
+    same = SelectionService(pool, SelectionConfig(seed=0), checkpoint_dir=tmp_path)
+    assert same.stats()["config_changed_on_restore"] is None
+    same.release_folder()
+    other = SelectionService(pool, SelectionConfig(seed=0, policy="uniform", tau=2.0), checkpoint_dir=tmp_path)
+    assert other.stats()["config_changed_on_restore"] == "policy: 'sai_dpo' -> 'uniform'; tau: 1.0 -> 2.0"
