@@ -164,23 +164,17 @@ def lock_output(folder: str | os.PathLike, flag: str = "--out") -> None:
     Raises:
         ValueError: another running command holds ``folder``.
     """
-    import fcntl
+    from data._locks import try_lock
 
     path = Path(folder) / ".sai-dpo.lock"
     key = str(path.resolve())
     if key in _LOCKS:
         return
-    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
-    try:
-        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except BlockingIOError:
-        holder = os.pread(fd, 100, 0).decode("utf-8", "replace").strip() or "another process"
-        os.close(fd)
-        raise ValueError(f"{flag} {folder} is being written by another running command ({holder}); wait for it "
-                         "to finish or pass another folder") from None
-    os.ftruncate(fd, 0)
-    os.pwrite(fd, f"pid {os.getpid()}".encode(), 0)
-    _LOCKS[key] = fd
+    got = try_lock(path)
+    if isinstance(got, str):
+        raise ValueError(f"{flag} {folder} is being written by another running command ({got}); wait for it "
+                         "to finish or pass another folder")
+    _LOCKS[key] = got
 
 
 def as_flags(exc: ValueError, flags: dict[str, str], owner: str) -> ValueError:

@@ -38,19 +38,12 @@ def check_folder_free(checkpoint_dir: str | os.PathLike) -> None:
     Raises:
         CheckpointInUseError: a service process on this machine holds ``checkpoint_dir``.
     """
-    import fcntl
+    from data._locks import holder_of
 
     path = Path(checkpoint_dir) / ".lock"
-    if not path.is_file() or str(path.resolve()) in _HELD:
-        return
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
-    except BlockingIOError:
-        holder = os.pread(fd, 200, 0).decode("utf-8", "replace").strip() or "another process"
-        raise CheckpointInUseError(_in_use(checkpoint_dir, holder)) from None
-    finally:
-        os.close(fd)
+    holder = None if str(path.resolve()) in _HELD else holder_of(path)
+    if holder is not None:
+        raise CheckpointInUseError(_in_use(checkpoint_dir, holder))
 
 
 def _in_use(folder, holder: str) -> str:
@@ -122,8 +115,7 @@ class DurableState:
         Raises:
             CheckpointInUseError: another live service (any process on this machine) holds the folder.
         """
-        import fcntl
-        import socket
+        from data._locks import try_lock
 
         self.checkpoint_dir.mkdir(parents=True, exist_ok=True)
         path = self.checkpoint_dir / ".lock"
@@ -131,16 +123,10 @@ class DurableState:
         if key in _HELD:  # a service of this very process held it: the newest one takes over (a restart
             self._lock_key = key  # in one process, as tests do; Ray restarts an actor in a new process)
             return
-        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            holder = os.pread(fd, 200, 0).decode("utf-8", "replace").strip() or "another process"
-            os.close(fd)
-            raise CheckpointInUseError(_in_use(self.checkpoint_dir, holder)) from None
-        os.ftruncate(fd, 0)
-        os.pwrite(fd, f"pid {os.getpid()} on {socket.gethostname()}\n".encode(), 0)
-        _HELD[key] = fd
+        got = try_lock(path)
+        if isinstance(got, str):
+            raise CheckpointInUseError(_in_use(self.checkpoint_dir, got))
+        _HELD[key] = got
         self._lock_key = key
 
     def release_folder(self) -> None:
