@@ -87,6 +87,18 @@ def heatmap(
     return _to_base64(fig)
 
 
+def _k_axis(ax, ks: Sequence[int], title: str) -> None:
+    """The axes of a pass@k / maj@k plot: k on a log2 axis (when there are several), score in [0, 1]."""
+    if len(ks) > 1:
+        ax.set_xscale("log", base=2)
+    ax.set_xticks(list(ks), labels=[str(k) for k in ks])
+    ax.set_ylim(0, 1.02)
+    ax.set_xlabel("k")
+    ax.set_ylabel("score")
+    ax.set_title(title)
+    ax.grid(alpha=0.3)
+
+
 def pass_curve(ks: Sequence[int], series: dict[str, tuple[Sequence[float], Sequence[Sequence[float]]]]) -> str:
     """pass@k / maj@k against k (log2 axis) with their CI bands; series: name -> (values, cis)."""
     fig = _figure()
@@ -95,14 +107,7 @@ def pass_curve(ks: Sequence[int], series: dict[str, tuple[Sequence[float], Seque
         ci = np.asarray(cis, dtype=float).reshape(-1, 2)
         ax.plot(ks, values, marker="o", label=name)
         ax.fill_between(ks, ci[:, 0], ci[:, 1], alpha=0.2)
-    if len(ks) > 1:
-        ax.set_xscale("log", base=2)
-    ax.set_xticks(list(ks), labels=[str(k) for k in ks])
-    ax.set_ylim(0, 1.02)
-    ax.set_xlabel("k")
-    ax.set_ylabel("score")
-    ax.set_title("pass@k and maj@k (95% CI bands)")
-    ax.grid(alpha=0.3)
+    _k_axis(ax, ks, "pass@k and maj@k (95% CI bands)")
     ax.legend()
     return _to_base64(fig)
 
@@ -171,13 +176,7 @@ def ab_curves(ks: Sequence[int], curves: dict[str, tuple[Sequence[float], Sequen
         style = "--" if "maj" in name else "-"
         ax.plot(ks, values, style, marker="o" if style == "-" else "s", color=color, label=name)
         ax.fill_between(ks, ci[:, 0], ci[:, 1], color=color, alpha=0.12)
-    ax.set_xscale("log", base=2)
-    ax.set_xticks(list(ks), labels=[str(k) for k in ks])
-    ax.set_ylim(0, 1.02)
-    ax.set_xlabel("k")
-    ax.set_ylabel("score")
-    ax.set_title("Overall pass@k and maj@k (95% CI bands)")
-    ax.grid(alpha=0.3)
+    _k_axis(ax, ks, "Overall pass@k and maj@k (95% CI bands)")
     ax.legend(fontsize=8, ncols=2)
     return _to_base64(fig)
 
