@@ -109,3 +109,18 @@ def write_dpo_run(run_dir: Path, n_iterations: int = 3) -> None:
         records.append(record)
     (run_dir / "rounds.jsonl").write_text("".join(json.dumps(r) + "\n" for r in records))
     (run_dir / "run.json").write_text(json.dumps({"config": {"loss_type": ["sigmoid"], "k": 8}, "policy": "sai_dpo"}))
+
+
+def problems_from_spec(spec: dict[str, list[int]], n: int = 8, tokens=None) -> list:
+    """Scored problems: spec is skill -> correct count per problem; correct samples answer "1", wrong
+    ones 9, 10, ... (all different); levels 1-3 in turn; ``tokens`` per sample (default 10, 15, ...)."""
+    from eval.metrics import ProblemSamples
+
+    lengths = tuple(tokens) if tokens is not None else tuple(10 + 5 * j for j in range(n))
+    out = []
+    for skill, counts in spec.items():
+        for i, c in enumerate(counts):
+            statuses = ("correct",) * c + ("incorrect",) * (n - c)
+            answers = ("1",) * c + tuple(f"{9 + j}" for j in range(n - c))
+            out.append(ProblemSamples(f"{skill}{i}", skill, 1 + i % 3, statuses, answers, lengths, (2,) * n))
+    return out

@@ -12,25 +12,16 @@ import pytest
 from eval._eval_errors import EvalInputError
 from eval._stats import holm_adjust
 from eval.compare import compare_metrics, problem_values, write_compare_report
-from eval.metrics import MetricsConfig, ProblemSamples, compute_metrics, pairwise
+from eval.metrics import MetricsConfig, compute_metrics, pairwise
 from eval.report import write_eval_report
+from tests.evalreport._fixtures import problems_from_spec
 
 SAME = pairwise(lambda x, y: x == y)  # answers are plain integers: string equality is the checker's verdict
 
 
-def _problems(spec: dict[str, list[int]], n: int = 8) -> list[ProblemSamples]:
-    """spec: skill -> correct count per problem; wrong samples answer 9, 10, ... (all different)."""
-    out = []
-    for skill, counts in spec.items():
-        for i, c in enumerate(counts):
-            statuses = ("correct",) * c + ("incorrect",) * (n - c)
-            answers = ("1",) * c + tuple(f"{9 + j}" for j in range(n - c))
-            out.append(ProblemSamples(f"{skill}{i}", skill, 1 + i % 3, statuses, answers, (5,) * n, (2,) * n))
-    return out
-
 
 def _eval(spec):
-    problems = _problems(spec)
+    problems = problems_from_spec(spec, tokens=(5,) * 8)
     metrics = compute_metrics(problems, equivalent=SAME, config=MetricsConfig(n_boot=200))
     samples = [{"problem_id": p.problem_id, "sample": j, "status": s, "answer": a, "skill": p.skill, "level": p.level}
                for p in problems for j, (s, a) in enumerate(zip(p.statuses, p.answers, strict=True))]

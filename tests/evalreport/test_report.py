@@ -8,28 +8,17 @@ import re
 import pytest
 
 from eval._eval_errors import EvalInputError
-from eval.metrics import MetricsConfig, ProblemSamples, compute_metrics
+from eval.metrics import MetricsConfig, compute_metrics
 from eval.report import write_eval_report
 from eval.run_report import load_rounds, render_run_report
-from tests.evalreport._fixtures import write_run
+from tests.evalreport._fixtures import problems_from_spec, write_run
 
 EVAL_SECTIONS = ["summary", "status", "pass-at-k", "heatmap", "per-skill", "per-level", "lengths", "data-issues", "methods"]
 
 
-def _problems(spec: dict[str, list[int]], n: int = 8) -> list[ProblemSamples]:
-    """spec: skill -> correct count per problem; wrong samples answer "w<i>", correct answer "1"."""
-    out = []
-    for skill, counts in spec.items():
-        for i, c in enumerate(counts):
-            statuses = ("correct",) * c + ("incorrect",) * (n - c)
-            answers = ("1",) * c + tuple(f"{9 + j}" for j in range(n - c))
-            tokens = tuple(10 + 5 * j for j in range(n))
-            out.append(ProblemSamples(f"{skill}{i}", skill, 1 + i % 3, statuses, answers, tokens, (2,) * n))
-    return out
-
 
 def _metrics(spec):
-    return compute_metrics(_problems(spec), config=MetricsConfig(n_boot=300))
+    return compute_metrics(problems_from_spec(spec), config=MetricsConfig(n_boot=300))
 
 
 def _assert_self_contained(text: str):
