@@ -9,7 +9,7 @@ export HF_HUB_OFFLINE := 1
 export HF_DATASETS_OFFLINE := 1
 export TOKENIZERS_PARALLELISM := false
 
-.PHONY: install test demo lint bench clean
+.PHONY: install test demo lint bench clean mutation
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -29,8 +29,14 @@ test: $(STAMP)
 demo: $(STAMP)
 	$(VENV)/bin/sai-dpo demo
 
+# Mutation testing of the core modules (not part of `make test` or CI; minutes per module).
+# `make mutation MUTATE="numbers compare"` runs some of them; see eval/mutation.py.
+MUTATE ?=
+mutation: $(STAMP)
+	$(PY) -m eval.mutation $(MUTATE)
+
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 
 clean:
-	rm -rf $(VENV) .pytest_cache build *.egg-info
+	rm -rf $(VENV) .venv-mutation .mutation .pytest_cache build *.egg-info

@@ -13,6 +13,7 @@ from eval.checker import extract, verify, verify_batch
 from eval.checker._extract import boxed_answer, letter_answer
 from eval.checker._gold import read_gold
 from eval.checker._prose import phrase_matches, prose_answer, stance
+from tests._ids import plain_id
 
 # (gold, response, expected, why)
 PROSE = [
@@ -173,7 +174,7 @@ ROWS = [(name, *row) for name, table in TABLES.items() for row in table]
 
 
 @pytest.mark.parametrize("table,gold,response,expected,why", ROWS,
-                         ids=[f"{r[0]}-{i}-{r[4][:40]}" for i, r in enumerate(ROWS)])
+                         ids=[plain_id(f"{r[0]}-{i}-{r[4][:40]}") for i, r in enumerate(ROWS)])
 def test_real_format(table, gold, response, expected, why):
     choices = CHOICES if table == "letters" else None  # option letters are judged against choices A-E
     assert bool(verify(gold, response, choices=choices)) is expected, why
@@ -230,7 +231,7 @@ def test_extract_takes_the_gold_as_a_hint():
     ("x+y=3", "$y = 3 - x$", True, "an equation in two unknowns, rearranged"),
     ("x=3", "$2x = 6$", False, "an equation to solve is not its solution"),
     ("D", "It cannot be A, hence D.", True, "'cannot be A' rules A out"),
-], ids=lambda v: v if isinstance(v, str) and len(v) < 30 else None)
+], ids=lambda v: plain_id(v) if isinstance(v, str) and len(v) < 30 else None)
 def test_review_findings(gold, response, expected, why):
     choices = ["1", "2", "3", "4", "5"] if gold == "D" else None
     assert bool(verify(gold, response, choices=choices)) is expected, why
@@ -281,7 +282,7 @@ REVIEW_FALSE_POSITIVES = [
 ]
 
 
-@pytest.mark.parametrize("gold,response,why", REVIEW_FALSE_POSITIVES, ids=lambda v: v[:30] if isinstance(v, str) else None)
+@pytest.mark.parametrize("gold,response,why", REVIEW_FALSE_POSITIVES, ids=lambda v: plain_id(v[:30]) if isinstance(v, str) else None)
 def test_review_false_positives_stay_rejected(gold, response, why):
     assert not verify(gold, response), why
 
@@ -293,7 +294,7 @@ def test_review_false_positives_stay_rejected(gold, response, why):
     ("120", r"\boxed{5!=120}", "a factorial equation, not 'not equal'"),
     ("(p,q)=(3,2)", r"\boxed{p=3, q=2}", "named parts against a named tuple"),
     ("5/14, or approximately 35.7%", r"\boxed{0.357}", "a correct rounding without the percent sign"),
-], ids=lambda v: v[:30] if isinstance(v, str) else None)
+], ids=lambda v: plain_id(v[:30]) if isinstance(v, str) else None)
 def test_review_false_negatives_now_read(gold, response, why):
     assert verify(gold, response), why
 

@@ -1,0 +1,284 @@
+"""Mutation testing of the core modules with mutmut 3 (``make mutation``; not part of ``make test``).
+
+Run from the repository root::
+
+    python -m eval.mutation                      # every module below, one after another
+    python -m eval.mutation numbers compare      # some modules (names below)
+    python -m eval.mutation tracker --jobs 8     # one module, 8 mutants tested at a time
+
+Each module is mutated in its own scratch copy of the repository (``.mutation/<name>/``, rebuilt on
+every run, so runs of different modules can go side by side) and its mutants are tried against the
+tests listed for it here; mutmut runs, for each mutant, only the tests that call the mutated
+function. The tool lives in its own environment, ``.venv-mutation``, which this script creates on
+first use: it sees every package of ``.venv`` and adds mutmut (whose wheel ships a top-level
+``tests`` package that would shadow this repository's ``tests``; that folder is removed from the
+tool's environment).
+
+For each module it prints killed, survived, timed out, no tests, and the score: detected (killed or
+timed out) over the mutants that change behaviour. A survivor is excused only by an entry in
+``tests/mutation_equivalent/<module>.json`` (function, the changed source lines as the report
+prints them, and a one-line reason it changes no behaviour); every other survivor is printed with its diff. ``--json PATH`` writes the
+figures and the survivors.
+
+Exit status: 0 when every module reaches ``--target`` (0.90), 1 when one does not, 2 on bad input.
+"""
+
+from __future__ import annotations
+
+import argparse
+import ast
+import difflib
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+TOOL_ENV = ROOT / ".venv-mutation"
+SCRATCH = ROOT / ".mutation"
+EQUIVALENT_DIR = ROOT / "tests" / "mutation_equivalent"
+# mutmut 3.3.1 reads ``item._nodeid``, which pytest 9 removed: the tool's environment pins pytest 8,
+# ahead of the project's own pytest.
+TOOL_SPECS = ("mutmut==3.3.1", "pytest>=8,<9")
+TOOL_VERSION = " ".join(TOOL_SPECS) + " shim 2"
+PACKAGES = ("sai_dpo", "eval", "data", "rl")
+
+
+@dataclass(frozen=True)
+class Module:
+    name: str
+    path: str
+    tests: tuple[str, ...]
+
+
+_CHECKER_TESTS = (
+    "tests/checker/test_numbers_table.py",
+    "tests/checker/test_table.py",
+    "tests/checker/test_strict.py",
+    "tests/checker/test_extract.py",
+    "tests/checker/test_real_formats.py",
+    "tests/checker/test_heldout.py",
+    "tests/checker/test_real_corpus.py",
+)
+_ENGINE_TESTS = ("tests/engine",)
+
+MODULES = {
+    m.name: m
+    for m in (
+        Module("tracker", "sai_dpo/_tracker.py", _ENGINE_TESTS),
+        Module("policies", "sai_dpo/policies.py", _ENGINE_TESTS),
+        Module("draw", "sai_dpo/_draw.py", _ENGINE_TESTS),
+        Module("numbers", "eval/checker/_numbers.py", _CHECKER_TESTS),
+        Module("compare", "eval/checker/_compare.py", _CHECKER_TESTS),
+        Module("normalize", "eval/checker/_normalize.py", _CHECKER_TESTS),
+        Module("metrics", "eval/metrics.py", ("tests/evalreport/test_metrics.py", "tests/evalreport/test_stats.py")),
+    )
+}
+
+# mutmut's exit codes, as its own table reads them.
+_DETECTED = {1, 3, -24, 24, 36, 152, 255, -11}
+_NO_TESTS = {5, 33}
+
+
+_CHILD_SHIM = '''"""Loaded (by a .pth) in a process started during mutmut's stats run: the trampolines need a config."""
+from types import SimpleNamespace
+
+import mutmut
+
+if mutmut.config is None:
+    mutmut.config = SimpleNamespace(max_stack_depth=-1)
+'''
+
+
+def tool_python() -> Path:
+    """The mutation tool's interpreter, created on first use."""
+    python = TOOL_ENV / "bin" / "python"
+    stamp = TOOL_ENV / "installed.txt"
+    if python.exists() and stamp.exists() and stamp.read_text() == TOOL_VERSION:
+        return python
+    print(f"creating {TOOL_ENV.name} with {' '.join(TOOL_SPECS)} ...", flush=True)
+    subprocess.run([sys.executable, "-m", "venv", TOOL_ENV], check=True)
+    site = Path(subprocess.run([python, "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+                               check=True, capture_output=True, text=True).stdout.strip())
+    main_site = sorted((ROOT / ".venv" / "lib").glob("python3*/site-packages"))
+    if not main_site:
+        raise SystemExit("error: .venv is missing; run `make install` first")
+    # The project's own environment, packages and .pth files included, behind the tool's.
+    (site / "zz_project_env.pth").write_text(f"import site; site.addsitedir({str(main_site[0])!r})\n")
+    subprocess.run([python, "-m", "pip", "install", "-q", *TOOL_SPECS], check=True)
+    shutil.rmtree(site / "tests", ignore_errors=True)
+    # A process that a test starts (``python -c ...``, the checker's sympy workers) runs the
+    # trampolines too. Without MUTANT_UNDER_TEST (a test that passes its own env) they would fail:
+    # it runs the code unmutated. During mutmut's first, coverage-recording run ("stats") it finds
+    # no mutmut config loaded: it gets one, and runs the code unmutated.
+    (site / "_mutation_child.py").write_text(_CHILD_SHIM)
+    (site / "zz_mutation_child.pth").write_text(
+        'import os; os.environ.setdefault("MUTANT_UNDER_TEST", ""); '
+        'os.environ["MUTANT_UNDER_TEST"] == "stats" and __import__("_mutation_child")\n')
+    stamp.write_text(TOOL_VERSION)
+    return python
+
+
+def prepare(module: Module) -> Path:
+    """A fresh scratch copy of the repository with a mutmut configuration for ``module`` alone."""
+    work = SCRATCH / module.name
+    shutil.rmtree(work, ignore_errors=True)
+    work.mkdir(parents=True)
+    ignore = shutil.ignore_patterns("__pycache__", "*.pyc")
+    for name in (*PACKAGES, "tests"):
+        shutil.copytree(ROOT / name, work / name, ignore=ignore)
+    shutil.copy(ROOT / "pyproject.toml", work / "pyproject.toml")
+    others = sorted(
+        str(p.relative_to(work)) for pkg in PACKAGES for p in (work / pkg).rglob("*.py")
+        if str(p.relative_to(work)) != module.path
+    )
+    lines = ["[mutmut]", "paths_to_mutate =", *(f"    {p}/" for p in PACKAGES), "do_not_mutate =",
+             *(f"    {p}" for p in others), "tests_dir =", *(f"    {t}" for t in module.tests), ""]
+    (work / "setup.cfg").write_text("\n".join(lines))
+    return work
+
+
+def _functions(tree: ast.Module, source: str) -> dict[str, list[str]]:
+    out = {}
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and "__mutmut_" in node.name:
+            body = ast.get_source_segment(source, node).splitlines()[1:]
+            out[node.name] = [line.strip() for line in body if line.strip()]
+    return out
+
+
+def mutant_diffs(mutated_file: Path) -> dict[str, tuple[str, list[str]]]:
+    """Mutant name -> (function, changed lines as ``-old`` / ``+new``), read from mutmut's output file."""
+    source = mutated_file.read_text()
+    funcs = _functions(ast.parse(source), source)
+    diffs = {}
+    for name, body in funcs.items():
+        base, _, tail = name.partition("__mutmut_")
+        if tail == "orig":
+            continue
+        orig = funcs.get(f"{base}__mutmut_orig", [])
+        changed = [d for d in difflib.unified_diff(orig, body, lineterm="", n=0)
+                   if d[:1] in "+-" and not d.startswith(("+++", "---"))]
+        diffs[name] = (base, changed)
+    return diffs
+
+
+def _module_name(path: str) -> str:
+    return path[:-3].replace("/", ".")
+
+
+def load_equivalent(module: Module) -> list[dict]:
+    """The excused survivors of ``module``: ``[{"function", "change": [lines], "reason"}, ...]``."""
+    path = EQUIVALENT_DIR / f"{module.name}.json"
+    entries = json.loads(path.read_text()) if path.exists() else []
+    for e in entries:
+        missing = {"function", "change", "reason"} - set(e)
+        if missing or not isinstance(e["change"], list) or not str(e["reason"]).strip():
+            raise SystemExit(f"error: {path}: entry {e} needs a function, a list of changed lines and a reason")
+    return entries
+
+
+def score(module: Module, work: Path, equivalent: list[dict]) -> dict:
+    meta = json.loads((work / "mutants" / (module.path + ".meta")).read_text())
+    codes = meta["exit_code_by_key"]
+    diffs = mutant_diffs(work / "mutants" / module.path)
+    prefix = _module_name(module.path) + "."
+    excuses = {(e["function"], tuple(e["change"])): e["reason"] for e in equivalent}
+    counts = {"killed": 0, "timeout": 0, "survived": 0, "no_tests": 0, "equivalent": 0, "not_checked": 0}
+    survivors, used = [], set()
+    for key, code in sorted(codes.items()):
+        function, change = diffs.get(key.removeprefix(prefix), ("?", []))
+        function = function.removeprefix("x_").replace("\u01c1", ".").strip(".")
+        if code in (1, 3):
+            counts["killed"] += 1
+            continue
+        if code in _DETECTED:
+            counts["timeout"] += 1
+            continue
+        excuse = excuses.get((function, tuple(change)))
+        if excuse is not None:
+            counts["equivalent"] += 1
+            used.add((function, tuple(change)))
+            continue
+        status = "no_tests" if code in _NO_TESTS else "not_checked" if code is None else "survived"
+        counts[status] += 1
+        survivors.append({"mutant": key, "status": status, "function": function, "change": change})
+    judged = sum(counts.values()) - counts["equivalent"]
+    detected = counts["killed"] + counts["timeout"]
+    stale = [f"{f}: {c}" for (f, c) in excuses if (f, c) not in used]
+    return {"module": module.name, "path": module.path, "mutants": sum(counts.values()), **counts,
+            "score": detected / judged if judged else 1.0, "survivors": survivors, "unused_excuses": stale}
+
+
+def run_module(module: Module, python: Path, jobs: int) -> dict:
+    work = prepare(module)
+    env = dict(os.environ, HF_HUB_OFFLINE="1", HF_DATASETS_OFFLINE="1", TOKENIZERS_PARALLELISM="false",
+               PYTHONDONTWRITEBYTECODE="1")
+    env.pop("PYTHONPATH", None)
+    log = work / "mutmut.log"
+    start = time.monotonic()
+    print(f"[{module.name}] mutating {module.path} against {' '.join(module.tests)} (log: {log})", flush=True)
+    # The console script, not ``python -m mutmut``: under -m, mutmut's trampolines import its
+    # ``__main__`` a second time, and that import fails (multiprocessing's start method set twice).
+    with open(log, "w") as out:
+        proc = subprocess.run([python.parent / "mutmut", "run", "--max-children", str(jobs)], cwd=work, env=env,
+                              stdout=out, stderr=subprocess.STDOUT)
+    if proc.returncode != 0 or not (work / "mutants" / (module.path + ".meta")).exists():
+        tail = log.read_text(errors="replace")[-3000:]
+        raise SystemExit(f"error: mutmut failed on {module.name} (exit {proc.returncode}); end of {log}:\n{tail}")
+    result = score(module, work, load_equivalent(module))
+    result["seconds"] = round(time.monotonic() - start, 1)
+    (work / "result.json").write_text(json.dumps(result, indent=2) + "\n")
+    return result
+
+
+def print_result(r: dict, target: float) -> None:
+    mark = "ok" if r["score"] >= target else "BELOW TARGET"
+    print(f"[{r['module']}] {r['path']}: {r['mutants']} mutants, killed {r['killed']}, timed out {r['timeout']}, "
+          f"survived {r['survived']}, no tests {r['no_tests']}, equivalent {r['equivalent']}"
+          f" -> score {r['score']:.3f} ({mark}) in {r['seconds']:.0f} s", flush=True)
+    for s in r["survivors"]:
+        print(f"    {s['status']}: {s['function']}  ({s['mutant']})")
+        for line in s["change"]:
+            print(f"        {line}")
+    for e in r["unused_excuses"]:
+        print(f"    note: an excuse in {EQUIVALENT_DIR.name}/{r['module']}.json matched no survivor: {e}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m eval.mutation", description=__doc__.split("\n\n")[0])
+    parser.add_argument("modules", nargs="*", metavar="MODULE",
+                        help=f"modules to mutate (default: all): {', '.join(MODULES)}")
+    parser.add_argument("--jobs", type=int, default=os.cpu_count() or 2,
+                        help="mutants tested at a time (default: the number of CPUs)")
+    parser.add_argument("--target", type=float, default=0.90, help="score each module must reach (default 0.90)")
+    parser.add_argument("--json", dest="json_path", type=Path, help="also write the figures and survivors here")
+    args = parser.parse_args(argv)
+    unknown = [m for m in args.modules if m not in MODULES]
+    if unknown:
+        parser.error(f"unknown module(s) {', '.join(unknown)}; choose from {', '.join(MODULES)}")
+    if args.jobs < 1:
+        parser.error("--jobs must be at least 1")
+    for name in args.modules or MODULES:
+        load_equivalent(MODULES[name])  # a malformed file stops the run before any work
+    python = tool_python()
+    results = []
+    for name in args.modules or list(MODULES):
+        results.append(run_module(MODULES[name], python, args.jobs))
+        print_result(results[-1], args.target)
+    print()
+    print(f"{'module':<10} {'mutants':>7} {'killed':>6} {'t/o':>4} {'surv':>4} {'none':>4} {'equiv':>5} {'score':>6}")
+    for r in results:
+        print(f"{r['module']:<10} {r['mutants']:>7} {r['killed']:>6} {r['timeout']:>4} {r['survived']:>4} "
+              f"{r['no_tests']:>4} {r['equivalent']:>5} {r['score']:>6.3f}")
+    if args.json_path:
+        args.json_path.write_text(json.dumps(results, indent=2) + "\n")
+    return 0 if all(r["score"] >= args.target for r in results) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
