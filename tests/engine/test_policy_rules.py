@@ -1,0 +1,215 @@
+"""Each policy's selection rule pinned by a small case computed by hand.
+
+A tracker of a few problems with known evidence; the scores each policy returns are compared with
+the rule in its docstring, worked out here without the policy's code.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+from sai_dpo._estimates import cell_estimates, length_rank
+from sai_dpo._scratch import Scratch
+from sai_dpo._tracker import Tracker
+from sai_dpo.config import SelectionConfig
+from sai_dpo.policies import (
+    POLICIES,
+    CurriculumPolicy,
+    LearnabilityPolicy,
+    PrioritizedPolicy,
+    SaiDpoPolicy,
+    UniformPolicy,
+    _apply_cooldown,
+    _frontier,
+    _frontier_at_mean,
+    _relative_peak,
+)
+
+GAMMA = 0.5
+
+
+def _tracker(n_skills=1, levels=(1.0, 2.0, 3.0), per_cell=1, gamma=GAMMA):
+    cell_of = np.repeat(np.arange(n_skills * len(levels)), per_cell)
+    return Tracker(cell_of, n_skills, np.array(levels), gamma, 0.9)
+
+
+def _policy(cls, **cfg):
+    return cls(SelectionConfig(**cfg))
+
+
+def test_registry():
+    assert POLICIES == {"sai_dpo": SaiDpoPolicy, "uniform": UniformPolicy, "curriculum": CurriculumPolicy,
+                        "learnability": LearnabilityPolicy, "prioritized": PrioritizedPolicy}
+    assert [cls.name for cls in POLICIES.values()] == list(POLICIES)
+    assert SaiDpoPolicy.calibrated and not any(c.calibrated for c in POLICIES.values() if c is not SaiDpoPolicy)
+
+
+def test_uniform_is_all_ones_whatever_the_evidence():
+    t = _tracker()
+    t.report(np.array([0, 0, 1]), np.array([1.0, 0.0, 1.0]), 0)
+    assert _policy(UniformPolicy).scores(t, 1, None).tolist() == [1.0, 1.0, 1.0]
+
+
+@pytest.mark.parametrize("round_,target", [(0, 1.0), (5, 2.0), (10, 3.0), (25, 3.0)])
+def test_curriculum_window_moves_from_easiest_to_hardest(round_, target):
+    """target(r) = lo + (hi - lo) * min(1, r / rounds); score = exp(-(level - target)^2 / (2 width^2))."""
+    t = _tracker(n_skills=2)  # cells: skill 0 levels 1,2,3 then skill 1 levels 1,2,3
+    scores = _policy(CurriculumPolicy, curriculum_rounds=10, curriculum_width=0.5).scores(t, round_, None)
+    per_level = [math.exp(-((lv - target) / 0.5) ** 2 / 2) for lv in (1.0, 2.0, 3.0)]
+    np.testing.assert_allclose(scores, per_level * 2, rtol=1e-6)
+
+
+def test_curriculum_without_levels_and_with_a_missing_level():
+    t = _tracker(levels=(np.nan,))
+    assert _policy(CurriculumPolicy).scores(t, 3, None).tolist() == [1.0]
+    t = _tracker(levels=(1.0, np.nan, 3.0))  # a problem without a level counts as the middle one (2)
+    scores = _policy(CurriculumPolicy, curriculum_rounds=10, curriculum_width=1.0).scores(t, 0, None)
+    np.testing.assert_allclose(scores, [1.0, math.exp(-0.5), math.exp(-2.0)], rtol=1e-6)
+
+
+def _evidence():
+    """Problem 0: 3 attempts, 2 successes at round 0; problem 1: 1 attempt, 0 successes at round 2;
+    problem 2: never reported."""
+    t = _tracker()
+    t.report(np.array([0, 0, 0]), np.array([1.0, 1.0, 0.0]), 0)
+    t.report(np.array([1]), np.array([0.0]), 2)
+    return t
+
+
+def test_learnability_is_p_times_one_minus_p_of_the_laplace_rate():
+    t = _evidence()
+    g2 = GAMMA ** 2  # problem 0's evidence, read two rounds later
+    p0 = (2 * g2 + 1) / (3 * g2 + 2)
+    p1 = (0 + 1) / (1 + 2)
+    scores = _policy(LearnabilityPolicy).scores(t, 2, None)
+    np.testing.assert_allclose(scores, [p0 * (1 - p0), p1 * (1 - p1), 0.25], rtol=1e-6)
+
+
+def test_prioritized_is_one_minus_the_laplace_rate():
+    t = _evidence()
+    g = GAMMA ** 3  # read at round 3: problem 0 three rounds on, problem 1 one round on
+    p0 = (2 * g + 1) / (3 * g + 2)
+    p1 = (0 + 1) / (1 * GAMMA + 2)
+    np.testing.assert_allclose(_policy(PrioritizedPolicy).scores(t, 3, None), [1 - p0, 1 - p1, 0.5], rtol=1e-6)
+
+
+@pytest.mark.parametrize("p,g", [(0.5, 8), (0.1, 8), (0.9, 4), (0.0, 8), (1.0, 8), (0.3, 1)])
+def test_frontier_by_hand(p, g):
+    """f(p) = 1 - p^G - (1 - p)^G: the chance that a group of G has both a success and a failure."""
+    got = _frontier(np.array([p], np.float32), g, Scratch())
+    assert got[0] == pytest.approx(max(0.0, 1 - p**g - (1 - p) ** g), abs=1e-6)
+
+
+def test_frontier_at_mean_and_the_peak_factor():
+    alpha = np.array([1.0, 3.0, 9.0], np.float32)
+    beta = np.array([1.0, 1.0, 1.0], np.float32)
+    p = alpha / (alpha + beta)  # 0.5, 0.75, 0.9
+    f = 1 - p**8 - (1 - p) ** 8
+    np.testing.assert_allclose(_frontier_at_mean(alpha, beta, 8, Scratch()), f, rtol=1e-6)
+    pq = p * (1 - p)
+    peak = (pq / pq.max()) ** 2
+    np.testing.assert_allclose(_frontier_at_mean(alpha, beta, 8, Scratch(), sharpness=2.0), f * peak, rtol=1e-5)
+
+
+def test_relative_peak_keeps_the_best_at_one_and_survives_underflow():
+    pq = np.array([0.25, 0.125, 0.0], np.float32)
+    np.testing.assert_allclose(_relative_peak(pq, 3.0), [1.0, 0.125, 0.0], rtol=1e-6)
+    tiny = np.array([1e-30, 5e-31], np.float32)  # raw (4pq) ** 32 would underflow to zero
+    np.testing.assert_allclose(_relative_peak(tiny, 32.0), [1.0, 0.5**32], rtol=1e-4)
+    assert _relative_peak(np.zeros(2, np.float32), 4.0).tolist() == [0.0, 0.0]
+
+
+def test_cooldown_by_hand():
+    """f *= 1 - exp(-(r - last_drawn) / scale) for problems drawn in an earlier round only."""
+    t = _tracker(levels=(1.0,), per_cell=5)
+    t.mark_drawn(np.array([0]), 9)  # one round ago
+    t.mark_drawn(np.array([1]), 7)  # three rounds ago
+    t.mark_drawn(np.array([2]), 10)  # this round: not cooled (a second draw of the round sees the same weights)
+    t.mark_drawn(np.array([3]), 12)  # a later round: not cooled
+    f = np.ones(5, np.float32)
+    _apply_cooldown(f, t, 10, 2.0)
+    want = [1 - math.exp(-1 / 2), 1 - math.exp(-3 / 2), 1.0, 1.0, 1.0]
+    np.testing.assert_allclose(f, want, rtol=1e-6)
+
+
+def _plain_sai(**extra):
+    """SAI-DPO with every factor but the frontier at the posterior mean turned off."""
+    cfg = dict(thompson=False, calibrate=False, difficulty_weight=0.0, cooldown=0.0, tau=math.inf,
+               sharpness=0.0, group_size=4, posterior_strength=2.0, prior_strength=4.0)
+    cfg.update(extra)
+    return _policy(SaiDpoPolicy, **cfg)
+
+
+def _two_skill_evidence():
+    t = _tracker(n_skills=2, levels=(1.0,), per_cell=3, gamma=1.0)
+    # skill 0 (problems 0-2) mostly solved, skill 1 (problems 3-5) mostly failed
+    t.report(np.array([0, 0, 1, 1, 3, 3, 4]), np.array([1.0, 1.0, 1.0, 0.0, 0.0, 0.0, 1.0]), 0)
+    return t
+
+
+def test_sai_dpo_posterior_mean_is_the_cell_shrunk_rate():
+    """p~_i = (s_i + k pi_cell) / (a_i + k), and the score is f(p~) = 1 - p~^G - (1 - p~)^G."""
+    t = _two_skill_evidence()
+    policy = _plain_sai()
+    est = cell_estimates(t, 1, 4.0, 0.5)
+    pi = est.cell.ravel()[t.cell_of]
+    a = np.array([2, 2, 0, 2, 1, 0], float)
+    s = np.array([2, 1, 0, 0, 1, 0], float)
+    p = (s + 2.0 * pi) / (a + 2.0)
+    alpha, beta, _ = policy.posterior(t, 1)
+    np.testing.assert_allclose(alpha / (alpha + beta), p, rtol=1e-5)
+    np.testing.assert_allclose(alpha + beta, a + 2.0, rtol=1e-5)
+    np.testing.assert_allclose(policy.scores(t, 1, None), 1 - p**4 - (1 - p) ** 4, rtol=1e-5)
+
+
+def test_sai_dpo_knowledge_tilt_favours_the_weaker_skill():
+    """t_c = exp((1 - acc_skill) / tau), divided by its largest value."""
+    t = _two_skill_evidence()
+    base = _plain_sai().scores(t, 1, None).copy()
+    tilted = _plain_sai(tau=0.5).scores(t, 1, None)
+    acc = cell_estimates(t, 1, 4.0, 0.5).skill
+    tilt = np.exp((1 - acc) / 0.5)
+    tilt /= tilt.max()
+    assert acc[0] > acc[1] and tilt[1] == 1.0
+    np.testing.assert_allclose(tilted, base * np.repeat(tilt, 3), rtol=1e-5)
+
+
+def test_sai_dpo_difficulty_tie_break_and_cooldown_multiply_the_score():
+    t = _two_skill_evidence()
+    t.report(np.array([0, 1, 3]), np.array([1.0, 0.0, 0.0]), 1, tokens=np.array([50.0, 500.0, 100.0]),
+             steps=np.array([2.0, 9.0, 4.0]))
+    base = _plain_sai().scores(t, 2, None).copy()
+    rho = length_rank(t, out=np.empty(6, np.float32), tmp=np.empty(6, np.float32)).copy()
+    assert rho[1] > rho[3] > rho[0]  # longer and more steps rank higher
+    np.testing.assert_allclose(_plain_sai(difficulty_weight=0.3).scores(t, 2, None), base * (1 + 0.3 * rho),
+                               rtol=1e-5)
+    t.mark_drawn(np.array([4]), 1)
+    cooled = _plain_sai(cooldown=2.0).scores(t, 2, None)
+    want = base.copy()
+    want[4] *= 1 - math.exp(-1 / 2)
+    np.testing.assert_allclose(cooled, want, rtol=1e-5)
+
+
+def test_sai_dpo_sharpness_is_the_relative_peak_at_the_mean():
+    t = _two_skill_evidence()
+    alpha, beta, _ = _plain_sai().posterior(t, 1)
+    p = (alpha / (alpha + beta)).astype(np.float64)
+    pq = p * (1 - p)
+    want = (1 - p**4 - (1 - p) ** 4) * (pq / pq.max()) ** 3
+    np.testing.assert_allclose(_plain_sai(sharpness=3.0).scores(t, 1, None), want, rtol=1e-4)
+
+
+def test_sai_dpo_calibration_shifts_only_problems_with_evidence():
+    t = _two_skill_evidence()
+    t.add_calibration(4.0, 8.0, 1)  # repeats ran above their estimates
+    plain = _plain_sai().posterior(t, 1)
+    alpha, beta, _ = plain
+    p0 = (alpha / (alpha + beta)).copy()
+    alpha, beta, _ = _plain_sai(calibrate=True).posterior(t, 1)
+    p1 = alpha / (alpha + beta)
+    seen = t.attempts > 0
+    assert np.all(p1[seen] > p0[seen])
+    np.testing.assert_allclose(p1[~seen], p0[~seen], rtol=1e-6)
