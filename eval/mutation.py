@@ -167,6 +167,13 @@ def mutant_diffs(mutated_file: Path) -> dict[str, tuple[str, list[str]]]:
     return diffs
 
 
+def _plain_name(mangled: str) -> str:
+    """mutmut's mangled name -> ``function`` or ``Class.method``."""
+    if mangled.startswith("x\u01c1"):
+        return mangled[2:].replace("\u01c1", ".")
+    return mangled.removeprefix("x_")
+
+
 def _module_name(path: str) -> str:
     return path[:-3].replace("/", ".")
 
@@ -192,7 +199,7 @@ def score(module: Module, work: Path, equivalent: list[dict]) -> dict:
     survivors, used = [], set()
     for key, code in sorted(codes.items()):
         function, change = diffs.get(key.removeprefix(prefix), ("?", []))
-        function = function.removeprefix("x_").replace("\u01c1", ".").strip(".")
+        function = _plain_name(function)
         if code in (1, 3):
             counts["killed"] += 1
             continue
