@@ -57,6 +57,7 @@ class Module:
 
 _CHECKER_TESTS = (
     "tests/checker/test_numbers_table.py",
+    "tests/checker/test_normalize_table.py",
     "tests/checker/test_table.py",
     "tests/checker/test_strict.py",
     "tests/checker/test_extract.py",
