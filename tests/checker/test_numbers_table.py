@@ -15,6 +15,7 @@ import pytest
 from eval.checker._compare import NeedsSympy, _base_equal, _ratio_equal, compare_nodes, fast_scalar_equal
 from eval.checker._numbers import REL_TOL, FastNumber, _terminates, fast_number, numbers_equal, rel_close
 from eval.checker._parse import parse_structure
+from tests._ids import plain_id
 
 # (text, value or None, exact, why)
 FAST_NUMBER = [
@@ -60,7 +61,7 @@ FAST_NUMBER = [
 ]
 
 
-@pytest.mark.parametrize("text,value,exact,why", FAST_NUMBER, ids=[r[3][:40] for r in FAST_NUMBER])
+@pytest.mark.parametrize("text,value,exact,why", FAST_NUMBER, ids=[plain_id(r[3][:40]) for r in FAST_NUMBER])
 def test_fast_number(text, value, exact, why):
     got = fast_number(text)
     if value is None:
@@ -92,7 +93,7 @@ TERMINATES = [
 ]
 
 
-@pytest.mark.parametrize("d,expected,why", TERMINATES, ids=[r[2] for r in TERMINATES])
+@pytest.mark.parametrize("d,expected,why", TERMINATES, ids=[plain_id(r[2]) for r in TERMINATES])
 def test_terminating_decimal(d, expected, why):
     assert _terminates(F(1, d)) is expected, why
     assert _terminates(F(3, d)) is (expected or d % 3 == 0 and _terminates(F(1, d // 3))), why
@@ -129,7 +130,7 @@ NUMBERS_EQUAL = [
 ]
 
 
-@pytest.mark.parametrize("a,b,expected,why", NUMBERS_EQUAL, ids=[r[3][:40] for r in NUMBERS_EQUAL])
+@pytest.mark.parametrize("a,b,expected,why", NUMBERS_EQUAL, ids=[plain_id(r[3][:40]) for r in NUMBERS_EQUAL])
 def test_numbers_equal(a, b, expected, why):
     assert numbers_equal(_n(a), _n(b)) is expected, why
     assert numbers_equal(_n(b), _n(a)) is expected, f"symmetric: {why}"
@@ -150,7 +151,7 @@ REL_CLOSE = [
 ]
 
 
-@pytest.mark.parametrize("x,y,expected,why", REL_CLOSE, ids=[r[3][:40] for r in REL_CLOSE])
+@pytest.mark.parametrize("x,y,expected,why", REL_CLOSE, ids=[plain_id(r[3][:40]) for r in REL_CLOSE])
 def test_rel_close(x, y, expected, why):
     assert rel_close(x, y) is expected, why
     assert rel_close(y, x) is expected, f"symmetric: {why}"
@@ -182,7 +183,7 @@ BASES = [
 ]
 
 
-@pytest.mark.parametrize("gold,pred,expected,why", BASES, ids=[r[3][:40] for r in BASES])
+@pytest.mark.parametrize("gold,pred,expected,why", BASES, ids=[plain_id(r[3][:40]) for r in BASES])
 def test_base_numerals(gold, pred, expected, why):
     assert _base_equal(gold, pred) is expected, why
 
@@ -204,7 +205,7 @@ RATIOS = [
 ]
 
 
-@pytest.mark.parametrize("gold,pred,expected,why", RATIOS, ids=[r[3][:40] for r in RATIOS])
+@pytest.mark.parametrize("gold,pred,expected,why", RATIOS, ids=[plain_id(r[3][:40]) for r in RATIOS])
 def test_ratios(gold, pred, expected, why):
     assert _ratio_equal(gold, pred) is expected, why
 
@@ -230,7 +231,7 @@ SCALARS = [
 ]
 
 
-@pytest.mark.parametrize("gold,pred,expected,why", SCALARS, ids=[r[3][:40] for r in SCALARS])
+@pytest.mark.parametrize("gold,pred,expected,why", SCALARS, ids=[plain_id(r[3][:40]) for r in SCALARS])
 def test_fast_scalar_equal(gold, pred, expected, why):
     assert fast_scalar_equal(gold, pred) is expected, why
 
@@ -274,6 +275,6 @@ STRUCTURES = [
 ]
 
 
-@pytest.mark.parametrize("gold,pred,expected,why", STRUCTURES, ids=[r[3][:40] for r in STRUCTURES])
+@pytest.mark.parametrize("gold,pred,expected,why", STRUCTURES, ids=[plain_id(r[3][:40]) for r in STRUCTURES])
 def test_compare_nodes(gold, pred, expected, why):
     assert compare_nodes(parse_structure(gold), parse_structure(pred), _eq) is expected, why
