@@ -79,9 +79,8 @@ def _log_space_race(weights: np.ndarray, n: int, rng: np.random.Generator, start
     rng.bit_generator.state = start
     u = rng.random(size, dtype=np.float32).astype(np.float64)
     e = -np.log(u)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        lk = np.log(e) - np.log(np.asarray(weights, dtype=np.float64))
-    lk[~(np.asarray(weights) > 0)] = np.inf
+    with np.errstate(divide="ignore"):  # a zero weight: log 0 = -inf, so its key is +inf
+        lk = np.log(e) - np.log(np.asarray(weights).astype(np.float64))
     return np.lexsort((np.arange(size), e, lk))[:n].astype(np.int64)
 
 

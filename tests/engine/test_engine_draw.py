@@ -126,3 +126,40 @@ def test_engine_with_no_epsilon_and_huge_sharpness_draws_quietly(estimator):
     with np.errstate(over="raise", divide="raise", invalid="raise"):
         idx = e.draw(64, 1)
     assert len(set(idx.tolist())) == 64 and set(range(40)) <= set(idx.tolist())
+
+
+def test_no_draw_is_an_empty_index_array():
+    got = gumbel_top_k(np.ones(5, np.float32), 0, np.random.default_rng(0))
+    assert got.shape == (0,) and got.dtype == np.int64
+
+
+def test_the_exact_fallback_replays_the_fast_race():
+    """The log-space race draws the same uniforms as the float32 race: where both can order the
+    pool, they give the same draw (so a draw does not depend on which path ran)."""
+    from sai_dpo._draw import _log_space_race
+
+    w = np.random.default_rng(3).uniform(0.01, 1.0, 500).astype(np.float32)
+    w[::7] = 0.0
+    for seed in range(5):
+        rng = np.random.default_rng(seed)
+        start = rng.bit_generator.state
+        fast = gumbel_top_k(w, 60, rng)
+        exact = _log_space_race(w, 60, np.random.default_rng(seed), start, len(w))
+        assert fast.tolist() == exact.tolist()
+    # zero weights come last, in the random order of their uniforms, never by index
+    rng = np.random.default_rng(1)
+    tail = _log_space_race(np.zeros(50, np.float32), 50, rng, rng.bit_generator.state, 50)
+    assert sorted(tail.tolist()) == list(range(50)) and tail.tolist() != list(range(50))
+
+
+def test_coverage_promotes_a_group_whose_pick_weighs_exactly_the_minimum():
+    """A group's first arrival is promoted when its weight is at least the minimum (equal counts)."""
+    w = np.array([1.0, 1.0, 1.0, 0.25, 0.25, 0.25], np.float32)
+    codes = np.array([0, 0, 0, 1, 1, 1])
+    for seed in range(20):
+        race = gumbel_top_k(w, 6, np.random.default_rng(seed)).tolist()  # the full race, no coverage
+        firsts = [next(i for i in race if codes[i] == c) for c in (0, 1)]
+        got = gumbel_top_k(w, 2, np.random.default_rng(seed), groups=(codes, 2, 0.25))
+        assert got.tolist() == sorted(firsts, key=race.index), seed  # both promoted, in order of arrival
+        lighter = gumbel_top_k(w, 2, np.random.default_rng(seed), groups=(codes, 2, 0.26))
+        assert lighter.tolist() == [firsts[0]] + [i for i in race if i != firsts[0]][:1], seed
