@@ -213,3 +213,76 @@ def test_sai_dpo_calibration_shifts_only_problems_with_evidence():
     seen = t.attempts > 0
     assert np.all(p1[seen] > p0[seen])
     np.testing.assert_allclose(p1[~seen], p0[~seen], rtol=1e-6)
+
+
+def _rasch_policy(**extra):
+    return _plain_sai(estimator="rasch", **extra)
+
+
+def _rasch_evidence():
+    t = _tracker(n_skills=2, levels=(1.0, 2.0), per_cell=3, gamma=1.0)
+    idx = np.array([0, 0, 1, 4, 4, 6, 7, 7, 9, 11, 11])
+    rewards = np.array([1.0, 1.0, 0.0, 1.0, 0.0, 0.0, 0.0, 1.0, 1.0, 0.0, 0.0])
+    policy = _rasch_policy()
+    from sai_dpo import _rasch
+
+    uniq, inv = t.group(idx)
+    cnt = np.bincount(inv).astype(float)
+    succ = np.bincount(inv, weights=rewards)
+    _rasch.update(t, uniq, cnt, succ, 0, policy.config.ability_drift, policy.config.offset_sd, False)
+    t.report(idx, rewards, 0)
+    return t
+
+
+def _sigmoid64(x):
+    return 1.0 / (1.0 + np.exp(-np.asarray(x, np.float64)))
+
+
+@pytest.mark.parametrize("sharpness", [0.0, 4.0])
+def test_rasch_scores_at_the_mean(sharpness):
+    """f(p) * (E[p q] / max E[p q]) ** sharpness with p = sigmoid(mu) (E[p q] from the logit's normal)."""
+    from sai_dpo._rasch import log_learnability
+
+    t = _rasch_evidence()
+    policy = _rasch_policy(sharpness=sharpness)
+    mu, var = (x.copy() for x in policy.logits(t, 1))
+    assert np.ptp(mu) > 0.1 and (var > 0).all()  # the evidence moved the estimates apart
+    p = _sigmoid64(mu)
+    want = 1 - p**4 - (1 - p) ** 4
+    if sharpness:
+        lv = log_learnability(mu, var, np.empty_like(mu)).astype(np.float64)
+        want = want * np.exp(sharpness * (lv - lv.max()))
+    np.testing.assert_allclose(policy.scores(t, 1, np.random.default_rng(0)), want, rtol=2e-4, atol=1e-7)
+
+
+@pytest.mark.parametrize("sharpness", [0.0, 4.0])
+def test_rasch_thompson_scores_at_one_draw_of_the_logit(sharpness):
+    """With thompson the logit is one draw mu + sqrt(var) * z, z ~ N(0, 1) in float32 from the given
+    generator; the score is f(p) * (p q / max p q) ** sharpness at that draw."""
+    t = _rasch_evidence()
+    policy = _rasch_policy(sharpness=sharpness, thompson=True)
+    mu, var = (x.copy().astype(np.float64) for x in policy.logits(t, 1))
+    z = np.random.default_rng(11).standard_normal(t.n, dtype=np.float32)
+    x = mu + np.sqrt(var) * z
+    p = _sigmoid64(x)
+    want = 1 - p**4 - (1 - p) ** 4
+    if sharpness:
+        pq = p * (1 - p)
+        want = want * (pq / pq.max()) ** sharpness
+    got = policy.scores(t, 1, np.random.default_rng(11)).copy()  # a scratch buffer of the policy
+    np.testing.assert_allclose(got, want, rtol=2e-4, atol=1e-7)
+    again = policy.scores(t, 1, np.random.default_rng(12))
+    assert not np.allclose(again, got)  # another draw, other scores
+
+
+def test_beta_thompson_sparse_and_dense_paths_agree(monkeypatch):
+    """Thompson draws take a per-problem path when most problems have evidence and a per-cell table
+    for the unseen otherwise; both give the same scores for the same generator."""
+    import sai_dpo.policies as policies_module
+
+    t = _two_skill_evidence()
+    sparse = _plain_sai(thompson=True, sharpness=2.0).scores(t, 1, np.random.default_rng(5)).copy()
+    monkeypatch.setattr(policies_module, "is_dense", lambda attempts: True)
+    dense = _plain_sai(thompson=True, sharpness=2.0).scores(t, 1, np.random.default_rng(5))
+    np.testing.assert_allclose(dense, sparse, rtol=1e-6)
+    assert np.ptp(sparse) > 0
