@@ -286,3 +286,80 @@ def test_beta_thompson_sparse_and_dense_paths_agree(monkeypatch):
     dense = _plain_sai(thompson=True, sharpness=2.0).scores(t, 1, np.random.default_rng(5))
     np.testing.assert_allclose(dense, sparse, rtol=1e-6)
     assert np.ptp(sparse) > 0
+
+
+def test_a_read_at_an_older_round_never_inflates_the_evidence():
+    """Problem 1 was last reported at round 2; read at round 1, its counts are taken as they are."""
+    t = _evidence()
+    p1 = (0 + 1) / (1 + 2)
+    scores = _policy(LearnabilityPolicy).scores(t, 1, None)
+    assert scores[1] == pytest.approx(p1 * (1 - p1), rel=1e-6)
+
+
+def test_cooldown_is_float32_arithmetic_and_reaches_exactly_its_horizon():
+    """The factor is computed in float64 and rounded to float32 once, then multiplies the float32
+    score; problems drawn up to ceil(17 * scale) + 1 rounds ago are visited, older ones are not."""
+    scale, round_ = 100.0, 5000
+    horizon = int(np.ceil(17 * scale)) + 1  # 1701
+    ages = np.array([1, 2, 7, 40, 333, horizon - 1, horizon, horizon + 1, horizon + 2])
+    t = _tracker(levels=(1.0,), per_cell=len(ages))
+    for i, age in enumerate(ages):
+        t.mark_drawn(np.array([i]), round_ - int(age))
+    f = np.random.default_rng(2).uniform(0.1, 1.0, len(ages)).astype(np.float32)
+    want = f.copy()
+    visited = ages <= horizon
+    want[visited] *= (1 - np.exp(-ages[visited].astype(np.float64) / scale)).astype(np.float32)
+    got = f.copy()
+    _apply_cooldown(got, t, round_, scale)
+    np.testing.assert_array_equal(got, want)
+    assert got[list(ages).index(horizon)] != f[list(ages).index(horizon)]  # the horizon itself still cools
+    assert got[-2:].tolist() == f[-2:].tolist()
+
+
+def test_a_cooldown_below_one_round_still_cools():
+    t = _two_skill_evidence()
+    t.mark_drawn(np.array([0]), 0)
+    cooled = _plain_sai(cooldown=0.5).scores(t, 1, None).copy()
+    plain = _plain_sai().scores(t, 1, None)
+    assert cooled[0] == pytest.approx(plain[0] * (1 - math.exp(-2)), rel=1e-5)
+    np.testing.assert_allclose(cooled[1:], plain[1:], rtol=1e-6)
+
+
+def test_a_sharpness_below_one_still_shapes_the_peak():
+    alpha = np.array([1.0, 3.0], np.float32)
+    beta = np.array([1.0, 1.0], np.float32)
+    p = alpha / (alpha + beta)
+    f = 1 - p**8 - (1 - p) ** 8
+    pq = p * (1 - p)
+    got = _frontier_at_mean(alpha, beta, 8, Scratch(), sharpness=0.5)
+    np.testing.assert_allclose(got, f * (pq / pq.max()) ** 0.5, rtol=1e-5)
+
+
+def test_posterior_parameters_stay_positive_at_extreme_base_accuracies():
+    """alpha and beta are at least 1e-6 even when the prior puts a problem's pass rate at 0 or 1."""
+    for base in (1e-9, 1 - 1e-9):
+        t = _tracker(levels=(1.0,), per_cell=3)
+        alpha, beta, _ = _plain_sai(base_accuracy=base).posterior(t, 0)
+        assert alpha.min() >= np.float32(1e-6) and beta.min() >= np.float32(1e-6)
+        assert min(alpha.min(), beta.min()) == np.float32(1e-6)  # the floor acted
+
+
+def test_the_predictive_prior_shifts_the_cell_logit_by_the_offset():
+    """With per-problem offsets the prior mean is sigmoid(logit pi_cell + offset_i); zero offsets
+    give the cell prior itself."""
+    t = _two_skill_evidence()
+    cell_policy = _plain_sai()
+    alpha, beta, est = cell_policy.posterior(t, 1)
+    cell_mean = (alpha / (alpha + beta)).copy()
+    policy = _plain_sai()
+    policy.prior_offset = np.zeros(t.n, np.float32)
+    alpha, beta, _ = policy.posterior(t, 1)
+    np.testing.assert_allclose(alpha / (alpha + beta), cell_mean, rtol=1e-5)
+    offsets = np.linspace(-1.0, 1.0, t.n).astype(np.float32)
+    policy.prior_offset = offsets
+    alpha, beta, _ = policy.posterior(t, 1)
+    pi_cell = est.cell.ravel()[t.cell_of]
+    pi = _sigmoid64(np.log(pi_cell) - np.log1p(-pi_cell) + offsets)
+    a = np.array([2, 2, 0, 2, 1, 0], float)
+    s = np.array([2, 1, 0, 0, 1, 0], float)
+    np.testing.assert_allclose(alpha / (alpha + beta), (s + 2.0 * pi) / (a + 2.0), rtol=1e-5)
