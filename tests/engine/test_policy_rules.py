@@ -363,3 +363,23 @@ def test_the_predictive_prior_shifts_the_cell_logit_by_the_offset():
     a = np.array([2, 2, 0, 2, 1, 0], float)
     s = np.array([2, 1, 0, 0, 1, 0], float)
     np.testing.assert_allclose(alpha / (alpha + beta), (s + 2.0 * pi) / (a + 2.0), rtol=1e-5)
+
+
+@pytest.mark.parametrize("cfg,per_problem", [
+    ({}, 44), ({"thompson": True}, 88), ({"estimator": "rasch"}, 44),
+    ({"estimator": "rasch", "thompson": True}, 44), ({"policy": "curriculum"}, 12),
+    ({"policy": "learnability"}, 20), ({"policy": "prioritized"}, 16), ({"policy": "uniform"}, 4),
+])
+def test_working_memory_per_problem(cfg, per_problem):
+    """Each policy reuses named scratch buffers (sai_dpo/_scratch.py): its working memory is a fixed
+    number of bytes per problem (44 B for the default is 44 MB at a million problems). A buffer that
+    stops being shared shows up here."""
+    from sai_dpo import SelectionEngine
+
+    n = 2000
+    engine = SelectionEngine([f"s{i % 5}" for i in range(n)], [1 + i % 4 for i in range(n)], SelectionConfig(**cfg))
+    rng = np.random.default_rng(0)
+    for r in range(3):
+        idx = engine.draw(64, r)
+        engine.report(idx, rng.integers(0, 2, len(idx)).astype(float), r)
+    assert engine.policy_._ws.nbytes == per_problem * n
