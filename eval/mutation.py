@@ -15,7 +15,8 @@ first use: it sees every package of ``.venv`` and adds mutmut (whose wheel ships
 tool's environment).
 
 For each module it prints killed, survived, timed out, no tests, and the score: detected (killed or
-timed out) over the mutants that change behaviour. A survivor is excused only by an entry in
+timed out) over the mutants that change behaviour. A mutant whose source is the original's (mutmut
+changes the case of strings, and a string without letters stays the same) is counted as identical. A survivor is excused only by an entry in
 ``tests/mutation_equivalent/<module>.json`` (function, the changed source lines as the report
 prints them, and a one-line reason it changes no behaviour); every other survivor is printed with its diff. ``--json PATH`` writes the
 figures and the survivors.
@@ -196,7 +197,8 @@ def score(module: Module, work: Path, equivalent: list[dict]) -> dict:
     diffs = mutant_diffs(work / "mutants" / module.path)
     prefix = _module_name(module.path) + "."
     excuses = {(e["function"], tuple(e["change"])): e["reason"] for e in equivalent}
-    counts = {"killed": 0, "timeout": 0, "survived": 0, "no_tests": 0, "equivalent": 0, "not_checked": 0}
+    counts = {"killed": 0, "timeout": 0, "survived": 0, "no_tests": 0, "equivalent": 0, "identical": 0,
+              "not_checked": 0}
     survivors, used = [], set()
     for key, code in sorted(codes.items()):
         function, change = diffs.get(key.removeprefix(prefix), ("?", []))
@@ -207,6 +209,9 @@ def score(module: Module, work: Path, equivalent: list[dict]) -> dict:
         if code in _DETECTED:
             counts["timeout"] += 1
             continue
+        if not change:  # mutmut's case change of a string without letters: the same source
+            counts["identical"] += 1
+            continue
         excuse = excuses.get((function, tuple(change)))
         if excuse is not None:
             counts["equivalent"] += 1
@@ -215,7 +220,7 @@ def score(module: Module, work: Path, equivalent: list[dict]) -> dict:
         status = "no_tests" if code in _NO_TESTS else "not_checked" if code is None else "survived"
         counts[status] += 1
         survivors.append({"mutant": key, "status": status, "function": function, "change": change})
-    judged = sum(counts.values()) - counts["equivalent"]
+    judged = sum(counts.values()) - counts["equivalent"] - counts["identical"]
     detected = counts["killed"] + counts["timeout"]
     stale = [f"{f}: {c}" for (f, c) in excuses if (f, c) not in used]
     return {"module": module.name, "path": module.path, "mutants": sum(counts.values()), **counts,
@@ -247,7 +252,7 @@ def run_module(module: Module, python: Path, jobs: int) -> dict:
 def print_result(r: dict, target: float) -> None:
     mark = "ok" if r["score"] >= target else "BELOW TARGET"
     print(f"[{r['module']}] {r['path']}: {r['mutants']} mutants, killed {r['killed']}, timed out {r['timeout']}, "
-          f"survived {r['survived']}, no tests {r['no_tests']}, equivalent {r['equivalent']}"
+          f"survived {r['survived']}, no tests {r['no_tests']}, equivalent {r['equivalent']} (+{r['identical']} identical)"
           f" -> score {r['score']:.3f} ({mark}) in {r['seconds']:.0f} s", flush=True)
     for s in r["survivors"]:
         print(f"    {s['status']}: {s['function']}  ({s['mutant']})")
@@ -279,10 +284,11 @@ def main(argv: list[str] | None = None) -> int:
         results.append(run_module(MODULES[name], python, args.jobs))
         print_result(results[-1], args.target)
     print()
-    print(f"{'module':<10} {'mutants':>7} {'killed':>6} {'t/o':>4} {'surv':>4} {'none':>4} {'equiv':>5} {'score':>6}")
+    print(f"{'module':<10} {'mutants':>7} {'killed':>6} {'t/o':>4} {'surv':>4} {'none':>4} {'equiv':>5} {'ident':>5} "
+          f"{'score':>6}")
     for r in results:
         print(f"{r['module']:<10} {r['mutants']:>7} {r['killed']:>6} {r['timeout']:>4} {r['survived']:>4} "
-              f"{r['no_tests']:>4} {r['equivalent']:>5} {r['score']:>6.3f}")
+              f"{r['no_tests']:>4} {r['equivalent']:>5} {r['identical']:>5} {r['score']:>6.3f}")
     if args.json_path:
         args.json_path.write_text(json.dumps(results, indent=2) + "\n")
     return 0 if all(r["score"] >= args.target for r in results) else 1

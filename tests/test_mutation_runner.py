@@ -31,6 +31,11 @@ def x_half__mutmut_3(x):
         return x / 2
     return 0
 
+def x_half__mutmut_4(x):
+    if x > 0:
+        return x / 2
+    return 0
+
 def xǁBoxǁget__mutmut_orig(self):
     return self.v
 
@@ -44,7 +49,7 @@ def work(tmp_path):
     (tmp_path / "mutants" / "pkg").mkdir(parents=True)
     (tmp_path / "mutants" / "pkg" / "mod.py").write_text(MUTATED)
     codes = {"pkg.mod.x_half__mutmut_1": 0, "pkg.mod.x_half__mutmut_2": 1, "pkg.mod.x_half__mutmut_3": 0,
-             "pkg.mod.xǁBoxǁget__mutmut_1": 33}
+             "pkg.mod.xǁBoxǁget__mutmut_1": 33, "pkg.mod.x_half__mutmut_4": 0}
     (tmp_path / "mutants" / "pkg" / "mod.py.meta").write_text(
         json.dumps({"exit_code_by_key": codes, "hash_by_function_name": {}}))
     return tmp_path
@@ -54,13 +59,14 @@ def test_diffs_name_the_function_and_the_changed_lines(work):
     diffs = mutant_diffs(work / "mutants" / "pkg" / "mod.py")
     assert diffs["x_half__mutmut_1"] == ("x_half", ["-if x > 0:", "+if x >= 0:"])
     assert diffs["x_half__mutmut_2"] == ("x_half", ["-return x / 2", "+return x * 2"])
+    assert diffs["x_half__mutmut_4"] == ("x_half", [])  # the same source
     assert diffs["xǁBoxǁget__mutmut_1"] == ("xǁBoxǁget", ["-return self.v", "+return None"])
     assert "x_half__mutmut_orig" not in diffs
 
 
 def test_score_counts_survivors_and_no_tests_against_the_module(work):
     r = score(Module("m", "pkg/mod.py", ()), work, [])
-    assert (r["mutants"], r["killed"], r["survived"], r["no_tests"], r["equivalent"]) == (4, 1, 2, 1, 0)
+    assert (r["mutants"], r["killed"], r["survived"], r["no_tests"], r["equivalent"], r["identical"]) == (5, 1, 2, 1, 0, 1)
     assert r["score"] == pytest.approx(1 / 4)
     assert {s["function"] for s in r["survivors"]} == {"half", "Box.get"}
     assert r["unused_excuses"] == []

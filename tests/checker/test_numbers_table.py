@@ -202,6 +202,10 @@ RATIOS = [
     ("0:0", "0:0", True, "the same reading"),
     ("1.5:2", "3:4", True, "decimal parts"),
     ("3", "5", None, "no ratio"),
+    ("3 : 5", "6:10", True, "spaces around the colon are ignored on the gold's side"),
+    ("6:10", "3 : 5", True, "and on the prediction's"),
+    ("3:5", "x", False, "a ratio is not a word (and reading one does not fail)"),
+    ("x", "3:5", False, "either way round"),
 ]
 
 
@@ -222,6 +226,8 @@ SCALARS = [
     ("Tuesday", "tuesday", True, "words compare without case"),
     ("odd", "even", False, "different words"),
     ("odd number", "Odd Number", True, "words compare without case or spaces"),
+    ("odd number", "oddnumber", True, "spaces inside words are not compared"),
+    ("{odd}", "odd", True, "braces around words are not compared"),
     ("1/4", "0.25", True, "numbers"),
     ("1/4", "0.2500001", False, "numbers that terminate match exactly"),
     ("x=2", "2=x", True, "an equation, rearranged"),
@@ -268,6 +274,7 @@ STRUCTURES = [
     ("(1,2)", r"\begin{pmatrix}2\\1\end{pmatrix}", False, "in order"),
     ("(1,2,3,4)", r"\begin{pmatrix}1&2\\3&4\end{pmatrix}", False, "a 2x2 matrix is not a 4-tuple"),
     ("[1,2]", r"\begin{pmatrix}1\\2\end{pmatrix}", False, "an interval is not a vector"),
+    ("1, 2", r"\begin{pmatrix}1\\2\end{pmatrix}", True, "a list of entries is the vector too"),
     (r"\begin{pmatrix}1&2\\3&4\end{pmatrix}", r"\begin{pmatrix}1&2\\3&4\end{pmatrix}", True, "same matrix"),
     (r"\begin{pmatrix}1&2\\3&4\end{pmatrix}", r"\begin{pmatrix}1&3\\2&4\end{pmatrix}", False, "its transpose"),
     (r"(-\infty, 1) \cup (2, \infty)", r"(2, \infty) \cup (-\infty, 1)", True, "a union has no order"),
@@ -278,3 +285,16 @@ STRUCTURES = [
 @pytest.mark.parametrize("gold,pred,expected,why", STRUCTURES, ids=[plain_id(r[3][:40]) for r in STRUCTURES])
 def test_compare_nodes(gold, pred, expected, why):
     assert compare_nodes(parse_structure(gold), parse_structure(pred), _eq) is expected, why
+
+
+def _many(values):
+    return parse_structure(r"\{" + ", ".join(values) + r"\}")
+
+
+def test_equal_values_written_twice_collapse_up_to_twelve_items():
+    """A set whose member is written in two forms ("0.5", "1/2") still equals the set without the
+    repeat; the collapse compares every pair, so it runs only up to 12 items a side."""
+    eleven = [str(i) for i in range(2, 13)]
+    assert compare_nodes(_many(["0.5", *eleven[:10]]), _many(["0.5", "1/2", *eleven[:10]]), _eq)  # 11 vs 12
+    assert not compare_nodes(_many(["0.5", *eleven]), _many(["0.5", "1/2", *eleven]), _eq)  # 12 vs 13
+    assert compare_nodes(_many(["0.5", "3"]), _many(["1/2", "0.5", "3"]), _eq)
