@@ -166,6 +166,7 @@ def test_rel_close_takes_another_tolerance():
 BASES = [
     ("1011_2", "1011_2", True, "the same numeral"),
     ("1011_2", "1011_{2}", True, "braces around the base"),
+    ("2A_{12}", "2A_{12}", True, "letter digits on both sides"),
     ("1011_2", "1011_3", False, "the same digits in another base"),
     ("1011_2", "111_2", False, "other digits in the same base"),
     ("2A_{12}", "2a", True, "the digits without the base, in either case"),
@@ -220,11 +221,14 @@ SCALARS = [
     (r"\infty", r"+\infty", True, "a plus sign before infinity"),
     (r"\infty", r"-\infty", False, "the sign of infinity matters"),
     (r"-\infty", r"\infty", False, "either way"),
+    (r"+\infty", r"\infty", True, "a plus sign on the gold's side"),
     (r"\infty", "5", False, "infinity is no number"),
     ("1011_2", "11", True, "base numerals are compared before anything else"),
     ("3:5", "6:10", True, "ratios"),
     ("Tuesday", "tuesday", True, "words compare without case"),
     ("odd", "even", False, "different words"),
+    ("odd", "5", False, "a word against a number is decided as text"),
+    ("5", "odd", False, "either way round"),
     ("odd number", "Odd Number", True, "words compare without case or spaces"),
     ("odd number", "oddnumber", True, "spaces inside words are not compared"),
     ("{odd}", "odd", True, "braces around words are not compared"),
@@ -245,6 +249,8 @@ def test_fast_scalar_equal(gold, pred, expected, why):
 def test_matrix_arithmetic_goes_to_sympy():
     with pytest.raises(NeedsSympy):
         fast_scalar_equal(r"\begin{pmatrix}1\\2\end{pmatrix}", "A")
+    with pytest.raises(NeedsSympy):
+        fast_scalar_equal("2", r"\begin{pmatrix}1\end{pmatrix} + 1")
 
 
 def _eq(a, b):
@@ -298,3 +304,10 @@ def test_equal_values_written_twice_collapse_up_to_twelve_items():
     assert compare_nodes(_many(["0.5", *eleven[:10]]), _many(["0.5", "1/2", *eleven[:10]]), _eq)  # 11 vs 12
     assert not compare_nodes(_many(["0.5", *eleven]), _many(["0.5", "1/2", *eleven]), _eq)  # 12 vs 13
     assert compare_nodes(_many(["0.5", "3"]), _many(["1/2", "0.5", "3"]), _eq)
+
+
+def test_one_value_answered_by_up_to_twelve_forms_of_it():
+    """"5" vs {5, 10/2, ...}: a set of forms of one value answers it, up to 12 forms."""
+    forms = [f"{5 * d}/{d}" for d in range(1, 14)]
+    assert compare_nodes(parse_structure("5"), _many(forms[:12]), _eq)
+    assert not compare_nodes(parse_structure("5"), _many(forms[:13]), _eq)
