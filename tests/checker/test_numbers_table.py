@@ -207,6 +207,8 @@ RATIOS = [
     ("6:10", "3 : 5", True, "and on the prediction's"),
     ("3:5", "x", False, "a ratio is not a word (and reading one does not fail)"),
     ("x", "3:5", False, "either way round"),
+    ("12 : 00", "24:00", False, "a time of day written with spaces is still not scaled"),
+    ("24:00", "12 : 00", False, "on either side"),
 ]
 
 
