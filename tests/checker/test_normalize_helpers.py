@@ -1,0 +1,62 @@
+"""Direct cases for the helpers of the checker's normalisation: bracing unbraced arguments as TeX
+reads them, matching groups, repeating decimals and plain-text binomials."""
+
+from __future__ import annotations
+
+import pytest
+
+from eval.checker._normalize import _brace_args, _group_end, normalize
+from tests._ids import plain_id
+
+# (text, braced, why)
+BRACES = [
+    (r"\frac12", r"\frac{1}{2}", "two one-character arguments"),
+    (r"\frac 1 2", r"\frac {1} {2}", "spaces before each argument are skipped, not taken as the argument"),
+    (r"\frac\pi 4", r"\frac{\pi} {4}", "a command is one argument"),
+    (r"\binom52", r"\binom{5}{2}", "binomials take two arguments"),
+    (r"\sqrt3+1", r"\sqrt{3}+1", "a square root takes one character"),
+    (r"\sqrt2+\sqrt3", r"\sqrt{2}+\sqrt{3}", "every command is braced, not only the first"),
+    (r"\sqrt(2)+1", r"\sqrt{(2)}+1", "plain-text parentheses hold a square root's argument"),
+    (r"\sqrt3+[1,2]", r"\sqrt{3}+[1,2]", "a bracket later in the text is not a square root's index"),
+    (r"\sqrt[3]8", r"\sqrt[3]{8}", "an index in brackets comes before the argument"),
+    (r"[0]\sqrt[3]8", r"[0]\sqrt[3]{8}", "the index is the bracket after the command, not an earlier one"),
+    (r"\sqrt[3]8+[1]", r"\sqrt[3]{8}+[1]", "nor a later one"),
+    (r"\frac1", r"\frac{1}", "a missing second argument ends the command"),
+    (r"\frac ", r"\frac ", "spaces to the end: nothing to brace"),
+    (r"\frac{1}{2}", r"\frac{1}{2}", "braced arguments stay"),
+    (r"\frac{1", r"\frac{1", "an unclosed group stays as it is"),
+]
+
+
+@pytest.mark.parametrize("text,braced,why", BRACES, ids=[plain_id(r[2][:40]) for r in BRACES])
+def test_brace_args(text, braced, why):
+    assert _brace_args(text) == braced, why
+
+
+def test_brace_args_stops_after_400_commands():
+    """A bound against adversarial answers: at most 400 commands are braced."""
+    out = _brace_args(r"\sqrt2" * 401)
+    assert out.count("{") == 400 and out.endswith(r"\sqrt{2}\sqrt2")
+
+
+def test_group_end():
+    assert _group_end("{a}{b}", 3) == 6  # the group opening at 3, not the first one
+    assert _group_end("{a{b}}", 0) == 6  # nested braces
+    assert _group_end("{a", 0) is None  # never closes
+    assert _group_end("(1)(2)", 3, "()") == 6  # another pair
+
+
+# (answer, text, why)
+NORMALIZED = [
+    ("C(3,3)", r"\binom{3}{3}", "k equal to n is a binomial (it is 1)"),
+    ("C(4,3)", r"\binom{4}{3}", "k below n"),
+    ("C(3,4)", "C(3,4)", "k above n: a point's coordinates"),
+    (r".\overline{3}", r"\frac{3}{9}", "a repeating decimal without a whole part or a zero"),
+    (r"0.\overline{12}", r"\frac{12}{99}", "a two-digit period: 99 in the denominator"),
+    (r"1.2\overline{34}", r"\frac{1222}{990}", "a fixed digit before the period: 1.2343434... = 1222/990"),
+]
+
+
+@pytest.mark.parametrize("answer,text,why", NORMALIZED, ids=[plain_id(r[2][:40]) for r in NORMALIZED])
+def test_normalized(answer, text, why):
+    assert normalize(answer).text == text, why
