@@ -60,3 +60,44 @@ NORMALIZED = [
 @pytest.mark.parametrize("answer,text,why", NORMALIZED, ids=[plain_id(r[2][:40]) for r in NORMALIZED])
 def test_normalized(answer, text, why):
     assert normalize(answer).text == text, why
+
+
+# (text, unwrapped, why)
+OUTER = [
+    ("$", "$", "a lone dollar sign is no pair"),
+    ("$$", "", "an empty pair"),
+    ("$X$", "X", "only dollar signs are stripped"),
+    ("**X**", "X", "only asterisks are stripped"),
+    (r"\(5", r"\(5", "an opening \\( without its closing one stays"),
+    (r"\[5", r"\[5", "an opening \\[ without its closing one stays"),
+    (r"5\)", r"5\)", "a closing \\) alone stays"),
+    (r"5\]", r"5\]", "a closing \\] alone stays"),
+    (r"$\boxed{5}$", "5", "two layers in one call"),
+    (r"$\(\[\boxed{5}\]\)$", "5", "four layers"),
+    (r"$\($\[\boxed{5}\]$\)$", r"\boxed{5}", "at most four rounds of unwrapping (a bound for adversarial answers)"),
+]
+
+
+@pytest.mark.parametrize("text,unwrapped,why", OUTER, ids=[plain_id(r[2][:40]) for r in OUTER])
+def test_unwrap_outer(text, unwrapped, why):
+    from eval.checker._normalize import _unwrap_outer
+
+    assert _unwrap_outer(text) == unwrapped, why
+
+
+# (text, unwrapped, why)
+COMMANDS = [
+    (r"\text{a{b}c}", "a{b}c", "braces inside the wrapper are balanced"),
+    (r"\text{a{b{c}}d}", "a{b{c}}d", "to any depth"),
+    (r"\text{abc", r"\text{abc", "an unclosed wrapper stays"),
+    (r"\text{a}bc", "abc", "the text after the wrapper is kept whole"),
+    (r"\textbf{\text{7}}x", "7x", "nested wrappers"),
+    (r"\text{" * 21 + "a" + "}" * 21, r"\text{a}", "at most 20 wrappers are removed (a bound for adversarial answers)"),
+]
+
+
+@pytest.mark.parametrize("text,unwrapped,why", COMMANDS, ids=[plain_id(r[2][:40]) for r in COMMANDS])
+def test_unwrap_commands(text, unwrapped, why):
+    from eval.checker._normalize import _unwrap_commands
+
+    assert _unwrap_commands(text) == unwrapped, why
