@@ -54,6 +54,8 @@ NORMALIZED = [
     (r".\overline{3}", r"\frac{3}{9}", "a repeating decimal without a whole part or a zero"),
     (r"0.\overline{12}", r"\frac{12}{99}", "a two-digit period: 99 in the denominator"),
     (r"1.2\overline{34}", r"\frac{1222}{990}", "a fixed digit before the period: 1.2343434... = 1222/990"),
+    (r"\frac{50\%}{2}", r"\frac{50}{2}", "an escaped percent sign inside the answer goes with its backslash"),
+    (r"(1,\!000, 2)", "(1,000, 2)", "a thin-space separator inside a tuple is a plain comma"),
 ]
 
 
