@@ -56,6 +56,11 @@ NORMALIZED = [
     (r"1.2\overline{34}", r"\frac{1222}{990}", "a fixed digit before the period: 1.2343434... = 1222/990"),
     (r"\frac{50\%}{2}", r"\frac{50}{2}", "an escaped percent sign inside the answer goes with its backslash"),
     (r"(1,\!000, 2)", "(1,000, 2)", "a thin-space separator inside a tuple is a plain comma"),
+    ("X.", "X", "a final full stop goes, the letters before it stay"),
+    ("5\\\\", "5\\\\", "a LaTeX line break (two backslashes) is not a stray backslash"),
+    (r"x \approx 11 \approx 11.0", "11", "a name, then the value: the first approximation after the name"),
+    (r"x \approx 2 \sqrt{2}", r"2\sqrt{2}", "the whole value after the name, spaces and all"),
+    ("+", "+", "a plus sign alone stays"),
 ]
 
 
