@@ -25,6 +25,7 @@ BRACES = [
     (r"\frac ", r"\frac ", "spaces to the end: nothing to brace"),
     (r"\frac{1}{2}", r"\frac{1}{2}", "braced arguments stay"),
     (r"\frac{1", r"\frac{1", "an unclosed group stays as it is"),
+    (r"\sqrt[3", r"\sqrt{[}3", "an unclosed index: the bracket is read as the one-character argument"),
 ]
 
 
