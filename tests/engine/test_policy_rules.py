@@ -238,7 +238,7 @@ def _sigmoid64(x):
     return 1.0 / (1.0 + np.exp(-np.asarray(x, np.float64)))
 
 
-@pytest.mark.parametrize("sharpness", [0.0, 4.0])
+@pytest.mark.parametrize("sharpness", [0.0, 0.5, 4.0])
 def test_rasch_scores_at_the_mean(sharpness):
     """f(p) * (E[p q] / max E[p q]) ** sharpness with p = sigmoid(mu) (E[p q] from the logit's normal)."""
     from sai_dpo._rasch import log_learnability
@@ -255,7 +255,7 @@ def test_rasch_scores_at_the_mean(sharpness):
     np.testing.assert_allclose(policy.scores(t, 1, np.random.default_rng(0)), want, rtol=2e-4, atol=1e-7)
 
 
-@pytest.mark.parametrize("sharpness", [0.0, 4.0])
+@pytest.mark.parametrize("sharpness", [0.0, 0.5, 4.0])
 def test_rasch_thompson_scores_at_one_draw_of_the_logit(sharpness):
     """With thompson the logit is one draw mu + sqrt(var) * z, z ~ N(0, 1) in float32 from the given
     generator; the score is f(p) * (p q / max p q) ** sharpness at that draw."""
@@ -383,3 +383,26 @@ def test_working_memory_per_problem(cfg, per_problem):
         idx = engine.draw(64, r)
         engine.report(idx, rng.integers(0, 2, len(idx)).astype(float), r)
     assert engine.policy_._ws.nbytes == per_problem * n
+
+
+def test_no_cooldown_scores_quietly():
+    """cooldown=0 turns the factor off: no division by the zero scale (and no numpy warning)."""
+    import warnings
+
+    t = _two_skill_evidence()
+    t.mark_drawn(np.array([0, 1]), 0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        scores = _plain_sai(cooldown=0.0).scores(t, 1, None)
+    assert np.isfinite(scores).all()
+
+
+def test_working_memory_with_the_predictive_prior():
+    """Per-problem prior means reuse the cell prior's buffer: the same 44 bytes per problem."""
+    t = _two_skill_evidence()
+    policy = _policy(SaiDpoPolicy)
+    policy.scores(t, 1, np.random.default_rng(0))
+    plain = policy._ws.nbytes
+    policy.prior_offset = np.linspace(-1, 1, t.n).astype(np.float32)
+    policy.scores(t, 1, np.random.default_rng(0))
+    assert policy._ws.nbytes == plain == 44 * t.n
