@@ -95,6 +95,39 @@ if mutmut.config is None:
 '''
 
 
+# mutmut 3.3.1 stops a mutant's test run after (estimated test time + 1) * 15 s of wall time and
+# counts it as a timeout (detected), but it reads the estimate of the wrong mutant (the last one of
+# its list, usually one with near-zero test time): a mutant whose tests take longer than 15 s in all
+# was "detected" without being killed. The replacement checker reads each running mutant's own
+# estimate, which mutmut records per process.
+_RUN_MUTMUT = """
+import os, signal, sys, time
+from datetime import datetime
+import mutmut.__main__ as m
+
+def timeout_checker(mutants):
+    def check():
+        while True:
+            time.sleep(1)
+            now = datetime.now()
+            for data in {id(x[0]): x[0] for x in mutants}.values():
+                with m.START_TIMES_BY_PID_LOCK:
+                    started = dict(data.start_time_by_pid)
+                for pid, start in started.items():
+                    limit = (data.estimated_time_of_tests_by_pid.get(pid, 0.0) + 1) * 15
+                    if (now - start).total_seconds() > limit:
+                        try:
+                            os.kill(pid, signal.SIGXCPU)
+                        except ProcessLookupError:
+                            pass
+    return check
+
+m.timeout_checker = timeout_checker
+sys.argv = ["mutmut", *sys.argv[1:]]
+sys.exit(m.cli())
+"""
+
+
 def tool_python() -> Path:
     """The mutation tool's interpreter, created on first use."""
     python = TOOL_ENV / "bin" / "python"
@@ -234,10 +267,11 @@ def run_module(module: Module, python: Path, jobs: int) -> dict:
     log = work / "mutmut.log"
     start = time.monotonic()
     print(f"[{module.name}] mutating {module.path} against {' '.join(module.tests)} (log: {log})", flush=True)
-    # The console script, not ``python -m mutmut``: under -m, mutmut's trampolines import its
-    # ``__main__`` a second time, and that import fails (multiprocessing's start method set twice).
+    # Not ``python -m mutmut``: under -m, mutmut's trampolines import its ``__main__`` a second time,
+    # and that import fails (multiprocessing's start method set twice). _RUN_MUTMUT imports it as
+    # ``mutmut.__main__``, like mutmut's console script, after one fix (see _RUN_MUTMUT).
     with open(log, "w") as out:
-        proc = subprocess.run([python.parent / "mutmut", "run", "--max-children", str(jobs)], cwd=work, env=env,
+        proc = subprocess.run([python, "-c", _RUN_MUTMUT, "run", "--max-children", str(jobs)], cwd=work, env=env,
                               stdout=out, stderr=subprocess.STDOUT)
     if proc.returncode != 0 or not (work / "mutants" / (module.path + ".meta")).exists():
         tail = log.read_text(errors="replace")[-3000:]
