@@ -43,16 +43,19 @@ FAST_NUMBER = [
     (r"\frac{1.5}{3}", F(1, 2), False, "a decimal inside a fraction makes it inexact"),
     (r"\frac{3}{1.5}", F(2), False, "a decimal denominator too"),
     (r"\frac{3}{0}", None, None, "a zero denominator is no number"),
+    (r"\frac{3}{1}", F(3), True, "a denominator of one"),
     (r"2\frac{1}{3}", F(7, 3), True, "a mixed number is its sum"),
     (r"-2\frac{1}{3}", F(-7, 3), True, "a negative mixed number subtracts the fraction"),
     (r"2\frac{3}{2}", None, None, "an improper mixed number is no mixed number (it may be a product)"),
     (r"2\frac{2}{2}", None, None, "nor is one whose fraction is a whole"),
     (r"2\frac{1}{0}", None, None, "a zero denominator"),
+    (r"2\frac{0}{1}", F(2), True, "a zero fraction over one"),
     ("3/4", F(3, 4), True, "a plain-text fraction"),
     ("1.5/3", F(1, 2), False, "a decimal numerator makes it inexact"),
     ("3/1.5", F(2), False, "a decimal denominator makes it inexact"),
     ("0.5/0.25", F(2), False, "both decimal"),
     ("3/0", None, None, "a zero denominator"),
+    ("3/1", F(3), True, "a plain denominator of one"),
     ("(3)/(4)", F(3, 4), True, "a parenthesised fraction"),
     ("", None, None, "nothing"),
     ("1" * 401, None, None, "more than 400 characters are not read here"),
@@ -90,6 +93,8 @@ TERMINATES = [
     (7, False, "a seventh repeats"),
     (12, False, "4 * 3 repeats"),
     (15, False, "5 * 3 repeats"),
+    (5**30, True, "a power of five past float precision: divided exactly, as an integer"),
+    (2**70 * 3, False, "a large power of two times three"),
 ]
 
 
