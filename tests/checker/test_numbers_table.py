@@ -214,6 +214,8 @@ RATIOS = [
     ("x", "3:5", False, "either way round"),
     ("12 : 00", "24:00", False, "a time of day written with spaces is still not scaled"),
     ("24:00", "12 : 00", False, "on either side"),
+    ("12 : 00", "12:00", True, "a time of day with spaces is the same reading"),
+    ("12:00", "12 : 00", True, "on either side"),
 ]
 
 
@@ -236,6 +238,8 @@ SCALARS = [
     ("odd", "even", False, "different words"),
     ("odd", "5", False, "a word against a number is decided as text"),
     ("5", "odd", False, "either way round"),
+    ("odd", "d*o*d", False, "a word is not a product of its letters"),
+    ("d*o*d", "odd", False, "either way round"),
     ("odd number", "Odd Number", True, "words compare without case or spaces"),
     ("odd number", "oddnumber", True, "spaces inside words are not compared"),
     ("{odd}", "odd", True, "braces around words are not compared"),
@@ -292,6 +296,16 @@ STRUCTURES = [
     (r"\begin{pmatrix}1&2\\3&4\end{pmatrix}", r"\begin{pmatrix}1&3\\2&4\end{pmatrix}", False, "its transpose"),
     (r"(-\infty, 1) \cup (2, \infty)", r"(2, \infty) \cup (-\infty, 1)", True, "a union has no order"),
     (r"(-\infty, 1) \cup (2, \infty)", r"(-\infty, 1)", False, "a union is not one of its parts"),
+    ("C", "C", True, "the same choice letter"),
+    ("C", "(C)", True, "a letter in parentheses"),
+    ("C", "B", False, "another letter"),
+    ("(C) 4", "4", True, "a choice with its value: the value alone answers it"),
+    ("4", "(C) 4", True, "and the other way round"),
+    ("(C) 4", "5", False, "another value"),
+    ("5", "(C) 4", False, "another value, the other way round"),
+    ("C", "4", False, "a letter without a value does not answer a number"),
+    ("4", "C", False, "nor a number a letter"),
+    ("(C) 4", "(B) 4", False, "the letters decide between two choices"),
 ]
 
 
