@@ -38,6 +38,8 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from data._locks import try_lock
+
 ROOT = Path(__file__).resolve().parents[1]
 TOOL_ENV = ROOT / ".venv-mutation"
 SCRATCH = ROOT / ".mutation"
@@ -260,6 +262,18 @@ def score(module: Module, work: Path, equivalent: list[dict]) -> dict:
 
 
 def run_module(module: Module, python: Path, jobs: int) -> dict:
+    SCRATCH.mkdir(exist_ok=True)
+    lock = try_lock(SCRATCH / f"{module.name}.lock")
+    if isinstance(lock, str):
+        raise SystemExit(f"error: a mutation run of {module.name} is already going ({lock}); "
+                         f"wait for it, or run another module")
+    try:
+        return _run_module(module, python, jobs)
+    finally:
+        os.close(lock)
+
+
+def _run_module(module: Module, python: Path, jobs: int) -> dict:
     work = prepare(module)
     env = dict(os.environ, HF_HUB_OFFLINE="1", HF_DATASETS_OFFLINE="1", TOKENIZERS_PARALLELISM="false",
                PYTHONDONTWRITEBYTECODE="1")
@@ -309,6 +323,8 @@ def main(argv: list[str] | None = None) -> int:
         parser.error(f"unknown module(s) {', '.join(unknown)}; choose from {', '.join(MODULES)}")
     if args.jobs < 1:
         parser.error("--jobs must be at least 1")
+    if not 0 <= args.target <= 1:
+        parser.error("--target is a share of mutants: give a number in [0, 1], e.g. 0.9")
     for name in args.modules or MODULES:
         load_equivalent(MODULES[name])  # a malformed file stops the run before any work
     python = tool_python()

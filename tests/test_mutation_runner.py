@@ -101,6 +101,24 @@ def test_bad_arguments_exit_2_before_any_work(capsys):
     with pytest.raises(SystemExit) as exc:
         mutation.main(["numbers", "--jobs", "0"])
     assert exc.value.code == 2
+    with pytest.raises(SystemExit) as exc:
+        mutation.main(["numbers", "--target", "90"])
+    assert exc.value.code == 2
+
+
+def test_a_second_run_of_one_module_is_refused(tmp_path, monkeypatch):
+    from data._locks import try_lock
+
+    monkeypatch.setattr(mutation, "SCRATCH", tmp_path)
+    held = try_lock(tmp_path / "numbers.lock")
+    assert isinstance(held, int)
+    try:
+        with pytest.raises(SystemExit, match="a mutation run of numbers is already going"):
+            mutation.run_module(mutation.MODULES["numbers"], tmp_path / "python", 1)
+    finally:
+        import os
+
+        os.close(held)
 
 
 def test_every_listed_module_and_test_path_exists():
