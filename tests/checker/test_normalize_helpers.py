@@ -13,6 +13,8 @@ BRACES = [
     (r"\frac12", r"\frac{1}{2}", "two one-character arguments"),
     (r"\frac 1 2", r"\frac {1} {2}", "spaces before each argument are skipped, not taken as the argument"),
     (r"\frac\pi 4", r"\frac{\pi} {4}", "a command is one argument"),
+    (r"\frac\alpha2", r"\frac{\alpha}{2}", "a command's name ends at its last letter"),
+    (r"\frac1\pi", r"\frac{1}{\pi}", "a command at the very end of the text"),
     (r"\binom52", r"\binom{5}{2}", "binomials take two arguments"),
     (r"\sqrt3+1", r"\sqrt{3}+1", "a square root takes one character"),
     (r"\sqrt2+\sqrt3", r"\sqrt{2}+\sqrt{3}", "every command is braced, not only the first"),
