@@ -233,23 +233,29 @@ def score(module: Module, work: Path, equivalent: list[dict]) -> dict:
     excuses = {(e["function"], tuple(e["change"])): e["reason"] for e in equivalent}
     counts = {"killed": 0, "timeout": 0, "survived": 0, "no_tests": 0, "equivalent": 0, "identical": 0,
               "not_checked": 0}
-    survivors, used = [], set()
+    survivors, timeouts, contradicted, used = [], [], [], set()
     for key, code in sorted(codes.items()):
         function, change = diffs.get(key.removeprefix(prefix), ("?", []))
         function = _plain_name(function)
+        excuse = excuses.get((function, tuple(change)))
+        if excuse is not None:
+            used.add((function, tuple(change)))
         if code in (1, 3):
             counts["killed"] += 1
-            continue
-        if code in _DETECTED:
-            counts["timeout"] += 1
+            if excuse is not None:  # a test saw a difference: the excuse is wrong
+                contradicted.append(f"{function}: {change}")
             continue
         if not change:  # mutmut's case change of a string without letters: the same source
             counts["identical"] += 1
             continue
-        excuse = excuses.get((function, tuple(change)))
-        if excuse is not None:
+        if excuse is not None:  # surviving or timed out: it changes no behaviour (see its reason)
             counts["equivalent"] += 1
-            used.add((function, tuple(change)))
+            continue
+        if code in _DETECTED:
+            # Stopped for time: counted as detected, as mutmut does, and listed for review (on a
+            # busy machine a slow equivalent mutant can time out too).
+            counts["timeout"] += 1
+            timeouts.append({"mutant": key, "function": function, "change": change})
             continue
         status = "no_tests" if code in _NO_TESTS else "not_checked" if code is None else "survived"
         counts[status] += 1
@@ -258,7 +264,8 @@ def score(module: Module, work: Path, equivalent: list[dict]) -> dict:
     detected = counts["killed"] + counts["timeout"]
     stale = [f"{f}: {c}" for (f, c) in excuses if (f, c) not in used]
     return {"module": module.name, "path": module.path, "mutants": sum(counts.values()), **counts,
-            "score": detected / judged if judged else 1.0, "survivors": survivors, "unused_excuses": stale}
+            "score": detected / judged if judged else 1.0, "survivors": survivors, "timeouts": timeouts,
+            "contradicted_excuses": contradicted, "unused_excuses": stale}
 
 
 def run_module(module: Module, python: Path, jobs: int) -> dict:
@@ -305,6 +312,12 @@ def print_result(r: dict, target: float) -> None:
         print(f"    {s['status']}: {s['function']}  ({s['mutant']})")
         for line in s["change"]:
             print(f"        {line}")
+    for t in r["timeouts"]:
+        print(f"    timed out (counted as detected): {t['function']}  ({t['mutant']})")
+        for line in t["change"]:
+            print(f"        {line}")
+    for e in r["contradicted_excuses"]:
+        print(f"    WRONG EXCUSE: a test killed this mutant, excused as equivalent: {e}")
     for e in r["unused_excuses"]:
         print(f"    note: an excuse in {EQUIVALENT_DIR.name}/{r['module']}.json matched no survivor: {e}")
 

@@ -83,6 +83,22 @@ def test_an_excuse_must_match_function_and_change_exactly(work):
     assert r["unused_excuses"] == ["half: ('-if x > 0:', '+if x > 2:')"]
 
 
+def test_an_excuse_for_a_killed_mutant_is_reported_wrong_and_a_timeout_can_be_excused(work):
+    meta = work / "mutants" / "pkg" / "mod.py.meta"
+    data = json.loads(meta.read_text())
+    data["exit_code_by_key"]["pkg.mod.x_half__mutmut_1"] = -24  # stopped for time
+    meta.write_text(json.dumps(data))
+    excuses = [
+        {"function": "half", "change": ["-if x > 0:", "+if x >= 0:"], "reason": "x = 0 returns 0 either way"},
+        {"function": "half", "change": ["-return x / 2", "+return x * 2"], "reason": "wrong"},
+    ]
+    r = score(Module("m", "pkg/mod.py", ()), work, excuses)
+    assert (r["equivalent"], r["timeout"], r["killed"]) == (1, 0, 1)
+    assert r["contradicted_excuses"] == ["half: ['-return x / 2', '+return x * 2']"]
+    r = score(Module("m", "pkg/mod.py", ()), work, [])
+    assert r["timeout"] == 1 and r["timeouts"][0]["change"] == ["-if x > 0:", "+if x >= 0:"]
+
+
 def test_malformed_excuse_files_are_refused(tmp_path, monkeypatch):
     monkeypatch.setattr(mutation, "EQUIVALENT_DIR", tmp_path)
     (tmp_path / "numbers.json").write_text(json.dumps([{"function": "f", "change": "-a", "reason": "x"}]))
