@@ -97,13 +97,16 @@ if mutmut.config is None:
 '''
 
 
-# mutmut 3.3.1 stops a mutant's test run after (estimated test time + 1) * 15 s of wall time and
-# counts it as a timeout (detected), but it reads the estimate of the wrong mutant (the last one of
-# its list, usually one with near-zero test time): a mutant whose tests take longer than 15 s in all
-# was "detected" without being killed. The replacement checker reads each running mutant's own
-# estimate, which mutmut records per process.
-_RUN_MUTMUT = """
-import os, signal, sys, time
+# Two fixes to mutmut 3.3.1's time limits, which otherwise count mutants as "timed out" (detected)
+# that no test killed:
+# - its wall-time check reads the estimate of the wrong mutant (the last of its list); this one reads
+#   each running mutant's own estimate (key_by_pid -> estimated_time_of_tests_by_mutant);
+# - its estimates are the tests' call times without fixture setup, and each mutant's process gets a
+#   CPU limit of (estimate + 1) * 30 s: a mutant whose tests share a slow fixture ran out of CPU
+#   before its first failing test. Both limits get a floor (MIN_WALL_S, MIN_CPU_S).
+MIN_WALL_S, MIN_CPU_S = 120, 240
+_RUN_MUTMUT = f"""
+import os, resource, signal, sys, time
 from datetime import datetime
 import mutmut.__main__ as m
 
@@ -112,19 +115,27 @@ def timeout_checker(mutants):
         while True:
             time.sleep(1)
             now = datetime.now()
-            for data in {id(x[0]): x[0] for x in mutants}.values():
+            for data in {{id(x[0]): x[0] for x in mutants}}.values():
                 with m.START_TIMES_BY_PID_LOCK:
                     started = dict(data.start_time_by_pid)
                 for pid, start in started.items():
-                    limit = (data.estimated_time_of_tests_by_pid.get(pid, 0.0) + 1) * 15
-                    if (now - start).total_seconds() > limit:
+                    key = data.key_by_pid.get(pid)
+                    estimate = data.estimated_time_of_tests_by_mutant.get(key, 0.0)
+                    if (now - start).total_seconds() > max({MIN_WALL_S}, (estimate + 1) * 15):
                         try:
                             os.kill(pid, signal.SIGXCPU)
                         except ProcessLookupError:
                             pass
     return check
 
+class _Resource:
+    RLIMIT_CPU = resource.RLIMIT_CPU
+    def setrlimit(self, which, limits):
+        soft, hard = limits
+        resource.setrlimit(which, (max(soft, {MIN_CPU_S}), max(hard, {MIN_CPU_S} + 1)))
+
 m.timeout_checker = timeout_checker
+m.resource = _Resource()
 sys.argv = ["mutmut", *sys.argv[1:]]
 sys.exit(m.cli())
 """
