@@ -121,7 +121,8 @@ def test_the_rest_of_the_output(result):
 
 
 def test_group_keys_sort_numbers_first_then_words_then_unknown():
-    assert metrics._sort_keys(["10", "b", "unknown", "2", "-1", "a"]) == ["-1", "2", "10", "a", "b", "unknown"]
+    keys = ["10", "b", "unknown", "2", "-1", "a", "X1", "-5", "X5"]
+    assert metrics._sort_keys(keys) == ["-5", "-1", "2", "10", "X1", "X5", "a", "b", "unknown"]
 
 
 def test_maj_subsets_are_seeded_per_problem():
@@ -191,3 +192,16 @@ def test_checker_equivalence_passes_its_timeout_and_workers(monkeypatch):
     assert eq([("1", "1"), ("1", "2")]) == [True, False]
     assert calls == [(["1", "1"], ["1", "2"], 7.5, 3)]
     assert eq([]) == [] and len(calls) == 1
+
+
+def test_the_given_equivalence_is_the_one_used():
+    """maj@k votes with the equivalence it is given, not the checker's: here "1/2" and "0.5" stay apart."""
+    never = compute_metrics(PROBLEMS, equivalent=pairwise(lambda a, b: False), config=CONFIG)
+    same = compute_metrics(PROBLEMS, equivalent=pairwise(_same), config=CONFIG)
+    assert never["maj_at_k"]["4"] != same["maj_at_k"]["4"]
+
+
+def test_no_problems_is_one_clear_error():
+    with pytest.raises(metrics.EvalInputError) as exc:
+        compute_metrics([])
+    assert str(exc.value) == "compute_metrics got no scored problems; check that the generations match the eval set."
