@@ -245,7 +245,7 @@ def score(module: Module, work: Path, equivalent: list[dict]) -> dict:
     excuses = {(e["function"], tuple(e["change"])): e["reason"] for e in equivalent}
     counts = {"killed": 0, "timeout": 0, "survived": 0, "no_tests": 0, "equivalent": 0, "identical": 0,
               "not_checked": 0}
-    survivors, timeouts, contradicted, used = [], [], [], set()
+    survivors, timeouts, used, applied, killed_excused = [], [], set(), set(), set()
     for key, code in sorted(codes.items()):
         function, change = diffs.get(key.removeprefix(prefix), ("?", []))
         function = _plain_name(function)
@@ -254,14 +254,15 @@ def score(module: Module, work: Path, equivalent: list[dict]) -> dict:
             used.add((function, tuple(change)))
         if code in (1, 3):
             counts["killed"] += 1
-            if excuse is not None:  # a test saw a difference: the excuse is wrong
-                contradicted.append(f"{function}: {change}")
+            if excuse is not None:
+                killed_excused.add((function, tuple(change)))
             continue
         if not change:  # mutmut's case change of a string without letters: the same source
             counts["identical"] += 1
             continue
         if excuse is not None:  # surviving or timed out: it changes no behaviour (see its reason)
             counts["equivalent"] += 1
+            applied.add((function, tuple(change)))
             continue
         if code in _DETECTED:
             # Stopped for time: counted as detected, as mutmut does, and listed for review (on a
@@ -275,6 +276,10 @@ def score(module: Module, work: Path, equivalent: list[dict]) -> dict:
     judged = sum(counts.values()) - counts["equivalent"] - counts["identical"]
     detected = counts["killed"] + counts["timeout"]
     stale = [f"{f}: {c}" for (f, c) in excuses if (f, c) not in used]
+    # An excuse names a function and a changed line; when only killed mutants match it, a test saw
+    # a difference, so the excuse is wrong. (The same line can occur twice in a function: one copy
+    # killed and one excused is fine.)
+    contradicted = [f"{f}: {list(c)}" for (f, c) in sorted(killed_excused - applied)]
     return {"module": module.name, "path": module.path, "mutants": sum(counts.values()), **counts,
             "score": detected / judged if judged else 1.0, "survivors": survivors, "timeouts": timeouts,
             "contradicted_excuses": contradicted, "unused_excuses": stale}
