@@ -78,8 +78,8 @@ def _block_by_hand(idx):
     }
 
 
-@pytest.fixture(scope="module")
-def result():
+@pytest.fixture
+def result():  # per test, not per module: mutmut maps a function to the tests whose run called it
     return compute_metrics(PROBLEMS, equivalent=pairwise(_same), config=CONFIG)
 
 
