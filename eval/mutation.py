@@ -16,10 +16,13 @@ tool's environment).
 
 For each module it prints killed, survived, timed out, no tests, and the score: detected (killed or
 timed out) over the mutants that change behaviour. A mutant whose source is the original's (mutmut
-changes the case of strings, and a string without letters stays the same) is counted as identical. A survivor is excused only by an entry in
-``tests/mutation_equivalent/<module>.json`` (function, the changed source lines as the report
-prints them, and a one-line reason it changes no behaviour); every other survivor is printed with its diff. ``--json PATH`` writes the
-figures and the survivors.
+changes the case of strings, and a string without letters stays the same) is counted as identical.
+A survivor (or a timed-out mutant) is excused only by an entry in
+``tests/mutation_equivalent/<module>.json`` (function, the changed source lines as the report prints
+them, and a one-line reason it changes no behaviour); every other survivor is printed with its diff,
+every timed-out mutant is listed for review, and an excuse that matches only killed mutants is
+reported as wrong. ``--json PATH`` writes the figures and the lists; each module's result is also in
+``.mutation/<name>/result.json``.
 
 Exit status: 0 when every module reaches ``--target`` (0.90), 1 when one does not, 2 on bad input.
 """
