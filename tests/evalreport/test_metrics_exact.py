@@ -106,6 +106,9 @@ def test_groups_and_cells_are_exact(result):
 
 
 def test_the_rest_of_the_output(result):
+    from eval._lengths import length_stats
+
+    assert result["lengths"] == length_stats(PROBLEMS)
     assert result["ks"] == [1, 2, 4] and result["dropped_ks"] == []
     assert result["config"] == {"ks": (1, 2, 4), "n_boot": 50, "seed": 3, "max_subsets": 64,
                                 "max_pairwise_answers": 32}
@@ -205,3 +208,17 @@ def test_no_problems_is_one_clear_error():
     with pytest.raises(metrics.EvalInputError) as exc:
         compute_metrics([])
     assert str(exc.value) == "compute_metrics got no scored problems; check that the generations match the eval set."
+
+
+def test_compute_metrics_passes_its_pairwise_budget():
+    """Two correct samples and three distinct wrong answers, of which w0 and w2 are one answer: within a
+    budget of 2 compared answers (w0, w1) they stay apart and the correct class wins maj@5 outright."""
+    prob = ProblemSamples("b", None, None, ("correct", "correct", "incorrect", "incorrect", "incorrect"),
+                          ("c", "c", "w0", "w1", "w2"))
+
+    def eq(a, b):
+        return {a, b} == {"w0", "w2"}
+
+    small = compute_metrics([prob], equivalent=pairwise(eq), config=MetricsConfig(ks=(5,), max_pairwise_answers=2))
+    full = compute_metrics([prob], equivalent=pairwise(eq), config=MetricsConfig(ks=(5,)))
+    assert small["maj_at_k"]["5"] == 1.0 and full["maj_at_k"]["5"] == 0.5
