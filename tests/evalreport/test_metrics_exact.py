@@ -222,3 +222,18 @@ def test_compute_metrics_passes_its_pairwise_budget():
     small = compute_metrics([prob], equivalent=pairwise(eq), config=MetricsConfig(ks=(5,), max_pairwise_answers=2))
     full = compute_metrics([prob], equivalent=pairwise(eq), config=MetricsConfig(ks=(5,)))
     assert small["maj_at_k"]["5"] == 1.0 and full["maj_at_k"]["5"] == 0.5
+
+
+def test_maj_enumerates_exactly_max_subsets():
+    """With C(n, k) equal to max_subsets every subset is used once (the exact mean), not a sample."""
+    classes = [0, 1, 1, 0]
+    assert maj_at_k(classes, 2, max_subsets=6) == pytest.approx(_maj_by_hand(classes, 2))
+
+
+def test_bad_k_and_a_short_equivalence_have_clear_errors():
+    with pytest.raises(metrics.EvalInputError) as exc:
+        maj_at_k([0, 1], 3)
+    assert str(exc.value) == "The 'k' parameter of maj_at_k must be in [1, 2]. Got 3 instead."
+    with pytest.raises(metrics.EvalInputError) as exc:
+        answer_classes(PROBLEMS, lambda pairs: [])
+    assert str(exc.value) == "The equivalence function returned 0 results for 3 pairs."
