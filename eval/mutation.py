@@ -328,13 +328,10 @@ def print_result(r: dict, target: float) -> None:
     print(f"[{r['module']}] {r['path']}: {r['mutants']} mutants, killed {r['killed']}, timed out {r['timeout']}, "
           f"survived {r['survived']}, no tests {r['no_tests']}, equivalent {r['equivalent']} (+{r['identical']} identical)"
           f" -> score {r['score']:.3f} ({mark}) in {r['seconds']:.0f} s", flush=True)
-    for s in r["survivors"]:
-        print(f"    {s['status']}: {s['function']}  ({s['mutant']})")
-        for line in s["change"]:
-            print(f"        {line}")
-    for t in r["timeouts"]:
-        print(f"    timed out (counted as detected): {t['function']}  ({t['mutant']})")
-        for line in t["change"]:
+    listed = [(s["status"], s) for s in r["survivors"]] + [("timed out (counted as detected)", t) for t in r["timeouts"]]
+    for label, m in listed:
+        print(f"    {label}: {m['function']}  ({m['mutant']})")
+        for line in m["change"]:
             print(f"        {line}")
     for e in r["contradicted_excuses"]:
         print(f"    WRONG EXCUSE: a test killed this mutant, excused as equivalent: {e}")
