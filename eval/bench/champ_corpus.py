@@ -122,6 +122,16 @@ def second_heldout(rows: list[dict], corpus: list[dict], per_cell: int = SECOND_
     return sample(fresh, per_cell=per_cell, seed=_SEED + "/heldout2")
 
 
+def third_heldout(rows: list[dict], corpus: list[dict], per_cell: int = SECOND_PER_CELL) -> list[dict]:
+    """A third held-out sample, drawn after the second was scored and its errors read: responses never
+    labelled or read before, of any problem. Its golds were all seen while the checker was tuned (every
+    problem is in an earlier split); its responses were not, so it measures how the checker reads answers
+    it has never seen, not golds it has never seen."""
+    seen = {(r["problem_id"], r["model"], r["prompt"]) for r in corpus}
+    fresh = [r for r in rows if (r["problem_id"], r["model"], r["prompt"]) not in seen]
+    return sample(fresh, per_cell=per_cell, seed=_SEED + "/heldout3")
+
+
 def _read(path: str) -> list[dict]:
     return [json.loads(line) for line in Path(path).read_text(encoding="utf-8").splitlines() if line.strip()]
 
@@ -139,10 +149,15 @@ def main(argv: list[str] | None = None) -> int:
                                                  "responses never labelled)")
     s2.add_argument("--corpus", default="tests/checker/real", help="folder of the frozen corpus")
     s2.add_argument("--out", required=True)
-    f2 = sub.add_parser("freeze-heldout2", help="join labels of the second held-out sample")
-    f2.add_argument("--rows", required=True)
-    f2.add_argument("--labels", nargs="+", required=True)
-    f2.add_argument("--out", required=True)
+    s3 = sub.add_parser("sample-heldout3", help="draw a third held-out sample (any problem, responses never "
+                                                 "labelled)")
+    s3.add_argument("--corpus", default="tests/checker/real", help="folder of the frozen corpus")
+    s3.add_argument("--out", required=True)
+    for n in ("2", "3"):
+        f2 = sub.add_parser(f"freeze-heldout{n}", help=f"join labels of held-out sample {n}")
+        f2.add_argument("--rows", required=True)
+        f2.add_argument("--labels", nargs="+", required=True)
+        f2.add_argument("--out", required=True)
     f = sub.add_parser("freeze", help="join labels and split into dev / held-out")
     f.add_argument("--rows", required=True)
     f.add_argument("--labels", nargs="+", required=True)
@@ -150,22 +165,26 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
-    if args.cmd in ("sample", "sample-heldout2"):
+    if args.cmd in ("sample", "sample-heldout2", "sample-heldout3"):
         if args.cmd == "sample":
             rows = sample(candidates(_champ()))
-        else:
+        elif args.cmd == "sample-heldout2":
             corpus = [{**r, "split": split} for split in ("dev", "heldout")
                       for r in _read(f"{args.corpus}/champ_{split}.jsonl")]
             rows = second_heldout(candidates(_champ()), corpus)
+        else:
+            corpus = [r for split in ("dev", "heldout", "heldout2") for r in _read(f"{args.corpus}/champ_{split}.jsonl")]
+            rows = third_heldout(candidates(_champ()), corpus)
         _write(out / "all.jsonl", rows)
         for k in range(BATCHES):
             _write(out / f"batch_{k}.jsonl", [{x: r[x] for x in ("row", "problem", "gold", "response")}
                                               for r in rows[k::BATCHES]])
         print(f"{len(rows)} pairs: {dict(Counter(r['model'] for r in rows))}")
-    elif args.cmd == "freeze-heldout2":
-        held2 = join_labels(_read(args.rows), [lab for path in args.labels for lab in _read(path)])
-        _write(out / "champ_heldout2.jsonl", held2)
-        print(f"second held-out: {len(held2)} rows, {dict(Counter(r['label'] for r in held2))}")
+    elif args.cmd.startswith("freeze-heldout"):
+        n = args.cmd[-1]
+        held = join_labels(_read(args.rows), [lab for path in args.labels for lab in _read(path)])
+        _write(out / f"champ_heldout{n}.jsonl", held)
+        print(f"held-out sample {n}: {len(held)} rows, {dict(Counter(r['label'] for r in held))}")
     else:
         dev, held = freeze(_read(args.rows), [lab for path in args.labels for lab in _read(path)])
         _write(out / "champ_dev.jsonl", dev)
