@@ -29,7 +29,7 @@ def _rows(name: str) -> list[dict]:
 @pytest.fixture(scope="module")
 def splits():
     return {"dev": _rows("champ_dev.jsonl"), "heldout": _rows("champ_heldout.jsonl"),
-            "heldout2": _rows("champ_heldout2.jsonl")}
+            "heldout2": _rows("champ_heldout2.jsonl"), "heldout3": _rows("champ_heldout3.jsonl")}
 
 
 def test_files_match_their_frozen_digests():
@@ -59,6 +59,16 @@ def test_the_second_held_out_sample_is_new_responses_of_held_out_problems(splits
     new = splits["heldout2"]
     assert not old & {(r["problem_id"], r["model"], r["prompt"]) for r in new}
     assert {r["problem_id"] for r in new} <= {r["problem_id"] for r in splits["heldout"]}
+    cells = Counter((r["model"], r["category"]) for r in new)
+    assert len(new) == 240 and len(cells) == 20 and set(cells.values()) == {12}
+
+
+def test_the_third_held_out_sample_is_responses_never_labelled_before(splits):
+    """Drawn after the second held-out sample was scored: no response labelled before (any problem),
+    every (model, category) cell alike (README in tests/checker/real)."""
+    old = {(r["problem_id"], r["model"], r["prompt"]) for name in ("dev", "heldout", "heldout2") for r in splits[name]}
+    new = splits["heldout3"]
+    assert not old & {(r["problem_id"], r["model"], r["prompt"]) for r in new}
     cells = Counter((r["model"], r["category"]) for r in new)
     assert len(new) == 240 and len(cells) == 20 and set(cells.values()) == {12}
 
