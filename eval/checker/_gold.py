@@ -40,6 +40,12 @@ _WORDS_ONLY = re.compile(r"^[A-Za-z0-9\s,.'-]+$")
 _NONE_COUNT = re.compile(r"^(?:there\s+(?:is|are)\s+)?no\s+(?:[a-z-]+\s+){0,3}?[a-z-]+s\b[^=<>]*$", re.I)
 _NONE_WORDS = re.compile(r"^(?:there\s+(?:is|are)\s+)?no\s+such\b|\b(?:does|do)\s+not\s+exist\b\.?$|^none\b", re.I)
 _ZERO_NOTE = re.compile(r"^0\s*\((?:i\.\s?e\.,?\s*)?(?:no|none)\b", re.I)
+# "100 (i.e., all values)", "999 (i.e., all except for one value)", "k-2 (i.e., all of them)": a count
+# of things, with a note that may say it is all of them.
+_COUNT_NOTE = re.compile(r"^(?P<a>[^()]+?)\s*\((?:i\.\s?e\.,?\s*)?(?P<note>[^()]*\b(?:all|values?|numbers?|of\s+them)\b[^()]*)\)\s*\.?$", re.I)
+_ALL_NOTE = re.compile(r"^\s*all\b(?!.*\b(?:except|but|save)\b)", re.I)
+# "At most 0 values (i.e., no such values)": a note that says none exist.
+_NONE_NOTE = re.compile(r"^(?:at\s+most\s+|exactly\s+)?0\s[^()]*\((?:i\.\s?e\.,?\s*)?(?:no\s+such|none)\b[^()]*\)\s*\.?$", re.I)
 
 
 @dataclass(frozen=True)
@@ -53,6 +59,8 @@ class Gold:
     polarity: str = ""
     phrase: str = ""
     approx: tuple[str, ...] = ()
+    count: bool = False  # the answer counts things ("2 inequalities", "100 (i.e., all values)")
+    every: bool = False  # ... and the gold's note says the count is all of them
 
 
 def _split_alternatives(text: str) -> tuple[list[str], list[str]]:
@@ -97,12 +105,15 @@ def read_gold(gold: str) -> Gold:
         return Gold((text,), "yesno", yn.group(1).lower())
     counted = _COUNTED.match(text)
     if counted:  # "0 roots", "n times", "2 inequalities": a count and its noun; "0 roots" says none exist
-        return Gold((counted.group(1),), "none" if counted.group(1) == "0" else "math")
-    if _ZERO_NOTE.match(text) or _NONE_COUNT.match(text):
+        return Gold((counted.group(1),), "none" if counted.group(1) == "0" else "math", count=True)
+    if _ZERO_NOTE.match(text) or _NONE_COUNT.match(text) or _NONE_NOTE.search(text):
         return Gold(("0",), "none", phrase=text)  # a count: "0 solutions" answers it too
     if _NONE_WORDS.search(text):
         return Gold((), "none", phrase=text)
     answers, approx = _split_alternatives(text)
+    noted = _COUNT_NOTE.match(text)
+    if noted and len(answers) == 1 and not approx:
+        return Gold((answers[0],), count=True, every=bool(_ALL_NOTE.match(noted.group("note"))))
     out = []
     for ans in answers:
         if len(_WORD.findall(ans)) >= 2 or (_WORD.search(ans) and " " in ans.strip()):

@@ -47,7 +47,7 @@ def assigned_name(s: str) -> str | None:
         return None
     lhs = parts[0].strip()
     return lhs if _NAME_ONLY.match(lhs) or _ASSIGN.match(s) else None
-_NAME_TUPLE = re.compile(rf"^\({_NAME}(?:,{_NAME})+\)$")
+NAME_TUPLE = re.compile(rf"^\({_NAME}(?:,{_NAME})+\)$")
 _OPEN = "([{"
 _CLOSE = ")]}"
 
@@ -159,7 +159,7 @@ def _names_one_quantity(lhs: str) -> bool:
     if re.search(r"[A-Za-z]\s+[A-Za-z]", lhs):
         return False  # words ("All n except n"), not the name of a quantity
     lhs = lhs.replace(" ", "")
-    if _NAME_TUPLE.match(lhs):
+    if NAME_TUPLE.match(lhs):
         return True
     if not _NAME_SUM.match(lhs):
         return False

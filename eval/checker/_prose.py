@@ -240,7 +240,10 @@ _HEDGE = re.compile(
     r"\b(?:unclear|cannot\s+be\s+determined|can(?:no|')t\s+determine|undetermined|unknown|not\s+enough\s+information|"
     r"inconclusive|may\s+or\s+may\s+not|it\s+depends|depends\s+on|might|suggests?|suggesting|possibly|perhaps|"
     r"not\s+possible\s+to\s+(?:definitively\s+|certainly\s+)?(?:say|determine|tell|conclude)|"
-    r"can(?:no|')t\s+(?:definitively\s+|certainly\s+)?(?:say|tell|conclude))\b",
+    r"can(?:no|')t\s+(?:definitively\s+|certainly\s+)?(?:say|tell|conclude)|"
+    # a method, not a result: "one must compute the values ... then subtract that n from 100"
+    r"(?:one|we|you)\s+(?:must|should|would\s+(?:need\s+to|have\s+to)|needs?\s+to|has\s+to|have\s+to)\s+"
+    r"(?:compute|calculate|check|determine|evaluate|find|test|solve|analy[sz]e))\b",
     re.IGNORECASE,
 )
 # The main clause ends where its justification starts.
@@ -283,7 +286,8 @@ def _negations(text: str) -> int:
 def stance(text: str) -> str | None:
     """"yes", "no" or None for a worded answer: the last explicit yes/no of the response's end ("Yes,
     ...", "the answer is no", "So, yes."), else "no" when the final sentence's main clause is negated
-    (an odd number of negations; "no matter", "not only" do not count), else None.
+    (an odd number of negations; "no matter", "not only" do not count), "yes" when it is an
+    unconditional affirmative claim, else None.
 
     >>> stance("4^545 + 545^4 is not a prime number because it factors.")
     'no'
@@ -295,10 +299,17 @@ def stance(text: str) -> str | None:
     sentence = final_sentence(text).strip().strip("*").strip()
     if not sentence or _HEDGE.search(sentence):
         return None
-    # A negated main clause answers "no" ("4^545 + 545^4 is not prime"). An affirmative one is left
-    # unread: "a_9000 is less than 30" answers yes or no depending on the question, which we lack.
-    clause = _main_clause(_LEADING_CLAUSE.sub("", sentence, count=1))
-    return "no" if _negations(clause) % 2 else None
+    # The main clause's first claim answers: negated, "no" ("4^545 + 545^4 is not prime"); affirmative
+    # and unconditional, "yes" ("The sequence can be extended indefinitely", "A is greater than 1/15":
+    # a model restates the question's claim when its answer is yes). A clause offering alternatives or
+    # a condition ("if", "unless", "either ... or") answers neither.
+    clause = _CONJUNCT.split(_main_clause(_LEADING_CLAUSE.sub("", sentence, count=1)), maxsplit=1)[0]
+    negations = _negations(clause)
+    if negations % 2:
+        return "no"
+    if negations or _ALTERNATIVES.search(clause) or sentence.rstrip().endswith("?"):
+        return None  # a double negation ("It is not true that the set is not empty") is left unread
+    return "yes"
 
 
 # A clause that says nothing of a kind exists: "there are no ...", "no term is ...", "has no roots",
@@ -371,6 +382,11 @@ def _stem(word: str) -> str:
     return word
 
 
+def _word_key(word: str) -> str:
+    """What a word is compared by: its stem, a number word as its numeral ("one" and "1" agree)."""
+    return _NUMBER_WORDS.get(word.lower()) or _stem(word)
+
+
 def stated_clause(text: str) -> str:
     """The main clause of a response's final sentence (a leading Yes/No and a leading subordinate
     clause dropped): what a worded gold is compared with."""
@@ -380,7 +396,7 @@ def stated_clause(text: str) -> str:
 
 def phrase_matches(gold: str, text: str) -> bool:
     """Whether ``text`` states the worded gold: the gold's content words, in order and close together
-    (at most two other words between them), in the final sentence's main clause, with the same parity
+    (at most one other content word between them; stop words do not count), in the final sentence's main clause, with the same parity
     of negations in and just before that span ("not periodic" never answers "periodic"; "The solution
     is 3, not 4" does not answer "No solution"). A clause offering alternatives ("either", "or")
     states nothing.
@@ -393,25 +409,88 @@ def phrase_matches(gold: str, text: str) -> bool:
     clause = stated_clause(text)
     if not clause or _HEDGE.search(clause) or (_ALTERNATIVES.search(clause) and not _ALTERNATIVES.search(gold)):
         return False
-    want = [_stem(w) for w in _WORDS.findall(gold)
+    want = [_word_key(w) for w in _WORDS.findall(gold)
             if w.lower() not in _STOPWORDS and _NEGATION.fullmatch(w) is None and not w.lower().endswith("n't")]
     if not want:
         return False
     tokens = _WORDS.findall(_NOT_NEGATIONS.sub(" ", clause))
-    stems = [_stem(t) for t in tokens]
+    # Content words only (with their place in ``tokens``): "at least one of the three numbers" states
+    # "At least 1 number" (number words read as numerals, stop words not counted as distance).
+    content = [(k, _word_key(t)) for k, t in enumerate(tokens) if t.lower() not in _STOPWORDS]
     parity = _negations(gold) % 2
-    for start, stem in enumerate(stems):
-        if stem != want[0]:
+    for start, (first, key) in enumerate(content):
+        if key != want[0]:
             continue
         pos, ok = start, True
         for w in want[1:]:
-            nxt = next((j for j in range(pos + 1, min(len(stems), pos + 4)) if stems[j] == w), None)
+            nxt = next((j for j in range(pos + 1, min(len(content), pos + 3)) if content[j][1] == w), None)
             if nxt is None:
                 ok = False
                 break
             pos = nxt
         if ok:
-            span = " ".join(tokens[max(0, start - 3) : pos + 1])
+            span = " ".join(tokens[max(0, first - 3) : content[pos][0] + 1])
             if _negations(span) % 2 == parity:
                 return True
     return False
+
+
+# ---------------------------------------------------------------------------------------------------
+# Counts: "For 999 values of x_1, ..., x_1000 we have ...", "At most two of the three inequalities can
+# be true", "holds for all 900 values of n". A count is a number (digits or a word) right before a
+# plural noun (adjectives allowed between) or before "of the"; it is read only for golds that count.
+_COUNT_NUMBER = r"(\d+(?:,\d{3})*|" + "|".join(_NUMBER_WORDS) + r")"
+_COUNT = re.compile(
+    r"(?<![\w.,^_/])" + _COUNT_NUMBER + r"\s+(?:of\s+(?:the|these|those|them)\b|(?:[a-z-]+\s+){0,2}?[a-z]{2,}s\b)"
+    r"(?!\s+(?:than|times)\b)",
+    re.IGNORECASE,
+)
+# A quantifier over everything asked about: "for all n >= 1", "all the integers in the set", "every value".
+_EVERY = re.compile(r"\b(?:for\s+(?:all|every|each|any)|all\s+(?:the\s+|of\s+the\s+|\d+\s+)?[a-z]+s|every)\b", re.IGNORECASE)
+
+
+def stated_count(text: str) -> str | None:
+    """The count a response's final sentence states (as digits), or None: its first number that counts
+    something ("For 999 values of ...", "two of the three inequalities"), in its main clause, when the
+    sentence is not hedged and restricts nothing ("except", "if").
+
+    >>> stated_count("The inequality holds for 99 values of n in the set {1, 2, ..., 100}.")
+    '99'
+    """
+    sentence = final_sentence(text).strip().strip("*").strip()
+    if not sentence or _HEDGE.search(sentence):
+        return None
+    masked, _found = _mask(sentence)
+    clause = _main_clause(masked)
+    if _RESTRICTED.search(clause):
+        return None
+    m = _COUNT.search(clause)
+    if m is None:
+        return None
+    word = m.group(1).lower()
+    return _NUMBER_WORDS.get(word) or word.replace(",", "")
+
+
+def states_every(text: str) -> bool:
+    """Whether a response's final sentence says its claim holds for everything asked about ("For all
+    n >= 1, ...", "all the integers in the set ... have ..."), unhedged, unnegated and with no exception."""
+    sentence = final_sentence(text).strip().strip("*").strip()
+    if not sentence or _HEDGE.search(sentence):
+        return False
+    masked, _found = _mask(sentence)
+    clause = _main_clause(masked)
+    return bool(_EVERY.search(clause)) and not _RESTRICTED.search(clause) and not _negations(clause) % 2
+
+
+# "no values", "no integer solutions", "no such primes": none of a counted kind.
+_NO_PLURAL = re.compile(r"\bno\s+(?:[a-z-]+\s+){0,2}?[a-z]{2,}s\b", re.IGNORECASE)
+
+
+def says_none_counted(text: str) -> bool:
+    """Whether a response's final sentence says that there are none of a counted kind ("There are no
+    values of n for which ...", "has no real roots"): an unrestricted claim of none (``claims_none``)
+    whose main clause says "no <things>". "The limit does not exist" is a claim of none, not a count."""
+    if not claims_none(text):
+        return False
+    masked, _found = _mask(final_sentence(text))
+    return bool(_NO_PLURAL.search(_main_clause(masked)))

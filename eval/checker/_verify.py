@@ -24,9 +24,18 @@ from ._extract import (
 from ._gold import Gold, read_gold
 from ._normalize import Normalized, normalize
 from ._numbers import fast_number
-from ._parse import MC_LETTERS, Node, assigned_name, equation_value, gold_value, parse_structure, split_top
+from ._parse import (
+    MC_LETTERS,
+    NAME_TUPLE,
+    Node,
+    assigned_name,
+    equation_value,
+    gold_value,
+    parse_structure,
+    split_top,
+)
 from ._pool import TaskTimeout, get_pool, shutdown_pool
-from ._prose import claims_none, phrase_matches, stance
+from ._prose import claims_none, phrase_matches, says_none_counted, stance, stated_count, states_every
 
 __all__ = ["Verdict", "verify", "verify_batch", "warmup", "shutdown"]
 
@@ -82,6 +91,12 @@ def _degree_variant(norm: Normalized) -> Node:
 def _candidates(gold, pred, choices):
     """(gold, pred) pairs that count as a match: letters vs choice values, percent vs fraction."""
     (gn, gnode), (pn, pnode) = gold, pred
+    named = _by_name(gn.text), _by_name(_spread_tuple(pn.text) or pn.text)
+    if named[0] and named[1] and named[0].keys() == named[1].keys():
+        # "x=2, y=1" against "y = 1, x = 2" or "(x, y) = (2, 1)": each name's value against the same name's
+        # (never "x = 1, y = 2": the names are not renamed to fit, as one unknown's would be).
+        order = sorted(named[0])
+        return [tuple(parse_structure("(" + ", ".join(side[k] for k in order) + ")") for side in named)]
     pairs = [(gnode, pnode)]
     if gnode.kind == "letter" and pnode.kind != "letter":
         alt = _choice_node(choices, gnode.value)
@@ -93,6 +108,9 @@ def _candidates(gold, pred, choices):
         value = equation_value(pn.text)  # "m+n=17" answers the gold "17"
         if value is not None:
             pairs.append((gnode, parse_structure(value)))
+    residue = _CONGRUENCE.match(pn.text)
+    if residue and "\\equiv" not in gn.text:  # "3^{105}+4^{105} \equiv 2 \pmod{11}" answers the gold "2"
+        pairs.append((gnode, parse_structure(residue.group(1).strip())))
     sides = split_top(pn.text, "=")
     if len(sides) == 2 and len(split_top(gn.text, "=")) == 1 and sides[0].replace(" ", "") == gn.text.replace(" ", ""):
         # "C(n, 4) = \frac{n!}{4!(n-4)!}": the gold restated, then a form of it that must equal it.
@@ -101,6 +119,9 @@ def _candidates(gold, pred, choices):
         value = gold_value(gn.text)  # the gold "(p,q)=(3,2)" or "V_1:V_2=11:21" is answered by its value
         if value is not None:
             pairs.append((parse_structure(value), pnode))
+    for spread_g, spread_p in ((gn.text, _spread_tuple(pn.text)), (_spread_tuple(gn.text), pn.text)):
+        if spread_g and spread_p and "=" in spread_g and "=" in spread_p:  # "(x, y) = (2, 1)" is "x = 2, y = 1"
+            pairs.append((parse_structure(normalize(spread_g).text), parse_structure(normalize(spread_p).text)))
     if "=" in gn.text and "=" in pn.text and _as_equations(gn.text, pn.text):
         # The gold is an equation ("2x+4y-3=0"): "y = -x/2 + 3/4" answers it as an equation, not as a value.
         pairs.append((Node("scalar", gn.text), Node("scalar", pn.text)))
@@ -121,6 +142,39 @@ def _candidates(gold, pred, choices):
         else:
             pairs.append((gnode, _percent_variant(pn)[1]))
     return pairs
+
+
+# "E \equiv r \pmod{m}", "E \equiv r (mod m)": the residue r is the value stated.
+_CONGRUENCE = re.compile(r"^[^=<>]+?\\equiv\s*([^=<>]+?)\s*(?:\\pmod\s*\{[^{}]*\}|\\pmod\s*\d+|\(\s*\\?(?:mod|bmod)\s*[^()]*\))\s*\.?$")
+
+
+def _by_name(text: str) -> dict[str, str] | None:
+    """``{name: value}`` for a list of two or more assignments to distinct names ("x = 2, y = 1"), else None."""
+    parts = split_top(text, ",")
+    if len(parts) < 2:
+        return None
+    out = {}
+    for part in parts:
+        name = assigned_name(part)
+        if name is None:
+            return None
+        out[name.replace(" ", "")] = split_top(part, "=")[1].strip()
+    return out if len(out) == len(parts) else None
+
+
+def _spread_tuple(text: str) -> str | None:
+    """"(x, y) = (2, 1)" as "x = 2, y = 1" (as many names as values), else None."""
+    sides = split_top(text, "=")
+    if len(sides) != 2 or not NAME_TUPLE.match(sides[0].replace(" ", "")):
+        return None
+    rhs = sides[1].strip()
+    names = split_top(sides[0].strip()[1:-1], ",")
+    if not (rhs.startswith("(") and rhs.endswith(")")) or parse_structure(rhs).kind != "seq":
+        return None
+    values = split_top(rhs[1:-1], ",")
+    if len(values) != len(names):
+        return None
+    return ", ".join(f"{n.strip()} = {v.strip()}" for n, v in zip(names, values, strict=True))
 
 
 def _as_equations(gold: str, pred: str) -> bool:
@@ -268,8 +322,9 @@ def _factored_differently(gold: str, pred: str) -> bool:
     g = _prepare(gold)[0].text.replace(" ", "")
     if not _PRODUCT.match(g):
         return False
-    p = _prepare(pred)[0].text.replace(" ", "")
-    return not _PRODUCT.match(p.replace(" ", "")) and not _POWERED.match(p) or _factor_count(p) != _factor_count(g)
+    # "[(x^2 + 1) - x][(x^2 + 1) + x]": square brackets group factors as round ones do.
+    p = _prepare(pred)[0].text.replace(" ", "").replace("[", "(").replace("]", ")")
+    return not _PRODUCT.match(p) and not _POWERED.match(p) or _factor_count(p) != _factor_count(g)
 
 
 def _factor_count(text: str) -> int:
@@ -349,14 +404,27 @@ def _screen_unsafe(gold, prediction, choices) -> tuple[Verdict | None, tuple]:
         return _worded(spec, prediction), ()
     letter, late = _letter_verdict(g, prediction, choices)
     p = _bare_pred(prediction, choices)
+    if spec.count and isinstance(prediction, str) and find_boxed(prediction) is None:
+        # A gold that counts: the count a closing sentence states ("holds for 99 values of n in {1, ..., 100}")
+        # is its answer, not the sentence's other numbers; "for all n" answers a gold noted "all of them".
+        counted = stated_count(prediction)
+        if counted is not None:
+            p = counted
+        elif spec.every and states_every(prediction):
+            return Verdict("correct", "the response says it holds for all of them, as the gold's note does"), ()
     if letter is not None and (late or p is None or _prepare(p)[1].kind != "letter" or not _prepare(p)[1].items):
         # A letter written with a value ("(C) 15") keeps the checks below: the value must fit the option.
         return letter, ()
+    if p is None and g.strip() == "0" and isinstance(prediction, str) and says_none_counted(prediction):
+        # "There are no values of n in {2, ..., 1993} for which ...": a count of 0, in words.
+        return Verdict("correct", "the response says there are none (a count of 0, the gold)"), ()
     if p is None and spec.kind not in ("words", "none"):
         return Verdict("unparseable_pred", "no final answer found (or it is too long)"), ()
     choices = tuple(str(c) for c in choices) if choices else None
     slow = []
-    for alt in spec.answers if p is not None else ():
+    # A gold saying none exist counts as the count 0 ("0 solutions"), never as a value 0 ("n = 0" is a solution).
+    compare = p is not None and not (spec.kind == "none" and "=" in p)
+    for alt in spec.answers if compare else ():
         fast = _fast(alt, p, choices)
         if fast is None:
             slow.append(alt)

@@ -98,8 +98,12 @@ WORDED = [
     ("No", "The number 2^61 + 61^2 is not prime because it has a factor 5.", True, "a negated main clause answers no"),
     ("Yes", "The number 2^61 + 61^2 is not prime because it has a factor 5.", False, "a negated claim is not yes"),
     ("No", "The number 2^61 + 61^2 is prime, which is surprising.", False, "an affirmative claim is not no"),
-    ("Yes", "The sequence stays below 7 for every n.", False,
-     "an affirmative claim is left unread for a yes gold: it answers yes or no depending on the question"),
+    ("Yes", "The sequence stays below 7 for every n.", True,
+     "an unconditional affirmative claim answers yes: a model restates the question's claim when it agrees"),
+    ("No", "The sequence can be extended indefinitely.", False, "an affirmative claim is yes, not no"),
+    ("Yes", "The sequence can be extended indefinitely if x_1 is rational.", False, "a conditional claim answers neither"),
+    ("Yes", "Either the sequence is bounded or it is periodic.", False, "alternatives answer neither"),
+    ("Yes", "It is not true that the sequence is not bounded.", False, "a double negation is left unread"),
     ("Yes", "The answer is yes.", True, "the answer line says yes"),
     ("No", "It is unclear whether such a set exists.", False, "a hedge answers neither"),
     ("Strictly decreasing", "The ratio is strictly decreasing for n > 2.", True, "the gold's words in the main clause"),
@@ -164,11 +168,47 @@ LANGUAGES = [
     ("1250", "1,250", True, "a comma before three digits groups thousands"),
 ]
 
+# Golds that count things, named answers, residues, factors in square brackets.
+COUNTS_AND_NAMES = [
+    ("40 (i.e., all values)", "The bound holds for all 40 values of k in the set {1, 2, ..., 40}.", True,
+     "a count gold: the count the sentence states"),
+    ("40 (i.e., all values)", "The bound holds for 39 values of k in the set {1, 2, ..., 40}.", False,
+     "the count is 39; the set's last number is not a count"),
+    ("7 (i.e., all except for one value)", "For 7 values of m in {1, ..., 8}, the sum is odd.", True,
+     "a count before its plural noun"),
+    ("3 circles", "At most three of the five circles can pass through the point.", True,
+     "a count in words before 'of the'"),
+    ("3 circles", "At most four of the five circles can pass through the point.", False, "another count"),
+    ("12 (i.e., all of them)", "For all n >= 1, the product is less than 1.", True,
+     "'for all' answers a gold noted 'all of them'"),
+    ("12 (i.e., all of them)", "For all n except n = 3, the product is less than 1.", False,
+     "an exception is not all of them"),
+    ("12 (i.e., all values)", "To count the values one must check each n until the bound fails, then subtract it from 12.",
+     False, "a method is not a result"),
+    ("a=3, b=5", "The only solution is (a, b) = (3, 5).", True, "a tuple assignment is the named values"),
+    ("a=3, b=5", "The only solution is (a, b) = (5, 3).", False, "the names keep their values"),
+    ("a=3, b=5", "$a = 5, b = 3$", False, "names are not swapped to fit"),
+    ("a=3, b=5", "$b = 5, a = 3$", True, "named values in another order"),
+    ("4", r"$7^{20} \equiv 4 \pmod{9}$", True, "a congruence states its residue"),
+    ("4", r"$7^{20} \equiv 5 \pmod{9}$", False, "another residue"),
+    ("(x^2+2x+2)(x^2-2x+2)", "The factorization is [(x^2 + 2) + 2x][(x^2 + 2) - 2x].", True,
+     "square brackets group factors"),
+    ("0", "There are no integers m in {1, ..., 50} for which m^2 + 1 is divisible by 3.", True,
+     "'there are no <things>' is a count of 0"),
+    ("0", "The limit does not exist.", False, "a claim of none is a count only with 'no <things>'"),
+    ("0", "There are no real roots when a > 2.", False, "a conditional claim of none is no count"),
+    ("No integer solutions", "The integer solutions are k = 0 and k = 5.", False,
+     "a solution k = 0 is not 'no solutions'"),
+    ("At least 2 colours", "At least two of the four colours must appear in each row.", True,
+     "number words and numerals agree; stop words are not distance"),
+    ("At least 2 colours", "At least three of the four colours must appear in each row.", False, "another count in words"),
+]
+
 
 TABLES = {
     "prose": PROSE, "plain_math": PLAIN_MATH, "multi_part": MULTI_PART, "relations": RELATIONS,
     "worded": WORDED, "noted_golds": NOTED_GOLDS, "letters": LETTERS, "languages": LANGUAGES,
-    "prose_more": PROSE_MORE, "none_golds": NONE_GOLDS,
+    "prose_more": PROSE_MORE, "none_golds": NONE_GOLDS, "counts_and_names": COUNTS_AND_NAMES,
 }
 ROWS = [(name, *row) for name, table in TABLES.items() for row in table]
 
