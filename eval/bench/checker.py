@@ -3,7 +3,9 @@
     python -m eval.bench.checker [--cases tests/checker/cases.py FILE.jsonl ...] [--passes 3]
 
 Prints accuracy, false positives/negatives, throughput (items/s, one process, one caller thread) and
-p50/p99 latency per item for both checkers, and the throughput ratio. Math-Verify (``pip install
+p50/p99 latency per item for both checkers, and the throughput ratio. Both start warm as a process
+(this checker's sympy workers started by ``warmup()``, math-verify imported and run on 5 rows); "cold"
+pass 1 means this checker's answer caches are empty. Math-Verify (``pip install
 math-verify``, the ``bench`` extra) uses signal-based timeouts, so it is called from the main thread.
 A JSONL case file has one object per line: {"gold", "prediction", "expected", "choices"?, "dispute"?}
 (rows with a non-empty "dispute", peers' expectations we disagree with, are left out), or a
@@ -130,8 +132,9 @@ def _report(name: str, rows, results, lat) -> dict:
 
 def _run_set(path: pathlib.Path, passes: int, show_errors: bool) -> dict:
     """Benchmark both checkers on one case file; returns the summary row."""
-    from eval.checker import verify, verify_batch
+    from eval.checker import verify, verify_batch, warmup
 
+    warmup()  # the sympy workers start once per process (as math-verify is imported and warmed below)
     rows = load_cases(path)
     left_out = load_cases.left_out.get(path, 0)
     note = f"; {left_out} left out (disputed or ambiguous)" if left_out else ""
