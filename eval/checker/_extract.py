@@ -264,6 +264,12 @@ def extract(text: str, *, choices=None, last_number: bool = True, gold=None) -> 
     return None
 
 
+def marks_its_answer(text: str) -> bool:
+    """Whether a response marks its answer: a box, a ``####`` line or an "answer is" / "Answer:" line."""
+    tail = text[-_TAIL_CHARS:]
+    return find_boxed(text) is not None or bool(_HASHES.search(tail)) or bool(_ANSWER_IS.search(tail))
+
+
 # A gold that is one option letter, alone or with the option's text ("C Cecile", "(B) 12").
 GOLD_LETTER = re.compile(r"^\s*\$?\(?([A-J])\)?\$?(?:[.:]?\s+(?:[A-Z][a-z]+|\d)[^=<>]*)?\s*$")
 MC_LETTERS_EXTENDED = "ABCDEFGHIJ"

@@ -43,6 +43,7 @@ _ZERO_NOTE = re.compile(r"^0\s*\((?:i\.\s?e\.,?\s*)?(?:no|none)\b", re.I)
 # "100 (i.e., all values)", "999 (i.e., all except for one value)", "k-2 (i.e., all of them)": a count
 # of things, with a note that may say it is all of them.
 _COUNT_NOTE = re.compile(r"^(?P<a>[^()]+?)\s*\((?:i\.\s?e\.,?\s*)?(?P<note>[^()]*\b(?:all|values?|numbers?|of\s+them)\b[^()]*)\)\s*\.?$", re.I)
+_PLURAL = re.compile(r"\b(?!them\b|this\b|is\b|has\b|was\b|does\b)[a-z]{3,}s\b", re.I)
 _ALL_NOTE = re.compile(r"^\s*all\b(?!.*\b(?:except|but|save)\b)", re.I)
 # "At most 0 values (i.e., no such values)": a note that says none exist.
 _NONE_NOTE = re.compile(r"^(?:at\s+most\s+|exactly\s+)?0\s[^()]*\((?:i\.\s?e\.,?\s*)?(?:no\s+such|none)\b[^()]*\)\s*\.?$", re.I)
@@ -61,6 +62,7 @@ class Gold:
     approx: tuple[str, ...] = ()
     count: bool = False  # the answer counts things ("2 inequalities", "100 (i.e., all values)")
     every: bool = False  # ... and the gold's note says the count is all of them
+    noun: str = ""  # ... of these things ("inequalities", "values"), when the gold names them
 
 
 def _split_alternatives(text: str) -> tuple[list[str], list[str]]:
@@ -105,7 +107,8 @@ def read_gold(gold: str) -> Gold:
         return Gold((text,), "yesno", yn.group(1).lower())
     counted = _COUNTED.match(text)
     if counted:  # "0 roots", "n times", "2 inequalities": a count and its noun; "0 roots" says none exist
-        return Gold((counted.group(1),), "none" if counted.group(1) == "0" else "math", count=True)
+        return Gold((counted.group(1),), "none" if counted.group(1) == "0" else "math", count=True,
+                    noun=counted.group(2))
     if _ZERO_NOTE.match(text) or _NONE_COUNT.match(text) or _NONE_NOTE.search(text):
         return Gold(("0",), "none", phrase=text)  # a count: "0 solutions" answers it too
     if _NONE_WORDS.search(text):
@@ -113,7 +116,9 @@ def read_gold(gold: str) -> Gold:
     answers, approx = _split_alternatives(text)
     noted = _COUNT_NOTE.match(text)
     if noted and len(answers) == 1 and not approx:
-        return Gold((answers[0],), count=True, every=bool(_ALL_NOTE.match(noted.group("note"))))
+        plural = _PLURAL.search(noted.group("note"))
+        return Gold((answers[0],), count=True, every=bool(_ALL_NOTE.match(noted.group("note"))),
+                    noun=plural.group(0) if plural else "")
     out = []
     for ans in answers:
         if len(_WORD.findall(ans)) >= 2 or (_WORD.search(ans) and " " in ans.strip()):

@@ -240,10 +240,13 @@ _HEDGE = re.compile(
     r"\b(?:unclear|cannot\s+be\s+determined|can(?:no|')t\s+determine|undetermined|unknown|not\s+enough\s+information|"
     r"inconclusive|may\s+or\s+may\s+not|it\s+depends|depends\s+on|might|suggests?|suggesting|possibly|perhaps|"
     r"not\s+possible\s+to\s+(?:definitively\s+|certainly\s+)?(?:say|determine|tell|conclude)|"
-    r"can(?:no|')t\s+(?:definitively\s+|certainly\s+)?(?:say|tell|conclude)|"
-    # a method, not a result: "one must compute the values ... then subtract that n from 100"
-    r"(?:one|we|you)\s+(?:must|should|would\s+(?:need\s+to|have\s+to)|needs?\s+to|has\s+to|have\s+to)\s+"
-    r"(?:compute|calculate|check|determine|evaluate|find|test|solve|analy[sz]e))\b",
+    r"can(?:no|')t\s+(?:definitively\s+|certainly\s+)?(?:say|tell|conclude))\b",
+    re.IGNORECASE,
+)
+# A method, not a result: "one must compute the values ... then subtract that n from 100".
+_METHOD = re.compile(
+    r"\b(?:one|we|you)\s+(?:must|should|would\s+(?:need\s+to|have\s+to)|needs?\s+to|has\s+to|have\s+to)\s+"
+    r"(?:compute|calculate|check|determine|evaluate|find|test|solve|analy[sz]e)\b",
     re.IGNORECASE,
 )
 # The main clause ends where its justification starts.
@@ -293,23 +296,52 @@ def stance(text: str) -> str | None:
     'no'
     """
     tail = text[-1500:]
+    truth = _TRUE_FALSE.match(tail)
+    if truth:  # "\\text{True}" as the whole answer
+        return "yes" if truth.group(1).lower() == "true" else "no"
     explicit = list(_EXPLICIT.finditer(tail))
     if explicit:
         return explicit[-1].group(1).lower()
     sentence = final_sentence(text).strip().strip("*").strip()
     if not sentence or _HEDGE.search(sentence):
         return None
-    # The main clause's first claim answers: negated, "no" ("4^545 + 545^4 is not prime"); affirmative
-    # and unconditional, "yes" ("The sequence can be extended indefinitely", "A is greater than 1/15":
-    # a model restates the question's claim when its answer is yes). A clause offering alternatives or
-    # a condition ("if", "unless", "either ... or") answers neither.
-    clause = _CONJUNCT.split(_main_clause(_LEADING_CLAUSE.sub("", sentence, count=1)), maxsplit=1)[0]
-    negations = _negations(clause)
-    if negations % 2:
+    # The main clause answers: a negated claim in it, "no" ("4^545 + 545^4 is not prime"; "There are no
+    # such p and q, so the smallest p+q does not exist": its first claim). An unconditional affirmative
+    # claim, "yes" ("The sequence can be extended indefinitely": a model restates the question's claim
+    # when it agrees), only from the response's literal last sentence, with no negation anywhere in the
+    # clause, no condition or alternatives ("if", "either ... or"), and no word that turns or weakens it
+    # ("false", "counterexample", "fails", "only", "but", "likely").
+    clause = _main_clause(_LEADING_CLAUSE.sub("", sentence, count=1))
+    conjuncts = _CONJUNCT.split(clause)
+    if any(_negations(c) % 2 for c in conjuncts[:1]) or _negations(clause) % 2:
         return "no"
-    if negations or _ALTERNATIVES.search(clause) or sentence.rstrip().endswith("?"):
-        return None  # a double negation ("It is not true that the set is not empty") is left unread
+    if (_negations(clause) or _ALTERNATIVES.search(clause) or _NOT_AFFIRMATIVE.search(sentence)
+            or _NOT_AFFIRMATIVE_CLAUSE.search(clause) or _METHOD.search(clause)
+            or sentence.rstrip().endswith("?") or len(_WORDS.findall(sentence)) < 4
+            or sentence != _last_sentence(text)):
+        return None
     return "yes"
+
+
+# Words that turn or weaken an affirmative-looking sentence (anywhere in it): not a plain "yes"; and a
+# sentence about the argument ("This completes the proof") answers nothing.
+_NOT_AFFIRMATIVE = re.compile(
+    r"\b(?:false|true|negative|contradictions?|contradicts?|counterexamples?|fails?|failed|exceptions?|"
+    r"likely|probably|seems?|appears?|unlikely|hypothes[ie]s|conjectures?|proofs?|proves|completes|argument|"
+    r"whether)\b",
+    re.IGNORECASE,
+)
+# ... and in its main clause: "possible for n = 4 but ...", "holds only for n = 1".
+_NOT_AFFIRMATIVE_CLAUSE = re.compile(r"\b(?:only|but|however|although|though|except|unless)\b", re.IGNORECASE)
+# An answer that is only True or False (a box, an answer line): yes or no.
+_TRUE_FALSE = re.compile(r"^[\s$*(]*(?:\\(?:text|textbf|mathrm|boxed)\s*\{\s*)*(true|false)\s*\}*[\s$*.)]*$", re.IGNORECASE)
+
+
+def _last_sentence(text: str) -> str:
+    """The response's literal last sentence (math segments kept whole)."""
+    masked, found = _mask(text[-_TAIL_CHARS:])
+    parts = [p.strip() for p in _SENTENCE_SPLIT.split(masked) if p and p.strip()]
+    return _unmask(parts[-1], found, whole=True).strip().strip("*").strip() if parts else ""
 
 
 # A clause that says nothing of a kind exists: "there are no ...", "no term is ...", "has no roots",
@@ -324,7 +356,7 @@ _NONE_CLAIM = re.compile(
 )
 # "no solutions other than x = 1", "none except 3": a restricted claim names what does exist; "no
 # solutions if m is odd": a conditional one says nothing of the other case.
-_RESTRICTED = re.compile(r"\b(?:other\s+than|except|besides|apart\s+from|but\s+for|aside\s+from|if|when|whenever|"
+_RESTRICTED = re.compile(r"\b(?:other\s+than|except|besides|beyond|apart\s+from|but\s+for|aside\s+from|if|when|whenever|"
                          r"unless|provided)\b", re.IGNORECASE)
 
 
@@ -362,14 +394,15 @@ _WORDED_SLOT = re.compile(r"\s+(?:all|every|each|any|none|some|not|no|never|infi
 
 
 def states_in_words(sentence: str) -> bool:
-    """A final sentence that answers in words, not with a value: hedged, negated in its main clause,
-    or with a quantifier right after its first copula ("are all integers ...", "is not ...")."""
+    """A final sentence that answers in words, not with a value: hedged, negated in its main clause, a
+    method with no value stated, or with a quantifier right after its first copula ("are all integers
+    ...", "is not ...")."""
     if not sentence.strip() or _HEDGE.search(sentence):
         return bool(sentence.strip())
     masked, _found = _mask(sentence)
     clause = _main_clause(_LEADING_CLAUSE.sub("", masked, count=1))
-    if _negations(clause) % 2:
-        return True
+    if _negations(clause) % 2 or (_METHOD.search(masked) and "=" not in sentence):
+        return True  # negated, or a method that states no value ("one must compute ..., then subtract")
     cop = _COPULA.search(clause)
     return bool(cop and _WORDED_SLOT.match(clause, cop.end()))
 
@@ -380,6 +413,11 @@ def _stem(word: str) -> str:
         if len(word) > len(suffix) + 3 and word.endswith(suffix):
             return word[: -len(suffix)]
     return word
+
+
+def _stop(word: str) -> bool:
+    """A stop word: not compared, not counted as distance. A capital letter ("Player A") is a name, not "a"."""
+    return word.lower() in _STOPWORDS and not (len(word) == 1 and word.isupper())
 
 
 def _word_key(word: str) -> str:
@@ -410,20 +448,25 @@ def phrase_matches(gold: str, text: str) -> bool:
     if not clause or _HEDGE.search(clause) or (_ALTERNATIVES.search(clause) and not _ALTERNATIVES.search(gold)):
         return False
     want = [_word_key(w) for w in _WORDS.findall(gold)
-            if w.lower() not in _STOPWORDS and _NEGATION.fullmatch(w) is None and not w.lower().endswith("n't")]
+            if not _stop(w) and _NEGATION.fullmatch(w) is None and not w.lower().endswith("n't")]
     if not want:
         return False
     tokens = _WORDS.findall(_NOT_NEGATIONS.sub(" ", clause))
     # Content words only (with their place in ``tokens``): "at least one of the three numbers" states
     # "At least 1 number" (number words read as numerals, stop words not counted as distance).
-    content = [(k, _word_key(t)) for k, t in enumerate(tokens) if t.lower() not in _STOPWORDS]
+    content = [(k, _word_key(t)) for k, t in enumerate(tokens) if not _stop(t)]
     parity = _negations(gold) % 2
     for start, (first, key) in enumerate(content):
         if key != want[0]:
             continue
         pos, ok = start, True
         for w in want[1:]:
-            nxt = next((j for j in range(pos + 1, min(len(content), pos + 3)) if content[j][1] == w), None)
+            window = range(pos + 1, min(len(content), pos + 3))
+            if w.isdigit():  # a number of the gold is the next number, never one found past another
+                nxt = next((j for j in window if content[j][1].isdigit()), None)
+                nxt = nxt if nxt is not None and content[nxt][1] == w else None
+            else:
+                nxt = next((j for j in window if content[j][1] == w), None)
             if nxt is None:
                 ok = False
                 break
@@ -438,21 +481,58 @@ def phrase_matches(gold: str, text: str) -> bool:
 # ---------------------------------------------------------------------------------------------------
 # Counts: "For 999 values of x_1, ..., x_1000 we have ...", "At most two of the three inequalities can
 # be true", "holds for all 900 values of n". A count is a number (digits or a word) right before a
-# plural noun (adjectives allowed between) or before "of the"; it is read only for golds that count.
+# plural noun (adjectives allowed between) or before "of the <noun>"; it is read only for golds that
+# count, and only when its noun is the gold's ("values" for "100 (i.e., all values)").
 _COUNT_NUMBER = r"(\d+(?:,\d{3})*|" + "|".join(_NUMBER_WORDS) + r")"
 _COUNT = re.compile(
-    r"(?<![\w.,^_/])" + _COUNT_NUMBER + r"\s+(?:of\s+(?:the|these|those|them)\b|(?:[a-z-]+\s+){0,2}?[a-z]{2,}s\b)"
+    r"(?<![\w.,^_/])" + _COUNT_NUMBER
+    + r"\s+(?:of\s+(?:(?:the|these|those)\s+(?:\w+\s+){0,2}?(?P<of>[a-z]{2,}s)\b|them\b)|(?:[a-z-]+\s+){0,2}?(?P<noun>[a-z]{2,}s)\b)"
     r"(?!\s+(?:than|times)\b)",
     re.IGNORECASE,
 )
-# A quantifier over everything asked about: "for all n >= 1", "all the integers in the set", "every value".
-_EVERY = re.compile(r"\b(?:for\s+(?:all|every|each|any)|all\s+(?:the\s+|of\s+the\s+|\d+\s+)?[a-z]+s|every)\b", re.IGNORECASE)
+# A number that names the things counted over, not the count: "Among the 12 numbers, 5 ...", "Of the 100
+# values", "With 3 colors", "each of the 5 people", "Any two of the three", "after checking the 7 candidates".
+_NOT_A_COUNT = re.compile(r"\b(?:the|these|those|of|among|with|using|after|each|any|over|from|by|per|in|on|"
+                          r"counting|checking|all\s+of)\s+$", re.IGNORECASE)
+# Verbs and words that make a claim about everything something else: "fails for all n", "is false for every n",
+# "may hold", "for all odd n", "true for all even n, but ...".
+_NOT_EVERY = re.compile(r"\b(?:fails?|false|may|might|could|but|however|odd|even|prime|composite|except|only|"
+                        r"until|unless|some|not)\b", re.IGNORECASE)
+# "for all n", "for all $n \ge 1$", "for every n in the set", "all the integers in the set ... have".
+_EVERY = re.compile(
+    r"\b(?:for\s+(?:all|every|each|any)\s+(?:(?:positive\s+integers?|integers?|values?\s+of)\s+)?(?:\ue000\d+\ue001|[a-z]\b)"
+    r"|all\s+(?:the\s+|of\s+the\s+)?(?:\d+\s+)?[a-z]+s\s+in\s+the\s+(?:given\s+)?set)",
+    re.IGNORECASE,
+)
+# A range on "for all n" that covers everything asked about: none, "n >= 1", "n > 0", "n in the set".
+_WHOLE_RANGE = re.compile(r"^(?:[a-z]|[a-z]\s*(?:\\ge|\\geq|>=|≥)\s*1|[a-z]\s*>\s*0|[a-z]\s*\\in\s*.*)$", re.IGNORECASE)
 
 
-def stated_count(text: str) -> str | None:
+# What may follow "for all n" and narrow it: a bound ("\\geq 2"), or "with", "such that", "between", ...
+_BOUND = re.compile(r"\s*(\\geq?|\\leq?|>=|<=|≥|≤|>|<)\s*(-?\d+)?")
+_NARROWER = re.compile(r"\s*(?:\ue000\d+\ue001\s*)?(?:with|such\s+that|satisfying|where|between|from|up\s+to|less|greater|"
+                       r"smaller|larger|below|above|divisible|dividing|congruent)\b", re.IGNORECASE)
+
+
+def _gold_noun_matches(noun: str | None, want: str | None) -> bool:
+    """Whether a count's noun is the gold's ("inequalities" and "inequality" agree); no noun on either side
+    ("at most one of them") agrees with anything."""
+    if want is None or noun is None:
+        return True
+    a, b = _stem(noun), _stem(want)
+    return a == b or (min(len(a), len(b)) >= 5 and (a.startswith(b) or b.startswith(a)))
+
+
+# "a total of 10 handshakes", "4 solutions in total": the count the sentence totals up is its count.
+_TOTAL = re.compile(r"total\s+of\s+$", re.IGNORECASE)
+_IN_TOTAL = re.compile(r"\s+(?:in\s+total|altogether|in\s+all)\b", re.IGNORECASE)
+
+
+def stated_count(text: str, noun: str | None = None) -> str | None:
     """The count a response's final sentence states (as digits), or None: its first number that counts
-    something ("For 999 values of ...", "two of the three inequalities"), in its main clause, when the
-    sentence is not hedged and restricts nothing ("except", "if").
+    something ("For 999 values of ...", "two of the three inequalities"), in its main clause, not one that
+    names what is counted over ("Among the 12 numbers, ..."), when the sentence is not hedged and restricts
+    nothing ("except", "if"). With ``noun`` (the gold's plural noun), the count must be of that noun.
 
     >>> stated_count("The inequality holds for 99 values of n in the set {1, 2, ..., 100}.")
     '99'
@@ -464,26 +544,48 @@ def stated_count(text: str) -> str | None:
     clause = _main_clause(masked)
     if _RESTRICTED.search(clause):
         return None
-    m = _COUNT.search(clause)
-    if m is None:
+    counts = [m for m in _COUNT.finditer(clause) if not _NOT_A_COUNT.search(clause[: m.start()])
+              or _TOTAL.search(clause[: m.start()])]
+    totals = [m for m in counts if _TOTAL.search(clause[: m.start()]) or _IN_TOTAL.match(clause, m.end())]
+    # The count after the last conclusion marker ("..., so at most one of them can be true") wins.
+    cuts = [c.start() for c in _CONCLUSION.finditer(clause)]
+    last = [m for m in counts if cuts and m.start() > cuts[-1]]
+    pick = (totals or last or counts or [None])[0]
+    if pick is None or not _gold_noun_matches(pick.group("of") or pick.group("noun"), noun):
         return None
-    word = m.group(1).lower()
+    word = pick.group(1).lower()
     return _NUMBER_WORDS.get(word) or word.replace(",", "")
 
 
 def states_every(text: str) -> bool:
     """Whether a response's final sentence says its claim holds for everything asked about ("For all
-    n >= 1, ...", "all the integers in the set ... have ..."), unhedged, unnegated and with no exception."""
+    n >= 1, ...", "all the integers in the set ... have ..."): unhedged, unnegated, with no exception, no
+    narrower range ("for all odd n", "for all n >= 2") and no verb that denies or weakens ("fails", "may")."""
     sentence = final_sentence(text).strip().strip("*").strip()
-    if not sentence or _HEDGE.search(sentence):
+    if not sentence or _HEDGE.search(sentence) or _METHOD.search(sentence):
         return False
-    masked, _found = _mask(sentence)
+    masked, found = _mask(sentence)
     clause = _main_clause(masked)
-    return bool(_EVERY.search(clause)) and not _RESTRICTED.search(clause) and not _negations(clause) % 2
+    m = _EVERY.search(clause)
+    if not m or _RESTRICTED.search(clause) or _negations(clause) or _NOT_EVERY.search(clause):
+        return False
+    seg = _MARK.search(m.group(0))
+    if seg is not None and not _WHOLE_RANGE.match(found[int(seg.group(1))][0].strip()):
+        return False
+    after = clause[m.end():].split(",")[0]
+    bound = _BOUND.match(after)
+    if bound:  # "for all n \geq 2": only a bound that covers everything ("n >= 1", "n > 0") counts
+        return bound.group(1) in ("\\ge", "\\geq", ">=", "≥") and bound.group(2) == "1" or bound.group(1) == ">" and bound.group(2) == "0"
+    return not _NARROWER.match(after)
 
 
-# "no values", "no integer solutions", "no such primes": none of a counted kind.
-_NO_PLURAL = re.compile(r"\bno\s+(?:[a-z-]+\s+){0,2}?[a-z]{2,}s\b", re.IGNORECASE)
+# "no values", "no integer solutions", "no such primes": none of a counted kind; not when a restriction
+# follows the noun ("no solutions with x > y", "no terms beyond the first", "no critical points in the interior").
+_NO_PLURAL = re.compile(
+    r"\bno\s+(?:[a-z-]+\s+){0,2}?[a-z]{2,}s\b(?!\s+(?:with|beyond|greater|less|larger|smaller|other|except|besides|"
+    r"outside|inside|in\s+the\s+interior|on\s+the|apart|aside|on\s+[a-z])\b)",
+    re.IGNORECASE,
+)
 
 
 def says_none_counted(text: str) -> bool:
@@ -493,4 +595,6 @@ def says_none_counted(text: str) -> bool:
     if not claims_none(text):
         return False
     masked, _found = _mask(final_sentence(text))
+    if _CONCLUSION.search(masked) or ";" in masked:
+        return False  # "There are no restrictions on x, so f attains every value": the count is not the point
     return bool(_NO_PLURAL.search(_main_clause(masked)))

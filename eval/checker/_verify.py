@@ -19,6 +19,7 @@ from ._extract import (
     find_boxed,
     gold_letter,
     letter_answer,
+    marks_its_answer,
     option_letters,
 )
 from ._gold import Gold, read_gold
@@ -91,7 +92,7 @@ def _degree_variant(norm: Normalized) -> Node:
 def _candidates(gold, pred, choices):
     """(gold, pred) pairs that count as a match: letters vs choice values, percent vs fraction."""
     (gn, gnode), (pn, pnode) = gold, pred
-    named = _by_name(gn.text), _by_name(_spread_tuple(pn.text) or pn.text)
+    named = _by_name(_spread_tuple(gn.text) or gn.text), _by_name(_spread_tuple(pn.text) or pn.text)
     if named[0] and named[1] and named[0].keys() == named[1].keys():
         # "x=2, y=1" against "y = 1, x = 2" or "(x, y) = (2, 1)": each name's value against the same name's
         # (never "x = 1, y = 2": the names are not renamed to fit, as one unknown's would be).
@@ -110,7 +111,10 @@ def _candidates(gold, pred, choices):
             pairs.append((gnode, parse_structure(value)))
     residue = _CONGRUENCE.match(pn.text)
     if residue and "\\equiv" not in gn.text:  # "3^{105}+4^{105} \equiv 2 \pmod{11}" answers the gold "2"
-        pairs.append((gnode, parse_structure(residue.group(1).strip())))
+        r, m = residue.group(1).strip(), residue.group("m") or residue.group("m2")
+        pairs.append((gnode, parse_structure(r)))
+        if m and re.fullmatch(r"-?\d{1,18}", r) and 0 < int(m) < 10**18:  # "\equiv -1 \pmod{7}" is 6
+            pairs.append((gnode, parse_structure(str(int(r) % int(m)))))
     sides = split_top(pn.text, "=")
     if len(sides) == 2 and len(split_top(gn.text, "=")) == 1 and sides[0].replace(" ", "") == gn.text.replace(" ", ""):
         # "C(n, 4) = \frac{n!}{4!(n-4)!}": the gold restated, then a form of it that must equal it.
@@ -144,8 +148,9 @@ def _candidates(gold, pred, choices):
     return pairs
 
 
+_NUMBER_OF = re.compile(r"\b(?:number|count)\s+of\b", re.IGNORECASE)
 # "E \equiv r \pmod{m}", "E \equiv r (mod m)": the residue r is the value stated.
-_CONGRUENCE = re.compile(r"^[^=<>]+?\\equiv\s*([^=<>]+?)\s*(?:\\pmod\s*\{[^{}]*\}|\\pmod\s*\d+|\(\s*\\?(?:mod|bmod)\s*[^()]*\))\s*\.?$")
+_CONGRUENCE = re.compile(r"^[^=<>]+?\\equiv\s*([^=<>]+?)\s*(?:\\pmod\s*\{\s*(?P<m>\d+)?[^{}]*\}|\\pmod\s*(?P<m2>\d+)|\(\s*\\?(?:mod|bmod)\s*[^()]*\))\s*\.?$")
 
 
 def _by_name(text: str) -> dict[str, str] | None:
@@ -160,6 +165,29 @@ def _by_name(text: str) -> dict[str, str] | None:
             return None
         out[name.replace(" ", "")] = split_top(part, "=")[1].strip()
     return out if len(out) == len(parts) else None
+
+
+_ALTERNATIVES = ("incorrect", "the response gives a name two values (alternatives); the gold gives one")
+
+
+def _alternative_assignments(gold: str, pred: str) -> bool:
+    """``x = 2, y = 1 \\text{ or } x = 1, y = 2`` against ``x=2, y=1``: the gold gives each name one value,
+    the prediction gives some name two different values."""
+    g = _by_name(_spread_tuple(_prepare(gold)[0].text) or _prepare(gold)[0].text)
+    if g is None:
+        return False
+    seen: dict[str, str] = {}
+    for part in split_top(_OR_WORD.sub(",", _prepare(pred)[0].text), ","):
+        name = assigned_name(part)
+        if name is None:
+            continue
+        value = split_top(part, "=")[1].replace(" ", "")
+        if seen.setdefault(name.replace(" ", ""), value) != value:
+            return True
+    return False
+
+
+_OR_WORD = re.compile(r"\\text\{\s*(?:or|and)\s*\}|\bor\b")
 
 
 def _spread_tuple(text: str) -> str | None:
@@ -266,6 +294,8 @@ def _worker_one(gold: str, pred: str, choices) -> tuple[str, str]:
         return _DIFFERENT_NAMES
     if _factored_differently(gold, pred):
         return _NOT_FACTORED
+    if _alternative_assignments(gold, pred):
+        return _ALTERNATIVES
     try:
         if _letter_disagrees(pred, choices, sympy_scalar_equal):
             return _DISAGREE
@@ -339,6 +369,8 @@ def _fast(gold: str, pred: str, choices) -> tuple[str, str] | None:
         return _DIFFERENT_NAMES
     if _factored_differently(gold, pred):
         return _NOT_FACTORED
+    if _alternative_assignments(gold, pred):
+        return _ALTERNATIVES
     g_unit, p_unit = _prepare(gold)[0].unit, _prepare(pred)[0].unit
     if g_unit and p_unit and g_unit != p_unit:
         return "incorrect", f"different units ({p_unit} vs {g_unit})"
@@ -404,10 +436,10 @@ def _screen_unsafe(gold, prediction, choices) -> tuple[Verdict | None, tuple]:
         return _worded(spec, prediction), ()
     letter, late = _letter_verdict(g, prediction, choices)
     p = _bare_pred(prediction, choices)
-    if spec.count and isinstance(prediction, str) and find_boxed(prediction) is None:
+    if spec.count and isinstance(prediction, str) and not marks_its_answer(prediction):
         # A gold that counts: the count a closing sentence states ("holds for 99 values of n in {1, ..., 100}")
         # is its answer, not the sentence's other numbers; "for all n" answers a gold noted "all of them".
-        counted = stated_count(prediction)
+        counted = stated_count(prediction, spec.noun or None)
         if counted is not None:
             p = counted
         elif spec.every and states_every(prediction):
@@ -422,8 +454,9 @@ def _screen_unsafe(gold, prediction, choices) -> tuple[Verdict | None, tuple]:
         return Verdict("unparseable_pred", "no final answer found (or it is too long)"), ()
     choices = tuple(str(c) for c in choices) if choices else None
     slow = []
-    # A gold saying none exist counts as the count 0 ("0 solutions"), never as a value 0 ("n = 0" is a solution).
-    compare = p is not None and not (spec.kind == "none" and "=" in p)
+    # A gold saying none exist counts as the count 0 ("0 solutions", "the number of real roots is N = 0"),
+    # never as a value 0 ("The integer solutions are n = 0, ..." names a solution).
+    compare = p is not None and not (spec.kind == "none" and "=" in p and not _NUMBER_OF.search(str(prediction)))
     for alt in spec.answers if compare else ():
         fast = _fast(alt, p, choices)
         if fast is None:

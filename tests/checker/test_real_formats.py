@@ -204,11 +204,61 @@ COUNTS_AND_NAMES = [
     ("At least 2 colours", "At least three of the four colours must appear in each row.", False, "another count in words"),
 ]
 
+# An adversarial review of the rules above (count, "for all", affirmative yes, named values, none-counts,
+# number words, methods): each row failed on the first version of those rules.
+COUNTS_REVIEW = [
+    ("(x, y) = (2, 1)", r"$\boxed{x = 1, y = 2}$", False, "a tuple gold is compared name by name too"),
+    ("(p, q) = (3, 2)", "p = 2, q = 3", False, "names keep their values against a tuple gold"),
+    ("(x, y) = (2, 1)", r"So $\boxed{x = 2, y = 1 \text{ or } x = 1, y = 2}$.", False,
+     "two values for one name are alternatives, not the answer"),
+    ("12 numbers", "Among the 12 numbers, 5 are prime.", False, "a number after 'among the' names what is counted over"),
+    ("100 (i.e., all values)", "Of the 100 values of n, 99 satisfy the inequality.", False, "'of the 100 values' is no count"),
+    ("2 ways", "Using 2 colors, there are 6 ways to paint the cube.", False, "the count's noun must be the gold's"),
+    ("6 ways", "Using 2 colors, there are 6 ways to paint the cube.", True, "the count of the gold's noun"),
+    ("10 handshakes", "So each of the 5 people makes 4 handshakes, for a total of 10 handshakes.", True,
+     "'a total of' marks the count"),
+    ("1 solution", "One of the solutions is $x = 3$, and there are 4 solutions in total.", False, "'in total' marks the count"),
+    ("1 inequality", "Any two of the three inequalities contradict each other, so at most one of them can be true.", True,
+     "the count after 'so' wins"),
+    ("64 subsets", "**Answer: 12.** This agrees with a brute-force check over all 64 subsets.", False,
+     "an answer line is read before any count"),
+    ("100 (i.e., all values)", "The inequality holds for all n \\geq 2.", False, "a narrower range is not all of them"),
+    ("100 (i.e., all values)", "The inequality holds for all $n$ with $1 \\le n \\le 50$.", False, "'with' narrows the range"),
+    ("100 (i.e., all values)", "The inequality fails for all n in the set.", False, "a denying verb"),
+    ("100 (i.e., all values)", "It is true for all even $n$, but the odd case remains.", False, "'even' narrows the range"),
+    ("100 (i.e., all values)", "The product is below the bound for each n until the inequality no longer holds.", False,
+     "'until' narrows the range"),
+    ("Yes", r"The answer is $\boxed{\text{False}}$.", False, "False is no"),
+    ("Yes", r"The answer is $\boxed{\text{True}}$.", True, "True is yes"),
+    ("Yes", "Thus the statement is false.", False, "a sentence calling something false is no plain yes"),
+    ("Yes", "Suppose such $x$ exists. Then $x^2 = -1$, which is a contradiction.", False, "a contradiction is no yes"),
+    ("Yes", "Hence no such polynomial exists. This completes the proof for all $n \\ge 1$.", False,
+     "a sentence about the proof answers nothing"),
+    ("Yes", "To decide this, one must check whether $x^2 + 1$ has integer roots.", False, "a method answers nothing"),
+    ("Yes", "Since we have to check only finitely many cases, the process terminates.", True,
+     "words in a leading clause do not weaken the main one"),
+    ("No", "Both claims are equivalent to $n^2 \\equiv 1 \\pmod 8$, and neither holds for even $n$.", True,
+     "a negated second conjunct still negates"),
+    ("0", "There are no critical points in the interior, so the minimum occurs at an endpoint.", False,
+     "a claim of none followed by a conclusion is not the count"),
+    ("0", "There are no terms of the sequence beyond the first that are prime.", False, "'beyond' restricts"),
+    ("0 roots", "Therefore, the number of real roots is $N = 0$.", True, "'the number of ... is N = 0' is a count"),
+    ("At least 2 numbers", "At least one of the two numbers must be even.", False,
+     "the gold's number is the next number, not one found past another"),
+    ("Exactly 3 solutions", "Exactly two of the three solutions are real.", False, "another count in words"),
+    ("Player A has a winning strategy", "Player B has a winning strategy.", False, "a capital letter is a name"),
+    ("12", r"To count these, one must compute $\binom{4}{2} \cdot 2 = 12$.", True, "a method that states its value"),
+    ("No", "Such a triangle cannot exist, since one would need to find three collinear vertices.", True,
+     "a method in the justification does not hide the negated claim"),
+    ("6", r"$3^{100} \equiv -1 \pmod{7}$", True, "a residue is read modulo its modulus"),
+]
+
 
 TABLES = {
     "prose": PROSE, "plain_math": PLAIN_MATH, "multi_part": MULTI_PART, "relations": RELATIONS,
     "worded": WORDED, "noted_golds": NOTED_GOLDS, "letters": LETTERS, "languages": LANGUAGES,
     "prose_more": PROSE_MORE, "none_golds": NONE_GOLDS, "counts_and_names": COUNTS_AND_NAMES,
+    "counts_review": COUNTS_REVIEW,
 }
 ROWS = [(name, *row) for name, table in TABLES.items() for row in table]
 
