@@ -92,7 +92,7 @@ class _Parser:
             return True
         if kind == "cmd":
             return val not in _MULTIPLY and val not in ("\\rfloor", "\\rceil")
-        return val in ("(", "{")
+        return val in ("(", "{", "[")
 
     def product(self):
         node = self.unary()
@@ -133,7 +133,7 @@ class _Parser:
                 return base
 
     def group(self):
-        """A ``{...}`` or ``(...)`` group."""
+        """A ``{...}``, ``(...)`` or ``[...]`` group."""
         close = {"{": "}", "(": ")", "[": "]"}.get(self.peek()[1])
         if close is None:
             raise Unsupported("expected a group")
@@ -154,7 +154,7 @@ class _Parser:
         if kind == "var":
             self.take()
             return self._variable(val)
-        if val in ("{", "("):
+        if val in ("{", "(", "["):  # "[(x^2 + 1) - x]": square brackets group as round ones do
             return self.group()
         if val == "|":
             self.take()
@@ -297,6 +297,46 @@ def fast_equation_equal(gold: str, pred: str) -> bool:
     return all(_close(r, ratios[0], 1e-12) for r in ratios)
 
 
+# Names that count things in combinatorics answers, and what marks an expression as one of integers.
+_INTEGER_NAMES = frozenset("ijklmnpqrst")
+_COUNTING = re.compile(r"!|\\binom|\\choose")
+_REAL_ONLY = re.compile(r"\\(?:sin|cos|tan|cot|sec|csc|arc\w+|ln|log|exp|sqrt|pi)\b")
+# One name: six integers; two names: both orders of six pairs (``\\binom{n}{m}`` is defined for n >= m only).
+_INTEGER_POINTS = {
+    1: ((3,), (4,), (5,), (6,), (7,), (9,)),
+    2: ((7, 2), (2, 7), (9, 3), (3, 9), (8, 4), (4, 8), (11, 5), (5, 11), (10, 1), (1, 10), (12, 6), (6, 12)),
+}
+
+
+def _integer_only(gold: str, pred: str, names) -> bool:
+    """Both sides are counting formulas in integer names (``(2n)!/(2^n n!)``, ``\\binom{2n}{n}/(n+1)``):
+    factorials and binomials of a name are defined at integers only, so they are compared there."""
+    return (bool(_COUNTING.search(gold) or _COUNTING.search(pred)) and len(names) in _INTEGER_POINTS
+            and all(str(n) in _INTEGER_NAMES for n in names) and "!!" not in gold + pred
+            and not _REAL_ONLY.search(gold) and not _REAL_ONLY.search(pred))
+
+
+def _equal_at_integers(gf, pf, names, tol) -> bool:
+    """Equal values at integer points (six for one name, twelve for two). Points where a side is
+    undefined (``\\binom{k}{n}`` with k < n) are skipped; fewer than four defined points raise Unsupported."""
+    order = sorted(names)
+    defined = 0
+    for point in _INTEGER_POINTS[len(order)]:
+        env = {n: _CTX.mpf(v) for n, v in zip(order, point, strict=True)}
+        try:
+            gv, pv = gf(env), pf(env)
+        except (Unsupported, ZeroDivisionError, ValueError, OverflowError, TypeError):
+            continue
+        if not (_CTX.isfinite(gv) and _CTX.isfinite(pv)):
+            continue
+        defined += 1
+        if not _close(gv, pv, tol):
+            return False
+    if defined < 4:
+        raise Unsupported("too few integer points")
+    return True
+
+
 def fast_expr_equal(gold: str, pred: str, rel_tol: float) -> bool:
     """Equality of two expressions from this module's language; raises Unsupported to defer to sympy.
 
@@ -310,6 +350,11 @@ def fast_expr_equal(gold: str, pred: str, rel_tol: float) -> bool:
     tol = rel_tol if (g_inexact or p_inexact) else _CTX.mpf(10) ** -50
     if names:
         tol = max(tol, 1e-12) if not (g_inexact or p_inexact) else tol
+    if names and _integer_only(gold, pred, names):
+        try:
+            return _equal_at_integers(gf, pf, names, tol)
+        except Unsupported:
+            pass
     try:
         if not names and tol < rel_tol:
             try:

@@ -1,0 +1,53 @@
+"""Counting formulas (factorials and binomials of integer names) are compared in-process at integer
+points, and square brackets group: what used to cost a sympy worker call per pair."""
+
+from __future__ import annotations
+
+import pytest
+
+import eval.checker._verify as verify_module
+from eval.checker import verify
+from eval.checker._evaluate import Unsupported, fast_expr_equal
+from eval.checker._normalize import normalize
+from tests._ids import plain_id
+
+
+def _fast(gold: str, pred: str) -> bool:
+    return fast_expr_equal(normalize(gold).text, normalize(pred).text, 1e-9)
+
+
+@pytest.mark.parametrize("gold,pred,expected", [
+    ("(2n)!/(2^n*n!)", r"\frac{(2n)!}{2^n n!}", True),
+    ("(2n)!/(2^n*n!)", "n(2n-1)", False),  # equal at n = 1 only
+    ("4^n", "(2n+1)!/(n!(n+1)!)", False),
+    (r"\binom{n}{k}", r"\binom{n}{n-k}", True),
+    (r"\binom{n}{k}", r"\frac{n!}{k!(n-k)!}", True),
+    (r"\binom{n}{k}", r"\binom{n}{k+1}", False),
+    ("C(n+1, 2m+1)", r"\binom{n+1}{2m+1}", True),
+    ("C(n+1, 2m+1)", r"\binom{n+m}{m}", False),
+    ("n!/(2n)", "(n-1)!/2", True),
+    (r"\binom{n}{2}", "n(n-1)/2", True),
+    ("(1+sqrt(4a+1))/2", "[1 + sqrt(1 + 4a)] / 2", True),
+    ("(n(n+1)/2)^2", "[n(n+1)]^2/4", True),
+], ids=lambda v: plain_id(v) if isinstance(v, str) else None)
+def test_counting_formulas_and_brackets_are_decided_in_process(gold, pred, expected):
+    assert _fast(gold, pred) is expected
+
+
+@pytest.mark.parametrize("gold,pred", [
+    ("(2n)!/(2^n*n!)", "(2n-1)!!"),            # a double factorial: left to sympy
+    (r"\binom{n}{k} x", r"\binom{n}{k} x"),    # a real name (x) is never read at integers only
+    (r"\binom{a+b}{c}", r"\binom{a+b}{c}"),    # three names: left to sympy
+])
+def test_what_integer_points_do_not_decide_goes_to_sympy(gold, pred):
+    with pytest.raises(Unsupported):
+        _fast(gold, pred)
+
+
+def test_verify_needs_no_worker_for_a_counting_formula(monkeypatch):
+    def no_worker(*_a, **_k):
+        raise AssertionError("a sympy worker was asked")
+
+    monkeypatch.setattr(verify_module, "_run_slow", no_worker)
+    assert verify("(2n)!/(2^n*n!)", r"The number of pairings is $\frac{(2n)!}{2^n n!}$.")
+    assert not verify("(2n)!/(2^n*n!)", "The number of pairings is n(2n-1).")
