@@ -76,6 +76,9 @@ def _problem_texts(pool: Any) -> list[str]:
     return [str(t) for t in pool["problem"]]
 
 
+# How long a report step waits for running draws before it goes on anyway (draws never starve reports).
+_YIELD_S = 0.05
+
 class SelectionService(DurableState):
     """Track outcomes by problem id and serve keyed draws over one pool, with durable snapshots.
 
@@ -87,6 +90,10 @@ class SelectionService(DurableState):
         snapshot_every: write a snapshot after this many applied reports (0: only on ``snapshot()``).
             With the journal on, this bounds only how much a restart replays (and how big the
             journal grows), not what a crash loses.
+        snapshot_min_interval: with the journal on, at most one periodic snapshot per this many seconds
+            (a snapshot costs about 15-30 ms for a 100k pool: at hundreds of reports a second, one per
+            ``snapshot_every`` reports took CPU from draws; the journal holds what comes between).
+            Without the journal snapshots are the only record, so they follow ``snapshot_every`` alone.
         key_cache_size: how many draw keys to remember (least recently used are forgotten).
         max_batch_ids: how many applied batch ids to remember for de-duplication.
         validate: run ``data.validate_pool`` on the pool (``launch`` validates once, up front).
@@ -109,6 +116,7 @@ class SelectionService(DurableState):
         *,
         checkpoint_dir: str | os.PathLike | None = None,
         snapshot_every: int = 100,
+        snapshot_min_interval: float = 5.0,
         key_cache_size: int = 4096,
         max_batch_ids: int = 100_000,
         validate: bool = True,
@@ -119,6 +127,10 @@ class SelectionService(DurableState):
                                  ("max_batch_ids", max_batch_ids, 1)):
             if isinstance(value, bool) or not isinstance(value, int) or value < low:
                 raise param_error(name, "SelectionService", f"an int >= {low}", value)
+        if (isinstance(snapshot_min_interval, bool) or not isinstance(snapshot_min_interval, int | float)
+                or not 0 <= snapshot_min_interval <= 86_400):
+            raise param_error("snapshot_min_interval", "SelectionService", "a number of seconds in [0, 86400]",
+                              snapshot_min_interval)
         for name, value in (("journal", journal), ("journal_fsync", journal_fsync)):
             if not isinstance(value, bool):
                 raise param_error(name, "SelectionService", "a bool", value)
@@ -128,6 +140,13 @@ class SelectionService(DurableState):
         # _lock guards the engine, caches and counters (held briefly); _report_lock keeps reports in order.
         self._lock = threading.RLock()
         self._report_lock = threading.Lock()
+        # Reports yield to draws: a trainer waits for its draw, a report only for its acknowledgement. While
+        # a draw runs, a report waits at its next step (at most _YIELD_S each), so the two do not take turns
+        # at the interpreter lock and the draw finishes first.
+        self._draws_running = 0
+        self._draws_lock = threading.Lock()
+        self._no_draws = threading.Event()
+        self._no_draws.set()
         import sai_dpo
 
         cols: PoolColumns = read_pool_columns(pool, validate=validate)
@@ -141,6 +160,8 @@ class SelectionService(DurableState):
         self._fingerprint = _fingerprint(cols.ids)
         self.checkpoint_dir = None if checkpoint_dir is None else Path(checkpoint_dir)
         self.snapshot_every = snapshot_every
+        self.snapshot_min_interval = float(snapshot_min_interval)
+        self._last_periodic = -float("inf")  # time.monotonic() of the last periodic snapshot
         self.key_cache_size = key_cache_size
         self.max_batch_ids = max_batch_ids
         self.journal = journal and self.checkpoint_dir is not None
@@ -228,6 +249,7 @@ class SelectionService(DurableState):
         """Pool size, checkpoint directory and snapshot cadence (what a client needs at connect)."""
         return {"pool_size": self.pool_size, "checkpoint_dir": None if self.checkpoint_dir is None
                 else str(self.checkpoint_dir), "snapshot_every": self.snapshot_every,
+                "snapshot_min_interval": self.snapshot_min_interval,
                 "policy": getattr(self.config, "policy", None), "journal": self.journal,
                 "journal_fsync": self.journal_fsync, "pool_fingerprint": self._fingerprint,
                 "config": dataclasses.asdict(self.config) if dataclasses.is_dataclass(self.config) else None}
@@ -263,7 +285,11 @@ class SelectionService(DurableState):
         with self._report_lock:
             return self._report(batch_id, problem_ids, rewards, n_tokens, n_steps, round, statuses, on_unknown)
 
+    def _yield_to_draws(self) -> None:
+        self._no_draws.wait(_YIELD_S)
+
     def _report(self, batch_id, problem_ids, rewards, n_tokens, n_steps, round, statuses, on_unknown) -> dict:
+        self._yield_to_draws()
         with self._lock:
             self._check_not_degraded()  # nothing is applied or journaled over a state that did not restore
         if not isinstance(batch_id, str) or not batch_id or len(batch_id) > MAX_KEY_CHARS:
@@ -302,9 +328,10 @@ class SelectionService(DurableState):
         # fsync runs outside _lock, so draws go on while the disk syncs.
         self._journal_append(_journal.encode_report(batch_id, rnd, *cols), sync=self.journal_fsync)
         pending = None
+        self._yield_to_draws()
         with self._lock:
             self._apply_report(batch_id, *cols, rnd)
-            if self.snapshot_every and self._since_snapshot >= self.snapshot_every and self.checkpoint_dir:
+            if self._snapshot_due():
                 try:
                     pending = self._snapshot_begin()  # the cut and a copy of the state, under the lock
                 except OSError as exc:  # the batch is applied (and journaled): callers must not retry it
@@ -316,6 +343,17 @@ class SelectionService(DurableState):
                 logger.error("Periodic snapshot failed (%s); will try again after the next report.", exc)
         answer.update(applied=True, duplicate=False)
         return answer
+
+    def _snapshot_due(self) -> bool:
+        """A periodic snapshot is due: ``snapshot_every`` reports since the last one and (with the journal)
+        ``snapshot_min_interval`` seconds since the last periodic one."""
+        if not (self.snapshot_every and self._since_snapshot >= self.snapshot_every and self.checkpoint_dir):
+            return False
+        now = time.monotonic()
+        if self.journal and now - self._last_periodic < self.snapshot_min_interval:
+            return False
+        self._last_periodic = now
+        return True
 
     def _apply_report(self, batch_id: str, idx: np.ndarray, rewards: np.ndarray, n_tokens, n_steps,
                       codes: np.ndarray | None, rnd: int) -> None:
@@ -349,8 +387,17 @@ class SelectionService(DurableState):
         A new key takes the next round of the counter (or ``round`` if given), and is journaled.
         Asking again with the same key but a different ``n`` is an error. Returns ``(ids, indices)``.
         """
-        with self._lock:
-            return self._draw(key, n, round)
+        with self._draws_lock:
+            self._draws_running += 1
+            self._no_draws.clear()
+        try:
+            with self._lock:
+                return self._draw(key, n, round)
+        finally:
+            with self._draws_lock:
+                self._draws_running -= 1
+                if not self._draws_running:
+                    self._no_draws.set()
 
     def _draw(self, key, n: int, round: int | None) -> tuple[list[str], np.ndarray]:
         self._check_not_degraded()  # the client falls back to a seeded uniform draw meanwhile

@@ -20,6 +20,8 @@ def register(sub) -> None:
     p.add_argument("--checkpoint-dir", default=None, help="snapshots + pool copy (default ./sai-dpo-checkpoints/...)")
     p.add_argument("--snapshot-every", type=int, default=100,
                    help="snapshot after this many reports (bounds restart time; the journal loses nothing)")
+    p.add_argument("--snapshot-min-interval", type=float, default=5.0, metavar="SECONDS",
+                   help="with the journal, at most one periodic snapshot per this many seconds (default 5)")
     p.add_argument("--no-journal", dest="journal", action="store_false",
                    help="no journal: a crash loses the reports since the last snapshot")
     p.add_argument("--no-journal-fsync", dest="journal_fsync", action="store_false",
@@ -94,7 +96,8 @@ def _serve(args) -> int:
     if args.address is None:  # an embedded Ray of its own, never a cluster that happens to run here
         ray.init(address="local", namespace=args.namespace, include_dashboard=False)
     client = launch(pool, config, name=args.name, namespace=args.namespace, checkpoint_dir=args.checkpoint_dir,
-                    address=args.address, snapshot_every=args.snapshot_every, journal=args.journal,
+                    address=args.address, snapshot_every=args.snapshot_every,
+                    snapshot_min_interval=args.snapshot_min_interval, journal=args.journal,
                     journal_fsync=args.journal_fsync)
     address = ray.get_runtime_context().gcs_address
     info = client.info
@@ -141,6 +144,8 @@ def _check_serve_args(args) -> None:
 
     if args.snapshot_every < 0:
         raise InvalidInputError(f"--snapshot-every must be >= 0 (0: snapshot only on stop). Got {args.snapshot_every}.")
+    if not 0 <= args.snapshot_min_interval <= 86_400:  # (NaN fails both)
+        raise InvalidInputError(f"--snapshot-min-interval must be seconds in [0, 86400]. Got {args.snapshot_min_interval}.")
     if args.http is not None and not 1 <= args.http <= 65535:
         raise InvalidInputError(f"--http must be a port in 1..65535. Got {args.http}.")
     if not args.name.strip() or not args.namespace.strip():

@@ -61,6 +61,11 @@ class ServiceUnavailableError(SaiDpoError, RuntimeError):
 #: The actor's concurrency group for draws: their own threads, so a draw never queues behind reports
 #: (which keep the default queue, one at a time, in order).
 DRAW_GROUP = "draws"
+# Ray starts its worker processes at niceness 15 (its `worker_niceness` setting), below every trainer and
+# rollout process on the node (niceness 0): under a full CPU the service then waited behind them (draw
+# p99 350 ms on a 2-core `ray start` cluster). The service's worker keeps the raylet's own niceness, as
+# Ray's job supervisor does.
+SERVICE_RUNTIME_ENV = {"env_vars": {"RAY_worker_niceness": "0"}}
 #: Seconds to wait for a Ray cluster at an explicit ip:port before saying it cannot be reached.
 CONNECT_TIMEOUT = 10.0
 
@@ -193,6 +198,7 @@ def launch(
     checkpoint_dir: str | os.PathLike | None = None,
     address: str | None = None,
     snapshot_every: int = 100,
+    snapshot_min_interval: float = 5.0,
     key_cache_size: int = 4096,
     validate: bool = True,
     journal: bool = True,
@@ -215,6 +221,7 @@ def launch(
             process already has, or starts an embedded one.
         snapshot_every: snapshot after this many applied reports (with the journal on this bounds
             restart time and journal size; nothing acknowledged is lost either way).
+        snapshot_min_interval: with the journal on, at most one periodic snapshot per this many seconds.
         key_cache_size: draw keys the service remembers (LRU).
         validate: check every row with ``data.validate_pool`` (``False`` only for a pool you
             validated already; ids are always checked).
@@ -242,9 +249,9 @@ def launch(
     actor = (
         ray.remote(concurrency_groups={DRAW_GROUP: 2})(SelectionService)
         .options(name=name, namespace=namespace, lifetime="detached", get_if_exists=True, num_cpus=0,
-                 max_restarts=-1, max_task_retries=_MAX_TASK_RETRIES)
+                 max_restarts=-1, max_task_retries=_MAX_TASK_RETRIES, runtime_env=SERVICE_RUNTIME_ENV)
         .remote(str(pool_path), config, checkpoint_dir=str(ckpt), snapshot_every=snapshot_every,
-                key_cache_size=key_cache_size, validate=False, journal=journal, journal_fsync=journal_fsync)
+                snapshot_min_interval=snapshot_min_interval, key_cache_size=key_cache_size, validate=False, journal=journal, journal_fsync=journal_fsync)
     )
     logger.info("Selection service %r in namespace %r (checkpoints in %s).", name, namespace, ckpt)
     client = ServiceClient(actor, **client_options)

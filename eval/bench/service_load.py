@@ -4,14 +4,21 @@ Run from the repository root::
 
     python -m eval.bench.service_load                       # 100k pool, 4 reporting processes, 20 s
     python -m eval.bench.service_load --seconds 8 --pool 20000
+    python -m eval.bench.service_load --clients tasks       # reporters as Ray tasks (Ray's worker priority)
 
 One service actor (journal on, fsync per report: the default) on an embedded Ray instance. Four
-reporting processes (Ray tasks, each its own ``connect``) send batches of 1,000 outcomes as fast as
-the service takes them, while this process draws 512 problems with a fresh key every 10 ms and times
-each draw. The same run measures, as baselines: the draws with no reports flowing, and the draws
-sent to the actor's default call queue (where reports wait) instead of its ``draws`` group, which is
-how every call was served before draws got their own threads. At the end the outcomes the reporters
-sent are compared with the outcomes the service counted: nothing lost, nothing counted twice.
+reporting clients send outcomes as fast as the service takes them (``report_now`` batches of 1,000,
+or the buffered ``report()`` with ``--buffered``), while this process draws 512 problems with a fresh
+key every 10 ms and times each draw. At the end the outcomes the reporters sent are compared with the
+outcomes the service counted: nothing lost, nothing counted twice.
+
+``--clients processes`` (the default) runs each reporter as its own OS process that joins the Ray
+instance by address, as trainers and rollout workers do: they run at the normal CPU priority, while Ray
+starts its worker processes at niceness 15. The same run then measures two services: one started by
+``launch`` (its worker kept at niceness 0) and, as the baseline, one started at Ray's default worker
+niceness, which is how the service ran before. ``--clients tasks`` runs the reporters as Ray tasks (all
+at Ray's worker priority) and measures the ``draws`` concurrency group against the actor's default call
+queue, where reports wait, which is how every call was served before draws got their own threads.
 
 Target (issue 15): draw p99 <= 50 ms under the full report load.
 """
@@ -33,10 +40,11 @@ from sai_dpo import SelectionConfig
 NS = "sai_dpo_bench_load"
 
 
-def _reporter(name: str, k: int, n_pool: int, seconds: float, rows: int, buffered: bool) -> int:
+def _reporter(name: str, k: int, n_pool: int, seconds: float, rows: int, buffered: bool,
+              address: str | None = None) -> int:
     from sai_dpo.service import connect
 
-    client = connect(name, NS)
+    client = connect(name, NS, address=address)
     rng = np.random.default_rng(k)
     sent, b, end = 0, 0, time.monotonic() + seconds
     while time.monotonic() < end:
@@ -51,6 +59,30 @@ def _reporter(name: str, k: int, n_pool: int, seconds: float, rows: int, buffere
     client.flush(timeout=600)  # every queued outcome delivered before the count is compared
     client.close()
     return sent
+
+
+def _reporter_processes(name: str, ks: range, args, address: str) -> list:
+    """Start one OS process per reporter (normal CPU priority, joined by address); each prints its count."""
+    import subprocess
+    import sys
+
+    code = (f"from eval.bench.service_load import _reporter; print('SENT', _reporter({name!r}, K, {args.pool}, "
+            f"{args.seconds}, {args.rows}, {args.buffered}, address={address!r}))")
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(Path(__file__).resolve().parents[2]),
+                                                         os.environ.get("PYTHONPATH", "")])}
+    return [subprocess.Popen([sys.executable, "-c", code.replace("K", str(k))], stdout=subprocess.PIPE,
+                             stderr=subprocess.DEVNULL, text=True, env=env) for k in ks]
+
+
+def _sent_by(procs: list) -> int:
+    total = 0
+    for proc in procs:
+        out, _ = proc.communicate(timeout=900)
+        lines = [line for line in out.splitlines() if line.startswith("SENT ")]
+        if proc.returncode != 0 or not lines:
+            raise RuntimeError(f"a reporting process failed (exit {proc.returncode}): {out[-500:]}")
+        total += int(lines[-1].split()[1])
+    return total
 
 
 def _draws(actor, seconds: float, tag: str, group: str | None) -> list[float]:
@@ -78,41 +110,61 @@ def main(argv=None) -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--pool", type=int, default=100_000, help="problems in the pool")
     ap.add_argument("--seconds", type=float, default=20.0, help="seconds of report load per measurement")
-    ap.add_argument("--reporters", type=int, default=4, help="reporting processes")
+    ap.add_argument("--reporters", type=int, default=4, help="reporting clients")
     ap.add_argument("--rows", type=int, default=1000, help="outcomes per report batch")
     ap.add_argument("--buffered", action="store_true", help="reporters use the buffered client.report, not report_now")
+    ap.add_argument("--clients", choices=("processes", "tasks"), default="processes",
+                    help="reporters as OS processes joined by address (default) or as Ray tasks")
     args = ap.parse_args(argv)
     import ray
 
-    from sai_dpo.service import DRAW_GROUP, launch
+    import sai_dpo.service as service
 
     tmp = Path(tempfile.mkdtemp(prefix="bench-load-"))
     ray.init(address="local", num_cpus=args.reporters + 2, include_dashboard=False, namespace=NS,
              _temp_dir=tempfile.mkdtemp(prefix="rl", dir="/tmp"), log_to_driver=False)
+    address = ray.get_runtime_context().gcs_address
     try:
         path = _pool_file(args.pool, tmp)
-        client = launch(str(path), SelectionConfig(seed=0), name="load", namespace=NS, checkpoint_dir=tmp / "ck",
-                        validate=False)
-        print(f"pool {args.pool:,} problems; {args.reporters} reporting processes x "
+        print(f"pool {args.pool:,} problems; {args.reporters} reporting {args.clients} x "
               f"{'buffered report() calls' if args.buffered else 'report_now batches'} of {args.rows:,}; "
               f"journal fsync per report; {os.cpu_count()} CPUs")
-        idle = _draws(client.actor, min(args.seconds, 5.0), "idle", DRAW_GROUP)
-        print(_line("draw(512), no reports flowing", idle))
-        remote = ray.remote(num_cpus=1)(_reporter)
-        sent = 0
-        for group, label in ((DRAW_GROUP, f"draw(512) under load, '{DRAW_GROUP}' group"),
-                             (None, "baseline: draw(512) under load, default queue")):
-            tasks = [remote.remote("load", k + (100 if group is None else 0), args.pool, args.seconds, args.rows,
-                                   args.buffered) for k in range(args.reporters)]
-            time.sleep(2.0)  # let the reporters connect and start sending
-            lat = _draws(client.actor, args.seconds - 3.0, f"load-{group}", group)
-            sent += sum(ray.get(tasks))  # (buffered reporters may still be delivering after the window)
+        if args.clients == "processes":
+            default_env = service.SERVICE_RUNTIME_ENV
+            runs = [("load", default_env, "draw(512) under load, service at niceness 0"),
+                    ("load-nice15", None, "baseline: service at Ray's worker niceness 15")]
+        else:
+            runs = [("load", service.SERVICE_RUNTIME_ENV, f"draw(512) under load, '{service.DRAW_GROUP}' group"),
+                    ("load", service.SERVICE_RUNTIME_ENV, "baseline: draw(512) under load, default queue")]
+        sent, clients = 0, {}
+        for i, (name, runtime_env, label) in enumerate(runs):
+            if name not in clients:
+                service.SERVICE_RUNTIME_ENV = runtime_env  # what launch gives the actor's worker
+                try:
+                    clients[name] = service.launch(str(path), SelectionConfig(seed=0), name=name, namespace=NS,
+                                                   checkpoint_dir=tmp / f"ck-{name}", validate=False)
+                finally:
+                    service.SERVICE_RUNTIME_ENV = default_env if args.clients == "processes" else runtime_env
+                idle = _draws(clients[name].actor, min(args.seconds, 5.0), f"idle-{name}", service.DRAW_GROUP)
+                print(_line(f"draw(512), no reports flowing ({name})", idle))
+            group = service.DRAW_GROUP if args.clients == "processes" or i == 0 else None
+            if args.clients == "processes":
+                procs = _reporter_processes(name, range(i * 100, i * 100 + args.reporters), args, address)
+            else:
+                remote = ray.remote(num_cpus=1)(_reporter)
+                tasks = [remote.remote(name, i * 100 + k, args.pool, args.seconds, args.rows, args.buffered)
+                         for k in range(args.reporters)]
+            time.sleep(3.0)  # let the reporters connect and start sending
+            lat = _draws(clients[name].actor, args.seconds - 4.0, f"load-{i}", group)
+            run_sent = _sent_by(procs) if args.clients == "processes" else sum(ray.get(tasks))
+            sent += run_sent  # (buffered reporters may still be delivering after the window)
             print(_line(label, lat))
-        counted = client.stats()["n_outcomes"]
-        print(f"outcomes sent {sent:,}; counted by the service {counted:,} "
+        counted = sum(c.stats()["n_outcomes"] for c in clients.values())
+        print(f"outcomes sent {sent:,}; counted by the services {counted:,} "
               f"({'nothing lost or counted twice' if counted == sent else 'MISMATCH'})")
-        client.close()
-        ray.kill(client.actor, no_restart=True)
+        for c in clients.values():
+            c.close()
+            ray.kill(c.actor, no_restart=True)
     finally:
         ray.shutdown()
         shutil.rmtree(tmp, ignore_errors=True)

@@ -23,6 +23,7 @@ def make_service(tmp_path=None, pool=None, **kw):
     from sai_dpo import SelectionConfig
     from sai_dpo._selection_service import SelectionService
 
+    kw.setdefault("snapshot_min_interval", 0.0)  # snapshots by report count, as the tests count them
     return SelectionService(pool if pool is not None else tiny_pool(), SelectionConfig(seed=0),
                             checkpoint_dir=tmp_path, **kw)
 

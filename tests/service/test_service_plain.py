@@ -213,6 +213,58 @@ def test_invalid_pools_are_rejected():
         SelectionService(datasets.Dataset.from_dict(empty_answer))
     with pytest.raises(InvalidInputError, match="snapshot_every"):
         SelectionService(tiny_pool(5), snapshot_every=-1)
+    for bad in (-1, float("nan"), True, "5"):
+        with pytest.raises(InvalidInputError, match="snapshot_min_interval"):
+            SelectionService(tiny_pool(5), snapshot_min_interval=bad)
+
+
+@pytest.mark.parametrize("journal,snapshots", [(True, 1), (False, 3)])
+def test_periodic_snapshots_are_spaced_in_time_only_while_the_journal_holds_the_rest(tmp_path, journal, snapshots):
+    """snapshot_every=1 with a one-hour floor: 3 reports write one periodic snapshot with the journal on
+    (the journal holds the other two; a restart loses nothing), and all three without it (snapshots are
+    then the only record)."""
+
+    svc = _svc(tmp_path, snapshot_every=1, snapshot_min_interval=3600, journal=journal)
+    for k in range(3):
+        svc.report(f"b{k}", ["p1", "p2"], [1.0, 0.0])
+    assert len(snap.list_snapshots(tmp_path)) == snapshots
+    back = _svc(tmp_path, snapshot_every=1, snapshot_min_interval=3600, journal=journal)
+    assert back.stats()["n_reports"] == 3 and back.stats()["n_outcomes"] == 6
+
+
+def test_a_report_waits_for_running_draws_before_it_starts(monkeypatch):
+    """Reports yield to draws: a report that arrives while a draw runs does not start its work (here:
+    validating its rows) until the draw is done, so the two do not take turns at the interpreter lock."""
+    import threading
+
+    import sai_dpo._selection_service as module
+
+    monkeypatch.setattr(module, "_YIELD_S", 30.0)
+    svc = _svc()
+    inside, release, validated = threading.Event(), threading.Event(), threading.Event()
+    real_draw, real_validate = svc.engine.draw, module.validate_outcomes
+
+    def slow_draw(*a, **k):
+        inside.set()
+        release.wait(30)
+        return real_draw(*a, **k)
+
+    def watched_validate(*a, **k):
+        validated.set()
+        return real_validate(*a, **k)
+
+    monkeypatch.setattr(svc.engine, "draw", slow_draw)
+    monkeypatch.setattr(module, "validate_outcomes", watched_validate)
+    drawer = threading.Thread(target=svc.draw, args=("k", 2))
+    drawer.start()
+    assert inside.wait(30)
+    reporter = threading.Thread(target=svc.report, args=("b0", ["p1"], [1.0]))
+    reporter.start()
+    assert not validated.wait(0.5)  # still waiting for the draw
+    release.set()
+    drawer.join(30)
+    reporter.join(30)
+    assert validated.is_set() and svc.stats()["n_reports"] == 1
 
 
 def test_parquet_pool_path_is_read_column_wise(tmp_path):
