@@ -24,7 +24,7 @@ __all__ = ["Unsupported", "compile_expr", "fast_equation_equal", "fast_expr_equa
 
 _MAX_LEN = 300
 _TOKEN = re.compile(
-    r"\s*(?:(?P<num>\d+\.\d*|\.\d+|\d+)|(?P<cmd>\\[A-Za-z]+)|(?P<var>[A-Za-z])|(?P<op>[-+*/^_!(){}\[\]|]))"
+    r"\s*(?:(?P<num>\d+\.\d*|\.\d+|\d+)|(?P<cmd>\\[A-Za-z]+)|(?P<var>[A-Za-z])|(?P<op>[-+*/^_!(){}\[\]|=]))"
 )
 _FUNCS = {
     "\\sin": "sin", "\\cos": "cos", "\\tan": "tan", "\\cot": "cot", "\\sec": "sec", "\\csc": "csc",
@@ -59,6 +59,7 @@ class _Parser:
         self.i = 0
         self.inexact = False
         self.names: set[str] = set()
+        self.bound: set[str] = set()  # indices of the sums being read
 
     def peek(self, k: int = 0):
         j = self.i + k
@@ -166,6 +167,8 @@ class _Parser:
         raise Unsupported(f"unexpected {val!r}")
 
     def _variable(self, name: str):
+        if name in self.bound:  # a sum's index (even i or e)
+            return lambda env: env[name]
         if name == "e":
             return const(_CTX.e)
         if name == "i":
@@ -214,7 +217,43 @@ class _Parser:
             return lambda env: root(arg(mp_only(env)), index(env))
         if val in _FUNCS:
             return self.function(_FUNCS[val])
+        if val in ("\\sum", "\\prod"):
+            return self.big_operator(val == "\\sum")
         raise Unsupported(f"command {val}")
+
+    def big_operator(self, is_sum: bool):
+        """``\\sum_{i=a}^{b} term`` / ``\\prod``: integer bounds, at most _MAX_TERMS terms, evaluated term by
+        term. An empty range is outside the formula's domain (Unsupported), not 0 or 1."""
+        self.take("_")
+        self.take("{")
+        kind, var = self.take()
+        if kind != "var":
+            raise Unsupported("index of a sum")
+        self.take("=")
+        lo = self.sum()
+        self.take("}")
+        self.take("^")
+        hi = self.atom()
+        if self.bound:  # one level only: nested sums could ask for a million terms in the caller's thread
+            raise Unsupported("nested sums")
+        self.bound.add(var)
+        try:
+            body = self.product()
+        finally:
+            self.bound.discard(var)
+
+        def run(env):
+            a, b = lo(env), hi(env)
+            if a != int(a) or b != int(b) or not 0 <= int(b) - int(a) < _MAX_TERMS:
+                raise Unsupported("sum range")
+            exact = _EXACT in env
+            total = (Fraction(0) if exact else _CTX.mpf(0)) if is_sum else (Fraction(1) if exact else _CTX.mpf(1))
+            for i in range(int(a), int(b) + 1):
+                term = body({**env, var: Fraction(i) if exact else _CTX.mpf(i)})
+                total = total + term if is_sum else total * term
+            return total
+
+        return run
 
     def function(self, name: str):
         base = None
@@ -249,10 +288,15 @@ class _Parser:
 
 
 
+_INDEX = re.compile(r"\\(?:sum|prod)_\{\s*[A-Za-z]\s*=")
+_MAX_TERMS = 1000
+
+
 @lru_cache(maxsize=8192)
 def compile_expr(text: str):
     """(evaluate(env) -> mpf, variable names, inexact) for ``text``; raises Unsupported."""
-    if len(text) > _MAX_LEN or "=" in text or "<" in text or ">" in text or "\\le" in text or "\\ge" in text:
+    plain = _INDEX.sub("", text)  # the "=" of a sum's index is no equation
+    if len(text) > _MAX_LEN or "=" in plain or "<" in text or ">" in text or "\\le" in text or "\\ge" in text:
         raise Unsupported("not a plain expression")
     p = _Parser(_tokenize(text))
     try:
@@ -299,7 +343,7 @@ def fast_equation_equal(gold: str, pred: str) -> bool:
 
 # Names that count things in combinatorics answers, and what marks an expression as one of integers.
 _INTEGER_NAMES = frozenset("ijklmnpqrst")
-_COUNTING = re.compile(r"!|\\binom|\\choose")
+_COUNTING = re.compile(r"!|\\binom|\\choose|\\sum_|\\prod_")
 _REAL_ONLY = re.compile(r"\\(?:sin|cos|tan|cot|sec|csc|arc\w+|ln|log|exp|sqrt|pi)\b")
 # One name: six integers; two names: both orders of six pairs (``\\binom{n}{m}`` is defined for n >= m only).
 _INTEGER_POINTS = {

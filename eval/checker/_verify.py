@@ -190,6 +190,54 @@ def _alternative_assignments(gold: str, pred: str) -> bool:
 _OR_WORD = re.compile(r"\\text\{\s*(?:or|and)\s*\}|\bor\b")
 
 
+def _solutions(text: str) -> list[dict[str, str]] | None:
+    """Named solutions in a normalized answer: "x=1,y=1,x=3,y=2" (a repeated name starts the next one),
+    "(x=1,y=2),(x=2,y=1)", "(x,y)=(1, 2),(x,y)=(2, 1)"; None unless every part names values and every
+    solution names the same unknowns."""
+    out: list[dict[str, str]] = []
+    current: dict[str, str] = {}
+    for part in (p.strip() for chunk in split_top(text, ";") for p in split_top(chunk, ",")):
+        inner = part[1:-1] if part.startswith("(") and part.endswith(")") and "=" in part[1:-1] else None
+        whole = _by_name(_spread_tuple(part) or inner or "") if (inner or NAME_TUPLE.match(part.split("=")[0])) else None
+        if whole is not None:
+            if current:
+                out.append(current)
+            out.append(whole)
+            current = {}
+            continue
+        name = assigned_name(part)
+        if name is None:
+            return None
+        key = name.replace(" ", "")
+        if key in current:
+            out.append(current)
+            current = {}
+        current[key] = split_top(part, "=")[1].strip()
+    if current:
+        out.append(current)
+    return out if out and all(sol.keys() == out[0].keys() for sol in out) else None
+
+
+def _solution_sets_equal(gold: str, pred: str) -> bool | None:
+    """Whether two lists of named solutions (at least one side with two or more) are the same set: every
+    solution matched once, none missing, none extra. None when the path does not apply or a value needs sympy."""
+    gs, ps = _solutions(gold), _solutions(pred)
+    if not gs or not ps or max(len(gs), len(ps)) < 2 or gs[0].keys() != ps[0].keys():
+        return None
+    if len(gs) != len(ps):
+        return False
+    left = list(ps)
+    try:
+        for g in gs:
+            hit = next((p for p in left if all(fast_scalar_equal(g[k], p[k]) for k in g)), None)
+            if hit is None:
+                return False
+            left.remove(hit)
+    except NeedsSympy:
+        return None
+    return True
+
+
 def _spread_tuple(text: str) -> str | None:
     """"(x, y) = (2, 1)" as "x = 2, y = 1" (as many names as values), else None."""
     sides = split_top(text, "=")
@@ -296,6 +344,9 @@ def _worker_one(gold: str, pred: str, choices) -> tuple[str, str]:
         return _NOT_FACTORED
     if _alternative_assignments(gold, pred):
         return _ALTERNATIVES
+    sets = _solution_sets_equal(_prepare(gold)[0].text, _prepare(pred)[0].text)
+    if sets is not None:
+        return ("correct", "the same solutions") if sets else ("incorrect", "other solutions (one missing, extra or different)")
     try:
         if _letter_disagrees(pred, choices, sympy_scalar_equal):
             return _DISAGREE
@@ -371,6 +422,9 @@ def _fast(gold: str, pred: str, choices) -> tuple[str, str] | None:
         return _NOT_FACTORED
     if _alternative_assignments(gold, pred):
         return _ALTERNATIVES
+    sets = _solution_sets_equal(_prepare(gold)[0].text, _prepare(pred)[0].text)
+    if sets is not None:
+        return ("correct", "the same solutions") if sets else ("incorrect", "other solutions (one missing, extra or different)")
     g_unit, p_unit = _prepare(gold)[0].unit, _prepare(pred)[0].unit
     if g_unit and p_unit and g_unit != p_unit:
         return "incorrect", f"different units ({p_unit} vs {g_unit})"

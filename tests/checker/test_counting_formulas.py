@@ -51,3 +51,25 @@ def test_verify_needs_no_worker_for_a_counting_formula(monkeypatch):
     monkeypatch.setattr(verify_module, "_run_slow", no_worker)
     assert verify("(2n)!/(2^n*n!)", r"The number of pairings is $\frac{(2n)!}{2^n n!}$.")
     assert not verify("(2n)!/(2^n*n!)", "The number of pairings is n(2n-1).")
+
+
+@pytest.mark.parametrize("gold,pred,expected", [
+    ("n(n+1)/2", r"\sum_{i=1}^{n} i", True),           # the index i is not the imaginary unit
+    ("(n(n+1)/2)^2", r"\sum_{i=1}^n i^3", True),
+    ("2^n", r"\sum_{k=0}^{n-1} \binom{n}{k}", False),
+    ("n!", r"\prod_{k=1}^{n} k", True),
+    ("(n+1)/(r+1)", r"\frac{1}{\binom{n}{r}} \sum_{i=1}^{n-r+1} i \cdot C(n-i, r-1)", True),
+    ("(n+1)/(r+1)", r"\frac{1}{r} \sum_{i=1}^{n-r+1} i \cdot C(n-i, r-1)", False),
+    ("385", r"\sum_{k=1}^{10} k^2", True),
+], ids=lambda v: plain_id(v) if isinstance(v, str) else None)
+def test_finite_sums_and_products_are_evaluated_term_by_term(gold, pred, expected):
+    assert _fast(gold, pred) is expected
+
+
+@pytest.mark.parametrize("pred", [
+    r"\sum_{k=1}^{5000} k",                          # more terms than the fast path reads
+    r"\sum_{i=1}^{100}\sum_{j=1}^{100} i j",          # nested: never a million terms in the caller's thread
+])
+def test_long_or_nested_sums_go_to_the_time_limited_worker(pred):
+    with pytest.raises(Unsupported):
+        _fast("5", pred)

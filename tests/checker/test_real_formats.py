@@ -251,6 +251,12 @@ COUNTS_REVIEW = [
     ("No", "Such a triangle cannot exist, since one would need to find three collinear vertices.", True,
      "a method in the justification does not hide the negated claim"),
     ("6", r"$3^{100} \equiv -1 \pmod{7}$", True, "a residue is read modulo its modulus"),
+    ("(a=1, b=4) and (a=4, b=1)", r"The solutions are \((a, b) = (1, 4)\) and \((a, b) = (4, 1)\).", True,
+     "named solutions as a set"),
+    ("(a=1, b=4) and (a=4, b=1)", r"The only solution is $(a, b) = (1, 4)$.", False, "a missing solution"),
+    ("a=1, b=1 and a=3, b=2", "(a, b) = (3, 2), (a, b) = (1, 1)", True, "solutions in another order"),
+    ("a=1, b=1 and a=3, b=2", "(a, b) = (1, 1), (a, b) = (3, 2), (a, b) = (0, 0)", False, "an extra solution"),
+    ("a=1, b=1 and a=3, b=2", "(a, b) = (1, 1), (a, b) = (2, 3)", False, "a solution with its values swapped"),
 ]
 
 
