@@ -434,8 +434,9 @@ def stated_clause(text: str) -> str:
 
 def phrase_matches(gold: str, text: str) -> bool:
     """Whether ``text`` states the worded gold: the gold's content words, in order and close together
-    (at most one other content word between them; stop words do not count), in the final sentence's main clause, with the same parity
-    of negations in and just before that span ("not periodic" never answers "periodic"; "The solution
+    (at most one other content word between them; stop words do not count; a number of the gold must be
+    the next number), in the final sentence's main clause, with the same parity of negations in and just
+    before that span ("not periodic" never answers "periodic"; "The solution
     is 3, not 4" does not answer "No solution"). A clause offering alternatives ("either", "or")
     states nothing.
 
@@ -494,7 +495,7 @@ _COUNT = re.compile(
 # values", "With 3 colors", "each of the 5 people", "Any two of the three", "after checking the 7 candidates".
 _NOT_A_COUNT = re.compile(r"\b(?:the|these|those|of|among|with|using|after|each|any|over|from|by|per|in|on|"
                           r"counting|checking|all\s+of)\s+$", re.IGNORECASE)
-# Verbs and words that make a claim about everything something else: "fails for all n", "is false for every n",
+# Words that deny, weaken or narrow a claim about everything: "fails for all n", "is false for every n",
 # "may hold", "for all odd n", "true for all even n, but ...".
 _NOT_EVERY = re.compile(r"\b(?:fails?|false|may|might|could|but|however|odd|even|prime|composite|except|only|"
                         r"until|unless|some|not)\b", re.IGNORECASE)
