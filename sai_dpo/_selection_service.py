@@ -58,8 +58,6 @@ from sai_dpo.errors import InvalidInputError, ServiceDegradedError, param_error
 logger = logging.getLogger(__name__)
 
 
-#: How far one draw may move the service's round clock past its newest round.
-MAX_ROUND_STEP = 1000
 #: Outcomes in one report batch: one journal record of about 33 bytes a row, far below its 2 GiB limit.
 MAX_REPORT_ROWS = 10_000_000
 
@@ -234,6 +232,7 @@ class SelectionService(DurableState):
         self._n_outcomes = 0
         self._status_counts: dict[str, int] = {}
         self._duplicates = 0
+        self._rounds_filed = 0
         self._since_snapshot = 0
         self._seq = 0
         self._last_snapshot: dict | None = None
@@ -321,9 +320,8 @@ class SelectionService(DurableState):
             if batch_id in self._batch_ids:
                 self._duplicates += 1
                 return answer
-            if out.round is not None:
-                self._check_round(out.round, report=True)  # before the journal: a refused round is never written
-            rnd = out.round if out.round is not None else max(self._next_round - 1, 0)
+            # Filed on the service's clock before the journal: the journal holds the round it was applied at.
+            rnd = self._file_round(out.round) if out.round is not None else max(self._next_round - 1, 0)
         # Write-ahead: on disk first (an OSError here changes nothing and the caller retries). The
         # fsync runs outside _lock, so draws go on while the disk syncs.
         self._journal_append(_journal.encode_report(batch_id, rnd, *cols), sync=self.journal_fsync)
@@ -384,7 +382,8 @@ class SelectionService(DurableState):
     def draw(self, key, n: int, round: int | None = None) -> tuple[list[str], np.ndarray]:
         """Draw ``n`` distinct problems for ``key``; the same key always gets the same answer.
 
-        A new key takes the next round of the counter (or ``round`` if given), and is journaled.
+        A new key takes the next round of the counter (or ``round`` if given, filed at most at the
+        counter's next round: see ``_file_round``), and is journaled.
         Asking again with the same key but a different ``n`` is an error. Returns ``(ids, indices)``.
         """
         with self._draws_lock:
@@ -414,9 +413,7 @@ class SelectionService(DurableState):
         else:
             if round is not None and (isinstance(round, bool) or not isinstance(round, int) or round < 0):
                 raise InvalidInputError(f"round must be an int >= 0 or None. Got {round!r} instead.")
-            if round is not None:
-                self._check_round(round, report=False)
-            rnd = self._next_round if round is None else round
+            rnd = self._next_round if round is None else self._file_round(round)
             idx = self._apply_draw(key, n, rnd)
             try:  # flushed, not fsynced: the next fsynced report carries it to disk
                 self._journal_append(_journal.encode_draw(key, rnd, idx), sync=False)
@@ -425,19 +422,22 @@ class SelectionService(DurableState):
                              "forgets it.", key, exc)
         return self._pool.ids_at(idx), idx.copy()
 
-    def _check_round(self, rnd: int, *, report: bool) -> None:
-        """A caller's round is checked against the service's own clock (the newest round drawn): a draw
-        may move the clock at most ``MAX_ROUND_STEP`` rounds ahead, a report may name at most the next
-        round. A far-future round would age every estimate at once for every caller (evidence decays
-        by rounds), or push the shared counter out of range."""
-        clock = max(self._next_round - 1, 0)
-        limit = min(clock + (1 if report else MAX_ROUND_STEP), MAX_ROUND - 1)
-        if rnd > limit:
-            what = "a report" if report else "a draw"
-            raise InvalidInputError(
-                f"round {rnd} is ahead of the service's clock (newest round {clock}): {what} may name a round "
-                f"up to {limit}. Leave round=None to use the service's clock."
-            )
+    def _file_round(self, rnd: int) -> int:
+        """The round a caller's round is filed at: as given up to the next round of the service's own clock
+        (the newest round drawn), else that next round. A far-future round would age every estimate at
+        once for every caller (evidence decays by rounds), or push the shared clock out of range; filed
+        on the clock, a call moves the clock by at most one round, as any new draw key does. Callers that
+        count their own rounds (a trainer resumed at step 5000, a service restarted empty) are never
+        refused; ``round_of(key)`` tells the round a draw was filed at, ``stats()["rounds_filed_at_clock"]``
+        how many calls were moved."""
+        limit = min(max(self._next_round - 1, 0) + 1, MAX_ROUND - 1)
+        if rnd <= limit:
+            return rnd
+        if not self._rounds_filed:
+            logger.warning("A caller named round %d, ahead of the service's clock; filed at round %d (and so "
+                           "every later one: stats()['rounds_filed_at_clock'] counts them).", rnd, limit)
+        self._rounds_filed += 1
+        return limit
 
     def _apply_draw(self, key, n: int, rnd: int, cached: np.ndarray | None = None) -> np.ndarray:
         """Draw for a new key and cache the answer (``cached``: keep these indices, from the journal)."""
@@ -476,6 +476,7 @@ class SelectionService(DurableState):
             "n_outcomes": self._n_outcomes,
             "status_counts": dict(sorted(self._status_counts.items())),
             "duplicates_ignored": self._duplicates,
+            "rounds_filed_at_clock": self._rounds_filed,
             "round": max(self._next_round - 1, 0),
             "n_keys_cached": len(self._cache),
             "reports_since_snapshot": self._since_snapshot,

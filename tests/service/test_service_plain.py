@@ -25,9 +25,9 @@ def test_draw_is_cached_by_key_and_keys_take_successive_rounds():
     assert len(set(idx_a.tolist())) == 5
     assert ids_a == [f"p{i}" for i in idx_a]  # ids are the pool's id column at those indices
     assert (svc.round_of("a"), svc.round_of("b")) == (0, 1)
-    svc.draw(7, 3, round=10)  # an explicit round moves the counter past it
+    svc.draw(7, 3, round=2)  # an explicit round (up to the clock's next) moves the counter past it
     svc.draw("c", 3)
-    assert svc.round_of("c") == 11
+    assert svc.round_of("c") == 3
 
 
 def test_same_key_with_another_n_is_an_error():
@@ -349,26 +349,26 @@ def test_a_snapshot_whose_engine_loads_but_rest_does_not_is_rolled_back(tmp_path
     assert all(np.array_equal(state[k], fresh[k], equal_nan=state[k].dtype.kind == "f") for k in fresh)
 
 
-def test_rounds_are_checked_against_the_service_clock_before_they_are_journaled(tmp_path):
-    """Issue 15, item 1: one hostile round must not break the clock or age every estimate for everyone."""
-    from sai_dpo import _journal
-    from sai_dpo._selection_service import MAX_ROUND_STEP
-
+def test_a_round_ahead_of_the_service_clock_is_filed_on_the_clock_and_journaled_so(tmp_path):
+    """Issue 15, item 1: one hostile round must not break the clock or age every estimate for everyone.
+    A round ahead of the clock is filed at the clock's next round (a call moves the clock by at most
+    one round, as any new draw key does), and the journal holds the round it was filed at."""
     svc = _svc(tmp_path)
-    svc.draw("a", 4)
+    svc.draw("a", 4)  # round 0
     svc.report("b0", ["p1", "p2"], [1.0, 0.0], round=0)
-    before = _engine_state(svc)
-    segments = {p: p.stat().st_size for _n, p in _journal.list_segments(tmp_path)}
-    with pytest.raises(InvalidInputError, match="ahead of the service's clock"):
-        svc.draw("evil", 4, round=2**30 - 1)
-    with pytest.raises(InvalidInputError, match="ahead of the service's clock"):
-        svc.report("b1", ["p1"], [1.0], round=5000)
-    assert _same_state(before, _engine_state(svc))  # nothing aged, nothing counted
-    assert {p: p.stat().st_size for _n, p in _journal.list_segments(tmp_path)} == segments  # nothing journaled
+    svc.draw("evil", 4, round=2**30 - 1)
+    assert svc.round_of("evil") == 1  # not 2**30 - 1: the evidence of round 0 aged by one round only
+    svc.report("b1", ["p1"], [1.0], round=5000)  # a valid outcome, counted at the clock's next round
+    svc.draw("evil-2", 2, round=10**6)
+    assert svc.round_of("evil-2") == 2
     ids, _ = svc.draw("next", 4)  # every later caller still draws on the service's own clock
-    assert svc.round_of("next") == 1 and len(ids) == 4
-    svc.draw("jump", 2, round=1 + MAX_ROUND_STEP)  # a bounded step ahead is allowed
-    svc.report("b2", ["p3"], [1.0], round=2 + MAX_ROUND_STEP)  # a report may name the next round
+    assert svc.round_of("next") == 3 and len(ids) == 4
+    assert svc.stats()["rounds_filed_at_clock"] == 3 and svc.stats()["n_outcomes"] == 3
+    svc.draw("past", 2, round=1)  # a round behind the clock (another trainer's) is kept as given
+    assert svc.round_of("past") == 1
+    back = _svc(tmp_path)  # replayed from the journal at the rounds they were filed at
+    assert [back.round_of(k) for k in ("evil", "evil-2", "next", "past")] == [1, 2, 3, 1]
+    assert _same_state(_engine_state(back), _engine_state(svc))
 
 
 def test_an_id_with_a_nul_character_is_refused_not_counted_under_the_real_id():
