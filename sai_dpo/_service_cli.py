@@ -21,7 +21,8 @@ def register(sub) -> None:
     p.add_argument("--snapshot-every", type=int, default=100,
                    help="snapshot after this many reports (bounds restart time; the journal loses nothing)")
     p.add_argument("--snapshot-min-interval", type=float, default=5.0, metavar="SECONDS",
-                   help="with the journal, at most one periodic snapshot per this many seconds (default 5)")
+                   help="with the journal, at most one periodic snapshot per this many seconds (default 5; "
+                        "no effect with --no-journal)")
     p.add_argument("--no-journal", dest="journal", action="store_false",
                    help="no journal: a crash loses the reports since the last snapshot")
     p.add_argument("--no-journal-fsync", dest="journal_fsync", action="store_false",
@@ -109,6 +110,9 @@ def _serve(args) -> int:
     if args.http is not None:
         print(f"HTTP:                 http://{args.host}:{args.http}/stats"
               + (" (Authorization: Bearer <token>)" if token else ""))
+    if not args.journal and args.snapshot_min_interval != 5.0:
+        print("note: --snapshot-min-interval has no effect with --no-journal (snapshots are then the only record, "
+              "so they follow --snapshot-every alone)")
     changed = client.stats().get("config_changed_on_restore")
     if changed:
         print(f"note: resumed from {info['checkpoint_dir']} with other settings than it was saved with: {changed}")

@@ -204,3 +204,13 @@ def test_out_that_is_a_file_is_one_line(capsys, tmp_path, command):
     busy.write_text("")
     line = _fails(capsys, [*command, "--out", str(busy)])
     assert line == f"error: --out {busy} is an existing file, not a folder; pass a folder (new or existing)"
+
+
+@pytest.mark.parametrize("argv", [["--seconds", "3"], ["--seconds", "nan"], ["--rows", "0"], ["--pool", "10"]])
+def test_service_load_bench_refuses_settings_it_cannot_measure(argv, capsys):
+    """A newcomer's --seconds -1 ended in an IndexError from np.percentile (no draw was timed)."""
+    from eval.bench.service_load import main
+
+    with pytest.raises(SystemExit) as exc:
+        main(argv)
+    assert exc.value.code == 2 and "must be >=" in capsys.readouterr().err

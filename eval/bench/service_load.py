@@ -109,13 +109,19 @@ def _line(label: str, lat: list[float]) -> str:
 def main(argv=None) -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--pool", type=int, default=100_000, help="problems in the pool")
-    ap.add_argument("--seconds", type=float, default=20.0, help="seconds of report load per measurement")
+    ap.add_argument("--seconds", type=float, default=20.0,
+                    help="seconds of report load per measurement (>= 6; draws are timed for the last seconds - 4)")
     ap.add_argument("--reporters", type=int, default=4, help="reporting clients")
     ap.add_argument("--rows", type=int, default=1000, help="outcomes per report batch")
     ap.add_argument("--buffered", action="store_true", help="reporters use the buffered client.report, not report_now")
     ap.add_argument("--clients", choices=("processes", "tasks"), default="processes",
                     help="reporters as OS processes joined by address (default) or as Ray tasks")
     args = ap.parse_args(argv)
+    for flag, value, low in (("--seconds", args.seconds, 6.0), ("--pool", args.pool, 1000), ("--reporters", args.reporters, 1),
+                             ("--rows", args.rows, 1)):
+        if not value >= low:  # (NaN fails too)
+            ap.error(f"{flag} must be >= {low:g} (the draws are timed for --seconds minus 4 s, 512 at a time); "
+                     f"got {value}")
     import ray
 
     import sai_dpo.service as service

@@ -24,7 +24,7 @@ _MAX_FACT = 1000
 
 # The environment key that switches compiled expressions to exact rational evaluation.
 EXACT = "\x00exact"
-_MAX_EXACT_BITS = 200_000  # a power whose exact value needs more bits falls back to mpmath
+MAX_EXACT_BITS = 200_000  # a power whose exact value needs more bits falls back to mpmath
 
 
 class Unsupported(Exception):
@@ -58,7 +58,7 @@ def power(a, b):
         raise Unsupported("power too large")
     if isinstance(b, Fraction):  # exact mode: a rational power only for an integer exponent
         size = max(a.numerator.bit_length(), a.denominator.bit_length()) * abs(b)
-        if b.denominator != 1 or size > _MAX_EXACT_BITS:
+        if b.denominator != 1 or size > MAX_EXACT_BITS:
             raise Irrational
         return a ** int(b)
     if CTX.im(a) == 0 and CTX.im(b) == 0 and a < 0:

@@ -16,8 +16,19 @@ from functools import lru_cache
 
 from ._arith import CTX as _CTX
 from ._arith import EXACT as _EXACT
+from ._arith import (
+    MAX_EXACT_BITS,
+    Irrational,
+    Unsupported,
+    binom,
+    const,
+    fact,
+    mp_only,
+    power,
+    root,
+    round_to_int,
+)
 from ._arith import I as _I
-from ._arith import Irrational, Unsupported, binom, const, fact, mp_only, power, root, round_to_int
 from ._names import align_names, sample_points
 
 __all__ = ["Unsupported", "compile_expr", "fast_equation_equal", "fast_expr_equal"]
@@ -251,6 +262,8 @@ class _Parser:
             for i in range(int(a), int(b) + 1):
                 term = body({**env, var: Fraction(i) if exact else _CTX.mpf(i)})
                 total = total + term if is_sum else total * term
+                if exact and max(total.numerator.bit_length(), total.denominator.bit_length()) > MAX_EXACT_BITS:
+                    raise Irrational  # too big to carry exactly: evaluated again with mpmath
             return total
 
         return run

@@ -21,6 +21,8 @@ class Normalized:
     unit: str = ""  # canonical key of a known unit that was stripped ("cm", "m^2"), else ""
 
 
+# Zero-width space, joiners and the byte-order mark: invisible, never part of an answer.
+_ZERO_WIDTH = re.compile("[\u200b\u200c\u200d\u2060\ufeff]")
 _DELETE = (
     "\\displaystyle", "\\textstyle", "\\left", "\\right", "\\bigl", "\\bigr", "\\Bigl", "\\Bigr",
     "\\big", "\\Big", "\\!", "\\,", "\\;", "\\:", "\\quad", "\\qquad", "\\$", "\\limits",
@@ -259,7 +261,7 @@ _GLUED_OR = re.compile(r"(?<=[)\]}])\s*(?:or|and)\s*(?=[(\[{])")
 def normalize(answer: str) -> Normalized:
     """Return the canonical text of one bare answer (not a whole response)."""
     # Runs of whitespace are one space from the start: later patterns never see 2,000 spaces in a row.
-    s = _DOUBLED_BACKSLASH.sub(r"\\", _SPACES.sub(" ", answer))
+    s = _DOUBLED_BACKSLASH.sub(r"\\", _SPACES.sub(" ", _ZERO_WIDTH.sub("", answer)))
     s = _JOINED_SEGMENTS.sub(", ", s)
     s = _GLUED_OR.sub(", ", s)
     s = _unwrap_outer(s)

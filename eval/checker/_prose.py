@@ -204,7 +204,8 @@ def prose_answer(text: str, subject_equation: bool = False) -> str | None:
             parts, _end = _read_answer(part, cop.end())
             if parts:
                 return _joined(parts, found)
-    subject = _SUBJECT_EQUATION.match(masked) if subject_equation else None
+    negated = _negations(_main_clause(masked)) % 2  # "x = 2, y = 1 is not a solution" states no answer
+    subject = _SUBJECT_EQUATION.match(masked) if subject_equation and not negated else None
     if subject:  # a response's final sentence only: a gold sentence must state its value with a copula
         parts, _end = _read_answer(masked, subject.start("eq"))
         if parts:
@@ -240,7 +241,9 @@ _HEDGE = re.compile(
     r"\b(?:unclear|cannot\s+be\s+determined|can(?:no|')t\s+determine|undetermined|unknown|not\s+enough\s+information|"
     r"inconclusive|may\s+or\s+may\s+not|it\s+depends|depends\s+on|might|suggests?|suggesting|possibly|perhaps|"
     r"not\s+possible\s+to\s+(?:definitively\s+|certainly\s+)?(?:say|determine|tell|conclude)|"
-    r"can(?:no|')t\s+(?:definitively\s+|certainly\s+)?(?:say|tell|conclude))\b",
+    r"can(?:no|')t\s+(?:definitively\s+|certainly\s+)?(?:say|tell|conclude)|maybe|unsure|not\s+(?:sure|certain)|"
+    r"(?:don't|do\s+not|does\s+not|doesn't)\s+know|could\s+not\s+(?:determine|decide|find|conclude|tell)|"
+    r"not\s+possible\s+to\s+decide|without\s+more\s+information)\b",
     re.IGNORECASE,
 )
 # A method, not a result: "one must compute the values ... then subtract that n from 100".
@@ -264,7 +267,8 @@ _NEGATION = re.compile(
 # Negative words that negate nothing: "no matter how", "no more than 5", "not only", "whether or not";
 # "nor" continues a "neither" (counted once).
 _NOT_NEGATIONS = re.compile(
-    r"\b(?:no\s+matter|no\s+(?:more|less|fewer|later|sooner)\s+than|not\s+only|whether\s+or\s+not|nor)\b",
+    r"\b(?:no\s+matter|no\s+(?:more|less|fewer|later|sooner)\s+than|not\s+only|whether\s+or\s+not|nor|"
+    r"not\s+(?:false|untrue|incorrect|wrong))\b",
     re.IGNORECASE,
 )
 _STOPWORDS = frozenset(
@@ -312,6 +316,7 @@ def stance(text: str) -> str | None:
     # clause, no condition or alternatives ("if", "either ... or"), and no word that turns or weakens it
     # ("false", "counterexample", "fails", "only", "but", "likely").
     clause = _main_clause(_LEADING_CLAUSE.sub("", sentence, count=1))
+    clause = _BUT.split(clause)[-1]  # "This is not an easy problem, but the answer exists": the claim after "but"
     conjuncts = _CONJUNCT.split(clause)
     if any(_negations(c) % 2 for c in conjuncts[:1]) or _negations(clause) % 2:
         return "no"
@@ -333,6 +338,7 @@ _NOT_AFFIRMATIVE = re.compile(
 )
 # ... and in its main clause: "possible for n = 4 but ...", "holds only for n = 1".
 _NOT_AFFIRMATIVE_CLAUSE = re.compile(r"\b(?:only|but|however|although|though|except|unless)\b", re.IGNORECASE)
+_BUT = re.compile(r",\s*but\s+", re.IGNORECASE)
 # An answer that is only True or False (a box, an answer line): yes or no.
 _TRUE_FALSE = re.compile(r"^[\s$*(]*(?:\\(?:text|textbf|mathrm|boxed)\s*\{\s*)*(true|false)\s*\}*[\s$*.)]*$", re.IGNORECASE)
 
@@ -506,13 +512,14 @@ _EVERY = re.compile(
     re.IGNORECASE,
 )
 # A range on "for all n" that covers everything asked about: none, "n >= 1", "n > 0", "n in the set".
-_WHOLE_RANGE = re.compile(r"^(?:[a-z]|[a-z]\s*(?:\\ge|\\geq|>=|≥)\s*1|[a-z]\s*>\s*0|[a-z]\s*\\in\s*.*)$", re.IGNORECASE)
+_WHOLE_RANGE = re.compile(r"^(?:[a-z]|[a-z]\s*(?:\\ge|\\geq|>=|≥)\s*1|[a-z]\s*>\s*0)$", re.IGNORECASE)
 
 
 # What may follow "for all n" and narrow it: a bound ("\\geq 2"), or "with", "such that", "between", ...
 _BOUND = re.compile(r"\s*(\\geq?|\\leq?|>=|<=|≥|≤|>|<)\s*(-?\d+)?")
-_NARROWER = re.compile(r"\s*(?:\ue000\d+\ue001\s*)?(?:with|such\s+that|satisfying|where|between|from|up\s+to|less|greater|"
-                       r"smaller|larger|below|above|divisible|dividing|congruent)\b", re.IGNORECASE)
+_NARROWER = re.compile(r"\s*(?:\ue000\d+\ue001\s*)?(?:(?:with|such\s+that|satisfying|where|between|from|up\s+to|less|greater|"
+                       r"smaller|larger|below|above|divisible|dividing|congruent)\b|in\s+(?!the\s+(?:given\s+)?set\b))",
+                       re.IGNORECASE)
 
 
 def _gold_noun_matches(noun: str | None, want: str | None) -> bool:
@@ -524,16 +531,23 @@ def _gold_noun_matches(noun: str | None, want: str | None) -> bool:
     return a == b or (min(len(a), len(b)) >= 5 and (a.startswith(b) or b.startswith(a)))
 
 
+# A count that is denied, or a bound or an estimate rather than a count ("at most" and "at least" state
+# the answer to a maximum or minimum question and are kept).
+_DENIED = re.compile(r"\b(?:fails?|failed|false|untrue|wrong|incorrect|all\s+but)\b", re.IGNORECASE)
+_APPROXIMATE = re.compile(r"\b(?:about|approximately|roughly|nearly|almost|around|over|under|more\s+than|fewer\s+than|"
+                          r"less\s+than|up\s+to|no\s+more\s+than|no\s+fewer\s+than|no\s+less\s+than|"
+                          r"upwards\s+of|some)\s+$", re.IGNORECASE)
 # "a total of 10 handshakes", "4 solutions in total": the count the sentence totals up is its count.
 _TOTAL = re.compile(r"total\s+of\s+$", re.IGNORECASE)
 _IN_TOTAL = re.compile(r"\s+(?:in\s+total|altogether|in\s+all)\b", re.IGNORECASE)
 
 
 def stated_count(text: str, noun: str | None = None) -> str | None:
-    """The count a response's final sentence states (as digits), or None: its first number that counts
-    something ("For 999 values of ...", "two of the three inequalities"), in its main clause, not one that
-    names what is counted over ("Among the 12 numbers, ..."), when the sentence is not hedged and restricts
-    nothing ("except", "if"). With ``noun`` (the gold's plural noun), the count must be of that noun.
+    """The count a response's final sentence states (as digits): its first number that counts something
+    ("For 999 values of ...", "two of the three inequalities"), in its main clause, not one that names what
+    is counted over ("Among the 12 numbers, ..."); with ``noun`` (the gold's noun), a count of that noun.
+    None when the sentence states no count; "" when its count is not a plain answer: negated, denied,
+    restricted, approximate, or not the part after its conclusion marker.
 
     >>> stated_count("The inequality holds for 99 values of n in the set {1, 2, ..., 100}.")
     '99'
@@ -543,14 +557,20 @@ def stated_count(text: str, noun: str | None = None) -> str | None:
         return None
     masked, _found = _mask(sentence)
     clause = _main_clause(masked)
-    if _RESTRICTED.search(clause):
-        return None
     counts = [m for m in _COUNT.finditer(clause) if not _NOT_A_COUNT.search(clause[: m.start()])
               or _TOTAL.search(clause[: m.start()])]
+    if not counts:
+        return None
+    if _RESTRICTED.search(clause) or _negations(clause) % 2 or _DENIED.search(clause) or _BUT.search(clause):
+        return ""  # "does not hold for 99 values", "fails for 99 values", "all but 99 values"
+    if any(_APPROXIMATE.search(clause[: m.start()]) for m in counts):
+        return ""  # "about 99 values", "more than 99 values": not a count
     totals = [m for m in counts if _TOTAL.search(clause[: m.start()]) or _IN_TOTAL.match(clause, m.end())]
     # The count after the last conclusion marker ("..., so at most one of them can be true") wins.
     cuts = [c.start() for c in _CONCLUSION.finditer(clause)]
     last = [m for m in counts if cuts and m.start() > cuts[-1]]
+    if cuts and not last and not totals:
+        return ""  # "..., so all three can be true": the conclusion states no count
     pick = (totals or last or counts or [None])[0]
     if pick is None or not _gold_noun_matches(pick.group("of") or pick.group("noun"), noun):
         return None

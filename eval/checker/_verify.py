@@ -109,12 +109,9 @@ def _candidates(gold, pred, choices):
         value = equation_value(pn.text)  # "m+n=17" answers the gold "17"
         if value is not None:
             pairs.append((gnode, parse_structure(value)))
-    residue = _CONGRUENCE.match(pn.text)
-    if residue and "\\equiv" not in gn.text:  # "3^{105}+4^{105} \equiv 2 \pmod{11}" answers the gold "2"
-        r, m = residue.group(1).strip(), residue.group("m") or residue.group("m2")
-        pairs.append((gnode, parse_structure(r)))
-        if m and re.fullmatch(r"-?\d{1,18}", r) and 0 < int(m) < 10**18:  # "\equiv -1 \pmod{7}" is 6
-            pairs.append((gnode, parse_structure(str(int(r) % int(m)))))
+    residue = _congruence_residue(pn.text)
+    if residue is not None and "\\equiv" not in gn.text and "≡" not in gn.text:
+        pairs.append((gnode, parse_structure(residue)))  # "3^{105}+4^{105} \equiv 2 \pmod{11}" answers "2"
     sides = split_top(pn.text, "=")
     if len(sides) == 2 and len(split_top(gn.text, "=")) == 1 and sides[0].replace(" ", "") == gn.text.replace(" ", ""):
         # "C(n, 4) = \frac{n!}{4!(n-4)!}": the gold restated, then a form of it that must equal it.
@@ -149,8 +146,27 @@ def _candidates(gold, pred, choices):
 
 
 _NUMBER_OF = re.compile(r"\b(?:number|count)\s+of\b", re.IGNORECASE)
-# "E \equiv r \pmod{m}", "E \equiv r (mod m)": the residue r is the value stated.
-_CONGRUENCE = re.compile(r"^[^=<>]+?\\equiv\s*([^=<>]+?)\s*(?:\\pmod\s*\{\s*(?P<m>\d+)?[^{}]*\}|\\pmod\s*(?P<m2>\d+)|\(\s*\\?(?:mod|bmod)\s*[^()]*\))\s*\.?$")
+# "E \equiv r \pmod{m}", "E \equiv r (mod m)", "E ≡ r mod m": the residue r is the value stated.
+_CONGRUENCE = re.compile(
+    r"^(?P<lhs>[^=<>]+?)(?:\\equiv|≡)\s*(?P<r>[^=<>]+?)\s*(?:\\pmod\s*\{\s*(?P<m1>\d+)?[^{}]*\}|\\pmod\s*(?P<m2>\d+)"
+    r"|\\b?mod\s*\{?\s*(?P<m3>\d+)?[^{}]*\}?|\(\s*\\?b?mod\s*(?P<m4>\d+)?[^()]*\)|(?<![A-Za-z\\])mod\s*(?P<m5>\d+))\s*\.?$"
+)
+
+
+def _congruence_residue(text: str) -> str | None:
+    """The value a congruence states: ``r`` of ``E \\equiv r \\pmod{m}`` when 0 <= r < m (or m is not a
+    number), else r reduced mod m (``\\equiv -1 \\pmod{7}`` states 6); None for no congruence, a negated
+    one (``\\not\\equiv``) or a modulus below 2."""
+    m = _CONGRUENCE.match(text)
+    if m is None or m.group("lhs").rstrip().endswith("\\not") or "\\nequiv" in text or "≢" in text:
+        return None
+    r = m.group("r").strip()
+    modulus = next((m.group(g) for g in ("m1", "m2", "m3", "m4", "m5") if m.group(g)), None)
+    if modulus is None or not re.fullmatch(r"-?\d{1,18}", r) or len(modulus) > 18:
+        return r
+    if int(modulus) < 2:
+        return None
+    return str(int(r) % int(modulus))
 
 
 def _by_name(text: str) -> dict[str, str] | None:
@@ -194,6 +210,14 @@ def _solutions(text: str) -> list[dict[str, str]] | None:
     """Named solutions in a normalized answer: "x=1,y=1,x=3,y=2" (a repeated name starts the next one),
     "(x=1,y=2),(x=2,y=1)", "(x,y)=(1, 2),(x,y)=(2, 1)"; None unless every part names values and every
     solution names the same unknowns."""
+    listed = _NAMED_TUPLES.match(text)  # "(x,y)=(1, 2),(2, 1)", "(x,y)\\in\\{(1,2),(2,1)\\}"
+    if listed and NAME_TUPLE.match(listed.group("names").replace(" ", "")):
+        names = [n.strip() for n in split_top(listed.group("names")[1:-1], ",")]
+        tuples = [t.strip() for t in split_top(listed.group("rest"), ",")]
+        if all(t.startswith("(") and t.endswith(")") for t in tuples):
+            values = [split_top(t[1:-1], ",") for t in tuples]
+            if all(len(v) == len(names) for v in values):
+                return [{n: x.strip() for n, x in zip(names, v, strict=True)} for v in values]
     out: list[dict[str, str]] = []
     current: dict[str, str] = {}
     for part in (p.strip() for chunk in split_top(text, ";") for p in split_top(chunk, ",")):
@@ -216,6 +240,9 @@ def _solutions(text: str) -> list[dict[str, str]] | None:
     if current:
         out.append(current)
     return out if out and all(sol.keys() == out[0].keys() for sol in out) else None
+
+
+_NAMED_TUPLES = re.compile(r"^(?P<names>\([^()=]*\))\s*(?:=|\\in)\s*(?:\\\{)?(?P<rest>\(.*\))(?:\\\})?$")
 
 
 def _solution_sets_equal(gold: str, pred: str) -> bool | None:
@@ -494,6 +521,8 @@ def _screen_unsafe(gold, prediction, choices) -> tuple[Verdict | None, tuple]:
         # A gold that counts: the count a closing sentence states ("holds for 99 values of n in {1, ..., 100}")
         # is its answer, not the sentence's other numbers; "for all n" answers a gold noted "all of them".
         counted = stated_count(prediction, spec.noun or None)
+        if counted == "":
+            return Verdict("unparseable_pred", "the count is negated, restricted, approximate or hedged"), ()
         if counted is not None:
             p = counted
         elif spec.every and states_every(prediction):

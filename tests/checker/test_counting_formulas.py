@@ -73,3 +73,16 @@ def test_finite_sums_and_products_are_evaluated_term_by_term(gold, pred, expecte
 def test_long_or_nested_sums_go_to_the_time_limited_worker(pred):
     with pytest.raises(Unsupported):
         _fast("5", pred)
+
+
+def test_an_exact_product_too_big_to_carry_falls_back_to_mpmath():
+    """A newcomer found \\prod_{i=1}^{1000} 999^{999} ran 54 s in the caller's thread (each term was bounded,
+    the running product was not): exact evaluation now stops at the size limit and mpmath takes over."""
+    from eval.checker._arith import EXACT, Irrational
+    from eval.checker._evaluate import compile_expr
+
+    fn, _names, _inexact = compile_expr(r"\prod_{i=1}^{1000}999^{999}")
+    with pytest.raises(Irrational):
+        fn({EXACT: True})
+    assert fn({}) > 10**10000  # the mpmath value
+    assert not verify("1", r"\prod_{i=1}^{1000} 999^{999}", timeout=0.5)

@@ -259,12 +259,44 @@ COUNTS_REVIEW = [
     ("a=1, b=1 and a=3, b=2", "(a, b) = (1, 1), (a, b) = (2, 3)", False, "a solution with its values swapped"),
 ]
 
+# A newcomer's trial of the rules above: each row failed on their first version.
+NEWCOMER = [
+    ("No", "I am not sure.", False, "a refusal is no answer"),
+    ("No", "I don't know.", False, "a refusal is no answer"),
+    ("No", "Thus I could not determine the answer.", False, "a refusal is no answer"),
+    ("No", "It is not possible to decide without more information.", False, "a refusal is no answer"),
+    ("No", "This is not an easy problem, but the answer exists.", False, "the claim after 'but' is no 'no'"),
+    ("No", "It is not false that the sequence can be extended.", False, "'not false' is no negation"),
+    ("99 values", "It does not hold for 99 values of n.", False, "a negated count"),
+    ("99 values", "It holds for all but 99 values of n.", False, "'all but 99' is not 99"),
+    ("99 values", "It fails for 99 values of n.", False, "a denied count"),
+    ("99 values", "It holds for about 99 values of n.", False, "an estimate is not a count"),
+    ("99 values", "It holds for no more than 99 values of n.", False, "a bound is not a count"),
+    ("99 values", "It holds for 99 values, or maybe 98 values of n.", False, "a hedge"),
+    ("99 values", "It holds for 99 values of n.", True, "the plain count"),
+    ("2 inequalities", "So, not two of the three inequalities can be true.", False, "a negated count"),
+    ("2 inequalities", "At most two of the three inequalities can be false, so all three can be true.", False,
+     "the conclusion after 'so' states no count"),
+    ("100 (i.e., all values)", "So the statement holds for all n in {1, ..., 50}.", False, "a narrower set"),
+    ("6", r"$N \not\equiv 6 \pmod{7}$", False, "a negated congruence"),
+    ("6", r"$N \equiv 6 \pmod{1}$", False, "a modulus below 2"),
+    ("6", r"$N \equiv 6 \pmod{5}$", False, "6 is 1 modulo 5"),
+    ("6", r"$N \equiv 6 \mod 7$", True, "\\mod as well as \\pmod"),
+    ("6", "N ≡ 6 (mod 7)", True, "the unicode congruence sign and (mod m)"),
+    ("6", r"$N \equiv -1 (mod 7)$", True, "a residue reduced modulo m"),
+    ("x=2, y=1", "x = 2, y = 1 is not a solution", False, "a negated sentence states no answer"),
+    ("(x=1, y=2) and (x=2, y=1)", "(x, y) = (1, 2), (2, 1)", True, "one name tuple, several value tuples"),
+    ("(x=1, y=2) and (x=2, y=1)", r"$(x, y) \in \{(1,2),(2,1)\}$", True, "a set of value tuples"),
+    ("(x=1, y=2) and (x=2, y=1)", "(x, y) = (1, 2), (3, 1)", False, "one tuple differs"),
+    ("5", "5\u200b", True, "a zero-width space is invisible"),
+]
+
 
 TABLES = {
     "prose": PROSE, "plain_math": PLAIN_MATH, "multi_part": MULTI_PART, "relations": RELATIONS,
     "worded": WORDED, "noted_golds": NOTED_GOLDS, "letters": LETTERS, "languages": LANGUAGES,
     "prose_more": PROSE_MORE, "none_golds": NONE_GOLDS, "counts_and_names": COUNTS_AND_NAMES,
-    "counts_review": COUNTS_REVIEW,
+    "counts_review": COUNTS_REVIEW, "newcomer": NEWCOMER,
 }
 ROWS = [(name, *row) for name, table in TABLES.items() for row in table]
 
