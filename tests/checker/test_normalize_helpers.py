@@ -111,3 +111,9 @@ def test_unwrap_commands(text, unwrapped, why):
     from eval.checker._normalize import _unwrap_commands
 
     assert _unwrap_commands(text) == unwrapped, why
+
+
+@pytest.mark.parametrize("text", ["5\u200b", "\ufeff5", "5\u200c", "\u20605\u200d"], ids=["zwsp", "bom", "zwnj", "wj-zwj"])
+def test_zero_width_characters_are_dropped(text):
+    """Invisible characters a model or a copy-paste leaves: never part of an answer."""
+    assert normalize(text).text == "5"
