@@ -116,10 +116,7 @@ def second_heldout(rows: list[dict], corpus: list[dict], per_cell: int = SECOND_
     in it and no development problem was seen while the checker was tuned; its golds were seen once,
     when the first held-out split's errors were read."""
     held_problems = {r["problem_id"] for r in corpus if r["split"] == "heldout"}
-    seen = {(r["problem_id"], r["model"], r["prompt"]) for r in corpus}
-    fresh = [r for r in rows if r["problem_id"] in held_problems
-             and (r["problem_id"], r["model"], r["prompt"]) not in seen]
-    return sample(fresh, per_cell=per_cell, seed=_SEED + "/heldout2")
+    return sample(_unread(rows, corpus, held_problems), per_cell=per_cell, seed=_SEED + "/heldout2")
 
 
 def third_heldout(rows: list[dict], corpus: list[dict], per_cell: int = SECOND_PER_CELL) -> list[dict]:
@@ -127,9 +124,15 @@ def third_heldout(rows: list[dict], corpus: list[dict], per_cell: int = SECOND_P
     labelled or read before, of any problem. Its golds were all seen while the checker was tuned (every
     problem is in an earlier split); its responses were not, so it measures how the checker reads answers
     it has never seen, not golds it has never seen."""
+    return sample(_unread(rows, corpus), per_cell=per_cell, seed=_SEED + "/heldout3")
+
+
+def _unread(rows: list[dict], corpus: list[dict], problems: set | None = None) -> list[dict]:
+    """Candidate rows whose conversation (problem, model, prompt style) no corpus row holds, of
+    ``problems`` only when given."""
     seen = {(r["problem_id"], r["model"], r["prompt"]) for r in corpus}
-    fresh = [r for r in rows if (r["problem_id"], r["model"], r["prompt"]) not in seen]
-    return sample(fresh, per_cell=per_cell, seed=_SEED + "/heldout3")
+    return [r for r in rows if (problems is None or r["problem_id"] in problems)
+            and (r["problem_id"], r["model"], r["prompt"]) not in seen]
 
 
 def _read(path: str) -> list[dict]:

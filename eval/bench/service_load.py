@@ -135,13 +135,13 @@ def main(argv=None) -> None:
         print(f"pool {args.pool:,} problems; {args.reporters} reporting {args.clients} x "
               f"{'buffered report() calls' if args.buffered else 'report_now batches'} of {args.rows:,}; "
               f"journal fsync per report; {os.cpu_count()} CPUs")
+        default_env = service.SERVICE_RUNTIME_ENV
         if args.clients == "processes":
-            default_env = service.SERVICE_RUNTIME_ENV
             runs = [("load", default_env, "draw(512) under load, service at niceness 0"),
                     ("load-nice15", None, "baseline: service at Ray's worker niceness 15")]
         else:
-            runs = [("load", service.SERVICE_RUNTIME_ENV, f"draw(512) under load, '{service.DRAW_GROUP}' group"),
-                    ("load", service.SERVICE_RUNTIME_ENV, "baseline: draw(512) under load, default queue")]
+            runs = [("load", default_env, f"draw(512) under load, '{service.DRAW_GROUP}' group"),
+                    ("load", default_env, "baseline: draw(512) under load, default queue")]
         sent, clients = 0, {}
         for i, (name, runtime_env, label) in enumerate(runs):
             if name not in clients:
@@ -150,7 +150,7 @@ def main(argv=None) -> None:
                     clients[name] = service.launch(str(path), SelectionConfig(seed=0), name=name, namespace=NS,
                                                    checkpoint_dir=tmp / f"ck-{name}", validate=False)
                 finally:
-                    service.SERVICE_RUNTIME_ENV = default_env if args.clients == "processes" else runtime_env
+                    service.SERVICE_RUNTIME_ENV = default_env
                 idle = _draws(clients[name].actor, min(args.seconds, 5.0), f"idle-{name}", service.DRAW_GROUP)
                 print(_line(f"draw(512), no reports flowing ({name})", idle))
             group = service.DRAW_GROUP if args.clients == "processes" or i == 0 else None

@@ -317,10 +317,10 @@ def stance(text: str) -> str | None:
     # ("false", "counterexample", "fails", "only", "but", "likely").
     clause = _main_clause(_LEADING_CLAUSE.sub("", sentence, count=1))
     clause = _BUT.split(clause)[-1]  # "This is not an easy problem, but the answer exists": the claim after "but"
-    conjuncts = _CONJUNCT.split(clause)
-    if any(_negations(c) % 2 for c in conjuncts[:1]) or _negations(clause) % 2:
+    negations = _negations(clause)
+    if negations % 2 or _negations(_CONJUNCT.split(clause, maxsplit=1)[0]) % 2:
         return "no"
-    if (_negations(clause) or _ALTERNATIVES.search(clause) or _NOT_AFFIRMATIVE.search(sentence)
+    if (negations or _ALTERNATIVES.search(clause) or _NOT_AFFIRMATIVE.search(sentence)
             or _NOT_AFFIRMATIVE_CLAUSE.search(clause) or _METHOD.search(clause)
             or sentence.rstrip().endswith("?") or len(_WORDS.findall(sentence)) < 4
             or sentence != _last_sentence(text)):

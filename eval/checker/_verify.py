@@ -92,7 +92,7 @@ def _degree_variant(norm: Normalized) -> Node:
 def _candidates(gold, pred, choices):
     """(gold, pred) pairs that count as a match: letters vs choice values, percent vs fraction."""
     (gn, gnode), (pn, pnode) = gold, pred
-    named = _by_name(_spread_tuple(gn.text) or gn.text), _by_name(_spread_tuple(pn.text) or pn.text)
+    named = _named_values(gn.text), _named_values(pn.text)
     if named[0] and named[1] and named[0].keys() == named[1].keys():
         # "x=2, y=1" against "y = 1, x = 2" or "(x, y) = (2, 1)": each name's value against the same name's
         # (never "x = 1, y = 2": the names are not renamed to fit, as one unknown's would be).
@@ -183,14 +183,18 @@ def _by_name(text: str) -> dict[str, str] | None:
     return out if len(out) == len(parts) else None
 
 
+def _named_values(text: str) -> dict[str, str] | None:
+    """``{name: value}`` of "x = 2, y = 1" or "(x, y) = (2, 1)"; None for anything else."""
+    return _by_name(_spread_tuple(text) or text)
+
+
 _ALTERNATIVES = ("incorrect", "the response gives a name two values (alternatives); the gold gives one")
 
 
 def _alternative_assignments(gold: str, pred: str) -> bool:
     """``x = 2, y = 1 \\text{ or } x = 1, y = 2`` against ``x=2, y=1``: the gold gives each name one value,
     the prediction gives some name two different values."""
-    g = _by_name(_spread_tuple(_prepare(gold)[0].text) or _prepare(gold)[0].text)
-    if g is None:
+    if _named_values(_prepare(gold)[0].text) is None:
         return False
     seen: dict[str, str] = {}
     for part in split_top(_OR_WORD.sub(",", _prepare(pred)[0].text), ","):
@@ -248,6 +252,8 @@ _NAMED_TUPLES = re.compile(r"^(?P<names>\([^()=]*\))\s*(?:=|\\in)\s*(?:\\\{)?(?P
 def _solution_sets_equal(gold: str, pred: str) -> bool | None:
     """Whether two lists of named solutions (at least one side with two or more) are the same set: every
     solution matched once, none missing, none extra. None when the path does not apply or a value needs sympy."""
+    if "=" not in gold or "=" not in pred and "\\in" not in pred:
+        return None  # no names on a side: nothing to compare name by name
     gs, ps = _solutions(gold), _solutions(pred)
     if not gs or not ps or max(len(gs), len(ps)) < 2 or gs[0].keys() != ps[0].keys():
         return None
@@ -365,15 +371,9 @@ def _letter_disagrees(pred: str, choices, scalar_eq) -> bool:
 def _worker_one(gold: str, pred: str, choices) -> tuple[str, str]:
     from ._symbolic import Unparseable, sympy_scalar_equal
 
-    if _names_differ(gold, pred):
-        return _DIFFERENT_NAMES
-    if _factored_differently(gold, pred):
-        return _NOT_FACTORED
-    if _alternative_assignments(gold, pred):
-        return _ALTERNATIVES
-    sets = _solution_sets_equal(_prepare(gold)[0].text, _prepare(pred)[0].text)
-    if sets is not None:
-        return ("correct", "the same solutions") if sets else ("incorrect", "other solutions (one missing, extra or different)")
+    structural = _structural_verdict(gold, pred)
+    if structural is not None:
+        return structural
     try:
         if _letter_disagrees(pred, choices, sympy_scalar_equal):
             return _DISAGREE
@@ -441,8 +441,10 @@ def _factor_count(text: str) -> int:
     return sum(powers) + bool(re.match(r"^-?\d*[A-Za-z](?=\()", text))
 
 
-def _fast(gold: str, pred: str, choices) -> tuple[str, str] | None:
-    """In-process decision; None when sympy is needed (no pair matched here and some pair was undecided)."""
+def _structural_verdict(gold: str, pred: str) -> tuple[str, str] | None:
+    """What the answers' structure decides before any value is compared (the same in-process and in the
+    sympy worker): names that differ, a factorization not matched factor for factor, alternatives for a
+    named value, named solution sets."""
     if _names_differ(gold, pred):
         return _DIFFERENT_NAMES
     if _factored_differently(gold, pred):
@@ -452,6 +454,14 @@ def _fast(gold: str, pred: str, choices) -> tuple[str, str] | None:
     sets = _solution_sets_equal(_prepare(gold)[0].text, _prepare(pred)[0].text)
     if sets is not None:
         return ("correct", "the same solutions") if sets else ("incorrect", "other solutions (one missing, extra or different)")
+    return None
+
+
+def _fast(gold: str, pred: str, choices) -> tuple[str, str] | None:
+    """In-process decision; None when sympy is needed (no pair matched here and some pair was undecided)."""
+    structural = _structural_verdict(gold, pred)
+    if structural is not None:
+        return structural
     g_unit, p_unit = _prepare(gold)[0].unit, _prepare(pred)[0].unit
     if g_unit and p_unit and g_unit != p_unit:
         return "incorrect", f"different units ({p_unit} vs {g_unit})"
