@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from ._prose import final_sentence, prose_answer, stance, stated_clause
+from ._units import PLAIN_UNIT
 
 __all__ = ["extract", "find_boxed", "boxed_answer", "letter_answer", "MAX_ANSWER_CHARS"]
 
@@ -19,7 +20,9 @@ _MAX_BRACED = 20_000
 
 _BOX_COMMANDS = ("\\boxed", "\\fbox")
 _ANSWER_IS = re.compile(
-    r"(?:final\s+answer|the\s+answer|answer)(?:\s+(?:choice|option))?[*_}]*\s*(?:is|:|=)\s*[:*_}\s]*(.+?)\s*(?:$|\n)",
+    r"(?:(?:final\s+answer|the\s+answer|answer)(?:\s+(?:choice|option))?[*_}]*\s*(?:is|:|=)"
+    # "Answer:" in other languages: French, Spanish, Portuguese, Italian, German, Russian, Chinese, Japanese
+    r"|(?:r[ée]ponse|respuesta|resposta|risposta|antwort|ответ|答案|解答)[*_}]*\s*[:：])\s*[:*_}\s]*(.+?)\s*(?:$|\n)",
     re.IGNORECASE,
 )
 _LETTER = re.compile(r"(?<![A-Za-z\\])\(?([A-E])\)(?![A-Za-z])|\b(?:option|choice)\s*\(?([A-E])\b")
@@ -54,6 +57,24 @@ _ASIDE = re.compile(r"\s+\([A-Za-z]{3,}[^()]*\)\s*$")
 _PROSE_START = re.compile(r"^[A-Za-z]{3,}\s|^[A-Za-z]+\s+[A-Za-z]{2,}\s")
 # Markdown emphasis around an answer or a label: **42**, __42__, *42*.
 _EMPHASIS = "*_"
+
+
+_ANSWER_TAG = re.compile(r"<answer>(.*?)(?:</answer>|$)", re.S | re.I)
+
+
+def final_part(text: str) -> str:
+    """The part of a response that holds its final answer: what follows the last ``</think>`` (boxes
+    while thinking are drafts), and within it the last ``<answer>...</answer>`` when there is one (an
+    unclosed ``<answer>`` runs to the end). A response that is all thinking is read whole."""
+    head, sep, after = text.rpartition("</think>")
+    if sep and after.strip():
+        text = after
+    if "<answer>" in text[-_MAX_BRACED:].lower():
+        tags = [m.group(1).strip() for m in _ANSWER_TAG.finditer(text[-_MAX_BRACED:])]
+        tags = [t for t in tags if t]
+        if tags:
+            return tags[-1]
+    return text
 
 
 def _braced(text: str, start: int) -> tuple[str, int] | None:
@@ -164,6 +185,10 @@ def _answer_line(tail: str) -> str | None:
         stated = prose_answer(_SENTENCE_END.split(ans, maxsplit=1)[0])
         if stated is not None:
             return stated
+    if _other_script(ans):  # "答案：每份应该是 (\\frac{2}{5}) 吨。": the one piece of maths in the sentence
+        pieces = {p.strip(" ()$.,") for p in _OTHER_SCRIPT_RUN.split(ans) if re.search(r"[\d\\]", p)}
+        if len(pieces) == 1:
+            return pieces.pop() or None
     math = _INLINE_MATH.search(ans)
     if math:
         ans = math.group(1) or math.group(2)
@@ -202,7 +227,7 @@ def extract(text: str, *, choices=None, last_number: bool = True, gold=None) -> 
     ``letter_answer``); other golds read the response as below.
 
     Only the text after a closing ``</think>`` counts when there is any (boxes while thinking are
-    drafts). Order: the last ``\\boxed{}``/``\\fbox{}``; else a GSM8K-style ``#### 42`` line; else an
+    drafts), and of it the last ``<answer>...</answer>`` when there is one (``final_part``). Order: the last ``\\boxed{}``/``\\fbox{}``; else a GSM8K-style ``#### 42`` line; else an
     "answer is ..." / "Answer: ..." line (markdown bold, a repeated label, a trailing sentence or aside
     removed); else, when ``choices`` is given (multiple choice), the last option letter like ``(C)``;
     else, if ``last_number``, the last number in the text.
@@ -216,10 +241,7 @@ def extract(text: str, *, choices=None, last_number: bool = True, gold=None) -> 
         hinted = _hinted(text, str(gold), choices)
         if hinted is not None:
             return hinted
-    # A reasoning model's final answer follows its thinking: boxes inside <think> are drafts.
-    head, sep, after = text.rpartition("</think>")
-    if sep and after.strip():
-        text = after
+    text = final_part(text)
     boxed = boxed_answer(text)
     if boxed is not None:
         late = _late_answer_line(text)
@@ -249,8 +271,9 @@ def extract(text: str, *, choices=None, last_number: bool = True, gold=None) -> 
         segment = _ONE_SEGMENT.match(stripped)
         if segment:  # the whole response is one "$...$": its content is the answer
             return next(g for g in segment.groups() if g is not None).strip() or None
-        if _SINGLE_WORD.match(stripped) or _looks_bare(stripped):
-            # A bare answer such as "3\sqrt{2}" or "(1, 2]": return it whole (callers bound its length).
+        if _SINGLE_WORD.match(stripped) or _looks_bare(stripped) or _looks_bare(PLAIN_UNIT.sub("", stripped)):
+            # A bare answer such as "3\sqrt{2}", "(1, 2]" or "3\pi units": return it whole (callers bound
+            # its length; normalization strips the unit).
             return stripped.strip("$").strip() or None
     # A closing sentence: "There are 144 ways ...", "The sum is given by (n^2 - 3n) / 2."
     stated = prose_answer(tail, subject_equation=True)
@@ -293,8 +316,7 @@ def _hinted(text: str, gold: str, choices) -> str | None:
     """What a response says for a gold of a worded type: its yes/no stance, or its option letter."""
     from ._gold import read_gold  # stage 0 reads the gold; imported here to keep stage 1 first
 
-    head, sep, after = text.rpartition("</think>")
-    text = after if sep and after.strip() else text
+    text = final_part(text)
     if len(gold) <= 40 and read_gold(gold).kind == "yesno":
         return stance(boxed_answer(text) or text)
     m = gold_letter(gold, choices)
@@ -326,6 +348,10 @@ def _states_in_words(sentence: str) -> bool:
 def _other_script(text: str) -> bool:
     """Letters of a script other than Latin or Greek (Chinese, Arabic, Devanagari...): prose."""
     return any(ch.isalpha() and ord(ch) > 0x24F and not 0x370 <= ord(ch) <= 0x3FF for ch in text)
+
+
+# A run of letters of another script (with its full-width punctuation): what separates maths in such prose.
+_OTHER_SCRIPT_RUN = re.compile(r"[^\x00-\u024f\u0370-\u03ff]+")
 
 
 def _looks_bare(text: str) -> bool:
@@ -373,8 +399,10 @@ def letter_answer(text: str, letters: str = "ABCDE") -> tuple[str | None, bool]:
     """
     if not isinstance(text, str):
         return None, False
-    head, sep, after = text.rpartition("</think>")
-    text = after if sep and after.strip() else text
+    text = final_part(text)
+    lone = _LONE_LETTER.match(text)
+    if lone and lone.group(2).upper() in letters:
+        return lone.group(2).upper(), False  # the whole answer is one letter, in either case: "c", "(b)."
     tail = text[-_TAIL_CHARS:]
     lines = list(_ANSWER_IS.finditer(tail))
     last_box = max(tail.rfind(cmd) for cmd in _BOX_COMMANDS)
@@ -402,6 +430,8 @@ def letter_answer(text: str, letters: str = "ABCDE") -> tuple[str | None, bool]:
     return (lead.group(1), False) if lead and lead.group(1) in letters else (None, False)
 
 
+# A response that is one option letter and nothing else, in either case.
+_LONE_LETTER = re.compile(r"^\s*(\\boxed\{)?\$?\(?([A-Ja-j])\)?\$?(?(1)\})\.?\s*$")
 # Where a sentence concludes: "..., so E", "..., leaving E", "hence D".
 _LETTER_CONCLUSION = re.compile(r"\b(?:so|thus|hence|therefore|leaving|leaves|which\s+leaves|answer)\b", re.I)
 # A letter ruled out by what follows it: "D is not correct", "B fails", "C is too small".

@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 
 from ._extract import find_boxed
-from ._units import unit_key
+from ._units import GLUED_UNIT, PLAIN_UNIT, unit_key
 
 __all__ = ["Normalized", "normalize"]
 
@@ -50,12 +50,6 @@ def _repeating(m: re.Match) -> str:
     return f"\\frac{{{a}}}{{{b}}}"
 
 
-_UNIT_WORDS = (
-    r"units?|square\s+units|sq\.?\s*units|cm|mm|km|m|meters?|metres?|centimeters?|kilometers?|"
-    r"inches|inch|in|feet|foot|ft|yards?|miles?|mi|mph|hours?|hrs?|minutes?|mins?|seconds?|secs?|s|"
-    r"days?|weeks?|months?|years?|dollars?|cents?|degrees?|deg|radians?|rad|kg|g|grams?|pounds?|lbs?|"
-    r"liters?|litres?|l|ml|gallons?|people|persons?|students?|ways|points?|percent|sq\s*ft|sq\s*in"
-)
 # Any \text{words} right after a number is a unit ("5\text{ km/h}", "7\text{th}").
 # (\mathrm{i} and \mathrm{e} are the imaginary unit and Euler's number, not units.)
 _TEXT_UNIT = re.compile(
@@ -101,7 +95,6 @@ _PROSE_UNIT = re.compile(
     r"(?<=[\d}\)])\s+(?!(?:sqrt|sin|cos|tan|cot|sec|csc|log|ln|exp|and|or|pi|mod)\b)"
     r"[A-Za-z]{3,}(?:\s+[A-Za-z]{2,})*\.?$"
 )
-_PLAIN_UNIT = re.compile(r"(?<=[\d}\)])\s+(?:" + _UNIT_WORDS + r")\.?(?:\s*\^\s*\{?\s*[23]\s*\}?)?\s*$")
 _WRAPPERS = re.compile(
     r"\\(?:overline|text|textbf|textit|mathrm|mathbf|mathit|mbox|textrm|boldsymbol|bf|rm|mathcal|mathscr|mathsf|texttt)\s*\{"
 )
@@ -297,7 +290,8 @@ def normalize(answer: str) -> Normalized:
     s = _unwrap_commands(s)
     s = _SPACES.sub(" ", s).strip()
     s = _LEAD_WORDS.sub("", s)  # "\\text{The answer is } 5" inside a box
-    s = _strip_units(_PLAIN_UNIT, s, units).strip()
+    s = _strip_units(PLAIN_UNIT, s, units).strip()
+    s = _strip_units(GLUED_UNIT, s, units).strip()
     s = _strip_units(_PROSE_UNIT, s, units).strip()
     s = s.rstrip(".").strip()
     if s.endswith("\\") and not s.endswith("\\\\"):

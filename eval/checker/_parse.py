@@ -105,7 +105,7 @@ def _wraps_whole(s: str) -> bool:
 
 
 def _strip_assignment(s: str) -> str:
-    """``x = 3`` -> ``3``, ``x \\in [1, 2]`` -> ``[1, 2]``, ``2^3 = 8`` -> ``8`` (a worked numeric lhs)."""
+    """``x = 3`` -> ``3``, ``x \\in [1, 2]`` -> ``[1, 2]``, ``2^3 = 8`` -> ``8`` (a worked lhs with no unknown)."""
     m = _ASSIGN.match(s)
     if m and s.count("=") <= 1:
         return s[m.end() :]
@@ -113,9 +113,10 @@ def _strip_assignment(s: str) -> str:
     if eq and rhs.strip() and _NAME_ONLY.match(lhs.strip()) and len(split_top(s, ",")) == 1:
         # "AB = 4", "f(3) = 7": the value of one named quantity; "x = 5+5+1 = 11": the last value.
         return rhs.strip() if "=" not in rhs else (rhs.rsplit("=", 1)[1].strip() or s)
-    parts = s.split("=")
-    # A worked numeric left side ("2^3 = 8"), but not an equation written the other way ("25 = x^2+y^2").
-    if len(parts) > 1 and all(parts) and not any(_has_letter(p) for p in parts):
+    parts = split_top(s, "=")
+    # A worked left side with no unknown ("2^3 = 8", "e^{i\\pi} = -1"), but not an equation written the
+    # other way ("25 = x^2+y^2").
+    if len(parts) > 1 and all(parts) and not any(_has_free_name(p) for p in parts):
         return parts[-1]
     return s
 
@@ -167,8 +168,23 @@ def _names_one_quantity(lhs: str) -> bool:
     return len(set(names)) == len(names)
 
 
-def _has_letter(s: str) -> bool:
-    return re.search(r"[A-Za-z]", _COMMAND.sub("", s)) is not None
+# A variable bound in the expression: "\lim_{x \to 0}", "\sum_{k=1}^{9}", "\int_0^1 x \, dx".
+_BOUND = re.compile(r"_\{\s*([A-Za-z])\s*(?:\\to|\\rightarrow|=)")
+_DIFFERENTIAL = re.compile(r"(?<![A-Za-z])d\s*([A-Za-z])(?![A-Za-z])")
+_ENVIRONMENT = re.compile(r"\\(?:begin|end)\{[A-Za-z*]+\}")
+
+
+def _has_free_name(s: str) -> bool:
+    """Whether ``s`` names an unknown: a letter other than the constants e and i and the variables a
+    limit, sum, product or integral binds ("e^{i\\pi}", "\\lim_{x \\to 0} \\frac{\\sin x}{x}" and a
+    determinant of numbers name none)."""
+    bound = set(_BOUND.findall(s))
+    t = _ENVIRONMENT.sub("", s)
+    if "\\int" in t:
+        bound |= set(_DIFFERENTIAL.findall(t))
+        t = _DIFFERENTIAL.sub("", t)
+    t = _COMMAND.sub("", t)
+    return any(c not in bound and c not in "ei" for c in re.findall(r"[A-Za-z]", t))
 
 
 def _scalar(s: str) -> Node:

@@ -12,7 +12,25 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["unit_key"]
+__all__ = ["unit_key", "UNIT_WORDS", "PLAIN_UNIT", "GLUED_UNIT"]
+
+# Unit words stripped after an answer's maths (eval.checker._normalize), and read as no prose (_extract).
+UNIT_WORDS = (
+    r"units?|square\s+units|sq\.?\s*units|cm|mm|km|m|meters?|metres?|centimeters?|kilometers?|"
+    r"inches|inch|in|feet|foot|ft|yards?|miles?|mi|mph|hours?|hrs?|minutes?|mins?|seconds?|secs?|s|"
+    r"days?|weeks?|months?|years?|dollars?|cents?|degrees?|deg|radians?|rad|kg|g|grams?|pounds?|lbs?|"
+    r"liters?|litres?|l|ml|gallons?|people|persons?|students?|ways|points?|percent|sq\s*ft|sq\s*in"
+)
+PLAIN_UNIT = re.compile(
+    r"(?:(?<=[\d}\)])|(?<=\\pi))\s+(?:" + UNIT_WORDS + r")\.?(?:\s*\^\s*\{?\s*[23]\s*\}?)?\s*$"
+)
+# A unit word of four letters or more glued to the number ("10weeks"); a short one ("10m", "5cm") is not
+# stripped when glued, since it may be a product with a variable.
+GLUED_UNIT = re.compile(
+    r"(?<=\d)(?:units?|meters?|metres?|centimeters?|kilometers?|inch(?:es)?|feet|foot|yards?|miles?|hours?|"
+    r"minutes?|seconds?|days|weeks?|months?|years?|dollars?|cents|grams?|pounds?|liters?|"
+    r"litres?|gallons?)\.?\s*$"
+)
 
 _BASES = {
     "mm": ("mm", "millimeter", "millimeters", "millimetre", "millimetres"),

@@ -123,6 +123,9 @@ def _candidates(gold, pred, choices):
     for spread_g, spread_p in ((gn.text, _spread_tuple(pn.text)), (_spread_tuple(gn.text), pn.text)):
         if spread_g and spread_p and "=" in spread_g and "=" in spread_p:  # "(x, y) = (2, 1)" is "x = 2, y = 1"
             pairs.append((parse_structure(normalize(spread_g).text), parse_structure(normalize(spread_p).text)))
+    rhs = _function_rhs(gn.text), _function_rhs(pn.text)
+    if rhs[0] and rhs[1]:  # "f(x) = 2x + 3" and "y = 2x + 3": one function, named two ways
+        pairs.append((parse_structure(rhs[0]), parse_structure(rhs[1])))
     if "=" in gn.text and "=" in pn.text and _as_equations(gn.text, pn.text):
         # The gold is an equation ("2x+4y-3=0"): "y = -x/2 + 3/4" answers it as an equation, not as a value.
         pairs.append((Node("scalar", gn.text), Node("scalar", pn.text)))
@@ -143,6 +146,25 @@ def _candidates(gold, pred, choices):
         else:
             pairs.append((gnode, _percent_variant(pn)[1]))
     return pairs
+
+
+# The name of a function of x in "y = ...", "f(x) = ...", "g(t) = ...".
+_FUNCTION_NAME = re.compile(r"^\s*(?:y|[A-Za-z]\s*\(\s*([a-z])\s*\))\s*$")
+
+
+def _function_rhs(text: str) -> str | None:
+    """The right side of ``y = expr`` or ``f(x) = expr`` when it is a formula in the function's variable
+    (``x`` for ``y``) that does not name the function; else None."""
+    sides = split_top(text, "=")
+    if len(sides) != 2 or len(split_top(text, ",")) > 1:
+        return None
+    m = _FUNCTION_NAME.match(sides[0])
+    rhs = sides[1].strip()
+    if m is None or not rhs:
+        return None
+    var, name = m.group(1) or "x", sides[0].strip()[0]
+    letters = set(re.findall(r"[A-Za-z]", re.sub(r"\\[A-Za-z]+", " ", rhs)))
+    return rhs if var in letters and name not in letters else None
 
 
 _NUMBER_OF = re.compile(r"\b(?:number|count)\s+of\b", re.IGNORECASE)
@@ -413,6 +435,8 @@ def _names_differ(gold: str, pred: str) -> bool:
     g, p = assigned_name(_prepare(gold)[0].text), assigned_name(_prepare(pred)[0].text)
     if g is None or p is None or max(len(g), len(p)) < 2:
         return False  # one-letter names (x = 2 vs y = 2) are the problem's unknown, however it is called
+    if _FUNCTION_NAME.match(g) and _FUNCTION_NAME.match(p):
+        return False  # "f(x) = ..." and "y = ...": a function named two ways (compared by _function_rhs)
     return g.replace(" ", "") != p.replace(" ", "")
 
 

@@ -292,11 +292,45 @@ NEWCOMER = [
 ]
 
 
+# Formats the peers' second held-out sample showed (tests/checker/peers/peers_heldout2.jsonl), written anew.
+TAGS_AND_WORKINGS = [
+    ("4", "<think>2 + 2 = 4</think>\n<answer>4</answer>", True, "the answer tag holds the answer"),
+    ("5", "<think>10 - 5 = 5\n<answer>5</answer>", True, "an unclosed think, then the answer tag"),
+    ("12", "<think>3 * 4 = 12</think>\n<answer>12.5</answer>", False, "the tag's answer, not the thinking's"),
+    ("7", "<answer>first 6</answer> on reflection <answer>7</answer>", True, "the last answer tag counts"),
+    ("7", "<answer>x = \\boxed{7}</answer>", True, "a box inside the tag"),
+    ("6", "<answer>7", False, "an unclosed answer tag runs to the end"),
+    ("-1", r"$e^{i\pi} = -1$", True, "a worked left side of constants: the last side is the answer"),
+    ("1", r"$\lim_{x \to 0} \frac{\sin x}{x} = 1$", True, "a limit binds its variable"),
+    ("45", r"$\sum_{k=1}^{9} k = 45$", True, "a sum binds its index"),
+    ("45", r"$\sum_{k=1}^{n} k = 45$", False, "n is an unknown: an equation, not a worked value"),
+    ("3", r"$\begin{vmatrix} 2 & 1 \\ 1 & 2 \end{vmatrix} = 3$", True, "a determinant of numbers"),
+    ("9", "$x^2 = 9$", False, "x is an unknown"),
+    ("1", r"$\int_0^1 x \, dy = 1$", False, "x is not the integral's variable"),
+    ("C", "c", True, "a lone option letter in lower case"),
+    ("C", r"\boxed{c}", True, "a boxed lone letter in lower case"),
+    ("A", "<think>x</think>\n\\boxed{A", False, "an unclosed box is no answer"),
+    ("5", "c", False, "a letter is no number"),
+    ("2\\pi", "2\\pi cm", True, "a unit after pi"),
+    ("3\\pi", "3\\pi units", True, "a bare answer with a unit word"),
+    ("3\\pi", "3 units", False, "the unit is stripped, not the pi"),
+    ("10weeks", "10", True, "a long unit word glued to the number"),
+    ("10cm", "10", False, "a short glued unit may be a product"),
+    ("f(x) = 2x + 3", "y = 2x + 3", True, "one function named two ways"),
+    ("f(x) = 2x + 3", "y = 2x + 4", False, "a different formula"),
+    ("f(3) = 7", "g(3) = 7", False, "values of two different functions"),
+    ("7", "Ответ: 7", True, "a Russian answer label"),
+    ("7", "Respuesta: 7.", True, "a Spanish answer label"),
+    ("2/5", "所以每份是 2/5 吨。答案：每份应该是 (\\frac{2}{5}) 吨。", True, "the one maths in a Chinese answer line"),
+    ("12", "答案：共有12个苹果和3个梨。", False, "two numbers in the answer line: no guess"),
+]
+
+
 TABLES = {
     "prose": PROSE, "plain_math": PLAIN_MATH, "multi_part": MULTI_PART, "relations": RELATIONS,
     "worded": WORDED, "noted_golds": NOTED_GOLDS, "letters": LETTERS, "languages": LANGUAGES,
     "prose_more": PROSE_MORE, "none_golds": NONE_GOLDS, "counts_and_names": COUNTS_AND_NAMES,
-    "counts_review": COUNTS_REVIEW, "newcomer": NEWCOMER,
+    "counts_review": COUNTS_REVIEW, "newcomer": NEWCOMER, "tags_and_workings": TAGS_AND_WORKINGS,
 }
 ROWS = [(name, *row) for name, table in TABLES.items() for row in table]
 
