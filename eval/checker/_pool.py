@@ -149,13 +149,37 @@ class WorkerPool:
                 self._idle.append(_Worker(self._fn_path))
                 self._count += 1
 
-    def warm(self, timeout: float = STARTUP_TIMEOUT) -> None:
-        """Start every worker and wait until each has imported its libraries."""
+    def warm(self, timeout: float = STARTUP_TIMEOUT, task=None) -> None:
+        """Start every worker and wait until each has imported its libraries; with ``task``, also run
+        it once on every idle worker (all at once), e.g. to warm caches a first real task would fill."""
         self.ensure(self._size)
         with self._cond:
-            workers = list(self._idle)
-        for w in workers:
-            w.wait_ready(timeout)
+            workers = list(self._idle) if task is None else self._idle[:]
+            if task is not None:
+                self._idle.clear()  # held while they warm: no caller gets a busy worker
+        try:
+            for w in workers:
+                w.wait_ready(timeout)
+            if task is None:
+                return
+            sent = []
+            for w in workers:
+                try:
+                    w.conn.send(task)
+                    sent.append(w)
+                except (OSError, ValueError):
+                    pass
+            for w in sent:
+                try:
+                    if w.conn.poll(timeout):
+                        w.conn.recv()
+                except (EOFError, OSError):
+                    pass
+        finally:
+            if task is not None:
+                with self._cond:
+                    self._idle.extend(workers)
+                    self._cond.notify_all()
 
     def _acquire(self) -> _Worker:
         with self._cond:

@@ -421,6 +421,10 @@ def _worker_task(task):
     if task is None:
         sympy_scalar_equal("1", "1")
         return None
+    if task == _WARM:  # warmup(): the parser's and sympy's common paths, so first real tasks run warm
+        for a, b in _WARM_PAIRS:
+            sympy_scalar_equal(a, b)
+        return None
     golds, pred, choices = task
     results = [_worker_one(g, pred, choices) for g in golds]
     return next((r for r in results if r[0] == "correct"), results[0])
@@ -766,9 +770,21 @@ def verify_batch(golds, predictions, *, choices=None, timeout: float = 2.0, work
     return out  # type: ignore[return-value]
 
 
+_WARM = "warm"
+# One comparison per kind of work a first real task would pay for (parser rules, sympy's lazy imports
+# and caches): fractions and powers, roots and trigonometry, binomials, factorials, sums, exponentials.
+_WARM_PAIRS = (
+    ("\\frac{x^{2}-1}{x-1}", "x+1"), ("\\sqrt{2}+\\pi", "\\sin(x)^2+\\cos(x)^2"), ("\\binom{n}{2}", "n(n-1)/2"),
+    ("n!", "(n-1)!!"), ("\\sum_{i=1}^{n} i^2", "\\log(3) a_1"), ("e^{x}", "\\exp(-\\sum_{i=1}^{\\infty} a_i)"),
+)
+
+
 def warmup(workers: int | None = None) -> None:
-    """Start the checker's worker processes now and wait until they are ready (optional)."""
-    get_pool(_TASK_FN, workers or _default_workers()).warm()
+    """Start the checker's worker processes now and wait until they are ready (optional), with the
+    parser and sympy warmed on a few comparisons (about 1.5 s per worker, in parallel), so that the
+    first answers that need sympy are as fast as later ones. Without it, workers start on first need
+    and those first answers pay that cost."""
+    get_pool(_TASK_FN, workers or _default_workers()).warm(task=_WARM)
 
 
 def shutdown() -> None:

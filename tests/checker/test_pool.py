@@ -89,3 +89,20 @@ def test_workers_exit_when_their_parent_dies():
             return
         time.sleep(0.2)
     raise AssertionError(f"worker {pid} outlived its parent")
+
+
+def test_warm_with_a_task_runs_it_once_on_every_worker_then_serves(tmp_path):
+    p = WorkerPool(FN, size=2)
+    try:
+        p.warm(task=("touch", str(tmp_path / "pids")))
+        pids = sorted(int(x) for x in (tmp_path / "pids").read_text().split())
+        assert pids == sorted(w.proc.pid for w in p._idle) and len(set(pids)) == 2
+        assert p.run((0.0, "after"), timeout=30.0) == "after"
+    finally:
+        p.shutdown()
+
+
+def test_the_checkers_warm_task_compares_without_error():
+    from eval.checker._verify import _WARM, _worker_task
+
+    assert _worker_task(_WARM) is None  # every warm-up pair parses and compares in-process too
