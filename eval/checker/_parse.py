@@ -104,12 +104,21 @@ def _wraps_whole(s: str) -> bool:
     return depth == 0
 
 
+def _solves_for(lhs: str, rhs: str) -> bool:
+    """``x = 2x + 3``: a one-letter left side that appears on the right is an equation to solve for it,
+    not its value."""
+    name = lhs.strip()
+    return len(name) == 1 and name.isalpha() and re.search(rf"(?<![A-Za-z\\]){name}(?![A-Za-z])", rhs) is not None
+
+
 def _strip_assignment(s: str) -> str:
     """``x = 3`` -> ``3``, ``x \\in [1, 2]`` -> ``[1, 2]``, ``2^3 = 8`` -> ``8`` (a worked lhs with no unknown)."""
     m = _ASSIGN.match(s)
-    if m and s.count("=") <= 1:
+    if m and s.count("=") <= 1 and not _solves_for(s[: m.end()].rstrip("=").strip(), s[m.end() :]):
         return s[m.end() :]
     lhs, eq, rhs = s.partition("=")
+    if _solves_for(lhs, rhs):
+        return s
     if eq and rhs.strip() and _NAME_ONLY.match(lhs.strip()) and len(split_top(s, ",")) == 1:
         # "AB = 4", "f(3) = 7": the value of one named quantity; "x = 5+5+1 = 11": the last value.
         return rhs.strip() if "=" not in rhs else (rhs.rsplit("=", 1)[1].strip() or s)
@@ -134,6 +143,8 @@ def equation_value(s: str) -> str | None:
     """
     parts = split_top(s, "=")
     if len(parts) < 2 or not all(p.strip() for p in parts) or len(split_top(s, ",")) > 1:
+        return None
+    if _solves_for(parts[0], parts[-1]):
         return None
     return parts[-1].strip() if _names_one_quantity(parts[0].strip()) else None
 

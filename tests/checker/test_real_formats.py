@@ -319,6 +319,7 @@ TAGS_AND_WORKINGS = [
     ("f(x) = 2x + 3", "y = 2x + 3", True, "one function named two ways"),
     ("f(x) = 2x + 3", "y = 2x + 4", False, "a different formula"),
     ("f(3) = 7", "g(3) = 7", False, "values of two different functions"),
+    ("y=2x+3", "x = 2x+3", False, "x = 2x + 3 is an equation for x, not its value"),
     ("7", "Ответ: 7", True, "a Russian answer label"),
     ("7", "Respuesta: 7.", True, "a Spanish answer label"),
     ("2/5", "所以每份是 2/5 吨。答案：每份应该是 (\\frac{2}{5}) 吨。", True, "the one maths in a Chinese answer line"),
