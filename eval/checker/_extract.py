@@ -20,11 +20,17 @@ _MAX_BRACED = 20_000
 
 _BOX_COMMANDS = ("\\boxed", "\\fbox")
 _ANSWER_IS = re.compile(
-    r"(?:(?:final\s+answer|the\s+answer|answer)(?:\s+(?:choice|option))?[*_}]*\s*(?:is|:|=)"
-    # "Answer:" in other languages: French, Spanish, Portuguese, Italian, German, Russian, Chinese, Japanese
-    r"|(?:r[ée]ponse|respuesta|resposta|risposta|antwort|ответ|答案|解答)[*_}]*\s*[:：])\s*[:*_}\s]*(.+?)\s*(?:$|\n)",
+    r"(?:final\s+answer|the\s+answer|answer)(?:\s+(?:choice|option))?[*_}]*\s*(?:is|:|=)\s*[:*_}\s]*(.+?)\s*(?:$|\n)",
     re.IGNORECASE,
 )
+# "Answer:" in French, Spanish, Portuguese, Italian, German, Russian and Chinese (group 1: the label).
+_FOREIGN_ANSWER = re.compile(
+    r"(r[ée]ponse|respuesta|resposta|risposta|antwort|ответ|答案)[*_}]*\s*[:：]\s*[*_}\s]*(.+?)\s*(?:$|\n)", re.I
+)
+# The decimal comma those languages write ("2,5"); Chinese writes a point.
+_DECIMAL_COMMA = re.compile(r"^-?\d+,(?:\d{1,2}|\d{4,})(?![\d,])")
+# A piece of maths that is marked as such: a command, a relation, an operator between operands, $...$.
+_MARKED_MATH = re.compile(r"\\[A-Za-z]+|[=<>^/]|\d\s*[-+*]\s*\d|^\$")
 _LETTER = re.compile(r"(?<![A-Za-z\\])\(?([A-E])\)(?![A-Za-z])|\b(?:option|choice)\s*\(?([A-E])\b")
 # A bare option letter followed by a value: "(C) 5", "\\textbf{(C)} 5".
 _LETTER_VALUE = re.compile(r"^(?:\\textbf\{)?\(([A-E])\)\}?\s*[^\s.,;:]")
@@ -39,7 +45,7 @@ _HASHES = re.compile(r"^\s*####\s*(.+?)\s*$", re.M)
 _SHORT_WORD = re.compile(r"(?:^|(?<=\s))(?!(?:and|or)\b)[A-Za-z]{2,3}(?=\s)")
 _SINGLE_WORD = re.compile(r"^[A-Za-z]{1,20}$")
 # A number not glued to letters ("AZYUK2A" holds no answer).
-_NUMBER = re.compile(r"(?<![A-Za-z<>])(?<![<>]\s)-?\d+(?:,\d{3})*(?:\.\d+)?(?:/\d+)?(?![A-Za-z])")
+_NUMBER = re.compile(r"(?<![A-Za-z<>\d])(?<![<>]\s)-?\d+(?:,\d{3})*(?:\.\d+)?(?:/\d+)?(?![A-Za-z\d])")
 # A final sentence that declines to answer: its numbers are not an answer.
 _HEDGED = re.compile(r"\b(?:cannot|can't|could\s+not)\s+be\s+(?:determined|found|computed|calculated)\b", re.I)
 _NOT_A_VALUE = re.compile(
@@ -60,21 +66,31 @@ _EMPHASIS = "*_"
 
 
 _ANSWER_TAG = re.compile(r"<answer>(.*?)(?:</answer>|$)", re.S | re.I)
+_CLOSED_THINKING = re.compile(r"<think>.*?</think>", re.S | re.I)
+# What a format template puts in a tag: "<answer>...</answer>", "<answer>your answer</answer>".
+_TAG_PLACEHOLDER = re.compile(r"^(?:[.\s…]*|(?:your|the|final)?\s*answer(?:\s+here)?)$", re.I)
 
 
 def final_part(text: str) -> str:
     """The part of a response that holds its final answer: what follows the last ``</think>`` (boxes
-    while thinking are drafts), and within it the last ``<answer>...</answer>`` when there is one (an
-    unclosed ``<answer>`` runs to the end). A response that is all thinking is read whole."""
+    while thinking are drafts), and within it the last ``<answer>...</answer>`` (an unclosed
+    ``<answer>`` runs to the end) when nothing marks an answer after that tag. A response that is all
+    thinking is read whole; a tag inside a closed thinking block, or one that holds a template's
+    placeholder ("...", "your answer"), is no answer."""
     head, sep, after = text.rpartition("</think>")
     if sep and after.strip():
         text = after
-    if "<answer>" in text[-_MAX_BRACED:].lower():
-        tags = [m.group(1).strip() for m in _ANSWER_TAG.finditer(text[-_MAX_BRACED:])]
-        tags = [t for t in tags if t]
-        if tags:
-            return tags[-1]
-    return text
+    tail = text[-_MAX_BRACED:]
+    if "<answer>" not in tail.lower():
+        return text
+    outside = _CLOSED_THINKING.sub(" ", tail)
+    tags = [m for m in _ANSWER_TAG.finditer(outside) if not _TAG_PLACEHOLDER.match(m.group(1).strip())]
+    if not tags:
+        return text
+    later = outside[tags[-1].end():]
+    if find_boxed(later) is not None or _ANSWER_IS.search(later):
+        return later  # "Example: <answer>5</answer> ... so the answer is \boxed{7}": the later answer
+    return tags[-1].group(1).strip()
 
 
 def _braced(text: str, start: int) -> tuple[str, int] | None:
@@ -185,10 +201,6 @@ def _answer_line(tail: str) -> str | None:
         stated = prose_answer(_SENTENCE_END.split(ans, maxsplit=1)[0])
         if stated is not None:
             return stated
-    if _other_script(ans):  # "答案：每份应该是 (\\frac{2}{5}) 吨。": the one piece of maths in the sentence
-        pieces = {p.strip(" ()$.,") for p in _OTHER_SCRIPT_RUN.split(ans) if re.search(r"[\d\\]", p)}
-        if len(pieces) == 1:
-            return pieces.pop() or None
     math = _INLINE_MATH.search(ans)
     if math:
         ans = math.group(1) or math.group(2)
@@ -210,6 +222,32 @@ def _answer_line(tail: str) -> str | None:
             ans = ans[: words.start()]
     ans = _strip_emphasis(ans.rstrip(".").strip())
     return ans or None
+
+
+def _foreign_answer_line(tail: str) -> str | None:
+    """The answer an "Answer:" line in another language gives, when it can be read without knowing the
+    language: a bare answer ("Antwort: 2,5" is 2.5 there, "Ответ: 7"), or, in a sentence of another
+    script, its one marked piece of maths ("答案：每份应该是 (\\frac{2}{5}) 吨。"). Words in a Latin script
+    ("5 oder 7", "no es 5", "mindestens 5") and several pieces are no answer: "" when the line ends the
+    response (nothing else is read), None when more follows it (the stages after this read the rest)."""
+    matches = list(_FOREIGN_ANSWER.finditer(tail))
+    if not matches:
+        return None
+    label, ans = matches[-1].group(1), _strip_emphasis(matches[-1].group(2)).strip().rstrip(".。").strip()
+    comma = _DECIMAL_COMMA.match(ans.strip("$ "))
+    if comma and label != "答案" and not re.search(r"\d", ans.strip("$ ")[comma.end():]):
+        return comma.group(0).replace(",", ".")  # "2,5", "3,75 руб."
+    if _looks_bare(ans) or _looks_bare(PLAIN_UNIT.sub("", ans)):
+        return ans.strip("$").strip() or None
+    if _other_script(ans):
+        pieces = {p.strip(" ()$.,") for p in _OTHER_SCRIPT_RUN.split(ans) if re.search(r"[\d\\]", p)}
+        if len(pieces) == 1:
+            piece = pieces.pop()
+            if _MARKED_MATH.search(piece):
+                return piece
+    if not tail[matches[-1].end():].strip():
+        return ""  # the response ends with this line, and it cannot be read: no answer, no guessing
+    return None
 
 
 def _strip_emphasis(text: str) -> str:
@@ -252,8 +290,10 @@ def extract(text: str, *, choices=None, last_number: bool = True, gold=None) -> 
     if hashes:
         return hashes[-1].strip().strip("$").rstrip(".").strip() or None
     line = _answer_line(tail)
+    if line is None:
+        line = _foreign_answer_line(tail)
     if line is not None:
-        return line
+        return line or None
     said = list(_ANSWER_IS.finditer(tail))
     if said and _NOT_A_VALUE.match(_strip_emphasis(_LEAD_LABEL.sub("", said[-1].group(1)))):
         return None  # "The answer is not 12": the answer line states no value; no other number is it
@@ -321,7 +361,7 @@ def _hinted(text: str, gold: str, choices) -> str | None:
         return stance(boxed_answer(text) or text)
     m = gold_letter(gold, choices)
     if m is not None:
-        return letter_answer(text, option_letters(choices))[0]
+        return letter_answer(text, option_letters(choices), choices=choices)[0]
     if len(gold) <= 200 and read_gold(gold).kind == "words":
         return stated_clause(boxed_answer(text) or text) or None  # the words a worded gold is judged on
     return None
@@ -350,8 +390,9 @@ def _other_script(text: str) -> bool:
     return any(ch.isalpha() and ord(ch) > 0x24F and not 0x370 <= ord(ch) <= 0x3FF for ch in text)
 
 
-# A run of letters of another script (with its full-width punctuation): what separates maths in such prose.
-_OTHER_SCRIPT_RUN = re.compile(r"[^\x00-\u024f\u0370-\u03ff]+")
+# A run of letters of another script (with its full-width punctuation): what separates maths in such
+# prose. Maths symbols (∈, ≤, √, subscript digits) are not in it.
+_OTHER_SCRIPT_RUN = re.compile(r"(?:[^\W\d_\x00-\u024f\u0370-\u03ff]|[\u3000-\u303f\uff01-\uff0f\uff1a-\uff20])+")
 
 
 def _looks_bare(text: str) -> bool:
@@ -385,7 +426,7 @@ _RULED_OUT = re.compile(
 _LEADING_LETTER = re.compile(r"^[*_\s]*\(?([A-J])\)?(?:[.:)]|\s*$|\s+[-\u2013\u2014]|\*)")
 
 
-def letter_answer(text: str, letters: str = "ABCDE") -> tuple[str | None, bool]:
+def letter_answer(text: str, letters: str = "ABCDE", *, choices=None) -> tuple[str | None, bool]:
     """The option letter a response commits to (or None), and whether an answer line written after
     the response's last box gave it (that line then overrides the box).
 
@@ -395,14 +436,17 @@ def letter_answer(text: str, letters: str = "ABCDE") -> tuple[str | None, bool]:
     a response that opens with the letter ("D. it can't be A or B"). In each place the first letter
     that is not ruled out counts: "B, since A and C fail" is B; "not A, so D" is D; "D is not correct"
     rules D out. In prose, a capital A or I before a lowercase word is a word, and a letter that names
-    a point or a quantity ("from A to B", "A = 5", "C(1, 2)") is no choice.
+    a point or a quantity ("from A to B", "A = 5", "C(1, 2)") is no choice. A response that is one
+    letter in lower case ("c", "(b).") is that option, unless it is one of ``choices``' values ("e").
     """
     if not isinstance(text, str):
         return None, False
     text = final_part(text)
     lone = _LONE_LETTER.match(text)
-    if lone and lone.group(2).upper() in letters:
-        return lone.group(2).upper(), False  # the whole answer is one letter, in either case: "c", "(b)."
+    if lone and lone.group(2).upper() in letters and (
+        lone.group(2).isupper() or lone.group(2) not in {str(c).strip().strip("$").strip() for c in choices or ()}
+    ):  # the whole answer is one letter, in either case ("c", "(b)."), unless it is an option's value ("e")
+        return lone.group(2).upper(), False
     tail = text[-_TAIL_CHARS:]
     lines = list(_ANSWER_IS.finditer(tail))
     last_box = max(tail.rfind(cmd) for cmd in _BOX_COMMANDS)

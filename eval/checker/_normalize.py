@@ -39,6 +39,7 @@ _REPLACE = (
     ("\\langle", "("), ("\\rangle", ")"), ("⟨", "("), ("⟩", ")"), ("\\approx", "≈"), ("\\simeq", "≈"),
     ("\\mathbb{R}", "(-\\infty,\\infty)"), ("\\varnothing", "\\{\\}"), ("\\emptyset", "\\{\\}"),
     ("\\tan^{-1}", "\\arctan"), ("\\sin^{-1}", "\\arcsin"), ("\\cos^{-1}", "\\arccos"),
+    *((chr(0x2080 + d), f"_{{{d}}}") for d in range(10)),  # subscript digits: x₁ is x_{1}
 )
 _DEGREE = re.compile(r"\^\s*\{\s*\\circ\s*\}|\^\s*\\circ|\\circ|°|\\degree|\^\s*\{\s*o\s*\}")
 _TRIG_DEGREES = re.compile(r"(\d+(?:\.\d+)?)\s*(?:" + _DEGREE.pattern + ")")

@@ -179,23 +179,31 @@ def _names_one_quantity(lhs: str) -> bool:
     return len(set(names)) == len(names)
 
 
-# A variable bound in the expression: "\lim_{x \to 0}", "\sum_{k=1}^{9}", "\int_0^1 x \, dx".
+# A variable bound in the expression: "\\lim_{x \\to 0}", "\\sum_{k=1}^{9}", "\\int_0^1 x \\, dx".
 _BOUND = re.compile(r"_\{\s*([A-Za-z])\s*(?:\\to|\\rightarrow|=)")
 _DIFFERENTIAL = re.compile(r"(?<![A-Za-z])d\s*([A-Za-z])(?![A-Za-z])")
-_ENVIRONMENT = re.compile(r"\\(?:begin|end)\{[A-Za-z*]+\}")
+_ENVIRONMENT = re.compile(r"\\begin\{array\}\s*\{[^{}]*\}|\\(?:begin|end)\{[A-Za-z*]+\}")
+# e as Euler's number in e^{i\\pi}-like powers (e^2 = 2 is an equation in e), i beside pi.
+_EULER_E = re.compile(r"(?<![A-Za-z\\])e(?=\s*\^\s*\{?[^{}=]*(?:\\pi|(?<![A-Za-z\\])i(?![A-Za-z])))")
+_IMAGINARY_I = re.compile(r"(?<![A-Za-z\\])i(?=\s*\\pi)|(?<=\\pi)\s*i(?![A-Za-z])")
 
 
 def _has_free_name(s: str) -> bool:
-    """Whether ``s`` names an unknown: a letter other than the constants e and i and the variables a
-    limit, sum, product or integral binds ("e^{i\\pi}", "\\lim_{x \\to 0} \\frac{\\sin x}{x}" and a
-    determinant of numbers name none)."""
+    """Whether ``s`` names an unknown: a letter other than Euler's e raised to a power of i or pi, the
+    imaginary i beside pi, and the variables a limit, sum, product or integral binds ("e^{i\\pi}", "\\lim_{x \\to 0}
+    \\frac{\\sin x}{x}" and a determinant of numbers name none; "2e" and "2i" do)."""
     bound = set(_BOUND.findall(s))
-    t = _ENVIRONMENT.sub("", s)
-    if "\\int" in t:
+    t = _ENVIRONMENT.sub("", s).replace("\\mathrm{d}", "d")
+    if "\\int" in t or "\\iint" in t:
+        last = re.search(r"d\s*([A-Za-z])\s*$", t)  # the integrand ends in its differential ("xdx")
+        if last:
+            bound.add(last.group(1))
+            t = t[: last.start()]
         bound |= set(_DIFFERENTIAL.findall(t))
         t = _DIFFERENTIAL.sub("", t)
+    t = _IMAGINARY_I.sub("", _EULER_E.sub("", t))
     t = _COMMAND.sub("", t)
-    return any(c not in bound and c not in "ei" for c in re.findall(r"[A-Za-z]", t))
+    return any(c not in bound for c in re.findall(r"[A-Za-z]", t))
 
 
 def _scalar(s: str) -> Node:

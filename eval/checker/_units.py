@@ -21,8 +21,11 @@ UNIT_WORDS = (
     r"days?|weeks?|months?|years?|dollars?|cents?|degrees?|deg|radians?|rad|kg|g|grams?|pounds?|lbs?|"
     r"liters?|litres?|l|ml|gallons?|people|persons?|students?|ways|points?|percent|sq\s*ft|sq\s*in"
 )
+# After a number, any unit word; after pi ("2\\pi cm") only one of two letters or more that is no
+# preposition, since "\\pi m" and "\\pi s" are multiples with an integer parameter.
 PLAIN_UNIT = re.compile(
-    r"(?:(?<=[\d}\)])|(?<=\\pi))\s+(?:" + UNIT_WORDS + r")\.?(?:\s*\^\s*\{?\s*[23]\s*\}?)?\s*$"
+    r"(?:(?<=[\d}\)])|(?<=\\pi)(?=\s+(?!in\b)[A-Za-z]{2}))\s+(?:" + UNIT_WORDS
+    + r")\.?(?:\s*\^\s*\{?\s*[23]\s*\}?)?\s*$"
 )
 # A unit word of four letters or more glued to the number ("10weeks"); a short one ("10m", "5cm") is not
 # stripped when glued, since it may be a product with a variable.

@@ -16,6 +16,7 @@ from ._extract import (
     MAX_ANSWER_CHARS,
     boxed_answer,
     extract,
+    final_part,
     find_boxed,
     gold_letter,
     letter_answer,
@@ -123,8 +124,8 @@ def _candidates(gold, pred, choices):
     for spread_g, spread_p in ((gn.text, _spread_tuple(pn.text)), (_spread_tuple(gn.text), pn.text)):
         if spread_g and spread_p and "=" in spread_g and "=" in spread_p:  # "(x, y) = (2, 1)" is "x = 2, y = 1"
             pairs.append((parse_structure(normalize(spread_g).text), parse_structure(normalize(spread_p).text)))
-    rhs = _function_rhs(gn.text), _function_rhs(pn.text)
-    if rhs[0] and rhs[1]:  # "f(x) = 2x + 3" and "y = 2x + 3": one function, named two ways
+    rhs = _same_function(gn.text, pn.text)
+    if rhs:  # "f(x) = 2x + 3" and "y = 2x + 3": one function, named two ways
         pairs.append((parse_structure(rhs[0]), parse_structure(rhs[1])))
     if "=" in gn.text and "=" in pn.text and _as_equations(gn.text, pn.text):
         # The gold is an equation ("2x+4y-3=0"): "y = -x/2 + 3/4" answers it as an equation, not as a value.
@@ -148,23 +149,32 @@ def _candidates(gold, pred, choices):
     return pairs
 
 
-# The name of a function of x in "y = ...", "f(x) = ...", "g(t) = ...".
-_FUNCTION_NAME = re.compile(r"^\s*(?:y|[A-Za-z]\s*\(\s*([a-z])\s*\))\s*$")
+# "y" and "f(x)": the two ways of naming a function of x that "y = ..." and "f(x) = ..." use.
+_Y_OR_FUNCTION_OF_X = re.compile(r"^\s*(?:(y)|([A-Za-wz])\s*\(\s*x\s*\))\s*$")
 
 
-def _function_rhs(text: str) -> str | None:
-    """The right side of ``y = expr`` or ``f(x) = expr`` when it is a formula in the function's variable
-    (``x`` for ``y``) that does not name the function; else None."""
+def _function_rhs(text: str) -> tuple[str, str] | None:
+    """(name, right side) of ``y = expr`` or ``f(x) = expr`` when the right side is a formula in x
+    that does not name the function; else None."""
     sides = split_top(text, "=")
     if len(sides) != 2 or len(split_top(text, ",")) > 1:
         return None
-    m = _FUNCTION_NAME.match(sides[0])
+    m = _Y_OR_FUNCTION_OF_X.match(sides[0])
     rhs = sides[1].strip()
     if m is None or not rhs:
         return None
-    var, name = m.group(1) or "x", sides[0].strip()[0]
+    name = m.group(1) or m.group(2)
     letters = set(re.findall(r"[A-Za-z]", re.sub(r"\\[A-Za-z]+", " ", rhs)))
-    return rhs if var in letters and name not in letters else None
+    return (name, rhs) if "x" in letters and name not in letters else None
+
+
+def _same_function(gold: str, pred: str) -> tuple[str, str] | None:
+    """The two right sides when one side is ``y = ...`` and the other ``f(x) = ...`` (one function of
+    x, named two ways); never for two different function names (``f`` and ``g``, ``F`` and ``f``)."""
+    g, p = _function_rhs(gold), _function_rhs(pred)
+    if g is None or p is None or (g[0] == "y") == (p[0] == "y"):
+        return None
+    return g[1], p[1]
 
 
 _NUMBER_OF = re.compile(r"\b(?:number|count)\s+of\b", re.IGNORECASE)
@@ -439,8 +449,8 @@ def _names_differ(gold: str, pred: str) -> bool:
     g, p = assigned_name(_prepare(gold)[0].text), assigned_name(_prepare(pred)[0].text)
     if g is None or p is None or max(len(g), len(p)) < 2:
         return False  # one-letter names (x = 2 vs y = 2) are the problem's unknown, however it is called
-    if _FUNCTION_NAME.match(g) and _FUNCTION_NAME.match(p):
-        return False  # "f(x) = ..." and "y = ...": a function named two ways (compared by _function_rhs)
+    if _same_function(_prepare(gold)[0].text, _prepare(pred)[0].text):
+        return False  # "f(x) = ..." and "y = ...": a function named two ways (compared by _same_function)
     return g.replace(" ", "") != p.replace(" ", "")
 
 
@@ -603,7 +613,7 @@ def _letter_verdict(gold: str, prediction, choices) -> tuple[Verdict | None, boo
     want = gold_letter(normalize(gold).text, choices)
     if want is None or not isinstance(prediction, str):
         return None, False
-    said, late = letter_answer(prediction, option_letters(choices))
+    said, late = letter_answer(prediction, option_letters(choices), choices=choices)
     if said is None:
         return None, False
     status = "correct" if said == want else "incorrect"
@@ -614,6 +624,7 @@ def _worded(spec: Gold, prediction) -> Verdict:
     """A yes/no or worded gold judged by the response's words (negations counted, not ignored)."""
     if not isinstance(prediction, str):
         return Verdict("unparseable_pred", "a worded gold needs a text response")
+    prediction = final_part(prediction)  # after the thinking; the answer tag's content when there is one
     region = find_boxed(prediction) or prediction
     if spec.kind == "yesno":
         said = stance(region)

@@ -327,11 +327,51 @@ TAGS_AND_WORKINGS = [
 ]
 
 
+# An adversarial review of the rules above (each row failed on their first version).
+TAGS_REVIEW = [
+    ("f(a) = 2", "f(b) = 2", False, "f at a and f at b"),
+    ("x(t) = t^2 + 1", "y(t) = t^2 + 1", False, "parametric x and y coordinates"),
+    ("a(t) = 6t", "v(t) = 6t", False, "two different functions of t"),
+    (r"F(x) = \frac{x^3}{3}", r"f(x) = \frac{x^3}{3}", False, "F and f differ"),
+    ("(2,5)", "Antwort: 2,5", False, "a decimal comma in German"),
+    ("2.5", "Antwort: 2,5", True, "a decimal comma in German"),
+    ("3.75", "Ответ: 3,75 руб.", True, "a decimal comma, then a unit"),
+    ("1,000", "Antwort: 1,000", True, "three digits after the comma stay a thousands separator"),
+    ("5", "Antwort: 5 oder 7", False, "a hedge in German: no answer"),
+    ("5", "Respuesta: no es 5", False, "a negation in Spanish: no answer"),
+    ("5", "Antwort: mindestens 5", False, "'at least 5' in German: no answer"),
+    ("5", "解答：首先 2+3=5。\n接着计算得到 7。", False, "'solution:' is no answer label"),
+    ("7", "Respuesta: Para resolver, primero calculamos 2+3=5.\nLuego sumamos 2 y obtenemos 7.\nEl resultado final es 7.",
+     True, "a label that opens the working is not the answer line"),
+    ("3", "Ответ: $x = 3$ или $x = -3$", False, "two roots for one"),
+    ("-3", "答案：x₁=-3", True, "a subscript digit is maths, not prose"),
+    ("5", "Example: <answer>5</answer>\n\nNow our problem: 3+4 = 7, so the answer is \\boxed{7}.", False,
+     "a box after the tag is the final answer"),
+    ("7", "<answer>5</answer>\n\nWait, I made an error. The correct answer is \\boxed{7}.", True, "a correction after the tag"),
+    ("5", "<think>I'll answer <answer>5</answer>. Hmm, recheck gives 7. So 7.</think>\n", False,
+     "a tag inside closed thinking is a draft"),
+    ("5", "\\boxed{5}\n\nFormat: <answer>...</answer>", True, "a template's placeholder tag is no answer"),
+    ("5", "Use the format <answer>your answer</answer>. \\boxed{5}", True, "a template's placeholder tag is no answer"),
+    ("no", "<think>Is it possible? I think no.</think>\n<answer>Yes</answer>", False, "a yes/no gold reads the tag"),
+    ("yes", "<think>Is it possible? I think no.</think>\n<answer>Yes</answer>", True, "a yes/no gold reads the tag"),
+    (r"\pi", r"x = \pi m", False, "m after pi is an integer parameter, not metres"),
+    (r"\frac{\pi}{2} + 2k\pi", r"\frac{\pi}{2} + 2\pi m", True, "m after pi is an integer parameter"),
+    ("6", "$2e = 6$", False, "e is an unknown here"),
+    ("4", "$2i = 4$", False, "i is an unknown here"),
+    ("2", r"\boxed{e^2 = 2}", False, "e squared is no worked value"),
+    (r"\frac{1}{2}", r"$\int_0^1 x\,\mathrm{d}x = \frac{1}{2}$", True, "\\mathrm{d}x binds x"),
+    ("3", r"$\left|\begin{array}{cc} 2 & 1 \\ 1 & 2 \end{array}\right| = 3$", True, "an array's column spec is no unknown"),
+    ("1", "10days", False, "no digit of a number glued to a word is read alone"),
+    ("1", "The train takes 12hours", False, "no digit of a number glued to a word is read alone"),
+]
+
+
 TABLES = {
     "prose": PROSE, "plain_math": PLAIN_MATH, "multi_part": MULTI_PART, "relations": RELATIONS,
     "worded": WORDED, "noted_golds": NOTED_GOLDS, "letters": LETTERS, "languages": LANGUAGES,
     "prose_more": PROSE_MORE, "none_golds": NONE_GOLDS, "counts_and_names": COUNTS_AND_NAMES,
     "counts_review": COUNTS_REVIEW, "newcomer": NEWCOMER, "tags_and_workings": TAGS_AND_WORKINGS,
+    "tags_review": TAGS_REVIEW,
 }
 ROWS = [(name, *row) for name, table in TABLES.items() for row in table]
 
@@ -470,3 +510,11 @@ def test_adversarial_inputs_return_fast():
     assert not verify("5", "The number of ways is n" + " " * 2000 + "k.")
     assert verify("5", 10**5000).status == "unparseable_pred"  # an int too long to print
     assert time.perf_counter() - start < 5
+
+
+@pytest.mark.parametrize("gold,response,expected", [
+    ("E", r"\boxed{e}", False), ("C", r"\boxed{e}", True), ("C", "c", True), ("C", "e", True),
+])
+def test_a_lower_case_letter_that_is_an_options_value_is_that_value(gold, response, expected):
+    choices = ["1", "2", "e", r"\pi", r"\infty"]  # option C's value is e
+    assert bool(verify(gold, response, choices=choices)) is expected
