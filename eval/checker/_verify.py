@@ -515,7 +515,23 @@ def _fast(gold: str, pred: str, choices) -> tuple[str, str] | None:
                 return "correct", "equivalent"
         except NeedsSympy:
             undecided = True
-    return None if undecided else ("incorrect", "not equivalent")
+    if undecided:
+        return _unreadable(gold, pred)  # what sympy could not read either, said without starting it
+    return "incorrect", "not equivalent"
+
+
+_ELLIPSIS = re.compile(r"\.\.\.|…|\\[lc]?dots\b")
+
+
+def _unreadable(gold: str, pred: str) -> tuple[str, str] | None:
+    """An unparseable verdict for a prediction no parser reads as one value: one with an ellipsis
+    ("1 + 2 + ... + n") against a gold without one, or one whose brackets do not balance."""
+    if _ELLIPSIS.search(pred) and not _ELLIPSIS.search(gold):
+        return "unparseable_pred", "the prediction has an ellipsis ('...'), which names no one value"
+    opened, closed = pred.count("(") + pred.count("["), pred.count(")") + pred.count("]")
+    if opened != closed or pred.count("{") != pred.count("}"):
+        return "unparseable_pred", "the prediction's brackets do not balance"
+    return None
 
 
 def _bare_gold(gold) -> str | None:

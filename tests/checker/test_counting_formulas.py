@@ -86,3 +86,25 @@ def test_an_exact_product_too_big_to_carry_falls_back_to_mpmath():
         fn({EXACT: True})
     assert fn({}) > 10**10000  # the mpmath value
     assert not verify("1", r"\prod_{i=1}^{1000} 999^{999}", timeout=0.5)
+
+
+@pytest.mark.parametrize("gold,pred", [
+    ("n", "(1 + 2 + 3 + ... + n) * 2^(n-1)"),              # an ellipsis names no one value
+    ("n", r"P(n)=(n+1)(n+2)\dots(2n)"),
+    ("0", r"1\cdot2\cdot\ldots\cdot(n-2)/(1+2+\ldots+(n-1))"),
+    ("(n(n+1)/2)^2", "((n(n+1)/2)^2"),                      # brackets that do not balance
+])
+def test_what_no_parser_reads_is_unparseable_without_a_worker(monkeypatch, gold, pred):
+    def no_worker(*_a, **_k):
+        raise AssertionError("a sympy worker was asked")
+
+    monkeypatch.setattr(verify_module, "_run_slow", no_worker)
+    assert verify(gold, pred).status == "unparseable_pred"
+
+
+def test_an_ellipsis_in_the_gold_too_is_left_to_the_worker(monkeypatch):
+    asked = []
+    real = verify_module._run_slow
+    monkeypatch.setattr(verify_module, "_run_slow", lambda *a, **k: asked.append(a) or real(*a, **k))
+    verify("1, 2, ..., n", r"1, 2, \ldots, n")
+    assert len(asked) == 1  # the gold has an ellipsis too: not ruled out in-process
