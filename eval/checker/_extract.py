@@ -25,10 +25,14 @@ _ANSWER_IS = re.compile(
 )
 # "Answer:" in French, Spanish, Portuguese, Italian, German, Russian and Chinese (group 1: the label).
 _FOREIGN_ANSWER = re.compile(
-    r"(r[ée]ponse|respuesta|resposta|risposta|antwort|ответ|答案)[*_}]*\s*[:：]\s*[*_}\s]*(.+?)\s*(?:$|\n)", re.I
+    r"(r[ée]ponse|respuesta|resposta|risposta|antwort|ответ|答案)(?:\s+finale?)?[*_}]*"
+    r"\s*(?:[:：]|\s(?:est|es|é|è|ist)\b)\s*[*_}\s]*(.+?)\s*(?:$|\n)", re.I
 )
-# The decimal comma those languages write ("2,5"); Chinese writes a point.
-_DECIMAL_COMMA = re.compile(r"^-?\d+,(?:\d{1,2}|\d{4,})(?![\d,])")
+# The decimal comma those languages write ("2,5", "0,125"; "1,000" stays a thousands separator);
+# Chinese writes a point.
+_DECIMAL_COMMA = re.compile(r"^-?(?:\d+,(?:\d{1,2}|\d{4,})|0,\d{3})(?![\d,])")
+# A number first, then words only ("10 manzanas", "10个"): the number is the answer.
+_NUMBER_THEN_WORDS = re.compile(r"^(-?\d+(?:\.\d+)?)(?=\s*[^\W\d_])[^\d]*$")
 # A piece of maths that is marked as such: a command, a relation, an operator between operands, $...$.
 _MARKED_MATH = re.compile(r"\\[A-Za-z]+|[=<>^/]|\d\s*[-+*]\s*\d|^\$")
 _LETTER = re.compile(r"(?<![A-Za-z\\])\(?([A-E])\)(?![A-Za-z])|\b(?:option|choice)\s*\(?([A-E])\b")
@@ -77,9 +81,9 @@ def final_part(text: str) -> str:
     ``<answer>`` runs to the end) when nothing marks an answer after that tag. A response that is all
     thinking is read whole; a tag inside a closed thinking block, or one that holds a template's
     placeholder ("...", "your answer"), is no answer."""
-    head, sep, after = text.rpartition("</think>")
-    if sep and after.strip():
-        text = after
+    end = text.lower().rfind("</think>")
+    if end != -1 and text[end + 8 :].strip():
+        text = text[end + 8 :]
     tail = text[-_MAX_BRACED:]
     if "<answer>" not in tail.lower():
         return text
@@ -88,7 +92,7 @@ def final_part(text: str) -> str:
     if not tags:
         return text
     later = outside[tags[-1].end():]
-    if find_boxed(later) is not None or _ANSWER_IS.search(later):
+    if find_boxed(later) is not None or _ANSWER_IS.search(later) or _FOREIGN_ANSWER.search(later):
         return later  # "Example: <answer>5</answer> ... so the answer is \boxed{7}": the later answer
     return tags[-1].group(1).strip()
 
@@ -237,6 +241,11 @@ def _foreign_answer_line(tail: str) -> str | None:
     comma = _DECIMAL_COMMA.match(ans.strip("$ "))
     if comma and label != "答案" and not re.search(r"\d", ans.strip("$ ")[comma.end():]):
         return comma.group(0).replace(",", ".")  # "2,5", "3,75 руб."
+    if ans.startswith("(") and ans.endswith(")") and "=" in ans and ans.count("(") == 1:
+        ans = ans[1:-1].strip()  # "réponse est (35 + 70 = 105)": a worked line in brackets
+    counted = _NUMBER_THEN_WORDS.match(ans.strip("$ "))
+    if counted:
+        return counted.group(1)
     if _looks_bare(ans) or _looks_bare(PLAIN_UNIT.sub("", ans)):
         return ans.strip("$").strip() or None
     if _other_script(ans):

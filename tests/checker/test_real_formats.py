@@ -363,6 +363,17 @@ TAGS_REVIEW = [
     ("3", r"$\left|\begin{array}{cc} 2 & 1 \\ 1 & 2 \end{array}\right| = 3$", True, "an array's column spec is no unknown"),
     ("1", "10days", False, "no digit of a number glued to a word is read alone"),
     ("1", "The train takes 12hours", False, "no digit of a number glued to a word is read alone"),
+    # a newcomer's trial of the same rules
+    ("2.5", "Respuesta final: 2,5", True, "'final' after the label; a decimal comma"),
+    ("5", "La réponse est 2,5.", False, "a French sentence label; 2,5 is 2.5, not 5"),
+    ("2.5", "Die Antwort ist 2,5.", True, "a German sentence label"),
+    ("0.125", "Réponse : 0,125", True, "0,125 cannot group thousands"),
+    ("10", "Respuesta: 10 manzanas", True, "a number, then the things counted"),
+    ("10", "答案：10个", True, "a number, then a measure word"),
+    ("3", "Resposta: 3 maçãs", True, "Latin letters with accents are words"),
+    ("105", "réponse est (35 + 70 = 105).", True, "a worked line in brackets"),
+    ("3", "<answer>5</answer> then more thought. Ответ: 3", True, "a later answer line in Russian beats the tag"),
+    ("4", "<THINK>maybe \\boxed{4}</THINK> so 5", False, "thinking tags in capitals are thinking too"),
 ]
 
 
