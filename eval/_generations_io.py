@@ -87,6 +87,9 @@ def load_generations(path: str | Path) -> list[dict]:
         raise EvalInputError(
             f"Generations file {str(path)!r} has suffix {suffix!r}; use .jsonl, .json or .parquet."
         )
+    if not rows:
+        raise EvalInputError(f"Generations file {str(path)!r} has no rows; write one object per completion "
+                             f"(problem_id and completion) or per problem (problem_id and completions).")
     for i, row in enumerate(rows):
         _check_row(row, i + 1, path)
     return rows
@@ -119,6 +122,14 @@ def _check_row(row, number: int, path: Path) -> None:
         raise EvalInputError(
             f"{path} row {number}: 'completions' must be a list of strings. Got {type(many).__name__} instead."
         )
+    texts = [("completion", row["completion"])] if "completion" in row else []
+    texts += [(f"completions[{k}]", t) for k, t in enumerate(many or ()) if "completions" in row]
+    for where, text in texts:
+        if not _is_null(text) and (isinstance(text, bool) or not isinstance(text, str | int | float)):
+            raise EvalInputError(
+                f"{path} row {number}: {where} is a {type(text).__name__}, not the model's text; write each "
+                f"completion as a string (a list of samples goes under 'completions')."
+            )
 
 
 def _collect(rows: list[dict], issues: DataIssues) -> dict[str, list[str]]:

@@ -162,13 +162,19 @@ def page(title: str, sections: Sequence[tuple[str, str, str]], subtitle: str = "
     return "\n".join(parts)
 
 
+_MD_BREAK = re.compile(r"\s*[\r\n]+\s*")
+_MD_TAG = re.compile(r"<(/?[A-Za-z][^<>]*)>")
+
+
 def md_table(headers: Sequence[str], rows: Sequence[Sequence]) -> str:
-    """A GitHub-flavoured Markdown table (``|`` in cells escaped; number columns right-aligned)."""
+    """A GitHub-flavoured Markdown table (``|`` in cells escaped, line breaks made spaces and tags such
+    as a model's ``<think>`` shown, not hidden as HTML; number columns right-aligned)."""
 
     def cell(value) -> str:
         if isinstance(value, tuple) and len(value) == 2 and value[0] == "html":
             value = value[1]
-        return fmt(value).replace("|", "\\|")
+        text = _MD_BREAK.sub(" ", fmt(value)).replace("|", "\\|")
+        return _MD_TAG.sub(lambda m: "&lt;" + m.group(1) + "&gt;", text)
 
     rule = "|" + "".join("---:|" if num else "---|" for num in _numeric_columns(headers, rows))
     lines = ["| " + " | ".join(cell(h) for h in headers) + " |", rule]

@@ -4,8 +4,10 @@ Stages (one small module each)::
 
     _gold       gold -> the answers that count (notes, "or equivalently" forms, approximations, a gold
                 sentence's value) and its kind: maths, yes/no, or words
-    _extract    response -> answer text (last \\boxed/\\fbox run, a later "answer is" line, "#### x",
-                "answer is", MC letter, a prose sentence's stated value, last number); option letters
+    _extract    response -> answer text: after the last </think>, the last <answer> tag unless an answer
+                follows it; then the last \\boxed/\\fbox run, a later "answer is" line, "#### x",
+                "answer is", an "Answer:" line in another language, MC letter, a prose sentence's stated
+                value, last number; option letters
       _prose      the maths after a sentence's copula; yes/no stance and worded answers, negations counted
     _normalize  answer text -> canonical LaTeX (wrappers, spacing, units, degrees, percent)
       _units      the unit stripped, as a key ("cm", "m^2"): known units on both sides must match

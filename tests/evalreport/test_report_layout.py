@@ -54,3 +54,10 @@ def test_eval_report_text_cells_are_left_aligned():
     assert re.search(r"th,td\{[^}]*text-align:left", html)  # the default; only class "num" is right-aligned
     per_skill = html[html.index('<section id="per-skill">'):html.index('<section id="per-level">')]
     assert "<td>alg</td>" in per_skill and '<td class="num">24</td>' in per_skill
+
+
+def test_markdown_cells_keep_one_row_and_show_a_models_tags():
+    table = md_table(["status", "example"], [["unparseable_pred", "<think>a\nb</think>\n<answer>x|y</answer>"]])
+    rows = table.splitlines()
+    assert len(rows) == 3  # a completion's line breaks do not split the row
+    assert rows[2] == r"| unparseable_pred | &lt;think&gt;a b&lt;/think&gt; &lt;answer&gt;x\|y&lt;/answer&gt; |"

@@ -137,6 +137,17 @@ def test_clear_errors(tmp_path):
     bad.write_text(json.dumps({"problem_id": "p1"}) + "\n")
     with pytest.raises(EvalInputError, match="neither 'completion'"):
         load_generations(bad)
+    for row, where in (({"problem_id": "p1", "completion": ["a", "b"]}, "completion is a list"),
+                       ({"problem_id": "p1", "completions": ["a", {"text": "b"}]}, r"completions\[1\] is a dict"),
+                       ({"problem_id": "p1", "completion": True}, "completion is a bool")):
+        bad.write_text(json.dumps(row) + "\n")
+        with pytest.raises(EvalInputError, match=f"row 1: {where}, not the model's text"):
+            load_generations(bad)
+    bad.write_text("")
+    with pytest.raises(EvalInputError, match="has no rows"):
+        load_generations(bad)
+    bad.write_text(json.dumps({"problem_id": "p1", "completions": ["x", 42, None]}) + "\n")
+    assert load_generations(bad)[0]["completions"] == ["x", 42, None]  # numbers are text; null is no sample
     with pytest.raises(EvalInputError, match="No generation matched"):
         evaluate([{"problem_id": "nope", "completion": "1"}], EVAL_SET, scoring=SCORING)
     with pytest.raises(EvalInputError, match="'workers' parameter of ScoringConfig"):
