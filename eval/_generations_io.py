@@ -123,7 +123,7 @@ def _check_row(row, number: int, path: Path) -> None:
             f"{path} row {number}: 'completions' must be a list of strings. Got {type(many).__name__} instead."
         )
     texts = [("completion", row["completion"])] if "completion" in row else []
-    texts += [(f"completions[{k}]", t) for k, t in enumerate(many or ()) if "completions" in row]
+    texts += [(f"completions[{k}]", t) for k, t in enumerate(many)] if isinstance(many, list | tuple) else []
     for where, text in texts:
         if not _is_null(text) and (isinstance(text, bool) or not isinstance(text, str | int | float)):
             raise EvalInputError(

@@ -162,7 +162,6 @@ def page(title: str, sections: Sequence[tuple[str, str, str]], subtitle: str = "
     return "\n".join(parts)
 
 
-_MD_BREAK = re.compile(r"\s*[\r\n]+\s*")
 _MD_TAG = re.compile(r"<(/?[A-Za-z][^<>]*)>")
 
 
@@ -173,7 +172,7 @@ def md_table(headers: Sequence[str], rows: Sequence[Sequence]) -> str:
     def cell(value) -> str:
         if isinstance(value, tuple) and len(value) == 2 and value[0] == "html":
             value = value[1]
-        text = _MD_BREAK.sub(" ", fmt(value)).replace("|", "\\|")
+        text = fmt(value).replace("\r\n", " ").replace("\r", " ").replace("\n", " ").replace("|", "\\|")
         return _MD_TAG.sub(lambda m: "&lt;" + m.group(1) + "&gt;", text)
 
     rule = "|" + "".join("---:|" if num else "---|" for num in _numeric_columns(headers, rows))

@@ -31,8 +31,12 @@ _FOREIGN_ANSWER = re.compile(
 # The decimal comma those languages write ("2,5", "0,125"; "1,000" stays a thousands separator);
 # Chinese writes a point.
 _DECIMAL_COMMA = re.compile(r"^-?(?:\d+,(?:\d{1,2}|\d{4,})|0,\d{3})(?![\d,])")
-# A number first, then words only ("10 manzanas", "10个"): the number is the answer.
-_NUMBER_THEN_WORDS = re.compile(r"^(-?\d+(?:\.\d+)?)(?=\s*[^\W\d_])[^\d]*$")
+# After a number, at most one word of a Latin or Cyrillic script or one other letter (a measure word
+# such as 个), then an optional full stop: "10 manzanas", "3,75 руб.", "10个"; never "5 ist falsch",
+# "5 или больше" or "10不对".
+_ONE_WORD = r"(?:\s*(?:[A-Za-z\u00c0-\u024f\u0400-\u04ff]+|[^\W\d_A-Za-z\u00c0-\u024f\u0400-\u04ff])\.?)?\s*$"
+_NUMBER_THEN_WORDS = re.compile(r"^(-?\d+(?:\.\d+)?)(?=\s*[^\W\d_])" + _ONE_WORD)
+_AFTER_NUMBER = re.compile(_ONE_WORD)
 # A piece of maths that is marked as such: a command, a relation, an operator between operands, $...$.
 _MARKED_MATH = re.compile(r"\\[A-Za-z]+|[=<>^/]|\d\s*[-+*]\s*\d|^\$")
 _LETTER = re.compile(r"(?<![A-Za-z\\])\(?([A-E])\)(?![A-Za-z])|\b(?:option|choice)\s*\(?([A-E])\b")
@@ -70,30 +74,36 @@ _EMPHASIS = "*_"
 
 
 _ANSWER_TAG = re.compile(r"<answer>(.*?)(?:</answer>|$)", re.S | re.I)
-_CLOSED_THINKING = re.compile(r"<think>.*?</think>", re.S | re.I)
+_THINK_END = re.compile(r"</think>", re.I)
 # What a format template puts in a tag: "<answer>...</answer>", "<answer>your answer</answer>".
 _TAG_PLACEHOLDER = re.compile(r"^(?:[.\s…]*|(?:your|the|final)?\s*answer(?:\s+here)?)$", re.I)
+# A value in what a later answer line gives: digits, LaTeX, maths delimiters, or a lone option letter.
+_STATES_A_VALUE = re.compile(r"[\d\\$]|^\(?[A-J]\)?\.?$")
 
 
 def final_part(text: str) -> str:
     """The part of a response that holds its final answer: what follows the last ``</think>`` (boxes
     while thinking are drafts), and within it the last ``<answer>...</answer>`` (an unclosed
-    ``<answer>`` runs to the end) when nothing marks an answer after that tag. A response that is all
-    thinking is read whole; a tag inside a closed thinking block, or one that holds a template's
-    placeholder ("...", "your answer"), is no answer."""
-    end = text.lower().rfind("</think>")
-    if end != -1 and text[end + 8 :].strip():
-        text = text[end + 8 :]
+    ``<answer>`` runs to the end) unless a box, or an answer line that gives a value, comes after that
+    tag. A response that is all thinking is read whole, and its tags are drafts too; a tag that holds a
+    template's placeholder ("...", "your answer") is no answer."""
+    ends = [m.end() for m in _THINK_END.finditer(text)]
+    if ends and text[ends[-1] :].strip():
+        text = text[ends[-1] :]
     tail = text[-_MAX_BRACED:]
-    if "<answer>" not in tail.lower():
-        return text
-    outside = _CLOSED_THINKING.sub(" ", tail)
-    tags = [m for m in _ANSWER_TAG.finditer(outside) if not _TAG_PLACEHOLDER.match(m.group(1).strip())]
+    lowered = tail.lower()
+    if "<answer>" not in lowered or "</think>" in lowered:
+        return text  # no tag, or nothing after the thinking: tags in it are drafts
+    tags = [m for m in _ANSWER_TAG.finditer(tail) if not _TAG_PLACEHOLDER.match(m.group(1).strip())]
     if not tags:
         return text
-    later = outside[tags[-1].end():]
-    if find_boxed(later) is not None or _ANSWER_IS.search(later) or _FOREIGN_ANSWER.search(later):
-        return later  # "Example: <answer>5</answer> ... so the answer is \boxed{7}": the later answer
+    later = tail[tags[-1].end() :][-_TAIL_CHARS:]
+    if find_boxed(later) is not None:
+        return later  # "Example: <answer>5</answer> ... so the answer is \\boxed{7}": the later answer
+    line = _answer_line(later) if _ANSWER_IS.search(later) else None
+    line = line if line is not None else _foreign_answer_line(later) or None
+    if line is not None and _STATES_A_VALUE.search(line):
+        return later  # "<answer>5</answer> Wait, ... The correct answer is 7."
     return tags[-1].group(1).strip()
 
 
@@ -239,14 +249,14 @@ def _foreign_answer_line(tail: str) -> str | None:
         return None
     label, ans = matches[-1].group(1), _strip_emphasis(matches[-1].group(2)).strip().rstrip(".。").strip()
     comma = _DECIMAL_COMMA.match(ans.strip("$ "))
-    if comma and label != "答案" and not re.search(r"\d", ans.strip("$ ")[comma.end():]):
+    if comma and label != "答案" and _AFTER_NUMBER.match(ans.strip("$ ")[comma.end() :]):
         return comma.group(0).replace(",", ".")  # "2,5", "3,75 руб."
     if ans.startswith("(") and ans.endswith(")") and "=" in ans and ans.count("(") == 1:
         ans = ans[1:-1].strip()  # "réponse est (35 + 70 = 105)": a worked line in brackets
     counted = _NUMBER_THEN_WORDS.match(ans.strip("$ "))
     if counted:
         return counted.group(1)
-    if _looks_bare(ans) or _looks_bare(PLAIN_UNIT.sub("", ans)):
+    if _bare_with_unit(ans):
         return ans.strip("$").strip() or None
     if _other_script(ans):
         pieces = {p.strip(" ()$.,") for p in _OTHER_SCRIPT_RUN.split(ans) if re.search(r"[\d\\]", p)}
@@ -276,7 +286,7 @@ def extract(text: str, *, choices=None, last_number: bool = True, gold=None) -> 
     Only the text after a closing ``</think>`` counts when there is any (boxes while thinking are
     drafts), and of it the last ``<answer>...</answer>`` when there is one (``final_part``). Order: the last ``\\boxed{}``/``\\fbox{}``; else a GSM8K-style ``#### 42`` line; else an
     "answer is ..." / "Answer: ..." line (markdown bold, a repeated label, a trailing sentence or aside
-    removed); else, when ``choices`` is given (multiple choice), the last option letter like ``(C)``;
+    removed); else an answer line in another language (``_foreign_answer_line``); else, when ``choices`` is given (multiple choice), the last option letter like ``(C)``;
     else, if ``last_number``, the last number in the text.
 
     >>> extract(r"so $x = \\boxed{\\frac{1}{2}}$.")
@@ -320,7 +330,7 @@ def extract(text: str, *, choices=None, last_number: bool = True, gold=None) -> 
         segment = _ONE_SEGMENT.match(stripped)
         if segment:  # the whole response is one "$...$": its content is the answer
             return next(g for g in segment.groups() if g is not None).strip() or None
-        if _SINGLE_WORD.match(stripped) or _looks_bare(stripped) or _looks_bare(PLAIN_UNIT.sub("", stripped)):
+        if _SINGLE_WORD.match(stripped) or _bare_with_unit(stripped):
             # A bare answer such as "3\sqrt{2}", "(1, 2]" or "3\pi units": return it whole (callers bound
             # its length; normalization strips the unit).
             return stripped.strip("$").strip() or None
@@ -410,6 +420,11 @@ def _looks_bare(text: str) -> bool:
         return False
     inner = text[1:-1] if text.startswith("$") and text.endswith("$") else text
     return "$" not in inner.strip("$")
+
+
+def _bare_with_unit(text: str) -> bool:
+    """One line of maths, perhaps followed by a unit word ("3\\pi units")."""
+    return _looks_bare(text) or _looks_bare(PLAIN_UNIT.sub("", text))
 
 
 def _last_math_holding(tail: str, number: re.Match) -> str | None:

@@ -151,35 +151,46 @@ class WorkerPool:
 
     def warm(self, timeout: float = STARTUP_TIMEOUT, task=None) -> None:
         """Start every worker and wait until each has imported its libraries; with ``task``, also run
-        it once on every idle worker (all at once), e.g. to warm caches a first real task would fill."""
+        it once on every idle worker (all at once), e.g. to warm caches a first real task would fill.
+        A worker that does not answer the task within ``timeout`` is killed and replaced, so no late
+        answer is ever read as a later task's."""
         self.ensure(self._size)
-        with self._cond:
-            workers = list(self._idle) if task is None else self._idle[:]
-            if task is not None:
-                self._idle.clear()  # held while they warm: no caller gets a busy worker
-        try:
+        if task is None:
+            with self._cond:
+                workers = list(self._idle)
             for w in workers:
                 w.wait_ready(timeout)
-            if task is None:
-                return
+            return
+        with self._cond:
+            workers, self._idle = self._idle, []  # held while they warm: no caller gets a busy worker
+        good: list[_Worker] = []
+        try:
             sent = []
             for w in workers:
                 try:
-                    w.conn.send(task)
-                    sent.append(w)
+                    if w.wait_ready(timeout):
+                        w.conn.send(task)
+                        sent.append(w)
                 except (OSError, ValueError):
                     pass
             for w in sent:
                 try:
-                    if w.conn.poll(timeout):
-                        w.conn.recv()
+                    if w.conn.poll(timeout) and w.conn.recv()[0] == "ok":
+                        good.append(w)
                 except (EOFError, OSError):
                     pass
         finally:
-            if task is not None:
-                with self._cond:
-                    self._idle.extend(workers)
-                    self._cond.notify_all()
+            bad = [w for w in workers if w not in good]
+            with self._cond:
+                closed = self._closed
+                if not closed:
+                    self._idle.extend(good)
+                self._count -= len(bad) + (len(good) if closed else 0)
+                self._cond.notify_all()
+            for w in bad + (good if closed else []):
+                w.kill()
+            if bad and not closed:
+                self.ensure(self._size)  # replacements start now and warm up in the background
 
     def _acquire(self) -> _Worker:
         with self._cond:

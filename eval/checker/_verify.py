@@ -496,7 +496,8 @@ def _structural_verdict(gold: str, pred: str) -> tuple[str, str] | None:
 
 
 def _fast(gold: str, pred: str, choices) -> tuple[str, str] | None:
-    """In-process decision; None when sympy is needed (no pair matched here and some pair was undecided)."""
+    """In-process decision; None when sympy is needed (no pair matched here and some pair was undecided),
+    except for a prediction no parser reads (an ellipsis, unbalanced brackets): unparseable here."""
     structural = _structural_verdict(gold, pred)
     if structural is not None:
         return structural

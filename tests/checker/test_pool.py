@@ -106,3 +106,31 @@ def test_the_checkers_warm_task_compares_without_error():
     from eval.checker._verify import _WARM, _worker_task
 
     assert _worker_task(_WARM) is None  # every warm-up pair parses and compares in-process too
+
+
+def test_a_warm_task_that_times_out_never_answers_a_later_task():
+    p = WorkerPool(FN, size=1)
+    try:
+        p.warm()
+        (first,) = p._idle
+        p.warm(timeout=0.3, task=(2.0, "WARM-REPLY"))  # no answer in time: that worker is replaced
+        first.proc.wait(timeout=5)
+        assert first.proc.returncode is not None
+        assert p.run((0.0, "mine"), timeout=30.0) == "mine"  # not the warm task's late answer
+        assert p.run((0.0, "next"), timeout=30.0) == "next"
+    finally:
+        p.shutdown()
+
+
+def test_shutdown_while_warming_stops_the_workers():
+    p = WorkerPool(FN, size=2)
+    p.warm()
+    workers = list(p._idle)
+    t = threading.Thread(target=p.warm, kwargs={"task": (1.0, "w")})
+    t.start()
+    time.sleep(0.3)
+    p.shutdown()
+    t.join(timeout=30)
+    for w in workers:
+        w.proc.wait(timeout=5)
+        assert w.proc.returncode is not None

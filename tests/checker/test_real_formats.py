@@ -323,7 +323,7 @@ TAGS_AND_WORKINGS = [
     ("7", "Ответ: 7", True, "a Russian answer label"),
     ("7", "Respuesta: 7.", True, "a Spanish answer label"),
     ("2/5", "所以每份是 2/5 吨。答案：每份应该是 (\\frac{2}{5}) 吨。", True, "the one maths in a Chinese answer line"),
-    ("12", "答案：共有12个苹果和3个梨。", False, "two numbers in the answer line: no guess"),
+    ("3", "答案：共有12个苹果和3个梨。", False, "two numbers in the answer line: no guess (not the last one)"),
 ]
 
 
@@ -374,6 +374,13 @@ TAGS_REVIEW = [
     ("105", "réponse est (35 + 70 = 105).", True, "a worked line in brackets"),
     ("3", "<answer>5</answer> then more thought. Ответ: 3", True, "a later answer line in Russian beats the tag"),
     ("4", "<THINK>maybe \\boxed{4}</THINK> so 5", False, "thinking tags in capitals are thinking too"),
+    # a review of the whole change
+    ("5", "Antwort: 5 ist falsch", False, "'5 is wrong': more than one word after the number"),
+    ("5", "Ответ: 5 или больше", False, "'5 or more'"),
+    ("10", "答案：10不对", False, "'10 is wrong': more than a measure word"),
+    ("2.5", "Antwort: 2,5 oder mehr", False, "'2.5 or more'"),
+    ("5", "<answer>5</answer> the answer is correct", True, "a later line that gives no value"),
+    ("-5", "İ</think>-5", True, "the text after the thinking, found in any case, cut where it ends"),
 ]
 
 
@@ -521,6 +528,13 @@ def test_adversarial_inputs_return_fast():
     assert not verify("5", "The number of ways is n" + " " * 2000 + "k.")
     assert verify("5", 10**5000).status == "unparseable_pred"  # an int too long to print
     assert time.perf_counter() - start < 5
+    choices = ["1", "2", "3", "4", "5"]
+    for response in ("<answer>5</answer>Ответ: 1" + " " * 19_950 + "x",  # a later line, then a long gap
+                     "<answer>5</answer>The answer is" + " " * 19_950 + "x",
+                     "<think>" * 2_850 + "<answer>5"):  # thinking that never closes
+        start = time.perf_counter()
+        assert verify("5", response) and verify("5", response, choices=choices)
+        assert time.perf_counter() - start < 5  # were 2.6-5.9 s each in the first version of final_part
 
 
 @pytest.mark.parametrize("gold,response,expected", [

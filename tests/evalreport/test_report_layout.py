@@ -61,3 +61,4 @@ def test_markdown_cells_keep_one_row_and_show_a_models_tags():
     rows = table.splitlines()
     assert len(rows) == 3  # a completion's line breaks do not split the row
     assert rows[2] == r"| unparseable_pred | &lt;think&gt;a b&lt;/think&gt; &lt;answer&gt;x\|y&lt;/answer&gt; |"
+    assert len(md_table(["a"], [[" " * 100_000 + "x"]])) > 100_000  # long runs of spaces stay linear

@@ -146,6 +146,8 @@ def test_clear_errors(tmp_path):
     bad.write_text("")
     with pytest.raises(EvalInputError, match="has no rows"):
         load_generations(bad)
+    bad.write_text('{"problem_id": "p1", "completions": NaN}\n')  # json reads NaN: a null list, no crash
+    assert len(load_generations(bad)) == 1
     bad.write_text(json.dumps({"problem_id": "p1", "completions": ["x", 42, None]}) + "\n")
     assert load_generations(bad)[0]["completions"] == ["x", 42, None]  # numbers are text; null is no sample
     with pytest.raises(EvalInputError, match="No generation matched"):
