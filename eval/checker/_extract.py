@@ -85,16 +85,25 @@ def final_part(text: str) -> str:
     """The part of a response that holds its final answer: what follows the last ``</think>`` (boxes
     while thinking are drafts), and within it the last ``<answer>...</answer>`` (an unclosed
     ``<answer>`` runs to the end) unless a box, or an answer line that gives a value, comes after that
-    tag. A response that is all thinking is read whole, and its tags are drafts too; a tag that holds a
-    template's placeholder ("...", "your answer") is no answer."""
+    tag. A response with nothing after its thinking, or whose ``<think>`` never closes and no answer tag
+    follows it (a rollout cut short), has no answer: "" (what it tried while thinking are drafts). A tag
+    that holds a template's placeholder ("...", "your answer") is no answer."""
     ends = [m.end() for m in _THINK_END.finditer(text)]
-    if ends and text[ends[-1] :].strip():
+    if ends:
+        if not text[ends[-1] :].strip():
+            return ""  # nothing after the thinking: no answer (what it tried while thinking are drafts)
         text = text[ends[-1] :]
     tail = text[-_MAX_BRACED:]
     lowered = tail.lower()
-    if "<answer>" not in lowered or "</think>" in lowered:
-        return text  # no tag, or nothing after the thinking: tags in it are drafts
+    unfinished = "<think>" in lowered  # thinking that never closes: a response cut short
+    if "<answer>" not in lowered:
+        return "" if unfinished else text
     tags = [m for m in _ANSWER_TAG.finditer(tail) if not _TAG_PLACEHOLDER.match(m.group(1).strip())]
+    if unfinished:
+        opened = lowered.rfind("<think>")
+        tags = [m for m in tags if m.start() > opened]  # only a tag after the thinking began answers
+        if not tags:
+            return ""
     if not tags:
         return text
     later = tail[tags[-1].end() :][-_TAIL_CHARS:]

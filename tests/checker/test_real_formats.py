@@ -381,6 +381,10 @@ TAGS_REVIEW = [
     ("2.5", "Antwort: 2,5 oder mehr", False, "'2.5 or more'"),
     ("5", "<answer>5</answer> the answer is correct", True, "a later line that gives no value"),
     ("-5", "İ</think>-5", True, "the text after the thinking, found in any case, cut where it ends"),
+    # a rollout cut short, or one that never leaves its thinking, earns nothing
+    ("5", "<think>Let me try 5.</think>", False, "nothing after the thinking: no answer"),
+    ("5", "<think>so far it looks like 5", False, "thinking that never closes: cut short"),
+    ("5", r"<think>draft \boxed{5}", False, "a box while thinking is a draft"),
 ]
 
 
