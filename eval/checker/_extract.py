@@ -475,11 +475,10 @@ def letter_answer(text: str, letters: str = "ABCDE", *, choices=None) -> tuple[s
     if not isinstance(text, str):
         return None, False
     text = final_part(text)
+    values = {str(c).strip().strip("$").strip() for c in choices or ()}
     lone = _LONE_LETTER.match(text)
-    if lone and lone.group(2).upper() in letters and (
-        lone.group(2).isupper() or lone.group(2) not in {str(c).strip().strip("$").strip() for c in choices or ()}
-    ):  # the whole answer is one letter, in either case ("c", "(b)."), unless it is an option's value ("e")
-        return lone.group(2).upper(), False
+    if lone and lone.group(2).upper() in letters and (lone.group(2).isupper() or lone.group(2) not in values):
+        return lone.group(2).upper(), False  # one letter in either case ("c", "(b)."), unless an option's value
     tail = text[-_TAIL_CHARS:]
     lines = list(_ANSWER_IS.finditer(tail))
     last_box = max(tail.rfind(cmd) for cmd in _BOX_COMMANDS)
@@ -492,11 +491,15 @@ def letter_answer(text: str, letters: str = "ABCDE", *, choices=None) -> tuple[s
     if lines and lines[-1].start() < last_box:
         marked.reverse()  # the box comes after the answer line: it is the final word
     for region in marked:
-        found = _first_letter(region, letters, prose=False)
+        found = _first_letter(region, letters, prose=False) or _lower_case_lead(region, letters, values)
         if found is not None:
             return found, False
     if marked:
         return None, False  # an answer line or a box that names no letter: prose letters are not answers
+    if len(text) <= 40:  # a short answer, e.g. an answer tag's content: "(b) 2"
+        found = _lower_case_lead(text, letters, values)
+        if found is not None:
+            return found, False
     sentence = final_sentence(text)
     cuts = [0] + [m.start() for m in _LETTER_CONCLUSION.finditer(sentence)]
     for start in reversed(cuts):
@@ -517,6 +520,19 @@ _RULED_OUT_AFTER = re.compile(
 )
 # A letter that names a point or a quantity: "from A to B", "point C", "A = 5", "C(1, 2)".
 _NAMES_A_POINT = re.compile(r"\b(?:point|points|vertex|vertices|from|to|side|segment|line|triangle|angle|between|at)\s*$", re.I)
+
+
+# An answer line or a box that opens with a lower-case option letter: "(b).", "b", "(b) 2".
+_LOWER_LEAD = re.compile(r"^\(?([a-j])(?:\)\.?(?:\s.*)?|\.?)$", re.S)
+
+
+def _lower_case_lead(region: str, letters: str, values: set[str]) -> str | None:
+    """The option a marked answer names with a lower-case letter ("Answer: (b)."), unless that letter
+    is one of the options' values."""
+    m = _LOWER_LEAD.match(_strip_emphasis(region.strip().strip("$").strip()).strip())
+    if m is None or m.group(1).upper() not in letters or m.group(1) in values:
+        return None
+    return m.group(1).upper()
 
 
 def _first_letter(region: str, letters: str, *, prose: bool) -> str | None:

@@ -385,6 +385,11 @@ TAGS_REVIEW = [
     ("5", "<think>Let me try 5.</think>", False, "nothing after the thinking: no answer"),
     ("5", "<think>so far it looks like 5", False, "thinking that never closes: cut short"),
     ("5", r"<think>draft \boxed{5}", False, "a box while thinking is a draft"),
+    ("B", "The answer is (b).", True, "a lower-case letter opening an answer line"),
+    ("B", "**Answer:** (b)", True, "a lower-case letter opening an answer line"),
+    ("B", "<answer>(b) 2</answer>", True, "a lower-case letter opening an answer tag"),
+    ("B", "The answer is b = 3", False, "b names a quantity here"),
+    ("B", "Answer: a and b", False, "two letters"),
 ]
 
 
@@ -543,6 +548,7 @@ def test_adversarial_inputs_return_fast():
 
 @pytest.mark.parametrize("gold,response,expected", [
     ("E", r"\boxed{e}", False), ("C", r"\boxed{e}", True), ("C", "c", True), ("C", "e", True),
+    ("E", "Answer: e", False), ("C", "Answer: e", True), ("B", "Answer: (b)", True),
 ])
 def test_a_lower_case_letter_that_is_an_options_value_is_that_value(gold, response, expected):
     choices = ["1", "2", "e", r"\pi", r"\infty"]  # option C's value is e
