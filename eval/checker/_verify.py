@@ -599,6 +599,9 @@ def _screen_unsafe(gold, prediction, choices) -> tuple[Verdict | None, tuple]:
         # "There are no values of n in {2, ..., 1993} for which ...": a count of 0, in words.
         return Verdict("correct", "the response says there are none (a count of 0, the gold)"), ()
     if p is None and spec.kind not in ("words", "none"):
+        if prediction is not None and not isinstance(prediction, str | int | float):
+            return Verdict("unparseable_pred", f"the prediction is a {type(prediction).__name__}, not text "
+                                               f"(decode bytes; pass one response per call)"), ()
         return Verdict("unparseable_pred", "no final answer found (or it is too long)"), ()
     choices = tuple(str(c) for c in choices) if choices else None
     slow = []
@@ -742,14 +745,32 @@ def verify(gold, prediction, *, choices=None, timeout: float = 2.0) -> Verdict:
     >>> verify("1/2", r"so the answer is $\\boxed{\\dfrac{1}{2}}$").status
     'correct'
     """
-    _check_timeout(timeout)
+    _check_timeout(timeout, "verify")
+    choices = _check_choices(choices, "verify")
     verdict, task = _screen(gold, prediction, choices)
     return verdict if verdict is not None else _run_slow(task, timeout, _default_workers())
 
 
-def _check_timeout(timeout) -> None:
-    if not isinstance(timeout, int | float) or not 0 < timeout < float("inf"):
-        raise ValueError(f"The 'timeout' parameter of verify must be a positive, finite number of seconds. Got {timeout!r} instead.")
+def _check_timeout(timeout, caller: str) -> None:
+    if isinstance(timeout, bool) or not isinstance(timeout, int | float) or not 0 < timeout < float("inf"):
+        raise ValueError(f"The 'timeout' parameter of {caller} must be a positive, finite number of seconds. "
+                         f"Got {timeout!r} instead.")
+
+
+def _check_choices(choices, caller: str) -> list | None:
+    """One item's choices as a list (None stays None): the options' texts, option A first."""
+    if choices is None:
+        return None
+    if (isinstance(choices, str | bytes | dict) or not hasattr(choices, "__len__") or not hasattr(choices, "__iter__")
+            or not all(isinstance(c, str | int | float) and not isinstance(c, bool) for c in choices)):
+        raise ValueError(f"The 'choices' parameter of {caller} must be None or a list of the options' texts "
+                         f"(option A first). Got {str(choices)[:60]!r} instead.")
+    return list(choices)
+
+
+def _check_workers(workers, caller: str) -> None:
+    if workers is not None and (isinstance(workers, bool) or not isinstance(workers, int) or workers < 1):
+        raise ValueError(f"The 'workers' parameter of {caller} must be None or a positive int. Got {workers!r} instead.")
 
 
 def verify_batch(golds, predictions, *, choices=None, timeout: float = 2.0, workers=None) -> list[Verdict]:
@@ -758,20 +779,23 @@ def verify_batch(golds, predictions, *, choices=None, timeout: float = 2.0, work
     ``choices`` is None, one list of choice strings shared by all items, or one entry per item (a list,
     or None for items that are not multiple choice). Returns verdicts in input order.
     """
-    _check_timeout(timeout)
+    _check_timeout(timeout, "verify_batch")
     for name, value in (("golds", golds), ("predictions", predictions)):
         if isinstance(value, str | bytes):
             raise ValueError(
                 f"The '{name}' parameter of verify_batch must be a list with one entry per item. Got one "
                 f"string ({value[:40]!r}) instead; for one pair call verify(gold, prediction)."
             )
+        if isinstance(value, dict) or not hasattr(value, "__iter__"):
+            raise ValueError(f"The '{name}' parameter of verify_batch must be a list with one entry per item. "
+                             f"Got a {type(value).__name__} instead.")
     golds, predictions = list(golds), list(predictions)
     if len(golds) != len(predictions):
         raise ValueError(
             f"The 'predictions' parameter of verify_batch must have one entry per gold answer "
             f"({len(golds)}). Got {len(predictions)} instead."
         )
-    if choices is not None and choices and all(isinstance(c, str) for c in choices):
+    if choices is not None and len(choices) and all(isinstance(c, str) for c in choices):
         per_item = [list(choices)] * len(golds)  # one set of choices shared by every item
     else:
         per_item = list(choices) if choices is not None else [None] * len(golds)
@@ -780,8 +804,8 @@ def verify_batch(golds, predictions, *, choices=None, timeout: float = 2.0, work
             f"The 'choices' parameter of verify_batch must be None or have one entry per item "
             f"({len(golds)}). Got {len(per_item)} instead."
         )
-    if workers is not None and (not isinstance(workers, int) or workers < 1):
-        raise ValueError(f"The 'workers' parameter of verify_batch must be a positive int. Got {workers!r} instead.")
+    per_item = [_check_choices(c, "verify_batch") for c in per_item]
+    _check_workers(workers, "verify_batch")
     workers = workers or _default_workers()
     out: list[Verdict | None] = []
     slow: list[tuple[int, tuple]] = []
@@ -812,6 +836,7 @@ def warmup(workers: int | None = None) -> None:
     parser and sympy warmed on a few comparisons (about 1.5 s per worker, in parallel), so that the
     first answers that need sympy are as fast as later ones. Without it, workers start on first need
     and those first answers pay that cost."""
+    _check_workers(workers, "warmup")
     get_pool(_TASK_FN, workers or _default_workers()).warm(task=_WARM)
 
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from eval.checker import Verdict, extract, verify
+from eval.checker import Verdict, extract, verify, verify_batch, warmup
 
 
 @pytest.mark.parametrize(
@@ -85,3 +85,33 @@ def test_verify_batch_validates_and_keeps_order():
     # One list of choices shared by every item.
     shared = verify_batch(["A", "B"], ["7", "7"], choices=["7", "8", "9", "10", "11"])
     assert [bool(v) for v in shared] == [True, False]
+
+
+@pytest.mark.parametrize("call,message", [
+    (lambda: verify("1", "1", timeout=True), "'timeout' parameter of verify must be"),
+    (lambda: verify_batch(["1"], ["1"], timeout=-1), "'timeout' parameter of verify_batch must be"),
+    (lambda: verify("1", "1", choices=5), "'choices' parameter of verify must be None or a list"),
+    (lambda: verify("1", "1", choices="ABCDE"), "'choices' parameter of verify must be None or a list"),
+    (lambda: verify_batch(["A"], ["A"], choices=[[{"x": 1}, "b"]]), "'choices' parameter of verify_batch"),
+    (lambda: verify_batch(None, None), "'golds' parameter of verify_batch must be a list"),
+    (lambda: verify_batch({"a": 1}, {"b": 2}), "Got a dict instead"),
+    (lambda: warmup(0), "'workers' parameter of warmup must be None or a positive int"),
+    (lambda: warmup("2"), "'workers' parameter of warmup"),
+])
+def test_bad_arguments_get_one_clear_error(call, message):
+    with pytest.raises(ValueError, match=message):
+        call()
+
+
+def test_choices_may_be_any_sequence_of_texts_or_numbers():
+    import numpy as np
+
+    assert verify("B", "B", choices=np.array(["1", "2", "3"]))
+    assert verify("B", "B", choices=(1, 2, 3))
+    assert verify_batch(["B"], ["B"], choices=np.array(["1", "2", "3"]))[0]
+
+
+def test_a_prediction_that_is_not_text_says_what_it_is():
+    verdict = verify("5", b"5")
+    assert verdict.status == "unparseable_pred" and "is a bytes, not text" in verdict.reason
+    assert "is a list, not text" in verify("5", ["5"]).reason
