@@ -528,10 +528,13 @@ _LOWER_LEAD = re.compile(r"^\(?([a-j])(?:\)\.?(?:\s.*)?|\.?)$", re.S)
 
 def _lower_case_lead(region: str, letters: str, values: set[str]) -> str | None:
     """The option a marked answer names with a lower-case letter ("Answer: (b)."), unless that letter
-    is one of the options' values."""
-    m = _LOWER_LEAD.match(_strip_emphasis(region.strip().strip("$").strip()).strip())
+    is one of the options' values, or a value follows it while choices are given (it is not checked)."""
+    text = _strip_emphasis(region.strip().strip("$").strip()).strip()
+    m = _LOWER_LEAD.match(text)
     if m is None or m.group(1).upper() not in letters or m.group(1) in values:
         return None
+    if values and not re.match(r"^\(?[a-j]\)?\.?$", text):
+        return None  # "(b) 2" with choices: a value this reading cannot check against option B's
     return m.group(1).upper()
 
 

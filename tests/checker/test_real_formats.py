@@ -549,6 +549,7 @@ def test_adversarial_inputs_return_fast():
 @pytest.mark.parametrize("gold,response,expected", [
     ("E", r"\boxed{e}", False), ("C", r"\boxed{e}", True), ("C", "c", True), ("C", "e", True),
     ("E", "Answer: e", False), ("C", "Answer: e", True), ("B", "Answer: (b)", True),
+    ("B", "The answer is (b) 1", False),  # a value after a lower-case letter is not checked: no answer
 ])
 def test_a_lower_case_letter_that_is_an_options_value_is_that_value(gold, response, expected):
     choices = ["1", "2", "e", r"\pi", r"\infty"]  # option C's value is e
