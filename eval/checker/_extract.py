@@ -26,7 +26,8 @@ _ANSWER_IS = re.compile(
 # "Answer:" in French, Spanish, Portuguese, Italian, German, Russian and Chinese (group 1: the label).
 _FOREIGN_ANSWER = re.compile(
     r"(r[ée]ponse|respuesta|resposta|risposta|antwort|ответ|答案)(?:\s+finale?)?[*_}]*"
-    r"\s*(?:[:：]|\s(?:est|es|é|è|ist)\b)\s*[*_}\s]*(.+?)\s*(?:$|\n)", re.I
+    r"\s*(?:[:：]|\s(?:est|es|é|è|ist)\b(?:\s+(?:donc|alors|entonces|então|quindi|also|daher))?)"
+    r"\s*[*_}\s]*(.+?)\s*(?:$|\n)", re.I
 )
 # The decimal comma those languages write ("2,5", "0,125"; "1,000" stays a thousands separator);
 # Chinese writes a point.
@@ -53,7 +54,10 @@ _HASHES = re.compile(r"^\s*####\s*(.+?)\s*$", re.M)
 _SHORT_WORD = re.compile(r"(?:^|(?<=\s))(?!(?:and|or)\b)[A-Za-z]{2,3}(?=\s)")
 _SINGLE_WORD = re.compile(r"^[A-Za-z]{1,20}$")
 # A number not glued to letters ("AZYUK2A" holds no answer).
-_NUMBER = re.compile(r"(?<![A-Za-z<>\d])(?<![<>]\s)-?\d+(?:,\d{3})*(?:\.\d+)?(?:/\d+)?(?![A-Za-z\d])")
+# (A comma then one or two digits stays in the number: "0,75" is never read as 75.)
+_NUMBER = re.compile(
+    r"(?<![A-Za-z<>\d])(?<![<>]\s)-?\d+(?:,\d{3})*(?:,\d{1,2}(?![\d,]))?(?:\.\d+)?(?:/\d+)?(?![A-Za-z\d])"
+)
 # A final sentence that declines to answer: its numbers are not an answer.
 _HEDGED = re.compile(r"\b(?:cannot|can't|could\s+not)\s+be\s+(?:determined|found|computed|calculated)\b", re.I)
 _NOT_A_VALUE = re.compile(
@@ -386,13 +390,29 @@ def _hinted(text: str, gold: str, choices) -> str | None:
 
     text = final_part(text)
     if len(gold) <= 40 and read_gold(gold).kind == "yesno":
-        return stance(boxed_answer(text) or text)
+        return foreign_yes_no(text) or stance(boxed_answer(text) or text)
     m = gold_letter(gold, choices)
     if m is not None:
         return letter_answer(text, option_letters(choices), choices=choices)[0]
     if len(gold) <= 200 and read_gold(gold).kind == "words":
         return stated_clause(boxed_answer(text) or text) or None  # the words a worded gold is judged on
     return None
+
+
+# One-word answers to a yes/no question in the languages of _FOREIGN_ANSWER.
+_FOREIGN_YES_NO = {
+    **dict.fromkeys(("oui", "sí", "si", "sim", "ja", "да", "是", "是的", "对"), "yes"),
+    **dict.fromkeys(("non", "no", "não", "nao", "nein", "нет", "否", "不", "不是", "不对"), "no"),
+}
+
+
+def foreign_yes_no(text: str) -> str | None:
+    """"Antwort: Nein.", "答案：否": a yes/no answer line in another language that is that one word."""
+    matches = list(_FOREIGN_ANSWER.finditer(text[-_TAIL_CHARS:]))
+    if not matches:
+        return None
+    word = _strip_emphasis(matches[-1].group(2)).strip().strip(".!。！ ").lower()
+    return _FOREIGN_YES_NO.get(word)
 
 
 def _letter_with_value(text: str) -> str | None:
@@ -491,6 +511,8 @@ def letter_answer(text: str, letters: str = "ABCDE", *, choices=None) -> tuple[s
     if lines and lines[-1].start() < last_box:
         marked.reverse()  # the box comes after the answer line: it is the final word
     for region in marked:
+        if hedges_letters(region):
+            return None, False  # "(A) or (B)": two options offered, no answer
         found = _first_letter(region, letters, prose=False) or _lower_case_lead(region, letters, values)
         if found is not None:
             return found, False
@@ -520,6 +542,24 @@ _RULED_OUT_AFTER = re.compile(
 )
 # A letter that names a point or a quantity: "from A to B", "point C", "A = 5", "C(1, 2)".
 _NAMES_A_POINT = re.compile(r"\b(?:point|points|vertex|vertices|from|to|side|segment|line|triangle|angle|between|at)\s*$", re.I)
+
+
+# Two option letters offered as alternatives: "(A) or (B)", "A/B", "either C or D".
+_LETTER_HEDGE = re.compile(r"(?<![A-Za-z\\])\(?([A-J])\)?\s*(?:,\s*)?(?:\bor\b|/)\s*\(?([A-J])\)?(?![A-Za-z])")
+
+
+_LETTER_LIST = re.compile(r"^\(?[A-J]\)?(?:\s*(?:,|/|\bor\b|\band\b)\s*\(?[A-J]\)?)+$")
+
+
+def hedges_letters(region: str) -> bool:
+    """Whether an answer line or box opens by offering two option letters as alternatives ("(A) or (B)";
+    not "D, it can't be A or B")."""
+    text = _strip_emphasis(region.strip()).strip().rstrip(".")
+    m = _LETTER_HEDGE.match(text)  # the answer opens with them
+    if m is not None and m.group(1) != m.group(2):
+        return True
+    listed = _LETTER_LIST.match(text)  # "A, B" (several boxes joined): more than one option named
+    return listed is not None and len(set(re.findall(r"[A-J]", text))) > 1
 
 
 # An answer line or a box that opens with a lower-case option letter: "(b).", "b", "(b) 2".

@@ -16,6 +16,7 @@ __all__ = ["unit_key", "UNIT_WORDS", "PLAIN_UNIT", "GLUED_UNIT"]
 
 # Unit words stripped after an answer's maths (eval.checker._normalize), and read as no prose (_extract).
 UNIT_WORDS = (
+    r"m/s|km/h|mi/h|mph|kph|"
     r"units?|square\s+units|sq\.?\s*units|cm|mm|km|m|meters?|metres?|centimeters?|kilometers?|"
     r"inches|inch|in|feet|foot|ft|yards?|miles?|mi|mph|hours?|hrs?|minutes?|mins?|seconds?|secs?|s|"
     r"days?|weeks?|months?|years?|dollars?|cents?|degrees?|deg|radians?|rad|kg|g|grams?|pounds?|lbs?|"

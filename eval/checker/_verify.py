@@ -18,7 +18,9 @@ from ._extract import (
     extract,
     final_part,
     find_boxed,
+    foreign_yes_no,
     gold_letter,
+    hedges_letters,
     letter_answer,
     marks_its_answer,
     option_letters,
@@ -629,10 +631,14 @@ _SOLUTION_CHARS = 200
 
 def _letter_verdict(gold: str, prediction, choices) -> tuple[Verdict | None, bool]:
     """A gold that is one option letter: the letter the response commits to decides (None: no letter),
-    and whether that letter came from an answer line after the response's last box."""
+    and whether that verdict stands over any value written with the letter (an answer line after the
+    response's last box gave it, or the response offers two options: "(A) or (B)" is wrong)."""
     want = gold_letter(normalize(gold).text, choices)
     if want is None or not isinstance(prediction, str):
         return None, False
+    answer = extract(prediction, choices=choices)
+    if answer is not None and hedges_letters(answer):  # "(A) or (B)": once read as A with a value
+        return Verdict("incorrect", f"the response offers two options ({_short(answer)!r}), gold {want}"), True
     said, late = letter_answer(prediction, option_letters(choices), choices=choices)
     if said is None:
         return None, False
@@ -647,7 +653,7 @@ def _worded(spec: Gold, prediction) -> Verdict:
     prediction = final_part(prediction)  # after the thinking; the answer tag's content when there is one
     region = find_boxed(prediction) or prediction
     if spec.kind == "yesno":
-        said = stance(region)
+        said = foreign_yes_no(prediction) or stance(region)
         if said is None:
             return Verdict("unparseable_pred", f"no yes/no answer found (gold {spec.polarity!r})")
         status = "correct" if said == spec.polarity else "incorrect"

@@ -390,6 +390,18 @@ TAGS_REVIEW = [
     ("B", "<answer>(b) 2</answer>", True, "a lower-case letter opening an answer tag"),
     ("B", "The answer is b = 3", False, "b names a quantity here"),
     ("B", "Answer: a and b", False, "two letters"),
+    # a fresh set of answer formats, written apart from the code
+    ("A", "**Final Answer:** (A) or (B)", False, "two options offered"),
+    ("A", "The answer is A or B.", False, "two options offered"),
+    ("A", r"\boxed{A} or \boxed{B}", False, "two boxed options"),
+    ("D", "The answer: D, it doesn't make sense for it to be A or B", True, "letters ruled out after the answer"),
+    (r"3\times 10^{8}", "300,000,000 m/s", True, "a compound unit after the number"),
+    ("2.5", "La réponse est donc 2,5.", True, "'donc' after the copula; a decimal comma"),
+    ("75", "Die Geschwindigkeit beträgt also 0,75.", False, "0,75 is never read as 75"),
+    ("No", "Antwort: Nein.", True, "a one-word German no"),
+    ("Yes", "Antwort: Nein.", False, "a one-word German no"),
+    ("No", "答案：否", True, "a one-word Chinese no"),
+    ("Yes", "Ответ: да", True, "a one-word Russian yes"),
 ]
 
 
