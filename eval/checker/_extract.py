@@ -54,6 +54,8 @@ _HASHES = re.compile(r"^\s*####\s*(.+?)\s*$", re.M)
 _SHORT_WORD = re.compile(r"(?:^|(?<=\s))(?!(?:and|or)\b)[A-Za-z]{2,3}(?=\s)")
 _SINGLE_WORD = re.compile(r"^[A-Za-z]{1,20}$")
 # A number not glued to letters ("AZYUK2A" holds no answer).
+# A response that ends with a display equation: its content is the answer.
+_CLOSING_DISPLAY = re.compile(r"(?:\\\[|\$\$)([^$]{1,400}?)(?:\\\]|\$\$)\s*\.?\s*$")
 # (A comma then one or two digits stays in the number: "0,75" is never read as 75.)
 _NUMBER = re.compile(
     r"(?<![A-Za-z<>\d])(?<![<>]\s)-?\d+(?:,\d{3})*(?:,\d{1,2}(?![\d,]))?(?:\.\d+)?(?:/\d+)?(?![A-Za-z\d])"
@@ -347,6 +349,9 @@ def extract(text: str, *, choices=None, last_number: bool = True, gold=None) -> 
             # A bare answer such as "3\sqrt{2}", "(1, 2]" or "3\pi units": return it whole (callers bound
             # its length; normalization strips the unit).
             return stripped.strip("$").strip() or None
+    closing = _CLOSING_DISPLAY.search(tail)
+    if closing and "\\begin" not in closing.group(1) and len(closing.group(1)) <= 200:
+        return closing.group(1).strip().rstrip(".").strip() or None  # "Thus\n\\[ P = \\frac12. \\]"
     # A closing sentence: "There are 144 ways ...", "The sum is given by (n^2 - 3n) / 2."
     stated = prose_answer(tail, subject_equation=True)
     if stated is not None:
@@ -355,7 +360,10 @@ def extract(text: str, *, choices=None, last_number: bool = True, gold=None) -> 
         nums = list(_NUMBER.finditer(tail))
         if nums:
             math = _last_math_holding(tail, nums[-1])
-            return math if math is not None else nums[-1].group(0)
+            if math is not None:
+                return math
+            last = nums[-1].group(0)
+            return last.replace(",", ".") if re.match(r"^-?0,\d+$", last) else last  # 0,75 is a decimal
     return None
 
 

@@ -90,6 +90,10 @@ def _split_alternatives(text: str) -> tuple[list[str], list[str]]:
     return [text, *answers], approx
 
 
+# "DNE", "\text{DNE}", "$\mathrm{DNE}$": an answer key's "does not exist".
+_DNE = re.compile(r"^\$?\s*(?:\\(?:text|mathrm|textrm)\s*\{\s*)?DNE\s*\}?\s*\$?\.?$")
+
+
 @lru_cache(maxsize=8192)
 def read_gold(gold: str) -> Gold:
     """Read one gold answer text.
@@ -102,6 +106,8 @@ def read_gold(gold: str) -> Gold:
     ('none', ())
     """
     text = gold.strip()
+    if _DNE.match(text):
+        text = "does not exist"  # the answer keys' abbreviation
     yn = _YES_NO.match(text)
     if yn:
         return Gold((text,), "yesno", yn.group(1).lower())

@@ -107,6 +107,8 @@ _TEXT_NUMBER_UNIT = re.compile(
     r"\\(?:text|mbox|textrm|mathrm)\s*\{\s*([-+]?\d[\d,]*(?:\.\d+)?)\s+([A-Za-z][A-Za-z\s./-]*)\}"
 )
 _SPACES = re.compile(r"\s+")
+# An interval or a pair whose two parts are separated by a semicolon and hold no comma: "[2; 5)".
+_SEMICOLON_PAIR = re.compile(r"([\[(])([^;,\[\]()]+);\s*([^;,\[\]()]+)([\])])")
 # A declaration that the parameter of a general solution is an integer, at the end of the answer:
 # ", k \in \mathbb{Z}", "(n \in \mathbb{Z})", "\text{ for any integer } k", "\text{ where } k \text{ is an integer}".
 _INTEGERS = r"(?:\\mathbb\s*\{?\s*Z\s*\}?|\\mathbf\s*\{\s*Z\s*\}|\\Bbb\s*\{?\s*Z\s*\}?|Z)"
@@ -302,6 +304,7 @@ def normalize(answer: str) -> Normalized:
         head, _sep, rest = s.partition("≈")
         # "2\\sqrt{2} \\approx 2.83": the exact form comes first; "x \\approx 11": the value follows the name
         s = rest.split("≈")[0].strip() if _APPROX_NAME.match(head.strip()) and rest.strip() else head.strip() or s
+    s = _SEMICOLON_PAIR.sub(r"\1\2,\3\4", s)  # "[2; 5)": the separator of intervals and pairs in Russian
     s = _brace_args(s)
     s = _SPACED_THOUSANDS.sub(lambda m: m.group(0).replace(" ", ""), s)
     s = _SPACE.sub(_drop_space, s)

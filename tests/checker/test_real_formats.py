@@ -402,6 +402,13 @@ TAGS_REVIEW = [
     ("Yes", "Antwort: Nein.", False, "a one-word German no"),
     ("No", "答案：否", True, "a one-word Chinese no"),
     ("Yes", "Ответ: да", True, "a one-word Russian yes"),
+    ("0.75", "Die Wahrscheinlichkeit beträgt also 0,75.", True, "0,75 cannot be two numbers or a thousand"),
+    (r"\frac{1}{2}", "Thus\n\\[ P = \\frac12. \\]", True, "a closing display equation is the answer"),
+    (r"\frac{1}{3}", "Thus\n\\[ P = \\frac12. \\]", False, "a closing display equation is the answer"),
+    ("[2,5)", "Ответ: $x \\in [2; 5)$.", True, "a semicolon separates an interval's ends"),
+    ("(1,2)", "(1; 3)", False, "a semicolon pair, compared"),
+    (r"\text{DNE}", "The limit does not exist.", True, "DNE is an answer key's 'does not exist'"),
+    (r"\text{DNE}", "The limit is 5.", False, "DNE is an answer key's 'does not exist'"),
 ]
 
 
