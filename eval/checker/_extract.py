@@ -56,6 +56,11 @@ _SINGLE_WORD = re.compile(r"^[A-Za-z]{1,20}$")
 # A number not glued to letters ("AZYUK2A" holds no answer).
 # A response that ends with a display equation: its content is the answer.
 _CLOSING_DISPLAY = re.compile(r"(?:\\\[|\$\$)([^$]{1,400}?)(?:\\\]|\$\$)\s*\.?\s*$")
+# Words before a closing display that make it no conclusion: negated, supposed, checked, asked.
+_NOT_CONCLUDED = re.compile(
+    r"\b(?:not|cannot|can't|never|wrong|incorrect|false|suppose|assume|assuming|consider|if|check|let|"
+    r"need|want|contradiction)\b|\?", re.I
+)
 # (A comma then one or two digits stays in the number: "0,75" is never read as 75.)
 _NUMBER = re.compile(
     r"(?<![A-Za-z<>\d])(?<![<>]\s)-?\d+(?:,\d{3})*(?:,\d{1,2}(?![\d,]))?(?:\.\d+)?(?:/\d+)?(?![A-Za-z\d])"
@@ -350,7 +355,8 @@ def extract(text: str, *, choices=None, last_number: bool = True, gold=None) -> 
             # its length; normalization strips the unit).
             return stripped.strip("$").strip() or None
     closing = _CLOSING_DISPLAY.search(tail)
-    if closing and "\\begin" not in closing.group(1) and len(closing.group(1)) <= 200:
+    if (closing and "\\begin" not in closing.group(1) and len(closing.group(1)) <= 200
+            and not _NOT_CONCLUDED.search(_SENTENCE_END.split(tail[: closing.start()])[-1])):
         return closing.group(1).strip().rstrip(".").strip() or None  # "Thus\n\\[ P = \\frac12. \\]"
     # A closing sentence: "There are 144 ways ...", "The sum is given by (n^2 - 3n) / 2."
     stated = prose_answer(tail, subject_equation=True)
@@ -360,10 +366,7 @@ def extract(text: str, *, choices=None, last_number: bool = True, gold=None) -> 
         nums = list(_NUMBER.finditer(tail))
         if nums:
             math = _last_math_holding(tail, nums[-1])
-            if math is not None:
-                return math
-            last = nums[-1].group(0)
-            return last.replace(",", ".") if re.match(r"^-?0,\d+$", last) else last  # 0,75 is a decimal
+            return math if math is not None else nums[-1].group(0)
     return None
 
 
@@ -415,10 +418,12 @@ _FOREIGN_YES_NO = {
 
 
 def foreign_yes_no(text: str) -> str | None:
-    """"Antwort: Nein.", "答案：否": a yes/no answer line in another language that is that one word."""
-    matches = list(_FOREIGN_ANSWER.finditer(text[-_TAIL_CHARS:]))
-    if not matches:
-        return None
+    """"Antwort: Nein.", "答案：否": a yes/no answer line in another language that is that one word and
+    ends the response."""
+    tail = text[-_TAIL_CHARS:]
+    matches = list(_FOREIGN_ANSWER.finditer(tail))
+    if not matches or tail[matches[-1].end() :].strip():
+        return None  # no such line, or something follows it (a correction, a box): read as usual
     word = _strip_emphasis(matches[-1].group(2)).strip().strip(".!。！ ").lower()
     return _FOREIGN_YES_NO.get(word)
 
@@ -553,10 +558,22 @@ _NAMES_A_POINT = re.compile(r"\b(?:point|points|vertex|vertices|from|to|side|seg
 
 
 # Two option letters offered as alternatives: "(A) or (B)", "A/B", "either C or D".
-_LETTER_HEDGE = re.compile(r"(?<![A-Za-z\\])\(?([A-J])\)?\s*(?:,\s*)?(?:\bor\b|/)\s*\(?([A-J])\)?(?![A-Za-z])")
+_LETTER_HEDGE = re.compile(
+    r"(?:(?:either|both)\s+)?(?<![A-Za-z\\])\(?([A-J])\)?\s*(?:,\s*)?(?:\bor\b|\band\b|/|&)\s*"
+    r"(?:(?:possibly|maybe|perhaps)\s+)?\(?([A-J])\)?(?![A-Za-z])"
+)
 
 
 _LETTER_LIST = re.compile(r"^\(?[A-J]\)?(?:\s*(?:,|/|\bor\b|\band\b)\s*\(?[A-J]\)?)+$")
+
+
+def offers_two_letters(text: str, choices=None) -> bool:
+    """Whether a response's answer (its last answer line, box, or extracted answer) offers two or more
+    option letters ("The answer is A and B.", "**Answer:** (A) or possibly (B)", "\\boxed{A}, \\boxed{B}")."""
+    part = final_part(text)
+    lines = list(_ANSWER_IS.finditer(part[-_TAIL_CHARS:]))
+    regions = [lines[-1].group(1) if lines else None, boxed_answer(part), extract(text, choices=choices)]
+    return any(r is not None and hedges_letters(r) for r in regions)
 
 
 def hedges_letters(region: str) -> bool:
@@ -583,6 +600,8 @@ def _lower_case_lead(region: str, letters: str, values: set[str]) -> str | None:
         return None
     if values and not re.match(r"^\(?[a-j]\)?\.?$", text):
         return None  # "(b) 2" with choices: a value this reading cannot check against option B's
+    if re.search(r"\([a-jA-J]\)", text[m.end(1) + 1 :]):
+        return None  # "(b) and (c)", "(d) ... wait, (a)": another option named after it
     return m.group(1).upper()
 
 

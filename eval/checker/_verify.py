@@ -20,9 +20,9 @@ from ._extract import (
     find_boxed,
     foreign_yes_no,
     gold_letter,
-    hedges_letters,
     letter_answer,
     marks_its_answer,
+    offers_two_letters,
     option_letters,
 )
 from ._gold import Gold, read_gold
@@ -636,14 +636,17 @@ def _letter_verdict(gold: str, prediction, choices) -> tuple[Verdict | None, boo
     want = gold_letter(normalize(gold).text, choices)
     if want is None or not isinstance(prediction, str):
         return None, False
-    answer = extract(prediction, choices=choices)
-    if answer is not None and hedges_letters(answer):  # "(A) or (B)": once read as A with a value
-        return Verdict("incorrect", f"the response offers two options ({_short(answer)!r}), gold {want}"), True
+    if offers_two_letters(prediction, choices):  # "(A) or (B)": once read as A with a value
+        return Verdict("incorrect", f"the response offers two or more options, gold {want}"), True
     said, late = letter_answer(prediction, option_letters(choices), choices=choices)
     if said is None:
         return None, False
     status = "correct" if said == want else "incorrect"
     return Verdict(status, f"the response chooses {said}, gold {want}"), late
+
+
+_DNE_ANSWER = re.compile(r"^(?:\\(?:text|mathrm|textrm)\s*\{\s*)?DNE\s*\}?\.?$")
+_BARE_YES_NO = re.compile(r"^(?:\*\*)?(?:the\s+)?(?:final\s+)?(?:answer\s*(?:is|:)\s*)?(?:\*\*)?\s*(?:no|yes)\s*\.?$", re.I)
 
 
 def _worded(spec: Gold, prediction) -> Verdict:
@@ -658,7 +661,11 @@ def _worded(spec: Gold, prediction) -> Verdict:
             return Verdict("unparseable_pred", f"no yes/no answer found (gold {spec.polarity!r})")
         status = "correct" if said == spec.polarity else "incorrect"
         return Verdict(status, f"the response says {said!r}, gold {spec.polarity!r}")
+    if spec.phrase == "does not exist" and _DNE_ANSWER.match(region.strip()):
+        return Verdict("correct", "the response answers DNE (does not exist), as the gold does")
     if spec.kind == "none":
+        if spec.phrase == "does not exist" and _BARE_YES_NO.match(region.strip()):
+            return Verdict("incorrect", "a bare yes or no does not say the thing does not exist")
         said = claims_none(region)
         if said is None:
             return Verdict("unparseable_pred", "no claim that none exist, or the contrary, found (the gold says none)")
