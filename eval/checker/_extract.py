@@ -59,11 +59,11 @@ _CLOSING_DISPLAY = re.compile(r"(?:\\\[|\$\$)([^$]{1,400}?)(?:\\\]|\$\$)\s*\.?\s
 # Words before a closing display that make it no conclusion: negated, supposed, checked, asked.
 _NOT_CONCLUDED = re.compile(
     r"\b(?:not|cannot|can't|never|wrong|incorrect|false|suppose|assume|assuming|consider|if|check|let|"
-    r"need|want|contradiction)\b|\?", re.I
+    r"need|want|contradiction|because|since|using|use|where|from|via|by|satisfies|satisfy|given)\b|\?|\d", re.I
 )
-# (A comma then one or two digits stays in the number: "0,75" is never read as 75.)
+# ("0,75" stays one token, never read as 75; "10,12" and "6,7" are two numbers.)
 _NUMBER = re.compile(
-    r"(?<![A-Za-z<>\d])(?<![<>]\s)-?\d+(?:,\d{3})*(?:,\d{1,2}(?![\d,]))?(?:\.\d+)?(?:/\d+)?(?![A-Za-z\d])"
+    r"(?<![A-Za-z<>\d])(?<![<>]\s)-?(?:0,\d{1,2}(?![\d,])|\d+(?:,\d{3})*(?:\.\d+)?(?:/\d+)?)(?![A-Za-z\d])"
 )
 # A final sentence that declines to answer: its numbers are not an answer.
 _HEDGED = re.compile(r"\b(?:cannot|can't|could\s+not)\s+be\s+(?:determined|found|computed|calculated)\b", re.I)
@@ -354,14 +354,14 @@ def extract(text: str, *, choices=None, last_number: bool = True, gold=None) -> 
             # A bare answer such as "3\sqrt{2}", "(1, 2]" or "3\pi units": return it whole (callers bound
             # its length; normalization strips the unit).
             return stripped.strip("$").strip() or None
-    closing = _CLOSING_DISPLAY.search(tail)
-    if (closing and "\\begin" not in closing.group(1) and len(closing.group(1)) <= 200
-            and not _NOT_CONCLUDED.search(_SENTENCE_END.split(tail[: closing.start()])[-1])):
-        return closing.group(1).strip().rstrip(".").strip() or None  # "Thus\n\\[ P = \\frac12. \\]"
     # A closing sentence: "There are 144 ways ...", "The sum is given by (n^2 - 3n) / 2."
     stated = prose_answer(tail, subject_equation=True)
     if stated is not None:
         return stated
+    closing = _CLOSING_DISPLAY.search(tail)
+    if (closing and "\\begin" not in closing.group(1) and len(closing.group(1)) <= 200
+            and not _NOT_CONCLUDED.search(_SENTENCE_END.split(tail[: closing.start()])[-1])):
+        return closing.group(1).strip().rstrip(".").strip() or None  # "Thus\n\\[ P = \\frac12. \\]"
     if last_number and not _states_in_words(final_sentence(tail)):
         nums = list(_NUMBER.finditer(tail))
         if nums:
@@ -508,7 +508,7 @@ def letter_answer(text: str, letters: str = "ABCDE", *, choices=None) -> tuple[s
     if not isinstance(text, str):
         return None, False
     text = final_part(text)
-    values = {str(c).strip().strip("$").strip() for c in choices or ()}
+    values = [str(c).strip().strip("$").strip() for c in choices or ()]
     lone = _LONE_LETTER.match(text)
     if lone and lone.group(2).upper() in letters and (lone.group(2).isupper() or lone.group(2) not in values):
         return lone.group(2).upper(), False  # one letter in either case ("c", "(b)."), unless an option's value
@@ -560,7 +560,7 @@ _NAMES_A_POINT = re.compile(r"\b(?:point|points|vertex|vertices|from|to|side|seg
 # Two option letters offered as alternatives: "(A) or (B)", "A/B", "either C or D".
 _LETTER_HEDGE = re.compile(
     r"(?:(?:either|both)\s+)?(?<![A-Za-z\\])\(?([A-J])\)?\s*(?:,\s*)?(?:\bor\b|\band\b|/|&)\s*"
-    r"(?:(?:possibly|maybe|perhaps)\s+)?\(?([A-J])\)?(?![A-Za-z])"
+    r"(?:(?:possibly|maybe|perhaps)\s+)?\(?([A-J])\)?[\s.*)]*$"
 )
 
 
@@ -572,7 +572,7 @@ def offers_two_letters(text: str, choices=None) -> bool:
     option letters ("The answer is A and B.", "**Answer:** (A) or possibly (B)", "\\boxed{A}, \\boxed{B}")."""
     part = final_part(text)
     lines = list(_ANSWER_IS.finditer(part[-_TAIL_CHARS:]))
-    regions = [lines[-1].group(1) if lines else None, boxed_answer(part), extract(text, choices=choices)]
+    regions = [lines[-1].group(1) if lines else None, boxed_answer(part), part if len(part) <= 40 else None]
     return any(r is not None and hedges_letters(r) for r in regions)
 
 
@@ -591,15 +591,18 @@ def hedges_letters(region: str) -> bool:
 _LOWER_LEAD = re.compile(r"^\(?([a-j])(?:\)\.?(?:\s.*)?|\.?)$", re.S)
 
 
-def _lower_case_lead(region: str, letters: str, values: set[str]) -> str | None:
+def _lower_case_lead(region: str, letters: str, values: list[str]) -> str | None:
     """The option a marked answer names with a lower-case letter ("Answer: (b)."), unless that letter
-    is one of the options' values, or a value follows it while choices are given (it is not checked)."""
+    is one of the options' values, or, with choices given, the value written after it is not the
+    option's as written there ("(b) 15" for option B "15" is B)."""
     text = _strip_emphasis(region.strip().strip("$").strip()).strip()
     m = _LOWER_LEAD.match(text)
     if m is None or m.group(1).upper() not in letters or m.group(1) in values:
         return None
-    if values and not re.match(r"^\(?[a-j]\)?\.?$", text):
-        return None  # "(b) 2" with choices: a value this reading cannot check against option B's
+    rest = text[m.end(1) :].lstrip(").").strip().rstrip(".*").strip().strip("$").strip()
+    index = ord(m.group(1)) - ord("a")
+    if values and rest and (index >= len(values) or rest.replace(" ", "") != values[index].replace(" ", "")):
+        return None  # "(b) 2" with choices: the value written must be option B's, as written there
     if re.search(r"\([a-jA-J]\)", text[m.end(1) + 1 :]):
         return None  # "(b) and (c)", "(d) ... wait, (a)": another option named after it
     return m.group(1).upper()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import numbers
 import os
 import re
 from concurrent.futures import ThreadPoolExecutor
@@ -661,8 +662,10 @@ def _worded(spec: Gold, prediction) -> Verdict:
             return Verdict("unparseable_pred", f"no yes/no answer found (gold {spec.polarity!r})")
         status = "correct" if said == spec.polarity else "incorrect"
         return Verdict(status, f"the response says {said!r}, gold {spec.polarity!r}")
-    if spec.phrase == "does not exist" and _DNE_ANSWER.match(region.strip()):
-        return Verdict("correct", "the response answers DNE (does not exist), as the gold does")
+    if spec.phrase == "does not exist":
+        answer = extract(prediction) or ""
+        if _DNE_ANSWER.match(region.strip()) or _DNE_ANSWER.match(answer.strip().strip("$*").strip()):
+            return Verdict("correct", "the response answers DNE (does not exist), as the gold does")
     if spec.kind == "none":
         if spec.phrase == "does not exist" and _BARE_YES_NO.match(region.strip()):
             return Verdict("incorrect", "a bare yes or no does not say the thing does not exist")
@@ -775,10 +778,10 @@ def _check_choices(choices, caller: str) -> list | None:
     if choices is None:
         return None
     if (isinstance(choices, str | bytes | dict) or not hasattr(choices, "__len__") or not hasattr(choices, "__iter__")
-            or not all(isinstance(c, str | int | float) and not isinstance(c, bool) for c in choices)):
+            or not all(c is None or (isinstance(c, str | numbers.Real) and not isinstance(c, bool)) for c in choices)):
         raise ValueError(f"The 'choices' parameter of {caller} must be None or a list of the options' texts "
                          f"(option A first). Got {str(choices)[:60]!r} instead.")
-    return list(choices)
+    return ["" if c is None else c if isinstance(c, str) else str(c) for c in choices]  # a padded list's None: no text
 
 
 def _check_workers(workers, caller: str) -> None:

@@ -109,6 +109,8 @@ def test_choices_may_be_any_sequence_of_texts_or_numbers():
     assert verify("B", "B", choices=np.array(["1", "2", "3"]))
     assert verify("B", "B", choices=(1, 2, 3))
     assert verify_batch(["B"], ["B"], choices=np.array(["1", "2", "3"]))[0]
+    assert verify("B", "B", choices=["1", "2", "3", None])  # a padded option list
+    assert verify("B", "B", choices=np.array([1, 2, 3]))
 
 
 def test_a_prediction_that_is_not_text_says_what_it_is():

@@ -424,6 +424,15 @@ TAGS_REVIEW = [
     ("B", "Answer: (b) and (c)", False, "two lower-case options"),
     ("B", "The answer is (b) or (c).", False, "two lower-case options"),
     ("D", "The answer is (d) none of the above... wait, (a).", False, "revised to another option"),
+    # a last review: ordinary answers these rules must not break
+    ("DNE", "The answer is DNE.", True, "DNE on an answer line"),
+    ("DNE", "**DNE**", True, "DNE in bold"),
+    ("C", "The answer is C and B is wrong.", True, "a second letter ruled out, not offered"),
+    ("A", "The answer is A, I think.", True, "I is a pronoun here"),
+    ("8", "The area is 8 because\n\\[ A = \\frac{1}{2} b h \\]", True, "the display explains an answer given before it"),
+    ("20", "It takes 20 minutes, using\n\\[ t = \\frac{d}{v} \\]", True, "the display explains an answer given before it"),
+    ("12", "For n=10,12 works.", True, "10,12 are two numbers"),
+    ("7", "Numbers 1,2,3,4,5,6,7", True, "6,7 are two numbers"),
 ]
 
 
@@ -582,7 +591,7 @@ def test_adversarial_inputs_return_fast():
 
 @pytest.mark.parametrize("gold,response,expected", [
     ("E", r"\boxed{e}", False), ("C", r"\boxed{e}", True), ("C", "c", True), ("C", "e", True),
-    ("E", "Answer: e", False), ("C", "Answer: e", True), ("B", "Answer: (b)", True),
+    ("E", "Answer: e", False), ("C", "Answer: e", True), ("B", "Answer: (b)", True), ("B", "Answer: (b) 2", True),
     ("B", "The answer is (b) 1", False),  # a value after a lower-case letter is not checked: no answer
 ])
 def test_a_lower_case_letter_that_is_an_options_value_is_that_value(gold, response, expected):
