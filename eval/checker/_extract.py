@@ -56,7 +56,8 @@ _SINGLE_WORD = re.compile(r"^[A-Za-z]{1,20}$")
 # A number not glued to letters ("AZYUK2A" holds no answer).
 # A response that ends with a display equation: its content is the answer.
 _CLOSING_DISPLAY = re.compile(r"(?:\\\[|\$\$)([^$]{1,400}?)(?:\\\]|\$\$)\s*\.?\s*$")
-# Words before a closing display that make it no conclusion: negated, supposed, checked, asked.
+# What before a closing display makes it no conclusion: a negation, a supposition, a check or a
+# question, an explanation of an answer already given ("because", "using"), or a number stated there.
 _NOT_CONCLUDED = re.compile(
     r"\b(?:not|cannot|can't|never|wrong|incorrect|false|suppose|assume|assuming|consider|if|check|let|"
     r"need|want|contradiction|because|since|using|use|where|from|via|by|satisfies|satisfy|given)\b|\?|\d", re.I
@@ -304,10 +305,12 @@ def extract(text: str, *, choices=None, last_number: bool = True, gold=None) -> 
     ``letter_answer``); other golds read the response as below.
 
     Only the text after a closing ``</think>`` counts when there is any (boxes while thinking are
-    drafts), and of it the last ``<answer>...</answer>`` when there is one (``final_part``). Order: the last ``\\boxed{}``/``\\fbox{}``; else a GSM8K-style ``#### 42`` line; else an
-    "answer is ..." / "Answer: ..." line (markdown bold, a repeated label, a trailing sentence or aside
-    removed); else an answer line in another language (``_foreign_answer_line``); else, when ``choices`` is given (multiple choice), the last option letter like ``(C)``;
-    else, if ``last_number``, the last number in the text.
+    drafts), and of it the last ``<answer>...</answer>`` when there is one (``final_part``). Order: the
+    last ``\\boxed{}``/``\\fbox{}``; else a GSM8K-style ``#### 42`` line; else an "answer is ..." /
+    "Answer: ..." line (markdown bold, a repeated label, a trailing sentence or aside removed); else an
+    answer line in another language (``_foreign_answer_line``); else, when ``choices`` is given
+    (multiple choice), the last option letter like ``(C)``; else a bare answer, a closing sentence or a
+    closing display equation; else, if ``last_number``, the last number in the text.
 
     >>> extract(r"so $x = \\boxed{\\frac{1}{2}}$.")
     '\\\\frac{1}{2}'
@@ -557,19 +560,17 @@ _RULED_OUT_AFTER = re.compile(
 _NAMES_A_POINT = re.compile(r"\b(?:point|points|vertex|vertices|from|to|side|segment|line|triangle|angle|between|at)\s*$", re.I)
 
 
-# Two option letters offered as alternatives: "(A) or (B)", "A/B", "either C or D".
-_LETTER_HEDGE = re.compile(
-    r"(?:(?:either|both)\s+)?(?<![A-Za-z\\])\(?([A-J])\)?\s*(?:,\s*)?(?:\bor\b|\band\b|/|&)\s*"
-    r"(?:(?:possibly|maybe|perhaps)\s+)?\(?([A-J])\)?[\s.*)]*$"
+# Two or more option letters offered as the whole answer: "(A) or (B)", "A/B", "either C or D",
+# "A, B" (several boxes joined), "(A) or possibly (B)".
+_LETTERS_OFFERED = re.compile(
+    r"^(?:(?:either|both)\s+)?\(?[A-J]\)?(?:\s*,?\s*(?:\bor\b|\band\b|/|&|,)\s*"
+    r"(?:(?:possibly|maybe|perhaps)\s+)?\(?[A-J]\)?)+[\s.*)]*$"
 )
 
 
-_LETTER_LIST = re.compile(r"^\(?[A-J]\)?(?:\s*(?:,|/|\bor\b|\band\b)\s*\(?[A-J]\)?)+$")
-
-
-def offers_two_letters(text: str, choices=None) -> bool:
-    """Whether a response's answer (its last answer line, box, or extracted answer) offers two or more
-    option letters ("The answer is A and B.", "**Answer:** (A) or possibly (B)", "\\boxed{A}, \\boxed{B}")."""
+def offers_two_letters(text: str) -> bool:
+    """Whether a response's answer (its last answer line, its box, or a short whole response) offers two
+    or more option letters ("The answer is A and B.", "**Answer:** (A) or possibly (B)", "\\boxed{A}, \\boxed{B}")."""
     part = final_part(text)
     lines = list(_ANSWER_IS.finditer(part[-_TAIL_CHARS:]))
     regions = [lines[-1].group(1) if lines else None, boxed_answer(part), part if len(part) <= 40 else None]
@@ -577,14 +578,12 @@ def offers_two_letters(text: str, choices=None) -> bool:
 
 
 def hedges_letters(region: str) -> bool:
-    """Whether an answer line or box opens by offering two option letters as alternatives ("(A) or (B)";
-    not "D, it can't be A or B")."""
+    """Whether an answer line or box is two or more different option letters offered together ("(A) or
+    (B)"; not "D, it can't be A or B", not "C and B is wrong")."""
     text = _strip_emphasis(region.strip()).strip().rstrip(".")
-    m = _LETTER_HEDGE.match(text)  # the answer opens with them
-    if m is not None and m.group(1) != m.group(2):
-        return True
-    listed = _LETTER_LIST.match(text)  # "A, B" (several boxes joined): more than one option named
-    return listed is not None and len(set(re.findall(r"[A-J]", text))) > 1
+    if not _LETTERS_OFFERED.match(text):
+        return False
+    return len(set(re.findall(r"(?<![A-Za-z])[A-J](?![A-Za-z])", text))) > 1
 
 
 # An answer line or a box that opens with a lower-case option letter: "(b).", "b", "(b) 2".

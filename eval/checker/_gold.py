@@ -91,7 +91,7 @@ def _split_alternatives(text: str) -> tuple[list[str], list[str]]:
 
 
 # "DNE", "\text{DNE}", "$\mathrm{DNE}$": an answer key's "does not exist".
-_DNE = re.compile(r"^\$?\s*(?:\\(?:text|mathrm|textrm)\s*\{\s*)?DNE\s*\}?\s*\$?\.?$")
+DNE = re.compile(r"^\$?\s*(?:\\(?:text|mathrm|textrm)\s*\{\s*)?DNE\s*\}?\s*\$?\.?$")
 
 
 @lru_cache(maxsize=8192)
@@ -106,7 +106,7 @@ def read_gold(gold: str) -> Gold:
     ('none', ())
     """
     text = gold.strip()
-    if _DNE.match(text):
+    if DNE.match(text):
         text = "does not exist"  # the answer keys' abbreviation
     yn = _YES_NO.match(text)
     if yn:

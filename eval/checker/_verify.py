@@ -26,7 +26,7 @@ from ._extract import (
     offers_two_letters,
     option_letters,
 )
-from ._gold import Gold, read_gold
+from ._gold import DNE, Gold, read_gold
 from ._normalize import Normalized, normalize
 from ._numbers import fast_number
 from ._parse import (
@@ -449,10 +449,11 @@ _DIFFERENT_NAMES = ("incorrect", "the prediction gives the value of a different 
 def _names_differ(gold: str, pred: str) -> bool:
     """``AB = 4`` against ``BC = 4``, ``\\text{Area} = 12`` against ``\\text{Perimeter} = 12``: both sides
     name the quantity they give, and the names (one longer than a letter) differ."""
-    g, p = assigned_name(_prepare(gold)[0].text), assigned_name(_prepare(pred)[0].text)
+    gold_text, pred_text = _prepare(gold)[0].text, _prepare(pred)[0].text
+    g, p = assigned_name(gold_text), assigned_name(pred_text)
     if g is None or p is None or max(len(g), len(p)) < 2:
         return False  # one-letter names (x = 2 vs y = 2) are the problem's unknown, however it is called
-    if _same_function(_prepare(gold)[0].text, _prepare(pred)[0].text):
+    if _same_function(gold_text, pred_text):
         return False  # "f(x) = ..." and "y = ...": a function named two ways (compared by _same_function)
     return g.replace(" ", "") != p.replace(" ", "")
 
@@ -637,7 +638,7 @@ def _letter_verdict(gold: str, prediction, choices) -> tuple[Verdict | None, boo
     want = gold_letter(normalize(gold).text, choices)
     if want is None or not isinstance(prediction, str):
         return None, False
-    if offers_two_letters(prediction, choices):  # "(A) or (B)": once read as A with a value
+    if offers_two_letters(prediction):  # "(A) or (B)": once read as A with a value
         return Verdict("incorrect", f"the response offers two or more options, gold {want}"), True
     said, late = letter_answer(prediction, option_letters(choices), choices=choices)
     if said is None:
@@ -646,7 +647,6 @@ def _letter_verdict(gold: str, prediction, choices) -> tuple[Verdict | None, boo
     return Verdict(status, f"the response chooses {said}, gold {want}"), late
 
 
-_DNE_ANSWER = re.compile(r"^(?:\\(?:text|mathrm|textrm)\s*\{\s*)?DNE\s*\}?\.?$")
 _BARE_YES_NO = re.compile(r"^(?:\*\*)?(?:the\s+)?(?:final\s+)?(?:answer\s*(?:is|:)\s*)?(?:\*\*)?\s*(?:no|yes)\s*\.?$", re.I)
 
 
@@ -664,7 +664,7 @@ def _worded(spec: Gold, prediction) -> Verdict:
         return Verdict(status, f"the response says {said!r}, gold {spec.polarity!r}")
     if spec.phrase == "does not exist":
         answer = extract(prediction) or ""
-        if _DNE_ANSWER.match(region.strip()) or _DNE_ANSWER.match(answer.strip().strip("$*").strip()):
+        if DNE.match(region.strip()) or DNE.match(answer.strip().strip("*").strip()):
             return Verdict("correct", "the response answers DNE (does not exist), as the gold does")
     if spec.kind == "none":
         if spec.phrase == "does not exist" and _BARE_YES_NO.match(region.strip()):
