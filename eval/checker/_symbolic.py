@@ -71,6 +71,16 @@ def _parse(text: str, side: str):
     return expr
 
 
+def warm_parser(texts) -> None:
+    """Parse each text once, so the parser's rules for those forms are warm (its first pass over a
+    form is up to 100x slower than later ones); texts it refuses are skipped."""
+    for text in texts:
+        try:
+            _parse(text, "gold")
+        except Unparseable:
+            pass
+
+
 def _has_float(expr) -> bool:
     import sympy
 

@@ -435,8 +435,11 @@ def _worker_task(task):
         sympy_scalar_equal("1", "1")
         return None
     if task == _WARM:  # warmup(): the parser's and sympy's common paths, so first real tasks run warm
+        from ._symbolic import warm_parser
+
         for a, b in _WARM_PAIRS:
             sympy_scalar_equal(a, b)
+        warm_parser(_WARM_FORMS)
         return None
     golds, pred, choices = task
     results = [_worker_one(g, pred, choices) for g in golds]
@@ -841,17 +844,25 @@ def verify_batch(golds, predictions, *, choices=None, timeout: float = 2.0, work
 _WARM = "warm"
 # One comparison per kind of work a first real task would pay for (parser rules, sympy's lazy imports
 # and caches): fractions and powers, roots and trigonometry, binomials, factorials, sums, exponentials.
+# warmup() walks the parser's rules once (each is slow the first time it is met: up to 200 ms) and sympy's
+# common comparisons. Generic forms, none taken from a benchmark set (a test checks).
 _WARM_PAIRS = (
-    ("\\frac{x^{2}-1}{x-1}", "x+1"), ("\\sqrt{2}+\\pi", "\\sin(x)^2+\\cos(x)^2"), ("\\binom{n}{2}", "n(n-1)/2"),
-    ("n!", "(n-1)!!"), ("\\sum_{i=1}^{n} i^2", "\\log(3) a_1"), ("e^{x}", "\\exp(-\\sum_{i=1}^{\\infty} a_i)"),
+    ("\\frac{t^{2}-4}{t-2}", "t+2"), ("\\sqrt{3}+\\pi/2", "\\cos(u)^2+\\sin(u)^2"),
+    ("\\binom{m}{3}", "m(m-1)(m-2)/6"), ("(k+2)!", "(2k+1)!!"), ("\\ln(3w)/(w+2)", "\\log_{3}(w)+2^{w}"),
+)
+_WARM_FORMS = (
+    "\\sum_{j=1}^{m} b_j^{m}", "\\left(\\sum_{j=0}^{m} c_j\\right)^{1-\\frac{2}{m}}", "\\prod_{j=1}^{r} (1+q_j)",
+    "\\exp\\left(-\\sum_{j=0}^{\\infty} c_j\\right)", "\\zeta(w)", "(a,b)=(7-3s,4s)", "(a,b)=(2,5),(1,1)",
+    "p=q=3", "r=5,r=-4", "g(m)<h(m+2)", "g(m)\\geq h(m-1)", "\\{3,8\\}", "[2,7)", "T_{k+1}-T_k",
+    "\\begin{pmatrix}2&5\\\\1&3\\end{pmatrix}", "\\lfloor m/2 \\rfloor+|v-1|",
 )
 
 
 def warmup(workers: int | None = None) -> None:
     """Start the checker's worker processes now and wait until they are ready (optional), with the
-    parser and sympy warmed on a few comparisons (about 1.5 s per worker, in parallel), so that the
-    first answers that need sympy are as fast as later ones. Without it, workers start on first need
-    and those first answers pay that cost."""
+    parser walked over the common forms and sympy over a few comparisons (about 1.5 s per worker, in
+    parallel). Without it, workers start on first need and the first answers pay that cost; with it, a
+    form the warm-up did not walk (a long sum, say) can still take 100-200 ms the first time it is met."""
     _check_workers(workers, "warmup")
     get_pool(_TASK_FN, workers or _default_workers()).warm(task=_WARM)
 

@@ -108,6 +108,23 @@ def test_the_checkers_warm_task_compares_without_error():
     assert _worker_task(_WARM) is None  # every warm-up pair parses and compares in-process too
 
 
+def test_the_warm_up_forms_all_parse_and_none_is_taken_from_a_benchmark_set():
+    import pathlib
+
+    from eval.checker._symbolic import _parse
+    from eval.checker._verify import _WARM_FORMS, _WARM_PAIRS
+
+    for text in _WARM_FORMS:
+        _parse(text, "gold")  # a refused form would warm nothing
+    texts = [t for pair in _WARM_PAIRS for t in pair] + list(_WARM_FORMS)
+    sets = pathlib.Path(__file__).parent
+    corpus = "\n".join(f.read_text(encoding="utf-8") for f in sets.rglob("*") if f.suffix in (".jsonl", ".py")
+                       and f.name.startswith(("cases", "heldout", "strict", "champ", "peers", "formats")))
+    corpus += "\n" + corpus.replace("\\\\", "\\")  # as written in JSON and Python, and as read
+    assert len(corpus) > 100_000
+    assert [t for t in texts if t in corpus] == []  # warming on a set's own answers would flatter its cold figure
+
+
 def test_a_warm_task_that_times_out_never_answers_a_later_task():
     p = WorkerPool(FN, size=1)
     try:
