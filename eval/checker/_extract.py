@@ -7,7 +7,7 @@ import re
 from ._prose import final_sentence, prose_answer, stance, stated_clause
 from ._units import PLAIN_UNIT
 
-__all__ = ["extract", "find_boxed", "boxed_answer", "letter_answer", "MAX_ANSWER_CHARS"]
+__all__ = ["extract", "find_boxed", "boxed_answer", "letter_answer", "plain_text", "MAX_ANSWER_CHARS"]
 
 # An extracted answer longer than this is not a competition answer; callers treat it as unparseable.
 MAX_ANSWER_CHARS = 2000
@@ -19,6 +19,45 @@ _BARE_MAX_CHARS = 100_000
 _MAX_BRACED = 20_000
 
 _BOX_COMMANDS = ("\\boxed", "\\fbox")
+# A chat template's special tokens left in a decoded response ("72<|im_end|>", "</s>").
+_SPECIAL_TOKEN = re.compile(r"<\|[A-Za-z0-9_]{1,40}\|>|</s>|<eos>|<end_of_turn>|<start_of_turn>")
+# Unicode vulgar fractions, alone ("½") or after a whole number ("2½", a mixed number).
+_VULGAR = {"½": (1, 2), "⅓": (1, 3), "⅔": (2, 3), "¼": (1, 4), "¾": (3, 4), "⅕": (1, 5), "⅖": (2, 5),
+           "⅗": (3, 5), "⅘": (4, 5), "⅙": (1, 6), "⅚": (5, 6), "⅛": (1, 8), "⅜": (3, 8), "⅝": (5, 8), "⅞": (7, 8)}
+# "33.5 percent", "12 per cent", "7 pct", "40 percentage" (not "percentage points"), "\\frac{1}{2}\\text{ percent}".
+_PERCENT_WORD = re.compile(
+    r"(?<=[\d}])\s*(?:\\(?:text|mathrm)\{\s*(?:percent|per\s+cent|pct)\s*\}|(?:percent|per\s+cent|pct|percentage(?!\s+point))\b)", re.I
+)
+# A unit symbol glued to a decimal number is a unit, not a product: "7.55N", "1.5kg", "9.8m/s"; so is
+# a capital one glued to a fraction.
+_GLUED_DECIMAL_UNIT = re.compile(
+    r"(\d\.\d+)((?:N|J|W|V|Pa|Hz|kN|kJ|kW|eV|kg|cm|mm|km|m/s|m|s|g)(?![A-Za-z\d]))"
+    r"|(?<=\})((?:N|J|W|V|Pa|Hz|kN|kJ|kW|eV)(?![A-Za-z\d]))"  # "\frac{16}{25}N": a capital unit symbol only
+)
+_VULGAR_NUMBER = re.compile(r"(\d*)\s?([" + "".join(_VULGAR) + "])")
+
+
+def _vulgar(m: re.Match) -> str:
+    a, b = _VULGAR[m.group(2)]
+    whole = int(m.group(1)) if m.group(1) and len(m.group(1)) <= 30 else 0
+    return f"{whole * b + a}/{b}"
+
+
+def plain_text(text: str) -> str:
+    """A response or answer with what no answer reader should meet removed or spelled out: a chat
+    template's special tokens, ``\\framebox`` (a box), Unicode vulgar fractions ("2½" -> "5/2"), the
+    word percent after a number ("33.5 percent" -> "33.5%")."""
+    if "<" in text:
+        text = _SPECIAL_TOKEN.sub(" ", text)
+    if "\\framebox" in text:
+        text = text.replace("\\framebox", "\\boxed")
+    if "." in text or "}" in text:
+        text = _GLUED_DECIMAL_UNIT.sub(lambda m: f"{m.group(1)} {m.group(2)}" if m.group(1) else f" {m.group(3)}", text)
+    if any(c in text for c in _VULGAR):
+        text = _VULGAR_NUMBER.sub(_vulgar, text)
+    if "p" in text or "P" in text:
+        text = _PERCENT_WORD.sub("%", text)
+    return text
 _ANSWER_IS = re.compile(
     r"(?:final\s+answer|the\s+answer|answer)(?:\s+(?:choice|option))?[*_}]*\s*(?:is|:|=)\s*[:*_}\s]*(.+?)\s*(?:$|\n)",
     re.IGNORECASE,
@@ -26,7 +65,7 @@ _ANSWER_IS = re.compile(
 # "Answer:" in French, Spanish, Portuguese, Italian, German, Russian and Chinese (group 1: the label).
 _FOREIGN_ANSWER = re.compile(
     r"(r[ée]ponse|respuesta|resposta|risposta|antwort|ответ|答案)(?:\s+finale?)?[*_}]*"
-    r"\s*(?:[:：]|\s(?:est|es|é|è|ist)\b(?:\s+(?:donc|alors|entonces|então|quindi|also|daher))?)"
+    r"\s*(?:[:：]|\s(?:est|es|é|è|ist)\b(?:\s+(?:donc|alors|entonces|então|quindi|also|daher))?|(?<=答案)[是为][:：]?)"
     r"\s*[*_}\s]*(.+?)\s*(?:$|\n)", re.I
 )
 # The decimal comma those languages write ("2,5", "0,125"; "1,000" stays a thousands separator);
@@ -50,7 +89,9 @@ _INLINE_MATH = re.compile(r"\$\$?([^$]+)\$\$?|\\\((.+?)\\\)")
 # Plain English after an answer ("12 apples", "5 since ..."): cut there.
 _TRAILING_WORDS = re.compile(r"\s+(?<![\\])[A-Za-z]{3,}\b.*$")
 _MATH_SEGMENT = re.compile(r"\$\$(.+?)\$\$|\$([^$]+)\$|\\\[(.+?)\\\]|\\\((.+?)\\\)", re.S)
-_HASHES = re.compile(r"^\s*####\s*(.+?)\s*$", re.M)
+# GSM8K's answer marker: "#### 42", "####: 55", "The answer is #### 42"; a value follows it (a markdown
+# heading "#### Final Answer" is no marker).
+_HASHES = re.compile(r"(?:^|(?<=\s))####[ \t]*:?[ \t]*([-+$\\(.\d][^\n]*?)[ \t]*$", re.M)
 _SHORT_WORD = re.compile(r"(?:^|(?<=\s))(?!(?:and|or)\b)[A-Za-z]{2,3}(?=\s)")
 _SINGLE_WORD = re.compile(r"^[A-Za-z]{1,20}$")
 # A number not glued to letters ("AZYUK2A" holds no answer).
@@ -66,6 +107,8 @@ _NOT_CONCLUDED = re.compile(
 _NUMBER = re.compile(
     r"(?<![A-Za-z<>\d])(?<![<>]\s)-?(?:0,\d{1,2}(?![\d,])|\d+(?:,\d{3})*(?:\.\d+)?(?:/\d+)?)(?![A-Za-z\d])"
 )
+# The last number offered as an alternative: "either 4 or 5", "5 or maybe 6", "... or 0".
+_OFFERED_OR = re.compile(r"\S\s+or\s+(?:else\s+|maybe\s+|perhaps\s+|possibly\s+)?\$?\(?$", re.I)
 # A final sentence that declines to answer: its numbers are not an answer.
 _HEDGED = re.compile(r"\b(?:cannot|can't|could\s+not)\s+be\s+(?:determined|found|computed|calculated)\b", re.I)
 _NOT_A_VALUE = re.compile(
@@ -125,7 +168,10 @@ def final_part(text: str) -> str:
     line = line if line is not None else _foreign_answer_line(later) or None
     if line is not None and _STATES_A_VALUE.search(line):
         return later  # "<answer>5</answer> Wait, ... The correct answer is 7."
-    return tags[-1].group(1).strip()
+    answers = list(dict.fromkeys(m.group(1).strip() for m in tags))
+    # Several tags that differ offer several answers ("<answer>42</answer> ... <answer>43</answer>"): read
+    # together, as a run of boxes is, so a single gold is answered only if they all agree.
+    return answers[-1] if len(answers) == 1 else ", ".join(answers[-_MAX_BOXES:])
 
 
 def _braced(text: str, start: int) -> tuple[str, int] | None:
@@ -317,6 +363,7 @@ def extract(text: str, *, choices=None, last_number: bool = True, gold=None) -> 
     """
     if not isinstance(text, str):
         return None
+    text = plain_text(text)
     if gold is not None:
         hinted = _hinted(text, str(gold), choices)
         if hinted is not None:
@@ -367,9 +414,14 @@ def extract(text: str, *, choices=None, last_number: bool = True, gold=None) -> 
         return closing.group(1).strip().rstrip(".").strip() or None  # "Thus\n\\[ P = \\frac12. \\]"
     if last_number and not _states_in_words(final_sentence(tail)):
         nums = list(_NUMBER.finditer(tail))
+        if nums and _OFFERED_OR.search(tail, 0, nums[-1].start()):
+            return None  # "either 4 or 5", "foo(bar) or 0": two answers offered, neither given
         if nums:
             math = _last_math_holding(tail, nums[-1])
-            return math if math is not None else nums[-1].group(0)
+            if math is not None:
+                return math
+            percent = re.match(r"\s?\\?%", tail[nums[-1].end() :])  # "20% of them": the number is a percentage
+            return nums[-1].group(0) + ("%" if percent else "")
     return None
 
 

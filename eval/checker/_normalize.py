@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ._extract import find_boxed
+from ._extract import find_boxed, plain_text
 from ._units import GLUED_UNIT, PLAIN_UNIT, unit_key
 
 __all__ = ["Normalized", "normalize"]
@@ -34,7 +34,7 @@ _REPLACE = (
     ("\\rbrace", "\\}"), ("\\lbrack", "["), ("\\rbrack", "]"), ("≤", "\\leq "),
     ("≥", "\\geq "), (">=", "\\geq "), ("<=", "\\leq "), ("≠", "\\ne "), ("\\gt", ">"),
     ("\\lt", "<"), ("\\leqslant", "\\leq"), ("\\geqslant", "\\geq"), ("\\neq", "\\ne"), ("\\varpi", "\\pi"),
-    ("\\operatorname{", "\\mathrm{"), ("\\textnormal{", "\\text{"), ("²", "^{2}"), ("³", "^{3}"), ("½", "\\frac{1}{2}"), ("¼", "\\frac{1}{4}"), ("¾", "\\frac{3}{4}"),
+    ("\\operatorname{", "\\mathrm{"), ("\\textnormal{", "\\text{"), ("²", "^{2}"), ("³", "^{3}"),
     ("⋅", "\\cdot "), ("÷", "/"), ("€", ""), ("£", ""), ("¥", ""), ("₹", ""),
     ("\\langle", "("), ("\\rangle", ")"), ("⟨", "("), ("⟩", ")"), ("\\approx", "≈"), ("\\simeq", "≈"),
     ("\\mathbb{R}", "(-\\infty,\\infty)"), ("\\varnothing", "\\{\\}"), ("\\emptyset", "\\{\\}"),
@@ -123,7 +123,11 @@ _INTEGER_DECLARATION = re.compile(
 )
 # "3128 1/2": a whole number and a fraction, the whole answer, is a mixed number.
 _PLAIN_MIXED = re.compile(r"^(-?\d+)\s+(\d+)/(\d+)$")
-_APPROX_NAME = re.compile(r"^[A-Za-z](?:_\{?\w+\}?)?$")
+_APPROX_NAME = re.compile(r"^(?:\\[Dd]elta\s*)?[A-Za-z](?:_\{?\w+\}?)?$")  # x, a_1, \Delta p
+# "2**(1/4)", "x**2": Python's power between two operands; any other "**" is markdown bold ("= **131**").
+_PY_POWER = re.compile(r"(?<=[\w)])\*\*(?=[\w(])")
+# "33.5 percent", "12 per cent", "40 percentage", "7 pct", "\frac{1}{2}\text{ percent}": a percent sign.
+_PERCENT_WORD = re.compile(r"(?<=[\d}.])\s*(?:\\text\{\s*)?(?:percent|per\s+cent|percentage|pct)\.?\s*\}?\s*\.?\s*$", re.I)
 _BACKSLASH_SPACE = re.compile(r"(?<!\\)\\ ")
 _SPACE = re.compile(r"(?<=(.))\s+(?=(.))")
 
@@ -257,9 +261,11 @@ _GLUED_OR = re.compile(r"(?<=[)\]}])\s*(?:or|and)\s*(?=[(\[{])")
 def normalize(answer: str) -> Normalized:
     """Return the canonical text of one bare answer (not a whole response)."""
     # Runs of whitespace are one space from the start: later patterns never see 2,000 spaces in a row.
-    s = _DOUBLED_BACKSLASH.sub(r"\\", _SPACES.sub(" ", _ZERO_WIDTH.sub("", answer)))
+    s = _DOUBLED_BACKSLASH.sub(r"\\", _SPACES.sub(" ", _ZERO_WIDTH.sub("", plain_text(answer))))
     s = _JOINED_SEGMENTS.sub(", ", s)
     s = _GLUED_OR.sub(", ", s)
+    if "**" in s:
+        s = _PY_POWER.sub("^", s).replace("**", "")
     s = _unwrap_outer(s)
     if s.count("$") == 2:
         s = _INNER_SEGMENT.sub(r"\1", s)  # "$125$ miles": the maths and the unit after it

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-__all__ = ["Node", "equation_value", "gold_value", "parse_structure", "split_top", "MC_LETTERS"]
+__all__ = ["Node", "equation_value", "gold_value", "name_first", "parse_structure", "split_top", "MC_LETTERS"]
 
 MC_LETTERS = "ABCDE"
 _LETTER = re.compile(r"^\(?([A-E])\)?(?::|\.)?$")
@@ -164,6 +164,17 @@ def gold_value(s: str) -> str | None:
     if len(parts) == 2 and parts[1].strip() and _NAME_RATIO.match(parts[0].replace(" ", "")):
         return parts[1].strip()
     return None
+
+
+def name_first(s: str) -> str:
+    """A gold written value first, ``2 = x``, as ``x = 2`` (a left side with no unknown, one name on the
+    right); anything else unchanged."""
+    if "=" not in s:
+        return s
+    parts = split_top(s, "=")
+    if len(parts) == 2 and parts[0].strip() and _NAME_ONLY.match(parts[1].strip()) and not _has_free_name(parts[0]):
+        return f"{parts[1].strip()} = {parts[0].strip()}"
+    return s
 
 
 def _names_one_quantity(lhs: str) -> bool:

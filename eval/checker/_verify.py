@@ -25,6 +25,7 @@ from ._extract import (
     marks_its_answer,
     offers_two_letters,
     option_letters,
+    plain_text,
 )
 from ._gold import DNE, Gold, read_gold
 from ._normalize import Normalized, normalize
@@ -36,6 +37,7 @@ from ._parse import (
     assigned_name,
     equation_value,
     gold_value,
+    name_first,
     parse_structure,
     split_top,
 )
@@ -458,7 +460,15 @@ def _names_differ(gold: str, pred: str) -> bool:
         return False  # one-letter names (x = 2 vs y = 2) are the problem's unknown, however it is called
     if _same_function(gold_text, pred_text):
         return False  # "f(x) = ..." and "y = ...": a function named two ways (compared by _same_function)
-    return g.replace(" ", "") != p.replace(" ", "")
+    return _canonical_name(g) != _canonical_name(p)
+
+
+def _canonical_name(name: str) -> str:
+    """``a_{n}`` and ``a_n`` are one name; so are ``AB`` and ``A B``."""
+    return _BRACED_SUBSCRIPT.sub(r"_\1", name.replace(" ", ""))
+
+
+_BRACED_SUBSCRIPT = re.compile(r"_\{(\w)\}")
 
 
 # A product of bracketed factors, as a factorization is written: "(x^2+x+1)(x^2-x+1)", "x(x-1)(x+1)".
@@ -480,6 +490,33 @@ def _factored_differently(gold: str, pred: str) -> bool:
     return not _PRODUCT.match(p) and not _POWERED.match(p) or _factor_count(p) != _factor_count(g)
 
 
+# A product of two or more whole numbers, as a factorization is written: "2 \\times 2 \\times 3", "2^{3} \\cdot 5".
+_INT_FACTOR = r"\d{1,12}(?:\^\{?\d{1,2}\}?)?"
+_INT_PRODUCT = re.compile(rf"^{_INT_FACTOR}(?:(?:\\times|\\cdot|\*){_INT_FACTOR})+$")
+_SCIENTIFIC = re.compile(r"(?:\\times|\\cdot|\*)10\^")
+_JUXTAPOSED = re.compile(r"(?<=\^\d)\s+(?=\d)|(?<=\})\s*(?=\d)")
+
+
+def _int_factors(text: str) -> list[int] | None:
+    """The factors of a product of whole numbers, powers written out ("2^{2}\\cdot3" -> [2, 2, 3]), sorted."""
+    text = _JUXTAPOSED.sub("*", text).replace(" ", "")  # "2^6 3^5", "2^{6}3^{5}": products written by juxtaposition
+    if not _INT_PRODUCT.match(text) or _SCIENTIFIC.search(text):
+        return None
+    out: list[int] = []
+    for factor in re.split(r"\\times|\\cdot|\*", text):
+        base, _, exp = factor.partition("^")
+        out += [int(base)] * int(exp.strip("{}") or 1)
+    return sorted(out)
+
+
+def _factors_differ(gold: str, pred: str) -> bool:
+    """A gold written as a product of whole numbers ("2 \\times 2 \\times 3") is a factorization: the
+    prediction must write the same factors ("2^2 \\cdot 3"), not another product of the same value
+    ("2 \\times 6") or the value itself ("12"). Scientific notation ("3 \\times 10^8") is a number."""
+    g = _int_factors(_prepare(gold)[0].text)
+    return g is not None and _int_factors(_prepare(pred)[0].text) != g
+
+
 def _factor_count(text: str) -> int:
     """Factors of a product, with multiplicity: (r+5)^2 is two, x(x-1) is two."""
     powers = [int(m.group(1) or 1) for m in re.finditer(_FACTOR, text)]
@@ -494,6 +531,9 @@ def _structural_verdict(gold: str, pred: str) -> tuple[str, str] | None:
         return _DIFFERENT_NAMES
     if _factored_differently(gold, pred):
         return _NOT_FACTORED
+    if _factors_differ(gold, pred):
+        return ("incorrect", "the gold is a product of whole numbers (a factorization); the prediction writes "
+                             "other factors")
     if _alternative_assignments(gold, pred):
         return _ALTERNATIVES
     sets = _solution_sets_equal(_prepare(gold)[0].text, _prepare(pred)[0].text)
@@ -542,6 +582,13 @@ def _unreadable(gold: str, pred: str) -> tuple[str, str] | None:
     return None
 
 
+def _same_text(pred: str, gold: str) -> bool:
+    """The prediction is the gold's own text (spacing and an outer ``$...$`` aside): "odd $n$" answers "odd $n$"."""
+    if len(pred) > MAX_ANSWER_CHARS:
+        return False
+    return " ".join(pred.strip().strip("$").split()) == " ".join(gold.strip().strip("$").split())
+
+
 def _bare_gold(gold) -> str | None:
     if isinstance(gold, bool) or (not isinstance(gold, str) and not isinstance(gold, int | float)):
         return None  # True/False is a mistake for "Yes"/"No" or 1/0, not an answer
@@ -584,6 +631,11 @@ def _screen_unsafe(gold, prediction, choices) -> tuple[Verdict | None, tuple]:
     g = _bare_gold(gold)
     if g is None:
         return Verdict("unparseable_gold", "gold is empty, not text or a number (a bool is neither), or too long"), ()
+    g = name_first(g)
+    if isinstance(prediction, str):
+        prediction = plain_text(prediction)
+        if _same_text(prediction, g) or _same_text(prediction, str(gold)):
+            return Verdict("correct", "the prediction is the gold, as written"), ()
     spec = read_gold(g)
     if spec.kind == "yesno":
         return _worded(spec, prediction), ()

@@ -38,7 +38,7 @@ def test_injection_strings_do_nothing(tmp_path):
     golds = ["1"] * len(texts) + texts
     preds = texts + ["1"] * len(texts)
     verdicts = verify_batch(golds, preds, timeout=3.0)
-    verdicts += [verify(t, t.replace("system", "popen")) for t in texts]
+    verdicts += [verify(t, t.replace("system", "popen")) for t in texts if "system" in t]
     assert not sentinel.exists()
     assert not any(v for v in verdicts[: 2 * len(texts)])
     assert all(v.status in {"incorrect", "unparseable_pred", "unparseable_gold", "timeout"} for v in verdicts)

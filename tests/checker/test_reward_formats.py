@@ -1,0 +1,75 @@
+"""Formats that reward functions and eval harnesses meet (issue 14, after the peers' third sample).
+
+Each row states why it must hold. The rows are written for these tests, in the kinds that the third
+peers' sample (tests/checker/peers/peers_heldout3.jsonl, scored once, then read) showed this checker
+missing: GSM8K markers, chat-template tokens, markdown bold, Python powers, percent words, Unicode
+fractions, boxes by another name, units glued to decimals, gold forms, factorizations, and answers
+offered twice.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from eval.checker import extract, verify
+from tests._ids import plain_id
+
+# (gold, response, expected, why)
+ROWS = [
+    ("42", "The answer is #### 42", True, "a GSM8K marker inside a line gives the answer"),
+    ("55", "####: 55", True, "a GSM8K marker with a colon"),
+    ("18", "Step 1 ...\n#### $18", True, "a GSM8K marker with a currency sign"),
+    ("5", "#### Final Answer\nThe answer is $5$.", True, "a markdown heading is no GSM8K marker"),
+    ("5", "#### Final Answer\nThus there are 5 ways.", True, "a heading, then the closing sentence's count"),
+    ("72", "So she sold 72 clips in all.<|im_end|>", True, "a chat template's end token is no part of the answer"),
+    ("9", "The result is \\boxed{9}</s>", True, "an end-of-sequence token after the box"),
+    ("131", "64 + 67 = **131**", True, "markdown bold around the last side of a worked line"),
+    ("2^{1/4}", "2**(1/4)", True, "Python's power operator"),
+    ("x^2", "The area is x**2.", True, "Python's power on a name"),
+    ("0.335", "33.5 percent", True, "the word percent is a percent sign"),
+    ("0.12", "It is 12 per cent.", True, "per cent, two words"),
+    ("0.07", "7 pct", True, "pct"),
+    ("0.005", "\\frac{1}{2}\\text{ percent}", True, "percent in a text command after a fraction"),
+    ("0.2", "So about 20% of them.", True, "a last number read with its percent sign"),
+    ("20", "So about 20% of them.", True, "a percentage also answers the gold written as its number of percent"),
+    ("0.5", "the result is ½", True, "a Unicode fraction"),
+    ("2.5", "answer 2½", True, "a mixed number with a Unicode fraction"),
+    ("2", "answer 2½", False, "a mixed number is not its whole part"),
+    ("-0.5", "got -½ as the result", True, "a negative Unicode fraction"),
+    ("100", "\\framebox{100}", True, "\\framebox is a box"),
+    ("7.55", "roughly 7.55N", True, "a unit symbol glued to a decimal is a unit"),
+    ("7.55 N", "about 7.55 N", True, "a newton after the number on both sides"),
+    ("7", "roughly 7.55N", False, "a decimal glued to a unit is never read as its whole part"),
+    ("0.64N", "\\boxed{\\frac{16}{25}N}", True, "the same force written as a fraction"),
+    ("odd $n$", "odd $n$", True, "the gold's own text, as written"),
+    ("all even $k$", "all  even $k$", True, "the gold's own text, spacing aside"),
+    ("2=x", "2", True, "a gold written value first"),
+    ("2 = y", "y = 2", True, "a gold written value first, against a prediction written name first"),
+    ("2=x", "3", False, "a gold written value first, against another value"),
+    ("25 = x^2+y^2", "25", False, "an equation with unknowns on the right is no value written first"),
+    ("a_{n} = 2n+1", "a_n=2n+1", True, "a braced one-letter subscript names the same quantity"),
+    ("a_{n} = 2n+1", "b_n=2n+1", False, "another name"),
+    ("\\Delta p \\approx -\\frac{\\hbar \\omega}{c}", "-\\frac{\\omega \\hbar}{c}", True,
+     "a gold naming its quantity with an approximate sign"),
+    ("\\pi \\approx 3.14", "3.14", False, "an exact constant, then its rounding: the exact form is the gold"),
+    ("2 \\times 2 \\times 3", "2^2 \\cdot 3", True, "the same factorization with a power"),
+    ("2 \\times 2 \\times 3", "2 \\times 6", False, "a factorization into other factors"),
+    ("2 \\times 2 \\times 3", "12", False, "the value of a factorization is not the factorization"),
+    ("2^6 * 3^5 * 5^4", "2^6 3^5 5^4", True, "factors written side by side"),
+    ("3 \\times 10^8", "300000000", True, "scientific notation is a number, not a factorization"),
+    ("4 \\times 3", "3 \\times 4", True, "the same factors in another order"),
+    ("43", "First answer: <answer>42</answer> Second: <answer>43</answer>", False,
+     "two answer tags that disagree offer two answers"),
+    ("5", "<answer>5</answer> So, to repeat: <answer>5</answer>", True, "two answer tags that agree"),
+    ("5", "It could be either 4 or 5", False, "the last number offered as one of two answers"),
+    ("0", "__import__('os').system('touch marker') or 0", False, "code whose last number is an alternative"),
+    ("x^2", "所以，答案是x^2", True, "'答案是' (the answer is) before plain maths"),
+    ("5", "所以答案为 $5$", True, "'答案为' (the answer is)"),
+    ("5", "答案是5或6", False, "two answers offered in Chinese"),
+]
+
+
+@pytest.mark.parametrize("gold, response, expected, why", ROWS,
+                         ids=[plain_id(f"{i}-{r[3][:50]}") for i, r in enumerate(ROWS)])
+def test_reward_formats(gold, response, expected, why):
+    assert bool(verify(gold, response)) == expected, f"{why}: extract gave {extract(response)!r}"
