@@ -17,3 +17,19 @@ def test_no_wrong_answer_is_accepted_and_agreement_holds():
     assert accepted_wrong == []
     agree = sum(bool(v) == r["expected"] for r, v in zip(ROWS, verdicts, strict=True))
     assert len(ROWS) == 120 and agree >= 114, f"{agree}/120 agree"
+
+
+SECOND = pathlib.Path(__file__).parent / "formats_apart2.jsonl"
+
+
+def test_the_second_formats_sample_is_frozen():
+    """formats_apart2.jsonl: 160 answers in the formats models write (reasoning tags, GSM8K, markdown,
+    display maths, choices, eight other languages' labels, chat-template debris, hedges and truncation;
+    72 must-be-False, most of them near misses), written and labelled by a reader who had not seen the
+    checker's code, frozen before it was scored (scored once: see the README's checker table)."""
+    import hashlib
+
+    assert hashlib.sha256(SECOND.read_bytes()).hexdigest() == (
+        "71be4a97f7890209c4c61bc289fd256395083fc2bff7dbdebe7432403a6d7a5d")
+    rows = [json.loads(line) for line in SECOND.read_text().splitlines()]
+    assert len(rows) == 160 and sum(not r["expected"] for r in rows) == 72
