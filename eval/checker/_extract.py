@@ -109,6 +109,10 @@ _NUMBER = re.compile(
 )
 # The last number offered as an alternative: "either 4 or 5", "5 or maybe 6", "... or 0".
 _OFFERED_OR = re.compile(r"\S\s+or\s+(?:else\s+|maybe\s+|perhaps\s+|possibly\s+)?\$?\(?$", re.I)
+# An answer line that rejects one value and gives another: "not 12; it is 13", "not 12, but 13".
+_CORRECTED = re.compile(r"^not\s+[^;,]{1,80}[;,]\s*(?:but\s+(?:rather\s+)?(?:it\s+is\s+|it's\s+)?|it\s+is\s+|it's\s+)(.+)$", re.I)
+# "Sum = n(n+1)/2" ending the response: the value of a quantity named in words.
+_LABELLED = re.compile(r"(?:^|\n)[ \t]*[A-Za-z][A-Za-z ]{0,24}=[ \t]*([^\n=$]{1,200}?)[ \t]*\.?[ \t]*$")
 # A final sentence that declines to answer: its numbers are not an answer.
 _HEDGED = re.compile(r"\b(?:cannot|can't|could\s+not)\s+be\s+(?:determined|found|computed|calculated)\b", re.I)
 _NOT_A_VALUE = re.compile(
@@ -216,8 +220,11 @@ def find_boxed(text: str) -> str | None:
 # What may sit between boxes that give one answer together: "\boxed{2}, \boxed{5}", "\boxed{k=45}
 # \quad \text{and} \quad \boxed{n=2}", "\(\boxed{1}\) and \(\boxed{-2}\)".
 _BOX_GAP = re.compile(
-    r"^(?:\s|\$|\\[()\[\]]|,|;|\\quad|\\qquad|\\,|\\;|\\text\{\s*(?:and|or|,)?\s*\}|\band\b|\bor\b)*$"
+    r"^(?:\s|\$|\\[()\[\]]|,|;|\\quad|\\qquad|\\,|\\;|\\text\{\s*(?:and|or|,)?\s*\}|\band\b|\bor\b"
+    # the next part's label: "(b)", "(ii)", "b)", "2)", "Part (b):"
+    r"|(?:[Pp]art\s*)?\(?(?:[a-h]|i{1,3}|iv|vi{0,3}|\d{1,2})\)\s*:?|[Pp]art\s*[a-h1-9]\s*:?)*$"
 )
+_PART_LABEL = re.compile(r"\(?(?:[a-h]|i{1,3}|iv|vi{0,3}|\d{1,2})\)|[Pp]art\s*[a-h1-9]")
 _MAX_BOXES = 12
 
 
@@ -227,7 +234,7 @@ def boxed_answer(text: str) -> str | None:
     last = find_boxed(text)
     if last is None:
         return None
-    parts, end = [last], _box_start(text, len(text))
+    parts, end, labelled = [last], _box_start(text, len(text)), False
     while end is not None and len(parts) < _MAX_BOXES:
         prev = _box_start(text, end)
         if prev is None:
@@ -235,9 +242,13 @@ def boxed_answer(text: str) -> str | None:
         found = _braced(text, text.index("{", prev))
         if found is None or not _BOX_GAP.match(text[found[1] : end]):
             break
+        labelled = labelled or bool(_PART_LABEL.search(text[found[1] : end]))
         parts.append(found[0].strip())
         end = prev
-    return ", ".join(reversed(parts)) if len(parts) > 1 else last
+    if len(parts) == 1:
+        return last
+    joined = ", ".join(reversed(parts))
+    return f"({joined})" if labelled else joined  # labelled parts, "(a) ... (b) ...", keep their order
 
 
 def _late_answer_line(text: str) -> str | None:
@@ -274,6 +285,9 @@ def _answer_line(tail: str) -> str | None:
         block = _MATH_SEGMENT.match(tail, matches[-1].start(1))
         return block and next(g for g in block.groups() if g is not None).strip() or None
     ans = _strip_emphasis(_LEAD_LABEL.sub("", ans))
+    corrected = _CORRECTED.match(ans)
+    if corrected:
+        ans = corrected.group(1)  # "not 12; it is 13": the value the line settles on
     if _NOT_A_VALUE.match(ans):
         return None  # "The answer is not 12", "... is greater than 5": no value is stated
     if _PROSE_START.match(ans.replace("$", "")):
@@ -420,6 +434,9 @@ def extract(text: str, *, choices=None, last_number: bool = True, gold=None) -> 
             math = _last_math_holding(tail, nums[-1])
             if math is not None:
                 return math
+            labelled = _LABELLED.search(tail)
+            if labelled and labelled.start(1) <= nums[-1].start() and _looks_bare(labelled.group(1).strip()):
+                return labelled.group(1).strip()
             percent = re.match(r"\s?\\?%", tail[nums[-1].end() :])  # "20% of them": the number is a percentage
             return nums[-1].group(0) + ("%" if percent else "")
     return None

@@ -94,6 +94,15 @@ def _split_alternatives(text: str) -> tuple[list[str], list[str]]:
 DNE = re.compile(r"^\$?\s*(?:\\(?:text|mathrm|textrm)\s*\{\s*)?DNE\s*\}?\s*\$?\.?$")
 
 
+# One lower-case word (a property: "even", "finite", "convergent"), perhaps in \text{}; names ("Bob") and
+# the words of maths ("sin", "infinity") are not.
+_ONE_WORD = re.compile(r"^(?:\\(?:text|textbf|mathrm)\s*\{\s*)?([a-z]{3,20})\s*\}?$")
+_MATH_WORDS = frozenset(
+    "sin cos tan cot sec csc log exp max min sqrt inf infinity infty lim det mod gcd lcm arcsin arccos arctan "
+    "sinh cosh tanh deg rad dne".split()
+)
+
+
 @lru_cache(maxsize=8192)
 def read_gold(gold: str) -> Gold:
     """Read one gold answer text.
@@ -119,6 +128,9 @@ def read_gold(gold: str) -> Gold:
         return Gold(("0",), "none", phrase=text)  # a count: "0 solutions" answers it too
     if _NONE_WORDS.search(text):
         return Gold((), "none", phrase=text)
+    word = _ONE_WORD.match(text)
+    if word and word.group(1) not in _MATH_WORDS:
+        return Gold((text,), "words", phrase=word.group(1))  # "even", "\\text{finite}": stated in a sentence
     answers, approx = _split_alternatives(text)
     noted = _COUNT_NOTE.match(text)
     if noted and len(answers) == 1 and not approx:

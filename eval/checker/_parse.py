@@ -23,14 +23,14 @@ _ONE_SIDED_REVERSED = re.compile(rf"^(?P<a>[^<>=]+){_REL}(?P<v>[A-Za-z])$")
 _ONE_SIDED_NEGATED = re.compile(rf"^-(?P<v>[A-Za-z]){_REL}(?P<a>[^<>=]+)$")
 _FLIP = {"<": ">", ">": "<", "\\leq": "\\geq", "\\geq": "\\leq"}
 # The name of one quantity on the left of "name = value": x, n, AB, area, \theta, a_{10}, x', f(3),
-# f^{-1}(x), P(A), \sin\theta, \angle ABC, [ABC]. No arithmetic: 2x, x^2, m-n are expressions.
+# f^{-1}(x), P(A), \sin\theta, \angle ABC, [ABC], |z|. No arithmetic: 2x, x^2, m-n are expressions.
 _GREEK = (
     r"\\(?:alpha|beta|gamma|delta|epsilon|varepsilon|zeta|eta|theta|vartheta|lambda|mu|nu|xi|rho|sigma|"
     r"tau|phi|varphi|chi|psi|omega|Gamma|Delta|Theta|Lambda|Sigma|Phi|Psi|Omega)(?![A-Za-z])"
 )
 _NAME = (
     r"(?:(?:m\s?)?\\angle\s?|\\(?:sin|cos|tan|cot|sec|csc)\s?)?"
-    rf"(?:[A-Za-z]+|{_GREEK}|\[[A-Z]{{3,}}\])"
+    rf"(?:[A-Za-z]+|{_GREEK}|\[[A-Z]{{3,}}\]|\|[A-Za-z]{{1,3}}\|)"  # |z|, |AB|: a modulus or length
     # Arguments without + or - inside (a leading sign is fine): f(3), f(-1), P(A); not x(x+1).
     # Commas only between arguments, so a failing match cannot split a run of commas many ways.
     r"(?:_\{[^{}]*\}|_[A-Za-z0-9]|'|\^\{-1\}|\(-?[^()+\-,]*(?:,-?[^()+\-,]*)*\))*"
@@ -125,8 +125,9 @@ def _strip_assignment(s: str) -> str:
     parts = split_top(s, "=")
     # A worked left side with no unknown ("2^3 = 8", "e^{i\\pi} = -1"), but not an equation written the
     # other way ("25 = x^2+y^2").
-    if len(parts) > 1 and all(parts) and not any(_has_free_name(p) for p in parts):
-        return parts[-1]
+    if len(parts) > 1 and all(parts) and not any(_has_free_name(p) for p in parts[:-1]) and not _has_free_name(
+            _LONE_E.sub("", parts[-1])):
+        return parts[-1]  # "\lim_{n \to \infty} (1 + 2/n)^n = e^2": after a worked side, e is Euler's number
     return s
 
 
@@ -196,6 +197,7 @@ _DIFFERENTIAL = re.compile(r"(?<![A-Za-z])d\s*([A-Za-z])(?![A-Za-z])")
 _ENVIRONMENT = re.compile(r"\\begin\{array\}\s*\{[^{}]*\}|\\(?:begin|end)\{[A-Za-z*]+\}")
 # e as Euler's number in e^{i\\pi}-like powers (e^2 = 2 is an equation in e), i beside pi.
 _EULER_E = re.compile(r"(?<![A-Za-z\\])e(?=\s*\^\s*\{?[^{}=]*(?:\\pi|(?<![A-Za-z\\])i(?![A-Za-z])))")
+_LONE_E = re.compile(r"(?<![A-Za-z\\])e(?![A-Za-z])")
 _IMAGINARY_I = re.compile(r"(?<![A-Za-z\\])i(?=\s*\\pi)|(?<=\\pi)\s*i(?![A-Za-z])")
 
 

@@ -26,7 +26,9 @@ def test_the_second_formats_sample_is_frozen():
     """formats_apart2.jsonl: 160 answers in the formats models write (reasoning tags, GSM8K, markdown,
     display maths, choices, eight other languages' labels, chat-template debris, hedges and truncation;
     72 must-be-False, most of them near misses), written and labelled by a reader who had not seen the
-    checker's code, frozen before it was scored (scored once: see the README's checker table)."""
+    checker's code, frozen before it was scored. Scored once at commit 972a12b (the checker of cee6d2d):
+    0.944 (151/160), no false positive, 9 false negatives; Math-Verify 0.769 with 8. Development
+    material since."""
     import hashlib
 
     assert hashlib.sha256(SECOND.read_bytes()).hexdigest() == (

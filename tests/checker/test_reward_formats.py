@@ -66,6 +66,21 @@ ROWS = [
     ("x^2", "所以，答案是x^2", True, "'答案是' (the answer is) before plain maths"),
     ("5", "所以答案为 $5$", True, "'答案为' (the answer is)"),
     ("5", "答案是5或6", False, "two answers offered in Chinese"),
+    # After the second formats sample written apart from the code (tests/checker/formats_apart2.jsonl).
+    ("e^3", "$$\\lim_{x\\to 0}(1+3x)^{1/x} = e^{3}$$", True, "after a worked side (a limit), e is Euler's number"),
+    ("3", "e^3 = 3", False, "an equation in e is no worked side"),
+    ("45^\\circ", "∠PQR = 45°", True, "the angle sign names the quantity"),
+    ("13", "So $|w| = \\sqrt{5^2+12^2} = 13$.", True, "a modulus names the quantity"),
+    ("\\text{odd}", "Since f(-x) = -f(x), the function is odd.", True, "a one-word gold stated in a sentence"),
+    ("odd", "The function is not odd.", False, "a one-word gold negated"),
+    ("odd", "It is neither even nor odd.", False, "neither ... nor states neither"),
+    ("convergent", "The series is divergent.", False, "another word"),
+    ("7, 2", "(a) \\boxed{7}\n(b) \\boxed{2}", True, "labelled parts, one box each"),
+    ("2, 7", "(a) \\boxed{7}\n(b) \\boxed{2}", False, "labelled parts keep their order"),
+    ("19", "My first guess was 17. The answer is not 17; it is 19.", True, "an answer line that corrects itself"),
+    ("17", "The answer is not 17; it is 19.", False, "the rejected value"),
+    ("\\frac{k(k-1)}{2}", "Total = k(k-1)/2", True, "a quantity named in words, then plain maths"),
+    ("2", "Total = k(k-1)/2", False, "the denominator of that maths"),
 ]
 
 
