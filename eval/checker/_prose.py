@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["prose_answer", "stance", "phrase_matches", "final_sentence", "stated_clause"]
+__all__ = ["prose_answer", "stance", "phrase_matches", "final_sentence", "stated_clause", "stated_winner"]
 
 _TAIL_CHARS = 4000
 _MATH = re.compile(r"\$\$(.+?)\$\$|\$([^$]+)\$|\\\[(.+?)\\\]|\\\((.+?)\\\)", re.S)
@@ -90,6 +90,23 @@ def final_sentence(text: str) -> str:
         if _SENTENCE_MATH.search(part):
             return _unmask(part, found, whole=True)
     return _unmask(parts[-1], found, whole=True) if parts else ""
+
+
+# "Bob has a winning strategy", "Alice wins", "the first player can always force a win": who wins a game.
+_WINNER = re.compile(
+    r"\b([A-Z][a-z]+(?:\s+player)?|(?:the\s+)?(?:first|second)\s+player)\s+(?:has\s+a\s+winning\s+strategy|"
+    r"(?:always\s+)?wins|will\s+(?:always\s+)?win|can\s+(?:always\s+)?(?:force\s+a\s+)?win)\b", re.I
+)
+
+
+def stated_winner(text: str) -> str | None:
+    """Who the end of a response says wins a game ("so Bob has a winning strategy" -> "bob"), lower case,
+    or None; a last sentence that hedges or negates states no winner."""
+    tail = text[-_TAIL_CHARS:]
+    found = list(_WINNER.finditer(tail))
+    if not found or _HEDGE.search(final_sentence(tail)) or _negations(tail[max(0, found[-1].start() - 40) : found[-1].end()]) % 2:
+        return None
+    return re.sub(r"^the\s+|\s+", " ", found[-1].group(1).lower()).strip()
 
 
 def _balanced(s: str) -> bool:

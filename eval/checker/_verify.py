@@ -42,7 +42,15 @@ from ._parse import (
     split_top,
 )
 from ._pool import TaskTimeout, get_pool, shutdown_pool
-from ._prose import claims_none, phrase_matches, says_none_counted, stance, stated_count, states_every
+from ._prose import (
+    claims_none,
+    phrase_matches,
+    says_none_counted,
+    stance,
+    stated_count,
+    stated_winner,
+    states_every,
+)
 
 __all__ = ["Verdict", "verify", "verify_batch", "warmup", "shutdown"]
 
@@ -639,6 +647,11 @@ def _screen_unsafe(gold, prediction, choices) -> tuple[Verdict | None, tuple]:
     spec = read_gold(g)
     if spec.kind == "yesno":
         return _worded(spec, prediction), ()
+    player = _PLAYER_GOLD.match(g)
+    winner = stated_winner(final_part(prediction)) if player and isinstance(prediction, str) else None
+    if winner is not None:  # "Bob" against "..., so Bob has a winning strategy": who the response says wins
+        named = re.sub(r"^the\s+|\s+", " ", player.group(1).lower()).strip()
+        return Verdict("correct" if winner == named else "incorrect", f"the response says {winner!r} wins, gold {named!r}"), ()
     letter, late = _letter_verdict(g, prediction, choices)
     p = _bare_pred(prediction, choices)
     if spec.count and isinstance(prediction, str) and not marks_its_answer(prediction):
@@ -682,6 +695,11 @@ def _screen_unsafe(gold, prediction, choices) -> tuple[Verdict | None, tuple]:
     return _explain(_fast(spec.answers[0], p, choices), g, p), ()
 
 
+# A gold naming who wins a game: "Bob", "\\text{Alice}", "The first player", "Alice wins".
+_PLAYER_GOLD = re.compile(
+    r"^(?:\\text\{)?\s*((?i:(?:the\s+)?(?:first|second)\s+player)|[A-Z][a-z]{2,15})"
+    r"(?:\s+(?:wins|has\s+a\s+winning\s+strategy))?\s*\}?\.?$"
+)
 # A gold longer than this with no box is a worked solution, not an answer.
 _SOLUTION_CHARS = 200
 

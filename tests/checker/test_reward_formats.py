@@ -81,6 +81,13 @@ ROWS = [
     ("17", "The answer is not 17; it is 19.", False, "the rejected value"),
     ("\\frac{k(k-1)}{2}", "Total = k(k-1)/2", True, "a quantity named in words, then plain maths"),
     ("2", "Total = k(k-1)/2", False, "the denominator of that maths"),
+    ("Bob", "Whatever Alice does, Bob answers symmetrically, so Bob has a winning strategy.", True,
+     "who wins, stated as the last sentence's subject"),
+    ("\\text{Alice}", "Whatever Alice does, Bob answers symmetrically, so Bob has a winning strategy.", False,
+     "the other player is only mentioned"),
+    ("The second player", "Hence the second player can always win.", True, "a player named by turn"),
+    ("Bob", "Bob has no winning strategy.", False, "a negated claim states no winner"),
+    ("Alice", "Alice wins if n is odd, otherwise Bob wins.", False, "the last winner named is another"),
 ]
 
 
