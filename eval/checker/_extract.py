@@ -26,21 +26,20 @@ _VULGAR = {"½": (1, 2), "⅓": (1, 3), "⅔": (2, 3), "¼": (1, 4), "¾": (3, 4
            "⅗": (3, 5), "⅘": (4, 5), "⅙": (1, 6), "⅚": (5, 6), "⅛": (1, 8), "⅜": (3, 8), "⅝": (5, 8), "⅞": (7, 8)}
 # "33.5 percent", "12 per cent", "7 pct", "40 percentage" (not "percentage points"), "\\frac{1}{2}\\text{ percent}".
 _PERCENT_WORD = re.compile(
-    r"(?<=[\d}])\s*(?:\\(?:text|mathrm)\{\s*(?:percent|per\s+cent|pct)\s*\}|(?:percent|per\s+cent|pct|percentage(?!\s+point))\b)", re.I
+    r"(?<=[\d}])\s*(?:\\(?:text|mathrm)\{\s*(?:percent|per\s+cent|pct)\s*\}|"
+    r"(?:percent|per\s+cent|pct|percentage(?![-\s]+point))\b)", re.I
 )
-# A unit symbol glued to a decimal number is a unit, not a product: "7.55N", "1.5kg", "9.8m/s"; so is
-# a capital one glued to a fraction.
-_GLUED_DECIMAL_UNIT = re.compile(
-    r"(\d\.\d+)((?:N|J|W|V|Pa|Hz|kN|kJ|kW|eV|kg|cm|mm|km|m/s|m|s|g)(?![A-Za-z\d]))"
-    r"|(?<=\})((?:N|J|W|V|Pa|Hz|kN|kJ|kW|eV)(?![A-Za-z\d]))"  # "\frac{16}{25}N": a capital unit symbol only
-)
+# A unit of two letters or more glued to a decimal number is a unit, not a product: "1.5kg", "9.8m/s",
+# "2.5kN", "3.2m²" (a one-letter one, "0.5g", "1.5m", "7.55N", may be a variable: it stays).
+_GLUED_DECIMAL_UNIT = re.compile(r"(\d\.\d+)((?:kN|kJ|kW|MW|eV|Pa|Hz|kg|cm|mm|km|m/s|km/h|m²|m³)(?![A-Za-z\d]))")
 _VULGAR_NUMBER = re.compile(r"(\d*)\s?([" + "".join(_VULGAR) + "])")
 
 
 def _vulgar(m: re.Match) -> str:
     a, b = _VULGAR[m.group(2)]
     whole = int(m.group(1)) if m.group(1) and len(m.group(1)) <= 30 else 0
-    return f"{whole * b + a}/{b}"
+    value = f"{whole * b + a}/{b}"
+    return f"{{{value}}}" if m.string[max(0, m.start() - 1) : m.start()] == "^" else value  # "2^½": the whole exponent
 
 
 def plain_text(text: str) -> str:
@@ -51,8 +50,8 @@ def plain_text(text: str) -> str:
         text = _SPECIAL_TOKEN.sub(" ", text)
     if "\\framebox" in text:
         text = text.replace("\\framebox", "\\boxed")
-    if "." in text or "}" in text:
-        text = _GLUED_DECIMAL_UNIT.sub(lambda m: f"{m.group(1)} {m.group(2)}" if m.group(1) else f" {m.group(3)}", text)
+    if "." in text:
+        text = _GLUED_DECIMAL_UNIT.sub(r"\1 \2", text)
     if any(c in text for c in _VULGAR):
         text = _VULGAR_NUMBER.sub(_vulgar, text)
     if "p" in text or "P" in text:
@@ -65,7 +64,7 @@ _ANSWER_IS = re.compile(
 # "Answer:" in French, Spanish, Portuguese, Italian, German, Russian and Chinese (group 1: the label).
 _FOREIGN_ANSWER = re.compile(
     r"(r[ée]ponse|respuesta|resposta|risposta|antwort|ответ|答案)(?:\s+finale?)?[*_}]*"
-    r"\s*(?:[:：]|\s(?:est|es|é|è|ist)\b(?:\s+(?:donc|alors|entonces|então|quindi|also|daher))?|(?<=答案)[是为][:：]?)"
+    r"\s*(?:[:：]|\s(?:est|es|é|è|ist)\b(?:\s+(?:donc|alors|entonces|então|quindi|also|daher))?|(?<=答案)[是为](?![否不对错什么]|正确)[:：]?)"
     r"\s*[*_}\s]*(.+?)\s*(?:$|\n)", re.I
 )
 # The decimal comma those languages write ("2,5", "0,125"; "1,000" stays a thousands separator);
@@ -77,6 +76,11 @@ _DECIMAL_COMMA = re.compile(r"^-?(?:\d+,(?:\d{1,2}|\d{4,})|0,\d{3})(?![\d,])")
 _ONE_WORD = r"(?:\s*(?:[A-Za-z\u00c0-\u024f\u0400-\u04ff]+|[^\W\d_A-Za-z\u00c0-\u024f\u0400-\u04ff])\.?)?\s*$"
 _NUMBER_THEN_WORDS = re.compile(r"^(-?\d+(?:\.\d+)?)(?=\s*[^\W\d_])" + _ONE_WORD)
 _AFTER_NUMBER = re.compile(_ONE_WORD)
+# A number, a Chinese measure word and the noun it counts ("6 个苹果", "3本书"); never "10不对".
+_CJK_COUNTED = re.compile(
+    r"^(-?\d+(?:\.\d+)?)\s*(?:个|只|本|条|张|件|元|块|人|天|次|种|米|千克|克|分钟|小时|岁|页|辆|台|份|颗|位|名|支|朵|棵|盒|瓶|杯|"
+    r"斤|公里|厘米|毫米|度)[\u4e00-\u9fff]{0,4}\s*[。.]?\s*$"
+)
 # A piece of maths that is marked as such: a command, a relation, an operator between operands, $...$.
 _MARKED_MATH = re.compile(r"\\[A-Za-z]+|[=<>^/]|\d\s*[-+*]\s*\d|^\$")
 _LETTER = re.compile(r"(?<![A-Za-z\\])\(?([A-E])\)(?![A-Za-z])|\b(?:option|choice)\s*\(?([A-E])\b")
@@ -88,6 +92,8 @@ _SEGMENTS_ONLY = re.compile(r"^\$[^$]+\$(?:\s*(?:,|;|and|or)\s*\$[^$]+\$)+$")
 _INLINE_MATH = re.compile(r"\$\$?([^$]+)\$\$?|\\\((.+?)\\\)")
 # Plain English after an answer ("12 apples", "5 since ..."): cut there.
 _TRAILING_WORDS = re.compile(r"\s+(?<![\\])[A-Za-z]{3,}\b.*$")
+_AFTER_PERCENT = re.compile(r"%\s+[A-Za-z].*$")
+_TWO_WORDS = re.compile(r"[A-Za-z]{3,}\s+[A-Za-z]{3,}")
 _MATH_SEGMENT = re.compile(r"\$\$(.+?)\$\$|\$([^$]+)\$|\\\[(.+?)\\\]|\\\((.+?)\\\)", re.S)
 # GSM8K's answer marker: "#### 42", "####: 55", "The answer is #### 42"; a value follows it (a markdown
 # heading "#### Final Answer" is no marker).
@@ -105,10 +111,13 @@ _NOT_CONCLUDED = re.compile(
 )
 # ("0,75" stays one token, never read as 75; "10,12" and "6,7" are two numbers.)
 _NUMBER = re.compile(
-    r"(?<![A-Za-z<>\d])(?<![<>]\s)-?(?:0,\d{1,2}(?![\d,])|\d+(?:,\d{3})*(?:\.\d+)?(?:/\d+)?)(?![A-Za-z\d])"
+    r"(?<![A-Za-z<>\d])(?<![<>]\s)-?(?:0,\d{1,2}(?![\d,])|\d+(?:,\d{3})*(?:\.\d+)?(?:/\d+)?)(?![A-Za-z\d]|\.\d)"
 )
-# The last number offered as an alternative: "either 4 or 5", "5 or maybe 6", "... or 0".
-_OFFERED_OR = re.compile(r"\S\s+or\s+(?:else\s+|maybe\s+|perhaps\s+|possibly\s+)?\$?\(?$", re.I)
+# The last number offered as an alternative to another number: "either 4 or 5", "5 or maybe 6" (not
+# "3 dozens, or 36 eggs", a restatement).
+_OFFERED_OR = re.compile(r"(?<![\w.])-?\d+(?:\.\d+)?\$?\s+or\s+(?:else\s+|maybe\s+|perhaps\s+|possibly\s+)?\$?\(?$", re.I)
+# Program code (a call with a string argument, a dunder name, lambda, import): holds no answer.
+_CODE = re.compile(r"\w\(\s*['\"]|__\w+__|\blambda\b|\bimport\s+\w|\bexec\(|\beval\(")
 # An answer line that rejects one value and gives another: "not 12; it is 13", "not 12, but 13".
 _CORRECTED = re.compile(r"^not\s+[^;,]{1,80}[;,]\s*(?:but\s+(?:rather\s+)?(?:it\s+is\s+|it's\s+)?|it\s+is\s+|it's\s+)(.+)$", re.I)
 # "Sum = n(n+1)/2" ending the response: the value of a quantity named in words.
@@ -172,10 +181,7 @@ def final_part(text: str) -> str:
     line = line if line is not None else _foreign_answer_line(later) or None
     if line is not None and _STATES_A_VALUE.search(line):
         return later  # "<answer>5</answer> Wait, ... The correct answer is 7."
-    answers = list(dict.fromkeys(m.group(1).strip() for m in tags))
-    # Several tags that differ offer several answers ("<answer>42</answer> ... <answer>43</answer>"): read
-    # together, as a run of boxes is, so a single gold is answered only if they all agree.
-    return answers[-1] if len(answers) == 1 else ", ".join(answers[-_MAX_BOXES:])
+    return tags[-1].group(1).strip()
 
 
 def _braced(text: str, start: int) -> tuple[str, int] | None:
@@ -312,6 +318,7 @@ def _answer_line(tail: str) -> str | None:
             nums = list(_NUMBER.finditer(ans))
             if nums:
                 return _last_math_holding(ans, nums[-1]) or nums[-1].group(0)
+        ans = _AFTER_PERCENT.sub("%", ans)  # "50% of the class": the percentage
         words = _TRAILING_WORDS.search(ans)
         if words and words.start() > 0:
             ans = ans[: words.start()]
@@ -334,7 +341,7 @@ def _foreign_answer_line(tail: str) -> str | None:
         return comma.group(0).replace(",", ".")  # "2,5", "3,75 руб."
     if ans.startswith("(") and ans.endswith(")") and "=" in ans and ans.count("(") == 1:
         ans = ans[1:-1].strip()  # "réponse est (35 + 70 = 105)": a worked line in brackets
-    counted = _NUMBER_THEN_WORDS.match(ans.strip("$ "))
+    counted = _NUMBER_THEN_WORDS.match(ans.strip("$ ")) or _CJK_COUNTED.match(ans.strip("$ "))
     if counted:
         return counted.group(1)
     if _bare_with_unit(ans):
@@ -348,6 +355,11 @@ def _foreign_answer_line(tail: str) -> str | None:
     if not tail[matches[-1].end():].strip():
         return ""  # the response ends with this line, and it cannot be read: no answer, no guessing
     return None
+
+
+def _hash_answers(tail: str) -> list[str]:
+    """The values after GSM8K ``####`` markers; a markdown heading ("#### 3 Alternative approaches") is none."""
+    return [h for h in _HASHES.findall(tail) if not _TWO_WORDS.search(h)]
 
 
 def _strip_emphasis(text: str) -> str:
@@ -389,7 +401,7 @@ def extract(text: str, *, choices=None, last_number: bool = True, gold=None) -> 
         return late if late is not None else (boxed or None)
     # An escaped dollar is a currency sign, not a math delimiter ("is $\\$12.50$").
     tail = text[-_TAIL_CHARS:].replace("\\$", "").replace("−", "-")
-    hashes = _HASHES.findall(tail)
+    hashes = _hash_answers(tail)
     if hashes:
         return hashes[-1].strip().strip("$").rstrip(".").strip() or None
     line = _answer_line(tail)
@@ -428,8 +440,8 @@ def extract(text: str, *, choices=None, last_number: bool = True, gold=None) -> 
         return closing.group(1).strip().rstrip(".").strip() or None  # "Thus\n\\[ P = \\frac12. \\]"
     if last_number and not _states_in_words(final_sentence(tail)):
         nums = list(_NUMBER.finditer(tail))
-        if nums and _OFFERED_OR.search(tail, 0, nums[-1].start()):
-            return None  # "either 4 or 5", "foo(bar) or 0": two answers offered, neither given
+        if nums and (_OFFERED_OR.search(tail, 0, nums[-1].start()) or _CODE.search(final_sentence(tail))):
+            return None  # "either 4 or 5": two answers offered, neither given; "open('f').write(1) or 0": code
         if nums:
             math = _last_math_holding(tail, nums[-1])
             if math is not None:
@@ -445,7 +457,7 @@ def extract(text: str, *, choices=None, last_number: bool = True, gold=None) -> 
 def marks_its_answer(text: str) -> bool:
     """Whether a response marks its answer: a box, a ``####`` line or an "answer is" / "Answer:" line."""
     tail = text[-_TAIL_CHARS:]
-    return find_boxed(text) is not None or bool(_HASHES.search(tail)) or bool(_ANSWER_IS.search(tail))
+    return find_boxed(text) is not None or bool(_hash_answers(tail)) or bool(_ANSWER_IS.search(tail))
 
 
 # A gold that is one option letter, alone or with the option's text ("C Cecile", "(B) 12").

@@ -124,10 +124,9 @@ _INTEGER_DECLARATION = re.compile(
 # "3128 1/2": a whole number and a fraction, the whole answer, is a mixed number.
 _PLAIN_MIXED = re.compile(r"^(-?\d+)\s+(\d+)/(\d+)$")
 _APPROX_NAME = re.compile(r"^(?:\\[Dd]elta\s*)?[A-Za-z](?:_\{?\w+\}?)?$")  # x, a_1, \Delta p
-# "2**(1/4)", "x**2": Python's power between two operands; any other "**" is markdown bold ("= **131**").
-_PY_POWER = re.compile(r"(?<=[\w)])\*\*(?=[\w(])")
-# "33.5 percent", "12 per cent", "40 percentage", "7 pct", "\frac{1}{2}\text{ percent}": a percent sign.
-_PERCENT_WORD = re.compile(r"(?<=[\d}.])\s*(?:\\text\{\s*)?(?:percent|per\s+cent|percentage|pct)\.?\s*\}?\s*\.?\s*$", re.I)
+# "2**(1/4)", "x**2", "5 ** 2": Python's power between two operands (spaced on both sides or neither);
+# any other "**" is markdown bold ("= **131**", "**5** apples").
+_PY_POWER = re.compile(r"(?<=[\w)}])(?:\*\*| \*\* )(?=[\w(\\{])")
 _BACKSLASH_SPACE = re.compile(r"(?<!\\)\\ ")
 _SPACE = re.compile(r"(?<=(.))\s+(?=(.))")
 

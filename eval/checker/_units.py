@@ -21,7 +21,7 @@ UNIT_WORDS = (
     r"inches|inch|in|feet|foot|ft|yards?|miles?|mi|mph|hours?|hrs?|minutes?|mins?|seconds?|secs?|s|"
     r"days?|weeks?|months?|years?|dollars?|cents?|degrees?|deg|radians?|rad|kg|g|grams?|pounds?|lbs?|"
     r"liters?|litres?|l|ml|gallons?|people|persons?|students?|ways|points?|percent|sq\s*ft|sq\s*in|"
-    r"N|kN|J|kJ|W|kW|V|Pa|Hz|eV|mol"
+    r"kN|kJ|kW|Pa|Hz|eV|mol"
 )
 # After a number, any unit word; after pi ("2\\pi cm") only one of two letters or more that is no
 # preposition, since "\\pi m" and "\\pi s" are multiples with an integer parameter.

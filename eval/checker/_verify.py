@@ -501,28 +501,35 @@ def _factored_differently(gold: str, pred: str) -> bool:
 # A product of two or more whole numbers, as a factorization is written: "2 \\times 2 \\times 3", "2^{3} \\cdot 5".
 _INT_FACTOR = r"\d{1,12}(?:\^\{?\d{1,2}\}?)?"
 _INT_PRODUCT = re.compile(rf"^{_INT_FACTOR}(?:(?:\\times|\\cdot|\*){_INT_FACTOR})+$")
-_SCIENTIFIC = re.compile(r"(?:\\times|\\cdot|\*)10\^")
 _JUXTAPOSED = re.compile(r"(?<=\^\d)\s+(?=\d)|(?<=\})\s*(?=\d)")
 
 
 def _int_factors(text: str) -> list[int] | None:
-    """The factors of a product of whole numbers, powers written out ("2^{2}\\cdot3" -> [2, 2, 3]), sorted."""
+    """The factors of a product of whole numbers, powers written out and 1s left out ("2^{2}\\cdot3" ->
+    [2, 2, 3]), sorted; None for anything else."""
     text = _JUXTAPOSED.sub("*", text).replace(" ", "")  # "2^6 3^5", "2^{6}3^{5}": products written by juxtaposition
-    if not _INT_PRODUCT.match(text) or _SCIENTIFIC.search(text):
+    if not _INT_PRODUCT.match(text):
         return None
     out: list[int] = []
     for factor in re.split(r"\\times|\\cdot|\*", text):
         base, _, exp = factor.partition("^")
         out += [int(base)] * int(exp.strip("{}") or 1)
-    return sorted(out)
+    return sorted(f for f in out if f != 1)
+
+
+def _is_prime(n: int) -> bool:
+    return n > 1 and all(n % d for d in range(2, int(n**0.5) + 1))
 
 
 def _factors_differ(gold: str, pred: str) -> bool:
-    """A gold written as a product of whole numbers ("2 \\times 2 \\times 3") is a factorization: the
-    prediction must write the same factors ("2^2 \\cdot 3"), not another product of the same value
-    ("2 \\times 6") or the value itself ("12"). Scientific notation ("3 \\times 10^8") is a number."""
+    """A gold that is a product of primes ("2 \\times 2 \\times 3", "2^3 \\cdot 5") against a prediction
+    that is a product of other whole numbers ("2 \\times 6"): another factorization, wrong. A prediction
+    written as the value ("12") or an equation ("12 = 2^2 \\cdot 3") is compared by value as usual."""
     g = _int_factors(_prepare(gold)[0].text)
-    return g is not None and _int_factors(_prepare(pred)[0].text) != g
+    if g is None or len(g) < 2 or max(g) > 10**6 or not all(_is_prime(f) for f in g):
+        return False
+    p = _int_factors(_prepare(pred)[0].text)
+    return p is not None and p != g
 
 
 def _factor_count(text: str) -> int:
@@ -540,7 +547,7 @@ def _structural_verdict(gold: str, pred: str) -> tuple[str, str] | None:
     if _factored_differently(gold, pred):
         return _NOT_FACTORED
     if _factors_differ(gold, pred):
-        return ("incorrect", "the gold is a product of whole numbers (a factorization); the prediction writes "
+        return ("incorrect", "the gold is a product of primes (a factorization); the prediction writes "
                              "other factors")
     if _alternative_assignments(gold, pred):
         return _ALTERNATIVES
