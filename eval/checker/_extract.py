@@ -553,16 +553,26 @@ def _bare_with_unit(text: str) -> bool:
     return _looks_bare(text) or _looks_bare(PLAIN_UNIT.sub("", text))
 
 
+_SEGMENT_JOIN = re.compile(r"\s*(?:,|;|,?\s*and|,?\s*or)\s*$")
+
+
 def _last_math_holding(tail: str, number: re.Match) -> str | None:
     """The last ``$...$`` / ``\\[...\\]`` segment when it holds the last number ("so $x = \\frac{1}{2}$.")."""
     segments = list(_MATH_SEGMENT.finditer(tail))
     if not segments:
         return None
     seg = segments[-1]
-    if seg.start() <= number.start() and number.end() <= seg.end():
-        content = next(g for g in seg.groups() if g is not None).strip()
-        return content if 0 < len(content) <= 200 else None
-    return None
+    if not (seg.start() <= number.start() and number.end() <= seg.end()):
+        return None
+    run = [seg]  # "So $x = 3+\\sqrt5$ and $x = 3-\\sqrt5$.": segments joined by "and", "or" or commas
+    while len(run) < _MAX_BOXES and len(segments) > len(run):
+        prev = segments[-len(run) - 1]
+        if not _SEGMENT_JOIN.match(tail, prev.end(), run[0].start()):
+            break
+        run.insert(0, prev)
+    contents = [next(g for g in m.groups() if g is not None).strip() for m in run]
+    content = ", ".join(contents)
+    return content if all(contents) and len(content) <= 200 else None
 
 
 # A choice letter standing alone: "D", "(D)", "D." -- not part of a word or a command.

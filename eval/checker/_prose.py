@@ -221,6 +221,10 @@ def prose_answer(text: str, subject_equation: bool = False) -> str | None:
             parts, _end = _read_answer(part, cop.end())
             if parts:
                 return _joined(parts, found)
+        if start:  # "..., so $a+b=5$.", "..., giving 7": the maths right after the marker
+            parts, pos = _read_answer(part, _CONCLUSION.match(masked, start).end())
+            if parts and not part[_read_run(part, pos)[1] :].strip(" .!"):  # the maths ends the sentence
+                return _joined(parts, found)
     negated = _negations(_main_clause(masked)) % 2  # "x = 2, y = 1 is not a solution" states no answer
     subject = _SUBJECT_EQUATION.match(masked) if subject_equation and not negated else None
     if subject:  # a response's final sentence only: a gold sentence must state its value with a copula
@@ -402,7 +406,7 @@ def claims_none(text: str) -> bool | None:
     sentence = final_sentence(text).strip().strip("*").strip()
     if not sentence or _HEDGE.search(sentence):
         return None
-    clause = _main_clause(_LEADING_CLAUSE.sub("", _YES_NO_WORD.sub("", sentence, count=1).lstrip(" ,."), count=1))
+    clause = _main_clause(_LEADING_CLAUSE.sub("", _concluded(_YES_NO_WORD.sub("", sentence, count=1).lstrip(" ,.")), count=1))
     clause = _CONJUNCT.split(clause, maxsplit=1)[0]  # "there is no such sequence, and therefore no ...": the first claim
     if _RESTRICTED.search(clause):
         return False
@@ -452,7 +456,14 @@ def stated_clause(text: str) -> str:
     """The main clause of a response's final sentence (a leading Yes/No and a leading subordinate
     clause dropped): what a worded gold is compared with."""
     sentence = _YES_NO.sub("", final_sentence(text).strip().strip("*"), count=1).lstrip(" ,.")
-    return _main_clause(_LEADING_CLAUSE.sub("", sentence, count=1)).strip()
+    return _main_clause(_LEADING_CLAUSE.sub("", _concluded(sentence), count=1)).strip()
+
+
+def _concluded(sentence: str) -> str:
+    """What a sentence concludes: "The one-sided limits differ, so the limit does not exist" -> "the limit
+    does not exist"; a sentence without a conclusion marker (``_CONCLUSION``) unchanged."""
+    found = list(_CONCLUSION.finditer(sentence))
+    return sentence[found[-1].end() :].strip(" ,") if found else sentence
 
 
 def phrase_matches(gold: str, text: str) -> bool:

@@ -107,6 +107,15 @@ ROWS = [
     ("5", "x = 5. 答案是正确的。", True, "'答案是正确的' (the answer is correct) is no answer line"),
     ("42", "So the answer is 42.\n\n#### 3 Alternative approaches\nOne could also count directly.", True,
      "a numbered markdown heading is no GSM8K marker"),
+    # After reading the remaining misses of the development sets.
+    ("\\text{DNE}", "The one-sided limits differ, so the limit does not exist.", True, "what the sentence concludes"),
+    ("No solution", "The discriminant is negative, so there are no real solutions.", True, "a none claim concluded"),
+    ("decreasing", "The function is not increasing but decreasing.", True, "'not A but B' states B"),
+    ("increasing", "The function is not increasing but decreasing.", False, "'not A but B' does not state A"),
+    ("2 \\pm \\sqrt{3}", "So $x = 2+\\sqrt3$ and $x=2-\\sqrt3$.", True, "two roots in two segments joined by 'and'"),
+    ("2 + \\sqrt{3}", "So $x = 2+\\sqrt3$ and $x=2-\\sqrt3$.", False, "one root of two given"),
+    ("9", "We have $p=4$, $q=5$, so $p+q=9$.", True, "the maths right after 'so' ends the sentence"),
+    ("4", "We have $p=4$, $q=5$, so $p+q=9$.", False, "a value given before the conclusion"),
 ]
 
 
