@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from ._prose import final_sentence, prose_answer, stance, stated_clause
-from ._units import PLAIN_UNIT
+from ._units import PLAIN_UNIT, unit_key
 
 __all__ = ["extract", "find_boxed", "boxed_answer", "letter_answer", "plain_text", "MAX_ANSWER_CHARS"]
 
@@ -321,7 +321,9 @@ def _answer_line(tail: str) -> str | None:
         ans = _AFTER_PERCENT.sub("%", ans)  # "50% of the class": the percentage
         words = _TRAILING_WORDS.search(ans)
         if words and words.start() > 0:
-            ans = ans[: words.start()]
+            unit = re.match(r"\s+([A-Za-z]{1,12})\b", ans[words.start() :])
+            # "3 minutes long": the unit stays with the value (a gold in hours differs), the rest goes
+            ans = ans[: words.start() + unit.end()] if unit_key([unit.group(1)]) else ans[: words.start()]
     ans = _strip_emphasis(ans.rstrip(".").strip())
     return ans or None
 

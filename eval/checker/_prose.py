@@ -18,6 +18,8 @@ from __future__ import annotations
 
 import re
 
+from ._units import unit_key
+
 __all__ = ["prose_answer", "stance", "phrase_matches", "final_sentence", "stated_clause", "stated_winner"]
 
 _TAIL_CHARS = 4000
@@ -170,6 +172,7 @@ _NOT_THE_VALUE = re.compile(
 )
 # A unit word between two parts of one answer: "30 degrees or 150 degrees".
 _UNIT_WORD = re.compile(r"\s+[A-Za-z]{1,12}\.?(?=\s*(?:,|\band\b|\bor\b))")
+_KNOWN_UNIT = re.compile(r"\s*([A-Za-z]{1,12}(?:/[A-Za-z]{1,4})?)\b")
 
 
 def _read_answer(masked: str, pos: int) -> tuple[list[str], int]:
@@ -186,6 +189,9 @@ def _read_answer(masked: str, pos: int) -> tuple[list[str], int]:
             break
         if _NOT_THE_VALUE.match(masked, end):
             return [], pos
+        unit = _KNOWN_UNIT.match(masked, end)
+        if unit and unit_key([unit.group(1)]):
+            run += " " + unit.group(1)  # "5 meters": the unit stays with the value (a gold in cm differs)
         parts.append(run)
         unit = _UNIT_WORD.match(masked, end)
         m = _CONNECTOR.match(masked, unit.end() if unit else end)
@@ -253,18 +259,22 @@ _YES_NO = re.compile(r"^\W*(yes|no)\b", re.IGNORECASE)
 _EXPLICIT = re.compile(
     r"(?:(?:^|(?<=[\n.!?:]))[\s*_#>\-]*(?:\\(?:text|textbf|boxed|mathrm)\s*\{\s*)?"
     r"|\banswer\s*(?:is\s*)?:?\s*[*_\s]*(?:\\(?:text|textbf|boxed)\s*\{\s*)?"
-    r"|\b(?:so|thus|therefore|hence),?\s+)"
-    r"(yes|no)\b(?![-'])(?!\s+(?:matter|more|less|fewer|longer|sooner|later|doubt|such|one|solution|real|integer|positive|"
+    r"|\b(?:so|thus|therefore|hence),?\s+"
+    # a correction: "Yes. Hmm, no.", "No. Wait, actually yes.", "no... I mean yes", "No, wait, yes"
+    r"|\b(?:hmm+|wait|actually|i\s+mean|on\s+second\s+thought)[\s,.!:\u2014\u2013-]+(?:actually[\s,]+)?)"
+    r"(yes|no)\b(?![-'])(?!\s+(?:matter|more|less|fewer|longer|sooner|later|doubt|problem|wonder|question|such|one|solution|real|integer|positive|"
     r"[a-z]+s\b))",
     re.IGNORECASE,
 )
+# Both answers, or none: "Yes or no, hard to say", "Yes and no".
+_UNDECIDED = r"(?:hard|difficult|impossible)\s+to\s+(?:say|tell)|yes\s+(?:or|and)\s+no|no\s+(?:or|and)\s+yes"
 _HEDGE = re.compile(
     r"\b(?:unclear|cannot\s+be\s+determined|can(?:no|')t\s+determine|undetermined|unknown|not\s+enough\s+information|"
     r"inconclusive|may\s+or\s+may\s+not|it\s+depends|depends\s+on|might|suggests?|suggesting|possibly|perhaps|"
     r"not\s+possible\s+to\s+(?:definitively\s+|certainly\s+)?(?:say|determine|tell|conclude)|"
     r"can(?:no|')t\s+(?:definitively\s+|certainly\s+)?(?:say|tell|conclude)|maybe|unsure|not\s+(?:sure|certain)|"
     r"(?:don't|do\s+not|does\s+not|doesn't)\s+know|could\s+not\s+(?:determine|decide|find|conclude|tell)|"
-    r"not\s+possible\s+to\s+decide|without\s+more\s+information)\b",
+    r"not\s+possible\s+to\s+decide|without\s+more\s+information|" + _UNDECIDED + r")\b",
     re.IGNORECASE,
 )
 # A method, not a result: "one must compute the values ... then subtract that n from 100".
@@ -289,6 +299,7 @@ _NEGATION = re.compile(
 # "nor" continues a "neither" (counted once).
 _NOT_NEGATIONS = re.compile(
     r"\b(?:no\s+matter|no\s+(?:more|less|fewer|later|sooner)\s+than|not\s+only|whether\s+or\s+not|nor|"
+    r"no\s+(?:doubt|problem|wonder|question)|without\s+(?:a\s+|any\s+)?doubt|"
     r"not\s+(?:false|untrue|incorrect|wrong))\b",
     re.IGNORECASE,
 )
@@ -324,6 +335,8 @@ def stance(text: str) -> str | None:
     truth = _TRUE_FALSE.match(tail)
     if truth:  # "\\text{True}" as the whole answer
         return "yes" if truth.group(1).lower() == "true" else "no"
+    if re.search(_UNDECIDED, tail[-300:], re.I):
+        return None  # "Yes or no, hard to say.", "Yes and no."
     explicit = list(_EXPLICIT.finditer(tail))
     if explicit:
         return explicit[-1].group(1).lower()

@@ -605,7 +605,7 @@ def _same_text(pred: str, gold: str) -> bool:
 
 
 def _bare_gold(gold) -> str | None:
-    if isinstance(gold, bool) or (not isinstance(gold, str) and not isinstance(gold, int | float)):
+    if isinstance(gold, bool) or not isinstance(gold, str | numbers.Real):
         return None  # True/False is a mistake for "Yes"/"No" or 1/0, not an answer
     try:
         gold = str(gold).strip()
@@ -620,8 +620,18 @@ def _bare_gold(gold) -> str | None:
     return gold if gold and len(gold) <= MAX_ANSWER_CHARS else None
 
 
+def _gold_problem(gold) -> str:
+    """Why a gold could not be read, in one line."""
+    if isinstance(gold, bool) or type(gold).__name__ in ("bool", "bool_"):
+        return "the gold is a bool, not an answer: write 'Yes'/'No' or 1/0"
+    if not isinstance(gold, str | numbers.Real):
+        return f"the gold is a {type(gold).__name__}, not text or a number (one gold answer per item)"
+    text = gold.strip() if isinstance(gold, str) else "x"
+    return "the gold is empty" if not text else f"the gold's answer is longer than {MAX_ANSWER_CHARS} characters"
+
+
 def _bare_pred(prediction, choices) -> str | None:
-    if isinstance(prediction, int | float) and not isinstance(prediction, bool):
+    if isinstance(prediction, numbers.Real) and not isinstance(prediction, bool):  # numpy's int64 and float32 too
         try:
             prediction = str(prediction)
         except ValueError:  # an int too long to print (Python's digit limit): no answer of ours
@@ -645,7 +655,7 @@ def _screen(gold, prediction, choices) -> tuple[Verdict | None, tuple]:
 def _screen_unsafe(gold, prediction, choices) -> tuple[Verdict | None, tuple]:
     g = _bare_gold(gold)
     if g is None:
-        return Verdict("unparseable_gold", "gold is empty, not text or a number (a bool is neither), or too long"), ()
+        return Verdict("unparseable_gold", _gold_problem(gold)), ()
     g = name_first(g)
     if isinstance(prediction, str):
         prediction = plain_text(prediction)
@@ -891,8 +901,12 @@ def verify_batch(golds, predictions, *, choices=None, timeout: float = 2.0, work
             f"The 'predictions' parameter of verify_batch must have one entry per gold answer "
             f"({len(golds)}). Got {len(predictions)} instead."
         )
-    if choices is not None and len(choices) and all(isinstance(c, str) for c in choices):
-        per_item = [list(choices)] * len(golds)  # one set of choices shared by every item
+    if isinstance(choices, str | bytes | dict):
+        raise ValueError(f"The 'choices' parameter of verify_batch must be None, one list of the options' texts "
+                         f"shared by every item, or one list (or None) per item. Got a {type(choices).__name__} instead.")
+    if choices is not None and len(choices) and all(
+            isinstance(c, str | numbers.Real) and not isinstance(c, bool) for c in choices):
+        per_item = [list(choices)] * len(golds)  # one set of choices shared by every item ("A" first)
     else:
         per_item = list(choices) if choices is not None else [None] * len(golds)
     if len(per_item) != len(golds):

@@ -123,3 +123,42 @@ ROWS = [
                          ids=[plain_id(f"{i}-{r[3][:50]}") for i, r in enumerate(ROWS)])
 def test_reward_formats(gold, response, expected, why):
     assert bool(verify(gold, response)) == expected, f"{why}: extract gave {extract(response)!r}"
+
+
+# After a newcomer's trial: yes/no corrections and idioms, units in prose and plain golds.
+NEWCOMER = [
+    ("Yes", "Yes or no, hard to say.", False, "both answers offered"),
+    ("Yes", "Yes and no.", False, "both answers"),
+    ("Yes", "Yes. Hmm, no.", False, "the last explicit answer, after a correction"),
+    ("No", "No. Wait, actually yes.", False, "a correction to yes"),
+    ("Yes", "No. Wait, actually yes.", True, "a correction to yes"),
+    ("No", "No doubt, the statement holds.", False, "'no doubt' is no negation"),
+    ("No", "No problem, the claim is true.", False, "'no problem' is no answer"),
+    ("5 cm", "\\boxed{5 \\text{ m}}", False, "a plain gold keeps its unit"),
+    ("5 cm", "#### 5 m", False, "a plain gold keeps its unit (GSM8K marker)"),
+    ("12 km", "The distance is 12 miles.", False, "a unit word in prose stays with the value"),
+    ("5 \\text{ cm}", "The length is 5 meters.", False, "meters are not centimetres"),
+    ("5 cm", "The length is 5 centimeters.", True, "the same unit, spelled out"),
+    ("3 \\text{ hours}", "The answer is 3 minutes.", False, "a unit word on an answer line stays with the value"),
+    ("3", "There are 3 ways.", True, "a count's noun is no unit"),
+]
+
+
+@pytest.mark.parametrize("gold, response, expected, why", NEWCOMER,
+                         ids=[plain_id(f"{i}-{r[3][:50]}") for i, r in enumerate(NEWCOMER)])
+def test_newcomer_formats(gold, response, expected, why):
+    assert bool(verify(gold, response)) == expected, f"{why}: extract gave {extract(response)!r}"
+
+
+def test_numpy_numbers_are_numbers_and_a_string_of_choices_is_refused():
+    import numpy as np
+
+    from eval.checker import verify_batch
+
+    assert verify(np.int64(5), "5") and verify(np.float32(0.25), "1/4") and verify("5", np.int64(5))
+    assert [bool(v) for v in verify_batch(np.array([5, 6]), ["5", "7"])] == [True, False]
+    assert "bool" in verify(np.True_, "yes").reason and "list" in verify([1], "1").reason
+    # shared numeric choices: option B is 2
+    assert [bool(v) for v in verify_batch(["2", "1"], ["B", "B"], choices=[1, 2, 3])] == [True, False]
+    with pytest.raises(ValueError, match="'choices' parameter of verify_batch"):
+        verify_batch(["1"], ["A"], choices="123")
