@@ -119,7 +119,9 @@ _OFFERED_OR = re.compile(r"(?<![\w.])-?\d+(?:\.\d+)?\$?\s+or\s+(?:else\s+|maybe\
 # Program code (a call with a string argument, a dunder name, lambda, import): holds no answer.
 _CODE = re.compile(r"\w\(\s*['\"]|__\w+__|\blambda\b|\bimport\s+\w|\bexec\(|\beval\(")
 # An answer line that rejects one value and gives another: "not 12; it is 13", "not 12, but 13".
-_CORRECTED = re.compile(r"^not\s+[^;,]{1,80}[;,]\s*(?:but\s+(?:rather\s+)?(?:it\s+is\s+|it's\s+)?|it\s+is\s+|it's\s+)(.+)$", re.I)
+_CORRECTED = re.compile(
+    r"^not\s+[^;,]{1,80}[;,]\s*(?:but\s+(?:rather\s+)?(?:it\s+is\s+|it's\s+)?|it\s+is\s+|it's\s+)([-$\\(\d][^;,]*?)\s*\.?$", re.I
+)
 # "Sum = n(n+1)/2" ending the response: the value of a quantity named in words.
 _LABELLED = re.compile(r"(?:^|\n)[ \t]*[A-Za-z][A-Za-z ]{0,24}=[ \t]*([^\n=$]{1,200}?)[ \t]*\.?[ \t]*$")
 # A final sentence that declines to answer: its numbers are not an answer.
@@ -491,7 +493,7 @@ def _hinted(text: str, gold: str, choices) -> str | None:
     m = gold_letter(gold, choices)
     if m is not None:
         return letter_answer(text, option_letters(choices), choices=choices)[0]
-    if len(gold) <= 200 and read_gold(gold).kind == "words":
+    if len(gold) <= 200 and read_gold(gold).kind in ("words", "word"):
         return stated_clause(boxed_answer(text) or text) or None  # the words a worded gold is judged on
     return None
 
@@ -556,6 +558,9 @@ def _bare_with_unit(text: str) -> bool:
 
 
 _SEGMENT_JOIN = re.compile(r"\s*(?:,|;|,?\s*and|,?\s*or)\s*$")
+_ONE_NAME = re.compile(r"^([A-Za-z])\s*=\s*[^=]+$")
+# A sentence that tries values rather than concluding: "Let me check $n = 1$, $n = 2$ and $n = 3$".
+_TRYING = re.compile(r"\b(?:let|check|checking|try|trying|test|testing|consider|considering|suppose|assume|if)\b", re.I)
 
 
 def _last_math_holding(tail: str, number: re.Match) -> str | None:
@@ -566,13 +571,19 @@ def _last_math_holding(tail: str, number: re.Match) -> str | None:
     seg = segments[-1]
     if not (seg.start() <= number.start() and number.end() <= seg.end()):
         return None
-    run = [seg]  # "So $x = 3+\\sqrt5$ and $x = 3-\\sqrt5$.": segments joined by "and", "or" or commas
-    while len(run) < _MAX_BOXES and len(segments) > len(run):
-        prev = segments[-len(run) - 1]
-        if not _SEGMENT_JOIN.match(tail, prev.end(), run[0].start()):
+    contents = [next(g for g in seg.groups() if g is not None).strip()]
+    # "So $x = 3+\\sqrt5$ and $x = 3-\\sqrt5$.": values of one unknown in segments joined by "and", "or" or
+    # commas are read together (never "$m = 3$, $n = 4$, and $m + n = 7$": different quantities).
+    sentence_start = max(tail.rfind(". ", 0, seg.start()), tail.rfind("\n", 0, seg.start()), 0)
+    name = _ONE_NAME.match(contents[0]) if not _TRYING.search(tail, sentence_start, seg.start()) else None
+    k = len(segments) - 1
+    while name and len(contents) < _MAX_BOXES and k > 0 and _SEGMENT_JOIN.match(tail, segments[k - 1].end(), segments[k].start()):
+        prev = next(g for g in segments[k - 1].groups() if g is not None).strip()
+        other = _ONE_NAME.match(prev)
+        if not other or other.group(1) != name.group(1):
             break
-        run.insert(0, prev)
-    contents = [next(g for g in m.groups() if g is not None).strip() for m in run]
+        contents.insert(0, prev)
+        k -= 1
     content = ", ".join(contents)
     return content if all(contents) and len(content) <= 200 else None
 

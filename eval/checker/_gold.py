@@ -53,7 +53,8 @@ _NONE_NOTE = re.compile(r"^(?:at\s+most\s+|exactly\s+)?0\s[^()]*\((?:i\.\s?e\.,?
 @dataclass(frozen=True)
 class Gold:
     """A gold read: ``answers`` that count (maths texts), ``approx`` forms accepted to their shown
-    precision, ``kind`` (``"math"``, ``"yesno"`` or ``"words"``), ``polarity`` for yes/no, and the
+    precision, ``kind`` (``"math"``, ``"yesno"``, ``"words"``, or ``"word"``: one lower-case word), ``polarity``
+    for yes/no, and the
     worded ``phrase`` a words gold states."""
 
     answers: tuple[str, ...]
@@ -131,7 +132,7 @@ def read_gold(gold: str) -> Gold:
         return Gold((), "none", phrase=text)
     word = _ONE_WORD.match(text)
     if word and word.group(1) not in _MATH_WORDS:
-        return Gold((text,), "words", phrase=word.group(1))  # "even", "\\text{finite}": stated in a sentence
+        return Gold((text,), "word", phrase=word.group(1))  # "even", "\\text{finite}": a property stated of something
     answers, approx = _split_alternatives(text)
     noted = _COUNT_NOTE.match(text)
     if noted and len(answers) == 1 and not approx:

@@ -20,7 +20,8 @@ import re
 
 from ._units import unit_key
 
-__all__ = ["prose_answer", "stance", "phrase_matches", "final_sentence", "stated_clause", "stated_winner"]
+__all__ = ["prose_answer", "stance", "phrase_matches", "final_sentence", "stated_clause", "stated_winner",
+           "states_word"]
 
 _TAIL_CHARS = 4000
 _MATH = re.compile(r"\$\$(.+?)\$\$|\$([^$]+)\$|\\\[(.+?)\\\]|\\\((.+?)\\\)", re.S)
@@ -94,21 +95,53 @@ def final_sentence(text: str) -> str:
     return _unmask(parts[-1], found, whole=True) if parts else ""
 
 
-# "Bob has a winning strategy", "Alice wins", "the first player can always force a win": who wins a game.
+# "Bob has a winning strategy", "Alice wins", "The first player can always force a win": who wins a game.
 _WINNER = re.compile(
-    r"\b([A-Z][a-z]+(?:\s+player)?|(?:the\s+)?(?:first|second)\s+player)\s+(?:has\s+a\s+winning\s+strategy|"
-    r"(?:always\s+)?wins|will\s+(?:always\s+)?win|can\s+(?:always\s+)?(?:force\s+a\s+)?win)\b", re.I
+    r"\b([A-Z][a-z]+|(?i:the\s+)?(?i:first|second)\s+player)\s+(?:has\s+a\s+winning\s+strategy|"
+    r"(?:always\s+)?wins|will\s+(?:always\s+)?win|can\s+(?:always\s+)?(?:force\s+a\s+)?win)\b(?!\s+with\s+probability)"
+)
+# A claim that is conditional, supposed, weighed or hedged: it names no winner.
+_NOT_A_CLAIM = re.compile(
+    r"\b(?:if|unless|otherwise|when|whenever|whether|suppose|supposing|assume|assuming|would|could|might|only|"
+    r"probability|probably|likely|think|sure|perhaps|maybe|mistake|except|but|however)\b", re.I
 )
 
 
 def stated_winner(text: str) -> str | None:
-    """Who the end of a response says wins a game ("so Bob has a winning strategy" -> "bob"), lower case,
-    or None; a last sentence that hedges or negates states no winner."""
-    tail = text[-_TAIL_CHARS:]
-    found = list(_WINNER.finditer(tail))
-    if not found or _HEDGE.search(final_sentence(tail)) or _negations(tail[max(0, found[-1].start() - 40) : found[-1].end()]) % 2:
+    """Who a response's final sentence says wins a game ("So Bob has a winning strategy." -> "bob"), lower
+    case, or None: when the sentence names no winner, several, or makes a conditional, supposed, hedged
+    or negated claim ("Alice wins if n is even", "Probably Alice wins", "Alice does not win")."""
+    sentence = final_sentence(text[-_TAIL_CHARS:])
+    if _NOT_A_CLAIM.search(sentence) or _HEDGE.search(sentence):
         return None
-    return re.sub(r"^the\s+|\s+", " ", found[-1].group(1).lower()).strip()
+    # Per clause: "The first player does not have a winning strategy; the second player wins" names one.
+    named = {re.sub(r"^the\s+|\s+", " ", m.group(1).lower()).strip()
+             for clause in re.split(r"[;,]", sentence) if not _negations(clause) % 2 for m in _WINNER.finditer(clause)}
+    return named.pop() if len(named) == 1 else None
+
+
+_PREDICATE = re.compile(
+    r"\b(?:is|are|was|were|be|remains?|stays?)\s+(?:an?\s+)?(?:(?:strictly|always|also|indeed)\s+)?([A-Za-z]+(?:-[A-Za-z]+)?)\W*$",
+    re.I,
+)
+_WRAPPING = re.compile(r"\\(?:text|textbf|mathrm|boxed)\s*\{|[{}$*.!\s]")
+
+
+def states_word(word: str, text: str) -> bool:
+    """Whether ``text`` answers a one-word gold ("even"): the word alone ("\\boxed{\\text{even}}"), or the
+    predicate that ends its final claim ("Since f(-x) = f(x), the function is even."), not negated, hedged
+    or offered with another; never a word used otherwise ("odd, even though ...", "non-increasing",
+    "more likely than red")."""
+    if len(text) <= 200 and _WRAPPING.sub("", text).lower() == word.lower():
+        return True
+    if _NOT_AFFIRMATIVE_CLAUSE.search(final_sentence(text)):
+        return False  # "The function is even, but its derivative is odd": which of them is asked?
+    for clause in (stated_clause(text), stated_clause(text, concluded=True)):
+        m = _PREDICATE.search(clause)
+        if (m and m.group(1).lower() == word.lower() and not _negations(clause) % 2 and not _HEDGE.search(clause)
+                and not _ALTERNATIVES.search(clause)):
+            return True
+    return False
 
 
 def _balanced(s: str) -> bool:
@@ -229,7 +262,7 @@ def prose_answer(text: str, subject_equation: bool = False) -> str | None:
                 return _joined(parts, found)
         if start:  # "..., so $a+b=5$.", "..., giving 7": the maths right after the marker
             parts, pos = _read_answer(part, _CONCLUSION.match(masked, start).end())
-            if parts and not part[_read_run(part, pos)[1] :].strip(" .!"):  # the maths ends the sentence
+            if parts and not masked[_read_run(masked, pos)[1] :].strip(" .!"):  # the maths ends the sentence
                 return _joined(parts, found)
     negated = _negations(_main_clause(masked)) % 2  # "x = 2, y = 1 is not a solution" states no answer
     subject = _SUBJECT_EQUATION.match(masked) if subject_equation and not negated else None
@@ -419,7 +452,10 @@ def claims_none(text: str) -> bool | None:
     sentence = final_sentence(text).strip().strip("*").strip()
     if not sentence or _HEDGE.search(sentence):
         return None
-    clause = _main_clause(_LEADING_CLAUSE.sub("", _concluded(_YES_NO_WORD.sub("", sentence, count=1).lstrip(" ,.")), count=1))
+    clause = _main_clause(_LEADING_CLAUSE.sub("", _YES_NO_WORD.sub("", sentence, count=1).lstrip(" ,."), count=1))
+    concluded = stated_clause(text, concluded=True)
+    if concluded and not _RESTRICTED.search(concluded) and _negations(concluded) % 2 and _NONE_CLAIM.search(concluded):
+        return True  # "The one-sided limits differ, so the limit does not exist"
     clause = _CONJUNCT.split(clause, maxsplit=1)[0]  # "there is no such sequence, and therefore no ...": the first claim
     if _RESTRICTED.search(clause):
         return False
@@ -465,18 +501,22 @@ def _word_key(word: str) -> str:
     return _NUMBER_WORDS.get(word.lower()) or _stem(word)
 
 
-def stated_clause(text: str) -> str:
+def stated_clause(text: str, *, concluded: bool = False) -> str:
     """The main clause of a response's final sentence (a leading Yes/No and a leading subordinate
-    clause dropped): what a worded gold is compared with."""
+    clause dropped): what a worded gold is compared with. With ``concluded``, the clause after the
+    sentence's last "so"/"thus"/"hence"/"therefore" ("The one-sided limits differ, so the limit does not
+    exist"), "" when there is none."""
     sentence = _YES_NO.sub("", final_sentence(text).strip().strip("*"), count=1).lstrip(" ,.")
-    return _main_clause(_LEADING_CLAUSE.sub("", _concluded(sentence), count=1)).strip()
+    if concluded:
+        found = list(_CONCLUDES.finditer(sentence))
+        if not found:
+            return ""
+        sentence = sentence[found[-1].end() :]
+    return _main_clause(_LEADING_CLAUSE.sub("", sentence, count=1)).strip()
 
 
-def _concluded(sentence: str) -> str:
-    """What a sentence concludes: "The one-sided limits differ, so the limit does not exist" -> "the limit
-    does not exist"; a sentence without a conclusion marker (``_CONCLUSION``) unchanged."""
-    found = list(_CONCLUSION.finditer(sentence))
-    return sentence[found[-1].end() :].strip(" ,") if found else sentence
+# A conclusion (not "but", which turns, nor "i.e.", which restates): "..., so the limit does not exist".
+_CONCLUDES = re.compile(r"[,;]\s*(?:and\s+)?(?:so|thus|hence|therefore|consequently)\b,?\s*", re.I)
 
 
 def phrase_matches(gold: str, text: str) -> bool:
@@ -492,7 +532,10 @@ def phrase_matches(gold: str, text: str) -> bool:
     >>> phrase_matches("Monotonically increasing", "The ratio is not monotonically increasing.")
     False
     """
-    clause = stated_clause(text)
+    return any(_states_phrase(gold, clause) for clause in (stated_clause(text), stated_clause(text, concluded=True)))
+
+
+def _states_phrase(gold: str, clause: str) -> bool:
     if not clause or _HEDGE.search(clause) or (_ALTERNATIVES.search(clause) and not _ALTERNATIVES.search(gold)):
         return False
     want = [_word_key(w) for w in _WORDS.findall(gold)

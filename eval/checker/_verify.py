@@ -50,6 +50,7 @@ from ._prose import (
     stated_count,
     stated_winner,
     states_every,
+    states_word,
 )
 
 __all__ = ["Verdict", "verify", "verify_batch", "warmup", "shutdown"]
@@ -665,8 +666,9 @@ def _screen_unsafe(gold, prediction, choices) -> tuple[Verdict | None, tuple]:
     if spec.kind == "yesno":
         return _worded(spec, prediction), ()
     player = _PLAYER_GOLD.match(g)
-    winner = stated_winner(final_part(prediction)) if player and isinstance(prediction, str) else None
-    if winner is not None:  # "Bob" against "..., so Bob has a winning strategy": who the response says wins
+    winner = (stated_winner(final_part(prediction))
+              if player and isinstance(prediction, str) and not marks_its_answer(final_part(prediction)) else None)
+    if winner is not None:  # "Bob" against "So Bob has a winning strategy.": who a response with no box says wins
         named = re.sub(r"^the\s+|\s+", " ", player.group(1).lower()).strip()
         return Verdict("correct" if winner == named else "incorrect", f"the response says {winner!r} wins, gold {named!r}"), ()
     letter, late = _letter_verdict(g, prediction, choices)
@@ -687,7 +689,7 @@ def _screen_unsafe(gold, prediction, choices) -> tuple[Verdict | None, tuple]:
     if p is None and g.strip() == "0" and isinstance(prediction, str) and says_none_counted(prediction):
         # "There are no values of n in {2, ..., 1993} for which ...": a count of 0, in words.
         return Verdict("correct", "the response says there are none (a count of 0, the gold)"), ()
-    if p is None and spec.kind not in ("words", "none"):
+    if p is None and spec.kind not in ("words", "word", "none"):
         if prediction is not None and not isinstance(prediction, str | int | float):
             return Verdict("unparseable_pred", f"the prediction is a {type(prediction).__name__}, not text "
                                                f"(decode bytes; pass one response per call)"), ()
@@ -705,7 +707,7 @@ def _screen_unsafe(gold, prediction, choices) -> tuple[Verdict | None, tuple]:
             return _explain(fast, alt, p), ()
     if p is not None and spec.approx and _approx_match(spec, p):
         return _explain(("correct", "within the precision of the gold's approximate form"), spec.approx[0], p), ()
-    if spec.kind in ("words", "none"):
+    if spec.kind in ("words", "word", "none"):
         return _worded(spec, prediction), ()
     if slow:
         return None, (tuple(slow), p, choices)
@@ -765,6 +767,10 @@ def _worded(spec: Gold, prediction) -> Verdict:
         if said:
             return Verdict("correct", "the response says none exist, as the gold does")
         return Verdict("incorrect", "the response does not say that none exist (the gold does)")
+    if spec.kind == "word":
+        said = states_word(spec.phrase, region)
+        return Verdict("correct" if said else "incorrect",
+                       f"the response {'says' if said else 'does not say'} it is {spec.phrase!r} (as its last clause's predicate)")
     if phrase_matches(spec.phrase, region):
         return Verdict("correct", f"the response states {_short(spec.phrase)!r}")
     return Verdict("incorrect", f"the response does not state {_short(spec.phrase)!r} (words or negation differ)")

@@ -110,8 +110,9 @@ ROWS = [
     # After reading the remaining misses of the development sets.
     ("\\text{DNE}", "The one-sided limits differ, so the limit does not exist.", True, "what the sentence concludes"),
     ("No solution", "The discriminant is negative, so there are no real solutions.", True, "a none claim concluded"),
-    ("decreasing", "The function is not increasing but decreasing.", True, "'not A but B' states B"),
     ("increasing", "The function is not increasing but decreasing.", False, "'not A but B' does not state A"),
+    ("convergent", "The series is convergent but not absolutely convergent.", False,
+     "'but' turns the claim: a one-word gold is not stated"),
     ("2 \\pm \\sqrt{3}", "So $x = 2+\\sqrt3$ and $x=2-\\sqrt3$.", True, "two roots in two segments joined by 'and'"),
     ("2 + \\sqrt{3}", "So $x = 2+\\sqrt3$ and $x=2-\\sqrt3$.", False, "one root of two given"),
     ("9", "We have $p=4$, $q=5$, so $p+q=9$.", True, "the maths right after 'so' ends the sentence"),
@@ -122,6 +123,40 @@ ROWS = [
 @pytest.mark.parametrize("gold, response, expected, why", ROWS,
                          ids=[plain_id(f"{i}-{r[3][:50]}") for i, r in enumerate(ROWS)])
 def test_reward_formats(gold, response, expected, why):
+    assert bool(verify(gold, response)) == expected, f"{why}: extract gave {extract(response)!r}"
+
+
+# After a second adversarial review (game winners, one-word golds, conclusions, joined segments).
+REVIEW2 = [
+    ("Bob", "In general, Alice wins when $n \\equiv 0 \\pmod 3$ and Bob wins otherwise. Since $2025 \\equiv 0 "
+     "\\pmod 3$, the answer is $\\boxed{\\text{Alice}}$.", False, "the box, not a winner named in the working"),
+    ("Alice", "**Final Answer:** Bob\n\nVerification: if Bob deviates, Alice wins.", False, "the answer line decides"),
+    ("Bob", "Therefore Alice wins with probability 5/8, while Bob wins with probability 3/8.", False, "odds name no winner"),
+    ("Alice", "Alice wins if and only if n is even.", False, "a conditional names no winner"),
+    ("Alice", "Hence Bob has a winning strategy, since otherwise Alice wins.", False, "a counterfactual"),
+    ("Alice", "Probably Alice wins.", False, "a hedge"),
+    ("Bob", "Alice does not win, so Bob wins.", True, "the winner in the clause that is not negated"),
+    ("The first player", "The first player does not have a winning strategy; the second player wins.", False,
+     "the first player is denied"),
+    ("increasing", "The sequence is non-increasing.", False, "'non-' is a negation"),
+    ("even", "The function is odd, even though it is not continuous at 0.", False, "the adverb 'even'"),
+    ("red", "Blue is more likely than red.", False, "a word that is no predicate"),
+    ("continuous", "The function is continuous everywhere except at $x=0$.", False, "a restricted claim"),
+    ("odd", "The function is even, but its derivative is odd.", False, "a property of something else"),
+    ("finite", "Thus the set is finite.", True, "a one-word predicate"),
+    ("7", "Thus $m = 3$, $n = 4$, and $m + n = 7$.", True, "values of different quantities are not joined"),
+    ("1, 2, 3", "Let me check $n = 1$, $n = 2$, and $n = 3$.", False, "a sentence that tries values concludes nothing"),
+    ("6", "This would mean $a = 2$ and $b = 3$, so $ab = 6$, but that is impossible.", False,
+     "maths after 'so' that does not end the sentence"),
+    ("-5", "Then $x^2 = 25$, so $x = 5$, but since $x<0$ we take $x=-5$.", True, "the value taken last"),
+    ("13", "The answer is not 12, but it is close to 13.", False, "a correction must give a value"),
+    ("e", "2+3 = 2e", False, "e is Euler's number only after a limit, sum, product or integral"),
+]
+
+
+@pytest.mark.parametrize("gold, response, expected, why", REVIEW2,
+                         ids=[plain_id(f"{i}-{r[3][:50]}") for i, r in enumerate(REVIEW2)])
+def test_second_review(gold, response, expected, why):
     assert bool(verify(gold, response)) == expected, f"{why}: extract gave {extract(response)!r}"
 
 
