@@ -35,6 +35,7 @@ def register(sub) -> None:
                    help="eval set: a pool file, champ (the `real` extra), or a generated set: aime-style, amc-style, "
                         "math-style, arith, digits, mixed (the training pools of those names: not held out)")
     p.add_argument("--preset", default=None, help="loader preset for --set (see data.load_pool)")
+    p.add_argument("--skip-invalid", action="store_true", help="drop invalid rows of the --set pool and report them")
     p.add_argument("--out", required=True, metavar="DIR", help="output folder")
     p.add_argument("--tokenizer", default=None, metavar="DIR",
                    help="count tokens with this tokenizer (default: whitespace words; --model uses its own)")
@@ -134,7 +135,7 @@ def _run_eval(args: argparse.Namespace) -> int:
     if args.tokenizer:
         extra = {"token_counter": tokenizer_counter(args.tokenizer), "token_unit": f"tokens of {args.tokenizer}"}
     generations = args.generations
-    pool, set_name = resolve_eval_set(args.eval_set, args.preset)  # loaded once, used twice with --model
+    pool, set_name = resolve_eval_set(args.eval_set, args.preset, skip_invalid=args.skip_invalid)  # loaded once, used twice with --model
     if str(set_name).startswith("builtin:"):
         print(f"note: {set_name} is a generated pool (seed 0), the same problems a training run on {set_name} "
               "drew from: not a held-out score. For one, evaluate on data.heldout_pool(...) saved to a file (the "

@@ -118,6 +118,11 @@ def _check_row(row, number: int, path: Path) -> None:
             f"{path} row {number} has neither 'completion' (one sample) nor 'completions' (a list of samples)."
         )
     many = row.get("completions")
+    if "completion" in row and "completions" in row and not _is_null(row["completion"]) and not _is_null(many):
+        raise EvalInputError(
+            f"{path} row {number} has both 'completion' and 'completions'; keep one (a list of samples goes under "
+            f"'completions')."
+        )
     if "completions" in row and not _is_null(many) and not isinstance(many, list | tuple):
         raise EvalInputError(
             f"{path} row {number}: 'completions' must be a list of strings. Got {type(many).__name__} instead."

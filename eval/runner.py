@@ -79,9 +79,11 @@ class EvalResult:
     issues: DataIssues = field(default_factory=DataIssues)
 
 
-def resolve_eval_set(name_or_file, preset: str | None = None):
+def resolve_eval_set(name_or_file, preset: str | None = None, skip_invalid: bool = False):
     """Load an eval set: a Dataset / list as is, a builtin name (``math-style`` or
-    ``builtin:math-style``), or any pool file or hub id through :func:`data.load_pool`.
+    ``builtin:math-style``), or any pool file or hub id through :func:`data.load_pool` (``skip_invalid``:
+    drop invalid rows and report them instead of refusing the file). A name close to a builtin one
+    ("math_style") is refused with a suggestion rather than looked up on the hub.
 
     Returns ``(rows, name)``.
     """
@@ -90,9 +92,16 @@ def resolve_eval_set(name_or_file, preset: str | None = None):
     source = str(name_or_file)
     if source in BUILTIN_SETS and not Path(source).exists():
         source = f"builtin:{source}"
+    elif not Path(source).exists() and ":" not in source and "/" not in source:
+        import difflib
+
+        close = difflib.get_close_matches(source.replace("_", "-").lower(), BUILTIN_SETS, n=1, cutoff=0.7)
+        if close:  # a typo of a builtin name would otherwise be looked up on the Hugging Face hub
+            raise ValueError(f"--set {source!r} is neither a file nor a builtin set; did you mean {close[0]!r}? "
+                             f"(builtin sets: {', '.join(BUILTIN_SETS)})")
     from data import load_pool
 
-    return load_pool(source, preset=preset), source
+    return load_pool(source, preset=preset, skip_invalid=skip_invalid), source
 
 
 def _verify_chunks(golds, texts, choices, scoring: ScoringConfig):

@@ -478,3 +478,35 @@ def test_a_run_cut_short_mid_line_is_still_reported_and_a_broken_metrics_file_is
     (broken / "metrics.json").write_text('{"set": "a\x01"}')
     assert main(["eval", "--compare", str(broken), str(broken), "--out", str(tmp_path / "c")]) == 2
     assert f"{broken / 'metrics.json'}: not valid JSON" in _error(capsys)
+
+
+# -- after a newcomer's trial of `sai-dpo eval` ------------------------------------------------------
+def test_eval_refuses_a_typo_of_a_builtin_set_at_once(tmp_path, capsys):
+    gens = tmp_path / "g.jsonl"
+    gens.write_text(json.dumps({"problem_id": "math-style-0-1", "completion": "5"}) + "\n")
+    start = time.monotonic()
+    assert main(["eval", "--generations", str(gens), "--set", "math_style", "--out", str(tmp_path / "o")]) == 2
+    assert "did you mean 'math-style'" in _error(capsys)
+    assert time.monotonic() - start < 10  # not looked up on the hub
+
+
+def test_eval_refuses_a_row_with_both_completion_fields(tmp_path, capsys):
+    gens = tmp_path / "g.jsonl"
+    gens.write_text(json.dumps({"problem_id": "math-style-0-1", "completion": "5", "completions": ["6"]}) + "\n")
+    assert main(["eval", "--generations", str(gens), "--set", "math-style", "--out", str(tmp_path / "o")]) == 2
+    assert "both 'completion' and 'completions'" in _error(capsys)
+
+
+def test_eval_takes_skip_invalid_as_the_pool_error_says(tmp_path, capsys):
+    pool = tmp_path / "pool.jsonl"
+    rows = [{"id": "p1", "problem": "1+1?", "answer": "2", "skill": "s", "level": 1},
+            {"id": "p2", "problem": "2+2?", "answer": "4", "skill": "s", "level": "hard"}]
+    pool.write_text("".join(json.dumps(r) + "\n" for r in rows))
+    gens = tmp_path / "g.jsonl"
+    gens.write_text(json.dumps({"problem_id": "p1", "completion": "2"}) + "\n")
+    out = tmp_path / "o"
+    assert main(["eval", "--generations", str(gens), "--set", str(pool), "--out", str(out), "--no-progress"]) == 2
+    assert "--skip-invalid" in _error(capsys)
+    assert main(["eval", "--generations", str(gens), "--set", str(pool), "--out", str(out), "--no-progress",
+                 "--skip-invalid"]) == 0
+    assert json.loads((out / "metrics.json").read_text())["accuracy"] == 1.0
