@@ -323,9 +323,9 @@ def _answer_line(tail: str) -> str | None:
         ans = _AFTER_PERCENT.sub("%", ans)  # "50% of the class": the percentage
         words = _TRAILING_WORDS.search(ans)
         if words and words.start() > 0:
-            unit = re.match(r"\s+([A-Za-z]{1,12})\b", ans[words.start() :])
-            # "3 minutes long": the unit stays with the value (a gold in hours differs), the rest goes
-            ans = ans[: words.start() + unit.end()] if unit_key([unit.group(1)]) else ans[: words.start()]
+            unit = re.match(r"\s+((?!in\b)[A-Za-z]{1,12}(?:\s+per\s+[A-Za-z]{1,12})?)\b", ans[words.start() :])
+            # "3 minutes long", "60 miles per hour": the unit stays with the value (a gold in hours differs)
+            ans = ans[: words.start() + unit.end()] if unit and unit_key([unit.group(1)]) else ans[: words.start()]
     ans = _strip_emphasis(ans.rstrip(".").strip())
     return ans or None
 
@@ -444,8 +444,10 @@ def extract(text: str, *, choices=None, last_number: bool = True, gold=None) -> 
         return closing.group(1).strip().rstrip(".").strip() or None  # "Thus\n\\[ P = \\frac12. \\]"
     if last_number and not _states_in_words(final_sentence(tail)):
         nums = list(_NUMBER.finditer(tail))
-        if nums and (_OFFERED_OR.search(tail, 0, nums[-1].start()) or _CODE.search(final_sentence(tail))):
-            return None  # "either 4 or 5": two answers offered, neither given; "open('f').write(1) or 0": code
+        last = final_sentence(tail)
+        if nums and (_OFFERED_OR.search(tail, 0, nums[-1].start()) or _CODE.search(last) or _TRYING.match(last)):
+            return None  # "either 4 or 5": two answers offered; "open('f').write(1) or 0": code; "Let me check ...":
+            # a response that ends trying values (cut short) gives none
         if nums:
             math = _last_math_holding(tail, nums[-1])
             if math is not None:
@@ -559,8 +561,9 @@ def _bare_with_unit(text: str) -> bool:
 
 _SEGMENT_JOIN = re.compile(r"\s*(?:,|;|,?\s*and|,?\s*or)\s*$")
 _ONE_NAME = re.compile(r"^([A-Za-z])\s*=\s*[^=]+$")
-# A sentence that tries values rather than concluding: "Let me check $n = 1$, $n = 2$ and $n = 3$".
-_TRYING = re.compile(r"\b(?:let|check|checking|try|trying|test|testing|consider|considering|suppose|assume|if)\b", re.I)
+# A final sentence that tries values rather than concluding: "Let me check $n = 1$, $n = 2$ and $n = 3$".
+_TRYING = re.compile(r"\s*(?:let\s+me|let's|let\s+us|we\s+(?:now\s+)?(?:check|try|test)|now\s+(?:check|try)|check(?:ing)?|"
+                     r"try(?:ing)?|test(?:ing)?)\b", re.I)
 
 
 def _last_math_holding(tail: str, number: re.Match) -> str | None:
@@ -572,15 +575,13 @@ def _last_math_holding(tail: str, number: re.Match) -> str | None:
     if not (seg.start() <= number.start() and number.end() <= seg.end()):
         return None
     contents = [next(g for g in seg.groups() if g is not None).strip()]
-    # "So $x = 3+\\sqrt5$ and $x = 3-\\sqrt5$.": values of one unknown in segments joined by "and", "or" or
-    # commas are read together (never "$m = 3$, $n = 4$, and $m + n = 7$": different quantities).
-    sentence_start = max(tail.rfind(". ", 0, seg.start()), tail.rfind("\n", 0, seg.start()), 0)
-    name = _ONE_NAME.match(contents[0]) if not _TRYING.search(tail, sentence_start, seg.start()) else None
+    # "So $x = 3+\\sqrt5$ and $x = 3-\\sqrt5$.", "$m = 3$ and $n = 4$": values of named unknowns in segments
+    # joined by "and", "or" or commas are read together (from "$m = 3$, $n = 4$, and $m + n = 7$" only the last).
     k = len(segments) - 1
-    while name and len(contents) < _MAX_BOXES and k > 0 and _SEGMENT_JOIN.match(tail, segments[k - 1].end(), segments[k].start()):
+    while _ONE_NAME.match(contents[0]) and len(contents) < _MAX_BOXES and k > 0 and _SEGMENT_JOIN.match(
+            tail, segments[k - 1].end(), segments[k].start()):
         prev = next(g for g in segments[k - 1].groups() if g is not None).strip()
-        other = _ONE_NAME.match(prev)
-        if not other or other.group(1) != name.group(1):
+        if not _ONE_NAME.match(prev):
             break
         contents.insert(0, prev)
         k -= 1

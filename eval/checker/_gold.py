@@ -123,7 +123,9 @@ def read_gold(gold: str) -> Gold:
     if yn:
         return Gold((text,), "yesno", yn.group(1).lower())
     counted = _COUNTED.match(text)
-    if counted and not unit_key([counted.group(2)]):  # "5 cm" is a length with its unit, not a count  # "0 roots", "n times", "2 inequalities": a count and its noun; "0 roots" says none exist
+    if counted and unit_key([counted.group(2)]):
+        return Gold((text,))  # "5 cm", "3 hours": a quantity with its unit (compared as maths, units checked)
+    if counted:  # "0 roots", "n times", "2 inequalities": a count and its noun; "0 roots" says none exist
         return Gold((counted.group(1),), "none" if counted.group(1) == "0" else "math", count=True,
                     noun=counted.group(2))
     if _ZERO_NOTE.match(text) or _NONE_COUNT.match(text) or _NONE_NOTE.search(text):

@@ -125,9 +125,11 @@ def _strip_assignment(s: str) -> str:
     parts = split_top(s, "=")
     # A worked left side with no unknown ("2^3 = 8", "e^{i\\pi} = -1"), but not an equation written the
     # other way ("25 = x^2+y^2").
-    last = _LONE_E.sub("", parts[-1]) if len(parts) > 1 and (_BOUND.search(parts[0]) or "\\int" in parts[0]) else parts[-1]
-    if len(parts) > 1 and all(parts) and not any(_has_free_name(p) for p in parts[:-1]) and not _has_free_name(last):
-        return parts[-1]  # "\lim_{n \to \infty} (1 + 2/n)^n = e^2": after a worked side, e is Euler's number
+    # After a limit, sum or integral, e is Euler's number: "\\lim_{n \\to \\infty} (1 + 2/n)^n = e^2".
+    euler = len(parts) > 1 and (_BOUND.search(parts[0]) or "\\int" in parts[0])
+    checked = [_LONE_E.sub("1", p) for p in parts] if euler else parts
+    if len(parts) > 1 and all(parts) and not any(_has_free_name(p) for p in checked):
+        return parts[-1]
     return s
 
 

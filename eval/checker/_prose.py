@@ -102,8 +102,9 @@ _WINNER = re.compile(
 )
 # A claim that is conditional, supposed, weighed or hedged: it names no winner.
 _NOT_A_CLAIM = re.compile(
-    r"\b(?:if|unless|otherwise|when|whenever|whether|suppose|supposing|assume|assuming|would|could|might|only|"
-    r"probability|probably|likely|think|sure|perhaps|maybe|mistake|except|but|however)\b", re.I
+    r"\b(?:if|iff|unless|otherwise|when|whenever|whether|provided|long\s+as|case|for|suppose|supposing|assume|"
+    r"assuming|would|could|might|only|probability|probably|likely|think|sure|perhaps|maybe|mistake|except|but|"
+    r"however|false|fails?|claim|round|times?|percent)\b|%|[<>≤≥]|\\[lg]e", re.I
 )
 
 
@@ -136,12 +137,10 @@ def states_word(word: str, text: str) -> bool:
         return True
     if _NOT_AFFIRMATIVE_CLAUSE.search(final_sentence(text)):
         return False  # "The function is even, but its derivative is odd": which of them is asked?
-    for clause in (stated_clause(text), stated_clause(text, concluded=True)):
-        m = _PREDICATE.search(clause)
-        if (m and m.group(1).lower() == word.lower() and not _negations(clause) % 2 and not _HEDGE.search(clause)
-                and not _ALTERNATIVES.search(clause)):
-            return True
-    return False
+    clause = stated_clause(text, concluded=True) or stated_clause(text)
+    m = _PREDICATE.search(clause)
+    return bool(m and m.group(1).lower() == word.lower() and not _negations(clause) % 2 and not _HEDGE.search(clause)
+                and not _ALTERNATIVES.search(clause))
 
 
 def _balanced(s: str) -> bool:
@@ -205,7 +204,8 @@ _NOT_THE_VALUE = re.compile(
 )
 # A unit word between two parts of one answer: "30 degrees or 150 degrees".
 _UNIT_WORD = re.compile(r"\s+[A-Za-z]{1,12}\.?(?=\s*(?:,|\band\b|\bor\b))")
-_KNOWN_UNIT = re.compile(r"\s*([A-Za-z]{1,12}(?:/[A-Za-z]{1,4})?)\b")
+# A unit word after a value: "meters", "km/h", "miles per hour" (never the preposition "in": "12 in total").
+_KNOWN_UNIT = re.compile(r"\s*((?!in\b)[A-Za-z]{1,12}(?:/[A-Za-z]{1,4}|\s+per\s+[A-Za-z]{1,12})?)\b")
 
 
 def _read_answer(masked: str, pos: int) -> tuple[list[str], int]:
@@ -291,10 +291,11 @@ _YES_NO = re.compile(r"^\W*(yes|no)\b", re.IGNORECASE)
 # after "answer is" / "Answer:", or after "so"/"thus" ("So, yes."). "No matter", "no more than" are not.
 _EXPLICIT = re.compile(
     r"(?:(?:^|(?<=[\n.!?:]))[\s*_#>\-]*(?:\\(?:text|textbf|boxed|mathrm)\s*\{\s*)?"
-    r"|\banswer\s*(?:is\s*)?:?\s*[*_\s]*(?:\\(?:text|textbf|boxed)\s*\{\s*)?"
+    r"|\banswer\s*(?:is\s*)?(?:still\s+)?:?\s*[*_\s]*(?:\\(?:text|textbf|boxed)\s*\{\s*)?"
     r"|\b(?:so|thus|therefore|hence),?\s+"
-    # a correction: "Yes. Hmm, no.", "No. Wait, actually yes.", "no... I mean yes", "No, wait, yes"
-    r"|\b(?:hmm+|wait|actually|i\s+mean|on\s+second\s+thought)[\s,.!:\u2014\u2013-]+(?:actually[\s,]+)?)"
+    # a correction, a bare yes or no after it: "Yes. Hmm, no.", "No. Wait, actually yes.", "no... I mean yes"
+    r"|\b(?:hmm+|wait|actually|i\s+mean|on\s+second\s+thought)[\s,.!:\u2014\u2013-]+(?:actually[\s,]+)?"
+    r"(?=(?:yes|no)\s*(?:[.!;]|$)))"
     r"(yes|no)\b(?![-'])(?!\s+(?:matter|more|less|fewer|longer|sooner|later|doubt|problem|wonder|question|such|one|solution|real|integer|positive|"
     r"[a-z]+s\b))",
     re.IGNORECASE,
@@ -368,9 +369,10 @@ def stance(text: str) -> str | None:
     truth = _TRUE_FALSE.match(tail)
     if truth:  # "\\text{True}" as the whole answer
         return "yes" if truth.group(1).lower() == "true" else "no"
-    if re.search(_UNDECIDED, tail[-300:], re.I):
-        return None  # "Yes or no, hard to say.", "Yes and no."
     explicit = list(_EXPLICIT.finditer(tail))
+    undecided = list(re.finditer(_UNDECIDED, tail, re.I))
+    if undecided and not (explicit and explicit[-1].start() >= undecided[-1].end()):
+        return None  # "Yes or no, hard to say.", "Yes and no." (but "Answer yes or no: Yes." says yes)
     if explicit:
         return explicit[-1].group(1).lower()
     sentence = final_sentence(text).strip().strip("*").strip()
@@ -452,10 +454,9 @@ def claims_none(text: str) -> bool | None:
     sentence = final_sentence(text).strip().strip("*").strip()
     if not sentence or _HEDGE.search(sentence):
         return None
-    clause = _main_clause(_LEADING_CLAUSE.sub("", _YES_NO_WORD.sub("", sentence, count=1).lstrip(" ,."), count=1))
-    concluded = stated_clause(text, concluded=True)
-    if concluded and not _RESTRICTED.search(concluded) and _negations(concluded) % 2 and _NONE_CLAIM.search(concluded):
-        return True  # "The one-sided limits differ, so the limit does not exist"
+    # "The one-sided limits differ, so the limit does not exist": a conclusion is the claim.
+    clause = stated_clause(text, concluded=True) or _main_clause(
+        _LEADING_CLAUSE.sub("", _YES_NO_WORD.sub("", sentence, count=1).lstrip(" ,."), count=1))
     clause = _CONJUNCT.split(clause, maxsplit=1)[0]  # "there is no such sequence, and therefore no ...": the first claim
     if _RESTRICTED.search(clause):
         return False
@@ -532,7 +533,7 @@ def phrase_matches(gold: str, text: str) -> bool:
     >>> phrase_matches("Monotonically increasing", "The ratio is not monotonically increasing.")
     False
     """
-    return any(_states_phrase(gold, clause) for clause in (stated_clause(text), stated_clause(text, concluded=True)))
+    return _states_phrase(gold, stated_clause(text, concluded=True) or stated_clause(text))
 
 
 def _states_phrase(gold: str, clause: str) -> bool:

@@ -160,6 +160,37 @@ def test_second_review(gold, response, expected, why):
     assert bool(verify(gold, response)) == expected, f"{why}: extract gave {extract(response)!r}"
 
 
+# After a third adversarial review (units, yes/no corrections, conclusions, winners).
+REVIEW3 = [
+    ("3 hours", "Pipe A takes 3 hours, so the answer is 2 hours.", False, "a gold with a unit is a quantity, not words"),
+    ("7 days", "After 7 days, the plant is 20 cm tall.", False, "a quantity mentioned on the way"),
+    ("20 dollars", "Each shirt costs 20 dollars, so 3 shirts cost 60 dollars.", False, "the premise before 'so'"),
+    ("3 hours", "The answer is 3 hours.", True, "a quantity with its unit"),
+    ("No solution", "There is no positive solution, so the answer is x = -2.", False, "the conclusion is the claim"),
+    ("The series converges", "The series converges for p > 1, so for p = 1 it diverges.", False, "the conclusion"),
+    ("No", "**Final answer: Yes.** Hmm, no other cases remain.", False, "'no' before a noun is no correction"),
+    ("Yes", "Yes. Wait, no extra assumption is needed, so the claim holds.", True, "'no extra ...' is no answer"),
+    ("No", "The answer is no. Wait, actually, yes, let me double-check. It fails, so the answer is still no.", True,
+     "'the answer is still no' is the last answer"),
+    ("Yes", "Answer yes or no: Yes.", True, "an answer after the question's 'yes or no'"),
+    ("60 mph", "The answer is 60 miles per hour.", True, "a unit of several words"),
+    ("12 cm", "The perimeter is 12 in total.", True, "'in' is a preposition, not inches"),
+    ("3", "Let me check $x = 1$, $x = 2$ and $x = 3$.", False, "a response that ends trying values gives none"),
+    ("3, 4", "So $m = 3$ and $n = 4$.", True, "values of named unknowns read together"),
+    ("4", "So $m = 3$ and $n = 4$.", False, "one of two named values"),
+    ("e-1", "$\\int_0^1 e^x dx = e - 1$", True, "after an integral, e is Euler's number"),
+    ("Alice", "Alice wins iff n is odd.", False, "'iff' is a condition"),
+    ("Alice", "Alice wins 70% of the time.", False, "a share is no winner"),
+    ("Alice", "It is false that Alice wins.", False, "'false' denies"),
+]
+
+
+@pytest.mark.parametrize("gold, response, expected, why", REVIEW3,
+                         ids=[plain_id(f"{i}-{r[3][:50]}") for i, r in enumerate(REVIEW3)])
+def test_third_review(gold, response, expected, why):
+    assert bool(verify(gold, response)) == expected, f"{why}: extract gave {extract(response)!r}"
+
+
 # After a newcomer's trial: yes/no corrections and idioms, units in prose and plain golds.
 NEWCOMER = [
     ("Yes", "Yes or no, hard to say.", False, "both answers offered"),
