@@ -504,9 +504,10 @@ def _word_key(word: str) -> str:
 
 def stated_clause(text: str, *, concluded: bool = False) -> str:
     """The main clause of a response's final sentence (a leading Yes/No and a leading subordinate
-    clause dropped): what a worded gold is compared with. With ``concluded``, the clause after the
-    sentence's last "so"/"thus"/"hence"/"therefore" ("The one-sided limits differ, so the limit does not
-    exist"), "" when there is none."""
+    clause dropped). With ``concluded``, the clause after the sentence's last "so"/"thus"/"hence"/
+    "therefore" ("The one-sided limits differ, so the limit does not exist"), "" when there is none. A
+    worded gold is compared with the conclusion when there is one (what precedes it is a premise), else
+    with the main clause."""
     sentence = _YES_NO.sub("", final_sentence(text).strip().strip("*"), count=1).lstrip(" ,.")
     if concluded:
         found = list(_CONCLUDES.finditer(sentence))
