@@ -135,8 +135,9 @@ def states_word(word: str, text: str) -> bool:
     "more likely than red")."""
     if len(text) <= 200 and _WRAPPING.sub("", text).lower() == word.lower():
         return True
-    if _NOT_AFFIRMATIVE_CLAUSE.search(final_sentence(text)):
-        return False  # "The function is even, but its derivative is odd": which of them is asked?
+    sentence = final_sentence(text)
+    if _NOT_AFFIRMATIVE_CLAUSE.search(sentence) or len(re.findall(r"\b(?:is|are|was|were)\b", sentence)) > 1:
+        return False  # "The function is even, but (or and) its derivative is odd": which of them is asked?
     clause = stated_clause(text, concluded=True) or stated_clause(text)
     m = _PREDICATE.search(clause)
     return bool(m and m.group(1).lower() == word.lower() and not _negations(clause) % 2 and not _HEDGE.search(clause)

@@ -182,6 +182,7 @@ REVIEW3 = [
     ("Alice", "Alice wins iff n is odd.", False, "'iff' is a condition"),
     ("Alice", "Alice wins 70% of the time.", False, "a share is no winner"),
     ("Alice", "It is false that Alice wins.", False, "'false' denies"),
+    ("odd", "The function is even, and the derivative is odd.", False, "two things, two properties"),
 ]
 
 
