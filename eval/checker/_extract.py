@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from ._prose import final_sentence, prose_answer, stance, stated_clause
+from ._prose import KNOWN_UNIT, final_sentence, prose_answer, stance, stated_clause
 from ._units import PLAIN_UNIT, unit_key
 
 __all__ = ["extract", "find_boxed", "boxed_answer", "letter_answer", "plain_text", "MAX_ANSWER_CHARS"]
@@ -32,7 +32,7 @@ _PERCENT_WORD = re.compile(
 # A unit of two letters or more glued to a decimal number is a unit, not a product: "1.5kg", "9.8m/s",
 # "2.5kN", "3.2m²" (a one-letter one, "0.5g", "1.5m", "7.55N", may be a variable: it stays).
 _GLUED_DECIMAL_UNIT = re.compile(r"(\d\.\d+)((?:kN|kJ|kW|MW|eV|Pa|Hz|kg|cm|mm|km|m/s|km/h|m²|m³)(?![A-Za-z\d]))")
-_VULGAR_NUMBER = re.compile(r"(\d*)\s?([" + "".join(_VULGAR) + "])")
+_VULGAR_NUMBER = re.compile(r"(?<!\d)(\d*)\s?([" + "".join(_VULGAR) + "])")
 
 
 def _vulgar(m: re.Match) -> str:
@@ -44,8 +44,9 @@ def _vulgar(m: re.Match) -> str:
 
 def plain_text(text: str) -> str:
     """A response or answer with what no answer reader should meet removed or spelled out: a chat
-    template's special tokens, ``\\framebox`` (a box), Unicode vulgar fractions ("2½" -> "5/2"), the
-    word percent after a number ("33.5 percent" -> "33.5%")."""
+    template's special tokens, ``\\framebox`` (a box), units of two letters or more glued to a decimal
+    ("1.5kg" -> "1.5 kg"), Unicode vulgar fractions ("2½" -> "5/2"), the word percent after a number
+    ("33.5 percent" -> "33.5%")."""
     if "<" in text:
         text = _SPECIAL_TOKEN.sub(" ", text)
     if "\\framebox" in text:
@@ -97,7 +98,7 @@ _TWO_WORDS = re.compile(r"[A-Za-z]{3,}\s+[A-Za-z]{3,}")
 _MATH_SEGMENT = re.compile(r"\$\$(.+?)\$\$|\$([^$]+)\$|\\\[(.+?)\\\]|\\\((.+?)\\\)", re.S)
 # GSM8K's answer marker: "#### 42", "####: 55", "The answer is #### 42"; a value follows it (a markdown
 # heading "#### Final Answer" is no marker).
-_HASHES = re.compile(r"(?:^|(?<=\s))####[ \t]*:?[ \t]*([-+$\\(.\d][^\n]*?)[ \t]*$", re.M)
+_HASHES = re.compile(r"(?:^|(?<=\s))####[ \t]*:?[ \t]*([-+$\\(.\d][^\n]*)", re.M)
 _SHORT_WORD = re.compile(r"(?:^|(?<=\s))(?!(?:and|or)\b)[A-Za-z]{2,3}(?=\s)")
 _SINGLE_WORD = re.compile(r"^[A-Za-z]{1,20}$")
 # A number not glued to letters ("AZYUK2A" holds no answer).
@@ -120,7 +121,7 @@ _OFFERED_OR = re.compile(r"(?<![\w.])-?\d+(?:\.\d+)?\$?\s+or\s+(?:else\s+|maybe\
 _CODE = re.compile(r"\w\(\s*['\"]|__\w+__|\blambda\b|\bimport\s+\w|\bexec\(|\beval\(")
 # An answer line that rejects one value and gives another: "not 12; it is 13", "not 12, but 13".
 _CORRECTED = re.compile(
-    r"^not\s+[^;,]{1,80}[;,]\s*(?:but\s+(?:rather\s+)?(?:it\s+is\s+|it's\s+)?|it\s+is\s+|it's\s+)([-$\\(\d][^;,]*?)\s*\.?$", re.I
+    r"^not\s+[^;,]{1,80}[;,]\s*(?:but\s+(?:rather\s+)?(?:it\s+is\s+|it's\s+)?|it\s+is\s+|it's\s+)([-$\\(\d][^;,]*)$", re.I
 )
 # "Sum = n(n+1)/2" ending the response: the value of a quantity named in words.
 _LABELLED = re.compile(r"(?:^|\n)[ \t]*[A-Za-z][A-Za-z ]{0,24}=[ \t]*([^\n=$]{1,200}?)[ \t]*\.?[ \t]*$")
@@ -230,7 +231,7 @@ def find_boxed(text: str) -> str | None:
 _BOX_GAP = re.compile(
     r"^(?:\s|\$|\\[()\[\]]|,|;|\\quad|\\qquad|\\,|\\;|\\text\{\s*(?:and|or|,)?\s*\}|\band\b|\bor\b"
     # the next part's label: "(b)", "(ii)", "b)", "2)", "Part (b):"
-    r"|(?:[Pp]art\s*)?\(?(?:[a-h]|i{1,3}|iv|vi{0,3}|\d{1,2})\)\s*:?|[Pp]art\s*[a-h1-9]\s*:?)*$"
+    r"|(?:[Pp]art\s*)?\(?(?:[a-h]|i{1,3}|iv|vi{0,3}|\d{1,2})\)|[Pp]art\s*[a-h1-9]|:)*$"
 )
 _PART_LABEL = re.compile(r"\(?(?:[a-h]|i{1,3}|iv|vi{0,3}|\d{1,2})\)|[Pp]art\s*[a-h1-9]")
 _MAX_BOXES = 12
@@ -295,7 +296,7 @@ def _answer_line(tail: str) -> str | None:
     ans = _strip_emphasis(_LEAD_LABEL.sub("", ans))
     corrected = _CORRECTED.match(ans)
     if corrected:
-        ans = corrected.group(1)  # "not 12; it is 13": the value the line settles on
+        ans = corrected.group(1).strip().rstrip(".").strip()  # "not 12; it is 13": the value the line settles on
     if _NOT_A_VALUE.match(ans):
         return None  # "The answer is not 12", "... is greater than 5": no value is stated
     if _PROSE_START.match(ans.replace("$", "")):
@@ -323,9 +324,9 @@ def _answer_line(tail: str) -> str | None:
         ans = _AFTER_PERCENT.sub("%", ans)  # "50% of the class": the percentage
         words = _TRAILING_WORDS.search(ans)
         if words and words.start() > 0:
-            unit = re.match(r"\s+((?!in\b)[A-Za-z]{1,12}(?:\s+per\s+[A-Za-z]{1,12})?)\b", ans[words.start() :])
+            unit = KNOWN_UNIT.match(ans, words.start())
             # "3 minutes long", "60 miles per hour": the unit stays with the value (a gold in hours differs)
-            ans = ans[: words.start() + unit.end()] if unit and unit_key([unit.group(1)]) else ans[: words.start()]
+            ans = ans[: unit.end()] if unit and unit_key([unit.group(1)]) else ans[: words.start()]
     ans = _strip_emphasis(ans.rstrip(".").strip())
     return ans or None
 
@@ -363,7 +364,7 @@ def _foreign_answer_line(tail: str) -> str | None:
 
 def _hash_answers(tail: str) -> list[str]:
     """The values after GSM8K ``####`` markers; a markdown heading ("#### 3 Alternative approaches") is none."""
-    return [h for h in _HASHES.findall(tail) if not _TWO_WORDS.search(h)]
+    return [h.strip() for h in _HASHES.findall(tail) if not _TWO_WORDS.search(h)]
 
 
 def _strip_emphasis(text: str) -> str:
@@ -559,7 +560,7 @@ def _bare_with_unit(text: str) -> bool:
     return _looks_bare(text) or _looks_bare(PLAIN_UNIT.sub("", text))
 
 
-_SEGMENT_JOIN = re.compile(r"\s*(?:,|;|,?\s*and|,?\s*or)\s*$")
+_SEGMENT_JOIN = re.compile(r"\s*+(?:,|;|,?\s*+and|,?\s*+or)\s*+$")
 _ONE_NAME = re.compile(r"^([A-Za-z])\s*=\s*[^=]+$")
 # A final sentence that tries values rather than concluding: "Let me check $n = 1$, $n = 2$ and $n = 3$".
 _TRYING = re.compile(r"\s*(?:let\s+me|let's|let\s+us|we\s+(?:now\s+)?(?:check|try|test)|now\s+(?:check|try)|check(?:ing)?|"

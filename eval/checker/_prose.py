@@ -21,7 +21,7 @@ import re
 from ._units import unit_key
 
 __all__ = ["prose_answer", "stance", "phrase_matches", "final_sentence", "stated_clause", "stated_winner",
-           "states_word"]
+           "states_word", "claim_clause", "player_key", "KNOWN_UNIT"]
 
 _TAIL_CHARS = 4000
 _MATH = re.compile(r"\$\$(.+?)\$\$|\$([^$]+)\$|\\\[(.+?)\\\]|\\\((.+?)\\\)", re.S)
@@ -108,6 +108,11 @@ _NOT_A_CLAIM = re.compile(
 )
 
 
+def player_key(name: str) -> str:
+    """A player as compared: "The First  player" -> "first player", "Bob" -> "bob"."""
+    return re.sub(r"^the\s+|\s+", " ", name.lower()).strip()
+
+
 def stated_winner(text: str) -> str | None:
     """Who a response's final sentence says wins a game ("So Bob has a winning strategy." -> "bob"), lower
     case, or None: when the sentence names no winner, several, or makes a conditional, supposed, hedged
@@ -116,8 +121,8 @@ def stated_winner(text: str) -> str | None:
     if _NOT_A_CLAIM.search(sentence) or _HEDGE.search(sentence):
         return None
     # Per clause: "The first player does not have a winning strategy; the second player wins" names one.
-    named = {re.sub(r"^the\s+|\s+", " ", m.group(1).lower()).strip()
-             for clause in re.split(r"[;,]", sentence) if not _negations(clause) % 2 for m in _WINNER.finditer(clause)}
+    named = {player_key(m.group(1)) for clause in re.split(r"[;,]", sentence) if not _negations(clause) % 2
+             for m in _WINNER.finditer(clause)}
     return named.pop() if len(named) == 1 else None
 
 
@@ -135,10 +140,10 @@ def states_word(word: str, text: str) -> bool:
     "more likely than red")."""
     if len(text) <= 200 and _WRAPPING.sub("", text).lower() == word.lower():
         return True
-    sentence = final_sentence(text)
-    if _NOT_AFFIRMATIVE_CLAUSE.search(sentence) or len(re.findall(r"\b(?:is|are|was|were)\b", sentence)) > 1:
+    main = _LEADING_CLAUSE.sub("", final_sentence(text), count=1)  # "Since the sum is even, ..." aside
+    if _NOT_AFFIRMATIVE_CLAUSE.search(main) or len(re.findall(r"\b(?:is|are|was|were)\b", main)) > 1:
         return False  # "The function is even, but (or and) its derivative is odd": which of them is asked?
-    clause = stated_clause(text, concluded=True) or stated_clause(text)
+    clause = claim_clause(text)
     m = _PREDICATE.search(clause)
     return bool(m and m.group(1).lower() == word.lower() and not _negations(clause) % 2 and not _HEDGE.search(clause)
                 and not _ALTERNATIVES.search(clause))
@@ -206,7 +211,7 @@ _NOT_THE_VALUE = re.compile(
 # A unit word between two parts of one answer: "30 degrees or 150 degrees".
 _UNIT_WORD = re.compile(r"\s+[A-Za-z]{1,12}\.?(?=\s*(?:,|\band\b|\bor\b))")
 # A unit word after a value: "meters", "km/h", "miles per hour" (never the preposition "in": "12 in total").
-_KNOWN_UNIT = re.compile(r"\s*((?!in\b)[A-Za-z]{1,12}(?:/[A-Za-z]{1,4}|\s+per\s+[A-Za-z]{1,12})?)\b")
+KNOWN_UNIT = re.compile(r"\s*((?!in\b)[A-Za-z]{1,12}(?:/[A-Za-z]{1,4}|\s+per\s+[A-Za-z]{1,12})?)\b")
 
 
 def _read_answer(masked: str, pos: int) -> tuple[list[str], int]:
@@ -223,7 +228,7 @@ def _read_answer(masked: str, pos: int) -> tuple[list[str], int]:
             break
         if _NOT_THE_VALUE.match(masked, end):
             return [], pos
-        unit = _KNOWN_UNIT.match(masked, end)
+        unit = KNOWN_UNIT.match(masked, end)
         if unit and unit_key([unit.group(1)]):
             run += " " + unit.group(1)  # "5 meters": the unit stays with the value (a gold in cm differs)
         parts.append(run)
@@ -518,6 +523,11 @@ def stated_clause(text: str, *, concluded: bool = False) -> str:
     return _main_clause(_LEADING_CLAUSE.sub("", sentence, count=1)).strip()
 
 
+def claim_clause(text: str) -> str:
+    """What a response's final sentence claims: its conclusion when it has one, else its main clause."""
+    return stated_clause(text, concluded=True) or stated_clause(text)
+
+
 # A conclusion (not "but", which turns, nor "i.e.", which restates): "..., so the limit does not exist".
 _CONCLUDES = re.compile(r"[,;]\s*(?:and\s+)?(?:so|thus|hence|therefore|consequently)\b,?\s*", re.I)
 
@@ -535,10 +545,7 @@ def phrase_matches(gold: str, text: str) -> bool:
     >>> phrase_matches("Monotonically increasing", "The ratio is not monotonically increasing.")
     False
     """
-    return _states_phrase(gold, stated_clause(text, concluded=True) or stated_clause(text))
-
-
-def _states_phrase(gold: str, clause: str) -> bool:
+    clause = claim_clause(text)
     if not clause or _HEDGE.search(clause) or (_ALTERNATIVES.search(clause) and not _ALTERNATIVES.search(gold)):
         return False
     want = [_word_key(w) for w in _WORDS.findall(gold)

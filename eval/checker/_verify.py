@@ -45,6 +45,7 @@ from ._pool import TaskTimeout, get_pool, shutdown_pool
 from ._prose import (
     claims_none,
     phrase_matches,
+    player_key,
     says_none_counted,
     stance,
     stated_count,
@@ -502,7 +503,7 @@ def _factored_differently(gold: str, pred: str) -> bool:
 # A product of two or more whole numbers, as a factorization is written: "2 \\times 2 \\times 3", "2^{3} \\cdot 5".
 _INT_FACTOR = r"\d{1,12}(?:\^\{?\d{1,2}\}?)?"
 _INT_PRODUCT = re.compile(rf"^{_INT_FACTOR}(?:(?:\\times|\\cdot|\*){_INT_FACTOR})+$")
-_JUXTAPOSED = re.compile(r"(?<=\^\d)\s+(?=\d)|(?<=\})\s*(?=\d)")
+_JUXTAPOSED = re.compile(r"(?:(?<=\^\d)|(?<=\^\d\d))\s+(?=\d)|(?<=\})\s*(?=\d)")
 
 
 def _int_factors(text: str) -> list[int] | None:
@@ -623,12 +624,13 @@ def _bare_gold(gold) -> str | None:
 
 def _gold_problem(gold) -> str:
     """Why a gold could not be read, in one line."""
-    if isinstance(gold, bool) or type(gold).__name__ in ("bool", "bool_"):
+    if isinstance(gold, bool) or type(gold).__name__ == "bool":  # numpy's bool is no int
         return "the gold is a bool, not an answer: write 'Yes'/'No' or 1/0"
     if not isinstance(gold, str | numbers.Real):
         return f"the gold is a {type(gold).__name__}, not text or a number (one gold answer per item)"
-    text = gold.strip() if isinstance(gold, str) else "x"
-    return "the gold is empty" if not text else f"the gold's answer is longer than {MAX_ANSWER_CHARS} characters"
+    if isinstance(gold, str) and not gold.strip():
+        return "the gold is empty"
+    return f"the gold's answer is longer than {MAX_ANSWER_CHARS} characters"
 
 
 def _bare_pred(prediction, choices) -> str | None:
@@ -669,7 +671,7 @@ def _screen_unsafe(gold, prediction, choices) -> tuple[Verdict | None, tuple]:
     winner = (stated_winner(final_part(prediction))
               if player and isinstance(prediction, str) and not marks_its_answer(final_part(prediction)) else None)
     if winner is not None:  # "Bob" against "So Bob has a winning strategy.": who a response with no box says wins
-        named = re.sub(r"^the\s+|\s+", " ", player.group(1).lower()).strip()
+        named = player_key(player.group(1))
         return Verdict("correct" if winner == named else "incorrect", f"the response says {winner!r} wins, gold {named!r}"), ()
     letter, late = _letter_verdict(g, prediction, choices)
     p = _bare_pred(prediction, choices)

@@ -183,6 +183,9 @@ REVIEW3 = [
     ("Alice", "Alice wins 70% of the time.", False, "a share is no winner"),
     ("Alice", "It is false that Alice wins.", False, "'false' denies"),
     ("odd", "The function is even, and the derivative is odd.", False, "two things, two properties"),
+    # After a final review of the session's change.
+    ("even", "Because the sum is even, the function is even.", True, "a copula in a leading clause is aside"),
+    ("2^{10} \\cdot 3^{5}", "2^10 3^5", True, "two-digit exponents written side by side"),
 ]
 
 
@@ -229,3 +232,17 @@ def test_numpy_numbers_are_numbers_and_a_string_of_choices_is_refused():
     assert [bool(v) for v in verify_batch(["2", "1"], ["B", "B"], choices=[1, 2, 3])] == [True, False]
     with pytest.raises(ValueError, match="'choices' parameter of verify_batch"):
         verify_batch(["1"], ["A"], choices="123")
+
+
+@pytest.mark.parametrize("text", [
+    "\\boxed{1}" + "(a)  " * 40 + "x\\boxed{2}",  # part labels between boxes (was exponential)
+    "1" * 100_000 + "x½",  # digits before a Unicode fraction (was quadratic)
+    "#### 5" + " " * 40_000 + "x",
+    "$x=1$" + " " * 40_000 + "$x=2$",
+])
+def test_the_new_patterns_stay_fast_on_long_inputs(text):
+    import time
+
+    start = time.perf_counter()
+    verify("5", text)
+    assert time.perf_counter() - start < 2.0  # each was seconds to minutes before the fix

@@ -39,7 +39,9 @@ def test_injection_strings_do_nothing(tmp_path):
     preds = texts + ["1"] * len(texts)
     verdicts = verify_batch(golds, preds, timeout=3.0)
     verdicts += [verify(t, t.replace("system", "popen")) for t in texts if "system" in t]
+    same = [verify(t, t) for t in texts]  # the gold's own text is correct, and nothing is run to say so
     assert not sentinel.exists()
+    assert all(v.status == "correct" for v in same)
     assert not any(v for v in verdicts[: 2 * len(texts)])
     assert all(v.status in {"incorrect", "unparseable_pred", "unparseable_gold", "timeout"} for v in verdicts)
 
