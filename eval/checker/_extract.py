@@ -57,7 +57,22 @@ def plain_text(text: str) -> str:
         text = _VULGAR_NUMBER.sub(_vulgar, text)
     if "p" in text or "P" in text:
         text = _PERCENT_WORD.sub("%", text)
+    if _SCALED.search(text):
+        text = _SCALED.sub(_scaled, text)
     return text
+
+
+# A number then a scale or an operation word: "18 thousand" is 18000, "5 dozen" 60, "5 squared" 5^2.
+_SCALED = re.compile(r"(?<![\d.])(\d{1,15}(?:\.\d{1,6})?)\s+(thousand|million|billion|trillion|hundred|dozen|squared|cubed|factorial)\b",
+                     re.I)
+_SCALE = {"thousand": "1000", "million": "10^{6}", "billion": "10^{9}", "trillion": "10^{12}", "hundred": "100", "dozen": "12"}
+
+
+def _scaled(m: re.Match) -> str:
+    number, word = m.group(1), m.group(2).lower()
+    if word in _SCALE:
+        return f"({number} \\cdot {_SCALE[word]})"
+    return {"squared": f"{number}^2", "cubed": f"{number}^3", "factorial": f"{number}!"}[word]
 _ANSWER_IS = re.compile(
     r"(?:final\s+answer|the\s+answer|answer)(?:\s+(?:choice|option))?[*_}]*\s*(?:is|:|=)\s*[:*_}\s]*(.+?)\s*(?:$|\n)",
     re.IGNORECASE,
@@ -117,6 +132,15 @@ _NUMBER = re.compile(
 # The last number offered as an alternative to another number: "either 4 or 5", "5 or maybe 6" (not
 # "3 dozens, or 36 eggs", a restatement).
 _OFFERED_OR = re.compile(r"(?<![\w.])-?\d+(?:\.\d+)?\$?\s+or\s+(?:else\s+|maybe\s+|perhaps\s+|possibly\s+)?\$?\(?$", re.I)
+# A bound, not a value: "at least 12", "more than 12"; a denial: "12 is wrong"; a response that stops on
+# a connective or an operator ("... there are 5 boxes. Then", "so x ="): cut short.
+_BOUND_BEFORE = re.compile(
+    r"\b(?:at\s+(?:least|most)|(?:more|less|fewer|greater|smaller|larger|higher|lower)\s+than|no\s+(?:more|less)\s+than|"
+    r"up\s+to|over|under|above|below|exceeds?)\s*\$?$", re.I
+)
+_DENIED_AFTER = re.compile(r"\s*\$?\s*(?:is|was|would\s+be)\s+(?:wrong|incorrect|not\b|false|impossible)", re.I)
+_DANGLING = re.compile(r"(?:\b(?:then|so|thus|hence|therefore|and|which|because|since|we\s+get|gives?|is|are|equals)|[=+\-*/(])\s*$",
+                       re.I)
 # Program code (a call with a string argument, a dunder name, lambda, import): holds no answer.
 _CODE = re.compile(r"\w\(\s*['\"]|__\w+__|\blambda\b|\bimport\s+\w|\bexec\(|\beval\(")
 # An answer line that rejects one value and gives another: "not 12; it is 13", "not 12, but 13".
@@ -133,6 +157,7 @@ _NOT_A_VALUE = re.compile(
 _ONE_SEGMENT = re.compile(r"^\$\$([^$]+)\$\$$|^\$([^$]+)\$$|^\\\((.+)\\\)$|^\\\[(.+)\\\]$", re.S)
 
 # "Final Answer: The final answer is 5": the label repeated inside the captured answer.
+_ANSWER_AGAIN = re.compile(r"\b(?:the\s+)?(?:final\s+)?answer\s*(?:is|:|=)\s*", re.I)
 _LEAD_LABEL = re.compile(r"^(?:the\s+)?(?:final\s+)?answer\s*(?:is|:)\s*", re.IGNORECASE)
 # A sentence ends at a period followed by a space ("5. I hope it is correct."); "3.5" does not.
 _SENTENCE_END = re.compile(r"(?<!\\)\.\s")
@@ -290,6 +315,9 @@ def _answer_line(tail: str) -> str | None:
     if not matches:
         return None
     ans = _strip_emphasis(matches[-1].group(1))
+    again = list(_ANSWER_AGAIN.finditer(ans))
+    if again:  # "The answer is 5. Wait, the answer is 7.": the line's last answer
+        ans = _strip_emphasis(ans[again[-1].end() :])
     if ans in ("\\[", "$$", "\\("):  # "Answer:" then a display block on the next lines
         block = _MATH_SEGMENT.match(tail, matches[-1].start(1))
         return block and next(g for g in block.groups() if g is not None).strip() or None
@@ -435,6 +463,8 @@ def extract(text: str, *, choices=None, last_number: bool = True, gold=None) -> 
             # A bare answer such as "3\sqrt{2}", "(1, 2]" or "3\pi units": return it whole (callers bound
             # its length; normalization strips the unit).
             return stripped.strip("$").strip() or None
+    if _DANGLING.search(tail):
+        return None  # "... there are 5 boxes. Then", "so x =": a response cut short states no answer
     # A closing sentence: "There are 144 ways ...", "The sum is given by (n^2 - 3n) / 2."
     stated = prose_answer(tail, subject_equation=True)
     if stated is not None:
@@ -446,9 +476,10 @@ def extract(text: str, *, choices=None, last_number: bool = True, gold=None) -> 
     if last_number and not _states_in_words(final_sentence(tail)):
         nums = list(_NUMBER.finditer(tail))
         last = final_sentence(tail)
-        if nums and (_OFFERED_OR.search(tail, 0, nums[-1].start()) or _CODE.search(last) or _TRYING.match(last)):
-            return None  # "either 4 or 5": two answers offered; "open('f').write(1) or 0": code; "Let me check ...":
-            # a response that ends trying values (cut short) gives none
+        if nums and (_OFFERED_OR.search(tail, 0, nums[-1].start()) or _CODE.search(last) or _TRYING.match(last)
+                     or _BOUND_BEFORE.search(tail, 0, nums[-1].start()) or _DENIED_AFTER.match(tail, nums[-1].end())):
+            return None  # "either 4 or 5": two answers offered; "open('f').write(1) or 0": code; "Let me check ...",
+            # "... 5 boxes. Then": a response cut short; "at least 12": a bound; "12 is wrong": denied
         if nums:
             math = _last_math_holding(tail, nums[-1])
             if math is not None:

@@ -101,7 +101,7 @@ DNE = re.compile(r"^\$?\s*(?:\\(?:text|mathrm|textrm)\s*\{\s*)?DNE\s*\}?\s*\$?\.
 _ONE_WORD = re.compile(r"^(?:\\(?:text|textbf|mathrm)\s*\{\s*)?([a-z]{3,20})\s*\}?$")
 _MATH_WORDS = frozenset(
     "sin cos tan cot sec csc log exp max min sqrt inf infinity infty lim det mod gcd lcm arcsin arccos arctan "
-    "sinh cosh tanh deg rad dne".split()
+    "sinh cosh tanh deg rad dne yes true false none".split()
 )
 
 

@@ -668,11 +668,8 @@ def _screen_unsafe(gold, prediction, choices) -> tuple[Verdict | None, tuple]:
     if spec.kind == "yesno":
         return _worded(spec, prediction), ()
     player = _PLAYER_GOLD.match(g)
-    winner = (stated_winner(final_part(prediction))
-              if player and isinstance(prediction, str) and not marks_its_answer(final_part(prediction)) else None)
-    if winner is not None:  # "Bob" against "So Bob has a winning strategy.": who a response with no box says wins
-        named = player_key(player.group(1))
-        return Verdict("correct" if winner == named else "incorrect", f"the response says {winner!r} wins, gold {named!r}"), ()
+    if player and isinstance(prediction, str) and _ABOUT_WINNING.search(prediction[-_TAIL:]):
+        return _player_verdict(player_key(player.group(1)), final_part(prediction)), ()
     letter, late = _letter_verdict(g, prediction, choices)
     p = _bare_pred(prediction, choices)
     if spec.count and isinstance(prediction, str) and not marks_its_answer(prediction):
@@ -700,7 +697,8 @@ def _screen_unsafe(gold, prediction, choices) -> tuple[Verdict | None, tuple]:
     slow = []
     # A gold saying none exist counts as the count 0 ("0 solutions", "the number of real roots is N = 0"),
     # never as a value 0 ("The integer solutions are n = 0, ..." names a solution).
-    compare = p is not None and not (spec.kind == "none" and "=" in p and not _NUMBER_OF.search(str(prediction)))
+    compare = p is not None and spec.kind != "word" and not (
+        spec.kind == "none" and "=" in p and not _NUMBER_OF.search(str(prediction)))
     for alt in spec.answers if compare else ():
         fast = _fast(alt, p, choices)
         if fast is None:
@@ -721,6 +719,31 @@ _PLAYER_GOLD = re.compile(
     r"^(?:\\text\{)?\s*((?i:(?:the\s+)?(?:first|second)\s+player)|[A-Z][a-z]{2,15})"
     r"(?:\s+(?:wins|has\s+a\s+winning\s+strategy))?\s*\}?\.?$"
 )
+def _player_verdict(named: str, text: str) -> Verdict:
+    """A gold naming who wins a game ("Bob", "The first player"): a box or answer line that names a player
+    (alone, or with "wins"), else the winner the final sentence states; nothing else ("The first player
+    loses", "Answer: Bob loses") answers it."""
+    if marks_its_answer(text):
+        said = _PLAYER_GOLD.match(_strip_text_wrapper(extract(text) or ""))
+        winner = player_key(said.group(1)) if said else None
+        if said and re.search(rf"\b{re.escape(said.group(1))}\s+(?:loses?|cannot|can't|does\s+not|doesn't|has\s+no|never|"
+                              r"fails?)\b", text[-_TAIL:], re.I):
+            winner = None  # "Answer: Bob loses": the answer line names the loser
+    else:
+        winner = stated_winner(text)
+    if winner is None:
+        return Verdict("unparseable_pred", f"the response does not say who wins (gold {named!r})")
+    return Verdict("correct" if winner == named else "incorrect", f"the response says {winner!r} wins, gold {named!r}")
+
+
+_TAIL = 300
+_ABOUT_WINNING = re.compile(r"\bwin|\blos[es]|\bplayer", re.I)  # a game's answer, not "Tuesday" or a name of a town
+
+
+def _strip_text_wrapper(answer: str) -> str:
+    return re.sub(r"^\$?\\(?:text|textbf|mathrm)\s*\{(.*)\}\$?$", r"\1", answer.strip()).strip()
+
+
 # A gold longer than this with no box is a worked solution, not an answer.
 _SOLUTION_CHARS = 200
 
@@ -769,8 +792,9 @@ def _worded(spec: Gold, prediction) -> Verdict:
         if said:
             return Verdict("correct", "the response says none exist, as the gold does")
         return Verdict("incorrect", "the response does not say that none exist (the gold does)")
-    if spec.kind == "word":
-        said = states_word(spec.phrase, region)
+    if spec.kind == "word":  # every box of the last run: "\\boxed{even} \\boxed{odd}" offers both
+        answer = _strip_text_wrapper(extract(prediction) or "").strip("*. ").lower()
+        said = answer == spec.phrase.lower() or states_word(spec.phrase, boxed_answer(prediction) or prediction)
         return Verdict("correct" if said else "incorrect",
                        f"the response {'says' if said else 'does not say'} it is {spec.phrase!r} (as its last clause's predicate)")
     if phrase_matches(spec.phrase, region):

@@ -30,7 +30,8 @@ def test_extract(text, expected):
 def test_extract_letter_only_for_multiple_choice():
     text = "Comparing the options, I choose (D) as it fits; earlier 3 was wrong"
     assert extract(text, choices=["1", "2", "3", "4", "5"]) == "D"
-    assert extract(text) == "3"
+    assert extract(text) is None  # without choices no letter is read, and "3 was wrong" denies the last number
+    assert extract("Comparing the options, 3 fits") == "3"
 
 
 def test_last_number_fallback_can_be_turned_off():

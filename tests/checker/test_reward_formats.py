@@ -246,3 +246,33 @@ def test_the_new_patterns_stay_fast_on_long_inputs(text):
     start = time.perf_counter()
     verify("5", text)
     assert time.perf_counter() - start < 2.0  # each was seconds to minutes before the fix
+
+
+# After a last hunt for answers a policy could exploit (each was scored correct).
+EXPLOITS = [
+    ("even", "\\boxed{\\text{even}} \\boxed{\\text{odd}}", False, "both words boxed"),
+    ("odd", "\\boxed{\\text{even}} \\boxed{\\text{odd}}", False, "both words boxed (the last one)"),
+    ("even", "Answer: even", True, "the word on an answer line"),
+    ("first player", "The first player loses.", False, "a player named without winning"),
+    ("first player", "The first player moves, then the second player moves.", False, "both players named"),
+    ("Bob", "Answer: Bob loses", False, "the answer line names the loser"),
+    ("Bob", "Answer: Bob", True, "the answer line names the winner"),
+    ("\\text{Tuesday}", "Tuesday", True, "a capitalised gold that is no player"),
+    ("yes", "Yes no", False, "both answers"),
+    ("yes", "Yes/No", False, "both answers"),
+    ("yes", "Yes.\nActually, no: n=3 is a counterexample.", False, "a correction with a colon"),
+    ("5", "The answer is 5. Wait, the answer is 7.", False, "a correction on the same line"),
+    ("7", "The answer is 5. Wait, the answer is 7.", True, "the line's last answer"),
+    ("18", "18 thousand", False, "a scale word"),
+    ("18000", "18 thousand", True, "a scale word read"),
+    ("5", "5 squared", False, "an operation word"),
+    ("12", "at least 12", False, "a bound is no value"),
+    ("12", "12 is wrong.", False, "a denied value"),
+    ("5", "The problem says there are 5 boxes. Then", False, "a response cut short"),
+]
+
+
+@pytest.mark.parametrize("gold, response, expected, why", EXPLOITS,
+                         ids=[plain_id(f"{i}-{r[3][:50]}") for i, r in enumerate(EXPLOITS)])
+def test_exploits(gold, response, expected, why):
+    assert bool(verify(gold, response)) == expected, f"{why}: extract gave {extract(response)!r}"
