@@ -260,13 +260,19 @@ _BOX_GAP = re.compile(
 )
 _PART_LABEL = re.compile(r"\(?(?:[a-h]|i{1,3}|iv|vi{0,3}|\d{1,2})\)|[Pp]art\s*[a-h1-9]")
 _MAX_BOXES = 12
+_OPERAND_AFTER = re.compile(r"[ \t]*(?:[\^_*/+]|\d|-\s*\d)")
 
 
 def boxed_answer(text: str) -> str | None:
     """The last box's content, or the contents of the last run of boxes that share one answer line
-    ("\\boxed{2}, \\boxed{5}" -> "2, 5"); None when there is no box."""
+    ("\\boxed{2}, \\boxed{5}" -> "2, 5"); None when there is no box, or when the last box is an operand
+    ("\\boxed{5}^2", "\\boxed{5}+2": the box is not the whole answer)."""
     last = find_boxed(text)
     if last is None:
+        return None
+    start = _box_start(text, len(text))
+    closed = _braced(text, text.index("{", start)) if start is not None else None
+    if closed and _OPERAND_AFTER.match(text, closed[1]):
         return None
     parts, end, labelled = [last], _box_start(text, len(text)), False
     while end is not None and len(parts) < _MAX_BOXES:
@@ -429,6 +435,8 @@ def extract(text: str, *, choices=None, last_number: bool = True, gold=None) -> 
             return hinted
     text = final_part(text)
     boxed = boxed_answer(text)
+    if boxed is None and find_boxed(text) is not None:
+        return None  # "\\boxed{5}^2": the box is an operand, and what it boxes is not the answer
     if boxed is not None:
         late = _late_answer_line(text)
         return late if late is not None else (boxed or None)
@@ -488,7 +496,9 @@ def extract(text: str, *, choices=None, last_number: bool = True, gold=None) -> 
             if labelled and labelled.start(1) <= nums[-1].start() and _looks_bare(labelled.group(1).strip()):
                 return labelled.group(1).strip()
             percent = re.match(r"\s?\\?%", tail[nums[-1].end() :])  # "20% of them": the number is a percentage
-            return nums[-1].group(0) + ("%" if percent else "")
+            unit = KNOWN_UNIT.match(tail, nums[-1].end())  # "60 feet per second": the unit stays with it
+            unit = " " + unit.group(1) if unit and not percent and unit_key([unit.group(1)]) else ""
+            return nums[-1].group(0) + ("%" if percent else "") + unit
     return None
 
 

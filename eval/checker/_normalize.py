@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ._extract import find_boxed, plain_text
+from ._extract import plain_text
 from ._units import GLUED_UNIT, PLAIN_UNIT, unit_key
 
 __all__ = ["Normalized", "normalize"]
@@ -127,6 +127,7 @@ _APPROX_NAME = re.compile(r"^(?:\\[Dd]elta\s*)?[A-Za-z](?:_\{?\w+\}?)?$")  # x, 
 # "2**(1/4)", "x**2", "5 ** 2": Python's power between two operands (spaced on both sides or neither);
 # any other "**" is markdown bold ("= **131**", "**5** apples").
 _PY_POWER = re.compile(r"(?<=[\w)}])(?:\*\*| \*\* )(?=[\w(\\{])")
+_DOLLARS = re.compile(r"^\\\$\s*\d[\d,]*(?:\.\d+)?$")
 _BACKSLASH_SPACE = re.compile(r"(?<!\\)\\ ")
 _SPACE = re.compile(r"(?<=(.))\s+(?=(.))")
 
@@ -203,10 +204,10 @@ def _unwrap_outer(s: str) -> str:
             s = s[2:-2]
         elif s.startswith("\\[") and s.endswith("\\]"):
             s = s[2:-2]
-        elif s.startswith(("\\boxed", "\\fbox")):
-            inner = find_boxed(s)
-            if inner is not None:
-                s = inner
+        elif s.startswith(("\\boxed", "\\fbox")) and "{" in s:
+            opened = s.index("{")
+            if _group_end(s, opened) == len(s) and not s[len("\\boxed") if s.startswith("\\boxed") else 5 : opened].strip():
+                s = s[opened + 1 : -1]  # the box is the whole answer (not "\\boxed{5}^2")
         if s == before:
             break
     return s.strip()
@@ -289,7 +290,7 @@ def normalize(answer: str) -> Normalized:
     s = _SEPARATOR_WORDS.sub(", ", s)
     percent = "%" in s
     s = s.replace("\\%", "").replace("%", "")
-    units: list[str] = []
+    units: list[str] = ["dollar"] if _DOLLARS.match(answer.strip()) else []  # "\\$18": dollars (not 18 cents)
     s = _TEXT_NUMBER_UNIT.sub(lambda m: units.append(m.group(2)) or m.group(1), s)
     s = _strip_units(_TEXT_UNIT, s, units)
     s = _strip_units(_END_TEXT_UNIT, s, units)

@@ -211,7 +211,9 @@ _NOT_THE_VALUE = re.compile(
 # A unit word between two parts of one answer: "30 degrees or 150 degrees".
 _UNIT_WORD = re.compile(r"\s+[A-Za-z]{1,12}\.?(?=\s*(?:,|\band\b|\bor\b))")
 # A unit word after a value: "meters", "km/h", "miles per hour" (never the preposition "in": "12 in total").
-KNOWN_UNIT = re.compile(r"\s*((?!in\b)[A-Za-z]{1,12}(?:/[A-Za-z]{1,4}|\s+per\s+[A-Za-z]{1,12})?)\b")
+KNOWN_UNIT = re.compile(
+    r"\s*((?:(?:square|cubic)\s+)?(?!in\b)[A-Za-z]{1,12}(?:/[A-Za-z]{1,4}|\s+per\s+[A-Za-z]{1,12})?)\b"
+)
 
 
 def _read_answer(masked: str, pos: int) -> tuple[list[str], int]:

@@ -64,6 +64,8 @@ _BASES = {
     "mi/h": ("mph", "mi/h", "mi/hr", "miles per hour", "mile per hour"),
     "km/h": ("km/h", "km/hr", "kph", "kmh", "kilometers per hour", "kilometres per hour"),
     "m/s": ("m/s", "meters per second", "metres per second"),
+    "ft/s": ("ft/s", "feet per second", "foot per second"),
+    "rad": ("rad", "rads", "radian", "radians"),
     "dollar": ("dollar", "dollars", "usd"),
     "cent": ("cent", "cents"),
 }

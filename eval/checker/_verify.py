@@ -565,9 +565,13 @@ def _fast(gold: str, pred: str, choices) -> tuple[str, str] | None:
     structural = _structural_verdict(gold, pred)
     if structural is not None:
         return structural
-    g_unit, p_unit = _prepare(gold)[0].unit, _prepare(pred)[0].unit
+    (gn, _), (pn, _) = _prepare(gold), _prepare(pred)
+    g_unit, p_unit = gn.unit, pn.unit
     if g_unit and p_unit and g_unit != p_unit:
         return "incorrect", f"different units ({p_unit} vs {g_unit})"
+    for a, b in ((gn, pn), (pn, gn)):
+        if a.degrees and b.unit == "rad" and "\\pi" not in b.text:
+            return "incorrect", "degrees against radians (90 radians is not 90 degrees)"
     try:
         if _letter_disagrees(pred, choices, fast_scalar_equal):
             return _DISAGREE

@@ -104,7 +104,7 @@ ROWS = [
     ('1 2', '1 2', False, False, '', 'a space between two digits stays (two numbers)'),
     ('x + 1', 'x+1', False, False, '', 'other spaces go'),
     ('\\operatorname{lcm}', 'lcm', False, False, '', '\\operatorname is unwrapped like \\mathrm'),
-    ('\\$5', '5', False, False, '', 'an escaped dollar sign'),
+    ('\\$5', '5', False, False, 'dollar', 'an escaped dollar sign: dollars'),
     ('€5', '5', False, False, '', 'a currency sign'),
     ('\\textbf{7}', '7', False, False, '', 'bold wrappers go'),
     ('\\text{\\textbf{7}}', '7', False, False, '', 'nested wrappers go'),

@@ -276,3 +276,21 @@ EXPLOITS = [
                          ids=[plain_id(f"{i}-{r[3][:50]}") for i, r in enumerate(EXPLOITS)])
 def test_exploits(gold, response, expected, why):
     assert bool(verify(gold, response)) == expected, f"{why}: extract gave {extract(response)!r}"
+
+
+UNITS_AND_BOXES = [
+    ("\\$18", "18 cents", False, "dollars are not cents"),
+    ("\\$18", "18 dollars", True, "dollars spelled out"),
+    ("60 miles per hour", "60 feet per second", False, "another speed unit"),
+    ("5 cm", "The area is 5 square centimeters.", False, "a square unit"),
+    ("90^\\circ", "90 radians", False, "radians are not degrees"),
+    ("90^\\circ", "\\boxed{\\pi/2 \\text{ rad}}", True, "the same angle in radians"),
+    ("5", "\\boxed{5}^2", False, "a box that is an operand"),
+    ("5", "\\boxed{5}+2", False, "a box that is an operand"),
+]
+
+
+@pytest.mark.parametrize("gold, response, expected, why", UNITS_AND_BOXES,
+                         ids=[plain_id(f"{i}-{r[3][:50]}") for i, r in enumerate(UNITS_AND_BOXES)])
+def test_units_and_boxes(gold, response, expected, why):
+    assert bool(verify(gold, response)) == expected, f"{why}: extract gave {extract(response)!r}"
