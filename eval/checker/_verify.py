@@ -502,16 +502,16 @@ def _factored_differently(gold: str, pred: str) -> bool:
 
 # A product of two or more whole numbers, as a factorization is written: "2 \\times 2 \\times 3", "2^{3} \\cdot 5".
 _INT_FACTOR = r"\d{1,12}(?:\^\{?\d{1,2}\}?)?"
-_INT_PRODUCT = re.compile(rf"^{_INT_FACTOR}(?:(?:\\times|\\cdot|\*){_INT_FACTOR})+$")
+_INT_PRODUCT = re.compile(rf"^{_INT_FACTOR}(?:(?:\\times|\\cdot|\*){_INT_FACTOR})*$")
 _JUXTAPOSED = re.compile(r"(?:(?<=\^\d)|(?<=\^\d\d))\s+(?=\d)|(?<=\})\s*(?=\d)")
 
 
 def _int_factors(text: str) -> list[int] | None:
-    """The factors of a product of whole numbers, powers written out and 1s left out ("2^{2}\\cdot3" ->
-    [2, 2, 3]), sorted; None for anything else."""
+    """The factors of a product or power of whole numbers, powers written out and 1s left out ("2^{2}\\cdot3"
+    -> [2, 2, 3], "4^2" -> [4, 4]), sorted; None for anything else (a plain number among them)."""
     text = _JUXTAPOSED.sub("*", text).replace(" ", "")  # "2^6 3^5", "2^{6}3^{5}": products written by juxtaposition
-    if not _INT_PRODUCT.match(text):
-        return None
+    if not _INT_PRODUCT.match(text) or not re.search(r"[\^*]|\\times|\\cdot", text):
+        return None  # a plain number ("16") is a value, not a product
     out: list[int] = []
     for factor in re.split(r"\\times|\\cdot|\*", text):
         base, _, exp = factor.partition("^")

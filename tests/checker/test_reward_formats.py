@@ -287,6 +287,9 @@ UNITS_AND_BOXES = [
     ("90^\\circ", "\\boxed{\\pi/2 \\text{ rad}}", True, "the same angle in radians"),
     ("5", "\\boxed{5}^2", False, "a box that is an operand"),
     ("5", "\\boxed{5}+2", False, "a box that is an operand"),
+    ("2^2 \\cdot 3^2", "6^2", False, "a prime factorization answered by a power of a composite"),
+    ("2^4", "2 \\cdot 8", False, "a prime power answered by another product"),
+    ("2^4", "16", True, "a prime power answered by its value"),
 ]
 
 
