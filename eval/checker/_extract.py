@@ -139,8 +139,8 @@ _BOUND_BEFORE = re.compile(
     r"up\s+to|over|under|above|below|exceeds?)\s*\$?$", re.I
 )
 _DENIED_AFTER = re.compile(r"\s*\$?\s*(?:is|was|would\s+be)\s+(?:wrong|incorrect|not\b|false|impossible)", re.I)
-_DANGLING = re.compile(r"(?:\b(?:then|so|thus|hence|therefore|and|which|because|since|we\s+get|gives?|is|are|equals)|[=+\-*/(])\s*$",
-                       re.I)
+_DANGLING = re.compile(r"(?:\b(?:then|so|thus|hence|therefore|and|which|because|since|we\s+get|gives?|is|are|equals)|[=+/(]|"
+                       r"(?<![-*\s])-)\s*$", re.I)  # not markdown's "**" or "---"
 # Program code (a call with a string argument, a dunder name, lambda, import): holds no answer.
 _CODE = re.compile(r"\w\(\s*['\"]|__\w+__|\blambda\b|\bimport\s+\w|\bexec\(|\beval\(")
 # An answer line that rejects one value and gives another: "not 12; it is 13", "not 12, but 13".

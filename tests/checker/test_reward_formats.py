@@ -269,6 +269,8 @@ EXPLOITS = [
     ("12", "at least 12", False, "a bound is no value"),
     ("12", "12 is wrong.", False, "a denied value"),
     ("5", "The problem says there are 5 boxes. Then", False, "a response cut short"),
+    ("\\frac{7}{2}", "### Final Answer\n**x = 3.5**", True, "markdown bold is no dangling operator"),
+    ("5", "So the answer is 5.\n\n---", True, "a markdown rule is no dangling operator"),
 ]
 
 
