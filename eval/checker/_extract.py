@@ -62,17 +62,30 @@ def plain_text(text: str) -> str:
     return text
 
 
-# A number then a scale or an operation word: "18 thousand" is 18000, "5 dozen" 60, "5 squared" 5^2.
-_SCALED = re.compile(r"(?<![\d.])(\d{1,15}(?:\.\d{1,6})?)\s+(thousand|million|billion|trillion|hundred|dozen|squared|cubed|factorial)\b",
-                     re.I)
-_SCALE = {"thousand": "1000", "million": "10^{6}", "billion": "10^{9}", "trillion": "10^{12}", "hundred": "100", "dozen": "12"}
+# A number then a scale or an operation word, written out: "18 thousand" -> 18000, "1.5 million" ->
+# 1500000, "5 squared" -> 25 (not "dozen" or "hundred": "5 dozen" answers "how many dozen", and
+# "10 hundred-meter sprints" counts sprints).
+_SCALED = re.compile(r"(?<![\d.])(\d{1,12}(?:\.\d{1,6})?)\s+(thousand|million|billion|squared|cubed|factorial)\b(?!-)", re.I)
+_SCALE = {"thousand": 3, "million": 6, "billion": 9}
 
 
 def _scaled(m: re.Match) -> str:
-    number, word = m.group(1), m.group(2).lower()
+    from decimal import Decimal
+
+    number, word = Decimal(m.group(1)), m.group(2).lower()
     if word in _SCALE:
-        return f"({number} \\cdot {_SCALE[word]})"
-    return {"squared": f"{number}^2", "cubed": f"{number}^3", "factorial": f"{number}!"}[word]
+        return format(number.scaleb(_SCALE[word]).normalize(), "f")
+    if number != number.to_integral_value() or number > 20:
+        return m.group(0)  # "2.5 squared", "30 factorial": left as written
+    n = int(number)
+    return str({"squared": n**2, "cubed": n**3, "factorial": _factorial(n)}[word])
+
+
+def _factorial(n: int) -> int:
+    out = 1
+    for k in range(2, n + 1):
+        out *= k
+    return out
 _ANSWER_IS = re.compile(
     r"(?:final\s+answer|the\s+answer|answer)(?:\s+(?:choice|option))?[*_}]*\s*(?:is|:|=)\s*[:*_}\s]*(.+?)\s*(?:$|\n)",
     re.IGNORECASE,
@@ -132,11 +145,10 @@ _NUMBER = re.compile(
 # The last number offered as an alternative to another number: "either 4 or 5", "5 or maybe 6" (not
 # "3 dozens, or 36 eggs", a restatement).
 _OFFERED_OR = re.compile(r"(?<![\w.])-?\d+(?:\.\d+)?\$?\s+or\s+(?:else\s+|maybe\s+|perhaps\s+|possibly\s+)?\$?\(?$", re.I)
-# A bound, not a value: "at least 12", "more than 12"; a denial: "12 is wrong"; a response that stops on
+# A strict bound, not a value: "more than 12" ("at least 12" answers a minimum); a denial: "12 is wrong"; a response that stops on
 # a connective or an operator ("... there are 5 boxes. Then", "so x ="): cut short.
 _BOUND_BEFORE = re.compile(
-    r"\b(?:at\s+(?:least|most)|(?:more|less|fewer|greater|smaller|larger|higher|lower)\s+than|no\s+(?:more|less)\s+than|"
-    r"up\s+to|over|under|above|below|exceeds?)\s*\$?$", re.I
+    r"\b(?:(?:more|less|fewer|greater|smaller|larger|higher|lower)\s+than|over|under|above|below|exceeds?)\s*\$?$", re.I
 )
 _DENIED_AFTER = re.compile(r"\s*\$?\s*(?:is|was|would\s+be)\s+(?:wrong|incorrect|not\b|false|impossible)", re.I)
 _DANGLING = re.compile(r"(?:\b(?:then|so|thus|hence|therefore|and|which|because|since|we\s+get|gives?|is|are|equals)|[=+/(]|"
@@ -157,7 +169,10 @@ _NOT_A_VALUE = re.compile(
 _ONE_SEGMENT = re.compile(r"^\$\$([^$]+)\$\$$|^\$([^$]+)\$$|^\\\((.+)\\\)$|^\\\[(.+)\\\]$", re.S)
 
 # "Final Answer: The final answer is 5": the label repeated inside the captured answer.
-_ANSWER_AGAIN = re.compile(r"\b(?:the\s+)?(?:final\s+)?answer\s*(?:is|:|=)\s*", re.I)
+# A later answer on the same line that corrects the first: "The answer is 5. Wait, the answer is 7." (not
+# "I hope the answer is correct", nor "if the answer is asked in cents, the answer is 1800").
+_ANSWER_AGAIN = re.compile(r"(?:[.!?]\s+|\b(?:so|wait|actually),?\s+)(?:the\s+)?(?:final\s+)?answer\s*(?:is|:|=)\s*(?=[-$\\(\d])",
+                           re.I)
 _LEAD_LABEL = re.compile(r"^(?:the\s+)?(?:final\s+)?answer\s*(?:is|:)\s*", re.IGNORECASE)
 # A sentence ends at a period followed by a space ("5. I hope it is correct."); "3.5" does not.
 _SENTENCE_END = re.compile(r"(?<!\\)\.\s")
@@ -260,7 +275,8 @@ _BOX_GAP = re.compile(
 )
 _PART_LABEL = re.compile(r"\(?(?:[a-h]|i{1,3}|iv|vi{0,3}|\d{1,2})\)|[Pp]art\s*[a-h1-9]")
 _MAX_BOXES = 12
-_OPERAND_AFTER = re.compile(r"[ \t]*(?:[\^_*/+]|\d|-\s*\d)")
+# What makes a box an operand: "\\boxed{5}^2", "\\boxed{5}+2", "\\boxed{5}0" (not "^\\circ", markdown "**", "/day").
+_OPERAND_AFTER = re.compile(r"[ \t]*(?:\^(?!\s*\{?\s*\\circ)|\+\s*[\d(\\]|\d)")
 
 
 def boxed_answer(text: str) -> str | None:
@@ -487,7 +503,7 @@ def extract(text: str, *, choices=None, last_number: bool = True, gold=None) -> 
         if nums and (_OFFERED_OR.search(tail, 0, nums[-1].start()) or _CODE.search(last) or _TRYING.match(last)
                      or _BOUND_BEFORE.search(tail, 0, nums[-1].start()) or _DENIED_AFTER.match(tail, nums[-1].end())):
             return None  # "either 4 or 5": two answers offered; "open('f').write(1) or 0": code; "Let me check ...",
-            # "... 5 boxes. Then": a response cut short; "at least 12": a bound; "12 is wrong": denied
+            # "... 5 boxes. Then": a response cut short; "more than 12": a bound; "12 is wrong": denied
         if nums:
             math = _last_math_holding(tail, nums[-1])
             if math is not None:

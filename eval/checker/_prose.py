@@ -303,14 +303,15 @@ _EXPLICIT = re.compile(
     r"|\b(?:so|thus|therefore|hence),?\s+"
     # a correction, a bare yes or no after it: "Yes. Hmm, no.", "No. Wait, actually yes.", "no... I mean yes"
     r"|\b(?:hmm+|wait|actually|i\s+mean|on\s+second\s+thought)[\s,.!:\u2014\u2013-]+(?:actually[\s,]+)?"
-    r"(?=(?:yes|no)\s*(?:[.!;:,]|$)))"
+    r"(?=(?:yes|no)\s*(?:[.!;:]|$)))"
     r"(yes|no)\b(?![-'])(?!\s+(?:matter|more|less|fewer|longer|sooner|later|doubt|problem|wonder|question|such|one|solution|real|integer|positive|"
     r"[a-z]+s\b))",
     re.IGNORECASE,
 )
 # Both answers, or none: "Yes or no, hard to say", "Yes and no".
 _UNDECIDED = (r"(?:hard|difficult|impossible)\s+to\s+(?:say|tell)|"
-              r"\byes\W{0,4}(?:(?:or|and)\W+|\\text\{\s*or\s*\}\s*)?no\b|\bno\W{0,4}(?:(?:or|and)\W+)?yes\b")
+              r"\byes\W{0,4}(?:(?:or|and)\W+|\\text\{\s*or\s*\}\s*)?no\b(?!\s+(?:matter|two|other|such|more|less|need|doubt|"
+              r"problem|one|longer|further|extra))|\bno\W{0,4}(?:(?:or|and)\W+)?yes\b")
 _HEDGE = re.compile(
     r"\b(?:unclear|cannot\s+be\s+determined|can(?:no|')t\s+determine|undetermined|unknown|not\s+enough\s+information|"
     r"inconclusive|may\s+or\s+may\s+not|it\s+depends|depends\s+on|might|suggests?|suggesting|possibly|perhaps|"
