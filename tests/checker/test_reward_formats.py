@@ -120,12 +120,6 @@ ROWS = [
 ]
 
 
-@pytest.mark.parametrize("gold, response, expected, why", ROWS,
-                         ids=[plain_id(f"{i}-{r[3][:50]}") for i, r in enumerate(ROWS)])
-def test_reward_formats(gold, response, expected, why):
-    assert bool(verify(gold, response)) == expected, f"{why}: extract gave {extract(response)!r}"
-
-
 # After a second adversarial review (game winners, one-word golds, conclusions, joined segments).
 REVIEW2 = [
     ("Bob", "In general, Alice wins when $n \\equiv 0 \\pmod 3$ and Bob wins otherwise. Since $2025 \\equiv 0 "
@@ -152,12 +146,6 @@ REVIEW2 = [
     ("13", "The answer is not 12, but it is close to 13.", False, "a correction must give a value"),
     ("e", "2+3 = 2e", False, "e is Euler's number only after a limit, sum, product or integral"),
 ]
-
-
-@pytest.mark.parametrize("gold, response, expected, why", REVIEW2,
-                         ids=[plain_id(f"{i}-{r[3][:50]}") for i, r in enumerate(REVIEW2)])
-def test_second_review(gold, response, expected, why):
-    assert bool(verify(gold, response)) == expected, f"{why}: extract gave {extract(response)!r}"
 
 
 # After a third adversarial review (units, yes/no corrections, conclusions, winners).
@@ -189,12 +177,6 @@ REVIEW3 = [
 ]
 
 
-@pytest.mark.parametrize("gold, response, expected, why", REVIEW3,
-                         ids=[plain_id(f"{i}-{r[3][:50]}") for i, r in enumerate(REVIEW3)])
-def test_third_review(gold, response, expected, why):
-    assert bool(verify(gold, response)) == expected, f"{why}: extract gave {extract(response)!r}"
-
-
 # After a newcomer's trial: yes/no corrections and idioms, units in prose and plain golds.
 NEWCOMER = [
     ("Yes", "Yes or no, hard to say.", False, "both answers offered"),
@@ -212,12 +194,6 @@ NEWCOMER = [
     ("3 \\text{ hours}", "The answer is 3 minutes.", False, "a unit word on an answer line stays with the value"),
     ("3", "There are 3 ways.", True, "a count's noun is no unit"),
 ]
-
-
-@pytest.mark.parametrize("gold, response, expected, why", NEWCOMER,
-                         ids=[plain_id(f"{i}-{r[3][:50]}") for i, r in enumerate(NEWCOMER)])
-def test_newcomer_formats(gold, response, expected, why):
-    assert bool(verify(gold, response)) == expected, f"{why}: extract gave {extract(response)!r}"
 
 
 def test_numpy_numbers_are_numbers_and_a_string_of_choices_is_refused():
@@ -287,12 +263,6 @@ EXPLOITS = [
 ]
 
 
-@pytest.mark.parametrize("gold, response, expected, why", EXPLOITS,
-                         ids=[plain_id(f"{i}-{r[3][:50]}") for i, r in enumerate(EXPLOITS)])
-def test_exploits(gold, response, expected, why):
-    assert bool(verify(gold, response)) == expected, f"{why}: extract gave {extract(response)!r}"
-
-
 UNITS_AND_BOXES = [
     ("\\$18", "18 cents", False, "dollars are not cents"),
     ("\\$18", "18 dollars", True, "dollars spelled out"),
@@ -308,7 +278,13 @@ UNITS_AND_BOXES = [
 ]
 
 
-@pytest.mark.parametrize("gold, response, expected, why", UNITS_AND_BOXES,
-                         ids=[plain_id(f"{i}-{r[3][:50]}") for i, r in enumerate(UNITS_AND_BOXES)])
-def test_units_and_boxes(gold, response, expected, why):
+# Every table above: (gold, response, expected, why); the test id names the table, the row and why.
+TABLES = {"rows": ROWS, "review2": REVIEW2, "review3": REVIEW3, "newcomer": NEWCOMER, "exploits": EXPLOITS,
+          "units_and_boxes": UNITS_AND_BOXES}
+CASES = [(name, *row) for name, rows in TABLES.items() for row in rows]
+
+
+@pytest.mark.parametrize("table, gold, response, expected, why", CASES,
+                         ids=[plain_id(f"{c[0]}-{i}-{c[4][:50]}") for i, c in enumerate(CASES)])
+def test_reward_format(table, gold, response, expected, why):
     assert bool(verify(gold, response)) == expected, f"{why}: extract gave {extract(response)!r}"
