@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 
 from ._prose import KNOWN_UNIT, final_sentence, prose_answer, stance, stated_clause
@@ -78,14 +79,7 @@ def _scaled(m: re.Match) -> str:
     if number != number.to_integral_value() or number > 20:
         return m.group(0)  # "2.5 squared", "30 factorial": left as written
     n = int(number)
-    return str({"squared": n**2, "cubed": n**3, "factorial": _factorial(n)}[word])
-
-
-def _factorial(n: int) -> int:
-    out = 1
-    for k in range(2, n + 1):
-        out *= k
-    return out
+    return str({"squared": n**2, "cubed": n**3, "factorial": math.factorial(n)}[word])
 _ANSWER_IS = re.compile(
     r"(?:final\s+answer|the\s+answer|answer)(?:\s+(?:choice|option))?[*_}]*\s*(?:is|:|=)\s*[:*_}\s]*(.+?)\s*(?:$|\n)",
     re.IGNORECASE,

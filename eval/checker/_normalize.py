@@ -127,6 +127,7 @@ _APPROX_NAME = re.compile(r"^(?:\\[Dd]elta\s*)?[A-Za-z](?:_\{?\w+\}?)?$")  # x, 
 # "2**(1/4)", "x**2", "5 ** 2": Python's power between two operands (spaced on both sides or neither);
 # any other "**" is markdown bold ("= **131**", "**5** apples").
 _PY_POWER = re.compile(r"(?<=[\w)}])(?:\*\*| \*\* )(?=[\w(\\{])")
+_BOX_OPEN = re.compile(r"\\(?:boxed|fbox)\s*\{")
 _DOLLARS = re.compile(r"^\\\$\s*\d[\d,]*(?:\.\d+)?$")
 _BACKSLASH_SPACE = re.compile(r"(?<!\\)\\ ")
 _SPACE = re.compile(r"(?<=(.))\s+(?=(.))")
@@ -204,10 +205,8 @@ def _unwrap_outer(s: str) -> str:
             s = s[2:-2]
         elif s.startswith("\\[") and s.endswith("\\]"):
             s = s[2:-2]
-        elif s.startswith(("\\boxed", "\\fbox")) and "{" in s:
-            opened = s.index("{")
-            if _group_end(s, opened) == len(s) and not s[len("\\boxed") if s.startswith("\\boxed") else 5 : opened].strip():
-                s = s[opened + 1 : -1]  # the box is the whole answer (not "\\boxed{5}^2")
+        elif (box := _BOX_OPEN.match(s)) and _group_end(s, box.end() - 1) == len(s):
+            s = s[box.end() : -1]  # the box is the whole answer (not "\\boxed{5}^2")
         if s == before:
             break
     return s.strip()
