@@ -8,7 +8,7 @@ import re
 from ._prose import KNOWN_UNIT, final_sentence, prose_answer, stance, stated_clause
 from ._units import PLAIN_UNIT, unit_key
 
-__all__ = ["extract", "find_boxed", "boxed_answer", "letter_answer", "plain_text", "MAX_ANSWER_CHARS"]
+__all__ = ["extract", "find_boxed", "boxed_answer", "letter_answer", "plain_text", "read_plain", "MAX_ANSWER_CHARS"]
 
 # An extracted answer longer than this is not a competition answer; callers treat it as unparseable.
 MAX_ANSWER_CHARS = 2000
@@ -438,7 +438,12 @@ def extract(text: str, *, choices=None, last_number: bool = True, gold=None) -> 
     """
     if not isinstance(text, str):
         return None
-    text = plain_text(text)
+    return read_plain(plain_text(text), choices=choices, last_number=last_number, gold=gold)
+
+
+def read_plain(text: str, *, choices=None, last_number: bool = True, gold=None) -> str | None:
+    """``extract`` of a text that ``plain_text`` has already cleaned (the verifier cleans a response
+    once and reads it several ways)."""
     if gold is not None:
         hinted = _hinted(text, str(gold), choices)
         if hinted is not None:

@@ -26,6 +26,7 @@ from ._extract import (
     offers_two_letters,
     option_letters,
     plain_text,
+    read_plain,
 )
 from ._gold import DNE, Gold, read_gold
 from ._normalize import Normalized, normalize
@@ -645,7 +646,7 @@ def _bare_pred(prediction, choices) -> str | None:
             return None
     if not isinstance(prediction, str):
         return None
-    pred = extract(prediction, choices=choices)
+    pred = read_plain(prediction, choices=choices)  # _screen_unsafe has cleaned it (plain_text)
     return pred if pred and len(pred) <= MAX_ANSWER_CHARS else None
 
 
@@ -728,7 +729,7 @@ def _player_verdict(named: str, text: str) -> Verdict:
     (alone, or with "wins"), else the winner the final sentence states; nothing else ("The first player
     loses", "Answer: Bob loses") answers it."""
     if marks_its_answer(text):
-        said = _PLAYER_GOLD.match(_strip_text_wrapper(extract(text) or ""))
+        said = _PLAYER_GOLD.match(_strip_text_wrapper(read_plain(text) or ""))
         winner = player_key(said.group(1)) if said else None
         if said and re.search(rf"\b{re.escape(said.group(1))}\s+(?:loses?|cannot|can't|does\s+not|doesn't|has\s+no|never|"
                               r"fails?)\b", text[-_TAIL:], re.I):
@@ -784,7 +785,7 @@ def _worded(spec: Gold, prediction) -> Verdict:
         status = "correct" if said == spec.polarity else "incorrect"
         return Verdict(status, f"the response says {said!r}, gold {spec.polarity!r}")
     if spec.phrase == "does not exist":
-        answer = extract(prediction) or ""
+        answer = read_plain(prediction) or ""
         if DNE.match(region.strip()) or DNE.match(answer.strip().strip("*").strip()):
             return Verdict("correct", "the response answers DNE (does not exist), as the gold does")
     if spec.kind == "none":
@@ -797,7 +798,7 @@ def _worded(spec: Gold, prediction) -> Verdict:
             return Verdict("correct", "the response says none exist, as the gold does")
         return Verdict("incorrect", "the response does not say that none exist (the gold does)")
     if spec.kind == "word":  # every box of the last run: "\\boxed{even} \\boxed{odd}" offers both
-        answer = _strip_text_wrapper(extract(prediction) or "").strip("*. ").lower()
+        answer = _strip_text_wrapper(read_plain(prediction) or "").strip("*. ").lower()
         said = answer == spec.phrase.lower() or states_word(spec.phrase, boxed_answer(prediction) or prediction)
         return Verdict("correct" if said else "incorrect",
                        f"the response {'says' if said else 'does not say'} it is {spec.phrase!r} (as its last clause's predicate)")
