@@ -259,8 +259,10 @@ def sympy_scalar_equal(gold: str, pred: str) -> bool:
     if g_eq != p_eq:
         return False
     p = _rename_parameter(g, p)
-    if bool(g.free_symbols) != bool(p.free_symbols) and (g.has(sympy.Sum, sympy.Product) or p.has(sympy.Sum, sympy.Product)):
-        return False  # a number against a sum in free variables: not evaluated (that can take seconds)
+    if g.free_symbols != p.free_symbols and (g.has(sympy.Sum, sympy.Product) or p.has(sympy.Sum, sympy.Product)):
+        # A sum or product against an expression in other free variables (a number, or a closed form in
+        # n against a series in a_i): not evaluated, that can take seconds (an infinite series' evalf).
+        return False
     if not g.free_symbols and not p.free_symbols:
         return _numbers_equal(g, p)
     if g_eq:

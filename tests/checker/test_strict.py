@@ -64,3 +64,23 @@ def test_sympy_path_renames_an_integer_parameter_by_the_same_rule(gold, pred, ex
     from eval.checker._symbolic import sympy_scalar_equal
 
     assert sympy_scalar_equal(gold, pred) is expected
+
+
+@pytest.mark.parametrize(
+    ("gold", "pred", "expected"),
+    [
+        (r"\frac{2^n}{n+1}", r"\exp\left(-\sum_{i=1}^{\infty} a_i\right)", False),  # series in a_i, closed form in n
+        ("0", r"\left(\sum_{i=1}^n x_i^n\right)^{1-\frac{1}{n}}", False),
+        (r"\frac{n(n+1)}{2}", r"\sum_{i=1}^{n} i", True),  # same free variable: evaluated as before
+    ],
+)
+def test_sum_against_other_free_variables_is_not_evaluated(monkeypatch, gold, pred, expected):
+    """A sum or product whose free variables differ from the other side's is unequal without evaluating it
+    (an infinite series' evalf took about 0.5 s); one in the same variables is still compared."""
+    from eval.checker import _symbolic
+
+    real = _symbolic._symbolic_equal
+    calls = []
+    monkeypatch.setattr(_symbolic, "_symbolic_equal", lambda g, p: calls.append(1) or real(g, p))
+    assert _symbolic.sympy_scalar_equal(gold, pred) is expected
+    assert bool(calls) is expected
