@@ -1,4 +1,4 @@
-"""`sai-dpo serve` and `sai-dpo status`: run the selection service, look at a running one."""
+"""`sai-dpo serve`, `status` and `stop`: run the selection service, look at a running one, stop it."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from data._cli_args import int_between
 
 
 def register(sub) -> None:
-    """Add the ``serve`` and ``status`` subcommands."""
+    """Add the ``serve``, ``status`` and ``stop`` subcommands."""
     p = sub.add_parser("serve", help="run the selection service (a named, detached Ray actor)")
     p.add_argument("--pool", required=True, help="pool file (jsonl/json/parquet/csv) or builtin:NAME")
     p.add_argument("--preset", default=None, help="column preset of the pool file (e.g. math, gsm8k)")
@@ -47,6 +47,15 @@ def register(sub) -> None:
                    help="seconds to wait for the cluster at --address (default 10)")
     _add_target(s)
     s.set_defaults(func=_status)
+
+    t = sub.add_parser("stop", help="stop a running selection service (snapshot first; its folder resumes it)")
+    t.add_argument("--address", default="auto", help="Ray cluster address (default 'auto')")
+    t.add_argument("--connect-timeout", type=float, default=10.0,
+                   help="seconds to wait for the cluster at --address (default 10)")
+    t.add_argument("--no-snapshot", dest="snapshot", action="store_false",
+                   help="stop without a final snapshot (the journal still holds every acknowledged report)")
+    _add_target(t)
+    t.set_defaults(func=_stop)
 
 
 def _policies() -> list[str]:
@@ -100,6 +109,39 @@ def _serve(args) -> int:
                     address=args.address, snapshot_every=args.snapshot_every,
                     snapshot_min_interval=args.snapshot_min_interval, journal=args.journal,
                     journal_fsync=args.journal_fsync)
+    try:  # from here on, Ctrl-C (even before the wait below) ends as the wait's Ctrl-C does
+        _announce(args, client, token)
+        if args.detach:
+            return 0
+        if not client.owns_service:
+            print("note: this service was already running; this process attached to it and leaves it running "
+                  "when it stops (stop it with `sai-dpo stop` or the process that started it)")
+        if args.http is not None:
+            from sai_dpo.http import serve_http
+
+            serve_http(client, host=args.host, port=args.http, token=token)
+        else:
+            _wait_for_interrupt()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        if args.detach:
+            client.close()
+        elif client.owns_service:
+            path = client.stop_service()
+            print(f"stopped; state saved to {path} (serve again with the same --checkpoint-dir to resume)")
+        else:
+            client.close()
+            print("detached; the service keeps running")
+        if not args.detach:
+            ray.shutdown()
+    return 0
+
+
+def _announce(args, client, token) -> None:
+    """What a started (or attached) service is, and how to reach it."""
+    import ray
+
     address = ray.get_runtime_context().gcs_address
     info = client.info
     print(f"selection service {args.name!r} is up: {info['pool_size']} problems, policy {info['policy']}, "
@@ -107,6 +149,7 @@ def _serve(args) -> int:
     print(f"connect from Python:  from sai_dpo.service import connect; "
           f"client = connect({args.name!r}, {args.namespace!r}, address={address!r})")
     print(f"look at it:           sai-dpo status --name {args.name} --namespace {args.namespace} --address {address}")
+    print(f"stop it:              sai-dpo stop --name {args.name} --namespace {args.namespace} --address {address}")
     if args.http is not None:
         print(f"HTTP:                 http://{args.host}:{args.http}/stats"
               + (" (Authorization: Bearer <token>)" if token else ""))
@@ -116,30 +159,6 @@ def _serve(args) -> int:
     changed = client.stats().get("config_changed_on_restore")
     if changed:
         print(f"note: resumed from {info['checkpoint_dir']} with other settings than it was saved with: {changed}")
-    if args.detach:
-        client.close()
-        return 0
-    if not client.owns_service:
-        print("note: this service was already running; this process attached to it and leaves it running "
-              "when it stops (stop it with the process that started it)")
-    try:
-        if args.http is not None:
-            from sai_dpo.http import serve_http
-
-            serve_http(client, host=args.host, port=args.http, token=token)
-        else:
-            _wait_for_interrupt()
-    finally:
-        if client.owns_service:
-            path = client.snapshot()
-            print(f"stopping; state saved to {path} (serve again with the same --checkpoint-dir to resume)")
-            client.close()
-            ray.kill(client.actor)
-        else:
-            client.close()
-            print("detached; the service keeps running")
-        ray.shutdown()
-    return 0
 
 
 def _check_serve_args(args) -> None:
@@ -175,15 +194,38 @@ def _wait_for_interrupt() -> None:
         pass
 
 
-def _status(args) -> int:
-    from sai_dpo.http import _jsonable
+def _connect(args):
+    """The client of the service that --name, --namespace and --address name (one-line errors)."""
     from sai_dpo.service import connect
 
     if not args.connect_timeout > 0:
         from sai_dpo.errors import InvalidInputError
 
         raise InvalidInputError(f"--connect-timeout must be a positive number of seconds. Got {args.connect_timeout}.")
-    client = connect(args.name, args.namespace, address=args.address, connect_timeout=args.connect_timeout)
+    return connect(args.name, args.namespace, address=args.address, connect_timeout=args.connect_timeout)
+
+
+def _stop(args) -> int:
+    client = _connect(args)
+    folder = client.info["checkpoint_dir"]
+    path = None
+    if args.snapshot:
+        try:
+            path = client.snapshot()
+        except OSError as exc:  # a degraded service or a full disk: the journal holds every acknowledged report
+            print(f"note: no final snapshot ({str(exc).splitlines()[0][:200]}); the journal in {folder} holds "
+                  "every acknowledged report, so nothing is lost")
+    client.stop_service(snapshot=False)
+    saved = f"state saved to {path}" if path else f"checkpoint folder {folder}"
+    print(f"stopped selection service {args.name!r} in namespace {args.namespace!r}; {saved} "
+          f"(`sai-dpo serve --checkpoint-dir {folder} --pool SAME_POOL` resumes it)")
+    return 0
+
+
+def _status(args) -> int:
+    from sai_dpo.http import _jsonable
+
+    client = _connect(args)
     stats, table = _jsonable(client.stats()), _jsonable(client.table())
     client.close()
     if args.json:

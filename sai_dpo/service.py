@@ -28,6 +28,7 @@ import json
 import logging
 import os
 import shutil
+import time
 import zlib
 from pathlib import Path
 from typing import Any
@@ -498,6 +499,33 @@ class ServiceClient:
         """Flush queued reports, then make the service write a snapshot now; returns its path."""
         self.flush(self.call_timeout)
         return self._get(self.actor.snapshot.remote())
+
+    def stop_service(self, snapshot: bool = True, timeout: float = 30.0) -> str | None:
+        """Stop the service for every caller: flush this client's reports, write a final snapshot (unless
+        ``snapshot=False``), then end the actor so that Ray does not restart it, and wait until it is gone
+        (so a ``serve`` right after starts a new one instead of attaching to the dying one). Its checkpoint
+        folder keeps everything acknowledged: ``serve``/``launch`` with the same folder resume it.
+
+        What ``sai-dpo stop`` and a ``serve`` that started its service (on Ctrl-C) do; a client that only
+        attached never stops the service by itself. Returns the snapshot's path (None without one).
+
+        Raises:
+            OSError: (``snapshot=True``) the snapshot could not be written (a degraded service, a full
+                disk); nothing is stopped. Every acknowledged report is in the journal all the same,
+                so ``snapshot=False`` then stops it without losing any.
+            TimeoutError: the actor still answered ``timeout`` seconds after it was told to end.
+        """
+        path = self.snapshot() if snapshot else None
+        self.close()
+        self._ray.kill(self.actor, no_restart=True)
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            try:
+                self._ray.get(self.actor.info.remote(), timeout=5)
+            except (self._ray.exceptions.RayActorError, self._ray.exceptions.GetTimeoutError):
+                return path
+            time.sleep(0.05)
+        raise TimeoutError(f"The service actor still answered {timeout} s after it was told to stop.")
 
     def close(self, timeout: float | None = 30.0) -> None:
         """Flush queued reports (up to ``timeout`` s) and stop the sender thread. Idempotent."""

@@ -5,6 +5,7 @@ Run from the repository root::
     python -m eval.bench.service_load                       # 100k pool, 4 reporting processes, 20 s
     python -m eval.bench.service_load --seconds 8 --pool 20000
     python -m eval.bench.service_load --clients tasks       # reporters as Ray tasks (Ray's worker priority)
+    python -m eval.bench.service_load --cluster --buffered --rows 500 --seconds 14   # on a `ray start` cluster
 
 One service actor (journal on, fsync per report: the default) on an embedded Ray instance. Four
 reporting clients send outcomes as fast as the service takes them (``report_now`` batches of 1,000,
@@ -20,6 +21,11 @@ niceness, which is how the service ran before. ``--clients tasks`` runs the repo
 at Ray's worker priority) and measures the ``draws`` concurrency group against the actor's default call
 queue, where reports wait, which is how every call was served before draws got their own threads.
 
+``--cluster`` runs it all on a ``ray start --head --block`` cluster that this bench starts (its own port and
+temporary folder) and stops (by its process group, never ``ray stop``), as a shared service is deployed;
+the default is an embedded instance. ``--skip-baseline`` measures only ``launch``'s service (for
+repeated runs).
+
 Target (issue 15): draw p99 <= 50 ms under the full report load.
 """
 
@@ -34,6 +40,7 @@ from pathlib import Path
 
 import numpy as np
 
+from eval.bench.ray_head import RayHead
 from eval.bench.service import _pool_file
 from sai_dpo import SelectionConfig
 
@@ -116,6 +123,9 @@ def main(argv=None) -> None:
     ap.add_argument("--buffered", action="store_true", help="reporters use the buffered client.report, not report_now")
     ap.add_argument("--clients", choices=("processes", "tasks"), default="processes",
                     help="reporters as OS processes joined by address (default) or as Ray tasks")
+    ap.add_argument("--cluster", action="store_true",
+                    help="run on a `ray start --head` cluster that the bench starts and stops (default: embedded Ray)")
+    ap.add_argument("--skip-baseline", action="store_true", help="measure only launch's service, not the baseline")
     args = ap.parse_args(argv)
     for flag, value, low in (("--seconds", args.seconds, 6.0), ("--pool", args.pool, 1000), ("--reporters", args.reporters, 1),
                              ("--rows", args.rows, 1)):
@@ -127,21 +137,28 @@ def main(argv=None) -> None:
     import sai_dpo.service as service
 
     tmp = Path(tempfile.mkdtemp(prefix="bench-load-"))
-    ray.init(address="local", num_cpus=args.reporters + 2, include_dashboard=False, namespace=NS,
-             _temp_dir=tempfile.mkdtemp(prefix="rl", dir="/tmp"), log_to_driver=False)
-    address = ray.get_runtime_context().gcs_address
+    head = RayHead(cpus=args.reporters + 2) if args.cluster else None
     try:
+        if head is not None:
+            ray.init(address=head.start(), namespace=NS, log_to_driver=False)
+        else:
+            ray.init(address="local", num_cpus=args.reporters + 2, include_dashboard=False, namespace=NS,
+                     _temp_dir=tempfile.mkdtemp(prefix="rl", dir="/tmp"), log_to_driver=False)
+        address = ray.get_runtime_context().gcs_address
         path = _pool_file(args.pool, tmp)
         print(f"pool {args.pool:,} problems; {args.reporters} reporting {args.clients} x "
               f"{'buffered report() calls' if args.buffered else 'report_now batches'} of {args.rows:,}; "
-              f"journal fsync per report; {os.cpu_count()} CPUs")
+              f"journal fsync per report; {os.cpu_count()} CPUs; "
+              f"{'a `ray start --head` cluster at ' + address if head else 'embedded Ray'}")
         default_env = service.SERVICE_RUNTIME_ENV
         if args.clients == "processes":
             runs = [("load", default_env, "draw(512) under load, service at niceness 0"),
                     ("load-nice15", None, "baseline: service at Ray's worker niceness 15")]
+            runs = runs[:1] if args.skip_baseline else runs
         else:
             runs = [("load", default_env, f"draw(512) under load, '{service.DRAW_GROUP}' group"),
                     ("load", default_env, "baseline: draw(512) under load, default queue")]
+            runs = runs[:1] if args.skip_baseline else runs
         sent, clients = 0, {}
         for i, (name, runtime_env, label) in enumerate(runs):
             if name not in clients:
@@ -173,6 +190,8 @@ def main(argv=None) -> None:
             ray.kill(c.actor, no_restart=True)
     finally:
         ray.shutdown()
+        if head is not None:
+            head.stop()
         shutil.rmtree(tmp, ignore_errors=True)
 
 
