@@ -156,7 +156,13 @@ _CORRECTED = re.compile(
 # "Sum = n(n+1)/2" ending the response: the value of a quantity named in words.
 _LABELLED = re.compile(r"(?:^|\n)[ \t]*[A-Za-z][A-Za-z ]{0,24}=[ \t]*([^\n=$]{1,200}?)[ \t]*\.?[ \t]*$")
 # A final sentence that declines to answer: its numbers are not an answer.
-_HEDGED = re.compile(r"\b(?:cannot|can't|could\s+not)\s+be\s+(?:determined|found|computed|calculated)\b", re.I)
+_HEDGED = re.compile(
+    r"\b(?:cannot|can't|could\s+not)\s+be\s+(?:determined|found|computed|calculated)\b"
+    # "..., but to determine the exact count, a more detailed analysis is required": no value given
+    r"|\bto\s+(?:determine|find|compute|calculate|get)\s+the\s+(?:exact|precise|actual)\b[^.]{0,120}?"
+    r"\b(?:is|are|would\s+be|will\s+be)\s+(?:required|needed|necessary)\b",
+    re.I,
+)
 _NOT_A_VALUE = re.compile(
     r"^(?:not|never|no\s+longer|greater|less|more|fewer|larger|smaller|at\s+(?:least|most)|bigger|higher|lower)\b", re.I
 )

@@ -398,7 +398,8 @@ def stance(text: str) -> str | None:
     clause = _BUT.split(clause)[-1]  # "This is not an easy problem, but the answer exists": the claim after "but"
     negations = _negations(clause)
     if negations % 2 or _negations(_CONJUNCT.split(clause, maxsplit=1)[0]) % 2:
-        return "no"
+        # "has no integer solutions, except for the trivial solution x = 1": a denial with exceptions
+        return None if _EXCEPT.search(sentence) else "no"
     if (negations or _ALTERNATIVES.search(clause) or _NOT_AFFIRMATIVE.search(sentence)
             or _NOT_AFFIRMATIVE_CLAUSE.search(clause) or _METHOD.search(clause)
             or sentence.rstrip().endswith("?") or len(_WORDS.findall(sentence)) < 4
@@ -418,6 +419,9 @@ _NOT_AFFIRMATIVE = re.compile(
 # ... and in its main clause: "possible for n = 4 but ...", "holds only for n = 1".
 _NOT_AFFIRMATIVE_CLAUSE = re.compile(r"\b(?:only|but|however|although|though|except|unless)\b", re.IGNORECASE)
 _BUT = re.compile(r",\s*but\s+", re.IGNORECASE)
+# A denial that names exceptions ("no solutions except (for) x = 1", "other than the trivial one") says
+# that some exist.
+_EXCEPT = re.compile(r"\b(?:except|other\s+than|apart\s+from|save\s+for|with\s+the\s+exception\s+of)\b", re.IGNORECASE)
 # An answer that is only True or False (a box, an answer line): yes or no.
 _TRUE_FALSE = re.compile(r"^[\s$*(]*(?:\\(?:text|textbf|mathrm|boxed)\s*\{\s*)*(true|false)\s*\}*[\s$*.)]*$", re.IGNORECASE)
 

@@ -278,9 +278,22 @@ UNITS_AND_BOXES = [
 ]
 
 
+# Answers that take themselves back: a denial with exceptions, a count left to "more analysis".
+UNDONE = [
+    ("No", "The equation has no integer solutions, except for the trivial solution $x=1$, $y=0$.", False,
+     "a denial that names an exception says some exist"),
+    ("No", "The equation has no integer solutions other than $x = 0$.", False, "other than: an exception"),
+    ("No", "The equation has no integer solutions.", True, "a plain denial"),
+    ("100", "It holds for some n in {1, 2, ..., 100}, but to determine the exact count, a more detailed "
+     "analysis is required.", False, "the exact count left to further analysis: no count given"),
+    ("100", "It holds for all 100 values, although further analysis is required to prove it.", True,
+     "a value given, its proof left open"),
+]
+
+
 # Every table above: (gold, response, expected, why); the test id names the table, the row and why.
 TABLES = {"rows": ROWS, "review2": REVIEW2, "review3": REVIEW3, "newcomer": NEWCOMER, "exploits": EXPLOITS,
-          "units_and_boxes": UNITS_AND_BOXES}
+          "units_and_boxes": UNITS_AND_BOXES, "undone": UNDONE}
 CASES = [(name, *row) for name, rows in TABLES.items() for row in rows]
 
 
