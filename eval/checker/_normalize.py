@@ -31,7 +31,7 @@ _REPLACE = (
     ("\\dfrac", "\\frac"), ("\\tfrac", "\\frac"), ("\\cfrac", "\\frac"), ("\\dbinom", "\\binom"), ("\\tbinom", "\\binom"), ("{,}", ","),
     ("~", " "), ("−", "-"), ("–", "-"), ("×", "\\times "), ("·", "\\cdot "), ("π", "\\pi "), ("∠", "\\angle "),
     ("∞", "\\infty "), ("∪", "\\cup "), ("√", "\\sqrt"), ("\\infin", "\\infty"), ("\\lbrace", "\\{"),
-    ("\\rbrace", "\\}"), ("\\lbrack", "["), ("\\rbrack", "]"), ("≤", "\\leq "),
+    ("\\rbrace", "\\}"), ("\\lbrack", "["), ("\\rbrack", "]"), ("≤", "\\leq "), ("±", "\\pm "), ("∓", "\\mp "),
     ("≥", "\\geq "), (">=", "\\geq "), ("<=", "\\leq "), ("≠", "\\ne "), ("\\gt", ">"),
     ("\\lt", "<"), ("\\leqslant", "\\leq"), ("\\geqslant", "\\geq"), ("\\neq", "\\ne"), ("\\varpi", "\\pi"),
     ("\\operatorname{", "\\mathrm{"), ("\\textnormal{", "\\text{"), ("²", "^{2}"), ("³", "^{3}"),

@@ -225,19 +225,26 @@ def _scalar(s: str) -> Node:
     return Node("scalar", _strip_assignment(s))
 
 
-def _pm(s: str) -> Node | None:
-    """``a \\pm b`` (also inside a fraction: ``\\frac{-3 \\pm \\sqrt{5}}{2}``) is the list of both values."""
+def pm_values(s: str) -> tuple[str, str] | None:
+    """The two values of a text with one ``\\pm`` or ``\\mp``: ``1 \\pm \\sqrt{2}`` -> ``1+\\sqrt{2}``,
+    ``1-\\sqrt{2}`` (also inside a fraction; a leading ``\\pm 2`` is 2 and -2); None for none or several."""
     found = list(_PM.finditer(s))
     if len(found) != 1:
         return None
     m = found[0]
     head, tail = s[: m.start()].strip(), s[m.end() :].strip()
-    if not tail.strip():
+    if not tail:
         return None
     first, second = ("+", "-") if m.group(1) == "\\pm" else ("-", "+")
-    if not head.strip():  # a leading sign: "\\pm 2" is 2 and -2
-        return Node("list", items=(_scalar(tail), _scalar("-" + tail)))
-    return Node("list", items=(_scalar(head + first + tail), _scalar(head + second + tail)))
+    if not head:
+        return tail, "-" + tail
+    return head + first + tail, head + second + tail
+
+
+def _pm(s: str) -> Node | None:
+    """``a \\pm b`` (also inside a fraction: ``\\frac{-3 \\pm \\sqrt{5}}{2}``) is the list of both values."""
+    values = pm_values(s)
+    return None if values is None else Node("list", items=tuple(_scalar(v) for v in values))
 
 
 def _interval(lo: str, lo_closed: bool, hi: str, hi_closed: bool) -> Node:

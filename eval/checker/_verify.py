@@ -40,6 +40,7 @@ from ._parse import (
     gold_value,
     name_first,
     parse_structure,
+    pm_values,
     split_top,
 )
 from ._pool import TaskTimeout, get_pool, shutdown_pool
@@ -241,8 +242,9 @@ _ALTERNATIVES = ("incorrect", "the response gives a name two values (alternative
 
 def _alternative_assignments(gold: str, pred: str) -> bool:
     """``x = 2, y = 1 \\text{ or } x = 1, y = 2`` against ``x=2, y=1``: the gold gives each name one value,
-    the prediction gives some name two different values."""
-    if _named_values(_prepare(gold)[0].text) is None:
+    the prediction gives some name two different values (a gold value written ``\\pm 2`` is two)."""
+    named = _named_values(_prepare(gold)[0].text)
+    if named is None or any(pm_values(v) is not None for v in named.values()):
         return False
     seen: dict[str, str] = {}
     for part in split_top(_OR_WORD.sub(",", _prepare(pred)[0].text), ","):
@@ -291,7 +293,21 @@ def _solutions(text: str) -> list[dict[str, str]] | None:
         current[key] = split_top(part, "=")[1].strip()
     if current:
         out.append(current)
-    return out if out and all(sol.keys() == out[0].keys() for sol in out) else None
+    return _split_pm(out) if out and all(sol.keys() == out[0].keys() for sol in out) else None
+
+
+def _split_pm(solutions: list[dict[str, str]]) -> list[dict[str, str]]:
+    """A solution with one value written ``a \\pm b`` is two solutions (``x = 1 \\pm \\sqrt{2}``); one with
+    several such values (signs that may go together or not) is kept as written."""
+    out = []
+    for sol in solutions:
+        split = [(k, pm_values(v)) for k, v in sol.items() if pm_values(v) is not None]
+        if len(split) != 1:
+            out.append(sol)
+            continue
+        key, values = split[0]
+        out.extend({**sol, key: v} for v in values)
+    return out
 
 
 _NAMED_TUPLES = re.compile(r"^(?P<names>\([^()=]*\))\s*(?:=|\\in)\s*(?:\\\{)?(?P<rest>\(.*\))(?:\\\})?$")

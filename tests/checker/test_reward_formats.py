@@ -291,9 +291,24 @@ UNDONE = [
 ]
 
 
+# Plus-or-minus: the Unicode sign as \\pm, and a named solution written with it as two solutions.
+PLUS_MINUS = [
+    ("1±sqrt(2)", "1+sqrt(2), 1-sqrt(2)", True, "the Unicode plus-minus sign"),
+    ("1±sqrt(2)", "1+sqrt(2)", False, "one of the two values"),
+    ("a(1±sqrt(2)), a(1±sqrt(5))/2", "The roots, for a ≠ 0, are x = (a ± a√5)/2 and x = a ± a√2.", True,
+     "plus-minus values in prose, in another order"),
+    ("x = 1 \\pm \\sqrt{2}", "x = 1 + \\sqrt{2}, x = 1 - \\sqrt{2}", True, "a named plus-minus solution is two"),
+    ("x = 1 \\pm \\sqrt{2}", "x = 1 + \\sqrt{2}", False, "a named plus-minus solution, one value given"),
+    ("x = 1 + \\sqrt{2}, x = 1 - \\sqrt{2}", "x = 1 \\pm \\sqrt{2}", True, "the two written as plus-minus"),
+    ("x=\\pm 2, y=1", "x=2, y=1 or x=-2, y=1", True, "plus-minus in one of two named values"),
+    ("x=\\pm 2, y=1", "x=2, y=1 or x=-2, y=2", False, "the second solution's y differs"),
+    ("x=\\pm 2, y=\\pm 1", "x=2, y=1 or x=-2, y=-1", False, "two plus-minus values: which signs go together is unsaid"),
+]
+
+
 # Every table above: (gold, response, expected, why); the test id names the table, the row and why.
 TABLES = {"rows": ROWS, "review2": REVIEW2, "review3": REVIEW3, "newcomer": NEWCOMER, "exploits": EXPLOITS,
-          "units_and_boxes": UNITS_AND_BOXES, "undone": UNDONE}
+          "units_and_boxes": UNITS_AND_BOXES, "undone": UNDONE, "plus_minus": PLUS_MINUS}
 CASES = [(name, *row) for name, rows in TABLES.items() for row in rows]
 
 
