@@ -156,11 +156,14 @@ _CORRECTED = re.compile(
 # "Sum = n(n+1)/2" ending the response: the value of a quantity named in words.
 _LABELLED = re.compile(r"(?:^|\n)[ \t]*[A-Za-z][A-Za-z ]{0,24}=[ \t]*([^\n=$]{1,200}?)[ \t]*\.?[ \t]*$")
 # A final sentence that declines to answer: its numbers are not an answer.
-_HEDGED = re.compile(
-    r"\b(?:cannot|can't|could\s+not)\s+be\s+(?:determined|found|computed|calculated)\b"
-    # "..., but to determine the exact count, a more detailed analysis is required": no value given
-    r"|\bto\s+(?:determine|find|compute|calculate|get)\s+the\s+(?:exact|precise|actual)\b[^.]{0,120}?"
-    r"\b(?:is|are|would\s+be|will\s+be)\s+(?:required|needed|necessary)\b",
+_HEDGED = re.compile(r"\b(?:cannot|can't|could\s+not)\s+be\s+(?:determined|found|computed|calculated)\b", re.I)
+# "... within the set {1, ..., 100}, but to determine the exact count, a more detailed analysis is required":
+# the exact value is left to work not done, so the sentence's numbers are not it ("to find the exact
+# number of buses, 8 buses are needed" gives one).
+_LEFT_OPEN = re.compile(
+    r"\bto\s+(?:determine|find|compute|calculate|get)\s+the\s+(?:exact|precise|actual)\b[^.]{0,120}?"
+    r"\b(?:analysis|computation|calculations?|casework|enumeration|information|methods?|approach|investigation|"
+    r"work|search)\b[^.]{0,40}?\b(?:is|are|would\s+be|will\s+be)\s+(?:required|needed|necessary)\b",
     re.I,
 )
 _NOT_A_VALUE = re.compile(
@@ -596,7 +599,8 @@ def _states_in_words(sentence: str) -> bool:
     after its copula ("The possible values are all integers from 0 to k-1")."""
     from ._prose import states_in_words  # noqa: PLC0415 - kept next to the prose rules it uses
 
-    return bool(_HEDGED.search(sentence)) or states_in_words(sentence)
+    return (bool(_HEDGED.search(sentence)) or bool(_LEFT_OPEN.search(sentence) and _NUMBER.search(sentence))
+            or states_in_words(sentence))
 
 
 def _other_script(text: str) -> bool:

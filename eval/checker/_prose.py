@@ -58,7 +58,7 @@ _PLAIN_TOKEN = re.compile(
     + r"|\d+(?:[.,]\d+)*(?:\s*:\s*\d+(?:[.,]\d+)*)*"
     + r"|(?:" + "|".join(_FUNCS) + r")(?![A-Za-z])"
     + r"|[A-Za-z](?:_\{[^{}]*\}|_\([^()]*\)|_[A-Za-z0-9]+)?(?![A-Za-z])"
-    + r"|\.\.\.|…|[-+*/^!()\[\]{}=<>≤≥≠±∓√π∞·×⋅|'%]|\\[A-Za-z]+|,(?=\s*[-\d(\[{A-Za-z\\\ue000√π]))"
+    + r"|\.\.\.|…|[-+*/^!()\[\]{}=<>≤≥≠√π∞·×⋅|'%]|\\[A-Za-z]+|,(?=\s*[-\d(\[{A-Za-z\\\ue000√π]))"
 )
 _CONNECTOR = re.compile(r"\s*(?:,\s*(?:and|or)\s+|\s+and\s+|\s+or\s+|,\s*)", re.IGNORECASE)
 _FACTORIAL_WORD = re.compile(r"\b([A-Za-z0-9)]+)\s+factorial\b", re.IGNORECASE)
@@ -398,8 +398,9 @@ def stance(text: str) -> str | None:
     clause = _BUT.split(clause)[-1]  # "This is not an easy problem, but the answer exists": the claim after "but"
     negations = _negations(clause)
     if negations % 2 or _negations(_CONJUNCT.split(clause, maxsplit=1)[0]) % 2:
-        # "has no integer solutions, except for the trivial solution x = 1": a denial with exceptions
-        return None if _EXCEPT.search(sentence) else "no"
+        # "has no integer solutions, except for the trivial solution x = 1": a denial that names a solution
+        # it excepts (in its last concluding clause: "..., so no such n > 1 exists" decides)
+        return None if _EXCEPT.search(_CONCLUDING.split(sentence)[-1]) else "no"
     if (negations or _ALTERNATIVES.search(clause) or _NOT_AFFIRMATIVE.search(sentence)
             or _NOT_AFFIRMATIVE_CLAUSE.search(clause) or _METHOD.search(clause)
             or sentence.rstrip().endswith("?") or len(_WORDS.findall(sentence)) < 4
@@ -419,9 +420,16 @@ _NOT_AFFIRMATIVE = re.compile(
 # ... and in its main clause: "possible for n = 4 but ...", "holds only for n = 1".
 _NOT_AFFIRMATIVE_CLAUSE = re.compile(r"\b(?:only|but|however|although|though|except|unless)\b", re.IGNORECASE)
 _BUT = re.compile(r",\s*but\s+", re.IGNORECASE)
-# A denial that names exceptions ("no solutions except (for) x = 1", "other than the trivial one") says
-# that some exist.
-_EXCEPT = re.compile(r"\b(?:except|other\s+than|apart\s+from|save\s+for|with\s+the\s+exception\s+of)\b", re.IGNORECASE)
+# A denial that names a solution it excepts ("no integer solutions, except for the trivial solution x = 1",
+# "no n other than n = 1") says that one exists; "except in the degenerate case", "other than 1", "apart
+# from the argument above" do not.
+_EXCEPT = re.compile(
+    r"\b(?:except|other\s+than|apart\s+from|save\s+for|besides|with\s+the\s+exception\s+of)\s+(?:for\s+)?"
+    r"(?:(?:the|a|an|one|two)\s+)?(?:[a-z-]+\s+){0,2}?(?:solutions?|roots?|pairs?|triples?|examples?)\b"
+    r"|\b(?:except|other\s+than|apart\s+from|save\s+for|besides)\s+(?:for\s+)?\$?\\?\(?\s*[a-z]\s*=\s*-?\d",
+    re.IGNORECASE,
+)
+_CONCLUDING = re.compile(r",\s*(?:so|hence|thus|therefore)\s+|;\s*", re.IGNORECASE)
 # An answer that is only True or False (a box, an answer line): yes or no.
 _TRUE_FALSE = re.compile(r"^[\s$*(]*(?:\\(?:text|textbf|mathrm|boxed)\s*\{\s*)*(true|false)\s*\}*[\s$*.)]*$", re.IGNORECASE)
 

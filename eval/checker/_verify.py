@@ -271,7 +271,7 @@ def _solutions(text: str) -> list[dict[str, str]] | None:
         if all(t.startswith("(") and t.endswith(")") for t in tuples):
             values = [split_top(t[1:-1], ",") for t in tuples]
             if all(len(v) == len(names) for v in values):
-                return [{n: x.strip() for n, x in zip(names, v, strict=True)} for v in values]
+                return _split_pm([{n: x.strip() for n, x in zip(names, v, strict=True)} for v in values])
     out: list[dict[str, str]] = []
     current: dict[str, str] = {}
     for part in (p.strip() for chunk in split_top(text, ";") for p in split_top(chunk, ",")):
@@ -298,7 +298,7 @@ def _solutions(text: str) -> list[dict[str, str]] | None:
 
 def _split_pm(solutions: list[dict[str, str]]) -> list[dict[str, str]]:
     """A solution with one value written ``a \\pm b`` is two solutions (``x = 1 \\pm \\sqrt{2}``); one with
-    several such values (signs that may go together or not) is kept as written."""
+    several such values is kept as written (``_pm_pairing_differs`` checks how their signs go together)."""
     out = []
     for sol in solutions:
         split = [(k, pm_values(v)) for k, v in sol.items() if pm_values(v) is not None]
@@ -557,6 +557,24 @@ def _factor_count(text: str) -> int:
     return sum(powers) + bool(re.match(r"^-?\d*[A-Za-z](?=\()", text))
 
 
+_PM_SIGN = re.compile(r"\\(pm|mp)(?![A-Za-z])")
+
+
+def _pm_pairing(text: str) -> tuple[bool, ...] | None:
+    """How the plus-minus signs of an answer with two or more go together: for each sign after the first,
+    whether it is the same as the first (``x = \\pm 1, y = \\mp 1``: the signs are opposite); None for
+    fewer than two signs."""
+    signs = _PM_SIGN.findall(text)
+    return tuple(s == signs[0] for s in signs[1:]) if len(signs) >= 2 else None
+
+
+def _pm_pairing_differs(gold: str, pred: str) -> bool:
+    """Both answers pair two or more plus-minus signs, and differently (``x = \\pm 1, y = \\mp 1`` against
+    ``x = \\pm 1, y = \\pm 1``): sympy reads each sign as a set of both values and would lose the pairing."""
+    g, p = _pm_pairing(_prepare(gold)[0].text), _pm_pairing(_prepare(pred)[0].text)
+    return g is not None and p is not None and g != p
+
+
 def _structural_verdict(gold: str, pred: str) -> tuple[str, str] | None:
     """What the answers' structure decides before any value is compared (the same in-process and in the
     sympy worker): names that differ, a factorization not matched factor for factor, alternatives for a
@@ -570,6 +588,8 @@ def _structural_verdict(gold: str, pred: str) -> tuple[str, str] | None:
                              "other factors")
     if _alternative_assignments(gold, pred):
         return _ALTERNATIVES
+    if _pm_pairing_differs(gold, pred):
+        return "incorrect", "the plus-minus signs go together differently"
     sets = _solution_sets_equal(_prepare(gold)[0].text, _prepare(pred)[0].text)
     if sets is not None:
         return ("correct", "the same solutions") if sets else ("incorrect", "other solutions (one missing, extra or different)")

@@ -295,8 +295,6 @@ UNDONE = [
 PLUS_MINUS = [
     ("1±sqrt(2)", "1+sqrt(2), 1-sqrt(2)", True, "the Unicode plus-minus sign"),
     ("1±sqrt(2)", "1+sqrt(2)", False, "one of the two values"),
-    ("a(1±sqrt(2)), a(1±sqrt(5))/2", "The roots, for a ≠ 0, are x = (a ± a√5)/2 and x = a ± a√2.", True,
-     "plus-minus values in prose, in another order"),
     ("x = 1 \\pm \\sqrt{2}", "x = 1 + \\sqrt{2}, x = 1 - \\sqrt{2}", True, "a named plus-minus solution is two"),
     ("x = 1 \\pm \\sqrt{2}", "x = 1 + \\sqrt{2}", False, "a named plus-minus solution, one value given"),
     ("x = 1 + \\sqrt{2}, x = 1 - \\sqrt{2}", "x = 1 \\pm \\sqrt{2}", True, "the two written as plus-minus"),
@@ -306,9 +304,32 @@ PLUS_MINUS = [
 ]
 
 
+# An adversarial review of the rules above (plus-minus, exceptions, exact values left open).
+REVIEW4 = [
+    ("\\pm 2", "Solving gives x = ±2, and since x > 0 we take x = 2.", False, "the value kept is 2 alone"),
+    ("\\pm 3", "The critical points are ±3, and the local minimum is at 3.", False, "the answer is 3"),
+    ("x=\\pm 1, y=\\mp 1", "x = ±1, y = ±1", False, "signs paired the same, not opposite"),
+    ("x=\\pm 1, y=\\pm 1", "x = ±1, y = ∓1", False, "signs paired opposite, not the same"),
+    ("(\\pm 1, \\mp 1)", "The points are (±1, ±1).", False, "a tuple's signs paired otherwise"),
+    ("x=1\\pm\\sqrt2, y=1\\mp\\sqrt2", "x = 1 ± √2, y = 1 ∓ √2", True, "the same pairing"),
+    ("x=\\pm 3, y=2", "\\boxed{(x,y) = (\\pm 3, 2)}", True, "a named tuple with a plus-minus value"),
+    ("6", "So, to get the exact amount of paint, 6 gallons are needed.", True, "the exact value is given"),
+    ("42", "Thus there are 42 arrangements for this board. To determine the exact count for a general "
+     "n×n board, a more detailed analysis would be required.", True, "the open question is another one"),
+    ("No", "It is not possible for any n other than n=1, so no such n>1 exists.", True,
+     "the concluding clause denies plainly"),
+    ("No", "Therefore, it is not possible, except in the trivial case.", True, "an excepted case, no solution"),
+    ("No", "Hence, the game cannot be won by the first player, save for the degenerate case n = 0.", True,
+     "an excepted case, no solution"),
+    ("No", "Therefore, apart from the symmetry argument above, no such function exists.", True,
+     "'apart from' an argument"),
+]
+
+
 # Every table above: (gold, response, expected, why); the test id names the table, the row and why.
 TABLES = {"rows": ROWS, "review2": REVIEW2, "review3": REVIEW3, "newcomer": NEWCOMER, "exploits": EXPLOITS,
-          "units_and_boxes": UNITS_AND_BOXES, "undone": UNDONE, "plus_minus": PLUS_MINUS}
+          "units_and_boxes": UNITS_AND_BOXES, "undone": UNDONE, "plus_minus": PLUS_MINUS,
+          "review4": REVIEW4}
 CASES = [(name, *row) for name, rows in TABLES.items() for row in rows]
 
 
