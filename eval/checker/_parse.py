@@ -70,6 +70,8 @@ class Node:
 
 def split_top(s: str, sep: str) -> list[str]:
     """Split ``s`` on ``sep`` where no bracket of any kind is open."""
+    if sep not in s:
+        return [s]
     parts, depth, start, i, n = [], 0, 0, 0, len(s)
     while i < n:
         ch = s[i]

@@ -464,6 +464,8 @@ def _worker_task(task):
         sympy_scalar_equal("1", "1")
         return None
     if task == _WARM:  # warmup(): the parser's and sympy's common paths, so first real tasks run warm
+        import sympy.physics.units  # noqa: F401  (sympy's simplify imports it on first use: about 0.4 s)
+
         from ._symbolic import warm_parser
 
         for a, b in _WARM_PAIRS:

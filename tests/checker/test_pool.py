@@ -108,6 +108,16 @@ def test_the_checkers_warm_task_compares_without_error():
     assert _worker_task(_WARM) is None  # every warm-up pair parses and compares in-process too
 
 
+def test_the_warm_task_pays_sympys_lazy_imports_up_front():
+    import subprocess
+    import sys
+
+    code = ("import sys; from eval.checker._verify import _WARM, _worker_task; _worker_task(_WARM); "
+            "print('sympy.physics.units' in sys.modules)")  # simplify's first call imports it: ~0.4 s
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=True)
+    assert out.stdout.strip() == "True"
+
+
 def test_the_warm_up_forms_all_parse_and_none_is_taken_from_a_benchmark_set():
     import pathlib
 
