@@ -50,7 +50,7 @@ def read_jsonl(path: str | os.PathLike, error: type[Exception] | None = None, to
                 if torn_tail_ok and not raw.endswith(b"\n"):  # a last line cut short by a crash mid-write
                     logger.warning("%s: line %d was cut short (a crash while it was written); left out", path, lineno)
                     break
-                raise error(f"{path}: line {lineno} is not valid JSON ({exc.msg}); write one object per line.") from exc
+                raise error(f"{path}: line {lineno} is not valid JSON ({exc.msg} column {exc.colno}); write one object per line.") from exc
             if not isinstance(row, dict):
                 raise error(f"{path}: line {lineno} must be a JSON object, got {type(row).__name__}.")
             rows.append(row)

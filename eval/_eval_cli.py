@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 
 from data._cli_args import (
@@ -72,7 +73,7 @@ def _parse_ks(text: str | None):
     if text is None:
         return None
     try:
-        ks = tuple(int(x) for x in text.split(",") if x.strip())
+        ks = tuple(int(x) for x in text.split(","))  # an empty entry ("1,,2") is a typo, not a skip
     except ValueError:
         ks = ()
     if not ks or min(ks) < 1:
@@ -108,6 +109,10 @@ def _run_eval(args: argparse.Namespace) -> int:
         if args.eval_set or args.ks:
             print("note: --set and --ks do not apply with --compare (each eval keeps its own)", file=sys.stderr)
         paths = write_compare_report(args.compare[0], args.compare[1], args.out)
+        cmp = json.loads(paths["json"].read_text(encoding="utf-8"))
+        if not cmp.get("n_tested"):
+            print(f"note: no row was tested ({cmp.get('note') or 'no per-problem values'}); the report shows both "
+                  "evals' figures without a paired test", file=sys.stderr)
         print(f"wrote {paths['html']}, {paths['markdown']} and {paths['json']}")
         return 0
     from eval.metrics import MetricsConfig
@@ -129,6 +134,9 @@ def _run_eval(args: argparse.Namespace) -> int:
         if ks and max(ks) > args.k:
             raise ValueError(f"--ks {args.ks} asks for k up to {max(ks)}, but -k {args.k} samples per problem are "
                              f"drawn; raise -k to {max(ks)} or drop the larger values from --ks.")
+        if not (Path(args.model) / "config.json").is_file():
+            raise ValueError(f"--model {args.model} has no config.json: pass a folder saved with save_pretrained "
+                             "(e.g. runs/demo/policy)")
     metrics_config = MetricsConfig(ks=ks, seed=args.seed)
     scoring = ScoringConfig(workers=args.workers, timeout=args.timeout, progress=not args.no_progress)
     extra = {}

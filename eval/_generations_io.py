@@ -43,6 +43,7 @@ class DataIssues:
     null_completions: list[str] = field(default_factory=list)
     repeated_completions: list[str] = field(default_factory=list)
     ragged: list[str] = field(default_factory=list)
+    unreadable_golds: list[str] = field(default_factory=list)  # the checker could not read the gold answer
 
     def to_dict(self) -> dict:
         """``{issue: {"count": n, "ids": [...]}}`` for every kind (ids sorted, one per affected row)."""

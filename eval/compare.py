@@ -75,9 +75,49 @@ def load_metrics(run: str | Path) -> dict:
     from data.loaders import read_utf8
 
     try:
-        return json.loads(read_utf8(path, EvalInputError))
+        metrics = json.loads(read_utf8(path, EvalInputError))
     except json.JSONDecodeError as exc:
         raise EvalInputError(f"{path}: not valid JSON ({exc.msg} at line {exc.lineno}); re-run that eval.") from None
+    _check_metrics(metrics, path)
+    return metrics
+
+
+def _num(v) -> bool:
+    return isinstance(v, int | float) and not isinstance(v, bool)
+
+
+def _check_block(block, where: str) -> None:
+    """What a comparison reads of one block of metrics.json (overall, a skill, a level), or a clear error."""
+    if not isinstance(block, dict):
+        raise EvalInputError(f"{where} must be an object (as sai-dpo eval writes it). Got {str(block)[:60]!r}.")
+    ci = block.get("accuracy_ci")
+    if not _num(block.get("accuracy")) or not (isinstance(ci, list) and len(ci) == 2 and all(map(_num, ci))):
+        raise EvalInputError(f"{where} needs a numeric 'accuracy' and an 'accuracy_ci' [low, high]. "
+                             f"Got {block.get('accuracy')!r} and {ci!r}.")
+    for key in ("pass_at_k", "maj_at_k", "pass_at_k_ci", "maj_at_k_ci", "status_counts"):
+        value = block.get(key, {})
+        interval = key.endswith("_ci")
+        if not isinstance(value, dict) or not all(
+                (isinstance(v, list) and len(v) == 2 and all(map(_num, v))) if interval else _num(v)
+                for v in value.values()):
+            want = "[low, high] intervals" if interval else "numbers"
+            raise EvalInputError(f"{where}: {key!r} must map each k (or status) to {want}. Got {str(value)[:60]!r}.")
+
+
+def _check_metrics(metrics, path: Path) -> None:
+    where = f"{path} (re-run that eval if it was edited)"
+    if not isinstance(metrics, dict):
+        raise EvalInputError(f"{where}: must be a JSON object. Got a {type(metrics).__name__}.")
+    _check_block(metrics, where)
+    ks = metrics.get("ks", [])
+    if not isinstance(ks, list) or not all(isinstance(k, int) and not isinstance(k, bool) and k >= 1 for k in ks):
+        raise EvalInputError(f"{where}: 'ks' must be a list of integers >= 1. Got {ks!r}.")
+    for group in ("per_skill", "per_level"):
+        blocks = metrics.get(group, {})
+        if not isinstance(blocks, dict):
+            raise EvalInputError(f"{where}: {group!r} must be an object of groups. Got {str(blocks)[:60]!r}.")
+        for name, block in blocks.items():
+            _check_block(block, f"{where}: {group}[{name!r}]")
 
 
 def _key(value) -> str:

@@ -48,11 +48,42 @@ def load_rounds(run_dir: str | Path) -> list[dict]:
         )
     rounds = read_jsonl(path, EvalInputError, torn_tail_ok=True)  # a run killed mid-write keeps its rounds
     for k, rec in enumerate(rounds, start=1):
-        if not isinstance(rec.get("round"), int):
+        if not isinstance(rec.get("round"), int) or isinstance(rec.get("round"), bool):
             raise EvalInputError(f"{path}: record {k} needs an integer 'round' field. Got {str(rec)[:80]!r}.")
+        _check_round_fields(rec, f"{path}: record {k} (round {rec['round']})")
     if not rounds:
         raise EvalInputError(f"{path} has no rounds yet; run training for at least one round.")
     return sorted(rounds, key=lambda r: r["round"])
+
+
+def _is_number(v) -> bool:
+    return isinstance(v, int | float) and not isinstance(v, bool)
+
+
+# The fields a report reads from a round: a number (None where the round lacks it), or a mapping of names to
+# numbers (counts are integers).
+_NUMBER_FIELDS = ("informative_share", "uniform_informative_share")
+_MAP_FIELDS = ("skill_accuracy", "round_skill_accuracy", "draw_share")
+
+
+def _check_round_fields(rec: dict, where: str) -> None:
+    """Raise EvalInputError naming the field when a round's value has the wrong type ("lots" outcomes)."""
+    n = rec.get("n_outcomes")
+    if n is not None and (not isinstance(n, int) or isinstance(n, bool) or n < 0):
+        raise EvalInputError(f"{where}: 'n_outcomes' must be a non-negative integer. Got {n!r}.")
+    for key in _NUMBER_FIELDS:
+        if rec.get(key) is not None and not _is_number(rec[key]):
+            raise EvalInputError(f"{where}: {key!r} must be a number (or null). Got {rec[key]!r}.")
+    for key, ints in [(k, False) for k in _MAP_FIELDS] + [("status_counts", True)]:
+        value = rec.get(key)
+        if value is None:
+            continue
+        if not isinstance(value, dict):
+            raise EvalInputError(f"{where}: {key!r} must be an object of names to numbers. Got {str(value)[:60]!r}.")
+        for name, v in value.items():
+            if not (isinstance(v, int) and not isinstance(v, bool) if ints else _is_number(v) or v is None):
+                kind = "an integer count" if ints else "a number (or null)"
+                raise EvalInputError(f"{where}: {key}[{name!r}] must be {kind}. Got {v!r}.")
 
 
 def load_trainer_log(run_dir: str | Path) -> list[dict]:

@@ -133,15 +133,17 @@ _EXAMPLES = 3  # examples per status in the report's "what the checker read"
 def reading(samples: Sequence[dict]) -> dict:
     """How well the checker could read the completions: the share per status, and a few examples of each
     status that is not ``correct`` (gold, what was read, the completion's end), so that a user sees at once
-    when a reward built on the checker cannot read the model."""
+    when a reward built on the checker cannot read the model. ``unread_share`` counts the completions whose
+    answer it could not read; one whose gold it could not read is a data issue (``unreadable_golds``)."""
     n = len(samples)
     counts = Counter(s["status"] for s in samples)
+    judged = counts["correct"] + counts["incorrect"] + counts["unparseable_gold"]  # a gold it cannot read: a data issue
     examples: dict[str, list[dict]] = {}
     for row in samples:
         if row["status"] != "correct" and len(examples.setdefault(row["status"], [])) < _EXAMPLES:
             examples[row["status"]].append({k: row.get(k) for k in ("problem_id", "gold", "answer",
                                                                      "completion_tail")})
-    return {"n_samples": n, "unread_share": (n - counts["correct"] - counts["incorrect"]) / n if n else 0.0,
+    return {"n_samples": n, "unread_share": (n - judged) / n if n else 0.0,
             "share": {status: c / n for status, c in counts.items()} if n else {}, "examples": examples}
 
 
@@ -253,6 +255,8 @@ def evaluate(
             f"had unknown problem ids, {len(issues.missing_problems)} problems had none); check --set."
         )
     problems, samples = score(matched, scoring=scoring, token_counter=token_counter, step_counter=step_counter)
+    # A gold the checker cannot read fails every completion of its problem: a fault of the eval set, not the model.
+    issues.unreadable_golds.extend(dict.fromkeys(str(s["problem_id"]) for s in samples if s["status"] == "unparseable_gold"))
     equivalent = equivalent or checker_equivalence(timeout=scoring.timeout, workers=scoring.workers)
     metrics = compute_metrics(problems, equivalent=equivalent, config=metrics_config)
     metrics["set"] = set_name

@@ -41,7 +41,7 @@ def _demo(args) -> int:
                         backend=args.backend, seed=args.seed, warm_start_steps=args.warm_start_steps,
                         progress=not args.no_progress)
     result = run_demo(config)
-    if result["backend"] != "service":
+    if result["backend"] != "service" and args.backend != "engine":  # asked for the engine: no fallback to report
         print("note: the Ray selection service was not available; an in-process engine was used")
     print(f"backend: {result['backend']} ({result['rounds']} rounds scored in {result['seconds']:.0f} s)")
     for line in result["headline"]:

@@ -151,6 +151,9 @@ class Selection:
     def __init__(self, source: Any, reporter: Reporter | None = None, tracker: Any = None,
                  meta: Mapping[str, tuple[Any, Any]] | None = None, rounds_per_epoch: int | None = None,
                  start_round: int = 0, id_column: str = "problem_id", group_size: int | None = None):
+        if group_size is not None and (isinstance(group_size, bool) or not isinstance(group_size, int) or group_size < 1):
+            raise InvalidInputError(f"group_size must be None or an integer >= 1 (rollouts per problem per round). "
+                                    f"Got {group_size!r} instead.")
         self.source = source
         self.reporter = reporter
         self.tracker = tracker
@@ -175,7 +178,9 @@ class Selection:
 
         Raises:
             InvalidInputError: this process is one of several (``WORLD_SIZE`` > 1, or an initialized
-                ``torch.distributed`` group of more than one).
+                ``torch.distributed`` group of more than one); ``pool`` is not the pool the engine was
+                built on (its size, or a row's skill or level, differs); ``group_size`` differs from the
+                engine's.
         """
         ranks = _world_size()
         if ranks > 1:
@@ -185,6 +190,12 @@ class Selection:
                 "service (`sai-dpo serve --pool POOL`) and use Selection.from_service(connect(...), run_id) on "
                 "every rank (README: multi-process training)."
             )
+        engine.check_pool(pool)
+        g = kwargs.get("group_size")
+        if g is not None and g != engine.config.group_size:
+            raise InvalidInputError(
+                f"group_size={g!r} differs from the engine's (SelectionConfig(group_size={engine.config.group_size})): "
+                "pass one G, the trainer's num_generations, to both.")
         ids = [str(i) for i in pool["id"]]
         return cls(EngineSource(engine, pool_ids=ids), EngineReporter(engine, ids), tracker=engine,
                    meta=pool_meta(pool), **kwargs)

@@ -106,6 +106,26 @@ class SelectionEngine:
             features = pool_text_features(pool)
         return cls(skills, levels, config, features=features)
 
+    def check_pool(self, pool) -> None:
+        """Raise InvalidInputError unless ``pool`` is the pool this engine was built on: as many problems,
+        and each with the same skill and level (what ``from_pool`` reads), row for row. A draw is a row
+        index into the pool, so another pool's rows would get this pool's outcomes."""
+        skills, levels = pool_columns(pool)
+        skill_codes, skill_vocab = encode_skills(skills)
+        level_codes, level_vocab = encode_levels(levels)
+        n = self.n_problems
+        if len(skill_codes) != n:
+            raise InvalidInputError(
+                f"The pool has {len(skill_codes)} problems and the engine was built on {n}: pass the pool the "
+                "engine was built on (SelectionEngine.from_pool(pool)), so draws index the right rows.")
+        cell = skill_codes.astype(np.int32) * len(level_vocab) + level_codes.astype(np.int32)
+        same = skill_vocab == self.skills_ and level_vocab == self.levels_
+        rows = np.flatnonzero(cell != self.tracker_.cell_of) if same else np.array([0])
+        if len(rows):
+            raise InvalidInputError(
+                f"The pool's skills and levels differ from those the engine was built on (first at row {rows[0]}): "
+                "pass the pool the engine was built on (SelectionEngine.from_pool(pool)), in the same order.")
+
     @property
     def n_problems(self) -> int:
         """Pool size N."""

@@ -151,6 +151,14 @@ def test_eval_refuses_ks_above_the_samples_it_will_draw(tmp_path, capsys):
     assert "raise -k to 8" in _error(capsys)
 
 
+@pytest.mark.parametrize("ks", ["1,,2", "1,2,", "", "0,1", "a"])
+def test_eval_refuses_a_ks_list_with_an_empty_or_bad_entry(ks, tmp_path, capsys):
+    (tmp_path / "m").mkdir()
+    argv = ["eval", "--model", str(tmp_path / "m"), "--set", "arith", "--out", str(tmp_path / "o"), "--ks", ks]
+    assert main(argv) == 2
+    assert "--ks must be comma-separated whole numbers >= 1" in _error(capsys)
+
+
 def _generations(tmp_path, per_problem: int):
     from data import build_pool
 
@@ -510,3 +518,10 @@ def test_eval_takes_skip_invalid_as_the_pool_error_says(tmp_path, capsys):
     assert main(["eval", "--generations", str(gens), "--set", str(pool), "--out", str(out), "--no-progress",
                  "--skip-invalid"]) == 0
     assert json.loads((out / "metrics.json").read_text())["accuracy"] == 1.0
+
+
+def test_eval_refuses_a_model_folder_without_config_json(tmp_path, capsys):
+    (tmp_path / "m").mkdir()
+    argv = ["eval", "--model", str(tmp_path / "m"), "--set", "arith", "--out", str(tmp_path / "o")]
+    assert main(argv) == 2
+    assert "has no config.json: pass a folder saved with save_pretrained" in _error(capsys)

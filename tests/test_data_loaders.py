@@ -122,6 +122,9 @@ def test_missing_file_and_bad_file(tmp_path):
     bad.write_text('{"id": "a", "problem": "p", "answer": "1"}\n{not json\n')
     with pytest.raises(PoolLoadError, match="line 2 is not valid JSON"):
         load_pool(bad)
+    bad.write_text('{"id": "a", "problem": "cut\there", "answer": "1"}\n')  # a control character in a string
+    with pytest.raises(PoolLoadError, match=r"line 1 is not valid JSON \(Invalid control character at column 28\)"):
+        load_pool(bad)
 
 
 def test_hub_id_fails_fast_and_clearly_when_offline():

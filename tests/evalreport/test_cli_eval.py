@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 
@@ -72,6 +73,29 @@ def test_eval_generations_then_compare(tmp_path, capsys):
     rc = main(["eval", "--compare", str(out), str(other), "--out", str(tmp_path / "cmp2")])
     assert rc == 2 and "different eval sets" in capsys.readouterr().err
     assert not (tmp_path / "cmp2" / "compare.json").exists()
+
+
+def test_compare_names_a_malformed_metrics_file_and_says_when_nothing_was_tested(tmp_path, capsys):
+    gens = write_generations(tmp_path / "gens.jsonl")
+    out = tmp_path / "ev"
+    assert main(["eval", "--generations", str(gens), "--set", str(write_eval_set(tmp_path / "set.jsonl")),
+                 "--out", str(out), "--workers", "2", "--no-progress"]) == 0
+    good = json.loads((out / "metrics.json").read_text())
+    bad = tmp_path / "bad"
+    bad.mkdir()
+    for body, match in (({}, "needs a numeric 'accuracy'"), ([], "must be a JSON object. Got a list"),
+                        ({**good, "accuracy": "high"}, "needs a numeric 'accuracy'"),
+                        ({**good, "pass_at_k": {"4": "x"}}, "'pass_at_k' must map each k"),
+                        ({**good, "ks": ["4"]}, "'ks' must be a list of integers"),
+                        ({**good, "per_skill": {"A": {"accuracy": 1}}}, r"per_skill\['A'\] needs")):
+        (bad / "metrics.json").write_text(json.dumps(body))
+        capsys.readouterr()
+        assert main(["eval", "--compare", str(out), str(bad), "--out", str(tmp_path / "cmp")]) == 2
+        err = capsys.readouterr().err
+        assert re.search(match, err) and "Traceback" not in err, (body, err)
+    (bad / "metrics.json").write_text(json.dumps(good))  # a valid eval without its samples.jsonl
+    assert main(["eval", "--compare", str(out), str(bad), "--out", str(tmp_path / "cmp")]) == 0
+    assert "note: no row was tested" in capsys.readouterr().err
 
 
 def test_eval_model_folder(tmp_path):

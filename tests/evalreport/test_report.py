@@ -78,6 +78,21 @@ def test_run_report_errors(tmp_path):
         load_rounds(tmp_path)
 
 
+@pytest.mark.parametrize(("record", "match"), [
+    ('{"round": 0, "n_outcomes": "lots"}', r"record 1 \(round 0\): 'n_outcomes' must be a non-negative integer"),
+    ('{"round": 0, "n_outcomes": true}', "'n_outcomes' must be a non-negative integer"),
+    ('{"round": 0, "skill_accuracy": {"add": "abc"}}', r"skill_accuracy\['add'\] must be a number"),
+    ('{"round": 0, "draw_share": [0.5]}', "'draw_share' must be an object of names to numbers"),
+    ('{"round": 0, "status_counts": {"correct": 2.5}}', r"status_counts\['correct'\] must be an integer count"),
+    ('{"round": 0, "informative_share": "high"}', "'informative_share' must be a number"),
+    ('{"round": true}', "needs an integer 'round' field"),
+])
+def test_run_report_names_a_field_of_the_wrong_type(tmp_path, record, match):
+    (tmp_path / "rounds.jsonl").write_text(record + "\n")
+    with pytest.raises(EvalInputError, match=match):
+        render_run_report(tmp_path, tmp_path / "report")
+
+
 def test_reading_shares_and_examples_show_what_the_checker_read():
     """10 samples: 4 correct, 3 incorrect, 2 unparseable_pred, 1 timeout -> 30% unread; at most 3 examples
     of each status but correct, with the gold, what was read and the completion's end."""

@@ -167,3 +167,15 @@ def test_builtin_set_by_short_name():
     res = evaluate(rows, "arith", scoring=SCORING)
     assert res.metrics["accuracy"] == 1.0 and res.metrics["set"] == "builtin:arith"
     assert res.metrics["data_issues"]["missing_problems"]["count"] == len(pool) - 3
+
+
+def test_a_gold_the_checker_cannot_read_is_a_data_issue_not_model_blindness():
+    """Gold "$$" reads as nothing: its completions fail (status unparseable_gold), listed as a data issue, and
+    the share of completions whose answer could not be read counts only the model's answers."""
+    eval_set = [dict(EVAL_SET[1]), {**EVAL_SET[3], "answer": "$$"}]
+    rows = [{"problem_id": "p2", "completion": "\\boxed{7}"}, {"problem_id": "p2", "completion": "no idea"},
+            {"problem_id": "p4", "completion": "\\boxed{10}"}, {"problem_id": "p4", "completion": "\\boxed{3}"}]
+    res = evaluate(rows, eval_set, scoring=SCORING)
+    assert [s["status"] for s in res.samples] == ["correct", "unparseable_pred", "unparseable_gold", "unparseable_gold"]
+    assert res.metrics["data_issues"]["unreadable_golds"] == {"count": 1, "ids": ["p4"]}
+    assert res.metrics["reading"]["unread_share"] == pytest.approx(0.25)  # the one completion without an answer

@@ -176,3 +176,37 @@ def test_bad_source_and_parameters_raise_clear_errors():
     ds = Dataset.from_dict({"prompt": ["x"]})
     with pytest.raises(InvalidInputError, match="no 'problem_id' column"):
         EngineSource(object(), pool_ids=["a"]).bind(ds)
+
+
+def _arith(n, seed=0, kind="arith"):
+    from data import build_pool
+
+    return build_pool(n, seed=seed, kind=kind)
+
+
+@pytest.mark.parametrize(("other", "match"), [
+    (lambda: _arith(100, seed=1, kind="digits"), "The pool has 100 problems and the engine was built on 200"),
+    (lambda: _arith(200, seed=1, kind="digits"), "skills and levels differ from those the engine was built on"),
+    (lambda: _arith(200).select(list(range(199, -1, -1))), r"skills and levels differ .*\(first at row \d+\)"),
+])
+def test_selection_from_engine_refuses_a_pool_other_than_the_engines(other, match):
+    """A draw is a row index: another pool's rows would get this pool's outcomes (or an IndexError)."""
+    from rl.reporting import Selection
+    from sai_dpo import SelectionEngine
+
+    engine = SelectionEngine.from_pool(_arith(200))
+    with pytest.raises(InvalidInputError, match=match):
+        Selection.from_engine(engine, other())
+    assert Selection.from_engine(engine, _arith(200)).tracker is engine  # the same pool, rebuilt: accepted
+
+
+@pytest.mark.parametrize("g", [0, -2, 2.5, True, 4])
+def test_selection_group_size_is_checked_and_must_match_the_engines(g):
+    from rl.reporting import Selection
+    from sai_dpo import SelectionConfig, SelectionEngine
+
+    pool = _arith(50)
+    engine = SelectionEngine.from_pool(pool, SelectionConfig(group_size=8))
+    with pytest.raises(InvalidInputError, match="group_size"):
+        Selection.from_engine(engine, pool, group_size=g)
+    assert Selection.from_engine(engine, pool, group_size=8).group_size == 8
