@@ -289,6 +289,7 @@ def load_pool(
     if not rows:
         raise PoolLoadError(f"{text}: the pool is empty (no rows); a pool needs at least one problem.")
     cols = _map_rows(rows, mapper, columns, tag=text)
+    _refuse_unmapped(cols, rows, text, preset)
     if preset is None and (columns is None or "answer" not in columns):
         _refuse_rationale_answers(cols["answer"], text)
     try:
@@ -309,6 +310,22 @@ def _champ_file(text: str, path: Path, preset: str | None):
     if text == "champ" and (preset is None or is_champ) and not path.exists():
         return None
     return path if is_champ else False
+
+
+def _refuse_unmapped(cols: dict, rows: list, tag: str, preset: str | None) -> None:
+    """No row yields a problem or an answer: the file's columns have other names. Say which it has, and how
+    to map them, rather than the first row's "field 'answer' is missing"."""
+    from data.presets import PRESETS
+
+    empty = [name for name in ("problem", "answer") if all(v is None for v in cols[name])]
+    if not empty:
+        return
+    seen = sorted({str(k) for r in rows[:100] if isinstance(r, dict) for k in r})
+    layout = f"the {preset!r} preset" if preset else "the generic layout"
+    raise PoolLoadError(
+        f"{tag}: no row has {' or '.join(repr(e) for e in empty)} under {layout}; its columns are {seen[:12]}. "
+        f"Pick the preset of its layout (--preset NAME, one of {', '.join(PRESETS)}) or map the columns "
+        "(load_pool(..., columns={'problem': 'question', 'answer': 'final'}), with your column names).")
 
 
 # GSM8K's layout: the answer column holds the whole rationale, then "#### 72".

@@ -213,9 +213,18 @@ def test_an_empty_pool_is_refused(tmp_path, capsys):
 
 def test_a_pool_whose_rows_are_all_invalid_is_refused_with_skip_invalid(tmp_path, capsys):
     bad = tmp_path / "bad.jsonl"
-    bad.write_text(json.dumps({"id": "a", "problem": "x"}) + "\n")
+    bad.write_text(json.dumps({"id": "a", "problem": "x", "answer": ""}) + "\n")
     assert main(["pool", "validate", str(bad), "--skip-invalid"]) == 2
     assert "every row is invalid" in _error(capsys)
+
+
+def test_a_pool_whose_columns_have_other_names_is_told_its_columns_and_how_to_map_them(tmp_path, capsys):
+    other = tmp_path / "qf.jsonl"
+    other.write_text("".join(json.dumps({"question": f"{i}+1?", "final": str(i + 1)}) + "\n" for i in range(3)))
+    assert main(["pool", "validate", str(other)]) == 2
+    err = _error(capsys)
+    assert "no row has 'answer' under the generic layout; its columns are ['final', 'question']" in err
+    assert "--preset NAME" in err and "columns={" in err
 
 
 @pytest.mark.parametrize("name, content, line", [
