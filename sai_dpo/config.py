@@ -126,6 +126,10 @@ class SelectionConfig:
             raise err("policy", f"one of {sorted(POLICIES)}")
         if not _is_int(self.group_size) or self.group_size < 1:
             raise err("group_size", "an int >= 1")
+        if self.policy == "sai_dpo" and self.group_size < 2:
+            # 1 - p^G - (1 - p)^G is 0 at G = 1: no problem would score above any other (every draw uniform).
+            raise err("group_size", "an int >= 2 with policy='sai_dpo' (with one rollout per problem no group is "
+                                    "ever mixed, so every frontier score is 0)")
         if not _is_int(self.seed) or self.seed < 0:
             raise err("seed", "a non-negative int")
         for name in ("half_life", "prior_strength", "posterior_strength", "curriculum_width"):

@@ -14,6 +14,7 @@ BAD = [
     ("policy", "greedy", "one of"),
     ("group_size", 0, "an int >= 1"),
     ("group_size", 2.0, "an int >= 1"),
+    ("group_size", 1, "an int >= 2 with policy='sai_dpo'"),
     ("seed", -1, "non-negative int"),
     ("half_life", 0, "positive finite"),
     ("half_life", math.inf, "positive finite"),
