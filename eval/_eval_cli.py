@@ -124,8 +124,8 @@ def _run_eval(args: argparse.Namespace) -> int:
                                                   ("--prompt-template", "prompt_template", "{problem}"))
                  if getattr(args, dest) != default]
         if given:
-            print(f"note: {', '.join(given)} only apply with --model (sampling); a generations file is scored as it "
-                  "is", file=sys.stderr)
+            print(f"note: {', '.join(given)} {'applies' if len(given) == 1 else 'apply'} only with --model (sampling); "
+                  "a generations file is scored as it is", file=sys.stderr)
     ks = _parse_ks(args.ks)
     if args.model:
         from eval.runner import check_prompt_template

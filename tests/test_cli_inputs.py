@@ -424,7 +424,7 @@ def test_generation_flags_without_a_model_are_named_not_ignored(tmp_path, capsys
     pool_path, gens = _generations(tmp_path, 2)
     assert main(["eval", "--generations", str(gens), "--set", str(pool_path), "--out", str(tmp_path / "o"),
                  "-k", "2", "--temperature", "0", "--no-progress", "--workers", "1"]) == 0
-    assert "note: -k, --temperature only apply with --model" in capsys.readouterr().err
+    assert "note: -k, --temperature apply only with --model" in capsys.readouterr().err
 
 
 @pytest.mark.parametrize("argv, line", [
