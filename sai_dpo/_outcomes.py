@@ -36,6 +36,11 @@ class Outcomes:
         return len(self.problem_ids)
 
 
+# Tokens or steps of one completion above this are a unit mix-up or garbage, not a count (the tracker keeps
+# float32 means: 1e300 tokens would be inf there).
+MAX_COUNT = 1e9
+
+
 def _as_id_list(problem_ids: Any) -> list[str]:
     if isinstance(problem_ids, (str, bytes)) or not hasattr(problem_ids, "__len__"):
         raise InvalidInputError(
@@ -111,14 +116,16 @@ def validate_outcomes(
             cols[name] = None
             continue
         arr = _as_numbers(name, values, n)
-        bad = ~(np.isfinite(arr) & (arr >= 0))
+        bad = ~(np.isfinite(arr) & (arr >= 0) & (arr <= MAX_COUNT))
         if bad.any():
             k = _first_bad(bad)
-            raise InvalidInputError(f"{name}[{k}] must be a finite count >= 0. Got {float(arr[k])!r} instead.")
+            raise InvalidInputError(f"{name}[{k}] must be a count in [0, {MAX_COUNT:.0e}]. Got {float(arr[k])!r} instead.")
         cols[name] = arr
     sts = None
     if statuses is not None:
-        sts = _as_id_list(statuses) if not isinstance(statuses, (str, bytes)) else None
+        sts = None
+        if not isinstance(statuses, (str, bytes)) and hasattr(statuses, "__len__"):
+            sts = statuses.tolist() if isinstance(statuses, np.ndarray) else list(statuses)
         if sts is None or len(sts) != n:
             raise InvalidInputError(
                 f"statuses must have one entry per problem id ({n}). Got {statuses!r:.80} instead."
@@ -170,6 +177,9 @@ def validate_key(key: Any) -> str | int:
     """A draw key must be a string or an int (it is stored in snapshots as JSON)."""
     if isinstance(key, bool) or not isinstance(key, (str, int, np.integer)):
         raise InvalidInputError(f"A draw key must be a str or an int. Got {key!r} ({type(key).__name__}) instead.")
+    if isinstance(key, str) and (not key or "\x00" in key):
+        raise InvalidInputError(f"A draw key must be a non-empty string without NUL characters (or an int). "
+                                f"Got {key[:80]!r} instead.")
     if isinstance(key, str) and len(key) > MAX_KEY_CHARS:
         raise InvalidInputError(f"A draw key must be at most {MAX_KEY_CHARS} characters (it is cached and "
                                 f"snapshotted). Got one of {len(key)} characters.")

@@ -17,6 +17,8 @@ def register(sub) -> None:
     p.add_argument("--preset", default=None, help="column preset of the pool file (e.g. math, gsm8k)")
     p.add_argument("--address", default=None,
                    help="Ray cluster to join ('auto' or ip:port); default: start an embedded one")
+    p.add_argument("--connect-timeout", type=float, default=10.0,
+                   help="seconds to wait for the cluster at --address (default 10)")
     p.add_argument("--checkpoint-dir", default=None, help="snapshots + pool copy (default ./sai-dpo-checkpoints/...)")
     p.add_argument("--snapshot-every", type=int, default=100,
                    help="snapshot after this many reports (bounds restart time; the journal loses nothing)")
@@ -97,6 +99,15 @@ def _serve(args) -> int:
         from data import load_pool
 
         pool = load_pool(args.pool)
+    else:  # a name that is no built-in pool: refused before Ray starts (the pool is built once, by launch)
+        from data.loaders import BUILTIN_SIZES
+        from sai_dpo.errors import InvalidInputError
+
+        if str(args.pool)[len("builtin:"):] not in BUILTIN_SIZES:
+            raise InvalidInputError(f"--pool {args.pool}: no such built-in pool; use builtin:NAME with NAME in "
+                                    f"{sorted(BUILTIN_SIZES)}.")
+    if args.http is not None:
+        _check_port_free(args.host, args.http)
     if args.checkpoint_dir is not None:
         from data._cli_args import output_dir
         from sai_dpo._service_durability import check_folder_free
@@ -106,7 +117,7 @@ def _serve(args) -> int:
     if args.address is None:  # an embedded Ray of its own, never a cluster that happens to run here
         ray.init(address="local", namespace=args.namespace, include_dashboard=False)
     client = launch(pool, config, name=args.name, namespace=args.namespace, checkpoint_dir=args.checkpoint_dir,
-                    address=args.address, snapshot_every=args.snapshot_every,
+                    address=args.address, connect_timeout=args.connect_timeout, snapshot_every=args.snapshot_every,
                     snapshot_min_interval=args.snapshot_min_interval, journal=args.journal,
                     journal_fsync=args.journal_fsync)
     try:  # from here on, Ctrl-C (even before the wait below) ends as the wait's Ctrl-C does
@@ -128,14 +139,45 @@ def _serve(args) -> int:
         if args.detach:
             client.close()
         elif client.owns_service:
-            path = client.stop_service()
-            print(f"stopped; state saved to {path} (serve again with the same --checkpoint-dir to resume)")
+            _stop_own(client)
         else:
+            alive = client.alive()
             client.close()
-            print("detached; the service keeps running")
+            print("detached; the service keeps running" if alive else
+                  "detached; the service no longer answers (it was stopped elsewhere)")
         if not args.detach:
             ray.shutdown()
     return 0
+
+
+def _stop_own(client) -> None:
+    """Ctrl-C on the serve that started the service: stop it, unless someone stopped it already."""
+    from sai_dpo.errors import ServiceUnavailableError
+
+    try:
+        path = client.stop_service()
+    except (ServiceUnavailableError, TimeoutError):  # its queued reports found no service either
+        client.close(timeout=5)
+        print(f"the service was already stopped (by `sai-dpo stop`); its checkpoint folder "
+              f"{client.info['checkpoint_dir']} keeps its state")
+        return
+    print(f"stopped; state saved to {path} (serve again with the same --checkpoint-dir to resume)")
+
+
+def _check_port_free(host: str, port: int) -> None:
+    """--http PORT already taken: say so before anything starts (uvicorn only failed after the banner)."""
+    import socket
+
+    from sai_dpo.errors import InvalidInputError
+
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+        with socket.socket(infos[0][0], socket.SOCK_STREAM) as sock:
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as uvicorn does: only a listener blocks
+            sock.bind(infos[0][4])
+    except OSError as exc:
+        raise InvalidInputError(f"--http {port}: cannot listen on {host}:{port} ({exc.strerror or exc}); "
+                                "pick another port or stop what uses it.") from None
 
 
 def _announce(args, client, token) -> None:
@@ -169,6 +211,8 @@ def _check_serve_args(args) -> None:
         raise InvalidInputError(f"--snapshot-every must be >= 0 (0: snapshot only on stop). Got {args.snapshot_every}.")
     if not 0 <= args.snapshot_min_interval <= 86_400:  # (NaN fails both)
         raise InvalidInputError(f"--snapshot-min-interval must be seconds in [0, 86400]. Got {args.snapshot_min_interval}.")
+    if not args.connect_timeout > 0:  # (NaN too)
+        raise InvalidInputError(f"--connect-timeout must be a positive number of seconds. Got {args.connect_timeout}.")
     if args.http is not None and not 1 <= args.http <= 65535:
         raise InvalidInputError(f"--http must be a port in 1..65535. Got {args.http}.")
     if not args.name.strip() or not args.namespace.strip():
@@ -217,7 +261,10 @@ def _stop(args) -> int:
                   "every acknowledged report, so nothing is lost")
     client.stop_service(snapshot=False)
     saved = f"state saved to {path}" if path else f"checkpoint folder {folder}"
-    print(f"stopped selection service {args.name!r} in namespace {args.namespace!r}; {saved} "
+    import ray
+
+    where = ray.get_runtime_context().gcs_address
+    print(f"stopped selection service {args.name!r} in namespace {args.namespace!r} at {where}; {saved} "
           f"(`sai-dpo serve --checkpoint-dir {folder} --pool SAME_POOL` resumes it)")
     return 0
 

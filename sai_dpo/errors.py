@@ -35,6 +35,10 @@ class ServiceDegradedError(SaiDpoError, OSError):
     again, then restores itself. An ``OSError``, so buffered clients keep the reports and retry."""
 
 
+class ServiceUnavailableError(SaiDpoError, RuntimeError):
+    """The service could not be reached and there was no way to answer without it."""
+
+
 class CheckpointInUseError(InvalidInputError):
     """Another running service holds the checkpoint folder: two services writing one journal would
     delete each other's files and lose acknowledged reports."""

@@ -20,6 +20,7 @@ Example:
 import asyncio
 import hmac
 import importlib.util
+import inspect
 import ipaddress
 import os
 from pathlib import Path
@@ -27,7 +28,7 @@ from typing import Any
 
 import numpy as np
 
-from sai_dpo.errors import InvalidInputError
+from sai_dpo.errors import InvalidInputError, ServiceUnavailableError
 
 __all__ = ["create_app", "is_available", "resolve_token", "serve_http", "TOKEN_ENV", "DEFAULT_MAX_BODY"]
 
@@ -78,7 +79,12 @@ def resolve_token(host: str, token_file: str | os.PathLike | None = None) -> str
     """
     token = None
     if token_file is not None:
-        token = Path(token_file).read_text().strip()
+        try:
+            token = Path(token_file).read_text(encoding="utf-8").strip()
+        except (OSError, UnicodeDecodeError) as exc:
+            raise InvalidInputError(f"The token file {token_file} cannot be read "
+                                    f"({getattr(exc, 'strerror', None) or exc}); pass a file holding the bearer token "
+                                    "(--token-file).") from None
         if not token:
             raise InvalidInputError(f"The token file {token_file} is empty; put the bearer token in it.")
     elif os.environ.get(TOKEN_ENV) is not None:
@@ -215,14 +221,22 @@ def create_app(backend: Any, *, token: str | None = None, max_body_bytes: int = 
         cause = getattr(exc, "cause", None)
         return JSONResponse(status_code=400, content={"error": str(cause if cause is not None else exc)})
 
+    @app.exception_handler(ServiceUnavailableError)
+    async def _unavailable(request, exc):  # noqa: ARG001
+        return JSONResponse(status_code=503, content={"error": str(exc)})
+
     @api.post("/report")
     def post_report(body: ReportBody) -> dict:
         return _jsonable(report(body.batch_id, body.problem_ids, body.rewards, body.n_tokens, body.n_steps,
                                 body.round, body.statuses))
 
+    # A service client falls back to a seeded uniform draw when the service cannot answer; over HTTP the
+    # caller is told instead (503), never handed a uniform draw as if it came from the tracker.
+    strict = {"fallback": False} if "fallback" in inspect.signature(backend.draw).parameters else {}
+
     @api.post("/draw")
     def post_draw(body: DrawBody) -> dict:
-        ids, idx = backend.draw(body.key, body.n, body.round)
+        ids, idx = backend.draw(body.key, body.n, body.round, **strict)
         return {"ids": list(ids), "indices": _jsonable(idx)}
 
     @api.get("/table")
@@ -238,7 +252,10 @@ def create_app(backend: Any, *, token: str | None = None, max_body_bytes: int = 
         return _jsonable(backend.summary())
 
     @app.get("/healthz")
-    def healthz() -> dict:
+    def healthz():
+        alive = getattr(backend, "alive", None)
+        if alive is not None and not alive():
+            return JSONResponse(status_code=503, content={"ok": False, "error": "the selection service does not answer"})
         return {"ok": True}
 
     app.include_router(api)

@@ -41,7 +41,7 @@ from sai_dpo._report_buffer import Batch, ReportBuffer
 from sai_dpo._selection_service import SelectionService, _fingerprint
 from sai_dpo._service_durability import check_folder_free
 from sai_dpo._service_pool import find_unknown, read_pool_columns
-from sai_dpo.errors import InvalidInputError, SaiDpoError
+from sai_dpo.errors import InvalidInputError, SaiDpoError, ServiceUnavailableError
 
 __all__ = ["SelectionService", "ServiceClient", "ServiceUnavailableError", "launch", "connect", "DEFAULT_NAME",
            "DEFAULT_NAMESPACE"]
@@ -53,10 +53,6 @@ DEFAULT_NAMESPACE = "sai_dpo"
 # A task in flight when the actor dies is re-run on the restarted actor a few times; beyond that
 # the client's own retry (same batch id) takes over. Reports and draws are idempotent, so safe.
 _MAX_TASK_RETRIES = 3
-
-
-class ServiceUnavailableError(SaiDpoError, RuntimeError):
-    """The service could not be reached and there was no way to answer without it."""
 
 
 #: The actor's concurrency group for draws: their own threads, so a draw never queues behind reports
@@ -198,6 +194,7 @@ def launch(
     namespace: str = DEFAULT_NAMESPACE,
     checkpoint_dir: str | os.PathLike | None = None,
     address: str | None = None,
+    connect_timeout: float = CONNECT_TIMEOUT,
     snapshot_every: int = 100,
     snapshot_min_interval: float = 5.0,
     key_cache_size: int = 4096,
@@ -220,6 +217,7 @@ def launch(
             ``./sai-dpo-checkpoints/<namespace>-<name>``).
         address: a running cluster (``"auto"``, ``"ip:port"``); ``None`` joins the Ray instance this
             process already has, or starts an embedded one.
+        connect_timeout: seconds to wait for an ``ip:port`` address before ServiceUnavailableError.
         snapshot_every: snapshot after this many applied reports (with the journal on this bounds
             restart time and journal size; nothing acknowledged is lost either way).
         snapshot_min_interval: with the journal on, at most one periodic snapshot per this many seconds.
@@ -233,13 +231,13 @@ def launch(
     """
     import ray
 
-    _ensure_ray(address, namespace)
+    _ensure_ray(address, namespace, connect_timeout)
     try:
         actor = ray.get_actor(name, namespace=namespace)
     except ValueError:
         actor = None
     if actor is not None:  # join it only if it is the service asked for: same pool, same settings
-        client = ServiceClient(actor, **client_options)
+        client = ServiceClient(actor, name=name, namespace=namespace, **client_options)
         _check_same_service(client.info, pool, config, checkpoint_dir, name, namespace)
         logger.info("Selection service %r already runs in namespace %r with this pool; connecting to it "
                     "(it keeps running when this client stops).", name, namespace)
@@ -255,8 +253,8 @@ def launch(
                 snapshot_min_interval=snapshot_min_interval, key_cache_size=key_cache_size, validate=False, journal=journal, journal_fsync=journal_fsync)
     )
     logger.info("Selection service %r in namespace %r (checkpoints in %s).", name, namespace, ckpt)
-    client = ServiceClient(actor, **client_options)
-    client.owns_service = True
+    client = ServiceClient(actor, name=name, namespace=namespace, **client_options)
+    client.owns_service, client._started_actor_id = True, actor._actor_id
     return client
 
 
@@ -321,7 +319,7 @@ def connect(name: str = DEFAULT_NAME, namespace: str = DEFAULT_NAMESPACE, addres
             f"No selection service named {name!r} in namespace {namespace!r} on this cluster. "
             "Start one with `sai-dpo serve --pool FILE` or sai_dpo.service.launch(...)."
         ) from exc
-    return ServiceClient(actor, **client_options)
+    return ServiceClient(actor, name=name, namespace=namespace, **client_options)
 
 
 class ServiceClient:
@@ -343,14 +341,18 @@ class ServiceClient:
 
     def __init__(self, actor, *, batch_size: int = 1024, flush_interval: float = 0.5,
                  draw_timeout: float = 10.0, call_timeout: float = 60.0, seed: int = 0,
-                 check_ids: bool = True) -> None:
+                 check_ids: bool = True, name: str | None = None, namespace: str | None = None) -> None:
         import ray
 
         self._ray = ray
         self.actor = actor
+        #: The service's name and namespace: after it was stopped and started again (``sai-dpo stop``, then
+        #: ``serve`` on the same checkpoint folder), the client finds the new actor by them.
+        self.name, self.namespace = name, namespace
         #: True only for the client of the process that started the service (``launch`` that created
         #: it): only that process may stop it; a client that attached never does.
         self.owns_service = False
+        self._started_actor_id = None  # the actor launch() started, when owns_service
         self.draw_timeout = draw_timeout
         self.call_timeout = call_timeout
         self.seed = seed
@@ -380,6 +382,54 @@ class ServiceClient:
                 raise cause.with_traceback(None) from None
             raise
 
+    def _reattach(self) -> bool:
+        """The actor is gone for good (stopped: Ray does not restart it). If a service of the same name runs
+        again on the same pool and checkpoint folder (``serve`` after ``stop``), talk to it from now on;
+        True when this client did. Never joins a service of another pool or folder."""
+        if self.name is None:
+            return False
+        try:
+            actor = self._ray.get_actor(self.name, namespace=self.namespace)
+            if actor._actor_id == self.actor._actor_id:
+                return False
+            info = self._ray.get(actor.info.remote(), timeout=self.call_timeout)
+        except Exception:  # noqa: BLE001 - none runs (ValueError), or it does not answer: not reattached
+            return False
+        same = all(info.get(k) == self.info.get(k) for k in ("pool_fingerprint", "checkpoint_dir"))
+        if not same:
+            logger.warning("A service named %r runs again but on another pool or checkpoint folder; this client "
+                           "does not join it.", self.name)
+            return False
+        self.actor, self.info = actor, info
+        logger.warning("Selection service %r was started again; this client now talks to it.", self.name)
+        return True
+
+    def _call(self, method: str, *args, timeout: float | None = None, group: str | None = None,
+              reattach: bool = True):
+        """Call an actor method and wait; if the actor is gone, reattach to its successor once (see
+        ``_reattach``; not with ``reattach=False``) or raise ServiceUnavailableError in one line."""
+        for attempt in (0, 1) if reattach else (1,):
+            fn = getattr(self.actor, method)
+            fn = fn.options(concurrency_group=group) if group else fn
+            try:
+                return self._get(fn.remote(*args), timeout)
+            except self._ray.exceptions.RayActorError as exc:
+                if attempt == 0 and self._reattach():
+                    continue
+                raise ServiceUnavailableError(
+                    f"The selection service{'' if self.name is None else f' {self.name!r}'} is not running "
+                    f"({type(exc).__name__}: stopped, or restarting). Start it again with `sai-dpo serve` on the "
+                    "same --checkpoint-dir; this client reconnects to it by itself.") from None
+        raise AssertionError("unreachable")
+
+    def alive(self, timeout: float = 2.0) -> bool:
+        """Whether the service answers now (reattaching to a restarted one if need be)."""
+        try:
+            self._call("info", timeout=timeout)
+        except Exception:  # noqa: BLE001 - any failure means: not answering
+            return False
+        return True
+
     def _send_many(self, batches: list[Batch]) -> list:
         # on_unknown="skip": a row naming an id not in the pool (possible with check_ids=False)
         # costs that row only, never the rest of a batch merged from many report() calls.
@@ -397,6 +447,8 @@ class ServiceClient:
                 results.append(unknown_ids_error(ids, rows, self.info["pool_size"], applied=answer["n"]))
             else:
                 results.append(None)
+        if any(isinstance(r, self._ray.exceptions.RayActorError) for r in results):
+            self._reattach()  # stopped, then started again: the retries (same batch ids) go to the new actor
         return results
 
     def _id_index(self) -> np.ndarray | None:
@@ -433,8 +485,7 @@ class ServiceClient:
                    statuses=None, on_unknown: str = "raise") -> dict:
         """Send one batch synchronously under the caller's batch id; returns the service's answer
         (see ``SelectionService.report``; once it returns, the batch is journaled)."""
-        return self._get(self.actor.report.remote(batch_id, problem_ids, rewards, n_tokens, n_steps, round,
-                                                  statuses, on_unknown))
+        return self._call("report", batch_id, problem_ids, rewards, n_tokens, n_steps, round, statuses, on_unknown)
 
     def flush(self, timeout: float | None = None) -> None:
         """Block until every report queued so far is acknowledged (see ``ReportBuffer.flush``)."""
@@ -451,19 +502,23 @@ class ServiceClient:
 
     # -- draws and queries -----------------------------------------------------------------------
 
-    def draw(self, key, n: int, round: int | None = None) -> tuple[list[str], np.ndarray]:
-        """Keyed draw through the service; a seeded uniform draw if it cannot answer in time."""
+    def draw(self, key, n: int, round: int | None = None, fallback: bool = True) -> tuple[list[str], np.ndarray]:
+        """Keyed draw through the service; if it cannot answer (in ``draw_timeout`` s), a seeded uniform
+        draw (``fallback=False``: raise ServiceUnavailableError instead, as the HTTP front end does)."""
         key = validate_key(key)
         n = validate_n(n, self.info["pool_size"])
+        start = time.monotonic()
         try:
-            return self._get(self.actor.draw.options(concurrency_group=DRAW_GROUP).remote(key, n, round),
-                             timeout=self.draw_timeout)
+            return self._call("draw", key, n, round, timeout=self.draw_timeout, group=DRAW_GROUP)
         except InvalidInputError:
             raise
         except Exception as exc:  # noqa: BLE001 - any transport failure or timeout -> fallback
-            logger.warning("Selection service did not answer draw(%r) within %.1f s (%s: %s); "
-                           "using a seeded uniform draw instead.", key, self.draw_timeout,
-                           type(exc).__name__, exc)
+            why = (f"did not answer draw({key!r}) within {self.draw_timeout:.1f} s"
+                   if isinstance(exc, self._ray.exceptions.GetTimeoutError)
+                   else f"could not draw({key!r}) after {time.monotonic() - start:.1f} s ({exc})")
+            if not fallback:
+                raise ServiceUnavailableError(f"The selection service {why}.") from None
+            logger.warning("Selection service %s; using a seeded uniform draw instead.", why)
             return self._fallback_draw(key, n)
 
     def _fallback_draw(self, key, n: int) -> tuple[list[str], np.ndarray]:
@@ -481,24 +536,24 @@ class ServiceClient:
 
     def round_of(self, key) -> int | None:
         """The round the service filed ``key`` under (``None`` if unknown); pass it to ``report``."""
-        return self._get(self.actor.round_of.remote(key))
+        return self._call("round_of", key)
 
     def table(self):
         """The engine's per (skill, level) table."""
-        return self._get(self.actor.table.remote())
+        return self._call("table")
 
     def summary(self) -> dict:
         """The engine's summary."""
-        return self._get(self.actor.summary.remote())
+        return self._call("summary")
 
     def stats(self) -> dict:
         """The service's counters (reports, outcomes by status, duplicates, last snapshot)."""
-        return self._get(self.actor.stats.remote())
+        return self._call("stats")
 
     def snapshot(self) -> str:
         """Flush queued reports, then make the service write a snapshot now; returns its path."""
         self.flush(self.call_timeout)
-        return self._get(self.actor.snapshot.remote())
+        return self._call("snapshot")
 
     def stop_service(self, snapshot: bool = True, timeout: float = 30.0) -> str | None:
         """Stop the service for every caller: flush this client's reports, write a final snapshot (unless
@@ -514,8 +569,16 @@ class ServiceClient:
                 disk); nothing is stopped. Every acknowledged report is in the journal all the same,
                 so ``snapshot=False`` then stops it without losing any.
             TimeoutError: the actor still answered ``timeout`` seconds after it was told to end.
+            ServiceUnavailableError: the service is not running (stopped already), or this process
+                started it and it was stopped and started again elsewhere (that one is left running).
         """
-        path = self.snapshot() if snapshot else None
+        if self.owns_service and self.actor._actor_id != self._started_actor_id:
+            # It was stopped elsewhere and this client follows a service another process started: not ours.
+            raise ServiceUnavailableError("The service this process started was stopped elsewhere; the one now "
+                                          "running under its name belongs to another process and is left running.")
+        if snapshot:
+            self.flush(self.call_timeout)
+        path = self._call("snapshot", reattach=False) if snapshot else None  # this actor, never a successor
         self.close()
         self._ray.kill(self.actor, no_restart=True)
         deadline = time.monotonic() + timeout

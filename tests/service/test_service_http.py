@@ -100,6 +100,15 @@ def test_a_blank_or_short_token_never_opens_an_exposed_server(tmp_path, monkeypa
         create_app(object(), token="")
 
 
+@pytest.mark.parametrize("where", ["missing", "folder"])
+def test_an_unreadable_token_file_is_named_in_one_line(tmp_path, where):
+    path = tmp_path / "tok"
+    if where == "folder":
+        path.mkdir()
+    with pytest.raises(InvalidInputError, match=r"The token file .*tok cannot be read \(.*\); pass a file"):
+        resolve_token("0.0.0.0", path)
+
+
 def test_oversized_keys_and_batch_ids_are_refused(svc):
     """Keys and batch ids are cached and snapshotted: a 10 kB one is refused and changes nothing."""
     with pytest.raises(InvalidInputError, match="at most 256"):

@@ -90,8 +90,11 @@ BAD_REPORTS = [
     ("reward above 1", dict(problem_ids=["p1"], rewards=[1.5]), r"must be in \[0, 1\]"),
     ("negative reward", dict(problem_ids=["p1"], rewards=[-0.1]), r"must be in \[0, 1\]"),
     ("NaN reward", dict(problem_ids=["p1"], rewards=[float("nan")]), r"must be in \[0, 1\]"),
-    ("negative tokens", dict(problem_ids=["p1"], rewards=[1], n_tokens=[-3]), "finite count >= 0"),
-    ("inf steps", dict(problem_ids=["p1"], rewards=[1], n_steps=[float("inf")]), "finite count >= 0"),
+    ("negative tokens", dict(problem_ids=["p1"], rewards=[1], n_tokens=[-3]), r"must be a count in \[0, 1e\+09\]"),
+    ("absurd tokens", dict(problem_ids=["p1"], rewards=[1], n_tokens=[1e300]), r"n_tokens\[0\] must be a count in"),
+    ("NUL in a status", dict(problem_ids=["p1"], rewards=[1], statuses=["correct\x00"]), r"statuses\[0\] must be one of"),
+    ("a status that is no string", dict(problem_ids=["p1"], rewards=[1], statuses=[1]), r"statuses\[0\] must be one of"),
+    ("inf steps", dict(problem_ids=["p1"], rewards=[1], n_steps=[float("inf")]), r"n_steps\[0\] must be a count in"),
     ("int id", dict(problem_ids=[1], rewards=[1]), "must be a string"),
     ("bad status", dict(problem_ids=["p1"], rewards=[1], statuses=["right"]), "must be one of"),
     ("negative round", dict(problem_ids=["p1"], rewards=[1], round=-1), "round must be"),
@@ -118,6 +121,9 @@ def test_bad_batch_id_and_bad_draw_arguments():
     for key, n in (("k", 0), ("k", 61), (1.5, 3), (None, 3)):
         with pytest.raises(InvalidInputError):
             svc.draw(key, n)
+    for key in ("", "a\x00b"):  # "" and a NUL are typos or hostile, never a key (ids are refused alike)
+        with pytest.raises(InvalidInputError, match="non-empty string without NUL characters"):
+            svc.draw(key, 3)
 
 
 def test_snapshots_every_m_reports_and_restore(tmp_path):

@@ -150,11 +150,24 @@ def test_unreachable_address_fails_fast_with_one_line():
     (["--http", "8123", "--detach", "--address", "127.0.0.1:1"], "--detach exits at once"),
     (["--detach"], "--detach leaves the service on a running cluster, so it needs --address"),
     (["--pool", "nope.jsonl"], "does not exist"),  # checked before Ray starts (it took 9 s)
+    (["--pool", "builtin:nosuch"], "--pool builtin:nosuch: no such built-in pool"),
 ])
 def test_serve_refuses_values_that_cannot_work(argv, words, capsys):
     """Issue 15, item 12: these ended in an ActorDiedError traceback or a URL with port -1."""
     assert cli_main(["serve", "--pool", "builtin:arith", *argv]) == 2
     assert words in capsys.readouterr().err
+
+
+def test_serve_refuses_an_http_port_in_use_before_it_starts(capsys):
+    import socket
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        assert cli_main(["serve", "--pool", "builtin:arith", "--http", str(port)]) == 2
+    err = capsys.readouterr().err
+    assert f"--http {port}: cannot listen on 127.0.0.1:{port}" in err and "is up" not in err
 
 
 @ray.remote(num_cpus=0)
@@ -452,3 +465,61 @@ def test_the_service_worker_runs_at_the_drivers_cpu_priority(main_svc):
 
     pid = main_svc.stats()["pid"]
     assert os.getpriority(os.PRIO_PROCESS, pid) == os.getpriority(os.PRIO_PROCESS, 0)
+
+
+def test_a_client_follows_its_service_through_stop_and_serve_again(cluster, tmp_path):
+    """`sai-dpo stop`, then `serve` on the same folder: a connected client's queued report reaches the new
+    actor (same batch id, counted once); stats() between the two says in one line that none runs."""
+    from sai_dpo.errors import ServiceUnavailableError
+
+    owner = _launch("svc-again", tmp_path / "ck")
+    user = connect("svc-again", NS, call_timeout=5)
+    user.report(["p1", "p2"], [1.0, 0.0])
+    user.flush(30)
+    connect("svc-again", NS).stop_service()  # what `sai-dpo stop` does
+    with pytest.raises(ServiceUnavailableError, match="'svc-again' is not running .* reconnects to it by itself"):
+        user.stats()
+    user.report(["p3"], [1.0])  # queued while no service runs: retried with its batch id
+    again = _launch("svc-again", tmp_path / "ck")
+    user.flush(60)
+    assert user.stats()["n_outcomes"] == 3 == again.stats()["n_outcomes"]
+    assert user.draw("k", 4)[0] == again.draw("k", 4)[0] and user.fallback_draws == 0
+    # The first owner's service was stopped elsewhere: its stop leaves the new one running.
+    with pytest.raises(ServiceUnavailableError, match="not running|stopped elsewhere"):
+        owner.stop_service()
+    assert again.stats()["n_outcomes"] == 3
+    user.close(timeout=5)
+    again.stop_service()
+
+
+def test_a_client_never_follows_a_new_service_of_another_pool(cluster, tmp_path):
+    from sai_dpo.errors import ServiceUnavailableError
+
+    _launch("svc-swap", tmp_path / "a")
+    user = connect("svc-swap", NS, call_timeout=5)
+    connect("svc-swap", NS).stop_service()
+    other = launch(tiny_pool(50, prefix="q"), SelectionConfig(seed=0, group_size=4), name="svc-swap", namespace=NS,
+                   checkpoint_dir=tmp_path / "b")
+    with pytest.raises(ServiceUnavailableError, match="is not running"):
+        user.stats()
+    assert user.info["pool_size"] == 200  # still the first service's pool
+    user.close(timeout=1)
+    other.stop_service()
+
+
+def test_http_on_a_stopped_service_answers_503_not_a_uniform_draw(cluster, tmp_path):
+    from fastapi.testclient import TestClient
+
+    from sai_dpo.http import create_app
+
+    client = _launch("svc-http-gone", tmp_path / "ck")
+    client.draw_timeout = 5.0
+    web = TestClient(create_app(client), base_url="http://127.0.0.1")
+    assert web.get("/healthz").json() == {"ok": True}
+    connect("svc-http-gone", NS).stop_service()
+    for r in (web.post("/draw", json={"key": "k", "n": 3}), web.get("/stats"), web.get("/healthz"),
+              web.post("/report", json={"batch_id": "b", "problem_ids": ["p1"], "rewards": [1.0]})):
+        assert r.status_code == 503, (r.status_code, r.text)
+        assert "not running" in r.text or "does not answer" in r.text or "could not draw" in r.text
+    assert client.fallback_draws == 0
+    client.close(timeout=1)
