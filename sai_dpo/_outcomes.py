@@ -71,6 +71,10 @@ def _as_numbers(name: str, values: Any, n: int) -> np.ndarray:
         # "1" and True are not numbers here (the HTTP API refuses them too): a caller's mix-up, not a reward.
         raise InvalidInputError(f"{name} must be a list of numbers (not strings or bools). Got {values!r:.80} "
                                 "instead; convert with float().")
+    if raw is not None and raw.ndim == 1 and raw.dtype.kind == "O" and any(v is None for v in raw.tolist()):
+        k = next(i for i, v in enumerate(raw.tolist()) if v is None)  # numpy reads None as NaN: name it
+        raise InvalidInputError(f"{name}[{k}] is None; report a number for every problem id (drop the rows "
+                                "without one).")
     try:
         arr = np.asarray(values, dtype=np.float64)
     except (TypeError, ValueError) as exc:

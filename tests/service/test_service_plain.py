@@ -90,6 +90,7 @@ BAD_REPORTS = [
     ("reward above 1", dict(problem_ids=["p1"], rewards=[1.5]), r"must be in \[0, 1\]"),
     ("negative reward", dict(problem_ids=["p1"], rewards=[-0.1]), r"must be in \[0, 1\]"),
     ("NaN reward", dict(problem_ids=["p1"], rewards=[float("nan")]), r"must be in \[0, 1\]"),
+    ("None reward", dict(problem_ids=["p1", "p2"], rewards=[1.0, None]), r"rewards\[1\] is None"),
     ("negative tokens", dict(problem_ids=["p1"], rewards=[1], n_tokens=[-3]), r"must be a count in \[0, 1e\+09\]"),
     ("absurd tokens", dict(problem_ids=["p1"], rewards=[1], n_tokens=[1e300]), r"n_tokens\[0\] must be a count in"),
     ("NUL in a status", dict(problem_ids=["p1"], rewards=[1], statuses=["correct\x00"]), r"statuses\[0\] must be one of"),
