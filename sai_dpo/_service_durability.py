@@ -84,6 +84,7 @@ class DurableState:
             "n_outcomes": self._n_outcomes,
             "status_counts": dict(self._status_counts),
             "duplicates": self._duplicates,
+            "rounds_filed": self._rounds_filed,
             "seq": self._seq,
             # Everything in journal segments below this number is inside this snapshot.
             "journal_from": self._seq,
@@ -104,6 +105,7 @@ class DurableState:
         self._n_outcomes = int(st["n_outcomes"])
         self._status_counts = {str(k): int(v) for k, v in st["status_counts"].items()}
         self._duplicates = int(st["duplicates"])
+        self._rounds_filed = int(st.get("rounds_filed", 0))  # snapshots before it was kept: 0
         self._seq = int(st["seq"])
 
     # -- the folder lock --------------------------------------------------------------------------

@@ -376,6 +376,8 @@ def test_a_round_ahead_of_the_service_clock_is_filed_on_the_clock_and_journaled_
     back = _svc(tmp_path)  # replayed from the journal at the rounds they were filed at
     assert [back.round_of(k) for k in ("evil", "evil-2", "next", "past")] == [1, 2, 3, 1]
     assert _same_state(_engine_state(back), _engine_state(svc))
+    svc.snapshot()  # the count is kept across a restart, as the duplicates count is
+    assert _svc(tmp_path).stats()["rounds_filed_at_clock"] == 3
 
 
 def test_an_id_with_a_nul_character_is_refused_not_counted_under_the_real_id():
