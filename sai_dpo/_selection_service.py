@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import copy
 import dataclasses
+import hashlib
 import logging
 import os
 import threading
@@ -226,7 +227,8 @@ class SelectionService(DurableState):
 
     def _reset_counters(self) -> None:
         self._cache: OrderedDict[Any, tuple[int, int, np.ndarray]] = OrderedDict()
-        self._batch_ids: OrderedDict[str, None] = OrderedDict()
+        # Applied batch id -> digest of its outcomes (None after a restart from a snapshot: not checked).
+        self._batch_ids: OrderedDict[str, bytes | None] = OrderedDict()
         self._next_round = 0
         self._n_reports = 0
         self._n_outcomes = 0
@@ -316,8 +318,15 @@ class SelectionService(DurableState):
         cols = [idx, out.rewards, out.n_tokens, out.n_steps, codes]
         if len(unknown):
             cols = [None if c is None else c[keep] for c in cols]
+        digest = _batch_digest(*cols)
         with self._lock:
             if batch_id in self._batch_ids:
+                if self._batch_ids[batch_id] not in (None, digest):
+                    # A reused id with other outcomes (a worker restarted its batch counter): ignoring it as a
+                    # retry would drop these outcomes without a word.
+                    raise InvalidInputError(
+                        f"batch_id {batch_id!r} was already applied with other outcomes; a retry must resend the "
+                        "same batch, and new outcomes need a new batch id (e.g. prefix ids with a per-run uuid).")
                 self._duplicates += 1
                 return answer
             # Filed on the service's clock before the journal: the journal holds the round it was applied at.
@@ -365,7 +374,7 @@ class SelectionService(DurableState):
                     n_tokens=None if n_tokens is None else n_tokens[sel],
                     n_steps=None if n_steps is None else n_steps[sel],
                 )
-        self._batch_ids[batch_id] = None
+        self._batch_ids[batch_id] = _batch_digest(idx, rewards, n_tokens, n_steps, codes)
         while len(self._batch_ids) > self.max_batch_ids:
             self._batch_ids.popitem(last=False)
         self._n_reports += 1
@@ -502,3 +511,13 @@ def _fingerprint(ids: np.ndarray) -> str:
     """
     buf = np.ascontiguousarray(ids).view(np.uint8)
     return f"{len(ids)}:{ids.dtype.str}:{zlib.crc32(buf):08x}"
+
+
+def _batch_digest(idx, rewards, n_tokens, n_steps, codes) -> bytes:
+    """What a batch applied (rows, rewards, counts, statuses), in 8 bytes: a retry has the same digest, a
+    reused batch id with other outcomes another. The same for a live report and its journal replay."""
+    h = hashlib.blake2b(digest_size=8)
+    for col, dtype in ((idx, np.int64), (rewards, np.float64), (n_tokens, np.float64), (n_steps, np.float64),
+                       (codes, np.uint8)):
+        h.update(b"-" if col is None else np.ascontiguousarray(col, dtype).tobytes() + b"|")
+    return h.digest()

@@ -73,6 +73,8 @@ class DurableState:
             "pool_fingerprint": self._fingerprint,
             "engine": self.engine.state_dict(),
             "batch_ids": list(self._batch_ids),
+            # Each id's outcome digest (8 bytes as a uint64; 0: unknown), so a reused id is still caught.
+            "batch_digests": np.frombuffer(b"".join(d or bytes(8) for d in self._batch_ids.values()), np.uint64),
             "cache": {
                 "keys": keys,
                 "rounds": [e[0] for e in entries],
@@ -92,7 +94,9 @@ class DurableState:
 
     def _load_state(self, st: dict) -> None:
         self.engine.load_state_dict(st["engine"])
-        self._batch_ids = OrderedDict.fromkeys(st["batch_ids"])
+        digests = np.asarray(st.get("batch_digests", np.zeros(len(st["batch_ids"]), np.uint64)), np.uint64)
+        self._batch_ids = OrderedDict(
+            (b, d.tobytes() if d else None) for b, d in zip(st["batch_ids"], digests, strict=True))
         c = st["cache"]
         flat = np.asarray(c["indices"], dtype=np.int64)
         offsets = np.concatenate([[0], np.cumsum(c["ns"], dtype=np.int64)])

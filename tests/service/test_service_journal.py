@@ -58,7 +58,8 @@ def test_nothing_acknowledged_is_lost_between_snapshots(tmp_path, fsync):
     assert _same_engine(back, svc)
     for key in ("key-1", "key-4"):  # drawn before the last snapshot, and after it
         assert back.draw(key, 2)[0] == svc.draw(key, 2)[0]
-    assert back.report("b4", ["p1"], [1.0])["duplicate"]  # the ledger came back from the journal
+    with pytest.raises(InvalidInputError, match="'b4' was already applied with other outcomes"):
+        back.report("b4", ["p1"], [1.0])  # the ledger (ids and what they applied) came back from the journal
     # and it goes on: one more report, another restart, still nothing lost
     back.report("b5", ["p2", "p2"], [0.0, 1.0])
     again = _svc(tmp_path, snapshot_every=2)

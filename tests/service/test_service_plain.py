@@ -516,3 +516,27 @@ def test_a_service_resumed_with_other_settings_says_which(tmp_path):
     same.release_folder()
     other = SelectionService(pool, SelectionConfig(seed=0, policy="uniform", tau=2.0), checkpoint_dir=tmp_path)
     assert other.stats()["config_changed_on_restore"] == "policy: 'sai_dpo' -> 'uniform'; tau: 1.0 -> 2.0"
+
+
+def test_a_batch_id_reused_with_other_outcomes_is_refused_not_dropped_as_a_retry(tmp_path):
+    """A worker that restarts its batch counter sends new outcomes under old ids: they were answered
+    `duplicate` and lost without a word. A true retry (same outcomes) is still a duplicate; the check holds
+    after a restart that replays the journal."""
+    svc = _svc(tmp_path)
+    svc.report("w3-0001", ["p1", "p2"], [1.0, 0.0], n_tokens=[10, 20])
+    assert svc.report("w3-0001", ["p1", "p2"], [1.0, 0.0], n_tokens=[10, 20])["duplicate"] is True
+    before = _engine_state(svc)
+    for other in (dict(problem_ids=["p1", "p3"], rewards=[1.0, 0.0]), dict(problem_ids=["p1", "p2"], rewards=[1.0, 1.0])):
+        with pytest.raises(InvalidInputError, match="'w3-0001' was already applied with other outcomes"):
+            svc.report("w3-0001", **other)
+    assert _same_state(before, _engine_state(svc)) and svc.stats()["n_outcomes"] == 2
+    back = _svc(tmp_path)  # from the journal: the digest is the same as the live one
+    assert back.report("w3-0001", ["p1", "p2"], [1.0, 0.0], n_tokens=[10, 20])["duplicate"] is True
+    with pytest.raises(InvalidInputError, match="already applied with other outcomes"):
+        back.report("w3-0001", ["p9"], [1.0])
+    back.snapshot()  # and after a restart from a snapshot
+    again = _svc(tmp_path)
+    assert again.stats()["restored_from"] is not None
+    with pytest.raises(InvalidInputError, match="already applied with other outcomes"):
+        again.report("w3-0001", ["p9"], [1.0])
+    assert again.report("w3-0001", ["p1", "p2"], [1.0, 0.0], n_tokens=[10, 20])["duplicate"] is True
