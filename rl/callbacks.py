@@ -19,6 +19,7 @@ from pathlib import Path
 from transformers import TrainerCallback
 
 from rl.reporting import Selection
+from sai_dpo.errors import InvalidInputError
 
 log = logging.getLogger(__name__)
 
@@ -66,6 +67,20 @@ def _gather(obj):
     out = [None] * dist.get_world_size()
     dist.all_gather_object(out, obj)
     return out
+
+
+def _check_same_draws(gathered: list[dict]) -> None:
+    """Every rank must have drawn the same prompts for a round (one draw, split between the ranks); ranks
+    that drew differently (another ``run_id`` per rank) mix problems within TRL's groups. Raises on every
+    rank alike (each sees the same gathered draws)."""
+    for r in sorted(set.intersection(*(set(part) for part in gathered))):
+        draws = [part[r][1] for part in gathered]
+        if any(d and draws[0] and d != draws[0] for d in draws):
+            differ = next(k for k, d in enumerate(draws) if d and d != draws[0])
+            raise InvalidInputError(
+                f"The ranks drew different prompts in round {r} (rank 0: {draws[0][:3]}..., rank {differ}: "
+                f"{draws[differ][:3]}...): TRL's groups would mix problems. Use Selection.from_service with the "
+                "same run_id (and the same pool) on every rank.")
 
 
 class SelectionCallback(TrainerCallback):
@@ -140,7 +155,9 @@ class SelectionCallback(TrainerCallback):
         rank, world = _ranks()
         if world == 1:
             return {r: None for r in new}
-        everyone = _gather({r: self.selection.round_outcomes(r) for r in new})
+        gathered = _gather({r: (self.selection.round_outcomes(r), self.selection.round_log.ids(r)) for r in new})
+        _check_same_draws(gathered)
+        everyone = [{r: rows for r, (rows, _ids) in part.items()} for part in gathered]
         common = set.union(*map(set, everyone)) if final else set.intersection(*map(set, everyone))
         return {r: [row for part in everyone for row in part.get(r, [])] for r in sorted(common)}
 

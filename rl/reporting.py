@@ -203,7 +203,19 @@ class Selection:
     @classmethod
     def from_service(cls, client: Any, run_id: str, pool: Any = None, fallback: Any = None,
                      **kwargs) -> Selection:
-        """Ray service: draws keyed ``run_id/round-r`` (cached server-side), buffered reports."""
+        """Ray service: draws keyed ``run_id/round-r`` (cached server-side), buffered reports.
+
+        Raises:
+            InvalidInputError: ``pool`` does not hold exactly the service's problem ids, or ``group_size``
+                differs from the service's (``sai-dpo serve --group-size``).
+        """
+        if pool is not None and hasattr(client, "check_pool"):
+            client.check_pool(pool)
+        g, served = kwargs.get("group_size"), ((getattr(client, "info", None) or {}).get("config") or {}).get("group_size")
+        if g is not None and served is not None and g != served:
+            raise InvalidInputError(
+                f"group_size={g!r} differs from the service's ({served}): start it with `sai-dpo serve --group-size "
+                f"{g}` (or launch(pool, SelectionConfig(group_size={g}))), the trainer's num_generations.")
         return cls(ServiceSource(client, run_id, fallback=fallback), ServiceReporter(client),
                    tracker=client, meta=pool_meta(pool) if pool is not None else None, **kwargs)
 

@@ -32,6 +32,8 @@ def register(sub) -> None:
                         "dying, not the machine)")
     p.add_argument("--policy", default=None, choices=_policies(), help="selection policy (default: sai_dpo)")
     p.add_argument("--seed", type=int_between(0, 2**32 - 1), default=None, help="selection seed (default 0)")
+    p.add_argument("--group-size", type=int_between(1, 4096), default=None, metavar="G",
+                   help="rollouts per problem per round, the trainer's num_generations (default 8)")
     p.add_argument("--http", type=int, default=None, metavar="PORT", help="also serve HTTP on this port")
     p.add_argument("--host", default="127.0.0.1",
                    help="HTTP bind address; anything but loopback needs $SAI_DPO_TOKEN or --token-file")
@@ -74,7 +76,8 @@ def _add_target(p) -> None:
 def _config(args):
     import sai_dpo
 
-    kwargs = {k: v for k, v in (("policy", args.policy), ("seed", args.seed)) if v is not None}
+    kwargs = {k: v for k, v in (("policy", args.policy), ("seed", args.seed), ("group_size", args.group_size))
+              if v is not None}
     return sai_dpo.SelectionConfig(**kwargs)
 
 

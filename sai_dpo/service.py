@@ -296,15 +296,18 @@ def _load_pool_file(pool: Any):
 
 
 def connect(name: str = DEFAULT_NAME, namespace: str = DEFAULT_NAMESPACE, address: str | None = None,
-            connect_timeout: float = CONNECT_TIMEOUT, **client_options: Any) -> ServiceClient:
+            connect_timeout: float = CONNECT_TIMEOUT, wait: float = 0.0, **client_options: Any) -> ServiceClient:
     """Find a running service by name (from any driver) and return a client for it.
 
     ``address=None`` uses this process's Ray instance if it has one, else ``$RAY_ADDRESS`` or ``"auto"``.
     An ``ip:port`` address that does not answer within ``connect_timeout`` seconds raises
     ``ServiceUnavailableError`` (Ray alone would retry for minutes).
 
+    ``wait`` seconds: keep looking for the service that long (the other ranks of a run whose rank 0
+    starts it with ``launch``).
+
     Raises:
-        InvalidInputError: no service of that name runs in that namespace.
+        InvalidInputError: no service of that name runs in that namespace (within ``wait`` s).
     """
     import ray
 
@@ -312,13 +315,20 @@ def connect(name: str = DEFAULT_NAME, namespace: str = DEFAULT_NAMESPACE, addres
         target = address or os.environ.get("RAY_ADDRESS", "auto")
         check_reachable(target, connect_timeout)
         _join(target, namespace)
-    try:
-        actor = ray.get_actor(name, namespace=namespace)
-    except ValueError as exc:
-        raise InvalidInputError(
-            f"No selection service named {name!r} in namespace {namespace!r} on this cluster. "
-            "Start one with `sai-dpo serve --pool FILE` or sai_dpo.service.launch(...)."
-        ) from exc
+    deadline = time.monotonic() + max(0.0, wait)
+    while True:
+        try:
+            actor = ray.get_actor(name, namespace=namespace)
+            break
+        except ValueError as exc:
+            if time.monotonic() < deadline:
+                time.sleep(0.2)
+                continue
+            raise InvalidInputError(
+                f"No selection service named {name!r} in namespace {namespace!r} on this cluster"
+                + (f" after {wait:g} s" if wait > 0 else "") + ". Start one with `sai-dpo serve --pool FILE` "
+                "or sai_dpo.service.launch(...); ranks that start before it can wait (connect(..., wait=60))."
+            ) from exc
     return ServiceClient(actor, name=name, namespace=namespace, **client_options)
 
 
@@ -450,6 +460,21 @@ class ServiceClient:
         if any(isinstance(r, self._ray.exceptions.RayActorError) for r in results):
             self._reattach()  # stopped, then started again: the retries (same batch ids) go to the new actor
         return results
+
+    def check_pool(self, pool: Any) -> None:
+        """Raise InvalidInputError unless ``pool`` (a Dataset or dict with an ``id`` column, or a list of
+        ids) holds exactly the service's problem ids: the service draws from its own pool, so a training
+        set that lacks some of them fails at a later draw, and ids it has beyond them are never drawn."""
+        ids = list(pool["id"]) if not isinstance(pool, list | tuple) else list(pool)
+        mine = np.unique(np.array([str(i).encode("utf-8") for i in ids], dtype=object))
+        theirs = self._get(self._sorted_ref if self._sorted_ref is not None else self.actor.sorted_pool_ids.remote())
+        if len(mine) == len(theirs) and all(a == b for a, b in zip(mine.tolist(), theirs.tolist(), strict=True)):
+            return
+        missing = len(set(theirs.tolist()) - set(mine.tolist()))
+        raise InvalidInputError(
+            f"This pool has {len(ids)} problems and the service's {self.info['pool_size']}; {missing} of the service's "
+            "ids are not in it. Train on the pool the service serves (sai-dpo serve --pool THE_SAME_FILE), or serve "
+            "this one under another --name.")
 
     def _id_index(self) -> np.ndarray | None:
         """The pool's sorted ids; ``None`` while they have not arrived (the service checks instead)."""

@@ -172,7 +172,8 @@ def test_two_process_grpo_run_writes_one_set_of_run_files_with_every_rank_s_figu
         "pool = build_pool(120, seed=0, kind='arith')\n"
         "ds = pool.map(lambda r: {'prompt': format_prompt(r['problem']), 'problem_id': r['id']})\n"
         f"client = connect('rl-svc', {NS!r}, address=os.environ['RAY_GCS'])\n"
-        f"selection = Selection.from_service(client, 'run-2proc', pool, group_size={G})\n"
+        "run_id = os.environ.get('RUN_ID', 'run-2proc').replace('RANK', os.environ['RANK'])\n"
+        f"selection = Selection.from_service(client, run_id, pool, group_size={G})\n"
         "args = GRPOConfig(output_dir=str(out / f\"trainer{os.environ['RANK']}\"), use_cpu=True, bf16=False,\n"
         "                  report_to='none', save_strategy='no', max_steps=3, logging_steps=1,\n"
         f"                  num_generations={G}, per_device_train_batch_size={G}, max_completion_length=4,\n"
@@ -205,3 +206,41 @@ def test_two_process_grpo_run_writes_one_set_of_run_files_with_every_rank_s_figu
     assert client.stats()["n_outcomes"] - before == sum(per_rank)  # and the one tracker counted them all
     log = [json.loads(line) for line in (tmp_path / "run" / "trainer_log.jsonl").read_text().splitlines()]
     assert [e["step"] for e in log if "loss" in e] == [1, 2, 3]  # rank 0 alone writes the trainer's log
+    # A run_id per rank (a user's slip): the ranks draw different prompts, so TRL's groups would mix
+    # problems; the callback compares the ranks' draws and stops the run, in one line, on every rank.
+    slip = subprocess.run([str(torchrun), "--standalone", "--nproc_per_node", "2", str(script)], cwd=root,
+                          capture_output=True, text=True, timeout=600,
+                          env={**env, "RUN_ID": "run-slip-RANK", "OUT_DIR": str(tmp_path / "slip")})
+    assert slip.returncode != 0 and "The ranks drew different prompts in round" in slip.stderr, slip.stderr[-2000:]
+
+
+def test_from_service_refuses_a_pool_or_a_group_size_other_than_the_services(client, pool):
+    """A training set that lacks some of the service's ids failed at a later draw; a G other than the
+    service's was accepted without a word (G is in the score)."""
+    from sai_dpo.errors import InvalidInputError
+
+    with pytest.raises(InvalidInputError, match="This pool has 60 problems and the service's 120; 60 of the"):
+        Selection.from_service(client, "run-x", pool.select(range(60)), group_size=G)
+    with pytest.raises(InvalidInputError, match=r"group_size=8 differs from the service's \(4\)"):
+        Selection.from_service(client, "run-x", pool, group_size=8)
+    assert Selection.from_service(client, "run-x", pool, group_size=G).group_size == G
+
+
+def test_connect_waits_for_a_service_that_another_rank_is_starting(cluster, tmp_path):
+    import threading
+    import time
+
+    from sai_dpo.errors import InvalidInputError
+    from sai_dpo.service import connect
+
+    with pytest.raises(InvalidInputError, match="No selection service named 'rl-late'.*connect\\(..., wait=60\\)"):
+        connect("rl-late", NS)
+    small = build_pool(30, seed=1, kind="arith")
+    starter = threading.Timer(1.5, lambda: launch(small, SelectionConfig(group_size=G), name="rl-late", namespace=NS,
+                                                  checkpoint_dir=tmp_path / "late"))
+    start = time.monotonic()
+    starter.start()
+    late = connect("rl-late", NS, wait=60)
+    starter.join()
+    assert late.info["pool_size"] == 30 and time.monotonic() - start >= 1.5
+    late.stop_service()
