@@ -245,6 +245,37 @@ def _matrices_equal(g, p) -> bool:
     return True
 
 
+def _closed_polynomial_sums(expr):
+    """A finite sum of a polynomial in its index with numeric bounds (``\\sum_{n=1}^{10^{12}} n``) in closed
+    form: evaluating it term by term ran past the time limit. Other sums stay as they are (a closed form of
+    ``\\sum \\sin n`` can take longer than the sum)."""
+    import sympy
+
+    if not isinstance(expr, sympy.Expr) or not expr.has(sympy.Sum):
+        return expr
+
+    def bound(b):
+        # An integer, or an integer power of one written unevaluated (10^{12}); never a power tower.
+        if b.is_Integer:
+            return b
+        if isinstance(b, sympy.Pow) and b.base.is_Integer and b.exp.is_Integer and 0 <= b.exp <= 64:
+            return sympy.Integer(b.base) ** sympy.Integer(b.exp)
+        return None
+
+    def closed(e) -> bool:
+        if not isinstance(e, sympy.Sum) or len(e.limits) != 1:
+            return False
+        var, lo, hi = e.limits[0]
+        return bool(bound(lo) is not None and bound(hi) is not None and e.function.is_polynomial(var)
+                    and not (e.function.free_symbols - {var}))
+
+    def close(e):
+        var, lo, hi = e.limits[0]
+        return sympy.Sum(e.function, (var, bound(lo), bound(hi))).doit()
+
+    return expr.replace(closed, close)
+
+
 def sympy_scalar_equal(gold: str, pred: str) -> bool:
     """True iff the two LaTeX scalars are mathematically equal; raises Unparseable on bad input."""
     import sympy
@@ -259,6 +290,7 @@ def sympy_scalar_equal(gold: str, pred: str) -> bool:
     if g_eq != p_eq:
         return False
     p = _rename_parameter(g, p)
+    g, p = _closed_polynomial_sums(g), _closed_polynomial_sums(p)
     if g.free_symbols != p.free_symbols and (g.has(sympy.Sum, sympy.Product) or p.has(sympy.Sum, sympy.Product)):
         # A sum or product against an expression in other free variables (a number, or a closed form in
         # n against a series in a_i): not evaluated, that can take seconds (an infinite series' evalf).

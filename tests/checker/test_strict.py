@@ -84,3 +84,18 @@ def test_sum_against_other_free_variables_is_not_evaluated(monkeypatch, gold, pr
     monkeypatch.setattr(_symbolic, "_symbolic_equal", lambda g, p: calls.append(1) or real(g, p))
     assert _symbolic.sympy_scalar_equal(gold, pred) is expected
     assert bool(calls) is expected
+
+
+@pytest.mark.parametrize(
+    ("gold", "pred", "expected"),
+    [
+        ("1", r"\sum_{n=1}^{10^{12}} n", False),  # evaluated term by term, it ran past the 2 s limit
+        ("500000000000500000000000", r"\sum_{n=1}^{10^{12}} n", True),
+        ("333333333333833333333333500000000000", r"\sum_{k=1}^{10^{12}} k^2", True),
+    ],
+)
+def test_a_long_finite_sum_of_a_polynomial_is_compared_in_closed_form(gold, pred, expected):
+    from eval.checker import verify
+
+    verdict = verify(gold, rf"so the answer is $\boxed{{{pred}}}$", timeout=10.0)  # it was a timeout at any limit
+    assert verdict.status == ("correct" if expected else "incorrect"), verdict
