@@ -27,9 +27,9 @@ from __future__ import annotations
 
 import copy
 import dataclasses
-import hashlib
 import logging
 import os
+import struct
 import threading
 import time
 import zlib
@@ -337,7 +337,7 @@ class SelectionService(DurableState):
         pending = None
         self._yield_to_draws()
         with self._lock:
-            self._apply_report(batch_id, *cols, rnd)
+            self._apply_report(batch_id, *cols, rnd, digest=digest)
             if self._snapshot_due():
                 try:
                     pending = self._snapshot_begin()  # the cut and a copy of the state, under the lock
@@ -363,8 +363,9 @@ class SelectionService(DurableState):
         return True
 
     def _apply_report(self, batch_id: str, idx: np.ndarray, rewards: np.ndarray, n_tokens, n_steps,
-                      codes: np.ndarray | None, rnd: int) -> None:
-        """Give one validated batch to the engine and count it (also used by journal replay)."""
+                      codes: np.ndarray | None, rnd: int, digest: bytes | None = None) -> None:
+        """Give one validated batch to the engine and count it (also used by journal replay, which
+        computes the batch's digest here)."""
         n = len(idx)
         if n:
             sel = slice(None) if codes is None else ~np.isin(codes, NOT_MODEL_FAULT_CODES)
@@ -374,7 +375,8 @@ class SelectionService(DurableState):
                     n_tokens=None if n_tokens is None else n_tokens[sel],
                     n_steps=None if n_steps is None else n_steps[sel],
                 )
-        self._batch_ids[batch_id] = _batch_digest(idx, rewards, n_tokens, n_steps, codes)
+        self._batch_ids[batch_id] = digest if digest is not None else _batch_digest(idx, rewards, n_tokens, n_steps,
+                                                                                    codes)
         while len(self._batch_ids) > self.max_batch_ids:
             self._batch_ids.popitem(last=False)
         self._n_reports += 1
@@ -514,10 +516,12 @@ def _fingerprint(ids: np.ndarray) -> str:
 
 
 def _batch_digest(idx, rewards, n_tokens, n_steps, codes) -> bytes:
-    """What a batch applied (rows, rewards, counts, statuses), in 8 bytes: a retry has the same digest, a
-    reused batch id with other outcomes another. The same for a live report and its journal replay."""
-    h = hashlib.blake2b(digest_size=8)
+    """What a batch applied (rows, rewards, counts, statuses), in 8 bytes (CRC-32 and the row count): a retry
+    has the same digest, a reused batch id with other outcomes another. The same for a live report and its
+    journal replay."""
+    crc = 0  # CRC-32 (as the pool fingerprint): it tells an honest reuse apart at a fraction of blake2b's cost
     for col, dtype in ((idx, np.int64), (rewards, np.float64), (n_tokens, np.float64), (n_steps, np.float64),
                        (codes, np.uint8)):
-        h.update(b"-" if col is None else np.ascontiguousarray(col, dtype).tobytes() + b"|")
-    return h.digest()
+        crc = zlib.crc32(b"-" if col is None else np.ascontiguousarray(col, dtype).view(np.uint8), crc)
+        crc = zlib.crc32(b"|", crc)
+    return struct.pack("<II", crc, len(idx) & 0xFFFFFFFF)
