@@ -159,10 +159,13 @@ def _stop_own(client) -> None:
 
     try:
         path = client.stop_service()
-    except (ServiceUnavailableError, TimeoutError):  # its queued reports found no service either
+    except ServiceUnavailableError as exc:
         client.close(timeout=5)
-        print(f"the service was already stopped (by `sai-dpo stop`); its checkpoint folder "
-              f"{client.info['checkpoint_dir']} keeps its state")
+        print(f"not stopped here: {exc} Its checkpoint folder {client.info['checkpoint_dir']} keeps its state.")
+        return
+    except TimeoutError as exc:  # queued reports not acknowledged in time, or the actor still answering
+        client.close(timeout=5)
+        print(f"could not stop the service cleanly ({exc}); check it with `sai-dpo status`")
         return
     print(f"stopped; state saved to {path} (serve again with the same --checkpoint-dir to resume)")
 

@@ -28,6 +28,7 @@ import json
 import logging
 import os
 import shutil
+import threading
 import time
 import zlib
 from pathlib import Path
@@ -363,6 +364,7 @@ class ServiceClient:
         #: it): only that process may stop it; a client that attached never does.
         self.owns_service = False
         self._started_actor_id = None  # the actor launch() started, when owns_service
+        self._swap = threading.Lock()  # one thread at a time switches to a restarted service
         self.draw_timeout = draw_timeout
         self.call_timeout = call_timeout
         self.seed = seed
@@ -392,39 +394,45 @@ class ServiceClient:
                 raise cause.with_traceback(None) from None
             raise
 
-    def _reattach(self) -> bool:
-        """The actor is gone for good (stopped: Ray does not restart it). If a service of the same name runs
-        again on the same pool and checkpoint folder (``serve`` after ``stop``), talk to it from now on;
-        True when this client did. Never joins a service of another pool or folder."""
+    def _reattach(self, failed, timeout: float | None = None) -> bool:
+        """The actor ``failed`` is gone for good (stopped: Ray does not restart it). If a service of the same
+        name runs again on the same pool, checkpoint folder and settings (``serve`` after ``stop``), talk to
+        it from now on; True when this client does (also when another thread of it already switched).
+        Never joins a service of another pool, folder or config. Waits at most ``timeout`` s for it."""
         if self.name is None:
             return False
-        try:
-            actor = self._ray.get_actor(self.name, namespace=self.namespace)
-            if actor._actor_id == self.actor._actor_id:
+        with self._swap:
+            if self.actor is not failed:  # another thread (the report sender) switched already
+                return True
+            try:
+                actor = self._ray.get_actor(self.name, namespace=self.namespace)
+                if actor._actor_id == failed._actor_id:
+                    return False
+                info = self._ray.get(actor.info.remote(), timeout=min(self.call_timeout, timeout or self.call_timeout))
+            except Exception:  # noqa: BLE001 - none runs (ValueError), or it does not answer: not reattached
                 return False
-            info = self._ray.get(actor.info.remote(), timeout=self.call_timeout)
-        except Exception:  # noqa: BLE001 - none runs (ValueError), or it does not answer: not reattached
-            return False
-        same = all(info.get(k) == self.info.get(k) for k in ("pool_fingerprint", "checkpoint_dir"))
-        if not same:
-            logger.warning("A service named %r runs again but on another pool or checkpoint folder; this client "
-                           "does not join it.", self.name)
-            return False
-        self.actor, self.info = actor, info
+            if not all(info.get(k) == self.info.get(k) for k in ("pool_fingerprint", "checkpoint_dir", "config")):
+                logger.warning("A service named %r runs again but on another pool, checkpoint folder or config; "
+                               "this client does not join it.", self.name)
+                return False
+            self.actor, self.info = actor, info
+            self._ids_ref = actor.pool_ids.remote()  # the old actor's objects may be gone with it
+            self._sorted_ref = actor.sorted_pool_ids.remote() if self.check_ids else None
+            self._sorted_ids = None
         logger.warning("Selection service %r was started again; this client now talks to it.", self.name)
         return True
 
-    def _call(self, method: str, *args, timeout: float | None = None, group: str | None = None,
-              reattach: bool = True):
+    def _call(self, method: str, *args, timeout: float | None = None, group: str | None = None):
         """Call an actor method and wait; if the actor is gone, reattach to its successor once (see
-        ``_reattach``; not with ``reattach=False``) or raise ServiceUnavailableError in one line."""
-        for attempt in (0, 1) if reattach else (1,):
-            fn = getattr(self.actor, method)
+        ``_reattach``) or raise ServiceUnavailableError in one line."""
+        for attempt in (0, 1):
+            actor = self.actor
+            fn = getattr(actor, method)
             fn = fn.options(concurrency_group=group) if group else fn
             try:
                 return self._get(fn.remote(*args), timeout)
             except self._ray.exceptions.RayActorError as exc:
-                if attempt == 0 and self._reattach():
+                if attempt == 0 and self._reattach(actor, timeout):
                     continue
                 raise ServiceUnavailableError(
                     f"The selection service{'' if self.name is None else f' {self.name!r}'} is not running "
@@ -443,7 +451,8 @@ class ServiceClient:
     def _send_many(self, batches: list[Batch]) -> list:
         # on_unknown="skip": a row naming an id not in the pool (possible with check_ids=False)
         # costs that row only, never the rest of a batch merged from many report() calls.
-        refs = [self.actor.report.remote(b.batch_id, **b.payload, on_unknown="skip") for b in batches]
+        actor = self.actor
+        refs = [actor.report.remote(b.batch_id, **b.payload, on_unknown="skip") for b in batches]
         results = []
         for b, ref in zip(batches, refs, strict=True):
             try:
@@ -458,7 +467,7 @@ class ServiceClient:
             else:
                 results.append(None)
         if any(isinstance(r, self._ray.exceptions.RayActorError) for r in results):
-            self._reattach()  # stopped, then started again: the retries (same batch ids) go to the new actor
+            self._reattach(actor)  # stopped, then started again: the retries (same batch ids) go to the new actor
         return results
 
     def check_pool(self, pool: Any) -> None:
@@ -470,11 +479,12 @@ class ServiceClient:
         theirs = self._get(self._sorted_ref if self._sorted_ref is not None else self.actor.sorted_pool_ids.remote())
         if len(mine) == len(theirs) and all(a == b for a, b in zip(mine.tolist(), theirs.tolist(), strict=True)):
             return
-        missing = len(set(theirs.tolist()) - set(mine.tolist()))
+        theirs_set, mine_set = set(theirs.tolist()), set(mine.tolist())
+        missing, extra = len(theirs_set - mine_set), len(mine_set - theirs_set)
         raise InvalidInputError(
             f"This pool has {len(ids)} problems and the service's {self.info['pool_size']}; {missing} of the service's "
-            "ids are not in it. Train on the pool the service serves (sai-dpo serve --pool THE_SAME_FILE), or serve "
-            "this one under another --name.")
+            f"ids are not in it and {extra} of its ids are not in the service's. Train on the pool the service serves "
+            "(sai-dpo serve --pool THE_SAME_FILE), or serve this one under another --name.")
 
     def _id_index(self) -> np.ndarray | None:
         """The pool's sorted ids; ``None`` while they have not arrived (the service checks instead)."""
@@ -597,19 +607,25 @@ class ServiceClient:
             ServiceUnavailableError: the service is not running (stopped already), or this process
                 started it and it was stopped and started again elsewhere (that one is left running).
         """
-        if self.owns_service and self.actor._actor_id != self._started_actor_id:
-            # It was stopped elsewhere and this client follows a service another process started: not ours.
-            raise ServiceUnavailableError("The service this process started was stopped elsewhere; the one now "
-                                          "running under its name belongs to another process and is left running.")
+        actor = self.actor
+        moved = ServiceUnavailableError("The service this process started was stopped elsewhere; the one now "
+                                        "running under its name belongs to another process and is left running.")
+        if self.owns_service and actor._actor_id != self._started_actor_id:
+            raise moved  # this client follows a service another process started: not ours to stop
         if snapshot:
             self.flush(self.call_timeout)
-        path = self._call("snapshot", reattach=False) if snapshot else None  # this actor, never a successor
+        if self.actor is not actor:  # the flush found this one stopped and switched to a successor
+            raise moved if self.owns_service else ServiceUnavailableError("The service was stopped meanwhile.")
+        try:
+            path = self._get(actor.snapshot.remote()) if snapshot else None  # this actor, never a successor
+        except self._ray.exceptions.RayActorError:
+            raise ServiceUnavailableError("The service is not running (stopped already).") from None
         self.close()
-        self._ray.kill(self.actor, no_restart=True)
+        self._ray.kill(actor, no_restart=True)
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             try:
-                self._ray.get(self.actor.info.remote(), timeout=5)
+                self._ray.get(actor.info.remote(), timeout=5)
             except (self._ray.exceptions.RayActorError, self._ray.exceptions.GetTimeoutError):
                 return path
             time.sleep(0.05)

@@ -219,7 +219,7 @@ def test_from_service_refuses_a_pool_or_a_group_size_other_than_the_services(cli
     service's was accepted without a word (G is in the score)."""
     from sai_dpo.errors import InvalidInputError
 
-    with pytest.raises(InvalidInputError, match="This pool has 60 problems and the service's 120; 60 of the"):
+    with pytest.raises(InvalidInputError, match="This pool has 60 problems and the service.s 120; 60 of the service.s ids are not in it and 0 of its"):
         Selection.from_service(client, "run-x", pool.select(range(60)), group_size=G)
     with pytest.raises(InvalidInputError, match=r"group_size=8 differs from the service's \(4\)"):
         Selection.from_service(client, "run-x", pool, group_size=8)
