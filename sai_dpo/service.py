@@ -431,6 +431,10 @@ class ServiceClient:
             fn = fn.options(concurrency_group=group) if group else fn
             try:
                 return self._get(fn.remote(*args), timeout)
+            except self._ray.exceptions.GetTimeoutError:
+                waited = self.call_timeout if timeout is None else timeout
+                raise ServiceUnavailableError(f"The selection service did not answer {method}() within {waited:g} s "
+                                              "(busy, restarting or replaying its journal); try again.") from None
             except self._ray.exceptions.RayActorError as exc:
                 if attempt == 0 and self._reattach(actor, timeout):
                     continue
@@ -549,7 +553,7 @@ class ServiceClient:
             raise
         except Exception as exc:  # noqa: BLE001 - any transport failure or timeout -> fallback
             why = (f"did not answer draw({key!r}) within {self.draw_timeout:.1f} s"
-                   if isinstance(exc, self._ray.exceptions.GetTimeoutError)
+                   if time.monotonic() - start >= self.draw_timeout
                    else f"could not draw({key!r}) after {time.monotonic() - start:.1f} s ({exc})")
             if not fallback:
                 raise ServiceUnavailableError(f"The selection service {why}.") from None

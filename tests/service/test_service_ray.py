@@ -525,3 +525,19 @@ def test_http_on_a_stopped_service_answers_503_not_a_uniform_draw(cluster, tmp_p
         assert "not running" in r.text or "does not answer" in r.text or "could not draw" in r.text
     assert client.fallback_draws == 0
     client.close(timeout=1)
+
+
+def test_a_call_the_service_does_not_answer_in_time_is_one_line_and_503_over_http(main_svc):
+    from fastapi.testclient import TestClient
+
+    from sai_dpo.errors import ServiceUnavailableError
+    from sai_dpo.http import create_app
+
+    slow = connect("svc-main", NS)
+    slow.call_timeout = 1e-4  # no Ray round trip is that fast
+    with pytest.raises(ServiceUnavailableError, match=r"did not answer stats\(\) within 0.0001 s"):
+        slow.stats()
+    web = TestClient(create_app(slow), base_url="http://127.0.0.1")
+    r = web.get("/stats")
+    assert r.status_code == 503 and "did not answer" in r.json()["error"]  # was a 500 with a traceback
+    slow.close(timeout=1)
