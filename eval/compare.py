@@ -26,7 +26,7 @@ from pathlib import Path
 import numpy as np
 
 from eval import _plots
-from eval._eval_errors import EvalInputError
+from eval._eval_errors import EvalInputError, is_number
 from eval._html import details, fmt, img, md_table, page, table
 from eval._stats import holm_adjust, paired_sign_flip_pvalues
 
@@ -82,23 +82,19 @@ def load_metrics(run: str | Path) -> dict:
     return metrics
 
 
-def _num(v) -> bool:
-    return isinstance(v, int | float) and not isinstance(v, bool)
-
-
 def _check_block(block, where: str) -> None:
     """What a comparison reads of one block of metrics.json (overall, a skill, a level), or a clear error."""
     if not isinstance(block, dict):
         raise EvalInputError(f"{where} must be an object (as sai-dpo eval writes it). Got {str(block)[:60]!r}.")
     ci = block.get("accuracy_ci")
-    if not _num(block.get("accuracy")) or not (isinstance(ci, list) and len(ci) == 2 and all(map(_num, ci))):
+    if not is_number(block.get("accuracy")) or not (isinstance(ci, list) and len(ci) == 2 and all(map(is_number, ci))):
         raise EvalInputError(f"{where} needs a numeric 'accuracy' and an 'accuracy_ci' [low, high]. "
                              f"Got {block.get('accuracy')!r} and {ci!r}.")
     for key in ("pass_at_k", "maj_at_k", "pass_at_k_ci", "maj_at_k_ci", "status_counts"):
         value = block.get(key, {})
         interval = key.endswith("_ci")
         if not isinstance(value, dict) or not all(
-                (isinstance(v, list) and len(v) == 2 and all(map(_num, v))) if interval else _num(v)
+                (isinstance(v, list) and len(v) == 2 and all(map(is_number, v))) if interval else is_number(v)
                 for v in value.values()):
             want = "[low, high] intervals" if interval else "numbers"
             raise EvalInputError(f"{where}: {key!r} must map each k (or status) to {want}. Got {str(value)[:60]!r}.")

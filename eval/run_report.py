@@ -30,7 +30,7 @@ import numpy as np
 
 from data.loaders import read_jsonl
 from eval import _plots
-from eval._eval_errors import EvalInputError
+from eval._eval_errors import EvalInputError, is_number
 from eval._html import BLIND_SHARE, details, img, md_table, page, readable, table, unread_verdict
 
 __all__ = ["load_dpo_iterations", "load_rounds", "load_trainer_log", "render_run_report", "rolling_mean",
@@ -56,10 +56,6 @@ def load_rounds(run_dir: str | Path) -> list[dict]:
     return sorted(rounds, key=lambda r: r["round"])
 
 
-def _is_number(v) -> bool:
-    return isinstance(v, int | float) and not isinstance(v, bool)
-
-
 # The fields a report reads from a round: a number (None where the round lacks it), or a mapping of names to
 # numbers (counts are integers).
 _NUMBER_FIELDS = ("informative_share", "uniform_informative_share")
@@ -72,7 +68,7 @@ def _check_round_fields(rec: dict, where: str) -> None:
     if n is not None and (not isinstance(n, int) or isinstance(n, bool) or n < 0):
         raise EvalInputError(f"{where}: 'n_outcomes' must be a non-negative integer. Got {n!r}.")
     for key in _NUMBER_FIELDS:
-        if rec.get(key) is not None and not _is_number(rec[key]):
+        if rec.get(key) is not None and not is_number(rec[key]):
             raise EvalInputError(f"{where}: {key!r} must be a number (or null). Got {rec[key]!r}.")
     for key, ints in [(k, False) for k in _MAP_FIELDS] + [("status_counts", True)]:
         value = rec.get(key)
@@ -81,7 +77,7 @@ def _check_round_fields(rec: dict, where: str) -> None:
         if not isinstance(value, dict):
             raise EvalInputError(f"{where}: {key!r} must be an object of names to numbers. Got {str(value)[:60]!r}.")
         for name, v in value.items():
-            if not (isinstance(v, int) and not isinstance(v, bool) if ints else _is_number(v) or v is None):
+            if not (isinstance(v, int) and not isinstance(v, bool) if ints else is_number(v) or v is None):
                 kind = "an integer count" if ints else "a number (or null)"
                 raise EvalInputError(f"{where}: {key}[{name!r}] must be {kind}. Got {v!r}.")
 

@@ -137,6 +137,12 @@ def _group_is_mixed(rewards: Sequence[float]) -> bool:
     return len(set(rewards)) > 1
 
 
+def _check_group_size(g, theirs, whose: str, fix: str) -> None:
+    """A Selection's G must be its tracker's (G is in the frontier score); None on either side: unchecked."""
+    if g is not None and theirs is not None and g != theirs:
+        raise InvalidInputError(f"group_size={g!r} differs from {whose}: {fix}.")
+
+
 class Selection:
     """Ties a draw source, a reporter and the round log together; one per training run.
 
@@ -191,11 +197,9 @@ class Selection:
                 "every rank (README: multi-process training)."
             )
         engine.check_pool(pool)
-        g = kwargs.get("group_size")
-        if g is not None and g != engine.config.group_size:
-            raise InvalidInputError(
-                f"group_size={g!r} differs from the engine's (SelectionConfig(group_size={engine.config.group_size})): "
-                "pass one G, the trainer's num_generations, to both.")
+        _check_group_size(kwargs.get("group_size"), engine.config.group_size,
+                          f"the engine's (SelectionConfig(group_size={engine.config.group_size}))",
+                          "pass one G, the trainer's num_generations, to both")
         ids = [str(i) for i in pool["id"]]
         return cls(EngineSource(engine, pool_ids=ids), EngineReporter(engine, ids), tracker=engine,
                    meta=pool_meta(pool), **kwargs)
@@ -212,10 +216,8 @@ class Selection:
         if pool is not None and hasattr(client, "check_pool"):
             client.check_pool(pool)
         g, served = kwargs.get("group_size"), ((getattr(client, "info", None) or {}).get("config") or {}).get("group_size")
-        if g is not None and served is not None and g != served:
-            raise InvalidInputError(
-                f"group_size={g!r} differs from the service's ({served}): start it with `sai-dpo serve --group-size "
-                f"{g}` (or launch(pool, SelectionConfig(group_size={g}))), the trainer's num_generations.")
+        _check_group_size(g, served, f"the service's ({served})", f"start it with `sai-dpo serve --group-size {g}` "
+                          f"(or launch(pool, SelectionConfig(group_size={g}))), the trainer's num_generations")
         return cls(ServiceSource(client, run_id, fallback=fallback), ServiceReporter(client),
                    tracker=client, meta=pool_meta(pool) if pool is not None else None, **kwargs)
 

@@ -110,22 +110,19 @@ class SelectionEngine:
         """Raise InvalidInputError unless ``pool`` is the pool this engine was built on: as many problems,
         and each with the same skill and level (what ``from_pool`` reads), row for row. A draw is a row
         index into the pool, so another pool's rows would get this pool's outcomes."""
-        cols = getattr(pool, "column_names", None) or (list(pool.keys()) if hasattr(pool, "keys") else [])
-        if "skill" not in cols or "level" not in cols:  # only ids (the engine was built from its own columns)
-            n = len(pool["id"])
-            if n != self.n_problems:
-                raise InvalidInputError(
-                    f"The pool has {n} problems and the engine was built on {self.n_problems}: pass the pool the "
-                    "engine was built on, so draws index the right rows.")
+        try:
+            skills, levels = pool_columns(pool)
+        except InvalidInputError:  # only ids (the engine was built from its own columns): their count
+            skills = levels = None
+        n = len(pool["id"]) if skills is None else len(skills)
+        if n != self.n_problems:
+            raise InvalidInputError(
+                f"The pool has {n} problems and the engine was built on {self.n_problems}: pass the pool the "
+                "engine was built on (SelectionEngine.from_pool(pool)), so draws index the right rows.")
+        if skills is None:
             return
-        skills, levels = pool_columns(pool)
         skill_codes, skill_vocab = encode_skills(skills)
         level_codes, level_vocab = encode_levels(levels)
-        n = self.n_problems
-        if len(skill_codes) != n:
-            raise InvalidInputError(
-                f"The pool has {len(skill_codes)} problems and the engine was built on {n}: pass the pool the "
-                "engine was built on (SelectionEngine.from_pool(pool)), so draws index the right rows.")
         cell = skill_codes.astype(np.int32) * len(level_vocab) + level_codes.astype(np.int32)
         same = skill_vocab == self.skills_ and level_vocab == self.levels_
         rows = np.flatnonzero(cell != self.tracker_.cell_of) if same else np.array([0])

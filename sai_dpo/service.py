@@ -478,13 +478,12 @@ class ServiceClient:
         """Raise InvalidInputError unless ``pool`` (a Dataset or dict with an ``id`` column, or a list of
         ids) holds exactly the service's problem ids: the service draws from its own pool, so a training
         set that lacks some of them fails at a later draw, and ids it has beyond them are never drawn."""
-        ids = list(pool["id"]) if not isinstance(pool, list | tuple) else list(pool)
-        mine = np.unique(np.array([str(i).encode("utf-8") for i in ids], dtype=object))
+        ids = list(dict.fromkeys(str(i) for i in (pool if isinstance(pool, list | tuple) else pool["id"])))
         theirs = self._get(self._sorted_ref if self._sorted_ref is not None else self.actor.sorted_pool_ids.remote())
-        if len(mine) == len(theirs) and all(a == b for a, b in zip(mine.tolist(), theirs.tolist(), strict=True)):
+        extra = len(find_unknown(theirs, ids))  # ids not in the service's pool
+        missing = len(theirs) - (len(ids) - extra)  # the service's ids this pool lacks
+        if not extra and not missing:
             return
-        theirs_set, mine_set = set(theirs.tolist()), set(mine.tolist())
-        missing, extra = len(theirs_set - mine_set), len(mine_set - theirs_set)
         raise InvalidInputError(
             f"This pool has {len(ids)} problems and the service's {self.info['pool_size']}; {missing} of the service's "
             f"ids are not in it and {extra} of its ids are not in the service's. Train on the pool the service serves "

@@ -423,10 +423,11 @@ _BUT = re.compile(r",\s*but\s+", re.IGNORECASE)
 # A denial that names a solution it excepts ("no integer solutions, except for the trivial solution x = 1",
 # "no n other than n = 1") says that one exists; "except in the degenerate case", "other than 1", "apart
 # from the argument above" do not.
+_EXCEPT_WORDS = r"\b(?:except|other\s+than|apart\s+from|save\s+for|besides"
 _EXCEPT = re.compile(
-    r"\b(?:except|other\s+than|apart\s+from|save\s+for|besides|with\s+the\s+exception\s+of)\s+(?:for\s+)?"
+    _EXCEPT_WORDS + r"|with\s+the\s+exception\s+of)\s+(?:for\s+)?"
     r"(?:(?:the|a|an|one|two)\s+)?(?:[a-z-]+\s+){0,2}?(?:solutions?|roots?|pairs?|triples?|examples?)\b"
-    r"|\b(?:except|other\s+than|apart\s+from|save\s+for|besides)\s+(?:for\s+)?\$?\\?\(?\s*[a-z]\s*=\s*-?\d",
+    r"|" + _EXCEPT_WORDS + r")\s+(?:for\s+)?\$?\\?\(?\s*[a-z]\s*=\s*-?\d",
     re.IGNORECASE,
 )
 _CONCLUDING = re.compile(r",\s*(?:so|hence|thus|therefore)\s+|;\s*", re.IGNORECASE)
