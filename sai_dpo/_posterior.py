@@ -12,6 +12,8 @@ kept. On a learner without practice effects delta stays near 0.
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from sai_dpo._estimates import CellEstimates
@@ -19,6 +21,7 @@ from sai_dpo._tracker import NEVER, Tracker
 
 _LO, _HI = np.float32(1e-4), np.float32(1 - 1e-4)
 SEEN = np.float32(0.5)  # decayed attempts from which a problem counts as seen
+_MAX_SHIFT = 30.0  # |logit shift| kept finite in float32 (e^30 ~ 1e13): beyond it the mean is 0 or 1 anyway
 CALIB_PRIOR = 8.0  # pseudo-information (four groups of eight at p = 0.5) shrinking delta toward 0
 
 
@@ -35,10 +38,12 @@ def means_in_place(a: np.ndarray, s: np.ndarray, pi: np.ndarray, k: float,
                    shift: float) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
     """Posterior (mean, concentration a + k, seen mask) from decayed attempts ``a``, successes ``s``
     and cell rates ``pi`` (float32); overwrites ``s`` with the mean, ``a`` with the concentration
-    and ``pi`` with k * pi (scratch buffers).
+    and ``pi`` with scratch values.
 
-    Seen problems (decayed attempts above ``SEEN``) have their mean moved by ``shift`` in logit
-    space; the mask is None when no shift is applied.
+    Seen problems (decayed attempts above ``SEEN``) have their mean, clipped to [1e-4, 1 - 1e-4],
+    moved by ``shift`` in logit space; the boolean mask is None when no shift is applied. The shift
+    is done without logarithms: sigmoid(logit(q) + shift) = c / (1/q + c - 1) with c = e^shift
+    (one pass of arithmetic per problem, where the log/exp form cost ~15x as much at 100k problems).
     """
     kf = np.float32(k)
     pi *= kf
@@ -47,10 +52,13 @@ def means_in_place(a: np.ndarray, s: np.ndarray, pi: np.ndarray, k: float,
     s /= a
     if shift == 0:
         return s, a, None
-    seen = np.flatnonzero(a > SEEN + kf)
-    q = np.clip(s[seen], _LO, _HI)
-    z = np.log(q) - np.log1p(-q) + np.float32(shift)
-    s[seen] = 1 / (1 + np.exp(-z))
+    seen = a > SEEN + kf
+    c = np.float32(math.exp(min(max(shift, -_MAX_SHIFT), _MAX_SHIFT)))
+    q = np.clip(s, _LO, _HI, out=pi)
+    np.reciprocal(q, out=q)
+    q += c - np.float32(1)
+    np.divide(c, q, out=q)
+    np.copyto(s, q, where=seen)
     return s, a, seen
 
 
