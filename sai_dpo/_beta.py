@@ -127,9 +127,9 @@ def _lookup(table, alpha, beta, rng, ws) -> np.ndarray:
     m[...] = j  # m is free again: the integer part as float
     q -= m
     base += j
-    np.take(table, base, out=lo)
+    np.take(table, base, out=lo, mode="clip")
     base += 1
-    np.take(table, base, out=hi)
+    np.take(table, base, out=hi, mode="clip")
     hi -= lo
     hi *= q
     lo += hi

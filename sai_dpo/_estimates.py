@@ -77,8 +77,8 @@ def length_rank(tracker: Tracker, out: np.ndarray | None = None, tmp: np.ndarray
     tmp = np.empty(n, np.float32) if tmp is None else tmp
     steps = _rank_table(tracker.step_hist, tracker.c_steps, tracker.c_steps_w, step_code)
     tokens = _rank_table(tracker.token_hist, tracker.c_tok, tracker.c_tok_w, token_code)
-    np.take(steps, tracker.step_code, out=out)
-    np.take(tokens, tracker.token_code, out=tmp)
+    np.take(steps, tracker.step_code, out=out, mode="clip")
+    np.take(tokens, tracker.token_code, out=tmp, mode="clip")
     out += tmp
     out *= np.float32(0.5)
     return out

@@ -319,7 +319,7 @@ class PredictivePrior:
 
 def prior_means(logit_cell: np.ndarray, cell_index: np.ndarray, offsets: np.ndarray, out: np.ndarray) -> np.ndarray:
     """``sigmoid(logit pi_cell(i) + offsets_i)`` per problem into ``out`` (float32)."""
-    np.take(logit_cell.astype(np.float32), cell_index, out=out)
+    np.take(logit_cell.astype(np.float32), cell_index, out=out, mode="clip")
     out += offsets
     np.clip(out, np.float32(-30), np.float32(30), out=out)
     np.negative(out, out=out)

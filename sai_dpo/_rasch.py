@@ -75,7 +75,7 @@ def logit_moments(tracker: Tracker, round_: int, drift: float, offset_sd: float,
     """Per-problem logit posterior mean and variance at ``round_``, written into ``mu``, ``var``
     (float32 buffers of length N); ``cell_index`` is ``tracker.cell_of`` as intp."""
     c_mean, c_var = cell_moments(tracker, round_, drift)
-    np.take(c_mean.astype(np.float32), cell_index, out=mu)
+    np.take(c_mean.astype(np.float32), cell_index, out=mu, mode="clip")
     mu -= tracker.offset
     np.add(tracker.offset_prec, np.float32(1.0 / offset_sd**2), out=var)
     np.reciprocal(var, out=var)

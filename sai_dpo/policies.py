@@ -128,7 +128,7 @@ class CurriculumPolicy(SelectionPolicy):
         target = lo + (hi - lo) * min(1.0, round_ / self.config.curriculum_rounds)
         per_level = np.exp(-0.5 * ((level - target) / self.config.curriculum_width) ** 2)
         per_cell = np.tile(per_level, tracker.n_skills).astype(np.float32)
-        return np.take(per_cell, self._cell_index(tracker), out=out)
+        return np.take(per_cell, self._cell_index(tracker), out=out, mode="clip")
 
 
 class LearnabilityPolicy(SelectionPolicy):
@@ -190,7 +190,7 @@ class SaiDpoPolicy(SelectionPolicy):
         a, s = self._decayed(tracker, round_)
         if self.prior_offset is None:
             pi = np.take(est.cell.ravel().astype(np.float32), self._cell_index(tracker),
-                         out=self._ws.get("prior", tracker.n))
+                         out=self._ws.get("prior", tracker.n), mode="clip")
         else:
             logit_cell = np.log(est.cell.ravel()) - np.log1p(-est.cell.ravel())
             pi = prior_means(logit_cell, self._cell_index(tracker), self.prior_offset, self._ws.get("prior", tracker.n))
@@ -216,7 +216,7 @@ class SaiDpoPolicy(SelectionPolicy):
         skill_acc = skill_accuracy(tracker) if self.rasch else est.skill
         tilt = np.exp((1.0 - skill_acc) / cfg.tau) if np.isfinite(cfg.tau) else np.ones(tracker.n_skills)
         tilt = np.repeat(tilt / tilt.max(), tracker.n_levels).astype(np.float32)
-        f *= np.take(tilt, self._cell_index(tracker), out=ws.get("prior", n))
+        f *= np.take(tilt, self._cell_index(tracker), out=ws.get("prior", n), mode="clip")
         if cfg.difficulty_weight > 0:
             rho = length_rank(tracker, out=ws.get("beta_m", n), tmp=ws.get("beta_v", n))  # free by now
             rho *= np.float32(cfg.difficulty_weight)
@@ -286,8 +286,7 @@ def _relative_peak(pq: np.ndarray, sharpness: float) -> np.ndarray:
     top = float(pq.max()) if pq.size else 0.0
     if top > 0:
         pq *= np.float32(1.0 / top)
-    pq[...] = power(pq, sharpness, np.empty_like(pq), np.empty_like(pq))
-    return pq
+    return power(pq, sharpness, pq)
 
 
 def _frontier(p: np.ndarray, g: int, ws: Scratch) -> np.ndarray:
@@ -295,8 +294,7 @@ def _frontier(p: np.ndarray, g: int, ws: Scratch) -> np.ndarray:
     n = p.shape
     q, f = ws.get("beta_v", n), ws.get("f", n)
     np.subtract(np.float32(1), p, out=q)
-    f.fill(1.0)
-    f -= int_power(p, g, ws.get("beta_q", n), ws.get("beta_hi", n))
+    np.subtract(np.float32(1), int_power(p, g, f, ws.get("beta_q", n)), out=f)
     f -= int_power(q, g, ws.get("beta_q", n), ws.get("beta_hi", n))
     np.maximum(f, 0, out=f)
     return f
