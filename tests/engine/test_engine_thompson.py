@@ -131,3 +131,18 @@ def test_sharpness_zero_keeps_tiny_scores_of_nearly_solved_problems(frac):
     e.report(np.arange(k), np.ones(k), 0)
     s = e.policy_.scores(e.tracker_, 1, np.random.default_rng(0))
     assert np.isfinite(s).all() and s[:k].max() > 0
+
+
+@pytest.mark.parametrize("g", [0, 1, 2, 3, 5, 8, 12, 32, 33, 1024])
+@pytest.mark.parametrize("in_place", [False, True])
+def test_int_power_is_the_power_in_float32_for_every_exponent_shape(g, in_place):
+    """Powers of two square in ``out``, others keep a running square; ``out`` may be the input itself."""
+    from sai_dpo._thompson import int_power, power
+
+    x = np.array([0.0, 1e-3, 0.3, 0.5, 0.97, 0.999, 1.0], np.float32)
+    want = x.astype(np.float64) ** g
+    out = x.copy() if in_place else np.full_like(x, np.nan)
+    got = int_power(out if in_place else x, g, out)
+    assert got is out
+    assert got == pytest.approx(want, rel=2e-6 * max(g, 1), abs=1e-30)
+    assert power(x.copy(), float(g), np.empty_like(x)) == pytest.approx(want, rel=2e-6 * max(g, 1), abs=1e-30)
