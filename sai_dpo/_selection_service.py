@@ -272,6 +272,8 @@ class SelectionService(DurableState):
         this returns. Returns ``{"applied": bool, "duplicate": bool, "n": rows}``; with
         ``on_unknown="skip"`` and rows naming ids not in the pool, also ``"unknown_ids"`` (distinct,
         in order of first row) and ``"n_unknown"`` (rows), and ``"n"`` counts the known rows applied.
+        A batch with nothing to apply (no rows, or only unknown ids skipped) changes nothing: it is
+        not journaled, not counted in ``stats()``, and its id stays free (``"applied": False``).
 
         Args:
             on_unknown: ``"raise"``: a problem id not in the pool rejects the whole batch (nothing
@@ -318,6 +320,9 @@ class SelectionService(DurableState):
         cols = [idx, out.rewards, out.n_tokens, out.n_steps, codes]
         if len(unknown):
             cols = [None if c is None else c[keep] for c in cols]
+        if not len(cols[0]):  # nothing to apply (an empty batch, or only unknown ids): not journaled or counted
+            answer["duplicate"] = False
+            return answer
         digest = _batch_digest(*cols)
         with self._lock:
             if batch_id in self._batch_ids:

@@ -540,3 +540,16 @@ def test_a_batch_id_reused_with_other_outcomes_is_refused_not_dropped_as_a_retry
     with pytest.raises(InvalidInputError, match="already applied with other outcomes"):
         again.report("w3-0001", ["p9"], [1.0])
     assert again.report("w3-0001", ["p1", "p2"], [1.0, 0.0], n_tokens=[10, 20])["duplicate"] is True
+
+
+def test_a_batch_with_nothing_to_apply_is_not_journaled_or_counted(tmp_path):
+    """An empty batch (or one whose every id is unknown and skipped) counted as a report, was journaled,
+    moved the snapshot cadence and took its id; now it changes nothing and says so."""
+    svc = _svc(tmp_path)
+    assert svc.report("b0", [], []) == {"applied": False, "duplicate": False, "n": 0}
+    skipped = svc.report("b1", ["nope"], [1.0], on_unknown="skip")
+    assert (skipped["applied"], skipped["n"], skipped["unknown_ids"]) == (False, 0, ["nope"])
+    assert (svc.stats()["n_reports"], svc.stats()["n_outcomes"]) == (0, 0)
+    assert svc.report("b0", ["p1"], [1.0])["applied"] is True  # the id stayed free
+    back = _svc(tmp_path)  # the journal holds the one real batch only
+    assert (back.stats()["n_reports"], back.stats()["n_outcomes"]) == (1, 1)
