@@ -276,14 +276,18 @@ def _stop(args) -> int:
 
 
 def _status(args) -> int:
+    import ray
+
     from sai_dpo.http import _jsonable
 
     client = _connect(args)
     stats, table = _jsonable(client.stats()), _jsonable(client.table())
     client.close()
+    where = ray.get_runtime_context().gcs_address  # what --address (e.g. 'auto') resolved to
     if args.json:
-        print(json.dumps({"stats": stats, "table": table}, indent=2))
+        print(json.dumps({"address": where, "stats": stats, "table": table}, indent=2))
         return 0
+    print(f"selection service {args.name!r} in namespace {args.namespace!r} at {where}\n")
     if stats.get("degraded"):
         print(f"WARNING: the service is degraded: {stats['degraded']}\n")
     now = time.time()

@@ -346,6 +346,9 @@ def test_cli_status_and_serve_detach(main_svc, cluster, tmp_path, capsys):
     assert cli_main(["status", "--name", "svc-main", "--namespace", NS, "--address", cluster, "--json"]) == 0
     shown = json.loads(capsys.readouterr().out)
     assert shown["stats"]["pool_size"] == 200 and isinstance(shown["table"], list)
+    assert shown["address"] == ray.get_runtime_context().gcs_address  # what the address resolved to
+    assert cli_main(["status", "--name", "svc-main", "--namespace", NS, "--address", cluster]) == 0
+    assert f"'svc-main' in namespace '{NS}' at {ray.get_runtime_context().gcs_address}" in capsys.readouterr().out
 
     pool_file = save_pool(tiny_pool(30), tmp_path / "pool.jsonl")
     rc = cli_main(["serve", "--pool", str(pool_file), "--address", cluster, "--name", "svc-cli",
