@@ -13,7 +13,6 @@ the oldest not-yet-scored round that drew all of its ids.
 from __future__ import annotations
 
 import logging
-import os
 from collections import Counter, OrderedDict, defaultdict
 from collections.abc import Mapping, Sequence
 from typing import Any, Protocol, runtime_checkable
@@ -21,6 +20,7 @@ from typing import Any, Protocol, runtime_checkable
 import numpy as np
 
 from rl.sources import EngineSource, ServiceSource
+from rl.sources import world_size as _world_size
 from sai_dpo.errors import InvalidInputError
 
 log = logging.getLogger(__name__)
@@ -76,21 +76,6 @@ class Reporter(Protocol):
 
     def flush(self) -> None:  # pragma: no cover - protocol
         ...
-
-
-def _world_size() -> int:
-    """Processes in this run: an initialized torch.distributed group, else ``$WORLD_SIZE`` (torchrun)."""
-    try:
-        import torch.distributed as dist
-
-        if dist.is_available() and dist.is_initialized():
-            return int(dist.get_world_size())
-    except ImportError:
-        pass
-    try:
-        return max(int(os.environ.get("WORLD_SIZE", "1")), 1)
-    except ValueError:
-        return 1
 
 
 class EngineReporter:

@@ -19,13 +19,14 @@ the processed training dataset), so sources map through *that* dataset's ``probl
 from __future__ import annotations
 
 import logging
+import os
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from typing import Any, Protocol, runtime_checkable
 
 import numpy as np
 
-from sai_dpo.errors import InvalidInputError, param_error
+from sai_dpo.errors import InvalidInputError, ServiceUnavailableError, param_error
 
 log = logging.getLogger(__name__)
 
@@ -157,6 +158,25 @@ class EngineSource:
         return rows
 
 
+# Attempts of a rank's service draw before it settles for the seeded uniform one (see ServiceSource).
+RANK_DRAW_ATTEMPTS = 3
+
+
+def world_size() -> int:
+    """Processes in this run: an initialized torch.distributed group, else ``$WORLD_SIZE`` (torchrun)."""
+    try:
+        import torch.distributed as dist
+
+        if dist.is_available() and dist.is_initialized():
+            return int(dist.get_world_size())
+    except ImportError:
+        pass
+    try:
+        return max(int(os.environ.get("WORLD_SIZE", "1")), 1)
+    except ValueError:
+        return 1
+
+
 class ServiceSource:
     """Rounds drawn from the Ray selection service by key ``key_fn(run_id, round)``.
 
@@ -191,7 +211,7 @@ class ServiceSource:
             raise InvalidInputError("ServiceSource is not bound to a dataset; the sampler binds it, "
                                     "or call source.bind(train_dataset).")
         try:
-            ids, _ = self.client.draw(self.key_fn(self.run_id, round), n, round=int(round))
+            ids = self._service_draw(round, n)
         except Exception as exc:  # the tracker being down must not stop training
             if self.fallback is None:
                 raise
@@ -203,3 +223,19 @@ class ServiceSource:
             raise InvalidInputError(f"The service drew ids that are not in the training dataset "
                                     f"(e.g. {unknown[:3]}); serve the same pool you train on.")
         return self._cache.put(round, np.array([self._row_of[str(p)] for p in ids], dtype=np.int64))
+
+    def _service_draw(self, round: int, n: int) -> list:
+        """The service's draw for ``round``. On several ranks a draw that did not come back in time is
+        asked for again (up to ``RANK_DRAW_ATTEMPTS`` times) before the client's seeded uniform draw is
+        taken: the other ranks may have got the service's answer (it keeps each key's draw), and a rank
+        training on other prompts would mix problems within TRL's groups. Only while the service stays
+        unreachable does every rank fall back, and then all alike (the fallback is seeded by the key)."""
+        key = self.key_fn(self.run_id, round)
+        if world_size() > 1:
+            for attempt in range(1, RANK_DRAW_ATTEMPTS):
+                try:
+                    return self.client.draw(key, n, round=int(round), fallback=False)[0]
+                except ServiceUnavailableError as exc:
+                    log.warning("selection service draw for round %d, attempt %d of %d: %s Asking again, so this "
+                                "rank gets the draw the other ranks got.", round, attempt, RANK_DRAW_ATTEMPTS, exc)
+        return self.client.draw(key, n, round=int(round))[0]

@@ -62,6 +62,38 @@ def test_two_ranks_with_their_own_clients_get_identical_indices(client, pool):
     assert [ids[i] for i in seqs[0][3 * B * G * 2:][::G][:B]] == list(key_ids)
 
 
+def test_a_rank_whose_draw_timed_out_asks_again_and_gets_the_other_ranks_draw(client, pool, monkeypatch, caplog):
+    """On several ranks a draw that did not come back in time fell back to a seeded uniform draw while the
+    other ranks had the service's: the ranks trained on different prompts (and the cross-rank check
+    stopped the run). Now the rank asks again and gets the draw the service keeps for that key."""
+    from sai_dpo.service import connect
+
+    monkeypatch.setenv("WORLD_SIZE", "2")
+    ds = _dataset(pool)
+    rank0 = ServiceSource(client, "run-slow")
+    rank0.bind(ds)
+    slow = connect("rl-svc", NS)
+    real_call, failures = slow._call, []
+
+    def first_draw_times_out(method, *args, **kw):
+        if method == "draw" and not failures:
+            failures.append(method)
+            raise ray.exceptions.GetTimeoutError("injected: the service did not answer in time")
+        return real_call(method, *args, **kw)
+
+    monkeypatch.setattr(slow, "_call", first_draw_times_out)
+    rank1 = ServiceSource(slow, "run-slow")
+    rank1.bind(ds)
+    with caplog.at_level("WARNING"):
+        assert rank1.draw_round(0, B).tolist() == rank0.draw_round(0, B).tolist()
+    assert failures and slow.fallback_draws == 0 and "attempt 1 of 3" in caplog.text
+    monkeypatch.setenv("WORLD_SIZE", "1")  # one process: no second ask, the seeded fallback at once
+    failures.clear()
+    rank1.draw_round(1, B)
+    assert slow.fallback_draws == 1
+    slow.close()
+
+
 def test_service_source_falls_back_when_the_service_fails(pool):
     class Broken:
         def draw(self, key, n, round=None):
