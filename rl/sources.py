@@ -162,6 +162,17 @@ class EngineSource:
 RANK_DRAW_ATTEMPTS = 3
 
 
+def _takes_keyword(fn: Any, name: str) -> bool:
+    """Whether callable ``fn`` accepts the keyword argument ``name`` (False when it cannot be told)."""
+    import inspect
+
+    try:
+        params = inspect.signature(fn).parameters
+    except (TypeError, ValueError):
+        return False
+    return name in params or any(p.kind is inspect.Parameter.VAR_KEYWORD for p in params.values())
+
+
 def world_size() -> int:
     """Processes in this run: an initialized torch.distributed group, else ``$WORLD_SIZE`` (torchrun)."""
     try:
@@ -182,7 +193,9 @@ class ServiceSource:
 
     Args:
         client: a ``ServiceClient`` (``draw(key, n, round=None) -> (ids, indices)``); the round key is
-            passed as ``round`` so the service's engine counts rounds like the trainer.
+            passed as ``round`` so the service's engine counts rounds like the trainer. A client whose
+            ``draw`` also takes ``fallback=False`` (raise ``ServiceUnavailableError`` instead of a
+            uniform draw, as ``ServiceClient`` does) is asked again on several ranks (see below).
         run_id: namespaces the keys of this training run.
         fallback: a source used when the service raises (logged); ``None`` re-raises.
     """
@@ -190,6 +203,7 @@ class ServiceSource:
     def __init__(self, client: Any, run_id: str, id_column: str = "problem_id",
                  fallback: Any | None = None, key_fn: Callable[[str, int], Any] | None = None):
         self.client = client
+        self._can_retry = _takes_keyword(getattr(client, "draw", None), "fallback")
         self.run_id = str(run_id)
         self.id_column = id_column
         self.fallback = fallback
@@ -231,7 +245,7 @@ class ServiceSource:
         training on other prompts would mix problems within TRL's groups. Only while the service stays
         unreachable does every rank fall back, and then all alike (the fallback is seeded by the key)."""
         key = self.key_fn(self.run_id, round)
-        if world_size() > 1:
+        if self._can_retry and world_size() > 1:
             for attempt in range(1, RANK_DRAW_ATTEMPTS):
                 try:
                     return self.client.draw(key, n, round=int(round), fallback=False)[0]

@@ -21,7 +21,7 @@ from sai_dpo._tracker import NEVER, Tracker
 
 _LO, _HI = np.float32(1e-4), np.float32(1 - 1e-4)
 SEEN = np.float32(0.5)  # decayed attempts from which a problem counts as seen
-_MAX_SHIFT = 30.0  # |logit shift| kept finite in float32 (e^30 ~ 1e13): beyond it the mean is 0 or 1 anyway
+_MAX_SHIFT = 80.0  # |logit shift| kept so that e^shift stays a normal float32 (e^80 ~ 5.5e34, e^-80 ~ 1.8e-35)
 CALIB_PRIOR = 8.0  # pseudo-information (four groups of eight at p = 0.5) shrinking delta toward 0
 
 

@@ -320,9 +320,7 @@ class SelectionService(DurableState):
         cols = [idx, out.rewards, out.n_tokens, out.n_steps, codes]
         if len(unknown):
             cols = [None if c is None else c[keep] for c in cols]
-        if not len(cols[0]):  # nothing to apply (an empty batch, or only unknown ids): not journaled or counted
-            answer["duplicate"] = False
-            return answer
+        empty = not len(cols[0])  # nothing to apply (no rows, or only unknown ids): not journaled or counted
         digest = _batch_digest(*cols)
         with self._lock:
             if batch_id in self._batch_ids:
@@ -333,6 +331,9 @@ class SelectionService(DurableState):
                         f"batch_id {batch_id!r} was already applied with other outcomes; a retry must resend the "
                         "same batch, and new outcomes need a new batch id (e.g. prefix ids with a per-run uuid).")
                 self._duplicates += 1
+                return answer
+            if empty:
+                answer["duplicate"] = False
                 return answer
             # Filed on the service's clock before the journal: the journal holds the round it was applied at.
             rnd = self._file_round(out.round) if out.round is not None else max(self._next_round - 1, 0)

@@ -80,20 +80,28 @@ def test_late_reports_are_discounted_like_the_cell_table():
     assert e.tracker_.calib.tolist() == pytest.approx([4.0, 2.0, 10.0])
 
 
-@pytest.mark.parametrize("shift", [-40.0, -3.0, -0.4, 0.05, 0.4, 3.0, 40.0])
+@pytest.mark.parametrize("shift", [-120.0, -40.0, -3.0, -0.4, 0.05, 0.4, 3.0, 40.0, 120.0])
 def test_logit_shift_matches_the_float64_sigmoid_over_the_whole_range(shift):
     """The shift is done without logs (c / (1/q + c - 1)); it must equal sigmoid(logit(q) + shift) of the
-    clipped mean, for means near 0, near 1 and in between, and leave unseen problems untouched."""
+    mean clipped to [1e-4, 1 - 1e-4], for means at and beyond the clip bounds (all or no successes over
+    many attempts, a weak prior), near them and in between, and leave unseen problems untouched."""
     from sai_dpo._posterior import means_in_place
 
-    s = np.array([0.0, 1e-6, 1e-4, 0.01, 0.3, 0.5, 0.7, 0.99, 1 - 1e-6, 1.0, 0.5], np.float32)
-    a = np.full(len(s), 10.0, np.float32)
+    rate = np.array([0.0, 1e-6, 5e-5, 1e-4, 0.01, 0.3, 0.5, 0.7, 0.99, 1 - 5e-5, 1 - 1e-6, 1.0, 0.5])
+    a = np.full(len(rate), 1e5, np.float32)
     a[-1] = 0.2  # unseen: decayed attempts below SEEN
-    want_mean = (s.astype(np.float64) * a + 4.0 * 0.5) / (a + 4.0)
+    s, k = (rate * a).astype(np.float32), 1e-3
+    want_mean = (s.astype(np.float64) + k * 0.5) / (a.astype(np.float64) + k)
+    assert want_mean[0] < 1e-4 and want_mean[11] > 1 - 1e-4  # the clip bounds are reached
     q = np.clip(want_mean, 1e-4, 1 - 1e-4)
-    shifted = 1 / (1 + np.exp(-(np.log(q) - np.log1p(-q) + shift)))
+    with np.errstate(over="ignore"):
+        shifted = 1 / (1 + np.exp(-(np.log(q) - np.log1p(-q) + shift)))
     want = np.where(a > 0.5, shifted, want_mean)
-    mean, conc, seen = means_in_place(a, (s * a).astype(np.float32), np.full(len(s), 0.5, np.float32), 4.0, shift)
-    assert seen.tolist() == [True] * 10 + [False]
-    assert np.all(np.isfinite(mean)) and conc.tolist() == pytest.approx([14.0] * 10 + [4.2])
-    assert mean == pytest.approx(want, rel=1e-5, abs=1e-7)
+    mean, conc, seen = means_in_place(a, s, np.full(len(s), 0.5, np.float32), k, shift)
+    assert seen.tolist() == [True] * 12 + [False]
+    assert np.all(np.isfinite(mean)) and conc[-1] == pytest.approx(0.2 + k)
+    # float32 holds 1 - 1e-4 to ~6e-8, so means pushed far below 1e-6 carry that relative error of 1 - q;
+    # what a weight can feel there is the absolute error.
+    mid = (want > 1e-6) & (want < 1 - 1e-6)
+    assert mean[mid] == pytest.approx(want[mid], rel=1e-5)
+    assert mean[~mid] == pytest.approx(want[~mid], abs=1e-9)

@@ -87,11 +87,37 @@ def test_a_rank_whose_draw_timed_out_asks_again_and_gets_the_other_ranks_draw(cl
     with caplog.at_level("WARNING"):
         assert rank1.draw_round(0, B).tolist() == rank0.draw_round(0, B).tolist()
     assert failures and slow.fallback_draws == 0 and "attempt 1 of 3" in caplog.text
+    failures.clear()
+
+    def every_draw_times_out(method, *args, **kw):
+        if method == "draw":
+            failures.append(method)
+            raise ray.exceptions.GetTimeoutError("injected: the service did not answer in time")
+        return real_call(method, *args, **kw)
+
+    monkeypatch.setattr(slow, "_call", every_draw_times_out)
+    fallback = rank1.draw_round(1, B)  # unreachable on every attempt: 3 asks, then the seeded uniform draw
+    assert failures == ["draw"] * 3 and slow.fallback_draws == 1 and len(fallback) == B
     monkeypatch.setenv("WORLD_SIZE", "1")  # one process: no second ask, the seeded fallback at once
     failures.clear()
-    rank1.draw_round(1, B)
-    assert slow.fallback_draws == 1
+    rank1.draw_round(2, B)
+    assert failures == ["draw"] and slow.fallback_draws == 2
     slow.close()
+
+
+def test_a_client_without_the_fallback_keyword_is_asked_once_on_several_ranks(pool, monkeypatch):
+    """A duck-typed client whose draw takes no ``fallback`` keyword is called as before (no TypeError)."""
+    calls = []
+
+    class Plain:
+        def draw(self, key, n, round=None):
+            calls.append(key)
+            return [str(i) for i in _dataset(pool)["problem_id"][:n]], None
+
+    monkeypatch.setenv("WORLD_SIZE", "2")
+    source = ServiceSource(Plain(), "r")
+    source.bind(_dataset(pool))
+    assert len(source.draw_round(0, 3)) == 3 and calls == ["r/round-0"]
 
 
 def test_service_source_falls_back_when_the_service_fails(pool):

@@ -551,5 +551,7 @@ def test_a_batch_with_nothing_to_apply_is_not_journaled_or_counted(tmp_path):
     assert (skipped["applied"], skipped["n"], skipped["unknown_ids"]) == (False, 0, ["nope"])
     assert (svc.stats()["n_reports"], svc.stats()["n_outcomes"]) == (0, 0)
     assert svc.report("b0", ["p1"], [1.0])["applied"] is True  # the id stayed free
+    with pytest.raises(InvalidInputError, match="'b0' was already applied with other outcomes"):
+        svc.report("b0", [], [])  # an applied id sent again with nothing is not a retry of it
     back = _svc(tmp_path)  # the journal holds the one real batch only
     assert (back.stats()["n_reports"], back.stats()["n_outcomes"]) == (1, 1)
