@@ -116,7 +116,8 @@ def _serve(args) -> int:
         from sai_dpo._service_durability import check_folder_free
 
         output_dir(args.checkpoint_dir, "--checkpoint-dir")
-        check_folder_free(args.checkpoint_dir)
+        if args.address is None:  # on a cluster the folder may be the running service's own: launch attaches
+            check_folder_free(args.checkpoint_dir)  # to that one, and refuses a folder another service holds
     if args.address is None:  # an embedded Ray of its own, never a cluster that happens to run here
         ray.init(address="local", namespace=args.namespace, include_dashboard=False)
     client = launch(pool, config, name=args.name, namespace=args.namespace, checkpoint_dir=args.checkpoint_dir,

@@ -73,6 +73,14 @@ def test_serve_detach_clients_status_stop_and_resume_on_a_ray_start_cluster(head
     assert outs[0]["ids"] == outs[1]["ids"] and len(set(outs[0]["ids"])) == 8  # one key, one answer
     sent = sum(o["sent"] for o in outs)
     assert _status(head)["n_outcomes"] == sent == 80
+    # The same command again attaches to the running service (the folder is that service's own), where it
+    # was refused as "in use"; another service name on that folder is refused.
+    attach = _cli(*serve)
+    assert attach.returncode == 0 and "40 problems" in attach.stdout, attach.stderr[-2000:]
+    other = _cli("serve", "--pool", str(pool), "--address", head, "--name", NAME + "-2", "--namespace", NS,
+                 "--checkpoint-dir", str(ckpt), "--detach")
+    assert other.returncode != 0 and "is in use by a running selection service" in other.stderr, other.stderr[-2000:]
+    assert "Traceback" not in other.stderr
 
     down = _cli("stop", "--address", head, "--name", NAME, "--namespace", NS)
     assert down.returncode == 0 and "stopped selection service" in down.stdout, down.stderr[-2000:]
