@@ -173,6 +173,18 @@ def _replay(first: dict, receive):
     return replay
 
 
+# pydantic names the member of a union type that failed as the last element of an error's location
+_UNION_TAGS = {"int", "float", "str", "bool"}
+
+
+def _one_message(msgs: list[str]) -> str:
+    """pydantic's messages for one field as one: 'Input should be a valid string or a valid integer'."""
+    lead = "Input should be "
+    if len(msgs) > 1 and all(m.startswith(lead) for m in msgs):
+        return lead + " or ".join(m[len(lead):] for m in msgs)
+    return "; ".join(msgs)
+
+
 def create_app(backend: Any, *, token: str | None = None, max_body_bytes: int = DEFAULT_MAX_BODY):
     """Build the FastAPI app over ``backend`` (a ``ServiceClient`` or a ``SelectionService``).
 
@@ -181,6 +193,7 @@ def create_app(backend: Any, *, token: str | None = None, max_body_bytes: int = 
     if token is not None and not token.strip():
         raise InvalidInputError("The HTTP bearer token is empty; pass None (loopback only) or a real token.")
     from fastapi import APIRouter, Depends, FastAPI, HTTPException, Request
+    from fastapi.exceptions import RequestValidationError
     from fastapi.responses import JSONResponse
     from pydantic import BaseModel, ConfigDict, StrictFloat, StrictInt, StrictStr
 
@@ -220,6 +233,23 @@ def create_app(backend: Any, *, token: str | None = None, max_body_bytes: int = 
         # Through Ray the error arrives wrapped (RayTaskError subclassing it); show the original.
         cause = getattr(exc, "cause", None)
         return JSONResponse(status_code=400, content={"error": str(cause if cause is not None else exc)})
+
+    @app.exception_handler(RequestValidationError)
+    async def _bad_types(request, exc):  # noqa: ARG001
+        # One line, without echoing the values: FastAPI's own answer repeats each input, and a NaN or
+        # 1e400 there cannot be written as JSON (it answered 500).
+        by_field: dict[str, list[str]] = {}
+        for e in exc.errors():
+            loc = [str(x) for x in e.get("loc", ()) if x != "body"]
+            if len(loc) > 1 and loc[-1] in _UNION_TAGS:  # which member of a union type failed: one field
+                loc.pop()
+            msgs = by_field.setdefault(".".join(loc) or "body", [])
+            if str(e.get("msg", "invalid")) not in msgs:
+                msgs.append(str(e.get("msg", "invalid")))
+        parts = [f"{field}: {_one_message(m)}" for field, m in list(by_field.items())[:5]]
+        more = f" (and {len(by_field) - 5} more fields)" if len(by_field) > 5 else ""
+        return JSONResponse(status_code=422, content={
+            "error": f"{'; '.join(parts)}{more}. Send JSON values of the documented types (README, HTTP API)."})
 
     @app.exception_handler(ServiceUnavailableError)
     async def _unavailable(request, exc):  # noqa: ARG001

@@ -153,7 +153,25 @@ def test_docs_are_off_and_the_bearer_scheme_is_case_insensitive(svc):
 ])
 def test_loosely_typed_values_are_refused(svc, path, body):
     web = TestClient(create_app(svc), base_url=LOCAL)
-    assert web.post(path, json=body).status_code == 422
+    got = web.post(path, json=body)
+    assert got.status_code == 422 and set(got.json()) == {"error"} and "\n" not in got.json()["error"]
+    assert svc.stats()["n_outcomes"] == 0
+    if body.get("rewards") == ["1"]:  # one line per field, the union's members named together
+        assert got.json()["error"].startswith("rewards.0: Input should be a valid integer or a valid number. ")
+
+
+@pytest.mark.parametrize("path,raw", [
+    ("/draw", '{"key": "k", "n": NaN}'),
+    ("/report", '{"batch_id": "b", "problem_ids": ["p1"], "rewards": [1], "round": 1e400}'),
+    ("/report", '{"batch_id": "b", "problem_ids": ["p1"], "rewards": [1], "round": -Infinity}'),
+    ("/report", '{"batch_id": "b", "problem_ids": ["p1"], "rewards": [1], "statuses": [NaN]}'),
+])
+def test_non_finite_numbers_in_typed_fields_get_a_422_in_one_line_not_a_500(svc, path, raw):
+    """FastAPI's validation answer echoes each input; NaN or 1e400 cannot be written as JSON, so it was a 500."""
+    web = TestClient(create_app(svc), base_url=LOCAL, raise_server_exceptions=False)
+    got = web.post(path, content=raw, headers={"content-type": "application/json"})
+    assert got.status_code == 422 and "\n" not in got.json()["error"]
+    assert path.lstrip("/") != "draw" or got.json()["error"].startswith("n: ")
     assert svc.stats()["n_outcomes"] == 0
 
 
