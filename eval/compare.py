@@ -172,6 +172,24 @@ def _membership(metrics: dict) -> tuple[dict | None, str]:
         return None, f"the eval set {name!r} could not be loaded ({str(exc).splitlines()[0][:120]})"
 
 
+def _check_samples(path: Path, samples: list, metrics: dict) -> None:
+    """Refuse sample rows the per-problem values cannot be read from, naming the file and the line."""
+    fix = "re-run that eval (sai-dpo eval writes it)"
+    counts: dict[str, int] = {}
+    for n, row in enumerate(samples, start=1):
+        if not isinstance(row, dict):
+            raise EvalInputError(f"{path}, line {n}: a sample row must be a JSON object; {fix}.")
+        for field in ("problem_id", "status"):
+            if not isinstance(row.get(field), str | int) or isinstance(row.get(field), bool):
+                raise EvalInputError(f"{path}, line {n}: no {field!r} (or not a string); {fix}.")
+        counts[str(row["problem_id"])] = counts.get(str(row["problem_id"]), 0) + 1
+    ks = [int(k) for k in metrics.get("ks", []) if is_number(k)]
+    fewest = min(counts, key=counts.get)
+    if ks and counts[fewest] < max(ks):
+        raise EvalInputError(f"{path}: problem {fewest!r} has {counts[fewest]} samples, fewer than the largest k "
+                             f"of metrics.json ({max(ks)}); the file looks cut short: {fix}.")
+
+
 def load_problem_values(run: str | Path, metrics: dict) -> tuple[ProblemValues | None, str]:
     """:func:`problem_values` of an eval folder, or None and the reason it has none."""
     from data.loaders import read_jsonl
@@ -183,6 +201,7 @@ def load_problem_values(run: str | Path, metrics: dict) -> tuple[ProblemValues |
     samples = read_jsonl(path, EvalInputError)
     if not samples:
         return None, f"{path} is empty"
+    _check_samples(path, samples, metrics)
     membership, why = (None, "") if "skill" in samples[0] else _membership(metrics)
     values = problem_values(samples, metrics, membership)
     return values, (f"skill and level groups are not tested: {why}" if why else "")

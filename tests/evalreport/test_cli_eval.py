@@ -96,6 +96,18 @@ def test_compare_names_a_malformed_metrics_file_and_says_when_nothing_was_tested
     (bad / "metrics.json").write_text(json.dumps(good))  # a valid eval without its samples.jsonl
     assert main(["eval", "--compare", str(out), str(bad), "--out", str(tmp_path / "cmp")]) == 0
     assert "note: no row was tested" in capsys.readouterr().err
+    # A damaged samples.jsonl is named with its line (a traceback, or pass@k's own message, before).
+    rows = (out / "samples.jsonl").read_text().splitlines()
+    for lines, match in (([json.dumps({"x": 1})], r"samples.jsonl, line 1: no 'problem_id'"),
+                         ([json.dumps({k: v for k, v in json.loads(r).items() if k != "status"}) for r in rows],
+                          r"samples.jsonl, line 1: no 'status'"),
+                         (rows[:1], r"has 1 samples, fewer than the largest k of metrics.json \(\d+\); the file "
+                                    r"looks cut short")):
+        (bad / "samples.jsonl").write_text("\n".join(lines) + "\n")
+        capsys.readouterr()
+        assert main(["eval", "--compare", str(out), str(bad), "--out", str(tmp_path / "cmp")]) == 2
+        err = capsys.readouterr().err
+        assert re.search(match, err) and "Traceback" not in err, (lines[:1], err)
 
 
 def test_eval_model_folder(tmp_path):
