@@ -11,7 +11,7 @@ Nothing is dropped silently; :class:`DataIssues` counts and lists
 - ``duplicate_rows``: a problem given twice in the list format, or the same ``(problem_id,
   sample)`` twice in the row format (later copies skipped);
 - ``missing_problems``: eval-set problems with no completion at all (excluded from the metrics);
-- ``null_completions``: rows whose completion is null (skipped; an empty string is a real,
+- ``null_completions``: rows whose completion is null, or whose ``completions`` list is empty (skipped; an empty string is a real,
   unparseable sample);
 - ``repeated_completions``: identical ``(problem_id, completion)`` rows without a ``sample``
   column (kept: sampling can repeat itself, but a doubled file shows up here);
@@ -152,7 +152,7 @@ def _collect(rows: list[dict], issues: DataIssues) -> dict[str, list[str]]:
                 continue
             list_rows.add(pid)
             many = row["completions"]
-            if _is_null(many):
+            if _is_null(many) or (isinstance(many, list | tuple) and not many):  # nothing generated for it
                 issues.null_completions.append(pid)
                 continue
             for text in many:

@@ -250,9 +250,13 @@ def evaluate(
     set_name = set_name or resolved_name
     matched, issues = match_generations(rows, pool)
     if not matched:
+        nulls = len(issues.null_completions)
+        hint = ("the rows' completions are null or empty: check the generation step" if nulls and not issues.unknown_ids
+                else "check --set")
         raise EvalInputError(
             f"No generation matched a problem of eval set {set_name!r} ({len(issues.unknown_ids)} completions "
-            f"had unknown problem ids, {len(issues.missing_problems)} problems had none); check --set."
+            f"had unknown problem ids, {nulls} rows had null or empty completions, {len(issues.missing_problems)} "
+            f"problems had none); {hint}."
         )
     problems, samples = score(matched, scoring=scoring, token_counter=token_counter, step_counter=step_counter)
     # A gold the checker cannot read fails every completion of its problem: a fault of the eval set, not the model.

@@ -150,8 +150,11 @@ def test_clear_errors(tmp_path):
     assert len(load_generations(bad)) == 1
     bad.write_text(json.dumps({"problem_id": "p1", "completions": ["x", 42, None]}) + "\n")
     assert load_generations(bad)[0]["completions"] == ["x", 42, None]  # numbers are text; null is no sample
-    with pytest.raises(EvalInputError, match="No generation matched"):
+    with pytest.raises(EvalInputError, match="No generation matched.*1 completions had unknown problem ids.*check --set"):
         evaluate([{"problem_id": "nope", "completion": "1"}], EVAL_SET, scoring=SCORING)
+    for row in ({"completion": None}, {"completions": []}, {"completions": None}):  # a valid id, nothing generated
+        with pytest.raises(EvalInputError, match="2 rows had null or empty completions.*check the generation step"):
+            evaluate([{"problem_id": pid, **row} for pid in (EVAL_SET[0]["id"], EVAL_SET[1]["id"])], EVAL_SET, scoring=SCORING)
     with pytest.raises(EvalInputError, match="'workers' parameter of ScoringConfig"):
         ScoringConfig(workers=0)
 
