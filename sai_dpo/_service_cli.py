@@ -124,6 +124,7 @@ def _serve(args) -> int:
                     address=args.address, connect_timeout=args.connect_timeout, snapshot_every=args.snapshot_every,
                     snapshot_min_interval=args.snapshot_min_interval, journal=args.journal,
                     journal_fsync=args.journal_fsync)
+    watching = None
     try:  # from here on, Ctrl-C (even before the wait below) ends as the wait's Ctrl-C does
         _announce(args, client, token)
         if args.detach:
@@ -131,6 +132,8 @@ def _serve(args) -> int:
         if not client.owns_service:
             print("note: this service was already running; this process attached to it and leaves it running "
                   "when it stops (stop it with `sai-dpo stop` or the process that started it)")
+        if client.owns_service and args.address is None:
+            watching = _end_when_stopped_elsewhere(client, args)
         if args.http is not None:
             from sai_dpo.http import serve_http
 
@@ -140,6 +143,9 @@ def _serve(args) -> int:
     except KeyboardInterrupt:
         pass
     finally:
+        if watching is not None:
+            with watching[0]:  # the watcher signals no more: this process stops the service itself below
+                watching[1].set()
         if args.detach:
             client.close()
         elif client.owns_service:
@@ -152,6 +158,44 @@ def _serve(args) -> int:
         if not args.detach:
             ray.shutdown()
     return 0
+
+
+def _end_when_stopped_elsewhere(client, args, every: float = 2.0) -> tuple[threading.Lock, threading.Event]:
+    """A serve that started its service on its own embedded Ray ends when ``sai-dpo stop`` stops that
+    service: nothing can run it again on that Ray, and the serve would keep its HTTP port answering 503.
+
+    A watcher thread asks every ``every`` s; a service gone for good (its name no longer resolves: a crash
+    is restarted under the same name) interrupts the main thread, which ends as on Ctrl-C. Returns (lock,
+    done): set ``done`` under ``lock`` before stopping the service here, and the watcher stays quiet.
+    """
+    import os
+
+    import ray
+
+    lock, done = threading.Lock(), threading.Event()
+
+    def watch() -> None:
+        while not done.wait(every):
+            if client.alive():
+                continue
+            try:
+                ray.get_actor(args.name, namespace=args.namespace)
+                continue  # restarting after a crash
+            except ValueError:
+                pass
+            except Exception:  # noqa: BLE001 - Ray itself is gone (shutting down): nothing left to watch
+                return
+            with lock:
+                if done.is_set():
+                    return
+                done.set()
+                print(f"the service {args.name!r} was stopped elsewhere (`sai-dpo stop`); this serve ends",
+                      flush=True)
+                os.kill(os.getpid(), signal.SIGINT)
+            return
+
+    threading.Thread(target=watch, name="sai-dpo-serve-watch", daemon=True).start()
+    return lock, done
 
 
 def _stop_own(client) -> None:

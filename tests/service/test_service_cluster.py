@@ -123,3 +123,37 @@ def test_a_foreground_serve_stops_its_service_on_ctrl_c(head, tmp_path):
     assert list((tmp_path / "ck").glob("*snap*")), "no snapshot written"
     gone = _cli("status", "--address", head, "--name", name, "--namespace", NS)
     assert gone.returncode != 0 and f"No selection service named {name!r}" in gone.stderr
+
+
+def test_a_foreground_serve_on_its_own_ray_ends_when_its_service_is_stopped_elsewhere(tmp_path):
+    """`sai-dpo stop` of the service that a foreground `serve` started on its embedded Ray left that serve
+    running for ever, its HTTP port answering 503 (nothing can serve again on that Ray); now it ends."""
+    import socket
+
+    from data import save_pool
+
+    pool = save_pool(tiny_pool(20), tmp_path / "pool.jsonl")
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    name = "svc-e2e-own"
+    proc = subprocess.Popen([sys.executable, "-m", "sai_dpo", "serve", "--pool", str(pool), "--name", name,
+                             "--namespace", NS, "--checkpoint-dir", str(tmp_path / "ck"), "--http", str(port)],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=ENV, cwd=ROOT)
+    try:
+        stop_line = None
+        for line in proc.stdout:
+            if line.startswith("stop it:"):
+                stop_line = line
+                break
+        assert stop_line, proc.stderr.read()[-2000:]
+        address = stop_line.split("--address")[1].split()[0]
+        down = _cli("stop", "--address", address, "--name", name, "--namespace", NS)
+        assert down.returncode == 0 and "stopped selection service" in down.stdout, down.stderr[-2000:]
+        out, err = proc.communicate(timeout=90)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert proc.returncode == 0 and f"the service {name!r} was stopped elsewhere" in out, (out, err[-2000:])
+    with socket.socket() as s:  # its HTTP port is free again
+        s.bind(("127.0.0.1", port))
