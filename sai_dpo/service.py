@@ -123,9 +123,11 @@ def check_reachable(address: str, timeout: float = CONNECT_TIMEOUT) -> None:
         with socket.create_connection((host.strip("[]") or "127.0.0.1", int(port)), timeout=timeout) as sock:
             speaks_grpc = os.environ.get("RAY_USE_TLS", "0") not in ("0", "") or _answers_http2(sock)
     except OSError as exc:
+        how = (f"within {timeout:g} s" if isinstance(exc, TimeoutError)
+               else f"({exc.strerror or exc}: nothing listens there)")
         raise ServiceUnavailableError(
-            f"No Ray cluster answers at {address} within {timeout:g} s ({exc.strerror or exc}). Check the "
-            "address (`ray status` on the head node prints it), or raise the connect timeout."
+            f"No Ray cluster answers at {address} {how}. Check the address (`ray status` on the head node "
+            "prints it), or raise the connect timeout."
         ) from None
     if not speaks_grpc:  # something listens there, but not a Ray head (its GCS speaks gRPC over HTTP/2)
         raise ServiceUnavailableError(

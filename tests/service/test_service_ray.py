@@ -140,6 +140,7 @@ def test_unreachable_address_fails_fast_with_one_line():
                           "1"], capture_output=True, text=True, timeout=120, cwd=ROOT)
     assert time.perf_counter() - start < 60 and run.returncode == 1
     assert run.stderr.startswith("error: No Ray cluster answers at 127.0.0.1:1") and "Traceback" not in run.stderr
+    assert "nothing listens there" in run.stderr and "within" not in run.stderr  # refused at once, not timed out
 
 
 @pytest.mark.parametrize("argv,words", [
