@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import logging
 import os
+import time
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from typing import Any, Protocol, runtime_checkable
@@ -160,6 +161,7 @@ class EngineSource:
 
 # Attempts of a rank's service draw before it settles for the seeded uniform one (see ServiceSource).
 RANK_DRAW_ATTEMPTS = 3
+RANK_RETRY_WAIT = 1.0  # seconds an attempt lasts at least before the next (x the attempt number)
 
 
 def _takes_keyword(fn: Any, name: str) -> bool:
@@ -247,9 +249,13 @@ class ServiceSource:
         key = self.key_fn(self.run_id, round)
         if self._can_retry and world_size() > 1:
             for attempt in range(1, RANK_DRAW_ATTEMPTS):
+                start = time.monotonic()
                 try:
                     return self.client.draw(key, n, round=int(round), fallback=False)[0]
                 except ServiceUnavailableError as exc:
                     log.warning("selection service draw for round %d, attempt %d of %d: %s Asking again, so this "
                                 "rank gets the draw the other ranks got.", round, attempt, RANK_DRAW_ATTEMPTS, exc)
+                    # A failure that came at once (nothing answers) waits a little, so the attempts span a
+                    # restart of the service rather than a few milliseconds.
+                    time.sleep(max(0.0, RANK_RETRY_WAIT * attempt - (time.monotonic() - start)))
         return self.client.draw(key, n, round=int(round))[0]

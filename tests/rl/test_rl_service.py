@@ -3,6 +3,7 @@ completion's outcome reaches the service, snapshots on save."""
 
 import shutil
 import tempfile
+import time
 
 import numpy as np
 import pytest
@@ -96,8 +97,10 @@ def test_a_rank_whose_draw_timed_out_asks_again_and_gets_the_other_ranks_draw(cl
         return real_call(method, *args, **kw)
 
     monkeypatch.setattr(slow, "_call", every_draw_times_out)
+    start = time.monotonic()
     fallback = rank1.draw_round(1, B)  # unreachable on every attempt: 3 asks, then the seeded uniform draw
     assert failures == ["draw"] * 3 and slow.fallback_draws == 1 and len(fallback) == B
+    assert time.monotonic() - start >= 2.9  # failures that come at once wait 1 s, then 2 s: they span a restart
     monkeypatch.setenv("WORLD_SIZE", "1")  # one process: no second ask, the seeded fallback at once
     failures.clear()
     rank1.draw_round(2, B)
