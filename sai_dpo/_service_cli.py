@@ -300,7 +300,44 @@ def _connect(args):
     return connect(args.name, args.namespace, address=args.address, connect_timeout=args.connect_timeout)
 
 
+def _local_ray_clusters() -> set[str]:
+    """GCS addresses of the Ray instances running on this machine, read from their processes' command
+    lines (``--gcs-address=HOST:PORT``: raylets, workers and agents all carry it); empty if unreadable."""
+    try:
+        import psutil  # a dependency of Ray
+    except ImportError:
+        return set()
+    found = set()
+    for proc in psutil.process_iter(["cmdline"]):
+        try:
+            args = proc.info["cmdline"] or []
+        except psutil.Error:
+            continue
+        for arg in args:
+            for part in str(arg).split(" "):
+                if part.startswith("--gcs-address=") and part.partition("=")[2] not in ("", "None"):
+                    found.add(part.partition("=")[2])
+    return found
+
+
+def _one_cluster_for_auto(args) -> None:
+    """``stop`` with ``--address auto`` while several Ray clusters run on this machine: refuse. Ray would
+    pick the one started last, which may be someone else's, and stop a service there."""
+    import os
+
+    if args.address != "auto" or os.environ.get("RAY_ADDRESS"):
+        return
+    found = sorted(_local_ray_clusters())
+    if len(found) > 1:
+        from sai_dpo.errors import InvalidInputError
+
+        raise InvalidInputError(f"Several Ray clusters run on this machine ({', '.join(found)}); --address auto "
+                                "would stop the service on the one started last. Name it: sai-dpo stop --address "
+                                "ADDRESS (`serve` printed it).")
+
+
 def _stop(args) -> int:
+    _one_cluster_for_auto(args)
     client = _connect(args)
     folder = client.info["checkpoint_dir"]
     path = None

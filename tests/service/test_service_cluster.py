@@ -94,6 +94,22 @@ def test_serve_detach_clients_status_stop_and_resume_on_a_ray_start_cluster(head
     assert _cli("stop", "--address", head, "--name", NAME, "--namespace", NS, "--no-snapshot").returncode == 0
 
 
+def test_stop_with_address_auto_refuses_to_guess_among_several_clusters(head):
+    """`sai-dpo stop` defaults to --address auto, which Ray resolves to the cluster started last: with two
+    on the machine it could stop someone else's service. It now names them and asks for one."""
+    second = RayHead(cpus=1)
+    other = second.start()
+    try:
+        env = {k: v for k, v in ENV.items() if k != "RAY_ADDRESS"}
+        done = subprocess.run([sys.executable, "-m", "sai_dpo", "stop", "--name", "nobody", "--namespace", NS],
+                              capture_output=True, text=True, timeout=120, env=env, cwd=ROOT)
+    finally:
+        second.stop()
+    assert done.returncode == 2 and "Several Ray clusters run on this machine" in done.stderr, done.stderr[-2000:]
+    assert head.split(":")[-1] in done.stderr and other.split(":")[-1] in done.stderr
+    assert "Traceback" not in done.stderr
+
+
 def test_stop_without_a_service_says_so_in_one_line(head):
     done = _cli("stop", "--address", head, "--name", "no-such-service", "--namespace", NS)
     assert done.returncode != 0 and "No selection service named 'no-such-service'" in done.stderr
