@@ -482,7 +482,11 @@ class SelectionService(DurableState):
             return self.engine.summary()
 
     def stats(self) -> dict:
-        """Counts: reports applied, outcomes by status, duplicates ignored, the last snapshot."""
+        """Counts: reports applied, outcomes by status, duplicates ignored, the last snapshot.
+
+        Every count comes back after a crash (snapshot plus journal) except ``duplicates_ignored``:
+        duplicates are not journaled, so a crash restores that count as of the last snapshot.
+        """
         with self._lock:
             return self._stats()
 
