@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import signal
 import threading
 import time
@@ -124,7 +125,7 @@ def _serve(args) -> int:
                     address=args.address, connect_timeout=args.connect_timeout, snapshot_every=args.snapshot_every,
                     snapshot_min_interval=args.snapshot_min_interval, journal=args.journal,
                     journal_fsync=args.journal_fsync)
-    watching = None
+    silence_watcher = None
     try:  # from here on, Ctrl-C (even before the wait below) ends as the wait's Ctrl-C does
         _announce(args, client, token)
         if args.detach:
@@ -133,7 +134,7 @@ def _serve(args) -> int:
             print("note: this service was already running; this process attached to it and leaves it running "
                   "when it stops (stop it with `sai-dpo stop` or the process that started it)")
         if client.owns_service and args.address is None:
-            watching = _end_when_stopped_elsewhere(client, args)
+            silence_watcher = _end_when_stopped_elsewhere(client, args)
         if args.http is not None:
             from sai_dpo.http import serve_http
 
@@ -143,9 +144,8 @@ def _serve(args) -> int:
     except KeyboardInterrupt:
         pass
     finally:
-        if watching is not None:
-            with watching[0]:  # the watcher signals no more: this process stops the service itself below
-                watching[1].set()
+        if silence_watcher is not None:
+            silence_watcher()  # this process stops the service itself below
         if args.detach:
             client.close()
         elif client.owns_service:
@@ -160,16 +160,14 @@ def _serve(args) -> int:
     return 0
 
 
-def _end_when_stopped_elsewhere(client, args, every: float = 2.0) -> tuple[threading.Lock, threading.Event]:
+def _end_when_stopped_elsewhere(client, args, every: float = 2.0):
     """A serve that started its service on its own embedded Ray ends when ``sai-dpo stop`` stops that
     service: nothing can run it again on that Ray, and the serve would keep its HTTP port answering 503.
 
     A watcher thread asks every ``every`` s; a service gone for good (its name no longer resolves: a crash
-    is restarted under the same name) interrupts the main thread, which ends as on Ctrl-C. Returns (lock,
-    done): set ``done`` under ``lock`` before stopping the service here, and the watcher stays quiet.
+    is restarted under the same name) interrupts the main thread, which ends as on Ctrl-C. Returns a
+    function to call before stopping the service here: the watcher then stays quiet.
     """
-    import os
-
     import ray
 
     lock, done = threading.Lock(), threading.Event()
@@ -194,8 +192,12 @@ def _end_when_stopped_elsewhere(client, args, every: float = 2.0) -> tuple[threa
                 os.kill(os.getpid(), signal.SIGINT)
             return
 
+    def silence() -> None:
+        with lock:
+            done.set()
+
     threading.Thread(target=watch, name="sai-dpo-serve-watch", daemon=True).start()
-    return lock, done
+    return silence
 
 
 def _stop_own(client) -> None:
@@ -323,8 +325,6 @@ def _local_ray_clusters() -> set[str]:
 def _one_cluster_for_auto(args) -> None:
     """``stop`` with ``--address auto`` while several Ray clusters run on this machine: refuse. Ray would
     pick the one started last, which may be someone else's, and stop a service there."""
-    import os
-
     if args.address != "auto" or os.environ.get("RAY_ADDRESS"):
         return
     found = sorted(_local_ray_clusters())

@@ -112,17 +112,24 @@ def _assemble(f, idx, seen, p, f_atoms, pq_atoms, g, sharpness, top, pre) -> np.
 def _seen_scores(p, g: int, sharpness: float, top: float, pre) -> np.ndarray:
     """f(p) * (p q / top) ** sharpness for the draws ``p`` (buffer ``th_f`` of workspace ``pre``)."""
     q, fs = pre.get("beta_q", len(p)), pre.get("th_f", len(p))
-    np.subtract(np.float32(1), p, out=q)
-    fs.fill(1.0)
-    fs -= int_power(p, g, pre.get("beta_hi", len(p)), pre.get("beta_m", len(p)))
-    fs -= int_power(q, g, pre.get("beta_hi", len(p)), pre.get("beta_m", len(p)))
-    np.maximum(fs, 0, out=fs)
+    frontier_into(p, g, q, fs, pre.get("beta_hi", len(p)), pre.get("beta_m", len(p)))
     if sharpness > 0:
         q *= p
         if top > 0:
             q *= np.float32(1.0 / top)
         fs *= power(q, sharpness, pre.get("beta_hi", len(p)), pre.get("beta_m", len(p)))
     return fs
+
+
+def frontier_into(p: np.ndarray, g: int, q: np.ndarray, out: np.ndarray, tmp: np.ndarray,
+                  tmp2: np.ndarray) -> np.ndarray:
+    """f(p) = 1 - p^G - (1 - p)^G into ``out``, leaving 1 - p in ``q`` (``tmp``, ``tmp2``: scratch; all of
+    them distinct from ``p`` and from each other)."""
+    np.subtract(np.float32(1), p, out=q)
+    np.subtract(np.float32(1), int_power(p, g, out, tmp), out=out)
+    out -= int_power(q, g, tmp, tmp2)
+    np.maximum(out, 0, out=out)
+    return out
 
 
 def power(x: np.ndarray, e: float, out: np.ndarray, tmp: np.ndarray | None = None) -> np.ndarray:

@@ -243,9 +243,9 @@ def create_app(backend: Any, *, token: str | None = None, max_body_bytes: int = 
             loc = [str(x) for x in e.get("loc", ()) if x != "body"]
             if len(loc) > 1 and loc[-1] in _UNION_TAGS:  # which member of a union type failed: one field
                 loc.pop()
-            msgs = by_field.setdefault(".".join(loc) or "body", [])
-            if str(e.get("msg", "invalid")) not in msgs:
-                msgs.append(str(e.get("msg", "invalid")))
+            msgs, msg = by_field.setdefault(".".join(loc) or "body", []), str(e.get("msg", "invalid"))
+            if msg not in msgs:
+                msgs.append(msg)
         parts = [f"{field}: {_one_message(m)}" for field, m in list(by_field.items())[:5]]
         more = f" (and {len(by_field) - 5} more fields)" if len(by_field) > 5 else ""
         return JSONResponse(status_code=422, content={

@@ -17,7 +17,7 @@ from sai_dpo._posterior import means_in_place, repeat_shift
 from sai_dpo._predictive import prior_means
 from sai_dpo._rasch import log_4pq, log_learnability, logit_moments, sigmoid, skill_accuracy
 from sai_dpo._scratch import Scratch
-from sai_dpo._thompson import Q, int_power, is_dense, power, thompson_scores
+from sai_dpo._thompson import Q, frontier_into, is_dense, power, thompson_scores
 from sai_dpo._tracker import Tracker
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -292,12 +292,7 @@ def _relative_peak(pq: np.ndarray, sharpness: float) -> np.ndarray:
 def _frontier(p: np.ndarray, g: int, ws: Scratch) -> np.ndarray:
     """f(p) = 1 - p^G - (1 - p)^G (buffer ``f``; uses ``beta_v``, ``beta_q``, ``beta_hi``)."""
     n = p.shape
-    q, f = ws.get("beta_v", n), ws.get("f", n)
-    np.subtract(np.float32(1), p, out=q)
-    np.subtract(np.float32(1), int_power(p, g, f, ws.get("beta_q", n)), out=f)
-    f -= int_power(q, g, ws.get("beta_q", n), ws.get("beta_hi", n))
-    np.maximum(f, 0, out=f)
-    return f
+    return frontier_into(p, g, ws.get("beta_v", n), ws.get("f", n), ws.get("beta_q", n), ws.get("beta_hi", n))
 
 
 def _frontier_at_mean(alpha, beta, g: int, ws: Scratch, sharpness: float = 0.0) -> np.ndarray:
