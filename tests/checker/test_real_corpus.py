@@ -99,7 +99,7 @@ def test_peer_suites_match_their_frozen_digests_and_are_well_formed():
     frozen = json.loads((PEERS / "FROZEN.json").read_text())
     assert set(frozen["sha256"]) == {"peers_dev.jsonl", "peers_heldout.jsonl", "peers_heldout2.jsonl",
                                      "peers_heldout3.jsonl", "peers_heldout4.jsonl",
-                                     "peers_heldout5.jsonl"}
+                                     "peers_heldout5.jsonl", "peers_heldout6.jsonl"}
     seen = set()
     for name, digest in frozen["sha256"].items():
         data = (PEERS / name).read_bytes()
