@@ -10,7 +10,8 @@ Stages (one small module each)::
                 value, last number; option letters
       _prose      the maths after a sentence's copula; yes/no stance and worded answers, negations counted
     _normalize  answer text -> canonical LaTeX (wrappers, spacing, units, degrees, percent)
-      _units      the unit stripped, as a key ("cm", "m^2"): known units on both sides must match
+      _units      the unit stripped, as a key ("cm", "m^2"); known units of one quantity are converted
+    _realsets   sets of reals with union, intersection, difference -> sorted disjoint intervals
     _parse      canonical text -> structure (scalar, tuple/interval, set, union, matrix, letter)
     _compare    structure vs structure; scalars through
       _numbers    exact rationals (ints, decimals, fractions, scientific notation)    in-process

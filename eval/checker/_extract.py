@@ -128,7 +128,7 @@ _MARKED_MATH = re.compile(r"\\[A-Za-z]+|[=<>^/]|\d\s*[-+*]\s*\d|^\$")
 _LETTER = re.compile(r"(?<![A-Za-z\\])\(?([A-E])\)(?![A-Za-z])|\b(?:option|choice)\s*\(?([A-E])\b")
 # A bare option letter followed by a value: "(C) 5", "\\textbf{(C)} 5".
 _LETTER_VALUE = re.compile(r"^(?:\\textbf\{)?\(([A-E])\)\}?\s*[^\s.,;:]")
-_WORD = re.compile(r"(?<![\\A-Za-z{])(?!(?:sqrt|cbrt|binom|choose|infinity|floor|ceil|a?(?:sin|cos|tan)h?|arc(?:sin|cos|tan))\b)[A-Za-z]{4,}")
+_WORD = re.compile(r"(?<![\\A-Za-z{])(?!(?:sqrt|cbrt|binom|choose|infinity|floor|ceil|a?(?:sin|cos|tan|sec|csc|cot)h?|arc(?:sin|cos|tan|sec|csc|cot)h?)\b)[A-Za-z]{4,}")
 # Only math segments joined by commas, "and" or "or": "$x = 3$ or $x = -3$".
 _SEGMENTS_ONLY = re.compile(r"^\$[^$]+\$(?:\s*(?:,|;|and|or)\s*\$[^$]+\$)+$")
 _INLINE_MATH = re.compile(r"\$\$?([^$]+)\$\$?|\\\((.+?)\\\)")

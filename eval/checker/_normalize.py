@@ -83,6 +83,48 @@ _PLAIN_BINOM = re.compile(r"(?<![A-Za-z\\])(?:C|binom|nCr|choose)\(\s*([^(),]+?)
 _NOT_EQUAL = re.compile(r"(?<=[\sA-Za-z])!=")
 
 
+# Reciprocal hyperbolic functions and the inverse secant, cosecant and cotangent, in any of their spellings
+# ("csch x", "\\mathrm{sech}(x)", "\\coth x", "arcsec x"): LaTeX readers take "\\coth x" for cot(h x).
+_RECIPROCAL_NAMES = r"csch|sech|coth|arcsec|arccsc|arccot|arcsinh|arccosh|arctanh|sinh|cosh|tanh"
+_NAMED_FUNCTION = re.compile(rf"\\(?:mathrm|text|textrm)\s*\{{\s*({_RECIPROCAL_NAMES})\s*\}}"
+                             rf"|(?<![\\A-Za-z])({_RECIPROCAL_NAMES})(?=\s*[({{\d]|\s+[A-Za-z\\])")
+_RECIPROCAL = re.compile(r"\\(csch|sech|coth)(?![A-Za-z])\s*")
+_RECIPROCAL_OF = {"csch": "\\sinh", "sech": "\\cosh", "coth": "\\tanh"}
+_SIMPLE_ARGUMENT = re.compile(r"-?(?:\d+(?:\.\d+)?[A-Za-z]?|[A-Za-z]|\\[A-Za-z]+)")
+
+
+def _reciprocal_functions(s: str) -> str:
+    """``csch x`` -> ``\\frac{1}{\\sinh(x)}``, ``\\mathrm{arcsec}(x)`` -> ``\\arcsec(x)``: names that LaTeX readers
+    know as commands, and the three reciprocal hyperbolic functions as reciprocals (an argument that is
+    not one bracket group or one simple term, and a power of the function, are left as written)."""
+    s = _NAMED_FUNCTION.sub(lambda m: "\\" + (m.group(1) or m.group(2)), s)
+    out, pos = [], 0
+    for m in _RECIPROCAL.finditer(s):
+        if m.start() < pos:
+            continue
+        i = m.end()
+        if i < len(s) and s[i] in "({":
+            close = {"(": ")", "{": "}"}[s[i]]
+            depth, j = 0, i
+            while j < len(s):
+                depth += s[j] == s[i]
+                depth -= s[j] == close
+                if depth == 0:
+                    break
+                j += 1
+            if j == len(s):
+                continue
+            arg, end = s[i + 1:j], j + 1
+        else:
+            a = _SIMPLE_ARGUMENT.match(s, i)
+            if a is None:
+                continue
+            arg, end = a.group(0), a.end()
+        out.append(s[pos:m.start()] + "\\frac{1}{" + _RECIPROCAL_OF[m.group(1)] + "(" + arg + ")}")
+        pos = end
+    return "".join(out) + s[pos:]
+
+
 def _abs_bars(s: str) -> str:
     """``abs(x+1)``, ``Abs(x)`` -> ``|x+1|``, ``|x|`` (the bracket that closes each one is found by depth)."""
     for _ in range(20):
@@ -357,6 +399,8 @@ def normalize(answer: str) -> Normalized:
     s = _PLAIN_COMMANDS.sub(lambda m: "\\" + m.group(m.lastindex), _PLAIN_ARC.sub(r"\\arc\1", s))
     if "bs" in s:
         s = _abs_bars(s)
+    if "csc" in s or "sec" in s or "cot" in s or "arc" in s or "sinh" in s or "cosh" in s or "tanh" in s:
+        s = _reciprocal_functions(s)
     if "^(" in s:
         s = _braced_exponents(s)
     s = s.replace(",", "").replace("\\!", "") if _THIN_GROUPS.match(s.strip()) else _THIN_COMMA.sub(",", s)

@@ -52,6 +52,7 @@ _LEADING_CLAUSE = re.compile(r"^(?:since|because|as|if|when|whenever|given|assum
 _FUNCS = (
     "sqrt", "cbrt", "binom", "choose", "log", "ln", "sin", "cos", "tan", "cot", "sec", "csc", "arcsin",
     "arccos", "arctan", "exp", "pi", "mod", "max", "min", "gcd", "lcm", "floor", "ceil", "infinity", "inf",
+    "sinh", "cosh", "tanh", "csch", "sech", "coth", "arcsec", "arccsc", "arccot", "arcsinh", "arccosh", "arctanh",
 )
 _PLAIN_TOKEN = re.compile(
     r"\s*(?:"

@@ -4,23 +4,25 @@ Normalization strips units ("12 cm" -> "12") so that an answer with a unit match
 one. When *both* sides carry a unit this module tells whether they are the same unit: ``unit_key``
 gives a canonical key ("cm", "m^2", "h", "mi/h") for a unit it knows, and "" for no unit, a unit
 it does not know ("units", "apples", "square units") or several different units. Only two known,
-different keys make a pair incorrect; no conversion is attempted ("1200 cm" vs "12 m" stays unequal
-because the numbers differ).
+different keys of different quantities make a pair incorrect ("12 cm" vs "12 s"); two keys of one
+quantity are converted exactly (``unit_ratio``: "1200 cm" is "12 m", "2 h" is "120 min", "1 l" is
+"1000 cm^3"). Months and years have no fixed length and are converted to nothing.
 """
 
 from __future__ import annotations
 
 import re
+from fractions import Fraction
 
-__all__ = ["unit_key", "UNIT_WORDS", "PLAIN_UNIT", "GLUED_UNIT", "CJK_UNIT"]
+__all__ = ["unit_key", "unit_ratio", "UNIT_WORDS", "PLAIN_UNIT", "GLUED_UNIT", "CJK_UNIT"]
 
 # Unit words stripped after an answer's maths (eval.checker._normalize), and read as no prose (_extract).
 UNIT_WORDS = (
     r"m/s|km/h|mi/h|mph|kph|"
     r"units?|square\s+units|sq\.?\s*units|cm|mm|km|m|meters?|metres?|centimeters?|kilometers?|"
-    r"inches|inch|in|feet|foot|ft|yards?|miles?|mi|mph|hours?|hrs?|minutes?|mins?|seconds?|secs?|s|"
-    r"days?|weeks?|months?|years?|dollars?|cents?|degrees?|deg|radians?|rad|kg|g|grams?|pounds?|lbs?|"
-    r"liters?|litres?|l|ml|gallons?|people|persons?|students?|ways|points?|percent|sq\s*ft|sq\s*in|"
+    r"inches|inch|in|feet|foot|ft|yards?|yd|miles?|mi|mph|hours?|hrs?|minutes?|mins?|seconds?|secs?|s|"
+    r"days?|weeks?|months?|years?|dollars?|cents?|degrees?|deg|radians?|rad|kg|mg|g|grams?|pounds?|lbs?|oz|ounces?|"
+    r"liters?|litres?|l|ml|gallons?|gal|people|persons?|students?|ways|points?|percent|sq\s*ft|sq\s*in|"
     r"kN|kJ|kW|Pa|Hz|eV|mol"
 )
 # After a number, any unit word; after pi ("2\\pi cm") only one of two letters or more that is no
@@ -109,3 +111,40 @@ def unit_key(texts) -> str:
     """One canonical key for the unit texts stripped from an answer; "" for none, unknown or mixed."""
     keys = {_one_key(t) for t in texts}
     return keys.pop() if len(keys) == 1 else ""
+
+
+# Each key's quantity and its size in that quantity's base unit (exact: the inch is 2.54 cm, the pound
+# 0.45359237 kg, the US gallon 231 cubic inches). Volumes are cubic lengths, so "1 ml" is "1 cm^3".
+_F = Fraction
+_INCH = _F(254, 10_000)
+_SIZES = {
+    "mm": ("length", _F(1, 1000)), "cm": ("length", _F(1, 100)), "m": ("length", _F(1)),
+    "km": ("length", _F(1000)), "in": ("length", _INCH), "ft": ("length", 12 * _INCH),
+    "yd": ("length", 36 * _INCH), "mi": ("length", 63_360 * _INCH),
+    "mg": ("mass", _F(1, 1000)), "g": ("mass", _F(1)), "kg": ("mass", _F(1000)),
+    "lb": ("mass", _F(45_359_237, 100_000)), "oz": ("mass", _F(45_359_237, 1_600_000)),
+    "ml": ("length^3", _F(1, 10**6)), "l": ("length^3", _F(1, 1000)), "gal": ("length^3", 231 * _INCH**3),
+    "s": ("time", _F(1)), "min": ("time", _F(60)), "h": ("time", _F(3600)), "day": ("time", _F(86_400)),
+    "week": ("time", _F(604_800)),
+    "m/s": ("speed", _F(1)), "km/h": ("speed", _F(1000, 3600)), "mi/h": ("speed", 63_360 * _INCH / 3600),
+    "ft/s": ("speed", 12 * _INCH),
+    "dollar": ("money", _F(100)), "cent": ("money", _F(1)),
+}
+
+
+def _size(key: str) -> tuple[str, Fraction] | None:
+    base, _, power = key.partition("^")
+    size = _SIZES.get(base)
+    if size is None or (power and size[0] != "length"):
+        return None
+    n = int(power) if power else 1
+    return (size[0] if n == 1 else f"length^{n}"), size[1] ** n
+
+
+def unit_ratio(from_key: str, to_key: str) -> Fraction | None:
+    """How many ``to_key`` units one ``from_key`` unit is ("cm", "m" -> 1/100), or None when the two
+    keys measure different quantities or one has no fixed size (months, years, radians)."""
+    a, b = _size(from_key), _size(to_key)
+    if a is None or b is None or a[0] != b[0]:
+        return None
+    return a[1] / b[1]

@@ -56,6 +56,8 @@ from ._prose import (
     states_every,
     states_word,
 )
+from ._realsets import has_set_operation, real_set
+from ._units import unit_ratio
 
 __all__ = ["Verdict", "verify", "verify_batch", "warmup", "shutdown"]
 
@@ -108,9 +110,23 @@ def _degree_variant(norm: Normalized) -> Node:
     return parse_structure(f"\\frac{{{norm.text}}}{{180}}\\pi")
 
 
+def _unit_scale(gn: Normalized, pn: Normalized) -> Fraction | None:
+    """How many of the gold's units one of the prediction's units is: 1 for the same unit or a side
+    without one, 1/100 for a prediction in cm against a gold in m; None for units of different
+    quantities (or for a value that is no number, e.g. "x cm" against "y m")."""
+    if not (gn.unit and pn.unit) or gn.unit == pn.unit:
+        return Fraction(1)
+    ratio = unit_ratio(pn.unit, gn.unit)
+    return ratio if ratio is not None and fast_number(gn.text) and fast_number(pn.text) else None
+
+
 def _candidates(gold, pred, choices):
     """(gold, pred) pairs that count as a match: letters vs choice values, percent vs fraction."""
     (gn, gnode), (pn, pnode) = gold, pred
+    scale = _unit_scale(gn, pn)
+    if scale != 1:  # two units of one quantity ("1.25 m", "125 cm"): only the converted value can match
+        return [] if scale is None else [(gnode, parse_structure(
+            f"\\frac{{{scale.numerator}}}{{{scale.denominator}}}\\cdot {pn.text}"))]
     named = _named_values(gn.text), _named_values(pn.text)
     if named[0] and named[1] and named[0].keys() == named[1].keys():
         # "x=2, y=1" against "y = 1, x = 2" or "(x, y) = (2, 1)": each name's value against the same name's
@@ -593,7 +609,14 @@ def _structural_verdict(gold: str, pred: str) -> tuple[str, str] | None:
         return _ALTERNATIVES
     if _pm_pairing_differs(gold, pred):
         return "incorrect", "the plus-minus signs go together differently"
-    sets = _solution_sets_equal(_prepare(gold)[0].text, _prepare(pred)[0].text)
+    g_text, p_text = _prepare(gold)[0].text, _prepare(pred)[0].text
+    if has_set_operation(g_text) or has_set_operation(p_text):
+        # "(1,5] \\cup [2,7)" against "(1,7)", "R - [-1,1]" against "(-\\infty,-1) \\cup (1,\\infty)": the numbers
+        # covered decide (one side may be a single interval or set of points)
+        g_set, p_set = real_set(g_text, _exact_value), real_set(p_text, _exact_value)
+        if g_set is not None and p_set is not None:
+            return ("correct", "the same set of numbers") if g_set == p_set else ("incorrect", "another set of numbers")
+    sets = _solution_sets_equal(g_text, p_text)
     if sets is not None:
         return ("correct", "the same solutions") if sets else ("incorrect", "other solutions (one missing, extra or different)")
     return None
@@ -607,7 +630,7 @@ def _fast(gold: str, pred: str, choices) -> tuple[str, str] | None:
         return structural
     (gn, _), (pn, _) = _prepare(gold), _prepare(pred)
     g_unit, p_unit = gn.unit, pn.unit
-    if g_unit and p_unit and g_unit != p_unit:
+    if _unit_scale(gn, pn) is None:
         return "incorrect", f"different units ({p_unit} vs {g_unit})"
     for a, b in ((gn, pn), (pn, gn)):
         if a.degrees and b.unit == "rad" and "\\pi" not in b.text:

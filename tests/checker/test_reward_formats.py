@@ -541,12 +541,69 @@ NEWCOMER2 = [
 ]
 
 
+# Units of one quantity are converted exactly; units of different quantities, or months and years, are not.
+CONVERSIONS = [
+    ("1.25 m", "125 cm", True, "centimetres to metres"),
+    ("1.25 m", "1.25 cm", False, "the same number in another unit is another length"),
+    ("12 cm", "12 m", False, "twelve metres is not twelve centimetres"),
+    ("3 km", "The distance is 3000 m.", True, "a unit in a sentence"),
+    ("2 hours", "120 minutes", True, "hours to minutes"),
+    ("0.5 kg", "500 grams", True, "kilograms to grams"),
+    ("1 lb", "16 oz", True, "pounds to ounces (exact: 0.45359237 kg)"),
+    ("6 ft", "2 yd", True, "feet to yards"),
+    ("1 l", "1000 cm^3", True, "a litre is a thousand cubic centimetres"),
+    ("2 m^2", "20000 cm^2", True, "areas convert by the square"),
+    ("2 m^2", "200 cm^2", False, "an area is not converted as a length"),
+    ("10 mph", "16.09344 km/h", True, "speeds (a mile is 1.609344 km)"),
+    ("10 mph", "16.09 km/h", False, "a rounded conversion is another number"),
+    ("5 km", "5 s", False, "a length is not a time"),
+    ("2 years", "24 months", False, "months have no fixed length: not converted"),
+    ("-2 ft", "-24 in", True, "a negative length"),
+    ("x cm", "x m", False, "a value that is no number is not converted"),
+]
+
+# Sets of real numbers written with set operations: the numbers covered decide.
+REAL_SETS = [
+    ("(1,7)", "(1,5] U [2,7)", True, "overlapping intervals joined"),
+    ("(1,5]\\cup[2,7)", "(1,7]", False, "7 is not in the union"),
+    ("(1,2)\\cup(2,3)", "(1,3)", False, "2 is in neither interval"),
+    ("(1,2]\\cup(2,3)", "(1,3)", True, "touching intervals, one closed at the touch"),
+    ("(2,6]", "(0,6]-(0,2]", True, "a difference of intervals"),
+    ("[0,1]\\cup[2,6]", "[0,6]-(1,2)", True, "an open interval removed keeps its ends"),
+    ("(-\\infty,-1)\\cup(1,\\infty)", "R-[-1,1]", True, "the reals minus a closed interval"),
+    ("(-\\infty,-1)\\cup(1,\\infty)", "\\mathbb{R}\\setminus(-1,1)", False, "-1 and 1 stay in"),
+    ("(-\\infty,1)\\cup(1,\\infty)", "\\mathbb{R}\\setminus\\{1\\}", True, "the reals minus a point"),
+    ("(-\\infty,1)\\cup(1,\\infty)", "\\mathbb{R}", False, "the reals hold 1"),
+    ("R", "(-infinity,7) U [4,infinity)", True, "two rays covering the line"),
+    ("[1,2]", "[0,6]\\cap[1,2]", True, "an intersection"),
+    ("]2,6]", "]0,6]-]0,2]", True, "French brackets in a difference"),
+    ("(0,\\sqrt{2})\\cup(\\sqrt{2},3)", "(0,3)\\setminus\\{\\sqrt{2}\\}", True, "irrational ends"),
+    ("(1,2)\\cup(3,4)", "(1,2)\\cup(3,5)", False, "another right end"),
+    ("(-2,-2)", "(1,2)-(3,4)", False, "a difference of two pairs is no set difference"),
+    ("(a,b)\\cup(c,d)", "(c,d)\\cup(a,b)", True, "ends with names: compared part by part as before"),
+]
+
+# Reciprocal hyperbolic functions and inverse secant, cosecant, cotangent in plain text and LaTeX.
+RECIPROCAL_FUNCTIONS = [
+    ("1/sinh x", "csch x", True, "plain csch"),
+    ("1/cosh x", "sech x", True, "plain sech"),
+    ("1/\\tanh x", "\\coth x", True, "LaTeX coth is not cot(h x)"),
+    ("\\cot(x)", "\\coth x", False, "coth is not cot"),
+    ("\\tanh x", "coth x", False, "coth is not tanh"),
+    ("arccos (1/x)", "arcsec x", True, "plain arcsec"),
+    ("\\operatorname{sech} x", "1/\\cosh x", True, "an operator name"),
+    ("\\frac{1}{\\sinh 2x}", "\\csch 2x", True, "an argument with a coefficient"),
+    ("\\coth(x+1)", "\\frac{\\cosh(x+1)}{\\sinh(x+1)}", True, "a bracketed argument"),
+    ("x", "The answer is sech x", False, "sech x is not x"),
+]
+
 # Every table above: (gold, response, expected, why); the test id names the table, the row and why.
 TABLES = {"rows": ROWS, "review2": REVIEW2, "review3": REVIEW3, "newcomer": NEWCOMER, "exploits": EXPLOITS,
           "units_and_boxes": UNITS_AND_BOXES, "undone": UNDONE, "plus_minus": PLUS_MINUS,
           "review4": REVIEW4, "forms5": FORMS5, "plain_functions": PLAIN_FUNCTIONS,
           "forms6": FORMS6, "review5": REVIEW5,
-          "newcomer2": NEWCOMER2}
+          "newcomer2": NEWCOMER2, "conversions": CONVERSIONS, "real_sets": REAL_SETS,
+          "reciprocal_functions": RECIPROCAL_FUNCTIONS}
 CASES = [(name, *row) for name, rows in TABLES.items() for row in rows]
 
 
