@@ -42,7 +42,18 @@ _PERCENT_WORD = re.compile(
 # A unit of two letters or more glued to a decimal number is a unit, not a product: "1.5kg", "9.8m/s",
 # "2.5kN", "3.2m²" (a one-letter one, "0.5g", "1.5m", "7.55N", may be a variable: it stays).
 _GLUED_DECIMAL_UNIT = re.compile(r"(\d\.\d+)((?:kN|kJ|kW|MW|eV|Pa|Hz|kg|cm|mm|km|m/s|km/h|m²|m³)(?![A-Za-z\d]))")
+# An integer glued to a unit of two letters that no product of unknowns spells in an answer ("2cm", "314cm").
+_GLUED_INTEGER_UNIT = re.compile(r"(?<![\d.A-Za-z])(\d+)((?:kg|cm|mm|km|m/s|km/h|m²|m³)(?![A-Za-z\d]))")
+# Full-width digits, letters and operators ("ｍ ＋ ｎ", "３"), as East Asian keyboards type them; full-width
+# punctuation (，：（）) stays, since answer lines in Chinese are read with it.
+_FULLWIDTH = re.compile("[\uff10-\uff19\uff21-\uff3a\uff41-\uff5a\uff0a\uff0b\uff0d\uff0f\uff1c-\uff1e\uff3e]")
 _VULGAR_NUMBER = re.compile(r"(?<!\d)(\d*)\s?([" + "".join(_VULGAR) + "])")
+
+
+def _glued_unit(m: re.Match) -> str:
+    """"2cm" -> "2 cm", but not after an operator: in "3x + 2km" the letters are unknowns."""
+    before = m.string[: m.start()].rstrip()[-1:]
+    return m.group(0) if before and before in "+-*/^·×−(" else m.group(1) + " " + m.group(2)
 
 
 def _vulgar(m: re.Match) -> str:
@@ -60,7 +71,8 @@ _BRACED_DECIMAL = re.compile(r"(?<=\d)\{,\}(?=\d)")  # "12{,}5": LaTeX's decimal
 def plain_text(text: str) -> str:
     """A response or answer with what no answer reader should meet removed or spelled out: a chat
     template's special tokens, ``\\framebox`` (a box), units of two letters or more glued to a decimal
-    ("1.5kg" -> "1.5 kg"), Unicode vulgar fractions ("2½" -> "5/2"), the word percent after a number
+    ("1.5kg" -> "1.5 kg") and some to an integer ("2cm" -> "2 cm"), full-width digits, letters and operators
+    ("３＋ｎ" -> "3+n"), Unicode vulgar fractions ("2½" -> "5/2"), the word percent after a number
     ("33.5 percent" -> "33.5%"), LaTeX's braced comma: thousands before three digits ("23{,}000" ->
     "23,000"), else a decimal comma ("12{,}5" -> "12.5")."""
     if "\x1b" in text:
@@ -72,7 +84,11 @@ def plain_text(text: str) -> str:
     if "\\framebox" in text:
         text = text.replace("\\framebox", "\\boxed")
     if "." in text:
-        text = _GLUED_DECIMAL_UNIT.sub(r"\1 \2", text)
+        text = _GLUED_DECIMAL_UNIT.sub(_glued_unit, text)
+    if "m" in text or "kg" in text:
+        text = _GLUED_INTEGER_UNIT.sub(_glued_unit, text)
+    if _FULLWIDTH.search(text):
+        text = _FULLWIDTH.sub(lambda m: chr(ord(m.group(0)) - 0xFEE0), text)
     if any(c in text for c in _VULGAR):
         text = _VULGAR_NUMBER.sub(_vulgar, text)
     if "p" in text or "P" in text:
@@ -128,19 +144,23 @@ _MARKED_MATH = re.compile(r"\\[A-Za-z]+|[=<>^/]|\d\s*[-+*]\s*\d|^\$")
 _LETTER = re.compile(r"(?<![A-Za-z\\])\(?([A-E])\)(?![A-Za-z])|\b(?:option|choice)\s*\(?([A-E])\b")
 # A bare option letter followed by a value: "(C) 5", "\\textbf{(C)} 5".
 _LETTER_VALUE = re.compile(r"^(?:\\textbf\{)?\(([A-E])\)\}?\s*[^\s.,;:]")
-_WORD = re.compile(r"(?<![\\A-Za-z{])(?!(?:sqrt|cbrt|binom|choose|infinity|floor|ceil|a?(?:sin|cos|tan|sec|csc|cot)h?|arc(?:sin|cos|tan|sec|csc|cot)h?)\b)[A-Za-z]{4,}")
+# Greek letters spelt out, which plain-text answers use as names ("n alpha", "2 theta").
+_GREEK_NAMES = r"alpha|beta|gamma|delta|epsilon|zeta|theta|kappa|lambda|sigma|omega|varphi|phi|psi|rho|tau|mu"
+_WORD = re.compile(r"(?<![\\A-Za-z{])(?!(?:sqrt|cbrt|binom|choose|infinity|floor|ceil|factorial|a?(?:sin|cos|tan|sec|csc|cot)h?|"
+                   r"arc(?:sin|cos|tan|sec|csc|cot)h?|" + _GREEK_NAMES + r")\b)[A-Za-z]{4,}")
 # Only math segments joined by commas, "and" or "or": "$x = 3$ or $x = -3$".
 _SEGMENTS_ONLY = re.compile(r"^\$[^$]+\$(?:\s*(?:,|;|and|or)\s*\$[^$]+\$)+$")
 _INLINE_MATH = re.compile(r"\$\$?([^$]+)\$\$?|\\\((.+?)\\\)")
 # Plain English after an answer ("12 apples", "5 since ..."): cut there.
-_TRAILING_WORDS = re.compile(r"\s+(?<![\\])[A-Za-z]{3,}\b.*$")
+_TRAILING_WORDS = re.compile(r"\s+(?<![\\])(?!(?:" + _GREEK_NAMES + r")\b)[A-Za-z]{3,}\b.*$")
 _AFTER_PERCENT = re.compile(r"%\s+[A-Za-z].*$")
 _TWO_WORDS = re.compile(r"[A-Za-z]{3,}\s+[A-Za-z]{3,}")
 _MATH_SEGMENT = re.compile(r"\$\$(.+?)\$\$|\$([^$]+)\$|\\\[(.+?)\\\]|\\\((.+?)\\\)", re.S)
 # GSM8K's answer marker: "#### 42", "####: 55", "The answer is #### 42"; a value follows it (a markdown
 # heading "#### Final Answer" is no marker).
 _HASHES = re.compile(r"(?:^|(?<=\s))####[ \t]*:?[ \t]*([-+$\\(.\d][^\n]*)", re.M)
-_SHORT_WORD = re.compile(r"(?:^|(?<=\s))(?!(?:and|or|pi|sin|cos|tan|cot|sec|csc|ln|log|exp)\b)[A-Za-z]{2,3}(?=\s)")
+_SHORT_WORD = re.compile(r"(?:^|(?<=\s))(?!(?:and|or|pi|sin|cos|tan|cot|sec|csc|ln|log|exp|phi|psi|rho|tau|mu)\b)"
+                         r"[A-Za-z]{2,3}(?=\s)")
 _SINGLE_WORD = re.compile(r"^[A-Za-z]{1,20}$")
 # A number not glued to letters ("AZYUK2A" holds no answer).
 # A response that ends with a display equation: its content is the answer.

@@ -125,6 +125,54 @@ def _reciprocal_functions(s: str) -> str:
     return "".join(out) + s[pos:]
 
 
+# Plain-text infinity inside an answer ("(-infinity, 5)", "[1, oo)", "-infty"); "inf" only next to a bracket,
+# a comma or a sign (an "inf S" is an infimum).
+_PLAIN_INFINITY = re.compile(r"(?<![\\A-Za-z])(?:infinity|infty|oo)(?![A-Za-z])|(?<=[(\[,+\-\s])inf(?=\s*[)\],])")
+# Greek letters spelt out in plain text ("n alpha", "2*theta"): the LaTeX letters.
+_PLAIN_GREEK = re.compile(
+    r"(?<![\\A-Za-z])(alpha|beta|gamma|delta|epsilon|zeta|theta|kappa|lambda|sigma|omega|varphi|phi|psi|rho|tau|mu)"
+    r"(?![A-Za-z])"
+)
+# A plain-text logarithm with a base ("log_2(8)", "log_{10} x"): the LaTeX one.
+_PLAIN_LOG_BASE = re.compile(r"(?<![\\A-Za-z])log(?=_)")
+_PLAIN_FACTORIAL = re.compile(r"(?<![\\A-Za-z])factorial\s*\(")
+
+
+# Two powers in a row in plain text ("2^3^2"): they go right to left, as in maths (2^{3^2} = 512).
+_EXPONENT = r"(?:\{[^{}]*\}|\([^()]*\)|[A-Za-z0-9.]+)"
+_TOWER = re.compile(rf"(?:\^{_EXPONENT}){{2,}}")
+_ONE_EXPONENT = re.compile(rf"\^({_EXPONENT})")
+
+
+def _tower(m: re.Match) -> str:
+    exponents = _ONE_EXPONENT.findall(m.group(0))
+    nested = exponents[-1]
+    for e in reversed(exponents[1:-1]):
+        nested = e + "^{" + nested + "}"
+    return "^{" + exponents[0] + "^{" + nested + "}}" if len(exponents) > 2 else "^{" + exponents[0] + "^" + nested + "}"
+
+
+def _power_towers(s: str) -> str:
+    """``9^9^9`` -> ``9^{9^{9}}`` (LaTeX has no such form; its readers would take it left to right)."""
+    return _TOWER.sub(_tower, s)
+
+
+def _factorials(s: str) -> str:
+    """``factorial(n-1)`` -> ``(n-1)!`` (the bracket that closes each one is found by depth)."""
+    for _ in range(20):
+        m = _PLAIN_FACTORIAL.search(s)
+        if m is None:
+            return s
+        depth, j = 1, m.end()
+        while j < len(s) and depth:
+            depth += {"(": 1, ")": -1}.get(s[j], 0)
+            j += 1
+        if depth:
+            return s
+        s = s[: m.start()] + "(" + s[m.end(): j - 1] + ")!" + s[j:]
+    return s
+
+
 def _abs_bars(s: str) -> str:
     """``abs(x+1)``, ``Abs(x)`` -> ``|x+1|``, ``|x|`` (the bracket that closes each one is found by depth)."""
     for _ in range(20):
@@ -399,6 +447,16 @@ def normalize(answer: str) -> Normalized:
     s = _PLAIN_COMMANDS.sub(lambda m: "\\" + m.group(m.lastindex), _PLAIN_ARC.sub(r"\\arc\1", s))
     if "bs" in s:
         s = _abs_bars(s)
+    if "in" in s or "oo" in s:
+        s = _PLAIN_INFINITY.sub(r"\\infty ", s)
+    if _PLAIN_GREEK.search(s):
+        s = _PLAIN_GREEK.sub(r"\\\1 ", s)
+    if "log_" in s:
+        s = _PLAIN_LOG_BASE.sub(r"\\log", s)
+    if "factorial" in s:
+        s = _factorials(s)
+    if "^" in s:
+        s = _power_towers(s)
     if "csc" in s or "sec" in s or "cot" in s or "arc" in s or "sinh" in s or "cosh" in s or "tanh" in s:
         s = _reciprocal_functions(s)
     if "^(" in s:

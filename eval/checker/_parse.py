@@ -339,7 +339,10 @@ def parse_structure(s: str, depth: int = 0) -> Node:
     for union_sep in ("\\cup", "\\bigcup"):
         parts = split_top(s, union_sep)
         if len(parts) > 1 and all(parts):
-            return Node("union", items=tuple(parse_structure(p, depth + 1) for p in parts))
+            items = tuple(parse_structure(p, depth + 1) for p in parts)
+            if all(i.kind == "set" for i in items):  # "\\{x\\} \\cup \\{y\\}" is the set {x, y}
+                return Node("set", items=tuple(dict.fromkeys(e for i in items for e in i.items)))
+            return Node("union", items=items)
     if s.startswith("{") and s.endswith("}") and _wraps_whole(s) and len(split_top(s[1:-1], ",")) > 1:
         s = "\\{" + s[1:-1] + "\\}"  # "{2, 3, 5}" written without backslashes is a set
     if s.startswith("\\{") and s.endswith("\\}") and len(s) >= 4:

@@ -53,6 +53,7 @@ _FUNCS = (
     "sqrt", "cbrt", "binom", "choose", "log", "ln", "sin", "cos", "tan", "cot", "sec", "csc", "arcsin",
     "arccos", "arctan", "exp", "pi", "mod", "max", "min", "gcd", "lcm", "floor", "ceil", "infinity", "inf",
     "sinh", "cosh", "tanh", "csch", "sech", "coth", "arcsec", "arccsc", "arccot", "arcsinh", "arccosh", "arctanh",
+    "factorial",
 )
 _PLAIN_TOKEN = re.compile(
     r"\s*(?:"
@@ -60,7 +61,7 @@ _PLAIN_TOKEN = re.compile(
     + r"|\d+(?:[.,]\d+)*(?:\s*:\s*\d+(?:[.,]\d+)*)*"
     + r"|(?:" + "|".join(_FUNCS) + r")(?![A-Za-z])"
     + r"|[A-Za-z](?:_\{[^{}]*\}|_\([^()]*\)|_[A-Za-z0-9]+)?(?![A-Za-z])"
-    + r"|\.\.\.|…|[-+*/^!()\[\]{}=<>≤≥≠√π∞·×⋅|'%]|\\[A-Za-z]+|,(?=\s*[-\d(\[{A-Za-z\\\ue000√π]))"
+    + r"|\.\.\.|…|[-+*/^!()\[\]{}=<>≤≥≠√π∞·×⋅|'%∪∩]|\\[A-Za-z]+|,(?=\s*[-\d(\[{A-Za-z\\\ue000√π]))"
 )
 _CONNECTOR = re.compile(r"\s*(?:,\s*(?:and|or)\s+|\s+and\s+|\s+or\s+|,\s*)", re.IGNORECASE)
 FACTORIAL_WORD = re.compile(r"\b([A-Za-z0-9)]+)\s+factorial\b", re.IGNORECASE)

@@ -23,7 +23,7 @@ _INF = math.inf
 # One bound: no brackets, parentheses or separators inside (a bound like "\\sqrt[3]{2}" is not read here).
 _BOUND = r"[^\[\](){},;]+?|[^\[\](),;]*?\{[^\[\](),;]*?\}[^\[\](),;]*?"
 _INTERVAL = re.compile(rf"([\[\](])\s*({_BOUND})\s*[,;]\s*({_BOUND})\s*([\[\])])")
-_POINTS = re.compile(r"\\\{((?:[^{}\\]|\\(?![{}])|\{[^{}]*\})*)\\\}")
+_POINTS = re.compile(r"\\?\{((?:[^{}\\]|\\(?![{}])|\{[^{}]*\})*)\\?\}")
 _REALS = re.compile(r"\\mathbb\s*\{?\s*R\s*\}?|ℝ|R(?![A-Za-z])")
 _EMPTY = re.compile(r"\\(?:emptyset|varnothing)(?![A-Za-z])|∅")
 _OPERATOR = re.compile(r"\\cup(?![A-Za-z])|∪|\\cap(?![A-Za-z])|∩|\\setminus(?![A-Za-z])|\\backslash(?![A-Za-z])|-|U(?![A-Za-z])")
@@ -36,7 +36,7 @@ _INFINITE = {"\\infty": _INF, "+\\infty": _INF, "infinity": _INF, "+infinity": _
 def has_set_operation(text: str) -> bool:
     """Whether an answer joins sets with union, intersection or difference (a cheap test before ``real_set``)."""
     return any(op in text for op in ("\\cup", "∪", "\\cap", "∩", "\\setminus", "\\backslash", "]-", ")-", "R-",
-                                     "] -", ") -", "R -", "\\}-", "\\} -", "U"))
+                                     "] -", ") -", "R -", "}-", "} -", "U"))
 
 
 def _bound(text: str, value_of: Callable[[str], object]):

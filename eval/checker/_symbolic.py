@@ -6,6 +6,7 @@ where a hard wall-clock limit can kill them.
 
 from __future__ import annotations
 
+import cmath
 import random
 import re
 from functools import lru_cache
@@ -93,9 +94,10 @@ def _num(expr):
     import sympy
 
     value = sympy.N(expr, _PREC)
-    if not value.is_number:
+    if not value.is_number or value.is_finite is False:
         return None
-    return complex(value) if value.is_finite is not False else None
+    number = complex(value)  # 9^729 is finite for sympy but no float: it becomes inf here, no value
+    return number if cmath.isfinite(number) else None
 
 
 def _close(x: complex, y: complex, tol: float) -> bool:

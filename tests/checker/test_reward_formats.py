@@ -597,13 +597,45 @@ RECIPROCAL_FUNCTIONS = [
     ("x", "The answer is sech x", False, "sech x is not x"),
 ]
 
+# Plain-text forms of computer-algebra systems and keyboards (the sixth peers' sample, read after its scoring).
+PLAIN_FORMS7 = [
+    ("0", "x - (y - (y - x))", True, "an expression that is 0 (10^-60 left by rounding at every point: sympy decides)"),
+    ("0", "x^2 y^2 - (xy)^2", True, "a product that cancels"),
+    ("0", "e^{-1000x}", False, "tiny at some points is not zero"),
+    ("E+S+Q+O+N+I+zeta+gamma+beta", "beta+gamma+zeta+I+N+O+Q+S+E", True, "a sum that cancels to 0 at one point"),
+    ("\\zeta+\\gamma", "\\gamma+\\zeta", True, "zeta and gamma are letters (not functions)"),
+    ("x^8", "x^2^3", True, "powers go right to left"),
+    ("512", "2^3^2", True, "2^(3^2)"),
+    ("64", "2^3^2", False, "not (2^3)^2"),
+    ("x+1", "9^9^9^9", False, "a tower too large to evaluate"),
+    ("(-\\infty, 5)", "(-infinity,5)", True, "infinity spelt out in an interval"),
+    ("[1, \\infty)", "[1, oo)", True, "oo for infinity"),
+    ("(-\\infty, -2)", "(-inf, -2)", True, "inf next to a bracket"),
+    ("n + m", "m ＋ n", True, "a full-width plus"),
+    ("12", "１２", True, "full-width digits"),
+    ("alpha*n", "n alpha", True, "a Greek letter spelt out"),
+    ("2\\theta", "Answer: 2 theta", True, "theta on an answer line is no trailing word"),
+    ("3", "log_2(8)", True, "a plain-text logarithm with a base"),
+    ("factorial(n)", "n!", True, "factorial() is n!"),
+    ("factorial(n)", "n * factorial(n-1)", True, "factorial() inside a product"),
+    ("factorial(n)", "n * factorial(n-2)", False, "another product"),
+    ("{2}", "{1, 2} ∩ {2, 3}", True, "an intersection of finite sets"),
+    ("{1}", "{1, 2} - {2, 3}", True, "a difference of finite sets"),
+    ("{1, 3}", "{1, 2} ∪ {2, 3}", False, "the union holds 2"),
+    ("{x, y}", "\\{x\\}\\cup\\{y, x\\}", True, "a union of sets with letters is one set"),
+    ("2cm", "2 cm", True, "an integer glued to a unit"),
+    ("3.14 m", "The length is 314cm.", True, "a glued unit, converted"),
+    ("3x+2", "3x + 2km", False, "after an operator the letters are unknowns, not a unit"),
+    ("3x+2.5", "3x+2.5km", False, "same, with a decimal"),
+]
+
 # Every table above: (gold, response, expected, why); the test id names the table, the row and why.
 TABLES = {"rows": ROWS, "review2": REVIEW2, "review3": REVIEW3, "newcomer": NEWCOMER, "exploits": EXPLOITS,
           "units_and_boxes": UNITS_AND_BOXES, "undone": UNDONE, "plus_minus": PLUS_MINUS,
           "review4": REVIEW4, "forms5": FORMS5, "plain_functions": PLAIN_FUNCTIONS,
           "forms6": FORMS6, "review5": REVIEW5,
           "newcomer2": NEWCOMER2, "conversions": CONVERSIONS, "real_sets": REAL_SETS,
-          "reciprocal_functions": RECIPROCAL_FUNCTIONS}
+          "reciprocal_functions": RECIPROCAL_FUNCTIONS, "plain_forms7": PLAIN_FORMS7}
 CASES = [(name, *row) for name, rows in TABLES.items() for row in rows]
 
 
