@@ -43,7 +43,7 @@ _PERCENT_WORD = re.compile(
 # "2.5kN", "3.2m²" (a one-letter one, "0.5g", "1.5m", "7.55N", may be a variable: it stays).
 _GLUED_DECIMAL_UNIT = re.compile(r"(\d\.\d+)((?:kN|kJ|kW|MW|eV|Pa|Hz|kg|cm|mm|km|m/s|km/h|m²|m³)(?![A-Za-z\d]))")
 # An integer glued to a unit of two letters that no product of unknowns spells in an answer ("2cm", "314cm").
-_GLUED_INTEGER_UNIT = re.compile(r"(?<![\d.A-Za-z])(\d+)((?:kg|cm|mm|km|m/s|km/h|m²|m³)(?![A-Za-z\d]))")
+_GLUED_INTEGER_UNIT = re.compile(r"(?<![\d.A-Za-z])(\d+)((?:kg|cm|mm|m/s|km/h|m²|m³)(?![A-Za-z\d]))")
 # Full-width digits, letters and operators ("ｍ ＋ ｎ", "３"), as East Asian keyboards type them; full-width
 # punctuation (，：（）) stays, since answer lines in Chinese are read with it.
 _FULLWIDTH = re.compile("[\uff10-\uff19\uff21-\uff3a\uff41-\uff5a\uff0a\uff0b\uff0d\uff0f\uff1c-\uff1e\uff3e]")
@@ -51,9 +51,11 @@ _VULGAR_NUMBER = re.compile(r"(?<!\d)(\d*)\s?([" + "".join(_VULGAR) + "])")
 
 
 def _glued_unit(m: re.Match) -> str:
-    """"2cm" -> "2 cm", but not after an operator: in "3x + 2km" the letters are unknowns."""
-    before = m.string[: m.start()].rstrip()[-1:]
-    return m.group(0) if before and before in "+-*/^·×−(" else m.group(1) + " " + m.group(2)
+    """"2cm" -> "2 cm", but not next to an operator: in "3x + 2km" the letters are unknowns."""
+    before, after = m.string[: m.start()].rstrip()[-1:], m.string[m.end():].lstrip()[:1]
+    if (before and before in "+-*/^·×−(") or (after and after in "+-*/^·×−"):
+        return m.group(0)  # "3cm + 2cm", "3x + 2km": arithmetic, not one quantity
+    return m.group(1) + " " + m.group(2)
 
 
 def _vulgar(m: re.Match) -> str:
@@ -146,13 +148,13 @@ _LETTER = re.compile(r"(?<![A-Za-z\\])\(?([A-E])\)(?![A-Za-z])|\b(?:option|choic
 _LETTER_VALUE = re.compile(r"^(?:\\textbf\{)?\(([A-E])\)\}?\s*[^\s.,;:]")
 # Greek letters spelt out, which plain-text answers use as names ("n alpha", "2 theta").
 _GREEK_NAMES = r"alpha|beta|gamma|delta|epsilon|zeta|theta|kappa|lambda|sigma|omega|varphi|phi|psi|rho|tau|mu"
-_WORD = re.compile(r"(?<![\\A-Za-z{])(?!(?:sqrt|cbrt|binom|choose|infinity|floor|ceil|factorial|a?(?:sin|cos|tan|sec|csc|cot)h?|"
+_WORD = re.compile(r"(?<![\\A-Za-z{])(?!(?:sqrt|cbrt|binom|choose|[Ii]nfinity|infty|floor|ceil|factorial|a?(?:sin|cos|tan|sec|csc|cot)h?|"
                    r"arc(?:sin|cos|tan|sec|csc|cot)h?|" + _GREEK_NAMES + r")\b)[A-Za-z]{4,}")
 # Only math segments joined by commas, "and" or "or": "$x = 3$ or $x = -3$".
 _SEGMENTS_ONLY = re.compile(r"^\$[^$]+\$(?:\s*(?:,|;|and|or)\s*\$[^$]+\$)+$")
 _INLINE_MATH = re.compile(r"\$\$?([^$]+)\$\$?|\\\((.+?)\\\)")
 # Plain English after an answer ("12 apples", "5 since ..."): cut there.
-_TRAILING_WORDS = re.compile(r"\s+(?<![\\])(?!(?:" + _GREEK_NAMES + r")\b)[A-Za-z]{3,}\b.*$")
+_TRAILING_WORDS = re.compile(r"\s+(?<![\\])[A-Za-z]{3,}\b.*$")
 _AFTER_PERCENT = re.compile(r"%\s+[A-Za-z].*$")
 _TWO_WORDS = re.compile(r"[A-Za-z]{3,}\s+[A-Za-z]{3,}")
 _MATH_SEGMENT = re.compile(r"\$\$(.+?)\$\$|\$([^$]+)\$|\\\[(.+?)\\\]|\\\((.+?)\\\)", re.S)
@@ -422,6 +424,9 @@ def _answer_line(tail: str) -> str | None:
     math = _INLINE_MATH.search(ans)
     if math:
         ans = math.group(1) or math.group(2)
+        unit = KNOWN_UNIT.match(math.string, math.end()) if _NUMBER.fullmatch(ans.strip()) else None
+        if unit and unit_key([unit.group(1)]):
+            ans = ans.strip() + " " + unit.group(1)  # "The answer is $2$ minutes.": the unit stays with it
     else:
         ans = _SENTENCE_END.split(ans, maxsplit=1)[0]
         ans = _ASIDE.sub("", ans)
@@ -828,6 +833,11 @@ def _last_math_holding(tail: str, number: re.Match) -> str | None:
         contents.insert(0, prev)
         k -= 1
     content = ", ".join(contents)
+    if len(contents) == 1 and _NUMBER.fullmatch(content):
+        # "It takes $120$ minutes.": the unit after the segment stays with its number (a gold in hours differs)
+        unit = KNOWN_UNIT.match(tail, seg.end())
+        if unit and unit_key([unit.group(1)]) and not re.match(r"\s?\\?%", tail[seg.end():]):
+            content += " " + unit.group(1)
     return content if all(contents) and len(content) <= 200 else None
 
 

@@ -31,7 +31,7 @@ _DELETE = (
 _REPLACE = (
     ("\\dfrac", "\\frac"), ("\\tfrac", "\\frac"), ("\\cfrac", "\\frac"), ("\\dbinom", "\\binom"), ("\\tbinom", "\\binom"), ("{,}", ","),
     ("~", " "), ("−", "-"), ("–", "-"), ("×", "\\times "), ("·", "\\cdot "), ("π", "\\pi "), ("∠", "\\angle "),
-    ("∞", "\\infty "), ("∪", "\\cup "), ("√", "\\sqrt"), ("\\infin", "\\infty"), ("\\lbrace", "\\{"),
+    ("∞", "\\infty "), ("∪", "\\cup "), ("\\bigcup", "\\cup "), ("\\bigcap", "\\cap "), ("√", "\\sqrt"), ("\\infin", "\\infty"), ("\\lbrace", "\\{"),
     ("\\rbrace", "\\}"), ("\\lbrack", "["), ("\\rbrack", "]"), ("≤", "\\leq "), ("±", "\\pm "), ("∓", "\\mp "),
     ("≥", "\\geq "), (">=", "\\geq "), ("<=", "\\leq "), ("≠", "\\ne "), ("\\gt", ">"),
     ("\\lt", "<"), ("\\leqslant", "\\leq"), ("\\geqslant", "\\geq"), ("\\neq", "\\ne"), ("\\varpi", "\\pi"),
@@ -70,7 +70,7 @@ _END_TEXT_UNIT = re.compile(
 )
 # Plain-text maths words ("sqrt(2)/2", "pi/4") are the LaTeX commands.
 _PLAIN_COMMANDS = re.compile(
-    r"(?<![\\A-Za-z])(sqrt|pi|sinh|cosh|tanh|sin|cos|tan|cot|csc|arcsin|arccos|arctan|exp|ln|log)(?=\s*[({\d/*^)+-]|\s*$"
+    r"(?<![\\A-Za-z])(sqrt|pi|sinh|cosh|tanh|sin|cos|tan|cot|csc|arcsin|arccos|arctan|exp|ln|log)(?=\s*[({\d/*^)+\\-]|\s*$"
     r"|\s+[A-Za-z](?![A-Za-z]))"  # "sin(x)", "sin x", "2 sin x"
     r"|(?<![\\A-Za-z\d\s])(sec)(?=\s*[({\d/*^)+-]|\s*$|\s+[A-Za-z](?![A-Za-z]))|(?<=\d\*)(sec)|(sec)(?=\s*[({^])"
 )  # a "sec" after a number is seconds ("60 sec")
@@ -90,13 +90,14 @@ _NAMED_FUNCTION = re.compile(rf"\\(?:mathrm|text|textrm)\s*\{{\s*({_RECIPROCAL_N
                              rf"|(?<![\\A-Za-z])({_RECIPROCAL_NAMES})(?=\s*[({{\d]|\s+[A-Za-z\\])")
 _RECIPROCAL = re.compile(r"\\(csch|sech|coth)(?![A-Za-z])\s*")
 _RECIPROCAL_OF = {"csch": "\\sinh", "sech": "\\cosh", "coth": "\\tanh"}
-_SIMPLE_ARGUMENT = re.compile(r"-?(?:\d+(?:\.\d+)?[A-Za-z]?|[A-Za-z]|\\[A-Za-z]+)")
+_SIMPLE_ARGUMENT = re.compile(r"-?(?:\d+(?:\.\d+)?[A-Za-z]?|[A-Za-z]|\\[A-Za-z]+(?:\{[^{}]*\})*)(?:\^(?:\{[^{}]*\}|\d+|[A-Za-z]))?")
 
 
-def _reciprocal_functions(s: str) -> str:
+def _reciprocal_functions(s: str, level: int = 0) -> str:
     """``csch x`` -> ``\\frac{1}{\\sinh(x)}``, ``\\mathrm{arcsec}(x)`` -> ``\\arcsec(x)``: names that LaTeX readers
     know as commands, and the three reciprocal hyperbolic functions as reciprocals (an argument that is
-    not one bracket group or one simple term, and a power of the function, are left as written)."""
+    not one bracket group or one simple term, and a power of the function, are left as written; nested
+    ones are rewritten four deep)."""
     s = _NAMED_FUNCTION.sub(lambda m: "\\" + (m.group(1) or m.group(2)), s)
     out, pos = [], 0
     for m in _RECIPROCAL.finditer(s):
@@ -115,6 +116,8 @@ def _reciprocal_functions(s: str) -> str:
             if j == len(s):
                 continue
             arg, end = s[i + 1:j], j + 1
+            if level < 4:
+                arg = _reciprocal_functions(arg, level + 1)
         else:
             a = _SIMPLE_ARGUMENT.match(s, i)
             if a is None:
@@ -127,7 +130,7 @@ def _reciprocal_functions(s: str) -> str:
 
 # Plain-text infinity inside an answer ("(-infinity, 5)", "[1, oo)", "-infty"); "inf" only next to a bracket,
 # a comma or a sign (an "inf S" is an infimum).
-_PLAIN_INFINITY = re.compile(r"(?<![\\A-Za-z])(?:infinity|infty|oo)(?![A-Za-z])|(?<=[(\[,+\-\s])inf(?=\s*[)\],])")
+_PLAIN_INFINITY = re.compile(r"(?<![\\A-Za-z])(?:[Ii]nfinity|infty|oo)(?![A-Za-z])|(?<=[(\[,+\-\s])inf(?=\s*[)\],])")
 # Greek letters spelt out in plain text ("n alpha", "2*theta"): the LaTeX letters.
 _PLAIN_GREEK = re.compile(
     r"(?<![\\A-Za-z])(alpha|beta|gamma|delta|epsilon|zeta|theta|kappa|lambda|sigma|omega|varphi|phi|psi|rho|tau|mu)"
@@ -139,7 +142,7 @@ _PLAIN_FACTORIAL = re.compile(r"(?<![\\A-Za-z])factorial\s*\(")
 
 
 # Two powers in a row in plain text ("2^3^2"): they go right to left, as in maths (2^{3^2} = 512).
-_EXPONENT = r"(?:\{[^{}]*\}|\([^()]*\)|[A-Za-z0-9.]+)"
+_EXPONENT = r"(?:\{[^{}]*\}|\([^()]*\)|\d+(?:\.\d+)?|[A-Za-z])"  # one number, letter or bracket group
 _TOWER = re.compile(rf"(?:\^{_EXPONENT}){{2,}}")
 _ONE_EXPONENT = re.compile(rf"\^({_EXPONENT})")
 
@@ -444,21 +447,19 @@ def normalize(answer: str) -> Normalized:
         s = s.replace(old, new)
     s = _PLAIN_BINOM.sub(_binom, s)
     s = _NOT_EQUAL.sub(r"\\ne ", s)
+    if _PLAIN_GREEK.search(s):
+        s = _PLAIN_GREEK.sub(r"\\\1 ", s)  # before the functions: "cos theta" is \cos \theta
     s = _PLAIN_COMMANDS.sub(lambda m: "\\" + m.group(m.lastindex), _PLAIN_ARC.sub(r"\\arc\1", s))
     if "bs" in s:
         s = _abs_bars(s)
-    if "in" in s or "oo" in s:
+    if "in" in s or "oo" in s or "In" in s:
         s = _PLAIN_INFINITY.sub(r"\\infty ", s)
-    if _PLAIN_GREEK.search(s):
-        s = _PLAIN_GREEK.sub(r"\\\1 ", s)
     if "log_" in s:
         s = _PLAIN_LOG_BASE.sub(r"\\log", s)
     if "factorial" in s:
         s = _factorials(s)
     if "^" in s:
         s = _power_towers(s)
-    if "csc" in s or "sec" in s or "cot" in s or "arc" in s or "sinh" in s or "cosh" in s or "tanh" in s:
-        s = _reciprocal_functions(s)
     if "^(" in s:
         s = _braced_exponents(s)
     s = s.replace(",", "").replace("\\!", "") if _THIN_GROUPS.match(s.strip()) else _THIN_COMMA.sub(",", s)
@@ -466,6 +467,8 @@ def normalize(answer: str) -> Normalized:
     s = _BACKSLASH_SPACE.sub(" ", s)
     for token in _DELETE:
         s = s.replace(token, "")
+    if "csc" in s or "sec" in s or "cot" in s or "arc" in s or "sinh" in s or "cosh" in s or "tanh" in s:
+        s = _reciprocal_functions(s)
     s = _LE_GE.sub(lambda m: "\\" + m.group(1) + "q", s)
     s = _drop_integer_declaration(s)
     if _TRIG.search(s):

@@ -26,7 +26,8 @@ _INTERVAL = re.compile(rf"([\[\](])\s*({_BOUND})\s*[,;]\s*({_BOUND})\s*([\[\])])
 _POINTS = re.compile(r"\\?\{((?:[^{}\\]|\\(?![{}])|\{[^{}]*\})*)\\?\}")
 _REALS = re.compile(r"\\mathbb\s*\{?\s*R\s*\}?|ℝ|R(?![A-Za-z])")
 _EMPTY = re.compile(r"\\(?:emptyset|varnothing)(?![A-Za-z])|∅")
-_OPERATOR = re.compile(r"\\cup(?![A-Za-z])|∪|\\cap(?![A-Za-z])|∩|\\setminus(?![A-Za-z])|\\backslash(?![A-Za-z])|-|U(?![A-Za-z])")
+_OPERATOR = re.compile(r"\\(?:big)?cup(?![A-Za-z])|∪|\\(?:big)?cap(?![A-Za-z])|∩|\\setminus(?![A-Za-z])|∖|"
+                       r"\\backslash(?![A-Za-z])|-|U(?![A-Za-z])")
 _MEMBER = re.compile(r"^[A-Za-z]\s*\\in\s*")
 _INFINITE = {"\\infty": _INF, "+\\infty": _INF, "infinity": _INF, "+infinity": _INF, "oo": _INF, "+oo": _INF,
              "inf": _INF, "+inf": _INF, "∞": _INF, "+∞": _INF,
@@ -35,7 +36,7 @@ _INFINITE = {"\\infty": _INF, "+\\infty": _INF, "infinity": _INF, "+infinity": _
 
 def has_set_operation(text: str) -> bool:
     """Whether an answer joins sets with union, intersection or difference (a cheap test before ``real_set``)."""
-    return any(op in text for op in ("\\cup", "∪", "\\cap", "∩", "\\setminus", "\\backslash", "]-", ")-", "R-",
+    return any(op in text for op in ("\\cup", "\\bigcup", "∪", "\\cap", "∩", "\\setminus", "∖", "\\backslash", "]-", ")-", "R-",
                                      "] -", ") -", "R -", "}-", "} -", "U"))
 
 
@@ -43,7 +44,7 @@ def _bound(text: str, value_of: Callable[[str], object]):
     t = text.replace(" ", "")
     if t in _INFINITE:
         return _INF if _INFINITE[t] > 0 else -_INF
-    value = value_of(t)
+    value = value_of(text.strip())  # spaces kept: "\\log_2 8" is not "\\log_28"
     return None if value is None or isinstance(value, complex) else value
 
 
@@ -80,12 +81,17 @@ def real_set(text: str, value_of: Callable[[str], object]) -> list[Interval] | N
     if first is None:
         return None
     result, i = first
-    minus = False  # "(1,2) - (3,4)" may be a difference of vectors: "-" takes a bracket, R or points to be sets
+    minus = False  # "(1,2) - (3,4)", "[1,2] - [3,4]" may be differences of vectors: see the end
     while True:
         while i < len(s) and s[i] == " ":
             i += 1
         if i == len(s):
-            return None if minus and not re.search(r"[\[\]R{ℝ∅]|\\(?:emptyset|varnothing)", s) else result
+            # a difference is of sets when some operand is no pair: the reals, points, the empty set, or an
+            # interval whose brackets differ ("(0,6]", "]0,2]")
+            styles = {m.group(1) + m.group(4) for m in _INTERVAL.finditer(s)}
+            sets = (re.search(r"R|ℝ|\\\{|\{|∅|\\(?:emptyset|varnothing)", s)
+                    or styles - {"()", "[]"} or len(styles) > 1)
+            return None if minus and not sets else result
         op = _OPERATOR.match(s, i)
         if op is None:
             return None
@@ -98,9 +104,9 @@ def real_set(text: str, value_of: Callable[[str], object]) -> list[Interval] | N
         other, i = nxt
         name = op.group(0)
         minus = minus or name == "-"
-        if name in ("\\cup", "∪", "U"):
+        if name in ("\\cup", "\\bigcup", "∪", "U"):
             result = _canonical(result + other)
-        elif name in ("\\cap", "∩"):
+        elif name in ("\\cap", "\\bigcap", "∩"):
             result = _complement(_canonical(_complement(result) + _complement(other)))
         else:
             result = _complement(_canonical(_complement(result) + other))

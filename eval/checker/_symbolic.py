@@ -38,13 +38,24 @@ def _pow_depth(expr) -> int:
 
     if isinstance(expr, sympy.Pow):
         return 1 + _pow_depth(expr.exp)
-    return max((_pow_depth(a) for a in expr.args), default=0)
+    return max((_pow_depth(a) for a in getattr(expr, "args", ())), default=0)  # a Matrix has no args
+
+
+def _depth(expr, limit: int = 64) -> int:
+    """Nesting depth of an expression tree (counted up to ``limit``)."""
+    args = getattr(expr, "args", ())  # a Matrix has none
+    if limit <= 0 or not args:
+        return 0
+    return 1 + max(_depth(a, limit - 1) for a in args)
 
 
 def _check_size(expr, side: str) -> None:
     """Reject expressions whose evaluation could explode (power towers, huge factorials)."""
     import sympy
 
+    if _pow_depth(expr) > 3 or _depth(expr) > 24:
+        # x^x^x^x^x, factorial(factorial(...)), thirty nested functions: evaluating them takes the whole limit
+        raise Unparseable(side, "expression nested too deeply to evaluate")
     for count, node in enumerate(sympy.preorder_traversal(expr)):
         if count > _MAX_NODES:
             raise Unparseable(side, "expression too large")
@@ -53,6 +64,10 @@ def _check_size(expr, side: str) -> None:
                 raise Unparseable(side, "power tower too large to evaluate")
             if abs(sympy.N(node.exp, 15)) > _MAX_EXPONENT:
                 raise Unparseable(side, "power too large to evaluate")
+        if (isinstance(node, sympy.factorial) and not node.args[0].is_number
+                and any(isinstance(a, sympy.factorial) and a.args[0].has(sympy.factorial)
+                        for a in sympy.preorder_traversal(node.args[0]))):
+            raise Unparseable(side, "factorials nested three deep")  # ((x!)!)! takes the whole limit to evaluate
         if isinstance(node, sympy.factorial) and node.args[0].is_number:
             if abs(sympy.N(node.args[0], 15)) > _MAX_FACTORIAL:
                 raise Unparseable(side, "factorial too large to evaluate")
@@ -120,9 +135,15 @@ def _numbers_equal(g, p) -> bool:
         scale = max(abs(sympy.N(g, _PREC)), abs(sympy.N(p, _PREC)))
         # Exact forms: equal only when they agree to ~50 significant digits (numerical identity).
         if d.is_number and scale < sympy.Float(10, _PREC) ** -50:
-            # Both below 1e-50 at 60 digits: the same value only if the difference keeps shrinking at 120
-            # digits (cos(pi/2) - 0 does, it is exactly 0; e^{-200} - 0 stays 1.4e-87).
-            return bool(abs(sympy.N(g - p, 2 * _PREC)) < sympy.Float(10, 2 * _PREC) ** -100)
+            # Both below 1e-50 at 60 digits: the same value only if the difference shrinks when evaluated at
+            # 120 digits (cos(pi/2) - 0 does, it is exactly 0; e^{-200} - 0 and sech(1000) - 0 stay what
+            # they are, 1.4e-87 and 1e-434: evaluation keeps their significant digits).
+            again = sympy.N(g - p, 2 * _PREC)
+            if abs(again) >= sympy.Float(10, 2 * _PREC) ** -100:
+                return False
+            # sech(1000) - 0 is 1e-434 at both precisions (a value); cos(pi/2) - 0 moves (it is noise)
+            stable = d != 0 and abs(sympy.N(again - d, 2 * _PREC)) <= abs(d) * sympy.Float(10, _PREC) ** -30
+            return not stable
         return bool(d.is_number and abs(d) <= sympy.Float(10, _PREC) ** -50 * max(scale, 1e-300))
     gv, pv = _num(g), _num(p)
     if gv is None or pv is None:
@@ -150,7 +171,9 @@ def _symbolic_equal(g, p) -> bool:
             continue
         if gv is not None and pv is not None:
             values.append((gv, pv))
-    same = agree_at(values, lambda a, b: _close(a, b, 1e-12))
+    if values and all(max(abs(a), abs(b)) < 1e-40 for a, b in values):
+        return sympy.simplify(g - p) == 0  # 0 against what rounding leaves of 0 (or a tiny value): simplify decides
+    same = agree_at(values, lambda a, b: max(abs(a), abs(b)) < 1e-40 or _close(a, b, 1e-12))
     if same is not None:
         return same
     return sympy.simplify(g - p) == 0

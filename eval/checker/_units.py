@@ -22,7 +22,7 @@ UNIT_WORDS = (
     r"units?|square\s+units|sq\.?\s*units|cm|mm|km|m|meters?|metres?|centimeters?|kilometers?|"
     r"inches|inch|in|feet|foot|ft|yards?|yd|miles?|mi|mph|hours?|hrs?|minutes?|mins?|seconds?|secs?|s|"
     r"days?|weeks?|months?|years?|dollars?|cents?|degrees?|deg|radians?|rad|kg|mg|g|grams?|pounds?|lbs?|oz|ounces?|"
-    r"liters?|litres?|l|ml|gallons?|gal|people|persons?|students?|ways|points?|percent|sq\s*ft|sq\s*in|"
+    r"liters?|litres?|l|ml|mL|gallons?|gal|ft/s|people|persons?|students?|ways|points?|percent|sq\s*ft|sq\s*in|"
     r"kN|kJ|kW|Pa|Hz|eV|mol"
 )
 # After a number, any unit word; after pi ("2\\pi cm") only one of two letters or more that is no

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 from functools import lru_cache
 
+from ._arith import EXACT, Irrational
 from ._compare import NeedsSympy, compare_nodes, fast_scalar_equal
 from ._evaluate import compile_expr
 from ._extract import (
@@ -113,11 +114,11 @@ def _degree_variant(norm: Normalized) -> Node:
 def _unit_scale(gn: Normalized, pn: Normalized) -> Fraction | None:
     """How many of the gold's units one of the prediction's units is: 1 for the same unit or a side
     without one, 1/100 for a prediction in cm against a gold in m; None for units of different
-    quantities (or for a value that is no number, e.g. "x cm" against "y m")."""
+    quantities (or for a value that is no constant, e.g. "x cm" against "y m")."""
     if not (gn.unit and pn.unit) or gn.unit == pn.unit:
         return Fraction(1)
     ratio = unit_ratio(pn.unit, gn.unit)
-    return ratio if ratio is not None and fast_number(gn.text) and fast_number(pn.text) else None
+    return ratio if ratio is not None and _exact_value(gn.text) is not None and _exact_value(pn.text) is not None else None
 
 
 def _candidates(gold, pred, choices):
@@ -922,7 +923,10 @@ def _exact_value(answer: str) -> Fraction | None:
         fn, names, _inexact = compile_expr(text)
         if names:
             return None
-        value = fn({})
+        try:
+            return fn({EXACT: True})  # rational arithmetic, exactly (10^{100} + 1 is not 10^{100})
+        except Irrational:
+            value = fn({})
         return Fraction(str(value)) if not isinstance(value, Fraction) else value
     except Exception:  # noqa: BLE001 - Unsupported, or a value that is not a real number
         return None

@@ -614,7 +614,9 @@ PLAIN_FORMS7 = [
     ("n + m", "m ＋ n", True, "a full-width plus"),
     ("12", "１２", True, "full-width digits"),
     ("alpha*n", "n alpha", True, "a Greek letter spelt out"),
-    ("2\\theta", "Answer: 2 theta", True, "theta on an answer line is no trailing word"),
+    ("2\\theta", "2 theta", True, "theta alone is the letter"),
+    ("20", "The answer is 20 psi", True, "a Greek name after the number of an answer line is a word (psi: a unit)"),
+    ("12", "Therefore the answer is 12 beta particles.", True, "... or prose"),
     ("3", "log_2(8)", True, "a plain-text logarithm with a base"),
     ("factorial(n)", "n!", True, "factorial() is n!"),
     ("factorial(n)", "n * factorial(n-1)", True, "factorial() inside a product"),
@@ -629,13 +631,51 @@ PLAIN_FORMS7 = [
     ("3x+2.5", "3x+2.5km", False, "same, with a decimal"),
 ]
 
+# An adversarial review of this stop's rules (1,136 probes): the wrong verdicts it found, fixed.
+REVIEW7 = [
+    ("x^2y^3", "x^{2y^3}", False, "a product of powers is no tower"),
+    ("a^{2b^2}", "a^2b^2", False, "same"),
+    ("6x^2y^3", "6 x^2 y^3", True, "a product of powers"),
+    ("4x^2y^2", "(2xy)^2", True, "same"),
+    ("a^2b^2c^2", "a^{2}b^{2}c^{2}", True, "three powers in a product, at once"),
+    ("3", "3cm + 2cm", False, "a sum of lengths is not its first term"),
+    ("2", "2km + 3x", False, "k m before an operator are unknowns"),
+    ("3x + 2km", "2km + 3x", True, "the same sum"),
+    ("\\frac{1}{\\cosh(x^2)}", "\\sech x^2", True, "sech x^2 is sech(x^2), as sin x^2 is sin(x^2)"),
+    ("\\frac{1}{\\cosh(x)^2}", "\\sech x^2", False, "not (sech x)^2"),
+    ("\\frac{1}{\\sinh(x/2)}", "\\csch\\left(\\frac{x}{2}\\right)", True, "an argument in \\left( \\right)"),
+    ("\\frac{1}{\\sinh(\\frac{x}{2})}", "\\csch \\frac{x}{2}", True, "a fraction as the argument"),
+    ("\\frac{1}{\\cosh(\\sqrt{x})}", "\\sech\\sqrt{x}", True, "a root as the argument"),
+    ("1/cosh(1/cosh(x))", "sech(sech(x))", True, "nested"),
+    ("\\sech(1000)", "0", False, "1e-434 is no zero"),
+    ("e^{-300}", "e^{-301}", False, "two tiny values"),
+    ("0", "\\cos(\\pi/2)", True, "an exact zero"),
+    ("0", "\\sin^2(x) + \\cos^2(x) - 1", True, "an identity that is 0"),
+    ("0", "\\cos(\\frac{\\pi}{2}) x", True, "0 times x"),
+    ("0", "x e^{-500}", False, "a tiny multiple of x"),
+    ("[1,2]", "[1,2]-[3,4]", False, "a difference of two vectors is no set difference"),
+    ("[0, 10^{100}]", "[0, 10^{100}+1) \\cup \\{10^{100}\\}", False, "large ends compared exactly"),
+    ("[0, 3]", "[0, \\log_2 8] \\cup \\{1\\}", True, "an end with a space inside"),
+    ("(1, 7)", "(1,5] \\bigcup [2,7)", True, "\\bigcup is a union (it was read as the word cup)"),
+    ("[0,1]", "[0,1] ∖ \\{\\}", True, "the set-minus sign"),
+    ("r\\cos\\theta", "r cos theta", True, "a function of a Greek letter spelt out"),
+    ("(0, \\infty)", "(0, Infinity)", True, "Infinity with a capital"),
+    ("(-\\infty, 0)", "(-infty, 0)", True, "infty"),
+    ("2 hours", "The answer is $2$ minutes.", False, "the unit after a math segment stays with it"),
+    ("2 hours", "It takes $120$ minutes.", True, "and converts"),
+    ("\\sqrt{2} m", "100\\sqrt{2} cm", True, "a constant with a unit converts"),
+    ("1 l", "1000 mL", True, "mL"),
+    ("60 mph", "88 ft/s", True, "ft/s"),
+]
+
 # Every table above: (gold, response, expected, why); the test id names the table, the row and why.
 TABLES = {"rows": ROWS, "review2": REVIEW2, "review3": REVIEW3, "newcomer": NEWCOMER, "exploits": EXPLOITS,
           "units_and_boxes": UNITS_AND_BOXES, "undone": UNDONE, "plus_minus": PLUS_MINUS,
           "review4": REVIEW4, "forms5": FORMS5, "plain_functions": PLAIN_FUNCTIONS,
           "forms6": FORMS6, "review5": REVIEW5,
           "newcomer2": NEWCOMER2, "conversions": CONVERSIONS, "real_sets": REAL_SETS,
-          "reciprocal_functions": RECIPROCAL_FUNCTIONS, "plain_forms7": PLAIN_FORMS7}
+          "reciprocal_functions": RECIPROCAL_FUNCTIONS, "plain_forms7": PLAIN_FORMS7,
+          "review7": REVIEW7}
 CASES = [(name, *row) for name, rows in TABLES.items() for row in rows]
 
 

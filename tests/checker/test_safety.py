@@ -162,3 +162,11 @@ def test_values_too_large_for_a_float_never_match(pred):
     from eval.checker._symbolic import sympy_scalar_equal
 
     assert sympy_scalar_equal("x+1", pred) is False
+
+
+@pytest.mark.parametrize("pred", ["x^x^x^x^x^x^x", "factorial(factorial(factorial(factorial(factorial(x)))))"])
+def test_towers_and_nested_factorials_are_refused_before_the_limit(pred):
+    """They used to run to the time limit in a worker; they are refused when read."""
+    start = time.perf_counter()
+    verdict = verify("x", pred, timeout=5.0)
+    assert verdict.status == "unparseable_pred" and time.perf_counter() - start < 4.0
