@@ -151,6 +151,9 @@ class _Parser:
         if self.peek()[1] == "-":
             return self.unary()
         exp = self.atom()
+        while self.peek()[1] == "!":  # 2^4! is 2^(4!): a factorial binds before the power
+            self.take()
+            exp = (lambda a: lambda env: fact(a(env)))(exp)
         if self.peek()[1] == "^":
             self.take()
             exp = (lambda a, b: lambda env: power(a(env), b(env)))(exp, self.exponent())

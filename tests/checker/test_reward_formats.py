@@ -608,6 +608,8 @@ PLAIN_FORMS7 = [
     ("512", "2^3^2", True, "2^(3^2)"),
     ("64", "2^3^2", False, "not (2^3)^2"),
     ("x+1", "9^9^9^9", False, "a tower too large to evaluate"),
+    ("factorial(2**4)", "2^4!", False, "2^4! is 2^(4!), not (2^4)!"),
+    ("2^{24}", "2^4!", True, "a factorial binds before the power"),
     ("(-\\infty, 5)", "(-infinity,5)", True, "infinity spelt out in an interval"),
     ("[1, \\infty)", "[1, oo)", True, "oo for infinity"),
     ("(-\\infty, -2)", "(-inf, -2)", True, "inf next to a bracket"),
