@@ -162,7 +162,7 @@ def _candidates(gold, pred, choices):
     rhs = _same_function(gn.text, pn.text)
     if rhs:  # "f(x) = 2x + 3" and "y = 2x + 3": one function, named two ways
         pairs.append((parse_structure(rhs[0]), parse_structure(rhs[1])))
-    if "=" in gn.text and "=" in pn.text and _as_equations(gn.text, pn.text):
+    if "=" in gn.text and "=" in pn.text and "list" not in (gnode.kind, pnode.kind) and _as_equations(gn.text, pn.text):
         # The gold is an equation ("2x+4y-3=0"): "y = -x/2 + 3/4" answers it as an equation, not as a value.
         pairs.append((Node("scalar", gn.text), Node("scalar", pn.text)))
     if "matrix" in (gnode.kind, pnode.kind) and "scalar" in (gnode.kind, pnode.kind):

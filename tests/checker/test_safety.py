@@ -170,3 +170,12 @@ def test_towers_and_nested_factorials_are_refused_before_the_limit(pred):
     start = time.perf_counter()
     verdict = verify("x", pred, timeout=5.0)
     assert verdict.status == "unparseable_pred" and time.perf_counter() - start < 4.0
+
+
+def test_a_list_of_solutions_is_never_sent_to_sympy_as_one_equation():
+    """'x = ±1, ±2, ±1/2' against five other values: the lists decide in-process (it went to a sympy worker
+    as an equation, 45 ms the first time)."""
+    from eval.checker._verify import _screen
+
+    verdict, task = _screen("x=±1, ±2, ±1/2", "The roots are x = -1, 0.717136, -1.39214, 1.39214, -0.717136.", None)
+    assert task == () and verdict is not None and verdict.status == "incorrect"
