@@ -187,7 +187,7 @@ def answer_classes(
     for p_idx, prob in enumerate(problems):
         keys: list[str] = []
         for status, ans in zip(prob.statuses, prob.answers, strict=True):
-            if status != "correct" and ans is not None and _norm_key(ans) not in keys:
+            if _votes(status, ans) and status != "correct" and _norm_key(ans) not in keys:
                 keys.append(_norm_key(ans))
         keys_per_problem.append(keys)
         checked = keys[:max_pairwise_answers]
@@ -217,13 +217,19 @@ def _union(parent: list[int], i: int, j: int) -> None:
         parent[max(ri, rj)] = min(ri, rj)
 
 
+def _votes(status: str, answer: str | None) -> bool:
+    """Whether a sample votes in maj@k: an answer was read (what the checker could not read, status
+    ``unparseable_pred``, is no answer even when some text was extracted, e.g. ``'x +'``)."""
+    return answer is not None and status not in ("unparseable_pred", "unparseable_gold")
+
+
 def _class_ids(prob: ProblemSamples, keys: list[str], parent: list[int]) -> list[int | None]:
     root_to_class: dict[int, int] = {}
     out: list[int | None] = []
     for status, ans in zip(prob.statuses, prob.answers, strict=True):
         if status == "correct":
             out.append(0)
-        elif ans is None:
+        elif not _votes(status, ans):
             out.append(None)
         else:
             root = _find(parent, keys.index(_norm_key(ans)))

@@ -57,6 +57,15 @@ def test_maj_ties_and_unparseable():
     assert maj_at_k([None, None], 2) == 0.0
 
 
+def test_text_the_checker_could_not_read_does_not_vote():
+    """Gold 2: two correct samples and three unparseable_pred ones whose extracted text is the same ('x +').
+    The three used to form a class of 3 that outvoted the correct class (maj@5 = 0)."""
+    p = _prob("p", ["correct"] * 2 + ["unparseable_pred"] * 3, ["2", "2", "x +", "x +", "x +"])
+    (classes,) = answer_classes([p])
+    assert classes == [0, 0, None, None, None]
+    assert maj_at_k(classes, 5) == 1.0
+
+
 def test_maj_sampled_subsets_are_seeded():
     """C(16, 8) = 12870 > 64 subsets: sampled, repeatable for a seed, and close to the exact value.
 
