@@ -44,9 +44,9 @@ _PERCENT_WORD = re.compile(
 _GLUED_DECIMAL_UNIT = re.compile(r"(\d\.\d+)((?:kN|kJ|kW|MW|eV|Pa|Hz|kg|cm|mm|km|m/s|km/h|m²|m³)(?![A-Za-z\d]))")
 # An integer glued to a unit of two letters that no product of unknowns spells in an answer ("2cm", "314cm").
 _GLUED_INTEGER_UNIT = re.compile(r"(?<![\d.A-Za-z])(\d+)((?:kg|cm|mm|m/s|km/h|m²|m³)(?![A-Za-z\d]))")
-# Full-width digits, letters and operators ("ｍ ＋ ｎ", "３"), as East Asian keyboards type them; full-width
-# punctuation (，：（）) stays, since answer lines in Chinese are read with it.
-_FULLWIDTH = re.compile("[\uff10-\uff19\uff21-\uff3a\uff41-\uff5a\uff0a\uff0b\uff0d\uff0f\uff1c-\uff1e\uff3e]")
+# Full-width digits, letters, operators and the decimal point ("ｍ ＋ ｎ", "３．５", "５０％"), as East Asian
+# keyboards type them; full-width punctuation (，：（）) stays, since answer lines in Chinese are read with it.
+_FULLWIDTH = re.compile("[\uff10-\uff19\uff21-\uff3a\uff41-\uff5a\uff05\uff0a\uff0b\uff0d\uff0e\uff0f\uff1c-\uff1e\uff3e]")
 _VULGAR_NUMBER = re.compile(r"(?<!\d)(\d*)\s?([" + "".join(_VULGAR) + "])")
 
 
@@ -154,7 +154,12 @@ _WORD = re.compile(r"(?<![\\A-Za-z{])(?!(?:sqrt|cbrt|binom|choose|[Ii]nfinity|in
 _SEGMENTS_ONLY = re.compile(r"^\$[^$]+\$(?:\s*(?:,|;|and|or)\s*\$[^$]+\$)+$")
 _INLINE_MATH = re.compile(r"\$\$?([^$]+)\$\$?|\\\((.+?)\\\)")
 # Plain English after an answer ("12 apples", "5 since ..."): cut there.
-_TRAILING_WORDS = re.compile(r"\s+(?<![\\])[A-Za-z]{3,}\b.*$")
+# (not at a maths word: "2 sqrt(3)", "4 cos theta", "alpha + beta", "(1, infinity)" keep theirs)
+_MATH_WORDS = (r"sqrt|cbrt|abs|exp|log|sin|cos|tan|cot|sec|csc|sinh|cosh|tanh|arcsin|arccos|arctan|floor|ceil|"
+               r"factorial|[Ii]nfinity|infty|" + _GREEK_NAMES.replace("psi|", ""))  # "20 psi" is a pressure
+_TRAILING_WORDS = re.compile(r"\s+(?<![\\])(?!(?:" + _MATH_WORDS + r")\b)[A-Za-z]{3,}\b.*$")
+# Before the words cut from an answer line: a Greek name ("12 beta particles") or "in" ("3 in total") is prose.
+_GREEK_BEFORE_WORD = re.compile(r"\s+(?:" + _GREEK_NAMES + r"|in)\s*$")
 _AFTER_PERCENT = re.compile(r"%\s+[A-Za-z].*$")
 _TWO_WORDS = re.compile(r"[A-Za-z]{3,}\s+[A-Za-z]{3,}")
 _MATH_SEGMENT = re.compile(r"\$\$(.+?)\$\$|\$([^$]+)\$|\\\[(.+?)\\\]|\\\((.+?)\\\)", re.S)
@@ -232,7 +237,8 @@ _SENTENCE_END = re.compile(r"(?<!\\)\.\s")
 # "3 (not 13)", "5 (mod 7)": an aside in parentheses after the answer.
 _ASIDE = re.compile(r"\s+\([A-Za-z]{3,}[^()]*\)\s*$")
 # An answer line that is a sentence ("The total cost is $18") rather than an answer.
-_PROSE_START = re.compile(r"^[A-Za-z]{3,}\s|^[A-Za-z]+\s+[A-Za-z]{2,}\s")
+# A sentence, not maths: a word first ("The total is 5"), not a maths word ("theta + 1") or "x in (1, 2)".
+_PROSE_START = re.compile(r"^(?!(?:" + _MATH_WORDS + r")\s)[A-Za-z]{3,}\s|^[A-Za-z]+\s+(?!in\s+[(\[{\\])[A-Za-z]{2,}\s")
 # Markdown emphasis around an answer or a label: **42**, __42__, *42*.
 _EMPHASIS = "*_"
 
@@ -423,10 +429,7 @@ def _answer_line(tail: str) -> str | None:
             return stated
     math = _INLINE_MATH.search(ans)
     if math:
-        ans = math.group(1) or math.group(2)
-        unit = KNOWN_UNIT.match(math.string, math.end()) if _NUMBER.fullmatch(ans.strip()) else None
-        if unit and unit_key([unit.group(1)]):
-            ans = ans.strip() + " " + unit.group(1)  # "The answer is $2$ minutes.": the unit stays with it
+        ans = _with_unit(math.group(1) or math.group(2), math.string, math.end())  # "is $2$ minutes."
     else:
         ans = _SENTENCE_END.split(ans, maxsplit=1)[0]
         ans = _ASIDE.sub("", ans)
@@ -445,7 +448,8 @@ def _answer_line(tail: str) -> str | None:
         if words and words.start() > 0:
             unit = KNOWN_UNIT.match(ans, words.start())
             # "3 minutes long", "60 miles per hour": the unit stays with the value (a gold in hours differs)
-            ans = ans[: unit.end()] if unit and unit_key([unit.group(1)]) else ans[: words.start()]
+            ans = ans[: unit.end()] if unit and unit_key([unit.group(1)]) else _GREEK_BEFORE_WORD.sub(
+                "", ans[: words.start()])
     ans = _strip_emphasis(ans)
     return ans or None
 
@@ -546,7 +550,11 @@ def read_plain(text: str, *, choices=None, last_number: bool = True, gold=None) 
         return None  # "\\boxed{5}^2": the box is an operand, and what it boxes is not the answer
     if boxed is not None:
         late = _late_answer_line(text)
-        return late if late is not None else (boxed or None)
+        if late is not None:
+            return late
+        start = _box_start(text, len(text))
+        closed = _braced(text, text.index("{", start)) if start is not None and "{" in text[start:] else None
+        return (_with_unit(boxed, text, closed[1]) if closed and closed[0] == boxed else boxed) or None
     # An escaped dollar is a currency sign, not a math delimiter ("is $\\$12.50$").
     tail = text[-_TAIL_CHARS:].replace("\\$", "").replace("−", "-")
     hashes = _hash_answers(tail)
@@ -628,9 +636,9 @@ def read_plain(text: str, *, choices=None, last_number: bool = True, gold=None) 
                 if _DECIMAL_COMMA.fullmatch(nums[-1].group(0)):
                     return nums[-1].group(0).replace(",", ".")  # "beträgt also 0,75."
             percent = re.match(r"\s?\\?%", tail[nums[-1].end() :])  # "20% of them": the number is a percentage
-            unit = KNOWN_UNIT.match(tail, nums[-1].end())  # "60 feet per second": the unit stays with it
-            unit = " " + unit.group(1) if unit and not percent and unit_key([unit.group(1)]) else ""
-            return nums[-1].group(0) + ("%" if percent else "") + unit
+            if percent:
+                return nums[-1].group(0) + "%"
+            return _with_unit(nums[-1].group(0), tail, nums[-1].end())  # "60 feet per second", "**2** minutes"
         said = _CJK_NUMBER_END.search(tail) if not nums else None
         if said and not _CJK_OR_DIGIT.search(tail, max(said.start() - 200, 0), said.start()):
             # "result: 三", "答案是十二。": a number written in Chinese numerals ends the text, the only one
@@ -813,6 +821,23 @@ _TRYING = re.compile(r"\s*(?:let\s+me|let's|let\s+us|we\s+(?:now\s+)?(?:check|tr
                      r"try(?:ing)?|test(?:ing)?)\b", re.I)
 
 
+# Between a value and the unit written after it: the end of its box or segment, emphasis, spaces.
+_UNIT_LEAD = re.compile(r"[\s$*_}]*")
+_CONSTANT_COMMANDS = re.compile(r"\\(?:d?frac|sqrt|pi|cdot|times|left|right)(?![A-Za-z])")
+
+
+def _with_unit(value: str, text: str, end: int) -> str:
+    """``value`` with the known unit written right after ``text[end]`` ("$\\boxed{2}$ minutes", "**2** minutes",
+    "$\\frac{3}{2}$ m"), when the value is a constant: a gold in hours then differs from 2 minutes."""
+    if not re.search(r"\d", value) or re.search(r"[A-Za-z]", _CONSTANT_COMMANDS.sub("", value)):
+        return value
+    after = _UNIT_LEAD.match(text, end).end()
+    if re.match(r"\\?%", text[after:after + 2]):
+        return value
+    unit = KNOWN_UNIT.match(text, after)
+    return value.strip() + " " + unit.group(1) if unit and unit_key([unit.group(1)]) else value
+
+
 def _last_math_holding(tail: str, number: re.Match) -> str | None:
     """The last ``$...$`` / ``\\[...\\]`` segment when it holds the last number ("so $x = \\frac{1}{2}$.")."""
     segments = list(_MATH_SEGMENT.finditer(tail))
@@ -833,11 +858,8 @@ def _last_math_holding(tail: str, number: re.Match) -> str | None:
         contents.insert(0, prev)
         k -= 1
     content = ", ".join(contents)
-    if len(contents) == 1 and _NUMBER.fullmatch(content):
-        # "It takes $120$ minutes.": the unit after the segment stays with its number (a gold in hours differs)
-        unit = KNOWN_UNIT.match(tail, seg.end())
-        if unit and unit_key([unit.group(1)]) and not re.match(r"\s?\\?%", tail[seg.end():]):
-            content += " " + unit.group(1)
+    if len(contents) == 1:
+        content = _with_unit(content, tail, seg.end())  # "It takes $120$ minutes.": the unit stays with it
     return content if all(contents) and len(content) <= 200 else None
 
 

@@ -131,6 +131,8 @@ def _reciprocal_functions(s: str, level: int = 0) -> str:
 # Plain-text infinity inside an answer ("(-infinity, 5)", "[1, oo)", "-infty"); "inf" only next to a bracket,
 # a comma or a sign (an "inf S" is an infimum).
 _PLAIN_INFINITY = re.compile(r"(?<![\\A-Za-z])(?:[Ii]nfinity|infty|oo)(?![A-Za-z])|(?<=[(\[,+\-\s])inf(?=\s*[)\],])")
+# "x in (1, 5)", "x in [0, 1]": membership written as a word.
+_PLAIN_MEMBER = re.compile(r"^\s*([A-Za-z])\s+in\s+(?=[(\[\]]|\\mathbb|R\b)")
 # Greek letters spelt out in plain text ("n alpha", "2*theta"): the LaTeX letters.
 _PLAIN_GREEK = re.compile(
     r"(?<![\\A-Za-z])(alpha|beta|gamma|delta|epsilon|zeta|theta|kappa|lambda|sigma|omega|varphi|phi|psi|rho|tau|mu)"
@@ -453,7 +455,7 @@ def normalize(answer: str) -> Normalized:
     if "bs" in s:
         s = _abs_bars(s)
     if "in" in s or "oo" in s or "In" in s:
-        s = _PLAIN_INFINITY.sub(r"\\infty ", s)
+        s = _PLAIN_MEMBER.sub(r"\1 \\in ", _PLAIN_INFINITY.sub(r"\\infty ", s))
     if "log_" in s:
         s = _PLAIN_LOG_BASE.sub(r"\\log", s)
     if "factorial" in s:

@@ -22,7 +22,7 @@ UNIT_WORDS = (
     r"units?|square\s+units|sq\.?\s*units|cm|mm|km|m|meters?|metres?|centimeters?|kilometers?|"
     r"inches|inch|in|feet|foot|ft|yards?|yd|miles?|mi|mph|hours?|hrs?|minutes?|mins?|seconds?|secs?|s|"
     r"days?|weeks?|months?|years?|dollars?|cents?|degrees?|deg|radians?|rad|kg|mg|g|grams?|pounds?|lbs?|oz|ounces?|"
-    r"liters?|litres?|l|ml|mL|gallons?|gal|ft/s|people|persons?|students?|ways|points?|percent|sq\s*ft|sq\s*in|"
+    r"liters?|litres?|l|L|ml|mL|gallons?|gal|ft/s|people|persons?|students?|ways|points?|percent|sq\s*ft|sq\s*in|"
     r"kN|kJ|kW|Pa|Hz|eV|mol"
 )
 # After a number, any unit word; after pi ("2\\pi cm") only one of two letters or more that is no
@@ -81,7 +81,6 @@ _CJK_KEYS = {"毫米": "mm", "厘米": "cm", "千米": "km", "公里": "km", "�
              "公斤": "kg", "克": "g", "毫升": "ml", "升": "l", "秒": "s", "分钟": "min", "小时": "h", "天": "day",
              "周": "week", "年": "year"}
 _CANONICAL = {name: key for key, names in _BASES.items() for name in names} | _CJK_KEYS
-_POWERED = {"mm", "cm", "m", "km", "in", "ft", "yd", "mi"}  # lengths: squares and cubes are units too
 _WRAPPER = re.compile(r"\\(?:text|mbox|mathrm|textrm)\s*\{([^{}]*)\}")
 _POWER = re.compile(r"\^\s*\{?\s*([23])\s*\}?\s*$")
 _SQUARE = re.compile(r"^(?:square|sq\.?)\s+")
@@ -102,8 +101,9 @@ def _one_key(text: str) -> str:
                 return ""
             s, power = prefix.sub("", s), exp
     base = _CANONICAL.get(s)
-    if base is None or (power and base not in _POWERED):
+    if base is None:
         return ""
+    # "m/s^2" is a unit too (an acceleration): a key of its own, never the speed's (sizes: unit_ratio)
     return f"{base}^{power}" if power else base
 
 

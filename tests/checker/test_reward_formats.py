@@ -670,6 +670,34 @@ REVIEW7 = [
     ("60 mph", "88 ft/s", True, "ft/s"),
 ]
 
+# A newcomer's trial of this stop's rules (about 330 pairs): the wrong verdicts it found, fixed.
+NEWCOMER7 = [
+    ("2", "The answer is 2 sqrt(3).", False, "a function after the number is part of the answer"),
+    ("2\\sqrt{3}", "The answer is 2 sqrt(3).", True, "and answers the right gold"),
+    ("3", "The answer is 3 cos(x) + 1", False, "same, with cos"),
+    ("2", "The answer is 2 theta.", False, "a Greek name after the number"),
+    ("1", "The answer is theta + 1", False, "an answer line that starts with a Greek name is maths"),
+    ("\\theta+1", "The answer is theta + 1", True, "and answers its gold"),
+    ("4", "The answer is theta = pi/4.", False, "an assignment to theta"),
+    ("4", "The answer is 4 cos theta.", False, "a function of a Greek name"),
+    ("1", "The answer is x in (1, infinity).", False, "membership in an interval"),
+    ("(1,\\infty)", "The answer is x in (1, infinity).", True, "and answers the interval"),
+    ("\\alpha+\\beta", "The answer is alpha + beta", True, "Greek names in a sum"),
+    ("12", "Therefore the answer is 12 beta particles.", True, "a Greek name before a word is prose"),
+    ("3", "The answer is 3 in total.", True, "'in total' is prose, not inches"),
+    ("2 hours", "So the trip lasts $\\boxed{2}$ minutes.", False, "a unit after a box stays with its number"),
+    ("2 hours", "So the trip lasts $\\boxed{120}$ minutes.", True, "and converts"),
+    ("2 hours", "It takes **2** minutes.", False, "a unit after bold"),
+    ("1.5 cm", "The answer is $\\frac{3}{2}$ m.", False, "a unit after a fraction in a segment"),
+    ("10 m/s", "The answer is $\\boxed{10\\text{ m/s}^2}$.", False, "an acceleration is no speed"),
+    ("9.8 m/s^2", "The acceleration is 9.8 m/s.", False, "a speed is no acceleration"),
+    ("9.8 m/s^2", "9.8 m/s^2", True, "the same acceleration"),
+    ("6 m^2", "6 s^2", False, "a square of seconds is no area"),
+    ("3 L", "The answer is 3000 mL.", True, "a capital L"),
+    ("3.5", "The answer is ３．５", True, "a full-width decimal point"),
+    ("50\\%", "５０％", True, "a full-width percent sign"),
+]
+
 # Every table above: (gold, response, expected, why); the test id names the table, the row and why.
 TABLES = {"rows": ROWS, "review2": REVIEW2, "review3": REVIEW3, "newcomer": NEWCOMER, "exploits": EXPLOITS,
           "units_and_boxes": UNITS_AND_BOXES, "undone": UNDONE, "plus_minus": PLUS_MINUS,
@@ -677,7 +705,7 @@ TABLES = {"rows": ROWS, "review2": REVIEW2, "review3": REVIEW3, "newcomer": NEWC
           "forms6": FORMS6, "review5": REVIEW5,
           "newcomer2": NEWCOMER2, "conversions": CONVERSIONS, "real_sets": REAL_SETS,
           "reciprocal_functions": RECIPROCAL_FUNCTIONS, "plain_forms7": PLAIN_FORMS7,
-          "review7": REVIEW7}
+          "review7": REVIEW7, "newcomer7": NEWCOMER7}
 CASES = [(name, *row) for name, rows in TABLES.items() for row in rows]
 
 

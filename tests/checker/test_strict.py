@@ -39,7 +39,7 @@ def test_strict_row(row):
         (r"12\text{ cm}", "cm"), ("12 centimetres", "cm"), (r"12\,\mathrm{cm}^3", "cm^3"), ("12 cubic cm", "cm^3"),
         ("12 sq ft", "ft^2"), (r"\text{7 hours}", "h"), ("12", ""), ("12 units", ""), ("12 apples", ""),
         (r"2\text{ h } 30\text{ min}", ""),  # two different units: nothing to compare
-        ("5 square hours", ""),  # a power of a unit that is not a length is not a unit here
+        ("5 square hours", "h^2"), ("9.8 m/s^2", "m/s^2"),  # a power of a known unit is a unit of its own
     ],
 )
 def test_unit_key_of_normalized_answers(answer, key):
