@@ -23,6 +23,7 @@ __all__ = ["extract", "find_boxed", "boxed_answer", "letter_answer", "plain_text
 MAX_ANSWER_CHARS = 2000
 # Only the tail of a response is scanned by the regex fallbacks, so a 10 MB string stays cheap.
 _TAIL_CHARS = 4000
+_BREAK = re.compile(r"[.!?。]\s|\n|\$")  # a sentence end, a line break or a maths segment
 # Texts up to this size that are one line of maths with no words are taken whole as the answer.
 _BARE_MAX_CHARS = 100_000
 # A braced group is scanned this far at most; an unclosed \boxed{ in a 10 MB string stays cheap.
@@ -606,6 +607,10 @@ def read_plain(text: str, *, choices=None, last_number: bool = True, gold=None) 
     if (closing and "\\begin" not in closing.group(1) and len(closing.group(1)) <= 200
             and not _NOT_CONCLUDED.search(_SENTENCE_END.split(tail[: closing.start()])[-1])):
         return closing.group(1).strip().rstrip(".").strip() or None  # "Thus\n\\[ P = \\frac12. \\]"
+    if len(text) > _TAIL_CHARS and not _BREAK.search(tail):
+        # the last 4,000 characters are one unbroken run ("The answer is 7+7+...+1", "blah blah ... 1"): where it
+        # starts, and whether an answer line opened it, is out of sight; its last number is no answer
+        return None
     if last_number and not _states_in_words(final_sentence(tail)):
         nums = list(_NUMBER.finditer(tail))
         last = final_sentence(tail)

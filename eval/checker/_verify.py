@@ -773,7 +773,9 @@ def _screen_unsafe(gold, prediction, choices) -> tuple[Verdict | None, tuple]:
         # "There are no values of n in {2, ..., 1993} for which ...": a count of 0, in words.
         return Verdict("correct", "the response says there are none (a count of 0, the gold)"), ()
     if p is None and spec.kind not in ("words", "word", "none"):
-        if prediction is not None and not isinstance(prediction, str | int | float):
+        if prediction is None:
+            return Verdict("unparseable_pred", "the prediction is None (no response text)"), ()
+        if not isinstance(prediction, str | int | float):
             return Verdict("unparseable_pred", f"the prediction is a {type(prediction).__name__}, not text "
                                                f"(decode bytes; pass one response per call)"), ()
         return Verdict("unparseable_pred", "no final answer found (or it is too long)"), ()

@@ -179,3 +179,14 @@ def test_a_list_of_solutions_is_never_sent_to_sympy_as_one_equation():
 
     verdict, task = _screen("x=±1, ±2, ±1/2", "The roots are x = -1, 0.717136, -1.39214, 1.39214, -0.717136.", None)
     assert task == () and verdict is not None and verdict.status == "incorrect"
+
+
+@pytest.mark.parametrize("response", ["The answer is " + "7+" * 3000 + "1.", "I am not sure. " + "blah " * 3000 + "1"])
+def test_the_last_number_of_an_unbroken_run_longer_than_the_tail_is_no_answer(response):
+    """A 4,000-character run with no sentence end, line break or maths segment hides where it started (an
+    answer line whose value is the whole run): its last number was read as the answer (a reward to pad for)."""
+    assert verify("1", response).status == "unparseable_pred"
+
+
+def test_a_none_prediction_says_so():
+    assert verify("42", None).reason.startswith("the prediction is None")
