@@ -23,7 +23,7 @@ __all__ = ["extract", "find_boxed", "boxed_answer", "letter_answer", "plain_text
 MAX_ANSWER_CHARS = 2000
 # Only the tail of a response is scanned by the regex fallbacks, so a 10 MB string stays cheap.
 _TAIL_CHARS = 4000
-_BREAK = re.compile(r"[.!?。]\s|\n|\$")  # a sentence end, a line break or a maths segment
+_BREAK = re.compile(r"[.!?]\s|[。！？；，]|\n|\$")  # a sentence end, a line break or a maths segment
 # Texts up to this size that are one line of maths with no words are taken whole as the answer.
 _BARE_MAX_CHARS = 100_000
 # A braced group is scanned this far at most; an unclosed \boxed{ in a 10 MB string stays cheap.
@@ -161,6 +161,9 @@ _MATH_WORDS = (r"sqrt|cbrt|abs|exp|log|sin|cos|tan|cot|sec|csc|sinh|cosh|tanh|ar
 _TRAILING_WORDS = re.compile(r"\s+(?<![\\])(?!(?:" + _MATH_WORDS + r")\b)[A-Za-z]{3,}\b.*$")
 # Before the words cut from an answer line: a Greek name ("12 beta particles") or "in" ("3 in total") is prose.
 _GREEK_BEFORE_WORD = re.compile(r"\s+(?:" + _GREEK_NAMES + r"|in)\s*$")
+# Words after an answer line's value: an operator spelt out, or a clause that explains the answer.
+_SPELLED_OPERATOR = re.compile(r"\s+(?:over|plus|minus|times|divided|multiplied|choose|squared|cubed|to\s+the)\b", re.I)
+_CLAUSE_WORD = re.compile(r"\s+(?:since|because|where|when|which|as|for|so|and|but|if|given|with|from|by|due)\b", re.I)
 _AFTER_PERCENT = re.compile(r"%\s+[A-Za-z].*$")
 _TWO_WORDS = re.compile(r"[A-Za-z]{3,}\s+[A-Za-z]{3,}")
 _MATH_SEGMENT = re.compile(r"\$\$(.+?)\$\$|\$([^$]+)\$|\\\[(.+?)\\\]|\\\((.+?)\\\)", re.S)
@@ -189,7 +192,8 @@ _OFFERED_OR = re.compile(r"(?<![\w.])-?\d+(?:\.\d+)?\$?\s+or\s+(?:else\s+|maybe\
 # A strict bound, not a value: "more than 12" ("at least 12" answers a minimum); a denial: "12 is wrong"; a response that stops on
 # a connective or an operator ("... there are 5 boxes. Then", "so x ="): cut short.
 _BOUND_BEFORE = re.compile(
-    r"\b(?:(?:more|less|fewer|greater|smaller|larger|higher|lower)\s+than|over|under|above|below|exceeds?)\s*\$?$", re.I
+    r"\b(?:(?:more|less|fewer|greater|smaller|larger|higher|lower)\s+than(?:\s+or\s+equal\s+to)?|"
+    r"over|under|above|below|exceeds?)\s*\$?$", re.I
 )
 _DENIED_AFTER = re.compile(r"\s*\$?\s*(?:is|was|would\s+be)\s+(?:wrong|incorrect|not\b|false|impossible)", re.I)
 _DANGLING = re.compile(r"(?:\b(?:then|so|thus|hence|therefore|and|which|because|since|we\s+get|gives?|is|are|equals)|[=+/(]|"
@@ -449,8 +453,12 @@ def _answer_line(tail: str) -> str | None:
         if words and words.start() > 0:
             unit = KNOWN_UNIT.match(ans, words.start())
             # "3 minutes long", "60 miles per hour": the unit stays with the value (a gold in hours differs)
-            ans = ans[: unit.end()] if unit and unit_key([unit.group(1)]) else _GREEK_BEFORE_WORD.sub(
-                "", ans[: words.start()])
+            if _SPELLED_OPERATOR.match(ans, words.start()):
+                return None  # "3 over 4", "sqrt 2 over 2", "7 divided by 2": maths in words, not the number before
+            head = ans[: words.start()]
+            if not _CLAUSE_WORD.match(ans, words.start()):
+                head = _GREEK_BEFORE_WORD.sub("", head)  # "12 beta particles" (not "2 theta since ...")
+            ans = ans[: unit.end()] if unit and unit_key([unit.group(1)]) else head
     ans = _strip_emphasis(ans)
     return ans or None
 
@@ -607,7 +615,7 @@ def read_plain(text: str, *, choices=None, last_number: bool = True, gold=None) 
     if (closing and "\\begin" not in closing.group(1) and len(closing.group(1)) <= 200
             and not _NOT_CONCLUDED.search(_SENTENCE_END.split(tail[: closing.start()])[-1])):
         return closing.group(1).strip().rstrip(".").strip() or None  # "Thus\n\\[ P = \\frac12. \\]"
-    if len(text) > _TAIL_CHARS and not _BREAK.search(tail):
+    if len(text) > _TAIL_CHARS and not _BREAK.search(tail.rstrip()[:-100]):  # (a break in the last 100: the padding's end)
         # the last 4,000 characters are one unbroken run ("The answer is 7+7+...+1", "blah blah ... 1"): where it
         # starts, and whether an answer line opened it, is out of sight; its last number is no answer
         return None
@@ -827,7 +835,8 @@ _TRYING = re.compile(r"\s*(?:let\s+me|let's|let\s+us|we\s+(?:now\s+)?(?:check|tr
 
 
 # Between a value and the unit written after it: the end of its box or segment, emphasis, spaces.
-_UNIT_LEAD = re.compile(r"[\s$*_}]*")
+_UNIT_LEAD = re.compile(r"[ \t$*_}]*")  # (not a line break: the next paragraph's first word is no unit)
+_UNIT_POWER = re.compile(r"\s*\$?\s*\^\s*\{?\s*([23])\s*\}?\s*\$?")
 _CONSTANT_COMMANDS = re.compile(r"\\(?:d?frac|sqrt|pi|cdot|times|left|right)(?![A-Za-z])")
 
 
@@ -840,7 +849,11 @@ def _with_unit(value: str, text: str, end: int) -> str:
     if re.match(r"\\?%", text[after:after + 2]):
         return value
     unit = KNOWN_UNIT.match(text, after)
-    return value.strip() + " " + unit.group(1) if unit and unit_key([unit.group(1)]) else value
+    if (unit is None or not unit_key([unit.group(1)]) or (unit.group(1)[:1].isupper() and unit.group(1) != "L")
+            or re.match(r"\.[A-Za-z]", text[unit.end():unit.end() + 2])):
+        return value  # "In summary", "M is the midpoint", "s.t.": words, not units
+    power = _UNIT_POWER.match(text, unit.end())  # "cm$^2$", "m/s^2": an area, an acceleration
+    return value.strip() + " " + unit.group(1) + ("^" + power.group(1) if power else "")
 
 
 def _last_math_holding(tail: str, number: re.Match) -> str | None:

@@ -29,9 +29,9 @@ _MARK_OPEN, _MARK_CLOSE = "\ue000", "\ue001"
 _MARK = re.compile(_MARK_OPEN + r"(\d+)" + _MARK_CLOSE)
 # A sentence ends at . ! ? followed by space and a capital, a math segment or a line break.
 _SENTENCE_SPLIT = re.compile(r"(?<=[^.][.!?])\s+(?=[A-Z\ue000(\"'*])|\n\s*\n|\n(?=\s*[-*#]|\s*[A-Z])")
-# A copula and the filler words that may sit between it and the answer.
+# A copula and the filler words that may sit between it and the answer ("less than or equal to 1" is a bound).
 _COPULA = re.compile(
-    r"(?<![A-Za-z])(?:is|are|was|were|equals|equal\s+to|becomes|remains|be|gives|yields|giving|yielding|has|have|"
+    r"(?<![A-Za-z])(?:is|are|was|were|equals|(?<!or\s)equal\s+to|becomes|remains|be|gives|yields|giving|yielding|has|have|"
     r"i\.\s?e\.,?)"
     r"(?:\s+(?:given\s+by|equal\s+to|exactly|precisely|always|just|simply|only|then|therefore|thus|also|still|that|"
     r"now|approximately|about|roughly|probably|likely|calculated\s+as|written\s+as|expressed\s+as|denoted\s+(?:as|by)|represented\s+by|as\s+follows:?|"
@@ -39,6 +39,13 @@ _COPULA = re.compile(
     r"|(?:an?\s+)?(?:integer|number|value|expression)\s+of|:"
     r"|(?:at\s+)?(?:the\s+)?points?(?=\s*[(\ue000])|at(?=\s*[(\ue000])))*"
     r"(?![A-Za-z])",
+    re.IGNORECASE,
+)
+# A comparison right after a copula: what follows is a bound ("is less than or equal to 5"; "at least 12"
+# answers a minimum).
+_BOUND_AFTER = re.compile(
+    r"\s*(?:(?:strictly|always|no|not)\s+)?(?:(?:greater|less|more|fewer|smaller|larger|bigger|higher|lower)\s+than"
+    r"|above|below|under|over|bounded)\b",
     re.IGNORECASE,
 )
 # Where a sentence moves to its conclusion: "..., so the area is 36", "..., giving 7", "i.e. 1/6".
@@ -240,9 +247,11 @@ _RESTATED = re.compile(r"^(?P<a>.+?)\s*\((?P<b>[^()]+)\)$")
 
 # After a value, words that make it part of a comparison or a fraction of something, not the answer:
 # "is 12 times larger", "is 3 more than", "is 6 out of 36", "is 2 to 3".
+_UNIT_POWER = re.compile(r"\s*\^\s*\{?\s*([23])\s*\}?")
+_POWER_SEGMENT = re.compile(r"\$\s*\^\s*\{?\s*([23])\s*\}?\s*\$")  # "cm$^2$": a unit's power in its own segment
 _NOT_THE_VALUE = re.compile(
     r"\s*(?:times|more|less|fewer|greater|smaller|larger|higher|lower|bigger|out\s+of|to|than|percent\s+of|"
-    r"of\s+the|plus|minus)\b",
+    r"of\s+the|plus|minus|over|divided|multiplied|choose|squared|cubed)\b",
     re.IGNORECASE,
 )
 # A unit word between two parts of one answer: "30 degrees or 150 degrees".
@@ -280,7 +289,8 @@ def _read_answer(masked: str, pos: int) -> tuple[list[str], int]:
         if half_day:
             run += " " + half_day.group(1)  # "at 8:34 PM": the time on a 12-hour clock
         elif unit and unit_key([unit.group(1)]):
-            run += " " + unit.group(1)  # "5 meters": the unit stays with the value (a gold in cm differs)
+            power = _UNIT_POWER.match(masked, unit.end())  # "cm$^2$": an area
+            run += " " + unit.group(1) + ("^" + power.group(1) if power else "")  # "5 meters": the unit stays
         parts.append(run)
         unit = _UNIT_WORD.match(masked, end)
         m = _CONNECTOR.match(masked, unit.end() if unit else end)
@@ -304,6 +314,8 @@ def prose_answer(text: str, subject_equation: bool = False) -> str | None:
     'a = 3, b = -4'
     """
     sentence = FACTORIAL_WORD.sub(r"\1!", final_sentence(text))
+    if "$^" in sentence or "$ ^" in sentence:
+        sentence = _POWER_SEGMENT.sub(r"^\1", sentence)
     masked, found = _mask(sentence)
     masked = _LEADING_CLAUSE.sub("", masked, count=1)
     # "Each side is 6 cm, so the area is 36": the part after the last conclusion marker that states a
@@ -313,6 +325,8 @@ def prose_answer(text: str, subject_equation: bool = False) -> str | None:
         end = next((c for c in cuts if c > start), len(masked))
         part = masked[:end]
         for cop in _COPULA.finditer(part, start):
+            if _BOUND_AFTER.match(part, cop.end()):
+                continue  # "x is greater than or equal to 5": a bound, not a value
             parts, _end = _read_answer(part, cop.end())
             if parts:
                 return _joined(parts, found)

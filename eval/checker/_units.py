@@ -29,7 +29,7 @@ UNIT_WORDS = (
 # preposition, since "\\pi m" and "\\pi s" are multiples with an integer parameter.
 PLAIN_UNIT = re.compile(
     r"(?:(?<=[\d}\)])|(?<=\\pi)(?=\s+(?!in\b)[A-Za-z]{2}))\s+(?:" + UNIT_WORDS
-    + r")\.?(?:\s*\^\s*\{?\s*[23]\s*\}?)?\s*$"
+    + r")\.?(?:\s*\^\s*\{?\s*[23]\s*\}?)?\.?\s*$"
 )
 # A unit word of four letters or more glued to the number ("10weeks"); a short one ("10m", "5cm") is not
 # stripped when glued, since it may be a product with a variable.

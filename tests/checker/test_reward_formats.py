@@ -698,6 +698,30 @@ NEWCOMER7 = [
     ("50\\%", "５０％", True, "a full-width percent sign"),
 ]
 
+# A second adversarial review (701 probes) of the newcomer fixes: the wrong verdicts it found, fixed.
+REVIEW8 = [
+    ("100\\text{ cm}", "The area is $\\boxed{1}$ m^2.", False, "an area after a box is no length"),
+    ("0.36\\text{ m}", "The volume is $\\boxed{36}$ cm$^3$.", False, "a volume after a box is no length"),
+    ("7.2\\text{ km/h}", "The acceleration is $\\boxed{2}$ m/s^2.", False, "an acceleration is no speed"),
+    ("48\\text{ cm}^2", "The area is $\\boxed{48}$ cm$^2$.", True, "a power in its own segment"),
+    ("48\\text{ cm}^2", "The area is $48$ cm$^2$.", True, "same, in prose"),
+    ("48\\text{ cm}", "The area is $48$ cm$^2$.", False, "an area is no length"),
+    ("48\\text{ cm}^2", "48 cm^2.", True, "a period after the power"),
+    ("\\sqrt{2}", "The answer is sqrt 2 over 2.", False, "an operator spelt out: not the value before it"),
+    ("3", "The answer is 3 over 4.", False, "same"),
+    ("7", "The answer is 7 divided by 2", False, "same"),
+    ("2", "The answer is 2 theta since theta is small.", False, "a Greek name before a clause stays"),
+    ("4\\cos\\theta", "The answer is 4 cos theta because the terms cancel.", True, "same"),
+    ("12\\text{ cm}", "So the side is $\\boxed{12}$\n\nIn summary, the side length is twelve.", True,
+     "the next paragraph's first word is no unit"),
+    ("5\\text{ cm}", "The answer is \\boxed{5}\n\nM is the midpoint.", True, "same, a capital letter"),
+    ("3", "\\boxed{3} s.t. x > 0", True, "s.t. is no unit"),
+    ("239", "The total number of strings of length 6, consisting of digits 1, 2, 3, with adjacent digits differing "
+            "by less than or equal to 1, is 239.", True, "'less than or equal to 1' is a bound, not the copula"),
+    ("5", "x is greater than or equal to 5.", False, "a bound is no value"),
+    ("12", "He needs at least 12 boxes.", True, "'at least' answers a minimum (unchanged)"),
+]
+
 # Every table above: (gold, response, expected, why); the test id names the table, the row and why.
 TABLES = {"rows": ROWS, "review2": REVIEW2, "review3": REVIEW3, "newcomer": NEWCOMER, "exploits": EXPLOITS,
           "units_and_boxes": UNITS_AND_BOXES, "undone": UNDONE, "plus_minus": PLUS_MINUS,
@@ -705,7 +729,7 @@ TABLES = {"rows": ROWS, "review2": REVIEW2, "review3": REVIEW3, "newcomer": NEWC
           "forms6": FORMS6, "review5": REVIEW5,
           "newcomer2": NEWCOMER2, "conversions": CONVERSIONS, "real_sets": REAL_SETS,
           "reciprocal_functions": RECIPROCAL_FUNCTIONS, "plain_forms7": PLAIN_FORMS7,
-          "review7": REVIEW7, "newcomer7": NEWCOMER7}
+          "review7": REVIEW7, "newcomer7": NEWCOMER7, "review8": REVIEW8}
 CASES = [(name, *row) for name, rows in TABLES.items() for row in rows]
 
 

@@ -181,7 +181,8 @@ def test_a_list_of_solutions_is_never_sent_to_sympy_as_one_equation():
     assert task == () and verdict is not None and verdict.status == "incorrect"
 
 
-@pytest.mark.parametrize("response", ["The answer is " + "7+" * 3000 + "1.", "I am not sure. " + "blah " * 3000 + "1"])
+@pytest.mark.parametrize("response", ["The answer is " + "7+" * 3000 + "1.", "I am not sure. " + "blah " * 3000 + "1",
+                                      "The answer is " + "+".join(["7"] * 2500) + "+1\n", "Thus " + "blah " * 900 + "1\n"])
 def test_the_last_number_of_an_unbroken_run_longer_than_the_tail_is_no_answer(response):
     """A 4,000-character run with no sentence end, line break or maths segment hides where it started (an
     answer line whose value is the whole run): its last number was read as the answer (a reward to pad for)."""
@@ -190,3 +191,8 @@ def test_the_last_number_of_an_unbroken_run_longer_than_the_tail_is_no_answer(re
 
 def test_a_none_prediction_says_so():
     assert verify("42", None).reason.startswith("the prediction is None")
+
+
+def test_a_long_chinese_paragraph_is_no_unbroken_run():
+    """Chinese punctuation (，。) breaks a run: a long paragraph with no line break keeps its answer."""
+    assert bool(verify("12", "我们" + "计算得到的结果是对的，" * 450 + "所以结果是12"))
