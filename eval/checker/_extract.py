@@ -148,19 +148,19 @@ _LETTER = re.compile(r"(?<![A-Za-z\\])\(?([A-E])\)(?![A-Za-z])|\b(?:option|choic
 # A bare option letter followed by a value: "(C) 5", "\\textbf{(C)} 5".
 _LETTER_VALUE = re.compile(r"^(?:\\textbf\{)?\(([A-E])\)\}?\s*[^\s.,;:]")
 # Greek letters spelt out, which plain-text answers use as names ("n alpha", "2 theta").
-_GREEK_NAMES = r"alpha|beta|gamma|delta|epsilon|zeta|theta|kappa|lambda|sigma|omega|varphi|phi|psi|rho|tau|mu"
+GREEK_NAMES = r"alpha|beta|gamma|delta|epsilon|zeta|theta|kappa|lambda|sigma|omega|varphi|phi|psi|rho|tau|mu"
 _WORD = re.compile(r"(?<![\\A-Za-z{])(?!(?:sqrt|cbrt|binom|choose|[Ii]nfinity|infty|floor|ceil|factorial|a?(?:sin|cos|tan|sec|csc|cot)h?|"
-                   r"arc(?:sin|cos|tan|sec|csc|cot)h?|" + _GREEK_NAMES + r")\b)[A-Za-z]{4,}")
+                   r"arc(?:sin|cos|tan|sec|csc|cot)h?|" + GREEK_NAMES + r")\b)[A-Za-z]{4,}")
 # Only math segments joined by commas, "and" or "or": "$x = 3$ or $x = -3$".
 _SEGMENTS_ONLY = re.compile(r"^\$[^$]+\$(?:\s*(?:,|;|and|or)\s*\$[^$]+\$)+$")
 _INLINE_MATH = re.compile(r"\$\$?([^$]+)\$\$?|\\\((.+?)\\\)")
 # Plain English after an answer ("12 apples", "5 since ..."): cut there.
 # (not at a maths word: "2 sqrt(3)", "4 cos theta", "alpha + beta", "(1, infinity)" keep theirs)
 _MATH_WORDS = (r"sqrt|cbrt|abs|exp|log|sin|cos|tan|cot|sec|csc|sinh|cosh|tanh|arcsin|arccos|arctan|floor|ceil|"
-               r"factorial|[Ii]nfinity|infty|" + _GREEK_NAMES.replace("psi|", ""))  # "20 psi" is a pressure
+               r"factorial|[Ii]nfinity|infty|" + GREEK_NAMES.replace("psi|", ""))  # "20 psi" is a pressure
 _TRAILING_WORDS = re.compile(r"\s+(?<![\\])(?!(?:" + _MATH_WORDS + r")\b)[A-Za-z]{3,}\b.*$")
 # Before the words cut from an answer line: a Greek name ("12 beta particles") or "in" ("3 in total") is prose.
-_GREEK_BEFORE_WORD = re.compile(r"\s+(?:" + _GREEK_NAMES + r"|in)\s*$")
+_GREEK_BEFORE_WORD = re.compile(r"\s+(?:" + GREEK_NAMES + r"|in)\s*$")
 # Words after an answer line's value: an operator spelt out, or a clause that explains the answer.
 _SPELLED_OPERATOR = re.compile(r"\s+(?:over|plus|minus|times|divided|multiplied|choose|squared|cubed|to\s+the)\b", re.I)
 _CLAUSE_WORD = re.compile(r"\s+(?:since|because|where|when|which|as|for|so|and|but|if|given|with|from|by|due)\b", re.I)

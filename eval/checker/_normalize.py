@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ._extract import DOTTED_REPEAT, plain_text
+from ._extract import DOTTED_REPEAT, GREEK_NAMES, plain_text
 from ._prose import number_phrase
 from ._units import CJK_UNIT, GLUED_UNIT, PLAIN_UNIT, unit_key
 
@@ -134,10 +134,7 @@ _PLAIN_INFINITY = re.compile(r"(?<![\\A-Za-z])(?:[Ii]nfinity|infty|oo)(?![A-Za-z
 # "x in (1, 5)", "x in [0, 1]": membership written as a word.
 _PLAIN_MEMBER = re.compile(r"^\s*([A-Za-z])\s+in\s+(?=[(\[\]]|\\mathbb|R\b)")
 # Greek letters spelt out in plain text ("n alpha", "2*theta"): the LaTeX letters.
-_PLAIN_GREEK = re.compile(
-    r"(?<![\\A-Za-z])(alpha|beta|gamma|delta|epsilon|zeta|theta|kappa|lambda|sigma|omega|varphi|phi|psi|rho|tau|mu)"
-    r"(?![A-Za-z])"
-)
+_PLAIN_GREEK = re.compile(r"(?<![\\A-Za-z])(" + GREEK_NAMES.replace("psi|", "") + r"|(?<!\d )(?<!\d)psi)(?![A-Za-z])")  # "20 psi": a pressure
 # A plain-text logarithm with a base ("log_2(8)", "log_{10} x"): the LaTeX one.
 _PLAIN_LOG_BASE = re.compile(r"(?<![\\A-Za-z])log(?=_)")
 _PLAIN_FACTORIAL = re.compile(r"(?<![\\A-Za-z])factorial\s*\(")

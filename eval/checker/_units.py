@@ -23,7 +23,7 @@ UNIT_WORDS = (
     r"inches|inch|in|feet|foot|ft|yards?|yd|miles?|mi|mph|hours?|hrs?|minutes?|mins?|seconds?|secs?|s|"
     r"days?|weeks?|months?|years?|dollars?|cents?|degrees?|deg|radians?|rad|kg|mg|g|grams?|pounds?|lbs?|oz|ounces?|"
     r"liters?|litres?|l|L|ml|mL|gallons?|gal|ft/s|people|persons?|students?|ways|points?|percent|sq\s*ft|sq\s*in|"
-    r"kN|kJ|kW|Pa|Hz|eV|mol"
+    r"kN|kJ|kW|Pa|Hz|eV|mol|psi"
 )
 # After a number, any unit word; after pi ("2\\pi cm") only one of two letters or more that is no
 # preposition, since "\\pi m" and "\\pi s" are multiples with an integer parameter.

@@ -720,6 +720,8 @@ REVIEW8 = [
             "by less than or equal to 1, is 239.", True, "'less than or equal to 1' is a bound, not the copula"),
     ("5", "x is greater than or equal to 5.", False, "a bound is no value"),
     ("12", "He needs at least 12 boxes.", True, "'at least' answers a minimum (unchanged)"),
+    ("20", "20 psi", True, "psi after a number is a pressure unit"),
+    ("\\psi+1", "psi + 1", True, "psi elsewhere is the letter"),
 ]
 
 # Every table above: (gold, response, expected, why); the test id names the table, the row and why.
