@@ -18,7 +18,7 @@ from ._units import unit_key
 
 __all__ = ["Gold", "read_gold"]
 
-_YES_NO = re.compile(r"^\s*(yes|no)\s*\.?\s*$", re.IGNORECASE)
+_YES_NO = re.compile(r"^\s*(yes|no|true|false)\s*\.?\s*$", re.IGNORECASE)  # a true/false question's gold too
 # "X (i.e., ...)", "X (none of the values)": a parenthesised note after the answer.
 _NOTE = re.compile(r"^(?P<a>.+?)\s*\((?:i\.\s?e\.|e\.\s?g\.|(?:that\s+is|namely|none|all|no)\b)[^()]*\)\s*\.?\s*$", re.I)
 _EQUIVALENTLY = re.compile(
@@ -121,7 +121,7 @@ def read_gold(gold: str) -> Gold:
         text = "does not exist"  # the answer keys' abbreviation
     yn = _YES_NO.match(text)
     if yn:
-        return Gold((text,), "yesno", yn.group(1).lower())
+        return Gold((text,), "yesno", {"true": "yes", "false": "no"}.get(yn.group(1).lower(), yn.group(1).lower()))
     counted = _COUNTED.match(text)
     if counted and unit_key([counted.group(2)]):
         return Gold((text,))  # "5 cm", "3 hours": a quantity with its unit (compared as maths, units checked)

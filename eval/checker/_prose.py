@@ -466,11 +466,15 @@ def stance(text: str) -> str | None:
     if (negations or _ALTERNATIVES.search(clause) or _NOT_AFFIRMATIVE.search(sentence)
             or _NOT_AFFIRMATIVE_CLAUSE.search(clause) or _METHOD.search(clause)
             or sentence.rstrip().endswith("?") or len(_WORDS.findall(sentence)) < 4
+            or len(re.findall(r"[A-Za-z]{2,}", sentence)) < 3 or _STATES_A_VALUE.search(sentence)
             or sentence != _last_sentence(text)):
         return None
     return "yes"
 
 
+# A sentence that states a value ("The answer is 7.") or is maths alone ("4.1561*10^16") makes no claim to agree
+# with: it is no "yes" to a yes/no question.
+_STATES_A_VALUE = re.compile(r"\b(?:answer|result|value|solution)\s+(?:is|was|=)\b|\b(?:is|=)\s*\$?\s*-?\d", re.I)
 # Words that turn or weaken an affirmative-looking sentence (anywhere in it): not a plain "yes"; and a
 # sentence about the argument ("This completes the proof") answers nothing.
 _NOT_AFFIRMATIVE = re.compile(

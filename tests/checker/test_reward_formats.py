@@ -724,6 +724,18 @@ REVIEW8 = [
     ("\\psi+1", "psi + 1", True, "psi elsewhere is the letter"),
 ]
 
+# Yes/no golds: "True"/"False" golds are yes and no; a sentence that only states a value is no "yes".
+YES_NO7 = [
+    ("True", "yes", True, "a True gold is a yes"),
+    ("True", "No, it is false.", False, "a no"),
+    ("False", "True", False, "True is yes"),
+    ("true", "\\boxed{\\text{True}}", True, "a boxed True"),
+    ("Yes", "4.1561*10^16", False, "a number is no yes (it was read as an affirmative claim)"),
+    ("Yes", "The answer is 7.", False, "a stated value is no yes"),
+    ("Yes", "The number of solutions is 3.", False, "same"),
+    ("Yes", "Such a triangle exists.", True, "an affirmative claim still is"),
+]
+
 # Every table above: (gold, response, expected, why); the test id names the table, the row and why.
 TABLES = {"rows": ROWS, "review2": REVIEW2, "review3": REVIEW3, "newcomer": NEWCOMER, "exploits": EXPLOITS,
           "units_and_boxes": UNITS_AND_BOXES, "undone": UNDONE, "plus_minus": PLUS_MINUS,
@@ -731,7 +743,8 @@ TABLES = {"rows": ROWS, "review2": REVIEW2, "review3": REVIEW3, "newcomer": NEWC
           "forms6": FORMS6, "review5": REVIEW5,
           "newcomer2": NEWCOMER2, "conversions": CONVERSIONS, "real_sets": REAL_SETS,
           "reciprocal_functions": RECIPROCAL_FUNCTIONS, "plain_forms7": PLAIN_FORMS7,
-          "review7": REVIEW7, "newcomer7": NEWCOMER7, "review8": REVIEW8}
+          "review7": REVIEW7, "newcomer7": NEWCOMER7, "review8": REVIEW8,
+          "yes_no7": YES_NO7}
 CASES = [(name, *row) for name, rows in TABLES.items() for row in rows]
 
 
