@@ -965,6 +965,13 @@ _LETTERS_OFFERED = re.compile(
 )
 
 
+_TEXT_WRAPPED = re.compile(r"\\(?:text|textbf|mathrm)\s*\{([^{}]*)\}")
+_LETTERS_LISTED = re.compile(
+    r"^\s*(?:(?:either|both)\s+)?[A-J](?:(?:\s+|\s*(?:\bor\b|\band\b|/|&|,|;)\s*)(?:(?:maybe|possibly|perhaps)\s+)?[A-J])+\s*$",
+    re.IGNORECASE,
+)
+
+
 def offers_two_letters(text: str) -> bool:
     """Whether a response's answer (its last answer line, its box, or a short whole response) offers two
     or more option letters ("The answer is A and B.", "**Answer:** (A) or possibly (B)", "\\boxed{A}, \\boxed{B}")."""
@@ -979,7 +986,12 @@ def hedges_letters(region: str) -> bool:
     (B)"; not "D, it can't be A or B", not "C and B is wrong")."""
     text = _strip_emphasis(region.strip()).strip().rstrip(".")
     if not _LETTERS_OFFERED.match(text):
-        return False
+        # "C \\text{ or } D", "C \\lor D", "C | D", "(C)(D)", "C (or maybe D)", "Both C and D are correct."
+        text = _TEXT_WRAPPED.sub(r" \1 ", text)
+        text = re.sub(r"\\lor|\\vee|\|", " or ", text).replace("(", " ").replace(")", " ")
+        text = re.sub(r"\s+are\s+(?:both\s+)?correct\s*$", "", text.strip().rstrip("."), flags=re.I)
+        if not _LETTERS_LISTED.match(text):
+            return False
     return len(set(re.findall(r"(?<![A-Za-z])[A-J](?![A-Za-z])", text))) > 1
 
 

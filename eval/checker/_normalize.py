@@ -58,15 +58,16 @@ def _dotted_repeat(m: re.Match) -> str:
     return f"{m.group(1)}.{m.group(2)}\\overline{{{block}}}"
 
 
-# Any \text{words} right after a number is a unit ("5\text{ km/h}", "7\text{th}").
+# Any \text{words} right after a number is a unit ("5\text{ km/h}", "7\text{th}"); not after a comma:
+# "\text{Alice}, \text{Bob}" is a list of two words.
 # (\mathrm{i} and \mathrm{e} are the imaginary unit and Euler's number, not units.)
 _TEXT_UNIT = re.compile(
-    r"(?<=[\d}\)\s])\s*\\(?:text|mbox|mathrm|textrm)\s*\{(?!\s*[ie]\s*\})\s*[A-Za-z][A-Za-z\s./-]*\}"
+    r"(?<=[\d}\)\s])(?<!,\s)(?<!,)\s*\\(?:text|mbox|mathrm|textrm)\s*\{(?!\s*[ie]\s*\})\s*[A-Za-z][A-Za-z\s./-]*\}"
     r"(?:\s*\^\s*\{?\s*[23]\s*\}?)?"
 )
 # Words in \text at the very end, after any maths ("8\pi\text{ units}"), are a unit too.
 _END_TEXT_UNIT = re.compile(
-    r"(?<=\S)\s*\\(?:text|mbox|textrm)\s*\{\s*[A-Za-z]{2,}[A-Za-z\s./-]*\}(?:\s*\^\s*\{?\s*[23]\s*\}?)?\s*$"
+    r"(?<=\S)(?<!,)(?<!,\s)\s*\\(?:text|mbox|textrm)\s*\{\s*[A-Za-z]{2,}[A-Za-z\s./-]*\}(?:\s*\^\s*\{?\s*[23]\s*\}?)?\s*$"
 )
 # Plain-text maths words ("sqrt(2)/2", "pi/4") are the LaTeX commands.
 _PLAIN_COMMANDS = re.compile(

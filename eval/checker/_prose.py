@@ -367,6 +367,7 @@ _EXPLICIT = re.compile(
     r"|\b(?:hmm+|wait|actually|i\s+mean|on\s+second\s+thought)[\s,.!:\u2014\u2013-]+(?:actually[\s,]+)?"
     r"(?=(?:yes|no)\s*(?:[.!;:]|$)))"
     r"(yes|no)\b(?![-'])(?!\s+(?:matter|more|less|fewer|longer|sooner|later|doubt|problem|wonder|question|such|one|solution|real|integer|positive|"
+    r"comment|idea|need|way|clue|"
     r"[a-z]+s\b))",
     re.IGNORECASE,
 )
@@ -448,7 +449,10 @@ def stance(text: str) -> str | None:
     if explicit:
         return explicit[-1].group(1).lower()
     sentence = final_sentence(text).strip().strip("*").strip()
-    if not sentence or _HEDGE.search(sentence):
+    last = _last_sentence(text)
+    if last and not _SENTENCE_MATH.search(last) and not _FILLER.search(last):
+        sentence = last  # "... x = 2 is not a root. So such a polynomial exists.": the conclusion, not the premise
+    if not sentence or _HEDGE.search(sentence) or _FILLER.search(sentence):
         return None
     # The main clause answers: a negated claim in it, "no" ("4^545 + 545^4 is not prime"; "There are no
     # such p and q, so the smallest p+q does not exist": its first claim). An unconditional affirmative
@@ -501,6 +505,16 @@ _CONCLUDING = re.compile(r",\s*(?:so|hence|thus|therefore)\s+|;\s*", re.IGNORECA
 _TRUE_FALSE = re.compile(r"^[\s$*(]*(?:\\(?:text|textbf|mathrm|boxed)\s*\{\s*)*(true|false)\s*\}*[\s$*.)]*$", re.IGNORECASE)
 
 
+# A sentence that answers nothing: a give-up, a refusal, thanks, a plan, a hope ("I can't solve it.", "No idea.",
+# "Here is my reasoning.", "I hope it is correct."), or a negation that affirms ("not hard to see", "not surprisingly").
+_FILLER = re.compile(
+    r"^\W*(?:I|I'm|I've|we|we'll|let's|let\s+me|here|thank|thanks|sorry|hope|note|hmm|ok|okay)\b|\b(?:no\s+idea|no\s+comment|"
+    r"don't\s+know|do\s+not\s+know|not\s+sure|cannot\s+(?:help|solve|determine)|can't\s+(?:help|solve|determine)|"
+    r"not\s+(?:hard|difficult|surprisingly)|no\s+doubt|step[-\s]by[-\s]step|my\s+reasoning)\b",
+    re.IGNORECASE,
+)
+
+
 def _last_sentence(text: str) -> str:
     """The response's literal last sentence (math segments kept whole)."""
     masked, found = _mask(text[-_TAIL_CHARS:])
@@ -541,7 +555,7 @@ def claims_none(text: str) -> bool | None:
     """
     explicit = list(_EXPLICIT.finditer(text[-1500:]))
     sentence = final_sentence(text).strip().strip("*").strip()
-    if not sentence or _HEDGE.search(sentence):
+    if not sentence or _HEDGE.search(sentence) or _FILLER.search(sentence):
         return None
     # "The one-sided limits differ, so the limit does not exist": a conclusion is the claim.
     clause = stated_clause(text, concluded=True) or _main_clause(

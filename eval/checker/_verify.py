@@ -860,6 +860,9 @@ def _worded(spec: Gold, prediction) -> Verdict:
     prediction = final_part(prediction)  # after the thinking; the answer tag's content when there is one
     region = find_boxed(prediction) or prediction
     if spec.kind == "yesno":
+        boxes = boxed_answer(prediction) or ""
+        if re.search(r"\byes\b", boxes, re.I) and re.search(r"\bno\b", boxes, re.I):
+            return Verdict("unparseable_pred", "the boxed answer gives both yes and no")  # "\\boxed{Yes} \\boxed{No}"
         said = foreign_yes_no(prediction) or stance(region)
         if said is None:
             return Verdict("unparseable_pred", f"no yes/no answer found (gold {spec.polarity!r})")

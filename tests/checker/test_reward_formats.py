@@ -736,6 +736,32 @@ YES_NO7 = [
     ("Yes", "Such a triangle exists.", True, "an affirmative claim still is"),
 ]
 
+# A probe of worded, yes/no and multiple-choice answers (968 probes): the false positives fixed.
+WORDED7 = [
+    ("Yes", "Thank you for the interesting question.", False, "filler is no yes"),
+    ("Yes", "Here is my step-by-step reasoning.", False, "a plan is no yes"),
+    ("Yes", "We proceed by induction on the number of vertices.", False, "a method is no yes"),
+    ("No", "I can't solve it.", False, "a give-up is no no"),
+    ("No", "Sorry, I cannot help with that.", False, "a refusal is no no"),
+    ("No", "<think>Let me think.</think>\nNo comment.", False, "'No comment' is no answer"),
+    ("No", "It is not hard to see that such a set exists.", False, "a negation that affirms"),
+    ("No", "Not surprisingly, such a coloring exists.", False, "same"),
+    ("No", "Note that x = 2 is not a root. So such a polynomial exists.", False, "the conclusion, not the premise"),
+    ("No", "Therefore, such a triangle does not exist.", True, "a denial still says no"),
+    ("The limit does not exist", "No idea.", False, "a give-up says nothing"),
+    ("The limit does not exist", "The one-sided limits differ, so the limit does not exist.", True, "unchanged"),
+    ("No", "\\boxed{Yes} \\boxed{No}", False, "boxes giving both"),
+    ("Yes", "\\boxed{\\text{Yes}/\\text{No}}", False, "a box giving both"),
+    ("Alice", "\\boxed{\\text{Alice}} \\boxed{\\text{Bob}}", False, "a list of names (the second was cut as a unit)"),
+    ("Monday", "\\boxed{\\text{Monday}, \\text{Tuesday}}", False, "a list of words"),
+    ("C", "\\boxed{C \\text{ or } D}", False, "two letters in a box"),
+    ("C", "\\boxed{C \\lor D}", False, "same, with a logical or"),
+    ("C", "Either C or D.", False, "two letters offered"),
+    ("C", "Answer: C (or maybe D)", False, "a hedge in brackets"),
+    ("C", "(C)(D)", False, "two letters side by side"),
+    ("C", "The answer is C.", True, "one letter still chooses"),
+]
+
 # Every table above: (gold, response, expected, why); the test id names the table, the row and why.
 TABLES = {"rows": ROWS, "review2": REVIEW2, "review3": REVIEW3, "newcomer": NEWCOMER, "exploits": EXPLOITS,
           "units_and_boxes": UNITS_AND_BOXES, "undone": UNDONE, "plus_minus": PLUS_MINUS,
@@ -744,7 +770,7 @@ TABLES = {"rows": ROWS, "review2": REVIEW2, "review3": REVIEW3, "newcomer": NEWC
           "newcomer2": NEWCOMER2, "conversions": CONVERSIONS, "real_sets": REAL_SETS,
           "reciprocal_functions": RECIPROCAL_FUNCTIONS, "plain_forms7": PLAIN_FORMS7,
           "review7": REVIEW7, "newcomer7": NEWCOMER7, "review8": REVIEW8,
-          "yes_no7": YES_NO7}
+          "yes_no7": YES_NO7, "worded7": WORDED7}
 CASES = [(name, *row) for name, rows in TABLES.items() for row in rows]
 
 
