@@ -51,6 +51,13 @@ _FULLWIDTH = re.compile("[\uff10-\uff19\uff21-\uff3a\uff41-\uff5a\uff05\uff0a\uf
 _VULGAR_NUMBER = re.compile(r"(?<!\d)(\d*)\s?([" + "".join(_VULGAR) + "])")
 
 
+# A value stated again after the last box as a correction ("wait, it should be 13", "the answer is actually 13").
+_CORRECTED_AFTER = re.compile(
+    r"\b(?:should|must)\s+(?:actually\s+|really\s+)?be\s+\$?(-?\d[\d.,/]*)|\b(?:answer|it)\s+is\s+(?:actually|really)\s+\$?(-?\d[\d.,/]*)",
+    re.IGNORECASE,
+)
+
+
 def _glued_unit(m: re.Match) -> str:
     """"2cm" -> "2 cm", but not next to an operator: in "3x + 2km" the letters are unknowns."""
     before, after = m.string[: m.start()].rstrip()[-1:], m.string[m.end():].lstrip()[:1]
@@ -563,6 +570,10 @@ def read_plain(text: str, *, choices=None, last_number: bool = True, gold=None) 
             return late
         start = _box_start(text, len(text))
         closed = _braced(text, text.index("{", start)) if start is not None and "{" in text[start:] else None
+        if closed:
+            fixed = _CORRECTED_AFTER.search(text, closed[1], closed[1] + 300)
+            if fixed and (fixed.group(1) or fixed.group(2)).rstrip(".,") != boxed.strip():
+                return None  # "\\boxed{12}. Hmm wait, it should be 13.": the response takes its box back
         return (_with_unit(boxed, text, closed[1]) if closed and closed[0] == boxed else boxed) or None
     # An escaped dollar is a currency sign, not a math delimiter ("is $\\$12.50$").
     tail = text[-_TAIL_CHARS:].replace("\\$", "").replace("−", "-")

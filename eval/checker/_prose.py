@@ -20,8 +20,8 @@ import re
 
 from ._units import unit_key
 
-__all__ = ["prose_answer", "stance", "phrase_matches", "final_sentence", "stated_clause", "stated_winner",
-           "states_word", "claim_clause", "player_key", "KNOWN_UNIT"]
+__all__ = ["prose_answer", "stance", "phrase_matches", "final_sentence", "last_sentence", "stated_clause",
+           "stated_winner", "states_word", "claim_clause", "player_key", "KNOWN_UNIT", "HEDGE"]
 
 _TAIL_CHARS = 4000
 _MATH = re.compile(r"\$\$(.+?)\$\$|\$([^$]+)\$|\\\[(.+?)\\\]|\\\((.+?)\\\)", re.S)
@@ -128,7 +128,7 @@ def stated_winner(text: str) -> str | None:
     case, or None: when the sentence names no winner, several, or makes a conditional, supposed, hedged
     or negated claim ("Alice wins if n is even", "Probably Alice wins", "Alice does not win")."""
     sentence = final_sentence(text[-_TAIL_CHARS:])
-    if _NOT_A_CLAIM.search(sentence) or _HEDGE.search(sentence):
+    if _NOT_A_CLAIM.search(sentence) or HEDGE.search(sentence):
         return None
     # Per clause: "The first player does not have a winning strategy; the second player wins" names one.
     named = {player_key(m.group(1)) for clause in re.split(r"[;,]", sentence) if not _negations(clause) % 2
@@ -155,7 +155,7 @@ def states_word(word: str, text: str) -> bool:
         return False  # "The function is even, but (or and) its derivative is odd": which of them is asked?
     clause = claim_clause(text)
     m = _PREDICATE.search(clause)
-    return bool(m and m.group(1).lower() == word.lower() and not _negations(clause) % 2 and not _HEDGE.search(clause)
+    return bool(m and m.group(1).lower() == word.lower() and not _negations(clause) % 2 and not HEDGE.search(clause)
                 and not _ALTERNATIVES.search(clause))
 
 
@@ -375,7 +375,7 @@ _EXPLICIT = re.compile(
 _UNDECIDED = (r"(?:hard|difficult|impossible)\s+to\s+(?:say|tell)|"
               r"\byes\W{0,4}(?:(?:or|and)\W+|\\text\{\s*or\s*\}\s*)?no\b(?!\s+(?:matter|two|other|such|more|less|need|doubt|"
               r"problem|one|longer|further|extra))|\bno\W{0,4}(?:(?:or|and)\W+)?yes\b")
-_HEDGE = re.compile(
+HEDGE = re.compile(
     r"\b(?:unclear|cannot\s+be\s+determined|can(?:no|')t\s+determine|undetermined|unknown|not\s+enough\s+information|"
     r"inconclusive|may\s+or\s+may\s+not|it\s+depends|depends\s+on|might|suggests?|suggesting|possibly|perhaps|"
     r"not\s+possible\s+to\s+(?:definitively\s+|certainly\s+)?(?:say|determine|tell|conclude)|"
@@ -449,10 +449,10 @@ def stance(text: str) -> str | None:
     if explicit:
         return explicit[-1].group(1).lower()
     sentence = final_sentence(text).strip().strip("*").strip()
-    last = _last_sentence(text)
+    last = last_sentence(text)
     if last and not _SENTENCE_MATH.search(last) and not _FILLER.search(last):
         sentence = last  # "... x = 2 is not a root. So such a polynomial exists.": the conclusion, not the premise
-    if not sentence or _HEDGE.search(sentence) or _FILLER.search(sentence):
+    if not sentence or HEDGE.search(sentence) or _FILLER.search(sentence):
         return None
     # The main clause answers: a negated claim in it, "no" ("4^545 + 545^4 is not prime"; "There are no
     # such p and q, so the smallest p+q does not exist": its first claim). An unconditional affirmative
@@ -471,7 +471,7 @@ def stance(text: str) -> str | None:
             or _NOT_AFFIRMATIVE_CLAUSE.search(clause) or _METHOD.search(clause)
             or sentence.rstrip().endswith("?") or len(_WORDS.findall(sentence)) < 4
             or len(re.findall(r"[A-Za-z]{2,}", sentence)) < 3 or _STATES_A_VALUE.search(sentence)
-            or sentence != _last_sentence(text)):
+            or sentence != last_sentence(text)):
         return None
     return "yes"
 
@@ -515,7 +515,7 @@ _FILLER = re.compile(
 )
 
 
-def _last_sentence(text: str) -> str:
+def last_sentence(text: str) -> str:
     """The response's literal last sentence (math segments kept whole)."""
     masked, found = _mask(text[-_TAIL_CHARS:])
     parts = [p.strip() for p in _SENTENCE_SPLIT.split(masked) if p and p.strip()]
@@ -555,7 +555,7 @@ def claims_none(text: str) -> bool | None:
     """
     explicit = list(_EXPLICIT.finditer(text[-1500:]))
     sentence = final_sentence(text).strip().strip("*").strip()
-    if not sentence or _HEDGE.search(sentence) or _FILLER.search(sentence):
+    if not sentence or HEDGE.search(sentence) or _FILLER.search(sentence):
         return None
     # "The one-sided limits differ, so the limit does not exist": a conclusion is the claim.
     clause = stated_clause(text, concluded=True) or _main_clause(
@@ -577,7 +577,7 @@ def states_in_words(sentence: str) -> bool:
     """A final sentence that answers in words, not with a value: hedged, negated in its main clause, a
     method with no value stated, or with a quantifier right after its first copula ("are all integers
     ...", "is not ...")."""
-    if not sentence.strip() or _HEDGE.search(sentence):
+    if not sentence.strip() or HEDGE.search(sentence):
         return bool(sentence.strip())
     masked, _found = _mask(sentence)
     clause = _main_clause(_LEADING_CLAUSE.sub("", masked, count=1))
@@ -643,7 +643,7 @@ def phrase_matches(gold: str, text: str) -> bool:
     False
     """
     clause = claim_clause(text)
-    if not clause or _HEDGE.search(clause) or (_ALTERNATIVES.search(clause) and not _ALTERNATIVES.search(gold)):
+    if not clause or HEDGE.search(clause) or (_ALTERNATIVES.search(clause) and not _ALTERNATIVES.search(gold)):
         return False
     want = [_word_key(w) for w in _WORDS.findall(gold)
             if not _stop(w) and _NEGATION.fullmatch(w) is None and not w.lower().endswith("n't")]
@@ -744,7 +744,7 @@ def stated_count(text: str, noun: str | None = None) -> str | None:
     '99'
     """
     sentence = final_sentence(text).strip().strip("*").strip()
-    if not sentence or _HEDGE.search(sentence):
+    if not sentence or HEDGE.search(sentence):
         return None
     masked, _found = _mask(sentence)
     clause = _main_clause(masked)
@@ -774,7 +774,7 @@ def states_every(text: str) -> bool:
     n >= 1, ...", "all the integers in the set ... have ..."): unhedged, unnegated, with no exception, no
     narrower range ("for all odd n", "for all n >= 2") and no verb that denies or weakens ("fails", "may")."""
     sentence = final_sentence(text).strip().strip("*").strip()
-    if not sentence or _HEDGE.search(sentence) or _METHOD.search(sentence):
+    if not sentence or HEDGE.search(sentence) or _METHOD.search(sentence):
         return False
     masked, found = _mask(sentence)
     clause = _main_clause(masked)

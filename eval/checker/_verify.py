@@ -47,7 +47,9 @@ from ._parse import (
 )
 from ._pool import TaskTimeout, get_pool, shutdown_pool
 from ._prose import (
+    HEDGE,
     claims_none,
+    last_sentence,
     phrase_matches,
     player_key,
     says_none_counted,
@@ -881,6 +883,9 @@ def _worded(spec: Gold, prediction) -> Verdict:
         if said:
             return Verdict("correct", "the response says none exist, as the gold does")
         return Verdict("incorrect", "the response does not say that none exist (the gold does)")
+    closing = last_sentence(region)
+    if HEDGE.search(closing) or re.search(r"\b(?:may|could)\s+(?:be|have)\b|\?\s*$", closing, re.I):
+        return Verdict("unparseable_pred", "the response hedges or asks instead of stating an answer")
     if spec.kind == "word":  # every box of the last run: "\\boxed{even} \\boxed{odd}" offers both
         answer = _strip_text_wrapper(read_plain(prediction) or "").strip("*. ").lower()
         said = answer == spec.phrase.lower() or states_word(spec.phrase, boxed_answer(prediction) or prediction)

@@ -760,6 +760,12 @@ WORDED7 = [
     ("C", "Answer: C (or maybe D)", False, "a hedge in brackets"),
     ("C", "(C)(D)", False, "two letters side by side"),
     ("C", "The answer is C.", True, "one letter still chooses"),
+    ("infinitely many", "There may be infinitely many.", False, "a hedged phrase"),
+    ("even", "It may be even.", False, "a hedged word"),
+    ("even", "It is even?", False, "a question"),
+    ("even", "Therefore the function is even.", True, "a plain statement still answers"),
+    ("12", "\\boxed{12}. Hmm wait, it should be 13.", False, "a box taken back by a correction after it"),
+    ("12", "\\boxed{12}. This should be 12 as expected.", True, "the same value again is no correction"),
 ]
 
 # Every table above: (gold, response, expected, why); the test id names the table, the row and why.
