@@ -770,6 +770,8 @@ def _screen_unsafe(gold, prediction, choices) -> tuple[Verdict | None, tuple]:
             return Verdict("correct", "the response says it holds for all of them, as the gold's note does"), ()
     if letter is not None and (late or p is None or _prepare(p)[1].kind != "letter" or not _prepare(p)[1].items):
         # A letter written with a value ("(C) 15") keeps the checks below: the value must fit the option.
+        if letter.status == "correct" and p is not None and choices and _value_of_another_option(g, p, choices):
+            return Verdict("incorrect", "the value written with the letter is another option's"), ()
         return letter, ()
     if p is None and g.strip() == "0" and isinstance(prediction, str) and says_none_counted(prediction):
         # "There are no values of n in {2, ..., 1993} for which ...": a count of 0, in words.
@@ -850,6 +852,29 @@ def _letter_verdict(gold: str, prediction, choices) -> tuple[Verdict | None, boo
         return None, False
     status = "correct" if said == want else "incorrect"
     return Verdict(status, f"the response chooses {said}, gold {want}"), late
+
+
+_LETTER_AROUND = re.compile(r"^\(?[A-J]\)?\s*[:.]?\s+(?=\S)|^\(?[A-J]\)?\s*(?=\()|\s*\(\s*[A-J]\s*\)$")
+
+
+def _value_of_another_option(gold: str, pred: str, choices) -> bool:
+    """Whether the value read from a response that chose the gold's letter ("Choice C: 15") is another
+    option's value and not the gold option's (C is 12, D is 15): the letter and the value disagree."""
+    # "C (13)", "13 (C)", "C: 13": the value without the letter
+    bare = _LETTER_AROUND.sub("", pred.strip()).strip().strip("()").strip() or pred
+    node = _prepare(bare)[1]
+    if node.kind != "scalar" or not re.search(r"\d", node.value):
+        return False
+    want = gold_letter(normalize(gold).text, choices)
+
+    def equal(letter: str) -> bool:
+        option = _choice_node(choices, letter)
+        try:
+            return option is not None and compare_nodes(option[1], node, fast_scalar_equal)
+        except NeedsSympy:
+            return False
+    others = [L for L in MC_LETTERS[: len(choices)] if L != want]
+    return not equal(want) and any(equal(L) for L in others)
 
 
 _BARE_YES_NO = re.compile(r"^(?:\*\*)?(?:the\s+)?(?:final\s+)?(?:answer\s*(?:is|:)\s*)?(?:\*\*)?\s*(?:no|yes)\s*\.?$", re.I)

@@ -768,6 +768,17 @@ WORDED7 = [
     ("12", "\\boxed{12}. This should be 12 as expected.", True, "the same value again is no correction"),
 ]
 
+# A letter written with another option's value (options 10, 11, 12, 13, 14; C is 12): the two disagree.
+MC_VALUES7 = [
+    ("C", "Choice C: 13", False, "13 is option D"),
+    ("C", "Answer: C (13)", False, "same, in brackets"),
+    ("C", "The answer is 13 (C).", False, "the value first"),
+    ("C", "\\boxed{C: 13}", False, "in a box"),
+    ("C", "Answer: C (12)", True, "the letter's own value"),
+    ("C", "The answer is 12 (C).", True, "same, value first"),
+    ("C", "Choice C: 15", True, "a value that is no option's: the letter decides"),
+]
+
 # Every table above: (gold, response, expected, why); the test id names the table, the row and why.
 TABLES = {"rows": ROWS, "review2": REVIEW2, "review3": REVIEW3, "newcomer": NEWCOMER, "exploits": EXPLOITS,
           "units_and_boxes": UNITS_AND_BOXES, "undone": UNDONE, "plus_minus": PLUS_MINUS,
@@ -784,3 +795,8 @@ CASES = [(name, *row) for name, rows in TABLES.items() for row in rows]
                          ids=[plain_id(f"{c[0]}-{i}-{c[4][:50]}") for i, c in enumerate(CASES)])
 def test_reward_format(table, gold, response, expected, why):
     assert bool(verify(gold, response)) == expected, f"{why}: extract gave {extract(response)!r}"
+
+
+@pytest.mark.parametrize("response, expected", [(r[1], r[2]) for r in MC_VALUES7], ids=[plain_id(r[3]) for r in MC_VALUES7])
+def test_a_letter_with_another_options_value(response, expected):
+    assert bool(verify("C", response, choices=["10", "11", "12", "13", "14"])) == expected
