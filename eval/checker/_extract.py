@@ -9,6 +9,7 @@ from ._prose import (
     AMPM_AFTER,
     FACTORIAL_WORD,
     KNOWN_UNIT,
+    UNIT_POWER,
     final_sentence,
     number_phrase,
     prose_answer,
@@ -156,18 +157,19 @@ _LETTER = re.compile(r"(?<![A-Za-z\\])\(?([A-E])\)(?![A-Za-z])|\b(?:option|choic
 _LETTER_VALUE = re.compile(r"^(?:\\textbf\{)?\(([A-E])\)\}?\s*[^\s.,;:]")
 # Greek letters spelt out, which plain-text answers use as names ("n alpha", "2 theta").
 GREEK_NAMES = r"alpha|beta|gamma|delta|epsilon|zeta|theta|kappa|lambda|sigma|omega|varphi|phi|psi|rho|tau|mu"
-_WORD = re.compile(r"(?<![\\A-Za-z{])(?!(?:sqrt|cbrt|binom|choose|[Ii]nfinity|infty|floor|ceil|factorial|a?(?:sin|cos|tan|sec|csc|cot)h?|"
-                   r"arc(?:sin|cos|tan|sec|csc|cot)h?|" + GREEK_NAMES + r")\b)[A-Za-z]{4,}")
+# Names of functions and of infinity that plain-text maths spells out.
+_FUNCTION_WORDS = (r"sqrt|cbrt|floor|ceil|factorial|[Ii]nfinity|infty|a?(?:sin|cos|tan|sec|csc|cot)h?|"
+                   r"arc(?:sin|cos|tan|sec|csc|cot)h?")
+_WORD = re.compile(r"(?<![\\A-Za-z{])(?!(?:binom|choose|" + _FUNCTION_WORDS + "|" + GREEK_NAMES + r")\b)[A-Za-z]{4,}")
 # Only math segments joined by commas, "and" or "or": "$x = 3$ or $x = -3$".
 _SEGMENTS_ONLY = re.compile(r"^\$[^$]+\$(?:\s*(?:,|;|and|or)\s*\$[^$]+\$)+$")
 _INLINE_MATH = re.compile(r"\$\$?([^$]+)\$\$?|\\\((.+?)\\\)")
 # Plain English after an answer ("12 apples", "5 since ..."): cut there.
 # (not at a maths word: "2 sqrt(3)", "4 cos theta", "alpha + beta", "(1, infinity)" keep theirs)
-_MATH_WORDS = (r"sqrt|cbrt|abs|exp|log|sin|cos|tan|cot|sec|csc|sinh|cosh|tanh|arcsin|arccos|arctan|floor|ceil|"
-               r"factorial|[Ii]nfinity|infty|" + GREEK_NAMES.replace("psi|", ""))  # "20 psi" is a pressure
+_MATH_WORDS = r"abs|exp|log|" + _FUNCTION_WORDS + "|" + GREEK_NAMES.replace("psi|", "")  # "20 psi" is a pressure
 _TRAILING_WORDS = re.compile(r"\s+(?<![\\])(?!(?:" + _MATH_WORDS + r")\b)[A-Za-z]{3,}\b.*$")
 # Before the words cut from an answer line: a Greek name ("12 beta particles") or "in" ("3 in total") is prose.
-_GREEK_BEFORE_WORD = re.compile(r"\s+(?:" + GREEK_NAMES + r"|in)\s*$")
+_PROSE_BEFORE_WORD = re.compile(r"\s+(?:" + GREEK_NAMES + r"|in)\s*$")
 # Words after an answer line's value: an operator spelt out, or a clause that explains the answer.
 _SPELLED_OPERATOR = re.compile(r"\s+(?:over|plus|minus|times|divided|multiplied|choose|squared|cubed|to\s+the)\b", re.I)
 _CLAUSE_WORD = re.compile(r"\s+(?:since|because|where|when|which|as|for|so|and|but|if|given|with|from|by|due)\b", re.I)
@@ -464,7 +466,7 @@ def _answer_line(tail: str) -> str | None:
                 return None  # "3 over 4", "sqrt 2 over 2", "7 divided by 2": maths in words, not the number before
             head = ans[: words.start()]
             if not _CLAUSE_WORD.match(ans, words.start()):
-                head = _GREEK_BEFORE_WORD.sub("", head)  # "12 beta particles" (not "2 theta since ...")
+                head = _PROSE_BEFORE_WORD.sub("", head)  # "12 beta particles" (not "2 theta since ...")
             ans = ans[: unit.end()] if unit and unit_key([unit.group(1)]) else head
     ans = _strip_emphasis(ans)
     return ans or None
@@ -847,7 +849,6 @@ _TRYING = re.compile(r"\s*(?:let\s+me|let's|let\s+us|we\s+(?:now\s+)?(?:check|tr
 
 # Between a value and the unit written after it: the end of its box or segment, emphasis, spaces.
 _UNIT_LEAD = re.compile(r"[ \t$*_}]*")  # (not a line break: the next paragraph's first word is no unit)
-_UNIT_POWER = re.compile(r"\s*\$?\s*\^\s*\{?\s*([23])\s*\}?\s*\$?")
 _CONSTANT_COMMANDS = re.compile(r"\\(?:d?frac|sqrt|pi|cdot|times|left|right)(?![A-Za-z])")
 
 
@@ -863,7 +864,7 @@ def _with_unit(value: str, text: str, end: int) -> str:
     if (unit is None or not unit_key([unit.group(1)]) or (unit.group(1)[:1].isupper() and unit.group(1) != "L")
             or re.match(r"\.[A-Za-z]", text[unit.end():unit.end() + 2])):
         return value  # "In summary", "M is the midpoint", "s.t.": words, not units
-    power = _UNIT_POWER.match(text, unit.end())  # "cm$^2$", "m/s^2": an area, an acceleration
+    power = UNIT_POWER.match(text, unit.end())  # "cm$^2$", "m/s^2": an area, an acceleration
     return value.strip() + " " + unit.group(1) + ("^" + power.group(1) if power else "")
 
 

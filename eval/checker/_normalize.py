@@ -75,7 +75,7 @@ _PLAIN_COMMANDS = re.compile(
     r"|\s+[A-Za-z](?![A-Za-z]))"  # "sin(x)", "sin x", "2 sin x"
     r"|(?<![\\A-Za-z\d\s])(sec)(?=\s*[({\d/*^)+-]|\s*$|\s+[A-Za-z](?![A-Za-z]))|(?<=\d\*)(sec)|(sec)(?=\s*[({^])"
 )  # a "sec" after a number is seconds ("60 sec")
-# Plain-text names of other programs: asin(x) is \arcsin(x); abs(x) and Abs(x) are |x| (_abs_bars).
+# Plain-text names of other programs: asin(x) is \arcsin(x); abs(x) and Abs(x) are |x| (_rewrite_calls).
 _PLAIN_ARC = re.compile(r"(?<![\\A-Za-z])a(sin|cos|tan)(?=\s*\()")
 _PLAIN_ABS = re.compile(r"(?<![\\A-Za-z])[Aa]bs\s*\(")
 # Plain-text binomials: C(8,3), binom(n, k), nCr(8,3), choose(8,3) (arguments without brackets inside).
@@ -106,17 +106,10 @@ def _reciprocal_functions(s: str, level: int = 0) -> str:
             continue
         i = m.end()
         if i < len(s) and s[i] in "({":
-            close = {"(": ")", "{": "}"}[s[i]]
-            depth, j = 0, i
-            while j < len(s):
-                depth += s[j] == s[i]
-                depth -= s[j] == close
-                if depth == 0:
-                    break
-                j += 1
-            if j == len(s):
+            end = _group_end(s, i, "()" if s[i] == "(" else "{}")
+            if end is None:
                 continue
-            arg, end = s[i + 1:j], j + 1
+            arg = s[i + 1:end - 1]
             if level < 4:
                 arg = _reciprocal_functions(arg, level + 1)
         else:
@@ -160,32 +153,17 @@ def _power_towers(s: str) -> str:
     return _TOWER.sub(_tower, s)
 
 
-def _factorials(s: str) -> str:
-    """``factorial(n-1)`` -> ``(n-1)!`` (the bracket that closes each one is found by depth)."""
+def _rewrite_calls(s: str, call: re.Pattern, rewrite) -> str:
+    """Each plain-text call ``call`` matches (up to its opening bracket) as ``rewrite(argument)``; the bracket
+    that closes it is found by depth. ``abs(x+1)`` -> ``|x+1|``, ``factorial(n-1)`` -> ``(n-1)!``."""
     for _ in range(20):
-        m = _PLAIN_FACTORIAL.search(s)
-        if m is None:
-            return s
-        depth, j = 1, m.end()
-        while j < len(s) and depth:
-            depth += {"(": 1, ")": -1}.get(s[j], 0)
-            j += 1
-        if depth:
-            return s
-        s = s[: m.start()] + "(" + s[m.end(): j - 1] + ")!" + s[j:]
-    return s
-
-
-def _abs_bars(s: str) -> str:
-    """``abs(x+1)``, ``Abs(x)`` -> ``|x+1|``, ``|x|`` (the bracket that closes each one is found by depth)."""
-    for _ in range(20):
-        m = _PLAIN_ABS.search(s)
+        m = call.search(s)
         if m is None:
             break
         end = _group_end(s, m.end() - 1, "()")
         if end is None:
             break
-        s = s[: m.start()] + "|" + s[m.end() : end - 1] + "|" + s[end:]
+        s = s[: m.start()] + rewrite(s[m.end() : end - 1]) + s[end:]
     return s
 
 
@@ -451,13 +429,13 @@ def normalize(answer: str) -> Normalized:
         s = _PLAIN_GREEK.sub(r"\\\1 ", s)  # before the functions: "cos theta" is \cos \theta
     s = _PLAIN_COMMANDS.sub(lambda m: "\\" + m.group(m.lastindex), _PLAIN_ARC.sub(r"\\arc\1", s))
     if "bs" in s:
-        s = _abs_bars(s)
+        s = _rewrite_calls(s, _PLAIN_ABS, lambda a: "|" + a + "|")
     if "in" in s or "oo" in s or "In" in s:
         s = _PLAIN_MEMBER.sub(r"\1 \\in ", _PLAIN_INFINITY.sub(r"\\infty ", s))
     if "log_" in s:
         s = _PLAIN_LOG_BASE.sub(r"\\log", s)
     if "factorial" in s:
-        s = _factorials(s)
+        s = _rewrite_calls(s, _PLAIN_FACTORIAL, lambda a: "(" + a + ")!")
     if "^" in s:
         s = _power_towers(s)
     if "^(" in s:

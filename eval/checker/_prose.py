@@ -21,7 +21,7 @@ import re
 from ._units import unit_key
 
 __all__ = ["prose_answer", "stance", "phrase_matches", "final_sentence", "last_sentence", "stated_clause",
-           "stated_winner", "states_word", "claim_clause", "player_key", "KNOWN_UNIT", "HEDGE"]
+           "stated_winner", "states_word", "claim_clause", "player_key", "KNOWN_UNIT", "UNIT_POWER", "HEDGE"]
 
 _TAIL_CHARS = 4000
 _MATH = re.compile(r"\$\$(.+?)\$\$|\$([^$]+)\$|\\\[(.+?)\\\]|\\\((.+?)\\\)", re.S)
@@ -247,7 +247,8 @@ _RESTATED = re.compile(r"^(?P<a>.+?)\s*\((?P<b>[^()]+)\)$")
 
 # After a value, words that make it part of a comparison or a fraction of something, not the answer:
 # "is 12 times larger", "is 3 more than", "is 6 out of 36", "is 2 to 3".
-_UNIT_POWER = re.compile(r"\s*\^\s*\{?\s*([23])\s*\}?")
+# A unit's power written after it: "cm^2", "m/s^{2}", "cm$^2$" (a segment of its own; _extract reads those).
+UNIT_POWER = re.compile(r"\s*\$?\s*\^\s*\{?\s*([23])\s*\}?\s*\$?")
 _POWER_SEGMENT = re.compile(r"\$\s*\^\s*\{?\s*([23])\s*\}?\s*\$")  # "cm$^2$": a unit's power in its own segment
 _NOT_THE_VALUE = re.compile(
     r"\s*(?:times|more|less|fewer|greater|smaller|larger|higher|lower|bigger|out\s+of|to|than|percent\s+of|"
@@ -289,7 +290,7 @@ def _read_answer(masked: str, pos: int) -> tuple[list[str], int]:
         if half_day:
             run += " " + half_day.group(1)  # "at 8:34 PM": the time on a 12-hour clock
         elif unit and unit_key([unit.group(1)]):
-            power = _UNIT_POWER.match(masked, unit.end())  # "cm$^2$": an area
+            power = UNIT_POWER.match(masked, unit.end())  # "cm$^2$": an area
             run += " " + unit.group(1) + ("^" + power.group(1) if power else "")  # "5 meters": the unit stays
         parts.append(run)
         unit = _UNIT_WORD.match(masked, end)

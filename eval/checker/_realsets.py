@@ -26,8 +26,7 @@ _INTERVAL = re.compile(rf"([\[\](])\s*({_BOUND})\s*[,;]\s*({_BOUND})\s*([\[\])])
 _POINTS = re.compile(r"\\?\{((?:[^{}\\]|\\(?![{}])|\{[^{}]*\})*)\\?\}")
 _REALS = re.compile(r"\\mathbb\s*\{?\s*R\s*\}?|ℝ|R(?![A-Za-z])")
 _EMPTY = re.compile(r"\\(?:emptyset|varnothing)(?![A-Za-z])|∅")
-_OPERATOR = re.compile(r"\\(?:big)?cup(?![A-Za-z])|∪|\\(?:big)?cap(?![A-Za-z])|∩|\\setminus(?![A-Za-z])|∖|"
-                       r"\\backslash(?![A-Za-z])|-|U(?![A-Za-z])")
+_OPERATOR = re.compile(r"\\cup(?![A-Za-z])|∪|\\cap(?![A-Za-z])|∩|\\setminus(?![A-Za-z])|∖|\\backslash(?![A-Za-z])|-|U(?![A-Za-z])")
 _MEMBER = re.compile(r"^[A-Za-z]\s*\\in\s*")
 _INFINITE = {"\\infty": _INF, "+\\infty": _INF, "infinity": _INF, "+infinity": _INF, "oo": _INF, "+oo": _INF,
              "inf": _INF, "+inf": _INF, "∞": _INF, "+∞": _INF,
@@ -36,7 +35,7 @@ _INFINITE = {"\\infty": _INF, "+\\infty": _INF, "infinity": _INF, "+infinity": _
 
 def has_set_operation(text: str) -> bool:
     """Whether an answer joins sets with union, intersection or difference (a cheap test before ``real_set``)."""
-    return any(op in text for op in ("\\cup", "\\bigcup", "∪", "\\cap", "∩", "\\setminus", "∖", "\\backslash", "]-", ")-", "R-",
+    return any(op in text for op in ("\\cup", "∪", "\\cap", "∩", "\\setminus", "∖", "\\backslash", "]-", ")-", "R-",
                                      "] -", ") -", "R -", "}-", "} -", "U"))
 
 
@@ -104,9 +103,9 @@ def real_set(text: str, value_of: Callable[[str], object]) -> list[Interval] | N
         other, i = nxt
         name = op.group(0)
         minus = minus or name == "-"
-        if name in ("\\cup", "\\bigcup", "∪", "U"):
+        if name in ("\\cup", "∪", "U"):  # (normalization writes \\bigcup as \\cup)
             result = _canonical(result + other)
-        elif name in ("\\cap", "\\bigcap", "∩"):
+        elif name in ("\\cap", "∩"):
             result = _complement(_canonical(_complement(result) + _complement(other)))
         else:
             result = _complement(_canonical(_complement(result) + other))
