@@ -388,12 +388,12 @@ def _day_clock(m: re.Match) -> str:
 # [0, 1); a union of them too ("]-\\infty,-1[ \\cup ]1,+\\infty["). Only an answer made of such intervals.
 _EURO_INTERVAL = re.compile(r"([\[\]])\s*([^\[\](){}]+?)\s*[,;]\s*([^\[\](){}]+?)\s*([\[\]])")
 _EURO_OPEN = re.compile(r"(?:^|\\in|\\cup|∪|\bU\b)\s*\]|\[\s*(?:$|\\cup|∪|\bU\b)")
-_MEMBER = re.compile(r"^\s*[A-Za-z]\s*\\in\s*")
+MEMBER = re.compile(r"^\s*[A-Za-z]\s*\\in\s*")  # "x \\in ...": membership (also read by _realsets)
 _UNION_SPLIT = re.compile(r"\s*(?:\\cup|∪|\bU\b)\s*")
 
 
 def _euro_intervals(s: str) -> str:
-    member = _MEMBER.match(s)  # "x \\in ]2, 6]"
+    member = MEMBER.match(s)  # "x \\in ]2, 6]"
     head, body = (member.group(0), s[member.end():]) if member else ("", s)
     parts = _UNION_SPLIT.split(body.strip())
     found = [_EURO_INTERVAL.fullmatch(p) for p in parts]

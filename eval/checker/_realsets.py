@@ -15,6 +15,8 @@ import math
 import re
 from collections.abc import Callable
 
+from ._normalize import MEMBER
+
 __all__ = ["real_set", "has_set_operation"]
 
 Interval = tuple  # (lo, lo_closed, hi, hi_closed)
@@ -27,7 +29,6 @@ _POINTS = re.compile(r"\\?\{((?:[^{}\\]|\\(?![{}])|\{[^{}]*\})*)\\?\}")
 _REALS = re.compile(r"\\mathbb\s*\{?\s*R\s*\}?|ℝ|R(?![A-Za-z])")
 _EMPTY = re.compile(r"\\(?:emptyset|varnothing)(?![A-Za-z])|∅")
 _OPERATOR = re.compile(r"\\cup(?![A-Za-z])|∪|\\cap(?![A-Za-z])|∩|\\setminus(?![A-Za-z])|∖|\\backslash(?![A-Za-z])|-|U(?![A-Za-z])")
-_MEMBER = re.compile(r"^[A-Za-z]\s*\\in\s*")
 _INFINITE = {"\\infty": _INF, "+\\infty": _INF, "infinity": _INF, "+infinity": _INF, "oo": _INF, "+oo": _INF,
              "inf": _INF, "+inf": _INF, "∞": _INF, "+∞": _INF,
              "-\\infty": -_INF, "-infinity": -_INF, "-oo": -_INF, "-inf": -_INF, "-∞": -_INF}
@@ -73,7 +74,7 @@ def real_set(text: str, value_of: Callable[[str], object]) -> list[Interval] | N
     operations); None when ``text`` is not one. The checker asks only when one side has an operation.
 
     ``value_of`` gives a constant's exact value (a Fraction, or a float for an irrational) or None."""
-    s = _MEMBER.sub("", text.strip(), count=1)
+    s = MEMBER.sub("", text.strip(), count=1)  # "x \\in (1, 2) \\cup (3, 4)"
     if len(s) > 400:
         return None
     first = _operand(s, 0, value_of)
