@@ -173,6 +173,8 @@ def unknown_ids_error(ids: list[str], rows: np.ndarray, pool_size: int, applied:
                                  n_applied=0 if applied is None else applied)
 
 
+#: Outcomes in one report batch: one journal record of about 33 bytes a row, far below its 2 GiB limit.
+MAX_REPORT_ROWS = 10_000_000
 #: Longest draw key or batch id accepted: both are kept in memory and written to every snapshot.
 MAX_KEY_CHARS = 256
 

@@ -28,8 +28,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from sai_dpo._outcomes import Outcomes
-from sai_dpo.errors import InvalidInputError
+from sai_dpo._outcomes import MAX_REPORT_ROWS, Outcomes
+from sai_dpo.errors import InvalidInputError, param_error
 
 logger = logging.getLogger(__name__)
 
@@ -81,14 +81,23 @@ class ReportBuffer:
             (``None`` = acknowledged). An ``InvalidInputError`` means "rejected (or applied in part),
             do not retry".
         batch_size: rows per batch (a batch is cut as soon as this many are buffered).
+        max_merge: while the service is behind (more than ``batch_size`` rows wait when the sender
+            is free), up to ``max_merge * batch_size`` of them go as one batch: one call, one
+            journal write and one fsync in the service instead of ``max_merge``, so draws wait less
+            behind reports under a full report load.
         flush_interval: seconds after which buffered rows are sent even if fewer.
         max_in_flight: batches handed to ``send_many`` at once.
     """
 
     def __init__(self, send_many: Callable[[list[Batch]], list], *, batch_size: int = 1024,
-                 flush_interval: float = 0.5, max_in_flight: int = 8, max_backoff: float = 2.0) -> None:
+                 flush_interval: float = 0.5, max_in_flight: int = 8, max_backoff: float = 2.0,
+                 max_merge: int = 32) -> None:
+        for name, value, high in (("batch_size", batch_size, MAX_REPORT_ROWS), ("max_merge", max_merge, 1_000_000)):
+            if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= high:
+                raise param_error(name, "ServiceClient", f"an int in [1, {high:,}]", value)
         self._send_many = send_many
         self.batch_size = batch_size
+        self.max_merge = max_merge
         self.flush_interval = flush_interval
         self.max_in_flight = max_in_flight
         self.max_backoff = max_backoff
@@ -185,15 +194,17 @@ class ReportBuffer:
     def _cut(self, force: bool) -> None:
         """Move buffered rows into named batches (called with the lock held)."""
         while self._buffer and (force or self._buffered_rows >= self.batch_size):
+            # A backlog goes in bigger batches (see max_merge); a batch is never smaller than before.
+            limit = min(max(self.batch_size, self._buffered_rows), self.batch_size * self.max_merge, MAX_REPORT_ROWS)
             start, first = self._buffer.popleft()
             chunks, rows, sig = [first], len(first), _signature(first)
-            while self._buffer and rows < self.batch_size and _signature(self._buffer[0][1]) == sig:
+            while self._buffer and rows < limit and _signature(self._buffer[0][1]) == sig:
                 chunks.append(self._buffer.popleft()[1])
                 rows += len(chunks[-1])
             self._buffered_rows -= rows
             payload = _merge(chunks)
-            for lo in range(0, rows, self.batch_size):
-                hi = min(lo + self.batch_size, rows)
+            for lo in range(0, rows, limit):
+                hi = min(lo + limit, rows)
                 self._n_batches += 1
                 bid = f"{self._prefix}-{self._n_batches:010d}"
                 self._outbox.append(Batch(bid, start + lo, hi - lo, _slice(payload, lo, hi)))

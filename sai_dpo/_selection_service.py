@@ -42,6 +42,7 @@ import numpy as np
 from sai_dpo import _journal
 from sai_dpo._outcomes import (
     MAX_KEY_CHARS,
+    MAX_REPORT_ROWS,
     NOT_MODEL_FAULT_CODES,
     STATUSES,
     UNLABELLED,
@@ -58,9 +59,6 @@ from sai_dpo.errors import InvalidInputError, ServiceDegradedError, param_error
 
 logger = logging.getLogger(__name__)
 
-
-#: Outcomes in one report batch: one journal record of about 33 bytes a row, far below its 2 GiB limit.
-MAX_REPORT_ROWS = 10_000_000
 
 def _problem_texts(pool: Any) -> list[str]:
     """The ``problem`` column of a pool (a Dataset, or a pool file: parquet read column-wise)."""

@@ -340,7 +340,8 @@ class ServiceClient:
 
     Args:
         actor: the service's actor handle.
-        batch_size, flush_interval: when buffered reports are sent (rows, seconds).
+        batch_size, flush_interval: when buffered reports are sent (rows, seconds). While the
+            service is behind, a backlog goes in batches of up to 32 x ``batch_size`` rows.
         draw_timeout: seconds to wait for a draw before falling back to a seeded uniform draw.
         call_timeout: seconds to wait for other calls (stats, table, flush's sends).
         seed: seed of the fallback draw (mixed with the key, so ranks falling back agree).

@@ -60,9 +60,10 @@ def _wait(cond, timeout=10.0):
 
 
 def test_size_threshold_sends_full_batches_and_flush_sends_the_rest():
-    """batch_size=10, 25 rows: two full batches go at once, 5 rows wait for the flush."""
+    """batch_size=10, 25 rows: two full batches go at once, 5 rows wait for the flush (max_merge=1: a
+    backlog is not merged, so the cut is exactly at the threshold)."""
     rx = Receiver()
-    buf = ReportBuffer(rx.send_many, batch_size=10, flush_interval=60)
+    buf = ReportBuffer(rx.send_many, batch_size=10, flush_interval=60, max_merge=1)
     for k in range(5):
         buf.add(_out(5, start=5 * k))
     assert _wait(lambda: rx.rows == 20)
@@ -70,6 +71,37 @@ def test_size_threshold_sends_full_batches_and_flush_sends_the_rest():
     buf.flush(timeout=10)
     assert rx.rows == 25 and buf.pending == 0 and len(rx.applied) == 3
     buf.close()
+
+
+def test_a_backlog_goes_in_fewer_bigger_batches_and_every_row_arrives_once():
+    """While the service is slow, rows pile up; the sender then merges them (up to max_merge x
+    batch_size per batch) instead of one call per batch_size rows, in the order they were added."""
+    rx, gate, seen = Receiver(), threading.Event(), []
+
+    def slow_send(batches):
+        gate.wait(10)  # the first send blocks until the backlog has built up
+        seen.extend(batches)
+        return rx.send_many(batches)
+
+    buf = ReportBuffer(slow_send, batch_size=10, flush_interval=60, max_merge=4)
+    for k in range(100):  # 10 rows at the threshold, then 990 while the first send waits
+        buf.add(_out(10, start=10 * k))
+    gate.set()
+    buf.flush(timeout=10)
+    sizes = [len(b.payload["problem_ids"]) for b in seen]
+    assert sum(sizes) == 1000 and rx.rows == 1000 and len(rx.attempts) == len(rx.applied)
+    assert max(sizes) == 40 and len(seen) <= 1 + 990 // 40 + 1  # unmerged: 100 batches of 10
+    assert [i for b in seen for i in b.payload["problem_ids"]] == [f"p{i}" for i in range(1000)]
+    buf.close()
+
+
+@pytest.mark.parametrize("kw", [{"batch_size": 0}, {"batch_size": -5}, {"batch_size": 2.5}, {"batch_size": True},
+                                {"batch_size": 10**8}, {"max_merge": 0}])
+def test_bad_batch_settings_are_refused_up_front(kw):
+    """A batch size of 0 used to kill the sender thread on its first cut: nothing was ever sent and
+    flush() waited for its timeout."""
+    with pytest.raises(InvalidInputError, match=next(iter(kw))):
+        ReportBuffer(Receiver().send_many, **kw)
 
 
 def test_time_threshold_sends_a_small_batch_without_flush():
@@ -85,7 +117,7 @@ def test_retries_reuse_the_batch_id_so_nothing_is_counted_twice():
     same id, the receiver ignores it, and the total is exactly what was added."""
     rx = Receiver()
     rx.lose_answer_every = 3
-    buf = ReportBuffer(rx.send_many, batch_size=7, flush_interval=0.01, max_backoff=0.02)
+    buf = ReportBuffer(rx.send_many, batch_size=7, flush_interval=0.01, max_backoff=0.02, max_merge=1)  # many batches
     for k in range(40):
         buf.add(_out(3, start=k))
     buf.flush(timeout=30)
