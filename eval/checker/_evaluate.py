@@ -40,7 +40,8 @@ _TOKEN = re.compile(
 _FUNCS = {
     "\\sin": "sin", "\\cos": "cos", "\\tan": "tan", "\\cot": "cot", "\\sec": "sec", "\\csc": "csc",
     "\\ln": "ln", "\\log": "log", "\\exp": "exp", "\\arcsin": "asin", "\\arccos": "acos",
-    "\\arctan": "atan",
+    "\\arctan": "atan", "\\sinh": "sinh", "\\cosh": "cosh", "\\tanh": "tanh", "\\coth": "coth",
+    "\\sech": "sech", "\\csch": "csch",
 }
 _GREEK = {
     "\\alpha", "\\beta", "\\gamma", "\\delta", "\\theta", "\\lambda", "\\mu", "\\phi", "\\varphi",
@@ -295,8 +296,8 @@ class _Parser:
         exponent = None
         if self.peek()[1] == "^":
             self.take()
-            if self.peek()[1] == "-":
-                raise Unsupported("inverse function power")
+            if self.peek()[1] == "-" or (self.peek()[1] == "{" and self.peek(1)[1] == "-"):
+                raise Unsupported("inverse function power")  # \sinh^{-1} x is arsinh x, not 1/sinh x
             exponent = self.atom()
         arg = self.group() if self.peek()[1] in ("(", "{") else self.function_arg()
         fn = getattr(_CTX, name)
@@ -377,7 +378,7 @@ def fast_equation_equal(gold: str, pred: str) -> bool:
 # Names that count things in combinatorics answers, and what marks an expression as one of integers.
 _INTEGER_NAMES = frozenset("ijklmnpqrst")
 _COUNTING = re.compile(r"!|\\binom|\\choose|\\sum_|\\prod_")
-_REAL_ONLY = re.compile(r"\\(?:sin|cos|tan|cot|sec|csc|arc\w+|ln|log|exp|sqrt|pi)\b")
+_REAL_ONLY = re.compile(r"\\(?:(?:sin|cos|tan|cot|sec|csc)h?|arc\w+|ln|log|exp|sqrt|pi)\b")
 # One name: six integers; two names: both orders of six pairs (``\\binom{n}{m}`` is defined for n >= m only).
 _INTEGER_POINTS = {
     1: ((3,), (4,), (5,), (6,), (7,), (9,)),
