@@ -23,7 +23,7 @@ UNIT_WORDS = (
     r"inches|inch|in|feet|foot|ft|yards?|yd|miles?|mi|mph|hours?|hrs?|minutes?|mins?|seconds?|secs?|s|"
     r"days?|weeks?|months?|years?|dollars?|cents?|degrees?|deg|radians?|rad|kg|mg|g|grams?|pounds?|lbs?|oz|ounces?|"
     r"liters?|litres?|l|L|ml|mL|gallons?|gal|ft/s|people|persons?|students?|ways|points?|percent|sq\s*ft|sq\s*in|"
-    r"kN|kJ|kW|Pa|Hz|eV|mol|psi"
+    r"kN|kJ|kW|kWh|Pa|kPa|MPa|Hz|kHz|MHz|GHz|eV|mol|psi|mpg|kmph|rpm|kilowatt[\s-]hours?"
 )
 # After a number, any unit word; after pi ("2\\pi cm") only one of two letters or more that is no
 # preposition, since "\\pi m" and "\\pi s" are multiples with an integer parameter.
@@ -64,12 +64,29 @@ _BASES = {
     "month": ("month", "months"),
     "year": ("yr", "yrs", "year", "years"),
     "mi/h": ("mph", "mi/h", "mi/hr", "miles per hour", "mile per hour"),
-    "km/h": ("km/h", "km/hr", "kph", "kmh", "kilometers per hour", "kilometres per hour"),
+    "km/h": ("km/h", "km/hr", "kph", "kmh", "kmph", "kilometers per hour", "kilometres per hour"),
+    "mi/gal": ("mpg", "mi/gal", "miles per gallon"),  # fuel economy: no speed, whatever its letters
+    "rpm": ("rpm", "revolutions per minute"),
     "m/s": ("m/s", "meters per second", "metres per second"),
     "ft/s": ("ft/s", "feet per second", "foot per second"),
     "rad": ("rad", "rads", "radian", "radians"),
     "dollar": ("dollar", "dollars", "usd"),
     "cent": ("cent", "cents"),
+    # Units of other quantities, kept apart by their keys (no conversions): "5 kJ" is no "5 kW".
+    "kN": ("kn", "kilonewton", "kilonewtons"),
+    "kJ": ("kj", "kilojoule", "kilojoules"),
+    "kW": ("kw", "kilowatt", "kilowatts"),
+    "kWh": ("kwh", "kilowatt hour", "kilowatt hours", "kilowatt-hour", "kilowatt-hours"),
+    "Pa": ("pa", "pascal", "pascals"),
+    "kPa": ("kpa", "kilopascal", "kilopascals"),
+    "MPa": ("mpa", "megapascal", "megapascals"),
+    "Hz": ("hz", "hertz"),
+    "kHz": ("khz", "kilohertz"),
+    "MHz": ("mhz", "megahertz"),
+    "GHz": ("ghz", "gigahertz"),
+    "eV": ("ev", "electronvolt", "electronvolts"),
+    "mol": ("mol", "mole", "moles"),
+    "psi": ("psi",),
 }
 # Chinese units and measure words after a number ("12米", "40 厘米", "5个"): the units have keys
 # (_BASES), a measure word is stripped as a unit with none.

@@ -562,6 +562,25 @@ CONVERSIONS = [
     ("x cm", "x m", False, "a value that is no number is not converted"),
 ]
 
+# Units of other quantities have keys of their own: a different unit after the same number is another
+# answer ("60 mpg" was read as 60 and accepted for "60 mph").
+OTHER_UNITS = [
+    ("60 mph", "60 mpg", False, "miles per gallon is no speed"),
+    ("60 mph", "The answer is 60 mpg.", False, "nor in a sentence"),
+    ("60 mpg", "60 miles per gallon", True, "the same unit written out"),
+    ("60", "The car gets 60 mpg.", True, "a unit after a gold without one"),
+    ("5 km", "5 kmph", False, "a speed is not a length"),
+    ("5 km/h", "5 kmph", True, "kmph is km/h"),
+    ("5 kJ", "5 kW", False, "energy is not power"),
+    ("5 kWh", "5 kW", False, "energy is not power (kWh)"),
+    ("5 kWh", "5 kilowatt hours", True, "kilowatt hours written out"),
+    ("5 kPa", "5 Pa", False, "kilopascals are not pascals"),
+    ("20 psi", "20 kPa", False, "psi are not kilopascals"),
+    ("3 MHz", "3 GHz", False, "megahertz are not gigahertz"),
+    ("3000 rpm", "3000", True, "a bare number for a gold with a unit"),
+    ("2 kN", r"\boxed{2\,\mathrm{kJ}}", False, "a force is not an energy"),
+]
+
 # Sets of real numbers written with set operations: the numbers covered decide.
 REAL_SETS = [
     ("(1,7)", "(1,5] U [2,7)", True, "overlapping intervals joined"),
@@ -787,7 +806,7 @@ TABLES = {"rows": ROWS, "review2": REVIEW2, "review3": REVIEW3, "newcomer": NEWC
           "newcomer2": NEWCOMER2, "conversions": CONVERSIONS, "real_sets": REAL_SETS,
           "reciprocal_functions": RECIPROCAL_FUNCTIONS, "plain_forms7": PLAIN_FORMS7,
           "review7": REVIEW7, "newcomer7": NEWCOMER7, "review8": REVIEW8,
-          "yes_no7": YES_NO7, "worded7": WORDED7}
+          "yes_no7": YES_NO7, "worded7": WORDED7, "other_units": OTHER_UNITS}
 CASES = [(name, *row) for name, rows in TABLES.items() for row in rows]
 
 
