@@ -1,8 +1,8 @@
 """A thread-safe outbox that batches reported outcomes and sends them in the background.
 
 The caller's ``add`` only appends under a lock: it never waits for the network. One sender thread
-cuts the buffered rows into batches (at most ``batch_size`` rows; consecutive additions with the
-same optional columns and round are merged), names each batch once with a unique id, and hands the
+cuts the buffered rows into batches (``batch_size`` rows, or up to ``max_merge * batch_size`` when
+more are waiting; consecutive additions with the same optional columns and round are merged), names each batch once with a unique id, and hands the
 batches to ``send_many``. A batch that fails with a transient error stays at the head of the outbox
 and is retried, with the *same* id, after a growing pause, so a retry cannot be counted twice and a
 briefly unreachable service loses nothing. A batch the service rejects as invalid is dropped,
@@ -80,11 +80,12 @@ class ReportBuffer:
         send_many: ``send_many(batches) -> list[BaseException | None]``, one entry per batch
             (``None`` = acknowledged). An ``InvalidInputError`` means "rejected (or applied in part),
             do not retry".
-        batch_size: rows per batch (a batch is cut as soon as this many are buffered).
-        max_merge: while the service is behind (more than ``batch_size`` rows wait when the sender
-            is free), up to ``max_merge * batch_size`` of them go as one batch: one call, one
-            journal write and one fsync in the service instead of ``max_merge``, so draws wait less
-            behind reports under a full report load.
+        batch_size: rows that make a batch (one is cut as soon as this many are buffered).
+        max_merge: when more rows are buffered than ``batch_size`` as the sender cuts (the service
+            was behind, or one ``add`` was large), up to ``max_merge * batch_size`` of them go as one
+            batch: one call, one journal write and one fsync in the service instead of several, so
+            draws wait less behind reports under a full report load. ``1`` cuts every batch at
+            ``batch_size`` rows.
         flush_interval: seconds after which buffered rows are sent even if fewer.
         max_in_flight: batches handed to ``send_many`` at once.
     """
@@ -93,11 +94,11 @@ class ReportBuffer:
                  flush_interval: float = 0.5, max_in_flight: int = 8, max_backoff: float = 2.0,
                  max_merge: int = 32) -> None:
         for name, value, high in (("batch_size", batch_size, MAX_REPORT_ROWS), ("max_merge", max_merge, 1_000_000)):
-            if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= high:
-                raise param_error(name, "ServiceClient", f"an int in [1, {high:,}]", value)
+            if isinstance(value, bool) or not isinstance(value, int | np.integer) or not 1 <= value <= high:
+                raise param_error(name, "ServiceClient", f"an integer in [1, {high:,}]", value)
         self._send_many = send_many
-        self.batch_size = batch_size
-        self.max_merge = max_merge
+        self.batch_size = int(batch_size)
+        self.max_merge = int(max_merge)
         self.flush_interval = flush_interval
         self.max_in_flight = max_in_flight
         self.max_backoff = max_backoff
@@ -194,11 +195,14 @@ class ReportBuffer:
     def _cut(self, force: bool) -> None:
         """Move buffered rows into named batches (called with the lock held)."""
         while self._buffer and (force or self._buffered_rows >= self.batch_size):
-            # A backlog goes in bigger batches (see max_merge); a batch is never smaller than before.
+            # A backlog goes in bigger batches (see max_merge). Past batch_size rows, only whole
+            # additions are merged up to the limit (splitting one to fill a batch would leave a small
+            # tail batch each time); a batch is cut into pieces only to stay within the limit.
             limit = min(max(self.batch_size, self._buffered_rows), self.batch_size * self.max_merge, MAX_REPORT_ROWS)
             start, first = self._buffer.popleft()
             chunks, rows, sig = [first], len(first), _signature(first)
-            while self._buffer and rows < limit and _signature(self._buffer[0][1]) == sig:
+            while (self._buffer and (rows < self.batch_size or rows + len(self._buffer[0][1]) <= limit)
+                   and _signature(self._buffer[0][1]) == sig):
                 chunks.append(self._buffer.popleft()[1])
                 rows += len(chunks[-1])
             self._buffered_rows -= rows

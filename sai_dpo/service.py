@@ -340,8 +340,10 @@ class ServiceClient:
 
     Args:
         actor: the service's actor handle.
-        batch_size, flush_interval: when buffered reports are sent (rows, seconds). While the
-            service is behind, a backlog goes in batches of up to 32 x ``batch_size`` rows.
+        batch_size, flush_interval: when buffered reports are sent (rows, seconds).
+        max_merge: rows buffered beyond ``batch_size`` when the sender cuts (the service was
+            behind) go in batches of up to ``max_merge`` x ``batch_size`` rows, fewer calls and fsyncs
+            for the service; ``1`` always sends ``batch_size``-row batches.
         draw_timeout: seconds to wait for a draw before falling back to a seeded uniform draw.
         call_timeout: seconds to wait for other calls (stats, table, flush's sends).
         seed: seed of the fallback draw (mixed with the key, so ranks falling back agree).
@@ -353,7 +355,7 @@ class ServiceClient:
     Usable as a context manager; ``close()`` flushes and stops the sender thread.
     """
 
-    def __init__(self, actor, *, batch_size: int = 1024, flush_interval: float = 0.5,
+    def __init__(self, actor, *, batch_size: int = 1024, flush_interval: float = 0.5, max_merge: int = 32,
                  draw_timeout: float = 10.0, call_timeout: float = 60.0, seed: int = 0,
                  check_ids: bool = True, name: str | None = None, namespace: str | None = None) -> None:
         import ray
@@ -382,7 +384,8 @@ class ServiceClient:
         self._sorted_ids: np.ndarray | None = None
         refs = [r for r in (self._ids_ref, self._sorted_ref) if r is not None]
         ray.wait(refs, num_returns=len(refs), timeout=call_timeout)
-        self._buffer = ReportBuffer(self._send_many, batch_size=batch_size, flush_interval=flush_interval)
+        self._buffer = ReportBuffer(self._send_many, batch_size=batch_size, flush_interval=flush_interval,
+                                    max_merge=max_merge)
         atexit.register(self.close, 10.0)  # deliver what is buffered if the program just ends
 
     def _get(self, ref, timeout: float | None = None):

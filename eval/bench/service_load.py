@@ -6,6 +6,7 @@ Run from the repository root::
     python -m eval.bench.service_load --seconds 8 --pool 20000
     python -m eval.bench.service_load --clients tasks       # reporters as Ray tasks (Ray's worker priority)
     python -m eval.bench.service_load --cluster --buffered --rows 500 --seconds 14   # on a `ray start` cluster
+    python -m eval.bench.service_load --buffered --rows 500 --max-merge 1   # buffered clients without merging
 
 One service actor (journal on, fsync per report: the default) on an embedded Ray instance. Four
 reporting clients send outcomes as fast as the service takes them (``report_now`` batches of 1,000,
@@ -48,10 +49,10 @@ NS = "sai_dpo_bench_load"
 
 
 def _reporter(name: str, k: int, n_pool: int, seconds: float, rows: int, buffered: bool,
-              address: str | None = None) -> int:
+              address: str | None = None, max_merge: int = 32) -> int:
     from sai_dpo.service import connect
 
-    client = connect(name, NS, address=address)
+    client = connect(name, NS, address=address, max_merge=max_merge)
     rng = np.random.default_rng(k)
     sent, b, end = 0, 0, time.monotonic() + seconds
     while time.monotonic() < end:
@@ -74,7 +75,7 @@ def _reporter_processes(name: str, ks: range, args, address: str) -> list:
     import sys
 
     code = (f"from eval.bench.service_load import _reporter; print('SENT', _reporter({name!r}, K, {args.pool}, "
-            f"{args.seconds}, {args.rows}, {args.buffered}, address={address!r}))")
+            f"{args.seconds}, {args.rows}, {args.buffered}, address={address!r}, max_merge={args.max_merge}))")
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(Path(__file__).resolve().parents[2]),
                                                          os.environ.get("PYTHONPATH", "")])}
     return [subprocess.Popen([sys.executable, "-c", code.replace("K", str(k))], stdout=subprocess.PIPE,
@@ -126,9 +127,11 @@ def main(argv=None) -> None:
     ap.add_argument("--cluster", action="store_true",
                     help="run on a `ray start --head` cluster that the bench starts and stops (default: embedded Ray)")
     ap.add_argument("--skip-baseline", action="store_true", help="measure only launch's service, not the baseline")
+    ap.add_argument("--max-merge", type=int, default=32,
+                    help="the buffered reporters' max_merge (1: batches of the client's batch_size, 1,024 rows, as before)")
     args = ap.parse_args(argv)
     for flag, value, low in (("--seconds", args.seconds, 6.0), ("--pool", args.pool, 1000), ("--reporters", args.reporters, 1),
-                             ("--rows", args.rows, 1)):
+                             ("--rows", args.rows, 1), ("--max-merge", args.max_merge, 1)):
         if not value >= low:  # (NaN fails too)
             ap.error(f"{flag} must be >= {low:g} (the draws are timed for --seconds minus 4 s, 512 at a time); "
                      f"got {value}")
@@ -175,7 +178,8 @@ def main(argv=None) -> None:
                 procs = _reporter_processes(name, range(i * 100, i * 100 + args.reporters), args, address)
             else:
                 remote = ray.remote(num_cpus=1)(_reporter)
-                tasks = [remote.remote(name, i * 100 + k, args.pool, args.seconds, args.rows, args.buffered)
+                tasks = [remote.remote(name, i * 100 + k, args.pool, args.seconds, args.rows, args.buffered,
+                                       max_merge=args.max_merge)
                          for k in range(args.reporters)]
             time.sleep(3.0)  # let the reporters connect and start sending
             lat = _draws(clients[name].actor, args.seconds - 4.0, f"load-{i}", group)

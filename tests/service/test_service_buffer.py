@@ -95,6 +95,33 @@ def test_a_backlog_goes_in_fewer_bigger_batches_and_every_row_arrives_once():
     buf.close()
 
 
+def test_a_backlog_is_merged_by_whole_additions_without_small_tail_batches():
+    """500-row additions under a 2,048-row limit: 4 whole additions per batch, not 2,048 rows and a
+    tail of 452 each time (twice the calls, each a journal write and an fsync)."""
+    rx, gate, seen = Receiver(), threading.Event(), []
+
+    def slow_send(batches):
+        gate.wait(10)
+        seen.extend(batches)
+        return rx.send_many(batches)
+
+    buf = ReportBuffer(slow_send, batch_size=1024, flush_interval=60, max_merge=2)
+    for k in range(40):
+        buf.add(_out(500, start=500 * k))
+    gate.set()
+    buf.flush(timeout=10)
+    sizes = [len(b.payload["problem_ids"]) for b in seen]
+    assert sum(sizes) == 20_000 and rx.rows == 20_000
+    assert all(n % 500 == 0 for n in sizes) and max(sizes) == 2000, sizes
+    buf.close()
+
+
+def test_numpy_integers_are_accepted_as_batch_settings():
+    buf = ReportBuffer(Receiver().send_many, batch_size=np.int64(512), max_merge=np.int32(4))
+    assert (buf.batch_size, buf.max_merge) == (512, 4) and type(buf.batch_size) is int
+    buf.close()
+
+
 @pytest.mark.parametrize("kw", [{"batch_size": 0}, {"batch_size": -5}, {"batch_size": 2.5}, {"batch_size": True},
                                 {"batch_size": 10**8}, {"max_merge": 0}])
 def test_bad_batch_settings_are_refused_up_front(kw):
