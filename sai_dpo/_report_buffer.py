@@ -25,6 +25,7 @@ import uuid
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -73,6 +74,17 @@ def _slice(payload: dict, lo: int, hi: int) -> dict:
     return {k: (v[lo:hi] if k != "round" and v is not None else v) for k, v in payload.items()}
 
 
+#: Largest ``max_merge`` accepted (batches stay within MAX_REPORT_ROWS whatever it is).
+MAX_MERGE = 1_000_000
+
+
+def check_batch_settings(batch_size: Any, max_merge: Any) -> None:
+    """Refuse a ``batch_size`` or ``max_merge`` the sender cannot work with (0 would stop its thread)."""
+    for name, value, high in (("batch_size", batch_size, MAX_REPORT_ROWS), ("max_merge", max_merge, MAX_MERGE)):
+        if isinstance(value, bool) or not isinstance(value, int | np.integer) or not 1 <= value <= high:
+            raise param_error(name, "ServiceClient", f"an integer in [1, {high:,}]", value)
+
+
 class ReportBuffer:
     """Batch outcomes and deliver each batch exactly once through ``send_many``.
 
@@ -93,9 +105,7 @@ class ReportBuffer:
     def __init__(self, send_many: Callable[[list[Batch]], list], *, batch_size: int = 1024,
                  flush_interval: float = 0.5, max_in_flight: int = 8, max_backoff: float = 2.0,
                  max_merge: int = 32) -> None:
-        for name, value, high in (("batch_size", batch_size, MAX_REPORT_ROWS), ("max_merge", max_merge, 1_000_000)):
-            if isinstance(value, bool) or not isinstance(value, int | np.integer) or not 1 <= value <= high:
-                raise param_error(name, "ServiceClient", f"an integer in [1, {high:,}]", value)
+        check_batch_settings(batch_size, max_merge)
         self._send_many = send_many
         self.batch_size = int(batch_size)
         self.max_merge = int(max_merge)

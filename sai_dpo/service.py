@@ -38,7 +38,7 @@ import numpy as np
 
 from sai_dpo import _journal, _snapshot
 from sai_dpo._outcomes import unknown_ids_error, validate_key, validate_n, validate_outcomes
-from sai_dpo._report_buffer import Batch, ReportBuffer
+from sai_dpo._report_buffer import Batch, ReportBuffer, check_batch_settings
 from sai_dpo._selection_service import SelectionService, _fingerprint
 from sai_dpo._service_durability import check_folder_free
 from sai_dpo._service_pool import find_unknown, read_pool_columns
@@ -234,6 +234,7 @@ def launch(
     """
     import ray
 
+    _check_client_options(client_options)  # before anything starts: a bad option must leave no service behind
     _ensure_ray(address, namespace, connect_timeout)
     try:
         actor = ray.get_actor(name, namespace=namespace)
@@ -259,6 +260,19 @@ def launch(
     client = ServiceClient(actor, name=name, namespace=namespace, **client_options)
     client.owns_service, client._started_actor_id = True, actor._actor_id
     return client
+
+
+def _check_client_options(options: dict) -> None:
+    """The ``ServiceClient`` options of ``launch``/``connect``, checked before Ray is touched."""
+    import inspect
+
+    params = inspect.signature(ServiceClient.__init__).parameters
+    known = set(params) - {"self", "actor", "name", "namespace"}
+    unknown = sorted(set(options) - known)
+    if unknown:
+        raise InvalidInputError(f"Unknown ServiceClient option(s) {', '.join(unknown)}; the options are "
+                                f"{', '.join(sorted(known))}.")
+    check_batch_settings(*(options.get(k, params[k].default) for k in ("batch_size", "max_merge")))
 
 
 def _check_same_service(info: dict, pool: Any, config: Any, checkpoint_dir, name: str, namespace: str) -> None:
@@ -314,6 +328,7 @@ def connect(name: str = DEFAULT_NAME, namespace: str = DEFAULT_NAMESPACE, addres
     """
     import ray
 
+    _check_client_options(client_options)
     if not ray.is_initialized():
         target = address or os.environ.get("RAY_ADDRESS", "auto")
         check_reachable(target, connect_timeout)

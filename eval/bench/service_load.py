@@ -44,6 +44,7 @@ import numpy as np
 from eval.bench.ray_head import RayHead
 from eval.bench.service import _pool_file
 from sai_dpo import SelectionConfig
+from sai_dpo._report_buffer import MAX_MERGE
 
 NS = "sai_dpo_bench_load"
 
@@ -130,11 +131,14 @@ def main(argv=None) -> None:
     ap.add_argument("--max-merge", type=int, default=32,
                     help="the buffered reporters' max_merge (1: batches of the client's batch_size, 1,024 rows, as before)")
     args = ap.parse_args(argv)
-    for flag, value, low in (("--seconds", args.seconds, 6.0), ("--pool", args.pool, 1000), ("--reporters", args.reporters, 1),
-                             ("--rows", args.rows, 1), ("--max-merge", args.max_merge, 1)):
-        if not value >= low:  # (NaN fails too)
-            ap.error(f"{flag} must be >= {low:g} (the draws are timed for --seconds minus 4 s, 512 at a time); "
-                     f"got {value}")
+    for flag, value, low, high in (("--seconds", args.seconds, 6.0, None), ("--pool", args.pool, 1000, None),
+                                   ("--reporters", args.reporters, 1, None), ("--rows", args.rows, 1, None),
+                                   ("--max-merge", args.max_merge, 1, MAX_MERGE)):
+        if not value >= low or (high is not None and value > high):  # (NaN fails too)
+            why = " (the draws are timed for --seconds minus 4 s)" if flag == "--seconds" else ""
+            ap.error(f"{flag} must be >= {low:g}{'' if high is None else f' and <= {high:,}'}{why}; got {value}")
+    if args.max_merge != 32 and not args.buffered:
+        ap.error("--max-merge applies to the buffered client only: add --buffered")
     import ray
 
     import sai_dpo.service as service

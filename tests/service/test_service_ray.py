@@ -100,6 +100,19 @@ def test_report_and_draw_round_trip(main_svc):
     assert main_svc.round_of("rt-1") == r0 + 1 and main_svc.round_of("never-drawn") is None
 
 
+@pytest.mark.parametrize("options", [{"max_merge": 0}, {"batch_size": -1}, {"batch_size": "4"}, {"batchsize": 64}])
+def test_a_bad_client_option_starts_nothing(cluster, tmp_path, options):
+    """A bad client option used to be refused only after launch had started the service and written its
+    folder: the service ran on, and a retry with a good value attached to it without owning it."""
+    with pytest.raises(InvalidInputError, match="batch|max_merge"):
+        launch(tiny_pool(20), name="svc-bad-option", namespace=NS, checkpoint_dir=tmp_path / "ck", **options)
+    with pytest.raises(ValueError):
+        ray.get_actor("svc-bad-option", namespace=NS)
+    assert not (tmp_path / "ck").exists()
+    with pytest.raises(InvalidInputError, match="batch|max_merge"):
+        connect("svc-main", NS, **options)
+
+
 def test_launch_with_a_running_name_joins_it_only_when_it_is_the_same_service(main_svc, tmp_path):
     """Issue 15, item 9: attaching checks the pool (fingerprint), the config and the checkpoint folder."""
     assert main_svc.owns_service  # the process that started it
