@@ -35,6 +35,8 @@ _ONLY_VALUE = re.compile(
 # Words in a gold: three letters or more that are not a maths name.
 _WORD = re.compile(r"(?<![\\A-Za-z])(?!(?:sqrt|binom|choose|sum|prod|log|sin|cos|tan|exp|mod|max|min|gcd|lcm|for|all)\b)[A-Za-z]{3,}")
 _COUNTED = re.compile(r"^(-?\d+|[a-z])\s+([A-Za-z][a-z-]+)\.?$")
+# A number and a unit symbol with capitals inside ("3 MHz", "5 kPa", "2 kWh"): a quantity, not words.
+_SYMBOL_QUANTITY = re.compile(r"^-?\d+(?:\.\d+)?\s+([A-Za-z]+)\.?$")
 _WORDS_ONLY = re.compile(r"^[A-Za-z0-9\s,.'-]+$")
 # Golds that say nothing exists: "No integer solutions", "There are no prime numbers in the sequence",
 # "The sequence does not exist", "0 roots", "0 (i.e., no sequence is bounded)".
@@ -122,6 +124,9 @@ def read_gold(gold: str) -> Gold:
     yn = _YES_NO.match(text)
     if yn:
         return Gold((text,), "yesno", {"true": "yes", "false": "no"}.get(yn.group(1).lower(), yn.group(1).lower()))
+    symbol = _SYMBOL_QUANTITY.match(text)
+    if symbol and unit_key([symbol.group(1)]):
+        return Gold((text,))
     counted = _COUNTED.match(text)
     if counted and unit_key([counted.group(2)]):
         return Gold((text,))  # "5 cm", "3 hours": a quantity with its unit (compared as maths, units checked)

@@ -23,7 +23,7 @@ UNIT_WORDS = (
     r"inches|inch|in|feet|foot|ft|yards?|yd|miles?|mi|mph|hours?|hrs?|minutes?|mins?|seconds?|secs?|s|"
     r"days?|weeks?|months?|years?|dollars?|cents?|degrees?|deg|radians?|rad|kg|mg|g|grams?|pounds?|lbs?|oz|ounces?|"
     r"liters?|litres?|l|L|ml|mL|gallons?|gal|ft/s|people|persons?|students?|ways|points?|percent|sq\s*ft|sq\s*in|"
-    r"kN|kJ|kW|kWh|Pa|kPa|MPa|Hz|kHz|MHz|GHz|eV|mol|psi|mpg|kmph|rpm|kilowatt[\s-]hours?"
+    r"kN|kJ|kW|kWh|Pa|kPa|MPa|Hz|kHz|MHz|GHz|eV|mol|psi|mpg|kmph|rpm|kilowatt[\s-]hours?|mHz|mPa|millihertz|millipascals?"
 )
 # After a number, any unit word; after pi ("2\\pi cm") only one of two letters or more that is no
 # preposition, since "\\pi m" and "\\pi s" are multiples with an integer parameter.
@@ -84,6 +84,8 @@ _BASES = {
     "kHz": ("khz", "kilohertz"),
     "MHz": ("mhz", "megahertz"),
     "GHz": ("ghz", "gigahertz"),
+    "mHz": ("millihertz",),
+    "mPa": ("millipascal", "millipascals"),
     "eV": ("ev", "electronvolt", "electronvolts"),
     "mol": ("mol", "mole", "moles"),
     "psi": ("psi",),
@@ -97,6 +99,8 @@ CJK_UNIT = re.compile(
 _CJK_KEYS = {"毫米": "mm", "厘米": "cm", "千米": "km", "公里": "km", "米": "m", "毫克": "mg", "千克": "kg",
              "公斤": "kg", "克": "g", "毫升": "ml", "升": "l", "秒": "s", "分钟": "min", "小时": "h", "天": "day",
              "周": "week", "年": "year"}
+# Symbols whose lower-case m means milli and upper-case M mega: the case decides, not the lookup.
+_MILLI_OR_MEGA = {"mhz": "Hz", "mpa": "Pa"}
 _CANONICAL = {name: key for key, names in _BASES.items() for name in names} | _CJK_KEYS
 _WRAPPER = re.compile(r"\\(?:text|mbox|mathrm|textrm)\s*\{([^{}]*)\}")
 _POWER = re.compile(r"\^\s*\{?\s*([23])\s*\}?\s*$")
@@ -111,7 +115,11 @@ def _one_key(text: str) -> str:
     m = _POWER.search(s)
     if m:
         power, s = m.group(1), s[: m.start()]
-    s = re.sub(r"\s+", " ", s.replace("{", " ").replace("}", " ")).strip().rstrip(".").strip().lower()
+    s = re.sub(r"\s+", " ", s.replace("{", " ").replace("}", " ")).strip().rstrip(".").strip()
+    if s[:1] == "m" and s.lower() in _MILLI_OR_MEGA:  # SI case: "mHz" is millihertz, "MHz" megahertz
+        s = "m" + _MILLI_OR_MEGA[s.lower()]
+        return f"{s}^{power}" if power else s
+    s = s.lower()
     for prefix, exp in ((_SQUARE, "2"), (_CUBIC, "3")):
         if prefix.match(s):
             if power:

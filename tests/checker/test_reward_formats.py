@@ -579,6 +579,12 @@ OTHER_UNITS = [
     ("3 MHz", "3 GHz", False, "megahertz are not gigahertz"),
     ("3000 rpm", "3000", True, "a bare number for a gold with a unit"),
     ("2 kN", r"\boxed{2\,\mathrm{kJ}}", False, "a force is not an energy"),
+    ("3 MHz", "3 mHz", False, "millihertz are not megahertz (SI case)"),
+    ("3 MHz", "3 millihertz", False, "nor written out"),
+    ("3 MHz", "3 megahertz", True, "megahertz written out"),
+    ("5 MPa", "5 mPa", False, "millipascals are not megapascals"),
+    ("5 mPa", "5 millipascals", True, "millipascals written out"),
+    ("5 kPa", "5 kPa^2", False, "a square unit is another quantity (a gold with a capital in its unit was read as words)"),
 ]
 
 # Sets of real numbers written with set operations: the numbers covered decide.
