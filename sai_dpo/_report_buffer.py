@@ -2,8 +2,8 @@
 
 The caller's ``add`` only appends under a lock: it never waits for the network. One sender thread
 cuts the buffered rows into batches (``batch_size`` rows, or up to ``max_merge * batch_size`` when
-more are waiting; consecutive additions with the same optional columns and round are merged), names each batch once with a unique id, and hands the
-batches to ``send_many``. A batch that fails with a transient error stays at the head of the outbox
+more are waiting; consecutive additions with the same optional columns and round are merged), names
+each batch once with a unique id, and hands the batches to ``send_many``. A batch that fails with a transient error stays at the head of the outbox
 and is retried, with the *same* id, after a growing pause, so a retry cannot be counted twice and a
 briefly unreachable service loses nothing. A batch the service rejects as invalid is dropped,
 logged, and re-raised from the next ``flush()``; so is the error of a batch the service applied

@@ -50,10 +50,10 @@ NS = "sai_dpo_bench_load"
 
 
 def _reporter(name: str, k: int, n_pool: int, seconds: float, rows: int, buffered: bool,
-              address: str | None = None, max_merge: int = 32) -> int:
+              address: str | None = None, max_merge: int | None = None) -> int:
     from sai_dpo.service import connect
 
-    client = connect(name, NS, address=address, max_merge=max_merge)
+    client = connect(name, NS, address=address, **({} if max_merge is None else {"max_merge": max_merge}))
     rng = np.random.default_rng(k)
     sent, b, end = 0, 0, time.monotonic() + seconds
     while time.monotonic() < end:
@@ -128,16 +128,17 @@ def main(argv=None) -> None:
     ap.add_argument("--cluster", action="store_true",
                     help="run on a `ray start --head` cluster that the bench starts and stops (default: embedded Ray)")
     ap.add_argument("--skip-baseline", action="store_true", help="measure only launch's service, not the baseline")
-    ap.add_argument("--max-merge", type=int, default=32,
-                    help="the buffered reporters' max_merge (1: batches of the client's batch_size, 1,024 rows, as before)")
+    ap.add_argument("--max-merge", type=int, default=None,
+                    help="the buffered reporters' max_merge (default: the client's; 1: batches of the client's "
+                         "batch_size, 1,024 rows, as before)")
     args = ap.parse_args(argv)
     for flag, value, low, high in (("--seconds", args.seconds, 6.0, None), ("--pool", args.pool, 1000, None),
                                    ("--reporters", args.reporters, 1, None), ("--rows", args.rows, 1, None),
-                                   ("--max-merge", args.max_merge, 1, MAX_MERGE)):
+                                   ("--max-merge", 1 if args.max_merge is None else args.max_merge, 1, MAX_MERGE)):
         if not value >= low or (high is not None and value > high):  # (NaN fails too)
             why = " (the draws are timed for --seconds minus 4 s)" if flag == "--seconds" else ""
             ap.error(f"{flag} must be >= {low:g}{'' if high is None else f' and <= {high:,}'}{why}; got {value}")
-    if args.max_merge != 32 and not args.buffered:
+    if args.max_merge is not None and not args.buffered:
         ap.error("--max-merge applies to the buffered client only: add --buffered")
     import ray
 
