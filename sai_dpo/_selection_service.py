@@ -257,10 +257,6 @@ class SelectionService(DurableState):
         """The pool's problem ids as UTF-8 bytes (``S<width>`` array), in pool order."""
         return self._ids
 
-    def sorted_pool_ids(self) -> np.ndarray:
-        """The pool's ids as UTF-8 bytes, sorted: clients check reported ids with ``np.searchsorted``."""
-        return self._pool.sorted_ids
-
     def report(self, batch_id: str, problem_ids, rewards, n_tokens=None, n_steps=None, round=None,
                statuses=None, on_unknown: str = "raise") -> dict:
         """Apply one batch of outcomes, once: a batch id already applied is ignored.

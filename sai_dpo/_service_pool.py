@@ -23,16 +23,14 @@ class PoolColumns:
     """The service's view of a pool: ids, an id -> index lookup, the skill and level columns.
 
     Ids are kept as fixed-width UTF-8 bytes (``S<width>``, pool order), copied straight out of the
-    Arrow buffers without making a Python string per row, plus a sorted copy and its argsort.
-    For a million ids that builds several times faster than a dict of Python strings (see
-    ``eval/bench/service.py``), takes a quarter of the memory of a unicode array, and a lookup
-    is one ``np.searchsorted``. (A side effect of ``S`` arrays: trailing NUL bytes do not count,
-    so ids must not end in ``"\\x00"``.)
+    Arrow buffers without making a Python string per row, with an ``IdIndex`` over them. For a
+    million ids that builds several times faster than a dict of Python strings and takes a
+    fraction of its memory (see ``eval/bench/service.py``). (A side effect of ``S`` arrays:
+    trailing NUL bytes do not count, so ids must not end in ``"\\x00"``.)
     """
 
     ids: np.ndarray
-    sorted_ids: np.ndarray
-    order: np.ndarray
+    index: IdIndex
     skills: Any
     levels: Any
 
@@ -45,28 +43,138 @@ class PoolColumns:
 
     def lookup(self, ids: list[str]) -> np.ndarray:
         """Pool indices of ``ids``; entries not in the pool are -1."""
-        if not ids:
-            return np.zeros(0, np.int64)
-        pos, found = _search(self.sorted_ids, ids)
-        return np.where(found, self.order[pos], -1)
+        return self.index.lookup(ids)
 
 
-def _search(sorted_ids: np.ndarray, ids: list[str]) -> tuple[np.ndarray, np.ndarray]:
-    """Positions of ``ids`` in ``sorted_ids`` and whether each is really there."""
-    enc = [s.encode("utf-8") for s in ids]
-    # Search with the pool's own dtype (a wider query dtype would make numpy cast the whole
-    # sorted array on every call); ids longer than the pool's width cannot be in it.
-    q = np.array(enc, dtype=sorted_ids.dtype)
-    too_long = np.fromiter(map(len, enc), np.int64, len(enc)) > sorted_ids.dtype.itemsize
-    pos = np.minimum(np.searchsorted(sorted_ids, q), len(sorted_ids) - 1)
-    return pos, (sorted_ids[pos] == q) & ~too_long
+_P1, _P2 = np.uint64(0x9E3779B97F4A7C15), np.uint64(0xBF58476D1CE4E5B9)
 
 
-def find_unknown(sorted_ids: np.ndarray, ids: list[str]) -> np.ndarray:
-    """Row numbers of the ``ids`` that are not in the pool whose sorted ids are ``sorted_ids``."""
-    if not ids:
-        return np.zeros(0, np.int64)
-    return np.flatnonzero(~_search(sorted_ids, ids)[1])
+def _hash(rows: np.ndarray) -> np.ndarray:
+    """A 64-bit hash of each row of a ``(n, width)`` uint8 matrix (width a multiple of 8), vectorised.
+
+    Only compared within one process (the table and its queries hash on the same machine)."""
+    words = rows.view(np.uint64)
+    h = np.zeros(len(rows), np.uint64)
+    for j in range(words.shape[1]):  # multiply-xor per 8-byte word, then a final mix (wraps mod 2^64)
+        h ^= words[:, j]
+        h *= _P1
+    h ^= h >> np.uint64(31)
+    h *= _P2
+    h ^= h >> np.uint64(29)
+    return h
+
+
+def _pack(data: np.ndarray, starts: np.ndarray, lens: np.ndarray, width: int) -> np.ndarray:
+    """Byte strings ``data[starts[i]:starts[i] + lens[i]]`` as a zero-padded ``(n, width)`` uint8 matrix
+    (longer ones cut at ``width``): one gather per block of rows, so memory stays bounded."""
+    out = np.zeros((len(starts), width), np.uint8)
+    if not len(data):
+        return out
+    cols = np.arange(width)
+    step = max(1, (1 << 19) // width)
+    for lo in range(0, len(starts), step):
+        block = np.take(data, starts[lo:lo + step, None] + cols, mode="clip")
+        block[cols >= lens[lo:lo + step, None]] = 0
+        out[lo:lo + step] = block
+    return out
+
+
+def _words(width: int) -> int:
+    return max(8, -(-width // 8) * 8)
+
+
+class IdIndex:
+    """Exact lookup of id strings in a fixed-width ``S`` array of unique ids: an open-addressing hash
+    table (linear probing, load <= 1/2) built and searched with whole-array numpy operations.
+
+    A lookup of 32k ids takes a few ms, several times less than ``np.searchsorted`` over sorted byte
+    strings plus encoding each id in Python, and holds the interpreter for less of it (the service's
+    draws run on other threads of the same process)."""
+
+    def __init__(self, ids: np.ndarray) -> None:
+        self.ids = ids
+        self.width = ids.dtype.itemsize
+        #: ``(first row, later row)`` of an id that repeats an earlier one (the index is then incomplete).
+        self.duplicate: tuple[int, int] | None = None
+        n = len(ids)
+        size = 1 << max(3, int(2 * n - 1).bit_length())
+        self._mask = np.uint64(size - 1)
+        self._table = np.full(size, -1, np.int64 if n >= 2**31 else np.int32)
+        slot = _hash(self._rows(ids)) & self._mask
+        todo = np.arange(n, dtype=np.int64)
+        while todo.size:  # each id goes to its slot or the next free one; of rows racing for a slot the first wins
+            s = slot[todo]
+            occupant = self._table[s].astype(np.int64)
+            busy = occupant >= 0
+            twin = np.flatnonzero(busy)[ids[occupant[busy]] == ids[todo[busy]]]
+            if twin.size:  # a repeated id meets its first row on its probe path
+                k = twin[np.argmin(todo[twin])]
+                self.duplicate = (int(occupant[k]), int(todo[k]))
+                return
+            free = np.flatnonzero(~busy)
+            taken, first = np.unique(s[free], return_index=True)
+            self._table[taken] = todo[free[first]]
+            stay = np.ones(todo.size, bool)
+            stay[free[first]] = False
+            slot[todo[busy]] = (s[busy] + np.uint64(1)) & self._mask  # losers of a race look again, unmoved
+            todo = todo[stay]
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def _rows(self, ids: np.ndarray) -> np.ndarray:
+        rows = np.zeros((len(ids), _words(self.width)), np.uint8)
+        rows[:, :self.width] = ids.view(np.uint8).reshape(len(ids), self.width)
+        return rows
+
+    def lookup(self, ids: list[str]) -> np.ndarray:
+        """Pool indices of ``ids`` (a list of str); entries not in the pool are -1."""
+        n = len(ids)
+        out = np.full(n, -1, np.int64)
+        if not n:
+            return out
+        rows, fits = self._encode(ids)
+        q = rows[:, :self.width].copy().view(f"S{self.width}").ravel()
+        slot = _hash(rows) & self._mask
+        todo = np.flatnonzero(fits)
+        while todo.size:  # probe until an empty slot (not in the pool) or the same bytes (found)
+            cand = self._table[slot[todo]].astype(np.int64)
+            hit = np.flatnonzero(cand >= 0)
+            same = self.ids[cand[hit]] == q[todo[hit]]
+            out[todo[hit[same]]] = cand[hit[same]]
+            todo = todo[hit[~same]]
+            slot[todo] = (slot[todo] + np.uint64(1)) & self._mask
+        return out
+
+    def _encode(self, ids: list[str]) -> tuple[np.ndarray, np.ndarray]:
+        """The ids as rows of UTF-8 bytes (cut at the pool's width) and whether each fits in it.
+
+        One join and one encode for the whole list; ids holding a NUL (never in a valid report) or
+        that are not strings take a per-id path. A lone surrogate encodes to bytes no pool id has."""
+        width = _words(self.width)
+        try:
+            joined = "\x00".join(ids)
+        except TypeError:
+            joined = None
+        if joined is not None and joined.count("\x00") == len(ids) - 1:
+            data = np.frombuffer(joined.encode("utf-8", "surrogatepass"), np.uint8)
+            seps = np.flatnonzero(data == 0)
+            starts = np.concatenate([[0], seps + 1])
+            lens = np.concatenate([seps, [len(data)]]) - starts
+        else:
+            enc = [str(s).encode("utf-8", "surrogatepass") for s in ids]
+            data = np.frombuffer(b"".join(enc), np.uint8)
+            lens = np.fromiter(map(len, enc), np.int64, len(enc))
+            starts = np.concatenate([[0], np.cumsum(lens)[:-1]])
+        # An id that is empty, longer than the pool's width or ends in a NUL is in no pool: a pool id's
+        # S bytes never end in NUL, and without this check "p-0\x00" would be padded into "p-0".
+        last = data[np.maximum(starts + lens - 1, 0)] if len(data) else np.zeros(len(lens), np.uint8)
+        return _pack(data, starts, lens, width), (lens > 0) & (lens <= self.width) & (last != 0)
+
+
+def find_unknown(index: IdIndex, ids: list[str]) -> np.ndarray:
+    """Row numbers of the ``ids`` that are not in the pool ``index`` covers."""
+    return np.flatnonzero(index.lookup(ids) < 0)
 
 
 def _fixed_width_bytes(arr) -> np.ndarray:
@@ -77,13 +185,9 @@ def _fixed_width_bytes(arr) -> np.ndarray:
     offsets = np.frombuffer(arr.buffers()[1], dtype=np.int64 if large else np.int32)
     offsets = offsets[arr.offset: arr.offset + len(arr) + 1].astype(np.int64)
     data = np.frombuffer(arr.buffers()[2], dtype=np.uint8)
-    starts, lens = offsets[:-1], np.diff(offsets)
+    lens = np.diff(offsets)
     width = max(int(lens.max()), 1)
-    out = np.zeros((len(arr), width), np.uint8)
-    for j in range(width):  # one vectorised pass per character column: light on memory
-        rows = np.flatnonzero(lens > j)
-        out[rows, j] = data[starts[rows] + j]
-    return out.view(f"S{width}").ravel()
+    return _pack(data, offsets[:-1], lens, width).view(f"S{width}").ravel()
 
 
 def _validate_full(ds) -> None:
@@ -107,7 +211,7 @@ def _load(path: Path):
 
 
 def _from_table(table, where: str) -> PoolColumns:
-    """Check the id column (vectorised) and build the sorted id index once."""
+    """Check the id column (vectorised) and build the id index once."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
@@ -122,16 +226,13 @@ def _from_table(table, where: str) -> PoolColumns:
         raise PoolValidationError(f"Pool {where}: row {row} has id {ids_col[row].as_py()!r}; every row needs a "
                                   "non-empty string 'id'.")
     ids = _fixed_width_bytes(ids_col.combine_chunks())
-    order = np.argsort(ids, kind="stable")
-    sorted_ids = ids[order]
-    dup = np.flatnonzero(sorted_ids[1:] == sorted_ids[:-1])
-    if len(dup):
-        pid = sorted_ids[dup[0]]
-        rows = np.sort(order[dup[0]:dup[0] + 2])
-        raise PoolValidationError(f"Pool {where}: row {rows[1]} repeats id {pid.decode()!r} (first in row {rows[0]}); "
+    index = IdIndex(ids)
+    if index.duplicate is not None:
+        first, later = index.duplicate
+        raise PoolValidationError(f"Pool {where}: row {later} repeats id {ids[first].decode()!r} (first in row {first}); "
                                   "ids must be unique.")
     # skill/level stay Arrow columns: the engine encodes them vectorised.
-    return PoolColumns(ids, sorted_ids, order.astype(np.int64), table.column("skill"), table.column("level"))
+    return PoolColumns(ids, index, table.column("skill"), table.column("level"))
 
 
 def _check_names(names, where: str) -> None:

@@ -41,7 +41,7 @@ from sai_dpo._outcomes import unknown_ids_error, validate_key, validate_n, valid
 from sai_dpo._report_buffer import Batch, ReportBuffer, check_batch_settings
 from sai_dpo._selection_service import SelectionService, _fingerprint
 from sai_dpo._service_durability import check_folder_free
-from sai_dpo._service_pool import find_unknown, read_pool_columns
+from sai_dpo._service_pool import IdIndex, find_unknown, read_pool_columns
 from sai_dpo.errors import InvalidInputError, SaiDpoError, ServiceUnavailableError
 
 __all__ = ["SelectionService", "ServiceClient", "ServiceUnavailableError", "launch", "connect", "DEFAULT_NAME",
@@ -363,7 +363,7 @@ class ServiceClient:
         call_timeout: seconds to wait for other calls (stats, table, flush's sends).
         seed: seed of the fallback draw (mixed with the key, so ranks falling back agree).
         check_ids: check reported problem ids against the pool in ``report`` (one
-            ``np.searchsorted`` per call), so a bad id raises at once and is never buffered.
+            hash-index lookup per call), so a bad id raises at once and is never buffered.
             ``False`` leaves it to the service, which applies the known rows of a batch and names
             the unknown ids in an ``UnknownProblemIdError`` raised from the next ``flush()``.
 
@@ -392,13 +392,11 @@ class ServiceClient:
         self.check_ids = check_ids
         self.info = self._get(actor.info.remote())
         # The pool ids stay in this process's object store for the fallback draw (wait for them:
-        # a service that dies right after connect must still leave a fallback), and sorted, for
-        # checking reported ids.
+        # a service that dies right after connect must still leave a fallback); an index over them
+        # checks reported ids.
         self._ids_ref = actor.pool_ids.remote()
-        self._sorted_ref = actor.sorted_pool_ids.remote() if check_ids else None
-        self._sorted_ids: np.ndarray | None = None
-        refs = [r for r in (self._ids_ref, self._sorted_ref) if r is not None]
-        ray.wait(refs, num_returns=len(refs), timeout=call_timeout)
+        self._index: IdIndex | None = None
+        ray.wait([self._ids_ref], num_returns=1, timeout=call_timeout)
         self._buffer = ReportBuffer(self._send_many, batch_size=batch_size, flush_interval=flush_interval,
                                     max_merge=max_merge)
         atexit.register(self.close, 10.0)  # deliver what is buffered if the program just ends
@@ -438,8 +436,7 @@ class ServiceClient:
                 return False
             self.actor, self.info = actor, info
             self._ids_ref = actor.pool_ids.remote()  # the old actor's objects may be gone with it
-            self._sorted_ref = actor.sorted_pool_ids.remote() if self.check_ids else None
-            self._sorted_ids = None
+            self._index = None
         logger.warning("Selection service %r was started again; this client now talks to it.", self.name)
         return True
 
@@ -500,7 +497,7 @@ class ServiceClient:
         ids) holds exactly the service's problem ids: the service draws from its own pool, so a training
         set that lacks some of them fails at a later draw, and ids it has beyond them are never drawn."""
         ids = list(dict.fromkeys(str(i) for i in (pool if isinstance(pool, list | tuple) else pool["id"])))
-        theirs = self._get(self._sorted_ref if self._sorted_ref is not None else self.actor.sorted_pool_ids.remote())
+        theirs = self._id_index(wait=True)
         extra = len(find_unknown(theirs, ids))  # ids not in the service's pool
         missing = len(theirs) - (len(ids) - extra)  # the service's ids this pool lacks
         if not extra and not missing:
@@ -510,17 +507,20 @@ class ServiceClient:
             f"ids are not in it and {extra} of its ids are not in the service's. Train on the pool the service serves "
             "(sai-dpo serve --pool THE_SAME_FILE), or serve this one under another --name.")
 
-    def _id_index(self) -> np.ndarray | None:
-        """The pool's sorted ids; ``None`` while they have not arrived (the service checks instead)."""
-        if self._sorted_ids is None:
+    def _id_index(self, wait: bool = False) -> IdIndex | None:
+        """An index over the pool's ids; ``None`` while they have not arrived (the service checks instead),
+        unless ``wait``."""
+        if self._index is None and wait:
+            self._index = IdIndex(self._get(self._ids_ref))
+        elif self._index is None:
             try:
-                self._sorted_ids = self._get(self._sorted_ref, timeout=0)
+                self._index = IdIndex(self._get(self._ids_ref, timeout=0))
             except self._ray.exceptions.GetTimeoutError:  # not here yet: the service checks instead
                 return None
             except Exception:  # noqa: BLE001 - the service died before answering: ask its successor
-                self._sorted_ref = self.actor.sorted_pool_ids.remote()
+                self._ids_ref = self.actor.pool_ids.remote()
                 return None
-        return self._sorted_ids
+        return self._index
 
     # -- reports ---------------------------------------------------------------------------------
 

@@ -69,7 +69,8 @@ def _median_ms(xs) -> str:
 
 
 def bench_lookup(path: Path) -> None:
-    """dict of Python strings vs sorted fixed-width ids + searchsorted: build and 1k lookups."""
+    """dict of Python strings vs the service's index (fixed-width ids + a hash table): build and lookups of
+    1k and 32k ids (32k: a merged report batch)."""
     import pyarrow.parquet as pq
 
     from sai_dpo._service_pool import _from_table
@@ -81,13 +82,16 @@ def bench_lookup(path: Path) -> None:
     t_dict = time.perf_counter() - t
     t = time.perf_counter()
     cols = _from_table(table, "bench")
-    t_sorted = time.perf_counter() - t
-    q = [ids[i] for i in np.random.default_rng(1).integers(0, len(ids), 1000)]
-    lk_dict = _best(lambda: np.fromiter((index.get(i, -1) for i in q), np.int64, len(q)))
-    lk_sorted = _best(lambda: cols.lookup(q))
-    assert np.array_equal(cols.lookup(q), np.fromiter((index[i] for i in q), np.int64, len(q)))
-    print(f"id index, {len(ids):,} ids: build dict {t_dict:.2f} s vs sorted bytes {t_sorted:.2f} s; "
-          f"lookup of 1k ids: dict {lk_dict * 1e3:.2f} ms vs searchsorted {lk_sorted * 1e3:.2f} ms")
+    t_index = time.perf_counter() - t
+    rng = np.random.default_rng(1)
+    for k in (1000, 32_000):
+        q = [ids[i] for i in rng.integers(0, len(ids), k)]
+        lk_dict = _best(lambda q=q: np.fromiter((index.get(i, -1) for i in q), np.int64, len(q)))
+        lk_hash = _best(lambda q=q: cols.lookup(q))
+        assert np.array_equal(cols.lookup(q), np.fromiter((index[i] for i in q), np.int64, len(q)))
+        print(f"id index, {len(ids):,} ids: lookup of {k:,} ids: dict {lk_dict * 1e3:.2f} ms vs "
+              f"hash index {lk_hash * 1e3:.2f} ms")
+    print(f"id index, {len(ids):,} ids: build dict {t_dict:.2f} s vs fixed-width ids + hash index {t_index:.2f} s")
 
 
 def _best(fn, repeat: int = 5) -> float:

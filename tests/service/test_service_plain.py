@@ -555,3 +555,39 @@ def test_a_batch_with_nothing_to_apply_is_not_journaled_or_counted(tmp_path):
         svc.report("b0", [], [])  # an applied id sent again with nothing is not a retry of it
     back = _svc(tmp_path)  # the journal holds the one real batch only
     assert (back.stats()["n_reports"], back.stats()["n_outcomes"]) == (1, 1)
+
+
+def test_id_index_agrees_with_a_dict_on_random_pools_and_hostile_ids():
+    """The hash index against the obvious dict, on 150 random pools (short ids from a small alphabet,
+    so prefixes, hash-slot neighbours and probe chains are common), queried with pool ids and ids
+    that must miss: a prefix or extension, a trailing or inner NUL, an empty id, a lone surrogate,
+    one longer than any pool id. A repeated id is reported with its first and later row."""
+    from sai_dpo._service_pool import IdIndex
+
+    rng = np.random.default_rng(7)
+    alphabet = list("ab長é-0z")
+    for _ in range(150):
+        want = int(rng.integers(1, 2500))
+        pool = list(dict.fromkeys("".join(rng.choice(alphabet, int(rng.integers(1, 10)))) for _ in range(want)))
+        where = {p: k for k, p in enumerate(pool)}
+        index = IdIndex(np.array([p.encode() for p in pool]))
+        assert index.duplicate is None and len(index) == len(pool)
+        picks = [pool[k] for k in rng.integers(0, len(pool), 40)]
+        hostile = [pool[0] + "\x00", "\x00" + pool[-1], pool[0][:-1], pool[-1] + "a", "", "\ud800",
+                   "a\x00b", "z" * 12, pool[0] + "\x00" + pool[0]]
+        queries = picks + hostile
+        assert index.lookup(queries).tolist() == [where.get(q, -1) for q in queries]
+        assert index.lookup(hostile).tolist() == [where.get(q, -1) for q in hostile]  # the per-id path alone
+        twin = int(rng.integers(0, len(pool)))
+        repeated = IdIndex(np.array([p.encode() for p in pool + [pool[twin]]]))
+        assert repeated.duplicate == (twin, len(pool))
+
+
+def test_report_with_hostile_ids_is_refused_by_name_and_changes_nothing():
+    svc = _svc()
+    before = svc.stats()["n_outcomes"]
+    for bad in ("p1\x00", "\ud800", "p1" * 40):
+        with pytest.raises(InvalidInputError):
+            svc.report("b-hostile", ["p2", bad], [1, 0])
+    assert svc.stats()["n_outcomes"] == before
+    assert svc.report("b-ok", ["p2", "p1"], [1, 0])["applied"]
