@@ -23,17 +23,20 @@ _STATUS_CODE = {s: k for k, s in enumerate(STATUSES)}
 
 @dataclass
 class Outcomes:
-    """One validated batch of outcomes, as columns."""
+    """One validated batch of outcomes, as columns. ``rows``: the problems' rows in the service's pool,
+    when known (a client that checked the ids, or a ``report_rows`` call: then ``problem_ids`` may be
+    ``None``)."""
 
-    problem_ids: list[str]
+    problem_ids: list[str] | None
     rewards: np.ndarray
     n_tokens: np.ndarray | None
     n_steps: np.ndarray | None
     statuses: list[str] | None
     round: int | None
+    rows: np.ndarray | None = None
 
     def __len__(self) -> int:
-        return len(self.problem_ids)
+        return len(self.rewards)
 
 
 # Tokens or steps of one completion above this are a unit mix-up or garbage, not a count (the tracker keeps
@@ -110,7 +113,23 @@ def validate_outcomes(
             non-finite token/step count, an unknown status, or a negative round.
     """
     ids = _as_id_list(problem_ids)
-    n = len(ids)
+    return _columns(ids, None, len(ids), rewards, n_tokens, n_steps, statuses, round)
+
+
+def validate_rows(rows: Any, pool_size: int, rewards: Any, n_tokens: Any = None, n_steps: Any = None,
+                  statuses: Any = None, round: Any = None) -> Outcomes:
+    """``validate_outcomes`` for outcomes that name problems by their row in the pool (``rows``: a 1-D
+    integer array, each in ``[0, pool_size)``); the result's ``problem_ids`` is ``None``."""
+    if not isinstance(rows, np.ndarray) or rows.ndim != 1 or rows.dtype.kind not in "iu":
+        raise InvalidInputError(f"rows must be a 1-D numpy array of pool rows (integers). Got {rows!r:.80} instead.")
+    bad = (rows < 0) | (rows >= pool_size)
+    if bad.any():
+        k = _first_bad(bad)
+        raise InvalidInputError(f"rows[{k}] = {int(rows[k])} is not a row of the pool (0 to {pool_size - 1}).")
+    return _columns(None, rows.astype(np.int64), len(rows), rewards, n_tokens, n_steps, statuses, round)
+
+
+def _columns(ids, rows, n: int, rewards, n_tokens, n_steps, statuses, round) -> Outcomes:
     r = _as_numbers("rewards", rewards, n)
     bad = ~((r >= 0.0) & (r <= 1.0))  # also catches NaN
     if bad.any():
@@ -144,7 +163,7 @@ def validate_outcomes(
                 raise InvalidInputError(f"statuses[{k}] must be one of {list(STATUSES)}. Got {s!r} instead.")
     if round is not None and (isinstance(round, bool) or not isinstance(round, (int, np.integer)) or round < 0):
         raise InvalidInputError(f"round must be an int >= 0 or None. Got {round!r} instead.")
-    return Outcomes(ids, r, cols["n_tokens"], cols["n_steps"], sts, None if round is None else int(round))
+    return Outcomes(ids, r, cols["n_tokens"], cols["n_steps"], sts, None if round is None else int(round), rows)
 
 
 def status_codes(statuses: list[str]) -> np.ndarray:

@@ -53,13 +53,15 @@ class Batch:
 
 
 def _signature(o: Outcomes) -> tuple:
-    return (o.n_tokens is not None, o.n_steps is not None, o.statuses is not None, o.round)
+    return (o.n_tokens is not None, o.n_steps is not None, o.statuses is not None, o.round, o.rows is not None)
 
 
 def _merge(chunks: list[Outcomes]) -> dict:
     first = chunks[0]
     out = {
-        "problem_ids": [i for c in chunks for i in c.problem_ids],
+        # Pool rows when the client checked the ids (the service then skips its lookup), else the ids.
+        **({"problem_ids": [i for c in chunks for i in c.problem_ids]} if first.rows is None
+           else {"rows": np.concatenate([c.rows for c in chunks])}),
         "rewards": np.concatenate([c.rewards for c in chunks]),
         "n_tokens": None if first.n_tokens is None else np.concatenate([c.n_tokens for c in chunks]),
         "n_steps": None if first.n_steps is None else np.concatenate([c.n_steps for c in chunks]),

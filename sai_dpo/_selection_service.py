@@ -46,16 +46,18 @@ from sai_dpo._outcomes import (
     NOT_MODEL_FAULT_CODES,
     STATUSES,
     UNLABELLED,
+    Outcomes,
     status_codes,
     unknown_ids_error,
     validate_key,
     validate_n,
     validate_outcomes,
+    validate_rows,
 )
 from sai_dpo._service_durability import DurableState
 from sai_dpo._service_pool import PoolColumns, read_pool_columns
 from sai_dpo._validate import MAX_ROUND
-from sai_dpo.errors import InvalidInputError, ServiceDegradedError, param_error
+from sai_dpo.errors import InvalidInputError, PoolChangedError, ServiceDegradedError, param_error
 
 logger = logging.getLogger(__name__)
 
@@ -279,28 +281,49 @@ class SelectionService(DurableState):
             InvalidInputError: a bad batch id or any rule of ``validate_outcomes``; nothing is changed.
             OSError: the journal could not be written; nothing is changed, retry with the same id.
         """
+        if on_unknown not in ("raise", "skip"):
+            raise param_error("on_unknown", "SelectionService.report", "'raise' or 'skip'", on_unknown)
         with self._report_lock:
-            return self._report(batch_id, problem_ids, rewards, n_tokens, n_steps, round, statuses, on_unknown)
+            self._check_report(batch_id)
+            return self._report(batch_id, validate_outcomes(problem_ids, rewards, n_tokens, n_steps, statuses, round),
+                                on_unknown)
+
+    def report_rows(self, batch_id: str, rows: np.ndarray, rewards, n_tokens=None, n_steps=None, round=None,
+                    statuses=None, pool_fingerprint: str | None = None) -> dict:
+        """``report`` for outcomes that name problems by their row in the pool (``pool_ids()`` order), as
+        the buffered client sends them once it has checked their ids: the service skips the id lookup.
+        ``pool_fingerprint`` must be ``info()["pool_fingerprint"]`` of the pool the rows index.
+
+        Raises:
+            PoolChangedError: the service holds another pool now (nothing is changed; resend by id).
+            InvalidInputError: as ``report``, or a row outside the pool.
+        """
+        with self._report_lock:
+            self._check_report(batch_id)
+            if pool_fingerprint != self._fingerprint:
+                raise PoolChangedError(f"These rows index pool {str(pool_fingerprint)[:80]!r}; the service holds pool "
+                                       f"{self._fingerprint!r} now. Report by problem id (report()).")
+            return self._report(batch_id, validate_rows(rows, self.pool_size, rewards, n_tokens, n_steps, statuses,
+                                                         round), "raise")
 
     def _yield_to_draws(self) -> None:
         self._no_draws.wait(_YIELD_S)
 
-    def _report(self, batch_id, problem_ids, rewards, n_tokens, n_steps, round, statuses, on_unknown) -> dict:
+    def _check_report(self, batch_id) -> None:
         self._yield_to_draws()
         with self._lock:
             self._check_not_degraded()  # nothing is applied or journaled over a state that did not restore
         if not isinstance(batch_id, str) or not batch_id or len(batch_id) > MAX_KEY_CHARS:
             raise InvalidInputError(f"batch_id must be a non-empty string of at most {MAX_KEY_CHARS} characters. "
                                     f"Got {str(batch_id)[:80]!r}{'...' if len(str(batch_id)) > 80 else ''} instead.")
-        if on_unknown not in ("raise", "skip"):
-            raise param_error("on_unknown", "SelectionService.report", "'raise' or 'skip'", on_unknown)
-        out = validate_outcomes(problem_ids, rewards, n_tokens, n_steps, statuses, round)
+
+    def _report(self, batch_id: str, out: Outcomes, on_unknown: str) -> dict:
         if len(out) > MAX_REPORT_ROWS:  # one journal record each: keep every record well under its limit
             raise InvalidInputError(
                 f"A report batch may hold at most {MAX_REPORT_ROWS:,} outcomes (one journal record); got {len(out):,}. "
                 "Split it (ServiceClient.report buffers and splits for you)."
             )
-        idx = self._pool.lookup(out.problem_ids)
+        idx = out.rows if out.rows is not None else self._pool.lookup(out.problem_ids)
         unknown = np.flatnonzero(idx < 0)
         answer = {"applied": False, "duplicate": True, "n": len(out)}
         if len(unknown) and on_unknown == "raise":

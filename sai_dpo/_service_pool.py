@@ -39,7 +39,7 @@ class PoolColumns:
 
     def ids_at(self, idx: np.ndarray) -> list[str]:
         """The id strings at pool indices ``idx``."""
-        return [b.decode("utf-8") for b in self.ids[idx].tolist()]
+        return self.index.ids_at(idx)
 
     def lookup(self, ids: list[str]) -> np.ndarray:
         """Pool indices of ``ids``; entries not in the pool are -1."""
@@ -122,6 +122,10 @@ class IdIndex:
     def __len__(self) -> int:
         return len(self.ids)
 
+    def ids_at(self, idx: np.ndarray) -> list[str]:
+        """The id strings at pool indices ``idx``."""
+        return [b.decode("utf-8") for b in self.ids[idx].tolist()]
+
     def _rows(self, ids: np.ndarray) -> np.ndarray:
         rows = np.zeros((len(ids), _words(self.width)), np.uint8)
         rows[:, :self.width] = ids.view(np.uint8).reshape(len(ids), self.width)
@@ -170,11 +174,6 @@ class IdIndex:
         # S bytes never end in NUL, and without this check "p-0\x00" would be padded into "p-0".
         last = data[np.maximum(starts + lens - 1, 0)] if len(data) else np.zeros(len(lens), np.uint8)
         return _pack(data, starts, lens, width), (lens > 0) & (lens <= self.width) & (last != 0)
-
-
-def find_unknown(index: IdIndex, ids: list[str]) -> np.ndarray:
-    """Row numbers of the ``ids`` that are not in the pool ``index`` covers."""
-    return np.flatnonzero(index.lookup(ids) < 0)
 
 
 def _fixed_width_bytes(arr) -> np.ndarray:

@@ -35,6 +35,11 @@ class ServiceDegradedError(SaiDpoError, OSError):
     again, then restores itself. An ``OSError``, so buffered clients keep the reports and retry."""
 
 
+class PoolChangedError(SaiDpoError, RuntimeError):
+    """Pool rows were reported against another pool than the service holds now (it restarted on a
+    changed pool file): the client resends that batch by problem id."""
+
+
 class ServiceUnavailableError(SaiDpoError, RuntimeError):
     """The service could not be reached and there was no way to answer without it."""
 

@@ -41,8 +41,8 @@ from sai_dpo._outcomes import unknown_ids_error, validate_key, validate_n, valid
 from sai_dpo._report_buffer import Batch, ReportBuffer, check_batch_settings
 from sai_dpo._selection_service import SelectionService, _fingerprint
 from sai_dpo._service_durability import check_folder_free
-from sai_dpo._service_pool import IdIndex, find_unknown, read_pool_columns
-from sai_dpo.errors import InvalidInputError, SaiDpoError, ServiceUnavailableError
+from sai_dpo._service_pool import IdIndex, read_pool_columns
+from sai_dpo.errors import InvalidInputError, PoolChangedError, SaiDpoError, ServiceUnavailableError
 
 __all__ = ["SelectionService", "ServiceClient", "ServiceUnavailableError", "launch", "connect", "DEFAULT_NAME",
            "DEFAULT_NAMESPACE"]
@@ -396,6 +396,7 @@ class ServiceClient:
         # checks reported ids.
         self._ids_ref = actor.pool_ids.remote()
         self._index: IdIndex | None = None
+        self._send_rows = True  # checked reports go as pool rows (until the service's pool changes)
         ray.wait([self._ids_ref], num_returns=1, timeout=call_timeout)
         self._buffer = ReportBuffer(self._send_many, batch_size=batch_size, flush_interval=flush_interval,
                                     max_merge=max_merge)
@@ -470,15 +471,28 @@ class ServiceClient:
             return False
         return True
 
-    def _send_many(self, batches: list[Batch]) -> list:
+    def _send_one(self, actor, b: Batch):
+        if "rows" in b.payload:  # checked ids, sent as rows of the pool the client's index covers
+            return actor.report_rows.remote(b.batch_id, **b.payload, pool_fingerprint=self.info["pool_fingerprint"])
         # on_unknown="skip": a row naming an id not in the pool (possible with check_ids=False)
         # costs that row only, never the rest of a batch merged from many report() calls.
+        return actor.report.remote(b.batch_id, **b.payload, on_unknown="skip")
+
+    def _send_many(self, batches: list[Batch]) -> list:
         actor = self.actor
-        refs = [actor.report.remote(b.batch_id, **b.payload, on_unknown="skip") for b in batches]
+        refs = [self._send_one(actor, b) for b in batches]
         results = []
         for b, ref in zip(batches, refs, strict=True):
             try:
                 answer = self._get(ref)
+            except PoolChangedError as exc:  # restarted on a changed pool file: this batch goes again by id
+                if self._send_rows:
+                    logger.warning("%s Sending reports by problem id from now on.", exc)
+                self._send_rows = False
+                rows = b.payload.pop("rows")
+                b.payload["problem_ids"] = self._id_index(wait=True).ids_at(rows)
+                results.append(exc)  # not a rejection: the buffer sends it again, by id
+                continue
             except Exception as exc:  # noqa: BLE001 - classified by the buffer (retry vs reject)
                 results.append(exc)
                 continue
@@ -498,7 +512,7 @@ class ServiceClient:
         set that lacks some of them fails at a later draw, and ids it has beyond them are never drawn."""
         ids = list(dict.fromkeys(str(i) for i in (pool if isinstance(pool, list | tuple) else pool["id"])))
         theirs = self._id_index(wait=True)
-        extra = len(find_unknown(theirs, ids))  # ids not in the service's pool
+        extra = int((theirs.lookup(ids) < 0).sum())  # ids not in the service's pool
         missing = len(theirs) - (len(ids) - extra)  # the service's ids this pool lacks
         if not extra and not missing:
             return
@@ -535,9 +549,12 @@ class ServiceClient:
         out = validate_outcomes(problem_ids, rewards, n_tokens, n_steps, statuses, round)
         index = self._id_index() if self.check_ids else None
         if index is not None:
-            rows = find_unknown(index, out.problem_ids)
-            if len(rows):
-                raise unknown_ids_error(out.problem_ids, rows, self.info["pool_size"], queued=True)
+            rows = index.lookup(out.problem_ids)
+            unknown = np.flatnonzero(rows < 0)
+            if len(unknown):
+                raise unknown_ids_error(out.problem_ids, unknown, self.info["pool_size"], queued=True)
+            if self._send_rows:  # sent as pool rows: the service skips its own lookup
+                out.rows = rows
         self._buffer.add(out)
 
     def report_now(self, batch_id: str, problem_ids, rewards, n_tokens=None, n_steps=None, round=None,

@@ -236,6 +236,30 @@ def test_batches_only_merge_rows_with_the_same_columns():
     buf.close()
 
 
+def test_rows_merge_with_rows_and_ids_with_ids():
+    """Outcomes whose pool rows the client found go as ``rows`` (merged, in order); others by id."""
+    seen = []
+    buf = ReportBuffer(lambda bs: seen.extend(bs) or [None] * len(bs), batch_size=100, flush_interval=60)
+    for start, rows in ((0, [4, 5]), (2, None), (4, [9, 1, 0])):
+        out = _out(len(rows or [0, 0]), start=start)
+        out.rows = None if rows is None else np.array(rows)
+        buf.add(out)
+    buf.flush(timeout=10)
+    assert [sorted(k for k in b.payload if k in ("rows", "problem_ids")) for b in seen] == [["rows"], ["problem_ids"], ["rows"]]
+    assert seen[0].payload["rows"].tolist() == [4, 5] and seen[2].payload["rows"].tolist() == [9, 1, 0]
+    assert seen[1].payload["problem_ids"] == ["p2", "p3"]
+    buf.close()
+    seen.clear()
+    buf = ReportBuffer(lambda bs: seen.extend(bs) or [None] * len(bs), batch_size=100, flush_interval=60)
+    for start in (0, 2):
+        out = _out(2, start=start)
+        out.rows = np.array([start, start + 1])
+        buf.add(out)
+    buf.flush(timeout=10)
+    assert len(seen) == 1 and seen[0].payload["rows"].tolist() == [0, 1, 2, 3]
+    buf.close()
+
+
 def test_closed_buffer_refuses_new_rows():
     rx = Receiver()
     buf = ReportBuffer(rx.send_many)

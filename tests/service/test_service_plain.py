@@ -591,3 +591,38 @@ def test_report_with_hostile_ids_is_refused_by_name_and_changes_nothing():
             svc.report("b-hostile", ["p2", bad], [1, 0])
     assert svc.stats()["n_outcomes"] == before
     assert svc.report("b-ok", ["p2", "p1"], [1, 0])["applied"]
+
+
+def test_report_rows_counts_as_the_same_report_by_id():
+    """Outcomes named by pool row change the service as the same outcomes named by id; a batch sent
+    one way and retried the other is a duplicate, counted once."""
+    by_rows, by_ids = _svc(), _svc()
+    ids = ["p3", "p7", "p3", "p59"]
+    rows = by_ids._pool.lookup(ids)
+    fp = by_rows.info()["pool_fingerprint"]
+    assert by_rows.report_rows("b1", rows, [1.0, 0.0, 1.0, 1.0], n_tokens=[5, 6, 7, 8], pool_fingerprint=fp)["applied"]
+    assert by_ids.report("b1", ids, [1.0, 0.0, 1.0, 1.0], n_tokens=[5, 6, 7, 8])["applied"]
+    assert _same_state(_engine_state(by_rows), _engine_state(by_ids))
+    again = by_rows.report("b1", ids, [1.0, 0.0, 1.0, 1.0], n_tokens=[5, 6, 7, 8])
+    assert again["duplicate"] and by_rows.stats()["n_outcomes"] == 4
+
+
+@pytest.mark.parametrize("rows, why", [
+    (np.array([0, 60]), "rows.1. = 60 is not a row of the pool"),
+    (np.array([-1, 2]), "rows.0. = -1"),
+    (np.array([0.0, 1.0]), "1-D numpy array of pool rows"),
+    ([0, 1], "1-D numpy array of pool rows"),
+    (np.array([[0, 1]]), "1-D numpy array of pool rows"),
+])
+def test_bad_rows_or_another_pool_change_nothing(rows, why):
+    from sai_dpo.errors import PoolChangedError
+
+    svc = _svc()
+    fp = svc.info()["pool_fingerprint"]
+    before = _engine_state(svc)
+    with pytest.raises(InvalidInputError, match=why):
+        svc.report_rows("b", rows, [1.0, 0.0], pool_fingerprint=fp)
+    with pytest.raises(PoolChangedError, match="Report by problem id"):
+        svc.report_rows("b", np.array([0, 1]), [1.0, 0.0], pool_fingerprint="another")
+    assert _same_state(_engine_state(svc), before) and svc.stats()["n_reports"] == 0
+    assert svc.report_rows("b", np.array([0, 1]), [1.0, 0.0], pool_fingerprint=fp)["applied"]

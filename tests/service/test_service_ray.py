@@ -550,11 +550,46 @@ def test_a_call_the_service_does_not_answer_in_time_is_one_line_and_503_over_htt
     from sai_dpo.errors import ServiceUnavailableError
     from sai_dpo.http import create_app
 
+    @ray.remote
+    class Stuck:  # answers stats() too late, every time (a race-free stand-in for a busy service)
+        def stats(self):
+            time.sleep(3)
+
     slow = connect("svc-main", NS)
-    slow.call_timeout = 1e-4  # no Ray round trip is that fast
+    slow.actor = Stuck.remote()
+    slow.call_timeout = 1e-4
     with pytest.raises(ServiceUnavailableError, match=r"did not answer stats\(\) within 0.0001 s"):
         slow.stats()
     web = TestClient(create_app(slow), base_url="http://127.0.0.1")
     r = web.get("/stats")
     assert r.status_code == 503 and "did not answer" in r.json()["error"]  # was a 500 with a traceback
     slow.close(timeout=1)
+
+
+def test_checked_reports_go_as_pool_rows_and_a_changed_pool_gets_them_by_id(main_svc, caplog):
+    """The buffered client sends the rows its id check found (``report_rows``). If the service answers
+    that its pool changed, the batch goes again by id, is counted once, and the client reports by id
+    from then on."""
+    client = ServiceClient(main_svc.actor, flush_interval=60)
+    client._id_index(wait=True)  # the index is in, so report() sends rows
+    sent = []
+    real = client._send_one
+    client._send_one = lambda actor, b: (sent.append(set(b.payload)), real(actor, b))[1]
+    stats0 = main_svc.stats()
+    client.report(["p3", "p7", "p3", "p199"], [1.0, 0.0, 1.0, 1.0])
+    client.flush(timeout=60)
+    assert "rows" in sent[-1] and "problem_ids" not in sent[-1]
+    assert _rows(main_svc.stats()) - _rows(stats0) == 4
+
+    client.info = dict(client.info, pool_fingerprint="another pool")  # as after a restart on a changed file
+    with caplog.at_level(logging.WARNING, logger="sai_dpo.service"):
+        client.report(["p5", "p6"], [0.0, 1.0])
+        client.flush(timeout=60)
+    assert _rows(main_svc.stats()) - _rows(stats0) == 6
+    assert "Sending reports by problem id from now on" in caplog.text
+    assert "rows" in sent[-2] and "problem_ids" in sent[-1]  # refused as rows, then sent by id
+    client.report(["p8"], [1.0])
+    client.flush(timeout=60)
+    assert "problem_ids" in sent[-1] and _rows(main_svc.stats()) - _rows(stats0) == 7
+    assert main_svc.stats()["duplicates_ignored"] == stats0["duplicates_ignored"]
+    client.close()
