@@ -396,6 +396,7 @@ class ServiceClient:
         # checks reported ids.
         self._ids_ref = actor.pool_ids.remote()
         self._index: IdIndex | None = None
+        self._index_lock = threading.Lock()
         self._send_rows = True  # checked reports go as pool rows (until the service's pool changes)
         ray.wait([self._ids_ref], num_returns=1, timeout=call_timeout)
         self._buffer = ReportBuffer(self._send_many, batch_size=batch_size, flush_interval=flush_interval,
@@ -524,17 +525,21 @@ class ServiceClient:
     def _id_index(self, wait: bool = False) -> IdIndex | None:
         """An index over the pool's ids; ``None`` while they have not arrived (the service checks instead),
         unless ``wait``."""
-        if self._index is None and wait:
-            self._index = IdIndex(self._get(self._ids_ref))
-        elif self._index is None:
-            try:
-                self._index = IdIndex(self._get(self._ids_ref, timeout=0))
-            except self._ray.exceptions.GetTimeoutError:  # not here yet: the service checks instead
-                return None
-            except Exception:  # noqa: BLE001 - the service died before answering: ask its successor
-                self._ids_ref = self.actor.pool_ids.remote()
-                return None
-        return self._index
+        with self._index_lock:  # built once per client (0.2-0.4 s at 1M ids), even if threads race here
+            if self._index is not None:
+                return self._index
+            if wait:
+                ids = self._get(self._ids_ref)
+            else:
+                try:
+                    ids = self._get(self._ids_ref, timeout=0)
+                except self._ray.exceptions.GetTimeoutError:  # not here yet: the service checks instead
+                    return None
+                except Exception:  # noqa: BLE001 - the service died before answering: ask its successor
+                    self._ids_ref = self.actor.pool_ids.remote()
+                    return None
+            self._index = IdIndex(ids)
+            return self._index
 
     # -- reports ---------------------------------------------------------------------------------
 

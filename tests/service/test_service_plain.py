@@ -569,6 +569,8 @@ def test_id_index_agrees_with_a_dict_on_random_pools_and_hostile_ids():
     for _ in range(150):
         want = int(rng.integers(1, 2500))
         pool = list(dict.fromkeys("".join(rng.choice(alphabet, int(rng.integers(1, 10)))) for _ in range(want)))
+        if rng.random() < 0.3:  # one long id: the pool is wide, the queries short
+            pool.append("L" * int(rng.integers(20, 300)))
         where = {p: k for k, p in enumerate(pool)}
         index = IdIndex(np.array([p.encode() for p in pool]))
         assert index.duplicate is None and len(index) == len(pool)
@@ -578,9 +580,25 @@ def test_id_index_agrees_with_a_dict_on_random_pools_and_hostile_ids():
         queries = picks + hostile
         assert index.lookup(queries).tolist() == [where.get(q, -1) for q in queries]
         assert index.lookup(hostile).tolist() == [where.get(q, -1) for q in hostile]  # the per-id path alone
+        strided = np.array([p.encode() for p in pool for _ in (0, 1)])[::2]
+        assert not strided.flags.c_contiguous
+        assert IdIndex(strided).lookup(picks).tolist() == [where[q] for q in picks]
         twin = int(rng.integers(0, len(pool)))
         repeated = IdIndex(np.array([p.encode() for p in pool + [pool[twin]]]))
         assert repeated.duplicate == (twin, len(pool))
+
+
+def test_id_index_never_matches_what_is_not_a_string():
+    """The lookup is exact: 5, None, b"p1" or True are in no pool, even one whose ids spell them."""
+    from sai_dpo._service_pool import IdIndex
+
+    class Shown(str):
+        def __str__(self):
+            return "p1"
+
+    index = IdIndex(np.array([b"5", b"None", b"b'p1'", b"True", b"p1", b"zz"]))
+    assert index.lookup([5, None, b"p1", True]).tolist() == [-1, -1, -1, -1]
+    assert index.lookup([Shown("zz"), "a\x00"]).tolist() == [5, -1]  # a str subclass is its own text
 
 
 def test_report_with_hostile_ids_is_refused_by_name_and_changes_nothing():
