@@ -48,14 +48,15 @@ class PoolColumns:
 
 
 _MIX = np.uint64(0xBF58476D1CE4E5B9)
-_KEYS = np.zeros(0, np.uint64)  # one odd 64-bit multiplier per 8-byte word, grown on demand
 
 
 def _keys(n: int) -> np.ndarray:
-    global _KEYS
-    if len(_KEYS) < n:  # a fixed stream: the same multipliers in every process and at every length
-        _KEYS = np.random.default_rng(0x5A1D).integers(1, 2**63, max(n, 8), dtype=np.uint64) * np.uint64(2) + np.uint64(1)
-    return _KEYS[:n]
+    """The odd 64-bit multipliers of words 0..n-1 (splitmix64 of the word's position): the same in
+    every process, and word j's multiplier does not depend on ``n``."""
+    z = (np.arange(1, n + 1, dtype=np.uint64) * np.uint64(0x9E3779B97F4A7C15))
+    z = (z ^ (z >> np.uint64(30))) * _MIX
+    z = (z ^ (z >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
+    return (z ^ (z >> np.uint64(31))) | np.uint64(1)
 
 
 def _hash(rows: np.ndarray) -> np.ndarray:
