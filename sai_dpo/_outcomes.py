@@ -73,6 +73,8 @@ def _as_numbers(name: str, values: Any, n: int) -> np.ndarray:
         raw = values if isinstance(values, np.ndarray) else np.asarray(values)
     except (TypeError, ValueError):
         raw = None  # ragged input: the float conversion below names it
+    if raw is not None and raw.ndim == 1 and raw.dtype.kind == "c":
+        raise InvalidInputError(f"{name} must be real numbers. Got complex values ({values!r:.80}).")
     if raw is not None and raw.ndim == 1 and (
             raw.dtype.kind in "USb" or (raw.dtype.kind == "O" and any(isinstance(v, (str, bytes, bool, np.bool_))
                                                                       for v in raw.tolist()))):
@@ -206,7 +208,10 @@ MAX_KEY_CHARS = 256
 def validate_key(key: Any) -> str | int:
     """A draw key must be a string or an int (it is stored in snapshots as JSON)."""
     if isinstance(key, bool) or not isinstance(key, (str, int, np.integer)):
-        raise InvalidInputError(f"A draw key must be a str or an int. Got {key!r} ({type(key).__name__}) instead.")
+        raise InvalidInputError(f"A draw key must be a str or an int. Got {key!r:.80} ({type(key).__name__}) instead.")
+    if not isinstance(key, str) and not -(2**63) <= key < 2**63:
+        raise InvalidInputError(f"An int draw key must fit in 64 bits (a str key may be longer). Got an int of "
+                                f"{int(key).bit_length()} bits.")
     if isinstance(key, str) and (not key or "\x00" in key):
         raise InvalidInputError(f"A draw key must be a non-empty string without NUL characters (or an int). "
                                 f"Got {key[:80]!r} instead.")

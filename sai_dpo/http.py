@@ -196,6 +196,7 @@ def create_app(backend: Any, *, token: str | None = None, max_body_bytes: int = 
     from fastapi.exceptions import RequestValidationError
     from fastapi.responses import JSONResponse
     from pydantic import BaseModel, ConfigDict, StrictFloat, StrictInt, StrictStr
+    from starlette.exceptions import HTTPException as StarletteHTTPException
 
     Number = StrictInt | StrictFloat  # noqa: N806 - a JSON number; "1" (a string) is refused, not read as 1
 
@@ -250,6 +251,15 @@ def create_app(backend: Any, *, token: str | None = None, max_body_bytes: int = 
         more = f" (and {len(by_field) - 5} more fields)" if len(by_field) > 5 else ""
         return JSONResponse(status_code=422, content={
             "error": f"{'; '.join(parts)}{more}. Send JSON values of the documented types (README, HTTP API)."})
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http_error(request, exc):  # noqa: ARG001
+        # FastAPI's own errors (a body that is not JSON, not UTF-8, or holds an int of over 4,300 digits; a
+        # wrong token) in the house shape, {"error": ...}, with a hint where the body could not be read.
+        detail = str(exc.detail)
+        if exc.status_code == 400 and "parsing the body" in detail:
+            detail += ": send a UTF-8 JSON object (integers of at most 4,300 digits)."
+        return JSONResponse(status_code=exc.status_code, content={"error": detail}, headers=exc.headers)
 
     @app.exception_handler(ServiceUnavailableError)
     async def _unavailable(request, exc):  # noqa: ARG001

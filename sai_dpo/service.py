@@ -56,6 +56,9 @@ DEFAULT_NAMESPACE = "sai_dpo"
 _MAX_TASK_RETRIES = 3
 
 
+#: Seconds between two client warnings of the same kind (fallback draws, a service not joined).
+LOG_EVERY = 30.0
+
 #: The actor's concurrency group for draws: their own threads, so a draw never queues behind reports
 #: (which keep the default queue, one at a time, in order).
 DRAW_GROUP = "draws"
@@ -181,7 +184,13 @@ def _write_pool(pool: Any, checkpoint_dir: Path, validate: bool = True) -> Path:
                 "or choose a fresh checkpoint_dir."
             )
         if target.exists():
-            return target
+            try:
+                if _fingerprint(read_pool_columns(target, validate=False).ids) == fingerprint:
+                    return target
+            except Exception:  # noqa: BLE001 - damaged (cut short, not parquet): written again below
+                pass
+            logger.warning("%s is not the pool its snapshots and journal were made over (damaged or replaced); "
+                           "writing it again from the pool given, which is.", target)
     tmp = checkpoint_dir / ".pool.parquet.tmp"
     write(tmp)
     os.replace(tmp, target)
@@ -396,7 +405,11 @@ class ServiceClient:
         # checks reported ids.
         self._ids_ref = actor.pool_ids.remote()
         self._index: IdIndex | None = None
+        self._rows_fingerprint: str | None = None
         self._index_lock = threading.Lock()
+        self._log_lock = threading.Lock()
+        self._logged: dict[str, float] = {}
+        self._left_out: dict[str, int] = {}
         self._send_rows = True  # checked reports go as pool rows (until the service's pool changes)
         ray.wait([self._ids_ref], num_returns=1, timeout=call_timeout)
         self._buffer = ReportBuffer(self._send_many, batch_size=batch_size, flush_interval=flush_interval,
@@ -432,9 +445,11 @@ class ServiceClient:
                 info = self._ray.get(actor.info.remote(), timeout=min(self.call_timeout, timeout or self.call_timeout))
             except Exception:  # noqa: BLE001 - none runs (ValueError), or it does not answer: not reattached
                 return False
-            if not all(info.get(k) == self.info.get(k) for k in ("pool_fingerprint", "checkpoint_dir", "config")):
-                logger.warning("A service named %r runs again but on another pool, checkpoint folder or config; "
-                               "this client does not join it.", self.name)
+            differ = [what for k, what in (("pool_fingerprint", "pool"), ("checkpoint_dir", "checkpoint folder"),
+                                           ("config", "config")) if info.get(k) != self.info.get(k)]
+            if differ:
+                self._log_throttled("not-joined", "A service named %r runs again but with another %s; this client "
+                                    "does not join it.", self.name, " and ".join(differ))
                 return False
             self.actor, self.info = actor, info
             self._ids_ref = actor.pool_ids.remote()  # the old actor's objects may be gone with it
@@ -474,7 +489,7 @@ class ServiceClient:
 
     def _send_one(self, actor, b: Batch):
         if "rows" in b.payload:  # checked ids, sent as rows of the pool the client's index covers
-            return actor.report_rows.remote(b.batch_id, **b.payload, pool_fingerprint=self.info["pool_fingerprint"])
+            return actor.report_rows.remote(b.batch_id, **b.payload, pool_fingerprint=self._rows_fingerprint)
         # on_unknown="skip": a row naming an id not in the pool (possible with check_ids=False)
         # costs that row only, never the rest of a batch merged from many report() calls.
         return actor.report.remote(b.batch_id, **b.payload, on_unknown="skip")
@@ -485,15 +500,15 @@ class ServiceClient:
         results = []
         for b, ref in zip(batches, refs, strict=True):
             try:
-                answer = self._get(ref)
-            except PoolChangedError as exc:  # restarted on a changed pool file: this batch goes again by id
-                if self._send_rows:
-                    logger.warning("%s Sending reports by problem id from now on.", exc)
-                self._send_rows = False
-                rows = b.payload.pop("rows")
-                b.payload["problem_ids"] = self._id_index(wait=True).ids_at(rows)
-                results.append(exc)  # not a rejection: the buffer sends it again, by id
-                continue
+                try:
+                    answer = self._get(ref)
+                except PoolChangedError as exc:  # restarted on a changed pool file: this batch goes again, by id
+                    if self._send_rows:
+                        logger.warning("%s Sending reports by problem id from now on.", exc)
+                    self._send_rows = False
+                    rows = b.payload.pop("rows")
+                    b.payload["problem_ids"] = self._id_index(wait=True).ids_at(rows)
+                    answer = self._get(self._send_one(actor, b))
             except Exception as exc:  # noqa: BLE001 - classified by the buffer (retry vs reject)
                 results.append(exc)
                 continue
@@ -539,6 +554,8 @@ class ServiceClient:
                     self._ids_ref = self.actor.pool_ids.remote()
                     return None
             self._index = IdIndex(ids)
+            # Of the ids the rows index (not self.info's, which a restart between the two calls could change).
+            self._rows_fingerprint = _fingerprint(ids)
             return self._index
 
     # -- reports ---------------------------------------------------------------------------------
@@ -599,8 +616,22 @@ class ServiceClient:
                    else f"could not draw({key!r}) after {time.monotonic() - start:.1f} s ({exc})")
             if not fallback:
                 raise ServiceUnavailableError(f"The selection service {why}.") from None
-            logger.warning("Selection service %s; using a seeded uniform draw instead.", why)
+            self._log_throttled("fallback", "Selection service %s; using a seeded uniform draw instead.", why)
             return self._fallback_draw(key, n)
+
+    def _log_throttled(self, kind: str, msg: str, *args) -> None:
+        """A warning, at most once per ``LOG_EVERY`` s per kind (a drawer in a loop during an outage
+        logged thousands of lines); the next one says how many were left out."""
+        now = time.monotonic()
+        with self._log_lock:
+            if now - self._logged.get(kind, -LOG_EVERY) < LOG_EVERY:
+                self._left_out[kind] = self._left_out.get(kind, 0) + 1
+                return
+            self._logged[kind] = now
+            left_out = self._left_out.pop(kind, 0)
+        if left_out:
+            msg += f" ({left_out} more like this in the last {LOG_EVERY:.0f} s were not logged.)"
+        logger.warning(msg, *args)
 
     def _fallback_draw(self, key, n: int) -> tuple[list[str], np.ndarray]:
         self.fallback_draws += 1

@@ -275,3 +275,16 @@ def test_headers_sent_a_byte_at_a_time_are_cut_off(http_server):
                 assert chunk, f"the server closed a well-behaved connection: {answer!r}"
                 answer += chunk
             time.sleep(0.5)
+
+
+@pytest.mark.parametrize("content", [
+    b'{"key": ' + b"9" * 5000 + b', "n": 3}',  # an int Python's JSON reader refuses (over 4,300 digits)
+    b'{"key": "\xff\xfe", "n": 3}',  # not UTF-8
+    b'{"key": "k", "n": ',  # cut short
+])
+def test_a_body_that_cannot_be_read_gets_one_line_in_the_house_shape(svc, content):
+    web = TestClient(create_app(svc), base_url=LOCAL)
+    r = web.post("/draw", content=content, headers={"content-type": "application/json"})
+    assert 400 <= r.status_code < 500 and set(r.json()) == {"error"}, (r.status_code, r.text)
+    assert web.get("/nope").json() == {"error": "Not Found"}
+    assert web.post("/draw", json={"key": 2**63, "n": 3}).json()["error"].startswith("An int draw key must fit")

@@ -644,3 +644,48 @@ def test_bad_rows_or_another_pool_change_nothing(rows, why):
         svc.report_rows("b", np.array([0, 1]), [1.0, 0.0], pool_fingerprint="another")
     assert _same_state(_engine_state(svc), before) and svc.stats()["n_reports"] == 0
     assert svc.report_rows("b", np.array([0, 1]), [1.0, 0.0], pool_fingerprint=fp)["applied"]
+
+
+@pytest.mark.parametrize("damage", ["truncated", "shuffled"])
+def test_a_damaged_or_replaced_stored_pool_is_written_again_from_the_pool_given(tmp_path, caplog, damage):
+    """The checkpoint folder's copy of the pool was cut short, or replaced by the same ids in another
+    order: serving again with the right pool used to crash the actor (a long traceback); the copy is
+    now checked against the pool given and written again, and every outcome restores."""
+    from sai_dpo.service import _write_pool
+
+    pool = tiny_pool(20)
+    stored = _write_pool(pool, tmp_path)
+    svc = SelectionService(str(stored), checkpoint_dir=tmp_path)
+    svc.report("b1", ["p1", "p2", "p3"], [1.0, 0.0, 1.0])
+    del svc
+    if damage == "truncated":
+        stored.write_bytes(stored.read_bytes()[:200])
+    else:
+        pool.select(range(len(pool) - 1, -1, -1)).to_parquet(str(stored))
+    with caplog.at_level(logging.WARNING, logger="sai_dpo.service"):
+        assert _write_pool(pool, tmp_path) == stored
+    assert "is not the pool its snapshots and journal were made over" in caplog.text
+    again = SelectionService(str(stored), checkpoint_dir=tmp_path)
+    assert again.stats()["n_outcomes"] == 3 and again.pool_ids()[5] == b"p5"
+
+
+def test_int_draw_keys_must_fit_in_64_bits():
+    from sai_dpo._outcomes import validate_key
+
+    assert validate_key(2**63 - 1) == 2**63 - 1 and validate_key(-(2**63)) == -(2**63)
+    for key in (2**63, -(2**63) - 1, 10**5000):
+        with pytest.raises(InvalidInputError, match="must fit in 64 bits"):
+            validate_key(key)
+    svc = _svc()
+    with pytest.raises(InvalidInputError, match="must fit in 64 bits"):
+        svc.draw(10**5000, 3)
+
+
+def test_complex_rewards_are_refused_not_cut_to_their_real_part():
+    from sai_dpo._outcomes import validate_outcomes
+
+    for rewards in (np.array([0.5 + 2j]), np.array([1 + 0j])):
+        with pytest.raises(InvalidInputError, match="rewards must be real numbers"):
+            validate_outcomes(["p1"], rewards)
+    with pytest.raises(InvalidInputError, match="n_tokens must be real numbers"):
+        validate_outcomes(["p1"], [1.0], n_tokens=np.array([3 + 1j]))

@@ -581,7 +581,7 @@ def test_checked_reports_go_as_pool_rows_and_a_changed_pool_gets_them_by_id(main
     assert "rows" in sent[-1] and "problem_ids" not in sent[-1]
     assert _rows(main_svc.stats()) - _rows(stats0) == 4
 
-    client.info = dict(client.info, pool_fingerprint="another pool")  # as after a restart on a changed file
+    client._rows_fingerprint = "another pool"  # as after a restart on a changed file
     with caplog.at_level(logging.WARNING, logger="sai_dpo.service"):
         client.report(["p5", "p6"], [0.0, 1.0])
         client.flush(timeout=60)
@@ -593,3 +593,29 @@ def test_checked_reports_go_as_pool_rows_and_a_changed_pool_gets_them_by_id(main
     assert "problem_ids" in sent[-1] and _rows(main_svc.stats()) - _rows(stats0) == 7
     assert main_svc.stats()["duplicates_ignored"] == stats0["duplicates_ignored"]
     client.close()
+
+
+def test_fallback_draw_warnings_are_throttled(main_svc, caplog):
+    """A drawer in a loop during an outage logged one warning per draw (thousands); now one per
+    LOG_EVERY seconds, and the next says how many were left out."""
+    import sai_dpo.service as service_mod
+
+    @ray.remote
+    class Gone:  # answers no draw in time
+        def draw(self, *args):
+            time.sleep(3)
+
+    client = ServiceClient(main_svc.actor, draw_timeout=0.05)  # no name: it never reattaches to svc-main
+    client.actor = Gone.remote()
+    with caplog.at_level(logging.WARNING, logger="sai_dpo.service"):
+        for k in range(12):
+            ids, _ = client.draw(f"outage-{k}", 4)
+            assert len(set(ids)) == 4
+    assert client.fallback_draws == 12
+    assert caplog.text.count("using a seeded uniform draw instead") == 1
+    caplog.clear()
+    client._logged["fallback"] -= service_mod.LOG_EVERY  # as if LOG_EVERY seconds had passed
+    with caplog.at_level(logging.WARNING, logger="sai_dpo.service"):
+        client.draw("outage-last", 4)
+    assert "(11 more like this in the last 30 s were not logged.)" in caplog.text
+    client.close(timeout=1)
