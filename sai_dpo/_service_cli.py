@@ -119,6 +119,10 @@ def _serve(args) -> int:
         output_dir(args.checkpoint_dir, "--checkpoint-dir")
         if args.address is None:  # on a cluster the folder may be the running service's own: launch attaches
             check_folder_free(args.checkpoint_dir)  # to that one, and refuses a folder another service holds
+    if not args.detach:
+        # Ctrl-C (SIGINT) stops a foreground serve, also one started as a background job (`serve ... &`,
+        # nohup), which a shell starts with SIGINT ignored: `kill -INT` then did nothing at all.
+        signal.signal(signal.SIGINT, signal.default_int_handler)
     if args.address is None:  # an embedded Ray of its own, never a cluster that happens to run here
         ray.init(address="local", namespace=args.namespace, include_dashboard=False)
     client = launch(pool, config, name=args.name, namespace=args.namespace, checkpoint_dir=args.checkpoint_dir,

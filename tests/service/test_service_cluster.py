@@ -117,7 +117,8 @@ def test_stop_without_a_service_says_so_in_one_line(head):
 
 
 def test_a_foreground_serve_stops_its_service_on_ctrl_c(head, tmp_path):
-    """The process that started the service (no --detach) snapshots and ends it on Ctrl-C."""
+    """The process that started the service (no --detach) snapshots and ends it on Ctrl-C (SIGINT), also
+    when it was started with SIGINT ignored, as a shell starts a background job (`serve ... &`)."""
     import signal
 
     from data import save_pool
@@ -126,7 +127,8 @@ def test_a_foreground_serve_stops_its_service_on_ctrl_c(head, tmp_path):
     name = "svc-e2e-fg"
     proc = subprocess.Popen([sys.executable, "-m", "sai_dpo", "serve", "--pool", str(pool), "--address", head,
                              "--name", name, "--namespace", NS, "--checkpoint-dir", str(tmp_path / "ck")],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=ENV, cwd=ROOT)
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=ENV, cwd=ROOT,
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_IGN))
     lines = []
     for line in proc.stdout:  # wait until it says it is up
         lines.append(line)
