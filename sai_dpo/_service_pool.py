@@ -40,7 +40,7 @@ class PoolColumns:
 
     def ids_at(self, idx: np.ndarray) -> list[str]:
         """The id strings at pool indices ``idx``."""
-        return self.index.ids_at(idx)
+        return ids_at(self.ids, idx)
 
     def lookup(self, ids: list[str]) -> np.ndarray:
         """Pool indices of ``ids``; entries not in the pool are -1."""
@@ -88,6 +88,11 @@ def _pack(data: np.ndarray, starts: np.ndarray, lens: np.ndarray, width: int) ->
         block[cols >= lens[lo:lo + step, None]] = 0
         out[lo:lo + step] = block
     return out
+
+
+def ids_at(ids: np.ndarray, idx: np.ndarray) -> list[str]:
+    """The id strings at pool indices ``idx`` of fixed-width UTF-8 ids."""
+    return [b.decode("utf-8") for b in ids[idx].tolist()]
 
 
 def _words(width: int) -> int:
@@ -140,7 +145,7 @@ class IdIndex:
 
     def ids_at(self, idx: np.ndarray) -> list[str]:
         """The id strings at pool indices ``idx``."""
-        return [b.decode("utf-8") for b in self.ids[idx].tolist()]
+        return ids_at(self.ids, idx)
 
     def _rows(self, ids: np.ndarray) -> np.ndarray:
         rows = np.zeros((len(ids), _words(self.width)), np.uint8)
@@ -235,6 +240,25 @@ def _load(path: Path):
 
 def _from_table(table, where: str) -> PoolColumns:
     """Check the id column (vectorised) and build the id index once."""
+    ids = _id_bytes(table, where)
+    index = IdIndex(ids)
+    if index.duplicate is not None:
+        first, later = index.duplicate
+        raise PoolValidationError(f"Pool {where}: row {later} repeats id {ids[first].decode()!r} (first in row {first}); "
+                                  "ids must be unique.")
+    # skill/level stay Arrow columns: the engine encodes them vectorised.
+    return PoolColumns(ids, index, table.column("skill"), table.column("level"))
+
+
+def read_pool_ids(path: str | os.PathLike) -> np.ndarray:
+    """The ids of a parquet pool file as fixed-width UTF-8 bytes (pool order), without building an index."""
+    import pyarrow.parquet as pq
+
+    return _id_bytes(pq.read_table(path, columns=["id"]), str(path))
+
+
+def _id_bytes(table, where: str) -> np.ndarray:
+    """The table's id column, checked (vectorised: strings, none missing or empty), as ``S<width>`` bytes."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
@@ -248,14 +272,7 @@ def _from_table(table, where: str) -> PoolColumns:
         row = int(pc.index(bad, True).as_py())
         raise PoolValidationError(f"Pool {where}: row {row} has id {ids_col[row].as_py()!r}; every row needs a "
                                   "non-empty string 'id'.")
-    ids = _fixed_width_bytes(ids_col.combine_chunks())
-    index = IdIndex(ids)
-    if index.duplicate is not None:
-        first, later = index.duplicate
-        raise PoolValidationError(f"Pool {where}: row {later} repeats id {ids[first].decode()!r} (first in row {first}); "
-                                  "ids must be unique.")
-    # skill/level stay Arrow columns: the engine encodes them vectorised.
-    return PoolColumns(ids, index, table.column("skill"), table.column("level"))
+    return _fixed_width_bytes(ids_col.combine_chunks())
 
 
 def _check_names(names, where: str) -> None:

@@ -41,7 +41,7 @@ from sai_dpo._outcomes import unknown_ids_error, validate_key, validate_n, valid
 from sai_dpo._report_buffer import Batch, ReportBuffer, check_batch_settings
 from sai_dpo._selection_service import SelectionService, _fingerprint
 from sai_dpo._service_durability import check_folder_free
-from sai_dpo._service_pool import IdIndex, read_pool_columns
+from sai_dpo._service_pool import IdIndex, ids_at, read_pool_columns, read_pool_ids
 from sai_dpo.errors import InvalidInputError, PoolChangedError, SaiDpoError, ServiceUnavailableError
 
 __all__ = ["SelectionService", "ServiceClient", "ServiceUnavailableError", "launch", "connect", "DEFAULT_NAME",
@@ -185,7 +185,7 @@ def _write_pool(pool: Any, checkpoint_dir: Path, validate: bool = True) -> Path:
             )
         if target.exists():
             try:
-                if _fingerprint(read_pool_columns(target, validate=False).ids) == fingerprint:
+                if _fingerprint(read_pool_ids(target)) == fingerprint:
                     return target
             except Exception:  # noqa: BLE001 - damaged (cut short, not parquet): written again below
                 pass
@@ -644,7 +644,7 @@ class ServiceClient:
                 "The selection service is unreachable and the pool ids for a fallback draw never "
                 "arrived; check the service (`sai-dpo status`) and reconnect."
             ) from exc
-        return [b.decode("utf-8") for b in ids[idx].tolist()], idx
+        return ids_at(ids, idx), idx
 
     def round_of(self, key) -> int | None:
         """The round the service filed ``key`` under (``None`` if unknown); pass it to ``report``."""
