@@ -356,6 +356,9 @@ _BOX_GAP = re.compile(
 )
 _PART_LABEL = re.compile(r"\(?(?:[a-h]|i{1,3}|iv|vi{0,3}|\d{1,2})\)|[Pp]art\s*[a-h1-9]")
 _MAX_BOXES = 12
+# A one-letter name (with a subscript) or a segment name right before a box: "y_1 = \boxed{", "$AB = \boxed{".
+_NAME_BEFORE_BOX = re.compile(
+    r"(?<![A-Za-z\\])([A-Za-z](?:_\{?[A-Za-z0-9]+\}?)?|[A-Z]{2,3})\s*=\s*(?:\$\s*|\\[(\[]\s*)?$")
 # What makes a box an operand: "\\boxed{5}^2", "\\boxed{5}+2", "\\boxed{5}0" (not "^\\circ", markdown "**", "/day").
 _OPERAND_AFTER = re.compile(r"[ \t]*(?:\^(?!\s*\{?\s*\\circ)|\+\s*[\d(\\]|\d)")
 
@@ -371,6 +374,9 @@ def boxed_answer(text: str) -> str | None:
     closed = _braced(text, text.index("{", start)) if start is not None else None
     if closed and _OPERAND_AFTER.match(text, closed[1]):
         return None
+    named = _named_boxes(text)
+    if named is not None:
+        return named
     parts, end, labelled = [last], _box_start(text, len(text)), False
     while end is not None and len(parts) < _MAX_BOXES:
         prev = _box_start(text, end)
@@ -386,6 +392,27 @@ def boxed_answer(text: str) -> str | None:
         return last
     joined = ", ".join(reversed(parts))
     return f"({joined})" if labelled else joined  # labelled parts, "(a) ... (b) ...", keep their order
+
+
+def _named_boxes(text: str) -> str | None:
+    """``"y_1 = a, y_2 = b"`` for a run of two or more boxes that each follow their own name on one
+    answer line ("$y_1 = \\boxed{a}$ and $y_2 = \\boxed{b}$"), else None."""
+    parts, end = [], len(text)
+    while len(parts) < _MAX_BOXES:
+        start = _box_start(text, end)
+        if start is None:
+            break
+        found = _braced(text, text.index("{", start))
+        if found is None or (parts and not _BOX_GAP.match(text[found[1] : parts[-1][2]])):
+            break
+        name = _NAME_BEFORE_BOX.search(text, max(0, start - 40), start)
+        if name is None:
+            break
+        parts.append((name.group(1), found[0].strip(), name.start()))
+        end = start
+    if len(parts) < 2 or len({p[0] for p in parts}) < len(parts):
+        return None
+    return ", ".join(f"{n} = {v}" for n, v, _at in reversed(parts))
 
 
 def _late_answer_line(text: str) -> str | None:

@@ -50,7 +50,8 @@ _BOUND_AFTER = re.compile(
 )
 # Where a sentence moves to its conclusion: "..., so the area is 36", "..., giving 7", "i.e. 1/6".
 _CONCLUSION = re.compile(
-    r"(?:,\s*|;\s*|\s)(?:so|thus|hence|therefore|giving|yielding|which\s+gives|but|i\.\s?e\.,?)(?=\s)",
+    r"(?:,\s*|;\s*|\s)(?:so|thus|hence|therefore|giving|yielding|which\s+gives|but|i\.\s?e\.,?|"
+    r"we\s+(?:take|keep|choose|pick|get|obtain|find))(?=\s)",
     re.IGNORECASE,
 )
 # A sentence that opens with a subordinate clause ("Since x is 2, the sum is 10"): skip to its comma.
@@ -68,7 +69,7 @@ _PLAIN_TOKEN = re.compile(
     + r"|\d+(?:[.,]\d+)*(?:\s*:\s*\d+(?:[.,]\d+)*)*"
     + r"|(?:" + "|".join(_FUNCS) + r")(?![A-Za-z])"
     + r"|[A-Za-z](?:_\{[^{}]*\}|_\([^()]*\)|_[A-Za-z0-9]+)?(?![A-Za-z])"
-    + r"|\.\.\.|…|[-+*/^!()\[\]{}=<>≤≥≠√π∞·×⋅|'%∪∩]|\\[A-Za-z]+|,(?=\s*[-\d(\[{A-Za-z\\\ue000√π]))"
+    + r"|\.\.\.|…|[-+*/^!()\[\]{}=<>≤≥≠√π∞·×⋅|'%∪∩±∓]|\\[A-Za-z]+|,(?=\s*[-\d(\[{A-Za-z\\\ue000√π]))"
 )
 _CONNECTOR = re.compile(r"\s*(?:,\s*(?:and|or)\s+|\s+and\s+|\s+or\s+|,\s*)", re.IGNORECASE)
 FACTORIAL_WORD = re.compile(r"\b([A-Za-z0-9)]+)\s+factorial\b", re.IGNORECASE)
@@ -330,7 +331,7 @@ def prose_answer(text: str, subject_equation: bool = False) -> str | None:
                 continue  # "x is greater than or equal to 5": a bound, not a value
             parts, _end = _read_answer(part, cop.end())
             if parts:
-                return _joined(parts, found)
+                return _subject_value(_joined(parts, found), part[start:cop.start()], found)
         if start:  # "..., so $a+b=5$.", "..., giving 7": the maths right after the marker
             parts, pos = _read_answer(part, _CONCLUSION.match(masked, start).end())
             if parts and not masked[_read_run(masked, pos)[1] :].strip(" .!"):  # the maths ends the sentence
@@ -342,6 +343,27 @@ def prose_answer(text: str, subject_equation: bool = False) -> str | None:
         if parts:
             return _joined(parts, found)
     return None
+
+
+def _squeezed(text: str) -> str:
+    return re.sub(r"\s|\\[,;!: ]", "", text)
+
+
+# The quantity a subject names: "the value of <q>", "the expression for <q>", "<q> in terms of a and b".
+_OF_QUANTITY = re.compile(r"\b(?:of|for)\s+(.+?)(?:\s+(?:in\s+terms|when|where|if|for)\b.*)?$", re.I)
+
+
+def _subject_value(answer: str, subject: str, found: list[tuple[str, str]]) -> str:
+    """``value`` for an answer ``q = value`` whose sentence's subject names ``q`` as the quantity it
+    gives ("The expression for $x^2 + y^2$ in terms of $a$ is $x^2 + y^2 = 5$" says x^2 + y^2 is 5),
+    so ``q`` need not be a plain name; any other answer is returned unchanged."""
+    eq = answer.split("=")
+    if len(eq) != 2 or not eq[0].strip() or not eq[1].strip() or "," in answer:
+        return answer
+    m = _OF_QUANTITY.search(subject.strip())
+    if not m or _squeezed(_unmask(m.group(1), found)) != _squeezed(eq[0]):
+        return answer
+    return eq[1].strip()
 
 
 def _joined(parts: list[str], found: list[tuple[str, str]]) -> str:

@@ -316,7 +316,9 @@ PLUS_MINUS = [
 # An adversarial review of the rules above (plus-minus, exceptions, exact values left open).
 REVIEW4 = [
     ("\\pm 2", "Solving gives x = ±2, and since x > 0 we take x = 2.", False, "the value kept is 2 alone"),
-    ("\\pm 3", "The critical points are ±3, and the local minimum is at 3.", False, "the answer is 3"),
+    # Read as the first claim of its sentence, like "The critical points are 5, and ... is at 3" (5); this
+    # row expected False only while the sign was not read in prose (the claim "are ±3" was skipped).
+    ("\\pm 3", "The critical points are ±3, and the local minimum is at 3.", True, "the sentence's first claim"),
     ("x=\\pm 1, y=\\mp 1", "x = ±1, y = ±1", False, "signs paired the same, not opposite"),
     ("x=\\pm 1, y=\\pm 1", "x = ±1, y = ∓1", False, "signs paired opposite, not the same"),
     ("(\\pm 1, \\mp 1)", "The points are (±1, ±1).", False, "a tuple's signs paired otherwise"),
@@ -804,6 +806,32 @@ MC_VALUES7 = [
     ("C", "Choice C: 15", True, "a value that is no option's: the letter decides"),
 ]
 
+# Prose forms of the misses read from the real-output development sets (written anew, not copied).
+PROSE9 = [
+    ("a(1±sqrt(2)), a(1±sqrt(5))/2", "The roots are x = (a ± a√5)/2 and x = a ± a√2.", True,
+     "the plus-minus sign inside a prose answer"),
+    ("a(1±sqrt(2)), a(1±sqrt(5))/2", "The roots are x = (a ± a√5)/2 and x = a + a√2.", False,
+     "one of the four roots missing"),
+    ("1+sqrt(3), 1-sqrt(3)", "Hence the solutions are t = 1 ± √3.", True, "a plus-minus pair in prose"),
+    ("1+sqrt(3)", "Hence the solutions are t = 1 ± √3.", False, "both signs given for one value"),
+    ("(p+q)/2", "The value of $m^2 - n$ is $m^2 - n = \\frac{p+q}{2}$.", True,
+     "the subject names the left side as the quantity given"),
+    ("(p+q)/2", "The value of $m$ is $m^2 - n = \\frac{p+q}{2}$.", False,
+     "the subject names another quantity than the left side"),
+    ("(p+q)/2", "So $m^2 - n = \\frac{p+q}{2}$.", False, "no subject names the left side: arithmetic on it"),
+    ("4", "Solving gives y = 4 or y = -4, and since y > 0 we take y = 4.", True, "the value kept is read"),
+    ("4, -4", "Solving gives y = 4 or y = -4, and since y > 0 we take y = 4.", False, "one value is kept"),
+    ("9", "Trying n = 7 fails, so we keep going and we find n = 9.", True, "the value found last"),
+    # Boxes that each follow their own name on one line are one named answer.
+    ("p = 2, q = 7", "So $p = \\boxed{2}$ and $q = \\boxed{7}$.", True, "each box after its own name"),
+    ("p = 2, q = 7", "\\(r_1 = \\boxed{2}\\) and \\(r_2 = \\boxed{7}\\)", True,
+     "other names than the gold's: compared in order, as 'r_1 = 2, r_2 = 7' is"),
+    ("p = 2, q = 7", "So $p = \\boxed{7}$ and $q = \\boxed{2}$.", False, "the values swapped between the names"),
+    ("p = 2, q = 7", "So $p = \\boxed{2}$ and $p = \\boxed{7}$.", False, "one name given twice"),
+    ("2, 7", "So $\\boxed{2}$ and $q = \\boxed{7}$.", False, "one box named, one not: the last box is read"),
+    ("7", "So $p = \\boxed{2}$ and $q = \\boxed{7}$.", False, "two named values for one value"),
+]
+
 # Every table above: (gold, response, expected, why); the test id names the table, the row and why.
 TABLES = {"rows": ROWS, "review2": REVIEW2, "review3": REVIEW3, "newcomer": NEWCOMER, "exploits": EXPLOITS,
           "units_and_boxes": UNITS_AND_BOXES, "undone": UNDONE, "plus_minus": PLUS_MINUS,
@@ -812,7 +840,7 @@ TABLES = {"rows": ROWS, "review2": REVIEW2, "review3": REVIEW3, "newcomer": NEWC
           "newcomer2": NEWCOMER2, "conversions": CONVERSIONS, "real_sets": REAL_SETS,
           "reciprocal_functions": RECIPROCAL_FUNCTIONS, "plain_forms7": PLAIN_FORMS7,
           "review7": REVIEW7, "newcomer7": NEWCOMER7, "review8": REVIEW8,
-          "yes_no7": YES_NO7, "worded7": WORDED7, "other_units": OTHER_UNITS}
+          "yes_no7": YES_NO7, "worded7": WORDED7, "other_units": OTHER_UNITS, "prose9": PROSE9}
 CASES = [(name, *row) for name, rows in TABLES.items() for row in rows]
 
 
