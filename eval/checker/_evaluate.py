@@ -29,7 +29,7 @@ from ._arith import (
     round_to_int,
 )
 from ._arith import I as _I
-from ._names import agree_at, align_names, sample_points, unit_points
+from ._names import agree_at, align_names, sample_fractions, sample_points, unit_points
 
 __all__ = ["Unsupported", "compile_expr", "fast_equation_equal", "fast_expr_equal"]
 
@@ -415,6 +415,27 @@ def _equal_at_integers(gf, pf, names, tol) -> bool:
     return True
 
 
+def _exactly_equal(gf, pf, names) -> bool | None:
+    """Equality of two rational functions of ``names`` from exact values at the fixed sample points
+    (as fractions); None when a side is not rational there (a root, pi, a function) or fewer than
+    three points are defined."""
+    defined = 0
+    for point in sample_fractions(names):
+        env = {**point, _EXACT: True}
+        try:
+            gv, pv = gf(env), pf(env)
+        except ZeroDivisionError:
+            continue
+        except (Irrational, Unsupported, ValueError, OverflowError, TypeError):
+            return None
+        if not (isinstance(gv, Fraction) and isinstance(pv, Fraction)):
+            return None
+        if gv != pv:
+            return False
+        defined += 1
+    return True if defined >= 3 else None
+
+
 def fast_expr_equal(gold: str, pred: str, rel_tol: float) -> bool:
     """Equality of two expressions from this module's language; raises Unsupported to defer to sympy.
 
@@ -459,8 +480,12 @@ def fast_expr_equal(gold: str, pred: str, rel_tol: float) -> bool:
     tiny = [max(abs(g), abs(p)) < _TINY for g, p in values]
     if values and all(tiny) and any(g != p for g, p in values):
         # "x - (y - (y - x))" leaves 10^-60 at every point where the gold is 0: an exact zero or a tiny
-        # value, sympy decides (at one point of several, a sum that cancels there is 0 on both sides)
-        raise Unsupported("an exact zero or a tiny value at every sample point")
+        # value. Rational functions are evaluated again exactly; anything else goes to sympy (at one
+        # point of several, a sum that cancels there is 0 on both sides)
+        same = _exactly_equal(gf, pf, names)
+        if same is None:
+            raise Unsupported("an exact zero or a tiny value at every sample point")
+        return same
     same = agree_at(values, lambda a, b: max(abs(a), abs(b)) < _TINY or _close(a, b, tol))
     if same is None:
         raise Unsupported("too few points where both sides are finite")

@@ -11,11 +11,12 @@ n, and stepping that name by 2 adds the same nonzero rational multiple of pi at 
 from __future__ import annotations
 
 import random
+from fractions import Fraction
 
 from ._arith import CTX
 
 __all__ = ["INTEGER_PARAMETERS", "agree_at", "align_names", "constant_pi_steps", "parameter_pair",
-           "rational_pi_multiple", "sample_points", "unit_points", "unit_tenths"]
+           "rational_pi_multiple", "sample_fractions", "sample_points", "unit_points", "unit_tenths"]
 
 INTEGER_PARAMETERS = frozenset("kmn")
 _POINTS = 4
@@ -23,14 +24,19 @@ _MAX_STEP_DENOMINATOR = 12
 _ERRORS = (ZeroDivisionError, ValueError, OverflowError, TypeError)
 
 
-def sample_points(names) -> list[dict]:
-    """The fixed points where expressions in ``names`` are compared."""
+def sample_fractions(names) -> list[dict]:
+    """The fixed points where expressions in ``names`` are compared, as exact fractions."""
     # Signed points: x and |x|, or \\sqrt{x^2} and x, must differ somewhere.
     rng = random.Random(12345)
     return [
-        {n: rng.choice((-1, 1)) * CTX.mpf(rng.randint(11, 97)) / rng.randint(3, 17) for n in sorted(names)}
+        {n: Fraction(rng.choice((-1, 1)) * rng.randint(11, 97), rng.randint(3, 17)) for n in sorted(names)}
         for _ in range(_POINTS)
     ]
+
+
+def sample_points(names) -> list[dict]:
+    """``sample_fractions`` as mpmath values."""
+    return [{n: CTX.mpf(v.numerator) / v.denominator for n, v in point.items()} for point in sample_fractions(names)]
 
 
 def unit_tenths(names) -> list[dict]:
