@@ -35,7 +35,7 @@ __all__ = ["Unsupported", "compile_expr", "fast_equation_equal", "fast_expr_equa
 
 _MAX_LEN = 600
 _TOKEN = re.compile(
-    r"\s*(?:(?P<num>\d+\.\d*|\.\d+|\d+)|(?P<cmd>\\[A-Za-z]+)|(?P<var>[A-Za-z])|(?P<op>[-+*/^_!(){}\[\]|=]))"
+    r"\s*(?:(?P<num>\d+\.\d*|\.\d+|\d+)|(?P<cmd>\\[A-Za-z]+)|(?P<var>[A-Za-z])|(?P<op>[-+*/^_!(){}\[\]|=']))"
 )
 _FUNCS = {
     "\\sin": "sin", "\\cos": "cos", "\\tan": "tan", "\\cot": "cot", "\\sec": "sec", "\\csc": "csc",
@@ -49,6 +49,7 @@ _GREEK = {
     "\\zeta", "\\kappa", "\\iota", "\\nu", "\\chi", "\\upsilon", "\\vartheta",
 }
 _MULTIPLY = {"\\cdot", "\\times", "*"}
+_SYMBOLS = {"\\hbar", "\\ell"}  # letters of physics and geometry, names like x
 
 
 def _tokenize(s: str) -> list[tuple[str, str]]:
@@ -204,6 +205,21 @@ class _Parser:
             return const(_I)
         if name == "j":
             raise Unsupported("ambiguous j")
+        return self._name(name)
+
+    def _name(self, name: str):
+        """A name with its subscript and primes (``x_1``, ``\\omega_{L}``, ``x'``, ``\\omega^{\\prime}``); a
+        power written before the subscript (``v^2_0``) is that of the subscripted name."""
+        exp = None
+        if self.peek()[1] == "^" and not self._prime_next():
+            start = self.i
+            self.take()
+            try:
+                exp = self.atom() if self.peek()[0] in ("num", "var") or self.peek()[1] == "{" else None
+            except Unsupported:
+                exp = None
+            if exp is None or self.peek()[1] != "_":
+                self.i, exp = start, None  # an ordinary power, read by the caller
         if self.peek()[1] == "_":
             self.take()
             kind, val = self.peek()
@@ -215,16 +231,29 @@ class _Parser:
                 self.i += 3
             else:
                 raise Unsupported("complex subscript")
+        while self._prime_next():
+            self.i += {"'": 1, "\\prime": 2, "{": 4}[self.peek(1)[1] if self.peek()[1] == "^" else "'"]
+            name += "'"
+        if "'" in name and self.peek()[1] == "(":
+            raise Unsupported("a derivative")  # f'(x)
         self.names.add(name)
-        return lambda env: env[name]
+        if exp is None:
+            return lambda env: env[name]
+        return lambda env: power(env[name], exp(env))
+
+    def _prime_next(self) -> bool:
+        """Whether a prime follows: ``'``, ``^\\prime`` or ``^{\\prime}``."""
+        if self.peek()[1] == "'":
+            return True
+        return self.peek()[1] == "^" and (self.peek(1)[1] == "\\prime" or (
+            self.peek(1)[1] == "{" and self.peek(2)[1] == "\\prime" and self.peek(3)[1] == "}"))
 
     def command(self, val: str):
         self.take()
         if val == "\\pi":
             return const(_CTX.pi)
-        if val in _GREEK:
-            self.names.add(val)
-            return lambda env: env[val]
+        if val in _GREEK or val in _SYMBOLS:
+            return self._name(val)
         if val == "\\frac":
             num, den = self.group(), self.group()
             return lambda env: num(env) / den(env)

@@ -21,6 +21,17 @@ ROWS = [
     ("6", "3^{105}+4^{105} \\equiv 28 \\pmod{11}", "correct"),
     ("28", "3^{105}+4^{105} \\equiv 28 \\pmod{11}", "incorrect"),
     ("2", "3^{105}+4^{105} \\equiv 6 \\pmod{11}", "incorrect"),
+    # Names of physics answers: a power written before the subscript, primes, hbar and Greek subscripts.
+    ("v_0^2/g", "\\frac{v^2_0}{g}", "correct"),
+    ("v_0^3/g", "\\frac{v^2_0}{g}", "incorrect"),
+    ("x_1^2", "x^{2}_1", "correct"),
+    ("x^2", "x^2_1", "incorrect"),
+    ("-\\frac{\\hbar \\omega_{L}}{c}", "-\\frac{\\omega_{L} \\hbar}{c}", "correct"),
+    ("\\frac{1}{2} \\hbar \\omega_{L}^{\\prime} \\frac{v}{c}", "\\frac{\\hbar \\omega_L^\\prime v}{2c}", "correct"),
+    ("\\frac{1}{2} \\hbar \\omega_{L}^{\\prime} \\frac{v}{c}", "\\frac{\\hbar \\omega_L v}{2c}", "incorrect"),
+    ("x' + 1", "1 + x'", "correct"),
+    ("x'", "x", "incorrect"),
+    ("A^2", "A^3 A^{-1}", "correct"),
 ]
 
 
