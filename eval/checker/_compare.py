@@ -6,7 +6,7 @@ import re
 from collections.abc import Callable
 from fractions import Fraction
 
-from ._evaluate import Unsupported, fast_equation_equal, fast_expr_equal
+from ._evaluate import Unsupported, fast_equation_equal, fast_expr_equal, fast_relation_equal
 from ._numbers import REL_TOL, fast_number, numbers_equal
 from ._parse import A_NAME, Node, split_top
 
@@ -107,6 +107,8 @@ def fast_scalar_equal(gold: str, pred: str) -> bool:
     if g is not None and p is not None:
         return numbers_equal(g, p)
     try:
+        if _RELATION_SIGN.search(gold) and _RELATION_SIGN.search(pred):
+            return fast_relation_equal(gold, pred)
         if "=" in gold and "=" in pred:
             return fast_equation_equal(gold, pred)
         if (len(split_top(gold, "=")) > 1) != (len(split_top(pred, "=")) > 1):

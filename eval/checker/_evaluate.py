@@ -31,7 +31,7 @@ from ._arith import (
 from ._arith import I as _I
 from ._names import agree_at, align_names, sample_fractions, sample_points, unit_points
 
-__all__ = ["Unsupported", "compile_expr", "fast_equation_equal", "fast_expr_equal"]
+__all__ = ["Unsupported", "compile_expr", "fast_equation_equal", "fast_expr_equal", "fast_relation_equal"]
 
 _MAX_LEN = 600
 _TOKEN = re.compile(
@@ -381,6 +381,52 @@ def _equation(text: str):
     lf, ln, li = compile_expr(parts[0])
     rf, rn, ri = compile_expr(parts[1])
     return (lambda env: lf(env) - rf(env)), ln | rn, li or ri
+
+
+_RELATION = re.compile(r"<=|>=|<|>|≤|≥|\\(?:leqslant|geqslant|leq?|geq?)(?![A-Za-z])")
+
+
+def _positive_side(text: str):
+    """(greater side - lesser side, strict, names, inexact) of a single inequality; Unsupported otherwise."""
+    signs = list(_RELATION.finditer(text))
+    if len(signs) != 1 or "=" in _RELATION.sub("", text):
+        raise Unsupported("not a single inequality")
+    sign = signs[0]
+    lf, ln, li = compile_expr(text[: sign.start()])
+    rf, rn, ri = compile_expr(text[sign.end() :])
+    op = sign.group(0)
+    strict = op in ("<", ">")
+    if op in (">", ">=", "≥") or op.startswith("\\g"):
+        return (lambda env: lf(env) - rf(env)), strict, ln | rn, li or ri
+    return (lambda env: rf(env) - lf(env)), strict, ln | rn, li or ri
+
+
+def fast_relation_equal(gold: str, pred: str) -> bool:
+    """Two inequalities are the same when both are strict or both not, and (greater side - lesser side)
+    of one is a positive constant multiple of the other's at every sample point (as the sympy worker
+    decides: ``x^2 - 3a < 0`` = ``3x^2 < 9a`` = ``9a > 3x^2``)."""
+    gf, g_strict, gnames, _ = _positive_side(gold)
+    pf, p_strict, pnames, _ = _positive_side(pred)
+    if g_strict != p_strict:
+        return False
+    pf, names = align_names(gf, gnames, pf, pnames)
+    ratios = []
+    try:
+        for env in sample_points(names) + unit_points(names):
+            gv, pv = gf(env), pf(env)
+            if not (_CTX.isfinite(gv) and _CTX.isfinite(pv)) or _CTX.im(gv) or _CTX.im(pv):
+                raise Unsupported("not real at a sample point")
+            if gv == 0 or pv == 0:
+                if gv == 0 and pv == 0:
+                    continue
+                return False
+            ratios.append(gv / pv)
+    except (ZeroDivisionError, ValueError, OverflowError, TypeError) as exc:
+        raise Unsupported(str(exc)) from None
+    if len(ratios) < 3:
+        raise Unsupported("too few points")
+    tol = _CTX.mpf(10) ** -40
+    return ratios[0] > 0 and all(abs(r - ratios[0]) <= tol * abs(ratios[0]) for r in ratios)
 
 
 def fast_equation_equal(gold: str, pred: str) -> bool:

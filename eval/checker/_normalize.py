@@ -73,7 +73,7 @@ _END_TEXT_UNIT = re.compile(
 _PLAIN_COMMANDS = re.compile(
     r"(?<![\\A-Za-z])(sqrt|pi|sinh|cosh|tanh|sin|cos|tan|cot|csc|arcsin|arccos|arctan|exp|ln|log)(?=\s*[({\d/*^)+\\-]|\s*$"
     r"|\s+[A-Za-z](?![A-Za-z]))"  # "sin(x)", "sin x", "2 sin x"
-    r"|(?<![\\A-Za-z\d\s])(sec)(?=\s*[({\d/*^)+-]|\s*$|\s+[A-Za-z](?![A-Za-z]))|(?<=\d\*)(sec)|(sec)(?=\s*[({^])"
+    r"|(?<![\\A-Za-z\d\s])(sec)(?=\s*[({\d/*^)+-]|\s*$|\s+[A-Za-z](?![A-Za-z]))|(?<=\d\*)(sec)|(?<![\\A-Za-z])(sec)(?=\s*[({^])"
 )  # a "sec" after a number is seconds ("60 sec")
 # Plain-text names of other programs: asin(x) is \arcsin(x); abs(x) and Abs(x) are |x| (_rewrite_calls).
 _PLAIN_ARC = re.compile(r"(?<![\\A-Za-z])a(sin|cos|tan)(?=\s*\()")

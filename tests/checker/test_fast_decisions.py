@@ -32,6 +32,18 @@ ROWS = [
     ("x' + 1", "1 + x'", "correct"),
     ("x'", "x", "incorrect"),
     ("A^2", "A^3 A^{-1}", "correct"),
+    # "\\sec^2 x" was normalized to "\\\\sec^2 x" (a second backslash), which only the sympy worker read.
+    ("\\sec^2 x", "1+\\tan^2 x", "correct"),
+    ("\\tan^2(y)+1", "\\sec^2(y)", "correct"),
+    ("\\sec^2 x", "\\tan^2 x", "incorrect"),
+    # Inequalities: the same relation when one positive side is a positive multiple of the other's.
+    ("x^2-3a<0", "3x^2<9a", "correct"),
+    ("x^2 \\le 2x", "2x \\ge x^2", "correct"),
+    ("x \\le y", "y \\ge x", "correct"),
+    ("|x|<2", "|x|<1", "incorrect"),
+    ("5q < 9z", "-5q < -9z", "incorrect"),
+    ("x \\geq 2", "x > 2", "incorrect"),
+    ("x > 0", "x > 10^{-50}", "incorrect"),
 ]
 
 
