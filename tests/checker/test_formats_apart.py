@@ -35,3 +35,19 @@ def test_the_second_formats_sample_is_frozen():
         "71be4a97f7890209c4c61bc289fd256395083fc2bff7dbdebe7432403a6d7a5d")
     rows = [json.loads(line) for line in SECOND.read_text().splitlines()]
     assert len(rows) == 160 and sum(not r["expected"] for r in rows) == 72
+
+
+THIRD = pathlib.Path(__file__).parent / "formats_apart3.jsonl"
+
+
+def test_the_third_formats_sample_is_frozen():
+    """formats_apart3.jsonl: 200 whole responses in 21 kinds (reasoning tags, long solutions, multi-part,
+    intervals, choices, AIME leading zeros, six other languages, retractions, hedges, truncation; 90
+    must-be-False, most of them near misses), written and labelled by a reader who had not seen the
+    checker's code or its tests, frozen before it was scored (scored once: see the README)."""
+    import hashlib
+
+    assert hashlib.sha256(THIRD.read_bytes()).hexdigest() == (
+        "33638fa363f2022b5e5005e7875e12c18e0a77cf53f8bf9114bfc5335d8b9915")
+    rows = [json.loads(line) for line in THIRD.read_text().splitlines()]
+    assert len(rows) == 200 and sum(not r["expected"] for r in rows) == 90
