@@ -440,6 +440,27 @@ def _box_start(text: str, before: int) -> int | None:
     return best if best != -1 else None
 
 
+# Between the math segments of one answer: "$1$, $2$", "$x=1$; $y=2$", "$2$ and $5$", "$2$ or $-5$".
+_SEGMENT_GAP = re.compile(r"\s*(?:,|;)?\s*(?:(and|or)\s+)?(?:\\text\{\s*(and|or)\s*\}\s*)?$")
+
+
+def _math_run(ans: str, first: re.Match) -> str | None:
+    """The segments of a run of two or more math segments that open ``ans`` and are separated only by
+    commas, semicolons, "and" or "or", joined ("x = 2 or x = -5"); None for a single segment."""
+    parts, end = [first.group(1) or first.group(2)], first.end()
+    while True:
+        nxt = _INLINE_MATH.search(ans, end)
+        gap = _SEGMENT_GAP.match(ans[end : nxt.start()]) if nxt else None
+        if gap is None:
+            break
+        word = gap.group(1) or gap.group(2)
+        parts.append((" or " if word == "or" else ", ") + (nxt.group(1) or nxt.group(2)).strip())
+        end = nxt.end()
+    if len(parts) == 1 or not ans[: first.start()].strip(" *_:") == "":
+        return None
+    return parts[0].strip() + "".join(parts[1:])
+
+
 def _answer_line(tail: str) -> str | None:
     matches = list(_ANSWER_IS.finditer(tail))
     if not matches:
@@ -469,6 +490,9 @@ def _answer_line(tail: str) -> str | None:
         if stated is not None:
             return stated
     math = _INLINE_MATH.search(ans)
+    run = _math_run(ans, math) if math else None
+    if run is not None:
+        return run  # "Answer: $x=1$, $y=2$, $z=3$", "$x = 2$ or $x = -5$": every segment of the run
     if math:
         ans = _with_unit(math.group(1) or math.group(2), math.string, math.end())  # "is $2$ minutes."
     else:

@@ -830,6 +830,13 @@ PROSE9 = [
     ("p = 2, q = 7", "So $p = \\boxed{2}$ and $p = \\boxed{7}$.", False, "one name given twice"),
     ("2, 7", "So $\\boxed{2}$ and $q = \\boxed{7}$.", False, "one box named, one not: the last box is read"),
     ("7", "So $p = \\boxed{2}$ and $q = \\boxed{7}$.", False, "two named values for one value"),
+    # An answer line of several math segments is read whole (it was cut to its first segment).
+    ("3", "**Final answer:** $t = 3$ or $t = -7$", False, "a second root kept on the answer line"),
+    ("3, -7", "**Final answer:** $t = 3$ or $t = -7$", True, "both roots on the answer line"),
+    ("4", "Answer: $4$, $9$", False, "two values on the answer line"),
+    ("(4, 9, 1)", "**Answer:** $a=4$, $b=9$, $c=1$", True, "named values in separate segments"),
+    ("(4, 9, 1)", "**Answer:** $a=4$, $b=9$, $c=2$", False, "the last segment differs"),
+    ("4", "Answer: $4$ (because $t>0$)", True, "an aside after the value is no second value"),
 ]
 
 # Every table above: (gold, response, expected, why); the test id names the table, the row and why.
