@@ -12,6 +12,7 @@ from ._prose import (
     UNIT_POWER,
     final_sentence,
     number_phrase,
+    operand_run,
     prose_answer,
     stance,
     stated_clause,
@@ -712,6 +713,9 @@ def read_plain(text: str, *, choices=None, last_number: bool = True, gold=None) 
                     return comma.group(1) + "." + nums[-1].group(0)  # "il reste 2,74 $" for a gold of 2.74
                 if _DECIMAL_COMMA.fullmatch(nums[-1].group(0)):
                     return nums[-1].group(0).replace(",", ".")  # "beträgt also 0,75."
+            run = operand_run(tail, nums[-1].start(), nums[-1].end())
+            if run is not None:
+                return run  # "We get sqrt(2)/2.": the expression the last number ends, not that number
             percent = re.match(r"\s?\\?%", tail[nums[-1].end() :])  # "20% of them": the number is a percentage
             if percent:
                 return nums[-1].group(0) + "%"

@@ -79,6 +79,52 @@ _HAS_MATH = re.compile(r"[\d\ue000=+\-*/^]|(?<![A-Za-z])[A-Za-z](?![A-Za-z])")
 _SENTENCE_MATH = re.compile(r"[\d\ue000=+\-*/^]|(?<![A-Za-z'])(?![aAI](?![A-Za-z]))[A-Za-z](?![A-Za-z'])")
 
 
+_RUN_CHARS = frozenset("0123456789.()[]+-*/^!√π ")
+_FUNC_WORDS = frozenset(_FUNCS)
+# An operator between operands: "/", "^" (not a degree sign), and "*", "**", "+" or "-" spaced alike on
+# both sides ("2**n", "2 ** n", "n - 1"; not the markdown bold of "travels **150" nor the sign of "is -4").
+_OPERATOR_BEFORE = re.compile(r"(?:[/√]\s*|\^\s*\(?\s*|[\w)](?:\*{1,2}|[-+])|[\w)]\s+(?:\*{1,2}|[-+])\s+)$")
+_OPERATOR_AFTER = re.compile(r"\s*/|\s*\^(?!\s*\{?\s*\\circ)|(?:\*{1,2}|[-+])[\w(]|\s+(?:\*{1,2}|[-+])\s+[\w(]")
+
+
+def operand_run(text: str, start: int, end: int) -> str | None:
+    """The plain-text expression that the number at ``text[start:end]`` is an operand of ("sqrt(2)/2" for
+    the last 2 of "We get sqrt(2)/2."; "pi/4" of "45 * pi/180 = pi/4": a side of an equation), or None
+    when no operator touches the number. A fraction is never read as its denominator, nor a power or a
+    difference as its last term."""
+    if not (_OPERATOR_BEFORE.search(text, 0, start) or _OPERATOR_AFTER.match(text, end)):
+        return None
+    lo = _run_edge(text, start, -1)
+    hi = _run_edge(text, end, 1)
+    run = text[lo:hi].strip().rstrip(".").strip()
+    while run.count("(") > run.count(")") and run.startswith("("):
+        run = run[1:].strip()
+    while run.count(")") > run.count("(") and run.endswith(")"):
+        run = run[:-1].strip()
+    return run if run.count("(") == run.count(")") and any(c in run for c in "/*^+-!√") else None
+
+
+def _run_edge(text: str, pos: int, step: int) -> int:
+    """Where the plain-text maths run through ``pos`` ends in direction ``step``: digits, operators,
+    brackets, one-letter names and function names; not a word, a comma, an equals sign or a colon."""
+    n = len(text)
+    while 0 < pos if step < 0 else pos < n:
+        c = text[pos - 1] if step < 0 else text[pos]
+        if c in _RUN_CHARS:
+            pos += step
+            continue
+        if c.isalpha():
+            j = pos
+            while (0 < j and text[j - 1].isalpha()) if step < 0 else (j < n and text[j].isalpha()):
+                j += step
+            word = text[j:pos] if step < 0 else text[pos:j]
+            if len(word) == 1 or word.lower() in _FUNC_WORDS:
+                pos = j
+                continue
+        break
+    return pos
+
+
 def _mask(text: str) -> tuple[str, list[tuple[str, str]]]:
     """Replace each math segment by a placeholder that no prose rule can cut or read; ``found`` keeps
     each segment's content and its whole text (delimiters included)."""

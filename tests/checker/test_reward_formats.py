@@ -837,6 +837,17 @@ PROSE9 = [
     ("(4, 9, 1)", "**Answer:** $a=4$, $b=9$, $c=1$", True, "named values in separate segments"),
     ("(4, 9, 1)", "**Answer:** $a=4$, $b=9$, $c=2$", False, "the last segment differs"),
     ("4", "Answer: $4$ (because $t>0$)", True, "an aside after the value is no second value"),
+    # A last number that is an operand of plain-text maths is read with its expression (it was read alone).
+    ("\\frac{\\sqrt{2}}{2}", "We get sqrt(2)/2.", True, "a plain-text fraction ends the response"),
+    ("2", "We get sqrt(2)/2.", False, "a fraction is never its denominator"),
+    ("\\frac{\\pi}{6}", "Multiply by pi/180: 30 * pi/180 = pi/6.", True, "the last side of a computation"),
+    ("6", "Multiply by pi/180: 30 * pi/180 = pi/6.", False, "pi/6 is not 6"),
+    ("3^{k+1}", "The count triples at each step, so it ends at 3^(k+1)", True, "a plain-text power"),
+    ("1", "The count triples at each step, so it ends at 3^(k+1)", False, "the power's last term is no answer"),
+    ("2^{m}-1", "so S(m) + 1 doubles and S(m) = 2**m - 1.", True, "a Python power and a difference"),
+    ("1", "so S(m) + 1 doubles and S(m) = 2**m - 1.", False, "a difference is not its last term"),
+    ("150", "So the car travels **150 miles**.", True, "markdown bold before a number is no operator"),
+    ("-4", "so the temperature drops to -4 overall", True, "a sign is no operator"),
 ]
 
 # Every table above: (gold, response, expected, why); the test id names the table, the row and why.
