@@ -147,8 +147,9 @@ def final_sentence(text: str) -> str:
     masked, found = _mask(text[-_TAIL_CHARS:])
     parts = [p.strip() for p in _SENTENCE_SPLIT.split(masked) if p and p.strip()]
     for part in reversed(parts):
-        if _SENTENCE_MATH.search(part):
-            return _unmask(part, found, whole=True)
+        cop = _COPULA.search(part)
+        if _SENTENCE_MATH.search(part) or (cop and (_NUMBER_WORD.match(part, cop.end()) or _COUNT_WORD.match(part, cop.end()))):
+            return _unmask(part, found, whole=True)  # maths, or a number in words after its copula
     return _unmask(parts[-1], found, whole=True) if parts else ""
 
 
@@ -278,7 +279,9 @@ def number_phrase(text: str) -> str | None:
     return sign + value
 
 
-_NUMBER_WORD = re.compile(r"\s*(" + "|".join(_NUMBER_WORDS) + r")\b(?!\s+(?:of|or|and|to)\b)(?=\s*[.,;]?\s*$)", re.IGNORECASE)
+# A number word that ends its sentence, or its main clause before a reason ("is six, since ...").
+_NUMBER_WORD = re.compile(r"\s*(" + "|".join(_NUMBER_WORDS) + r")\b(?!\s+(?:of|or|and|to)\b)"
+                          r"(?=\s*[.,;]?\s*$|\s*,\s*(?:since|because|as|for)\b)", re.IGNORECASE)
 # A count in words before its plural noun: "has three positive integer solutions", "are two ways".
 _COUNT_WORD = re.compile(r"\s*(" + "|".join(_NUMBER_WORDS) + r")\s+(?:[a-z-]+\s+){0,3}?[a-z]+s\b(?!\s+(?:of|than)\b)",
                          re.IGNORECASE)
@@ -320,6 +323,11 @@ def _read_answer(masked: str, pos: int) -> tuple[list[str], int]:
     of a comparison ("is 12 times larger")."""
     word = _NUMBER_WORD.match(masked, pos) or _COUNT_WORD.match(masked, pos)
     if word:
+        listed = re.match(r"\s*:", masked[word.end() :])
+        if listed:  # "has two solutions: x = 3 or x = -3": the solutions listed, not their count
+            parts, end = _read_answer(masked, word.end() + listed.end())
+            if parts:
+                return parts, end
         return [_NUMBER_WORDS[word.group(1).lower()]], word.end()
     rest = masked[pos:].strip().rstrip(".!").strip()
     named = number_phrase(rest) if len(rest) <= 40 else None
@@ -410,6 +418,17 @@ def _subject_value(answer: str, subject: str, found: list[tuple[str, str]]) -> s
     if not m or _squeezed(_unmask(m.group(1), found)) != _squeezed(eq[0]):
         return answer
     return eq[1].strip()
+
+
+def listed_count(text: str) -> str | None:
+    """The count a response's final sentence states before it lists what it counts ("has three
+    solutions: (1, 2), (2, 1) and (3, 3)" -> "3"), as digits; None when it states none."""
+    masked, _found = _mask(final_sentence(text))
+    for cop in _COPULA.finditer(masked):
+        word = _COUNT_WORD.match(masked, cop.end()) or _NUMBER_WORD.match(masked, cop.end())
+        if word and re.match(r"\s*:", masked[word.end() :]):
+            return _NUMBER_WORDS[word.group(1).lower()]
+    return None
 
 
 def _joined(parts: list[str], found: list[tuple[str, str]]) -> str:

@@ -50,6 +50,7 @@ from ._prose import (
     HEDGE,
     claims_none,
     last_sentence,
+    listed_count,
     phrase_matches,
     player_key,
     says_none_counted,
@@ -760,6 +761,9 @@ def _screen_unsafe(gold, prediction, choices) -> tuple[Verdict | None, tuple]:
         return _player_verdict(player_key(player.group(1)), final_part(prediction)), ()
     letter, late = _letter_verdict(g, prediction, choices)
     p = _bare_pred(prediction, choices)
+    if g.strip().isdigit() and isinstance(prediction, str) and not marks_its_answer(prediction):
+        # a whole-number gold against "has three solutions: (1, 2), ...": the count, not what it lists
+        p = listed_count(prediction) or p
     if spec.count and isinstance(prediction, str) and not marks_its_answer(prediction):
         # A gold that counts: the count a closing sentence states ("holds for 99 values of n in {1, ..., 100}")
         # is its answer, not the sentence's other numbers; "for all n" answers a gold noted "all of them".

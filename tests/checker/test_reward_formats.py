@@ -848,6 +848,16 @@ PROSE9 = [
     ("1", "so S(m) + 1 doubles and S(m) = 2**m - 1.", False, "a difference is not its last term"),
     ("150", "So the car travels **150 miles**.", True, "markdown bold before a number is no operator"),
     ("-4", "so the temperature drops to -4 overall", True, "a sign is no operator"),
+    # Numbers in words: before a reason, in a closing sentence with no digits, and a count before a list.
+    ("8", "The least such $k$ is eight, since $2^8 > 200$ while $2^7 = 128$.", True, "a number word before a reason"),
+    ("256", "The least such $k$ is eight, since $2^8 = 256 > 200$.", False, "the reason's number is not the answer"),
+    ("3", "The roots are $x = 1$, $x = 2$ and $x = 5$. So the cubic has three distinct roots.", True,
+     "the closing count in words"),
+    ("1, 2, 5", "The roots are $x = 1$, $x = 2$ and $x = 5$. So the cubic has three distinct roots.", False,
+     "the closing sentence answers with a count"),
+    ("\\pm 5", "$t^2 = 25$ has two solutions: $t = 5$ or $t = -5$.", True, "the solutions listed after their count"),
+    ("2", "$t^2 = 25$ has two solutions: $t = 5$ or $t = -5$.", True, "a whole-number gold: the count"),
+    ("5", "$t^2 = 25$ has two solutions: $t = 5$ or $t = -5$.", False, "one of two solutions"),
 ]
 
 # Every table above: (gold, response, expected, why); the test id names the table, the row and why.
