@@ -194,8 +194,9 @@ _NOT_CONCLUDED = re.compile(
 )
 # ("0,75" stays one token, never read as 75; "10,12" and "6,7" are two numbers.)
 _NUMBER = re.compile(
-    r"(?<![A-Za-z<>\d])(?<![<>]\s)-?(?:0,\d{1,2}(?![\d,])|\d+(?:,\d{3})*(?:\.\d+)?(?:/\d+)?)(?![A-Za-z\d]|\.\d)"
-)
+    r"(?<![A-Za-z<>\d])(?<![<>]\s)-?(?:0,\d{1,2}(?![\d,])|\d{1,3}(?:[ \u00a0\u202f]\d{3})+(?![\d,.])"
+    r"|\d+(?:,\d{3})*(?:\.\d+)?(?:/\d+)?)(?![A-Za-z\d]|\.\d)"
+)  # "65 536" and "1 000 000": thousands grouped by spaces, as French and SI write them
 # The last number offered as an alternative to another number: "either 4 or 5", "5 or maybe 6" (not
 # "3 dozens, or 36 eggs", a restatement).
 _OFFERED_OR = re.compile(r"(?<![\w.])-?\d+(?:\.\d+)?\$?\s+or\s+(?:else\s+|maybe\s+|perhaps\s+|possibly\s+)?\$?\(?$", re.I)
@@ -719,7 +720,8 @@ def read_plain(text: str, *, choices=None, last_number: bool = True, gold=None) 
             percent = re.match(r"\s?\\?%", tail[nums[-1].end() :])  # "20% of them": the number is a percentage
             if percent:
                 return nums[-1].group(0) + "%"
-            return _with_unit(nums[-1].group(0), tail, nums[-1].end())  # "60 feet per second", "**2** minutes"
+            value = re.sub(r"[ \u00a0\u202f]", "", nums[-1].group(0))
+            return _with_unit(value, tail, nums[-1].end())  # "60 feet per second", "**2** minutes"
         said = _CJK_NUMBER_END.search(tail) if not nums else None
         if said and not _CJK_OR_DIGIT.search(tail, max(said.start() - 200, 0), said.start()):
             # "result: 三", "答案是十二。": a number written in Chinese numerals ends the text, the only one

@@ -858,6 +858,11 @@ PROSE9 = [
     ("\\pm 5", "$t^2 = 25$ has two solutions: $t = 5$ or $t = -5$.", True, "the solutions listed after their count"),
     ("2", "$t^2 = 25$ has two solutions: $t = 5$ or $t = -5$.", True, "a whole-number gold: the count"),
     ("5", "$t^2 = 25$ has two solutions: $t = 5$ or $t = -5$.", False, "one of two solutions"),
+    # Thousands grouped by spaces (French, SI) in prose.
+    ("32768", "Doubling fifteen times, there are 32 768 codes.", True, "a space-grouped number in prose"),
+    ("768", "Doubling fifteen times, there are 32 768 codes.", False, "the last group alone"),
+    ("2500000", "Il y a donc 2 500 000 habitants.", True, "two space-separated groups"),
+    ("2020", "between the years 1999 and 2020", True, "no group: two numbers stay apart"),
 ]
 
 # Every table above: (gold, response, expected, why); the test id names the table, the row and why.
