@@ -406,6 +406,12 @@ def _euro_intervals(s: str) -> str:
 _APPROX_LEAD = re.compile(r"^\s*(?:≈|\\approx)\s*|\s*[✓✔✅]+\s*$")  # "≈ 3.16": approximately; "7 ✓": a check mark
 
 
+# Set-builder notation over the reals whose condition is an inequality: "\\{x \\mid x < 2\\}",
+# "\\{y : 0 \\le y \\le 4\\}", "\\{x \\in \\mathbb{R} \\mid x < 2\\}" (after the reals are written as an interval).
+_SET_BUILDER = re.compile(r"^\\\{([A-Za-z])(?:\\in\(-\\infty,\\infty\))?(?:\\mid|:|\|)([^{}|]+)\\\}$")
+_BUILDER_RELATION = re.compile(r"<|>|\\[lg]eq?(?![A-Za-z])")
+
+
 def normalize(answer: str) -> Normalized:
     """Return the canonical text of one bare answer (not a whole response)."""
     # Runs of whitespace are one space from the start: later patterns never see 2,000 spaces in a row.
@@ -486,4 +492,8 @@ def normalize(answer: str) -> Normalized:
     s = _SPACE.sub(_drop_space, s)
     if s.startswith("+") and len(s) > 1:
         s = s[1:]
+    builder = _SET_BUILDER.match(s)
+    if (builder and _BUILDER_RELATION.search(builder.group(2))
+            and re.search(rf"(?<![\\A-Za-z]){builder.group(1)}(?![A-Za-z])", builder.group(2))):
+        s = builder.group(2)  # "\\{y \\mid 0 \\le y \\le 4\\}": the numbers that satisfy the condition
     return Normalized(_unwrap_outer(s), percent, degrees, unit_key(units))

@@ -51,7 +51,7 @@ _BOUND_AFTER = re.compile(
 # Where a sentence moves to its conclusion: "..., so the area is 36", "..., giving 7", "i.e. 1/6".
 _CONCLUSION = re.compile(
     r"(?:,\s*|;\s*|\s)(?:so|thus|hence|therefore|giving|yielding|which\s+gives|but|i\.\s?e\.,?|"
-    r"we\s+(?:take|keep|choose|pick|get|obtain|find))(?=\s)",
+    r"we\s+(?:take|keep|choose|pick|get|obtain|find))(?=\s)|:(?=\s)",
     re.IGNORECASE,
 )
 # A sentence that opens with a subordinate clause ("Since x is 2, the sum is 10"): skip to its comma.
@@ -359,6 +359,12 @@ def _read_answer(masked: str, pos: int) -> tuple[list[str], int]:
     return parts, pos
 
 
+# "is all $x$ with ...", "are all real numbers x such that ...": the condition that follows is the answer.
+_ALL_SUCH = re.compile(
+    r"\s+all\s+(?:(?:real\s+)?(?:numbers|values)\s+(?:of\s+)?)?(?:" + _MARK_OPEN + r"\d+" + _MARK_CLOSE
+    + r"|[A-Za-z])\s+(?:with|such\s+that|satisfying|where|for\s+which)\s+", re.IGNORECASE)
+
+
 def prose_answer(text: str, subject_equation: bool = False) -> str | None:
     """The maths a prose answer commits to, or None when its final sentence has no copula + maths
     (with ``subject_equation``, an equation as the sentence's subject also counts: "The polynomial
@@ -376,14 +382,17 @@ def prose_answer(text: str, subject_equation: bool = False) -> str | None:
     masked = _LEADING_CLAUSE.sub("", masked, count=1)
     # "Each side is 6 cm, so the area is 36": the part after the last conclusion marker that states a
     # value wins; within a part, its first copula with maths ("The value is 5 when t is 9").
-    cuts = [0] + [m.start() for m in _CONCLUSION.finditer(masked)]
+    # (not inside brackets: "12 terms (not 13: the 13th term would be 101)" is an aside)
+    cuts = [0] + [m.start() for m in _CONCLUSION.finditer(masked)
+                  if masked.count("(", 0, m.start()) <= masked.count(")", 0, m.start())]
     for start in reversed(cuts):
         end = next((c for c in cuts if c > start), len(masked))
         part = masked[:end]
         for cop in _COPULA.finditer(part, start):
             if _BOUND_AFTER.match(part, cop.end()):
                 continue  # "x is greater than or equal to 5": a bound, not a value
-            parts, _end = _read_answer(part, cop.end())
+            such = _ALL_SUCH.match(part, cop.end())
+            parts, _end = _read_answer(part, such.end() if such else cop.end())
             if parts:
                 return _subject_value(_joined(parts, found), part[start:cop.start()], found)
         if start:  # "..., so $a+b=5$.", "..., giving 7": the maths right after the marker

@@ -863,6 +863,15 @@ PROSE9 = [
     ("768", "Doubling fifteen times, there are 32 768 codes.", False, "the last group alone"),
     ("2500000", "Il y a donc 2 500 000 habitants.", True, "two space-separated groups"),
     ("2020", "between the years 1999 and 2020", True, "no group: two numbers stay apart"),
+    # A colon before the closing maths; set-builder notation; "all x with" a condition.
+    ("(4, \\infty)", "Dividing $-2t < -8$ by $-2$ reverses the sign: $t > 4$.", True, "the maths after a colon"),
+    ("-2", "Dividing $-2t < -8$ by $-2$ reverses the sign: $t > 4$.", False, "an earlier number is no answer"),
+    ("7", "So there are 7 rows (not 8: the 8th would need $65 > 64$ seats).", True, "a colon in an aside"),
+    ("[1, 9]", "The range is $\\{\\, y \\mid 1 \\le y \\le 9 \\,\\}$.", True, "set-builder notation"),
+    ("[1, 9)", "The range is $\\{\\, y \\mid 1 \\le y \\le 9 \\,\\}$.", False, "set-builder: another bracket"),
+    ("[1, 9]", "The range is $\\{\\, y \\mid 1 \\le t \\le 9 \\,\\}$.", False, "a condition on another name"),
+    ("[2, 6)", "So the solution set is all $t$ with $2 \\le t < 6$.", True, "all x with a condition"),
+    ("[2, 6]", "So the solution set is all $t$ with $2 \\le t < 6$.", False, "all x with: another bracket"),
 ]
 
 # Every table above: (gold, response, expected, why); the test id names the table, the row and why.
