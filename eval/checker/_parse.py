@@ -200,8 +200,14 @@ def name_first(s: str) -> str:
     return s
 
 
+# Sets named by letters and combined: "A \\cap B", "A\\cup B", "A \\setminus B", "S'".
+_SET_OF_NAMES = re.compile(r"^[A-Z]'?(?:\\(?:cap|cup|setminus)[A-Z]'?)+$")
+
+
 def _names_one_quantity(lhs: str) -> bool:
     """True for a name (``x``, ``f(3)``), a tuple of names (``(a, b)``) or a sum of distinct names."""
+    if _SET_OF_NAMES.match(lhs.replace(" ", "")):
+        return True
     if re.search(r"[A-Za-z]\s+[A-Za-z]", lhs):
         return False  # words ("All n except n"), not the name of a quantity
     lhs = lhs.replace(" ", "")

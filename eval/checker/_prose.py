@@ -198,7 +198,7 @@ def states_word(word: str, text: str) -> bool:
     "more likely than red")."""
     if len(text) <= 200 and _WRAPPING.sub("", text).lower() == word.lower():
         return True
-    main = _LEADING_CLAUSE.sub("", final_sentence(text), count=1)  # "Since the sum is even, ..." aside
+    main = _LEADING_CLAUSE.sub("", worded_sentence(text), count=1)  # "Since the sum is even, ..." aside
     if _NOT_AFFIRMATIVE_CLAUSE.search(main) or len(re.findall(r"\b(?:is|are|was|were)\b", main)) > 1:
         return False  # "The function is even, but (or and) its derivative is odd": which of them is asked?
     clause = claim_clause(text)
@@ -612,6 +612,15 @@ _FILLER = re.compile(
 )
 
 
+def worded_sentence(text: str) -> str:
+    """The sentence a worded answer is read from: the literal last sentence when it is a claim in words
+    ("$f(-x) = -f(x)$ for every $x$. The function is odd."), else the last one holding maths."""
+    last = last_sentence(text)
+    if last and not _SENTENCE_MATH.search(_mask(last)[0]) and _PREDICATE.search(last):
+        return last
+    return final_sentence(text)
+
+
 def last_sentence(text: str) -> str:
     """The response's literal last sentence (math segments kept whole)."""
     masked, found = _mask(text[-_TAIL_CHARS:])
@@ -638,6 +647,20 @@ _RESTRICTED = re.compile(r"\b(?:other\s+than|except|besides|beyond|apart\s+from|
 # A leading "Yes," / "No." on its own (not the "No" of "No term is prime").
 _YES_NO_WORD = re.compile(r"^\W*(?:yes|no)\b(?=\s*[,.;:!])", re.IGNORECASE)
 _CONJUNCT = re.compile(r",\s*(?:and|so|thus|therefore)\b|\s+and\s+(?:therefore|thus|hence|so)\b", re.IGNORECASE)
+
+
+# The empty set in words, and as a symbol: "the solution set is empty", "is the empty set"; "\\emptyset".
+_EMPTY_WORDS = re.compile(r"\b(?:is|are)\s+(?:the\s+)?empty(?:\s+set)?\b|\bempty\s+solution\s+set\b", re.I)
+EMPTY_SET = re.compile(r"^\s*(?:\\emptyset|\\varnothing|∅|\\\{\s*\\\}|\{\s*\})\s*$")
+
+
+def says_empty(text: str) -> bool:
+    """Whether a response's last sentence says the answer is the empty set, in words ("the solution set is
+    empty") or as a claim that none exists ("has no real solutions"), not negated or hedged."""
+    sentence = last_sentence(text)
+    if _EMPTY_WORDS.search(sentence) and not _negations(_mask(sentence)[0]) % 2 and not HEDGE.search(sentence):
+        return True
+    return bool(claims_none(text))
 
 
 def claims_none(text: str) -> bool | None:
@@ -708,7 +731,7 @@ def stated_clause(text: str, *, concluded: bool = False) -> str:
     "therefore" ("The one-sided limits differ, so the limit does not exist"), "" when there is none. A
     worded gold is compared with the conclusion when there is one (what precedes it is a premise), else
     with the main clause."""
-    sentence = _YES_NO.sub("", final_sentence(text).strip().strip("*"), count=1).lstrip(" ,.")
+    sentence = _YES_NO.sub("", worded_sentence(text).strip().strip("*"), count=1).lstrip(" ,.")
     if concluded:
         found = list(_CONCLUDES.finditer(sentence))
         if not found:

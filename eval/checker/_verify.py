@@ -47,12 +47,14 @@ from ._parse import (
 )
 from ._pool import TaskTimeout, get_pool, shutdown_pool
 from ._prose import (
+    EMPTY_SET,
     HEDGE,
     claims_none,
     last_sentence,
     listed_count,
     phrase_matches,
     player_key,
+    says_empty,
     says_none_counted,
     stance,
     stated_count,
@@ -761,6 +763,10 @@ def _screen_unsafe(gold, prediction, choices) -> tuple[Verdict | None, tuple]:
         return _player_verdict(player_key(player.group(1)), final_part(prediction)), ()
     letter, late = _letter_verdict(g, prediction, choices)
     p = _bare_pred(prediction, choices)
+    if EMPTY_SET.match(g) and isinstance(prediction, str) and not marks_its_answer(prediction) and says_empty(prediction):
+        return Verdict("correct", "the response says the set is empty (none exists), as the gold"), ()
+    if spec.kind in ("words", "word", "none") and p is not None and EMPTY_SET.match(p) and claims_none(g):
+        return Verdict("correct", "the response gives the empty set, as the gold says none exists"), ()
     if g.strip().isdigit() and isinstance(prediction, str) and not marks_its_answer(prediction):
         # a whole-number gold against "has three solutions: (1, 2), ...": the count, not what it lists
         p = listed_count(prediction) or p

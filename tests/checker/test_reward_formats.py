@@ -872,6 +872,16 @@ PROSE9 = [
     ("[1, 9]", "The range is $\\{\\, y \\mid 1 \\le t \\le 9 \\,\\}$.", False, "a condition on another name"),
     ("[2, 6)", "So the solution set is all $t$ with $2 \\le t < 6$.", True, "all x with a condition"),
     ("[2, 6]", "So the solution set is all $t$ with $2 \\le t < 6$.", False, "all x with: another bracket"),
+    # A worded claim after a sentence of maths; the empty set in words and as a symbol; sets named by letters.
+    ("\\text{even}", "$g(-t) = g(t)$ for all $t$. The function is even.", True, "the worded last sentence"),
+    ("odd", "$g(-t) = g(t)$ for all $t$. The function is even.", False, "another word"),
+    ("\\emptyset", "$t^2 + 4 = 0$ has no real roots, so the solution set is empty.", True, "the empty set in words"),
+    ("\\emptyset", "The equation has no real solutions.", True, "none exists, for an empty-set gold"),
+    ("\\emptyset", "The solution set is not empty.", False, "negated"),
+    ("\\emptyset", "So the answer is $\\boxed{2}$. There are no other solutions.", False, "a boxed value decides"),
+    ("No solution", "Therefore $\\boxed{\\varnothing}$", True, "the empty set symbol for a worded gold"),
+    ("\\{2, 4\\}", "so $P \\cap Q = \\{4, 2\\}$.", True, "a set named by letters"),
+    ("\\{2, 4\\}", "so $P \\cup Q = \\{4, 2, 6\\}$.", False, "another set"),
 ]
 
 # Every table above: (gold, response, expected, why); the test id names the table, the row and why.
