@@ -658,8 +658,11 @@ def says_empty(text: str) -> bool:
     """Whether a response's last sentence says the answer is the empty set, in words ("the solution set is
     empty") or as a claim that none exists ("has no real solutions"), not negated or hedged."""
     sentence = last_sentence(text)
-    if _EMPTY_WORDS.search(sentence) and not _negations(_mask(sentence)[0]) % 2 and not HEDGE.search(sentence):
-        return True
+    m = _EMPTY_WORDS.search(sentence)
+    if m and not HEDGE.search(sentence):
+        clause = sentence[max(sentence.rfind(",", 0, m.start()), sentence.rfind(";", 0, m.start())) + 1 : m.end()]
+        if not _negations(_mask(clause)[0]) % 2:  # "has no real roots, so the set is empty": its own clause
+            return True
     return bool(claims_none(text))
 
 
