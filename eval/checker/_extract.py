@@ -392,8 +392,17 @@ def boxed_answer(text: str) -> str | None:
         end = prev
     if len(parts) == 1:
         return last
+    if len(parts) == _MAX_BOXES and end is not None and _run_goes_on(text, end):
+        return None  # more boxes on the line than are read: the ones before could offer other answers
     joined = ", ".join(reversed(parts))
     return f"({joined})" if labelled else joined  # labelled parts, "(a) ... (b) ...", keep their order
+
+
+def _run_goes_on(text: str, end: int) -> bool:
+    """Whether another box joins the run of boxes that starts at ``end``."""
+    prev = _box_start(text, end)
+    found = _braced(text, text.index("{", prev)) if prev is not None else None
+    return bool(found and _BOX_GAP.match(text[found[1] : end]))
 
 
 def _named_boxes(text: str) -> str | None:
@@ -412,7 +421,7 @@ def _named_boxes(text: str) -> str | None:
             break
         parts.append((name.group(1), found[0].strip(), name.start()))
         end = start
-    if len(parts) < 2 or len({p[0] for p in parts}) < len(parts):
+    if len(parts) < 2 or len({p[0] for p in parts}) < len(parts) or (len(parts) == _MAX_BOXES and _run_goes_on(text, end)):
         return None
     return ", ".join(f"{n} = {v}" for n, v, _at in reversed(parts))
 

@@ -107,6 +107,16 @@ _MATH_WORDS = frozenset(
 )
 
 
+# A gold that is words of two or more wrapped in one \\text{...} (or \\mathrm, \\textbf, \\mbox), maybe in $...$.
+_WORDS_IN_TEXT = re.compile(r"^\$?\s*\\(?:text|textbf|textrm|mathrm|mbox)\s*\{([A-Za-z][A-Za-z' ,.-]*\s[A-Za-z' ,.-]*)\}\s*\.?\s*\$?$")
+
+
+def unwrap_words(text: str) -> str:
+    """The words of a gold wrapped in one ``\\text{...}`` ("\\text{No solution}" -> "No solution"), else ``text``."""
+    wrapped = _WORDS_IN_TEXT.match(text.strip())
+    return wrapped.group(1).strip() if wrapped else text
+
+
 @lru_cache(maxsize=8192)
 def read_gold(gold: str) -> Gold:
     """Read one gold answer text.
@@ -118,7 +128,7 @@ def read_gold(gold: str) -> Gold:
     >>> read_gold("No integer solutions").kind, read_gold("The limit does not exist").answers
     ('none', ())
     """
-    text = gold.strip()
+    text = unwrap_words(gold.strip())  # "\\text{No solution}": words wrapped for LaTeX
     if DNE.match(text):
         text = "does not exist"  # the answer keys' abbreviation
     yn = _YES_NO.match(text)

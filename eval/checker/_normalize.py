@@ -406,6 +406,7 @@ def _euro_intervals(s: str) -> str:
 _APPROX_LEAD = re.compile(r"^\s*(?:≈|\\approx)\s*|\s*[✓✔✅]+\s*$")  # "≈ 3.16": approximately; "7 ✓": a check mark
 
 
+_PERCENT_ITEM = re.compile(r"(?<![\d.])(\d+(?:\.\d+)?)\s*\\?%")
 # Set-builder notation over the reals whose condition is an inequality: "\\{x \\mid x < 2\\}",
 # "\\{y : 0 \\le y \\le 4\\}", "\\{x \\in \\mathbb{R} \\mid x < 2\\}" (after the reals are written as an interval).
 _SET_BUILDER = re.compile(r"^\\\{([A-Za-z])(?:\\in\(-\\infty,\\infty\))?(?:\\mid|:|\|)([^{}|]+)\\\}$")
@@ -461,6 +462,9 @@ def normalize(answer: str) -> Normalized:
     degrees = bool(_DEGREE.search(s))
     s = _DEGREE.sub("", s)
     s = _SEPARATOR_WORDS.sub(", ", s)
+    if "%" in s and "," in s and not all("%" in item for item in s.split(",")):
+        # "\\frac{1}{4}, or 25\\%": a percentage among other values is that value over 100
+        s = _PERCENT_ITEM.sub(r"\\frac{\1}{100}", s)
     percent = "%" in s
     s = s.replace("\\%", "").replace("%", "")
     units: list[str] = ["dollar"] if _DOLLARS.match(answer.strip()) else []  # "\\$18": dollars (not 18 cents)

@@ -30,7 +30,7 @@ from ._extract import (
     plain_text,
     read_plain,
 )
-from ._gold import DNE, Gold, read_gold
+from ._gold import DNE, Gold, read_gold, unwrap_words
 from ._normalize import Normalized, normalize
 from ._numbers import fast_number
 from ._parse import (
@@ -678,7 +678,13 @@ def _same_text(pred: str, gold: str) -> bool:
     """The prediction is the gold's own text (spacing and an outer ``$...$`` aside): "odd $n$" answers "odd $n$"."""
     if len(pred) > MAX_ANSWER_CHARS:
         return False
-    return " ".join(pred.strip().strip("$").split()) == " ".join(gold.strip().strip("$").split())
+    if " ".join(pred.strip().strip("$").split()) == " ".join(gold.strip().strip("$").split()):
+        return True
+    # words alone, as the gold words them: "no solution" answers "No solution" (case and a full stop aside)
+    words = re.compile(r"[A-Za-z]+(?:[ '-][A-Za-z]+)*")
+    p_words, g_words = pred.strip().strip("$*").rstrip(".!").strip(), unwrap_words(gold).strip().strip("$").rstrip(".").strip()
+    return bool(words.fullmatch(p_words) and words.fullmatch(g_words) and " " in g_words
+                and " ".join(p_words.lower().split()) == " ".join(g_words.lower().split()))
 
 
 _GOLD_HASHES = re.compile(r"####\s*:?\s*([^\n#]+?)\s*$")

@@ -882,6 +882,16 @@ PROSE9 = [
     ("No solution", "Therefore $\\boxed{\\varnothing}$", True, "the empty set symbol for a worded gold"),
     ("\\{2, 4\\}", "so $P \\cap Q = \\{4, 2\\}$.", True, "a set named by letters"),
     ("\\{2, 4\\}", "so $P \\cup Q = \\{4, 2, 6\\}$.", False, "another set"),
+    # From a newcomer's trial: a run of more boxes than are read; worded golds in their own words; a
+    # percentage offered beside the same value.
+    ("1", "\\boxed{2} " + "\\boxed{1} " * 12, False, "more boxes than are read: the first offers 2"),
+    ("1", "\\boxed{1} " * 11, True, "eleven boxes of one value"),
+    ("No solution", "no solution", True, "the gold's words, lower case"),
+    ("\\text{No solution}", "No solution.", True, "a gold's words wrapped in \\text"),
+    ("\\text{No solution}", "There is no solution.", True, "a wrapped gold in a sentence"),
+    ("\\text{No solution}", "There is one solution.", False, "a wrapped gold, denied"),
+    ("1/4", "The probability is $\\frac{1}{4}$, or $25\\%$.", True, "a percentage beside the same value"),
+    ("1/4", "The probability is $\\frac{1}{4}$, or $30\\%$.", False, "a percentage beside another value"),
 ]
 
 # Every table above: (gold, response, expected, why); the test id names the table, the row and why.
