@@ -51,7 +51,8 @@ def _check_case_types(path: pathlib.Path, n: int, row: dict) -> None:
                                 f"{str(row[key])[:40]!r}")
     choices = row.get("choices")
     if choices is not None and not (isinstance(choices, list) and all(isinstance(c, str) for c in choices)):
-        raise CaseFileError(f"{path}, row {n}: choices must be a list of option strings like [\"A\", \"B\"] or absent; "
+        raise CaseFileError(f"{path}, row {n}: choices must be a list of the options' texts, option A first, like "
+                            f"[\"3\", \"4\", \"5\"], or absent; "
                             f"got {choices!r:.60}")
 
 
@@ -95,6 +96,9 @@ def load_cases(path: pathlib.Path) -> list[tuple[str, str, bool, list | None]]:
             continue
         out.append((row["gold"], row["prediction"], row["expected"], row.get("choices")))
     load_cases.left_out[path] = left_out
+    if not out:
+        raise CaseFileError(f"{path}: all {left_out} rows are left out (disputed or labelled ambiguous); "
+                            "nothing to score")
     return out
 
 
@@ -103,6 +107,7 @@ load_cases.left_out = {}
 
 def _as_math(text: str) -> str:
     """Math-Verify extracts from $...$ / \\boxed; wrap bare answers (not whole responses) in $...$."""
+    text = str(text)  # a case file may give a number ("gold": 1), as our checker accepts
     if "$" in text or "\\boxed" in text or _WORDY.search(text):
         return text
     return f"${text}$"
@@ -175,7 +180,7 @@ def _run_set(path: pathlib.Path, passes: int, show_errors: bool) -> dict:
     summary["math_verify"] = mv
     plain = [i for i, r in enumerate(rows) if not r[3]]
     ours_last, _ = _timed(lambda g, p, c: bool(verify(g, p, choices=c)), rows)
-    if len(plain) < len(rows):
+    if plain and len(plain) < len(rows):
         for name, results in (("sai-dpo", ours_last), ("math-verify", mv_res)):
             right = sum(results[i] == rows[i][2] for i in plain)
             fp = sum(results[i] and not rows[i][2] for i in plain)
@@ -220,8 +225,10 @@ def main(argv: list[str] | None = None) -> int:
     for path in args.cases:
         if path.is_dir():
             ap.error(f"--cases {path}: is a folder; pass a .jsonl case file (or a cases.py) inside it")
-        if not path.is_file():
+        if not path.exists():
             ap.error(f"--cases {path}: no such file")
+        if not path.is_file():
+            ap.error(f"--cases {path}: not a regular file; pass a .jsonl case file (or a cases.py)")
         try:
             load_cases(path)
         except CaseFileError as exc:

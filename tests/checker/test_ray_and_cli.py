@@ -82,12 +82,38 @@ def test_checker_bench_reads_case_files_and_names_bad_rows(tmp_path):
         "missing.jsonl": ('{"gold": "1"}\n', "missing prediction, expected"),
         "string.jsonl": ('{"gold": "1", "prediction": "1", "expected": "false"}\n', "JSON booleans"),
         "notes.txt": ("hello\n", ".jsonl"),
-        "choices.jsonl": ('{"gold": "1", "prediction": "1", "expected": true, "choices": "A,B"}\n', "choices must be a list"),
+        "choices.jsonl": ('{"gold": "1", "prediction": "1", "expected": true, "choices": "A,B"}\n', "options' texts"),
         "listgold.jsonl": ('{"gold": ["1"], "prediction": "1", "expected": true}\n', "gold must be a string"),
         "nullpred.jsonl": ('{"gold": "1", "prediction": null, "expected": true}\n', "prediction must be a string"),
+        "disputed.jsonl": ('{"gold": "1", "prediction": "1", "expected": true, "dispute": "x"}\n', "all 1 rows are left out"),
+        "ambiguous.jsonl": ('{"gold": "1", "response": "1", "label": "ambiguous"}\n', "all 1 rows are left out"),
     }
     for name, (text, words) in bad.items():
         path = tmp_path / name
         path.write_text(text)
         with pytest.raises(CaseFileError, match=words):
             load_cases(path)
+
+
+def test_checker_bench_runs_on_choices_only_and_numeric_rows(tmp_path, capsys, monkeypatch):
+    """A file whose every row has choices (no rows for the comparison without them) and numeric golds ran
+    into a ZeroDivisionError and scored Math-Verify 0 on numbers it never saw as text."""
+    import sys
+    import types
+
+    from eval.bench.checker import main
+
+    # Math-Verify is an optional extra (not installed by `make test`): a stand-in that calls two texts
+    # equal when they are the same text, so the bench's own handling is what is tested.
+    stub = types.ModuleType("math_verify")
+    stub.parse = lambda text: text
+    stub.verify = lambda gold, pred: gold == pred
+    monkeypatch.setitem(sys.modules, "math_verify", stub)
+
+    path = tmp_path / "cases.jsonl"
+    path.write_text('{"gold": "B", "prediction": "The answer is (B).", "expected": true, "choices": ["3", "4", "5"]}\n'
+                    '{"gold": 7, "prediction": 7, "expected": true, "choices": ["7", "8"]}\n')
+    assert main(["--cases", str(path), "--passes", "1"]) == 0
+    out = capsys.readouterr().out
+    assert "sai-dpo pass 1         accuracy 1.000 (2/2)" in out
+    assert "math-verify            accuracy 0.500 (1/2)" in out  # the number 7 is read; the letter row is not
