@@ -242,7 +242,10 @@ _ANSWER_AGAIN = re.compile(r"(?:[.!?]\s+|\b(?:so|wait|actually),?\s+)(?:the\s+)?
 # back in:", or a check mark ("= 13 ✓"); not "Verifying the other case, x = 7 works." (no label).
 _CHECK_LINE = re.compile(
     r"(?:(?<=[.!?])[ \t]+|\n\s*)(?:(?:check(?:ing)?|verif(?:y|ying|ication)|plugging|substituting)\b[^\n.:]{0,30}:"
-    r"[^\n]*|[^\n.!?]*[✓✔✅][^\n]*)$",
+    r"[^\n]*|[^\n.!?]*[✓✔✅][^\n]*|(?:we\s+can\s+|let(?:'s|\s+us)\s+)(?:check|verify|confirm)\b[^\n]*)$"
+    # the same in brackets after the answer: "So $x = 5$ (check: $3(5) - 2 = 13$).", "(We can verify: ...)"
+    r"|\s*\((?:we\s+can\s+|let(?:'s|\s+us)\s+)?(?:check(?:ing)?|verif(?:y|ying|ication)|plugging\s+in|"
+    r"substituting)\b[^\n]{0,300}\)\s*\.?\s*$",
     re.I,
 )
 # "The answer is the point (3, 4)": what names the kind of answer before it.

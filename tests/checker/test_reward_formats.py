@@ -892,6 +892,10 @@ PROSE9 = [
     ("\\text{No solution}", "There is one solution.", False, "a wrapped gold, denied"),
     ("1/4", "The probability is $\\frac{1}{4}$, or $25\\%$.", True, "a percentage beside the same value"),
     ("1/4", "The probability is $\\frac{1}{4}$, or $30\\%$.", False, "a percentage beside another value"),
+    ("6", "Thus $k = 6$ is the least such integer. (We can verify: $2^6 = 64 > 50$.)", True, "a check in brackets"),
+    ("6", "So $k = 6$ (check: $3(6) - 4 = 14$).", True, "a check in brackets before the full stop"),
+    ("14", "So $k = 6$ (check: $3(6) - 4 = 14$).", False, "the check's number is no answer"),
+    ("6", "The least such $k$ is $6$. We can verify: $2^6=64>50$ and $2^5=32<50$.", True, "a check sentence"),
 ]
 
 # Every table above: (gold, response, expected, why); the test id names the table, the row and why.
