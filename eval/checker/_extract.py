@@ -194,7 +194,7 @@ _NOT_CONCLUDED = re.compile(
 )
 # ("0,75" stays one token, never read as 75; "10,12" and "6,7" are two numbers.)
 _NUMBER = re.compile(
-    r"(?<![A-Za-z<>\d])(?<![<>]\s)-?(?:0,\d{1,2}(?![\d,])|\d{1,3}(?:[ \u00a0\u202f]\d{3})+(?![\d,.])"
+    r"(?<![A-Za-z<>\d])(?<![<>]\s)-?(?:0,\d{1,2}(?![\d,])|(?:\d{1,2}(?:[ \u00a0\u202f]\d{3})+|\d{3}(?:[ \u00a0\u202f]000)+)(?![\d,.])"
     r"|\d+(?:,\d{3})*(?:\.\d+)?(?:/\d+)?)(?![A-Za-z\d]|\.\d)"
 )  # "65 536" and "1 000 000": thousands grouped by spaces, as French and SI write them
 # The last number offered as an alternative to another number: "either 4 or 5", "5 or maybe 6" (not
@@ -455,7 +455,9 @@ def _box_start(text: str, before: int) -> int | None:
 
 
 # Between the math segments of one answer: "$1$, $2$", "$x=1$; $y=2$", "$2$ and $5$", "$2$ or $-5$".
-_SEGMENT_GAP = re.compile(r"\s*(?:,|;)?\s*(?:(and|or)\s+)?(?:\\text\{\s*(and|or)\s*\}\s*)?$")
+_SEGMENT_GAP = re.compile(r"\s*(?:,|;)?\s*(?:(and|or)\s+)?(?:\\text\{\s*(and|or)\s*\}\s*)?$", re.I)
+# What may follow a run of segments that is one answer: the end, a full stop, a line break or an aside.
+_RUN_END = re.compile(r"\s*(?:$|[.!;]|\n|\()")
 
 
 def _math_run(ans: str, first: re.Match) -> str | None:
@@ -464,14 +466,14 @@ def _math_run(ans: str, first: re.Match) -> str | None:
     parts, end = [first.group(1) or first.group(2)], first.end()
     while True:
         nxt = _INLINE_MATH.search(ans, end)
-        gap = _SEGMENT_GAP.match(ans[end : nxt.start()]) if nxt else None
+        gap = _SEGMENT_GAP.match(ans[end : nxt.start()]) if nxt and nxt.start() - end <= 40 else None
         if gap is None:
             break
-        word = gap.group(1) or gap.group(2)
+        word = (gap.group(1) or gap.group(2) or "").lower()
         parts.append((" or " if word == "or" else ", ") + (nxt.group(1) or nxt.group(2)).strip())
         end = nxt.end()
-    if len(parts) == 1 or not ans[: first.start()].strip(" *_:") == "":
-        return None
+    if len(parts) == 1 or not ans[: first.start()].strip(" *_:") == "" or not _RUN_END.match(ans, end):
+        return None  # one segment, or words after the run ("$x = 2$ and $y$ is arbitrary"): read as before
     return parts[0].strip() + "".join(parts[1:])
 
 
@@ -728,7 +730,7 @@ def read_plain(text: str, *, choices=None, last_number: bool = True, gold=None) 
                     return nums[-1].group(0).replace(",", ".")  # "beträgt also 0,75."
             run = operand_run(tail, nums[-1].start(), nums[-1].end())
             if run is not None:
-                return run  # "We get sqrt(2)/2.": the expression the last number ends, not that number
+                return run or None  # "We get sqrt(2)/2.": the expression the last number ends ("": none)
             percent = re.match(r"\s?\\?%", tail[nums[-1].end() :])  # "20% of them": the number is a percentage
             if percent:
                 return nums[-1].group(0) + "%"

@@ -409,7 +409,7 @@ _APPROX_LEAD = re.compile(r"^\s*(?:≈|\\approx)\s*|\s*[✓✔✅]+\s*$")  # "�
 _PERCENT_ITEM = re.compile(r"(?<![\d.])(\d+(?:\.\d+)?)\s*\\?%")
 # Set-builder notation over the reals whose condition is an inequality: "\\{x \\mid x < 2\\}",
 # "\\{y : 0 \\le y \\le 4\\}", "\\{x \\in \\mathbb{R} \\mid x < 2\\}" (after the reals are written as an interval).
-_SET_BUILDER = re.compile(r"^\\\{([A-Za-z])(?:\\in\(-\\infty,\\infty\))?(?:\\mid|:|\|)([^{}|]+)\\\}$")
+_SET_BUILDER = re.compile(r"^\\\{([A-Za-z])(?:\\in\(-\\infty,\\infty\))?(?:\\mid|:|\|)([^{}|,;]+)\\\}$")
 _BUILDER_RELATION = re.compile(r"<|>|\\[lg]eq?(?![A-Za-z])")
 
 

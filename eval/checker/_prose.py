@@ -49,11 +49,11 @@ _BOUND_AFTER = re.compile(
     re.IGNORECASE,
 )
 # Where a sentence moves to its conclusion: "..., so the area is 36", "..., giving 7", "i.e. 1/6".
-_CONCLUSION = re.compile(
-    r"(?:,\s*|;\s*|\s)(?:so|thus|hence|therefore|giving|yielding|which\s+gives|but|i\.\s?e\.,?|"
-    r"we\s+(?:take|keep|choose|pick|get|obtain|find))(?=\s)|:(?=\s)",
-    re.IGNORECASE,
-)
+_STRONG_CONCLUSION = r"(?:,\s*|;\s*|\s)(?:so|thus|hence|therefore|giving|yielding|which\s+gives|but|i\.\s?e\.,?)(?=\s)"
+_STRONG = re.compile(_STRONG_CONCLUSION, re.IGNORECASE)
+# Plus the weak markers of a final answer (see prose_answer): "we take/find ...", a colon.
+_CONCLUSION = re.compile(_STRONG_CONCLUSION + r"|(?:,\s*|;\s*|\s)we\s+(?:take|keep|choose|pick|get|obtain|find)(?=\s)"
+                         r"|:(?=\s)", re.IGNORECASE)
 # A sentence that opens with a subordinate clause ("Since x is 2, the sum is 10"): skip to its comma.
 _LEADING_CLAUSE = re.compile(r"^(?:since|because|as|if|when|whenever|given|assuming)\b[^,]*,\s*", re.IGNORECASE)
 # Known function and operator names allowed inside plain-text maths.
@@ -90,18 +90,29 @@ _OPERATOR_AFTER = re.compile(r"\s*/|\s*\^(?!\s*\{?\s*\\circ)|(?:\*{1,2}|[-+])[\w
 def operand_run(text: str, start: int, end: int) -> str | None:
     """The plain-text expression that the number at ``text[start:end]`` is an operand of ("sqrt(2)/2" for
     the last 2 of "We get sqrt(2)/2."; "pi/4" of "45 * pi/180 = pi/4": a side of an equation), or None
-    when no operator touches the number. A fraction is never read as its denominator, nor a power or a
-    difference as its last term."""
+    when no operator touches the number (or the number is in a range, "1999-2000"); "" when the run is
+    an operand of words ("3 times 2 + 1") or one of two offers ("either 3 or 2+2"): no answer. A fraction
+    is never read as its denominator, nor a power or a difference as its last term."""
     if not (_OPERATOR_BEFORE.search(text, 0, start) or _OPERATOR_AFTER.match(text, end)):
         return None
     lo = _run_edge(text, start, -1)
     hi = _run_edge(text, end, 1)
+    if _WORD_OPERATOR_BEFORE.search(text, 0, lo) or _OFFERED_BEFORE.search(text, 0, lo):
+        return ""  # "3 times 2 + 1", "either 3 or 2+2": the run is part of more, or one of two offers
     run = text[lo:hi].strip().rstrip(".").strip()
+    if _RANGE.fullmatch(run):
+        return None  # "1999-2000": a range of numbers, not a difference
     while run.count("(") > run.count(")") and run.startswith("("):
         run = run[1:].strip()
     while run.count(")") > run.count("(") and run.endswith(")"):
         run = run[:-1].strip()
     return run if run.count("(") == run.count(")") and any(c in run for c in "/*^+-!√") else None
+
+
+_WORD_OPERATOR_BEFORE = re.compile(
+    r"\b(?:times|minus|plus|over|divided\s+by|multiplied\s+by|twice|thrice|half\s+of|squared|cubed)\s*$", re.I)
+_OFFERED_BEFORE = re.compile(r"\b(?:either\b.*\bor|or(?:\s+(?:maybe|perhaps|possibly|else))?|maybe|perhaps)\s*$", re.I)
+_RANGE = re.compile(r"\d+-\d+")
 
 
 def _run_edge(text: str, pos: int, step: int) -> int:
@@ -347,6 +358,9 @@ def _read_answer(masked: str, pos: int) -> tuple[list[str], int]:
         elif unit and unit_key([unit.group(1)]):
             power = UNIT_POWER.match(masked, unit.end())  # "cm$^2$": an area
             run += " " + unit.group(1) + ("^" + power.group(1) if power else "")  # "5 meters": the unit stays
+        measured = _MEASURED.fullmatch(run)
+        if measured:
+            run = measured.group(1) + measured.group(2)  # "5.0 ± 0.1 cm": a measurement and its uncertainty
         parts.append(run)
         unit = _UNIT_WORD.match(masked, end)
         m = _CONNECTOR.match(masked, unit.end() if unit else end)
@@ -359,6 +373,10 @@ def _read_answer(masked: str, pos: int) -> tuple[list[str], int]:
     return parts, pos
 
 
+# A value with a decimal uncertainty: "5.0 ± 0.1", "5 ± 0.1 cm" (not "1 ± 2" or "1 ± √2", two values).
+_MEASURED = re.compile(r"(-?\d+(?:\.\d+)?)\s*±\s*\d*\.\d+((?:\s+[A-Za-z]{1,12})?)")
+# The word before a weak marker that makes it part of a condition: "when we take", "as we find".
+_WEAK_BLOCKED = re.compile(r"\b(?:when|whenever|if|where|as|once|unless|after|before|until|whether)\s*$", re.I)
 # "is all $x$ with ...", "are all real numbers x such that ...": the condition that follows is the answer.
 _ALL_SUCH = re.compile(
     r"\s+all\s+(?:(?:real\s+)?(?:numbers|values)\s+(?:of\s+)?)?(?:" + _MARK_OPEN + r"\d+" + _MARK_CLOSE
@@ -383,16 +401,28 @@ def prose_answer(text: str, subject_equation: bool = False) -> str | None:
     # "Each side is 6 cm, so the area is 36": the part after the last conclusion marker that states a
     # value wins; within a part, its first copula with maths ("The value is 5 when t is 9").
     # (not inside brackets: "12 terms (not 13: the 13th term would be 101)" is an aside)
-    cuts = [0] + [m.start() for m in _CONCLUSION.finditer(masked)
-                  if masked.count("(", 0, m.start()) <= masked.count(")", 0, m.start())]
+    # A colon and "we take/find ..." are weak markers: only maths right after them that ends the sentence
+    # counts ("... flips the inequality: $x < 2$."), and never inside a "when"/"if"/"as" clause ("The
+    # maximum is 5 when we take x = 3", "The perimeter is 12 cm: each side is 4 cm" state 5 and 12).
+    cuts, weak = [0], set()
+    for m in _CONCLUSION.finditer(masked):
+        if masked.count("(", 0, m.start()) > masked.count(")", 0, m.start()):
+            continue
+        if m.group(0).lstrip(",; ")[:1] in (":", "w", "W"):
+            if _WEAK_BLOCKED.search(masked, 0, m.start()):
+                continue
+            weak.add(m.start())
+        cuts.append(m.start())
     for start in reversed(cuts):
-        end = next((c for c in cuts if c > start), len(masked))
+        end = next((c for c in cuts if c > start and c not in weak), len(masked))
         part = masked[:end]
-        for cop in _COPULA.finditer(part, start):
+        for cop in () if start in weak else _COPULA.finditer(part, start):
             if _BOUND_AFTER.match(part, cop.end()):
                 continue  # "x is greater than or equal to 5": a bound, not a value
             such = _ALL_SUCH.match(part, cop.end())
             parts, _end = _read_answer(part, such.end() if such else cop.end())
+            if parts and such and masked[_read_run(masked, _end)[1] :].strip(" .!"):
+                parts = []  # "all x with x > 2, and also x = -7": the condition is not the whole answer
             if parts:
                 return _subject_value(_joined(parts, found), part[start:cop.start()], found)
         if start:  # "..., so $a+b=5$.", "..., giving 7": the maths right after the marker
@@ -434,10 +464,18 @@ def listed_count(text: str) -> str | None:
     solutions: (1, 2), (2, 1) and (3, 3)" -> "3"), as digits; None when it states none."""
     masked, _found = _mask(final_sentence(text))
     for cop in _COPULA.finditer(masked):
-        word = _COUNT_WORD.match(masked, cop.end()) or _NUMBER_WORD.match(masked, cop.end())
-        if word and re.match(r"\s*:", masked[word.end() :]):
-            return _NUMBER_WORDS[word.group(1).lower()]
+        word = _COUNT_WORD.match(masked, cop.end()) or _NUMBER_WORD.match(masked, cop.end()) or _COUNT_DIGITS.match(
+            masked, cop.end())
+        listed = re.match(r"\s*:", masked[word.end() :]) if word else None
+        if listed:
+            parts, end = _read_answer(masked, word.end() + listed.end())
+            if parts and not masked[_read_run(masked, end)[1] :].strip(" .!"):  # the list ends the sentence ("..., whose sum is 18" does not)
+                return _NUMBER_WORDS.get(word.group(1).lower(), word.group(1))
     return None
+
+
+# A count in digits before its plural noun: "are 3 solutions", "are exactly 3 such integers".
+_COUNT_DIGITS = re.compile(r"\s*(\d{1,6})\s+(?:[a-z-]+\s+){0,3}?[a-z]+s\b", re.IGNORECASE)
 
 
 def _joined(parts: list[str], found: list[tuple[str, str]]) -> str:
@@ -881,7 +919,7 @@ def stated_count(text: str, noun: str | None = None) -> str | None:
         return ""  # "about 99 values", "more than 99 values": not a count
     totals = [m for m in counts if _TOTAL.search(clause[: m.start()]) or _IN_TOTAL.match(clause, m.end())]
     # The count after the last conclusion marker ("..., so at most one of them can be true") wins.
-    cuts = [c.start() for c in _CONCLUSION.finditer(clause)]
+    cuts = [c.start() for c in _STRONG.finditer(clause)]
     last = [m for m in counts if cuts and m.start() > cuts[-1]]
     if cuts and not last and not totals:
         return ""  # "..., so all three can be true": the conclusion states no count
@@ -930,6 +968,6 @@ def says_none_counted(text: str) -> bool:
     if not claims_none(text):
         return False
     masked, _found = _mask(final_sentence(text))
-    if _CONCLUSION.search(masked) or ";" in masked:
+    if _STRONG.search(masked) or ";" in masked:
         return False  # "There are no restrictions on x, so f attains every value": the count is not the point
     return bool(_NO_PLURAL.search(_main_clause(masked)))

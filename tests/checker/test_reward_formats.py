@@ -898,6 +898,28 @@ PROSE9 = [
     ("6", "The least such $k$ is $6$. We can verify: $2^6=64>50$ and $2^5=32<50$.", True, "a check sentence"),
 ]
 
+# An adversarial review of the rules of PROSE9 (597 probes): the wrong verdicts it found, fixed.
+REVIEW9 = [
+    ("3", "The maximum value is $5$ when we take $x = 3$.", False, "'we take' in a when-clause is no conclusion"),
+    ("5", "The maximum value is $5$ when we take $x = 3$.", True, "the copula's value stands"),
+    ("2", "The area is $A = 10$ when we choose $r = 2$.", False, "'we choose' in a when-clause"),
+    ("4", "The perimeter is 12 cm: each side is 4 cm.", False, "a colon before an explanation"),
+    ("12", "The perimeter is 12 cm: each side is 4 cm.", True, "the value before the colon"),
+    ("2", "The number of solutions is 2, as we find x = 1 and x = 5.", True, "'as we find' gives a reason"),
+    ("3", "There are 3 solutions: x = 1, x = 2 and x = 5.", True, "a count in digits before its list"),
+    ("3", "There are exactly 3 such integers: 4, 6 and 9.", True, "'exactly' and a count before its list"),
+    ("0", "The equation has no solutions: x = 5 fails.", True, "none, then a colon"),
+    ("4", "Either 3 or 2+2", False, "two offers, one of them an expression"),
+    ("4", "Hmm, 5? Or 2+2", False, "a second offer"),
+    ("3", "We get 3 times 2 + 1", False, "a run after a word operator is part of more"),
+    ("-1", "It happened in 1999-2000", False, "a range of years is no difference"),
+    ("(-\\infty,2)\\cup(5,\\infty)", "$\\{x \\mid x < 2, x > 5\\}$", False, "a comma in a condition is 'and'"),
+    ("(2,\\infty)", "The solution set is all $x$ with $x > 2$, and also $x = -7$.", False, "more after the condition"),
+    ("5", "The measured length is 5.0 ± 0.1 cm.", True, "a measurement and its uncertainty"),
+    ("2", "The answer is $x = 2$ and $y$ is arbitrary", True, "words after the segments: the first is read"),
+    ("2", "Final answer: $x = 2$ OR $x = -5$", False, "'OR' in capitals joins the answer line"),
+]
+
 # Every table above: (gold, response, expected, why); the test id names the table, the row and why.
 TABLES = {"rows": ROWS, "review2": REVIEW2, "review3": REVIEW3, "newcomer": NEWCOMER, "exploits": EXPLOITS,
           "units_and_boxes": UNITS_AND_BOXES, "undone": UNDONE, "plus_minus": PLUS_MINUS,
@@ -906,7 +928,8 @@ TABLES = {"rows": ROWS, "review2": REVIEW2, "review3": REVIEW3, "newcomer": NEWC
           "newcomer2": NEWCOMER2, "conversions": CONVERSIONS, "real_sets": REAL_SETS,
           "reciprocal_functions": RECIPROCAL_FUNCTIONS, "plain_forms7": PLAIN_FORMS7,
           "review7": REVIEW7, "newcomer7": NEWCOMER7, "review8": REVIEW8,
-          "yes_no7": YES_NO7, "worded7": WORDED7, "other_units": OTHER_UNITS, "prose9": PROSE9}
+          "yes_no7": YES_NO7, "worded7": WORDED7, "other_units": OTHER_UNITS, "prose9": PROSE9,
+          "review9": REVIEW9}
 CASES = [(name, *row) for name, rows in TABLES.items() for row in rows]
 
 
