@@ -215,7 +215,7 @@ class _Parser:
             start = self.i
             self.take()
             try:
-                exp = self.atom() if self.peek()[0] in ("num", "var") or self.peek()[1] == "{" else None
+                exp = self._raw_exponent()
             except Unsupported:
                 exp = None
             if exp is None or self.peek()[1] != "_":
@@ -240,6 +240,22 @@ class _Parser:
         if exp is None:
             return lambda env: env[name]
         return lambda env: power(env[name], exp(env))
+
+    def _raw_exponent(self):
+        """The exponent right after a ``^`` as LaTeX groups it: one digit or letter (``x^n_1`` is x_1 to
+        the n, not x to the n_1) or a braced group; None for anything else."""
+        kind, val = self.peek()
+        if kind == "num" and len(val) == 1:
+            self.take()
+            value, exact = _CTX.mpf(val), Fraction(val)
+            return lambda env: exact if _EXACT in env else value
+        if kind == "var":
+            self.take()
+            if val in ("e", "i", "j") or val in self.bound:
+                return self._variable(val)
+            self.names.add(val)
+            return lambda env: env[val]
+        return self.group() if val == "{" else None
 
     def _prime_next(self) -> bool:
         """Whether a prime follows: ``'``, ``^\\prime`` or ``^{\\prime}``."""

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 
+from ._parse import split_top
 from ._units import unit_key
 
 __all__ = ["prose_answer", "stance", "phrase_matches", "final_sentence", "last_sentence", "stated_clause",
@@ -469,8 +470,11 @@ def listed_count(text: str) -> str | None:
         listed = re.match(r"\s*:", masked[word.end() :]) if word else None
         if listed:
             parts, end = _read_answer(masked, word.end() + listed.end())
-            if parts and not masked[_read_run(masked, end)[1] :].strip(" .!"):  # the list ends the sentence ("..., whose sum is 18" does not)
-                return _NUMBER_WORDS.get(word.group(1).lower(), word.group(1))
+            count = _NUMBER_WORDS.get(word.group(1).lower(), word.group(1))
+            items = sum(len(split_top(_unmask(p, _found), ",")) for p in parts)
+            # the list ends the sentence ("..., whose sum is 18" does not) and has as many items as counted
+            if parts and not masked[_read_run(masked, end)[1] :].strip(" .!") and str(items) == count:
+                return count
     return None
 
 

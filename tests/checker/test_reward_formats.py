@@ -918,6 +918,9 @@ REVIEW9 = [
     ("5", "The measured length is 5.0 ± 0.1 cm.", True, "a measurement and its uncertainty"),
     ("2", "The answer is $x = 2$ and $y$ is arbitrary", True, "words after the segments: the first is read"),
     ("2", "Final answer: $x = 2$ OR $x = -5$", False, "'OR' in capitals joins the answer line"),
+    ("3", "It has three solutions: $x = 3$ or $x = -3$.", False, "a count that its list contradicts"),
+    ("x^{n_1}", "$x^n_1$", False, "x^n_1 is x_1 to the n"),
+    ("x_1^{n}", "$x^n_1$", True, "x^n_1 is x_1 to the n, as LaTeX sets it"),
 ]
 
 # Every table above: (gold, response, expected, why); the test id names the table, the row and why.
