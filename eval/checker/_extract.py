@@ -417,8 +417,9 @@ def _named_boxes(text: str) -> str | None:
         if start is None:
             break
         found = _braced(text, text.index("{", start))
-        if found is None or (parts and not _BOX_GAP.match(text[found[1] : parts[-1][2]])):
-            break
+        gap = text[found[1] : parts[-1][2]] if found is not None and parts else ""
+        if found is None or (parts and (not _BOX_GAP.match(gap) or re.search(r"\bor\b", gap, re.I))):
+            break  # ("$x = \\boxed{1}$ or $y = \\boxed{2}$" offers, it does not name, two values)
         name = _NAME_BEFORE_BOX.search(text, max(0, start - 40), start)
         if name is None:
             break

@@ -921,6 +921,7 @@ REVIEW9 = [
     ("3", "It has three solutions: $x = 3$ or $x = -3$.", False, "a count that its list contradicts"),
     ("x^{n_1}", "$x^n_1$", False, "x^n_1 is x_1 to the n"),
     ("x_1^{n}", "$x^n_1$", True, "x^n_1 is x_1 to the n, as LaTeX sets it"),
+    ("(1, 2)", "$x = \\boxed{1}$ or $y = \\boxed{2}$", False, "named boxes offered with 'or'"),
 ]
 
 # Every table above: (gold, response, expected, why); the test id names the table, the row and why.
