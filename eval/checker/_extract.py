@@ -461,6 +461,10 @@ _SEGMENT_GAP = re.compile(r"\s*(?:,|;)?\s*(?:(and|or)\s+)?(?:\\text\{\s*(and|or)
 _RUN_END = re.compile(r"\s*(?:$|[.!;]|\n|\()")
 
 
+# Words or signs between two values of one answer line that offer both: "or", "maybe", "/", "\\quad".
+_OFFER_BETWEEN = re.compile(r"\b(?:or|maybe|perhaps|possibly|otherwise|also|alternatively|else|but)\b|/|\\q?quad\b", re.I)
+
+
 def _math_run(ans: str, first: re.Match) -> str | None:
     """The segments of a run of two or more math segments that open ``ans`` and are separated only by
     commas, semicolons, "and" or "or", joined ("x = 2 or x = -5"); None for a single segment."""
@@ -510,6 +514,11 @@ def _answer_line(tail: str) -> str | None:
     run = _math_run(ans, math) if math else None
     if run is not None:
         return run  # "Answer: $x=1$, $y=2$, $z=3$", "$x = 2$ or $x = -5$": every segment of the run
+    if math:
+        line_end = ans.find("\n", math.end())
+        later = _INLINE_MATH.search(ans, math.end(), line_end if line_end != -1 else len(ans))
+        if later and _OFFER_BETWEEN.search(ans, math.end(), later.start()):
+            return None  # "$x = 2$ (or $x = -5$)", "$10$ cm or $20$ cm", "$2$, maybe $-5$": two answers offered
     if math:
         ans = _with_unit(math.group(1) or math.group(2), math.string, math.end())  # "is $2$ minutes."
     else:

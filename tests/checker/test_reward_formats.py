@@ -922,6 +922,14 @@ REVIEW9 = [
     ("x^{n_1}", "$x^n_1$", False, "x^n_1 is x_1 to the n"),
     ("x_1^{n}", "$x^n_1$", True, "x^n_1 is x_1 to the n, as LaTeX sets it"),
     ("(1, 2)", "$x = \\boxed{1}$ or $y = \\boxed{2}$", False, "named boxes offered with 'or'"),
+    # An answer line that offers a second value after its first segment (read as the first before).
+    ("2", "Final answer: $x = 2$ (or $x = -5$)", False, "a second value in brackets"),
+    ("2", "Final answer: $x = 2$, maybe $x = -5$", False, "a second value, maybe"),
+    ("2", "Final answer: $x = 2$ / $x = -5$", False, "two values with a slash"),
+    ("2", "Final answer: $x = 2$ \\quad $x = -5$", False, "two values a quad apart"),
+    ("2", "Final answer: $2$ (but $-5$ also works)", False, "a second value that also works"),
+    ("10", "Answer: $10$ cm or $20$ cm", False, "two values with units"),
+    ("5", "Answer: $5$ (since $x > 0$)", True, "a reason is no second value"),
 ]
 
 # Every table above: (gold, response, expected, why); the test id names the table, the row and why.
