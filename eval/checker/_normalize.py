@@ -406,6 +406,20 @@ def _euro_intervals(s: str) -> str:
 _APPROX_LEAD = re.compile(r"^\s*(?:≈|\\approx)\s*|\s*[✓✔✅]+\s*$")  # "≈ 3.16": approximately; "7 ✓": a check mark
 
 
+_NUMERIC_DOUBLE_FACTORIAL = re.compile(r"(?<![\w.)}])(\d{1,3})!!(?!!)")
+
+
+def _double_factorial(m: re.Match) -> str:
+    """``n!! = n (n - 2) (n - 4) ...`` for a whole number written before "!!" (up to 300)."""
+    n = int(m.group(1))
+    if n > 300:
+        return m.group(0)
+    value = 1
+    for k in range(n, 0, -2):
+        value *= k
+    return f"({value})"
+
+
 _PERCENT_ITEM = re.compile(r"(?<![\d.])(\d+(?:\.\d+)?)\s*\\?%")
 # Set-builder notation over the reals whose condition is an inequality: "\\{x \\mid x < 2\\}",
 # "\\{y : 0 \\le y \\le 4\\}", "\\{x \\in \\mathbb{R} \\mid x < 2\\}" (after the reals are written as an interval).
@@ -486,6 +500,8 @@ def normalize(answer: str) -> Normalized:
     if s.endswith("\\") and not s.endswith("\\\\"):
         s = s[:-1].strip()  # "185\\": a stray backslash after the answer
     s = _PLAIN_MIXED.sub(r"\1\\frac{\2}{\3}", s)
+    if "!!" in s:
+        s = _NUMERIC_DOUBLE_FACTORIAL.sub(_double_factorial, s)  # "5!!" is 15, not (5!)! = 120!
     if "≈" in s:
         head, _sep, rest = s.partition("≈")
         # "2\\sqrt{2} \\approx 2.83": the exact form comes first; "x \\approx 11": the value follows the name

@@ -930,6 +930,10 @@ REVIEW9 = [
     ("2", "Final answer: $2$ (but $-5$ also works)", False, "a second value that also works"),
     ("10", "Answer: $10$ cm or $20$ cm", False, "two values with units"),
     ("5", "Answer: $5$ (since $x > 0$)", True, "a reason is no second value"),
+    # A whole number's double factorial (it was read as the factorial of a factorial).
+    ("15", "So the count is $5!!$.", True, "5!! = 5 * 3 * 1"),
+    ("720", "So the count is $3!!$.", False, "3!! is 3, not (3!)!"),
+    ("720", "So the count is $(3!)!$.", True, "the factorial of a factorial, written with brackets"),
 ]
 
 # Every table above: (gold, response, expected, why); the test id names the table, the row and why.
