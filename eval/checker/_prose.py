@@ -460,6 +460,35 @@ def _subject_value(answer: str, subject: str, found: list[tuple[str, str]]) -> s
     return eq[1].strip()
 
 
+# Between two parallel claims of one sentence: "..., and the minimum value is ...", "; the second is ...".
+_NEXT_CLAIM = re.compile(r"^(?:\s+[A-Za-z]{1,12}\.?)?\s*(?:\([^()]*\)\s*)?(?:,\s*and|,|;|and|while|whereas)\s+"
+                         r"(?:the|its)(?:\s+[A-Za-z-]+){0,4}\s*$", re.I)
+_CLAIM_END = re.compile(r"(?:\s+[A-Za-z]{1,12})?\s*(?:\([^()]*\))?\s*[.!]?\s*$")  # a unit, an aside, a full stop
+
+
+def parallel_claims(text: str) -> list[str] | None:
+    """The values of a final sentence's parallel claims ("The maximum value is $12$ (at x = -2) and the
+    minimum value is $-4$." -> ["12", "-4"]), each "the <noun> is <value>" joined by "and", a comma or
+    a semicolon; None for one claim, or claims joined otherwise ("is 12 when x is -4")."""
+    sentence = final_sentence(text)
+    masked, found = _mask(sentence)
+    values, last_end = [], None
+    for cop in _COPULA.finditer(masked):
+        parts, pos = _read_answer(masked, cop.end())
+        if len(parts) != 1:
+            return None
+        if last_end is not None and not _NEXT_CLAIM.match(masked[last_end : cop.start()]):
+            return None
+        values.append(_unmask(parts[0], found).strip())
+        at = masked.find(parts[0], cop.end())
+        if at < 0:
+            return None
+        last_end = at + len(parts[0])
+    if last_end is None or not _CLAIM_END.match(masked[last_end:]):
+        return None  # the last claim must end the sentence (a unit and an aside in brackets may follow)
+    return values if len(values) >= 2 else None
+
+
 def listed_count(text: str) -> str | None:
     """The count a response's final sentence states before it lists what it counts ("has three
     solutions: (1, 2), (2, 1) and (3, 3)" -> "3"), as digits; None when it states none."""

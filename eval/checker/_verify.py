@@ -52,6 +52,7 @@ from ._prose import (
     claims_none,
     last_sentence,
     listed_count,
+    parallel_claims,
     phrase_matches,
     player_key,
     says_empty,
@@ -773,6 +774,11 @@ def _screen_unsafe(gold, prediction, choices) -> tuple[Verdict | None, tuple]:
         return Verdict("correct", "the response says the set is empty (none exists), as the gold"), ()
     if spec.kind in ("words", "word", "none") and p is not None and EMPTY_SET.match(p) and claims_none(g):
         return Verdict("correct", "the response gives the empty set, as the gold says none exists"), ()
+    if p is not None and isinstance(prediction, str) and not marks_its_answer(prediction):
+        wanted = len(split_top(g, ","))
+        claims = parallel_claims(prediction) if wanted >= 2 and len(split_top(p, ",")) == 1 else None
+        if claims is not None and len(claims) == wanted:
+            p = ", ".join(claims)  # a two-part gold: "The maximum is 12 and the minimum is -4" gives both
     if g.strip().isdigit() and isinstance(prediction, str) and not marks_its_answer(prediction):
         # a whole-number gold against "has three solutions: (1, 2), ...": the count, not what it lists
         p = listed_count(prediction) or p

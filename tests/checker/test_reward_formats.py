@@ -934,6 +934,13 @@ REVIEW9 = [
     ("15", "So the count is $5!!$.", True, "5!! = 5 * 3 * 1"),
     ("720", "So the count is $3!!$.", False, "3!! is 3, not (3!)!"),
     ("720", "So the count is $(3!)!$.", True, "the factorial of a factorial, written with brackets"),
+    # A two-part gold against a sentence of two parallel claims.
+    ("9, -1", "The largest value is $9$ (at $t = 3$) and the smallest value is $-1$ (at $t = 1$).", True,
+     "two parallel claims for a two-part gold"),
+    ("9, -2", "The largest value is $9$ (at $t = 3$) and the smallest value is $-1$ (at $t = 1$).", False,
+     "the second claim differs"),
+    ("9, -1", "The largest value is 9 when t is -1.", False, "a when-clause is no second claim"),
+    ("9", "The largest value is $9$ and the smallest value is $-1$.", True, "a one-part gold: the first claim"),
 ]
 
 # Every table above: (gold, response, expected, why); the test id names the table, the row and why.
