@@ -13,8 +13,8 @@ from fractions import Fraction
 
 from mpmath import MPContext
 
-__all__ = ["CTX", "EXACT", "I", "Irrational", "Unsupported", "binom", "const", "fact", "mp_only", "power",
-           "root", "round_to_int"]
+__all__ = ["CTX", "EXACT", "I", "Irrational", "Unsupported", "binom", "const", "double_fact", "fact", "mp_only",
+           "power", "root", "round_to_int"]
 
 CTX = MPContext()
 CTX.dps = 60
@@ -104,4 +104,12 @@ def fact(a):
     if a != int(a) or a < 0 or a > _MAX_FACT:
         raise Unsupported("factorial out of range")
     return Fraction(math.factorial(int(a))) if isinstance(a, Fraction) else CTX.factorial(a)
+
+
+def double_fact(a):
+    """``n!! = n (n - 2) (n - 4) ...`` of an integer n >= -1 (bounded; (-1)!! = 0!! = 1)."""
+    if a != int(a) or a < -1 or a > _MAX_FACT:
+        raise Unsupported("double factorial out of range")
+    value = math.prod(range(int(a), 0, -2))
+    return Fraction(value) if isinstance(a, Fraction) else CTX.mpf(value)
 

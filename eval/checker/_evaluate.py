@@ -22,6 +22,7 @@ from ._arith import (
     Unsupported,
     binom,
     const,
+    double_fact,
     fact,
     mp_only,
     power,
@@ -144,7 +145,11 @@ class _Parser:
                 base = (lambda a, b: lambda env: power(a(env), b(env)))(base, self.exponent())
             elif val == "!":
                 self.take()
-                base = (lambda a: lambda env: fact(a(env)))(base)
+                if self.peek()[1] == "!":  # n!! is the double factorial n (n - 2) ..., not (n!)!
+                    self.take()
+                    base = (lambda a: lambda env: double_fact(a(env)))(base)
+                else:
+                    base = (lambda a: lambda env: fact(a(env)))(base)
             else:
                 return base
 
@@ -481,7 +486,7 @@ def _integer_only(gold: str, pred: str, names) -> bool:
     """Both sides are counting formulas in integer names (``(2n)!/(2^n n!)``, ``\\binom{2n}{n}/(n+1)``):
     factorials and binomials of a name are defined at integers only, so they are compared there."""
     return (bool(_COUNTING.search(gold) or _COUNTING.search(pred)) and len(names) in _INTEGER_POINTS
-            and all(str(n) in _INTEGER_NAMES for n in names) and "!!" not in gold + pred
+            and all(str(n) in _INTEGER_NAMES for n in names)
             and not _REAL_ONLY.search(gold) and not _REAL_ONLY.search(pred))
 
 

@@ -675,6 +675,9 @@ def _unreadable(gold: str, pred: str) -> tuple[str, str] | None:
     return None
 
 
+_WORDS_ONLY = re.compile(r"[A-Za-z]+(?:[ '-][A-Za-z]+)*")
+
+
 def _same_text(pred: str, gold: str) -> bool:
     """The prediction is the gold's own text (spacing and an outer ``$...$`` aside): "odd $n$" answers "odd $n$"."""
     if len(pred) > MAX_ANSWER_CHARS:
@@ -682,7 +685,7 @@ def _same_text(pred: str, gold: str) -> bool:
     if " ".join(pred.strip().strip("$").split()) == " ".join(gold.strip().strip("$").split()):
         return True
     # words alone, as the gold words them: "no solution" answers "No solution" (case and a full stop aside)
-    words = re.compile(r"[A-Za-z]+(?:[ '-][A-Za-z]+)*")
+    words = _WORDS_ONLY
     p_words, g_words = pred.strip().strip("$*").rstrip(".!").strip(), unwrap_words(gold).strip().strip("$").rstrip(".").strip()
     return bool(words.fullmatch(p_words) and words.fullmatch(g_words) and " " in g_words
                 and " ".join(p_words.lower().split()) == " ".join(g_words.lower().split()))

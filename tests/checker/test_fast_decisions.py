@@ -36,6 +36,10 @@ ROWS = [
     ("\\sec^2 x", "1+\\tan^2 x", "correct"),
     ("\\tan^2(y)+1", "\\sec^2(y)", "correct"),
     ("\\sec^2 x", "\\tan^2 x", "incorrect"),
+    # A symbol's double factorial: n (n - 2) ..., decided at whole numbers (both paths had read n!! as (n!)!).
+    ("(2n)!/(2^n n!)", "(2n-1)!!", "correct"),
+    ("(2n)!/(2^n n!)", "(2n-1)!! \\cdot n!", "incorrect"),
+    ("n!/(2n)", "(n-1)!!", "incorrect"),
     # Inequalities: the same relation when one positive side is a positive multiple of the other's.
     ("x^2-3a<0", "3x^2<9a", "correct"),
     ("x^2 \\le 2x", "2x \\ge x^2", "correct"),
