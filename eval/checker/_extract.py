@@ -240,12 +240,15 @@ _ANSWER_AGAIN = re.compile(r"(?:[.!?]\s+|\b(?:so|wait|actually),?\s+)(?:the\s+)?
                            re.I)
 # A last sentence or line that checks the answer: a label such as "Check:", "Verification:" or "Plugging
 # back in:", or a check mark ("= 13 ✓"); not "Verifying the other case, x = 7 works." (no label).
+# A check in words that corrects the answer is no check: "(check: actually x = 7)", "no, x = 7 is correct".
+_NO_CORRECTION = r"(?![^\n]*(?:\b(?:actually|wrong|incorrect|mistake|instead|no|not|fails?|rather|so|hence|thus)\b|≠|\\ne))"
 _CHECK_LINE = re.compile(
     r"(?:(?<=[.!?])[ \t]+|\n\s*)(?:(?:check(?:ing)?|verif(?:y|ying|ication)|plugging|substituting)\b[^\n.:]{0,30}:"
-    r"[^\n]*|[^\n.!?]*[✓✔✅][^\n]*|(?:we\s+can\s+|let(?:'s|\s+us)\s+)(?:check|verify|confirm)\b[^\n]*)$"
+    r"[^\n]*|[^\n.!?]*[✓✔✅][^\n]*|(?:we\s+can\s+|let(?:'s|\s+us)\s+)(?:check|verify|confirm)\b" + _NO_CORRECTION
+    + r"[^\n]*)$"
     # the same in brackets after the answer: "So $x = 5$ (check: $3(5) - 2 = 13$).", "(We can verify: ...)"
     r"|\s*\((?:we\s+can\s+|let(?:'s|\s+us)\s+)?(?:check(?:ing)?|verif(?:y|ying|ication)|plugging\s+in|"
-    r"substituting)\b[^\n]{0,300}\)\s*\.?\s*$",
+    r"substituting)\b" + _NO_CORRECTION + r"[^\n]{0,300}\)\s*\.?\s*$",
     re.I,
 )
 # "The answer is the point (3, 4)": what names the kind of answer before it.
@@ -457,8 +460,6 @@ def _box_start(text: str, before: int) -> int | None:
 
 # Between the math segments of one answer: "$1$, $2$", "$x=1$; $y=2$", "$2$ and $5$", "$2$ or $-5$".
 _SEGMENT_GAP = re.compile(r"\s*(?:,|;)?\s*(?:(and|or)\s+)?(?:\\text\{\s*(and|or)\s*\}\s*)?$", re.I)
-# What may follow a run of segments that is one answer: the end, a full stop, a line break or an aside.
-_RUN_END = re.compile(r"\s*(?:$|[.!;]|\n|\()")
 
 
 # Words or signs between two values of one answer line that offer both: "or", "maybe", "/", "\\quad".
@@ -477,9 +478,9 @@ def _math_run(ans: str, first: re.Match) -> str | None:
         word = (gap.group(1) or gap.group(2) or "").lower()
         parts.append((" or " if word == "or" else ", ") + (nxt.group(1) or nxt.group(2)).strip())
         end = nxt.end()
-    if len(parts) == 1 or not ans[: first.start()].strip(" *_:") == "" or not _RUN_END.match(ans, end):
-        return None  # one segment, or words after the run ("$x = 2$ and $y$ is arbitrary"): read as before
-    return parts[0].strip() + "".join(parts[1:])
+    if len(parts) == 1 or not ans[: first.start()].strip(" *_:") == "":
+        return None
+    return parts[0].strip() + "".join(parts[1:])  # words after the run do not take its segments back
 
 
 def _answer_line(tail: str) -> str | None:
@@ -518,7 +519,7 @@ def _answer_line(tail: str) -> str | None:
         line_end = ans.find("\n", math.end())
         later = _INLINE_MATH.search(ans, math.end(), line_end if line_end != -1 else len(ans))
         if later and _OFFER_BETWEEN.search(ans, math.end(), later.start()):
-            return None  # "$x = 2$ (or $x = -5$)", "$10$ cm or $20$ cm", "$2$, maybe $-5$": two answers offered
+            return ""  # "$x = 2$ (or $x = -5$)", "$10$ cm or $20$ cm", "$2$, maybe $-5$": two answers offered, none
     if math:
         ans = _with_unit(math.group(1) or math.group(2), math.string, math.end())  # "is $2$ minutes."
     else:

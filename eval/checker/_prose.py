@@ -377,7 +377,8 @@ def _read_answer(masked: str, pos: int) -> tuple[list[str], int]:
 # A value with a decimal uncertainty: "5.0 ± 0.1", "5 ± 0.1 cm" (not "1 ± 2" or "1 ± √2", two values).
 _MEASURED = re.compile(r"(-?\d+(?:\.\d+)?)\s*±\s*\d*\.\d+((?:\s+[A-Za-z]{1,12})?)")
 # The word before a weak marker that makes it part of a condition: "when we take", "as we find".
-_WEAK_BLOCKED = re.compile(r"\b(?:when|whenever|if|where|as|once|unless|after|before|until|whether)\s*$", re.I)
+_WEAK_BLOCKED = re.compile(r"(?:\b(?:when|whenever|if|where|as|once|unless|after|before|until|whether|because|since|"
+                           r"provided|given|for\s+which|so\s+that|to\s+achieve\s+it)|:)\s*$", re.I)
 # "is all $x$ with ...", "are all real numbers x such that ...": the condition that follows is the answer.
 _ALL_SUCH = re.compile(
     r"\s+all\s+(?:(?:real\s+)?(?:numbers|values)\s+(?:of\s+)?)?(?:" + _MARK_OPEN + r"\d+" + _MARK_CLOSE
@@ -415,7 +416,7 @@ def prose_answer(text: str, subject_equation: bool = False) -> str | None:
             weak.add(m.start())
         cuts.append(m.start())
     for start in reversed(cuts):
-        end = next((c for c in cuts if c > start and c not in weak), len(masked))
+        end = next((c for c in cuts if c > start), len(masked))
         part = masked[:end]
         for cop in () if start in weak else _COPULA.finditer(part, start):
             if _BOUND_AFTER.match(part, cop.end()):
@@ -687,9 +688,19 @@ def worded_sentence(text: str) -> str:
     """The sentence a worded answer is read from: the literal last sentence when it is a claim in words
     ("$f(-x) = -f(x)$ for every $x$. The function is odd."), else the last one holding maths."""
     last = last_sentence(text)
-    if last and not _SENTENCE_MATH.search(_mask(last)[0]) and _PREDICATE.search(last):
+    if last and not _SENTENCE_MATH.search(_mask(last)[0]) and _WORDED_CLAIM.match(last):
         return last
     return final_sentence(text)
+
+
+# A short closing claim in words about the thing asked: "The function is odd.", "So it is convergent.",
+# "Therefore, the sequence is bounded." (not "Determine whether ...", "Suppose ...", "I guess ...", "The
+# proof is complete.", "Note that the sine function is odd.").
+_WORDED_CLAIM = re.compile(
+    r"^(?:(?:so|thus|hence|therefore|consequently|finally)\b,?\s*)?(?:(?:the|this|our)\s+"
+    r"(?!(?:proof|argument|reasoning|solution|problem|question|task|claim|answer|result|computation|case|check)\b)"
+    r"[A-Za-z-]+|it|[a-z](?:\([a-z]\))?)\s+(?:is|are)\s+(?:(?:an?|strictly|always|also|indeed)\s+)?[A-Za-z-]+\s*[.!]?$",
+    re.I)
 
 
 def last_sentence(text: str) -> str:
@@ -721,20 +732,26 @@ _CONJUNCT = re.compile(r",\s*(?:and|so|thus|therefore)\b|\s+and\s+(?:therefore|t
 
 
 # The empty set in words, and as a symbol: "the solution set is empty", "is the empty set"; "\\emptyset".
-_EMPTY_WORDS = re.compile(r"\b(?:is|are)\s+(?:the\s+)?empty(?:\s+set)?\b|\bempty\s+solution\s+set\b", re.I)
+# Only a plain closing claim about the solutions counts: not a condition, an offer, an exception, a
+# supposition or another set ("The intersection is empty, so ...", "The complement ... is empty").
+_EMPTY_CLAIM = re.compile(
+    r"^(?:(?:so|thus|hence|therefore|consequently)\b,?\s*)?(?:the\s+)?(?:(?:real\s+)?solution\s+set|"
+    r"set\s+of\s+(?:all\s+)?(?:real\s+)?solutions)(?:\s+of\s+the\s+(?:equation|inequality|system))?"
+    r"\s+is\s+(?:the\s+)?empty(?:\s+set)?\s*[.!]?$", re.I)
+_NONE_SOLUTIONS = re.compile(
+    r"^(?:(?:so|thus|hence|therefore|consequently)\b,?\s*)?(?:the\s+(?:equation|inequality|system)\s+has|there\s+(?:is|are))"
+    r"\s+no\s+(?:real\s+)?solutions?\s*[.!]?$", re.I)
 EMPTY_SET = re.compile(r"^\s*(?:\\emptyset|\\varnothing|∅|\\\{\s*\\\}|\{\s*\})\s*$")
+# A gold that says there is no solution ("No solution", "no real solutions"): the empty set answers it.
+NO_SOLUTION_GOLD = re.compile(r"^\s*(?:there\s+(?:is|are)\s+)?no\s+(?:real\s+)?solutions?\s*\.?\s*$", re.I)
 
 
 def says_empty(text: str) -> bool:
-    """Whether a response's last sentence says the answer is the empty set, in words ("the solution set is
-    empty") or as a claim that none exists ("has no real solutions"), not negated or hedged."""
-    sentence = last_sentence(text)
-    m = _EMPTY_WORDS.search(sentence)
-    if m and not HEDGE.search(sentence):
-        clause = sentence[max(sentence.rfind(",", 0, m.start()), sentence.rfind(";", 0, m.start())) + 1 : m.end()]
-        if not _negations(_mask(clause)[0]) % 2:  # "has no real roots, so the set is empty": its own clause
-            return True
-    return bool(claims_none(text))
+    """Whether a response ends by saying the set of solutions is empty: its last sentence, or the clause
+    after its last "so"/"thus"/";", is "the solution set is empty" or "there are no (real) solutions"."""
+    sentence = last_sentence(text).strip().strip("*").strip()
+    clauses = [sentence] + [sentence[m.end():].strip() for m in re.finditer(r"(?:,\s*(?:so|thus|hence)\b|;)", sentence)]
+    return any(_EMPTY_CLAIM.match(c) or _NONE_SOLUTIONS.match(c) for c in clauses)
 
 
 def claims_none(text: str) -> bool | None:
@@ -823,6 +840,10 @@ def claim_clause(text: str) -> str:
 _CONCLUDES = re.compile(r"[,;]\s*(?:and\s+)?(?:so|thus|hence|therefore|consequently)\b,?\s*", re.I)
 
 
+_YES_NO_ANSWER = re.compile(r"^\W*(yes|no)\s*[,.;:!]\s*", re.I)  # "No, ...", "Yes. ...": an answer, then words
+_EXCEPTED = re.compile(r"\b(?:except|excluding|other\s+than|apart\s+from|besides|but)\b", re.I)
+
+
 def phrase_matches(gold: str, text: str) -> bool:
     """Whether ``text`` states the worded gold: the gold's content words, in order and close together
     (at most one other content word between them; stop words do not count; a number of the gold must be
@@ -839,6 +860,11 @@ def phrase_matches(gold: str, text: str) -> bool:
     clause = claim_clause(text)
     if not clause or HEDGE.search(clause) or (_ALTERNATIVES.search(clause) and not _ALTERNATIVES.search(gold)):
         return False
+    g_yes, t_yes = _YES_NO_ANSWER.match(gold.strip()), _YES_NO_ANSWER.match(final_sentence(text).strip().strip("*"))
+    if g_yes and t_yes and g_yes.group(1).lower() != t_yes.group(1).lower():
+        return False  # "No, it is not possible" against "Yes, it is possible": opposite answers
+    if _EXCEPTED.search(clause) and not _EXCEPTED.search(gold):
+        return False  # "All real numbers except 0" does not state "All real numbers"
     want = [_word_key(w) for w in _WORDS.findall(gold)
             if not _stop(w) and _NEGATION.fullmatch(w) is None and not w.lower().endswith("n't")]
     if not want:
@@ -847,7 +873,7 @@ def phrase_matches(gold: str, text: str) -> bool:
     # Content words only (with their place in ``tokens``): "at least one of the three numbers" states
     # "At least 1 number" (number words read as numerals, stop words not counted as distance).
     content = [(k, _word_key(t)) for k, t in enumerate(tokens) if not _stop(t)]
-    parity = _negations(gold) % 2
+    parity = _negations(_YES_NO_ANSWER.sub("", gold.strip(), count=1)) % 2  # the clause read drops "No," too
     for start, (first, key) in enumerate(content):
         if key != want[0]:
             continue

@@ -49,6 +49,7 @@ from ._pool import TaskTimeout, get_pool, shutdown_pool
 from ._prose import (
     EMPTY_SET,
     HEDGE,
+    NO_SOLUTION_GOLD,
     claims_none,
     last_sentence,
     listed_count,
@@ -775,7 +776,8 @@ def _screen_unsafe(gold, prediction, choices) -> tuple[Verdict | None, tuple]:
     p = _bare_pred(prediction, choices)
     if EMPTY_SET.match(g) and isinstance(prediction, str) and not marks_its_answer(prediction) and says_empty(prediction):
         return Verdict("correct", "the response says the set is empty (none exists), as the gold"), ()
-    if spec.kind in ("words", "word", "none") and p is not None and EMPTY_SET.match(p) and claims_none(g):
+    if spec.kind in ("words", "word", "none") and p is not None and EMPTY_SET.match(p) and NO_SOLUTION_GOLD.match(
+            unwrap_words(g)):
         return Verdict("correct", "the response gives the empty set, as the gold says none exists"), ()
     if p is not None and isinstance(prediction, str) and not marks_its_answer(prediction):
         wanted = len(split_top(g, ","))

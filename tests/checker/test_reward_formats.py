@@ -916,7 +916,9 @@ REVIEW9 = [
     ("(-\\infty,2)\\cup(5,\\infty)", "$\\{x \\mid x < 2, x > 5\\}$", False, "a comma in a condition is 'and'"),
     ("(2,\\infty)", "The solution set is all $x$ with $x > 2$, and also $x = -7$.", False, "more after the condition"),
     ("5", "The measured length is 5.0 ± 0.1 cm.", True, "a measurement and its uncertainty"),
-    ("2", "The answer is $x = 2$ and $y$ is arbitrary", True, "words after the segments: the first is read"),
+    # Kept wrong on purpose: words after a run of segments do not take them back, else "Answer: $2$, $3$
+    # are both valid" would pay the gold 2 (a second review).
+    ("2", "The answer is $x = 2$ and $y$ is arbitrary", False, "a run of segments is read whole"),
     ("2", "Final answer: $x = 2$ OR $x = -5$", False, "'OR' in capitals joins the answer line"),
     ("3", "It has three solutions: $x = 3$ or $x = -3$.", False, "a count that its list contradicts"),
     ("x^{n_1}", "$x^n_1$", False, "x^n_1 is x_1 to the n"),
@@ -943,6 +945,32 @@ REVIEW9 = [
     ("9", "The largest value is $9$ and the smallest value is $-1$.", True, "a one-part gold: the first claim"),
 ]
 
+# A second adversarial review (623 probes) of the rules above: the wrong verdicts it found, fixed.
+REVIEW10 = [
+    ("\\emptyset", "The solution set is empty if $a > 0$.", False, "an empty set under a condition"),
+    ("\\emptyset", "The solution set is empty or contains only $x = 1$.", False, "empty offered with another"),
+    ("\\emptyset", "The intersection is empty, so $x = 3$.", False, "another set is empty"),
+    ("\\emptyset", "The complement of the solution set is empty.", False, "the complement is empty: all reals"),
+    ("\\emptyset", "There are no restrictions on $x$.", False, "no restrictions is no empty set"),
+    ("\\emptyset", "I guess the solution set is empty.", False, "a guess"),
+    ("The limit does not exist", "$\\boxed{\\emptyset}$", False, "the empty set is no limit"),
+    ("-5", "Answer: $x = 2$ (or $x = -5$)", False, "the second offer is no answer either"),
+    ("3", "The answer is $2$. Also $3$ works.", False, "an answer line, then a second value"),
+    ("2", "Answer: $2$, $3$ are both valid", False, "a run of segments followed by words"),
+    ("5", "So $x = 5$ (check: actually $x = 7$).", False, "a check that corrects the answer"),
+    ("5", "So $x = 5$. We can verify: no, $x = 7$ is correct.", False, "a verification that denies it"),
+    ("odd", "$f(-x) = f(x)$ for every $x$. Determine whether the function is odd.", False, "the question restated"),
+    ("odd", "Since $f(-x) = f(x)$, $f$ is even. Note that the sine function is odd.", False, "a note on another function"),
+    ("odd", "$f(-x) = f(x)$ for all $x$. Suppose the function is odd.", False, "a supposition"),
+    ("even", "Since $f(-x) = f(x)$ for all $x$, $f$ is even. The proof is complete.", True, "a closing remark"),
+    ("No, it is not possible", "Yes, it is possible.", False, "the opposite answer"),
+    ("No, it is not possible", "No, it is not possible.", True, "the gold's own words"),
+    ("All real numbers", "All real numbers except 0", False, "an exception"),
+    ("4", "The area is 12: 3 times 4.", False, "a colon before a computation"),
+    ("12", "The area is 12: 3 times 4.", True, "the value before the colon"),
+    ("5", "The value is 12 because we pick $n = 5$.", False, "'we pick' in a because-clause"),
+]
+
 # Every table above: (gold, response, expected, why); the test id names the table, the row and why.
 TABLES = {"rows": ROWS, "review2": REVIEW2, "review3": REVIEW3, "newcomer": NEWCOMER, "exploits": EXPLOITS,
           "units_and_boxes": UNITS_AND_BOXES, "undone": UNDONE, "plus_minus": PLUS_MINUS,
@@ -952,7 +980,7 @@ TABLES = {"rows": ROWS, "review2": REVIEW2, "review3": REVIEW3, "newcomer": NEWC
           "reciprocal_functions": RECIPROCAL_FUNCTIONS, "plain_forms7": PLAIN_FORMS7,
           "review7": REVIEW7, "newcomer7": NEWCOMER7, "review8": REVIEW8,
           "yes_no7": YES_NO7, "worded7": WORDED7, "other_units": OTHER_UNITS, "prose9": PROSE9,
-          "review9": REVIEW9}
+          "review9": REVIEW9, "review10": REVIEW10}
 CASES = [(name, *row) for name, rows in TABLES.items() for row in rows]
 
 
