@@ -241,7 +241,8 @@ _ANSWER_AGAIN = re.compile(r"(?:[.!?]\s+|\b(?:so|wait|actually),?\s+)(?:the\s+)?
 # A last sentence or line that checks the answer: a label such as "Check:", "Verification:" or "Plugging
 # back in:", or a check mark ("= 13 ✓"); not "Verifying the other case, x = 7 works." (no label).
 # A check in words that corrects the answer is no check: "(check: actually x = 7)", "no, x = 7 is correct".
-_NO_CORRECTION = r"(?![^\n]*(?:\b(?:actually|wrong|incorrect|mistake|instead|no|not|fails?|rather|so|hence|thus)\b|≠|\\ne))"
+_NO_CORRECTION = (r"(?![^\n]*(?:\b(?:actually|wrong|incorrect|mistake|instead|no|not|fails?|rather|so|hence|thus|also|too|"
+                  r"works|right|correct|true|answer)\b|≠|\\ne))")
 _CHECK_LINE = re.compile(
     r"(?:(?<=[.!?])[ \t]+|\n\s*)(?:(?:check(?:ing)?|verif(?:y|ying|ication)|plugging|substituting)\b[^\n.:]{0,30}:"
     r"[^\n]*|[^\n.!?]*[✓✔✅][^\n]*|(?:we\s+can\s+|let(?:'s|\s+us)\s+)(?:check|verify|confirm)\b" + _NO_CORRECTION

@@ -841,6 +841,8 @@ _CONCLUDES = re.compile(r"[,;]\s*(?:and\s+)?(?:so|thus|hence|therefore|consequen
 
 
 _YES_NO_ANSWER = re.compile(r"^\W*(yes|no)\s*[,.;:!]\s*", re.I)  # "No, ...", "Yes. ...": an answer, then words
+_RESTRICTING = frozenset("positive negative nonnegative nonpositive nonzero non-zero integer integers rational irrational "
+                         "prime odd even natural whole real complex".split())
 _EXCEPTED = re.compile(r"\b(?:except|excluding|other\s+than|apart\s+from|besides|but)\b", re.I)
 
 
@@ -891,6 +893,9 @@ def phrase_matches(gold: str, text: str) -> bool:
             pos = nxt
         if ok:
             span = " ".join(tokens[max(0, first - 3) : content[pos][0] + 1])
+            inside = {t.lower() for t in tokens[first : content[pos][0] + 1]}
+            if (inside & _RESTRICTING) - {w.lower() for w in _WORDS.findall(gold)}:
+                continue  # "All positive real numbers" does not state "All real numbers"
             if _negations(span) % 2 == parity:
                 return True
     return False

@@ -679,6 +679,20 @@ def _unreadable(gold: str, pred: str) -> tuple[str, str] | None:
 _WORDS_ONLY = re.compile(r"[A-Za-z]+(?:[ '-][A-Za-z]+)*")
 
 
+def _last_box_end(text: str) -> int:
+    """Where the last ``\\boxed{...}`` ends (0 when there is none): what follows it may qualify it."""
+    start = text.rfind("\\boxed{")
+    if start < 0:
+        return len(text)
+    depth = 0
+    for k in range(start + len("\\boxed"), len(text)):
+        depth += text[k] == "{"
+        depth -= text[k] == "}"
+        if depth == 0:
+            return k + 1
+    return len(text)
+
+
 def _same_text(pred: str, gold: str) -> bool:
     """The prediction is the gold's own text (spacing and an outer ``$...$`` aside): "odd $n$" answers "odd $n$"."""
     if len(pred) > MAX_ANSWER_CHARS:
@@ -776,8 +790,9 @@ def _screen_unsafe(gold, prediction, choices) -> tuple[Verdict | None, tuple]:
     p = _bare_pred(prediction, choices)
     if EMPTY_SET.match(g) and isinstance(prediction, str) and not marks_its_answer(prediction) and says_empty(prediction):
         return Verdict("correct", "the response says the set is empty (none exists), as the gold"), ()
-    if spec.kind in ("words", "word", "none") and p is not None and EMPTY_SET.match(p) and NO_SOLUTION_GOLD.match(
-            unwrap_words(g)):
+    if (spec.kind in ("words", "word", "none") and p is not None and EMPTY_SET.match(p)
+            and NO_SOLUTION_GOLD.match(unwrap_words(g)) and isinstance(prediction, str)
+            and not re.search(r"[A-Za-z0-9]", prediction[_last_box_end(prediction):])):
         return Verdict("correct", "the response gives the empty set, as the gold says none exists"), ()
     if p is not None and isinstance(prediction, str) and not marks_its_answer(prediction):
         wanted = len(split_top(g, ","))

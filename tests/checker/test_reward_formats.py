@@ -969,6 +969,10 @@ REVIEW10 = [
     ("4", "The area is 12: 3 times 4.", False, "a colon before a computation"),
     ("12", "The area is 12: 3 times 4.", True, "the value before the colon"),
     ("5", "The value is 12 because we pick $n = 5$.", False, "'we pick' in a because-clause"),
+    ("\\text{All real numbers}", "All positive real numbers", False, "a restricting word between the gold's"),
+    ("No solution", "$\\boxed{\\emptyset}$ if $a > 0$", False, "an empty set under a condition"),
+    ("5", "So $x=5$. (Verification: $x=6$ also works.)", False, "a check that offers a second answer"),
+    ("5", "So $x = 5$ (let's check: $x = 9$ is right).", False, "a check that gives another answer"),
 ]
 
 # Every table above: (gold, response, expected, why); the test id names the table, the row and why.
