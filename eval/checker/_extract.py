@@ -460,11 +460,12 @@ def _box_start(text: str, before: int) -> int | None:
 
 
 # Between the math segments of one answer: "$1$, $2$", "$x=1$; $y=2$", "$2$ and $5$", "$2$ or $-5$".
-_SEGMENT_GAP = re.compile(r"\s*(?:,|;)?\s*(?:(and|or)\s+)?(?:\\text\{\s*(and|or)\s*\}\s*)?$", re.I)
+_SEGMENT_GAP = re.compile(r"\s*(?:,|;)?\s*(?:(and|or)(?:,?\s+equivalently,?)?\s+)?(?:\\text\{\s*(and|or)\s*\}\s*)?$", re.I)
 
 
 # Words or signs between two values of one answer line that offer both: "or", "maybe", "/", "\\quad".
-_OFFER_BETWEEN = re.compile(r"\b(?:or|maybe|perhaps|possibly|otherwise|also|alternatively|else|but)\b|/|\\q?quad\b", re.I)
+_OFFER_BETWEEN = re.compile(r"\b(?:or(?!,?\s+(?:equivalently|in\s+other\s+words|simply|written|as))|maybe|perhaps|possibly|"
+                            r"otherwise|also|alternatively|else|but)\b|/|\\q?quad\b", re.I)
 
 
 def _math_run(ans: str, first: re.Match) -> str | None:

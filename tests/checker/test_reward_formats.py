@@ -973,6 +973,8 @@ REVIEW10 = [
     ("No solution", "$\\boxed{\\emptyset}$ if $a > 0$", False, "an empty set under a condition"),
     ("5", "So $x=5$. (Verification: $x=6$ also works.)", False, "a check that offers a second answer"),
     ("5", "So $x = 5$ (let's check: $x = 9$ is right).", False, "a check that gives another answer"),
+    ("5", "The answer is $5$, or equivalently $\\frac{10}{2}$", True, "a restatement is no second offer"),
+    ("5", "The answer is $5$, or equivalently $\\frac{12}{2}$", False, "a 'restatement' of another value"),
 ]
 
 # Every table above: (gold, response, expected, why); the test id names the table, the row and why.
