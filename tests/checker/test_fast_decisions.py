@@ -40,6 +40,9 @@ ROWS = [
     ("(2n)!/(2^n n!)", "(2n-1)!!", "correct"),
     ("(2n)!/(2^n n!)", "(2n-1)!! \\cdot n!", "incorrect"),
     ("n!/(2n)", "(n-1)!!", "incorrect"),
+    # A sum over a family x_i against a number: not equal, as the sympy worker decides (136-207 ms cold).
+    ("0", "(\\sum_{i=1}^n x_i^n-(\\sum_{i=1}^n x_i)^n)^{1-\\frac{1}{n}}", "incorrect"),
+    ("0", "\\sum_{i=1}^n i - \\frac{n(n+1)}{2}", "correct"),
     # Inequalities: the same relation when one positive side is a positive multiple of the other's.
     ("x^2-3a<0", "3x^2<9a", "correct"),
     ("x^2 \\le 2x", "2x \\ge x^2", "correct"),
