@@ -465,7 +465,8 @@ _SEGMENT_GAP = re.compile(r"\s*(?:,|;)?\s*(?:(and|or)(?:,?\s+equivalently,?)?\s+
 
 # Words or signs between two values of one answer line that offer both: "or", "maybe", "/", "\\quad".
 _OFFER_BETWEEN = re.compile(r"\b(?:or(?!,?\s+(?:equivalently|in\s+other\s+words|simply|written|as))|maybe|perhaps|possibly|"
-                            r"otherwise|also|alternatively|else|but)\b|/|\\q?quad\b", re.I)
+                            r"otherwise|also|alternatively|else)\b|/|\\q?quad\b", re.I)
+_OFFER_AFTER = re.compile(r"\s*(?:also|too|as\s+well)\b", re.I)  # "... (but $-5$ also works)"
 
 
 def _math_run(ans: str, first: re.Match) -> str | None:
@@ -520,8 +521,11 @@ def _answer_line(tail: str) -> str | None:
     if math:
         line_end = ans.find("\n", math.end())
         later = _INLINE_MATH.search(ans, math.end(), line_end if line_end != -1 else len(ans))
-        if later and _OFFER_BETWEEN.search(ans, math.end(), later.start()):
-            return ""  # "$x = 2$ (or $x = -5$)", "$10$ cm or $20$ cm", "$2$, maybe $-5$": two answers offered, none
+        if later and (_OFFER_BETWEEN.search(ans, math.end(), later.start())
+                      or _OFFER_AFTER.match(ans, later.end())):
+            # "$x = 2$ (or $x = -5$)", "$10$ cm or $20$ cm", "$2$ (but $-5$ also works)": both are offered, and a
+            # hedge is right only when every value it offers is ("$\frac12$ (or $0.5$)")
+            return f"{(math.group(1) or math.group(2)).strip()} or {(later.group(1) or later.group(2)).strip()}"
     if math:
         ans = _with_unit(math.group(1) or math.group(2), math.string, math.end())  # "is $2$ minutes."
     else:

@@ -420,6 +420,7 @@ def _double_factorial(m: re.Match) -> str:
     return f"({value})"
 
 
+_LIST_COMMA = re.compile(r",(?!\d{3}(?!\d))")  # a comma between items, not one grouping thousands ("1,000%")
 _PERCENT_ITEM = re.compile(r"(?<![\d.])(\d+(?:\.\d+)?)\s*\\?%")
 # Set-builder notation over the reals whose condition is an inequality: "\\{x \\mid x < 2\\}",
 # "\\{y : 0 \\le y \\le 4\\}", "\\{x \\in \\mathbb{R} \\mid x < 2\\}" (after the reals are written as an interval).
@@ -476,7 +477,7 @@ def normalize(answer: str) -> Normalized:
     degrees = bool(_DEGREE.search(s))
     s = _DEGREE.sub("", s)
     s = _SEPARATOR_WORDS.sub(", ", s)
-    if "%" in s and "," in s and not all("%" in item for item in s.split(",")):
+    if "%" in s and "," in s and not all("%" in item for item in _LIST_COMMA.split(s)):
         # "\\frac{1}{4}, or 25\\%": a percentage among other values is that value over 100
         s = _PERCENT_ITEM.sub(r"\\frac{\1}{100}", s)
     percent = "%" in s

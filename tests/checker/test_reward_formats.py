@@ -975,6 +975,10 @@ REVIEW10 = [
     ("5", "So $x = 5$ (let's check: $x = 9$ is right).", False, "a check that gives another answer"),
     ("5", "The answer is $5$, or equivalently $\\frac{10}{2}$", True, "a restatement is no second offer"),
     ("5", "The answer is $5$, or equivalently $\\frac{12}{2}$", False, "a 'restatement' of another value"),
+    ("\\frac12", "Answer: $\\frac12$ (or $0.5$)", True, "an offer of the same value twice"),
+    ("2", "Answer: $x = 2$ (but $x \\neq 0$ must hold)", True, "a condition after 'but' is no offer"),
+    ("-5", "Final answer: $2$ (but $-5$ also works)", False, "the value that 'also works' is one of two offers"),
+    ("1000\\%", "1,000%", True, "a thousands comma in a percentage"),
 ]
 
 # Every table above: (gold, response, expected, why); the test id names the table, the row and why.
