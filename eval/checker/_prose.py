@@ -493,7 +493,7 @@ def parallel_claims(text: str) -> list[str] | None:
 def listed_count(text: str) -> str | None:
     """The count a response's final sentence states before it lists what it counts ("has three
     solutions: (1, 2), (2, 1) and (3, 3)" -> "3"), as digits; None when it states none."""
-    masked, _found = _mask(final_sentence(text))
+    masked, found = _mask(final_sentence(text))
     for cop in _COPULA.finditer(masked):
         word = _COUNT_WORD.match(masked, cop.end()) or _NUMBER_WORD.match(masked, cop.end()) or _COUNT_DIGITS.match(
             masked, cop.end())
@@ -501,7 +501,7 @@ def listed_count(text: str) -> str | None:
         if listed:
             parts, end = _read_answer(masked, word.end() + listed.end())
             count = _NUMBER_WORDS.get(word.group(1).lower(), word.group(1))
-            items = sum(len(split_top(_unmask(p, _found), ",")) for p in parts)
+            items = sum(len(split_top(_unmask(p, found), ",")) for p in parts)
             # the list ends the sentence ("..., whose sum is 18" does not) and has as many items as counted
             if parts and not masked[_read_run(masked, end)[1] :].strip(" .!") and str(items) == count:
                 return count
