@@ -141,6 +141,12 @@ def _candidates(gold, pred, choices):
         # (never "x = 1, y = 2": the names are not renamed to fit, as one unknown's would be).
         order = sorted(named[0])
         return [tuple(parse_structure("(" + ", ".join(side[k] for k in order) + ")") for side in named)]
+    if named[0] is None and named[1] and gnode.kind == "seq" and gnode.brackets == "()" and not gnode.value:
+        ordered = _in_name_order(named[1])
+        if ordered is not None and len(ordered) == len(gnode.items):
+            # a bare tuple against named values: the tuple lists them in the names' order, (x, y) or (a, b, c)
+            # ("y = 3, x = 7" is the point (7, 3), not (3, 7))
+            return [(gnode, parse_structure("(" + ", ".join(ordered) + ")"))]
     pairs = [(gnode, pnode)]
     if gnode.kind == "letter" and pnode.kind != "letter":
         alt = _choice_node(choices, gnode.value)
@@ -257,6 +263,21 @@ def _by_name(text: str) -> dict[str, str] | None:
             return None
         out[name.replace(" ", "")] = split_top(part, "=")[1].strip()
     return out if len(out) == len(parts) else None
+
+
+_ONE_LETTER_NAME = re.compile(r"^([A-Za-z])(?:_\{?(\d+)\}?)?$")
+
+
+def _in_name_order(named: dict[str, str]) -> list[str] | None:
+    """The values of ``named`` in the order of their names when every name is one letter, maybe with a
+    number below ("x", "y", "a_1"): x before y, a_1 before a_2; None for other names."""
+    keys = {}
+    for name in named:
+        m = _ONE_LETTER_NAME.match(name.replace(" ", ""))
+        if m is None:
+            return None
+        keys[name] = (m.group(1), int(m.group(2) or 0))
+    return [named[k] for k in sorted(named, key=keys.__getitem__)]
 
 
 def _named_values(text: str) -> dict[str, str] | None:

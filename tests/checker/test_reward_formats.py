@@ -979,6 +979,12 @@ REVIEW10 = [
     ("2", "Answer: $x = 2$ (but $x \\neq 0$ must hold)", True, "a condition after 'but' is no offer"),
     ("-5", "Final answer: $2$ (but $-5$ also works)", False, "the value that 'also works' is one of two offers"),
     ("1000\\%", "1,000%", True, "a thousands comma in a percentage"),
+    # A bare tuple lists named values in their names' order: (x, y), (a, b), (x_1, x_2).
+    ("(3, 7)", "$y = \\boxed{3}$ and $x = \\boxed{7}$", False, "the point (7, 3)"),
+    ("(7, 3)", "So $y = 3$ and $x = 7$.", True, "the point (7, 3), named in another order"),
+    ("(3, 7)", "So $b = 7$ and $a = 3$.", True, "(a, b) named in another order"),
+    ("(1, 2, 3)", "$x_2 = 2, x_1 = 1, x_3 = 3$", True, "subscripts in their order"),
+    ("(2, 1, 3)", "$x_2 = 2, x_1 = 1, x_3 = 3$", False, "subscripts in their order, not as written"),
 ]
 
 # Every table above: (gold, response, expected, why); the test id names the table, the row and why.
