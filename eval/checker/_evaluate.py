@@ -251,9 +251,7 @@ class _Parser:
         the n, not x to the n_1) or a braced group; None for anything else."""
         kind, val = self.peek()
         if kind == "num" and len(val) == 1:
-            self.take()
-            value, exact = _CTX.mpf(val), Fraction(val)
-            return lambda env: exact if _EXACT in env else value
+            return self.atom()
         if kind == "var":
             self.take()
             if val in ("e", "i", "j") or val in self.bound:

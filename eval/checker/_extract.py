@@ -19,7 +19,7 @@ from ._prose import (
 )
 from ._units import PLAIN_UNIT, unit_key
 
-__all__ = ["extract", "find_boxed", "boxed_answer", "letter_answer", "plain_text", "read_plain", "MAX_ANSWER_CHARS"]
+__all__ = ["after_last_box", "extract", "find_boxed", "boxed_answer", "letter_answer", "plain_text", "read_plain", "MAX_ANSWER_CHARS"]
 
 # An extracted answer longer than this is not a competition answer; callers treat it as unparseable.
 MAX_ANSWER_CHARS = 2000
@@ -405,6 +405,18 @@ def boxed_answer(text: str) -> str | None:
     return f"({joined})" if labelled else joined  # labelled parts, "(a) ... (b) ...", keep their order
 
 
+def after_last_box(text: str) -> str:
+    """What follows the last box's closing brace ("" when there is no box): words there may qualify it."""
+    start = _box_start(text, len(text))
+    found = _braced(text, text.index("{", start)) if start is not None else None
+    return text[found[1] :] if found else ""
+
+
+def _segment(m: re.Match) -> str:
+    """The content of an ``_INLINE_MATH`` match (``$...$`` or ``\\(...\\)``), stripped."""
+    return (m.group(1) or m.group(2)).strip()
+
+
 def _run_goes_on(text: str, end: int) -> bool:
     """Whether another box joins the run of boxes that starts at ``end``."""
     prev = _box_start(text, end)
@@ -472,18 +484,18 @@ _OFFER_AFTER = re.compile(r"\s*(?:also|too|as\s+well)\b", re.I)  # "... (but $-5
 def _math_run(ans: str, first: re.Match) -> str | None:
     """The segments of a run of two or more math segments that open ``ans`` and are separated only by
     commas, semicolons, "and" or "or", joined ("x = 2 or x = -5"); None for a single segment."""
-    parts, end = [first.group(1) or first.group(2)], first.end()
+    parts, end = [_segment(first)], first.end()
     while True:
         nxt = _INLINE_MATH.search(ans, end)
         gap = _SEGMENT_GAP.match(ans[end : nxt.start()]) if nxt and nxt.start() - end <= 40 else None
         if gap is None:
             break
         word = (gap.group(1) or gap.group(2) or "").lower()
-        parts.append((" or " if word == "or" else ", ") + (nxt.group(1) or nxt.group(2)).strip())
+        parts.append((" or " if word == "or" else ", ") + _segment(nxt))
         end = nxt.end()
     if len(parts) == 1 or not ans[: first.start()].strip(" *_:") == "":
         return None
-    return parts[0].strip() + "".join(parts[1:])  # words after the run do not take its segments back
+    return parts[0] + "".join(parts[1:])  # words after the run do not take its segments back
 
 
 def _answer_line(tail: str) -> str | None:
@@ -525,7 +537,7 @@ def _answer_line(tail: str) -> str | None:
                       or _OFFER_AFTER.match(ans, later.end())):
             # "$x = 2$ (or $x = -5$)", "$10$ cm or $20$ cm", "$2$ (but $-5$ also works)": both are offered, and a
             # hedge is right only when every value it offers is ("$\frac12$ (or $0.5$)")
-            return f"{(math.group(1) or math.group(2)).strip()} or {(later.group(1) or later.group(2)).strip()}"
+            return f"{_segment(math)} or {_segment(later)}"
     if math:
         ans = _with_unit(math.group(1) or math.group(2), math.string, math.end())  # "is $2$ minutes."
     else:

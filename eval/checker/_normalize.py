@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from fractions import Fraction
 
+from ._arith import double_fact
 from ._extract import DOTTED_REPEAT, GREEK_NAMES, plain_text
 from ._prose import number_phrase
 from ._units import CJK_UNIT, GLUED_UNIT, PLAIN_UNIT, unit_key
@@ -412,12 +414,7 @@ _NUMERIC_DOUBLE_FACTORIAL = re.compile(r"(?<![\w.)}])(\d{1,3})!!(?!!)")
 def _double_factorial(m: re.Match) -> str:
     """``n!! = n (n - 2) (n - 4) ...`` for a whole number written before "!!" (up to 300)."""
     n = int(m.group(1))
-    if n > 300:
-        return m.group(0)
-    value = 1
-    for k in range(n, 0, -2):
-        value *= k
-    return f"({value})"
+    return m.group(0) if n > 300 else f"({int(double_fact(Fraction(n)))})"
 
 
 _LIST_COMMA = re.compile(r",(?!\d{3}(?!\d))")  # a comma between items, not one grouping thousands ("1,000%")

@@ -840,7 +840,6 @@ def claim_clause(text: str) -> str:
 _CONCLUDES = re.compile(r"[,;]\s*(?:and\s+)?(?:so|thus|hence|therefore|consequently)\b,?\s*", re.I)
 
 
-_YES_NO_ANSWER = re.compile(r"^\W*(yes|no)\s*[,.;:!]\s*", re.I)  # "No, ...", "Yes. ...": an answer, then words
 _RESTRICTING = frozenset("positive negative nonnegative nonpositive nonzero non-zero integer integers rational irrational "
                          "prime odd even natural whole real complex".split())
 _EXCEPTED = re.compile(r"\b(?:except|excluding|other\s+than|apart\s+from|besides|but)\b", re.I)
@@ -862,8 +861,8 @@ def phrase_matches(gold: str, text: str) -> bool:
     clause = claim_clause(text)
     if not clause or HEDGE.search(clause) or (_ALTERNATIVES.search(clause) and not _ALTERNATIVES.search(gold)):
         return False
-    g_yes, t_yes = _YES_NO_ANSWER.match(gold.strip()), _YES_NO_ANSWER.match(final_sentence(text).strip().strip("*"))
-    if g_yes and t_yes and g_yes.group(1).lower() != t_yes.group(1).lower():
+    g_yes, t_yes = _YES_NO_WORD.match(gold.strip()), _YES_NO_WORD.match(final_sentence(text).strip().strip("*"))
+    if g_yes and t_yes and g_yes.group(0).strip(" *_").lower() != t_yes.group(0).strip(" *_").lower():
         return False  # "No, it is not possible" against "Yes, it is possible": opposite answers
     if _EXCEPTED.search(clause) and not _EXCEPTED.search(gold):
         return False  # "All real numbers except 0" does not state "All real numbers"
@@ -875,7 +874,7 @@ def phrase_matches(gold: str, text: str) -> bool:
     # Content words only (with their place in ``tokens``): "at least one of the three numbers" states
     # "At least 1 number" (number words read as numerals, stop words not counted as distance).
     content = [(k, _word_key(t)) for k, t in enumerate(tokens) if not _stop(t)]
-    parity = _negations(_YES_NO_ANSWER.sub("", gold.strip(), count=1)) % 2  # the clause read drops "No," too
+    parity = _negations(_YES_NO_WORD.sub("", gold.strip(), count=1)) % 2  # the clause read drops "No," too
     for start, (first, key) in enumerate(content):
         if key != want[0]:
             continue

@@ -17,6 +17,7 @@ from ._compare import NeedsSympy, compare_nodes, fast_scalar_equal
 from ._evaluate import compile_expr
 from ._extract import (
     MAX_ANSWER_CHARS,
+    after_last_box,
     boxed_answer,
     extract,
     final_part,
@@ -700,20 +701,6 @@ def _unreadable(gold: str, pred: str) -> tuple[str, str] | None:
 _WORDS_ONLY = re.compile(r"[A-Za-z]+(?:[ '-][A-Za-z]+)*")
 
 
-def _last_box_end(text: str) -> int:
-    """Where the last ``\\boxed{...}`` ends (0 when there is none): what follows it may qualify it."""
-    start = text.rfind("\\boxed{")
-    if start < 0:
-        return len(text)
-    depth = 0
-    for k in range(start + len("\\boxed"), len(text)):
-        depth += text[k] == "{"
-        depth -= text[k] == "}"
-        if depth == 0:
-            return k + 1
-    return len(text)
-
-
 def _same_text(pred: str, gold: str) -> bool:
     """The prediction is the gold's own text (spacing and an outer ``$...$`` aside): "odd $n$" answers "odd $n$"."""
     if len(pred) > MAX_ANSWER_CHARS:
@@ -813,7 +800,7 @@ def _screen_unsafe(gold, prediction, choices) -> tuple[Verdict | None, tuple]:
         return Verdict("correct", "the response says the set is empty (none exists), as the gold"), ()
     if (spec.kind in ("words", "word", "none") and p is not None and EMPTY_SET.match(p)
             and NO_SOLUTION_GOLD.match(unwrap_words(g)) and isinstance(prediction, str)
-            and not re.search(r"[A-Za-z0-9]", prediction[_last_box_end(prediction):])):
+            and not re.search(r"[A-Za-z0-9]", after_last_box(prediction))):
         return Verdict("correct", "the response gives the empty set, as the gold says none exists"), ()
     if p is not None and isinstance(prediction, str) and not marks_its_answer(prediction):
         wanted = len(split_top(g, ","))
