@@ -6,7 +6,14 @@ import re
 from collections.abc import Callable
 from fractions import Fraction
 
-from ._evaluate import Unsupported, fast_equation_equal, fast_expr_equal, fast_relation_equal
+from ._evaluate import (
+    Unsupported,
+    check_relation,
+    compile_expr,
+    fast_equation_equal,
+    fast_expr_equal,
+    fast_relation_equal,
+)
 from ._numbers import REL_TOL, fast_number, numbers_equal
 from ._parse import A_NAME, Node, split_top
 
@@ -107,8 +114,15 @@ def fast_scalar_equal(gold: str, pred: str) -> bool:
     if g is not None and p is not None:
         return numbers_equal(g, p)
     try:
-        if _RELATION_SIGN.search(gold) and _RELATION_SIGN.search(pred):
+        g_rel, p_rel = _RELATION_SIGN.search(gold), _RELATION_SIGN.search(pred)
+        if g_rel and p_rel:
             return fast_relation_equal(gold, pred)
+        if g_rel or p_rel:
+            relation, value = (gold, pred) if g_rel else (pred, gold)
+            if "=" not in value:
+                check_relation(relation)  # both sides read here (else Unsupported: sympy decides)
+                compile_expr(value)
+                return False  # "x(n) < y(n-1)" against "x(n)": a relation is no value (sympy says so too)
         if "=" in gold and "=" in pred:
             return fast_equation_equal(gold, pred)
         if (len(split_top(gold, "=")) > 1) != (len(split_top(pred, "=")) > 1):

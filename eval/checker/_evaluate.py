@@ -30,9 +30,9 @@ from ._arith import (
     round_to_int,
 )
 from ._arith import I as _I
-from ._names import agree_at, align_names, sample_fractions, sample_points, unit_points
+from ._names import agree_at, align_names, clearly_apart, sample_fractions, sample_points, unit_points
 
-__all__ = ["Unsupported", "compile_expr", "fast_equation_equal", "fast_expr_equal", "fast_relation_equal"]
+__all__ = ["Unsupported", "check_relation", "compile_expr", "fast_equation_equal", "fast_expr_equal", "fast_relation_equal"]
 
 _MAX_LEN = 600
 _TOKEN = re.compile(
@@ -420,6 +420,11 @@ def _positive_side(text: str):
     return (lambda env: rf(env) - lf(env)), strict, ln | rn, li or ri
 
 
+def check_relation(text: str) -> None:
+    """Raise Unsupported unless ``text`` is one inequality between two expressions this module reads."""
+    _positive_side(text)
+
+
 def fast_relation_equal(gold: str, pred: str) -> bool:
     """Two inequalities are the same when both are strict or both not, and (greater side - lesser side)
     of one is a positive constant multiple of the other's at every sample point (as the sympy worker
@@ -581,6 +586,8 @@ def fast_expr_equal(gold: str, pred: str, rel_tol: float) -> bool:
                 continue  # a pole or a point outside the domain (log 0): other points decide
             if _CTX.isfinite(gv) and _CTX.isfinite(pv):
                 values.append((gv, pv))
+                if max(abs(gv), abs(pv)) >= _TINY and clearly_apart(gv, pv, lambda a, b: _close(a, b, tol)):
+                    return False  # as agree_at would say over all points: the other points need not be evaluated
     except (ZeroDivisionError, ValueError, OverflowError, TypeError) as exc:
         raise Unsupported(str(exc)) from None
     tiny = [max(abs(g), abs(p)) < _TINY for g, p in values]

@@ -12,10 +12,11 @@ from __future__ import annotations
 
 import random
 from fractions import Fraction
+from functools import lru_cache
 
 from ._arith import CTX
 
-__all__ = ["INTEGER_PARAMETERS", "agree_at", "align_names", "constant_pi_steps", "parameter_pair",
+__all__ = ["INTEGER_PARAMETERS", "agree_at", "align_names", "clearly_apart", "constant_pi_steps", "parameter_pair",
            "rational_pi_multiple", "sample_fractions", "sample_points", "unit_points", "unit_tenths"]
 
 INTEGER_PARAMETERS = frozenset("kmn")
@@ -26,17 +27,27 @@ _ERRORS = (ZeroDivisionError, ValueError, OverflowError, TypeError)
 
 def sample_fractions(names) -> list[dict]:
     """The fixed points where expressions in ``names`` are compared, as exact fractions."""
+    return [dict(point) for point in _fractions(tuple(sorted(names)))]
+
+
+@lru_cache(maxsize=1024)
+def _fractions(names: tuple) -> tuple[dict, ...]:
     # Signed points: x and |x|, or \\sqrt{x^2} and x, must differ somewhere.
     rng = random.Random(12345)
-    return [
-        {n: Fraction(rng.choice((-1, 1)) * rng.randint(11, 97), rng.randint(3, 17)) for n in sorted(names)}
+    return tuple(
+        {n: Fraction(rng.choice((-1, 1)) * rng.randint(11, 97), rng.randint(3, 17)) for n in names}
         for _ in range(_POINTS)
-    ]
+    )
 
 
 def sample_points(names) -> list[dict]:
-    """``sample_fractions`` as mpmath values."""
-    return [{n: CTX.mpf(v.numerator) / v.denominator for n, v in point.items()} for point in sample_fractions(names)]
+    """``sample_fractions`` as mpmath values (made once per set of names: the context's precision is fixed)."""
+    return [dict(point) for point in _mpf_points(tuple(sorted(names)))]
+
+
+@lru_cache(maxsize=1024)
+def _mpf_points(names: tuple) -> tuple[dict, ...]:
+    return tuple({n: CTX.mpf(v.numerator) / v.denominator for n, v in point.items()} for point in _fractions(names))
 
 
 def unit_tenths(names) -> list[dict]:
@@ -48,7 +59,19 @@ def unit_tenths(names) -> list[dict]:
 
 def unit_points(names) -> list[dict]:
     """``unit_tenths`` as mpmath values."""
-    return [{n: CTX.mpf(k) / 10 for n, k in point.items()} for point in unit_tenths(names)]
+    return [dict(point) for point in _unit_mpf(tuple(sorted(names)))]
+
+
+@lru_cache(maxsize=1024)
+def _unit_mpf(names: tuple) -> tuple[dict, ...]:
+    return tuple({n: CTX.mpf(k) / 10 for n, k in point.items()} for point in unit_tenths(names))
+
+
+def clearly_apart(gv, pv, close) -> bool:
+    """Whether one pair of values already makes ``agree_at`` answer False: one side real and the other
+    not, or both real and apart."""
+    g_real = _real(gv)
+    return g_real != _real(pv) or (g_real and not close(gv, pv))
 
 
 def agree_at(pairs, close) -> bool | None:

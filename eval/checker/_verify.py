@@ -654,9 +654,12 @@ def _structural_verdict(gold: str, pred: str) -> tuple[str, str] | None:
     return None
 
 
-def _fast(gold: str, pred: str, choices) -> tuple[str, str] | None:
+@lru_cache(maxsize=8192)
+def _fast(gold: str, pred: str, choices: tuple | None) -> tuple[str, str] | None:
     """In-process decision; None when sympy is needed (no pair matched here and some pair was undecided),
-    except for a prediction no parser reads (an ellipsis, unbalanced brackets): unparseable here."""
+    except for a prediction no parser reads (an ellipsis, unbalanced brackets): unparseable here.
+    Cached: the rollouts of one prompt share its gold and often their answer (and an incorrect verdict
+    asks again to explain itself)."""
     structural = _structural_verdict(gold, pred)
     if structural is not None:
         return structural
@@ -894,7 +897,7 @@ def _letter_verdict(gold: str, prediction, choices) -> tuple[Verdict | None, boo
     """A gold that is one option letter: the letter the response commits to decides (None: no letter),
     and whether that verdict stands over any value written with the letter (an answer line after the
     response's last box gave it, or the response offers two options: "(A) or (B)" is wrong)."""
-    want = gold_letter(normalize(gold).text, choices)
+    want = gold_letter(_prepare(gold)[0].text, choices)  # cached: one gold meets many responses
     if want is None or not isinstance(prediction, str):
         return None, False
     if offers_two_letters(prediction):  # "(A) or (B)": once read as A with a value
@@ -917,7 +920,7 @@ def _value_of_another_option(gold: str, pred: str, choices) -> bool:
     node = _prepare(bare)[1]
     if node.kind != "scalar" or not re.search(r"\d", node.value):
         return False
-    want = gold_letter(normalize(gold).text, choices)
+    want = gold_letter(_prepare(gold)[0].text, choices)  # cached: one gold meets many responses
 
     def equal(letter: str) -> bool:
         option = _choice_node(choices, letter)

@@ -51,6 +51,12 @@ ROWS = [
     ("5q < 9z", "-5q < -9z", "incorrect"),
     ("x \\geq 2", "x > 2", "incorrect"),
     ("x > 0", "x > 10^{-50}", "incorrect"),
+    # A relation against a value: never equal (13-18 ms each in a worker, cold).
+    ("x(n)<y(n-1)", "x(n)", "incorrect"),
+    ("a \\ge 2", "a + 2", "incorrect"),
+    ("2t", "t > 0", "incorrect"),
+    # A power tower apart from 1 at the first sample point: the remaining points need not be evaluated.
+    ("1", "x^{x^{x^{x^{x}}}}", "incorrect"),
 ]
 
 
@@ -65,3 +71,22 @@ def test_a_side_with_no_exact_value_is_left_to_sympy(pred):
     """Exact re-evaluation is for rational functions only: a root or pi gives no decision in-process."""
     fast = verify_module._fast("0", pred, None)
     assert fast is None or fast[0] == verify("0", pred).status
+
+
+def test_the_fast_decision_is_cached_for_a_repeated_answer():
+    """One prompt's rollouts share its gold and often their final answer: the second is not decided again."""
+    verify_module._fast.cache_clear()
+    assert verify("\\frac{3}{7}", "So the answer is $\\boxed{\\frac{6}{14}}$.").status == "correct"
+    misses = verify_module._fast.cache_info().misses
+    assert verify("\\frac{3}{7}", "Simplifying, we get $\\frac{6}{14}$.\n\nAnswer: $\\frac{6}{14}$").status == "correct"
+    info = verify_module._fast.cache_info()
+    assert info.misses == misses and info.hits >= 1
+
+
+def test_sample_points_are_fresh_dicts():
+    from eval.checker._names import sample_fractions, sample_points, unit_points
+
+    first = sample_points(["y", "x"])
+    first[0]["x"] = 0  # a caller's change to its points must not reach the next caller
+    assert sample_points(["x", "y"])[0]["x"] != 0 and sample_fractions({"x", "y"})[0]["x"] != 0
+    assert [sorted(p) for p in unit_points(("x",))] == [["x"]] * 4

@@ -166,10 +166,11 @@ def test_values_too_large_for_a_float_never_match(pred):
 
 @pytest.mark.parametrize("pred", ["x^x^x^x^x^x^x", "factorial(factorial(factorial(factorial(factorial(x)))))"])
 def test_towers_and_nested_factorials_are_refused_before_the_limit(pred):
-    """They used to run to the time limit in a worker; they are refused when read."""
+    """They used to run to the time limit in a worker; now they are refused when read, or (the tower)
+    found apart from x at the first sample point, before any point overflows."""
     start = time.perf_counter()
     verdict = verify("x", pred, timeout=5.0)
-    assert verdict.status == "unparseable_pred" and time.perf_counter() - start < 4.0
+    assert verdict.status in ("unparseable_pred", "incorrect") and time.perf_counter() - start < 4.0
 
 
 def test_a_list_of_solutions_is_never_sent_to_sympy_as_one_equation():
@@ -196,3 +197,36 @@ def test_a_none_prediction_says_so():
 def test_a_long_chinese_paragraph_is_no_unbroken_run():
     """Chinese punctuation (，。) breaks a run: a long paragraph with no line break keeps its answer."""
     assert bool(verify("12", "我们" + "计算得到的结果是对的，" * 450 + "所以结果是12"))
+
+
+@pytest.mark.parametrize("pred,why", [
+    ("m) * f(n-1", "unbalanced brackets"),  # a fragment cut at a comma inside a call
+    (")^(1/3", "unbalanced brackets"),
+    ("(1+2", "unbalanced brackets"),
+    ("x^3 + y^3 + z^3 +", "an operator without an operand"),
+    ("90-", "an operator without an operand"),
+    ("* 4", "an operator without an operand"),
+])
+def test_the_worker_refuses_malformed_text_before_parsing_it(pred, why):
+    """Text the parser cannot read is refused by its form, before the gold is parsed (parsing each
+    side only to fail cost 10-20 ms)."""
+    from eval.checker._symbolic import Unparseable, sympy_scalar_equal
+
+    with pytest.raises(Unparseable) as info:
+        sympy_scalar_equal("C(n+1, 2m+1)", pred)
+    assert (info.value.side, info.value.why) == ("pred", why)
+    with pytest.raises(Unparseable) as info:
+        sympy_scalar_equal(pred, "2")
+    assert info.value.side == "gold"
+
+
+@pytest.mark.parametrize("gold,pred,equal", [
+    ("\\left[0, 1\\right)", "[0, 1)", True),  # an interval opens with one bracket and closes with another
+    ("-x", "-(x)", True),
+    ("x^{-1}", "\\frac{1}{x}", True),
+    ("(1, 2]", "(1, 2)", False),
+])
+def test_balanced_forms_still_reach_the_parser(gold, pred, equal):
+    from eval.checker._symbolic import sympy_scalar_equal
+
+    assert sympy_scalar_equal(gold, pred) is equal
