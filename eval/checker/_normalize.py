@@ -8,6 +8,7 @@ from fractions import Fraction
 
 from ._arith import double_fact
 from ._extract import DOTTED_REPEAT, GREEK_NAMES, plain_text
+from ._numbers import fast_number
 from ._prose import number_phrase
 from ._units import CJK_UNIT, GLUED_UNIT, PLAIN_UNIT, unit_key
 
@@ -203,6 +204,38 @@ _SPACED_THOUSANDS = re.compile(r"(?<![\d.,])\d{1,3}(?: \d{3})+(?![\d,])")
 # "(-\\infty, 2) U (3, \\infty)": a capital U between two intervals is a union.
 _LETTER_UNION = re.compile(r"(?<=[)\]])\s*U\s*(?=[(\[])")
 _SEPARATOR_WORDS = re.compile(r"\s*(?:\\text\{\s*(?:and|or)\s*\}|,?\s+(?:and|or)\s+)\s*")
+# A lower and an upper bound on one name joined by "and" or a comma: "x > 1 \\text{ and } x \\leq 3",
+# "x < 3, x > 1", also inside set-builder braces ("\\{x \\mid x > 1 \\text{ and } x < 3\\}").
+_OP = r"(<|>|\\leq?|\\geq?|≤|≥)"
+_AND_BOUNDS = re.compile(
+    rf"\s*([A-Za-z])\s*{_OP}\s*([^<>=,;]+?)\s*(?:\\text\{{\s*and\s*\}}|\s+and\s+|\\land|\\wedge|,)\s*\1\s*{_OP}\s*"
+    r"([^<>=,;]+?)\s*")
+_BUILDER_BODY = re.compile(r"(\\\{\s*[A-Za-z]\s*(?:\\mid|:|\|))(.*)(\\\})")
+_LOWER = (">", "\\geq", "\\ge", "≥")
+_FLIP = {">": "<", "\\geq": "\\leq", "\\ge": "\\leq", "≥": "≤"}
+
+
+def _both_bounds(s: str) -> str:
+    """Two opposite bounds on one name whose rays overlap, as the one interval they bound: "x > 1 and
+    x < 3" or "x < 3, x > 1" is "1 < x < 3" (nobody answers the reals that way). Rays that do not
+    overlap ("x < 1 and x > 3", a common way to say "or") and bounds that are not plain numbers are left
+    as they are, and read as a union, as before."""
+    builder = _BUILDER_BODY.fullmatch(s.strip())
+    head, body, tail = builder.groups() if builder else ("", s, "")
+    m = _AND_BOUNDS.fullmatch(body)
+    if m is None:
+        return s
+    name, op1, b1, op2, b2 = m.groups()
+    if (op1 in _LOWER) == (op2 in _LOWER):
+        return s
+    if op1 not in _LOWER:
+        op1, b1, op2, b2 = op2, b2, op1, b1
+    lo, hi = fast_number(b1.strip()), fast_number(b2.strip())
+    if lo is None or hi is None or not lo.value < hi.value:
+        return s
+    return f"{head}{b1} {_FLIP[op1]} {name} {op2} {b2}{tail}"
+
+
 _ORDINAL = re.compile(
     r"(?<=\d)\s*(?:\^\s*\{\s*\\text\s*\{\s*(?:st|nd|rd|th)\s*\}\s*\}|\^\s*\{\s*(?:st|nd|rd|th)\s*\}|\^?(?:st|nd|rd|th)\b)"
 )
@@ -420,8 +453,10 @@ def _double_factorial(m: re.Match) -> str:
 _LIST_COMMA = re.compile(r",(?!\d{3}(?!\d))")  # a comma between items, not one grouping thousands ("1,000%")
 _PERCENT_ITEM = re.compile(r"(?<![\d.])(\d+(?:\.\d+)?)\s*\\?%")
 # Set-builder notation over the reals whose condition is an inequality: "\\{x \\mid x < 2\\}",
-# "\\{y : 0 \\le y \\le 4\\}", "\\{x \\in \\mathbb{R} \\mid x < 2\\}" (after the reals are written as an interval).
-_SET_BUILDER = re.compile(r"^\\\{([A-Za-z])(?:\\in\(-\\infty,\\infty\))?(?:\\mid|:|\|)([^{}|,;]+)\\\}$")
+# "\\{y : 0 \\le y \\le 4\\}", "\\{x \\in \\mathbb{R} \\mid x < 2\\}" (after the reals are written as an interval),
+# "\\{x \\mid x < 1 \\text{ or } x > 3\\}" (conditions joined by "or" or "and").
+_SET_BUILDER = re.compile(
+    r"^\\\{([A-Za-z])(?:\\in\(-\\infty,\\infty\))?(?:\\mid|:|\|)((?:[^{}|,;]|\\text\{\s*(?:or|and)\s*\})+)\\\}$")
 _BUILDER_RELATION = re.compile(r"<|>|\\[lg]eq?(?![A-Za-z])")
 
 
@@ -473,6 +508,8 @@ def normalize(answer: str) -> Normalized:
         s = _TRIG_DEGREES.sub(r"(\\frac{\1\\pi}{180})", s)
     degrees = bool(_DEGREE.search(s))
     s = _DEGREE.sub("", s)
+    if "<" in s or ">" in s or "\\le" in s or "\\ge" in s or "≤" in s or "≥" in s:
+        s = _both_bounds(s)  # before "and" and "or" become a list's comma
     s = _SEPARATOR_WORDS.sub(", ", s)
     if "%" in s and "," in s and not all("%" in item for item in _LIST_COMMA.split(s)):
         # "\\frac{1}{4}, or 25\\%": a percentage among other values is that value over 100

@@ -501,13 +501,15 @@ def listed_count(text: str) -> str | None:
         if listed:
             parts, end = _read_answer(masked, word.end() + listed.end())
             count = _NUMBER_WORDS.get(word.group(1).lower(), word.group(1))
-            items = sum(len(split_top(_unmask(p, found), ",")) for p in parts)
+            # "x = \\pm 3" lists two solutions
+            items = sum(2 if _PLUS_MINUS.search(item) else 1 for p in parts for item in split_top(_unmask(p, found), ","))
             # the list ends the sentence ("..., whose sum is 18" does not) and has as many items as counted
             if parts and not masked[_read_run(masked, end)[1] :].strip(" .!") and str(items) == count:
                 return count
     return None
 
 
+_PLUS_MINUS = re.compile(r"±|∓|\\(?:pm|mp)(?![a-z])")
 # A count in digits before its plural noun: "are 3 solutions", "are exactly 3 such integers".
 _COUNT_DIGITS = re.compile(r"\s*(\d{1,6})\s+(?:[a-z-]+\s+){0,3}?[a-z]+s\b", re.IGNORECASE)
 

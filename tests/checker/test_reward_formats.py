@@ -987,6 +987,24 @@ REVIEW10 = [
     ("(2, 1, 3)", "$x_2 = 2, x_1 = 1, x_3 = 3$", False, "subscripts in their order, not as written"),
 ]
 
+# Found in this stop's own reading of the reviews' leftovers.
+PROSE10 = [
+    ("2", "The equation has two real solutions: $x = \\pm 3$.", True, "a count, then a plus-minus pair"),
+    ("4", "It has four solutions: $x = \\pm 1, \\pm 2$.", True, "four, listed as two plus-minus pairs"),
+    ("2", "It has four solutions: $x = \\pm 1, \\pm 2$.", False, "four solutions are listed"),
+    ("1", "It has one solution: $x = \\pm 3$.", False, "one counted, two listed"),
+    # Two opposite bounds on one name: overlapping rays bound one interval, disjoint ones are a union.
+    ("(1,3)", "The answer is $x > 1 \\text{ and } x < 3$.", True, "lower and upper bound joined by and"),
+    ("(1,3)", "The answer is $x > 1$ and $x < 3$.", True, "the bounds in two segments"),
+    ("(1,3]", "The answer is $\\{x \\mid x > 1 \\text{ and } x \\le 3\\}$.", True, "set-builder with and"),
+    ("(0,3)", "$\\{x \\mid x > 0, x < 3\\}$", True, "set-builder with a comma"),
+    ("(1,3)", "The answer is $x > 1$ or $x < 3$.", False, "or: every real number"),
+    ("(1,4)", "The answer is $x > 1 \\text{ and } x < 3$.", False, "another upper bound"),
+    ("(-\\infty,1)\\cup(3,\\infty)", "The answer is $x < 1$ and $x > 3$.", True, "disjoint rays: and says or"),
+    ("(1,3)", "The answer is $x < 1$ and $x > 3$.", False, "disjoint rays are no interval"),
+]
+
+
 # Every table above: (gold, response, expected, why); the test id names the table, the row and why.
 TABLES = {"rows": ROWS, "review2": REVIEW2, "review3": REVIEW3, "newcomer": NEWCOMER, "exploits": EXPLOITS,
           "units_and_boxes": UNITS_AND_BOXES, "undone": UNDONE, "plus_minus": PLUS_MINUS,
@@ -996,7 +1014,7 @@ TABLES = {"rows": ROWS, "review2": REVIEW2, "review3": REVIEW3, "newcomer": NEWC
           "reciprocal_functions": RECIPROCAL_FUNCTIONS, "plain_forms7": PLAIN_FORMS7,
           "review7": REVIEW7, "newcomer7": NEWCOMER7, "review8": REVIEW8,
           "yes_no7": YES_NO7, "worded7": WORDED7, "other_units": OTHER_UNITS, "prose9": PROSE9,
-          "review9": REVIEW9, "review10": REVIEW10}
+          "review9": REVIEW9, "review10": REVIEW10, "prose10": PROSE10}
 CASES = [(name, *row) for name, rows in TABLES.items() for row in rows]
 
 
