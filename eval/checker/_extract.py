@@ -359,6 +359,9 @@ def find_boxed(text: str) -> str | None:
 # \quad \text{and} \quad \boxed{n=2}", "\(\boxed{1}\) and \(\boxed{-2}\)".
 _BOX_GAP = re.compile(
     r"^(?:\s|\$|\\[()\[\]]|,|;|\\quad|\\qquad|\\,|\\;|\\text\{|\}|\band\b|\bor\b|\b(?:maybe|perhaps|possibly)\b"
+    # the next box's name: "$x = \\boxed{3}$ or $x = \\boxed{7}$" offers two values (names that differ
+    # and are joined without "or" are read by _named_boxes first)
+    r"|(?<![A-Za-z\\])[A-Za-z](?:_\{?[A-Za-z0-9]+\}?)?'*\s*="
     # the next part's label: "(b)", "(ii)", "b)", "2)", "Part (b):", "for part (a) and", ". Part (b):"
     r"|(?:(?:\bfor\s+)?[Pp]art\s*)?\(?(?:[a-h]|i{1,3}|iv|vi{0,3}|\d{1,2})\)|(?:\bfor\s+)?[Pp]art\s*[a-h1-9]|:"
     r"|\.(?=\s*(?:\$\s*)?(?:[Pp]art\b|\(?(?:[a-h]|i{1,3}|iv|vi{0,3})\))))*$"
@@ -385,8 +388,8 @@ def boxed_answer(text: str) -> str | None:
         return None
     named = _named_boxes(text)
     if named is not None:
-        return named
-    parts, end, labelled = [last], _box_start(text, len(text)), False
+        return named or None
+    parts, end, labelled, name = [last], _box_start(text, len(text)), False, None
     while end is not None and len(parts) < _MAX_BOXES:
         prev = _box_start(text, end)
         if prev is None:
@@ -394,6 +397,11 @@ def boxed_answer(text: str) -> str | None:
         found = _braced(text, text.index("{", prev))
         if found is None or not _BOX_GAP.match(text[found[1] : end]):
             break
+        if _GAP_NAME.search(text[found[1] : end]):
+            names = _name_before_box(text, prev), _name_before_box(text, end)
+            if not (all(names) and names[0].group(1) == names[1].group(1)):
+                break  # "$x = \\boxed{1}$ or $y = \\boxed{2}$": values of two quantities, not one answer's parts
+            name = names[0].group(1)  # "$x = \\boxed{3}$ or $x = \\boxed{7}$": the values of x
         labelled = labelled or bool(_PART_LABEL.search(text[found[1] : end]))
         parts.append(found[0].strip())
         end = prev
@@ -401,8 +409,18 @@ def boxed_answer(text: str) -> str | None:
         return last
     if len(parts) == _MAX_BOXES and end is not None and _run_goes_on(text, end):
         return None  # more boxes on the line than are read: the ones before could offer other answers
+    if name is not None:
+        parts = [f"{name} = {p}" for p in parts]
     joined = ", ".join(reversed(parts))
     return f"({joined})" if labelled else joined  # labelled parts, "(a) ... (b) ...", keep their order
+
+
+_GAP_NAME = re.compile(r"[A-Za-z](?:_\{?[A-Za-z0-9]+\}?)?'*\s*=")
+
+
+def _name_before_box(text: str, start: int) -> re.Match | None:
+    """The name written right before the box at ``start`` (group 1: "x" for "$x = \\boxed{3}$"), else None."""
+    return _NAME_BEFORE_BOX.search(text, max(0, start - 40), start)
 
 
 def after_last_box(text: str) -> str:
@@ -426,7 +444,8 @@ def _run_goes_on(text: str, end: int) -> bool:
 
 def _named_boxes(text: str) -> str | None:
     """``"y_1 = a, y_2 = b"`` for a run of two or more boxes that each follow their own name on one
-    answer line ("$y_1 = \\boxed{a}$ and $y_2 = \\boxed{b}$"), else None."""
+    answer line ("$y_1 = \\boxed{a}$ and $y_2 = \\boxed{b}$"); "" for such a run longer than is read;
+    else None."""
     parts, end = [], len(text)
     while len(parts) < _MAX_BOXES:
         start = _box_start(text, end)
@@ -436,13 +455,15 @@ def _named_boxes(text: str) -> str | None:
         gap = text[found[1] : parts[-1][2]] if found is not None and parts else ""
         if found is None or (parts and (not _BOX_GAP.match(gap) or re.search(r"\bor\b", gap, re.I))):
             break  # ("$x = \\boxed{1}$ or $y = \\boxed{2}$" offers, it does not name, two values)
-        name = _NAME_BEFORE_BOX.search(text, max(0, start - 40), start)
+        name = _name_before_box(text, start)
         if name is None:
             break
         parts.append((name.group(1), found[0].strip(), name.start()))
         end = start
-    if len(parts) < 2 or len({p[0] for p in parts}) < len(parts) or (len(parts) == _MAX_BOXES and _run_goes_on(text, end)):
+    if len(parts) < 2 or len({p[0] for p in parts}) < len(parts):
         return None
+    if len(parts) == _MAX_BOXES and _run_goes_on(text, end):
+        return ""  # more named boxes than are read: no answer (not the last box alone)
     return ", ".join(f"{n} = {v}" for n, v, _at in reversed(parts))
 
 
@@ -477,8 +498,11 @@ _SEGMENT_GAP = re.compile(r"\s*(?:,|;)?\s*(?:(and|or)(?:,?\s+equivalently,?)?\s+
 
 # Words or signs between two values of one answer line that offer both: "or", "maybe", "/", "\\quad".
 _OFFER_BETWEEN = re.compile(r"\b(?:or(?!,?\s+(?:equivalently|in\s+other\s+words|simply|written|as))|maybe|perhaps|possibly|"
-                            r"otherwise|also|alternatively|else)\b|/|\\q?quad\b", re.I)
-_OFFER_AFTER = re.compile(r"\s*(?:also|too|as\s+well)\b", re.I)  # "... (but $-5$ also works)"
+                            r"otherwise|also|alternatively|else|unless|another|instead)\b|/|\\q?quad\b", re.I)
+# "... (but $-5$ also works)", "$3$ as a backup", "$3$ is another option", "$3$ in the other case"
+_OFFER_AFTER = re.compile(r"\s*(?:also|too|as\s+well|as\s+an?\s+(?:backup|fallback|alternative)|otherwise"
+                          r"|(?:is|are)\s+(?:also\s+)?(?:another|other)\s+(?:options?|answers?|solutions?|possibilit(?:y|ies))"
+                          r"|in\s+the\s+other\s+cases?)\b", re.I)
 
 
 def _math_run(ans: str, first: re.Match) -> str | None:
@@ -538,6 +562,16 @@ def _answer_line(tail: str) -> str | None:
             # "$x = 2$ (or $x = -5$)", "$10$ cm or $20$ cm", "$2$ (but $-5$ also works)": both are offered, and a
             # hedge is right only when every value it offers is ("$\frac12$ (or $0.5$)")
             return f"{_segment(math)} or {_segment(later)}"
+        if later is None and _INLINE_MATH.fullmatch(ans.strip().rstrip(".").strip()):
+            # "Final answer: $x = 2$" and, on the next line, "$x = -5$" alone or offered ("$3$ is another option")
+            nxt = tail[matches[-1].end() :].split("\n", 1)[0]
+            second = _INLINE_MATH.match(nxt.strip())
+            if second and re.search(r"\d", _segment(second)) and (
+                    not nxt.strip()[second.end() :].strip(" .") or _OFFER_AFTER.match(nxt.strip(), second.end())):
+                first_name, second_name = (re.match(r"\s*([A-Za-z](?:_\{?\w+\}?)?)\s*=", _segment(m)) for m in (math, second))
+                if first_name and second_name and first_name.group(1) != second_name.group(1):
+                    return f"{_segment(math)}, {_segment(second)}"  # "$x = 2$" then "$y = 3$": two parts
+                return f"{_segment(math)} or {_segment(second)}"
     if math:
         ans = _with_unit(math.group(1) or math.group(2), math.string, math.end())  # "is $2$ minutes."
     else:

@@ -1002,6 +1002,24 @@ PROSE10 = [
     ("(1,4)", "The answer is $x > 1 \\text{ and } x < 3$.", False, "another upper bound"),
     ("(-\\infty,1)\\cup(3,\\infty)", "The answer is $x < 1$ and $x > 3$.", True, "disjoint rays: and says or"),
     ("(1,3)", "The answer is $x < 1$ and $x > 3$.", False, "disjoint rays are no interval"),
+    # Boxes of one name joined by "or" offer both values; of two names, as before, the last box alone.
+    ("7", "$x = \\boxed{3}$ or $x = \\boxed{7}$", False, "two roots offered"),
+    ("3, 7", "$x = \\boxed{3}$ or $x = \\boxed{7}$", True, "both roots"),
+    ("7", "\\(x = \\boxed{3}\\) or \\(x = \\boxed{7}\\)", False, "two roots offered, in \\( \\)"),
+    ("(1, 2)", "$x = \\boxed{1}$ or $y = \\boxed{2}$", False, "x or y is no point"),
+    ("13", "".join(f"$x_{{{i}}} = \\boxed{{{i}}}$ and " for i in range(1, 13)) + "$x_{13} = \\boxed{13}$", False,
+     "thirteen named boxes: more than are read, not the last alone"),
+    # An answer line offering a second value, in other words or on the next line.
+    ("2", "Final answer: $x = 2$\n$x = -5$", False, "a second value on the next line"),
+    ("2, -5", "Final answer: $x = 2$\n$x = -5$", True, "both solutions, one per line"),
+    ("x = 2, y = 3", "Final answer: $x = 2$\n$y = 3$", True, "two named parts, one per line"),
+    ("2", "Final answer: $2$\n\nThe solution uses $x^2=4$.", True, "maths after a blank line is no offer"),
+    ("2", "Answer: $x = 2$; another solution is $x = -5$.", False, "another solution"),
+    ("2", "Answer: $2$ with $3$ as a backup", False, "a backup value"),
+    ("2", "Answer: $2$, unless $3$", False, "unless"),
+    ("2", "Answer: $2$\n$3$ is another option", False, "another option on the next line"),
+    ("2", "Answer: $2$, plus $3$ in the other case", False, "a value for the other case"),
+    ("5", "**Answer:** $5$ (since $2+3=5$)", True, "a reason with maths"),
 ]
 
 
