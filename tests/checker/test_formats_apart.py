@@ -51,3 +51,20 @@ def test_the_third_formats_sample_is_frozen():
         "33638fa363f2022b5e5005e7875e12c18e0a77cf53f8bf9114bfc5335d8b9915")
     rows = [json.loads(line) for line in THIRD.read_text().splitlines()]
     assert len(rows) == 200 and sum(not r["expected"] for r in rows) == 90
+
+
+FOURTH = pathlib.Path(__file__).parent / "formats_apart4.jsonl"
+
+
+def test_the_fourth_formats_sample_is_frozen():
+    """formats_apart4.jsonl: 200 whole responses in 32 kinds, in the styles of today's models (R1 and QwQ
+    thinking, Qwen-Math boxes, Llama and Minerva final lines, GPT-4o markdown, program-of-thought output,
+    seven other languages, chat-template debris, truncation, changes of mind, hedges; 100 must-be-False,
+    most of them near misses), written and labelled by a reader who had not seen the checker's code, its
+    tests or the earlier sets, frozen before it was scored (scored once: see the README)."""
+    import hashlib
+
+    assert hashlib.sha256(FOURTH.read_bytes()).hexdigest() == (
+        "23a85dd7ca28a5cfe70a42cb2c38c4082c3f9e59c37eff84ae873ed3d4f547c7")
+    rows = [json.loads(line) for line in FOURTH.read_text().splitlines()]
+    assert len(rows) == 200 and sum(not r["expected"] for r in rows) == 100
