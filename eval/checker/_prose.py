@@ -101,6 +101,11 @@ def operand_run(text: str, start: int, end: int) -> str | None:
     if _WORD_OPERATOR_BEFORE.search(text, 0, lo) or _OFFERED_BEFORE.search(text, 0, lo):
         return ""  # "3 times 2 + 1", "either 3 or 2+2": the run is part of more, or one of two offers
     run = text[lo:hi].strip().rstrip(".").strip()
+    equals = _EQUALS_AFTER.match(text, hi)
+    if equals:
+        # "so i^2023 = −i.": the number is on the side being worked out; the value is the other side
+        rhs = text[equals.end() : _run_edge(text, equals.end(), 1)].strip().rstrip(".").strip()
+        return rhs if rhs and not _EQUALS_AFTER.match(text, equals.end() + len(rhs)) else ""
     if _RANGE.fullmatch(run):
         return None  # "1999-2000": a range of numbers, not a difference
     while run.count("(") > run.count(")") and run.startswith("("):
@@ -114,6 +119,7 @@ _WORD_OPERATOR_BEFORE = re.compile(
     r"\b(?:times|minus|plus|over|divided\s+by|multiplied\s+by|twice|thrice|half\s+of|squared|cubed)\s*$", re.I)
 _OFFERED_BEFORE = re.compile(r"\b(?:either\b.*\bor|or(?:\s+(?:maybe|perhaps|possibly|else))?|maybe|perhaps)\s*$", re.I)
 _RANGE = re.compile(r"\d+-\d+")
+_EQUALS_AFTER = re.compile(r"\s*=\s*")
 
 
 def _run_edge(text: str, pos: int, step: int) -> int:
@@ -533,7 +539,7 @@ _YES_NO = re.compile(r"^\W*(yes|no)\b", re.IGNORECASE)
 _EXPLICIT = re.compile(
     r"(?:(?:^|(?<=[\n.!?:]))[\s*_#>\-]*(?:\\(?:text|textbf|boxed|mathrm)\s*\{\s*)?"
     r"|\banswer\s*(?:is\s*)?(?:still\s+)?:?\s*[*_\s]*(?:\\(?:text|textbf|boxed)\s*\{\s*)?"
-    r"|\b(?:so|thus|therefore|hence),?\s+"
+    r"|\b(?:so|thus|therefore|hence),?\s+[*_]*"  # "so **Yes, 1001 is prime.**"
     # a correction, a bare yes or no after it: "Yes. Hmm, no.", "No. Wait, actually yes.", "no... I mean yes"
     r"|\b(?:hmm+|wait|actually|i\s+mean|on\s+second\s+thought)[\s,.!:\u2014\u2013-]+(?:actually[\s,]+)?"
     r"(?=(?:yes|no)\s*(?:[.!;:]|$)))"

@@ -1020,6 +1020,12 @@ PROSE10 = [
     ("2", "Answer: $2$\n$3$ is another option", False, "another option on the next line"),
     ("2", "Answer: $2$, plus $3$ in the other case", False, "a value for the other case"),
     ("5", "**Answer:** $5$ (since $2+3=5$)", True, "a reason with maths"),
+    # From the fourth formats set, after its one scoring: a plain-text equation's number on the worked side,
+    # and "so" before a bold yes.
+    ("-i", "Since i * i = 1, 1/i = i. That means i^2023 = i.", False, "the value is the right side, i"),
+    ("4", "So 2^2 = 4.", True, "the right side"),
+    ("No", "Checking small primes, none divide it, so **Yes, 1001 is prime.**", False, "a bold yes after so"),
+    ("Yes", "Checking small primes, none divide it, so **Yes, 1001 is prime.**", True, "a bold yes after so"),
 ]
 
 
