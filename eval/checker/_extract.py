@@ -522,6 +522,10 @@ def _math_run(ans: str, first: re.Match) -> str | None:
     return parts[0] + "".join(parts[1:])  # words after the run do not take its segments back
 
 
+# Between two forms of one value on an answer line: "1/4, or equivalently 0.25", "0.25, i.e. 25%".
+_RESTATED = re.compile(r"\s*(?:,|—|–|--)?\s*(?:or\s+equivalently|equivalently|i\.\s?e\.|that\s+is)[,:]?\s+")
+
+
 def _answer_line(tail: str) -> str | None:
     matches = list(_ANSWER_IS.finditer(tail))
     if not matches:
@@ -575,6 +579,10 @@ def _answer_line(tail: str) -> str | None:
     if math:
         ans = _with_unit(math.group(1) or math.group(2), math.string, math.end())  # "is $2$ minutes."
     else:
+        forms = [f.strip().rstrip(".").strip() for f in _RESTATED.split(ans.strip())]
+        if len(forms) > 1 and all(f and _bare_with_unit(f) for f in forms):
+            # "1/4, or equivalently 0.25, i.e. 25%": one value written several ways, all read
+            return " or ".join(forms)
         ans = _SENTENCE_END.split(ans, maxsplit=1)[0]
         ans = _ASIDE.sub("", ans)
         ans = ans.strip("$").strip()

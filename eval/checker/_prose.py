@@ -80,7 +80,7 @@ _HAS_MATH = re.compile(r"[\d\ue000=+\-*/^]|(?<![A-Za-z])[A-Za-z](?![A-Za-z])")
 _SENTENCE_MATH = re.compile(r"[\d\ue000=+\-*/^]|(?<![A-Za-z'])(?![aAI](?![A-Za-z]))[A-Za-z](?![A-Za-z'])")
 
 
-_RUN_CHARS = frozenset("0123456789.()[]+-*/^!√π ")
+_RUN_CHARS = frozenset("0123456789.()[]+-−*/^!√π ")  # with the minus sign U+2212 ("i^2023 = −i")
 _FUNC_WORDS = frozenset(_FUNCS)
 # An operator between operands: "/", "^" (not a degree sign), and "*", "**", "+" or "-" spaced alike on
 # both sides ("2**n", "2 ** n", "n - 1"; not the markdown bold of "travels **150" nor the sign of "is -4").
@@ -235,8 +235,13 @@ def _balanced(s: str) -> bool:
     return depth == 0
 
 
+_RUN_LEAD = re.compile(r"[ \t]*(?:(?:\*\*|__)[ \t]*)?(?:\$(?=\d))?")
+
+
 def _read_run(masked: str, pos: int) -> tuple[str, int]:
-    """The plain-text maths starting at ``pos``: tokens of the whitelist only; stops at the first word."""
+    """The plain-text maths starting at ``pos``: tokens of the whitelist only; stops at the first word.
+    Markdown emphasis and a dollar sign before it are no maths ("is **$1,250**.")."""
+    pos = _RUN_LEAD.match(masked, pos).end()
     end = pos
     while True:
         m = _PLAIN_TOKEN.match(masked, end)
@@ -245,8 +250,8 @@ def _read_run(masked: str, pos: int) -> tuple[str, int]:
         end = m.end()
     run = masked[pos:end].strip()
     # Drop what a sentence leaves at the end of its maths: a period, a comma, an opening bracket.
-    while run and (run[-1] in ".,;:" or (run[-1] in "([{" )):
-        run = run[:-1].rstrip()
+    while run and (run[-1] in ".,;:" or (run[-1] in "([{" ) or run.endswith(("**", "__"))):
+        run = run[: -2 if run.endswith(("**", "__")) else -1].rstrip()
     while run and not _balanced(run) and run[-1] in ")]}":
         run = run[:-1].rstrip()  # "... (equal to 5)": the closing bracket of an aside
     return run, pos + len(masked[pos:end].rstrip())

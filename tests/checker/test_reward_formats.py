@@ -1026,6 +1026,13 @@ PROSE10 = [
     ("4", "So 2^2 = 4.", True, "the right side"),
     ("No", "Checking small primes, none divide it, so **Yes, 1001 is prime.**", False, "a bold yes after so"),
     ("Yes", "Checking small primes, none divide it, so **Yes, 1001 is prime.**", True, "a bold yes after so"),
+    # Emphasis and a dollar sign around a plain-text value; one value restated on its answer line.
+    ("1250", "**Answer:** The interest earned is **$1,250**.", True, "a bold dollar amount"),
+    ("1250", "The interest earned is **$1,250**.", True, "a bold dollar amount in prose"),
+    ("1200", "The interest earned is **$1,250**.", False, "another amount"),
+    ("\\frac{1}{4}", "The answer is 1/4 — or equivalently 0.25, i.e. 25%.", True, "three forms of one value"),
+    ("\\frac{1}{4}", "The answer is 1/4, or equivalently 0.3.", False, "a restatement that differs"),
+    ("\\frac{1}{3}", "The answer is 1/4, or equivalently 0.25.", False, "both forms wrong"),
 ]
 
 
