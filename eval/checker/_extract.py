@@ -633,6 +633,9 @@ def _foreign_answer_line(tail: str) -> str | None:
         return numeral  # "答案是十二"
     if _bare_with_unit(ans):
         return ans.strip("$").strip() or None
+    stated = _one_number_sentence(ans, label)
+    if stated is not None:
+        return stated
     if _other_script(ans):
         pieces = {p.strip(" ()$.,") for p in _OTHER_SCRIPT_RUN.split(ans) if re.search(r"[\d\\]", p)}
         if len(pieces) == 1:
@@ -642,6 +645,28 @@ def _foreign_answer_line(tail: str) -> str | None:
     if not tail[matches[-1].end():].strip():
         return ""  # the response ends with this line, and it cannot be read: no answer, no guessing
     return None
+
+
+# One number in a sentence of a Latin or Cyrillic script, at its end or before one word ("Ana tiene 12 años.",
+# "Die Länge beträgt 20.", "passa a custar R$ 45,00."), where no word negates, bounds, rounds or offers it.
+_SENTENCE_NUMBER = re.compile(r"(?<![\w.,])-?\d+(?:[.,]\d+)?(?![\w.,]*\d)")
+_FOREIGN_QUALIFIER = re.compile(
+    r"\b(?:no|nicht|kein\w*|nie|pas|jamais|não|nao|nunca|нет|не|ни|etwa|ungefähr|circa|ca|rund|knapp|environ|"
+    r"aproximadamente|aprox|cerca|около|примерно|approximativement|quase|casi|presque|fast|mindestens|höchstens|"
+    r"weniger|mehr|moins|plus|más|mas|menos|mais|больше|меньше|более|менее|entre|zwischen|oder|ou|o|или|либо|"
+    r"vielleicht|peut|quizás|quizá|talvez|tal|возможно|wahrscheinlich|probablement|probablemente|provavelmente)\b",
+    re.I)
+
+
+def _one_number_sentence(ans: str, label: str) -> str | None:
+    """The one number of a foreign answer line's sentence, when nothing qualifies it (see above)."""
+    text = ans.strip("$ ").rstrip(".!").strip()
+    numbers = list(_SENTENCE_NUMBER.finditer(text))
+    if (len(numbers) != 1 or label == "答案" or _other_script(text) or _FOREIGN_QUALIFIER.search(text)
+            or not _AFTER_NUMBER.fullmatch(text[numbers[0].end() :])):
+        return None
+    value = numbers[0].group(0)
+    return value.replace(",", ".") if _DECIMAL_COMMA.fullmatch(value) else value
 
 
 def _hash_answers(tail: str) -> list[str]:

@@ -1033,6 +1033,16 @@ PROSE10 = [
     ("\\frac{1}{4}", "The answer is 1/4 — or equivalently 0.25, i.e. 25%.", True, "three forms of one value"),
     ("\\frac{1}{4}", "The answer is 1/4, or equivalently 0.3.", False, "a restatement that differs"),
     ("\\frac{1}{3}", "The answer is 1/4, or equivalently 0.25.", False, "both forms wrong"),
+    # A foreign answer line's sentence with one number that nothing qualifies.
+    ("12", "**Respuesta:** Ana tiene 12 años.", True, "Spanish sentence, one number"),
+    ("20", "**Antwort:** Die Länge des Rechtecks beträgt 20.", True, "German sentence, one number"),
+    ("45", "**Resposta:** A camisa passa a custar R$ 45,00.", True, "Portuguese price, decimal comma"),
+    ("2.5", "Antwort: Die Länge beträgt 2,5 m.", True, "German decimal comma and a unit"),
+    ("12", "**Respuesta:** Ana no tiene 12 años.", False, "negated"),
+    ("12", "Respuesta: Ana tiene unos 12 años o 13.", False, "offered with another"),
+    ("5", "Antwort: Es sind mindestens 5.", False, "a lower bound"),
+    ("12", "Respuesta: Ana tiene 12 años y Juan 24.", False, "two numbers"),
+    ("7", "Réponse : il y en a environ 7.", False, "approximately"),
 ]
 
 
