@@ -1126,8 +1126,10 @@ def letter_answer(text: str, letters: str = "ABCDE", *, choices=None) -> tuple[s
 
 # A response that is one option letter and nothing else, in either case.
 _LONE_LETTER = re.compile(r"^\s*(\\boxed\{)?\$?\(?([A-Ja-j])\)?\$?(?(1)\})\.?\s*$")
-# Where a sentence concludes: "..., so E", "..., leaving E", "hence D".
-_LETTER_CONCLUSION = re.compile(r"\b(?:so|thus|hence|therefore|leaving|leaves|which\s+leaves|answer)\b", re.I)
+# Where a sentence concludes: "..., so E", "..., leaving E", "hence D"; after a list of the options, "the correct
+# one is (B)", "la respuesta correcta es la (B)".
+_LETTER_CONCLUSION = re.compile(r"\b(?:so|thus|hence|therefore|leaving|leaves|which\s+leaves|answer|correct\w*|corret\w*|"
+                                r"richtig\w*|right\s+(?:one|option|choice)|respuesta|réponse|resposta|antwort)\b", re.I)
 # A letter ruled out by what follows it: "D is not correct", "B fails", "C is too small".
 _RULED_OUT_AFTER = re.compile(
     r"^\)?\s*(?:(?:is|are)\s+(?:all\s+)?(?:not|wrong|incorrect|false|too|impossible|invalid)|fails?|can(?:no|')t)\b", re.I

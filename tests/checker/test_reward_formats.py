@@ -1043,6 +1043,10 @@ PROSE10 = [
     ("5", "Antwort: Es sind mindestens 5.", False, "a lower bound"),
     ("12", "Respuesta: Ana tiene 12 años y Juan 24.", False, "two numbers"),
     ("7", "Réponse : il y en a environ 7.", False, "approximately"),
+    # The options listed in the final sentence, then the one chosen.
+    ("B", "Among (A) 6, (B) 3, (C) 2, (D) 4, the correct one is (B).", True, "the listed options, then B"),
+    ("A", "Among (A) 6, (B) 3, (C) 2, (D) 4, the correct one is (B).", False, "A is only listed"),
+    ("B", "Entre las opciones (A) 6, (B) 3, (C) 2, (D) 4, la respuesta correcta es la (B).", True, "in Spanish"),
 ]
 
 
