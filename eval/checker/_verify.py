@@ -197,6 +197,9 @@ def _candidates(gold, pred, choices):
             pairs.append((_percent_variant(gn)[1], pnode))
         else:
             pairs.append((gnode, _percent_variant(pn)[1]))
+            value = equation_value(pn.text) if "=" in pn.text and "=" not in gn.text else None
+            if value is not None:  # "P = 37.5\\%" answers 3/8: the value after the name, as a percentage
+                pairs.append((gnode, _percent_variant(Normalized(value, True))[1]))
     return pairs
 
 

@@ -1047,6 +1047,10 @@ PROSE10 = [
     ("B", "Among (A) 6, (B) 3, (C) 2, (D) 4, the correct one is (B).", True, "the listed options, then B"),
     ("A", "Among (A) 6, (B) 3, (C) 2, (D) 4, the correct one is (B).", False, "A is only listed"),
     ("B", "Entre las opciones (A) 6, (B) 3, (C) 2, (D) 4, la respuesta correcta es la (B).", True, "in Spanish"),
+    # A named value given as a percentage.
+    ("\\frac{3}{8}", "$$P = 37.5\\%.$$", True, "P = 37.5%"),
+    ("\\frac{3}{8}", "$$P = \\frac{3}{8} = 37{,}5\\,\\%.$$", True, "a decimal comma and a thin space"),
+    ("\\frac{3}{8}", "$$P = 36.5\\%.$$", False, "another percentage"),
 ]
 
 
