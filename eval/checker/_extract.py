@@ -357,11 +357,13 @@ def find_boxed(text: str) -> str | None:
 
 # What may sit between boxes that give one answer together: "\boxed{2}, \boxed{5}", "\boxed{k=45}
 # \quad \text{and} \quad \boxed{n=2}", "\(\boxed{1}\) and \(\boxed{-2}\)".
+# A name before a box: a letter with a subscript, a segment ("AB"), a function's value ("f(x)"), primes.
+_BOX_NAME = r"(?:[A-Za-z](?:_\{?[A-Za-z0-9]+\}?)?|[A-Z]{2,3}|[A-Za-z]\([A-Za-z]\))'*"
 _BOX_GAP = re.compile(
     r"^(?:\s|\$|\\[()\[\]]|,|;|\\quad|\\qquad|\\,|\\;|\\text\{|\}|\band\b|\bor\b|\b(?:maybe|perhaps|possibly)\b"
     # the next box's name: "$x = \\boxed{3}$ or $x = \\boxed{7}$" offers two values (names that differ
     # and are joined without "or" are read by _named_boxes first)
-    r"|(?<![A-Za-z\\])[A-Za-z](?:_\{?[A-Za-z0-9]+\}?)?'*\s*="
+    r"|(?<![A-Za-z\\])" + _BOX_NAME + r"\s*="
     # the next part's label: "(b)", "(ii)", "b)", "2)", "Part (b):", "for part (a) and", ". Part (b):"
     r"|(?:(?:\bfor\s+)?[Pp]art\s*)?\(?(?:[a-h]|i{1,3}|iv|vi{0,3}|\d{1,2})\)|(?:\bfor\s+)?[Pp]art\s*[a-h1-9]|:"
     r"|\.(?=\s*(?:\$\s*)?(?:[Pp]art\b|\(?(?:[a-h]|i{1,3}|iv|vi{0,3})\))))*$"
@@ -370,7 +372,7 @@ _PART_LABEL = re.compile(r"\(?(?:[a-h]|i{1,3}|iv|vi{0,3}|\d{1,2})\)|[Pp]art\s*[a
 _MAX_BOXES = 12
 # A one-letter name (with a subscript) or a segment name right before a box: "y_1 = \boxed{", "$AB = \boxed{".
 _NAME_BEFORE_BOX = re.compile(
-    r"(?<![A-Za-z\\])([A-Za-z](?:_\{?[A-Za-z0-9]+\}?)?|[A-Z]{2,3})\s*=\s*(?:\$\s*|\\[(\[]\s*)?$")
+    r"(?<![A-Za-z\\])(" + _BOX_NAME + r")\s*=\s*(?:\$\s*|\\[(\[]\s*)?$")
 # What makes a box an operand: "\\boxed{5}^2", "\\boxed{5}+2", "\\boxed{5}0" (not "^\\circ", markdown "**", "/day").
 _OPERAND_AFTER = re.compile(r"[ \t]*(?:\^(?!\s*\{?\s*\\circ)|\+\s*[\d(\\]|\d)")
 
@@ -400,7 +402,9 @@ def boxed_answer(text: str) -> str | None:
         if _GAP_NAME.search(text[found[1] : end]):
             names = _name_before_box(text, prev), _name_before_box(text, end)
             if not (all(names) and names[0].group(1) == names[1].group(1)):
-                break  # "$x = \\boxed{1}$ or $y = \\boxed{2}$": values of two quantities, not one answer's parts
+                if re.search(r"\bor\b", text[found[1] : end], re.I):
+                    return None  # "$x_1 = \\boxed{2}$ or $x_2 = \\boxed{5}$": one of two quantities is offered, no answer
+                break  # "$x = \\boxed{1}$ and $y = \\boxed{2}$" past twelve names: the last box
             name = names[0].group(1)  # "$x = \\boxed{3}$ or $x = \\boxed{7}$": the values of x
         labelled = labelled or bool(_PART_LABEL.search(text[found[1] : end]))
         parts.append(found[0].strip())
@@ -410,12 +414,14 @@ def boxed_answer(text: str) -> str | None:
     if len(parts) == _MAX_BOXES and end is not None and _run_goes_on(text, end):
         return None  # more boxes on the line than are read: the ones before could offer other answers
     if name is not None:
+        if len(set(parts)) == 1 or _REJECTED.search(text[closed[1] :] if closed else ""):
+            return last  # one value boxed twice; or a sentence after the boxes rejects one ("but since t > 0")
         parts = [f"{name} = {p}" for p in parts]
     joined = ", ".join(reversed(parts))
     return f"({joined})" if labelled else joined  # labelled parts, "(a) ... (b) ...", keep their order
 
 
-_GAP_NAME = re.compile(r"[A-Za-z](?:_\{?[A-Za-z0-9]+\}?)?'*\s*=")
+_GAP_NAME = re.compile(_BOX_NAME + r"\s*=")
 
 
 def _name_before_box(text: str, start: int) -> re.Match | None:
@@ -498,7 +504,18 @@ _SEGMENT_GAP = re.compile(r"\s*(?:,|;)?\s*(?:(and|or)(?:,?\s+equivalently,?)?\s+
 
 # Words or signs between two values of one answer line that offer both: "or", "maybe", "/", "\\quad".
 _OFFER_BETWEEN = re.compile(r"\b(?:or(?!,?\s+(?:equivalently|in\s+other\s+words|simply|written|as))|maybe|perhaps|possibly|"
-                            r"otherwise|also|alternatively|else|unless|another|instead)\b|/|\\q?quad\b", re.I)
+                            r"otherwise|also|alternatively|else|unless|another|other\s+cases?)\b|/|\\q?quad\b", re.I)
+# Words that reject a second value written after the answer: "(another solution is $-5$, but it fails the
+# domain check)", "$x = -5$ is extraneous", "which the problem excludes", "makes the log undefined".
+_REJECTED = re.compile(r"\b(?:but|reject\w*|extraneous|fails?|impossible|exclud\w*|invalid|undefined|not\s+(?:valid|allowed|"
+                       r"possible|a\s+solution)|discard\w*|ruled?\s+out|naive|wrong|incorrect|instead|"
+                       r"only\s+(?:solution|answer|root|value)|denominator\s+(?:is\s+)?zero|division\s+by\s+zero)\b", re.I)
+# One math segment, perhaps with a unit word after it ("$10$ cm"); a unit word at the start of a text.
+_SEGMENT_AND_UNIT = re.compile(r"(?:\$[^$]+\$|\\\(.+?\\\))[ \t]*(?:[A-Za-z%°]{1,12})?")
+_UNIT_WORD_AFTER = re.compile(r"^[ \t]*[A-Za-z%°]{1,12}\b(?=\s*(?:$|\.|in\b|as\b|is\b|are\b))")
+# A second value offered on the next line: a value or one name's value, with no relation or check in it.
+_OFFERED_VALUE = re.compile(r"(?:[A-Za-z](?:_\{?\w+\}?)?\s*=\s*)?(?![^=<>]*\\(?:neq?|[lg]eq?|[lg]t|approx|equiv|text)\b)"
+                            r"[^=<>≠≤≥]*\d[^=<>≠≤≥]*")
 # "... (but $-5$ also works)", "$3$ as a backup", "$3$ is another option", "$3$ in the other case"
 _OFFER_AFTER = re.compile(r"\s*(?:also|too|as\s+well|as\s+an?\s+(?:backup|fallback|alternative)|otherwise"
                           r"|(?:is|are)\s+(?:also\s+)?(?:another|other)\s+(?:options?|answers?|solutions?|possibilit(?:y|ies))"
@@ -561,17 +578,20 @@ def _answer_line(tail: str) -> str | None:
     if math:
         line_end = ans.find("\n", math.end())
         later = _INLINE_MATH.search(ans, math.end(), line_end if line_end != -1 else len(ans))
-        if later and (_OFFER_BETWEEN.search(ans, math.end(), later.start())
-                      or _OFFER_AFTER.match(ans, later.end())):
+        if (later and (_OFFER_BETWEEN.search(ans, math.end(), later.start()) or _OFFER_AFTER.match(ans, later.end()))
+                and not _REJECTED.search(ans, later.start()) and _segment(later) != _segment(math)):
             # "$x = 2$ (or $x = -5$)", "$10$ cm or $20$ cm", "$2$ (but $-5$ also works)": both are offered, and a
-            # hedge is right only when every value it offers is ("$\frac12$ (or $0.5$)")
+            # hedge is right only when every value it offers is ("$\frac12$ (or $0.5$)"); not when the line
+            # rejects the second ("another solution is $-5$, but it fails the domain check")
             return f"{_segment(math)} or {_segment(later)}"
-        if later is None and _INLINE_MATH.fullmatch(ans.strip().rstrip(".").strip()):
-            # "Final answer: $x = 2$" and, on the next line, "$x = -5$" alone or offered ("$3$ is another option")
-            nxt = tail[matches[-1].end() :].split("\n", 1)[0]
-            second = _INLINE_MATH.match(nxt.strip())
-            if second and re.search(r"\d", _segment(second)) and (
-                    not nxt.strip()[second.end() :].strip(" .") or _OFFER_AFTER.match(nxt.strip(), second.end())):
+        if later is None and _SEGMENT_AND_UNIT.fullmatch(ans.strip().rstrip(".").strip()):
+            # "Final answer: $x = 2$" and, on the next line, "$x = -5$" alone or offered ("$3$ is another option"):
+            # a value or a name's value (not a check, "$2(4)+1 = 9$", nor "$x \neq -5$"), not rejected
+            nxt = tail[matches[-1].end() :].split("\n", 1)[0].strip()
+            second = _INLINE_MATH.match(nxt)
+            if (second and _OFFERED_VALUE.fullmatch(_segment(second)) and _segment(second) != _segment(math)
+                    and not _REJECTED.search(nxt) and (not _UNIT_WORD_AFTER.sub("", nxt[second.end() :]).strip(" .")
+                                                       or _OFFER_AFTER.match(_UNIT_WORD_AFTER.sub("", nxt[second.end() :])))):
                 first_name, second_name = (re.match(r"\s*([A-Za-z](?:_\{?\w+\}?)?)\s*=", _segment(m)) for m in (math, second))
                 if first_name and second_name and first_name.group(1) != second_name.group(1):
                     return f"{_segment(math)}, {_segment(second)}"  # "$x = 2$" then "$y = 3$": two parts

@@ -105,7 +105,13 @@ def operand_run(text: str, start: int, end: int) -> str | None:
     if equals:
         # "so i^2023 = −i.": the number is on the side being worked out; the value is the other side
         rhs = text[equals.end() : _run_edge(text, equals.end(), 1)].strip().rstrip(".").strip()
-        return rhs if rhs and not _EQUALS_AFTER.match(text, equals.end() + len(rhs)) else ""
+        if rhs and re.search(r"[\d(]|^-?[A-Za-z]$|^−", rhs):
+            return rhs if not _EQUALS_AFTER.match(text, equals.end() + len(rhs)) else ""
+        words = re.match(r"[A-Za-z]+(?:[-\s][A-Za-z]+){0,2}", text[equals.end() :])
+        for n in range(len(words.group(0).split()) if words else 0, 0, -1):
+            named = number_phrase(" ".join(words.group(0).split()[:n]))
+            if named is not None:
+                return named  # "So 2 + 2 = four.", "3 * 4 = twelve apples"
     if _RANGE.fullmatch(run):
         return None  # "1999-2000": a range of numbers, not a difference
     while run.count("(") > run.count(")") and run.startswith("("):
@@ -544,7 +550,9 @@ _YES_NO = re.compile(r"^\W*(yes|no)\b", re.IGNORECASE)
 _EXPLICIT = re.compile(
     r"(?:(?:^|(?<=[\n.!?:]))[\s*_#>\-]*(?:\\(?:text|textbf|boxed|mathrm)\s*\{\s*)?"
     r"|\banswer\s*(?:is\s*)?(?:still\s+)?:?\s*[*_\s]*(?:\\(?:text|textbf|boxed)\s*\{\s*)?"
-    r"|\b(?:so|thus|therefore|hence),?\s+[*_]*"  # "so **Yes, 1001 is prime.**"
+    r"|\b(?:so|thus|therefore|hence),?\s+"
+    # emphasis after "so": "so **Yes, 1001 is prime.**" (not "so **no** prime can divide both")
+    r"|\b(?:so|thus|therefore|hence),?\s+[*_]+(?=(?:yes|no)[*_]*\s*(?:[,.!;:\n]|$))"
     # a correction, a bare yes or no after it: "Yes. Hmm, no.", "No. Wait, actually yes.", "no... I mean yes"
     r"|\b(?:hmm+|wait|actually|i\s+mean|on\s+second\s+thought)[\s,.!:\u2014\u2013-]+(?:actually[\s,]+)?"
     r"(?=(?:yes|no)\s*(?:[.!;:]|$)))"

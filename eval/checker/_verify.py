@@ -13,7 +13,7 @@ from fractions import Fraction
 from functools import lru_cache
 
 from ._arith import EXACT, Irrational
-from ._compare import NeedsSympy, compare_nodes, fast_scalar_equal
+from ._compare import NeedsSympy, compare_nodes, fast_scalar_equal, values_of_one_name
 from ._evaluate import compile_expr
 from ._extract import (
     MAX_ANSWER_CHARS,
@@ -645,6 +645,10 @@ def _structural_verdict(gold: str, pred: str) -> tuple[str, str] | None:
     if _pm_pairing_differs(gold, pred):
         return "incorrect", "the plus-minus signs go together differently"
     g_text, p_text = _prepare(gold)[0].text, _prepare(pred)[0].text
+    for a, b in ((g_text, _prepare(pred)[1]), (p_text, _prepare(gold)[1])):
+        if b.kind == "seq" and b.brackets == "()" and values_of_one_name(split_top(a, ",")):
+            # "x = 1, x = 3" (or "x = 1 or x = 3") is a set of solutions, not the pair or interval (1, 3)
+            return "incorrect", "two values of one name are no pair or interval"
     if has_set_operation(g_text) or has_set_operation(p_text):
         # "(1,5] \\cup [2,7)" against "(1,7)", "R - [-1,1]" against "(-\\infty,-1) \\cup (1,\\infty)": the numbers
         # covered decide (one side may be a single interval or set of points)

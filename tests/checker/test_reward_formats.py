@@ -1054,6 +1054,44 @@ PROSE10 = [
 ]
 
 
+# The adversarial review of this stop's rules (388 probes): rows it found wrong at some commit of this stop (7 of
+# them also at its start), and guards beside them.
+REVIEW11 = [
+    ("2", "Final answer: $2$ (another solution is $-5$, but it fails the domain check)", True, "the second is rejected"),
+    ("2, -5", "Final answer: $2$ (another solution is $-5$, but it fails the domain check)", False, "rejected, not offered"),
+    ("7", "Final answer: $7$ (unless we count $0$, which the problem excludes)", True, "excluded"),
+    ("7", "Final answer: $7$, instead of $5$", True, "instead of"),
+    ("12", "Answer: $12$ instead of the naive $6$ because order matters.", True, "the naive count"),
+    ("2", "Answer: $x=2$ - another candidate, $x=-5$, was rejected.", True, "a rejected candidate"),
+    ("6", "Final answer: $6$\n$8$ is another option but it fails the constraint.", True, "next line, rejected"),
+    ("2", "Final answer: $x = 2$\n$x = 5$ in the other case, which is impossible.", True, "impossible case"),
+    ("4", "Final answer: $x = 4$\n$2(4)+1 = 9$", True, "a check on the next line"),
+    ("2", "Final answer: $x = 2$\n$x \\neq -5$", True, "a relation on the next line"),
+    ("x = 4", "Final answer: $x = 4$\n$x = 4$", True, "the same answer twice"),
+    ("2", "Answer: $2$; in the other case the answer is $-5$", False, "a value for the other case"),
+    ("10", "Final answer: $10$ cm\n$20$ cm in the other case", False, "next line after a unit"),
+    ("4", "$$t = \\boxed{-1} \\quad\\text{or}\\quad t = \\boxed{4}$$ but since $t > 0$, $t = 4$.", True,
+     "boxes, then one rejected"),
+    ("7", "$x = \\boxed{3}$ or $x = \\boxed{7}$ (but $x=3$ is extraneous)", True, "extraneous root"),
+    ("3, 7", "$x = \\boxed{3}$ or $x = \\boxed{7}$. Checking: $x = 7$ makes the denominator zero, so the only "
+     "solution is $x = 3$.", False, "one root survives"),
+    ("x = 2", "$x = \\boxed{2}$ or $x = \\boxed{2}$", True, "one value boxed twice"),
+    ("(1, 3)", "$x = \\boxed{1}$ or $x = \\boxed{3}$", False, "two values of x are no interval"),
+    ("(3, 4)", "Answer: $m = 3$\n$m = 4$", False, "two values of m are no pair"),
+    ("1, 3", "x = 1, x = 3", True, "two values of x, as a list"),
+    ("(1, 3)", "1, 3", True, "a bare pair"),
+    ("3", "$x = \\boxed{1}$, $\\boxed{2}$, or $x = \\boxed{3}$", False, "boxes offered, one unnamed"),
+    ("5", "$x_1 = \\boxed{2}$ or $x_2 = \\boxed{5}$", False, "one of two quantities offered"),
+    ("7", "$f(x) = \\boxed{3}$ or $f(x) = \\boxed{7}$", False, "a function's two values offered"),
+    ("5", "$AB = \\boxed{3}$ or $AB = \\boxed{5}$", False, "a segment's two lengths offered"),
+    ("f(x) = 3, g(x) = 7", "$f(x) = \\boxed{3}$ and $g(x) = \\boxed{7}$", True, "two functions' values"),
+    ("4", "So 2 + 2 = four.", True, "the right side in words"),
+    ("12", "Thus 3 * 4 = twelve apples.", True, "the right side in words, then a noun"),
+    ("Yes", "We verified all residues, so **no** prime can divide both. Hence the claim holds.", True,
+     "a bold no as a determiner"),
+]
+
+
 # Every table above: (gold, response, expected, why); the test id names the table, the row and why.
 TABLES = {"rows": ROWS, "review2": REVIEW2, "review3": REVIEW3, "newcomer": NEWCOMER, "exploits": EXPLOITS,
           "units_and_boxes": UNITS_AND_BOXES, "undone": UNDONE, "plus_minus": PLUS_MINUS,
@@ -1063,7 +1101,8 @@ TABLES = {"rows": ROWS, "review2": REVIEW2, "review3": REVIEW3, "newcomer": NEWC
           "reciprocal_functions": RECIPROCAL_FUNCTIONS, "plain_forms7": PLAIN_FORMS7,
           "review7": REVIEW7, "newcomer7": NEWCOMER7, "review8": REVIEW8,
           "yes_no7": YES_NO7, "worded7": WORDED7, "other_units": OTHER_UNITS, "prose9": PROSE9,
-          "review9": REVIEW9, "review10": REVIEW10, "prose10": PROSE10}
+          "review9": REVIEW9, "review10": REVIEW10, "prose10": PROSE10,
+          "review11": REVIEW11}
 CASES = [(name, *row) for name, rows in TABLES.items() for row in rows]
 
 
