@@ -68,9 +68,20 @@ def _check_size(expr, side: str) -> None:
                 and any(isinstance(a, sympy.factorial) and a.args[0].has(sympy.factorial)
                         for a in sympy.preorder_traversal(node.args[0]))):
             raise Unparseable(side, "factorials nested three deep")  # ((x!)!)! takes the whole limit to evaluate
-        if isinstance(node, sympy.factorial) and node.args[0].is_number:
+        if isinstance(node, (sympy.factorial, sympy.factorial2)) and node.args[0].is_number:
             if abs(sympy.N(node.args[0], 15)) > _MAX_FACTORIAL:
                 raise Unparseable(side, "factorial too large to evaluate")
+
+
+def _double_factorials(expr, text: str):
+    """``n!!`` as the double factorial n (n - 2) (n - 4) ... (the parser reads it as (n!)!); text that
+    writes ``(n!)!`` as well is left as parsed."""
+    import sympy
+
+    if "!!" not in text or "!)!" in text.replace(" ", ""):
+        return expr
+    return expr.replace(lambda e: isinstance(e, sympy.factorial) and isinstance(e.args[0], sympy.factorial),
+                        lambda e: sympy.factorial2(e.args[0].args[0]))
 
 
 _OPENERS, _CLOSERS = "([", ")]"  # counted together: an interval "[0, 1)" opens with one, closes with the other
@@ -105,7 +116,7 @@ def _parse(text: str, side: str):
 
     _check_form(text, side)
     try:
-        expr = latex2sympy(text)
+        expr = _double_factorials(latex2sympy(text), text)
     except Exception as exc:  # the parser raises many kinds on odd input
         raise Unparseable(side, f"not LaTeX maths ({type(exc).__name__})") from None
     _check_size(expr, side)

@@ -230,3 +230,15 @@ def test_balanced_forms_still_reach_the_parser(gold, pred, equal):
     from eval.checker._symbolic import sympy_scalar_equal
 
     assert sympy_scalar_equal(gold, pred) is equal
+
+
+@pytest.mark.parametrize("gold,pred,equal", [
+    ("15", "5!!", True),  # 5 * 3 * 1; the parser alone reads (5!)! = 120!
+    ("120", "5!!", False),
+    ("48", "6!!", True),
+    ("n!!", "(n!)!", False),  # written as a factorial of a factorial: left as such
+])
+def test_the_worker_reads_a_double_factorial(gold, pred, equal):
+    from eval.checker._symbolic import sympy_scalar_equal
+
+    assert sympy_scalar_equal(gold, pred) is equal
