@@ -13,9 +13,11 @@ from ._prose import (
     final_sentence,
     number_phrase,
     operand_run,
+    plain_values,
     prose_answer,
     stance,
     stated_clause,
+    value_runs,
 )
 from ._units import PLAIN_UNIT, unit_key
 
@@ -605,6 +607,12 @@ def _answer_line(tail: str) -> str | None:
             return " or ".join(forms)
         ans = _SENTENCE_END.split(ans, maxsplit=1)[0]
         ans = _ASIDE.sub("", ans)
+        several = None if _PROSE_START.match(ans) else plain_values(ans.strip().strip("*").strip())
+        if several is not None:
+            return several  # "Answer: 3 and 4", "x = 2 and y = 5", "x > 1 and x < 3": every value
+        offered = None if _PROSE_START.match(ans) else _plain_offer(ans)
+        if offered is not None:
+            return offered  # "Answer: 3, maybe 4", "3, but 4 also works": a hedge
         ans = ans.strip("$").strip()
         if _PROSE_START.match(ans):
             # "Answer: The total cost is $18." -- a sentence: the maths after its copula, else its
@@ -628,6 +636,19 @@ def _answer_line(tail: str) -> str | None:
             ans = ans[: unit.end()] if unit and unit_key([unit.group(1)]) else head
     ans = _strip_emphasis(ans)
     return ans or None
+
+
+def _plain_offer(ans: str) -> str | None:
+    """"a or b" for a plain-text answer line that offers a second value after its first ("3, maybe 4",
+    "3 and also 4", "3, but 4 also works"), unless the line rejects it; else None."""
+    runs = value_runs(ans)
+    if len(runs) < 2 or runs[0][1] > 4:
+        return None
+    (first, _s, end), (second, start, end2) = runs[0], runs[1]
+    if ((_OFFER_BETWEEN.search(ans, end, start) or _OFFER_AFTER.match(ans, end2)) and not _REJECTED.search(ans, start)
+            and second != first):
+        return f"{first} or {second}"
+    return None
 
 
 def _foreign_answer_line(tail: str) -> str | None:
@@ -1135,6 +1156,9 @@ def letter_answer(text: str, letters: str = "ABCDE", *, choices=None) -> tuple[s
         if found is not None:
             return found, False
     sentence = final_sentence(text)
+    called = [m.group(1) or m.group(2) for m in _LETTER_IS_CORRECT.finditer(sentence) if (m.group(1) or m.group(2)) in letters]
+    if called:
+        return called[-1], False  # "(C) looks tempting, but (A) is correct."
     cuts = [0] + [m.start() for m in _LETTER_CONCLUSION.finditer(sentence)]
     for start in reversed(cuts):
         found = _first_letter(sentence[start:], letters, prose=True)
@@ -1149,7 +1173,12 @@ _LONE_LETTER = re.compile(r"^\s*(\\boxed\{)?\$?\(?([A-Ja-j])\)?\$?(?(1)\})\.?\s*
 # Where a sentence concludes: "..., so E", "..., leaving E", "hence D"; after a list of the options, "the correct
 # one is (B)", "la respuesta correcta es la (B)".
 _LETTER_CONCLUSION = re.compile(r"\b(?:so|thus|hence|therefore|leaving|leaves|which\s+leaves|answer|correct\w*|corret\w*|"
-                                r"richtig\w*|right\s+(?:one|option|choice)|respuesta|réponse|resposta|antwort)\b", re.I)
+                                r"richtig\w*|right\s+(?:one|option|choice)|respuesta|réponse|resposta|antwort|"
+                                r"pick|choose|chose|select|go\s+with)\b", re.I)
+# A letter the sentence calls correct: "(A) is correct", "option B is the right one" (not "is not correct").
+# "I pick (A) over (C)": the letter picked.
+_LETTER_IS_CORRECT = re.compile(r"(?<![A-Za-z])\(?([A-J])\)?\s+(?:is|was)\s+(?:the\s+)?(?:correct|right|best)\b"
+                                r"|\b(?:pick|choose|prefer|select|go\s+with)\s+\(?([A-J])\)?\s+(?:over|rather\s+than|instead\s+of)\b")
 # A letter ruled out by what follows it: "D is not correct", "B fails", "C is too small".
 _RULED_OUT_AFTER = re.compile(
     r"^\)?\s*(?:(?:is|are)\s+(?:all\s+)?(?:not|wrong|incorrect|false|too|impossible|invalid)|fails?|can(?:no|')t)\b", re.I

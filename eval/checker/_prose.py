@@ -21,7 +21,7 @@ import re
 from ._parse import split_top
 from ._units import unit_key
 
-__all__ = ["prose_answer", "stance", "phrase_matches", "final_sentence", "last_sentence", "stated_clause",
+__all__ = ["prose_answer", "plain_values", "value_runs", "stance", "phrase_matches", "final_sentence", "last_sentence", "stated_clause",
            "stated_winner", "states_word", "claim_clause", "player_key", "KNOWN_UNIT", "UNIT_POWER", "HEDGE"]
 
 _TAIL_CHARS = 4000
@@ -529,6 +529,27 @@ def listed_count(text: str) -> str | None:
 _PLUS_MINUS = re.compile(r"±|∓|\\(?:pm|mp)(?![a-z])")
 # A count in digits before its plural noun: "are 3 solutions", "are exactly 3 such integers".
 _COUNT_DIGITS = re.compile(r"\s*(\d{1,6})\s+(?:[a-z-]+\s+){0,3}?[a-z]+s\b", re.IGNORECASE)
+
+
+def plain_values(text: str) -> str | None:
+    """Two or more values that open ``text``, joined by "and", "or" or commas ("3 and 4", "x = 2 and
+    y = 5", "x > 1 and x < 3"), as one list; None for one value or none."""
+    masked, found = _mask(text)
+    parts, _end = _read_answer(masked, 0)
+    return _joined(parts, found) if len(parts) >= 2 else None
+
+
+def value_runs(text: str) -> list[tuple[str, int, int]]:
+    """The plain-text maths runs of ``text`` that hold a digit, as (run, start, end), in order."""
+    runs, pos = [], 0
+    for m in re.finditer(r"[-+−]?\d", text):
+        if m.start() < pos:
+            continue
+        run, end = _read_run(text, m.start())
+        if run:
+            runs.append((run, m.start(), end))
+        pos = max(end, m.end())
+    return runs
 
 
 def _joined(parts: list[str], found: list[tuple[str, str]]) -> str:

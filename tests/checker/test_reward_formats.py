@@ -1091,6 +1091,27 @@ REVIEW11 = [
      "a bold no as a determiner"),
 ]
 
+# A newcomer's trial of this stop: plain-text answer lines with two values, letters called correct.
+NEWCOMER11 = [
+    ("3", "Answer: 3 and 4", False, "two values on a plain answer line"),
+    ("3, 4", "Answer: 3 and 4", True, "both values"),
+    ("3", "The answer is 3 and also 4.", False, "and also"),
+    ("3", "The answer is 3, but 4 also works.", False, "also works"),
+    ("3", "Answer: 3, maybe 4", False, "maybe"),
+    ("3", "Answer: 3 apples or 4 apples", False, "two counts with a noun"),
+    ("2", "Answer: x = 2 and x = -5", False, "two values of x"),
+    ("x=2, y=5", "Answer: x = 2 and y = 5", True, "two named values"),
+    ("(1,3)", "Answer: x > 1 and x < 3", True, "two bounds"),
+    ("x>1", "Answer: x > 1 and x < 3", False, "one bound of two"),
+    ("3", "Answer: 3 (since 1+2)", True, "a reason in brackets"),
+    ("7", "Answer: 7, because 3 + 4 = 7.", True, "a reason after a comma"),
+    ("5", "The answer is 5, not 7.", True, "a value ruled out"),
+    ("C", "(C) looks tempting, but (A) is correct.", False, "A is called correct"),
+    ("A", "(C) looks tempting, but (A) is correct.", True, "A is called correct"),
+    ("A", "I pick (A) over (C).", True, "picked over another"),
+    ("C", "Between A and C, I pick A.", False, "picked"),
+]
+
 
 # Every table above: (gold, response, expected, why); the test id names the table, the row and why.
 TABLES = {"rows": ROWS, "review2": REVIEW2, "review3": REVIEW3, "newcomer": NEWCOMER, "exploits": EXPLOITS,
@@ -1102,7 +1123,7 @@ TABLES = {"rows": ROWS, "review2": REVIEW2, "review3": REVIEW3, "newcomer": NEWC
           "review7": REVIEW7, "newcomer7": NEWCOMER7, "review8": REVIEW8,
           "yes_no7": YES_NO7, "worded7": WORDED7, "other_units": OTHER_UNITS, "prose9": PROSE9,
           "review9": REVIEW9, "review10": REVIEW10, "prose10": PROSE10,
-          "review11": REVIEW11}
+          "review11": REVIEW11, "newcomer11": NEWCOMER11}
 CASES = [(name, *row) for name, rows in TABLES.items() for row in rows]
 
 
