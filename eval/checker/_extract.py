@@ -416,11 +416,39 @@ def boxed_answer(text: str) -> str | None:
     if len(parts) == _MAX_BOXES and end is not None and _run_goes_on(text, end):
         return None  # more boxes on the line than are read: the ones before could offer other answers
     if name is not None:
-        if len(set(parts)) == 1 or _REJECTED.search(text[closed[1] :] if closed else ""):
-            return last  # one value boxed twice; or a sentence after the boxes rejects one ("but since t > 0")
+        if len(set(parts)) == 1:
+            return last  # one value boxed twice
+        settled = _settled_box(parts, name, text[closed[1] :] if closed else "")
+        if settled is not None:
+            return settled or None
         parts = [f"{name} = {p}" for p in parts]
     joined = ", ".join(reversed(parts))
     return f"({joined})" if labelled else joined  # labelled parts, "(a) ... (b) ...", keep their order
+
+
+_CLAUSES = re.compile(r"[.;!?]\s|,?\s+so\b|,?\s+but\b|,?\s+hence\b|,?\s+thus\b|,?\s+therefore\b|\n", re.I)
+
+
+def _settled_box(values: list[str], name: str, after: str) -> str | None:
+    """Which of the values boxed for one name the text after the boxes settles on: one it states again
+    in a clause that rejects nothing ("... but since $t > 0$, $t = 4$."), else the one left when the
+    others are rejected ("but $x = 7$ is extraneous"); "" when values are rejected and none or several
+    are left; None when the text settles nothing (the boxes offer every value)."""
+    said = re.compile(rf"(?<![A-Za-z\\]){re.escape(name)}\s*=\s*([^\s$,;.)]+(?:\.\d+)?)")
+    picked, rejected = [], set()
+    for clause in _CLAUSES.split(after[:600]):
+        named = [m.group(1).strip("{}") for m in said.finditer(clause)]
+        named = [v for v in named if v in values]
+        if rejects(clause):
+            rejected.update(named)
+        elif named:
+            picked.append(named[-1])
+    if picked and picked[-1] not in rejected:
+        return picked[-1]
+    if rejected:
+        left = [v for v in values if v not in rejected]
+        return left[0] if len(left) == 1 else ""
+    return None
 
 
 _GAP_NAME = re.compile(_BOX_NAME + r"\s*=")
@@ -506,12 +534,26 @@ _SEGMENT_GAP = re.compile(r"\s*(?:,|;)?\s*(?:(and|or)(?:,?\s+equivalently,?)?\s+
 
 # Words or signs between two values of one answer line that offer both: "or", "maybe", "/", "\\quad".
 _OFFER_BETWEEN = re.compile(r"\b(?:or(?!,?\s+(?:equivalently|in\s+other\s+words|simply|written|as))|maybe|perhaps|possibly|"
-                            r"otherwise|also|alternatively|else|unless|another|other\s+cases?)\b|/|\\q?quad\b", re.I)
-# Words that reject a second value written after the answer: "(another solution is $-5$, but it fails the
-# domain check)", "$x = -5$ is extraneous", "which the problem excludes", "makes the log undefined".
-_REJECTED = re.compile(r"\b(?:but|reject\w*|extraneous|fails?|impossible|exclud\w*|invalid|undefined|not\s+(?:valid|allowed|"
-                       r"possible|a\s+solution)|discard\w*|ruled?\s+out|naive|wrong|incorrect|instead|"
-                       r"only\s+(?:solution|answer|root|value)|denominator\s+(?:is\s+)?zero|division\s+by\s+zero)\b", re.I)
+                            r"otherwise|also|alternatively|else|unless|another|"
+                            r"other\s+cases?,?\s+(?:the\s+)?(?:answer|value|result)\s+is)\b|/|\\q?quad\b", re.I)
+# Words that reject a value written near them: "(another solution is $-5$, which fails the domain check)",
+# "$x = -5$ is extraneous", "which the problem excludes", "makes the log undefined", "instead of $5$".
+_REJECTED = re.compile(r"\b(?:reject\w*|extraneous|fails?|impossible|exclud\w*|invalid|undefined|not\s+(?:valid|allowed|"
+                       r"possible|a\s+solution)|discard\w*|ruled?\s+out|naive|wrong|incorrect|instead|violat\w*|contradict\w*|"
+                       r"denominator\s+(?:is\s+)?zero|division\s+by\s+zero)\b", re.I)
+# A negation just before a rejecting word takes it back: "it is not extraneous", "cannot be excluded",
+# "aren't ruled out", "neither is wrong", "which the problem does not exclude".
+_NEGATED_BEFORE = re.compile(r"\b(?:not|cannot|neither|never|no)\b[\w\s]{0,12}$|n't\b[\w\s]{0,12}$", re.I)
+
+
+def rejects(text: str, start: int = 0, end: int | None = None) -> bool:
+    """Whether ``text[start:end]`` rejects something: a rejecting word that no negation takes back."""
+    for m in _REJECTED.finditer(text, start, len(text) if end is None else end):
+        if not _NEGATED_BEFORE.search(text, max(0, m.start() - 24), m.start()):
+            return True
+    return False
+
+
 # One math segment, perhaps with a unit word after it ("$10$ cm"); a unit word at the start of a text.
 _SEGMENT_AND_UNIT = re.compile(r"(?:\$[^$]+\$|\\\(.+?\\\))[ \t]*(?:[A-Za-z%°]{1,12})?")
 _UNIT_WORD_AFTER = re.compile(r"^[ \t]*[A-Za-z%°]{1,12}\b(?=\s*(?:$|\.|in\b|as\b|is\b|are\b))")
@@ -581,7 +623,7 @@ def _answer_line(tail: str) -> str | None:
         line_end = ans.find("\n", math.end())
         later = _INLINE_MATH.search(ans, math.end(), line_end if line_end != -1 else len(ans))
         if (later and (_OFFER_BETWEEN.search(ans, math.end(), later.start()) or _OFFER_AFTER.match(ans, later.end()))
-                and not _REJECTED.search(ans, later.start()) and _segment(later) != _segment(math)):
+                and not rejects(ans, later.start()) and _segment(later) != _segment(math)):
             # "$x = 2$ (or $x = -5$)", "$10$ cm or $20$ cm", "$2$ (but $-5$ also works)": both are offered, and a
             # hedge is right only when every value it offers is ("$\frac12$ (or $0.5$)"); not when the line
             # rejects the second ("another solution is $-5$, but it fails the domain check")
@@ -592,7 +634,7 @@ def _answer_line(tail: str) -> str | None:
             nxt = tail[matches[-1].end() :].split("\n", 1)[0].strip()
             second = _INLINE_MATH.match(nxt)
             if (second and _OFFERED_VALUE.fullmatch(_segment(second)) and _segment(second) != _segment(math)
-                    and not _REJECTED.search(nxt) and (not _UNIT_WORD_AFTER.sub("", nxt[second.end() :]).strip(" .")
+                    and not rejects(nxt) and (not _UNIT_WORD_AFTER.sub("", nxt[second.end() :]).strip(" .")
                                                        or _OFFER_AFTER.match(_UNIT_WORD_AFTER.sub("", nxt[second.end() :])))):
                 first_name, second_name = (re.match(r"\s*([A-Za-z](?:_\{?\w+\}?)?)\s*=", _segment(m)) for m in (math, second))
                 if first_name and second_name and first_name.group(1) != second_name.group(1):
@@ -603,8 +645,11 @@ def _answer_line(tail: str) -> str | None:
     else:
         forms = [f.strip().rstrip(".").strip() for f in _RESTATED.split(ans.strip())]
         if len(forms) > 1 and all(f and _bare_with_unit(f) for f in forms):
-            # "1/4, or equivalently 0.25, i.e. 25%": one value written several ways, all read
-            return " or ".join(forms)
+            # "1/4, or equivalently 0.25, i.e. 25%": one value written several ways, all read; "120 minutes,
+            # i.e. 2 hours": one quantity in two units, the first as written
+            return forms[0] if any(re.search(r"[A-Za-z]{2,}", f) for f in forms) else " or ".join(forms)
+        if len(forms) > 1:
+            ans = forms[0]  # "12 apples, i.e. 4 apples per basket": what follows "i.e." explains the answer
         ans = _SENTENCE_END.split(ans, maxsplit=1)[0]
         ans = _ASIDE.sub("", ans)
         several = None if _PROSE_START.match(ans) else plain_values(ans.strip().strip("*").strip())
@@ -645,7 +690,7 @@ def _plain_offer(ans: str) -> str | None:
     if len(runs) < 2 or runs[0][1] > 4:
         return None
     (first, _s, end), (second, start, end2) = runs[0], runs[1]
-    if ((_OFFER_BETWEEN.search(ans, end, start) or _OFFER_AFTER.match(ans, end2)) and not _REJECTED.search(ans, start)
+    if ((_OFFER_BETWEEN.search(ans, end, start) or _OFFER_AFTER.match(ans, end2)) and not rejects(ans, start)
             and second != first):
         return f"{first} or {second}"
     return None
@@ -688,26 +733,37 @@ def _foreign_answer_line(tail: str) -> str | None:
     return None
 
 
-# One number in a sentence of a Latin or Cyrillic script, at its end or before one word ("Ana tiene 12 años.",
-# "Die Länge beträgt 20.", "passa a custar R$ 45,00."), where no word negates, bounds, rounds or offers it.
-_SENTENCE_NUMBER = re.compile(r"(?<![\w.,])-?\d+(?:[.,]\d+)?(?![\w.,]*\d)")
-_FOREIGN_QUALIFIER = re.compile(
-    r"\b(?:no|nicht|kein\w*|nie|pas|jamais|não|nao|nunca|нет|не|ни|etwa|ungefähr|circa|ca|rund|knapp|environ|"
-    r"aproximadamente|aprox|cerca|около|примерно|approximativement|quase|casi|presque|fast|mindestens|höchstens|"
-    r"weniger|mehr|moins|plus|más|mas|menos|mais|больше|меньше|более|менее|entre|zwischen|oder|ou|o|или|либо|"
-    r"vielleicht|peut|quizás|quizá|talvez|tal|возможно|wahrscheinlich|probablement|probablemente|provavelmente)\b",
-    re.I)
+# One number in a sentence of a Latin script, right after a verb that states a value ("Ana tiene 12 años.",
+# "Die Länge beträgt 20.", "passa a custar R$ 45,00."), at the sentence's end or before one word; no word
+# in the sentence negates it or makes it a condition. A bound, a rounding or an offer never sits right
+# before the number ("tiene unos 12", "ist über 12", "es mayor que 12"), so it is no value stated.
+_SENTENCE_NUMBER = re.compile(r"(?<![\w.,])-?\d+(?:[.,]\d+)*(?![\w.,]*\d)")
+_STATING_VERB = re.compile(
+    r"(?:\b(?:es|son|fue|era|tiene|tienen|mide|miden|cuesta|cuestan|vale|valen|hay|quedan?|resulta|suman?|pesa|tarda|"
+    r"ist|sind|war|beträgt|betragen|hat|haben|kostet|kosten|wiegt|misst|bleibt|bleiben|ergibt|dauert|lautet|"
+    r"est|sont|était|vaut|valent|fait|font|mesure|mesurent|coûte|coûtent|ont|reste|restent|égale|donne|pèse|dure|"
+    r"é|são|tem|têm|mede|medem|custa|custam|custar|há|fica|ficam|dá|"
+    r"è|sono|ha|hanno|misura|costa|resta|restano)|=)\s*(?:R?\$|€|£)?\s*$", re.I)
+_FOREIGN_NEGATION = re.compile(
+    r"\b(?:no|non|nicht|kein\w*|nie|niemals|pas|jamais|não|nao|nem|nunca|jamás|nada|ni|не|нет|ни|"
+    r"si|wenn|falls|se|quand|cuando|quando|если|wäre|sería|serait|seria|sarebbe)\b", re.I)
+_DOT_THOUSANDS = re.compile(r"-?\d{1,3}(?:\.\d{3})+(?:,\d+)?")
 
 
 def _one_number_sentence(ans: str, label: str) -> str | None:
-    """The one number of a foreign answer line's sentence, when nothing qualifies it (see above)."""
+    """The one number of a foreign answer line's sentence, when a verb states it (see above)."""
     text = ans.strip("$ ").rstrip(".!").strip()
     numbers = list(_SENTENCE_NUMBER.finditer(text))
-    if (len(numbers) != 1 or label == "答案" or _other_script(text) or _FOREIGN_QUALIFIER.search(text)
+    if (len(numbers) != 1 or label == "答案" or _other_script(text) or _FOREIGN_NEGATION.search(text)
+            or not _STATING_VERB.search(text, 0, numbers[0].start())
             or not _AFTER_NUMBER.fullmatch(text[numbers[0].end() :])):
         return None
     value = numbers[0].group(0)
-    return value.replace(",", ".") if _DECIMAL_COMMA.fullmatch(value) else value
+    if _DOT_THOUSANDS.fullmatch(value):
+        return value.replace(".", "").replace(",", ".")  # "12.000 euros", "R$ 1.500,50"
+    if _DECIMAL_COMMA.fullmatch(value):
+        return value.replace(",", ".")
+    return value if re.fullmatch(r"-?\d+(?:\.\d{1,2}|\.\d{4,})?", value) else None  # "1.250" (three decimals): no guess
 
 
 def _hash_answers(tail: str) -> list[str]:
@@ -1105,8 +1161,9 @@ def _last_math_holding(tail: str, number: re.Match) -> str | None:
 _CHOICE = re.compile(r"(?<![A-Za-z\\{_^])\(?([A-J])\)?(?![A-Za-z0-9{}_^=+/]|\s*\*\s*[\w\\(])")
 # Words that rule a letter out when they come just before it: "not A", "can't be A", "rules out B".
 _RULED_OUT = re.compile(
-    r"(?:\bnot|\bcannot|n't|\bno|\bnor|\bexcept|\brules?\s+out|\bruled\s+out|\beliminates?|\bfails?)\s*(?:be\s+)?"
-    r"(?:(?:option|choice|answer)\s+)?\(?$",
+    r"(?:\bnot|\bcannot|n't|\bno|\bnor|\bexcept|\brules?\s+out|\bruled\s+out|\beliminates?|\bfails?"
+    r"|\bno\s+es|\bn'est\s+pas|\bnicht|\bnão\s+é|\bnon\s+è)\s*(?:be\s+)?"  # "no es la (B)", "n'est pas (B)"
+    r"(?:(?:la|el|le|die|der|das|a|o|l')\s*)?(?:(?:option|choice|answer|opción|opção|antwort)\s+)?\(?$",
     re.IGNORECASE,
 )
 _LEADING_LETTER = re.compile(r"^[*_\s]*\(?([A-J])\)?(?:[.:)]|\s*$|\s+[-\u2013\u2014]|\*)")
@@ -1174,10 +1231,14 @@ _LONE_LETTER = re.compile(r"^\s*(\\boxed\{)?\$?\(?([A-Ja-j])\)?\$?(?(1)\})\.?\s*
 # one is (B)", "la respuesta correcta es la (B)".
 _LETTER_CONCLUSION = re.compile(r"\b(?:so|thus|hence|therefore|leaving|leaves|which\s+leaves|answer|correct\w*|corret\w*|"
                                 r"richtig\w*|right\s+(?:one|option|choice)|respuesta|réponse|resposta|antwort|"
-                                r"pick|choose|chose|select|go\s+with)\b", re.I)
+                                r"pick|choose|chose|select|go\s+with|but\s+it(?:'s|\s+is)|it's|sino|sondern|c'est)\b", re.I)
+_LONE_CAPITAL = re.compile(r"(?<![A-Za-z])\(?[A-J]\)?(?![A-Za-z])")
+# Two letters offered together where a sentence concludes: "the correct one is either (B) or (C)", "(B) and also (D)".
+_TWO_LETTERS = re.compile(r"(?<![A-Za-z])\(?([A-J])\)?\s*,?\s*(?:or|and|/)\s+(?:also\s+|maybe\s+|perhaps\s+|possibly\s+)?"
+                          r"\(?([A-J])\)?(?![A-Za-z])")
 # A letter the sentence calls correct: "(A) is correct", "option B is the right one" (not "is not correct").
 # "I pick (A) over (C)": the letter picked.
-_LETTER_IS_CORRECT = re.compile(r"(?<![A-Za-z])\(?([A-J])\)?\s+(?:is|was)\s+(?:the\s+)?(?:correct|right|best)\b"
+_LETTER_IS_CORRECT = re.compile(r"(?<![A-Za-z])\(?([A-J])\)?\s+(?:\S+\s+)?(?:is|was)\s+(?:the\s+)?(?:correct|right|best)\b"
                                 r"|\b(?:pick|choose|prefer|select|go\s+with)\s+\(?([A-J])\)?\s+(?:over|rather\s+than|instead\s+of)\b")
 # A letter ruled out by what follows it: "D is not correct", "B fails", "C is too small".
 _RULED_OUT_AFTER = re.compile(
@@ -1208,7 +1269,16 @@ def offers_two_letters(text: str) -> bool:
     part = final_part(text)
     lines = list(_ANSWER_IS.finditer(part[-_TAIL_CHARS:]))
     regions = [lines[-1].group(1) if lines else None, boxed_answer(part), part if len(part) <= 40 else None]
-    return any(r is not None and hedges_letters(r) for r in regions)
+    if any(r is not None and hedges_letters(r) for r in regions):
+        return True
+    # where the final sentence concludes: "the correct one is either (B) or (C)", "(B) and also (D)"
+    sentence = final_sentence(part)
+    cuts = [m.start() for m in _LETTER_CONCLUSION.finditer(sentence)]
+    first = _LONE_CAPITAL.search(sentence, cuts[-1]) if cuts else None
+    pair = _TWO_LETTERS.match(sentence, first.start()) if first else None  # the first letter named there starts it
+    return bool(pair and pair.group(1) != pair.group(2)
+                and not _RULED_OUT.search(sentence[max(0, pair.start() - 40) : pair.start()])
+                and not _RULED_OUT_AFTER.match(sentence[pair.end() :]))  # "C and B is wrong" rules B out
 
 
 def hedges_letters(region: str) -> bool:

@@ -111,7 +111,9 @@ def operand_run(text: str, start: int, end: int) -> str | None:
         for n in range(len(words.group(0).split()) if words else 0, 0, -1):
             named = number_phrase(" ".join(words.group(0).split()[:n]))
             if named is not None:
-                return named  # "So 2 + 2 = four.", "3 * 4 = twelve apples"
+                rest = " ".join(words.group(0).split()[n:]) + text[equals.end() + len(words.group(0)) :]
+                # "So 2 + 2 = four.", "3 * 4 = twelve apples"; "= four or five" offers two
+                return "" if re.match(r"\s*(?:or|maybe|perhaps)\b", rest, re.I) else named
     if _RANGE.fullmatch(run):
         return None  # "1999-2000": a range of numbers, not a difference
     while run.count("(") > run.count(")") and run.startswith("("):

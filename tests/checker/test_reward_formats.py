@@ -1112,6 +1112,52 @@ NEWCOMER11 = [
     ("C", "Between A and C, I pick A.", False, "picked"),
 ]
 
+# A second adversarial review (420 probes) of this stop's later rules: verdicts it found wrong at some commit of
+# this stop, fixed.
+_OPTIONS = "Among (A) 6, (B) 3, (C) 2, (D) 4, "
+_ROOTS = "$x = \\boxed{3}$ or $x = \\boxed{7}$"
+REVIEW12 = [
+    ("12", "Respuesta: Ana tiene alrededor de 12 años", False, "around: no verb states it"),
+    ("12", "Antwort: Es sind über 12", False, "over"),
+    ("12", "Antwort: Sie ist älter als 12", False, "older than"),
+    ("12", "Réponse : à peu près 12", False, "roughly"),
+    ("12", "Risposta: Luca non ha 12 anni", False, "negated, in Italian"),
+    ("12", "Respuesta: Si cada caja tiene 12.", False, "a condition"),
+    ("3", "Respuesta: La solución es x > 3", False, "a bound"),
+    ("12", "Respuesta: El número es superior a 12.", False, "greater than"),
+    ("14", "Respuesta: Ana tiene doce años y su hermano 14.", False, "the brother's age"),
+    ("12000", "Respuesta: El coche cuesta 12.000 euros.", True, "a point between thousands"),
+    ("12", "Respuesta: El coche cuesta 12.000 euros.", False, "not twelve"),
+    ("12", "Resposta: O resultado é 12.", True, "a Portuguese article is no negation"),
+    ("B", _OPTIONS + "the correct one is either (B) or (C).", False, "two letters offered"),
+    ("B", _OPTIONS + "the correct one is (B) and also (D).", False, "two letters offered"),
+    ("B", "Entre (A) 6, (B) 3, (C) 2, (D) 4, la respuesta correcta no es la (B), sino la (C).", False,
+     "negated in Spanish"),
+    ("C", "Parmi (A) 6, (B) 3, (C) 2, (D) 4, la bonne réponse n'est pas (B), c'est (C).", True, "negated in French"),
+    ("D", _OPTIONS + "I first thought the correct one was (B), but it is (D).", True, "taken back"),
+    ("C", "(A) 6 and (B) 3 are incorrect; (C) 2 is correct.", True, "a letter and its value called correct"),
+    ("D", "The answer: D, it doesn't make sense for it to be A or B", True, "other letters after the answer"),
+    ("C", "The answer is (C), not (A) or (B).", True, "the others ruled out"),
+    ("2", "Final answer: $2$ (another solution is $-5$, but both satisfy the equation)", False, "both kept"),
+    ("12", "Final answer: $12$ (or perhaps $15$; I cannot exclude it)", False, "a rejection taken back"),
+    ("2", "Final answer: $x = 2$ (also $x = -5$; it is not extraneous)", False, "not extraneous"),
+    ("6", "Final answer: $6$\n$8$ also works; neither is wrong.", False, "neither is wrong"),
+    ("5", "Final answer: $5$ (the other cases, $n \\le 2$, give nothing)", True, "other cases give nothing"),
+    ("3", "Final answer: $3$ (in the other case, $k = 0$, there are no solutions)", True, "a case without a value"),
+    ("7", _ROOTS + ", but $x = 7$ is extraneous.", False, "the last box is rejected"),
+    ("3", _ROOTS + ", but $x = 7$ is extraneous.", True, "the other box is left"),
+    ("4", "$$t = \\boxed{-1} \\quad\\text{or}\\quad t = \\boxed{4}$$ but since $t < 0$, $t = -1$.", False,
+     "the first box is settled on"),
+    ("7", _ROOTS + "; but we need $x < 5$, so $x = 3$.", False, "settled on 3"),
+    ("3, 7", _ROOTS + ". Both check out; neither is extraneous.", True, "nothing rejected"),
+    ("3, 7", _ROOTS + ". Both are valid, but the problem wants all real solutions.", True, "both valid"),
+    ("5", "$AB = \\boxed{3}$ or $AB = \\boxed{5}$, but $AB = 3$ violates the triangle inequality, so it is "
+     "rejected.", True, "a violated inequality"),
+    ("120", "The answer is 120 minutes, i.e. 2 hours.", True, "restated in other units"),
+    ("12", "The answer is 12 apples, i.e. 4 apples per basket.", True, "an explanation after i.e."),
+    ("4", "So 2 + 2 = four or five.", False, "two words offered"),
+]
+
 
 # Every table above: (gold, response, expected, why); the test id names the table, the row and why.
 TABLES = {"rows": ROWS, "review2": REVIEW2, "review3": REVIEW3, "newcomer": NEWCOMER, "exploits": EXPLOITS,
@@ -1123,7 +1169,7 @@ TABLES = {"rows": ROWS, "review2": REVIEW2, "review3": REVIEW3, "newcomer": NEWC
           "review7": REVIEW7, "newcomer7": NEWCOMER7, "review8": REVIEW8,
           "yes_no7": YES_NO7, "worded7": WORDED7, "other_units": OTHER_UNITS, "prose9": PROSE9,
           "review9": REVIEW9, "review10": REVIEW10, "prose10": PROSE10,
-          "review11": REVIEW11, "newcomer11": NEWCOMER11}
+          "review11": REVIEW11, "newcomer11": NEWCOMER11, "review12": REVIEW12}
 CASES = [(name, *row) for name, rows in TABLES.items() for row in rows]
 
 
