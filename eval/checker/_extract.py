@@ -709,6 +709,10 @@ def _foreign_answer_line(tail: str) -> str | None:
     comma = _DECIMAL_COMMA.match(ans.strip("$ "))
     if comma and label != "答案" and _AFTER_NUMBER.match(ans.strip("$ ")[comma.end() :]):
         return comma.group(0).replace(",", ".")  # "2,5", "3,75 руб."
+    amount = re.sub(r"^(?:R\$|US\$|\$|€|£)\s*", "", ans.strip("$ "))  # "R$ 1.500,50"
+    grouped = _GROUPED_BY_POINTS.match(amount)
+    if grouped and label != "答案" and _AFTER_NUMBER.match(amount[grouped.end() :]):
+        return grouped.group(0).replace(".", "").replace(",", ".")  # "1.500 Euro", "1.500,50": points group thousands
     if ans.startswith("(") and ans.endswith(")") and "=" in ans and ans.count("(") == 1:
         ans = ans[1:-1].strip()  # "réponse est (35 + 70 = 105)": a worked line in brackets
     counted = _NUMBER_THEN_WORDS.match(ans.strip("$ ")) or _CJK_COUNTED.match(ans.strip("$ "))
@@ -748,6 +752,7 @@ _FOREIGN_NEGATION = re.compile(
     r"\b(?:no|non|nicht|kein\w*|nie|niemals|pas|jamais|não|nao|nem|nunca|jamás|nada|ni|не|нет|ни|"
     r"si|wenn|falls|se|quand|cuando|quando|если|wäre|sería|serait|seria|sarebbe)\b", re.I)
 _DOT_THOUSANDS = re.compile(r"-?\d{1,3}(?:\.\d{3})+(?:,\d+)?")
+_GROUPED_BY_POINTS = re.compile(r"-?[1-9]\d{0,2}(?:\.\d{3})+(?:,\d+)?(?![\d.,])")
 
 
 def _one_number_sentence(ans: str, label: str) -> str | None:
@@ -914,8 +919,8 @@ def read_plain(text: str, *, choices=None, last_number: bool = True, gold=None) 
                 # "leaves at 8:34 p.m.", "at 20:34:00": one clock time, not its last number
                 return clock.group(0) + tail[nums[-1].start() : after.end() if after else nums[-1].end()]
             comma = _COMMA_BEFORE.search(tail, 0, nums[-1].start())
-            if ((_NOT_ENGLISH.search(last) or _CURRENCY_AFTER.match(tail, nums[-1].end())) and not _ENGLISH.search(last)
-                    and alone(comma)):
+            if ((_NOT_ENGLISH.search(last) or _CURRENCY_AFTER.match(tail, nums[-1].end())
+                 or (comma and _FOREIGN_WORD.search(last))) and not _ENGLISH.search(last) and alone(comma)):
                 # a sentence in a language that writes a decimal comma ("beträgt 0,75", "Il reste 2,74 €")
                 if comma and re.fullmatch(r"\d{1,2}", nums[-1].group(0)):
                     return comma.group(1) + "." + nums[-1].group(0)  # "il reste 2,74 $" for a gold of 2.74
@@ -1001,6 +1006,10 @@ def _digits_before(tail: str, last: str, end: int):
 
     return alone
 _CURRENCY_AFTER = re.compile(r"\s?[$€£¥₽]")
+# Common words of languages that write a decimal comma, for sentences without an accented letter
+# ("Das Ergebnis ist 2,5.", "Donc la longueur vaut 2,5 m.").
+_FOREIGN_WORD = re.compile(r"\b(?:ist|sind|das|der|die|also|ergebnis|est|vaut|la|le|les|donc|es|el|los|son|resultado|"
+                           r"é|são|o|os|um|uma|è|sono|il|lo)\b", re.I)
 _ENGLISH = re.compile(r"\b(?:the|is|are|was|at|of|and|to|in|so|point|pair|begins|values?|numbers?|answer)\b", re.I)
 
 

@@ -1156,6 +1156,15 @@ REVIEW12 = [
     ("120", "The answer is 120 minutes, i.e. 2 hours.", True, "restated in other units"),
     ("12", "The answer is 12 apples, i.e. 4 apples per basket.", True, "an explanation after i.e."),
     ("4", "So 2 + 2 = four or five.", False, "two words offered"),
+    # From the newcomer's trial: a decimal comma in German or French prose, points grouping thousands.
+    ("5", "Das Ergebnis ist 2,5.", False, "a German decimal comma, not its last digit"),
+    ("2.5", "Das Ergebnis ist 2,5.", True, "a German decimal comma"),
+    ("2.5", "Donc la longueur vaut 2,5 m.", True, "a French decimal comma and a unit"),
+    ("5", "The pair is 2,5.", False, "English: no decimal comma, and not its last digit"),
+    ("1500", "Antwort: 1.500 Euro", True, "a point grouping thousands"),
+    ("1.5", "Antwort: 1.500 Euro", False, "not one and a half"),
+    ("1500.5", "Resposta: R$ 1.500,50", True, "points and a decimal comma after a currency"),
+    ("0.125", "Antwort: 0.125", True, "a leading zero: a decimal point"),
 ]
 
 
