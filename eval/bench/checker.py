@@ -72,13 +72,19 @@ def load_cases(path: pathlib.Path) -> list[tuple[str, str, bool, list | None]]:
     rows = list(enumerate(read_jsonl(path, CaseFileError), start=1))  # (row number, object)
     if not rows:
         raise CaseFileError(f"{path}: no cases (the file is empty)")
-    labelled = "label" in rows[0][1]
-    need = ("gold", "response", "label") if labelled else ("gold", "prediction", "expected")
     out, left_out = [], 0
     for n, row in rows:
+        labelled = "label" in row or "response" in row  # a hand-labelled real output, else a case with its expectation
+        if labelled and ("prediction" in row or "expected" in row):
+            raise CaseFileError(f"{path}, row {n}: a row is either {{gold, prediction, expected}} or {{gold, response, "
+                                f"label}}; this one mixes both")
+        need = ("gold", "response", "label") if labelled else ("gold", "prediction", "expected")
         missing = [k for k in need if k not in row]
         if missing:
             raise CaseFileError(f"{path}, row {n}: missing {', '.join(missing)} (a row needs {', '.join(need)})")
+        if "dispute" in row and not isinstance(row["dispute"], str):
+            raise CaseFileError(f"{path}, row {n}: dispute must be a string saying why the expectation is disputed "
+                                f"(or absent); got {row['dispute']!r:.40}")
         if labelled:
             _check_case_types(path, n, row)
             if row["label"] not in ("correct", "incorrect", "ambiguous"):
@@ -214,14 +220,15 @@ def _summary_table(summaries: list[dict]) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     """Run the benchmark and print the figures."""
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap = argparse.ArgumentParser(prog="python -m eval.bench.checker", description=__doc__,
+                                 formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--cases", type=pathlib.Path, nargs="+", default=_ALL_DEV,
                     help="case files (default: every development set, side by side)")
-    ap.add_argument("--passes", type=int, default=3, help="passes of this checker (pass 1 has cold caches)")
+    ap.add_argument("--passes", type=int, default=3, help="passes of this checker (pass 1 has cold caches; default 3)")
     ap.add_argument("--show-errors", action="store_true", help="list rows each checker got wrong")
     args = ap.parse_args(argv)
-    if args.passes < 1:
-        ap.error(f"--passes must be at least 1; got {args.passes}")
+    if not 1 <= args.passes <= 100:
+        ap.error(f"--passes must be between 1 and 100; got {args.passes}")
     for path in args.cases:
         if path.is_dir():
             ap.error(f"--cases {path}: is a folder; pass a .jsonl case file (or a cases.py) inside it")

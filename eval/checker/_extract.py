@@ -812,9 +812,18 @@ def extract(text: str, *, choices=None, last_number: bool = True, gold=None) -> 
     (multiple choice), the last option letter like ``(C)``; else a bare answer, a closing sentence or a
     closing display equation; else, if ``last_number``, the last number in the text.
 
+    A number is read as its text, as ``verify`` reads it; anything else that is not text (None, bytes: decode
+    them first, a list of responses: one call per response) has no answer. ``choices`` must be None or a
+    list of the options' texts (option A first), as for ``verify``.
+
     >>> extract(r"so $x = \\boxed{\\frac{1}{2}}$.")
     '\\\\frac{1}{2}'
     """
+    if choices is not None and (isinstance(choices, str | bytes | dict) or not hasattr(choices, "__iter__")):
+        raise ValueError(f"The 'choices' parameter of extract must be None or a list of the options' texts "
+                         f"(option A first). Got {str(choices)[:60]!r} instead.")
+    if isinstance(text, int | float) and not isinstance(text, bool):
+        text = str(text)
     if not isinstance(text, str):
         return None
     return read_plain(plain_text(text), choices=choices, last_number=last_number, gold=gold)

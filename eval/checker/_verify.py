@@ -842,8 +842,8 @@ def _screen_unsafe(gold, prediction, choices) -> tuple[Verdict | None, tuple]:
         if prediction is None:
             return Verdict("unparseable_pred", "the prediction is None (no response text)"), ()
         if not isinstance(prediction, str | int | float):
-            return Verdict("unparseable_pred", f"the prediction is a {type(prediction).__name__}, not text "
-                                               f"(decode bytes; pass one response per call)"), ()
+            hint = "decode it first" if isinstance(prediction, bytes | bytearray) else "pass one response per call"
+            return Verdict("unparseable_pred", f"the prediction is a {type(prediction).__name__}, not text ({hint})"), ()
         return Verdict("unparseable_pred", "no final answer found (or it is too long)"), ()
     choices = tuple(str(c) for c in choices) if choices else None
     slow = []

@@ -118,3 +118,22 @@ def test_a_prediction_that_is_not_text_says_what_it_is():
     verdict = verify("5", b"5")
     assert verdict.status == "unparseable_pred" and "is a bytes, not text" in verdict.reason
     assert "is a list, not text" in verify("5", ["5"]).reason
+
+
+def test_extract_reads_a_number_as_verify_does_and_checks_its_choices():
+    import pytest
+
+    from eval.checker import extract
+
+    assert extract(5) == "5" and extract(2.5) == "2.5"
+    assert extract(None) is None and extract(b"the answer is 5") is None and extract(["5"]) is None
+    with pytest.raises(ValueError, match="'choices' parameter of extract"):
+        extract("(B)", choices=5)
+    assert extract("(B)", choices=["1", "2"]) == "B"
+
+
+def test_a_non_text_prediction_gets_the_hint_that_fits_it():
+    from eval.checker import verify
+
+    assert "decode it first" in verify("1", b"1").reason
+    assert "one response per call" in verify("1", ["1"]).reason

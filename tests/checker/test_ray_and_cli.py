@@ -87,6 +87,9 @@ def test_checker_bench_reads_case_files_and_names_bad_rows(tmp_path):
         "nullpred.jsonl": ('{"gold": "1", "prediction": null, "expected": true}\n', "prediction must be a string"),
         "disputed.jsonl": ('{"gold": "1", "prediction": "1", "expected": true, "dispute": "x"}\n', "all 1 rows are left out"),
         "ambiguous.jsonl": ('{"gold": "1", "response": "1", "label": "ambiguous"}\n', "all 1 rows are left out"),
+        "nolabel.jsonl": ('{"gold": "1", "response": "1"}\n', "missing label .a row needs gold, response, label"),
+        "mixed.jsonl": ('{"gold": "1", "response": "1", "label": "correct", "expected": true}\n', "mixes both"),
+        "dispute5.jsonl": ('{"gold": "1", "prediction": "1", "expected": true, "dispute": 5}\n', "dispute must be a string"),
     }
     for name, (text, words) in bad.items():
         path = tmp_path / name
