@@ -204,6 +204,10 @@ _NUMBER = re.compile(
 _OFFERED_OR = re.compile(r"(?<![\w.])-?\d+(?:\.\d+)?\$?\s+or\s+(?:else\s+|maybe\s+|perhaps\s+|possibly\s+)?\$?\(?$", re.I)
 # A strict bound, not a value: "more than 12" ("at least 12" answers a minimum); a denial: "12 is wrong"; a response that stops on
 # a connective or an operator ("... there are 5 boxes. Then", "so x ="): cut short.
+# A closing sentence that is a conclusion word and relations only: "So $x > 1$.", "Thus $x > 1$ and $x < 3$."
+_CONCLUDED_RELATION = re.compile(
+    r"(?:^|[\n.!?]\s*)(?:so|thus|therefore|hence),?\s+((?:\$[^$]*(?:<|>|\\[lg]eq?\b|≤|≥)[^$]*\$)"
+    r"(?:\s*(?:,|and|or)\s*\$[^$]*(?:<|>|\\[lg]eq?\b|≤|≥)[^$]*\$)*)\s*\.?\s*$", re.I)
 _BOUND_BEFORE = re.compile(
     r"\b(?:(?:more|less|fewer|greater|smaller|larger|higher|lower)\s+than(?:\s+or\s+equal\s+to)?|"
     r"over|under|above|below|exceeds?)\s*\$?$", re.I
@@ -906,6 +910,11 @@ def read_plain(text: str, *, choices=None, last_number: bool = True, gold=None) 
         # the last 4,000 characters are one unbroken run ("The answer is 7+7+...+1", "blah blah ... 1"): where it
         # starts, and whether an answer line opened it, is out of sight; its last number is no answer
         return None
+    relation = _CONCLUDED_RELATION.search(tail)
+    if relation:
+        # "So $x > 1$.", "Thus $x > 1$ and $x < 3$.": a closing relation is the answer (its numbers are bounds,
+        # never read alone as the last number)
+        return re.sub(r"\$\s*(,|and)\s*\$", ", ", re.sub(r"\$\s*or\s*\$", " or ", relation.group(1))).strip("$ ")
     if last_number and not _states_in_words(final_sentence(tail)):
         nums = list(_NUMBER.finditer(tail))
         last = final_sentence(tail)

@@ -1165,6 +1165,11 @@ REVIEW12 = [
     ("1.5", "Antwort: 1.500 Euro", False, "not one and a half"),
     ("1500.5", "Resposta: R$ 1.500,50", True, "points and a decimal comma after a currency"),
     ("0.125", "Antwort: 0.125", True, "a leading zero: a decimal point"),
+    # A closing sentence of relations only.
+    ("(1,\\infty)", "So $x > 1$.", True, "so, then a relation"),
+    ("(1,3)", "Thus $x > 1$ and $x < 3$.", True, "thus, then two bounds"),
+    ("3", "Therefore $x < 3$.", False, "a bound is no value"),
+    ("(-\\infty,1)\\cup(3,\\infty)", "So $x < 1$ or $x > 3$.", True, "two rays"),
 ]
 
 
