@@ -208,6 +208,7 @@ _OFFERED_OR = re.compile(r"(?<![\w.])-?\d+(?:\.\d+)?\$?\s+or\s+(?:else\s+|maybe\
 _CONCLUDED_RELATION = re.compile(
     r"(?:^|[\n.!?]\s*)(?:so|thus|therefore|hence),?\s+((?:\$[^$]*(?:<|>|\\[lg]eq?\b|≤|≥)[^$]*\$)"
     r"(?:\s*(?:,|and|or)\s*\$[^$]*(?:<|>|\\[lg]eq?\b|≤|≥)[^$]*\$)*)\s*\.?\s*$", re.I)
+_STATED_BEFORE = re.compile(r"\b(?:is|are|equals?)\s+\$[^$<>]*=[^$<>]*\$\s*[.!]\s*$", re.I)
 _BOUND_BEFORE = re.compile(
     r"\b(?:(?:more|less|fewer|greater|smaller|larger|higher|lower)\s+than(?:\s+or\s+equal\s+to)?|"
     r"over|under|above|below|exceeds?)\s*\$?$", re.I
@@ -430,29 +431,42 @@ def boxed_answer(text: str) -> str | None:
     return f"({joined})" if labelled else joined  # labelled parts, "(a) ... (b) ...", keep their order
 
 
-_CLAUSES = re.compile(r"[.;!?]\s|,?\s+so\b|,?\s+but\b|,?\s+hence\b|,?\s+thus\b|,?\s+therefore\b|\n", re.I)
+_CLAUSES = re.compile(r"[.;!?]\s|,?\s+(?=so\b|hence\b|thus\b|therefore\b)|,?\s+but\b|\n", re.I)
 
 
 def _settled_box(values: list[str], name: str, after: str) -> str | None:
-    """Which of the values boxed for one name the text after the boxes settles on: one it states again
-    in a clause that rejects nothing ("... but since $t > 0$, $t = 4$."), else the one left when the
-    others are rejected ("but $x = 7$ is extraneous"); "" when values are rejected and none or several
-    are left; None when the text settles nothing (the boxes offer every value)."""
+    """Which of the values boxed for one name the text after the boxes settles on: one a concluding clause
+    states again ("... but since $t > 0$, $t = 4$.", "so $x = 3$"), else the one left when the others are
+    rejected ("but $x = 7$ is extraneous", "we reject $t = -1$"); "" when values are rejected and none or
+    several are left; None when the text settles nothing (the boxes offer every value)."""
     said = re.compile(rf"(?<![A-Za-z\\]){re.escape(name)}\s*=\s*([^\s$,;.)]+(?:\.\d+)?)")
     picked, rejected = [], set()
     for clause in _CLAUSES.split(after[:600]):
-        named = [m.group(1).strip("{}") for m in said.finditer(clause)]
-        named = [v for v in named if v in values]
-        if rejects(clause):
-            rejected.update(named)
-        elif named:
-            picked.append(named[-1])
+        named = [(m.start(), m.group(1).strip("{}")) for m in said.finditer(clause)]
+        named = [(at, v) for at, v in named if v in values]
+        word = next((m for m in _REJECTED.finditer(clause)
+                     if not _NEGATED_BEFORE.search(clause, max(0, m.start() - 24), m.start())), None)
+        if word is not None:
+            # the value the rejecting word is about: after a verb ("we reject $t = -1$"), else before it
+            after_verb = [v for at, v in named if at > word.start()] if _REJECTING_VERB.match(word.group(0)) else []
+            before = [v for at, v in named if at < word.start()]
+            target = after_verb[:1] or before[-1:]
+            rejected.update(target)
+            picked += [v for _at, v in named if v not in target and _KEPT.search(clause)]
+        elif named and _CONCLUDING.match(clause):
+            picked.append(named[-1][1])
     if picked and picked[-1] not in rejected:
         return picked[-1]
     if rejected:
         left = [v for v in values if v not in rejected]
         return left[0] if len(left) == 1 else ""
     return None
+
+
+_REJECTING_VERB = re.compile(r"reject|discard|exclud|rule", re.I)
+_KEPT = re.compile(r"\b(?:keep|kept|only|valid|works?)\b", re.I)
+_CONCLUDING = re.compile(r"\s*(?:,\s*)?(?:so|thus|hence|therefore|since|we\s+(?:keep|take|get)|the\s+answer|only)\b",
+                         re.I)
 
 
 _GAP_NAME = re.compile(_BOX_NAME + r"\s*=")
@@ -539,7 +553,8 @@ _SEGMENT_GAP = re.compile(r"\s*(?:,|;)?\s*(?:(and|or)(?:,?\s+equivalently,?)?\s+
 # Words or signs between two values of one answer line that offer both: "or", "maybe", "/", "\\quad".
 _OFFER_BETWEEN = re.compile(r"\b(?:or(?!,?\s+(?:equivalently|in\s+other\s+words|simply|written|as))|maybe|perhaps|possibly|"
                             r"otherwise|also|alternatively|else|unless|another|"
-                            r"other\s+cases?,?\s+(?:the\s+)?(?:answer|value|result)\s+is)\b|/|\\q?quad\b", re.I)
+                            r"other\s+cases?,?\s+(?:the\s+)?(?:answer|value|result)\s+is|in\s+other\s+cases)\b"
+                            r"|\bother\s+cases?\s*:|/|\\q?quad\b", re.I)
 # Words that reject a value written near them: "(another solution is $-5$, which fails the domain check)",
 # "$x = -5$ is extraneous", "which the problem excludes", "makes the log undefined", "instead of $5$".
 _REJECTED = re.compile(r"\b(?:reject\w*|extraneous|fails?|impossible|exclud\w*|invalid|undefined|not\s+(?:valid|allowed|"
@@ -547,7 +562,8 @@ _REJECTED = re.compile(r"\b(?:reject\w*|extraneous|fails?|impossible|exclud\w*|i
                        r"denominator\s+(?:is\s+)?zero|division\s+by\s+zero)\b", re.I)
 # A negation just before a rejecting word takes it back: "it is not extraneous", "cannot be excluded",
 # "aren't ruled out", "neither is wrong", "which the problem does not exclude".
-_NEGATED_BEFORE = re.compile(r"\b(?:not|cannot|neither|never|no)\b[\w\s]{0,12}$|n't\b[\w\s]{0,12}$", re.I)
+_NEGATED_BEFORE = re.compile(r"\b(?:not|cannot|neither|never|no|without|avoids?|avoiding)\b[\w\s]{0,12}$|n't\b[\w\s]{0,12}$",
+                             re.I)
 
 
 def rejects(text: str, start: int = 0, end: int | None = None) -> bool:
@@ -649,8 +665,8 @@ def _answer_line(tail: str) -> str | None:
     else:
         forms = [f.strip().rstrip(".").strip() for f in _RESTATED.split(ans.strip())]
         if len(forms) > 1 and all(f and _bare_with_unit(f) for f in forms):
-            # "1/4, or equivalently 0.25, i.e. 25%": one value written several ways, all read; "120 minutes,
-            # i.e. 2 hours": one quantity in two units, the first as written
+            # "1/4, or equivalently 0.25, i.e. 25%": one value written several ways, all read
+            # (forms in units are read by the first: a list keeps one unit for all its items)
             return forms[0] if any(re.search(r"[A-Za-z]{2,}", f) for f in forms) else " or ".join(forms)
         if len(forms) > 1:
             ans = forms[0]  # "12 apples, i.e. 4 apples per basket": what follows "i.e." explains the answer
@@ -687,6 +703,11 @@ def _answer_line(tail: str) -> str | None:
     return ans or None
 
 
+# Words that offer a second value on a plain-text answer line ("3, maybe 4"); not "also", "another",
+# "otherwise", which describe the answer there ("12, also divisible by 3", "7 boxes, with another 3 books").
+_PLAIN_OFFER = re.compile(r"\b(?:or|maybe|perhaps|possibly|alternatively|and\s+also)\b|/", re.I)
+
+
 def _plain_offer(ans: str) -> str | None:
     """"a or b" for a plain-text answer line that offers a second value after its first ("3, maybe 4",
     "3 and also 4", "3, but 4 also works"), unless the line rejects it; else None."""
@@ -694,7 +715,7 @@ def _plain_offer(ans: str) -> str | None:
     if len(runs) < 2 or runs[0][1] > 4:
         return None
     (first, _s, end), (second, start, end2) = runs[0], runs[1]
-    if ((_OFFER_BETWEEN.search(ans, end, start) or _OFFER_AFTER.match(ans, end2)) and not rejects(ans, start)
+    if ((_PLAIN_OFFER.search(ans, end, start) or _OFFER_AFTER.match(ans, end2)) and not rejects(ans, start)
             and second != first):
         return f"{first} or {second}"
     return None
@@ -716,7 +737,7 @@ def _foreign_answer_line(tail: str) -> str | None:
     amount = re.sub(r"^(?:R\$|US\$|\$|€|£)\s*", "", ans.strip("$ "))  # "R$ 1.500,50"
     grouped = _GROUPED_BY_POINTS.match(amount)
     if grouped and label != "答案" and _AFTER_NUMBER.match(amount[grouped.end() :]):
-        return grouped.group(0).replace(".", "").replace(",", ".")  # "1.500 Euro", "1.500,50": points group thousands
+        return _foreign_number(grouped.group(0), amount[grouped.end() :]) or ""  # "1.500,50", "1.500 Euro"
     if ans.startswith("(") and ans.endswith(")") and "=" in ans and ans.count("(") == 1:
         ans = ans[1:-1].strip()  # "réponse est (35 + 70 = 105)": a worked line in brackets
     counted = _NUMBER_THEN_WORDS.match(ans.strip("$ ")) or _CJK_COUNTED.match(ans.strip("$ "))
@@ -752,11 +773,21 @@ _STATING_VERB = re.compile(
     r"est|sont|était|vaut|valent|fait|font|mesure|mesurent|coûte|coûtent|ont|reste|restent|égale|donne|pèse|dure|"
     r"é|são|tem|têm|mede|medem|custa|custam|custar|há|fica|ficam|dá|"
     r"è|sono|ha|hanno|misura|costa|resta|restano)|=)\s*(?:R?\$|€|£)?\s*$", re.I)
+_FRENCH_VERB = re.compile(r"\b(?:a|il\s+y\s+a|est\s+de|sont\s+de)\s*(?:€|\$)?\s*$", re.I)  # "Marie a 12 ans"
 _FOREIGN_NEGATION = re.compile(
-    r"\b(?:no|non|nicht|kein\w*|nie|niemals|pas|jamais|não|nao|nem|nunca|jamás|nada|ni|не|нет|ни|"
-    r"si|wenn|falls|se|quand|cuando|quando|если|wäre|sería|serait|seria|sarebbe)\b", re.I)
-_DOT_THOUSANDS = re.compile(r"-?\d{1,3}(?:\.\d{3})+(?:,\d+)?")
+    r"(?:^|(?<=\s))(?:si|se)\b|\b(?:no|non|nicht|kein\w*|nie|niemals|pas|jamais|não|nao|nem|nunca|jamás|tampoco|nada|ni|"
+    r"wenn|falls|quand|cuando|quando|siempre\s+que|wäre|sería|serait|seria|sarebbe|pensé|dachte|pensais|achei|"
+    # bounds, roundings and offers, anywhere in the sentence ("Mindestens sind es 12", "Casi son 12")
+    r"etwa|ungefähr|circa|ca|rund|knapp|beinahe|fast|annähernd|zirka|mindestens|wenigstens|höchstens|maximal|"
+    r"environ|presque|quasiment|moins|plus|peu\s+près|près|autour|"
+    r"aproximadamente|aprox|cerca|casi|alrededor|unos|unas|menos|más|mas|máximo|mínimo|hasta|"
+    r"quase|pelo|mais|volta|uns|umas|até|"
+    r"quasi|almeno|più|meno|circa|forse|"
+    r"oder|ou|vielleicht|peut|quizás|quizá|talvez|tal)\b", re.I)
 _GROUPED_BY_POINTS = re.compile(r"-?[1-9]\d{0,2}(?:\.\d{3})+(?:,\d+)?(?![\d.,])")
+_CURRENCY_WORD = re.compile(r"\s*(?:€|\$|euros?|pesos|reais|real|dólares|dollars?|francs?|francos|pounds?|рубл\w*)\b",
+                            re.I)
+_UNAMBIGUOUS_POINTS = re.compile(r"-?[1-9]\d{0,2}(?:(?:\.\d{3}){2,}(?:,\d+)?|\.\d{3},\d+)")
 
 
 def _one_number_sentence(ans: str, label: str) -> str | None:
@@ -764,15 +795,22 @@ def _one_number_sentence(ans: str, label: str) -> str | None:
     text = ans.strip("$ ").rstrip(".!").strip()
     numbers = list(_SENTENCE_NUMBER.finditer(text))
     if (len(numbers) != 1 or label == "答案" or _other_script(text) or _FOREIGN_NEGATION.search(text)
-            or not _STATING_VERB.search(text, 0, numbers[0].start())
+            or not (_STATING_VERB.search(text, 0, numbers[0].start())
+                    or (label.lower() in ("réponse", "reponse") and _FRENCH_VERB.search(text, 0, numbers[0].start())))
             or not _AFTER_NUMBER.fullmatch(text[numbers[0].end() :])):
         return None
-    value = numbers[0].group(0)
-    if _DOT_THOUSANDS.fullmatch(value):
-        return value.replace(".", "").replace(",", ".")  # "12.000 euros", "R$ 1.500,50"
+    return _foreign_number(numbers[0].group(0), text[numbers[0].end() :])
+
+
+def _foreign_number(value: str, after: str = "") -> str | None:
+    """A number as a language with a decimal comma writes it: "2,5" is 2.5, "1.500,50" and "1.500.000" group
+    thousands by points, and so does one point before a currency ("1.500 Euro"); otherwise a point is a
+    decimal point ("0.125", "2.718"); "1,500" is no guess."""
+    if _UNAMBIGUOUS_POINTS.fullmatch(value) or (_GROUPED_BY_POINTS.fullmatch(value) and _CURRENCY_WORD.match(after)):
+        return value.replace(".", "").replace(",", ".")  # "R$ 1.500,50", "12.000.000", "1.500 Euro"
     if _DECIMAL_COMMA.fullmatch(value):
         return value.replace(",", ".")
-    return value if re.fullmatch(r"-?\d+(?:\.\d{1,2}|\.\d{4,})?", value) else None  # "1.250" (three decimals): no guess
+    return value if re.fullmatch(r"-?\d+(?:\.\d+)?", value) else None
 
 
 def _hash_answers(tail: str) -> list[str]:
@@ -911,7 +949,8 @@ def read_plain(text: str, *, choices=None, last_number: bool = True, gold=None) 
         # starts, and whether an answer line opened it, is out of sight; its last number is no answer
         return None
     relation = _CONCLUDED_RELATION.search(tail)
-    if relation:
+    if relation and not _STATED_BEFORE.search(tail, max(0, relation.start() - 300), relation.start() + 1):
+        # (not after a sentence that states a value: "The smallest such integer is $n = 6$. So $n > 5$.")
         # "So $x > 1$.", "Thus $x > 1$ and $x < 3$.": a closing relation is the answer (its numbers are bounds,
         # never read alone as the last number)
         return re.sub(r"\$\s*(,|and)\s*\$", ", ", re.sub(r"\$\s*or\s*\$", " or ", relation.group(1))).strip("$ ")
@@ -937,8 +976,10 @@ def read_plain(text: str, *, choices=None, last_number: bool = True, gold=None) 
                 # "leaves at 8:34 p.m.", "at 20:34:00": one clock time, not its last number
                 return clock.group(0) + tail[nums[-1].start() : after.end() if after else nums[-1].end()]
             comma = _COMMA_BEFORE.search(tail, 0, nums[-1].start())
+            in_brackets = comma is not None and re.search(r"\(\s*$", tail[: comma.start()])  # "(2,5)": a point
             if ((_NOT_ENGLISH.search(last) or _CURRENCY_AFTER.match(tail, nums[-1].end())
-                 or (comma and _FOREIGN_WORD.search(last))) and not _ENGLISH.search(last) and alone(comma)):
+                 or (comma and _FOREIGN_WORD.search(last) and not in_brackets))
+                    and not _ENGLISH.search(last) and alone(comma)):
                 # a sentence in a language that writes a decimal comma ("beträgt 0,75", "Il reste 2,74 €")
                 if comma and re.fullmatch(r"\d{1,2}", nums[-1].group(0)):
                     return comma.group(1) + "." + nums[-1].group(0)  # "il reste 2,74 $" for a gold of 2.74
@@ -1240,9 +1281,9 @@ def letter_answer(text: str, letters: str = "ABCDE", *, choices=None) -> tuple[s
         if found is not None:
             return found, False
     sentence = final_sentence(text)
-    called = [m.group(1) or m.group(2) for m in _LETTER_IS_CORRECT.finditer(sentence) if (m.group(1) or m.group(2)) in letters]
-    if called:
-        return called[-1], False  # "(C) looks tempting, but (A) is correct."
+    called = _LETTER_IS_CORRECT.search(sentence) or _LETTER_PICKED.search(sentence)
+    if called and called.group(1) in letters and not _NOT_A_VERDICT.search(sentence):
+        return called.group(1), False  # "(C) looks tempting, but (A) is correct.", "I pick (A) over (C)."
     cuts = [0] + [m.start() for m in _LETTER_CONCLUSION.finditer(sentence)]
     for start in reversed(cuts):
         found = _first_letter(sentence[start:], letters, prose=True)
@@ -1264,9 +1305,15 @@ _LONE_CAPITAL = re.compile(r"(?<![A-Za-z])\(?[A-J]\)?(?![A-Za-z])")
 _TWO_LETTERS = re.compile(r"(?<![A-Za-z])\(?([A-J])\)?\s*,?\s*(?:or|and|/)\s+(?:also\s+|maybe\s+|perhaps\s+|possibly\s+)?"
                           r"\(?([A-J])\)?(?![A-Za-z])")
 # A letter the sentence calls correct: "(A) is correct", "option B is the right one" (not "is not correct").
-# "I pick (A) over (C)": the letter picked.
-_LETTER_IS_CORRECT = re.compile(r"(?<![A-Za-z])\(?([A-J])\)?\s+(?:\S+\s+)?(?:is|was)\s+(?:the\s+)?(?:correct|right|best)\b"
-                                r"|\b(?:pick|choose|prefer|select|go\s+with)\s+\(?([A-J])\)?\s+(?:over|rather\s+than|instead\s+of)\b")
+# A final sentence that ends by calling a letter correct: "..., but (A) is correct.", "(C) 2 is correct."
+_LETTER_IS_CORRECT = re.compile(r"(?<![A-Za-z])\(?([A-J])\)?\s+(?:\S+\s+)?(?:is|was)\s+(?:the\s+)?(?:correct|right|best)"
+                                r"(?:\s+(?:one|answer|option|choice))?[\s.!*]*$")
+_LETTER_PICKED = re.compile(r"\b(?:pick|choose|prefer|select|go\s+with)\s+\(?([A-J])\)?\s+(?:over|rather\s+than|instead\s+of)\b"
+                            r"[^.;]*[.!]?\s*$", re.I)
+# Words that make "(B) is correct" no verdict: "neither (A) nor (B) is correct", "if (B) is correct", "not sure
+# whether (B) is correct", "I thought (A) was correct", "(B) is correct only when ...".
+_NOT_A_VERDICT = re.compile(r"\b(?:nor|neither|either|if|assum\w*|suppos\w*|whether|thought|only|unless|when|would|"
+                            r"exactly\s+one|not|n't|never|often|usually|mistake|wrong|error|'d)\b", re.I)
 # A letter ruled out by what follows it: "D is not correct", "B fails", "C is too small".
 _RULED_OUT_AFTER = re.compile(
     r"^\)?\s*(?:(?:is|are)\s+(?:all\s+)?(?:not|wrong|incorrect|false|too|impossible|invalid)|fails?|can(?:no|')t)\b", re.I
@@ -1303,9 +1350,9 @@ def offers_two_letters(text: str) -> bool:
     cuts = [m.start() for m in _LETTER_CONCLUSION.finditer(sentence)]
     first = _LONE_CAPITAL.search(sentence, cuts[-1]) if cuts else None
     pair = _TWO_LETTERS.match(sentence, first.start()) if first else None  # the first letter named there starts it
-    return bool(pair and pair.group(1) != pair.group(2)
-                and not _RULED_OUT.search(sentence[max(0, pair.start() - 40) : pair.start()])
-                and not _RULED_OUT_AFTER.match(sentence[pair.end() :]))  # "C and B is wrong" rules B out
+    # the pair ends the sentence: not "(B) and (D) is a distractor", "(B) or (C), but (C) fails"
+    return bool(pair and pair.group(1) != pair.group(2) and re.fullmatch(r"[\s.!*)]*", sentence[pair.end() :])
+                and not _RULED_OUT.search(sentence[max(0, pair.start() - 40) : pair.start()]))
 
 
 def hedges_letters(region: str) -> bool:

@@ -538,7 +538,10 @@ def plain_values(text: str) -> str | None:
     y = 5", "x > 1 and x < 3"), as one list; None for one value or none."""
     masked, found = _mask(text)
     parts, _end = _read_answer(masked, 0)
-    return _joined(parts, found) if len(parts) >= 2 else None
+    if len(parts) < 2:
+        return None
+    joined = _joined(parts, found)  # "x > 1 or x < 3" stays an "or": every real number, not an interval
+    return joined.replace(", ", " or ") if re.search(r"\bor\b", masked[:_end], re.I) else joined
 
 
 def value_runs(text: str) -> list[tuple[str, int, int]]:

@@ -1172,6 +1172,38 @@ REVIEW12 = [
     ("(-\\infty,1)\\cup(3,\\infty)", "So $x < 1$ or $x > 3$.", True, "two rays"),
 ]
 
+# A third adversarial review (304 probes) of the rules above: wrong verdicts it found, fixed.
+REVIEW13 = [
+    ("7", "Answer: 7 boxes, with another 3 books left over", True, "another describes, offers nothing"),
+    ("12", "Answer: 12, also divisible by 3", True, "also describes the answer"),
+    ("9", "Answer: 9, since otherwise the total exceeds 10", True, "otherwise gives a reason"),
+    ("(1,3)", "Answer: x > 1 or x < 3", False, "or: every real number"),
+    ("C", "Neither (A) nor (B) is correct, so (C).", True, "neither ... is correct"),
+    ("B", "Neither (A) nor (B) is correct, so (C).", False, "neither ... is correct"),
+    ("C", "If (B) is correct, then x = 3, a contradiction; so (C).", True, "a supposition"),
+    ("C", "I thought (A) was correct, but it's actually (C).", True, "taken back"),
+    ("C", "Triangle (B) is right-angled, hence (C).", True, "right-angled is no verdict"),
+    ("D", "Either (C) or (D) is correct.", False, "a hedge before 'is correct'"),
+    ("B", "The correct one is (B) and (D) is a distractor.", True, "the other letter described"),
+    ("A", "Students often pick (A) over (C), which is a mistake; the correct choice is (C).", False, "a common mistake"),
+    ("0.125", "Respuesta: La probabilidad es 0.125.", True, "a decimal point"),
+    ("125", "Respuesta: La probabilidad es 0.125.", False, "not a thousands point"),
+    ("12", "Respuesta: Al menos son 12.", False, "at least"),
+    ("12", "Antwort: Mindestens sind es 12.", False, "at least, before the verb"),
+    ("12", "Respuesta: Casi son 12.", False, "almost"),
+    ("12", "Réponse : Marie a 12 ans.", True, "French a"),
+    ("2", "Final answer: $x = 2$ (or perhaps $x = 3$, which avoids violating the constraint)", False,
+     "avoids violating: kept"),
+    ("6", "Answer: $6$; other cases: $7$", False, "a value for other cases"),
+    ("3, -3", "$x = \\boxed{3}$ or $x = \\boxed{-3}$. Check: when x = 3, 9 = 9; when x = -3, 9 = 9. Both work.", True,
+     "a check names values, settles nothing"),
+    ("2, 3", "$x = \\boxed{2}$ or $x = \\boxed{3}$. For x = 2 the area is 4; for x = 3 the area is 9.", True,
+     "a description names values"),
+    ("7", "$x = \\boxed{2}$ or $x = \\boxed{7}$. We keep x = 7 because x = 2 is extraneous.", True, "kept and rejected"),
+    ("2.5", "El punto es (2,5).", False, "a point, not a decimal comma"),
+    ("6", "The smallest such integer is $n = 6$. So $n > 5$.", True, "a bound after the value"),
+]
+
 
 # Every table above: (gold, response, expected, why); the test id names the table, the row and why.
 TABLES = {"rows": ROWS, "review2": REVIEW2, "review3": REVIEW3, "newcomer": NEWCOMER, "exploits": EXPLOITS,
@@ -1183,7 +1215,8 @@ TABLES = {"rows": ROWS, "review2": REVIEW2, "review3": REVIEW3, "newcomer": NEWC
           "review7": REVIEW7, "newcomer7": NEWCOMER7, "review8": REVIEW8,
           "yes_no7": YES_NO7, "worded7": WORDED7, "other_units": OTHER_UNITS, "prose9": PROSE9,
           "review9": REVIEW9, "review10": REVIEW10, "prose10": PROSE10,
-          "review11": REVIEW11, "newcomer11": NEWCOMER11, "review12": REVIEW12}
+          "review11": REVIEW11, "newcomer11": NEWCOMER11, "review12": REVIEW12,
+          "review13": REVIEW13}
 CASES = [(name, *row) for name, rows in TABLES.items() for row in rows]
 
 
