@@ -444,8 +444,7 @@ def _settled_box(values: list[str], name: str, after: str) -> str | None:
     for clause in _CLAUSES.split(after[:600]):
         named = [(m.start(), m.group(1).strip("{}")) for m in said.finditer(clause)]
         named = [(at, v) for at, v in named if v in values]
-        word = next((m for m in _REJECTED.finditer(clause)
-                     if not _NEGATED_BEFORE.search(clause, max(0, m.start() - 24), m.start())), None)
+        word = _rejecting_word(clause)
         if word is not None:
             # the value the rejecting word is about: after a verb ("we reject $t = -1$"), else before it
             after_verb = [v for at, v in named if at > word.start()] if _REJECTING_VERB.match(word.group(0)) else []
@@ -566,12 +565,10 @@ _NEGATED_BEFORE = re.compile(r"\b(?:not|cannot|neither|never|no|without|avoids?|
                              re.I)
 
 
-def rejects(text: str, start: int = 0, end: int | None = None) -> bool:
-    """Whether ``text[start:end]`` rejects something: a rejecting word that no negation takes back."""
-    for m in _REJECTED.finditer(text, start, len(text) if end is None else end):
-        if not _NEGATED_BEFORE.search(text, max(0, m.start() - 24), m.start()):
-            return True
-    return False
+def _rejecting_word(text: str, start: int = 0) -> re.Match | None:
+    """The first word from ``start`` on that rejects something, when no negation takes it back."""
+    return next((m for m in _REJECTED.finditer(text, start)
+                 if not _NEGATED_BEFORE.search(text, max(0, m.start() - 24), m.start())), None)
 
 
 # One math segment, perhaps with a unit word after it ("$10$ cm"); a unit word at the start of a text.
@@ -643,7 +640,7 @@ def _answer_line(tail: str) -> str | None:
         line_end = ans.find("\n", math.end())
         later = _INLINE_MATH.search(ans, math.end(), line_end if line_end != -1 else len(ans))
         if (later and (_OFFER_BETWEEN.search(ans, math.end(), later.start()) or _OFFER_AFTER.match(ans, later.end()))
-                and not rejects(ans, later.start()) and _segment(later) != _segment(math)):
+                and not _rejecting_word(ans, later.start()) and _segment(later) != _segment(math)):
             # "$x = 2$ (or $x = -5$)", "$10$ cm or $20$ cm", "$2$ (but $-5$ also works)": both are offered, and a
             # hedge is right only when every value it offers is ("$\frac12$ (or $0.5$)"); not when the line
             # rejects the second ("another solution is $-5$, but it fails the domain check")
@@ -654,7 +651,7 @@ def _answer_line(tail: str) -> str | None:
             nxt = tail[matches[-1].end() :].split("\n", 1)[0].strip()
             second = _INLINE_MATH.match(nxt)
             if (second and _OFFERED_VALUE.fullmatch(_segment(second)) and _segment(second) != _segment(math)
-                    and not rejects(nxt) and (not _UNIT_WORD_AFTER.sub("", nxt[second.end() :]).strip(" .")
+                    and not _rejecting_word(nxt) and (not _UNIT_WORD_AFTER.sub("", nxt[second.end() :]).strip(" .")
                                                        or _OFFER_AFTER.match(_UNIT_WORD_AFTER.sub("", nxt[second.end() :])))):
                 first_name, second_name = (re.match(r"\s*([A-Za-z](?:_\{?\w+\}?)?)\s*=", _segment(m)) for m in (math, second))
                 if first_name and second_name and first_name.group(1) != second_name.group(1):
@@ -715,7 +712,7 @@ def _plain_offer(ans: str) -> str | None:
     if len(runs) < 2 or runs[0][1] > 4:
         return None
     (first, _s, end), (second, start, end2) = runs[0], runs[1]
-    if ((_PLAIN_OFFER.search(ans, end, start) or _OFFER_AFTER.match(ans, end2)) and not rejects(ans, start)
+    if ((_PLAIN_OFFER.search(ans, end, start) or _OFFER_AFTER.match(ans, end2)) and not _rejecting_word(ans, start)
             and second != first):
         return f"{first} or {second}"
     return None

@@ -453,10 +453,8 @@ def _double_factorial(m: re.Match) -> str:
 _LIST_COMMA = re.compile(r",(?!\d{3}(?!\d))")  # a comma between items, not one grouping thousands ("1,000%")
 _PERCENT_ITEM = re.compile(r"(?<![\d.])(\d+(?:\.\d+)?)\s*\\?%")
 # Set-builder notation over the reals whose condition is an inequality: "\\{x \\mid x < 2\\}",
-# "\\{y : 0 \\le y \\le 4\\}", "\\{x \\in \\mathbb{R} \\mid x < 2\\}" (after the reals are written as an interval),
-# "\\{x \\mid x < 1 \\text{ or } x > 3\\}" (conditions joined by "or" or "and").
-_SET_BUILDER = re.compile(
-    r"^\\\{([A-Za-z])(?:\\in\(-\\infty,\\infty\))?(?:\\mid|:|\|)((?:[^{}|,;]|\\text\{\s*(?:or|and)\s*\})+)\\\}$")
+# "\\{y : 0 \\le y \\le 4\\}", "\\{x \\in \\mathbb{R} \\mid x < 2\\}" (after the reals are written as an interval).
+_SET_BUILDER = re.compile(r"^\\\{([A-Za-z])(?:\\in\(-\\infty,\\infty\))?(?:\\mid|:|\|)([^{}|,;]+)\\\}$")
 _BUILDER_RELATION = re.compile(r"<|>|\\[lg]eq?(?![A-Za-z])")
 
 
