@@ -848,7 +848,8 @@ def extract(text: str, *, choices=None, last_number: bool = True, gold=None) -> 
     last ``\\boxed{}``/``\\fbox{}``; else a GSM8K-style ``#### 42`` line; else an "answer is ..." /
     "Answer: ..." line (markdown bold, a repeated label, a trailing sentence or aside removed); else an
     answer line in another language (``_foreign_answer_line``); else, when ``choices`` is given
-    (multiple choice), the last option letter like ``(C)``; else a bare answer, a closing sentence or a
+    (multiple choice), the option letter the response commits to (``letter_answer``), else its last
+    letter like ``(C)``; else a bare answer, a closing sentence or a
     closing display equation; else, if ``last_number``, the last number in the text.
 
     A number is read as its text, as ``verify`` reads it; anything else that is not text (None, bytes: decode
@@ -865,7 +866,12 @@ def extract(text: str, *, choices=None, last_number: bool = True, gold=None) -> 
         text = str(text)
     if not isinstance(text, str):
         return None
-    return read_plain(plain_text(text), choices=choices, last_number=last_number, gold=gold)
+    text = plain_text(text)
+    if choices is not None and gold is None:
+        said, _late = letter_answer(text, option_letters(choices), choices=choices)
+        if said is not None:
+            return said  # the letter the response commits to, as verify judges it ("(A) is correct" after "(C)")
+    return read_plain(text, choices=choices, last_number=last_number, gold=gold)
 
 
 def read_plain(text: str, *, choices=None, last_number: bool = True, gold=None) -> str | None:

@@ -137,3 +137,15 @@ def test_a_non_text_prediction_gets_the_hint_that_fits_it():
 
     assert "decode it first" in verify("1", b"1").reason
     assert "one response per call" in verify("1", ["1"]).reason
+
+
+def test_extract_with_choices_gives_the_letter_verify_judges():
+    """The third review: extract read the last letter ("(C)") where verify judged the committed one."""
+    from eval.checker import extract, verify
+
+    choices = ["3", "4", "5", "6"]
+    for response, letter in [("(C) looks tempting, but (A) is correct.", "A"), ("I pick (A) over (C).", "A"),
+                             ("Neither (A) nor (B) is correct, so (C).", "C")]:
+        assert extract(response, choices=choices) == letter
+        assert verify(letter, response, choices=choices).status == "correct"
+    assert extract("The answer is 4.", choices=choices) == "4"
