@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import re
+from fractions import Fraction
 
 from ._prose import (
     AMPM_AFTER,
@@ -19,7 +20,7 @@ from ._prose import (
     stated_clause,
     value_runs,
 )
-from ._units import PLAIN_UNIT, unit_key
+from ._units import PLAIN_UNIT, unit_key, unit_ratio
 
 __all__ = ["after_last_box", "extract", "find_boxed", "boxed_answer", "letter_answer", "plain_text", "read_plain", "MAX_ANSWER_CHARS"]
 
@@ -663,8 +664,11 @@ def _answer_line(tail: str) -> str | None:
         forms = [f.strip().rstrip(".").strip() for f in _RESTATED.split(ans.strip())]
         if len(forms) > 1 and all(f and _bare_with_unit(f) for f in forms):
             # "1/4, or equivalently 0.25, i.e. 25%": one value written several ways, all read
-            # (forms in units are read by the first: a list keeps one unit for all its items)
-            return forms[0] if any(re.search(r"[A-Za-z]{2,}", f) for f in forms) else " or ".join(forms)
+            # (forms in units are read by the first, a list keeping one unit for all its items, when they
+            # state one quantity: "120 minutes, i.e. 2 hours"; "0.25 hours, i.e. 25 minutes" contradicts itself)
+            if any(re.search(r"[A-Za-z]{2,}", f) for f in forms):
+                return forms[0] if _same_quantity(forms) is not False else None
+            return " or ".join(forms)
         if len(forms) > 1:
             ans = forms[0]  # "12 apples, i.e. 4 apples per basket": what follows "i.e." explains the answer
         ans = _SENTENCE_END.split(ans, maxsplit=1)[0]
@@ -703,6 +707,23 @@ def _answer_line(tail: str) -> str | None:
 # Words that offer a second value on a plain-text answer line ("3, maybe 4"); not "also", "another",
 # "otherwise", which describe the answer there ("12, also divisible by 3", "7 boxes, with another 3 books").
 _PLAIN_OFFER = re.compile(r"\b(?:or|maybe|perhaps|possibly|alternatively|and\s+also)\b|/", re.I)
+
+
+_AMOUNT = re.compile(r"(-?\d+(?:\.\d+)?)\s*([A-Za-z]+)")
+
+
+def _same_quantity(forms: list[str]) -> bool | None:
+    """Whether amounts in known units ("120 minutes", "2 hours") all state one quantity; None when a form
+    is not such an amount (or its unit has no fixed size)."""
+    amounts = [_AMOUNT.fullmatch(f.strip()) for f in forms]
+    base = unit_key([amounts[0].group(2)]) if all(amounts) else ""
+    sizes = set()
+    for m in amounts if base else ():
+        ratio = unit_ratio(unit_key([m.group(2)]), base)
+        if ratio is None:
+            return None
+        sizes.add(Fraction(m.group(1)) * ratio)
+    return len(sizes) == 1 if sizes else None
 
 
 def _plain_offer(ans: str) -> str | None:

@@ -1202,6 +1202,10 @@ REVIEW13 = [
     ("7", "$x = \\boxed{2}$ or $x = \\boxed{7}$. We keep x = 7 because x = 2 is extraneous.", True, "kept and rejected"),
     ("2.5", "El punto es (2,5).", False, "a point, not a decimal comma"),
     ("6", "The smallest such integer is $n = 6$. So $n > 5$.", True, "a bound after the value"),
+    ("15 minutes", "Answer: 0.25 hours, i.e. 25 minutes", False, "a restatement in other units that disagrees"),
+    ("48", "Answer: 48 hours, i.e. 3 days", False, "48 hours are 2 days"),
+    ("48", "Answer: 48 hours, i.e. 2 days", True, "a restatement in other units that agrees"),
+    ("120", "The answer is 120 minutes, i.e. 2 hours.", True, "the first form, in its unit"),
 ]
 
 
