@@ -17,7 +17,7 @@ from ._evaluate import (
 from ._numbers import REL_TOL, fast_number, numbers_equal
 from ._parse import A_NAME, Node, split_top
 
-__all__ = ["NeedsSympy", "compare_nodes", "fast_scalar_equal", "values_of_one_name"]
+__all__ = ["NeedsSympy", "compare_nodes", "fast_scalar_equal"]
 
 
 class NeedsSympy(Exception):
@@ -211,15 +211,6 @@ def _relation(node: Node) -> Node | None:
         sign = "\\leq" if node.brackets[1] == "]" else "<"
         return Node("scalar", node.value + " " + sign + " " + hi)
     return None
-
-
-_ASSIGNED = re.compile(r"^\s*([A-Za-z](?:_\{?\w+\}?)?)\s*=")
-
-
-def values_of_one_name(items: list[str]) -> bool:
-    """Whether two or more items each give a value of one and the same name ("x = 1", "x = 3")."""
-    names = {m.group(1) if m else None for m in map(_ASSIGNED.match, items)}
-    return len(items) >= 2 and len(names) == 1 and None not in names
 
 
 def compare_nodes(gold: Node, pred: Node, eq: ScalarEq) -> bool:

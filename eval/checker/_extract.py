@@ -6,6 +6,7 @@ import math
 import re
 from fractions import Fraction
 
+from ._parse import assigned_name
 from ._prose import (
     AMPM_AFTER,
     FACTORIAL_WORD,
@@ -654,8 +655,8 @@ def _answer_line(tail: str) -> str | None:
             if (second and _OFFERED_VALUE.fullmatch(_segment(second)) and _segment(second) != _segment(math)
                     and not _rejecting_word(nxt) and (not _UNIT_WORD_AFTER.sub("", nxt[second.end() :]).strip(" .")
                                                        or _OFFER_AFTER.match(_UNIT_WORD_AFTER.sub("", nxt[second.end() :])))):
-                first_name, second_name = (re.match(r"\s*([A-Za-z](?:_\{?\w+\}?)?)\s*=", _segment(m)) for m in (math, second))
-                if first_name and second_name and first_name.group(1) != second_name.group(1):
+                first_name, second_name = assigned_name(_segment(math)), assigned_name(_segment(second))
+                if first_name and second_name and first_name != second_name:
                     return f"{_segment(math)}, {_segment(second)}"  # "$x = 2$" then "$y = 3$": two parts
                 return f"{_segment(math)} or {_segment(second)}"
     if math:

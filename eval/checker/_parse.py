@@ -5,7 +5,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-__all__ = ["Node", "equation_value", "gold_value", "name_first", "parse_structure", "split_top", "MC_LETTERS"]
+__all__ = ["Node", "equation_value", "gold_value", "name_first", "parse_structure", "split_top", "values_of_one_name",
+           "MC_LETTERS"]
 
 MC_LETTERS = "ABCDE"
 _LETTER = re.compile(r"^\(?([A-E])\)?(?::|\.)?$")
@@ -57,6 +58,12 @@ def assigned_name(s: str) -> str | None:
 NAME_TUPLE = re.compile(rf"^\({_NAME}(?:,{_NAME})+\)$")
 _OPEN = "([{"
 _CLOSE = ")]}"
+
+
+def values_of_one_name(items: list[str]) -> bool:
+    """Whether two or more items each give a value of one and the same name ("x = 1", "x = 3")."""
+    names = {assigned_name(item) for item in items}
+    return len(items) >= 2 and len(names) == 1 and None not in names
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@ from fractions import Fraction
 from functools import lru_cache
 
 from ._arith import EXACT, Irrational
-from ._compare import NeedsSympy, compare_nodes, fast_scalar_equal, values_of_one_name
+from ._compare import NeedsSympy, compare_nodes, fast_scalar_equal
 from ._evaluate import compile_expr
 from ._extract import (
     MAX_ANSWER_CHARS,
@@ -45,6 +45,7 @@ from ._parse import (
     parse_structure,
     pm_values,
     split_top,
+    values_of_one_name,
 )
 from ._pool import TaskTimeout, get_pool, shutdown_pool
 from ._prose import (
