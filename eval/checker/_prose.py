@@ -540,8 +540,8 @@ def plain_values(text: str) -> str | None:
     parts, _end = _read_answer(masked, 0)
     if len(parts) < 2:
         return None
-    joined = _joined(parts, found)  # "x > 1 or x < 3" stays an "or": every real number, not an interval
-    return joined.replace(", ", " or ") if re.search(r"\bor\b", masked[:_end], re.I) else joined
+    # "x > 1 or x < 3" stays an "or": every real number, not an interval ("(1, 2) or (3, 4)": two pairs)
+    return _joined(parts, found, " or " if re.search(r"\bor\b", masked[:_end], re.I) else ", ")
 
 
 def value_runs(text: str) -> list[tuple[str, int, int]]:
@@ -557,7 +557,7 @@ def value_runs(text: str) -> list[tuple[str, int, int]]:
     return runs
 
 
-def _joined(parts: list[str], found: list[tuple[str, str]]) -> str:
+def _joined(parts: list[str], found: list[tuple[str, str]], sep: str = ", ") -> str:
     texts = []
     for part in parts:
         text = _unmask(part, found).strip()
@@ -565,7 +565,7 @@ def _joined(parts: list[str], found: list[tuple[str, str]]) -> str:
         if m and re.sub(r"\s", "", m.group("a")) == re.sub(r"\s", "", m.group("b")):
             text = m.group("a")
         texts.append(text)
-    return ", ".join(texts)
+    return sep.join(texts)
 
 
 # ---------------------------------------------------------------------------------------------------

@@ -149,3 +149,11 @@ def test_extract_with_choices_gives_the_letter_verify_judges():
         assert extract(response, choices=choices) == letter
         assert verify(letter, response, choices=choices).status == "correct"
     assert extract("The answer is 4.", choices=choices) == "4"
+
+
+def test_a_plain_answer_line_offering_pairs_keeps_each_pair():
+    """Joining the values with "or" once replaced every comma, the pairs' own: "(1 or 2) or (3 or 4)"."""
+    from eval.checker import extract
+
+    assert extract("Answer: (1, 2) or (3, 4)") == "(1, 2) or (3, 4)"
+    assert extract("Answer: x > 1 or x < 3") == "x > 1 or x < 3"

@@ -1206,6 +1206,9 @@ REVIEW13 = [
     ("48", "Answer: 48 hours, i.e. 3 days", False, "48 hours are 2 days"),
     ("48", "Answer: 48 hours, i.e. 2 days", True, "a restatement in other units that agrees"),
     ("120", "The answer is 120 minutes, i.e. 2 hours.", True, "the first form, in its unit"),
+    # Found while reading the diff: an "or" joined the parts by replacing every comma, pairs' included.
+    ("(1, 2), (3, 4)", "Answer: (1, 2) or (3, 4)", True, "two pairs offered with or, both the gold's"),
+    ("(1, 2)", "Answer: (1, 2) or (3, 4)", False, "two pairs offered"),
 ]
 
 
