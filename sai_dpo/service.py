@@ -284,6 +284,17 @@ def _check_client_options(options: dict) -> None:
     check_batch_settings(*(options.get(k, params[k].default) for k in ("batch_size", "max_merge")))
 
 
+def _wait_for_folder(checkpoint_dir: str | None, deadline: float) -> None:
+    """Wait (until ``deadline``) for a stopped actor's process to let go of its checkpoint folder's lock: the
+    actor stops answering before its process has exited, and a ``serve`` on the folder in between was
+    refused as "in use". A folder this machine cannot see (the actor ran on another node) is not waited on."""
+    from data._locks import holder_of
+
+    lock = Path(checkpoint_dir) / ".lock" if checkpoint_dir else None
+    while lock is not None and holder_of(lock) is not None and time.monotonic() < deadline:
+        time.sleep(0.05)
+
+
 def _check_same_service(info: dict, pool: Any, config: Any, checkpoint_dir, name: str, namespace: str) -> None:
     """Refuse to attach to a running service whose pool, config or checkpoint folder differ from the
     caller's: its draws would name problems the caller does not have, and stopping the caller must
@@ -704,6 +715,7 @@ class ServiceClient:
             try:
                 self._ray.get(actor.info.remote(), timeout=5)
             except (self._ray.exceptions.RayActorError, self._ray.exceptions.GetTimeoutError):
+                _wait_for_folder(self.info.get("checkpoint_dir"), deadline)
                 return path
             time.sleep(0.05)
         raise TimeoutError(f"The service actor still answered {timeout} s after it was told to stop.")
