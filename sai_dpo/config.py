@@ -49,6 +49,13 @@ class SelectionConfig:
             to problems that are almost always solved or failed. With ``rasch`` the factor is
             ``(E[p q] / max E[p q]) ** beta``; at 0 only ``f`` at the mean is left and the estimate's
             uncertainty plays no part.
+        min_spread: the fewest problems the draw weights may concentrate on (their effective number
+            ``(sum w)^2 / sum w^2``, before the knowledge tilt, tie-break and cooldown; at most 1/8 of
+            the pool). Where the peak factor at ``sharpness`` would leave fewer, because few problems
+            sit near p = 0.5 (a pool of mostly easy problems, or small groups), the engine uses the
+            largest of 24, 16, 12, 8, 6, 4, 2, 1, 0 below ``sharpness`` that reaches it, so one noisy
+            handful of problems is not drawn round after round. About twice the problems of one draw
+            (the default suits draws of about 32 problems); 0 disables it. Not used with ``thompson``.
         tau: temperature of the knowledge tilt ``exp(err_skill / tau)``; ``math.inf`` disables it.
         epsilon: share of the probability mass spread uniformly over the pool (coverage).
         cooldown: time constant (rounds) of the cooldown ``1 - exp(-(r - last_drawn) / cooldown)``;
@@ -104,6 +111,7 @@ class SelectionConfig:
     base_accuracy: float = 0.5
     difficulty_weight: float = 0.05
     sharpness: float = 32.0
+    min_spread: float = 64.0
     tau: float = 1.0
     epsilon: float = 0.01
     cooldown: float = 2.0
@@ -142,6 +150,8 @@ class SelectionConfig:
             raise err("cell_half_life", "a positive finite number or None")
         if not _is_number(self.sharpness) or not 0 <= self.sharpness < math.inf:
             raise err("sharpness", "a non-negative finite number (0 disables the peak factor)")
+        if not _is_number(self.min_spread) or not 0 <= self.min_spread < math.inf:
+            raise err("min_spread", "a non-negative finite number of problems (0 disables it)")
         if not _is_number(self.tau) or self.tau <= 0:
             raise err("tau", "a positive number (math.inf disables the knowledge tilt)")
         for name in ("base_accuracy", "success_threshold"):

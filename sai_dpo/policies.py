@@ -212,7 +212,7 @@ class SaiDpoPolicy(SelectionPolicy):
             if cfg.thompson:
                 f = self._thompson(tracker, alpha, beta, est, rng)
             else:
-                f = _frontier_at_mean(alpha, beta, cfg.group_size, ws, cfg.sharpness)
+                f = _frontier_at_mean(alpha, beta, cfg.group_size, ws, cfg.sharpness, cfg.min_spread)
         skill_acc = skill_accuracy(tracker) if self.rasch else est.skill
         tilt = np.exp((1.0 - skill_acc) / cfg.tau) if np.isfinite(cfg.tau) else np.ones(tracker.n_skills)
         tilt = np.repeat(tilt / tilt.max(), tracker.n_levels).astype(np.float32)
@@ -251,9 +251,12 @@ class SaiDpoPolicy(SelectionPolicy):
         f = _frontier(p, cfg.group_size, ws)
         if cfg.sharpness > 0:
             lv -= lv.max()
-            lv *= np.float32(cfg.sharpness)
-            np.exp(lv, out=lv)
-            f *= lv
+
+            def peak(b, out):
+                np.multiply(lv, np.float32(b), out=out)
+                return np.exp(out, out=out)
+
+            f = _spread_peak(f, cfg.sharpness, cfg.min_spread, peak, ws.get("beta_hi", n))  # free after _frontier
         return f
 
     def _thompson(self, tracker, alpha, beta, est, rng) -> np.ndarray:
@@ -276,8 +279,8 @@ class SaiDpoPolicy(SelectionPolicy):
 
 
 
-def _relative_peak(pq: np.ndarray, sharpness: float) -> np.ndarray:
-    """(pq / max pq) ** sharpness, in place: the peak factor up to a constant.
+def _relative(pq: np.ndarray) -> np.ndarray:
+    """pq / max pq, in place: raised to the sharpness, the peak factor up to a constant.
 
     A constant factor does not change the draw distribution, and dividing by the pool's best pq
     first keeps the best problems at 1: when the model fails (or solves) nearly everything, the raw
@@ -286,7 +289,43 @@ def _relative_peak(pq: np.ndarray, sharpness: float) -> np.ndarray:
     top = float(pq.max()) if pq.size else 0.0
     if top > 0:
         pq *= np.float32(1.0 / top)
-    return power(pq, sharpness, pq)
+    return pq
+
+
+def _relative_peak(pq: np.ndarray, sharpness: float) -> np.ndarray:
+    """(pq / max pq) ** sharpness, in place (see :func:`_relative`)."""
+    return power(_relative(pq), sharpness, pq)
+
+
+# Sharpness values tried, in order, below the configured one when the weights spread too little.
+GENTLER = (24.0, 16.0, 12.0, 8.0, 6.0, 4.0, 2.0, 1.0, 0.0)
+SPREAD_SHARE = 0.125  # the spread asked of a pool is at most this share of its problems
+
+
+def spread(w: np.ndarray) -> float:
+    """Effective number of problems of non-negative weights, ``(sum w)^2 / sum w^2`` (0 if all are 0):
+    N for equal weights, 1 when one problem holds all the weight."""
+    total = float(w.sum(dtype=np.float64))
+    square = float(np.dot(w.astype(np.float64, copy=False), w))
+    return total * total / square if square > 0 else 0.0
+
+
+def _spread_peak(f: np.ndarray, sharpness: float, min_spread: float, peak, out: np.ndarray) -> np.ndarray:
+    """``f * peak(b)`` into ``out`` at ``b = sharpness``, or at the largest gentler ``b`` of ``GENTLER``
+    whose weights spread over at least ``min(min_spread, SPREAD_SHARE * N)`` problems (``b = 0``, the
+    frontier score alone, if none does).
+
+    A pool with few problems near p = 0.5 (mostly easy problems, or small groups whose frontier is
+    narrow) would otherwise put nearly all the weight on a handful of problems whose estimates are
+    noisy, and draw them round after round. ``peak(b, out)`` writes the peak factor at ``b`` into ``out``.
+    """
+    target = min(min_spread, SPREAD_SHARE * f.size)
+    for b in (sharpness, *(x for x in GENTLER if x < sharpness)):
+        w = peak(b, out)
+        w *= f
+        if target <= 0 or spread(w) >= target:
+            break
+    return w
 
 
 def _frontier(p: np.ndarray, g: int, ws: Scratch) -> np.ndarray:
@@ -295,16 +334,21 @@ def _frontier(p: np.ndarray, g: int, ws: Scratch) -> np.ndarray:
     return frontier_into(p, g, ws.get("beta_v", n), ws.get("f", n), ws.get("beta_q", n), ws.get("beta_hi", n))
 
 
-def _frontier_at_mean(alpha, beta, g: int, ws: Scratch, sharpness: float = 0.0) -> np.ndarray:
+def _frontier_at_mean(alpha, beta, g: int, ws: Scratch, sharpness: float = 0.0,
+                      min_spread: float = 0.0) -> np.ndarray:
     """f(p) = 1 - p^G - (1 - p)^G at the posterior mean p = alpha / (alpha + beta) (buffer ``f``),
-    times the peak factor (4 p (1 - p)) ** sharpness when sharpness > 0."""
+    times the peak factor (4 p (1 - p)) ** sharpness when sharpness > 0 (then in buffer ``beta_hi``), at a
+    gentler sharpness where the weights would spread over fewer than ``min_spread`` problems
+    (:func:`_spread_peak`)."""
     n = alpha.shape
     p, q = ws.get("beta_m", n), ws.get("beta_v", n)
     np.add(alpha, beta, out=q)
     np.divide(alpha, q, out=p)
     f = _frontier(p, g, ws)  # leaves q = 1 - p in ``beta_v``
     if sharpness > 0:  # (4 p q) ** beta: a peak at p = 0.5 whose width does not depend on G
-        f *= _relative_peak(np.multiply(p, q, out=ws.get("beta_q", n)), sharpness)
+        rel = _relative(np.multiply(p, q, out=ws.get("beta_q", n)))
+        tmp = q  # 1 - p is not needed again
+        f = _spread_peak(f, sharpness, min_spread, lambda b, out: power(rel, b, out, tmp), ws.get("beta_hi", n))
     return f
 
 

@@ -99,7 +99,8 @@ def test_skill_estimate_resists_selection_bias():
     rng = np.random.default_rng(0)
     n = 2000
     true_logit = rng.normal(2.0, 1.0, n)
-    e = SelectionEngine(["s"] * n, [1] * n, SelectionConfig(seed=1, estimator="rasch"))
+    # min_spread=0: the point is a strong selection (the default spreads the draws of this thin frontier)
+    e = SelectionEngine(["s"] * n, [1] * n, SelectionConfig(seed=1, estimator="rasch", min_spread=0))
     drawn = np.zeros(n, bool)
     for r in range(40):
         idx = e.draw(32, r)
