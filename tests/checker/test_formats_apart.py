@@ -34,10 +34,16 @@ def test_no_wrong_answer_is_accepted_and_agreement_holds():
 #   thinking, Qwen-Math boxes, Llama and Minerva final lines, GPT-4o markdown, program-of-thought output,
 #   seven other languages, chat-template debris, truncation, changes of mind, hedges; 100 must-be-False),
 #   by a reader who had not seen the tests or the earlier sets either (scored once: see the README).
+# - formats_apart5.jsonl: 200 whole responses in 21 kinds, as policy models write them during RL training
+#   (GSM8K hashes, AIME integers, AMC letters and values, empty or broken boxes, repetition loops, chat-
+#   template leftovers, code and printed output, unicode maths, mixed languages, several boxes, answers
+#   that go on and change; 100 must-be-False, most of them near misses), by a reader who had seen neither
+#   the checker's code, its tests nor the earlier sets (scored once: see the README).
 FROZEN = [
     ("formats_apart2.jsonl", "71be4a97f7890209c4c61bc289fd256395083fc2bff7dbdebe7432403a6d7a5d", 160, 72),
     ("formats_apart3.jsonl", "33638fa363f2022b5e5005e7875e12c18e0a77cf53f8bf9114bfc5335d8b9915", 200, 90),
     ("formats_apart4.jsonl", "23a85dd7ca28a5cfe70a42cb2c38c4082c3f9e59c37eff84ae873ed3d4f547c7", 200, 100),
+    ("formats_apart5.jsonl", "80ee2bd7f75463418c9ef72ce24d866e551e77ae9d7d87dd9eec50e4e3093b5e", 200, 100),
 ]
 
 
