@@ -38,6 +38,10 @@ _MAX_BRACED = 20_000
 _BOX_COMMANDS = ("\\boxed", "\\fbox")
 # A chat template's special tokens left in a decoded response ("72<|im_end|>", "</s>").
 _SPECIAL_TOKEN = re.compile(r"<\|[A-Za-z0-9_]{1,40}\|>|</s>|<eos>|<end_of_turn>|<start_of_turn>")
+# The end of the model's turn: what a decoded response holds after it is another turn (a user's follow-up,
+# the model answering that), not this answer ("\\boxed{30}<|im_end|>\n<|im_start|>user ...").
+_END_OF_TURN = re.compile(r"<\|(?:im_end|eot_id|endoftext|end)\|>|</s>|<eos>|<end_of_turn>|"
+                          r"\n\s*\n(?:Human|User|USER|\[INST\]):")
 # Unicode vulgar fractions, alone ("½") or after a whole number ("2½", a mixed number).
 _VULGAR = {"½": (1, 2), "⅓": (1, 3), "⅔": (2, 3), "¼": (1, 4), "¾": (3, 4), "⅕": (1, 5), "⅖": (2, 5),
            "⅗": (3, 5), "⅘": (4, 5), "⅙": (1, 6), "⅚": (5, 6), "⅛": (1, 8), "⅜": (3, 8), "⅝": (5, 8), "⅞": (7, 8)}
@@ -84,6 +88,15 @@ _BRACED_COMMA = re.compile(r"(?<=\d)\{,\}(?=\d{3}(?!\d))")
 _BRACED_DECIMAL = re.compile(r"(?<=\d)\{,\}(?=\d)")  # "12{,}5": LaTeX's decimal comma
 
 
+def _own_turn(text: str) -> str:
+    """The text before the first end of the model's turn that follows some of its own words (a response
+    that starts with one, template debris before the answer, is read after it)."""
+    for m in _END_OF_TURN.finditer(text):
+        if text[: m.start()].strip():
+            return text[: m.start()]
+    return text
+
+
 def plain_text(text: str) -> str:
     """A response or answer with what no answer reader should meet removed or spelled out: a chat
     template's special tokens, ``\\framebox`` (a box), units of two letters or more glued to a decimal
@@ -95,6 +108,8 @@ def plain_text(text: str) -> str:
         text = _ANSI.sub("", text)  # terminal colours in captured output
     if "{,}" in text:
         text = _BRACED_DECIMAL.sub(".", _BRACED_COMMA.sub(",", text))
+    if "<" in text or ":" in text:
+        text = _own_turn(text)
     if "<" in text:
         text = _SPECIAL_TOKEN.sub(" ", text)
     if "\\framebox" in text:
@@ -379,6 +394,7 @@ _BOX_GAP = re.compile(
 )
 _PART_LABEL = re.compile(r"\(?(?:[a-h]|i{1,3}|iv|vi{0,3}|\d{1,2})\)|[Pp]art\s*[a-h1-9]")
 _MAX_BOXES = 12
+_MAX_REPEATS = 200  # boxes of one value in a row read as that value (a repetition loop)
 # A one-letter name (with a subscript) or a segment name right before a box: "y_1 = \boxed{", "$AB = \boxed{".
 _NAME_BEFORE_BOX = re.compile(
     r"(?<![A-Za-z\\])(" + _BOX_NAME + r")\s*=\s*(?:\$\s*|\\[(\[]\s*)?$")
@@ -401,7 +417,7 @@ def boxed_answer(text: str) -> str | None:
     if named is not None:
         return named or None
     parts, end, labelled, name = [last], _box_start(text, len(text)), False, None
-    while end is not None and len(parts) < _MAX_BOXES:
+    while end is not None and (len(parts) < _MAX_BOXES or (len(parts) < _MAX_REPEATS and len(set(parts)) == 1)):
         prev = _box_start(text, end)
         if prev is None:
             break
@@ -420,6 +436,9 @@ def boxed_answer(text: str) -> str | None:
         end = prev
     if len(parts) == 1:
         return last
+    if len(set(parts)) == 1 and len(parts) > _MAX_BOXES:
+        # one value boxed again and again (a repetition loop): that value, unless the run goes on further
+        return None if len(parts) == _MAX_REPEATS and end is not None and _run_goes_on(text, end) else last
     if len(parts) == _MAX_BOXES and end is not None and _run_goes_on(text, end):
         return None  # more boxes on the line than are read: the ones before could offer other answers
     if name is not None:

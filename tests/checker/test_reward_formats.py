@@ -1212,6 +1212,26 @@ REVIEW13 = [
 ]
 
 
+_LOOP = "So the probability is $\\frac{1}{3}$.\n\n" + "$\\boxed{\\frac{1}{3}}$\n" * 18
+_TURNS = ("6 boxes of 5 pencils: 6 × 5 = 30.\n\n\\boxed{30}<|im_end|>\n<|im_start|>user\nNow what is 5 times 8?"
+          "<|im_end|>\n<|im_start|>assistant\n5 × 8 = 40.\n\n\\boxed{40}<|im_end|>")
+_HUMAN = ("Total = 3 × 5 = 15 marbles.\n\nEmma has 15 marbles.\n\nHuman: What if she had 3 more bags?\n\n"
+          "Assistant: Then she would have 15 + 3 × 5 = 30 marbles.")
+# The fifth formats set (formats_apart5.jsonl), after its one scoring: what it showed, in general form.
+APART5 = [
+    ("\\frac{1}{3}", _LOOP, True, "one value boxed again and again: a repetition loop"),
+    ("\\frac{1}{2}", _LOOP, False, "the looped value is not the gold"),
+    ("\\frac{1}{3}", _LOOP + "$\\boxed{\\frac{1}{2}}$", False, "the loop ends on another value"),
+    ("\\frac{1}{2}", _LOOP + "$\\boxed{\\frac{1}{2}}$", False, "the loop ends on another value"),
+    ("30", _TURNS, True, "a follow-up turn after the end of the model's turn is not its answer"),
+    ("40", _TURNS, False, "the follow-up turn's answer"),
+    ("7", "<|im_start|>assistant\nThe answer is $\\boxed{7}$.<|im_end|>", True, "template debris before the answer"),
+    ("15", _HUMAN, True, "a Human: turn after a blank line starts another turn"),
+    ("30", _HUMAN, False, "the other turn's answer"),
+    ("8", "Human: how many legs does a spider have?\n\nA spider has 8 legs.", True, "a Human: label with nothing before it"),
+]
+
+
 # Every table above: (gold, response, expected, why); the test id names the table, the row and why.
 TABLES = {"rows": ROWS, "review2": REVIEW2, "review3": REVIEW3, "newcomer": NEWCOMER, "exploits": EXPLOITS,
           "units_and_boxes": UNITS_AND_BOXES, "undone": UNDONE, "plus_minus": PLUS_MINUS,
@@ -1223,7 +1243,7 @@ TABLES = {"rows": ROWS, "review2": REVIEW2, "review3": REVIEW3, "newcomer": NEWC
           "yes_no7": YES_NO7, "worded7": WORDED7, "other_units": OTHER_UNITS, "prose9": PROSE9,
           "review9": REVIEW9, "review10": REVIEW10, "prose10": PROSE10,
           "review11": REVIEW11, "newcomer11": NEWCOMER11, "review12": REVIEW12,
-          "review13": REVIEW13}
+          "review13": REVIEW13, "apart5": APART5}
 CASES = [(name, *row) for name, rows in TABLES.items() for row in rows]
 
 
