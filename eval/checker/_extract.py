@@ -1136,6 +1136,44 @@ def gold_letter(gold: str, choices) -> str | None:
     return m.group(1) if m and m.group(1) in option_letters(choices) else None
 
 
+# An option's marker in a list the response copies from its prompt: "(B) 720", "\\textbf{(B) }720",
+# "\\textbf{(B)}\\ 720", or "B. 720" / "B) 720" at the start of a line.
+_OPTION_MARK = re.compile(r"\\textbf\{\s*\(([A-J])\)\s*\}|\(([A-J])\)|(?:^|(?<=\n))[ \t]*([A-J])[.)](?=[ \t])")
+_OPTION_TEXT_DEBRIS = re.compile(r"\\q?quad|\\[ ,;]|\$|\*\*")
+_OPTIONS_SCANNED = 20_000  # characters of a response searched for a list of options
+
+
+def listed_options(text: str) -> list[str] | None:
+    """The options of a multiple-choice list the response itself writes out ("(A) 540 (B) 720 (C) 900
+    (D) 1080", one per line, or AMC's "\\textbf{(A) }540 \\qquad ..."): their texts, option A first, when
+    it lists at least four, from A on, each a short text on its line; None when there is no such list
+    or when two lists disagree (no options can be told)."""
+    text = text[:_OPTIONS_SCANNED]
+    marks = [(m.start(), m.end(), next(g for g in m.groups() if g)) for m in _OPTION_MARK.finditer(text)]
+    found: set[tuple[str, ...]] = set()
+    run: list[str] = []
+    for k, (_start, end, letter) in enumerate(marks):
+        if letter != MC_LETTERS_EXTENDED[len(run)]:
+            if len(run) >= 4:
+                found.add(tuple(run))
+            run = []
+            if letter != "A":
+                continue
+        stop = marks[k + 1][0] if k + 1 < len(marks) else len(text)
+        body = text[end:stop]
+        line = body.split("\n", 1)[0] if body.strip() else ""
+        option = _OPTION_TEXT_DEBRIS.sub(" ", line).strip().rstrip(".,;").strip()
+        if not option or len(option) > 60:
+            if len(run) >= 4:
+                found.add(tuple(run))
+            run = []
+            continue
+        run.append(option)
+    if len(run) >= 4:
+        found.add(tuple(run))
+    return list(next(iter(found))) if len(found) == 1 else None
+
+
 def option_letters(choices) -> str:
     """The option letters in play: A-E, or as many as there are choices (up to J)."""
     return MC_LETTERS_EXTENDED[: max(len(choices), 5)] if choices else MC_LETTERS_EXTENDED[:5]

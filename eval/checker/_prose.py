@@ -75,12 +75,12 @@ _PLAIN_TOKEN = re.compile(
 _CONNECTOR = re.compile(r"\s*(?:,\s*(?:and|or)\s+|\s+and\s+|\s+or\s+|,\s*)", re.IGNORECASE)
 FACTORIAL_WORD = re.compile(r"\b([A-Za-z0-9)]+)\s+factorial\b", re.IGNORECASE)
 # Maths in a run: a digit, a math segment, an operator or a one-letter name.
-_HAS_MATH = re.compile(r"[\d\ue000=+\-*/^]|(?<![A-Za-z])[A-Za-z](?![A-Za-z])")
+_HAS_MATH = re.compile(r"[\d\ue000=+\-*/^∞π]|(?<![A-Za-z])[A-Za-z](?![A-Za-z])")
 # Maths in a sentence: the same, but "a", "A" and "I" alone are English words there.
 _SENTENCE_MATH = re.compile(r"[\d\ue000=+\-*/^]|(?<![A-Za-z'])(?![aAI](?![A-Za-z]))[A-Za-z](?![A-Za-z'])")
 
 
-_RUN_CHARS = frozenset("0123456789.()[]+-−*/^!√π ")  # with the minus sign U+2212 ("i^2023 = −i")
+_RUN_CHARS = frozenset("0123456789.()[]+-−*/^!√π∞ ")  # with the minus sign U+2212 ("i^2023 = −i")
 _FUNC_WORDS = frozenset(_FUNCS)
 # An operator between operands: "/", "^" (not a degree sign), and "*", "**", "+" or "-" spaced alike on
 # both sides ("2**n", "2 ** n", "n - 1"; not the markdown bold of "travels **150" nor the sign of "is -4").
@@ -105,7 +105,7 @@ def operand_run(text: str, start: int, end: int) -> str | None:
     if equals:
         # "so i^2023 = −i.": the number is on the side being worked out; the value is the other side
         rhs = text[equals.end() : _run_edge(text, equals.end(), 1)].strip().rstrip(".").strip()
-        if rhs and re.search(r"[\d(]|^-?[A-Za-z]$|^−", rhs):
+        if rhs and re.search(r"[\d(∞]|^-?[A-Za-z]$|^−", rhs):
             return rhs if not _EQUALS_AFTER.match(text, equals.end() + len(rhs)) else ""
         words = re.match(r"[A-Za-z]+(?:[-\s][A-Za-z]+){0,2}", text[equals.end() :])
         for n in range(len(words.group(0).split()) if words else 0, 0, -1):
@@ -812,6 +812,12 @@ def claims_none(text: str) -> bool | None:
     (False, False)
     """
     explicit = list(_EXPLICIT.finditer(text[-1500:]))
+    last = last_sentence(text)
+    if last and not _SENTENCE_MATH.search(_mask(last)[0]) and not HEDGE.search(last) and not _FILLER.search(last):
+        # A closing claim in words after the maths ("..., so $x^2 + 1 > 0$. There are no real solutions.")
+        clause = _CONJUNCT.split(_main_clause(_LEADING_CLAUSE.sub("", last, count=1)), maxsplit=1)[0]
+        if not _RESTRICTED.search(clause) and _negations(clause) % 2 and _NONE_CLAIM.search(clause):
+            return True
     sentence = final_sentence(text).strip().strip("*").strip()
     if not sentence or HEDGE.search(sentence) or _FILLER.search(sentence):
         return None

@@ -25,6 +25,7 @@ from ._extract import (
     foreign_yes_no,
     gold_letter,
     letter_answer,
+    listed_options,
     marks_its_answer,
     offers_two_letters,
     option_letters,
@@ -802,6 +803,8 @@ def _screen_unsafe(gold, prediction, choices) -> tuple[Verdict | None, tuple]:
     spec = read_gold(g)
     if spec.kind == "yesno":
         return _worded(spec, prediction), ()
+    if choices is None and isinstance(prediction, str) and gold_letter(g, None) is None:
+        choices = listed_options(prediction)  # options the response copied from its prompt: its letter has a value
     player = _PLAYER_GOLD.match(g)
     if player and isinstance(prediction, str) and _ABOUT_WINNING.search(prediction[-_TAIL:]):
         return _player_verdict(player_key(player.group(1)), final_part(prediction)), ()
@@ -1066,6 +1069,8 @@ def verify(gold, prediction, *, choices=None, timeout: float = 2.0) -> Verdict:
     up front). A worker killed at the limit is replaced and the next sympy item waits about 1 s for it,
     so keep ``timeout`` at about 1 s or more: a tiny limit times out every sympy item and is slower.
     Never raises on model text: unreadable input gives an ``unparseable_*`` verdict.
+    Without ``choices``, a list of at least four options the response itself writes out ("(A) 540 (B) 720
+    (C) 900 (D) 1080", copied from its prompt) stands for them: its letter is read as that option's value.
 
     >>> verify("1/2", r"so the answer is $\\boxed{\\dfrac{1}{2}}$").status
     'correct'

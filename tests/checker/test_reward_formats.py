@@ -1229,6 +1229,24 @@ APART5 = [
     ("15", _HUMAN, True, "a Human: turn after a blank line starts another turn"),
     ("30", _HUMAN, False, "the other turn's answer"),
     ("8", "Human: how many legs does a spider have?\n\nA spider has 8 legs.", True, "a Human: label with nothing before it"),
+    # Options the response copies from its prompt give its letter a value (no choices passed).
+    ("720", "The choices are (A) 540 (B) 720 (C) 900 (D) 1080 (E) 360.\n\n$\\boxed{B}$", True, "a listed option's letter"),
+    ("900", "The choices are (A) 540 (B) 720 (C) 900 (D) 1080 (E) 360.\n\n$\\boxed{B}$", False, "another option's letter"),
+    ("\\frac{1}{6}", "Probability = 6/36.\n\n(A) 1/12 (B) 1/9 (C) 1/6 (D) 1/4 (E) 5/36\n\nAnswer: (C)", True, "a fraction option"),
+    ("720", "$\\textbf{(A) }540\\qquad\\textbf{(B) }720\\qquad\\textbf{(C) }900\\qquad\\textbf{(D) }1080$\n\n"
+            "So the answer is $\\textbf{(B)}$.", True, "AMC's bold option list"),
+    ("4", "Options:\nA. 3\nB. 4\nC. 5\nD. 6\n\nThe answer is B.", True, "one option per line"),
+    ("720", "(A) 540 (B) 720 (C) 900 (D) 1080\n\nAnswer: (B) 900", False, "a letter written with another option's value"),
+    ("720", "(A) 540 (B) 720 (C) 900 (D) 1080\nor rather (A) 720 (B) 540 (C) 900 (D) 1080\n\n$\\boxed{A}$", False,
+     "two lists that disagree: no option can be told"),
+    ("720", "Case (A) holds, so $\\boxed{B}$.", False, "no list of options: a letter is no value"),
+    # A closing claim in words after the maths; infinity in plain text.
+    ("\\text{no real solutions}", "For every real $x$, $x^2 \\ge 0$, so $x^2 + 1 \\ge 1 > 0$.\n\nThere are no real "
+     "solutions.", True, "a none-claim after the closing maths"),
+    ("\\text{no real solutions}", "So $x = 2$. There are no other real solutions.", False, "no OTHER solutions: one exists"),
+    ("\\infty", "Therefore lim_{x→0⁺} 1/x = +∞.", True, "a plain equation's other side is +∞"),
+    ("\\infty", "The limit is ∞.", True, "∞ alone in prose"),
+    ("\\infty", "Therefore 1/x = 5.", False, "the other side is 5"),
 ]
 
 
