@@ -40,8 +40,11 @@ _BOX_COMMANDS = ("\\boxed", "\\fbox")
 _SPECIAL_TOKEN = re.compile(r"<\|[A-Za-z0-9_]{1,40}\|>|</s>|<eos>|<end_of_turn>|<start_of_turn>")
 # The end of the model's turn: what a decoded response holds after it is another turn (a user's follow-up,
 # the model answering that), not this answer ("\\boxed{30}<|im_end|>\n<|im_start|>user ...").
+# A response that goes on to a problem of its own ("Now let's solve another problem: ...") ends there too.
 _END_OF_TURN = re.compile(r"<\|(?:im_end|eot_id|endoftext|end)\|>|</s>|<eos>|<end_of_turn>|"
-                          r"\n\s*\n(?:Human|User|USER|\[INST\]):")
+                          r"\n\s*\n(?:Human|User|USER|\[INST\]):|"
+                          r"\n\s*(?i:(?:now,?\s+)?let'?s\s+(?:solve|try|do|look\s+at)\s+(?:another|a\s+new|the\s+next)\s+"
+                          r"(?:problem|question|exercise)\b|(?:\*\*)?(?:next|new|another)\s+(?:problem|question)\s*(?:\*\*)?:)")
 # Unicode vulgar fractions, alone ("½") or after a whole number ("2½", a mixed number).
 _VULGAR = {"½": (1, 2), "⅓": (1, 3), "⅔": (2, 3), "¼": (1, 4), "¾": (3, 4), "⅕": (1, 5), "⅖": (2, 5),
            "⅗": (3, 5), "⅘": (4, 5), "⅙": (1, 6), "⅚": (5, 6), "⅛": (1, 8), "⅜": (3, 8), "⅝": (5, 8), "⅞": (7, 8)}
@@ -90,7 +93,8 @@ _BRACED_DECIMAL = re.compile(r"(?<=\d)\{,\}(?=\d)")  # "12{,}5": LaTeX's decimal
 
 def _own_turn(text: str) -> str:
     """The text before the first end of the model's turn that follows some of its own words (a response
-    that starts with one, template debris before the answer, is read after it)."""
+    that starts with one, template debris before the answer, is read after it), or before a problem of
+    its own that it goes on to."""
     for m in _END_OF_TURN.finditer(text):
         if text[: m.start()].strip():
             return text[: m.start()]
@@ -118,6 +122,8 @@ def plain_text(text: str) -> str:
         text = _GLUED_DECIMAL_UNIT.sub(_glued_unit, text)
     if "m" in text or "kg" in text:
         text = _GLUED_INTEGER_UNIT.sub(_glued_unit, text)
+    if "分之" in text:
+        text = _CJK_FRACTION.sub(_cjk_fraction, text)  # "五分之三" -> "3/5", "百分之二十" -> "20%"
     if _FULLWIDTH.search(text):
         text = _FULLWIDTH.sub(lambda m: chr(ord(m.group(0)) - 0xFEE0), text)
     if any(c in text for c in _VULGAR):
@@ -376,7 +382,28 @@ def find_boxed(text: str) -> str | None:
         m = re.match(r"\s*([^\s$]+)", text[after : after + 200])
         return m.group(1) if m else None
     found = _braced(text, after)
-    return found[0].strip() if found else None
+    if found is None:
+        return _unclosed_box(text, after)
+    return found[0].strip()
+
+
+# The response ends with a program's output block of one short line: "```output\n25\n```" (tool-use format).
+_OUTPUT_LAST = re.compile(r"```output[ \t]*\n[ \t]*([^\n`]{1,60})\n\s*```\s*$")
+
+
+# A box whose brace is never closed but whose maths is: "$\\boxed{\\frac{3}{4}$" ending the response.
+_UNCLOSED_BOX = re.compile(r"\{([^\n$]{1,200}?)(?:\$|\\\])[\s.]*$")
+
+
+def _unclosed_box(text: str, brace: int) -> str | None:
+    """The content of the response's closing box when only its own brace is missing: the maths delimiter
+    after it closes the segment (the content is complete) and nothing follows; a box cut off by the end
+    of the text ("\\boxed{12", perhaps of 125) is no answer."""
+    m = _UNCLOSED_BOX.match(text, brace)
+    if m is None:
+        return None
+    content = m.group(1).strip()
+    return content if content and _braced("{" + content + "}", 0) == (content, len(content) + 2) else None
 
 
 # What may sit between boxes that give one answer together: "\boxed{2}, \boxed{5}", "\boxed{k=45}
@@ -939,6 +966,9 @@ def read_plain(text: str, *, choices=None, last_number: bool = True, gold=None) 
         return (_with_unit(boxed, text, closed[1]) if closed and closed[0] == boxed else boxed) or None
     # An escaped dollar is a currency sign, not a math delimiter ("is $\\$12.50$").
     tail = text[-_TAIL_CHARS:].replace("\\$", "").replace("−", "-")
+    printed = _OUTPUT_LAST.search(tail)
+    if printed:
+        return printed.group(1).strip() or None  # a program's printed value ends the response (tool-use format)
     hashes = _hash_answers(tail)
     if hashes:
         return hashes[-1].strip().strip("$").rstrip(".").strip() or None
@@ -1053,6 +1083,17 @@ _CJK_NUMBER_END = re.compile(
 _CJK_OR_DIGIT = re.compile(r"[零〇一二两三四五六七八九十百千万\d]")
 _CJK_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 _CJK_UNITS = {"十": 10, "百": 100, "千": 1000}
+
+
+# A fraction in Chinese words, "<denominator>分之<numerator>" ("五分之三" is 3/5; "百分之二十" is 20%).
+_CJK_FRACTION = re.compile(r"([零〇一二两三四五六七八九十百千万]{1,12})分之([零〇一二两三四五六七八九十百千万]{1,12})")
+
+
+def _cjk_fraction(m: re.Match) -> str:
+    below, above = _cjk_number(m.group(1)), _cjk_number(m.group(2))
+    if below is None or above is None or below == 0:
+        return m.group(0)
+    return f"{above}%" if below == 100 and m.group(1) == "百" else f"{above}/{below}"
 
 
 def cjk_numeral(text: str) -> str | None:

@@ -1247,6 +1247,19 @@ APART5 = [
     ("\\infty", "Therefore lim_{x→0⁺} 1/x = +∞.", True, "a plain equation's other side is +∞"),
     ("\\infty", "The limit is ∞.", True, "∞ alone in prose"),
     ("\\infty", "Therefore 1/x = 5.", False, "the other side is 5"),
+    # A box whose own brace is missing; a printed output; a Chinese fraction; a problem of its own after.
+    ("\\frac{3}{4}", "So it is $1 - \\frac{1}{4} = \\frac{3}{4}$.\n\n$\\boxed{\\frac{3}{4}$", True,
+     "the maths delimiter closes a box whose brace is missing"),
+    ("12", "Solving, $x = 12$.\n\nThe answer is \\boxed{12", False, "a box cut off by the end of the text (of 125?)"),
+    ("25", "```python\nprint(len(primes))\n```\n```output\n25\n```", True, "a printed value ends the response"),
+    ("26", "```python\nprint(len(primes))\n```\n```output\n25\n```", False, "the printed value is not the gold"),
+    ("\\frac{3}{5}", "取到红球的概率是 3/5。\n答案是五分之三。", True, "a fraction in Chinese words"),
+    ("20\\%", "答案是百分之二十。", True, "a percentage in Chinese words"),
+    ("9", "$\\sqrt{81} = 9$.\n\n$\\boxed{9}$\n\nNow let's solve another problem: find $3^3$.\n\n$3^3 = 27$\n\n"
+          "$\\boxed{27}$", True, "a problem of its own after the answer"),
+    ("27", "$\\sqrt{81} = 9$.\n\n$\\boxed{9}$\n\nNow let's solve another problem: find $3^3$.\n\n$3^3 = 27$\n\n"
+           "$\\boxed{27}$", False, "that problem's answer"),
+    ("5", "Case 1 gives 4.\nLet us try another approach: it gives 5.\n\\boxed{5}", True, "another approach is no new problem"),
 ]
 
 
