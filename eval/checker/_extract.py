@@ -391,6 +391,10 @@ def find_boxed(text: str) -> str | None:
 _OUTPUT_LAST = re.compile(r"```output[ \t]*\n[ \t]*([^\n`]{1,60})\n\s*```\s*$")
 
 
+# Numbers in brackets, a pair, a point or an interval: "(2, 5)", "(2,5)", "[-1; 3)" (the last number's group).
+_NUMBER_TUPLE = re.compile(r"[(\[]\s*-?\d+(?:\.\d+)?(?:\s*[,;]\s*-?\d+(?:\.\d+)?)+\s*[)\]]")
+
+
 # A box whose brace is never closed but whose maths is: "$\\boxed{\\frac{3}{4}$" ending the response.
 _UNCLOSED_BOX = re.compile(r"\{([^\n$]{1,200}?)(?:\$|\\\])[\s.]*$")
 
@@ -1039,6 +1043,9 @@ def read_plain(text: str, *, choices=None, last_number: bool = True, gold=None) 
             math = _last_math_holding(tail, nums[-1])
             if math is not None:
                 return math
+            bracket = _NUMBER_TUPLE.search(tail, max(0, nums[-1].start() - 60), min(len(tail), nums[-1].end() + 2))
+            if bracket and bracket.start() < nums[-1].start() and bracket.end() >= nums[-1].end():
+                return bracket.group(0)  # "Der Punkt ist (2, 5).": the pair (or interval) the last number closes
             labelled = _LABELLED.search(tail)
             if labelled and labelled.start(1) <= nums[-1].start() and _looks_bare(labelled.group(1).strip()):
                 return labelled.group(1).strip()

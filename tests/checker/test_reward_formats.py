@@ -1260,6 +1260,12 @@ APART5 = [
     ("27", "$\\sqrt{81} = 9$.\n\n$\\boxed{9}$\n\nNow let's solve another problem: find $3^3$.\n\n$3^3 = 27$\n\n"
            "$\\boxed{27}$", False, "that problem's answer"),
     ("5", "Case 1 gives 4.\nLet us try another approach: it gives 5.\n\\boxed{5}", True, "another approach is no new problem"),
+    # Known since the third review: a pair in brackets closing a sentence in another language is the pair.
+    ("(2,5)", "El punto es (2,5).", True, "a point in brackets, Spanish"),
+    ("5", "El punto es (2,5).", False, "not its last number"),
+    ("2.5", "El punto es (2,5).", False, "in brackets, a comma separates a pair"),
+    ("(2, 5)", "Der Punkt ist (2, 5).", True, "a point in brackets, German"),
+    ("1.2", "La solución es el par (1,2).", False, "the pair, not a decimal"),
 ]
 
 
