@@ -632,7 +632,8 @@ _OFFERED_VALUE = re.compile(r"(?:[A-Za-z](?:_\{?\w+\}?)?\s*=\s*)?(?![^=<>]*\\(?:
 # "... (but $-5$ also works)", "$3$ as a backup", "$3$ is another option", "$3$ in the other case"
 _OFFER_AFTER = re.compile(r"\s*(?:also|too|as\s+well|as\s+an?\s+(?:backup|fallback|alternative)|otherwise"
                           r"|(?:is|are)\s+(?:also\s+)?(?:another|other)\s+(?:options?|answers?|solutions?|possibilit(?:y|ies))"
-                          r"|in\s+the\s+other\s+cases?)\b", re.I)
+                          r"|in\s+the\s+other\s+cases?|(?:is\s+|are\s+)?also\s+(?:plausible|possible|valid|correct)"
+                          r"|(?:could|might)\s+(?:also\s+)?work)\b", re.I)
 
 
 def _math_run(ans: str, first: re.Match) -> str | None:
@@ -722,6 +723,11 @@ def _answer_line(tail: str) -> str | None:
             return " or ".join(forms)
         if len(forms) > 1:
             ans = forms[0]  # "12 apples, i.e. 4 apples per basket": what follows "i.e." explains the answer
+        line = ans.split("\n", 1)[0]
+        if _ASIDE.sub("", _SENTENCE_END.split(line, maxsplit=1)[0]).strip() != line.strip() and not _PROSE_START.match(ans):
+            offered = _plain_offer(line)
+            if offered is not None:
+                return offered  # "Answer: 3 (maybe 4)", "3. Maybe 4.": a second value offered in an aside or a sentence
         ans = _SENTENCE_END.split(ans, maxsplit=1)[0]
         ans = _ASIDE.sub("", ans)
         several = None if _PROSE_START.match(ans) else plain_values(ans.strip().strip("*").strip())
@@ -757,7 +763,8 @@ def _answer_line(tail: str) -> str | None:
 
 # Words that offer a second value on a plain-text answer line ("3, maybe 4"); not "also", "another",
 # "otherwise", which describe the answer there ("12, also divisible by 3", "7 boxes, with another 3 books").
-_PLAIN_OFFER = re.compile(r"\b(?:or|maybe|perhaps|possibly|alternatively|and\s+also)\b|/", re.I)
+_PLAIN_OFFER = re.compile(r"\b(?:or|maybe|perhaps|possibly|alternatively|and\s+also|else|in\s+which\s+case|"
+                          r"(?:could|might)\s+(?:also\s+)?be)\b|/", re.I)
 
 
 _AMOUNT = re.compile(r"(-?\d+(?:\.\d+)?)\s*([A-Za-z]+)")

@@ -1266,6 +1266,17 @@ APART5 = [
     ("2.5", "El punto es (2,5).", False, "in brackets, a comma separates a pair"),
     ("(2, 5)", "Der Punkt ist (2, 5).", True, "a point in brackets, German"),
     ("1.2", "La solución es el par (1,2).", False, "the pair, not a decimal"),
+    # Known since the third review: a second value offered in an aside or a sentence after the answer line.
+    ("3", "Answer: 3 (maybe 4)", False, "an aside offers 4"),
+    ("3", "Answer: 3. Maybe 4.", False, "a sentence offers 4"),
+    ("3", "Answer: 3 (could also be 4)", False, "could also be"),
+    ("3", "Answer: 3, though 4 is also plausible", False, "also plausible"),
+    ("3", "Answer: 3 although 4 could work", False, "could work"),
+    ("3", "Answer: 3, unless n is even, in which case 4", False, "in which case"),
+    ("2", "Answer: 2 else 3", False, "else"),
+    ("12", "Answer: 12 (the other 3 books are left over)", True, "an aside that describes"),
+    ("7", "Answer: 7. Then 7 + 3 = 10 checks out.", True, "a sentence that checks"),
+    ("(-\\infty,1)\\cup(3,\\infty)", "Answer: x < 1 or x > 3", True, "rays joined by or: a union"),
 ]
 
 
