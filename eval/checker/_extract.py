@@ -603,7 +603,7 @@ _SEGMENT_GAP = re.compile(r"\s*(?:,|;)?\s*(?:(and|or)(?:,?\s+equivalently,?)?\s+
 
 # Words or signs between two values of one answer line that offer both: "or", "maybe", "/", "\\quad".
 _OFFER_BETWEEN = re.compile(r"\b(?:or(?!,?\s+(?:equivalently|in\s+other\s+words|simply|written|as))|maybe|perhaps|possibly|"
-                            r"otherwise|also|alternatively|else|unless|another|"
+                            r"otherwise|also|alternatively|else|unless|another|as\s+an?\s+(?:backup|fallback|alternative)|"
                             r"other\s+cases?,?\s+(?:the\s+)?(?:answer|value|result)\s+is|in\s+other\s+cases)\b"
                             r"|\bother\s+cases?\s*:|/|\\q?quad\b", re.I)
 # Words that reject a value written near them: "(another solution is $-5$, which fails the domain check)",
@@ -633,6 +633,7 @@ _OFFERED_VALUE = re.compile(r"(?:[A-Za-z](?:_\{?\w+\}?)?\s*=\s*)?(?![^=<>]*\\(?:
 _OFFER_AFTER = re.compile(r"\s*(?:also|too|as\s+well|as\s+an?\s+(?:backup|fallback|alternative)|otherwise"
                           r"|(?:is|are)\s+(?:also\s+)?(?:another|other)\s+(?:options?|answers?|solutions?|possibilit(?:y|ies))"
                           r"|in\s+the\s+other\s+cases?|(?:is\s+|are\s+)?also\s+(?:plausible|possible|valid|correct)"
+                          r"|(?:is|are)\s+also\s+(?:an?\s+)?(?:solutions?|answers?|options?|roots?)"
                           r"|(?:could|might)\s+(?:also\s+)?work)\b", re.I)
 
 

@@ -1277,6 +1277,10 @@ APART5 = [
     ("12", "Answer: 12 (the other 3 books are left over)", True, "an aside that describes"),
     ("7", "Answer: 7. Then 7 + 3 = 10 checks out.", True, "a sentence that checks"),
     ("(-\\infty,1)\\cup(3,\\infty)", "Answer: x < 1 or x > 3", True, "rays joined by or: a union"),
+    # Known since the second review: a second value offered as a backup, or as also a solution.
+    ("2", "Final answer: $x = 2$; as a backup, $x = 3$.", False, "a backup offers 3"),
+    ("6", "Final answer: $x = 6$, but $x = -1$ is also a solution.", False, "also a solution"),
+    ("6", "Final answer: $x = 6$ (and $x=6$ is also a root of the derivative).", True, "the same value again"),
 ]
 
 
