@@ -38,13 +38,16 @@ _MAX_BRACED = 20_000
 _BOX_COMMANDS = ("\\boxed", "\\fbox")
 # A chat template's special tokens left in a decoded response ("72<|im_end|>", "</s>").
 _SPECIAL_TOKEN = re.compile(r"<\|[A-Za-z0-9_]{1,40}\|>|</s>|<eos>|<end_of_turn>|<start_of_turn>")
-# The end of the model's turn: what a decoded response holds after it is another turn (a user's follow-up,
-# the model answering that), not this answer ("\\boxed{30}<|im_end|>\n<|im_start|>user ...").
-# A response that goes on to a problem of its own ("Now let's solve another problem: ...") ends there too.
-_END_OF_TURN = re.compile(r"<\|(?:im_end|eot_id|endoftext|end)\|>|</s>|<eos>|<end_of_turn>|"
-                          r"\n\s*\n(?:Human|User|USER|\[INST\]):|"
-                          r"\n\s*(?i:(?:now,?\s+)?let'?s\s+(?:solve|try|do|look\s+at)\s+(?:another|a\s+new|the\s+next)\s+"
-                          r"(?:problem|question|exercise)\b|(?:\*\*)?(?:next|new|another)\s+(?:problem|question)\s*(?:\*\*)?:)")
+# The end of the model's turn, after which a decoded response holds another turn (a user's follow-up, the
+# model answering that), not this answer ("\\boxed{30}<|im_end|>\n<|im_start|>user ..."): a chat template's
+# end-of-turn token (not quoted in a code span), or a new turn's role label after a blank line when the other
+# role answers later ("\n\nHuman: ...\n\nAssistant: ..."). A response that goes on to a problem of its own
+# after answering ("\\boxed{9}. Now let's solve another problem: ...") ends there too.
+_END_OF_TURN = re.compile(r"(?<!`)(?:<\|(?:im_end|eot_id|endoftext|end)\|>|</s>|<eos>|<end_of_turn>|\[INST\])|"
+                          r"\n\s*\n(?P<role>Human|User|USER):|"
+                          r"\n\s*(?P<own>(?i:(?:now,?\s+)?let'?s\s+(?:solve|try|do)\s+(?:another|a\s+new)\s+"
+                          r"(?:problem|exercise)\s*[:.!\n]))")
+_OTHER_ROLE_LATER = re.compile(r"\n\s*(?:Assistant|ASSISTANT|\[/INST\])\s*:")
 # Unicode vulgar fractions, alone ("½") or after a whole number ("2½", a mixed number).
 _VULGAR = {"½": (1, 2), "⅓": (1, 3), "⅔": (2, 3), "¼": (1, 4), "¾": (3, 4), "⅕": (1, 5), "⅖": (2, 5),
            "⅗": (3, 5), "⅘": (4, 5), "⅙": (1, 6), "⅚": (5, 6), "⅛": (1, 8), "⅜": (3, 8), "⅝": (5, 8), "⅞": (7, 8)}
@@ -96,8 +99,16 @@ def _own_turn(text: str) -> str:
     that starts with one, template debris before the answer, is read after it), or before a problem of
     its own that it goes on to."""
     for m in _END_OF_TURN.finditer(text):
-        if text[: m.start()].strip():
-            return text[: m.start()]
+        before = text[: m.start()]
+        if not before.strip():
+            continue
+        if m.group(0) == "</s>" and "<s>" in before[1:]:
+            continue  # HTML strikethrough ("<s>5</s> 7"), not Llama's end of sequence
+        if m.group("role") and not (_OTHER_ROLE_LATER.search(text, m.end()) and re.search(r"[\d$]", before)):
+            continue  # a dialogue the answer quotes ("The dialogue goes:\n\nUser: ..."), not another turn
+        if m.group("own") and find_boxed(before) is None and not _ANSWER_IS.search(before):
+            continue  # no answer stated yet: what follows is this problem's work
+        return before
     return text
 
 
@@ -112,7 +123,7 @@ def plain_text(text: str) -> str:
         text = _ANSI.sub("", text)  # terminal colours in captured output
     if "{,}" in text:
         text = _BRACED_DECIMAL.sub(".", _BRACED_COMMA.sub(",", text))
-    if "<" in text or ":" in text:
+    if "<" in text or ":" in text or "[INST]" in text or "roblem" in text or "xercise" in text:
         text = _own_turn(text)
     if "<" in text:
         text = _SPECIAL_TOKEN.sub(" ", text)
@@ -123,7 +134,8 @@ def plain_text(text: str) -> str:
     if "m" in text or "kg" in text:
         text = _GLUED_INTEGER_UNIT.sub(_glued_unit, text)
     if "分之" in text:
-        text = _CJK_FRACTION.sub(_cjk_fraction, text)  # "五分之三" -> "3/5", "百分之二十" -> "20%"
+        text = "\n".join(line if "$" in line or "\\(" in line else _CJK_FRACTION.sub(_cjk_fraction, line)
+                         for line in text.split("\n"))  # "五分之三" -> "3/5" (not where maths restates it)
     if _FULLWIDTH.search(text):
         text = _FULLWIDTH.sub(lambda m: chr(ord(m.group(0)) - 0xFEE0), text)
     if any(c in text for c in _VULGAR):
@@ -387,8 +399,38 @@ def find_boxed(text: str) -> str | None:
     return found[0].strip()
 
 
-# The response ends with a program's output block of one short line: "```output\n25\n```" (tool-use format).
-_OUTPUT_LAST = re.compile(r"```output[ \t]*\n[ \t]*([^\n`]{1,60})\n\s*```\s*$")
+def _before_cut_box(text: str) -> str:
+    """A repetition loop of one boxed value cut off by the length limit in its next box ("The answer is
+    \\boxed{5}." twenty times, then "The answer is \\boxed{"): the text before the cut box, when at least
+    three boxes before it all hold one value; else the text."""
+    start = _box_start(text, len(text))
+    if start is None or "{" not in text[start:] or find_boxed(text) is not None:
+        return text
+    before = text[:start]
+    values = []
+    end = len(before)
+    while len(values) < 3:
+        prev = _box_start(before, end)
+        found = _braced(before, before.index("{", prev)) if prev is not None and "{" in before[prev:] else None
+        if found is None:
+            return text
+        values.append(found[0].strip())
+        end = prev
+    return before if len(set(values)) == 1 else text
+
+
+# The response ends with a program's output block of one number, or a list of numbers: "```output\n25\n```"
+# (tool-use format); not "True", an error, or text.
+_OUTPUT_LAST = re.compile(r"```output[ \t]*\n[ \t]*(-?[\d.]+(?:/\d+)?|\[[-\d., ]{1,60}\])[ \t]*\n\s*```\s*$")
+_OUTPUT_END = re.compile(r"```output[ \t]*\n(?:(?!```).)*```\s*$", re.S)
+_FENCE = re.compile(r"```")
+
+
+def _printed_answer(before: str) -> bool:
+    """Whether a final output block answers the response: its prose (outside code blocks) states no answer
+    of its own ("The answer is 3", "#### 12", a closing sentence with a value)."""
+    prose = "".join(part for k, part in enumerate(_FENCE.split(before)) if k % 2 == 0)
+    return not (_ANSWER_IS.search(prose) or _hash_answers(prose) or prose_answer(prose[-_TAIL_CHARS:]))
 
 
 # Numbers in brackets, a pair, a point or an interval: "(2, 5)", "(2,5)", "[-1; 3)" (the last number's group).
@@ -396,16 +438,16 @@ _NUMBER_TUPLE = re.compile(r"[(\[]\s*-?\d+(?:\.\d+)?(?:\s*[,;]\s*-?\d+(?:\.\d+)?
 
 
 # A box whose brace is never closed but whose maths is: "$\\boxed{\\frac{3}{4}$" ending the response.
-_UNCLOSED_BOX = re.compile(r"\{([^\n$]{1,200}?)(?:\$|\\\])[\s.]*$")
+_UNCLOSED_BOX = re.compile(r"\{([^\n$]{1,200}?)(?:\$|\\\])")
 
 
 def _unclosed_box(text: str, brace: int) -> str | None:
-    """The content of the response's closing box when only its own brace is missing: the maths delimiter
-    after it closes the segment (the content is complete) and nothing follows; a box cut off by the end
-    of the text ("\\boxed{12", perhaps of 125) is no answer."""
+    """The content of the response's last box when only its own brace is missing: the maths delimiter
+    after it closes the segment, so the content is complete ("$\\boxed{\\frac{3}{4}$. I hope it is
+    correct."); a box cut off by the end of the text ("\\boxed{12", perhaps of 125) is no answer."""
     m = _UNCLOSED_BOX.match(text, brace)
-    if m is None:
-        return None
+    if m is None or re.search(r"[\d$\\]", text[m.end() :]):
+        return None  # (what follows may offer another value: "$\\boxed{\\frac12$ or maybe $\\frac13$")
     content = m.group(1).strip()
     return content if content and _braced("{" + content + "}", 0) == (content, len(content) + 2) else None
 
@@ -463,6 +505,8 @@ def boxed_answer(text: str) -> str | None:
                 break  # "$x = \\boxed{1}$ and $y = \\boxed{2}$" past twelve names: the last box
             name = names[0].group(1)  # "$x = \\boxed{3}$ or $x = \\boxed{7}$": the values of x
         labelled = labelled or bool(_PART_LABEL.search(text[found[1] : end]))
+        if len(parts) >= _MAX_BOXES and found[0].strip() != parts[0]:
+            return None  # a run of one value past the boxes read, then another: no one answer
         parts.append(found[0].strip())
         end = prev
     if len(parts) == 1:
@@ -962,6 +1006,7 @@ def read_plain(text: str, *, choices=None, last_number: bool = True, gold=None) 
         if hinted is not None:
             return hinted
     text = final_part(text)
+    text = _before_cut_box(text)
     boxed = boxed_answer(text)
     if boxed is None and find_boxed(text) is not None:
         return None  # "\\boxed{5}^2": the box is an operand, and what it boxes is not the answer
@@ -978,9 +1023,12 @@ def read_plain(text: str, *, choices=None, last_number: bool = True, gold=None) 
         return (_with_unit(boxed, text, closed[1]) if closed and closed[0] == boxed else boxed) or None
     # An escaped dollar is a currency sign, not a math delimiter ("is $\\$12.50$").
     tail = text[-_TAIL_CHARS:].replace("\\$", "").replace("−", "-")
-    printed = _OUTPUT_LAST.search(tail)
-    if printed:
-        return printed.group(1).strip() or None  # a program's printed value ends the response (tool-use format)
+    output = _OUTPUT_END.search(tail)
+    if output and _printed_answer(tail[: output.start()]):
+        # A response that states no answer and ends with a program's output: a printed number answers it;
+        # anything else (an error's traceback, "True", text) does not, and no number inside it does either.
+        printed = _OUTPUT_LAST.match(tail, output.start())
+        return printed.group(1).strip() if printed else None
     hashes = _hash_answers(tail)
     if hashes:
         return hashes[-1].strip().strip("$").rstrip(".").strip() or None
@@ -1101,7 +1149,9 @@ _CJK_UNITS = {"十": 10, "百": 100, "千": 1000}
 
 
 # A fraction in Chinese words, "<denominator>分之<numerator>" ("五分之三" is 3/5; "百分之二十" is 20%).
-_CJK_FRACTION = re.compile(r"([零〇一二两三四五六七八九十百千万]{1,12})分之([零〇一二两三四五六七八九十百千万]{1,12})")
+# Not after 又 (a mixed number, "二又三分之一") or 负 (a negative), nor before 点 (a decimal, "百分之二十五点五"):
+# those stay unread rather than read as another value.
+_CJK_FRACTION = re.compile(r"(?<![又负])([零〇一二两三四五六七八九十百千万]{1,12})分之([零〇一二两三四五六七八九十百千万]{1,12})(?![点])")
 
 
 def _cjk_fraction(m: re.Match) -> str:
@@ -1194,16 +1244,16 @@ def gold_letter(gold: str, choices) -> str | None:
 
 # An option's marker in a list the response copies from its prompt: "(B) 720", "\\textbf{(B) }720",
 # "\\textbf{(B)}\\ 720", or "B. 720" / "B) 720" at the start of a line.
-_OPTION_MARK = re.compile(r"\\textbf\{\s*\(([A-J])\)\s*\}|\(([A-J])\)|(?:^|(?<=\n))[ \t]*([A-J])[.)](?=[ \t])")
+_OPTION_MARK = re.compile(r"\\textbf\{\s*\(([A-J])\)\s*\}|(?<![A-Za-z\\])\(([A-J])\)|(?:^|(?<=\n))[ \t]*([A-J])[.)](?=[ \t])")
 _OPTION_TEXT_DEBRIS = re.compile(r"\\q?quad|\\[ ,;]|\$|\*\*")
 _OPTIONS_SCANNED = 20_000  # characters of a response searched for a list of options
 
 
 def listed_options(text: str) -> list[str] | None:
     """The options of a multiple-choice list the response itself writes out ("(A) 540 (B) 720 (C) 900
-    (D) 1080", one per line, or AMC's "\\textbf{(A) }540 \\qquad ..."): their texts, option A first, when
-    it lists at least four, from A on, each a short text on its line; None when there is no such list
-    or when two lists disagree (no options can be told)."""
+    (D) 1080", one per line, or AMC's "\\textbf{(A) }540 \\qquad ..."; not "P(A)", a function of a letter):
+    their texts, option A first, when it lists at least four, from A on, each a short text on its line;
+    None when there is no such list or when two lists disagree (no options can be told)."""
     text = text[:_OPTIONS_SCANNED]
     marks = [(m.start(), m.end(), next(g for g in m.groups() if g)) for m in _OPTION_MARK.finditer(text)]
     found: set[tuple[str, ...]] = set()

@@ -769,6 +769,15 @@ _NONE_CLAIM = re.compile(
 )
 # "no solutions other than x = 1", "none except 3": a restricted claim names what does exist; "no
 # solutions if m is odd": a conditional one says nothing of the other case.
+# What a closing none-claim in words must be about (solutions, existence), and words that make it about
+# something else or restrict it ("No further work is needed", "no positive solutions", "None is extraneous").
+_EXISTENCE = re.compile(r"\b(?:solutions?|roots?|zeros?|such|exists?|answers?)\b", re.I)
+_NOT_EXISTENCE = re.compile(r"\b(?:need\w*|required?|further|more|other|else|smaller|larger|greater|fewer|missed|"
+                            r"excluded|extraneous|contradictions?|simplification|positive|negative|integers?|integral|"
+                            r"natural|whole|primes?|odd|even|rational|irrational|complex|remain\w*|additional|new|"
+                            r"distinct|different|nonzero|non-zero)\b", re.I)
+# A solution named in the maths before the closing sentence: "So $x = 3$.", "x = -1 works".
+_SOLUTION_STATED = re.compile(r"(?<![A-Za-z\\])[a-z]\s*=\s*-?\s*[\d\\(]")
 _RESTRICTED = re.compile(r"\b(?:other\s+than|except|besides|beyond|apart\s+from|but\s+for|aside\s+from|if|when|whenever|"
                          r"unless|provided)\b", re.IGNORECASE)
 
@@ -813,8 +822,12 @@ def claims_none(text: str) -> bool | None:
     """
     explicit = list(_EXPLICIT.finditer(text[-1500:]))
     last = last_sentence(text)
-    if last and not _SENTENCE_MATH.search(_mask(last)[0]) and not HEDGE.search(last) and not _FILLER.search(last):
-        # A closing claim in words after the maths ("..., so $x^2 + 1 > 0$. There are no real solutions.")
+    if (last and not _SENTENCE_MATH.search(_mask(last)[0]) and not HEDGE.search(last) and not _FILLER.search(last)
+            and _EXISTENCE.search(last) and not _NOT_EXISTENCE.search(last)
+            and not _SOLUTION_STATED.search(text[-_TAIL_CHARS:][: -len(last) or None])):
+        # A closing claim in words about solutions after maths that names none ("..., so $x^2 + 1 > 0$. There
+        # are no real solutions."); not "No further simplification is needed.", "There are no positive
+        # solutions." (a restriction), nor after "So $x = 3$." (a solution named)
         clause = _CONJUNCT.split(_main_clause(_LEADING_CLAUSE.sub("", last, count=1)), maxsplit=1)[0]
         if not _RESTRICTED.search(clause) and _negations(clause) % 2 and _NONE_CLAIM.search(clause):
             return True

@@ -791,6 +791,10 @@ def _screen(gold, prediction, choices) -> tuple[Verdict | None, tuple]:
         return Verdict("unparseable_pred", f"checker could not read the answer ({type(exc).__name__})"), ()
 
 
+# An answer that is an option letter alone: "B", "(B)", "**B**", "\\textbf{(B)}", "\\text{(B) }".
+_BARE_LETTER = re.compile(r"[\s*$]*(?:\\(?:textbf|text|mathrm)\{\s*)?\(?\s*[A-J]\s*\)?\s*\}?[\s*$.]*")
+
+
 def _screen_unsafe(gold, prediction, choices) -> tuple[Verdict | None, tuple]:
     g = _bare_gold(gold)
     if g is None:
@@ -804,7 +808,12 @@ def _screen_unsafe(gold, prediction, choices) -> tuple[Verdict | None, tuple]:
     if spec.kind == "yesno":
         return _worded(spec, prediction), ()
     if choices is None and isinstance(prediction, str) and gold_letter(g, None) is None:
-        choices = listed_options(prediction)  # options the response copied from its prompt: its letter has a value
+        listed = listed_options(prediction)
+        last_line = prediction.rstrip().rsplit("\n", 1)[-1]
+        if listed is not None and _BARE_LETTER.fullmatch(extract(prediction) or "") and not re.search(r"\d", last_line):
+            # options the response copied from its prompt, and a bare letter as its answer, with no value
+            # written beside it ("Answer: A, which is 7" keeps the letter unread)
+            choices = listed
     player = _PLAYER_GOLD.match(g)
     if player and isinstance(prediction, str) and _ABOUT_WINNING.search(prediction[-_TAIL:]):
         return _player_verdict(player_key(player.group(1)), final_part(prediction)), ()

@@ -1283,6 +1283,43 @@ APART5 = [
     ("6", "Final answer: $x = 6$ (and $x=6$ is also a root of the derivative).", True, "the same value again"),
 ]
 
+_OPTIONS = "(A) 540 (B) 720 (C) 900 (D) 1080\n"
+_RUN = "```python\nprint(s)\n```\n```output\n"
+# The fourth review's probes of the APART5 rules, where the first versions were wrong.
+REVIEW14 = [
+    ("\\text{no real solutions}", "We get $x=2$. No contradiction arises.", False, "a none-word about something else"),
+    ("does not exist", "The limit equals $1$. There is no need for L'Hopital.", False, "no need: not about existence"),
+    ("\\text{no real solutions}", "So $x=-1$ works. There are no positive solutions.", False, "a solution named, a restriction"),
+    ("\\text{no real solutions}", "Since $b^2-4ac = -3 < 0$, the quadratic has no real roots.", True, "no real roots"),
+    ("720", _OPTIONS + "The sum is 900 degrees, so (B) is ruled out.", False, "a letter ruled out in prose"),
+    ("5", "(A) 5 (B) 7 (C) 8 (D) 9\nAnswer: A, which is 7", False, "a letter written with another value"),
+    ("0.3", "P(A) = 0.5, P(B) = 0.3, P(C) = 0.1, P(D) = 0.1. Using P(B) the answer is 0.3.", True,
+     "P(A) .. P(D) are no options"),
+    ("5", "The answer is 3.\n" + _RUN + "5\n```", False, "an answer stated before the output"),
+    ("12", "So the answer is 12.\n```python\nprint(x == 12)\n```\n```output\nTrue\n```", True, "a check's True"),
+    ("5", "So the sum is 5.\n" + _RUN + "4.999999999\n```", True, "a float's noise after the stated sum"),
+    ("1", "```python\nprint(1/0)\n```\n```output\nTraceback (most recent call last):\n  File \"<stdin>\", line 1, in "
+          "<module>\nZeroDivisionError: division by zero\n```", False, "a traceback's line number is no answer"),
+    ("\\frac{1}{3}", "答案是二又三分之一。", False, "a mixed number, not its fraction part"),
+    ("\\frac{2}{3}", "答案是负三分之二。", False, "a negative fraction"),
+    ("25\\%", "所以利润率为百分之二十五点五。", False, "25.5%, not 25%"),
+    ("\\frac{3}{5}", "答案是 $\\frac{3}{5}$（五分之三）。", True, "maths restated in words"),
+    ("12", "Part (a): x = 3.\nNow let's look at the next question: find y. We have y = 4x = 12, so \\boxed{12}.", True,
+     "the next part of one problem"),
+    ("4", "Direct counting is hard.\nLet's try another problem decomposition: 1+3 = 4.\n\\boxed{4}", True, "a method"),
+    ("5", "The dialogue goes:\n\nUser: what is 2+3?\nAssistant: 5.\nSo the answer is \\boxed{5}", True, "a quoted dialogue"),
+    ("6", "Thus \\boxed{6}\n\n[INST] now do 7 \\boxed{7}", True, "[INST] starts another turn"),
+    ("7", "Thus \\boxed{6}\n\n[INST] now do 7 \\boxed{7}", False, "that turn's answer"),
+    ("5, 6", "\\boxed{6} " + "\\boxed{5} " * 12, False, "a loop that starts with another value"),
+    ("\\frac{1}{2}", "$\\boxed{\\frac{1}{2}$ or maybe $\\frac{1}{3}$", False, "an unclosed box, then an offer"),
+    # The newcomer's trial: Minerva's ending after an unclosed box; a loop cut off in its next box.
+    ("\\frac{3}{4}", "Final Answer: The final answer is $\\boxed{\\frac{3}{4}$. I hope it is correct.", True,
+     "words after the maths that closes an unclosed box"),
+    ("5", "The answer is \\boxed{5}.\n" * 20 + "The answer is \\boxed{", True, "a loop cut off in its next box"),
+    ("6", "The answer is \\boxed{5}.\n" * 20 + "The answer is \\boxed{6", False, "the cut box is not read"),
+    ("5", "\\boxed{5} \\boxed{5} \\boxed{", False, "two boxes are no loop"),
+]
+
 
 # Every table above: (gold, response, expected, why); the test id names the table, the row and why.
 TABLES = {"rows": ROWS, "review2": REVIEW2, "review3": REVIEW3, "newcomer": NEWCOMER, "exploits": EXPLOITS,
@@ -1295,7 +1332,7 @@ TABLES = {"rows": ROWS, "review2": REVIEW2, "review3": REVIEW3, "newcomer": NEWC
           "yes_no7": YES_NO7, "worded7": WORDED7, "other_units": OTHER_UNITS, "prose9": PROSE9,
           "review9": REVIEW9, "review10": REVIEW10, "prose10": PROSE10,
           "review11": REVIEW11, "newcomer11": NEWCOMER11, "review12": REVIEW12,
-          "review13": REVIEW13, "apart5": APART5}
+          "review13": REVIEW13, "apart5": APART5, "review14": REVIEW14}
 CASES = [(name, *row) for name, rows in TABLES.items() for row in rows]
 
 
