@@ -27,6 +27,33 @@ def register(sub) -> None:
     p.set_defaults(func=_run)
 
 
+_VALUED = ("--choices", "--timeout")  # check's options that take a value
+
+
+def negative_positionals(argv: list[str]) -> list[str]:
+    """``check`` arguments with ``--`` before GOLD and PREDICTION when one starts with a minus sign
+    ("-1/2", "-\\frac{1}{2}"), which argparse would take for an option; options keep their place."""
+    at = next((i for i, a in enumerate(argv) if not a.startswith("-")), None)
+    if at is None or argv[at] != "check" or "--" in argv[at:]:
+        return argv
+    options, positional, rest = [], [], argv[at + 1 :]
+    i = 0
+    while i < len(rest):
+        a = rest[i]
+        if a in _VALUED:
+            options += rest[i : i + 2]
+            i += 2
+            continue
+        if a in ("-h", "--help") or a.startswith(tuple(v + "=" for v in _VALUED)):
+            options.append(a)
+        else:
+            positional.append(a)
+        i += 1
+    if not any(a.startswith("-") and a != "-" for a in positional):
+        return argv
+    return argv[: at + 1] + options + ["--"] + positional
+
+
 def _choices(text: str | None) -> list[str] | None:
     if text is None:
         return None

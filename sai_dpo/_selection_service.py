@@ -209,6 +209,8 @@ class SelectionService(DurableState):
             return None
         now = self.config.to_dict()
         changed = [f"{k}: {saved[k]!r} -> {now[k]!r}" for k in sorted(now) if k in saved and saved[k] != now[k]]
+        # A field the saved state predates: the resumed engine now uses it (its default or the value given).
+        changed += [f"{k}: (not in the snapshot, which predates it) -> {now[k]!r}" for k in sorted(now) if k not in saved]
         return "; ".join(changed) or None
 
     def _check_not_degraded(self) -> None:

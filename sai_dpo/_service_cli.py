@@ -35,6 +35,8 @@ def register(sub) -> None:
     p.add_argument("--seed", type=int_between(0, 2**32 - 1), default=None, help="selection seed (default 0)")
     p.add_argument("--group-size", type=int_between(1, 4096), default=None, metavar="G",
                    help="rollouts per problem per round, the trainer's num_generations (default 8)")
+    p.add_argument("--set", action="append", default=[], metavar="FIELD=VALUE", dest="settings",
+                   help="any other SelectionConfig field, e.g. --set min_spread=0 --set tau=inf (repeatable)")
     p.add_argument("--http", type=int, default=None, metavar="PORT", help="also serve HTTP on this port")
     p.add_argument("--host", default="127.0.0.1",
                    help="HTTP bind address; anything but loopback needs $SAI_DPO_TOKEN or --token-file")
@@ -79,7 +81,50 @@ def _config(args):
 
     kwargs = {k: v for k, v in (("policy", args.policy), ("seed", args.seed), ("group_size", args.group_size))
               if v is not None}
+    kwargs.update(_settings(getattr(args, "settings", []), set(kwargs)))
     return sai_dpo.SelectionConfig(**kwargs)
+
+
+_FLAG_FIELDS = {"policy": "--policy", "seed": "--seed", "group_size": "--group-size"}
+
+
+def _settings(items: list[str], flagged: set[str]) -> dict:
+    """``--set FIELD=VALUE`` items as SelectionConfig keyword arguments: true/false, none, numbers (inf, nan
+    too) and other text as given; SelectionConfig itself checks each value."""
+    import dataclasses
+
+    from sai_dpo import SelectionConfig
+    from sai_dpo.errors import InvalidInputError
+
+    fields = {f.name for f in dataclasses.fields(SelectionConfig)}
+    out: dict = {}
+    for item in items:
+        key, eq, value = item.partition("=")
+        key, value = key.strip(), value.strip()
+        if not eq or not key:
+            raise InvalidInputError(f"--set takes FIELD=VALUE (e.g. --set min_spread=0). Got {item!r}.")
+        if key not in fields:
+            raise InvalidInputError(f"--set {key}: SelectionConfig has no field {key!r}; fields: {', '.join(sorted(fields))}.")
+        if key in flagged:
+            raise InvalidInputError(f"--set {key} is also given as {_FLAG_FIELDS[key]}; give it once.")
+        if key in out:
+            raise InvalidInputError(f"--set {key} is given twice; give it once.")
+        out[key] = _value(value)
+    return out
+
+
+def _value(text: str):
+    low = text.lower()
+    if low in ("true", "false"):
+        return low == "true"
+    if low == "none":
+        return None
+    for cast in (int, float):
+        try:
+            return cast(text)
+        except ValueError:
+            pass
+    return text
 
 
 def _serve(args) -> int:
@@ -257,7 +302,8 @@ def _announce(args, client, token) -> None:
               "so they follow --snapshot-every alone)")
     changed = client.stats().get("config_changed_on_restore")
     if changed:
-        print(f"note: resumed from {info['checkpoint_dir']} with other settings than it was saved with: {changed}")
+        print(f"note: resumed from {info['checkpoint_dir']} with other settings than it was saved with: {changed} "
+              "(to keep a saved value, pass it again: --policy, --seed, --group-size or --set FIELD=VALUE)")
 
 
 def _check_serve_args(args) -> None:

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import math
-from dataclasses import asdict, dataclass
+import numbers
+from dataclasses import asdict, dataclass, fields
+
+import numpy as np
 
 from sai_dpo.errors import param_error
 
@@ -14,7 +17,12 @@ PRIORS = ("cell", "predictive")  # prior mean of each problem's Beta posterior (
 
 
 def _is_number(x: object) -> bool:
-    return isinstance(x, (int, float)) and not isinstance(x, bool) and not math.isnan(float(x))
+    if not isinstance(x, (int, float)) or isinstance(x, bool):
+        return False
+    try:
+        return not math.isnan(float(x))
+    except OverflowError:  # an int beyond any float (10**400): finite-number checks then refuse it
+        return False
 
 
 def _is_int(x: object) -> bool:
@@ -129,6 +137,12 @@ class SelectionConfig:
     def __post_init__(self) -> None:
         from sai_dpo.policies import POLICIES  # late: policies import this module
 
+        for f in fields(self):  # numpy numbers (a value from np.arange, a column) as the Python ones they stand for
+            v = getattr(self, f.name)
+            if isinstance(v, numbers.Integral) and not isinstance(v, (int, bool, np.bool_)):
+                object.__setattr__(self, f.name, int(v))
+            elif isinstance(v, numbers.Real) and not isinstance(v, (int, float, bool, np.bool_)):
+                object.__setattr__(self, f.name, float(v))
         err = lambda p, what: param_error(p, "SelectionConfig", what, getattr(self, p))  # noqa: E731
         if not isinstance(self.policy, str) or self.policy not in POLICIES:
             raise err("policy", f"one of {sorted(POLICIES)}")

@@ -316,7 +316,9 @@ class SelectionEngine:
         ``draw_entropy_ratio`` (entropy / log N; 1 = uniform), ``draw_share`` ({"<skill>|<level>":
         share of the most recent draw}, the run-log format), ``informative_share`` (share of the
         (problem, round) groups reported for the newest round with both a success and a failure;
-        None before any report), ``informative_round``, ``n_outcomes``, ``global_accuracy``.
+        None before any report), ``informative_round``, ``n_outcomes``, ``global_accuracy``;
+        ``sharpness_used`` (``sai_dpo`` without Thompson, once it has scored: the peak factor's sharpness,
+        below ``sharpness`` where ``min_spread`` lowered it).
         """
         est = self._estimates()
         # The Rasch model's per-skill accuracy is not pulled toward 0.5 by what was drawn.
@@ -336,6 +338,9 @@ class SelectionEngine:
             "informative_round": int(t.flag_round) if t.groups else None,
             "n_outcomes": int(t.n_outcomes),
             **({"prior": self.predictor_.summary()} if self.predictor_ is not None else {}),
+            # the peak factor's sharpness at the last scoring (lower than the config's where min_spread asked)
+            **({"sharpness_used": self.policy_.sharpness_used}
+               if getattr(self.policy_, "sharpness_used", None) is not None else {}),
         }
 
     def _last_draw_share(self) -> dict[str, float]:

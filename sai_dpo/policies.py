@@ -170,6 +170,8 @@ class SaiDpoPolicy(SelectionPolicy):
 
     name = "sai_dpo"
     calibrated = True
+    # The peak factor's sharpness at the last scoring: ``sharpness``, or lower where ``min_spread`` asked for it.
+    sharpness_used: float | None = None
     # Per-problem logit offsets of the predictive prior from the cell's (``sai_dpo._predictive``),
     # set by the engine before each scoring while that prior is in use; None: the cell prior.
     prior_offset: np.ndarray | None = None
@@ -212,7 +214,9 @@ class SaiDpoPolicy(SelectionPolicy):
             if cfg.thompson:
                 f = self._thompson(tracker, alpha, beta, est, rng)
             else:
-                f = _frontier_at_mean(alpha, beta, cfg.group_size, ws, cfg.sharpness, cfg.min_spread)
+                used: list = []
+                f = _frontier_at_mean(alpha, beta, cfg.group_size, ws, cfg.sharpness, cfg.min_spread, used)
+                self.sharpness_used = used[0] if used else cfg.sharpness
         skill_acc = skill_accuracy(tracker) if self.rasch else est.skill
         tilt = np.exp((1.0 - skill_acc) / cfg.tau) if np.isfinite(cfg.tau) else np.ones(tracker.n_skills)
         tilt = np.repeat(tilt / tilt.max(), tracker.n_levels).astype(np.float32)
@@ -256,7 +260,8 @@ class SaiDpoPolicy(SelectionPolicy):
                 np.multiply(lv, np.float32(b), out=out)
                 return np.exp(out, out=out)
 
-            f = _spread_peak(f, cfg.sharpness, cfg.min_spread, peak, ws.get("beta_hi", n))  # free after _frontier
+            f, self.sharpness_used = _spread_peak(f, cfg.sharpness, cfg.min_spread, peak,
+                                                  ws.get("beta_hi", n))  # free after _frontier
         return f
 
     def _thompson(self, tracker, alpha, beta, est, rng) -> np.ndarray:
@@ -318,6 +323,7 @@ def _spread_peak(f: np.ndarray, sharpness: float, min_spread: float, peak, out: 
     A pool with few problems near p = 0.5 (mostly easy problems, or small groups whose frontier is
     narrow) would otherwise put nearly all the weight on a handful of problems whose estimates are
     noisy, and draw them round after round. ``peak(b, out)`` writes the peak factor at ``b`` into ``out``.
+    Returns the weights and ``b``.
     """
     target = min(min_spread, SPREAD_SHARE * f.size)
     for b in (sharpness, *(x for x in GENTLER if x < sharpness)):
@@ -325,7 +331,7 @@ def _spread_peak(f: np.ndarray, sharpness: float, min_spread: float, peak, out: 
         w *= f
         if target <= 0 or spread(w) >= target:
             break
-    return w
+    return w, b
 
 
 def _frontier(p: np.ndarray, g: int, ws: Scratch) -> np.ndarray:
@@ -335,11 +341,11 @@ def _frontier(p: np.ndarray, g: int, ws: Scratch) -> np.ndarray:
 
 
 def _frontier_at_mean(alpha, beta, g: int, ws: Scratch, sharpness: float = 0.0,
-                      min_spread: float = 0.0) -> np.ndarray:
+                      min_spread: float = 0.0, used: list | None = None) -> np.ndarray:
     """f(p) = 1 - p^G - (1 - p)^G at the posterior mean p = alpha / (alpha + beta) (buffer ``f``),
     times the peak factor (4 p (1 - p)) ** sharpness when sharpness > 0 (then in buffer ``beta_hi``), at a
     gentler sharpness where the weights would spread over fewer than ``min_spread`` problems
-    (:func:`_spread_peak`)."""
+    (:func:`_spread_peak`; the sharpness used is appended to ``used`` when given)."""
     n = alpha.shape
     p, q = ws.get("beta_m", n), ws.get("beta_v", n)
     np.add(alpha, beta, out=q)
@@ -348,7 +354,9 @@ def _frontier_at_mean(alpha, beta, g: int, ws: Scratch, sharpness: float = 0.0,
     if sharpness > 0:  # (4 p q) ** beta: a peak at p = 0.5 whose width does not depend on G
         rel = _relative(np.multiply(p, q, out=ws.get("beta_q", n)))
         tmp = q  # 1 - p is not needed again
-        f = _spread_peak(f, sharpness, min_spread, lambda b, out: power(rel, b, out, tmp), ws.get("beta_hi", n))
+        f, b = _spread_peak(f, sharpness, min_spread, lambda b, out: power(rel, b, out, tmp), ws.get("beta_hi", n))
+        if used is not None:
+            used.append(b)
     return f
 
 

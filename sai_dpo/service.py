@@ -42,6 +42,7 @@ from sai_dpo._report_buffer import Batch, ReportBuffer, check_batch_settings
 from sai_dpo._selection_service import SelectionService, _fingerprint
 from sai_dpo._service_durability import check_folder_free
 from sai_dpo._service_pool import IdIndex, ids_at, read_pool_columns, read_pool_ids
+from sai_dpo.config import SelectionConfig
 from sai_dpo.errors import InvalidInputError, PoolChangedError, SaiDpoError, ServiceUnavailableError
 
 __all__ = ["SelectionService", "ServiceClient", "ServiceUnavailableError", "launch", "connect", "DEFAULT_NAME",
@@ -244,6 +245,10 @@ def launch(
     import ray
 
     _check_client_options(client_options)  # before anything starts: a bad option must leave no service behind
+    if config is not None and not isinstance(config, SelectionConfig):
+        raise InvalidInputError(
+            f"config must be a SelectionConfig (e.g. SelectionConfig(min_spread=0)) or None. Got "
+            f"{type(config).__name__} {str(config)[:60]} instead; a dict d works as SelectionConfig(**d).")
     _ensure_ray(address, namespace, connect_timeout)
     try:
         actor = ray.get_actor(name, namespace=namespace)

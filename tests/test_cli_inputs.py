@@ -465,6 +465,11 @@ def test_a_failed_command_leaves_no_empty_output_folder_and_a_finished_one_no_lo
      "--tokenizer /nonexistent: no such folder"),          # was "Repo id must use alphanumeric chars"
     (["eval", "--model", "{tmp}/taken", "--set", "arith", "--out", "{tmp}/o"], "no such folder"),  # a file
     (["serve", "--pool", "builtin:arith", "--name", ""], "--name and --namespace must not be empty"),  # Ray's words
+    (["serve", "--pool", "builtin:arith", "--set", "min_spred=0"], "SelectionConfig has no field 'min_spred'"),
+    (["serve", "--pool", "builtin:arith", "--set", "min_spread=-1"], "The 'min_spread' parameter of SelectionConfig"),
+    (["serve", "--pool", "builtin:arith", "--set", "seed=1", "--seed", "2"], "also given as --seed"),
+    (["serve", "--pool", "builtin:arith", "--set", "min_spread"], "--set takes FIELD=VALUE"),
+    (["serve", "--pool", "builtin:arith", "--set", "tau=1", "--set", "tau=2"], "--set tau is given twice"),
 ])
 def test_more_inputs_get_their_own_words(argv, words, tmp_path, capsys):
     (tmp_path / "taken").write_text("x")
@@ -537,3 +542,29 @@ def test_eval_refuses_a_model_folder_without_config_json(tmp_path, capsys):
     argv = ["eval", "--model", str(tmp_path / "m"), "--set", "arith", "--out", str(tmp_path / "o")]
     assert main(argv) == 2
     assert "has no config.json: pass a folder saved with save_pretrained" in _error(capsys)
+
+
+def test_serve_sets_any_selection_field():
+    """`serve` had flags for policy, seed and group size only: a service started with min_spread=0 from
+    Python resumed at the default with no way to keep it."""
+    import math
+
+    from sai_dpo import SelectionConfig
+    from sai_dpo._service_cli import _config
+    from sai_dpo.cli import build_parser
+
+    args = build_parser().parse_args(["serve", "--pool", "builtin:arith", "--seed", "3", "--set", "min_spread=0",
+                                      "--set", "tau=inf", "--set", "thompson=true", "--set", "cell_half_life=none"])
+    assert _config(args) == SelectionConfig(seed=3, min_spread=0, tau=math.inf, thompson=True, cell_half_life=None)
+
+
+@pytest.mark.parametrize("argv, rc", [
+    (["check", "-1/2", "\\boxed{-0.5}"], 0),
+    (["check", "-\\frac{1}{2}", "-0.5", "--timeout", "3"], 0),
+    (["check", "--timeout", "2", "-1/2", "\\boxed{0.5}"], 1),
+    (["check", "--", "-1/2", "-0.5"], 0),
+])
+def test_check_takes_a_gold_or_answer_that_starts_with_a_minus_sign(argv, rc, capsys):
+    """`sai-dpo check '-1/2' ...` failed with "the following arguments are required: PREDICTION"."""
+    assert main(argv) == rc
+    assert capsys.readouterr().out.startswith("correct" if rc == 0 else "incorrect")

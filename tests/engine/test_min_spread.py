@@ -92,3 +92,29 @@ def test_thompson_weights_do_not_read_it():
 def test_min_spread_must_be_a_non_negative_finite_number(bad):
     with pytest.raises((ValueError, InvalidInputError), match="min_spread"):
         SelectionConfig(min_spread=bad)
+
+
+def test_numpy_numbers_are_accepted_as_the_python_numbers_they_stand_for():
+    """A value from np.arange or a dataframe column was refused ("Got np.int64(64)"); it is now stored as
+    int or float, so the config still saves as JSON."""
+    import json
+
+    cfg = SelectionConfig(min_spread=np.int64(64), sharpness=np.float32(16), group_size=np.int32(4), seed=np.uint8(3))
+    assert (cfg.min_spread, cfg.sharpness, cfg.group_size, cfg.seed) == (64, 16.0, 4, 3)
+    assert type(cfg.min_spread) is int and type(cfg.sharpness) is float and type(cfg.group_size) is int
+    json.dumps(cfg.to_dict())
+
+
+@pytest.mark.parametrize("bad", [10**400, np.bool_(True)], ids=["10**400", "np.bool_"])
+def test_an_int_beyond_any_float_and_a_numpy_bool_are_refused_by_name(bad):
+    with pytest.raises(InvalidInputError, match="min_spread"):
+        SelectionConfig(min_spread=bad)
+
+
+def test_the_summary_says_which_sharpness_was_used():
+    thin = _thin_frontier()
+    thin.weights(3)
+    assert thin.summary()["sharpness_used"] == 2.0  # the weights above spread at 2, not at 4 (see the test before)
+    sharp = _thin_frontier(min_spread=0)
+    sharp.weights(3)
+    assert sharp.summary()["sharpness_used"] == 32.0

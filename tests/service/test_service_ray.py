@@ -100,6 +100,16 @@ def test_report_and_draw_round_trip(main_svc):
     assert main_svc.round_of("rt-1") == r0 + 1 and main_svc.round_of("never-drawn") is None
 
 
+@pytest.mark.parametrize("config", [{"min_spread": -1}, "sai_dpo", 3])
+def test_a_config_that_is_no_selection_config_starts_nothing(cluster, tmp_path, config):
+    """A dict config ended in ActorDiedError with ~100 lines of Ray traceback, after the pool file was written."""
+    with pytest.raises(InvalidInputError, match="config must be a SelectionConfig"):
+        launch(tiny_pool(20), config, name="svc-bad-config", namespace=NS, checkpoint_dir=tmp_path / "ck")
+    with pytest.raises(ValueError):
+        ray.get_actor("svc-bad-config", namespace=NS)
+    assert not (tmp_path / "ck").exists()
+
+
 @pytest.mark.parametrize("options", [{"max_merge": 0}, {"batch_size": -1}, {"batch_size": "4"}, {"batchsize": 64}])
 def test_a_bad_client_option_starts_nothing(cluster, tmp_path, options):
     """A bad client option used to be refused only after launch had started the service and written its
