@@ -94,6 +94,7 @@ def _settings(items: list[str], flagged: set[str]) -> dict:
     import dataclasses
 
     from sai_dpo import SelectionConfig
+    from sai_dpo.config import setting_value
     from sai_dpo.errors import InvalidInputError
 
     fields = {f.name for f in dataclasses.fields(SelectionConfig)}
@@ -109,22 +110,8 @@ def _settings(items: list[str], flagged: set[str]) -> dict:
             raise InvalidInputError(f"--set {key} is also given as {_FLAG_FIELDS[key]}; give it once.")
         if key in out:
             raise InvalidInputError(f"--set {key} is given twice; give it once.")
-        out[key] = _value(value)
+        out[key] = setting_value(value)
     return out
-
-
-def _value(text: str):
-    low = text.lower()
-    if low in ("true", "false"):
-        return low == "true"
-    if low == "none":
-        return None
-    for cast in (int, float):
-        try:
-            return cast(text)
-        except ValueError:
-            pass
-    return text
 
 
 def _serve(args) -> int:

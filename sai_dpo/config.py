@@ -10,10 +10,27 @@ import numpy as np
 
 from sai_dpo.errors import param_error
 
-__all__ = ["SelectionConfig", "ESTIMATORS", "PRIORS"]
+__all__ = ["SelectionConfig", "ESTIMATORS", "PRIORS", "setting_value"]
 
 ESTIMATORS = ("rasch", "beta")  # how the sai_dpo policy estimates each problem's pass rate
 PRIORS = ("cell", "predictive")  # prior mean of each problem's Beta posterior (``beta`` estimator)
+
+
+def setting_value(text: str):
+    """A setting written as text (``--set tau=inf``, a bench override ``sai_dpo;tau=0.5``): true/false and
+    none as such, then an int, then a float (inf and nan too), else the text itself. SelectionConfig
+    checks the value."""
+    low = text.lower()
+    if low in ("true", "false"):
+        return low == "true"
+    if low == "none":
+        return None
+    for cast in (int, float):
+        try:
+            return cast(text)
+        except ValueError:
+            pass
+    return text
 
 
 def _is_number(x: object) -> bool:

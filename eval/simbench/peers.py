@@ -28,26 +28,14 @@ import inspect
 
 import numpy as np
 
+from sai_dpo.config import setting_value
+
 __all__ = ["EngineSelector", "OracleSelector", "InformedSelector", "DynamicSampling", "parse_policy_spec",
            "parse_overrides", "policy_fields", "check_policy"]
 
 ENGINE_POLICIES = ("sai_dpo", "uniform", "curriculum", "learnability", "prioritized")
 PEER_POLICIES = ("dapo", "oracle", "informed", "mopps", "gps")
 CEILINGS = ("oracle", "informed")  # peers that read the learner's hidden state
-
-
-def _coerce(value: str):
-    low = value.lower()
-    if low in ("true", "false"):
-        return low == "true"
-    if low == "none":
-        return None
-    for cast in (int, float):
-        try:
-            return cast(value)
-        except ValueError:
-            pass
-    return value
 
 
 def parse_overrides(items) -> dict:
@@ -61,7 +49,7 @@ def parse_overrides(items) -> dict:
         key, eq, value = item.partition("=")
         if not eq or not key.strip():
             raise ValueError(f"override {item!r} must look like key=value")
-        overrides[key.strip()] = _coerce(value.strip())
+        overrides[key.strip()] = setting_value(value.strip())
     return overrides
 
 
