@@ -1099,8 +1099,10 @@ def read_plain(text: str, *, choices=None, last_number: bool = True, gold=None) 
             math = _last_math_holding(tail, nums[-1])
             if math is not None:
                 return math
-            bracket = _NUMBER_TUPLE.search(tail, max(0, nums[-1].start() - 60), min(len(tail), nums[-1].end() + 2))
-            if bracket and bracket.start() < nums[-1].start() and bracket.end() >= nums[-1].end():
+            bracket = next((b for b in _NUMBER_TUPLE.finditer(tail, max(0, nums[-1].start() - 60),
+                                                               min(len(tail), nums[-1].end() + 2))
+                            if b.start() < nums[-1].start() and b.end() >= nums[-1].end()), None)
+            if bracket:
                 return bracket.group(0)  # "Der Punkt ist (2, 5).": the pair (or interval) the last number closes
             labelled = _LABELLED.search(tail)
             if labelled and labelled.start(1) <= nums[-1].start() and _looks_bare(labelled.group(1).strip()):
@@ -1259,7 +1261,7 @@ def listed_options(text: str) -> list[str] | None:
     found: set[tuple[str, ...]] = set()
     run: list[str] = []
     for k, (_start, end, letter) in enumerate(marks):
-        if letter != MC_LETTERS_EXTENDED[len(run)]:
+        if len(run) == len(MC_LETTERS_EXTENDED) or letter != MC_LETTERS_EXTENDED[len(run)]:
             if len(run) >= 4:
                 found.add(tuple(run))
             run = []

@@ -1318,6 +1318,9 @@ REVIEW14 = [
     ("5", "The answer is \\boxed{5}.\n" * 20 + "The answer is \\boxed{", True, "a loop cut off in its next box"),
     ("6", "The answer is \\boxed{5}.\n" * 20 + "The answer is \\boxed{6", False, "the cut box is not read"),
     ("5", "\\boxed{5} \\boxed{5} \\boxed{", False, "two boxes are no loop"),
+    # Found reading the diff: ten options A-J then another (A) raised IndexError inside the reader.
+    ("2", " ".join(f"({chr(65 + i)}) {i + 1}" for i in range(10)) + " (A) 11\n\\boxed{B}", True, "ten options, then (A)"),
+    ("(3, 4)", "Der erste Punkt ist (1, 2), der zweite ist (3, 4).", True, "the bracket that holds the last number"),
 ]
 
 
