@@ -767,8 +767,6 @@ _NONE_CLAIM = re.compile(
     r"|\bnonexistent\b|\bnot\s+(?:any|exist)\b",
     re.IGNORECASE,
 )
-# "no solutions other than x = 1", "none except 3": a restricted claim names what does exist; "no
-# solutions if m is odd": a conditional one says nothing of the other case.
 # What a closing none-claim in words must be about (solutions, existence), and words that make it about
 # something else or restrict it ("No further work is needed", "no positive solutions", "None is extraneous").
 _EXISTENCE = re.compile(r"\b(?:solutions?|roots?|zeros?|such|exists?|answers?)\b", re.I)
@@ -778,6 +776,8 @@ _NOT_EXISTENCE = re.compile(r"\b(?:need\w*|required?|further|more|other|else|sma
                             r"distinct|different|nonzero|non-zero)\b", re.I)
 # A solution named in the maths before the closing sentence: "So $x = 3$.", "x = -1 works".
 _SOLUTION_STATED = re.compile(r"(?<![A-Za-z\\])[a-z]\s*=\s*-?\s*[\d\\(]")
+# "no solutions other than x = 1", "none except 3": a restricted claim names what does exist; "no
+# solutions if m is odd": a conditional one says nothing of the other case.
 _RESTRICTED = re.compile(r"\b(?:other\s+than|except|besides|beyond|apart\s+from|but\s+for|aside\s+from|if|when|whenever|"
                          r"unless|provided)\b", re.IGNORECASE)
 

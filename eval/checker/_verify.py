@@ -1079,7 +1079,8 @@ def verify(gold, prediction, *, choices=None, timeout: float = 2.0) -> Verdict:
     so keep ``timeout`` at about 1 s or more: a tiny limit times out every sympy item and is slower.
     Never raises on model text: unreadable input gives an ``unparseable_*`` verdict.
     Without ``choices``, a list of at least four options the response itself writes out ("(A) 540 (B) 720
-    (C) 900 (D) 1080", copied from its prompt) stands for them: its letter is read as that option's value.
+    (C) 900 (D) 1080", copied from its prompt) stands for them when the response answers with a bare
+    letter and no value on its last line: that letter is read as its option's value.
 
     >>> verify("1/2", r"so the answer is $\\boxed{\\dfrac{1}{2}}$").status
     'correct'
