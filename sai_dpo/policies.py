@@ -297,11 +297,6 @@ def _relative(pq: np.ndarray) -> np.ndarray:
     return pq
 
 
-def _relative_peak(pq: np.ndarray, sharpness: float) -> np.ndarray:
-    """(pq / max pq) ** sharpness, in place (see :func:`_relative`)."""
-    return power(_relative(pq), sharpness, pq)
-
-
 # Sharpness values tried, in order, below the configured one when the weights spread too little.
 GENTLER = (24.0, 16.0, 12.0, 8.0, 6.0, 4.0, 2.0, 1.0, 0.0)
 SPREAD_SHARE = 0.125  # the spread asked of a pool is at most this share of its problems
@@ -310,12 +305,13 @@ SPREAD_SHARE = 0.125  # the spread asked of a pool is at most this share of its 
 def spread(w: np.ndarray) -> float:
     """Effective number of problems of non-negative weights, ``(sum w)^2 / sum w^2`` (0 if all are 0):
     N for equal weights, 1 when one problem holds all the weight."""
-    total = float(w.sum(dtype=np.float64))
-    square = float(np.dot(w.astype(np.float64, copy=False), w))
+    w64 = w.astype(np.float64, copy=False)
+    total, square = float(w64.sum()), float(np.dot(w64, w64))
     return total * total / square if square > 0 else 0.0
 
 
-def _spread_peak(f: np.ndarray, sharpness: float, min_spread: float, peak, out: np.ndarray) -> np.ndarray:
+def _spread_peak(f: np.ndarray, sharpness: float, min_spread: float, peak,
+                 out: np.ndarray) -> tuple[np.ndarray, float]:
     """``f * peak(b)`` into ``out`` at ``b = sharpness``, or at the largest gentler ``b`` of ``GENTLER``
     whose weights spread over at least ``min(min_spread, SPREAD_SHARE * N)`` problems (``b = 0``, the
     frontier score alone, if none does).

@@ -13,6 +13,7 @@ import pytest
 
 from sai_dpo._estimates import cell_estimates, length_rank
 from sai_dpo._scratch import Scratch
+from sai_dpo._thompson import power
 from sai_dpo._tracker import Tracker
 from sai_dpo.config import SelectionConfig
 from sai_dpo.policies import (
@@ -25,8 +26,13 @@ from sai_dpo.policies import (
     _apply_cooldown,
     _frontier,
     _frontier_at_mean,
-    _relative_peak,
+    _relative,
 )
+
+
+def _relative_peak(pq, sharpness):
+    """(pq / max pq) ** sharpness, as the policy computes its peak factor."""
+    return power(_relative(pq), sharpness, pq)
 
 GAMMA = 0.5
 
