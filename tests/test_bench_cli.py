@@ -132,6 +132,7 @@ def test_select_policies_help_example_runs(capsys, tmp_path):
     ("random", "--policies 'random': unknown policy 'random'; known: sai_dpo,"),
     (",", "--policies ',' names no policy"),
     ("uniform,sai_dpo,uniform", "--policies names 'uniform' twice"),
+    ("sai_dpo;min_spread=0;min_spread=64", "override 'min_spread' is given twice; give it once"),  # the last won
 ])
 def test_select_bad_policies_are_one_line_before_any_work(capsys, tmp_path, policies, expected):
     out = tmp_path / "o"

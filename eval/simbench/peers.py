@@ -42,13 +42,15 @@ def parse_overrides(items) -> dict:
     """``["tau=0.5", "thompson=false"]`` -> ``{"tau": 0.5, "thompson": False}`` (numbers, bools and None read as such).
 
     Raises:
-        ValueError: an item is not ``key=value``.
+        ValueError: an item is not ``key=value``, or a key is given twice (the last would silently win).
     """
     overrides = {}
     for item in filter(None, (str(p).strip() for p in items)):
         key, eq, value = item.partition("=")
         if not eq or not key.strip():
             raise ValueError(f"override {item!r} must look like key=value")
+        if key.strip() in overrides:
+            raise ValueError(f"override {key.strip()!r} is given twice; give it once")
         overrides[key.strip()] = setting_value(value.strip())
     return overrides
 
