@@ -43,11 +43,14 @@ _SPECIAL_TOKEN = re.compile(r"<\|[A-Za-z0-9_]{1,40}\|>|</s>|<eos>|<end_of_turn>|
 # end-of-turn token (not quoted in a code span), or a new turn's role label after a blank line when the other
 # role answers later ("\n\nHuman: ...\n\nAssistant: ..."). A response that goes on to a problem of its own
 # after answering ("\\boxed{9}. Now let's solve another problem: ...") ends there too.
-_END_OF_TURN = re.compile(r"(?<!`)(?:<\|(?:im_end|eot_id|endoftext|end)\|>|</s>|<eos>|<end_of_turn>|\[INST\])|"
+_END_OF_TURN = re.compile(r"(?<!`)(?:<\|(?:im_end|eot_id|eom_id|endoftext|end_of_text|end)\|>|<｜end▁of▁sentence｜>|"
+                          r"<\|im_start\|>\s*user|</s>|<eos>|<end_of_turn>|\[INST\])|"
                           r"\n\s*\n(?P<role>Human|User|USER):|"
                           r"\n\s*(?P<own>(?i:(?:now,?\s+)?let'?s\s+(?:solve|try|do)\s+(?:another|a\s+new)\s+"
                           r"(?:problem|exercise)\s*[:.!\n]))")
 _OTHER_ROLE_LATER = re.compile(r"\n\s*(?:Assistant|ASSISTANT|\[/INST\])\s*:")
+_TEMPLATE_DEBRIS = re.compile(r"<\|[A-Za-z0-9_]{1,40}\|>|<｜[^｜>]{1,40}｜>|</?s>|<eos>|<(?:start|end)_of_turn>|"
+                              r"\b(?:assistant|user|system|model)\b", re.I)
 # Unicode vulgar fractions, alone ("½") or after a whole number ("2½", a mixed number).
 _VULGAR = {"½": (1, 2), "⅓": (1, 3), "⅔": (2, 3), "¼": (1, 4), "¾": (3, 4), "⅕": (1, 5), "⅖": (2, 5),
            "⅗": (3, 5), "⅘": (4, 5), "⅙": (1, 6), "⅚": (5, 6), "⅛": (1, 8), "⅜": (3, 8), "⅝": (5, 8), "⅞": (7, 8)}
@@ -100,14 +103,14 @@ def _own_turn(text: str) -> str:
     its own that it goes on to."""
     for m in _END_OF_TURN.finditer(text):
         before = text[: m.start()]
-        if not before.strip():
-            continue
+        if not _TEMPLATE_DEBRIS.sub("", before).strip():
+            continue  # nothing of its own yet ("<|im_start|>assistant<|im_end|>\nThe answer is ...")
         if m.group(0) == "</s>" and "<s>" in before[1:]:
             continue  # HTML strikethrough ("<s>5</s> 7"), not Llama's end of sequence
         if m.group("role") and not (_OTHER_ROLE_LATER.search(text, m.end()) and re.search(r"[\d$]", before)):
             continue  # a dialogue the answer quotes ("The dialogue goes:\n\nUser: ..."), not another turn
-        if m.group("own") and find_boxed(before) is None and not _ANSWER_IS.search(before):
-            continue  # no answer stated yet: what follows is this problem's work
+        if m.group("own") and find_boxed(before) is None:
+            continue  # no answer boxed yet: what follows is this problem's work
         return before
     return text
 
@@ -134,8 +137,8 @@ def plain_text(text: str) -> str:
     if "m" in text or "kg" in text:
         text = _GLUED_INTEGER_UNIT.sub(_glued_unit, text)
     if "分之" in text:
-        text = "\n".join(line if "$" in line or "\\(" in line else _CJK_FRACTION.sub(_cjk_fraction, line)
-                         for line in text.split("\n"))  # "五分之三" -> "3/5" (not where maths restates it)
+        text = "\n".join(_CJK_FRACTION.sub(_cjk_fraction, line) if _cjk_fraction_line(line) else line
+                         for line in text.split("\n"))  # "五分之三" -> "3/5"
     if _FULLWIDTH.search(text):
         text = _FULLWIDTH.sub(lambda m: chr(ord(m.group(0)) - 0xFEE0), text)
     if any(c in text for c in _VULGAR):
@@ -401,22 +404,25 @@ def find_boxed(text: str) -> str | None:
 
 def _before_cut_box(text: str) -> str:
     """A repetition loop of one boxed value cut off by the length limit in its next box ("The answer is
-    \\boxed{5}." twenty times, then "The answer is \\boxed{"): the text before the cut box, when at least
-    three boxes before it all hold one value; else the text."""
+    \\boxed{5}." twenty times, then "The answer is \\boxed{"): the text before the cut box, when the
+    ``_CUT_LOOP`` boxes before it hold one value with the same text between them as before the cut box,
+    and the cut box starts that value again (empty or a prefix of it); else the text."""
     start = _box_start(text, len(text))
     if start is None or "{" not in text[start:] or find_boxed(text) is not None:
         return text
     before = text[:start]
-    values = []
-    end = len(before)
-    while len(values) < 3:
+    cut = text[text.index("{", start) + 1 :].strip()
+    values, gaps, end = [], [], start
+    while len(values) < _CUT_LOOP:
         prev = _box_start(before, end)
         found = _braced(before, before.index("{", prev)) if prev is not None and "{" in before[prev:] else None
         if found is None:
             return text
         values.append(found[0].strip())
+        gaps.append(text[found[1] : end])
         end = prev
-    return before if len(set(values)) == 1 else text
+    # one value, boxed with the same words between, and the cut box starting it again ("" or a prefix)
+    return before if len(set(values)) == 1 and len(set(gaps)) == 1 and values[0].startswith(cut) else text
 
 
 # The response ends with a program's output block of one number, or a list of numbers: "```output\n25\n```"
@@ -437,6 +443,8 @@ def _printed_answer(before: str) -> bool:
 _NUMBER_TUPLE = re.compile(r"[(\[]\s*-?\d+(?:\.\d+)?(?:\s*[,;]\s*-?\d+(?:\.\d+)?)+\s*[)\]]")
 
 
+# What may follow a box whose brace is missing: nothing, or Minerva's closing line.
+_CLOSING_WORDS = re.compile(r"[\s.]*(?:I\s+hope\s+it\s+is\s+correct\.?\s*)?", re.I)
 # A box whose brace is never closed but whose maths is: "$\\boxed{\\frac{3}{4}$" ending the response.
 _UNCLOSED_BOX = re.compile(r"\{([^\n$]{1,200}?)(?:\$|\\\])")
 
@@ -446,8 +454,8 @@ def _unclosed_box(text: str, brace: int) -> str | None:
     after it closes the segment, so the content is complete ("$\\boxed{\\frac{3}{4}$. I hope it is
     correct."); a box cut off by the end of the text ("\\boxed{12", perhaps of 125) is no answer."""
     m = _UNCLOSED_BOX.match(text, brace)
-    if m is None or re.search(r"[\d$\\]", text[m.end() :]):
-        return None  # (what follows may offer another value: "$\\boxed{\\frac12$ or maybe $\\frac13$")
+    if m is None or not _CLOSING_WORDS.fullmatch(text[m.end() :]):
+        return None  # what follows may offer or retract a value ("$\\boxed{3$ or five", "Wait, that's wrong")
     content = m.group(1).strip()
     return content if content and _braced("{" + content + "}", 0) == (content, len(content) + 2) else None
 
@@ -468,6 +476,7 @@ _BOX_GAP = re.compile(
 _PART_LABEL = re.compile(r"\(?(?:[a-h]|i{1,3}|iv|vi{0,3}|\d{1,2})\)|[Pp]art\s*[a-h1-9]")
 _MAX_BOXES = 12
 _MAX_REPEATS = 200  # boxes of one value in a row read as that value (a repetition loop)
+_CUT_LOOP = 5  # boxes of one value before a box cut off by the length limit that make a loop
 # A one-letter name (with a subscript) or a segment name right before a box: "y_1 = \boxed{", "$AB = \boxed{".
 _NAME_BEFORE_BOX = re.compile(
     r"(?<![A-Za-z\\])(" + _BOX_NAME + r")\s*=\s*(?:\$\s*|\\[(\[]\s*)?$")
@@ -768,11 +777,9 @@ def _answer_line(tail: str) -> str | None:
             return " or ".join(forms)
         if len(forms) > 1:
             ans = forms[0]  # "12 apples, i.e. 4 apples per basket": what follows "i.e." explains the answer
-        line = ans.split("\n", 1)[0]
-        if _ASIDE.sub("", _SENTENCE_END.split(line, maxsplit=1)[0]).strip() != line.strip() and not _PROSE_START.match(ans):
-            offered = _plain_offer(line)
-            if offered is not None:
-                return offered  # "Answer: 3 (maybe 4)", "3. Maybe 4.": a second value offered in an aside or a sentence
+        offered = None if _PROSE_START.match(ans) else _offered_after(ans)
+        if offered is not None:
+            return offered  # "Answer: 3 (maybe 4)", "3. Maybe 4.", "3\nMaybe 4.": a second value offered after it
         ans = _SENTENCE_END.split(ans, maxsplit=1)[0]
         ans = _ASIDE.sub("", ans)
         several = None if _PROSE_START.match(ans) else plain_values(ans.strip().strip("*").strip())
@@ -827,6 +834,32 @@ def _same_quantity(forms: list[str]) -> bool | None:
             return None
         sizes.add(Fraction(m.group(1)) * ratio)
     return len(sizes) == 1 if sizes else None
+
+
+# A second value offered right after the words that offer it ("maybe 4", "or 4", "could also be 4", "else 3",
+# "in which case 4", "some would say 4", "second guess: 4", "backup: 4"), or a bare "4?".
+_OFFER_RIGHT_BEFORE = re.compile(
+    r"(?:\b(?:or|maybe|perhaps|possibly|alternatively|else|in\s+which\s+case(?:\s+it\s+is)?|(?:it\s+)?(?:could|might)\s+also\s+be"
+    r"|it\s+(?:could|might)\s+be"
+    r"|some\s+(?:would|might|could)\s+(?:say|argue)|second\s+guess|back-?up)\s*[:,]?\s*|/\s*)$", re.I)
+_OFFERED_AFTER_IT = re.compile(r"\s*(?:\?|is\s+my\s+(?:backup|second\s+guess)|(?:is\s+)?also\s+(?:plausible|possible))", re.I)
+
+
+def _offered_after(ans: str) -> str | None:
+    """"a or b" when the answer line's aside or next sentence, or the next line, offers a second value right
+    after words that offer it ("Answer: 3 (maybe 4)", "3. Maybe 4.", "3\nMaybe 4.", "3 (backup: 4)",
+    "3\n4?"), and does not reject it; None otherwise ("Answer: 6. We could also be asked for 12 in part b")."""
+    lines = ans.split("\n", 2)
+    line = lines[0] + ("\n" + lines[1] if len(lines) > 1 else "")
+    runs = value_runs(line)
+    if len(runs) < 2 or runs[0][1] > 4:
+        return None
+    (first, _s, end), (second, start, end2) = runs[0], runs[1]
+    if second == first or _rejecting_word(line, end):
+        return None
+    if _OFFER_RIGHT_BEFORE.search(line[end:start]) or _OFFERED_AFTER_IT.match(line, end2):
+        return f"{first} or {second}"
+    return None
 
 
 def _plain_offer(ans: str) -> str | None:
@@ -1102,8 +1135,10 @@ def read_plain(text: str, *, choices=None, last_number: bool = True, gold=None) 
             bracket = next((b for b in _NUMBER_TUPLE.finditer(tail, max(0, nums[-1].start() - 60),
                                                                min(len(tail), nums[-1].end() + 2))
                             if b.start() < nums[-1].start() and b.end() >= nums[-1].end()), None)
-            if bracket:
+            if bracket and len(_NUMBER_TUPLE.findall(last)) == 1:
                 return bracket.group(0)  # "Der Punkt ist (2, 5).": the pair (or interval) the last number closes
+            if bracket:
+                return None  # "(2,5) ou peut-être (3,5)", "(0,0), (1,4) y (3,1)": an offer or a list
             labelled = _LABELLED.search(tail)
             if labelled and labelled.start(1) <= nums[-1].start() and _looks_bare(labelled.group(1).strip()):
                 return labelled.group(1).strip()
@@ -1154,6 +1189,16 @@ _CJK_UNITS = {"十": 10, "百": 100, "千": 1000}
 # Not after 又 (a mixed number, "二又三分之一") or 负 (a negative), nor before 点 (a decimal, "百分之二十五点五"):
 # those stay unread rather than read as another value.
 _CJK_FRACTION = re.compile(r"(?<![又负])([零〇一二两三四五六七八九十百千万]{1,12})分之([零〇一二两三四五六七八九十百千万]{1,12})(?![点])")
+
+
+# Words that hedge, bound or negate a value in Chinese: "或" (or), "可能" (maybe), "至少" (at least), "不超过"
+# (at most), "约" (about), "不是" (is not) ...
+_CJK_HEDGE = re.compile(r"或|可能|也许|大概|约|至少|至多|最多|最少|不超过|不少于|不低于|不高于|不是|并非|还是")
+
+
+def _cjk_fraction_line(line: str) -> bool:
+    """Whether a line's Chinese fraction is read: one fraction, no maths restating it, no hedge or bound."""
+    return len(_CJK_FRACTION.findall(line)) == 1 and "$" not in line and "\\(" not in line and not _CJK_HEDGE.search(line)
 
 
 def _cjk_fraction(m: re.Match) -> str:

@@ -331,6 +331,9 @@ _RESTATED = re.compile(r"^(?P<a>.+?)\s*\((?P<b>[^()]+)\)$")
 # A unit's power written after it: "cm^2", "m/s^{2}", "cm$^2$" (a segment of its own; _extract reads those).
 UNIT_POWER = re.compile(r"\s*\$?\s*\^\s*\{?\s*([23])\s*\}?\s*\$?")
 _POWER_SEGMENT = re.compile(r"\$\s*\^\s*\{?\s*([23])\s*\}?\s*\$")  # "cm$^2$": a unit's power in its own segment
+# "or" then words that offer something else instead of the value just read.
+_OR_OTHERWISE = re.compile(r"\s*,?\s*or\s+(?:maybe|perhaps|possibly|else|rather|it|not|some|about|approximately|"
+                           r"nothing|none|undefined|infinite|does|doesn't|is)\b", re.I)
 _NOT_THE_VALUE = re.compile(
     r"\s*(?:times|more|less|fewer|greater|smaller|larger|higher|lower|bigger|out\s+of|to|than|percent\s+of|"
     r"of\s+the|plus|minus|over|divided|multiplied|choose|squared|cubed)\b",
@@ -369,8 +372,8 @@ def _read_answer(masked: str, pos: int) -> tuple[list[str], int]:
         run, end = _read_run(masked, pos)
         if not run or not _HAS_MATH.search(run) or _is_article(run, masked, end):
             break
-        if _NOT_THE_VALUE.match(masked, end):
-            return [], pos
+        if _NOT_THE_VALUE.match(masked, end) or _OR_OTHERWISE.match(masked, end):
+            return [], pos  # "is 12 times larger"; "is 5 or maybe 0", "is ∞, or it does not exist": a hedge
         unit = KNOWN_UNIT.match(masked, end)
         half_day = AMPM_AFTER.match(masked, end) if _CLOCK_RUN.fullmatch(run) else None
         if half_day:
@@ -767,15 +770,16 @@ _NONE_CLAIM = re.compile(
     r"|\bnonexistent\b|\bnot\s+(?:any|exist)\b",
     re.IGNORECASE,
 )
-# What a closing none-claim in words must be about (solutions, existence), and words that make it about
-# something else or restrict it ("No further work is needed", "no positive solutions", "None is extraneous").
-_EXISTENCE = re.compile(r"\b(?:solutions?|roots?|zeros?|such|exists?|answers?)\b", re.I)
-_NOT_EXISTENCE = re.compile(r"\b(?:need\w*|required?|further|more|other|else|smaller|larger|greater|fewer|missed|"
-                            r"excluded|extraneous|contradictions?|simplification|positive|negative|integers?|integral|"
-                            r"natural|whole|primes?|odd|even|rational|irrational|complex|remain\w*|additional|new|"
-                            r"distinct|different|nonzero|non-zero)\b", re.I)
-# A solution named in the maths before the closing sentence: "So $x = 3$.", "x = -1 works".
-_SOLUTION_STATED = re.compile(r"(?<![A-Za-z\\])[a-z]\s*=\s*-?\s*[\d\\(]")
+# A closing none-claim in words that is read after maths, in one of a few plain forms: "There are no real
+# solutions.", "The equation has no real roots.", "No solution exists.", "No such integer exists."
+_PLAIN_NONE_CLAIM = re.compile(
+    r"(?:(?:so|thus|hence|therefore|consequently),?\s+)?(?:there\s+(?:are|is|exist|exists)\s+no\s+(?:real\s+)?"
+    r"(?:solutions?|roots?)|(?:the\s+)?(?:given\s+)?(?:equation|system|quadratic|polynomial|inequality)\s+has\s+no\s+"
+    r"(?:real\s+)?(?:solutions?|roots?)|no\s+(?:real\s+)?(?:solutions?|roots?)\s+exists?|no\s+such\s+[a-z]+"
+    r"(?:\s+[a-z]+)?\s+exists?)\s*[.!]?", re.I)
+# A solution or value named before the closing sentence: "So $x = 3$.", "x = -1 works", "gives $2$ and $3$".
+_SOLUTION_STATED = re.compile(r"(?<![A-Za-z\\])[a-z](?:_\{?\w+\}?)?\s*=\s*-?\s*[\d\\(]|\$\s*-?\d+(?:\.\d+)?\s*\$"
+                              r"|\b(?:gives?|get|obtain|find|found)\s+\$?\s*-?\d")
 # "no solutions other than x = 1", "none except 3": a restricted claim names what does exist; "no
 # solutions if m is odd": a conditional one says nothing of the other case.
 _RESTRICTED = re.compile(r"\b(?:other\s+than|except|besides|beyond|apart\s+from|but\s+for|aside\s+from|if|when|whenever|"
@@ -822,15 +826,11 @@ def claims_none(text: str) -> bool | None:
     """
     explicit = list(_EXPLICIT.finditer(text[-1500:]))
     last = last_sentence(text)
-    if (last and not _SENTENCE_MATH.search(_mask(last)[0]) and not HEDGE.search(last) and not _FILLER.search(last)
-            and _EXISTENCE.search(last) and not _NOT_EXISTENCE.search(last)
-            and not _SOLUTION_STATED.search(text[-_TAIL_CHARS:][: -len(last) or None])):
-        # A closing claim in words about solutions after maths that names none ("..., so $x^2 + 1 > 0$. There
-        # are no real solutions."); not "No further simplification is needed.", "There are no positive
-        # solutions." (a restriction), nor after "So $x = 3$." (a solution named)
-        clause = _CONJUNCT.split(_main_clause(_LEADING_CLAUSE.sub("", last, count=1)), maxsplit=1)[0]
-        if not _RESTRICTED.search(clause) and _negations(clause) % 2 and _NONE_CLAIM.search(clause):
-            return True
+    if last and _PLAIN_NONE_CLAIM.fullmatch(last) and not _SOLUTION_STATED.search(text[-_TAIL_CHARS:][: -len(last) or None]):
+        # A closing claim in words, in one of a few plain forms, after maths that names no solution ("..., so
+        # $x^2 + 1 > 0$. There are no real solutions."); not "No further simplification is needed.", "There are
+        # no positive solutions.", "So far there are no solutions.", nor after "So $x = 3$." or "gives $2$"
+        return True
     sentence = final_sentence(text).strip().strip("*").strip()
     if not sentence or HEDGE.search(sentence) or _FILLER.search(sentence):
         return None

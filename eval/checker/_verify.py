@@ -795,6 +795,27 @@ def _screen(gold, prediction, choices) -> tuple[Verdict | None, tuple]:
 _BARE_LETTER = re.compile(r"[\s*$]*(?:\\(?:textbf|text|mathrm)\{\s*)?\(?\s*[A-J]\s*\)?\s*\}?[\s*$.]*")
 
 
+# A letter standing for an option after the options are listed: "B", "(B)", "\\boxed{B}" (not "I'd", "A hexagon").
+_LETTER_MENTION = re.compile(r"(?<![A-Za-z\\])\(?([A-J])\)?(?![A-Za-z'’])")
+_INLINE_OPTION = re.compile(r"\(\s*[A-J]\s*\)|\\textbf\{\s*\(\s*[A-J]")
+_OPTION_AT_START = re.compile(r"[ \t]*(?:\(?[A-J][.)]|\([A-J]\))[ \t]+\S")
+
+
+def _only_letter(text: str, said: str) -> bool:
+    """Whether the response's own options list is followed by one letter only, the one it answers with, and
+    no value on its last line: "(A) 540 (B) 720 ...\n\\boxed{B}"; not "\\boxed{B}, or maybe C", "B and D",
+    "Answer: A, which is 7"."""
+    # after the last line of the list: a line with two options or more, or one that starts with an option
+    lines = text.split("\n")
+    last = max((k for k, line in enumerate(lines)
+                if len(_INLINE_OPTION.findall(line)) >= 2 or _OPTION_AT_START.match(line)), default=-1)
+    after = "\n".join(lines[last + 1 :])
+    letter = re.sub(r"[^A-J]", "", re.sub(r"\\[A-Za-z]+", "", said))
+    mentioned = {m.group(1) for m in _LETTER_MENTION.finditer(after)
+                 if not (m.group(1) in "AI" and re.match(r"\s+[a-z]", after[m.end() :]))}  # "A hexagon", "I think"
+    return mentioned == {letter} and not re.search(r"\d", text.rstrip().rsplit("\n", 1)[-1])
+
+
 def _screen_unsafe(gold, prediction, choices) -> tuple[Verdict | None, tuple]:
     g = _bare_gold(gold)
     if g is None:
@@ -809,11 +830,9 @@ def _screen_unsafe(gold, prediction, choices) -> tuple[Verdict | None, tuple]:
         return _worded(spec, prediction), ()
     if choices is None and isinstance(prediction, str) and gold_letter(g, None) is None:
         listed = listed_options(prediction)
-        last_line = prediction.rstrip().rsplit("\n", 1)[-1]
-        if listed is not None and _BARE_LETTER.fullmatch(extract(prediction) or "") and not re.search(r"\d", last_line):
-            # options the response copied from its prompt, and a bare letter as its answer, with no value
-            # written beside it ("Answer: A, which is 7" keeps the letter unread)
-            choices = listed
+        said = extract(prediction) if listed is not None else None
+        if said is not None and _BARE_LETTER.fullmatch(said) and _only_letter(prediction, said):
+            choices = listed  # options the response copied from its prompt, and one bare letter as its answer
     player = _PLAYER_GOLD.match(g)
     if player and isinstance(prediction, str) and _ABOUT_WINNING.search(prediction[-_TAIL:]):
         return _player_verdict(player_key(player.group(1)), final_part(prediction)), ()

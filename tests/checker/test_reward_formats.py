@@ -1320,9 +1320,58 @@ REVIEW14 = [
     ("5", "\\boxed{5} \\boxed{5} \\boxed{", False, "two boxes are no loop"),
     # Found reading the diff: ten options A-J then another (A) raised IndexError inside the reader.
     ("2", " ".join(f"({chr(65 + i)}) {i + 1}" for i in range(10)) + " (A) 11\n\\boxed{B}", True, "ten options, then (A)"),
-    ("(3, 4)", "Der erste Punkt ist (1, 2), der zweite ist (3, 4).", True, "the bracket that holds the last number"),
+    ("(3, 4)", "Der erste Punkt ist (1, 2), der zweite ist (3, 4).", False, "two pairs in the sentence: no one answer"),
+    ("(3, 4)", "Nach der Rechnung mit 7 und 9 ist der Punkt (3, 4).", True, "the bracket that holds the last number"),
 ]
 
+
+
+# The fifth review's probes (rules narrowed after it): right at 739eafa, wrong with the first narrowing, right now.
+REVIEW15 = [
+    ('12', "The answer is at least 3.\nNow let's solve another problem: the maximum. We find 12.\n\\boxed{12}", True, 'rule A: sub-problem of the same question after a bound'),
+    ('4', '<|im_start|>assistant<|im_end|>\nThe answer is \\boxed{4}', True, 'rule A: empty template turn before the answer'),
+    ('5', 'The answer is \\boxed{5}.\nThe answer is \\boxed{5}.\nThe answer is \\boxed{5}.\nThe answer is \\boxed{1', False, 'rule B: cut box begins another value'),
+    ('5', 'The answer is \\boxed{5}.\nThe answer is \\boxed{5}.\nThe answer is \\boxed{5}.\nHmm, wait. The answer is \\boxed{-', False, 'rule B: cut box begins a negative'),
+    ('5', '\\boxed{5} \\boxed{5} \\boxed{5} \\boxed{6', False, 'rule B: cut box holds 6'),
+    ('5', 'Step: \\boxed{5}\nStep: \\boxed{5}\nStep: \\boxed{5}\nSo the final answer is \\boxed{1', False, 'rule B: three steps then a cut final box'),
+    ('5', "I think \\boxed{5}. Check: \\boxed{5}. Hmm \\boxed{5}. No wait, that's wrong; the correct answer is \\boxed{", False, 'rule B: cut box after a retraction'),
+    ('5', 'The answer is \\boxed{5}.\nThe answer is \\boxed{5}.\nThe answer is \\boxed{5}.\nThe answer is \\boxed{\\frac{1', False, 'rule B: cut box begins a fraction'),
+    ('720', "(A) 540 (B) 720 (C) 900 (D) 1080\nI'd guess \\boxed{B}, or maybe C.", False, 'rule C: letter hedge after box'),
+    ('720', '(A) 540 (B) 720 (C) 900 (D) 1080\nAnswer: B. Maybe D.', False, 'rule C: letter hedge next sentence'),
+    ('720', '(A) 540 (B) 720 (C) 900 (D) 1080\nFinal answer: B and D', False, 'rule C: two letters'),
+    ('720', '(A) 540 (B) 720 (C) 900 (D) 1080\n\\boxed{B}. Hmm, but C also seems possible.', False, 'rule C: letter hedge'),
+    ('\\text{no real solutions}', 'The discriminant is $1-8=-7<0$. So there are no real solutions?', False, 'rule D: a question'),
+    ('\\text{no real solutions}', 'We get $x_1 = 2$ and $x_2 = 3$. There are no repeated roots.', False, 'rule D: subscript names, no repeated roots'),
+    ('\\text{no real solutions}', 'Solving gives $2$ and $3$. No solutions were lost by squaring.', False, 'rule D: none lost'),
+    ('\\text{no real solutions}', 'Solving gives $2$ and $3$. No trivial solutions exist.', False, 'rule D: no trivial'),
+    ('\\text{no real solutions}', 'Solving gives $2$ and $3$. There are no spurious solutions.', False, 'rule D: no spurious'),
+    ('\\text{no real solutions}', 'Solving gives $2$ and $3$. So there are no double roots.', False, 'rule D: no double roots'),
+    ('\\text{no real solutions}', 'Solving gives $2$ and $3$. No such case arises.', False, 'rule D: no such case'),
+    ('\\text{no real solutions}', '$3$ satisfies it. So it is false that no solution exists.', False, "rule D: 'false that'"),
+    ('\\text{no real solutions}', 'Testing $0$: $0^2+1 \\neq 0$. So far there are no solutions.', False, 'rule D: so far'),
+    ('\\text{no real solutions}', "Trying small values gives $1, 2, 5$. No solution is immediately obvious, so let's try another approach.", False, 'rule D: truncated mid-search'),
+    ('\\text{no real solutions}', 'The root is $3$. Earlier I wrongly concluded there were no solutions.', False, 'rule D: retracted claim'),
+    ('DNE', 'Solving gives $2$ and $3$. No such case arises.', False, 'rule D: DNE gold, no such case'),
+    ('\\infty', 'The sum is ∞ or maybe 0.', False, 'rule E: hedge with 0'),
+    ('\\infty', 'The limit is ∞, or it does not exist.', False, 'rule E: hedge with DNE'),
+    ('3', 'So $\\boxed{3$ or maybe five.', False, 'rule F: offer in words'),
+    ('3', 'So $\\boxed{3$, though it might be five.', False, 'rule F: offer in words'),
+    ('3', 'So $\\boxed{3$ or five.', False, 'rule F: or five'),
+    ('3', "So $\\boxed{3$. Wait, that's wrong. Let me redo this.", False, 'rule F: retraction'),
+    ('3', "\\[\\boxed{3\\] is the answer, unless I'm wrong about the sign, in which case it's negative three.", False, 'rule F: conditional offer in words'),
+    ('5', 'Thus $\\boxed{5$. Hmm, no, it should be larger.', False, 'rule F: retraction'),
+    ('10', '$\\boxed{10$ is not right; twelve is.', False, 'rule F: rejection'),
+    ('\\frac{2}{3}', '概率是三分之一或三分之二。', False, 'rule H: 或 hedge'),
+    ('\\frac{2}{3}', '概率是三分之一，也可能是三分之二。', False, 'rule H: 也可能 hedge'),
+    ('\\frac{3}{4}', '答案可能是三分之二，也可能是四分之三。', False, 'rule H: 两个可能'),
+    ('\\frac{2}{3}', '至少是三分之二。', False, 'rule H: at least'),
+    ('\\frac{2}{3}', '答案不超过三分之二。', False, 'rule H: no more than'),
+    ('(3,5)', 'Le point est (2,5) ou peut-être (3,5).', False, 'rule I: hedge between two points'),
+    ('(3,1)', 'Los vértices son (0,0), (1,4) y (3,1).', False, 'rule I: last of three points'),
+    ('6', 'Answer: 6. We could also be asked for 12 in part b.', True, "rule J: 'could also be' unrelated"),
+    ('6', 'Answer: 6. Else, if k were 3, it would be 9, but k = 2.', True, 'rule J: counterfactual'),
+    ('12', 'Answer: 12. The error could be 0.5 at most.', True, "rule J: 'could be' of another quantity"),
+]
 
 # Every table above: (gold, response, expected, why); the test id names the table, the row and why.
 TABLES = {"rows": ROWS, "review2": REVIEW2, "review3": REVIEW3, "newcomer": NEWCOMER, "exploits": EXPLOITS,
@@ -1335,7 +1384,8 @@ TABLES = {"rows": ROWS, "review2": REVIEW2, "review3": REVIEW3, "newcomer": NEWC
           "yes_no7": YES_NO7, "worded7": WORDED7, "other_units": OTHER_UNITS, "prose9": PROSE9,
           "review9": REVIEW9, "review10": REVIEW10, "prose10": PROSE10,
           "review11": REVIEW11, "newcomer11": NEWCOMER11, "review12": REVIEW12,
-          "review13": REVIEW13, "apart5": APART5, "review14": REVIEW14}
+          "review13": REVIEW13, "apart5": APART5, "review14": REVIEW14,
+          "review15": REVIEW15}
 CASES = [(name, *row) for name, rows in TABLES.items() for row in rows]
 
 
