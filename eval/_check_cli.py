@@ -41,7 +41,10 @@ def negative_positionals(argv: list[str]) -> list[str]:
     while i < len(rest):
         a = rest[i]
         if a in _VALUED:
-            options += rest[i : i + 2]
+            if i + 1 < len(rest):
+                options.append(f"{a}={rest[i + 1]}")  # "--choices -1,-2,-3": a value may start with a minus sign
+            else:
+                options.append(a)
             i += 2
             continue
         if a in ("-h", "--help") or a.startswith(tuple(v + "=" for v in _VALUED)):
@@ -49,7 +52,7 @@ def negative_positionals(argv: list[str]) -> list[str]:
         else:
             positional.append(a)
         i += 1
-    if not any(a.startswith("-") and a != "-" for a in positional):
+    if not any(a.startswith("-") and a != "-" for a in positional + [o.partition("=")[2] for o in options]):
         return argv
     return argv[: at + 1] + options + ["--"] + positional
 

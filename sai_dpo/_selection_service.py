@@ -523,6 +523,8 @@ class SelectionService(DurableState):
             "last_snapshot": None if self._last_snapshot is None else dict(self._last_snapshot),
             "restored_from": self._restored_from,
             "config_changed_on_restore": self._config_changes,
+            # the settings the service runs with (what `serve --set` and a resume decided)
+            "config": self.config.to_dict() if hasattr(self.config, "to_dict") else None,
             "degraded": self._degraded,
             "journal": None if not self.journal else {
                 "segment": None if self._writer is None else str(self._writer.path),

@@ -289,8 +289,23 @@ def _announce(args, client, token) -> None:
               "so they follow --snapshot-every alone)")
     changed = client.stats().get("config_changed_on_restore")
     if changed:
-        print(f"note: resumed from {info['checkpoint_dir']} with other settings than it was saved with: {changed} "
-              "(to keep a saved value, pass it again: --policy, --seed, --group-size or --set FIELD=VALUE)")
+        keep = _keep_flags(changed)
+        print(f"note: resumed from {info['checkpoint_dir']} with other settings than it was saved with: {changed}"
+              + (f" (to keep the saved values, start it with: {keep})" if keep else ""))
+
+
+def _keep_flags(changed: str) -> str:
+    """The serve flags that give back the saved values of a resume note ("min_spread: 0 -> 64.0; tau: 2 -> 1.0"
+    -> "--set min_spread=0 --set tau=2"); a field the snapshot predates has no saved value to keep."""
+    flags = []
+    for item in changed.split("; "):
+        key, _, change = item.partition(": ")
+        saved = change.partition(" -> ")[0].strip().strip("'")
+        if saved.startswith("(not in"):
+            continue
+        flag = _FLAG_FIELDS.get(key)
+        flags.append(f"{flag} {saved}" if flag else f"--set {key}={saved}")
+    return " ".join(flags)
 
 
 def _check_serve_args(args) -> None:

@@ -197,7 +197,7 @@ class SelectionConfig:
             raise err("cooldown", "a non-negative finite number of rounds (0 disables it)")
         for name in ("thompson", "calibrate", "coverage"):
             if not isinstance(getattr(self, name), bool):
-                raise err(name, "a bool")
+                raise err(name, "a bool (true or false)")
         if self.estimator not in ESTIMATORS:
             raise err("estimator", f"one of {list(ESTIMATORS)}")
         if self.prior not in PRIORS:

@@ -563,8 +563,17 @@ def test_serve_sets_any_selection_field():
     (["check", "-\\frac{1}{2}", "-0.5", "--timeout", "3"], 0),
     (["check", "--timeout", "2", "-1/2", "\\boxed{0.5}"], 1),
     (["check", "--", "-1/2", "-0.5"], 0),
+    (["check", "B", "the answer is B", "--choices", "-1,-2,-3"], 0),  # a --choices value starting with a minus
 ])
 def test_check_takes_a_gold_or_answer_that_starts_with_a_minus_sign(argv, rc, capsys):
     """`sai-dpo check '-1/2' ...` failed with "the following arguments are required: PREDICTION"."""
     assert main(argv) == rc
     assert capsys.readouterr().out.startswith("correct" if rc == 0 else "incorrect")
+
+
+def test_a_resume_note_gives_the_flags_that_keep_the_saved_values():
+    from sai_dpo._service_cli import _keep_flags
+
+    changed = ("min_spread: 0 -> 64.0; tau: 2 -> 1.0; policy: 'uniform' -> 'sai_dpo'; group_size: 4 -> 8; "
+               "estimator: (not in the snapshot, which predates it) -> 'beta'")
+    assert _keep_flags(changed) == "--set min_spread=0 --set tau=2 --policy uniform --group-size 4"

@@ -251,7 +251,19 @@ _BOUND_BEFORE = re.compile(
     r"\b(?:(?:more|less|fewer|greater|smaller|larger|higher|lower)\s+than(?:\s+or\s+equal\s+to)?|"
     r"over|under|above|below|exceeds?)\s*\$?$", re.I
 )
-_DENIED_AFTER = re.compile(r"\s*\$?\s*(?:is|was|would\s+be)\s+(?:wrong|incorrect|not\b|false|impossible)", re.I)
+_DENIED_AFTER = re.compile(r"\s*\$?\s*(?:(?:is|was|would\s+be)\s+(?:wrong|incorrect|not\b|false|impossible)|"
+                           r",?\s*but\s+(?:this|that|it)\s+(?:is|was)\s+(?:wrong|incorrect|not\s+right)|"
+                           r"(?:是|为)?(?:错误的|错的|不对的?|错了|不正确))", re.I)
+# A negation, bound or hedge right before the last number: "x cannot be 12", "is not 12", "答案不是 12", "不可能是 12",
+# "答案至少是 12" (at least), "不超过 12" (not more than), "可能是 12" (maybe).
+_NEGATED_BEFORE_NUMBER = re.compile(
+    r"(?:\b(?:cannot|can't|can\s+not|could\s+not|couldn't|isn't|is\s+not|not|never|nor)\s+(?:be\s+|equal\s+(?:to\s+)?)?|"
+    r"不是|不可能是|不能是|不会是|并非|至少是?|最少是?|不少于|不低于|不超过|不高于|最多是?|至多是?|可能是|也许是|或许是)"
+    r"\s*\$?\s*-?$", re.I)
+# A plain-text relation before the last number: "x ≥ 12", "n >= 5", "x != 12".
+_PLAIN_RELATION = re.compile(r"(?<![A-Za-z\\])([A-Za-z](?:_\{?\w+\}?)?)\s*(>=|<=|=>|=<|!=|≥|≤|≠|<|>)\s*\$?\s*-?$")
+_RELATION_TEX = {">=": "\\ge", "=>": "\\ge", "≥": "\\ge", "<=": "\\le", "=<": "\\le", "≤": "\\le", "!=": "\\ne",
+                 "≠": "\\ne", "<": "<", ">": ">"}
 _DANGLING = re.compile(r"(?:\b(?:then|so|thus|hence|therefore|and|which|because|since|we\s+get|gives?|is|are|equals)|[=+/(]|"
                        r"(?<![-*\s])-)\s*$", re.I)  # not markdown's "**" or "---"
 # Program code (a call with a string argument, a dunder name, lambda, import): holds no answer.
@@ -475,7 +487,7 @@ _BOX_GAP = re.compile(
 )
 _PART_LABEL = re.compile(r"\(?(?:[a-h]|i{1,3}|iv|vi{0,3}|\d{1,2})\)|[Pp]art\s*[a-h1-9]")
 _MAX_BOXES = 12
-_MAX_REPEATS = 200  # boxes of one value in a row read as that value (a repetition loop)
+_MAX_REPEATS = 2000  # boxes of one value in a row read as that value (a repetition loop of ~10k tokens)
 _CUT_LOOP = 5  # boxes of one value before a box cut off by the length limit that make a loop
 # A one-letter name (with a subscript) or a segment name right before a box: "y_1 = \boxed{", "$AB = \boxed{".
 _NAME_BEFORE_BOX = re.compile(
@@ -1124,10 +1136,16 @@ def read_plain(text: str, *, choices=None, last_number: bool = True, gold=None) 
     if last_number and not _states_in_words(final_sentence(tail)):
         nums = list(_NUMBER.finditer(tail))
         last = final_sentence(tail)
+        relation = _PLAIN_RELATION.search(tail, max(0, nums[-1].start() - 40), nums[-1].start()) if nums else None
+        if relation:
+            # "So x ≥ 12.", "we need n >= 5", "Thus $x <= 2$ is our answer": the relation, never the value 12
+            return f"{relation.group(1)} {_RELATION_TEX[relation.group(2)]} {nums[-1].group(0)}"
         if nums and (_OFFERED_OR.search(tail, 0, nums[-1].start()) or _CODE.search(last) or _TRYING.match(last)
-                     or _BOUND_BEFORE.search(tail, 0, nums[-1].start()) or _DENIED_AFTER.match(tail, nums[-1].end())):
+                     or _BOUND_BEFORE.search(tail, 0, nums[-1].start()) or _DENIED_AFTER.match(tail, nums[-1].end())
+                     or _NEGATED_BEFORE_NUMBER.search(tail, max(0, nums[-1].start() - 40), nums[-1].start())):
             return None  # "either 4 or 5": two answers offered; "open('f').write(1) or 0": code; "Let me check ...",
-            # "... 5 boxes. Then": a response cut short; "more than 12": a bound; "12 is wrong": denied
+            # "... 5 boxes. Then": a response cut short; "more than 12": a bound; "12 is wrong",
+            # "x cannot be 12", "答案不是 12", "答案至少是 12": denied or bounded
         if nums:
             math = _last_math_holding(tail, nums[-1])
             if math is not None:

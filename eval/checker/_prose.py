@@ -331,6 +331,9 @@ _RESTATED = re.compile(r"^(?P<a>.+?)\s*\((?P<b>[^()]+)\)$")
 # A unit's power written after it: "cm^2", "m/s^{2}", "cm$^2$" (a segment of its own; _extract reads those).
 UNIT_POWER = re.compile(r"\s*\$?\s*\^\s*\{?\s*([23])\s*\}?\s*\$?")
 _POWER_SEGMENT = re.compile(r"\$\s*\^\s*\{?\s*([23])\s*\}?\s*\$")  # "cm$^2$": a unit's power in its own segment
+# A negation right before a copula: "cannot be", "can't be", "will never be", "must not be".
+_DENIED_COPULA = re.compile(r"\b(?:cannot|can't|can\s+not|could\s+not|couldn't|won't|will\s+not|would\s+not|"
+                            r"wouldn't|must\s+not|mustn't|never|not)\s*$", re.I)
 # "or" then words that offer something else instead of the value just read.
 _OR_OTHERWISE = re.compile(r"\s*,?\s*or\s+(?:maybe|perhaps|possibly|else|rather|it|not|some|about|approximately|"
                            r"nothing|none|undefined|infinite|does|doesn't|is)\b", re.I)
@@ -443,6 +446,8 @@ def prose_answer(text: str, subject_equation: bool = False) -> str | None:
         for cop in () if start in weak else _COPULA.finditer(part, start):
             if _BOUND_AFTER.match(part, cop.end()):
                 continue  # "x is greater than or equal to 5": a bound, not a value
+            if _DENIED_COPULA.search(part, max(start, cop.start() - 16), cop.start()):
+                continue  # "x cannot be 12", "x will never be 12": a value denied, not stated
             such = _ALL_SUCH.match(part, cop.end())
             parts, _end = _read_answer(part, such.end() if such else cop.end())
             if parts and such and masked[_read_run(masked, _end)[1] :].strip(" .!"):

@@ -1373,6 +1373,30 @@ REVIEW15 = [
     ('12', 'Answer: 12. The error could be 0.5 at most.', True, "rule J: 'could be' of another quantity"),
 ]
 
+_WORK = "We set up the equation and solve it step by step.\n"
+# A newcomer's trial at the end of the stop: plain-text relations, and closing sentences that deny or bound
+# their last number (all older than this stop's rules).
+NEWCOMER15 = [
+    ("12", "So x ≥ 12.", False, "a relation in plain text is no value"),
+    ("12", "So x >= 12.", False, ">= in plain text"),
+    ("12", "So x != 12.", False, "!= in plain text"),
+    ("5", "After checking every case, we need n ≥ 5.", False, "a bound in a sentence"),
+    ("x \\geq 12", "So x ≥ 12.", True, "the relation itself"),
+    ("[12,\\infty)", "So x ≥ 12.", True, "the relation as an interval"),
+    ("x \\leq 2", "Thus $x <= 2$ is our answer.", True, "a relation then words"),
+    ("12", _WORK + "Hmm, but x cannot be 12.", False, "a value denied"),
+    ("12", _WORK + "We get 12, but this is wrong.", False, "a value then denied"),
+    ("12", _WORK + "答案不是 12。", False, "'the answer is not 12'"),
+    ("12", _WORK + "所以 x 不可能是 12。", False, "'x cannot be 12'"),
+    ("12", _WORK + "12 是错误的。", False, "'12 is wrong'"),
+    ("12", "答案至少是 12", False, "'at least 12'"),
+    ("12", "答案可能是 12", False, "'maybe 12'"),
+    ("12", "答案不超过 12", False, "'not more than 12'"),
+    ("12", "The value cannot be 5, so it is 12.", True, "a denied value, then the answer"),
+    ("164", "The number of strings where no two 1s are neighbors is 164.", True, "a negation inside the subject"),
+    ("7", "\\boxed{7} " * 500, True, "a loop of 500 boxes (a 4k-token response) is still its value"),
+]
+
 # Every table above: (gold, response, expected, why); the test id names the table, the row and why.
 TABLES = {"rows": ROWS, "review2": REVIEW2, "review3": REVIEW3, "newcomer": NEWCOMER, "exploits": EXPLOITS,
           "units_and_boxes": UNITS_AND_BOXES, "undone": UNDONE, "plus_minus": PLUS_MINUS,
@@ -1385,7 +1409,7 @@ TABLES = {"rows": ROWS, "review2": REVIEW2, "review3": REVIEW3, "newcomer": NEWC
           "review9": REVIEW9, "review10": REVIEW10, "prose10": PROSE10,
           "review11": REVIEW11, "newcomer11": NEWCOMER11, "review12": REVIEW12,
           "review13": REVIEW13, "apart5": APART5, "review14": REVIEW14,
-          "review15": REVIEW15}
+          "review15": REVIEW15, "newcomer15": NEWCOMER15}
 CASES = [(name, *row) for name, rows in TABLES.items() for row in rows]
 
 

@@ -118,3 +118,8 @@ def test_the_summary_says_which_sharpness_was_used():
     sharp = _thin_frontier(min_spread=0)
     sharp.weights(3)
     assert sharp.summary()["sharpness_used"] == 32.0
+
+
+def test_a_bool_field_says_true_or_false():
+    with pytest.raises(InvalidInputError, match=r"thompson.*a bool \(true or false\)"):
+        SelectionConfig(thompson=1)

@@ -516,6 +516,7 @@ def test_a_service_resumed_with_other_settings_says_which(tmp_path):
     same.release_folder()
     other = SelectionService(pool, SelectionConfig(seed=0, policy="uniform", tau=2.0), checkpoint_dir=tmp_path)
     assert other.stats()["config_changed_on_restore"] == "policy: 'sai_dpo' -> 'uniform'; tau: 1.0 -> 2.0"
+    assert other.stats()["config"]["tau"] == 2.0 and other.stats()["config"]["policy"] == "uniform"  # what it runs with
     # A state saved before a field existed: resuming now uses that field, and says so.
     older = {k: v for k, v in other.engine.restored_config_.items() if k != "min_spread"}
     other.engine.restored_config_ = older
