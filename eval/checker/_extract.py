@@ -71,6 +71,9 @@ _VULGAR_NUMBER = re.compile(r"(?<!\d)(\d*)\s?([" + "".join(_VULGAR) + "])")
 
 
 # A value stated again after the last box as a correction ("wait, it should be 13", "the answer is actually 13").
+# The box just written taken back in words: "Wait, that's wrong.", "Hmm, this is incorrect."
+_RETRACTED_AFTER = re.compile(r"\b(?:wait|hmm|no|oops)\b[,.!]*\s*(?:that'?s|that\s+is|this\s+is|it'?s|it\s+is)\s+"
+                              r"(?:wrong|incorrect|not\s+(?:right|correct))", re.I)
 _CORRECTED_AFTER = re.compile(
     r"\b(?:should|must)\s+(?:actually\s+|really\s+)?be\s+\$?(-?\d[\d.,/]*)|\b(?:answer|it)\s+is\s+(?:actually|really)\s+\$?(-?\d[\d.,/]*)",
     re.IGNORECASE,
@@ -789,7 +792,9 @@ def _answer_line(tail: str) -> str | None:
             return " or ".join(forms)
         if len(forms) > 1:
             ans = forms[0]  # "12 apples, i.e. 4 apples per basket": what follows "i.e." explains the answer
-        offered = None if _PROSE_START.match(ans) else _offered_after(ans)
+        following = tail[matches[-1].end() :].lstrip(" \t\n").split("\n", 1)[0]  # the line after the answer line
+        offered = None if _PROSE_START.match(ans) else _offered_after(
+            ans.split("\n", 1)[0] + ("\n" + following if len(following) <= 40 else ""))
         if offered is not None:
             return offered  # "Answer: 3 (maybe 4)", "3. Maybe 4.", "3\nMaybe 4.": a second value offered after it
         ans = _SENTENCE_END.split(ans, maxsplit=1)[0]
@@ -854,7 +859,8 @@ _OFFER_RIGHT_BEFORE = re.compile(
     r"(?:\b(?:or|maybe|perhaps|possibly|alternatively|else|in\s+which\s+case(?:\s+it\s+is)?|(?:it\s+)?(?:could|might)\s+also\s+be"
     r"|it\s+(?:could|might)\s+be"
     r"|some\s+(?:would|might|could)\s+(?:say|argue)|second\s+guess|back-?up)\s*[:,]?\s*|/\s*)$", re.I)
-_OFFERED_AFTER_IT = re.compile(r"\s*(?:\?|is\s+my\s+(?:backup|second\s+guess)|(?:is\s+)?also\s+(?:plausible|possible))", re.I)
+_OFFERED_AFTER_IT = re.compile(r"\s*(?:\?|is\s+my\s+(?:backup|second\s+guess)|(?:is\s+)?also\s+(?:plausible|possible)|"
+                               r"(?:might|could|may)\s+(?:also\s+)?work)", re.I)
 
 
 def _offered_after(ans: str) -> str | None:
@@ -1065,6 +1071,8 @@ def read_plain(text: str, *, choices=None, last_number: bool = True, gold=None) 
             fixed = _CORRECTED_AFTER.search(text, closed[1], closed[1] + 300)
             if fixed and (fixed.group(1) or fixed.group(2)).rstrip(".,") != boxed.strip():
                 return None  # "\\boxed{12}. Hmm wait, it should be 13.": the response takes its box back
+            if _RETRACTED_AFTER.search(text, closed[1], closed[1] + 120):
+                return None  # "So $\\boxed{3}$. Wait, that's wrong.": the box is taken back, no answer given
         return (_with_unit(boxed, text, closed[1]) if closed and closed[0] == boxed else boxed) or None
     # An escaped dollar is a currency sign, not a math delimiter ("is $\\$12.50$").
     tail = text[-_TAIL_CHARS:].replace("\\$", "").replace("−", "-")

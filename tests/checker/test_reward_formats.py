@@ -1395,6 +1395,12 @@ NEWCOMER15 = [
     ("12", "The value cannot be 5, so it is 12.", True, "a denied value, then the answer"),
     ("164", "The number of strings where no two 1s are neighbors is 164.", True, "a negation inside the subject"),
     ("7", "\\boxed{7} " * 500, True, "a loop of 500 boxes (a 4k-token response) is still its value"),
+    # Three of the fifth review's remaining false positives.
+    ("3", "Answer: 3\nMaybe 4.", False, "a second value offered on the next line"),
+    ("3", "Answer: 3. Though 4 might also work.", False, "might also work"),
+    ("3", "So $\\boxed{3}$. Wait, that's wrong. Let me redo this.", False, "a box taken back in words"),
+    ("3", "Answer: 3\nThis is the number of apples.", True, "a next line that describes"),
+    ("12", "So $\\boxed{12}$. Wait, let me double-check: 12 + 0 = 12. Yes.", True, "a check, not a retraction"),
 ]
 
 # Every table above: (gold, response, expected, why); the test id names the table, the row and why.
