@@ -70,10 +70,10 @@ _FULLWIDTH = re.compile("[\uff10-\uff19\uff21-\uff3a\uff41-\uff5a\uff05\uff0a\uf
 _VULGAR_NUMBER = re.compile(r"(?<!\d)(\d*)\s?([" + "".join(_VULGAR) + "])")
 
 
-# A value stated again after the last box as a correction ("wait, it should be 13", "the answer is actually 13").
 # The box just written taken back in words: "Wait, that's wrong.", "Hmm, this is incorrect."
 _RETRACTED_AFTER = re.compile(r"\b(?:wait|hmm|no|oops)\b[,.!]*\s*(?:that'?s|that\s+is|this\s+is|it'?s|it\s+is)\s+"
                               r"(?:wrong|incorrect|not\s+(?:right|correct))", re.I)
+# A value stated again after the last box as a correction ("wait, it should be 13", "the answer is actually 13").
 _CORRECTED_AFTER = re.compile(
     r"\b(?:should|must)\s+(?:actually\s+|really\s+)?be\s+\$?(-?\d[\d.,/]*)|\b(?:answer|it)\s+is\s+(?:actually|really)\s+\$?(-?\d[\d.,/]*)",
     re.IGNORECASE,
