@@ -748,6 +748,9 @@ def _answer_line(tail: str) -> str | None:
         ans = corrected.group(1).strip().rstrip(".").strip()  # "not 12; it is 13": the value the line settles on
     if _NOT_A_VALUE.match(ans):
         return None  # "The answer is not 12", "... is greater than 5": no value is stated
+    split = _case_split(ans)
+    if split is not None:
+        return split  # "$2$ if $n$ is even, $3$ if $n$ is odd": the answer is left to a case
     if _PROSE_START.match(ans.replace("$", "")):
         # "Final Answer: The largest $n$ is 34. I hope it is correct." -- the maths after the first
         # sentence's copula.
@@ -869,7 +872,9 @@ def _offered_after(ans: str) -> str | None:
     "3\n4?"), and does not reject it; None otherwise ("Answer: 6. We could also be asked for 12 in part b")."""
     lines = ans.split("\n", 2)
     line = lines[0] + ("\n" + lines[1] if len(lines) > 1 else "")
-    runs = value_runs(line)
+    runs = value_runs(lines[0])  # each line's runs apart: "3\n4?" is two values, not the product 3 4
+    if len(lines) > 1:
+        runs += [(r, len(lines[0]) + 1 + a, len(lines[0]) + 1 + b) for r, a, b in value_runs(lines[1])]
     if len(runs) < 2 or runs[0][1] > 4:
         return None
     (first, _s, end), (second, start, end2) = runs[0], runs[1]
@@ -878,6 +883,74 @@ def _offered_after(ans: str) -> str | None:
     if _OFFER_RIGHT_BEFORE.search(line[end:start]) or _OFFERED_AFTER_IT.match(line, end2):
         return f"{first} or {second}"
     return None
+
+
+# A condition on a value of an answer line ("if $n$ is even", "(for n >= 2)", "when order matters",
+# "otherwise"); and the words that set a second value against the first ("but", "alternatively", "or rather").
+_CONDITION = re.compile(r"\b(?:if|when|whenever|unless|otherwise|else|in\s+case|provided|assuming|for(?=\s+[A-Za-z\x00]))\b",
+                        re.I)
+_AGAINST = re.compile(r"\b(?:but|alternatively|or\s+rather|instead)\b", re.I)
+# Where a case split's clauses part: a sentence end, ";", ",", brackets, "and", "or", "but".
+_CLAUSE_BREAK = re.compile(r"(?<!\\)\.\s+|[;,()]|\s(?:and|or|but)\s", re.I)
+# Words around a clause's value that leave it a bare value ("and $3$ otherwise", "but $15$", "then 4").
+_CLAUSE_LEAD = re.compile(r"^(?:(?:and|or|but|then|else|otherwise|alternatively|or\s+rather|rather|it\s+is|it's)\b[\s,:]*)*",
+                          re.I)
+_CLAUSE_TAIL = re.compile(r"(?:\s*\b(?:otherwise|instead|too|also|else)\b)*[\s.!]*$", re.I)
+_MASKED = re.compile(r"\x00(\d+)\x00")
+
+
+def _case_split(ans: str) -> str | None:
+    """"a or b" when an answer line gives two different values under different conditions, or sets a
+    second against the first: "$2$ if $n$ is even, $3$ if $n$ is odd", "$2$ if $a>0$ and $3$ otherwise",
+    "$12$, but $15$ if order matters", "3. If n is odd, 4.", "$1$ (for $n \\ge 2$); $0$ for $n = 1$". The
+    answer depends on a case the line leaves open, so it is a hedge (right only when every value is). A
+    value inside a condition ("$5$ if $a = 1$", "$2$, for $n = 3$ and $5$") is no second value; one value
+    under a condition is that value; values with no condition between them ("3 and 4", "x = 2, y = 5")
+    are read elsewhere."""
+    segments: list[str] = []
+
+    def mask(m: re.Match) -> str:
+        segments.append(_segment(m))
+        return f"\x00{len(segments) - 1}\x00"
+
+    masked = _INLINE_MATH.sub(mask, ans.split("\n", 1)[0])
+    if not _CONDITION.search(masked):
+        return None
+    values: list[tuple[str, int, bool]] = []  # (value, where its clause starts, set against the one before)
+    pos, before, open_condition = 0, ". ", False  # open_condition: the last clause was a trailing condition
+    for brk in [*_CLAUSE_BREAK.finditer(masked), None]:
+        end = brk.start() if brk else len(masked)
+        clause, start = masked[pos:end], pos
+        pos, joint = (brk.end(), brk.group(0)) if brk else (len(masked), "")
+        body = clause.strip()
+        lead = _CLAUSE_LEAD.match(body)
+        body = body[lead.end() :]
+        cond = _CONDITION.search(body)
+        core = _CLAUSE_TAIL.sub("", body[: cond.start()] if cond else body).strip()
+        if not core:
+            # a condition alone: one that opens a sentence ("If n is odd, 4") governs what follows it;
+            # one after a value ("$2$, for $n = 3$ and $5$") may go on in the next clause
+            open_condition = bool(cond) and not (before.strip() in (".", ";", "") and not lead.group(0) and cond.start() == 0)
+            before = joint
+            continue
+        contrast = bool(_AGAINST.search(lead.group(0)) or re.search(r"\b(?:otherwise|else)\b", lead.group(0), re.I))
+        if open_condition and not cond and not contrast and before.strip().lower() in (",", "and", "or"):
+            before = joint  # "... for $n = 3$ and $5$": the value belongs to the condition
+            continue
+        one = _MASKED.fullmatch(core)
+        if one:
+            values.append((segments[int(one.group(1))], start, contrast))
+        elif (runs := value_runs(core)) and len(runs) == 1 and runs[0][0] == core:
+            values.append((core, start, contrast))
+        else:
+            return None  # a clause that is not a bare value: prose, read elsewhere
+        open_condition, before = bool(cond), joint
+    if len({re.sub(r"\s", "", v) for v, _s, _c in values}) < 2:
+        return None
+    between = masked[values[0][1] : values[-1][1]]
+    if not (_CONDITION.search(between) or _AGAINST.search(between) or any(c for _v, _s, c in values[1:])):
+        return None  # "3 and 4 if n is odd": one list under one condition
+    return " or ".join(dict.fromkeys(v for v, _s, _c in values))
 
 
 def _plain_offer(ans: str) -> str | None:
@@ -1545,6 +1618,10 @@ def letter_answer(text: str, letters: str = "ABCDE", *, choices=None) -> tuple[s
     called = _LETTER_IS_CORRECT.search(sentence) or _LETTER_PICKED.search(sentence)
     if called and called.group(1) in letters and not _NOT_A_VERDICT.search(sentence):
         return called.group(1), False  # "(C) looks tempting, but (A) is correct.", "I pick (A) over (C)."
+    sentence = _options_listed_masked(sentence)
+    listed = sentence.rfind("(#)")
+    if listed >= 0 and hedges_letters(re.split(r"[,;:]", sentence[listed:], maxsplit=1)[-1]):
+        return None, False  # "Among (A) 6, (B) 3, (C) 2, (D) 4, (B) and (D) are both correct."
     cuts = [0] + [m.start() for m in _LETTER_CONCLUSION.finditer(sentence)]
     for start in reversed(cuts):
         found = _first_letter(sentence[start:], letters, prose=True)
@@ -1552,6 +1629,23 @@ def letter_answer(text: str, letters: str = "ABCDE", *, choices=None) -> tuple[s
             return found, False
     lead = _LEADING_LETTER.match(text)
     return (lead.group(1), False) if lead and lead.group(1) in letters else (None, False)
+
+
+def _options_listed_masked(sentence: str) -> str:
+    """``sentence`` with the letters of the options it lists ("Among (A) 6, (B) 3, (C) 2, (D) 4, the correct
+    one is 3.": three or more, from A on, each with a short text) blanked: a listing chooses no option."""
+    marks = [m for m in _OPTION_MARK.finditer(sentence) if m.group(2)]
+    k = 0
+    while k < len(marks):
+        j = k
+        while (j + 1 < len(marks) and marks[j + 1].group(2) == MC_LETTERS_EXTENDED[j + 1 - k]
+               and 0 < len(sentence[marks[j].end() : marks[j + 1].start()].strip(" ,;")) <= 40):
+            j += 1
+        if marks[k].group(2) == "A" and j - k >= 2:
+            for m in marks[k : j + 1]:
+                sentence = f"{sentence[: m.start()]}({'#'}){sentence[m.end() :]}"
+        k = j + 1
+    return sentence
 
 
 # A response that is one option letter and nothing else, in either case.
@@ -1624,7 +1718,8 @@ def hedges_letters(region: str) -> bool:
         # "C \\text{ or } D", "C \\lor D", "C | D", "(C)(D)", "C (or maybe D)", "Both C and D are correct."
         text = _TEXT_WRAPPED.sub(r" \1 ", text)
         text = re.sub(r"\\lor|\\vee|\|", " or ", text).replace("(", " ").replace(")", " ")
-        text = re.sub(r"\s+are\s+(?:both\s+)?correct\s*$", "", text.strip().rstrip("."), flags=re.I)
+        text = re.sub(r"\s+(?:are\s+(?:both\s+)?|is\s+)correct\s*$", "", text.strip().rstrip("."), flags=re.I)
+        text = re.sub(r"^\s*either\s+", "", text, flags=re.I)  # "either (B) or (C) is correct"
         if not _LETTERS_LISTED.match(text):
             return False
     return len(set(re.findall(r"(?<![A-Za-z])[A-J](?![A-Za-z])", text))) > 1

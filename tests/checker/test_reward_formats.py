@@ -1403,6 +1403,44 @@ NEWCOMER15 = [
     ("12", "So $\\boxed{12}$. Wait, let me double-check: 12 + 0 = 12. Yes.", True, "a check, not a retraction"),
 ]
 
+# Case splits on an answer line (issue 14, from the reviews' remaining false positives): two values under
+# different conditions, or a second set against the first, are a hedge; a value inside a condition is not.
+CASE_SPLIT16 = [
+    ("2", "The answer is $2$ if $a>0$ and $3$ otherwise.", False, "if ... and ... otherwise"),
+    ("2", "Answer: $2$ if $n$ even, $3$ if $n$ odd", False, "two values, two conditions"),
+    ("1", "Final answer: $1$ (for $n \\ge 2$); $0$ for $n = 1$", False, "an aside condition, then another case"),
+    ("12", "Final answer: $12$, but $15$ if order matters.", False, "but ... if"),
+    ("3", "Answer: 3. If n is odd, 4.", False, "a condition opening the next sentence"),
+    ("100", "Answer: 100, alternatively 99 if 0 is excluded", False, "alternatively ... if (a rejecting word in the condition)"),
+    ("2", "Final answer: $2$ if $x > 0$, else $-2$", False, "else"),
+    ("12", "Answer: 12 if order does not matter, but 24 otherwise.", False, "plain text"),
+    ("3", "Answer: 3\n4?", False, "a bare '4?' on the next line"),
+    ("2 \\text{ or } 3", "The answer is $2$ if $a>0$ and $3$ otherwise.", True, "the same two values, as the gold offers them"),
+    ("5", "Answer: $5$ if $a = 1$", True, "a value in the condition"),
+    ("5", "Answer: 5 (for all n >= 2)", True, "a condition in an aside"),
+    ("3, 4", "Answer: 3 and 4 if n is odd", True, "one list under one condition"),
+    ("5", "The answer is 5, for x = 3.", True, "a condition after a comma"),
+    ("5", "Answer: $x = 5$ when $a = 2$, and $x = 5$ when $a = 3$.", True, "one value in every case"),
+    ("2", "Final answer: $2$, for $n = 3$ and $5$", True, "a condition that goes on after 'and'"),
+    ("6", "Answer: 6. If we also count the empty set, it would be different.", True, "a condition with no value"),
+    ("4", "The answer is $4$ for every $n$.", True, "for every n"),
+    ("7", "Answer: 7 for n = 1, 2, 3", True, "a list inside the condition"),
+]
+
+# A final sentence that lists the options inline chooses none of them by listing it (issue 14, from the
+# reviews' remaining false positives); the letter after the list decides, and two letters are a hedge.
+_AMONG = "Among (A) 6, (B) 3, (C) 2, (D) 4, "
+MC_INLINE16 = [
+    ("A", _AMONG + "the correct one is not (B).", False, "a listing then a letter ruled out"),
+    ("A", _AMONG + "none is correct.", False, "a listing then none"),
+    ("A", _AMONG + "the correct one is 3.", False, "a listing then a value"),
+    ("C", _AMONG + "only (C) is correct.", True, "a listing then the letter"),
+    ("B", _AMONG + "(B) and (D) are both correct.", False, "two letters after the listing"),
+    ("B", _AMONG + "either (B) or (C) is correct.", False, "either ... or ... after the listing"),
+    ("D", "Of (A) 6, (B) 3, (C) 2 and (D) 4, only (D) works.", True, "a listing with 'and'"),
+    ("B", _AMONG + "the answer is (B) and not (D).", True, "one letter and one ruled out"),
+]
+
 # Every table above: (gold, response, expected, why); the test id names the table, the row and why.
 TABLES = {"rows": ROWS, "review2": REVIEW2, "review3": REVIEW3, "newcomer": NEWCOMER, "exploits": EXPLOITS,
           "units_and_boxes": UNITS_AND_BOXES, "undone": UNDONE, "plus_minus": PLUS_MINUS,
@@ -1415,7 +1453,8 @@ TABLES = {"rows": ROWS, "review2": REVIEW2, "review3": REVIEW3, "newcomer": NEWC
           "review9": REVIEW9, "review10": REVIEW10, "prose10": PROSE10,
           "review11": REVIEW11, "newcomer11": NEWCOMER11, "review12": REVIEW12,
           "review13": REVIEW13, "apart5": APART5, "review14": REVIEW14,
-          "review15": REVIEW15, "newcomer15": NEWCOMER15}
+          "review15": REVIEW15, "newcomer15": NEWCOMER15, "case_split16": CASE_SPLIT16,
+          "mc_inline16": MC_INLINE16}
 CASES = [(name, *row) for name, rows in TABLES.items() for row in rows]
 
 
