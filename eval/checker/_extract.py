@@ -257,6 +257,11 @@ _BOUND_BEFORE = re.compile(
 _DENIED_AFTER = re.compile(r"\s*\$?\s*(?:(?:is|was|would\s+be)\s+(?:wrong|incorrect|not\b|false|impossible)|"
                            r",?\s*but\s+(?:this|that|it)\s+(?:is|was)\s+(?:wrong|incorrect|not\s+right)|"
                            r"(?:是|为)?(?:错误的|错的|不对的?|错了|不正确))", re.I)
+# The last number as an operand of arithmetic in words: "10 minus 3", "5 times 2", "4 divided by 2", "twice 3",
+# "half of 4" (not "minus 3" alone, a negative number, nor "3 times", a count): the sentence states no value.
+_SPELLED_OPERAND_BEFORE = re.compile(
+    r"(?:(?:\d|(?<![A-Za-z])[A-Za-z]|\))\s+(?:minus|plus|times|over|divided\s+by|multiplied\s+by)|\b(?:twice|thrice|half\s+of|double|triple))"
+    r"\s+\$?$", re.I)
 # A negation, bound or hedge right before the last number: "x cannot be 12", "is not 12", "答案不是 12", "不可能是 12",
 # "答案至少是 12" (at least), "不超过 12" (not more than), "可能是 12" (maybe).
 _NEGATED_BEFORE_NUMBER = re.compile(
@@ -1223,10 +1228,11 @@ def read_plain(text: str, *, choices=None, last_number: bool = True, gold=None) 
             return f"{relation.group(1)} {_RELATION_TEX[relation.group(2)]} {nums[-1].group(0)}"
         if nums and (_OFFERED_OR.search(tail, 0, nums[-1].start()) or _CODE.search(last) or _TRYING.match(last)
                      or _BOUND_BEFORE.search(tail, 0, nums[-1].start()) or _DENIED_AFTER.match(tail, nums[-1].end())
-                     or _NEGATED_BEFORE_NUMBER.search(tail, max(0, nums[-1].start() - 40), nums[-1].start())):
+                     or _NEGATED_BEFORE_NUMBER.search(tail, max(0, nums[-1].start() - 40), nums[-1].start())
+                     or _SPELLED_OPERAND_BEFORE.search(tail, max(0, nums[-1].start() - 30), nums[-1].start())):
             return None  # "either 4 or 5": two answers offered; "open('f').write(1) or 0": code; "Let me check ...",
             # "... 5 boxes. Then": a response cut short; "more than 12": a bound; "12 is wrong",
-            # "x cannot be 12", "答案不是 12", "答案至少是 12": denied or bounded
+            # "x cannot be 12", "答案不是 12", "答案至少是 12": denied or bounded; "10 minus 3": arithmetic in words
         if nums:
             math = _last_math_holding(tail, nums[-1])
             if math is not None:
@@ -1258,6 +1264,8 @@ def read_plain(text: str, *, choices=None, last_number: bool = True, gold=None) 
                     return comma.group(1) + "." + nums[-1].group(0)  # "il reste 2,74 $" for a gold of 2.74
                 if _DECIMAL_COMMA.fullmatch(nums[-1].group(0)):
                     return nums[-1].group(0).replace(",", ".")  # "beträgt also 0,75."
+            if re.search(r"\b(?:minus|negative)\s+$", tail[max(0, nums[-1].start() - 12) : nums[-1].start()], re.I):
+                return "-" + nums[-1].group(0)  # "The temperature is minus 3." (not "10 minus 3", refused above)
             run = operand_run(tail, nums[-1].start(), nums[-1].end())
             if run is not None:
                 return run or None  # "We get sqrt(2)/2.": the expression the last number ends ("": none)
