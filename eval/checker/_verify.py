@@ -165,7 +165,7 @@ def _candidates(gold, pred, choices):
     if residue is not None and "\\equiv" not in gn.text and "≡" not in gn.text:
         # "3^{105}+4^{105} \equiv 2 \pmod{11}" answers "2"; the congruence itself is no value to compare
         # (comparing it took sympy hundreds of milliseconds to say no)
-        pairs = [pair for pair in pairs if pair[1] is not pnode] + [(gnode, parse_structure(residue))]
+        pairs = [pair for pair in pairs if pair[1] is not pnode] + ([(gnode, parse_structure(residue))] if residue else [])
     sides = split_top(pn.text, "=")
     if len(sides) == 2 and len(split_top(gn.text, "=")) == 1 and sides[0].replace(" ", "") == gn.text.replace(" ", ""):
         # "C(n, 4) = \frac{n!}{4!(n-4)!}": the gold restated, then a form of it that must equal it.
@@ -242,8 +242,10 @@ _CONGRUENCE = re.compile(
 
 
 def _congruence_residue(text: str) -> str | None:
-    """The value a congruence states: ``r`` of ``E \\equiv r \\pmod{m}`` when 0 <= r < m (or m is not a
-    number), else r reduced mod m (``\\equiv -1 \\pmod{7}`` states 6); None for no congruence, a negated
+    """The value a congruence states: ``r`` of ``E \\equiv r \\pmod{m}`` when 0 <= r < m (or m or r is not a
+    number), a negative ``r`` above ``-m`` as its remainder (``\\equiv -1 \\pmod{7}`` states 6); "" when an
+    integer ``r`` is not below the modulus (``\\equiv 16 \\pmod{10}``, ``1024 \\equiv 1024 \\pmod{7}``: the
+    remainder is left unsaid, and a restated number must not answer it); None for no congruence, a negated
     one (``\\not\\equiv``) or a modulus below 2."""
     m = _CONGRUENCE.match(text)
     if m is None or m.group("lhs").rstrip().endswith("\\not") or "\\nequiv" in text or "≢" in text:
@@ -254,6 +256,8 @@ def _congruence_residue(text: str) -> str | None:
         return r
     if int(modulus) < 2:
         return None
+    if int(r) >= int(modulus) or int(r) <= -int(modulus):
+        return ""  # "1024 \\equiv 1024 \\pmod{7}", "N \\equiv 28 \\pmod{11}": no remainder is stated
     return str(int(r) % int(modulus))
 
 

@@ -1,6 +1,6 @@
 """Answers the in-process path decides without a sympy worker: a rational function that cancels to
 an exact zero (``x - (y - (y - x))`` against 0 cost 25-65 ms in a worker the first time) and a
-congruence whose residue is the value stated (``3^{105}+4^{105} \\equiv 28 \\pmod{11}`` against 28 cost
+congruence whose residue is the value stated (``3^{105}+4^{105} \\equiv 28 \\pmod{11}`` against 6 cost
 over a second). Each verdict is also checked through ``verify``, which may use the worker."""
 
 from __future__ import annotations
@@ -18,9 +18,13 @@ ROWS = [
     ("1", "1 + \\frac{x}{y} - \\frac{x^2}{xy}", "correct"),
     ("0", "x - (y - (y - x)) + 10^{-70}", "incorrect"),
     ("0", "x^2 y^2 - (x y)^2 + (x - 3/4)^{40}", "incorrect"),
-    ("6", "3^{105}+4^{105} \\equiv 28 \\pmod{11}", "correct"),
+    # a residue at or above the modulus states no remainder: "1024 \\equiv 1024 \\pmod{7}" restates a
+    # number and must not answer its remainder 2
+    ("6", "3^{105}+4^{105} \\equiv 28 \\pmod{11}", "incorrect"),
     ("28", "3^{105}+4^{105} \\equiv 28 \\pmod{11}", "incorrect"),
+    ("6", "3^{105}+4^{105} \\equiv 6 \\pmod{11}", "correct"),
     ("2", "3^{105}+4^{105} \\equiv 6 \\pmod{11}", "incorrect"),
+    ("2", "1024 \\equiv 1024 \\pmod{7}", "incorrect"),
     # Names of physics answers: a power written before the subscript, primes, hbar and Greek subscripts.
     ("v_0^2/g", "\\frac{v^2_0}{g}", "correct"),
     ("v_0^3/g", "\\frac{v^2_0}{g}", "incorrect"),

@@ -1456,6 +1456,15 @@ SPELLED16 = [
     ("3", "He ran 3 times.", True, "a count of times"),
 ]
 
+# A congruence states its residue only when the residue is written as a remainder (issue 14, from the
+# ninth review): "1024 \equiv 1024 \pmod{7}" restates a number and must not answer its remainder 2.
+CONGRUENCE16 = [
+    ("2", "$1024 \\equiv 1024 \\pmod{7}$", False, "a number restated"),
+    ("6", "$2^{100} \\equiv 16 \\pmod{10}$", False, "a residue left unreduced"),
+    ("6", "$2^{100} \\equiv 6 \\pmod{10}$", True, "the remainder"),
+    ("6", "$3^{5} \\equiv -1 \\pmod{7}$", True, "a negative residue is its remainder"),
+]
+
 # Every table above: (gold, response, expected, why); the test id names the table, the row and why.
 TABLES = {"rows": ROWS, "review2": REVIEW2, "review3": REVIEW3, "newcomer": NEWCOMER, "exploits": EXPLOITS,
           "units_and_boxes": UNITS_AND_BOXES, "undone": UNDONE, "plus_minus": PLUS_MINUS,
@@ -1469,7 +1478,8 @@ TABLES = {"rows": ROWS, "review2": REVIEW2, "review3": REVIEW3, "newcomer": NEWC
           "review11": REVIEW11, "newcomer11": NEWCOMER11, "review12": REVIEW12,
           "review13": REVIEW13, "apart5": APART5, "review14": REVIEW14,
           "review15": REVIEW15, "newcomer15": NEWCOMER15, "case_split16": CASE_SPLIT16,
-          "mc_inline16": MC_INLINE16, "spelled16": SPELLED16}
+          "mc_inline16": MC_INLINE16, "spelled16": SPELLED16,
+          "congruence16": CONGRUENCE16}
 CASES = [(name, *row) for name, rows in TABLES.items() for row in rows]
 
 
