@@ -216,6 +216,9 @@ _TRAILING_WORDS = re.compile(r"\s+(?<![\\])(?!(?:" + _MATH_WORDS + r")\b)[A-Za-z
 _PROSE_BEFORE_WORD = re.compile(r"\s+(?:" + GREEK_NAMES + r"|in)\s*$")
 # Words after an answer line's value: an operator spelt out, or a clause that explains the answer.
 _SPELLED_OPERATOR = re.compile(r"\s+(?:over|plus|minus|times|divided|multiplied|choose|squared|cubed|to\s+the)\b", re.I)
+# Short words a clause opens with, left at the end of an answer line's value when its longer words are
+# cut: "24 if" (of "24 if order matters"), "9, if my", "(3, 4) if we".
+_SHORT_WORDS_END = re.compile(r"(?:\s*[,;]|\s+(?:if|it|we|my|as|so|is|by|at|on|to|of)\b)+\s*$", re.I)
 _CLAUSE_WORD = re.compile(r"\s+(?:since|because|where|when|which|as|for|so|and|but|if|given|with|from|by|due)\b", re.I)
 _AFTER_PERCENT = re.compile(r"%\s+[A-Za-z].*$")
 _TWO_WORDS = re.compile(r"[A-Za-z]{3,}\s+[A-Za-z]{3,}")
@@ -833,6 +836,9 @@ def _answer_line(tail: str) -> str | None:
             head = ans[: words.start()]
             if not _CLAUSE_WORD.match(ans, words.start()):
                 head = _PROSE_BEFORE_WORD.sub("", head)  # "12 beta particles" (not "2 theta since ...")
+            short = _SHORT_WORDS_END.sub("", head)
+            if short != head and _bare_with_unit(short):
+                head = short  # "24 if order matters", "9, if my arithmetic is right": the value before the clause
             ans = ans[: unit.end()] if unit and unit_key([unit.group(1)]) else head
     ans = _strip_emphasis(ans)
     return ans or None
@@ -885,23 +891,52 @@ def _offered_after(ans: str) -> str | None:
     (first, _s, end), (second, start, end2) = runs[0], runs[1]
     if second == first or _rejecting_word(line, end):
         return None
-    if _OFFER_RIGHT_BEFORE.search(line[end:start]) or _OFFERED_AFTER_IT.match(line, end2):
+    after = _OFFERED_AFTER_IT.match(line, end2)
+    if after and after.group(0).strip() == "?" and line[after.end() :].split("\n", 1)[0].strip(" .!"):
+        after = None  # "3\n4? No, 3.": the question is answered on its line
+    if _OFFER_RIGHT_BEFORE.search(line[end:start]) or after:
         return f"{first} or {second}"
     return None
 
 
 # A condition on a value of an answer line ("if $n$ is even", "(for n >= 2)", "when order matters",
 # "otherwise"); and the words that set a second value against the first ("but", "alternatively", "or rather").
-_CONDITION = re.compile(r"\b(?:if|when|whenever|unless|otherwise|else|in\s+case|provided|assuming|for(?=\s+[A-Za-z\x00]))\b",
-                        re.I)
-_AGAINST = re.compile(r"\b(?:but|alternatively|or\s+rather|instead)\b", re.I)
-# Where a case split's clauses part: a sentence end, ";", ",", brackets, "and", "or", "but".
-_CLAUSE_BREAK = re.compile(r"(?<!\\)\.\s+|[;,()]|\s(?:and|or|but)\s", re.I)
+_CONDITION = re.compile(r"\b(?:if|when|whenever|unless|otherwise|else|in\s+case|provided|assuming|in\s+general|generally"
+                        r"|(?:in\s+(?:the\s+|each\s+|every\s+|any\s+)?(?:[A-Za-z-]+\s+){0,2})?cases?"
+                        r"|iff|for(?=\s+[A-Za-z\x00])|should(?=\s+(?!be\b)[A-Za-z]))\b", re.I)
+_AGAINST = re.compile(r"\b(?:but|alternatively|or\s+rather|instead|in\s+which\s+case|except|though|whereas)\b", re.I)
+# A condition on the form of a value ("if rounded", "as a decimal"): what follows restates the value.
+_FORM_CONDITION = re.compile(r"\b(?:round|decimal|approximat|simplif|exact|numeric|equivalent|written|expressed)", re.I)
+# Where a case split's clauses part: a sentence end, ";", ", and", ",", an aside's brackets, "and", "or", "but".
+_CLAUSE_BREAK = re.compile(r"(?<!\\)\.\s+|;|,(?:\s*(?:and|or)\s)?|[()]|\s(?:and|or|but)\s", re.I)
 # Words around a clause's value that leave it a bare value ("and $3$ otherwise", "but $15$", "then 4").
-_CLAUSE_LEAD = re.compile(r"^(?:(?:and|or|but|then|else|otherwise|alternatively|or\s+rather|rather|it\s+is|it's)\b[\s,:]*)*",
+_CLAUSE_LEAD = re.compile(r"^(?:(?:and|or|but|then|else|otherwise|alternatively|or\s+rather|rather|in\s+which\s+case|except"
+                          r"|though|whereas|it\s+is|it's|it\s+equals|the\s+(?:final\s+)?(?:answer|value|result)\s+is)\b[\s,:]*)*",
                           re.I)
+# What a condition that opens a clause gives: "if you count the origin it's 5", "for $n$ odd the value is $3$".
+_CONSEQUENT = re.compile(r"(?:,\s*|\s+)(?:then\s+|it's\s+|it\s+is\s+|it\s+equals\s+"
+                         r"|the\s+(?:final\s+)?(?:answer|value|result)\s+is\s+)+(?P<v>[^,;]+?)[\s.!]*$", re.I)
+# A unit after a clause's value ("45 degrees", "$6$ cm"), dropped for the bare-value test.
+_UNIT_AFTER = re.compile(r"^(?P<v>.*?\S)\s*(?P<u>[A-Za-z°%]{1,12})$")
+
+
+def _unit_word(word: str) -> bool:
+    """Whether ``word`` names a unit ("cm", "minutes", "degrees")."""
+    return bool(unit_key([word])) or word.lower() in ("degree", "degrees", "°")
 _CLAUSE_TAIL = re.compile(r"(?:\s*\b(?:otherwise|instead|too|also|else)\b)*[\s.!]*$", re.I)
 _MASKED = re.compile(r"\x00(\d+)\x00")
+# A bracket of maths, hidden before a line is split: after a name ("g(2)", "P(2, 3)"), or holding no word
+# ("(0, 2)", "(mod 2)" aside); an aside in words ("(for $n \ge 2$)") stays, as a clause of its own.
+_MATHS_BRACKET = re.compile(r"(?<=[A-Za-z0-9_])\([^()]*\)|\((?!\s*(?!mod\b)[A-Za-z]{2,})[^()]*\)|\[[^\[\]]*\]")
+_LIST_GAP = re.compile(r"^(?:\.\.\.|…|\\[lc]?dots)$")  # "n = 1, 2, ..., 10": an item of a list
+_RELATION_IN = re.compile(r"[<>≤≥≠]|\\(?:[lg]eq?|neq?|[lg]t)\b")
+
+
+def _restating(condition: str) -> bool:
+    """Whether a condition asks for another form of the value: "if rounded", "as a decimal", "if you want
+    minutes" (a unit)."""
+    return bool(_FORM_CONDITION.search(condition)) or any(
+        _unit_word(w) for w in re.findall(r"[A-Za-z]{4,}", condition) if w.lower() != "second")  # (not "in", "the second")
 
 
 def _case_split(ans: str) -> str | None:
@@ -909,20 +944,34 @@ def _case_split(ans: str) -> str | None:
     second against the first: "$2$ if $n$ is even, $3$ if $n$ is odd", "$2$ if $a>0$ and $3$ otherwise",
     "$12$, but $15$ if order matters", "3. If n is odd, 4.", "$1$ (for $n \\ge 2$); $0$ for $n = 1$". The
     answer depends on a case the line leaves open, so it is a hedge (right only when every value is). A
-    value inside a condition ("$5$ if $a = 1$", "$2$, for $n = 3$ and $5$") is no second value; one value
-    under a condition is that value; values with no condition between them ("3 and 4", "x = 2, y = 5")
-    are read elsewhere."""
-    segments: list[str] = []
+    value inside a condition ("$5$ if $a = 1$", "$2$, for $n = 3$, $4$, and $5$", "1 for x in (0, 2)") is no
+    second value; one value under a condition is that value; a value restated in another form ("2π. If
+    rounded, 6.28."), a check ("7. If we check n = 8, 64 > 50.") or another quantity ("$x = 5$. If $x = 5$,
+    then $y = 11$.") is no case; values with no condition between them ("3 and 4", "x = 2, y = 5") are
+    read elsewhere."""
+    hidden: list[str] = []
 
-    def mask(m: re.Match) -> str:
-        segments.append(_segment(m))
-        return f"\x00{len(segments) - 1}\x00"
+    def hide(text: str) -> str:
+        hidden.append(text)
+        return f"\x00{len(hidden) - 1}\x00"
 
-    masked = _INLINE_MATH.sub(mask, ans.split("\n", 1)[0])
+    masked = _INLINE_MATH.sub(lambda m: hide(_segment(m)), ans.split("\n", 1)[0])
+    masked = re.sub(r"\bif\s+and\s+only\s+if\b", "iff", masked, flags=re.I)  # one condition, not two clauses
     if not _CONDITION.search(masked):
         return None
+    while True:
+        bracketed = _MATHS_BRACKET.sub(lambda m: hide(m.group(0)), masked)
+        if bracketed == masked:
+            break
+        masked = bracketed
+
+    def shown(text: str) -> str:
+        while _MASKED.search(text):
+            text = _MASKED.sub(lambda m: hidden[int(m.group(1))], text)
+        return text
+
     values: list[tuple[str, int, bool]] = []  # (value, where its clause starts, set against the one before)
-    pos, before, open_condition = 0, ". ", False  # open_condition: the last clause was a trailing condition
+    pos, before, open_condition, restating = 0, ". ", False, False
     for brk in [*_CLAUSE_BREAK.finditer(masked), None]:
         end = brk.start() if brk else len(masked)
         clause, start = masked[pos:end], pos
@@ -932,30 +981,59 @@ def _case_split(ans: str) -> str | None:
         body = body[lead.end() :]
         cond = _CONDITION.search(body)
         core = _CLAUSE_TAIL.sub("", body[: cond.start()] if cond else body).strip()
+        if cond and not core:
+            then = _CONSEQUENT.search(body, cond.end())
+            core = then.group("v").strip() if then else ""  # "if you count the origin it's 5"
+        if not core and not cond or _LIST_GAP.match(core) or not (cond or re.search(r"[\d\x00]", core)):
+            before = joint if not core else before  # ", and", "...", "I hope it is correct.": the state goes on
+            continue
         if not core:
             # a condition alone: one that opens a sentence ("If n is odd, 4") governs what follows it;
             # one after a value ("$2$, for $n = 3$ and $5$") may go on in the next clause
-            open_condition = bool(cond) and not (before.strip() in (".", ";", "") and not lead.group(0) and cond.start() == 0)
+            open_condition = not (before.strip() in (".", ";", "") and cond.start() == 0)
+            restating = _restating(body)
             before = joint
             continue
-        contrast = bool(_AGAINST.search(lead.group(0)) or re.search(r"\b(?:otherwise|else)\b", lead.group(0), re.I))
-        if open_condition and not cond and not contrast and before.strip().lower() in (",", "and", "or"):
+        unit = _UNIT_AFTER.match(core)
+        if unit and _unit_word(unit.group("u")):
+            core = unit.group("v").strip()  # "45 degrees", "$6$ cm": the value
+        contrast = bool(_AGAINST.search(lead.group(0)) or re.search(r"\b(?:otherwise|else)\b", lead.group(0), re.I)
+                        or (cond and before.strip().lower() in ("or", ", or")))  # "$2$, or $3$ when $n$ is odd"
+        if open_condition and not cond and not contrast and before.strip().lower() in (",", "and", "or", ", and", ", or"):
             before = joint  # "... for $n = 3$ and $5$": the value belongs to the condition
             continue
         one = _MASKED.fullmatch(core)
         if one:
-            values.append((segments[int(one.group(1))], start, contrast))
-        elif (runs := value_runs(core)) and len(runs) == 1 and runs[0][0] == core:
-            values.append((core, start, contrast))
+            value = shown(core)
+        elif (runs := value_runs(shown(core))) and len(runs) == 1 and runs[0][0] == shown(core):
+            value = shown(core)
         else:
             return None  # a clause that is not a bare value: prose, read elsewhere
-        open_condition, before = bool(cond), joint
+        if values and (_RELATION_IN.search(value) or assigned_name(value) != assigned_name(values[0][0])):
+            return None  # "7. If we check n = 8, 64 > 50.", "x = 5. If x = 5, then y = 11.": no second case
+        if not (restating and values):
+            values.append((value, start, contrast))  # (not "2π. If rounded, 6.28.": the value restated)
+        open_condition, restating = bool(cond), bool(cond) and _restating(body[cond.start() :])
+        before = joint
     if len({re.sub(r"\s", "", v) for v, _s, _c in values}) < 2:
         return None
     between = masked[values[0][1] : values[-1][1]]
     if not (_CONDITION.search(between) or _AGAINST.search(between) or any(c for _v, _s, c in values[1:])):
         return None  # "3 and 4 if n is odd": one list under one condition
     return " or ".join(dict.fromkeys(v for v, _s, _c in values))
+
+
+def _boxes_split(text: str, start: int, end: int) -> str | None:
+    """``_case_split`` of the line that holds the last box (from ``start`` to ``end``), read from its first
+    box on with each simple box as its maths: "the answer is $\\boxed{2}$ for even $n$ and $\\boxed{3}$
+    for odd $n$", "$\\boxed{2}$ (if $n$ is even; otherwise $3$)"."""
+    lo, hi = text.rfind("\n", 0, start) + 1, text.find("\n", end)
+    line = text[lo : len(text) if hi < 0 else hi]
+    if not _CONDITION.search(line):
+        return None
+    first = line.find("\\boxed")
+    line = line[first - 1 if line[first - 1 : first] == "$" else first :]
+    return _case_split(re.sub(r"\$?\\boxed\{([^{}]*)\}\$?", r"$\1$", line))
 
 
 def _plain_offer(ans: str) -> str | None:
@@ -1151,6 +1229,9 @@ def read_plain(text: str, *, choices=None, last_number: bool = True, gold=None) 
                 return None  # "\\boxed{12}. Hmm wait, it should be 13.": the response takes its box back
             if _RETRACTED_AFTER.search(text, closed[1], closed[1] + 120):
                 return None  # "So $\\boxed{3}$. Wait, that's wrong.": the box is taken back, no answer given
+            split = _boxes_split(text, start, closed[1])
+            if split is not None:
+                return split  # "$\\boxed{2}$ for even $n$ and $\\boxed{3}$ for odd $n$": left to a case
         return (_with_unit(boxed, text, closed[1]) if closed and closed[0] == boxed else boxed) or None
     # An escaped dollar is a currency sign, not a math delimiter ("is $\\$12.50$").
     tail = text[-_TAIL_CHARS:].replace("\\$", "").replace("−", "-")
