@@ -263,7 +263,10 @@ _DENIED_AFTER = re.compile(r"\s*\$?\s*(?:(?:is|was|would\s+be)\s+(?:wrong|incorr
 # The last number as an operand of arithmetic in words: "10 minus 3", "5 times 2", "4 divided by 2", "twice 3",
 # "half of 4" (not "minus 3" alone, a negative number, nor "3 times", a count): the sentence states no value.
 _SPELLED_OPERAND_BEFORE = re.compile(
-    r"(?:(?:\d|(?<![A-Za-z])[A-Za-z]|\))\s+(?:minus|plus|times|over|divided\s+by|multiplied\s+by)|\b(?:twice|thrice|half\s+of|double|triple))"
+    r"(?:(?:\d\$?|(?<![A-Za-z])[A-Za-z]|\)|\b(?!(?:is|are|was|were|be|equals?|gives?|get|gets|to|of|at)\b)[A-Za-z]{2,})"
+    r"\s+(?:minus|plus|times|over|divided\s+by|multiplied\s+by|moins|fois|mal|weniger|menos|por)"
+    r"|\b(?:twice|thrice|half\s+of|double|triple|(?:a|one|two)\s+(?:third|quarter|fifth|sixth|tenth)s?\s+of"
+    r"|(?:square|cube)\s+root\s+of|to\s+the\s+power\s+of)|%\s+of|\bpercent\s+of)"
     r"\s+\$?$", re.I)
 # A negation, bound or hedge right before the last number: "x cannot be 12", "is not 12", "答案不是 12", "不可能是 12",
 # "答案至少是 12" (at least), "不超过 12" (not more than), "可能是 12" (maybe).
@@ -751,6 +754,11 @@ def _answer_line(tail: str) -> str | None:
     named = number_phrase(ans)
     if named is not None:
         return named  # "The answer is zero.", "Final answer: negative one"
+    signed = re.fullmatch(r"(?:minus|negative)\s+(\d+(?:\.\d+)?)\s*\.?", ans.strip(), re.I)
+    if signed:
+        return "-" + signed.group(1)  # "The answer is minus 3."
+    if _SPELLED_OPERAND_BEFORE.search(ans, 0, next((m.start() for m in _NUMBER.finditer(ans)), 0)):
+        return None  # "The answer is half of 100", "twice 3": arithmetic in words, no value stated
     corrected = _CORRECTED.match(ans)
     if corrected:
         ans = corrected.group(1).strip().rstrip(".").strip()  # "not 12; it is 13": the value the line settles on
@@ -837,7 +845,10 @@ def _answer_line(tail: str) -> str | None:
             if not _CLAUSE_WORD.match(ans, words.start()):
                 head = _PROSE_BEFORE_WORD.sub("", head)  # "12 beta particles" (not "2 theta since ...")
             short = _SHORT_WORDS_END.sub("", head)
-            if short != head and _bare_with_unit(short):
+            after = re.split(r"[,;.]", ans[len(head) :], maxsplit=1)  # the condition, and what follows it
+            if (short != head and _bare_with_unit(short) and ";" not in ans[len(head) :]
+                    and not re.search(r"\b(?:if|otherwise|else|unless|excluding|including)\b", ans[len(head) :], re.I)
+                    and not (len(after) > 1 and re.search(r"\d", after[1]))):
                 head = short  # "24 if order matters", "9, if my arithmetic is right": the value before the clause
             ans = ans[: unit.end()] if unit and unit_key([unit.group(1)]) else head
     ans = _strip_emphasis(ans)
@@ -904,18 +915,22 @@ def _offered_after(ans: str) -> str | None:
 _CONDITION = re.compile(r"\b(?:if|when|whenever|unless|otherwise|else|in\s+case|provided|assuming|in\s+general|generally"
                         r"|(?:in\s+(?:the\s+|each\s+|every\s+|any\s+)?(?:[A-Za-z-]+\s+){0,2})?cases?"
                         r"|iff|for(?=\s+[A-Za-z\x00])|should(?=\s+(?!be\b)[A-Za-z]))\b", re.I)
-_AGAINST = re.compile(r"\b(?:but|alternatively|or\s+rather|instead|in\s+which\s+case|except|though|whereas)\b", re.I)
+_AGAINST = re.compile(r"\b(?:but|alternatively|or\s+rather|instead|in\s+which\s+case|except|though|whereas|however"
+                      r"|would)\b", re.I)
 # A condition on the form of a value ("if rounded", "as a decimal"): what follows restates the value.
 _FORM_CONDITION = re.compile(r"\b(?:round|decimal|approximat|simplif|exact|numeric|equivalent|written|expressed)", re.I)
 # Where a case split's clauses part: a sentence end, ";", ", and", ",", an aside's brackets, "and", "or", "but".
 _CLAUSE_BREAK = re.compile(r"(?<!\\)\.\s+|;|,(?:\s*(?:and|or)\s)?|[()]|\s(?:and|or|but)\s", re.I)
 # Words around a clause's value that leave it a bare value ("and $3$ otherwise", "but $15$", "then 4").
 _CLAUSE_LEAD = re.compile(r"^(?:(?:and|or|but|then|else|otherwise|alternatively|or\s+rather|rather|in\s+which\s+case|except"
-                          r"|though|whereas|it\s+is|it's|it\s+equals|the\s+(?:final\s+)?(?:answer|value|result)\s+is)\b[\s,:]*)*",
+                          r"|though|whereas|however|it\s+is|it's|it\s+equals|(?:it\s+)?would\s+be|we\s+get|we\s+have|there\s+are"
+                          r"|there\s+would\s+be|(?:this\s+)?gives|the\s+(?:final\s+)?(?:answer|value|result|number|count)"
+                          r"\s+(?:is|would\s+be))\b[\s,:]*)*",
                           re.I)
 # What a condition that opens a clause gives: "if you count the origin it's 5", "for $n$ odd the value is $3$".
-_CONSEQUENT = re.compile(r"(?:,\s*|\s+)(?:then\s+|it's\s+|it\s+is\s+|it\s+equals\s+"
-                         r"|the\s+(?:final\s+)?(?:answer|value|result)\s+is\s+)+(?P<v>[^,;]+?)[\s.!]*$", re.I)
+_CONSEQUENT = re.compile(r"(?:,\s*|\s+)(?:then\s+|it's\s+|it\s+is\s+|it\s+equals\s+|(?:it\s+)?would\s+be\s+|we\s+get\s+"
+                         r"|there\s+are\s+|the\s+(?:final\s+)?(?:answer|value|result|number|count)\s+(?:is|would\s+be)\s+)+"
+                         r"(?P<v>[^,;]+?)[\s.!]*$", re.I)
 # A unit after a clause's value ("45 degrees", "$6$ cm"), dropped for the bare-value test.
 _UNIT_AFTER = re.compile(r"^(?P<v>.*?\S)\s*(?P<u>[A-Za-z°%]{1,12})$")
 
@@ -928,6 +943,7 @@ _MASKED = re.compile(r"\x00(\d+)\x00")
 # A bracket of maths, hidden before a line is split: after a name ("g(2)", "P(2, 3)"), or holding no word
 # ("(0, 2)", "(mod 2)" aside); an aside in words ("(for $n \ge 2$)") stays, as a clause of its own.
 _MATHS_BRACKET = re.compile(r"(?<=[A-Za-z0-9_])\([^()]*\)|\((?!\s*(?!mod\b)[A-Za-z]{2,})[^()]*\)|\[[^\[\]]*\]")
+_ASSIGNED_NUMBER = re.compile(r"(?<![A-Za-z])[A-Za-z]\s*=\s*-?\d")  # "x = 6" in a condition
 _LIST_GAP = re.compile(r"^(?:\.\.\.|…|\\[lc]?dots)$")  # "n = 1, 2, ..., 10": an item of a list
 _RELATION_IN = re.compile(r"[<>≤≥≠]|\\(?:[lg]eq?|neq?|[lg]t)\b")
 
@@ -972,6 +988,9 @@ def _case_split(ans: str) -> str | None:
 
     values: list[tuple[str, int, bool]] = []  # (value, where its clause starts, set against the one before)
     pos, before, open_condition, restating = 0, ". ", False, False
+    condition_letters: set[str] = set()  # the one-letter names the conditions speak of ("for $n$ people")
+    against = False  # a clause of words set what follows against the answer ("however", "Alternatively")
+    checking = False  # the last condition gave a name a number ("for x = 6"): "it would be 11" is a check
     for brk in [*_CLAUSE_BREAK.finditer(masked), None]:
         end = brk.start() if brk else len(masked)
         clause, start = masked[pos:end], pos
@@ -980,11 +999,21 @@ def _case_split(ans: str) -> str | None:
         lead = _CLAUSE_LEAD.match(body)
         body = body[lead.end() :]
         cond = _CONDITION.search(body)
+        if cond:
+            condition_letters |= set(re.findall(r"(?<![A-Za-z\\])[A-Za-z](?![A-Za-z])", shown(body[cond.start() :])))
         core = _CLAUSE_TAIL.sub("", body[: cond.start()] if cond else body).strip()
         if cond and not core:
             then = _CONSEQUENT.search(body, cond.end())
             core = then.group("v").strip() if then else ""  # "if you count the origin it's 5"
+            if then and "would" in then.group(0).lower() and _ASSIGNED_NUMBER.search(shown(body[: then.start()])):
+                core = ""  # "for x = 6, it would be 11": another candidate checked, not a case
+        if not core and not cond and lead.group(0) and _AGAINST.search(lead.group(0)):
+            against, before = True, ". "  # "; however, if ...", ". Alternatively, if ...": a new case opens
+            continue
         if not core and not cond or _LIST_GAP.match(core) or not (cond or re.search(r"[\d\x00]", core)):
+            if len(values) > 1 and values[-1][1] > values[0][1] and (
+                    _rejecting_word(body) or re.search(r"\btoo\s+(?:small|large|big|few|many)\b", body, re.I)):
+                values.pop()  # "the other root, -5, is extraneous", "the result is 36, which is too small"
             before = joint if not core else before  # ", and", "...", "I hope it is correct.": the state goes on
             continue
         if not core:
@@ -992,16 +1021,23 @@ def _case_split(ans: str) -> str | None:
             # one after a value ("$2$, for $n = 3$ and $5$") may go on in the next clause
             open_condition = not (before.strip() in (".", ";", "") and cond.start() == 0)
             restating = _restating(body)
+            checking = bool(_ASSIGNED_NUMBER.search(shown(body)))
             before = joint
             continue
         unit = _UNIT_AFTER.match(core)
         if unit and _unit_word(unit.group("u")):
             core = unit.group("v").strip()  # "45 degrees", "$6$ cm": the value
+        if checking and "would" in lead.group(0).lower():
+            before = joint  # "for x = 6, it would be 11": another candidate checked, not a case
+            continue
         contrast = bool(_AGAINST.search(lead.group(0)) or re.search(r"\b(?:otherwise|else)\b", lead.group(0), re.I)
-                        or (cond and before.strip().lower() in ("or", ", or")))  # "$2$, or $3$ when $n$ is odd"
+                        or (cond and before.strip().lower() in ("or", ", or")) or against)  # "$2$, or $3$ when $n$ is odd"
         if open_condition and not cond and not contrast and before.strip().lower() in (",", "and", "or", ", and", ", or"):
             before = joint  # "... for $n = 3$ and $5$": the value belongs to the condition
             continue
+        noun = re.fullmatch(r"(\x00\d+\x00|-?\d+(?:\.\d+)?)\s+[A-Za-z]{2,12}", core)
+        if noun and not _CONDITION.match(core, noun.end(1)):
+            core = noun.group(1)  # "$36$ ways", "12 handshakes": the value
         one = _MASKED.fullmatch(core)
         if one:
             value = shown(core)
@@ -1009,8 +1045,13 @@ def _case_split(ans: str) -> str | None:
             value = shown(core)
         else:
             return None  # a clause that is not a bare value: prose, read elsewhere
-        if values and (_RELATION_IN.search(value) or assigned_name(value) != assigned_name(values[0][0])):
+        first = values[0][0] if values else ""
+        if values and ((_RELATION_IN.search(value) and not _RELATION_IN.search(first))
+                       or assigned_name(value) not in (None, assigned_name(first))):
             return None  # "7. If we check n = 8, 64 > 50.", "x = 5. If x = 5, then y = 11.": no second case
+        if (values and not re.search(r"[A-Za-z]", values[0][0])
+                and set(re.findall(r"(?<![A-Za-z\\])[A-Za-z](?![A-Za-z])", value)) & condition_letters):
+            return None  # "6. In general, for $n$ people the answer is $\binom{n}{2}$": a formula, not a case
         if not (restating and values):
             values.append((value, start, contrast))  # (not "2π. If rounded, 6.28.": the value restated)
         open_condition, restating = bool(cond), bool(cond) and _restating(body[cond.start() :])
@@ -1200,6 +1241,8 @@ def extract(text: str, *, choices=None, last_number: bool = True, gold=None) -> 
     text = plain_text(text)
     if choices is not None and gold is None:
         said, _late = letter_answer(text, option_letters(choices), choices=choices)
+        if said == "":
+            return None  # the options listed, none chosen
         if said is not None:
             return said  # the letter the response commits to, as verify judges it ("(A) is correct" after "(C)")
     return read_plain(text, choices=choices, last_number=last_number, gold=gold)
@@ -1211,7 +1254,7 @@ def read_plain(text: str, *, choices=None, last_number: bool = True, gold=None) 
     if gold is not None:
         hinted = _hinted(text, str(gold), choices)
         if hinted is not None:
-            return hinted
+            return hinted or None  # "": the options listed, none chosen
     text = final_part(text)
     text = _before_cut_box(text)
     boxed = boxed_answer(text)
@@ -1661,8 +1704,9 @@ _LEADING_LETTER = re.compile(r"^[*_\s]*\(?([A-J])\)?(?:[.:)]|\s*$|\s+[-\u2013\u2
 
 
 def letter_answer(text: str, letters: str = "ABCDE", *, choices=None) -> tuple[str | None, bool]:
-    """The option letter a response commits to (or None), and whether an answer line written after
-    the response's last box gave it (that line then overrides the box).
+    """The option letter a response commits to (or None; "" when it lists the options or names two
+    after listing them, so that it chooses none), and whether an answer line written after the
+    response's last box gave it (that line then overrides the box).
 
     Looks, in order, at an answer line written after the last box ("Reasoning with \\boxed{A}. The
     correct answer choice is: B" is B), the last box, an earlier answer line; only when the response has
@@ -1694,6 +1738,8 @@ def letter_answer(text: str, letters: str = "ABCDE", *, choices=None) -> tuple[s
     for region in marked:
         if hedges_letters(region):
             return None, False  # "(A) or (B)": two options offered, no answer
+        if _strip_emphasis(_options_listed_masked(region).strip()).startswith("(#)"):
+            return "", False  # "Answer: (A) 6, (B) 3, (C) 2": a listing chooses no option
         found = _first_letter(region, letters, prose=False) or _lower_case_lead(region, letters, values)
         if found is not None:
             return found, False
@@ -1703,14 +1749,18 @@ def letter_answer(text: str, letters: str = "ABCDE", *, choices=None) -> tuple[s
         found = _lower_case_lead(text, letters, values)
         if found is not None:
             return found, False
-    sentence = final_sentence(text)
+    sentence = _options_listed_masked(final_sentence(text))
+    listed = sentence.rfind("(#)")
+    if listed >= 0:
+        rest = re.split(r"[,;:]", sentence[listed:], maxsplit=1)[-1]
+        pair = _TWO_LETTERS_JOINED.search(rest)
+        if (pair and pair.group(1) != pair.group(2)
+                and not re.search(r"\b(?:not|nor|neither|pas|nicht|no)\s+$|n't\s+$", rest[: pair.start()], re.I)
+                and not _REJECTED.search(rest, pair.end())) or hedges_letters(rest):
+            return "", False  # "Among (A) 6, (B) 3, (C) 2, (D) 4, (B) and (D) both work."
     called = _LETTER_IS_CORRECT.search(sentence) or _LETTER_PICKED.search(sentence)
     if called and called.group(1) in letters and not _NOT_A_VERDICT.search(sentence):
         return called.group(1), False  # "(C) looks tempting, but (A) is correct.", "I pick (A) over (C)."
-    sentence = _options_listed_masked(sentence)
-    listed = sentence.rfind("(#)")
-    if listed >= 0 and hedges_letters(re.split(r"[,;:]", sentence[listed:], maxsplit=1)[-1]):
-        return None, False  # "Among (A) 6, (B) 3, (C) 2, (D) 4, (B) and (D) are both correct."
     cuts = [0] + [m.start() for m in _LETTER_CONCLUSION.finditer(sentence)]
     for start in reversed(cuts):
         found = _first_letter(sentence[start:], letters, prose=True)
@@ -1720,6 +1770,10 @@ def letter_answer(text: str, letters: str = "ABCDE", *, choices=None) -> tuple[s
     return (lead.group(1), False) if lead and lead.group(1) in letters else (None, False)
 
 
+# Two options named together: "(B) and (D)", "either (B) or (D)", "(B) as well as (D)".
+_TWO_LETTERS_JOINED = re.compile(r"\(([A-J])\)\s*(?:,|and|or|&|as\s+well\s+as|/)\s*(?:also\s+)?\(([A-J])\)", re.I)
+
+
 def _options_listed_masked(sentence: str) -> str:
     """``sentence`` with the letters of the options it lists ("Among (A) 6, (B) 3, (C) 2, (D) 4, the correct
     one is 3.": three or more, from A on, each with a short text) blanked: a listing chooses no option."""
@@ -1727,8 +1781,11 @@ def _options_listed_masked(sentence: str) -> str:
     k = 0
     while k < len(marks):
         j = k
-        while (j + 1 < len(marks) and marks[j + 1].group(2) == MC_LETTERS_EXTENDED[j + 1 - k]
-               and 0 < len(sentence[marks[j].end() : marks[j + 1].start()].strip(" ,;")) <= 40):
+        while j + 1 < len(marks) and marks[j + 1].group(2) == MC_LETTERS_EXTENDED[j + 1 - k]:
+            gap = sentence[marks[j].end() : marks[j + 1].start()]
+            words = [w for w in re.findall(r"[A-Za-z]{3,}", gap) if w.lower() not in ("and", "or")]
+            if not 0 < len(gap.strip(" ,")) <= 40 or ";" in gap or len(words) > 1:
+                break  # "(A) 6 and (B) 3 are incorrect; (C) 2 is correct": no listing
             j += 1
         if marks[k].group(2) == "A" and j - k >= 2:
             for m in marks[k : j + 1]:

@@ -236,7 +236,7 @@ def _same_function(gold: str, pred: str) -> tuple[str, str] | None:
 _NUMBER_OF = re.compile(r"\b(?:number|count)\s+of\b", re.IGNORECASE)
 # "E \equiv r \pmod{m}", "E \equiv r (mod m)", "E ≡ r mod m": the residue r is the value stated.
 _CONGRUENCE = re.compile(
-    r"^(?P<lhs>[^=<>]+?)(?:\\equiv|≡)\s*(?P<r>[^=<>]+?)\s*(?:\\pmod\s*\{\s*(?P<m1>\d+)?[^{}]*\}|\\pmod\s*(?P<m2>\d+)"
+    r"^(?P<lhs>[^=<>]+?)(?:\\equiv|≡)\s*(?P<r>[^=<>]+?)\s*(?:\\pmod\s*\{\s*(?:(?P<m1>\d+)\s*|[^{}]*)\}|\\pmod\s*(?P<m2>\d+)"
     r"|\\b?mod\s*\{?\s*(?P<m3>\d+)?[^{}]*\}?|\(\s*\\?b?mod\s*(?P<m4>\d+)?[^()]*\)|(?<![A-Za-z\\])mod\s*(?P<m5>\d+))\s*\.?$"
 )
 
@@ -946,6 +946,8 @@ def _letter_verdict(gold: str, prediction, choices) -> tuple[Verdict | None, boo
     if offers_two_letters(prediction):  # "(A) or (B)": once read as A with a value
         return Verdict("incorrect", f"the response offers two or more options, gold {want}"), True
     said, late = letter_answer(prediction, option_letters(choices), choices=choices)
+    if said == "":
+        return Verdict("incorrect", f"the response lists the options and chooses none alone, gold {want}"), True
     if said is None:
         return None, False
     status = "correct" if said == want else "incorrect"

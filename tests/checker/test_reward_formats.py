@@ -1488,6 +1488,48 @@ CONGRUENCE16 = [
     ("6", "$3^{5} \\equiv -1 \\pmod{7}$", True, "a negative residue is its remainder"),
 ]
 
+# From the second (blind) review of the case-split, listing, arithmetic-in-words and congruence rules.
+_AMONG17 = "Among (A) 6, (B) 3, (C) 2, (D) 4, "
+REVIEW17 = [
+    ("30", "The answer is 30 if the month has 30 days; otherwise 31.", False, "a second case after ';'"),
+    ("6", "Answer: 6; if order matters, the number is 12.", False, "'the number is' after a condition"),
+    ("6", "Answer: 6 if order doesn't matter; if it does, double it.", False, "a second case in words"),
+    ("10", "The answer is 10 if we include 0; excluding it gives 9.", False, "excluding ... gives"),
+    ("15", "The answer is 15; however, if the coins are distinguishable, it would be 30.", False, "however ... would be"),
+    ("3", "The final answer is $3$. But if the die is unfair, the answer would be $4$.", False, "the answer would be"),
+    ("6", "Answer: 6. Alternatively, if the committee roles are distinct, 12.", False, "Alternatively, if"),
+    ("6", "Answer: 6. If order matters, we get 12.", False, "we get"),
+    ("2", "Answer: $x = 2$ if $n$ is even; otherwise $3$.", False, "a named value, then a bare one"),
+    ("x>2", "Answer: $x > 2$ if $a > 0$, and $x < 2$ if $a < 0$.", False, "two relations under two conditions"),
+    ("6", "So there are $\\boxed{36}$ ways if rotations are distinct, and $\\boxed{6}$ if rotations are considered the same.",
+     False, "two boxes, each with a noun"),
+    ("5", "Answer: 5. In case you're wondering, the other root, -5, is extraneous.", True, "a rejected value"),
+    ("7", "Answer: 7. For n = 6, the result is 36, which is too small.", True, "a check that fails"),
+    ("6", "The answer is $6$. In general, for $n$ people the answer is $\\binom{n}{2}$.", True, "the general formula"),
+    ("12", "Answer: 12 if the 3 shelves are distinct, which they are.", True, "a number inside the condition"),
+    ("15", "Answer: 15 if she walks at 4 km/h", True, "a rate inside the condition"),
+    ("9", "Answer: 9 (for x = 5, 2x - 1 = 9; for x = 6, it would be 11)", True, "another candidate checked"),
+    ("B", _AMONG17 + "both (B) and (D) satisfy the condition.", False, "two letters after the listing"),
+    ("B", _AMONG17 + "(B) as well as (D) fits.", False, "as well as"),
+    ("A", "The answer is (A) 3, (B) 4, (C) 5.", False, "an answer line that lists the options"),
+    ("A", "Answer: (A) 6, (B) 3, (C) 2, (D) 4", False, "the options as the answer"),
+    ("B", "Answer: (B) 5. Options: (A) 4, (B) 5, (C) 6.", True, "a letter, then the options"),
+    ("C", _AMONG17 + "(A) 6 and (B) 3 are incorrect; (C) 2 is correct.", True, "options ruled out in words"),
+    ("3", "The result is the sum minus 3.", False, "a noun minus a number"),
+    ("-3", "The result is the sum minus 3.", False, "a noun minus a number is no negative"),
+    ("3", "The answer is minus 3.", False, "an answer line's minus"),
+    ("-3", "The answer is minus 3.", True, "an answer line's minus is a negative number"),
+    ("100", "The answer is half of 100.", False, "an answer line's half of"),
+    ("3", "So we get $10$ minus $3$.", False, "maths minus maths"),
+    ("3", "The number of subsets is 2 to the power of 3.", False, "to the power of"),
+    ("16", "The side length is the square root of 16.", False, "the square root of"),
+    ("9", "She ate a third of 9.", False, "a third of"),
+    ("50", "He saved 20% of 50.", False, "a percentage of"),
+    ("3", "Il reste 8 moins 3.", False, "moins"),
+    ("9", "Hence $N \\equiv -1 \\pmod{10^3}$.", False, "a modulus that is no plain integer"),
+    ("6", "So $x \\equiv -1 \\pmod{7 \\cdot 11}$.", False, "a product modulus"),
+]
+
 # Every table above: (gold, response, expected, why); the test id names the table, the row and why.
 TABLES = {"rows": ROWS, "review2": REVIEW2, "review3": REVIEW3, "newcomer": NEWCOMER, "exploits": EXPLOITS,
           "units_and_boxes": UNITS_AND_BOXES, "undone": UNDONE, "plus_minus": PLUS_MINUS,
@@ -1502,7 +1544,7 @@ TABLES = {"rows": ROWS, "review2": REVIEW2, "review3": REVIEW3, "newcomer": NEWC
           "review13": REVIEW13, "apart5": APART5, "review14": REVIEW14,
           "review15": REVIEW15, "newcomer15": NEWCOMER15, "case_split16": CASE_SPLIT16,
           "mc_inline16": MC_INLINE16, "spelled16": SPELLED16,
-          "congruence16": CONGRUENCE16}
+          "congruence16": CONGRUENCE16, "review17": REVIEW17}
 CASES = [(name, *row) for name, rows in TABLES.items() for row in rows]
 
 
