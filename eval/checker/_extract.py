@@ -260,14 +260,17 @@ _BOUND_BEFORE = re.compile(
 _DENIED_AFTER = re.compile(r"\s*\$?\s*(?:(?:is|was|would\s+be)\s+(?:wrong|incorrect|not\b|false|impossible)|"
                            r",?\s*but\s+(?:this|that|it)\s+(?:is|was)\s+(?:wrong|incorrect|not\s+right)|"
                            r"(?:是|为)?(?:错误的|错的|不对的?|错了|不正确))", re.I)
+# A congruence in plain text that ends a sentence: "x ≡ 2 mod 7", "2^100 ≡ 2 (mod 7)".
+_PLAIN_CONGRUENCE = re.compile(r"([^\s≡$]+)\s*≡\s*(-?\d+)\s*\(?\s*mod\s+(\d+)\s*\)?\s*[.!]?\s*$", re.I)
 # The last number as an operand of arithmetic in words: "10 minus 3", "5 times 2", "4 divided by 2", "twice 3",
 # "half of 4" (not "minus 3" alone, a negative number, nor "3 times", a count): the sentence states no value.
 _SPELLED_OPERAND_BEFORE = re.compile(
     r"(?:(?:\d\$?|(?<![A-Za-z])[A-Za-z]|\)|\b(?!(?:is|are|was|were|be|equals?|gives?|get|gets|to|of|at)\b)[A-Za-z]{2,})"
     r"\s+(?:minus|plus|times|over|divided\s+by|multiplied\s+by|moins|fois|mal|weniger|menos|por)"
-    r"|\b(?:twice|thrice|half\s+of|double|triple|(?:a|one|two)\s+(?:third|quarter|fifth|sixth|tenth)s?\s+of"
-    r"|(?:square|cube)\s+root\s+of|to\s+the\s+power\s+of)|%\s+of|\bpercent\s+of)"
-    r"\s+\$?$", re.I)
+    r"|\b(?:twice|thrice|half\s+of|double|triple|(?:a|one|two|three)\s+(?:third|quarter|fifth|sixth|tenth)s?\s+of"
+    r"|(?:square|cube)\s+root\s+of|to\s+the\s+power\s+of"
+    r"|(?:sum|product|difference|quotient)\s+(?:of|between)\s+\S{1,20}\s+and)|%\s+of|\bpercent\s+of)"
+    r"\s+(?:the\s+)?\$?$", re.I)
 # A negation, bound or hedge right before the last number: "x cannot be 12", "is not 12", "答案不是 12", "不可能是 12",
 # "答案至少是 12" (at least), "不超过 12" (not more than), "可能是 12" (maybe).
 _NEGATED_BEFORE_NUMBER = re.compile(
@@ -757,14 +760,20 @@ def _answer_line(tail: str) -> str | None:
     signed = re.fullmatch(r"(?:minus|negative)\s+(\d+(?:\.\d+)?)\s*\.?", ans.strip(), re.I)
     if signed:
         return "-" + signed.group(1)  # "The answer is minus 3."
-    if _SPELLED_OPERAND_BEFORE.search(ans, 0, next((m.start() for m in _NUMBER.finditer(ans)), 0)):
+    stated = _SENTENCE_END.split(ans, maxsplit=1)[0]
+    if any(_SPELLED_OPERAND_BEFORE.search(stated, 0, m.start()) for m in _NUMBER.finditer(stated)):
         return None  # "The answer is half of 100", "twice 3": arithmetic in words, no value stated
     corrected = _CORRECTED.match(ans)
     if corrected:
         ans = corrected.group(1).strip().rstrip(".").strip()  # "not 12; it is 13": the value the line settles on
     if _NOT_A_VALUE.match(ans):
         return None  # "The answer is not 12", "... is greater than 5": no value is stated
-    split = _case_split(ans)
+    following = tail[matches[-1].end() :].lstrip(" \t").lstrip("\n").split("\n", 1)[0]
+    if ans.rstrip().endswith((",", ";")) or _CASE_ON_NEXT_LINE.match(following):
+        ans_cases = ans.rstrip().rstrip(",;") + "; " + following  # "Answer: 6 if order matters,\n3 otherwise."
+    else:
+        ans_cases = ans
+    split = _case_split(ans_cases)
     if split is not None:
         return split  # "$2$ if $n$ is even, $3$ if $n$ is odd": the answer is left to a case
     if _PROSE_START.match(ans.replace("$", "")):
@@ -914,11 +923,13 @@ def _offered_after(ans: str) -> str | None:
 # "otherwise"); and the words that set a second value against the first ("but", "alternatively", "or rather").
 _CONDITION = re.compile(r"\b(?:if|when|whenever|unless|otherwise|else|in\s+case|provided|assuming|in\s+general|generally"
                         r"|(?:in\s+(?:the\s+|each\s+|every\s+|any\s+)?(?:[A-Za-z-]+\s+){0,2})?cases?"
+                        r"|in\s+the\s+(?:first|second|third|other|latter|former)|depending\s+on"
                         r"|iff|for(?=\s+[A-Za-z\x00])|should(?=\s+(?!be\b)[A-Za-z]))\b", re.I)
 _AGAINST = re.compile(r"\b(?:but|alternatively|or\s+rather|instead|in\s+which\s+case|except|though|whereas|however"
                       r"|would)\b", re.I)
 # A condition on the form of a value ("if rounded", "as a decimal"): what follows restates the value.
-_FORM_CONDITION = re.compile(r"\b(?:round|decimal|approximat|simplif|exact|numeric|equivalent|written|expressed)", re.I)
+_FORM_CONDITION = re.compile(r"\b(?:round|decimal|approximat|simplif|exact|numeric|equivalent|written|expressed|evaluat|about)",
+                             re.I)
 # Where a case split's clauses part: a sentence end, ";", ", and", ",", an aside's brackets, "and", "or", "but".
 _CLAUSE_BREAK = re.compile(r"(?<!\\)\.\s+|;|,(?:\s*(?:and|or)\s)?|[()]|\s(?:and|or|but)\s", re.I)
 # Words around a clause's value that leave it a bare value ("and $3$ otherwise", "but $15$", "then 4").
@@ -928,9 +939,9 @@ _CLAUSE_LEAD = re.compile(r"^(?:(?:and|or|but|then|else|otherwise|alternatively|
                           r"\s+(?:is|would\s+be))\b[\s,:]*)*",
                           re.I)
 # What a condition that opens a clause gives: "if you count the origin it's 5", "for $n$ odd the value is $3$".
-_CONSEQUENT = re.compile(r"(?:,\s*|\s+)(?:then\s+|it's\s+|it\s+is\s+|it\s+equals\s+|(?:it\s+)?would\s+be\s+|we\s+get\s+"
+_CONSEQUENT = re.compile(r"(?:(?:,\s*|\s+)(?:then\s+|it's\s+|it\s+is\s+|it\s+equals\s+|(?:it\s+)?would\s+be\s+|we\s+get\s+"
                          r"|there\s+are\s+|the\s+(?:final\s+)?(?:answer|value|result|number|count)\s+(?:is|would\s+be)\s+)+"
-                         r"(?P<v>[^,;]+?)[\s.!]*$", re.I)
+                         r"|\s*:\s*)(?P<v>[^,;:]+?)[\s.!]*$", re.I)
 # A unit after a clause's value ("45 degrees", "$6$ cm"), dropped for the bare-value test.
 _UNIT_AFTER = re.compile(r"^(?P<v>.*?\S)\s*(?P<u>[A-Za-z°%]{1,12})$")
 
@@ -942,7 +953,10 @@ _CLAUSE_TAIL = re.compile(r"(?:\s*\b(?:otherwise|instead|too|also|else)\b)*[\s.!
 _MASKED = re.compile(r"\x00(\d+)\x00")
 # A bracket of maths, hidden before a line is split: after a name ("g(2)", "P(2, 3)"), or holding no word
 # ("(0, 2)", "(mod 2)" aside); an aside in words ("(for $n \ge 2$)") stays, as a clause of its own.
-_MATHS_BRACKET = re.compile(r"(?<=[A-Za-z0-9_])\([^()]*\)|\((?!\s*(?!mod\b)[A-Za-z]{2,})[^()]*\)|\[[^\[\]]*\]")
+_MATHS_BRACKET = re.compile(r"(?<=[A-Za-z0-9_])\([^()]*\)|\((?![^()]*\b(?!(?:mod|sqrt|log|ln|sin|cos|tan|pi|exp)\b)[A-Za-z]{3,})"
+                            r"(?!\s*(?:if|or|as|at|by|in|on|to|is)\b)[^()]*\)|\[[^\[\]]*\]")
+# Words that set a value aside: "which is too small", "but that is not the question".
+_SET_ASIDE = re.compile(r"\btoo\s+(?:small|large|big|few|many)\b|\bnot\s+(?:the\s+question|what\s+(?:is|was)\s+asked)", re.I)
 _ASSIGNED_NUMBER = re.compile(r"(?<![A-Za-z])[A-Za-z]\s*=\s*-?\d")  # "x = 6" in a condition
 _LIST_GAP = re.compile(r"^(?:\.\.\.|…|\\[lc]?dots)$")  # "n = 1, 2, ..., 10": an item of a list
 _RELATION_IN = re.compile(r"[<>≤≥≠]|\\(?:[lg]eq?|neq?|[lg]t)\b")
@@ -952,7 +966,12 @@ def _restating(condition: str) -> bool:
     """Whether a condition asks for another form of the value: "if rounded", "as a decimal", "if you want
     minutes" (a unit)."""
     return bool(_FORM_CONDITION.search(condition)) or any(
-        _unit_word(w) for w in re.findall(r"[A-Za-z]{4,}", condition) if w.lower() != "second")  # (not "in", "the second")
+        _unit_word(w) for w in re.findall(r"[A-Za-z]{3,}", condition) if w.lower() != "second")  # (not "in", "the second")
+
+
+# A line that goes on with another case of an answer line: "3 otherwise.", "$-2$ if $x < 0$."
+_CASE_ON_NEXT_LINE = re.compile(r"^\s*(?:\$[^$\n]{1,40}\$|-?\d[\d.,/]*)\s*(?:[A-Za-z]+\s+){0,2}(?:otherwise|else|if|when|unless)\b",
+                                re.I)
 
 
 def _case_split(ans: str) -> str | None:
@@ -973,7 +992,7 @@ def _case_split(ans: str) -> str | None:
 
     masked = _INLINE_MATH.sub(lambda m: hide(_segment(m)), ans.split("\n", 1)[0])
     masked = re.sub(r"\bif\s+and\s+only\s+if\b", "iff", masked, flags=re.I)  # one condition, not two clauses
-    if not _CONDITION.search(masked):
+    if not (_CONDITION.search(masked) or _AGAINST.search(masked)):
         return None
     while True:
         bracketed = _MATHS_BRACKET.sub(lambda m: hide(m.group(0)), masked)
@@ -1002,9 +1021,11 @@ def _case_split(ans: str) -> str | None:
         if cond:
             condition_letters |= set(re.findall(r"(?<![A-Za-z\\])[A-Za-z](?![A-Za-z])", shown(body[cond.start() :])))
         core = _CLAUSE_TAIL.sub("", body[: cond.start()] if cond else body).strip()
+        consequent = False
         if cond and not core:
             then = _CONSEQUENT.search(body, cond.end())
             core = then.group("v").strip() if then else ""  # "if you count the origin it's 5"
+            consequent = bool(core) and cond.start() == 0
             if then and "would" in then.group(0).lower() and _ASSIGNED_NUMBER.search(shown(body[: then.start()])):
                 core = ""  # "for x = 6, it would be 11": another candidate checked, not a case
         if not core and not cond and lead.group(0) and _AGAINST.search(lead.group(0)):
@@ -1012,14 +1033,16 @@ def _case_split(ans: str) -> str | None:
             continue
         if not core and not cond or _LIST_GAP.match(core) or not (cond or re.search(r"[\d\x00]", core)):
             if len(values) > 1 and values[-1][1] > values[0][1] and (
-                    _rejecting_word(body) or re.search(r"\btoo\s+(?:small|large|big|few|many)\b", body, re.I)):
+                    _rejecting_word(body) or _SET_ASIDE.search(body)):
                 values.pop()  # "the other root, -5, is extraneous", "the result is 36, which is too small"
             before = joint if not core else before  # ", and", "...", "I hope it is correct.": the state goes on
             continue
         if not core:
             # a condition alone: one that opens a sentence ("If n is odd, 4") governs what follows it;
             # one after a value ("$2$, for $n = 3$ and $5$") may go on in the next clause
-            open_condition = not (before.strip() in (".", ";", "") and cond.start() == 0)
+            # ("(If the question meant ..., 9.)" opens too; "(for x = 2, 3)" goes on)
+            open_condition = not (cond.start() == 0 and (before.strip() in (".", ";", "") or cond.group(0).lower().startswith("depending")
+                                                         or (before.strip() == "(" and body[:1].isupper())))
             restating = _restating(body)
             checking = bool(_ASSIGNED_NUMBER.search(shown(body)))
             before = joint
@@ -1031,20 +1054,27 @@ def _case_split(ans: str) -> str | None:
             before = joint  # "for x = 6, it would be 11": another candidate checked, not a case
             continue
         contrast = bool(_AGAINST.search(lead.group(0)) or re.search(r"\b(?:otherwise|else)\b", lead.group(0), re.I)
-                        or (cond and before.strip().lower() in ("or", ", or")) or against)  # "$2$, or $3$ when $n$ is odd"
+                        or (cond and before.strip().lower() in ("or", ", or", "(")) or against
+                        or consequent)  # "$2$, or $3$ when $n$ is odd", "15. If order matters: 30."
         if open_condition and not cond and not contrast and before.strip().lower() in (",", "and", "or", ", and", ", or"):
             before = joint  # "... for $n = 3$ and $5$": the value belongs to the condition
             continue
-        noun = re.fullmatch(r"(\x00\d+\x00|-?\d+(?:\.\d+)?)\s+[A-Za-z]{2,12}", core)
-        if noun and not _CONDITION.match(core, noun.end(1)):
+        noun = re.fullmatch(r"(\x00\d+\x00|-?\d+(?:\.\d+)?)(?:\s+(?!(?:is|are|was|were|be|also|too|not|works?|fails?)\b)"
+                            r"[A-Za-z]{2,12}){1,2}", core, re.I)
+        if noun and not _CONDITION.match(core, noun.end(1)) and not _rejecting_word(core):
             core = noun.group(1)  # "$36$ ways", "12 handshakes": the value
         one = _MASKED.fullmatch(core)
         if one:
             value = shown(core)
         elif (runs := value_runs(shown(core))) and len(runs) == 1 and runs[0][0] == shown(core):
             value = shown(core)
+        elif ((contrast or cond) and len(runs := value_runs(shown(core))) == 1 and re.fullmatch(r"-?\d+(?:\.\d+)?", runs[0][0])
+              and not _rejecting_word(body) and not _RELATION_IN.search(shown(core)) and not re.search(r"\bwould\b", core)):
+            value = runs[0][0]  # "6, but 3 is also acceptable if ...", "7, whereas counting endpoints gives 9"
         else:
             return None  # a clause that is not a bare value: prose, read elsewhere
+        if values and "=" in value and assigned_name(value) is None:
+            return None  # "(if we plug in $x = 5$, we get $11 = 11$)": a check, not a case
         first = values[0][0] if values else ""
         if values and ((_RELATION_IN.search(value) and not _RELATION_IN.search(first))
                        or assigned_name(value) not in (None, assigned_name(first))):
@@ -1052,8 +1082,8 @@ def _case_split(ans: str) -> str | None:
         if (values and not re.search(r"[A-Za-z]", values[0][0])
                 and set(re.findall(r"(?<![A-Za-z\\])[A-Za-z](?![A-Za-z])", value)) & condition_letters):
             return None  # "6. In general, for $n$ people the answer is $\binom{n}{2}$": a formula, not a case
-        if not (restating and values):
-            values.append((value, start, contrast))  # (not "2π. If rounded, 6.28.": the value restated)
+        if not ((restating or (cond and _restating(body[cond.start() :]))) and values):
+            values.append((value, start, contrast))  # (not "2π. If rounded, 6.28.", "120 minutes (2 hours if in hours)")
         open_condition, restating = bool(cond), bool(cond) and _restating(body[cond.start() :])
         before = joint
     if len({re.sub(r"\s", "", v) for v, _s, _c in values}) < 2:
@@ -1346,6 +1376,10 @@ def read_plain(text: str, *, choices=None, last_number: bool = True, gold=None) 
     if last_number and not _states_in_words(final_sentence(tail)):
         nums = list(_NUMBER.finditer(tail))
         last = final_sentence(tail)
+        congruence = _PLAIN_CONGRUENCE.search(last)
+        if congruence:
+            # "Therefore 2^100 ≡ 2 mod 7.": the congruence (its residue is the value), never the modulus 7
+            return f"{congruence.group(1)} \\equiv {congruence.group(2)} \\pmod{{{congruence.group(3)}}}"
         relation = _PLAIN_RELATION.search(tail, max(0, nums[-1].start() - 40), nums[-1].start()) if nums else None
         if relation:
             # "So x ≥ 12.", "we need n >= 5", "Thus $x <= 2$ is our answer": the relation, never the value 12
@@ -1353,7 +1387,8 @@ def read_plain(text: str, *, choices=None, last_number: bool = True, gold=None) 
         if nums and (_OFFERED_OR.search(tail, 0, nums[-1].start()) or _CODE.search(last) or _TRYING.match(last)
                      or _BOUND_BEFORE.search(tail, 0, nums[-1].start()) or _DENIED_AFTER.match(tail, nums[-1].end())
                      or _NEGATED_BEFORE_NUMBER.search(tail, max(0, nums[-1].start() - 40), nums[-1].start())
-                     or _SPELLED_OPERAND_BEFORE.search(tail, max(0, nums[-1].start() - 30), nums[-1].start())):
+                     or (_SPELLED_OPERAND_BEFORE.search(tail, max(0, nums[-1].start() - 30), nums[-1].start())
+                         and not re.match(r"\s+times\b", tail[nums[-1].end() :]))):
             return None  # "either 4 or 5": two answers offered; "open('f').write(1) or 0": code; "Let me check ...",
             # "... 5 boxes. Then": a response cut short; "more than 12": a bound; "12 is wrong",
             # "x cannot be 12", "答案不是 12", "答案至少是 12": denied or bounded; "10 minus 3": arithmetic in words
@@ -1756,7 +1791,8 @@ def letter_answer(text: str, letters: str = "ABCDE", *, choices=None) -> tuple[s
         pair = _TWO_LETTERS_JOINED.search(rest)
         if (pair and pair.group(1) != pair.group(2)
                 and not re.search(r"\b(?:not|nor|neither|pas|nicht|no)\s+$|n't\s+$", rest[: pair.start()], re.I)
-                and not _REJECTED.search(rest, pair.end())) or hedges_letters(rest):
+                and not _REJECTED.search(rest, pair.end()) and not re.search(r"\btoo\s+\w+", rest[pair.end() :], re.I)
+                and not re.search(r"\([A-J]\)", rest[pair.end() :])) or hedges_letters(rest):
             return "", False  # "Among (A) 6, (B) 3, (C) 2, (D) 4, (B) and (D) both work."
     called = _LETTER_IS_CORRECT.search(sentence) or _LETTER_PICKED.search(sentence)
     if called and called.group(1) in letters and not _NOT_A_VERDICT.search(sentence):
@@ -1766,6 +1802,8 @@ def letter_answer(text: str, letters: str = "ABCDE", *, choices=None) -> tuple[s
         found = _first_letter(sentence[start:], letters, prose=True)
         if found is not None:
             return found, False
+    if listed >= 0:
+        return "", False  # "The options are (A) 6, (B) 3, (C) 2, (D) 4.": listed, none chosen
     lead = _LEADING_LETTER.match(text)
     return (lead.group(1), False) if lead and lead.group(1) in letters else (None, False)
 
@@ -1784,7 +1822,7 @@ def _options_listed_masked(sentence: str) -> str:
         while j + 1 < len(marks) and marks[j + 1].group(2) == MC_LETTERS_EXTENDED[j + 1 - k]:
             gap = sentence[marks[j].end() : marks[j + 1].start()]
             words = [w for w in re.findall(r"[A-Za-z]{3,}", gap) if w.lower() not in ("and", "or")]
-            if not 0 < len(gap.strip(" ,")) <= 40 or ";" in gap or len(words) > 1:
+            if not 0 < len(gap.strip(" ,")) <= 40 or ";" in gap or len(words) > 1 or not re.search(r"[\d$\\]", gap):
                 break  # "(A) 6 and (B) 3 are incorrect; (C) 2 is correct": no listing
             j += 1
         if marks[k].group(2) == "A" and j - k >= 2:

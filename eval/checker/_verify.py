@@ -251,7 +251,10 @@ def _congruence_residue(text: str) -> str | None:
     if m is None or m.group("lhs").rstrip().endswith("\\not") or "\\nequiv" in text or "≢" in text:
         return None
     r = m.group("r").strip()
-    modulus = next((m.group(g) for g in ("m1", "m2", "m3", "m4", "m5") if m.group(g)), None)
+    group = next((g for g in ("m1", "m2", "m3", "m4", "m5") if m.group(g)), None)
+    modulus = m.group(group) if group else None
+    if modulus is not None and not re.match(r"\s*[)}]*\s*\.?\s*$", text[m.end(group) :]):
+        modulus = None  # "(\mathrm{mod}\ 10^9+7)": the modulus is more than its leading digits
     if modulus is None or not re.fullmatch(r"-?\d{1,18}", r) or len(modulus) > 18:
         return r
     if int(modulus) < 2:

@@ -1530,6 +1530,38 @@ REVIEW17 = [
     ("6", "So $x \\equiv -1 \\pmod{7 \\cdot 11}$.", False, "a product modulus"),
 ]
 
+# From the third (blind) review of the same rules.
+REVIEW18 = [
+    ("D", "The options are (A) 6, (B) 3, (C) 2, (D) 4.", False, "a listing alone chooses none (not the last)"),
+    ("D", "Among (A) 6, (B) 3, (C) 2, (D) 4, the value 5 is correct.", False, "a listing, then a value of none"),
+    ("C", "Among (A) 6, (B) 3, (C) 2, (D) 4, (A) and (B) are too large, so (C).", True, "two options set aside, then one"),
+    ("C", "Neither (A) nor (B) is correct, so (C).", True, "letters in words are no listing"),
+    ("6", "Answer: 6 if order matters,\n3 otherwise.", False, "the other case on the next line"),
+    ("45", "Answer: 45 handshakes (90 if each handshake is counted from both sides).", False, "a case in an aside"),
+    ("6", "$\\boxed{6}$ (3 if reflections are identified)", False, "a box, then a case in an aside"),
+    ("7", "Answer: 7. (If the question intended inclusive bounds, 9.)", False, "an aside opening with If"),
+    ("7", "Answer: 7 in the first case, 9 in the second.", False, "the first case, the second"),
+    ("7", "Final answer: 7, whereas counting endpoints gives 9.", False, "whereas ... gives"),
+    ("6", "Answer: 6, but 3 is also acceptable if reflections are identified.", False, "but ... is also acceptable if"),
+    ("6", "The answer is 6 (depending on the interpretation, 3).", False, "depending on"),
+    ("15", "Answer: 15 mixed pairs. If order matters: 30.", False, "a condition, a colon, a value"),
+    ("5", "Answer: 5 (for x = 2, 3)", True, "a list in an aside condition"),
+    ("x = 5", "Final answer: $x = 5$ (if we plug in $x = 5$, we get $11 = 11$)", True, "a check in an aside"),
+    ("120", "Answer: 120 minutes (2 hours if expressed in hours)", True, "the value in another unit"),
+    ("2", "Answer: 2 hours (120 if you use min).", True, "the value in minutes"),
+    ("\\pi/6", "Answer: $\\pi/6$ (about $0.52$ when evaluated).", True, "the value evaluated"),
+    ("24", "So the answer is $4! = 24$. (If order did not matter, there would be just 1 way, but that is not the "
+     "question.)", True, "a case set aside"),
+    ("12", "Answer: 12 eggs. Otherwise the basket would hold 15.", True, "a counterfactual in prose"),
+    ("5", "How many doublings? It must double 5 times.", True, "double ... times is a count"),
+    ("4", "The answer is the sum of 3 and 4.", False, "the sum of"),
+    ("60", "She keeps three quarters of 60.", False, "three quarters of"),
+    ("37", "So the answer is 100 minus the 37 she spent.", False, "minus the"),
+    ("2", "x ≡ 2 mod 7", True, "a plain congruence states its residue"),
+    ("7", "Therefore 2^100 ≡ 2 mod 7.", False, "not its modulus"),
+    ("7", "So $N \\equiv -3 \\ (\\mathrm{mod}\\ 10^9+7)$.", False, "a modulus that is more than its leading digits"),
+]
+
 # Every table above: (gold, response, expected, why); the test id names the table, the row and why.
 TABLES = {"rows": ROWS, "review2": REVIEW2, "review3": REVIEW3, "newcomer": NEWCOMER, "exploits": EXPLOITS,
           "units_and_boxes": UNITS_AND_BOXES, "undone": UNDONE, "plus_minus": PLUS_MINUS,
@@ -1544,7 +1576,8 @@ TABLES = {"rows": ROWS, "review2": REVIEW2, "review3": REVIEW3, "newcomer": NEWC
           "review13": REVIEW13, "apart5": APART5, "review14": REVIEW14,
           "review15": REVIEW15, "newcomer15": NEWCOMER15, "case_split16": CASE_SPLIT16,
           "mc_inline16": MC_INLINE16, "spelled16": SPELLED16,
-          "congruence16": CONGRUENCE16, "review17": REVIEW17}
+          "congruence16": CONGRUENCE16, "review17": REVIEW17,
+          "review18": REVIEW18}
 CASES = [(name, *row) for name, rows in TABLES.items() for row in rows]
 
 
