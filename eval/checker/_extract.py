@@ -42,12 +42,16 @@ _SPECIAL_TOKEN = re.compile(r"<\|[A-Za-z0-9_]{1,40}\|>|</s>|<eos>|<end_of_turn>|
 # model answering that), not this answer ("\\boxed{30}<|im_end|>\n<|im_start|>user ..."): a chat template's
 # end-of-turn token (not quoted in a code span), or a new turn's role label after a blank line when the other
 # role answers later ("\n\nHuman: ...\n\nAssistant: ..."). A response that goes on to a problem of its own
-# after answering ("\\boxed{9}. Now let's solve another problem: ...") ends there too.
+# after answering ("\\boxed{9}. Now let's solve another problem: ...", or a base model's next few-shot
+# "Problem:" after its "Final Answer: ...") ends there too.
 _END_OF_TURN = re.compile(r"(?<!`)(?:<\|(?:im_end|eot_id|eom_id|endoftext|end_of_text|end)\|>|<｜end▁of▁sentence｜>|"
                           r"<\|im_start\|>\s*user|</s>|<eos>|<end_of_turn>|\[INST\])|"
                           r"\n\s*\n(?P<role>Human|User|USER):|"
                           r"\n\s*(?P<own>(?i:(?:now,?\s+)?let'?s\s+(?:solve|try|do)\s+(?:another|a\s+new)\s+"
-                          r"(?:problem|exercise)\s*[:.!\n]))")
+                          r"(?:problem|exercise)\s*[:.!\n]))|"
+                          r"\n\s*\n(?P<fewshot>(?:Problem|Question|Q)\s*\d{0,3}\s*[:.]\s)")
+# An answer given before a few-shot template's next "Problem:" ("Final Answer: The final answer is 5. ...").
+_ANSWERED = re.compile(r"Final\s+Answer|####|\banswer\s*(?:is|:)", re.I)
 _OTHER_ROLE_LATER = re.compile(r"\n\s*(?:Assistant|ASSISTANT|\[/INST\])\s*:")
 _TEMPLATE_DEBRIS = re.compile(r"<\|[A-Za-z0-9_]{1,40}\|>|<｜[^｜>]{1,40}｜>|</?s>|<eos>|<(?:start|end)_of_turn>|"
                               r"\b(?:assistant|user|system|model)\b", re.I)
@@ -114,6 +118,8 @@ def _own_turn(text: str) -> str:
             continue  # a dialogue the answer quotes ("The dialogue goes:\n\nUser: ..."), not another turn
         if m.group("own") and find_boxed(before) is None:
             continue  # no answer boxed yet: what follows is this problem's work
+        if m.group("fewshot") and find_boxed(before) is None and not _ANSWERED.search(before):
+            continue  # a "Problem:" before any answer: the prompt the response repeats, or its own work
         return before
     return text
 

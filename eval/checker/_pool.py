@@ -239,6 +239,11 @@ class WorkerPool:
                 return payload
         except (EOFError, OSError, BrokenPipeError):
             pass  # the worker died (e.g. killed for memory): treat as a timeout
+        except BaseException:
+            # Ctrl-C, or any error while waiting: the worker may still be busy with the task, so it is
+            # replaced, never leaked (a leaked worker left the next callers waiting for a free one forever)
+            self._replace(worker)
+            raise
         self._replace(worker)
         raise TaskTimeout(f"no answer within {timeout:g}s; worker killed")
 

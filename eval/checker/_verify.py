@@ -1119,10 +1119,13 @@ def verify(gold, prediction, *, choices=None, timeout: float = 2.0) -> Verdict:
     return verdict if verdict is not None else _run_slow(task, timeout, _default_workers())
 
 
+MAX_TIMEOUT = 86_400.0  # one day: a longer limit is no limit (and the OS refuses waits above ~24 days)
+
+
 def _check_timeout(timeout, caller: str) -> None:
-    if isinstance(timeout, bool) or not isinstance(timeout, int | float) or not 0 < timeout < float("inf"):
-        raise ValueError(f"The 'timeout' parameter of {caller} must be a positive, finite number of seconds. "
-                         f"Got {timeout!r} instead.")
+    if isinstance(timeout, bool) or not isinstance(timeout, int | float) or not 0 < timeout <= MAX_TIMEOUT:
+        raise ValueError(f"The 'timeout' parameter of {caller} must be a positive number of seconds, at most "
+                         f"{MAX_TIMEOUT:g} (one day). Got {timeout!r} instead.")
 
 
 def _check_choices(choices, caller: str) -> list | None:
@@ -1136,9 +1139,16 @@ def _check_choices(choices, caller: str) -> list | None:
     return ["" if c is None else c if isinstance(c, str) else str(c) for c in choices]  # a padded list's None: no text
 
 
+def _max_workers() -> int:
+    return max(8, 2 * (os.cpu_count() or 2))
+
+
 def _check_workers(workers, caller: str) -> None:
-    if workers is not None and (isinstance(workers, bool) or not isinstance(workers, int) or workers < 1):
-        raise ValueError(f"The 'workers' parameter of {caller} must be None or a positive int. Got {workers!r} instead.")
+    if workers is not None and (isinstance(workers, bool) or not isinstance(workers, int)
+                                or not 1 <= workers <= _max_workers()):
+        raise ValueError(f"The 'workers' parameter of {caller} must be None or an int from 1 to {_max_workers()} "
+                         f"(twice this machine's CPUs, at least 8; each worker is a process of about 60 MB). "
+                         f"Got {workers!r} instead.")
 
 
 def verify_batch(golds, predictions, *, choices=None, timeout: float = 2.0, workers=None) -> list[Verdict]:

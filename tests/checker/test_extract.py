@@ -60,6 +60,16 @@ def test_verify_statuses_for_missing_answers():
 def test_verify_rejects_bad_timeout():
     with pytest.raises(ValueError, match="'timeout' parameter of verify"):
         verify("1", "1", timeout=0)
+    # a newcomer's 1e7 s passed the check, then failed deep in the OS's wait ("timeout is too large")
+    with pytest.raises(ValueError, match="at most 86400"):
+        verify("\\int_0^1 x^2 dx", "\\frac13", timeout=1e7)
+
+
+def test_verify_batch_refuses_more_workers_than_the_machine_can_run():
+    from eval.checker import verify_batch
+
+    with pytest.raises(ValueError, match="'workers' parameter of verify_batch must be None or an int from 1 to"):
+        verify_batch(["1"], ["1"], workers=10_000)
 
 
 def test_docstring_examples_run():
@@ -96,7 +106,7 @@ def test_verify_batch_validates_and_keeps_order():
     (lambda: verify_batch(["A"], ["A"], choices=[[{"x": 1}, "b"]]), "'choices' parameter of verify_batch"),
     (lambda: verify_batch(None, None), "'golds' parameter of verify_batch must be a list"),
     (lambda: verify_batch({"a": 1}, {"b": 2}), "Got a dict instead"),
-    (lambda: warmup(0), "'workers' parameter of warmup must be None or a positive int"),
+    (lambda: warmup(0), "'workers' parameter of warmup must be None or an int from 1 to"),
     (lambda: warmup("2"), "'workers' parameter of warmup"),
 ])
 def test_bad_arguments_get_one_clear_error(call, message):

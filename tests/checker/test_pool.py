@@ -161,3 +161,20 @@ def test_shutdown_while_warming_stops_the_workers():
     for w in workers:
         w.proc.wait(timeout=5)
         assert w.proc.returncode is not None
+
+
+def test_an_error_while_waiting_replaces_the_worker_and_the_pool_still_answers(pool, monkeypatch):
+    """A newcomer's trial: an interrupt (Ctrl-C) or an OS error while a task waited leaked its worker, and
+    with every worker leaked the next caller waited for a free one forever."""
+    (first,) = pool._idle
+    monkeypatch.setattr(type(first.conn), "poll", lambda self, timeout=0.0: (_ for _ in ()).throw(KeyboardInterrupt))
+    with pytest.raises(KeyboardInterrupt):
+        pool.run((0.0, "x"), timeout=5.0)
+    monkeypatch.undo()
+    done = []
+    t = threading.Thread(target=lambda: done.append(pool.run((0.0, "after"), timeout=30.0)), daemon=True)
+    t.start()
+    t.join(60)
+    assert done == ["after"]
+    (second,) = pool._idle
+    assert second.proc.pid != first.proc.pid

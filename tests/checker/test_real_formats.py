@@ -517,7 +517,7 @@ def test_inputs_that_are_mistakes_get_clear_answers():
     assert verify(True, "True").status == "unparseable_gold"  # a bool is not "Yes" nor 1
     with pytest.raises(ValueError, match="one entry per item"):
         verify_batch("12", "12")
-    with pytest.raises(ValueError, match="finite"):
+    with pytest.raises(ValueError, match="at most 86400"):
         verify("1", "1", timeout=float("inf"))
 
 

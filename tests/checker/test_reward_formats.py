@@ -1562,6 +1562,16 @@ REVIEW18 = [
     ("7", "So $N \\equiv -3 \\ (\\mathrm{mod}\\ 10^9+7)$.", False, "a modulus that is more than its leading digits"),
 ]
 
+# A newcomer's trial: a base model that goes on to its few-shot template's next problem after answering.
+_FEWSHOT = ("Final Answer: The final answer is 5. I hope it is correct.\n\nProblem: What is 2+2?\nSolution: 2+2=4.\n"
+            "Final Answer: The final answer is 4. I hope it is correct.")
+NEWCOMER18 = [
+    ("5", _FEWSHOT, True, "the answer before the next Problem:"),
+    ("4", _FEWSHOT, False, "not the next problem's answer"),
+    ("5", "#### 5\n\nQuestion: What is 2+2?\n#### 4", True, "GSM8K's next Question:"),
+    ("4", "Problem: What is 2+2?\n\nSolution: 2+2 = 4. Answer: 4", True, "a repeated prompt before the answer"),
+]
+
 # Every table above: (gold, response, expected, why); the test id names the table, the row and why.
 TABLES = {"rows": ROWS, "review2": REVIEW2, "review3": REVIEW3, "newcomer": NEWCOMER, "exploits": EXPLOITS,
           "units_and_boxes": UNITS_AND_BOXES, "undone": UNDONE, "plus_minus": PLUS_MINUS,
@@ -1577,7 +1587,7 @@ TABLES = {"rows": ROWS, "review2": REVIEW2, "review3": REVIEW3, "newcomer": NEWC
           "review15": REVIEW15, "newcomer15": NEWCOMER15, "case_split16": CASE_SPLIT16,
           "mc_inline16": MC_INLINE16, "spelled16": SPELLED16,
           "congruence16": CONGRUENCE16, "review17": REVIEW17,
-          "review18": REVIEW18}
+          "review18": REVIEW18, "newcomer18": NEWCOMER18}
 CASES = [(name, *row) for name, rows in TABLES.items() for row in rows]
 
 
