@@ -79,7 +79,8 @@ _RETRACTED_AFTER = re.compile(r"\b(?:wait|hmm|no|oops)\b[,.!]*\s*(?:that'?s|that
                               r"(?:wrong|incorrect|not\s+(?:right|correct))", re.I)
 # A value stated again after the last box as a correction ("wait, it should be 13", "the answer is actually 13").
 _CORRECTED_AFTER = re.compile(
-    r"\b(?:should|must)\s+(?:actually\s+|really\s+)?be\s+\$?(-?\d[\d.,/]*)|\b(?:answer|it)\s+is\s+(?:actually|really)\s+\$?(-?\d[\d.,/]*)",
+    r"\b(?:should|must)\s+(?:actually\s+|really\s+)?be\s+\$?(-?\d[\d.,/]*)|\b(?:answer|it)\s+is\s+(?:actually|really)\s+\$?(-?\d[\d.,/]*)"
+    r"|\bbut\s+(?:actually|really|in\s+fact)\s+\$?(-?\d[\d.,/]*)",  # "\\boxed{42} but actually 41"
     re.IGNORECASE,
 )
 
@@ -268,6 +269,8 @@ _DENIED_AFTER = re.compile(r"\s*\$?\s*(?:(?:is|was|would\s+be)\s+(?:wrong|incorr
                            r"(?:是|为)?(?:错误的|错的|不对的?|错了|不正确))", re.I)
 # A congruence in plain text that ends a sentence: "x ≡ 2 mod 7", "2^100 ≡ 2 (mod 7)".
 _PLAIN_CONGRUENCE = re.compile(r"([^\s≡$]+)\s*≡\s*(-?\d+)\s*\(?\s*mod\s+(\d+)\s*\)?\s*[.!]?\s*$", re.I)
+# An example, not the answer, right before the last number: "every even number, such as 42", "including 42".
+_EXAMPLE_BEFORE = re.compile(r"\b(?:such\s+as|like|including|e\.g\.|for\s+example|for\s+instance)\s*,?\s*\$?$", re.I)
 # The last number as an operand of arithmetic in words: "10 minus 3", "5 times 2", "4 divided by 2", "twice 3",
 # "half of 4" (not "minus 3" alone, a negative number, nor "3 times", a count): the sentence states no value.
 _SPELLED_OPERAND_BEFORE = re.compile(
@@ -847,6 +850,8 @@ def _answer_line(tail: str) -> str | None:
             if stated is not None:
                 return stated
             nums = list(_NUMBER.finditer(ans))
+            if nums and _EXAMPLE_BEFORE.search(ans, max(0, nums[-1].start() - 20), nums[-1].start()):
+                return None  # "The answer is all integers, including 42.": an example, not the answer
             if nums:
                 return _last_math_holding(ans, nums[-1]) or nums[-1].group(0)
         ans = _AFTER_PERCENT.sub("%", ans)  # "50% of the class": the percentage
@@ -1304,7 +1309,7 @@ def read_plain(text: str, *, choices=None, last_number: bool = True, gold=None) 
         closed = _braced(text, text.index("{", start)) if start is not None and "{" in text[start:] else None
         if closed:
             fixed = _CORRECTED_AFTER.search(text, closed[1], closed[1] + 300)
-            if fixed and (fixed.group(1) or fixed.group(2)).rstrip(".,") != boxed.strip():
+            if fixed and (fixed.group(1) or fixed.group(2) or fixed.group(3)).rstrip(".,") != boxed.strip():
                 return None  # "\\boxed{12}. Hmm wait, it should be 13.": the response takes its box back
             if _RETRACTED_AFTER.search(text, closed[1], closed[1] + 120):
                 return None  # "So $\\boxed{3}$. Wait, that's wrong.": the box is taken back, no answer given
@@ -1393,6 +1398,7 @@ def read_plain(text: str, *, choices=None, last_number: bool = True, gold=None) 
         if nums and (_OFFERED_OR.search(tail, 0, nums[-1].start()) or _CODE.search(last) or _TRYING.match(last)
                      or _BOUND_BEFORE.search(tail, 0, nums[-1].start()) or _DENIED_AFTER.match(tail, nums[-1].end())
                      or _NEGATED_BEFORE_NUMBER.search(tail, max(0, nums[-1].start() - 40), nums[-1].start())
+                     or _EXAMPLE_BEFORE.search(tail, max(0, nums[-1].start() - 20), nums[-1].start())
                      or (_SPELLED_OPERAND_BEFORE.search(tail, max(0, nums[-1].start() - 30), nums[-1].start())
                          and not re.match(r"\s+times\b", tail[nums[-1].end() :]))):
             return None  # "either 4 or 5": two answers offered; "open('f').write(1) or 0": code; "Let me check ...",

@@ -1570,6 +1570,11 @@ NEWCOMER18 = [
     ("4", _FEWSHOT, False, "not the next problem's answer"),
     ("5", "#### 5\n\nQuestion: What is 2+2?\n#### 4", True, "GSM8K's next Question:"),
     ("4", "Problem: What is 2+2?\n\nSolution: 2+2 = 4. Answer: 4", True, "a repeated prompt before the answer"),
+    ("42", "\\boxed{42} but actually 41", False, "a box corrected after it"),
+    ("41", "\\boxed{42} but actually 41", False, "a correction is no box"),
+    ("42", "The answer is all integers, including 42.", False, "an example in an answer line"),
+    ("42", "It is a number greater than 40, like 42.", False, "an example in a closing sentence"),
+    ("42", "So the answer is 42, like we found.", True, "'like' after the answer"),
 ]
 
 # Every table above: (gold, response, expected, why); the test id names the table, the row and why.
