@@ -268,7 +268,7 @@ _DENIED_AFTER = re.compile(r"\s*\$?\s*(?:(?:is|was|would\s+be)\s+(?:wrong|incorr
                            r",?\s*but\s+(?:this|that|it)\s+(?:is|was)\s+(?:wrong|incorrect|not\s+right)|"
                            r"(?:是|为)?(?:错误的|错的|不对的?|错了|不正确))", re.I)
 # A congruence in plain text that ends a sentence: "x ≡ 2 mod 7", "2^100 ≡ 2 (mod 7)".
-_PLAIN_CONGRUENCE = re.compile(r"([^\s≡$]+)\s*≡\s*(-?\d+)\s*\(?\s*mod\s+(\d+)\s*\)?\s*[.!]?\s*$", re.I)
+_PLAIN_CONGRUENCE = re.compile(r"([^\s≡$]{1,40})\s*≡\s*(-?\d+)\s*\(?\s*mod\s+(\d+)\s*\)?\s*[.!]?\s*$", re.I)
 # An example, not the answer, right before the last number: "every even number, such as 42", "including 42".
 _EXAMPLE_BEFORE = re.compile(r"\b(?:such\s+as|like|including|e\.g\.|for\s+example|for\s+instance)\s*,?\s*\$?$", re.I)
 # The last number as an operand of arithmetic in words: "10 minus 3", "5 times 2", "4 divided by 2", "twice 3",
@@ -1387,7 +1387,7 @@ def read_plain(text: str, *, choices=None, last_number: bool = True, gold=None) 
     if last_number and not _states_in_words(final_sentence(tail)):
         nums = list(_NUMBER.finditer(tail))
         last = final_sentence(tail)
-        congruence = _PLAIN_CONGRUENCE.search(last)
+        congruence = _PLAIN_CONGRUENCE.search(last) if "≡" in last else None
         if congruence:
             # "Therefore 2^100 ≡ 2 mod 7.": the congruence (its residue is the value), never the modulus 7
             return f"{congruence.group(1)} \\equiv {congruence.group(2)} \\pmod{{{congruence.group(3)}}}"

@@ -224,6 +224,9 @@ def test_numpy_numbers_are_numbers_and_a_string_of_choices_is_refused():
     "1" * 100_000 + "x½",  # digits before a Unicode fraction (was quadratic)
     "#### 5" + " " * 40_000 + "x",
     "$x=1$" + " " * 40_000 + "$x=2$",
+    "a" * 3_000 + "≡ 2 mod 7",  # a plain congruence after a long word (its left side is bounded)
+    "Answer: " + "2 if n is even, " * 500 + "3 otherwise.",  # a case split of many clauses
+    "Among " + "(A) 6, (B) 3, (C) 2, (D) 4, " * 300 + "the answer is (B).",  # many listings
 ])
 def test_the_new_patterns_stay_fast_on_long_inputs(text):
     import time
