@@ -956,10 +956,6 @@ _CONSEQUENT = re.compile(r"(?:(?:,\s*|\s+)(?:then\s+|it's\s+|it\s+is\s+|it\s+equ
 # A unit after a clause's value ("45 degrees", "$6$ cm"), dropped for the bare-value test.
 _UNIT_AFTER = re.compile(r"^(?P<v>.*?\S)\s*(?P<u>[A-Za-z°%]{1,12})$")
 
-
-def _unit_word(word: str) -> bool:
-    """Whether ``word`` names a unit ("cm", "minutes", "degrees")."""
-    return bool(unit_key([word])) or word.lower() in ("degree", "degrees", "°")
 _CLAUSE_TAIL = re.compile(r"(?:\s*\b(?:otherwise|instead|too|also|else)\b)*[\s.!]*$", re.I)
 _MASKED = re.compile(r"\x00(\d+)\x00")
 # A bracket of maths, hidden before a line is split: after a name ("g(2)", "P(2, 3)"), or holding no word
@@ -971,6 +967,11 @@ _SET_ASIDE = re.compile(r"\btoo\s+(?:small|large|big|few|many)\b|\bnot\s+(?:the\
 _ASSIGNED_NUMBER = re.compile(r"(?<![A-Za-z])[A-Za-z]\s*=\s*-?\d")  # "x = 6" in a condition
 _LIST_GAP = re.compile(r"^(?:\.\.\.|…|\\[lc]?dots)$")  # "n = 1, 2, ..., 10": an item of a list
 _RELATION_IN = re.compile(r"[<>≤≥≠]|\\(?:[lg]eq?|neq?|[lg]t)\b")
+
+
+def _unit_word(word: str) -> bool:
+    """Whether ``word`` names a unit ("cm", "minutes", "degrees")."""
+    return bool(unit_key([word])) or word.lower() in ("degree", "degrees", "°")
 
 
 def _restating(condition: str) -> bool:
