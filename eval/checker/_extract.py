@@ -1106,6 +1106,19 @@ def _case_split(ans: str) -> str | None:
     return " or ".join(dict.fromkeys(v for v, _s, _c in values))
 
 
+# Where a closing sentence states its value: after its copula ("The minimum is 2 ...", "there are 6 ...").
+_SENTENCE_COPULA = re.compile(r"\b(?:is|are|was|were|equals|be)\s+(?=[-$\d\\])", re.I)
+
+
+def _sentence_split(sentence: str) -> str | None:
+    """``_case_split`` of a closing sentence from the value after its copula: "The minimum is 2 for even n
+    and 3 for odd n.", "So there are 6 ways if order matters and 3 otherwise."."""
+    copula = _SENTENCE_COPULA.search(sentence)
+    if copula is None or not (_CONDITION.search(sentence, copula.end()) or _AGAINST.search(sentence, copula.end())):
+        return None
+    return _case_split(sentence[copula.end() :])
+
+
 def _boxes_split(text: str, start: int, end: int) -> str | None:
     """``_case_split`` of the line that holds the last box (from ``start`` to ``end``), read from its first
     box on with each simple box as its maths: "the answer is $\\boxed{2}$ for even $n$ and $\\boxed{3}$
@@ -1367,6 +1380,9 @@ def read_plain(text: str, *, choices=None, last_number: bool = True, gold=None) 
         return read_plain(text[: len(text) - len(tail) + check.start()], choices=choices, last_number=last_number)
     if _DANGLING.search(tail):
         return None  # "... there are 5 boxes. Then", "so x =": a response cut short states no answer
+    split = _sentence_split(final_sentence(tail))
+    if split is not None:
+        return split  # "The minimum is 2 for even n and 3 for odd n.": the answer is left to a case
     # A closing sentence: "There are 144 ways ...", "The sum is given by (n^2 - 3n) / 2."
     stated = prose_answer(tail, subject_equation=True)
     if stated is not None:

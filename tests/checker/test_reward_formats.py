@@ -1578,6 +1578,11 @@ NEWCOMER18 = [
     ("42", "The answer is all integers, including 42.", False, "an example in an answer line"),
     ("42", "It is a number greater than 40, like 42.", False, "an example in a closing sentence"),
     ("42", "So the answer is 42, like we found.", True, "'like' after the answer"),
+    ("2", "The minimum is 2 for even n and 3 for odd n.", False, "a case split in a closing sentence"),
+    ("6", "So there are 6 ways if order matters and 3 otherwise.", False, "a closing sentence with otherwise"),
+    ("2", "For even n the answer is 2, and for odd n it is 3.", False, "for even n ..., and for odd n it is"),
+    ("12", "There are 12 ways if order does not matter.", True, "one value under a condition, in prose"),
+    ("3", "The value is 3 for all n.", True, "for all n"),
 ]
 
 # Every table above: (gold, response, expected, why); the test id names the table, the row and why.
