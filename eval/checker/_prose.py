@@ -17,6 +17,7 @@ clause (before "because", "since", ...), so "is not prime" is a No and "not incr
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from ._parse import split_top
 from ._units import unit_key
@@ -168,6 +169,7 @@ def _unmask(text: str, found: list[tuple[str, str]], whole: bool = False) -> str
     return _MARK.sub(lambda m: found[int(m.group(1))][1 if whole else 0], text)
 
 
+@lru_cache(maxsize=1024)  # read several times per verdict (answer readers, letter readers, counts)
 def final_sentence(text: str) -> str:
     """The last sentence of ``text`` that holds maths or a number (math segments kept whole), else the last one."""
     masked, found = _mask(text[-_TAIL_CHARS:])
