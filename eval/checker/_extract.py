@@ -1579,6 +1579,9 @@ def gold_letter(gold: str, choices) -> str | None:
     """The option letter a gold names: a bare letter ("C", "(C)"), or, when choices are given, a letter
     with its option's text ("C Cecile"); None otherwise ("A Parabola" without choices is words)."""
     text = gold.strip().strip("$").strip()
+    lower = re.match(r"^\(?([a-j])\)?$", text) if choices else None
+    if lower and lower.group(1) not in [str(c).strip() for c in choices]:
+        text = text.upper()  # MathQA's "c" with choices given: option C (unless "c" is an option's text)
     bare = re.match(r"^\(?([A-J])\)?$", text)
     m = bare or (GOLD_LETTER.match(text) if choices else None)
     return m.group(1) if m and m.group(1) in option_letters(choices) else None

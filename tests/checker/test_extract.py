@@ -167,3 +167,13 @@ def test_a_plain_answer_line_offering_pairs_keeps_each_pair():
 
     assert extract("Answer: (1, 2) or (3, 4)") == "(1, 2) or (3, 4)"
     assert extract("Answer: x > 1 or x < 3") == "x > 1 or x < 3"
+
+
+def test_a_lower_case_gold_letter_names_its_option_when_choices_are_given():
+    """A newcomer's trial: MathQA writes its gold letters in lower case ("c"); with choices given they were
+    compared as the word "c" and every response was judged incorrect."""
+    choices = ["1", "2", "3"]
+    assert verify("c", "The answer is C", choices=choices).status == "correct"
+    assert verify("(c)", "So the answer is (C).", choices=choices).status == "correct"
+    assert verify("c", "The answer is B", choices=choices).status == "incorrect"
+    assert verify("c", "c", choices=["a", "b", "c"]).status == "correct"  # "c" is an option's text there
