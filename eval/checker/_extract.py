@@ -1799,6 +1799,11 @@ def letter_answer(text: str, letters: str = "ABCDE", *, choices=None) -> tuple[s
         if late is not None:
             return late, True
     boxed = boxed_answer(text)
+    if boxed is not None:
+        after = after_last_box(text)
+        corrected = _LETTER_CORRECTED.search(after[:120]) if len(after) <= 120 else None
+        if corrected and corrected.group(1) in letters:
+            return corrected.group(1), True  # "\\boxed{A}. Wait, no, it is B.": the box taken back for B
     marked = [r for r in ((lines[-1].group(1) if lines else None), boxed) if r is not None]
     if lines and lines[-1].start() < last_box:
         marked.reverse()  # the box comes after the answer line: it is the final word
@@ -1807,6 +1812,9 @@ def letter_answer(text: str, letters: str = "ABCDE", *, choices=None) -> tuple[s
             return None, False  # "(A) or (B)": two options offered, no answer
         if _strip_emphasis(_options_listed_masked(region).strip()).startswith("(#)"):
             return "", False  # "Answer: (A) 6, (B) 3, (C) 2": a listing chooses no option
+        corrected = _LETTER_CORRECTED.search(region)
+        if corrected and corrected.group(1) in letters:
+            return corrected.group(1), False  # "Answer: A. Wait, no, it is B.": the letter it settles on
         found = _first_letter(region, letters, prose=False) or _lower_case_lead(region, letters, values)
         if found is not None:
             return found, False
@@ -1840,6 +1848,9 @@ def letter_answer(text: str, letters: str = "ABCDE", *, choices=None) -> tuple[s
     return (lead.group(1), False) if lead and lead.group(1) in letters else (None, False)
 
 
+# A marked answer that corrects itself at its end: "A. Wait, no, it is B.", "(A), I mean (C)".
+_LETTER_CORRECTED = re.compile(r"\b(?:wait|actually|i\s+mean|sorry|correction|oops)\b[\s,.!:;-]*(?:no\b[\s,.!]*)?"
+                               r"(?:(?:it|the\s+answer)\s*(?:'s|is|should\s+be)\s+)?\(?([A-J])\)?\s*[.!]?\s*$", re.I)
 # Two options named together: "(B) and (D)", "either (B) or (D)", "(B) as well as (D)".
 _TWO_LETTERS_JOINED = re.compile(r"\(([A-J])\)\s*(?:,|and|or|&|as\s+well\s+as|/)\s*(?:also\s+)?\(([A-J])\)", re.I)
 

@@ -1583,6 +1583,10 @@ NEWCOMER18 = [
     ("2", "For even n the answer is 2, and for odd n it is 3.", False, "for even n ..., and for odd n it is"),
     ("12", "There are 12 ways if order does not matter.", True, "one value under a condition, in prose"),
     ("3", "The value is 3 for all n.", True, "for all n"),
+    ("A", "Answer: A. Wait, no, it is B.", False, "a letter taken back on its answer line"),
+    ("B", "Answer: A. Wait, no, it is B.", True, "the letter it settles on"),
+    ("A", "\\boxed{A}. Wait, no, it is B.", False, "a boxed letter taken back"),
+    ("A", "\\boxed{A}. Actually, A is right.", True, "a boxed letter confirmed"),
 ]
 
 # Every table above: (gold, response, expected, why); the test id names the table, the row and why.
