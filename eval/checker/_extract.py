@@ -963,7 +963,8 @@ _MASKED = re.compile(r"\x00(\d+)\x00")
 _MATHS_BRACKET = re.compile(r"(?<=[A-Za-z0-9_])\([^()]*\)|\((?![^()]*\b(?!(?:mod|sqrt|log|ln|sin|cos|tan|pi|exp)\b)[A-Za-z]{3,})"
                             r"(?!\s*(?:if|or|as|at|by|in|on|to|is)\b)[^()]*\)|\[[^\[\]]*\]")
 # Words that set a value aside: "which is too small", "but that is not the question".
-_SET_ASIDE = re.compile(r"\btoo\s+(?:small|large|big|few|many)\b|\bnot\s+(?:the\s+question|what\s+(?:is|was)\s+asked)", re.I)
+_SET_ASIDE = re.compile(r"\btoo\s+(?:small|large|big|few|many)\b|\bnot\s+(?:the\s+question|what\s+(?:is|was)\s+asked)"
+                        r"|\bit\s+(?:doesn't|does\s+not|isn't|is\s+not)\s*[.!]?\s*$", re.I)  # "..., but it doesn't."
 _ASSIGNED_NUMBER = re.compile(r"(?<![A-Za-z])[A-Za-z]\s*=\s*-?\d")  # "x = 6" in a condition
 _LIST_GAP = re.compile(r"^(?:\.\.\.|…|\\[lc]?dots)$")  # "n = 1, 2, ..., 10": an item of a list
 _RELATION_IN = re.compile(r"[<>≤≥≠]|\\(?:[lg]eq?|neq?|[lg]t)\b")
@@ -981,9 +982,18 @@ def _restating(condition: str) -> bool:
         _unit_word(w) for w in re.findall(r"[A-Za-z]{3,}", condition) if w.lower() != "second")  # (not "in", "the second")
 
 
-# A line that goes on with another case of an answer line: "3 otherwise.", "$-2$ if $x < 0$."
-_CASE_ON_NEXT_LINE = re.compile(r"^\s*(?:\$[^$\n]{1,40}\$|-?\d[\d.,/]*)\s*(?:[A-Za-z]+\s+){0,2}(?:otherwise|else|if|when|unless)\b",
-                                re.I)
+# A line that goes on with another case of an answer line: "3 otherwise.", "$-2$ if $x < 0$."; or that
+# opens with a condition and holds a number: "If order doesn't matter: 3.", "(or 3 if order does not matter)".
+_CASE_ON_NEXT_LINE = re.compile(r"^\s*(?:(?:\$[^$\n]{1,40}\$|-?\d[\d.,/]*)\s*(?:[A-Za-z]+\s+){0,2}(?:otherwise|else|if|when|unless)\b"
+                                r"|(?=[^\n]*\d)\(?\s*(?:or\s+(?:\S+\s+)?)?(?:if|otherwise|when|unless|else)\b)", re.I)
+
+
+def _next_line(text: str, pos: int) -> str:
+    """The first line after ``pos`` that holds more than a display's closing (``\\]``, ``$$``)."""
+    for line in text[pos:].split("\n")[1:6]:
+        if line.strip() and line.strip() not in ("\\]", "$$", "\\)"):
+            return line
+    return ""
 
 
 def _case_split(ans: str) -> str | None:
@@ -1125,6 +1135,9 @@ def _boxes_split(text: str, start: int, end: int) -> str | None:
     for odd $n$", "$\\boxed{2}$ (if $n$ is even; otherwise $3$)"."""
     lo, hi = text.rfind("\n", 0, start) + 1, text.find("\n", end)
     line = text[lo : len(text) if hi < 0 else hi]
+    following = _next_line(text, end) if hi >= 0 else ""
+    if _CASE_ON_NEXT_LINE.match(following):
+        line = line.rstrip().rstrip(".,;") + "; " + following  # "\\boxed{6}" then "(If ..., the answer would be 3.)"
     if not _CONDITION.search(line):
         return None
     first = line.find("\\boxed")

@@ -1587,6 +1587,11 @@ NEWCOMER18 = [
     ("B", "Answer: A. Wait, no, it is B.", True, "the letter it settles on"),
     ("A", "\\boxed{A}. Wait, no, it is B.", False, "a boxed letter taken back"),
     ("A", "\\boxed{A}. Actually, A is right.", True, "a boxed letter confirmed"),
+    ("6", "$\\boxed{6}$\n\n(If reflections are identified, the answer would be 3.)", False, "another case on the line after a box"),
+    ("6", "There are $\\boxed{6}$ ways\n(or 3 if order does not matter).", False, "(or 3 if ...) after a box"),
+    ("6", "Answer: 6.\nIf order doesn't matter: 3.", False, "another case on the line after an answer line"),
+    ("6", "$\\boxed{6}$\n\nIf order mattered, it would be 12, but it doesn't.", True, "a case set aside after a box"),
+    ("5", "So $\\boxed{5}$.\n\nIf we check: 2(5)+1 = 11.", True, "a check after a box"),
 ]
 
 # Every table above: (gold, response, expected, why); the test id names the table, the row and why.
