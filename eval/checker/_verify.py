@@ -944,6 +944,9 @@ def _letter_verdict(gold: str, prediction, choices) -> tuple[Verdict | None, boo
     and whether that verdict stands over any value written with the letter (an answer line after the
     response's last box gave it, or the response offers two options: "(A) or (B)" is wrong)."""
     want = gold_letter(_prepare(gold)[0].text, choices)  # cached: one gold meets many responses
+    if want is not None and choices and "ABCDEFGHIJ".index(want) >= len(choices):
+        return Verdict("unparseable_gold", f"the gold names option {want}, but only {len(choices)} choices are given "
+                                           f"(A-{'ABCDEFGHIJ'[len(choices) - 1]}): check the gold or the choices"), True
     if want is None or not isinstance(prediction, str):
         return None, False
     if offers_two_letters(prediction):  # "(A) or (B)": once read as A with a value

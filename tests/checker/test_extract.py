@@ -177,3 +177,10 @@ def test_a_lower_case_gold_letter_names_its_option_when_choices_are_given():
     assert verify("(c)", "So the answer is (C).", choices=choices).status == "correct"
     assert verify("c", "The answer is B", choices=choices).status == "incorrect"
     assert verify("c", "c", choices=["a", "b", "c"]).status == "correct"  # "c" is an option's text there
+
+
+def test_a_gold_letter_beyond_the_choices_is_reported_as_a_bad_gold():
+    """A newcomer's trial: gold "D" with three choices judged "The answer is D" correct."""
+    verdict = verify("D", "The answer is D", choices=["1", "2", "3"])
+    assert verdict.status == "unparseable_gold" and "only 3 choices" in verdict.reason
+    assert verify("C", "The answer is C", choices=["1", "2", "3"]).status == "correct"
