@@ -223,6 +223,16 @@ _TRAILING_WORDS = re.compile(r"\s+(?<![\\])(?!(?:" + _MATH_WORDS + r")\b)[A-Za-z
 _PROSE_BEFORE_WORD = re.compile(r"\s+(?:" + GREEK_NAMES + r"|in)\s*$")
 # Words after an answer line's value: an operator spelt out, or a clause that explains the answer.
 _SPELLED_OPERATOR = re.compile(r"\s+(?:over|plus|minus|times|divided|multiplied|choose|squared|cubed|to\s+the)\b", re.I)
+def _one_condition_follows(rest: str) -> bool:
+    """Whether what follows an answer line's value is one condition and nothing that offers another case:
+    no ";", no second "if"/"otherwise", no number after the condition's clause ("order matters, which it
+    does here" is one; "order matters, the number is 12" is not)."""
+    if ";" in rest or re.search(r"\b(?:if|otherwise|else|unless|excluding|including)\b", rest, re.I):
+        return False
+    after = re.split(r"[,;.]", rest, maxsplit=1)
+    return not (len(after) > 1 and re.search(r"\d", after[1]))
+
+
 # Short words a clause opens with, left at the end of an answer line's value when its longer words are
 # cut: "24 if" (of "24 if order matters"), "9, if my", "(3, 4) if we".
 _SHORT_WORDS_END = re.compile(r"(?:\s*[,;]|\s+(?:if|it|we|my|as|so|is|by|at|on|to|of)\b)+\s*$", re.I)
@@ -865,10 +875,7 @@ def _answer_line(tail: str) -> str | None:
             if not _CLAUSE_WORD.match(ans, words.start()):
                 head = _PROSE_BEFORE_WORD.sub("", head)  # "12 beta particles" (not "2 theta since ...")
             short = _SHORT_WORDS_END.sub("", head)
-            after = re.split(r"[,;.]", ans[len(head) :], maxsplit=1)  # the condition, and what follows it
-            if (short != head and _bare_with_unit(short) and ";" not in ans[len(head) :]
-                    and not re.search(r"\b(?:if|otherwise|else|unless|excluding|including)\b", ans[len(head) :], re.I)
-                    and not (len(after) > 1 and re.search(r"\d", after[1]))):
+            if short != head and _bare_with_unit(short) and _one_condition_follows(ans[len(head) :]):
                 head = short  # "24 if order matters", "9, if my arithmetic is right": the value before the clause
             ans = ans[: unit.end()] if unit and unit_key([unit.group(1)]) else head
     ans = _strip_emphasis(ans)
@@ -990,7 +997,7 @@ _CASE_ON_NEXT_LINE = re.compile(r"^\s*(?:(?:\$[^$\n]{1,40}\$|-?\d[\d.,/]*)\s*(?:
 
 def _next_line(text: str, pos: int) -> str:
     """The first line after ``pos`` that holds more than a display's closing (``\\]``, ``$$``)."""
-    for line in text[pos:].split("\n")[1:6]:
+    for line in text[pos : pos + 2000].split("\n")[1:6]:  # (a bounded look ahead: this runs for every boxed answer)
         if line.strip() and line.strip() not in ("\\]", "$$", "\\)"):
             return line
     return ""
@@ -1085,13 +1092,12 @@ def _case_split(ans: str) -> str | None:
                             r"[A-Za-z]{2,12}){1,2}", core, re.I)
         if noun and not _CONDITION.match(core, noun.end(1)) and not _rejecting_word(core):
             core = noun.group(1)  # "$36$ ways", "12 handshakes": the value
-        one = _MASKED.fullmatch(core)
-        if one:
-            value = shown(core)
-        elif (runs := value_runs(shown(core))) and len(runs) == 1 and runs[0][0] == shown(core):
-            value = shown(core)
-        elif ((contrast or cond) and len(runs := value_runs(shown(core))) == 1 and re.fullmatch(r"-?\d+(?:\.\d+)?", runs[0][0])
-              and not _rejecting_word(body) and not _RELATION_IN.search(shown(core)) and not re.search(r"\bwould\b", core)):
+        text = shown(core)
+        runs = None if _MASKED.fullmatch(core) else value_runs(text)
+        if runs is None or (len(runs) == 1 and runs[0][0] == text):
+            value = text  # one piece of maths, or one plain value
+        elif ((contrast or cond) and len(runs) == 1 and re.fullmatch(r"-?\d+(?:\.\d+)?", runs[0][0])
+              and not _rejecting_word(body) and not _RELATION_IN.search(text) and not re.search(r"\bwould\b", core)):
             value = runs[0][0]  # "6, but 3 is also acceptable if ...", "7, whereas counting endpoints gives 9"
         else:
             return None  # a clause that is not a bare value: prose, read elsewhere
@@ -1136,7 +1142,7 @@ def _boxes_split(text: str, start: int, end: int) -> str | None:
     lo, hi = text.rfind("\n", 0, start) + 1, text.find("\n", end)
     line = text[lo : len(text) if hi < 0 else hi]
     following = _next_line(text, end) if hi >= 0 else ""
-    if _CASE_ON_NEXT_LINE.match(following):
+    if following and _CASE_ON_NEXT_LINE.match(following):
         line = line.rstrip().rstrip(".,;") + "; " + following  # "\\boxed{6}" then "(If ..., the answer would be 3.)"
     if not _CONDITION.search(line):
         return None

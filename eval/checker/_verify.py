@@ -17,6 +17,7 @@ from ._compare import NeedsSympy, compare_nodes, fast_scalar_equal
 from ._evaluate import compile_expr
 from ._extract import (
     MAX_ANSWER_CHARS,
+    MC_LETTERS_EXTENDED,
     after_last_box,
     boxed_answer,
     extract,
@@ -944,9 +945,9 @@ def _letter_verdict(gold: str, prediction, choices) -> tuple[Verdict | None, boo
     and whether that verdict stands over any value written with the letter (an answer line after the
     response's last box gave it, or the response offers two options: "(A) or (B)" is wrong)."""
     want = gold_letter(_prepare(gold)[0].text, choices)  # cached: one gold meets many responses
-    if want is not None and choices and "ABCDEFGHIJ".index(want) >= len(choices):
+    if want is not None and choices and MC_LETTERS_EXTENDED.index(want) >= len(choices):
         return Verdict("unparseable_gold", f"the gold names option {want}, but only {len(choices)} choices are given "
-                                           f"(A-{'ABCDEFGHIJ'[len(choices) - 1]}): check the gold or the choices"), True
+                                           f"(A-{MC_LETTERS_EXTENDED[len(choices) - 1]}): check the gold or the choices"), True
     if want is None or not isinstance(prediction, str):
         return None, False
     if offers_two_letters(prediction):  # "(A) or (B)": once read as A with a value
